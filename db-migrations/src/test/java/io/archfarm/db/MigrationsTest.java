@@ -1,0 +1,47 @@
+package io.archfarm.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.archfarm.testing.ArchfarmTestServices;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+
+/** The migrations apply to a real, empty PostgreSQL and leave the tables every service relies on. */
+@SpringBootTest(classes = MigrationsTest.Config.class)
+class MigrationsTest {
+
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration({DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class,
+            JdbcTemplateAutoConfiguration.class})
+    @Import(ArchfarmTestServices.class)
+    static class Config {
+    }
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void createsEveryTable() {
+        var tables = jdbc.queryForList(
+                "select table_name from information_schema.tables where table_schema = 'public'", String.class);
+        assertThat(tables).contains("builds", "platform_jobs", "job_attempts", "job_logs", "workers",
+                "manifest_lists", "manifest_list_entries", "outbox", "processed_messages", "flyway_schema_history");
+    }
+
+    @Test
+    void rejectsAnUnknownBuildStatus() {
+        var insert = "insert into builds (id, status, repository, ref, commit_sha, containerfile, context_dir, image,"
+                + " platforms, placement, publish, created_at) values (gen_random_uuid(), 'DONE', 'r', 'main', 'c',"
+                + " 'Containerfile', '.', 'i', '[]', 'ANY', 'ALL', now())";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.update(insert))
+                .hasMessageContaining("builds_status_check");
+    }
+}

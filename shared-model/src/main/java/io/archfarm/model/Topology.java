@@ -1,0 +1,85 @@
+package io.archfarm.model;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Every exchange, queue and routing key of the farm, derived from one prefix. Services read the prefix from
+ * configuration ({@code archfarm.topology.prefix}, default {@code archfarm}); tests use a fresh prefix per run so
+ * that nothing an earlier run left in the broker reaches them.
+ * <p>
+ * All queues are durable quorum queues. Jobs travel on the direct exchange {@link #jobsExchange()} with the queue
+ * name as routing key; everything else travels on {@link #eventsExchange()}; cancellations are broadcast to every
+ * worker on the fanout {@link #controlExchange()}.
+ */
+public record Topology(String prefix) {
+
+    public static final String DEFAULT_PREFIX = "archfarm";
+
+    public static final String BUILD_REQUESTED = "build.requested";
+    public static final String BUILD_CANCEL_REQUESTED = "build.cancel-requested";
+    public static final String JOB_CLAIM = "job.claim";
+    public static final String JOB_LOG = "job.log";
+    public static final String JOB_FINISHED = "job.finished";
+    public static final String WORKER_HEARTBEAT = "worker.heartbeat";
+
+    public Topology {
+        Objects.requireNonNull(prefix, "prefix");
+        if (!prefix.matches("[a-z0-9][a-z0-9._-]*")) {
+            throw new IllegalArgumentException("topology prefix '" + prefix + "' must match [a-z0-9][a-z0-9._-]*");
+        }
+    }
+
+    public static Topology defaults() {
+        return new Topology(DEFAULT_PREFIX);
+    }
+
+    /** Direct exchange: one queue per platform and execution mode, routing key = queue name. */
+    public String jobsExchange() {
+        return prefix + ".jobs";
+    }
+
+    /** Direct exchange for build requests, claims, logs, results and heartbeats (routing keys above). */
+    public String eventsExchange() {
+        return prefix + ".events";
+    }
+
+    /** Fanout exchange every worker binds a queue of its own to: job cancellations. */
+    public String controlExchange() {
+        return prefix + ".control";
+    }
+
+    /** The queue where jobs of {@code platform} wait for a worker that runs it in {@code mode}. */
+    public String jobQueue(Platform platform, ExecutionMode mode) {
+        return prefix + ".jobs." + platform.key() + "." + mode.name().toLowerCase(Locale.ROOT);
+    }
+
+    public String buildRequestsQueue() {
+        return prefix + ".scheduler.build-requests";
+    }
+
+    public String buildCancelsQueue() {
+        return prefix + ".scheduler.build-cancels";
+    }
+
+    public String claimsQueue() {
+        return prefix + ".scheduler.claims";
+    }
+
+    public String jobLogsQueue() {
+        return prefix + ".scheduler.job-logs";
+    }
+
+    public String jobResultsQueue() {
+        return prefix + ".scheduler.job-results";
+    }
+
+    public String heartbeatsQueue() {
+        return prefix + ".scheduler.heartbeats";
+    }
+
+    /** The control queue of one worker; it lives as long as the worker's connection. */
+    public String workerControlQueue(String workerId) {
+        return prefix + ".worker." + workerId + ".control";
+    }
+}

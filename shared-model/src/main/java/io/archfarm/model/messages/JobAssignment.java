@@ -1,0 +1,29 @@
+package io.archfarm.model.messages;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Scheduler → worker, on a job queue: build {@code platform} of {@code commit} and push it by digest to
+ * {@code image}. The execution mode is the mode of the queue the worker took it from. A worker must be granted a
+ * {@link ClaimRequest} for exactly this job and attempt before it starts.
+ *
+ * @param containerfile path of the Containerfile relative to the repository root
+ * @param context       build context directory relative to the repository root
+ * @param image         repository reference without tag, for example {@code 127.0.0.1:5000/demo/hello}
+ */
+public record JobAssignment(
+        UUID messageId,
+        UUID jobId,
+        UUID buildId,
+        int attempt,
+        String platform,
+        String repository,
+        String ref,
+        String commit,
+        String containerfile,
+        String context,
+        Map<String, String> buildArgs,
+        String image,
+        long timeoutSeconds) implements Message {
+}

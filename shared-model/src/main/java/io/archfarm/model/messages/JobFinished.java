@@ -1,0 +1,28 @@
+package io.archfarm.model.messages;
+
+import io.archfarm.model.JobOutcome;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Worker → scheduler: how one attempt of a job ended. On success {@code digest}, {@code size} and
+ * {@code mediaType} describe the image manifest pushed by digest; otherwise {@code error} says what went wrong
+ * (with {@code exitCode} and the last lines of the log for a failing step).
+ *
+ * @param buildMillis how long buildah itself ran (build and push), for the farm's overhead figures
+ */
+public record JobFinished(
+        UUID messageId,
+        UUID jobId,
+        int attempt,
+        String workerId,
+        JobOutcome outcome,
+        String digest,
+        long size,
+        String mediaType,
+        String error,
+        Integer exitCode,
+        Instant startedAt,
+        Instant finishedAt,
+        long buildMillis) implements Message {
+}

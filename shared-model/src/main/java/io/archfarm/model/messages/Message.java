@@ -1,0 +1,11 @@
+package io.archfarm.model.messages;
+
+import java.util.UUID;
+
+/** Every message that crosses the broker carries its own id, so that a consumer can do nothing the second time. */
+public sealed interface Message
+        permits BuildRequested, BuildCancelRequested, JobAssignment, ClaimRequest, ClaimReply, JobLogChunk,
+        JobFinished, WorkerHeartbeat, CancelJob {
+
+    UUID messageId();
+}

@@ -1,0 +1,28 @@
+package io.archfarm.model.messages;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Worker → scheduler, every few seconds: who I am, what I can build, and what I am running right now. A worker
+ * whose heartbeats stop loses its jobs to other workers.
+ *
+ * @param nativePlatforms   canonical platforms the worker runs natively
+ * @param emulatedPlatforms canonical platforms it runs under qemu
+ */
+public record WorkerHeartbeat(
+        UUID messageId,
+        String workerId,
+        String host,
+        List<String> nativePlatforms,
+        List<String> emulatedPlatforms,
+        int slots,
+        List<RunningJob> running,
+        boolean draining,
+        Instant sentAt) implements Message {
+
+    /** One attempt the worker is executing. */
+    public record RunningJob(UUID jobId, int attempt) {
+    }
+}
