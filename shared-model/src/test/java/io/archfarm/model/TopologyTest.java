@@ -1,0 +1,24 @@
+package io.archfarm.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TopologyTest {
+
+    @Test
+    void namesJobQueuesPerPlatformAndMode() {
+        Topology topology = Topology.defaults();
+        assertThat(topology.jobQueue(Platform.parse("armhf"), ExecutionMode.EMULATED))
+                .isEqualTo("archfarm.jobs.linux-arm-v7.emulated");
+        assertThat(topology.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE))
+                .isEqualTo("archfarm.jobs.linux-amd64.native");
+    }
+
+    @Test
+    void aPrefixSeparatesRuns() {
+        assertThat(new Topology("archfarm-test-1a2b").claimsQueue()).isEqualTo("archfarm-test-1a2b.scheduler.claims");
+        assertThatThrownBy(() -> new Topology("Bad Prefix")).hasMessageContaining("'Bad Prefix'");
+    }
+}
