@@ -1,0 +1,17 @@
+package io.archfarm.worker;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** A build host: takes platform jobs from the broker, builds them with buildah and pushes them by digest. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+public class WorkerApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(WorkerApplication.class, args);
+    }
+}

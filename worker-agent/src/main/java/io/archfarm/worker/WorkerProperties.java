@@ -1,0 +1,34 @@
+package io.archfarm.worker;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code archfarm.worker.*}. Platform lists left unset are detected; {@code none} means no platforms.
+ *
+ * @param id                worker id; unset means {@code <hostname>-<pid>}. It is part of a queue name
+ * @param binfmtDir         where enabled {@code qemu-*} entries tell which platforms this host can emulate
+ * @param claimTimeout      how long to wait for the scheduler's answer to a claim
+ */
+@Validated
+@ConfigurationProperties("archfarm.worker")
+public record WorkerProperties(
+        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]*", message = "must be letters, digits, '.', '_' or '-'")
+        String id,
+        @Min(1) @DefaultValue("1") int slots,
+        List<String> nativePlatforms,
+        List<String> emulatedPlatforms,
+        Path workDir,
+        Path storageRoot,
+        @NotNull @DefaultValue("/proc/sys/fs/binfmt_misc") Path binfmtDir,
+        @NotNull @DefaultValue("5s") Duration heartbeatInterval,
+        @NotNull @DefaultValue("1s") Duration pollInterval,
+        @NotNull @DefaultValue("10s") Duration claimTimeout) {
+}

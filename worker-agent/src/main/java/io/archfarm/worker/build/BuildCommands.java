@@ -1,0 +1,49 @@
+package io.archfarm.worker.build;
+
+import io.archfarm.model.Platform;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The buildah and skopeo command lines of a platform job. buildah runs rootful without a container engine, so always
+ * with the vfs driver and chroot isolation, in storage of the worker's own.
+ */
+record BuildCommands(Path storageRoot, Path runRoot) {
+
+    List<String> build(Platform platform, Path containerfile, Map<String, String> buildArgs, String localName,
+            Path context) {
+        List<String> command = buildah("build", "--isolation", "chroot", "--platform", platform.toString(),
+                "-f", containerfile.toString());
+        new TreeMap<>(buildArgs).forEach((key, value) -> command.addAll(List.of("--build-arg", key + "=" + value)));
+        command.addAll(List.of("-t", localName, context.toString()));
+        return command;
+    }
+
+    List<String> pushToLayout(String localName, Path digestFile, Path layout) {
+        return buildah("push", "--digestfile", digestFile.toString(), localName, "oci:" + layout + ":img");
+    }
+
+    List<String> removeImage(String localName) {
+        return buildah("rmi", "-f", localName);
+    }
+
+    /** Copies the image as it is (same digest) from the layout to the registry, addressed by digest: no tag moves. */
+    static List<String> copyToRegistry(Path layout, String image, String digest, boolean insecure) {
+        List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--preserve-digests"));
+        if (insecure) {
+            command.add("--dest-tls-verify=false");
+        }
+        command.addAll(List.of("oci:" + layout + ":img", "docker://" + image + "@" + digest));
+        return command;
+    }
+
+    private List<String> buildah(String... arguments) {
+        List<String> command = new ArrayList<>(List.of("buildah", "--storage-driver", "vfs",
+                "--root", storageRoot.toString(), "--runroot", runRoot.toString()));
+        command.addAll(List.of(arguments));
+        return command;
+    }
+}

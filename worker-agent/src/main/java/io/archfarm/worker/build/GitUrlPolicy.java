@@ -1,0 +1,69 @@
+package io.archfarm.worker.build;
+
+import io.archfarm.model.JobOutcome;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Which repository URLs a worker fetches: http(s), git, ssh and scp-like always; {@code file://} and local paths
+ * only when {@code archfarm.git.allow-file-urls} is on; {@code ext::} and other remote helpers never, because they
+ * run arbitrary commands on the build host.
+ */
+final class GitUrlPolicy {
+
+    private static final Pattern SCHEME = Pattern.compile("^([a-z][a-z0-9+.-]*)://", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SCP_LIKE = Pattern.compile("^(?:[^@/:\\s]+@)?[^@/:\\s]+:[^\\s]*$");
+
+    private final boolean allowFileUrls;
+
+    GitUrlPolicy(boolean allowFileUrls) {
+        this.allowFileUrls = allowFileUrls;
+    }
+
+    /** The protocols git itself may use for this fetch, as {@code GIT_ALLOW_PROTOCOL}. */
+    String allowedProtocols() {
+        return allowFileUrls ? "http:https:git:ssh:file" : "http:https:git:ssh";
+    }
+
+    void check(String url) throws JobFailure {
+        if (url == null || url.isBlank()) {
+            throw refuse(url, "the repository URL is empty");
+        }
+        if (url.startsWith("-") || url.chars().anyMatch(Character::isWhitespace)) {
+            throw refuse(url, "a repository URL cannot start with '-' or contain white space");
+        }
+        if (url.contains("::")) {
+            throw refuse(url, "git remote helpers (such as ext::) are never allowed");
+        }
+        var scheme = SCHEME.matcher(url);
+        if (scheme.find()) {
+            String name = scheme.group(1).toLowerCase(Locale.ROOT);
+            switch (name) {
+                case "http", "https", "git", "ssh", "git+ssh", "ssh+git" -> {
+                    return;
+                }
+                case "file" -> requireFileUrlsAllowed(url);
+                default -> throw refuse(url, "scheme '" + name + "' is not allowed (use https, http, git or ssh)");
+            }
+            return;
+        }
+        if (url.startsWith("/") || url.startsWith(".") || url.startsWith("~")) {
+            requireFileUrlsAllowed(url);
+            return;
+        }
+        if (!SCP_LIKE.matcher(url).matches()) {
+            throw refuse(url, "not a git URL (expected https://, http://, git://, ssh:// or user@host:path)");
+        }
+    }
+
+    private void requireFileUrlsAllowed(String url) throws JobFailure {
+        if (!allowFileUrls) {
+            throw refuse(url, "local repositories (file://) are not allowed on this worker "
+                    + "(archfarm.git.allow-file-urls=false)");
+        }
+    }
+
+    private static JobFailure refuse(String url, String why) {
+        return new JobFailure(JobOutcome.FAILED, "repository '" + url + "' refused: " + why);
+    }
+}

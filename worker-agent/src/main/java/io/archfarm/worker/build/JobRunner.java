@@ -1,0 +1,173 @@
+package io.archfarm.worker.build;
+
+import io.archfarm.model.ExecutionMode;
+import io.archfarm.model.JobOutcome;
+import io.archfarm.model.Platform;
+import io.archfarm.model.UnknownPlatformException;
+import io.archfarm.model.messages.JobAssignment;
+import io.archfarm.model.messages.JobFinished;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one claimed attempt of a platform job from source to pushed image: fetch the commit, {@code buildah build},
+ * push by digest, and describe the outcome as a {@link JobFinished}. Never throws: every failure becomes a reason.
+ */
+public final class JobRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    private static final Pattern BUILD_ARG = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Duration CLEANUP_LIMIT = Duration.ofMinutes(2);
+
+    private final BuildSettings settings;
+    private final ProcessRunner processes = new ProcessRunner();
+    private final SourceFetcher sources;
+    private final BuildCommands commands;
+
+    public JobRunner(BuildSettings settings) {
+        this.settings = settings;
+        this.sources = new SourceFetcher(new GitUrlPolicy(settings.allowFileUrls()), settings.gitTimeout());
+        this.commands = new BuildCommands(settings.storageRoot(), settings.workDir().resolve("run"));
+    }
+
+    public JobFinished run(JobAssignment job, ExecutionMode mode, JobControl control, JobLog log) {
+        Instant startedAt = Instant.now();
+        Path jobDir = settings.workDir().resolve("jobs").resolve(job.jobId() + "-" + job.attempt());
+        String localName = "localhost/archfarm-job-" + job.jobId() + "-" + job.attempt();
+        Duration[] buildTime = {Duration.ZERO};
+        try {
+            if (job.timeoutSeconds() <= 0) {
+                throw new JobFailure(JobOutcome.FAILED, "timeoutSeconds must be positive, was " + job.timeoutSeconds());
+            }
+            Platform platform = platform(job.platform());
+            ImageReference image = ImageReference.parse(job.image());
+            Map<String, String> buildArgs = buildArgs(job.buildArgs());
+            Attempt attempt = new Attempt(control, log, processes, job.timeoutSeconds());
+            log.line("worker " + settings.workerId() + " builds " + platform + " (" + mode + ")");
+            Path checkout = jobDir.resolve("source");
+            sources.fetch(attempt, job.repository(), job.ref(), job.commit(), checkout);
+            SourceTree tree = SourceTree.locate(checkout, job.containerfile(), job.context(), job.commit());
+            ImageManifest manifest = buildAndPush(attempt, jobDir, platform, tree, buildArgs, localName, image,
+                    buildTime);
+            log.line("pushed " + image + "@" + manifest.digest() + " (" + manifest.mediaType() + ", "
+                    + manifest.size() + " bytes)");
+            return finished(job, JobOutcome.SUCCEEDED, manifest, null, null, startedAt, buildTime[0]);
+        } catch (JobFailure failure) {
+            log.line("error: " + failure.getMessage());
+            return finished(job, failure.outcome(), null, failure.getMessage(), failure.exitCode(), startedAt,
+                    buildTime[0]);
+        } catch (RuntimeException e) {
+            LOG.error("job {} attempt {} broke the worker", job.jobId(), job.attempt(), e);
+            log.line("error: the worker failed: " + e);
+            return finished(job, JobOutcome.INFRA_FAILED, null, "the worker failed: " + e, null, startedAt,
+                    buildTime[0]);
+        } finally {
+            cleanUp(jobDir, localName);
+            log.flush();
+        }
+    }
+
+    private ImageManifest buildAndPush(Attempt attempt, Path jobDir, Platform platform, SourceTree tree,
+            Map<String, String> buildArgs, String localName, ImageReference image, Duration[] buildTime)
+            throws JobFailure {
+        Map<String, String> env = Map.of("CONTAINERS_REGISTRIES_CONF", settings.registriesConf().toString());
+        ProcessResult build = attempt.run(commands.build(platform, tree.containerfile(), buildArgs, localName,
+                tree.context()), jobDir, env);
+        buildTime[0] = buildTime[0].plus(build.elapsed());
+        if (!build.succeeded()) {
+            throw BuildFailures.of(build.exitCode(), build.lastLines());
+        }
+        Path layout = jobDir.resolve("layout");
+        Path digestFile = jobDir.resolve("digest");
+        ProcessResult toLayout = attempt.run(commands.pushToLayout(localName, digestFile, layout), jobDir, env);
+        buildTime[0] = buildTime[0].plus(toLayout.elapsed());
+        if (!toLayout.succeeded()) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "buildah push into the OCI layout failed: "
+                    + toLayout.tail(5), toLayout.exitCode());
+        }
+        String digest = readDigest(digestFile);
+        ImageManifest manifest = ImageManifest.fromLayout(layout, digest);
+        attempt.log().line("pushing " + image + "@" + digest);
+        boolean insecure = settings.insecureRegistries().contains(image.registry());
+        ProcessResult copy = attempt.run(BuildCommands.copyToRegistry(layout, image.toString(), digest, insecure),
+                jobDir, env);
+        buildTime[0] = buildTime[0].plus(copy.elapsed());
+        if (!copy.succeeded()) {
+            throw new JobFailure(JobOutcome.FAILED, "registry refused the push of " + image + ": " + copy.tail(5),
+                    copy.exitCode());
+        }
+        return manifest;
+    }
+
+    private static Platform platform(String value) throws JobFailure {
+        try {
+            return Platform.parse(value);
+        } catch (UnknownPlatformException e) {
+            throw new JobFailure(JobOutcome.FAILED, e.getMessage());
+        }
+    }
+
+    private static Map<String, String> buildArgs(Map<String, String> buildArgs) throws JobFailure {
+        if (buildArgs == null) {
+            return Map.of();
+        }
+        for (var arg : buildArgs.entrySet()) {
+            if (arg.getKey() == null || !BUILD_ARG.matcher(arg.getKey()).matches() || arg.getValue() == null) {
+                throw new JobFailure(JobOutcome.FAILED, "build argument '" + arg.getKey() + "=" + arg.getValue()
+                        + "' is invalid: names are letters, digits and '_', values must be set");
+            }
+        }
+        return buildArgs;
+    }
+
+    private static String readDigest(Path digestFile) throws JobFailure {
+        try {
+            return Files.readString(digestFile).trim();
+        } catch (IOException e) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "buildah wrote no digest file: " + e);
+        }
+    }
+
+    private JobFinished finished(JobAssignment job, JobOutcome outcome, ImageManifest manifest, String error,
+            Integer exitCode, Instant startedAt, Duration buildTime) {
+        return new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(), settings.workerId(), outcome,
+                manifest == null ? null : manifest.digest(), manifest == null ? 0 : manifest.size(),
+                manifest == null ? null : manifest.mediaType(), error, exitCode, startedAt, Instant.now(),
+                buildTime.toMillis());
+    }
+
+    /** Best effort: a leftover image or directory costs disk, not correctness, so it is logged and left. */
+    private void cleanUp(Path jobDir, String localName) {
+        try {
+            ProcessResult removed = processes.run(commands.removeImage(localName), settings.workDir(), Map.of(),
+                    CLEANUP_LIMIT, new JobControl(UUID.randomUUID(), 0), line -> { });
+            if (!removed.succeeded() && removed.lastLines().stream().noneMatch(l -> l.contains("not known"))) {
+                LOG.debug("buildah rmi {}: {}", localName, removed.lastLine());
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot remove image {}: {}", localName, e.toString());
+        }
+        deleteTree(jobDir);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", dir, e.toString());
+        }
+    }
+}

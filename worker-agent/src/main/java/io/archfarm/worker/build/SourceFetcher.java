@@ -1,0 +1,102 @@
+package io.archfarm.worker.build;
+
+import io.archfarm.model.JobOutcome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Puts exactly one commit of a repository into a fresh directory with the system git: no submodules, no prompts,
+ * and a check that HEAD is the commit that was asked for.
+ */
+final class SourceFetcher {
+
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+
+    private final GitUrlPolicy policy;
+    private final Duration gitTimeout;
+
+    SourceFetcher(GitUrlPolicy policy, Duration gitTimeout) {
+        this.policy = policy;
+        this.gitTimeout = gitTimeout;
+    }
+
+    static void checkCommit(String commit) throws JobFailure {
+        if (commit == null || !COMMIT.matcher(commit).matches()) {
+            throw new JobFailure(JobOutcome.FAILED, "commit '" + commit + "' is not a full lower-case commit id");
+        }
+    }
+
+    void fetch(Attempt attempt, String repository, String ref, String commit, Path checkout) throws JobFailure {
+        policy.check(repository);
+        checkCommit(commit);
+        createDirectory(checkout);
+        attempt.log().line("fetching " + repository + " at " + commit + (ref == null ? "" : " (" + ref + ")"));
+        git(attempt, checkout, "init", "-q", ".");
+        ProcessResult byId = git(attempt, checkout, "fetch", "-q", "--depth", "1", "--no-tags", "--", repository,
+                commit);
+        if (!byId.succeeded()) {
+            fetchRef(attempt, checkout, repository, ref, commit, byId);
+        }
+        require(git(attempt, checkout, "-c", "advice.detachedHead=false", "checkout", "-q", "--detach", commit),
+                "git checkout of " + commit + " failed");
+        ProcessResult head = git(attempt, checkout, "rev-parse", "HEAD");
+        if (!head.succeeded() || !head.lastLine().trim().equals(commit)) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "checked out " + head.lastLine() + " instead of " + commit);
+        }
+    }
+
+    /** Servers that refuse fetching an unadvertised commit id still serve the ref; the commit must be in it. */
+    private void fetchRef(Attempt attempt, Path checkout, String repository, String ref, String commit,
+            ProcessResult byId) throws JobFailure {
+        if (ref == null || ref.isBlank() || ref.startsWith("-")) {
+            throw fetchFailed(repository, commit, byId);
+        }
+        attempt.log().line("fetching by commit id was refused; fetching " + ref + " instead");
+        ProcessResult byRef = git(attempt, checkout, "fetch", "-q", "--no-tags", "--", repository, ref);
+        if (!byRef.succeeded()) {
+            throw fetchFailed(repository, commit, byRef);
+        }
+        if (!git(attempt, checkout, "cat-file", "-e", commit + "^{commit}").succeeded()) {
+            throw new JobFailure(JobOutcome.FAILED, "commit " + commit + " is not in " + ref + " of " + repository);
+        }
+    }
+
+    private ProcessResult git(Attempt attempt, Path checkout, String... arguments) throws JobFailure {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(arguments));
+        ProcessResult result = attempt.run(command, checkout, Map.of(
+                "GIT_TERMINAL_PROMPT", "0",
+                "GIT_SSH_COMMAND", "ssh -o BatchMode=yes",
+                "GIT_ALLOW_PROTOCOL", policy.allowedProtocols()), gitTimeout);
+        if (result.timedOut()) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED,
+                    "git " + arguments[0] + " timed out after " + gitTimeout.toSeconds() + " s");
+        }
+        return result;
+    }
+
+    private static void require(ProcessResult result, String what) throws JobFailure {
+        if (!result.succeeded()) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, what + ": " + result.lastLine());
+        }
+    }
+
+    private static JobFailure fetchFailed(String repository, String commit, ProcessResult result) {
+        return new JobFailure(JobOutcome.INFRA_FAILED,
+                "fetching " + commit + " from " + repository + " failed: " + result.lastLine());
+    }
+
+    private static void createDirectory(Path checkout) throws JobFailure {
+        try {
+            Files.createDirectories(checkout);
+        } catch (IOException e) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot create checkout directory " + checkout + ": " + e);
+        }
+    }
+}
