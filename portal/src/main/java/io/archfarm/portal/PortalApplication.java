@@ -1,0 +1,15 @@
+package io.archfarm.portal;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** The portal: REST API and pages over the builds; it announces work only through the outbox table. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class PortalApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(PortalApplication.class, args);
+    }
+}

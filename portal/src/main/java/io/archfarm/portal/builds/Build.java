@@ -1,0 +1,132 @@
+package io.archfarm.portal.builds;
+
+import io.archfarm.model.BuildStatus;
+import io.archfarm.model.Placement;
+import io.archfarm.model.PublishPolicy;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hibernate.annotations.ColumnTransformer;
+
+/**
+ * A build as the portal inserts it. After the insert the scheduler owns status, times and error; the portal only
+ * reads them (and sets cancel_requested_at with one update statement), so there is no optimistic lock here.
+ */
+@Entity
+@Table(name = "builds")
+class Build {
+
+    @Id
+    private UUID id;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private BuildStatus status;
+
+    @Column(nullable = false)
+    private String repository;
+
+    @Column(nullable = false)
+    private String ref;
+
+    @Column(name = "commit_sha", nullable = false)
+    private String commitSha;
+
+    @Column(nullable = false)
+    private String containerfile;
+
+    @Column(name = "context_dir", nullable = false)
+    private String contextDir;
+
+    @Column(nullable = false)
+    private String image;
+
+    @Convert(converter = JsonColumns.StringList.class)
+    @Column(nullable = false, columnDefinition = "jsonb")
+    @ColumnTransformer(write = "?::jsonb")
+    private List<String> tags;
+
+    @Convert(converter = JsonColumns.StringList.class)
+    @Column(nullable = false, columnDefinition = "jsonb")
+    @ColumnTransformer(write = "?::jsonb")
+    private List<String> platforms;
+
+    @Convert(converter = JsonColumns.StringMap.class)
+    @Column(name = "build_args", nullable = false, columnDefinition = "jsonb")
+    @ColumnTransformer(write = "?::jsonb")
+    private Map<String, String> buildArgs;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private Placement placement;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private PublishPolicy publish;
+
+    private String error;
+
+    @Column(name = "requested_by")
+    private String requestedBy;
+
+    @Column(name = "cancel_requested_at")
+    private Instant cancelRequestedAt;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "started_at")
+    private Instant startedAt;
+
+    @Column(name = "finished_at")
+    private Instant finishedAt;
+
+    protected Build() {
+    }
+
+    static Build queued(UUID id, BuildSubmission submission, String ref, String commit, Instant now) {
+        Build build = new Build();
+        build.id = id;
+        build.status = BuildStatus.QUEUED;
+        build.repository = submission.repository();
+        build.ref = ref;
+        build.commitSha = commit;
+        build.containerfile = submission.containerfile();
+        build.contextDir = submission.context();
+        build.image = submission.image();
+        build.tags = List.copyOf(submission.tags());
+        build.platforms = submission.platforms().stream().map(Object::toString).toList();
+        build.buildArgs = Map.copyOf(submission.buildArgs());
+        build.placement = submission.placement();
+        build.publish = submission.publish();
+        build.createdAt = now;
+        return build;
+    }
+
+    UUID id() { return id; }
+    BuildStatus status() { return status; }
+    String repository() { return repository; }
+    String ref() { return ref; }
+    String commitSha() { return commitSha; }
+    String containerfile() { return containerfile; }
+    String contextDir() { return contextDir; }
+    String image() { return image; }
+    List<String> tags() { return tags; }
+    List<String> platforms() { return platforms; }
+    Map<String, String> buildArgs() { return buildArgs; }
+    Placement placement() { return placement; }
+    PublishPolicy publish() { return publish; }
+    String error() { return error; }
+    Instant cancelRequestedAt() { return cancelRequestedAt; }
+    Instant createdAt() { return createdAt; }
+    Instant startedAt() { return startedAt; }
+    Instant finishedAt() { return finishedAt; }
+}

@@ -1,0 +1,22 @@
+package io.archfarm.portal.builds;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /api/v1/builds} as it arrives: everything optional here, so that the validator can name every missing
+ * or wrong field at once. Unknown properties are refused by the JSON mapper
+ * ({@code spring.jackson.deserialization.fail-on-unknown-properties}).
+ */
+record BuildRequestBody(
+        String repository,
+        String ref,
+        String containerfile,
+        String context,
+        List<String> platforms,
+        String image,
+        List<String> tags,
+        Map<String, String> buildArgs,
+        String placement,
+        String publish) {
+}

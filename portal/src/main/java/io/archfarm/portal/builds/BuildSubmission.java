@@ -1,0 +1,25 @@
+package io.archfarm.portal.builds;
+
+import io.archfarm.model.Placement;
+import io.archfarm.model.Platform;
+import io.archfarm.model.PublishPolicy;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A build request that passed validation, with defaults filled in and platforms canonical and de-duplicated.
+ *
+ * @param ref the ref as asked for, or null for the remote's HEAD branch
+ */
+record BuildSubmission(
+        String repository,
+        String ref,
+        String containerfile,
+        String context,
+        List<Platform> platforms,
+        String image,
+        List<String> tags,
+        Map<String, String> buildArgs,
+        Placement placement,
+        PublishPolicy publish) {
+}

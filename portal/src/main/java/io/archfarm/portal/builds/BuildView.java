@@ -1,0 +1,43 @@
+package io.archfarm.portal.builds;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A build as the API and the pages show it: the request, where it stands, each platform job and the manifest list. */
+record BuildView(
+        UUID id,
+        String status,
+        String repository,
+        String ref,
+        String commit,
+        String containerfile,
+        String context,
+        String image,
+        List<String> tags,
+        Map<String, String> buildArgs,
+        String placement,
+        String publish,
+        String error,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        List<PlatformJobView> platforms,
+        ManifestListView manifestList) {
+
+    /** One platform of the build; QUEUED at attempt 0 until the scheduler has fanned the build out. */
+    record PlatformJobView(String platform, String status, String mode, String worker, int attempt, String digest,
+            String error, Instant startedAt, Instant finishedAt) {
+
+        static PlatformJobView notYetFannedOut(String platform) {
+            return new PlatformJobView(platform, "QUEUED", null, null, 0, null, null, null, null);
+        }
+    }
+
+    record ManifestListView(String digest, String mediaType, List<String> tags, List<ManifestEntryView> entries) {
+    }
+
+    record ManifestEntryView(String platform, String digest, long size, String mediaType) {
+    }
+}
