@@ -1,0 +1,52 @@
+package io.archfarm.scheduler;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code archfarm.scheduler.*}: the scheduler's clocks and limits.
+ *
+ * @param tick               how often queued jobs are placed, silent workers looked for and finished builds merged
+ * @param outboxInterval     how often the relay looks for unpublished outbox rows
+ * @param outboxBatch        rows the relay takes per round
+ * @param confirmTimeout     how long the relay waits for the broker's publisher confirm of one row
+ */
+@Validated
+@ConfigurationProperties("archfarm.scheduler")
+public record SchedulerProperties(
+        @NotNull @DefaultValue("1s") Duration tick,
+        @NotNull @DefaultValue("15s") Duration heartbeatTimeout,
+        @NotNull @DefaultValue("30s") Duration nativeWait,
+        @NotNull @DefaultValue("60s") Duration unplaceableTimeout,
+        @Min(1) @Max(100) @DefaultValue("3") int maxAttempts,
+        @NotNull @DefaultValue("60m") Duration jobTimeout,
+        @NotNull @DefaultValue("200ms") Duration outboxInterval,
+        @Min(1) @Max(1000) @DefaultValue("100") int outboxBatch,
+        @NotNull @DefaultValue("10s") Duration confirmTimeout) {
+
+    public SchedulerProperties {
+        requirePositive("tick", tick);
+        requirePositive("heartbeat-timeout", heartbeatTimeout);
+        requirePositive("job-timeout", jobTimeout);
+        requirePositive("outbox-interval", outboxInterval);
+        requirePositive("confirm-timeout", confirmTimeout);
+        if (nativeWait != null && nativeWait.isNegative()) {
+            throw new IllegalArgumentException("archfarm.scheduler.native-wait must not be negative, was " + nativeWait);
+        }
+        if (unplaceableTimeout != null && unplaceableTimeout.isNegative()) {
+            throw new IllegalArgumentException(
+                    "archfarm.scheduler.unplaceable-timeout must not be negative, was " + unplaceableTimeout);
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value != null && (value.isZero() || value.isNegative())) {
+            throw new IllegalArgumentException("archfarm.scheduler." + name + " must be positive, was " + value);
+        }
+    }
+}

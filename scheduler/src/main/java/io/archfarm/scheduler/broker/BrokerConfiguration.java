@@ -1,0 +1,79 @@
+package io.archfarm.scheduler.broker;
+
+import io.archfarm.model.Topology;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.FanoutExchange;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
+import org.springframework.boot.amqp.autoconfigure.SimpleRabbitListenerContainerFactoryConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The scheduler's whole broker topology: the three exchanges, the queues it consumes (durable quorum queues) and
+ * their bindings, the JSON converter, and how its listeners acknowledge.
+ */
+@Configuration(proxyBeanMethods = false)
+class BrokerConfiguration {
+
+    static final String MESSAGES_PACKAGE = "io.archfarm.model.messages";
+
+    @Bean
+    JacksonJsonMessageConverter messageConverter(JsonMapper json) {
+        return new JacksonJsonMessageConverter(json, MESSAGES_PACKAGE);
+    }
+
+    /**
+     * AUTO acknowledgement, on purpose: every listener does its work in a transaction that commits before the
+     * listener returns, and the container acks only after the return, so a crash before the commit redelivers. A
+     * listener that throws gets its message requeued (a conversion error is rejected without requeue).
+     */
+    @Bean
+    SimpleRabbitListenerContainerFactory rabbitListenerContainerFactory(
+            SimpleRabbitListenerContainerFactoryConfigurer configurer, ConnectionFactory connectionFactory,
+            JacksonJsonMessageConverter converter) {
+        SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
+        configurer.configure(factory, connectionFactory);
+        factory.setMessageConverter(converter);
+        factory.setAcknowledgeMode(AcknowledgeMode.AUTO);
+        factory.setDefaultRequeueRejected(true);
+        return factory;
+    }
+
+    @Bean
+    Declarables schedulerTopology(Topology topology) {
+        DirectExchange events = new DirectExchange(topology.eventsExchange(), true, false);
+        DirectExchange jobs = new DirectExchange(topology.jobsExchange(), true, false);
+        FanoutExchange control = new FanoutExchange(topology.controlExchange(), true, false);
+        Queue buildRequests = quorum(topology.buildRequestsQueue());
+        Queue buildCancels = quorum(topology.buildCancelsQueue());
+        Queue claims = quorum(topology.claimsQueue());
+        Queue jobLogs = quorum(topology.jobLogsQueue());
+        Queue jobResults = quorum(topology.jobResultsQueue());
+        Queue heartbeats = quorum(topology.heartbeatsQueue());
+        return new Declarables(events, jobs, control, buildRequests, buildCancels, claims, jobLogs, jobResults,
+                heartbeats,
+                bind(buildRequests, events, Topology.BUILD_REQUESTED),
+                bind(buildCancels, events, Topology.BUILD_CANCEL_REQUESTED),
+                bind(claims, events, Topology.JOB_CLAIM),
+                bind(jobLogs, events, Topology.JOB_LOG),
+                bind(jobResults, events, Topology.JOB_FINISHED),
+                bind(heartbeats, events, Topology.WORKER_HEARTBEAT));
+    }
+
+    static Queue quorum(String name) {
+        return QueueBuilder.durable(name).quorum().build();
+    }
+
+    private static Binding bind(Queue queue, DirectExchange exchange, String routingKey) {
+        return BindingBuilder.bind(queue).to(exchange).with(routingKey);
+    }
+}

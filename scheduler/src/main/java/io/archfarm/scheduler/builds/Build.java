@@ -1,0 +1,32 @@
+package io.archfarm.scheduler.builds;
+
+import io.archfarm.model.BuildStatus;
+import io.archfarm.model.Placement;
+import io.archfarm.model.PublishPolicy;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A build as the scheduler reads it from {@code builds}; never leaves the scheduler. */
+public record Build(
+        UUID id,
+        BuildStatus status,
+        String repository,
+        String ref,
+        String commit,
+        String containerfile,
+        String contextDir,
+        String image,
+        List<String> tags,
+        List<String> platforms,
+        Map<String, String> buildArgs,
+        Placement placement,
+        PublishPolicy publish,
+        String requestedBy,
+        Instant cancelRequestedAt) {
+
+    public boolean cancelRequested() {
+        return cancelRequestedAt != null;
+    }
+}

@@ -1,0 +1,35 @@
+package io.archfarm.scheduler.builds;
+
+import io.archfarm.model.messages.BuildCancelRequested;
+import io.archfarm.model.messages.BuildRequested;
+import io.archfarm.scheduler.dispatch.DispatchQueuedJobs;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.stereotype.Component;
+
+/** The portal's messages, through the outbox: new builds and cancellations. */
+@Component
+class BuildMessagesListener {
+
+    private final FanOutBuild fanOut;
+    private final CancelBuild cancel;
+    private final DispatchQueuedJobs dispatcher;
+
+    BuildMessagesListener(FanOutBuild fanOut, CancelBuild cancel, DispatchQueuedJobs dispatcher) {
+        this.fanOut = fanOut;
+        this.cancel = cancel;
+        this.dispatcher = dispatcher;
+    }
+
+    @RabbitListener(queues = "#{@topology.buildRequestsQueue()}")
+    void onBuildRequested(BuildRequested request) {
+        if (fanOut.fanOut(request)) {
+            // placing right after the fan-out saves a tick; the periodic dispatcher would do it anyway
+            dispatcher.dispatch();
+        }
+    }
+
+    @RabbitListener(queues = "#{@topology.buildCancelsQueue()}")
+    void onBuildCancelRequested(BuildCancelRequested request) {
+        cancel.cancel(request);
+    }
+}

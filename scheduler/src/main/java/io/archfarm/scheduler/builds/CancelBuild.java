@@ -1,0 +1,79 @@
+package io.archfarm.scheduler.builds;
+
+import io.archfarm.model.BuildStatus;
+import io.archfarm.model.JobOutcome;
+import io.archfarm.model.JobStatus;
+import io.archfarm.model.messages.BuildCancelRequested;
+import io.archfarm.model.messages.CancelJob;
+import io.archfarm.scheduler.ProcessedMessages;
+import io.archfarm.scheduler.Timestamps;
+import io.archfarm.scheduler.jobs.JobAttempts;
+import io.archfarm.scheduler.jobs.PlatformJob;
+import io.archfarm.scheduler.jobs.PlatformJobs;
+import io.archfarm.scheduler.outbox.Outbox;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Stops a build: queued jobs end at once, running ones are told to stop, the build ends CANCELLED. */
+@Component
+class CancelBuild {
+
+    private static final Logger log = LoggerFactory.getLogger(CancelBuild.class);
+    static final String CONSUMER = "scheduler.build-cancel-requested";
+
+    private final JdbcClient jdbc;
+    private final Builds builds;
+    private final PlatformJobs jobs;
+    private final JobAttempts attempts;
+    private final Outbox outbox;
+    private final ProcessedMessages processed;
+    private final Clock clock;
+
+    CancelBuild(JdbcClient jdbc, Builds builds, PlatformJobs jobs, JobAttempts attempts, Outbox outbox,
+            ProcessedMessages processed, Clock clock) {
+        this.jdbc = jdbc;
+        this.builds = builds;
+        this.jobs = jobs;
+        this.attempts = attempts;
+        this.outbox = outbox;
+        this.processed = processed;
+        this.clock = clock;
+    }
+
+    @Transactional
+    void cancel(BuildCancelRequested request) {
+        if (!processed.firstTime(request.messageId(), CONSUMER)) {
+            return;
+        }
+        Build build = builds.lock(request.buildId()).orElse(null);
+        if (build == null || build.status().isTerminal()) {
+            log.info("cancel of build {} ignored: {}", request.buildId(),
+                    build == null ? "no such build" : "already " + build.status());
+            return;
+        }
+        String who = request.requestedBy() == null || request.requestedBy().isBlank() ? "unknown"
+                : request.requestedBy();
+        String reason = "cancelled by " + who;
+        Instant now = clock.instant();
+        for (PlatformJob job : jobs.lockOfBuild(build.id())) {
+            if (job.status() == JobStatus.RUNNING) {
+                outbox.cancelJob(new CancelJob(UUID.randomUUID(), job.id(), job.attempt(), reason));
+                attempts.close(job.id(), job.attempt(), JobOutcome.CANCELLED.name(), reason, now);
+            }
+            if (!job.status().isTerminal()) {
+                jdbc.sql("update platform_jobs set status = :status, error = :reason, finished_at = :now,"
+                                + " version = version + 1 where id = :id")
+                        .param("status", job.status().moveTo(JobStatus.CANCELLED).name()).param("reason", reason)
+                        .param("now", Timestamps.of(now)).param("id", job.id()).update();
+            }
+        }
+        builds.finish(build, BuildStatus.CANCELLED, reason, now);
+        log.info("build {} {}", build.id(), reason);
+    }
+}

@@ -1,0 +1,73 @@
+package io.archfarm.scheduler.builds;
+
+import io.archfarm.model.JobStatus;
+import io.archfarm.model.Platform;
+import io.archfarm.model.messages.BuildRequested;
+import io.archfarm.scheduler.ProcessedMessages;
+import io.archfarm.scheduler.SchedulerProperties;
+import io.archfarm.scheduler.Timestamps;
+import java.time.Clock;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/** One QUEUED platform job per platform of a requested build, at attempt 0. */
+@Component
+class FanOutBuild {
+
+    private static final Logger log = LoggerFactory.getLogger(FanOutBuild.class);
+    static final String CONSUMER = "scheduler.build-requested";
+
+    private final JdbcClient jdbc;
+    private final Builds builds;
+    private final ProcessedMessages processed;
+    private final SchedulerProperties properties;
+    private final Clock clock;
+
+    FanOutBuild(JdbcClient jdbc, Builds builds, ProcessedMessages processed, SchedulerProperties properties,
+            Clock clock) {
+        this.jdbc = jdbc;
+        this.builds = builds;
+        this.processed = processed;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Returns whether new jobs were created (so that the dispatcher can run right away). */
+    @Transactional
+    boolean fanOut(BuildRequested request) {
+        if (!processed.firstTime(request.messageId(), CONSUMER)) {
+            log.info("BuildRequested {} for build {} seen before, nothing to do", request.messageId(),
+                    request.buildId());
+            return false;
+        }
+        Build build = builds.lock(request.buildId()).orElse(null);
+        if (build == null) {
+            log.warn("BuildRequested {} names build {} which does not exist", request.messageId(), request.buildId());
+            return false;
+        }
+        if (build.status().isTerminal() || build.cancelRequested()) {
+            log.info("build {} is {} (cancel requested: {}), not fanned out", build.id(), build.status(),
+                    build.cancelRequested());
+            return false;
+        }
+        int created = 0;
+        for (String platform : build.platforms()) {
+            created += jdbc.sql("""
+                    insert into platform_jobs (id, build_id, platform, placement, status, attempt, max_attempts,
+                        queued_at)
+                    values (:id, :build, :platform, :placement, :status, 0, :maxAttempts, :now)
+                    on conflict (build_id, platform) do nothing""")
+                    .param("id", UUID.randomUUID()).param("build", build.id())
+                    .param("platform", Platform.parse(platform).toString())
+                    .param("placement", build.placement().name()).param("status", JobStatus.QUEUED.name())
+                    .param("maxAttempts", properties.maxAttempts()).param("now", Timestamps.of(clock.instant()))
+                    .update();
+        }
+        log.info("build {} fanned out into {} platform jobs", build.id(), created);
+        return created > 0;
+    }
+}

@@ -1,0 +1,111 @@
+package io.archfarm.scheduler.claims;
+
+import io.archfarm.model.JobStatus;
+import io.archfarm.model.messages.ClaimReply;
+import io.archfarm.model.messages.ClaimRequest;
+import io.archfarm.scheduler.ProcessedMessages;
+import io.archfarm.scheduler.Timestamps;
+import io.archfarm.scheduler.builds.Build;
+import io.archfarm.scheduler.builds.Builds;
+import io.archfarm.scheduler.jobs.JobAttempts;
+import io.archfarm.scheduler.jobs.PlatformJob;
+import io.archfarm.scheduler.jobs.PlatformJobs;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Grants an attempt of a job to at most one worker. The build and then the job row are locked for the decision (the
+ * order every writer of both uses), so of two claims for the same attempt the second waits and then finds the job
+ * RUNNING.
+ */
+@Component
+class GrantClaims {
+
+    private static final Logger log = LoggerFactory.getLogger(GrantClaims.class);
+    static final String CONSUMER = "scheduler.claims";
+
+    private final JdbcClient jdbc;
+    private final PlatformJobs jobs;
+    private final Builds builds;
+    private final JobAttempts attempts;
+    private final ProcessedMessages processed;
+    private final Clock clock;
+
+    GrantClaims(JdbcClient jdbc, PlatformJobs jobs, Builds builds, JobAttempts attempts,
+            ProcessedMessages processed, Clock clock) {
+        this.jdbc = jdbc;
+        this.jobs = jobs;
+        this.builds = builds;
+        this.attempts = attempts;
+        this.processed = processed;
+        this.clock = clock;
+    }
+
+    @Transactional
+    ClaimReply decide(ClaimRequest claim) {
+        boolean firstTime = processed.firstTime(claim.messageId(), CONSUMER);
+        Optional<UUID> buildId = jdbc.sql("select build_id from platform_jobs where id = :id")
+                .param("id", claim.jobId()).query(UUID.class).optional();
+        if (buildId.isEmpty()) {
+            return refuse(claim, "no platform job " + claim.jobId());
+        }
+        Build build = builds.lock(buildId.get()).orElseThrow();
+        PlatformJob job = jobs.lock(claim.jobId()).orElseThrow();
+        if (!firstTime) {
+            // a redelivered request: answer what the first one decided, change nothing
+            boolean mine = job.status() == JobStatus.RUNNING && job.attempt() == claim.attempt()
+                    && claim.workerId().equals(job.workerId());
+            return mine ? grant(claim) : refuse(claim, "claim " + claim.messageId() + " was answered before");
+        }
+        String refusal = refusal(claim, build, job);
+        if (refusal != null) {
+            return refuse(claim, refusal);
+        }
+        Instant now = clock.instant();
+        jdbc.sql("update platform_jobs set status = :status, worker_id = :worker, mode = :mode, started_at = :now,"
+                        + " unplaceable_since = null, error = null, version = version + 1 where id = :id")
+                .param("status", job.status().moveTo(JobStatus.RUNNING).name()).param("worker", claim.workerId())
+                .param("mode", claim.mode().name()).param("now", Timestamps.of(now)).param("id", job.id()).update();
+        attempts.open(job.id(), job.attempt(), claim.workerId(), claim.mode(), now);
+        builds.started(build, now);
+        log.info("job {} ({}) attempt {} granted to {} ({})", job.id(), job.platform(), job.attempt(),
+                claim.workerId(), claim.mode());
+        return grant(claim);
+    }
+
+    private static String refusal(ClaimRequest claim, Build build, PlatformJob job) {
+        if (claim.workerId() == null || claim.workerId().isBlank() || claim.mode() == null) {
+            return "a claim must name its worker and mode";
+        }
+        if (build.cancelRequested() || build.status().isTerminal()) {
+            return build.cancelRequested() ? "build cancelled" : "build already " + build.status();
+        }
+        if (job.attempt() != claim.attempt()) {
+            return "attempt " + claim.attempt() + " is stale, job is at attempt " + job.attempt();
+        }
+        if (job.status() == JobStatus.RUNNING) {
+            return "job already running on " + job.workerId();
+        }
+        if (job.status() != JobStatus.QUEUED) {
+            return "job already " + job.status();
+        }
+        return null;
+    }
+
+    private static ClaimReply grant(ClaimRequest claim) {
+        return new ClaimReply(UUID.randomUUID(), claim.messageId(), true, null);
+    }
+
+    private static ClaimReply refuse(ClaimRequest claim, String reason) {
+        log.info("claim of job {} attempt {} by {} refused: {}", claim.jobId(), claim.attempt(), claim.workerId(),
+                reason);
+        return new ClaimReply(UUID.randomUUID(), claim.messageId(), false, reason);
+    }
+}

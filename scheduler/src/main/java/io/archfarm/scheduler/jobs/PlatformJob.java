@@ -1,0 +1,23 @@
+package io.archfarm.scheduler.jobs;
+
+import io.archfarm.model.JobStatus;
+import io.archfarm.model.Placement;
+import io.archfarm.model.Platform;
+import java.time.Instant;
+import java.util.UUID;
+
+/** One platform job as read from {@code platform_jobs}; never leaves the scheduler. */
+public record PlatformJob(
+        UUID id,
+        UUID buildId,
+        Platform platform,
+        Placement placement,
+        JobStatus status,
+        int attempt,
+        int maxAttempts,
+        String workerId,
+        boolean dispatchedNative,
+        boolean dispatchedEmulated,
+        Instant nativeDeadline,
+        Instant unplaceableSince) {
+}

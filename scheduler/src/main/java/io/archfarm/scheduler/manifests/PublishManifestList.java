@@ -1,0 +1,91 @@
+package io.archfarm.scheduler.manifests;
+
+import io.archfarm.model.Platform;
+import io.archfarm.scheduler.Timestamps;
+import io.archfarm.scheduler.builds.Build;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads each image manifest from the registry, assembles the index, pushes it by digest and then under every tag
+ * (so no tag ever points at something that is not there), and records what was pushed.
+ */
+@Component
+class PublishManifestList {
+
+    private final RegistryClient registry;
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    PublishManifestList(RegistryClient registry, JdbcClient jdbc, JsonMapper json, Clock clock) {
+        this.registry = registry;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** @param digests image digest per platform, of the jobs that succeeded */
+    @Transactional(propagation = Propagation.MANDATORY)
+    ImageIndex publish(Build build, Map<String, String> digests) throws MergeFailedException {
+        ImageReference image;
+        try {
+            image = ImageReference.parse(build.image());
+            build.tags().forEach(ImageReference::requireValidTag);
+        } catch (IllegalArgumentException e) {
+            throw new MergeFailedException("cannot publish the manifest list: " + e.getMessage(), e);
+        }
+        ImageIndex index = ImageIndex.assemble(readImages(image, digests), build.commit(), build.repository());
+        try {
+            registry.putIndex(image, index.digest(), index);
+            for (String tag : build.tags()) {
+                registry.putIndex(image, tag, index);
+            }
+        } catch (RegistryException e) {
+            throw new MergeFailedException("registry refused the manifest list: " + e.getMessage(), e);
+        }
+        record(build, index);
+        return index;
+    }
+
+    private List<IndexEntry> readImages(ImageReference image, Map<String, String> digests)
+            throws MergeFailedException {
+        List<IndexEntry> entries = new ArrayList<>();
+        for (Map.Entry<String, String> job : digests.entrySet()) {
+            try {
+                RegistryClient.IndexEntryFacts facts = registry.manifest(image, job.getValue());
+                entries.add(new IndexEntry(Platform.parse(job.getKey()), job.getValue(), facts.size(),
+                        facts.mediaType()));
+            } catch (RegistryException e) {
+                throw new MergeFailedException("could not read the " + job.getKey() + " image from the registry: "
+                        + e.getMessage(), e);
+            }
+        }
+        return entries;
+    }
+
+    private void record(Build build, ImageIndex index) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                insert into manifest_lists (id, build_id, digest, media_type, size, tags, content, created_at)
+                values (:id, :build, :digest, :mediaType, :size, cast(:tags as jsonb), :content, :now)""")
+                .param("id", id).param("build", build.id()).param("digest", index.digest())
+                .param("mediaType", ImageIndex.MEDIA_TYPE).param("size", index.size())
+                .param("tags", json.writeValueAsString(build.tags())).param("content", index.content())
+                .param("now", Timestamps.of(clock.instant())).update();
+        for (IndexEntry entry : index.entries()) {
+            jdbc.sql("insert into manifest_list_entries (manifest_list_id, platform, digest, size, media_type)"
+                            + " values (:list, :platform, :digest, :size, :mediaType)")
+                    .param("list", id).param("platform", entry.platform().toString()).param("digest", entry.digest())
+                    .param("size", entry.size()).param("mediaType", entry.mediaType()).update();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.archfarm.scheduler.results;
+
+import io.archfarm.model.JobOutcome;
+import io.archfarm.model.JobStatus;
+import io.archfarm.model.messages.JobFinished;
+import io.archfarm.model.messages.JobLogChunk;
+import io.archfarm.scheduler.ProcessedMessages;
+import io.archfarm.scheduler.Timestamps;
+import io.archfarm.scheduler.jobs.JobAttempts;
+import io.archfarm.scheduler.jobs.JobRetries;
+import io.archfarm.scheduler.jobs.PlatformJob;
+import io.archfarm.scheduler.jobs.PlatformJobs;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Stores log chunks and the end of attempts; a result of any attempt but the job's current one is ignored. */
+@Component
+class RecordJobResults {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordJobResults.class);
+    static final String LOGS = "scheduler.job-logs";
+    static final String RESULTS = "scheduler.job-results";
+    private static final String DIGEST = "sha256:[0-9a-f]{64}";
+
+    private final JdbcClient jdbc;
+    private final PlatformJobs jobs;
+    private final JobAttempts attempts;
+    private final JobRetries retries;
+    private final ProcessedMessages processed;
+    private final Clock clock;
+
+    RecordJobResults(JdbcClient jdbc, PlatformJobs jobs, JobAttempts attempts, JobRetries retries,
+            ProcessedMessages processed, Clock clock) {
+        this.jdbc = jdbc;
+        this.jobs = jobs;
+        this.attempts = attempts;
+        this.retries = retries;
+        this.processed = processed;
+        this.clock = clock;
+    }
+
+    @Transactional
+    void recordLog(JobLogChunk chunk) {
+        if (!processed.firstTime(chunk.messageId(), LOGS)) {
+            return;
+        }
+        // a chunk for a job that is gone (build deleted) is dropped rather than retried forever
+        jdbc.sql("""
+                insert into job_logs (job_id, attempt, seq, content)
+                select :job, :attempt, :seq, :content where exists (select 1 from platform_jobs where id = :job)
+                on conflict do nothing""")
+                .param("job", chunk.jobId()).param("attempt", chunk.attempt()).param("seq", chunk.seq())
+                .param("content", chunk.text() == null ? "" : chunk.text().replace("\u0000", "")).update();
+    }
+
+    /** Returns the build to look at for a merge when the job reached an end. */
+    @Transactional
+    Optional<UUID> recordFinished(JobFinished result) {
+        if (!processed.firstTime(result.messageId(), RESULTS)) {
+            log.info("JobFinished {} seen before, nothing to do", result.messageId());
+            return Optional.empty();
+        }
+        PlatformJob job = jobs.lock(result.jobId()).orElse(null);
+        if (job == null || job.status() != JobStatus.RUNNING || job.attempt() != result.attempt()) {
+            log.info("JobFinished of job {} attempt {} ({}) ignored: the job is {}", result.jobId(),
+                    result.attempt(), result.outcome(), job == null ? "unknown"
+                            : job.status() + " at attempt " + job.attempt());
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        if (result.outcome() == JobOutcome.INFRA_FAILED) {
+            String reason = "infrastructure failure on " + result.workerId() + ": " + result.error();
+            return retries.retryOrFail(job, JobOutcome.INFRA_FAILED.name(), reason, false)
+                    ? Optional.empty() : Optional.of(job.buildId());
+        }
+        JobStatus end = switch (result.outcome()) {
+            case SUCCEEDED -> JobStatus.SUCCEEDED;
+            case CANCELLED -> JobStatus.CANCELLED;
+            default -> JobStatus.FAILED;
+        };
+        String error = result.error();
+        if (end == JobStatus.SUCCEEDED && (result.digest() == null || !result.digest().matches(DIGEST))) {
+            end = JobStatus.FAILED;
+            error = "worker " + result.workerId() + " reported success with an invalid image digest '"
+                    + result.digest() + "'";
+        }
+        jdbc.sql("""
+                update platform_jobs set status = :status, digest = :digest, image_size = :size,
+                    media_type = :mediaType, error = :error, exit_code = :exitCode, build_millis = :millis,
+                    finished_at = :now, version = version + 1
+                where id = :id""")
+                .param("status", job.status().moveTo(end).name())
+                .param("digest", end == JobStatus.SUCCEEDED ? result.digest() : null)
+                .param("size", end == JobStatus.SUCCEEDED ? result.size() : null)
+                .param("mediaType", end == JobStatus.SUCCEEDED ? result.mediaType() : null)
+                .param("error", error).param("exitCode", result.exitCode())
+                .param("millis", result.buildMillis()).param("now", Timestamps.of(now)).param("id", job.id())
+                .update();
+        attempts.close(job.id(), job.attempt(), result.outcome().name(), error, now);
+        log.info("job {} ({}) attempt {} ended {}", job.id(), job.platform(), job.attempt(), end);
+        return Optional.of(job.buildId());
+    }
+}
