@@ -1,0 +1,284 @@
+package io.archfarm.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import io.archfarm.testing.TestServices;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * The whole farm as real processes: a docker-registry and a git daemon on free loopback ports, the portal, the
+ * scheduler and the workers started from their runnable jars with the JVM running the tests, all on a fresh database
+ * and a fresh broker prefix of the local PostgreSQL and RabbitMQ. Timings are short so that a lost worker is noticed
+ * in seconds. {@link #close()} kills every process tree.
+ */
+final class Farm implements AutoCloseable {
+
+    /** A worker to start: platforms as the worker's properties take them (a list or {@code none}). */
+    record WorkerSpec(String id, String nativePlatforms, String emulatedPlatforms, int slots) {
+    }
+
+    static final String BASE_IMAGE = "archfarm/busybox";
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+    private final Path root;
+    private final Path logDir;
+    private final Path workDir;
+    private final Map<String, FarmProcess> processes = new LinkedHashMap<>();
+    private final Thread shutdownHook = new Thread(this::killAll, "farm-shutdown");
+    private final String prefix = TestServices.freshPrefix();
+    private int registryPort;
+    private FarmDatabase database;
+    private GitServer git;
+    private PortalClient portal;
+
+    private Farm(String name) {
+        root = Path.of(System.getProperty("archfarm.root", "..")).toAbsolutePath().normalize();
+        logDir = Path.of(System.getProperty("archfarm.e2e.logs", "target/e2e-logs")).resolve(name);
+        workDir = Path.of(System.getProperty("archfarm.e2e.work", "target/e2e-work")).resolve(name).toAbsolutePath();
+    }
+
+    static Farm start(String name, List<WorkerSpec> workers) {
+        Farm farm = new Farm(name);
+        Runtime.getRuntime().addShutdownHook(farm.shutdownHook);
+        try {
+            farm.startAll(workers);
+            return farm;
+        } catch (RuntimeException | Error e) {
+            System.err.println(farm.logTails());
+            farm.close();
+            throw e;
+        }
+    }
+
+    private void startAll(List<WorkerSpec> workers) {
+        RequiredTools.require("docker-registry", "git", "buildah", "skopeo");
+        RequiredTools.requireEnabledBinfmt("qemu-aarch64", "qemu-s390x");
+        Path portalJar = requireJar("portal/target/portal-0.1.0-SNAPSHOT-exec.jar");
+        Path schedulerJar = requireJar("scheduler/target/scheduler-0.1.0-SNAPSHOT-exec.jar");
+        Path workerJar = requireJar("worker-agent/target/worker-agent-0.1.0-SNAPSHOT-exec.jar");
+        recreate(logDir);
+        recreate(workDir);
+        // The farm's processes run on this host, so they need the host's services whatever the unit tests use.
+        System.err.println("[archfarm e2e] farm processes use the LOCAL PostgreSQL and RabbitMQ (prefix " + prefix
+                + "), logs in " + logDir.toAbsolutePath());
+        database = new FarmDatabase(TestServices.freshLocalDatabase(), TestServices.localPostgresUser(),
+                TestServices.localPostgresPassword());
+        TestServices.requireLocalRabbit();
+
+        startRegistry();
+        pushBaseImage();
+        startGitDaemon();
+        startPortal(portalJar);
+        startScheduler(schedulerJar);
+        workers.forEach(worker -> startWorker(workerJar, worker));
+        for (WorkerSpec worker : workers) {
+            awaitHealthy("worker-" + worker.id(), () -> portal.workerOnline(worker.id()));
+        }
+    }
+
+    private void startRegistry() {
+        registryPort = FreePorts.next();
+        Path config = workDir.resolve("registry.yml");
+        write(config, """
+                version: 0.1
+                log:
+                  level: warn
+                storage:
+                  filesystem:
+                    rootdirectory: %s
+                  delete:
+                    enabled: true
+                http:
+                  addr: 127.0.0.1:%d
+                """.formatted(workDir.resolve("registry-data"), registryPort));
+        start("registry", List.of("docker-registry", "serve", config.toString()), Map.of());
+        awaitHealthy("registry", () -> FreePorts.listening(registryPort));
+    }
+
+    private void pushBaseImage() {
+        FarmProcess script = FarmProcess.start("base-image",
+                List.of(root.resolve("scripts/base-image.sh").toString(), registry(), BASE_IMAGE), Map.of(), logDir);
+        script.awaitSuccess(600);
+    }
+
+    private void startGitDaemon() {
+        git = new GitServer(workDir.resolve("git"), FreePorts.next());
+        try {
+            Files.createDirectories(workDir.resolve("git"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        start("git-daemon", git.daemonCommand(), Map.of());
+        awaitHealthy("git-daemon", () -> FreePorts.listening(git.port()));
+    }
+
+    private void startPortal(Path jar) {
+        int port = FreePorts.next();
+        portal = new PortalClient("http://127.0.0.1:" + port);
+        Map<String, String> env = serviceEnv(port);
+        start("portal", javaCommand(jar), env);
+        awaitHealthy("portal", portal::healthy);
+    }
+
+    private void startScheduler(Path jar) {
+        int port = FreePorts.next();
+        Map<String, String> env = serviceEnv(port);
+        env.put("SPRING_RABBITMQ_ADDRESSES", amqpAddress());
+        env.put("ARCHFARM_REGISTRY_INSECURE", registry());
+        env.put("ARCHFARM_SCHEDULER_HEARTBEAT_TIMEOUT", "6s");
+        env.put("ARCHFARM_SCHEDULER_TICK", "500ms");
+        start("scheduler", javaCommand(jar), env);
+        awaitHealthy("scheduler", () -> PortalClient.serviceHealthy("http://127.0.0.1:" + port));
+    }
+
+    private void startWorker(Path jar, WorkerSpec worker) {
+        Map<String, String> env = new HashMap<>();
+        env.put("ARCHFARM_TOPOLOGY_PREFIX", prefix);
+        env.put("SPRING_RABBITMQ_ADDRESSES", amqpAddress());
+        env.put("ARCHFARM_REGISTRY_INSECURE", registry());
+        env.put("ARCHFARM_WORKER_ID", worker.id());
+        env.put("ARCHFARM_WORKER_NATIVE_PLATFORMS", worker.nativePlatforms());
+        env.put("ARCHFARM_WORKER_EMULATED_PLATFORMS", worker.emulatedPlatforms());
+        env.put("ARCHFARM_WORKER_SLOTS", Integer.toString(worker.slots()));
+        env.put("ARCHFARM_WORKER_WORK_DIR", workDir.resolve("workers").resolve(worker.id()).toString());
+        env.put("ARCHFARM_WORKER_HEARTBEAT_INTERVAL", "1s");
+        env.put("ARCHFARM_WORKER_POLL_INTERVAL", "500ms");
+        start("worker-" + worker.id(), javaCommand(jar), env);
+    }
+
+    private Map<String, String> serviceEnv(int port) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SERVER_PORT", Integer.toString(port));
+        env.put("SERVER_ADDRESS", "127.0.0.1");
+        env.put("SPRING_DATASOURCE_URL", database.url());
+        env.put("SPRING_DATASOURCE_USERNAME", TestServices.localPostgresUser());
+        env.put("SPRING_DATASOURCE_PASSWORD", TestServices.localPostgresPassword());
+        env.put("ARCHFARM_TOPOLOGY_PREFIX", prefix);
+        return env;
+    }
+
+    private static String amqpAddress() {
+        return "amqp://" + TestServices.localAmqpUser() + ":" + TestServices.localAmqpPassword() + "@"
+                + TestServices.localAmqpHost() + ":" + TestServices.localAmqpPort();
+    }
+
+    private static List<String> javaCommand(Path jar) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return List.of(java.toString(), "-Xms32m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", jar.toString());
+    }
+
+    private void start(String name, List<String> command, Map<String, String> env) {
+        processes.put(name, FarmProcess.start(name, command, env, logDir));
+    }
+
+    private void awaitHealthy(String name, java.util.concurrent.Callable<Boolean> check) {
+        FarmProcess process = processes.get(name);
+        try {
+            await(name + " healthy").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                    .failFast(name + " exited", () -> process != null && !process.isAlive())
+                    .ignoreExceptions()
+                    .until(check);
+        } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+            throw new IllegalStateException(name + " did not become healthy (" + e.getMessage() + "); end of its log:\n"
+                    + (process == null ? "(no process)" : process.tail(40)), e);
+        }
+    }
+
+    private Path requireJar(String relative) {
+        Path jar = root.resolve(relative);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the runnable jar " + jar + " is missing: build it first with "
+                    + "'mvn -B -DskipTests package' in " + root + " (./archfarm test runs the whole reactor)");
+        }
+        return jar;
+    }
+
+    String registry() {
+        return "127.0.0.1:" + registryPort;
+    }
+
+    RegistryClient registryClient() {
+        return new RegistryClient(registry());
+    }
+
+    PortalClient portal() {
+        return portal;
+    }
+
+    GitServer git() {
+        return git;
+    }
+
+    FarmDatabase database() {
+        return database;
+    }
+
+    FarmProcess process(String name) {
+        FarmProcess process = processes.get(name);
+        if (process == null) {
+            throw new IllegalArgumentException("no farm process '" + name + "'; there are " + processes.keySet());
+        }
+        return process;
+    }
+
+    /** A Containerfile's first line: the farm's own multi-arch busybox. */
+    String fromBaseImage() {
+        return "FROM " + registry() + "/" + BASE_IMAGE + "\n";
+    }
+
+    String logTails() {
+        return processes.values().stream()
+                .map(p -> "----- " + p.name() + (p.isAlive() ? "" : " (exited)") + ": " + p.log() + "\n" + p.tail(40))
+                .collect(Collectors.joining("\n", "===== farm logs (tails) =====\n", "\n====="));
+    }
+
+    private void killAll() {
+        List<FarmProcess> reversed = new ArrayList<>(processes.values());
+        java.util.Collections.reverse(reversed);
+        reversed.forEach(FarmProcess::kill);
+    }
+
+    @Override
+    public void close() {
+        killAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway
+        }
+    }
+
+    private static void recreate(Path dir) {
+        try {
+            if (Files.exists(dir)) {
+                try (Stream<Path> paths = Files.walk(dir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + dir, e);
+        }
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.archfarm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A farm of one native worker (this machine's linux/amd64) and one that emulates linux/arm64 and linux/s390x with
+ * qemu, driven through the portal's API and checked in the registry and the database.
+ */
+class MultiArchBuildE2ETest {
+
+    private static final Map<String, String> UNAME = Map.of(
+            "linux/amd64", "x86_64", "linux/arm64", "aarch64", "linux/s390x", "s390x");
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(8);
+
+    private static Farm farm;
+
+    @RegisterExtension
+    static final LogTailsOnFailure LOG_TAILS = new LogTailsOnFailure(() -> farm);
+
+    @BeforeAll
+    static void startFarm() {
+        farm = Farm.start("multi-arch", List.of(
+                new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
+                new Farm.WorkerSpec("emulated-1", "none", "linux/arm64,linux/s390x", 2)));
+    }
+
+    @AfterAll
+    static void stopFarm() {
+        if (farm != null) {
+            farm.close();
+        }
+    }
+
+    @Test
+    void buildsThreePlatformsNativelyAndUnderEmulationIntoOneManifestList() throws Exception {
+        String repository = farm.git().createRepository("uname", Map.of("Containerfile",
+                farm.fromBaseImage() + "RUN uname -m > /arch\n"));
+        String image = farm.registry() + "/e2e/uname";
+        String id = farm.portal().submitAccepted(request(repository, image, List.copyOf(UNAME.keySet()),
+                List.of("latest", "1.0")));
+
+        JsonNode build = BuildAwait.untilEnded(farm.portal(), id, BUILD_TIMEOUT);
+
+        assertThat(build.path("status").asString()).as("build %s: %s", id, build).isEqualTo("SUCCEEDED");
+        assertThat(BuildAwait.platform(build, "linux/amd64").path("mode").asString()).isEqualTo("NATIVE");
+        assertThat(BuildAwait.platform(build, "linux/amd64").path("worker").asString()).isEqualTo("native-1");
+        for (String emulated : List.of("linux/arm64", "linux/s390x")) {
+            assertThat(BuildAwait.platform(build, emulated).path("mode").asString()).as(emulated).isEqualTo("EMULATED");
+            assertThat(BuildAwait.platform(build, emulated).path("worker").asString()).as(emulated)
+                    .isEqualTo("emulated-1");
+        }
+
+        RegistryClient registry = farm.registryClient();
+        String repositoryPath = "e2e/uname";
+        RegistryClient.Manifest latest = registry.manifest(repositoryPath, "latest");
+        RegistryClient.Manifest oneDotZero = registry.manifest(repositoryPath, "1.0");
+        assertThat(latest.mediaType()).isEqualTo(RegistryClient.OCI_INDEX);
+        assertThat(latest.digest()).isEqualTo(latest.computedDigest()).isEqualTo(oneDotZero.digest());
+        assertThat(latest.json().path("mediaType").asString()).isEqualTo(RegistryClient.OCI_INDEX);
+
+        Map<String, String> indexDigests = new HashMap<>();
+        for (JsonNode entry : latest.json().path("manifests")) {
+            JsonNode platform = entry.path("platform");
+            indexDigests.put(platform.path("os").asString() + "/" + platform.path("architecture").asString(),
+                    entry.path("digest").asString());
+        }
+        assertThat(indexDigests).containsOnlyKeys(UNAME.keySet());
+
+        for (Map.Entry<String, String> platform : UNAME.entrySet()) {
+            String digest = indexDigests.get(platform.getKey());
+            assertThat(BuildAwait.platform(build, platform.getKey()).path("digest").asString())
+                    .as("API digest of %s", platform.getKey()).isEqualTo(digest);
+            assertThat(registry.readFile(repositoryPath, digest, "/arch"))
+                    .as("/arch in the %s image", platform.getKey())
+                    .hasValueSatisfying(arch -> assertThat(arch.trim()).isEqualTo(platform.getValue()));
+        }
+
+        assertThat(build.path("manifestList").path("digest").asString()).isEqualTo(latest.digest());
+        assertDatabaseAgrees(id, latest.digest(), indexDigests);
+    }
+
+    private static void assertDatabaseAgrees(String buildId, String indexDigest, Map<String, String> indexDigests) {
+        UUID build = UUID.fromString(buildId);
+        FarmDatabase db = farm.database();
+        assertThat(db.query("select digest from manifest_lists where build_id = ?", build))
+                .extracting(row -> row.get("digest")).containsExactly(indexDigest);
+        Map<String, Object> entries = new HashMap<>();
+        db.query("select e.platform, e.digest from manifest_list_entries e join manifest_lists m "
+                + "on m.id = e.manifest_list_id where m.build_id = ?", build)
+                .forEach(row -> entries.put((String) row.get("platform"), row.get("digest")));
+        assertThat(entries).isEqualTo(new HashMap<String, Object>(indexDigests));
+        Map<String, Object> jobs = new HashMap<>();
+        db.query("select platform, digest from platform_jobs where build_id = ?", build)
+                .forEach(row -> jobs.put((String) row.get("platform"), row.get("digest")));
+        assertThat(jobs).isEqualTo(new HashMap<String, Object>(indexDigests));
+    }
+
+    @Test
+    void aFailingRunStepFailsTheBuildWithItsExitCodeAndPublishesNothing() {
+        String repository = farm.git().createRepository("failing", Map.of("Containerfile",
+                farm.fromBaseImage() + "RUN echo about to fail && exit 3\n"));
+        String id = farm.portal().submitAccepted(request(repository, farm.registry() + "/e2e/failing",
+                List.of("linux/amd64"), List.of("latest")));
+
+        JsonNode build = BuildAwait.untilEnded(farm.portal(), id, BUILD_TIMEOUT);
+
+        assertThat(build.path("status").asString()).as("build %s", build).isEqualTo("FAILED");
+        JsonNode job = BuildAwait.platform(build, "linux/amd64");
+        assertThat(job.path("status").asString()).isEqualTo("FAILED");
+        assertThat(job.path("error").asString() + " / " + build.path("error").asString())
+                .as("the reason names the exit code").containsPattern("(code|status) 3\\b");
+        assertThat(farm.portal().logs(id, "linux/amd64")).contains("about to fail");
+        assertThat(farm.registryClient().tags("e2e/failing")).isEmpty();
+    }
+
+    @Test
+    void anUnknownPlatformIsRefusedWithAProblemNamingIt() {
+        PortalClient.Answer answer = farm.portal().submit(request(
+                farm.git().createRepository("unknown-platform", Map.of("Containerfile", farm.fromBaseImage())),
+                farm.registry() + "/e2e/unknown", List.of("linux/amd64", "linux/mips128"), List.of("latest")));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.json().path("detail").asString()).contains("linux/mips128");
+        assertThat(farm.database().query("select id from builds where image = ?", farm.registry() + "/e2e/unknown"))
+                .isEmpty();
+    }
+
+    private static Map<String, Object> request(String repository, String image, List<String> platforms,
+            List<String> tags) {
+        return Map.of("repository", repository, "ref", "main", "image", image, "platforms", platforms, "tags", tags);
+    }
+}

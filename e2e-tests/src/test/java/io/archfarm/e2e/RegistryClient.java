@@ -1,0 +1,122 @@
+package io.archfarm.e2e;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import tools.jackson.databind.JsonNode;
+
+/** Just enough of the OCI distribution API to check what the farm pushed, with plain http. */
+final class RegistryClient {
+
+    static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    private static final String ACCEPT = String.join(", ", OCI_INDEX, OCI_MANIFEST,
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.docker.distribution.manifest.v2+json");
+
+    /** A manifest exactly as served: its bytes, the media type and digest the registry states. */
+    record Manifest(String mediaType, String digest, byte[] bytes) {
+        JsonNode json() {
+            return Http.json(bytes);
+        }
+
+        String computedDigest() {
+            return sha256(bytes);
+        }
+    }
+
+    private final String hostPort;
+
+    RegistryClient(String hostPort) {
+        this.hostPort = hostPort;
+    }
+
+    Manifest manifest(String repository, String reference) {
+        HttpResponse<byte[]> response = Http.send(Http.get(url(repository, "manifests/" + reference))
+                .header("Accept", ACCEPT));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("registry " + hostPort + " has no manifest " + repository + ":" + reference
+                    + " (" + response.statusCode() + " " + new String(response.body(), StandardCharsets.UTF_8) + ")");
+        }
+        return new Manifest(response.headers().firstValue("Content-Type").orElse(""),
+                response.headers().firstValue("Docker-Content-Digest").orElse(""), response.body());
+    }
+
+    /** The tags of a repository; empty when the registry does not know the repository at all. */
+    java.util.List<String> tags(String repository) {
+        HttpResponse<byte[]> response = Http.send(Http.get(url(repository, "tags/list")));
+        if (response.statusCode() == 404) {
+            return java.util.List.of();
+        }
+        if (response.statusCode() != 200) {
+            throw new AssertionError("tags/list of " + repository + " answered " + response.statusCode());
+        }
+        JsonNode tags = Http.json(response.body()).path("tags");
+        return tags.isArray() ? tags.valueStream().map(JsonNode::asString).toList() : java.util.List.of();
+    }
+
+    byte[] blob(String repository, String digest) {
+        HttpResponse<byte[]> response = Http.send(Http.get(url(repository, "blobs/" + digest)));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("registry has no blob " + digest + " in " + repository);
+        }
+        if (!sha256(response.body()).equals(digest)) {
+            throw new AssertionError("blob " + digest + " of " + repository + " does not hash to its digest");
+        }
+        return response.body();
+    }
+
+    /** The content of a file in an image, read from its layers (the last layer holding it wins). */
+    Optional<String> readFile(String repository, String manifestDigest, String path) {
+        JsonNode manifest = manifest(repository, manifestDigest).json();
+        String wanted = path.replaceFirst("^/", "");
+        Optional<String> content = Optional.empty();
+        for (JsonNode layer : manifest.path("layers")) {
+            byte[] blob = blob(repository, layer.path("digest").asString());
+            Optional<String> found = fileInLayer(blob, layer.path("mediaType").asString(), wanted);
+            if (found.isPresent()) {
+                content = found;
+            }
+        }
+        return content;
+    }
+
+    private static Optional<String> fileInLayer(byte[] blob, String mediaType, String wanted) {
+        try (InputStream raw = new ByteArrayInputStream(blob);
+                InputStream plain = mediaType.endsWith("+gzip") || mediaType.endsWith(".gzip")
+                        ? new GzipCompressorInputStream(raw) : raw;
+                TarArchiveInputStream tar = new TarArchiveInputStream(plain)) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                if (entry.isFile() && entry.getName().replaceFirst("^\\./", "").equals(wanted)) {
+                    return Optional.of(new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read a layer of media type " + mediaType, e);
+        }
+    }
+
+    private String url(String repository, String rest) {
+        return "http://" + hostPort + "/v2/" + repository + "/" + rest;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
