@@ -1,0 +1,78 @@
+package io.archfarm.worker;
+
+import io.archfarm.model.Topology;
+import io.archfarm.worker.build.BuildSettings;
+import io.archfarm.worker.build.JobRunner;
+import io.archfarm.worker.build.RegistriesConf;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
+import org.springframework.amqp.support.converter.MessageConverter;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Turns the worker's properties into what it is (identity, capabilities) and what it builds with. */
+@Configuration(proxyBeanMethods = false)
+class WorkerConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerConfiguration.class);
+
+    @Bean
+    Topology topology(TopologyProperties properties) {
+        return new Topology(properties.prefix());
+    }
+
+    @Bean
+    WorkerIdentity workerIdentity(WorkerProperties properties) {
+        String host = hostName();
+        String id = properties.id() != null ? properties.id() : host + "-" + ProcessHandle.current().pid();
+        return new WorkerIdentity(id, host);
+    }
+
+    @Bean
+    Capabilities capabilities(WorkerProperties properties, WorkerIdentity identity) {
+        Capabilities capabilities = CapabilityDetection.of(properties);
+        LOG.info("worker {} builds natively {}, emulated {}, {} job(s) at once", identity.id(),
+                capabilities.nativeNames(), capabilities.emulatedNames(), capabilities.slots());
+        if (capabilities.nativePlatforms().isEmpty() && capabilities.emulatedPlatforms().isEmpty()) {
+            LOG.warn("worker {} can build no platform: it will only send heartbeats", identity.id());
+        }
+        return capabilities;
+    }
+
+    @Bean
+    BuildSettings buildSettings(WorkerProperties worker, GitProperties git, RegistryProperties registry,
+            WorkerIdentity identity) throws IOException {
+        Path workDir = worker.workDir() != null ? worker.workDir()
+                : Path.of("/var/lib/archfarm/worker", identity.id());
+        Path storageRoot = worker.storageRoot() != null ? worker.storageRoot() : workDir.resolve("storage");
+        Path registriesConf = workDir.resolve("registries.conf");
+        RegistriesConf.write(registriesConf, registry.insecure());
+        LOG.info("work directory {}, buildah storage {}, plain-http registries {}", workDir, storageRoot,
+                registry.insecure());
+        return new BuildSettings(identity.id(), workDir, storageRoot, git.timeout(), git.allowFileUrls(),
+                registry.insecure(), registriesConf);
+    }
+
+    @Bean
+    JobRunner jobRunner(BuildSettings settings) {
+        return new JobRunner(settings);
+    }
+
+    @Bean
+    MessageConverter messageConverter() {
+        return new JacksonJsonMessageConverter("io.archfarm.model.messages");
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+}

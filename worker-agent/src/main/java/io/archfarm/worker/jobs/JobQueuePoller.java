@@ -1,0 +1,117 @@
+package io.archfarm.worker.jobs;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import io.archfarm.model.ExecutionMode;
+import io.archfarm.model.messages.ClaimReply;
+import io.archfarm.model.messages.ClaimRequest;
+import io.archfarm.model.messages.JobAssignment;
+import io.archfarm.worker.WorkerIdentity;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
+import org.springframework.amqp.support.converter.MessageConverter;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes at most one job from the job queues (native first) and claims it. The message stays unacked only while the
+ * claim is asked: it is acked once the scheduler answered, so a build of hours never meets RabbitMQ's
+ * consumer_timeout. Without an answer it goes back to the queue for another worker or a later try.
+ */
+@Component
+class JobQueuePoller {
+
+    /** What one poll found. */
+    sealed interface Poll {
+        record Claimed(JobAssignment job, ExecutionMode mode) implements Poll {
+        }
+
+        /** A message was taken and dropped (refused claim, unreadable): look again at once. */
+        record Dropped() implements Poll {
+        }
+
+        record Empty() implements Poll {
+        }
+
+        /** The scheduler did not answer: give it time before asking again. */
+        record NoAnswer() implements Poll {
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobQueuePoller.class);
+
+    private final RabbitTemplate template;
+    private final MessageConverter converter;
+    private final JobQueues queues;
+    private final WorkerPublisher publisher;
+    private final WorkerIdentity identity;
+    private final DefaultMessagePropertiesConverter properties = new DefaultMessagePropertiesConverter();
+
+    JobQueuePoller(RabbitTemplate template, MessageConverter converter, JobQueues queues, WorkerPublisher publisher,
+            WorkerIdentity identity) {
+        this.template = template;
+        this.converter = converter;
+        this.queues = queues;
+        this.publisher = publisher;
+        this.identity = identity;
+    }
+
+    Poll poll() {
+        return template.execute(channel -> {
+            for (JobQueues.JobQueue queue : queues.inPollingOrder()) {
+                GetResponse response = channel.basicGet(queue.name(), false);
+                if (response != null) {
+                    return claim(channel, response, queue);
+                }
+            }
+            return new Poll.Empty();
+        });
+    }
+
+    private Poll claim(Channel channel, GetResponse response, JobQueues.JobQueue queue) throws IOException {
+        long tag = response.getEnvelope().getDeliveryTag();
+        JobAssignment job;
+        try {
+            job = (JobAssignment) converter.fromMessage(new Message(response.getBody(),
+                    properties.toMessageProperties(response.getProps(), response.getEnvelope(), "UTF-8")));
+        } catch (RuntimeException e) {
+            LOG.error("dropping a message on {} that is not a readable JobAssignment: {}", queue.name(), e.toString());
+            channel.basicReject(tag, false);
+            return new Poll.Dropped();
+        }
+        Optional<ClaimReply> reply = ask(new ClaimRequest(UUID.randomUUID(), job.jobId(), job.attempt(),
+                identity.id(), queue.mode()));
+        if (reply.isEmpty()) {
+            channel.basicNack(tag, false, true);
+            return new Poll.NoAnswer();
+        }
+        channel.basicAck(tag, false);
+        if (!reply.get().granted()) {
+            LOG.info("claim of job {} attempt {} refused ({}): dropping this copy", job.jobId(), job.attempt(),
+                    reply.get().reason());
+            return new Poll.Dropped();
+        }
+        LOG.info("claimed job {} attempt {} ({} {})", job.jobId(), job.attempt(), job.platform(), queue.mode());
+        return new Poll.Claimed(job, queue.mode());
+    }
+
+    private Optional<ClaimReply> ask(ClaimRequest request) {
+        try {
+            Optional<ClaimReply> reply = publisher.claim(request);
+            if (reply.isEmpty()) {
+                LOG.warn("no answer to the claim of job {} attempt {}: leaving it in the queue", request.jobId(),
+                        request.attempt());
+            }
+            return reply;
+        } catch (AmqpException e) {
+            LOG.warn("claim of job {} attempt {} failed: {}", request.jobId(), request.attempt(), e.toString());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.archfarm.worker.jobs;
+
+import io.archfarm.model.JobOutcome;
+import io.archfarm.worker.Capabilities;
+import io.archfarm.worker.WorkerProperties;
+import io.archfarm.worker.build.JobControl;
+import io.archfarm.worker.build.JobLog;
+import io.archfarm.worker.build.JobRunner;
+import io.archfarm.model.messages.JobFinished;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The worker's slots: one thread each, taking a job when free and running it to the end. On shutdown the slots stop
+ * polling, the running attempts are killed and reported INFRA_FAILED so that the scheduler retries them elsewhere.
+ */
+@Component
+class WorkerSlots implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerSlots.class);
+    static final String SHUTTING_DOWN = "worker shutting down";
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
+
+    private final JobQueuePoller poller;
+    private final JobRunner runner;
+    private final RunningJobs runningJobs;
+    private final WorkerPublisher publisher;
+    private final Capabilities capabilities;
+    private final Duration pollInterval;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile CountDownLatch stopping = new CountDownLatch(1);
+    private volatile boolean running;
+    private volatile boolean draining;
+
+    WorkerSlots(JobQueuePoller poller, JobRunner runner, RunningJobs runningJobs, WorkerPublisher publisher,
+            Capabilities capabilities, WorkerProperties properties) {
+        this.poller = poller;
+        this.runner = runner;
+        this.runningJobs = runningJobs;
+        this.publisher = publisher;
+        this.capabilities = capabilities;
+        this.pollInterval = properties.pollInterval();
+    }
+
+    @Override
+    public synchronized void start() {
+        stopping = new CountDownLatch(1);
+        draining = false;
+        running = true;
+        for (int slot = 1; slot <= capabilities.slots(); slot++) {
+            threads.add(Thread.ofPlatform().name("worker-slot-" + slot).start(this::takeJobs));
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        draining = true;
+        running = false;
+        stopping.countDown();
+        runningJobs.stopAll(JobOutcome.INFRA_FAILED, SHUTTING_DOWN);
+        for (Thread thread : threads) {
+            try {
+                if (!thread.join(SHUTDOWN_WAIT)) {
+                    LOG.warn("{} did not finish within {}", thread.getName(), SHUTDOWN_WAIT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stop before anything the slots use: they still send results while stopping. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    private void takeJobs() {
+        while (running) {
+            JobQueuePoller.Poll poll;
+            try {
+                poll = poller.poll();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot poll the job queues: {}", e.toString());
+                poll = new JobQueuePoller.Poll.NoAnswer();
+            }
+            switch (poll) {
+                case JobQueuePoller.Poll.Claimed claimed -> run(claimed);
+                case JobQueuePoller.Poll.Dropped dropped -> { }
+                case JobQueuePoller.Poll.Empty empty -> idle(pollInterval);
+                case JobQueuePoller.Poll.NoAnswer noAnswer -> idle(pollInterval.multipliedBy(5));
+            }
+        }
+    }
+
+    private void run(JobQueuePoller.Poll.Claimed claimed) {
+        var job = claimed.job();
+        JobControl control = new JobControl(job.jobId(), job.attempt());
+        JobLog log = new JobLog(job.jobId(), job.attempt(), publisher::logChunk);
+        runningJobs.add(control, log);
+        if (!running) {
+            control.stop(JobOutcome.INFRA_FAILED, SHUTTING_DOWN);
+        }
+        JobFinished result;
+        try {
+            result = runner.run(job, claimed.mode(), control, log);
+        } finally {
+            runningJobs.remove(control);
+        }
+        LOG.info("job {} attempt {} ended {}{}", job.jobId(), job.attempt(), result.outcome(),
+                result.error() == null ? " " + result.digest() : ": " + result.error().lines().findFirst().orElse(""));
+        publisher.finished(result);
+    }
+
+    private void idle(Duration duration) {
+        try {
+            stopping.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}
