@@ -56,7 +56,9 @@ final class Farm implements AutoCloseable {
             farm.startAll(workers);
             return farm;
         } catch (RuntimeException | Error e) {
-            System.err.println(farm.logTails());
+            if (!farm.processes.isEmpty()) {
+                System.err.println(farm.logTails());
+            }
             farm.close();
             throw e;
         }
