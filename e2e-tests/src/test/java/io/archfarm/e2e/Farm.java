@@ -44,9 +44,9 @@ final class Farm implements AutoCloseable {
     private PortalClient portal;
 
     private Farm(String name) {
-        root = Path.of(System.getProperty("archfarm.root", "..")).toAbsolutePath().normalize();
-        logDir = Path.of(System.getProperty("archfarm.e2e.logs", "target/e2e-logs")).resolve(name);
-        workDir = Path.of(System.getProperty("archfarm.e2e.work", "target/e2e-work")).resolve(name).toAbsolutePath();
+        root = repositoryRoot();
+        logDir = logDir(name);
+        workDir = workDir(name);
     }
 
     static Farm start(String name, List<WorkerSpec> workers) {
@@ -62,6 +62,18 @@ final class Farm implements AutoCloseable {
             farm.close();
             throw e;
         }
+    }
+
+    static Path repositoryRoot() {
+        return Path.of(System.getProperty("archfarm.root", "..")).toAbsolutePath().normalize();
+    }
+
+    static Path logDir(String name) {
+        return Path.of(System.getProperty("archfarm.e2e.logs", "target/e2e-logs")).resolve(name);
+    }
+
+    static Path workDir(String name) {
+        return Path.of(System.getProperty("archfarm.e2e.work", "target/e2e-work")).resolve(name).toAbsolutePath();
     }
 
     private void startAll(List<WorkerSpec> workers) {
@@ -80,7 +92,6 @@ final class Farm implements AutoCloseable {
         TestServices.requireLocalRabbit();
 
         startRegistry();
-        pushBaseImage();
         startGitDaemon();
         startPortal(portalJar);
         startScheduler(schedulerJar);
@@ -91,28 +102,10 @@ final class Farm implements AutoCloseable {
     }
 
     private void startRegistry() {
-        registryPort = FreePorts.next();
-        Path config = workDir.resolve("registry.yml");
-        write(config, """
-                version: 0.1
-                log:
-                  level: warn
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                  delete:
-                    enabled: true
-                http:
-                  addr: 127.0.0.1:%d
-                """.formatted(workDir.resolve("registry-data"), registryPort));
-        start("registry", List.of("docker-registry", "serve", config.toString()), Map.of());
-        awaitHealthy("registry", () -> FreePorts.listening(registryPort));
-    }
-
-    private void pushBaseImage() {
-        FarmProcess script = FarmProcess.start("base-image",
-                List.of(root.resolve("scripts/base-image.sh").toString(), registry(), BASE_IMAGE), Map.of(), logDir);
-        script.awaitSuccess(600);
+        LocalRegistry registry = LocalRegistry.start(workDir, logDir);
+        processes.put("registry", registry.process());
+        registryPort = registry.port();
+        registry.pushBaseImage(root, logDir);
     }
 
     private void startGitDaemon() {
@@ -273,14 +266,6 @@ final class Farm implements AutoCloseable {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + dir, e);
-        }
-    }
-
-    private static void write(Path file, String content) {
-        try {
-            Files.writeString(file, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 }

@@ -78,12 +78,16 @@ final class RegistryClient {
 
     /** The content of a file in an image, read from its layers (the last layer holding it wins). */
     Optional<String> readFile(String repository, String manifestDigest, String path) {
+        return readFileBytes(repository, manifestDigest, path).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    Optional<byte[]> readFileBytes(String repository, String manifestDigest, String path) {
         JsonNode manifest = manifest(repository, manifestDigest).json();
         String wanted = path.replaceFirst("^/", "");
-        Optional<String> content = Optional.empty();
+        Optional<byte[]> content = Optional.empty();
         for (JsonNode layer : manifest.path("layers")) {
             byte[] blob = blob(repository, layer.path("digest").asString());
-            Optional<String> found = fileInLayer(blob, layer.path("mediaType").asString(), wanted);
+            Optional<byte[]> found = fileInLayer(blob, layer.path("mediaType").asString(), wanted);
             if (found.isPresent()) {
                 content = found;
             }
@@ -91,7 +95,7 @@ final class RegistryClient {
         return content;
     }
 
-    private static Optional<String> fileInLayer(byte[] blob, String mediaType, String wanted) {
+    private static Optional<byte[]> fileInLayer(byte[] blob, String mediaType, String wanted) {
         try (InputStream raw = new ByteArrayInputStream(blob);
                 InputStream plain = mediaType.endsWith("+gzip") || mediaType.endsWith(".gzip")
                         ? new GzipCompressorInputStream(raw) : raw;
@@ -99,7 +103,7 @@ final class RegistryClient {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 if (entry.isFile() && entry.getName().replaceFirst("^\\./", "").equals(wanted)) {
-                    return Optional.of(new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+                    return Optional.of(tar.readAllBytes());
                 }
             }
             return Optional.empty();
