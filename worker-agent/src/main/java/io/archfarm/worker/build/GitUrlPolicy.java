@@ -29,11 +29,11 @@ final class GitUrlPolicy {
         if (url == null || url.isBlank()) {
             throw refuse(url, "the repository URL is empty");
         }
-        if (url.startsWith("-") || url.chars().anyMatch(Character::isWhitespace)) {
-            throw refuse(url, "a repository URL cannot start with '-' or contain white space");
-        }
         if (url.contains("::")) {
             throw refuse(url, "git remote helpers (such as ext::) are never allowed");
+        }
+        if (url.startsWith("-") || url.chars().anyMatch(Character::isWhitespace)) {
+            throw refuse(url, "a repository URL cannot start with '-' or contain white space");
         }
         var scheme = SCHEME.matcher(url);
         if (scheme.find()) {

@@ -1,0 +1,57 @@
+package io.archfarm.worker.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.archfarm.model.JobOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class BuildFailuresTest {
+
+    @Test
+    void namesTheFailingStepAndItsExitCode() {
+        JobFailure failure = BuildFailures.of(1, List.of(
+                "STEP 1/2: FROM 127.0.0.1:5000/base",
+                "STEP 2/2: RUN false",
+                "error building at STEP \"RUN false\": error while running runtime: exit status 1"));
+        assertThat(failure.outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(failure.exitCode()).isEqualTo(1);
+        assertThat(failure.getMessage())
+                .startsWith("step failed: RUN false exited with code 1; buildah exited with code 1")
+                .contains("STEP 2/2: RUN false");
+    }
+
+    @Test
+    void readsNewerBuildahWordingToo() {
+        JobFailure failure = BuildFailures.of(2, List.of(
+                "Error: building at STEP \"RUN make test\": while running runtime: exit status 2"));
+        assertThat(failure.getMessage()).startsWith("step failed: RUN make test exited with code 2");
+    }
+
+    @Test
+    void withoutANamedStepSaysHowBuildahExitedAndKeepsTheLastTwentyLines() {
+        List<String> lines = new ArrayList<>(IntStream.range(0, 30).mapToObj(i -> "line " + i).toList());
+        lines.add("Error: creating build container: pull access denied");
+        JobFailure failure = BuildFailures.of(125, lines);
+        assertThat(failure.outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(failure.getMessage()).startsWith("build failed; buildah exited with code 125")
+                .contains("line 11", "pull access denied").doesNotContain("line 10\n");
+    }
+
+    @Test
+    void aKilledBuildahIsTheWorkersTroubleNotTheBuilds() {
+        JobFailure failure = BuildFailures.of(137, List.of("STEP 2/2: RUN make"));
+        assertThat(failure.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
+        assertThat(failure.getMessage()).contains("killed by signal 9", "buildah exited with code 137");
+    }
+
+    @Test
+    void aFullDiskIsTheWorkersTrouble() {
+        JobFailure failure = BuildFailures.of(1, List.of(
+                "error building at STEP \"COPY . /src\": write /var/lib/x: no space left on device"));
+        assertThat(failure.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
+        assertThat(failure.getMessage()).contains("no space left on device");
+    }
+}
