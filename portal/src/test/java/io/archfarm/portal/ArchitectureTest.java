@@ -1,0 +1,64 @@
+package io.archfarm.portal;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import jakarta.persistence.Entity;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Controller;
+
+/** The portal's boundaries: entities stay behind the controllers, and the portal never talks to the broker. */
+class ArchitectureTest {
+
+    private static final JavaClasses PORTAL = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.archfarm.portal");
+
+    @Test
+    void importsThePortal() {
+        if (PORTAL.stream().noneMatch(c -> c.isAnnotatedWith(Entity.class))
+                || PORTAL.stream().noneMatch(c -> c.isAnnotatedWith(RestController.class))) {
+            throw new AssertionError("the import found no entities or no controllers: the rules below would be empty");
+        }
+    }
+
+    @Test
+    void controllersNeitherReturnNorAcceptEntities() {
+        methods().that().areDeclaredInClassesThat().areAnnotatedWith(RestController.class)
+                .or().areDeclaredInClassesThat().areAnnotatedWith(Controller.class)
+                .should(notExposeEntities())
+                .check(PORTAL);
+    }
+
+    @Test
+    void nothingInThePortalTalksToTheBroker() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.springframework.amqp..", "com.rabbitmq..")
+                .check(PORTAL);
+    }
+
+    private static ArchCondition<JavaMethod> notExposeEntities() {
+        DescribedPredicate<JavaClass> entity = DescribedPredicate.describe("a JPA entity",
+                c -> c.isAnnotatedWith(Entity.class));
+        return new ArchCondition<>("neither return nor accept a JPA entity") {
+            @Override
+            public void check(JavaMethod method, ConditionEvents events) {
+                boolean returns = method.getReturnType().getAllInvolvedRawTypes().stream().anyMatch(entity);
+                boolean accepts = method.getParameterTypes().stream()
+                        .flatMap(t -> t.getAllInvolvedRawTypes().stream()).anyMatch(entity);
+                if (returns || accepts) {
+                    events.add(SimpleConditionEvent.violated(method, method.getFullName() + " exposes a JPA entity"));
+                }
+            }
+        };
+    }
+}
