@@ -1,5 +1,6 @@
 package io.archfarm.scheduler.outbox;
 
+import io.archfarm.model.Topology;
 import io.archfarm.scheduler.SchedulerProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
@@ -20,10 +21,12 @@ class ConfirmedPublisher {
 
     private final RabbitTemplate rabbit;
     private final SchedulerProperties properties;
+    private final Topology topology;
 
-    ConfirmedPublisher(RabbitTemplate rabbit, SchedulerProperties properties) {
+    ConfirmedPublisher(RabbitTemplate rabbit, SchedulerProperties properties, Topology topology) {
         this.rabbit = rabbit;
         this.properties = properties;
+        this.topology = topology;
         // without mandatory an unroutable message is acked and silently dropped
         rabbit.setMandatory(true);
     }
@@ -42,7 +45,9 @@ class ConfirmedPublisher {
             CorrelationData.Confirm confirm = correlation.getFuture()
                     .get(properties.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
             ReturnedMessage returned = correlation.getReturned();
-            if (returned != null) {
+            // a broadcast that no worker's control queue receives reached everyone there is: it is delivered
+            boolean broadcast = row.exchange().equals(topology.controlExchange());
+            if (returned != null && !broadcast) {
                 throw new PublishFailedException("returned by the broker: " + returned.getReplyCode() + " "
                         + returned.getReplyText() + " (exchange '" + row.exchange() + "', routing key '"
                         + row.routingKey() + "')");

@@ -1,0 +1,160 @@
+package io.archfarm.scheduler;
+
+import static org.awaitility.Awaitility.await;
+
+import io.archfarm.model.ExecutionMode;
+import io.archfarm.model.JobOutcome;
+import io.archfarm.model.Platform;
+import io.archfarm.model.Topology;
+import io.archfarm.model.messages.BuildCancelRequested;
+import io.archfarm.model.messages.BuildRequested;
+import io.archfarm.model.messages.ClaimReply;
+import io.archfarm.model.messages.ClaimRequest;
+import io.archfarm.model.messages.JobAssignment;
+import io.archfarm.model.messages.JobFinished;
+import io.archfarm.model.messages.Message;
+import io.archfarm.model.messages.WorkerHeartbeat;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The test's hands: it plays the portal (a build row and its outbox row, in the portal's shape) and the workers
+ * (heartbeats, basic.get on job queues, claims, results), through the real database and the real broker.
+ */
+
+public class Farm {
+
+    private final JdbcClient jdbc;
+    private final RabbitTemplate rabbit;
+    private final JsonMapper json;
+    private final Topology topology;
+    private final AmqpAdmin admin;
+
+    Farm(JdbcClient jdbc, RabbitTemplate rabbit, JsonMapper json, Topology topology, AmqpAdmin admin) {
+        this.admin = admin;
+        this.jdbc = jdbc;
+        this.rabbit = rabbit;
+        this.json = json;
+        this.topology = topology;
+    }
+
+    public UUID requestBuild(List<String> platforms, String placement, String publish, String image,
+            List<String> tags) {
+        UUID buildId = UUID.randomUUID();
+        jdbc.sql("""
+                insert into builds (id, status, repository, ref, commit_sha, containerfile, context_dir, image, tags,
+                    platforms, build_args, placement, publish, requested_by, created_at)
+                values (:id, 'QUEUED', 'https://git.example/demo.git', 'main', 'c0ffee0000000000000000000000000000000000',
+                    'Containerfile', '.', :image, cast(:tags as jsonb), cast(:platforms as jsonb), '{}', :placement,
+                    :publish, 'alice', now())""")
+                .param("id", buildId).param("image", image).param("tags", json.writeValueAsString(tags))
+                .param("platforms", json.writeValueAsString(platforms)).param("placement", placement)
+                .param("publish", publish).update();
+        portalOutbox(Topology.BUILD_REQUESTED, new BuildRequested(UUID.randomUUID(), buildId, Instant.now()));
+        return buildId;
+    }
+
+    public void requestCancel(UUID buildId) {
+        jdbc.sql("update builds set cancel_requested_at = now() where id = :id").param("id", buildId).update();
+        portalOutbox(Topology.BUILD_CANCEL_REQUESTED,
+                new BuildCancelRequested(UUID.randomUUID(), buildId, "bob", Instant.now()));
+    }
+
+    /** What the portal does: the message goes through the outbox, never straight to the broker. */
+    public void portalOutbox(String routingKey, Message message) {
+        jdbc.sql("insert into outbox (id, exchange_name, routing_key, message_type, payload)"
+                        + " values (:id, :exchange, :key, :type, cast(:payload as jsonb))")
+                .param("id", UUID.randomUUID()).param("exchange", topology.eventsExchange()).param("key", routingKey)
+                .param("type", message.getClass().getName()).param("payload", json.writeValueAsString(message))
+                .update();
+    }
+
+    public void heartbeat(String workerId, List<String> nativePlatforms, List<String> emulatedPlatforms,
+            List<WorkerHeartbeat.RunningJob> running) {
+        send(Topology.WORKER_HEARTBEAT, new WorkerHeartbeat(UUID.randomUUID(), workerId, "host-" + workerId,
+                nativePlatforms, emulatedPlatforms, 2, running, false, Instant.now()));
+    }
+
+    public void send(String routingKey, Message message) {
+        rabbit.convertAndSend(topology.eventsExchange(), routingKey, message);
+    }
+
+    /** Declares the job queue as a worker does before polling it (same arguments as the scheduler's). */
+    public String queue(String platform, ExecutionMode mode) {
+        String name = topology.jobQueue(Platform.parse(platform), mode);
+        admin.declareQueue(QueueBuilder.durable(name).quorum().build());
+        return name;
+    }
+
+    /** basic.get, as a worker polls, until a JobAssignment is there. */
+    public JobAssignment takeAssignment(String platform, ExecutionMode mode) {
+        String queue = queue(platform, mode);
+        return await("a JobAssignment in " + queue).atMost(Duration.ofSeconds(20))
+                .until(() -> (JobAssignment) rabbit.receiveAndConvert(queue), a -> a != null);
+    }
+
+    /** basic.get once: null when the queue is empty. */
+    public Object poll(String platform, ExecutionMode mode) {
+        return rabbit.receiveAndConvert(queue(platform, mode));
+    }
+
+    public ClaimReply claim(UUID jobId, int attempt, String workerId, ExecutionMode mode) {
+        return claim(new ClaimRequest(UUID.randomUUID(), jobId, attempt, workerId, mode));
+    }
+
+    public ClaimReply claim(ClaimRequest request) {
+        Object reply = rabbit.convertSendAndReceive(topology.eventsExchange(), Topology.JOB_CLAIM, request);
+        if (reply == null) {
+            throw new AssertionError("no ClaimReply to " + request + " within the reply timeout");
+        }
+        return (ClaimReply) reply;
+    }
+
+    public JobFinished finished(UUID jobId, int attempt, String workerId, JobOutcome outcome, String error) {
+        JobFinished result = new JobFinished(UUID.randomUUID(), jobId, attempt, workerId, outcome, null, 0, null,
+                error, outcome == JobOutcome.FAILED ? 1 : null, Instant.now(), Instant.now(), 1234);
+        send(Topology.JOB_FINISHED, result);
+        return result;
+    }
+
+    public String jobStatus(UUID jobId) {
+        return jdbc.sql("select status from platform_jobs where id = :id").param("id", jobId).query(String.class)
+                .single();
+    }
+
+    public Map<String, Object> job(UUID jobId) {
+        return jdbc.sql("select * from platform_jobs where id = :id").param("id", jobId).query().singleRow();
+    }
+
+    public Map<String, Object> build(UUID buildId) {
+        return jdbc.sql("select * from builds where id = :id").param("id", buildId).query().singleRow();
+    }
+
+    public UUID jobOf(UUID buildId, String platform) {
+        return await("platform job " + platform + " of build " + buildId).atMost(Duration.ofSeconds(20))
+                .until(() -> jdbc.sql("select id from platform_jobs where build_id = :b and platform = :p")
+                        .param("b", buildId).param("p", platform).query(UUID.class).optional(),
+                        java.util.Optional::isPresent)
+                .orElseThrow();
+    }
+
+    public JdbcClient jdbc() {
+        return jdbc;
+    }
+
+    public RabbitTemplate rabbit() {
+        return rabbit;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+}
