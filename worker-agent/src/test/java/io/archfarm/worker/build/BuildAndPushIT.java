@@ -1,0 +1,169 @@
+package io.archfarm.worker.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.archfarm.model.ExecutionMode;
+import io.archfarm.model.JobOutcome;
+import io.archfarm.model.messages.JobAssignment;
+import io.archfarm.model.messages.JobFinished;
+import io.archfarm.model.messages.JobLogChunk;
+import io.archfarm.worker.testing.GitRepository;
+import io.archfarm.worker.testing.LocalRegistry;
+import io.archfarm.worker.testing.RequiredTools;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The build side on the real tools: git, buildah, skopeo and a real registry, no broker. */
+class BuildAndPushIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @TempDir
+    static Path dir;
+    static LocalRegistry registry;
+    static GitRepository repository;
+    static String commit;
+    static JobRunner runner;
+
+    private final List<JobLogChunk> chunks = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void realToolsAndARegistry() throws Exception {
+        RequiredTools.require("buildah", "skopeo", "git", "docker-registry");
+        registry = LocalRegistry.start(Files.createDirectories(dir.resolve("registry")));
+        repository = GitRepository.create(dir.resolve("repo"));
+        commit = repository.commit(Map.of(
+                "image/Containerfile", "FROM scratch\nARG GREETING\nCOPY hello.txt /hello.txt\n",
+                "image/hello.txt", "hello from archfarm\n"));
+        Path workDir = dir.resolve("worker");
+        Path registriesConf = workDir.resolve("registries.conf");
+        RegistriesConf.write(registriesConf, List.of(registry.address()));
+        runner = new JobRunner(new BuildSettings("it-worker", workDir, workDir.resolve("storage"),
+                Duration.ofSeconds(60), true, List.of(registry.address()), registriesConf));
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @Test
+    void buildsAndPushesByDigestWithoutMovingATag() throws Exception {
+        JobFinished finished = run(job("linux/amd64", "image/Containerfile", "demo/hello"));
+
+        assertThat(finished.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
+        assertThat(finished.digest()).startsWith("sha256:");
+        assertThat(finished.mediaType()).isEqualTo(LocalRegistry.OCI_MANIFEST);
+        assertThat(finished.workerId()).isEqualTo("it-worker");
+        assertThat(finished.buildMillis()).isPositive();
+        assertThat(finished.finishedAt()).isAfterOrEqualTo(finished.startedAt());
+
+        HttpResponse<byte[]> manifest = registry.get("/v2/demo/hello/manifests/" + finished.digest(),
+                LocalRegistry.OCI_MANIFEST);
+        assertThat(manifest.statusCode()).isEqualTo(200);
+        assertThat(manifest.headers().firstValue("Docker-Content-Digest")).hasValue(finished.digest());
+        assertThat(manifest.headers().firstValue("Content-Type")).hasValue(finished.mediaType());
+        assertThat((long) manifest.body().length).isEqualTo(finished.size());
+        assertThat(architectureOf("demo/hello", manifest.body())).isEqualTo("amd64");
+        assertNoTags("demo/hello");
+
+        assertThat(log()).contains("fetching " + repository.url() + " at " + commit)
+                .contains("pushing " + registry.address() + "/demo/hello@" + finished.digest());
+        assertThat(chunks).extracting(JobLogChunk::seq).startsWith(0L).isSorted();
+        assertThat(Files.list(dir.resolve("worker/jobs"))).as("job directories are cleaned up").isEmpty();
+    }
+
+    @Test
+    void buildsForArm64WithoutEmulationFromScratch() throws Exception {
+        JobFinished finished = run(job("linux/arm64", "image/Containerfile", "demo/hello-arm"));
+
+        assertThat(finished.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
+        HttpResponse<byte[]> manifest = registry.get("/v2/demo/hello-arm/manifests/" + finished.digest(),
+                LocalRegistry.OCI_MANIFEST);
+        assertThat(manifest.statusCode()).isEqualTo(200);
+        assertThat(architectureOf("demo/hello-arm", manifest.body())).isEqualTo("arm64");
+        assertNoTags("demo/hello-arm");
+    }
+
+    @Test
+    void aMissingContainerfileFailsSayingWhichAndInWhichCommit() {
+        JobFinished finished = run(job("linux/amd64", "nope/Containerfile", "demo/nope"));
+
+        String expected = "Containerfile 'nope/Containerfile' not found in commit " + commit.substring(0, 7);
+        assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(finished.error()).isEqualTo(expected);
+        assertThat(finished.digest()).isNull();
+        assertThat(log()).contains(expected);
+    }
+
+    @Test
+    void anUnknownCommitIsAFetchFailureWithGitsReason() {
+        JobAssignment job = job("linux/amd64", "image/Containerfile", "demo/hello");
+        JobFinished finished = run(new JobAssignment(job.messageId(), job.jobId(), job.buildId(), job.attempt(),
+                job.platform(), job.repository(), "main", "0".repeat(40), job.containerfile(), job.context(),
+                job.buildArgs(), job.image(), job.timeoutSeconds()));
+
+        assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(finished.error()).contains("commit " + "0".repeat(40) + " is not in main");
+    }
+
+    @Test
+    void aRegistryThatIsNotThereRefusesThePush() {
+        JobFinished finished = run(jobPushingTo("linux/amd64", "image/Containerfile", "127.0.0.1:1/demo/hello"));
+
+        assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(finished.error()).startsWith("registry refused the push of 127.0.0.1:1/demo/hello: ");
+    }
+
+    private JobFinished run(JobAssignment job) {
+        return runner.run(job, ExecutionMode.NATIVE, new JobControl(job.jobId(), job.attempt()),
+                new JobLog(job.jobId(), job.attempt(), chunks::add));
+    }
+
+    private JobAssignment job(String platform, String containerfile, String repositoryName) {
+        return jobPushingTo(platform, containerfile, registry.address() + "/" + repositoryName);
+    }
+
+    private JobAssignment jobPushingTo(String platform, String containerfile, String image) {
+        return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, platform,
+                repository.url(), "main", commit, containerfile, "image", Map.of("GREETING", "hi"), image, 600);
+    }
+
+    private String log() {
+        return chunks.stream().map(JobLogChunk::text).collect(Collectors.joining());
+    }
+
+    private String architectureOf(String repositoryName, byte[] manifest) throws Exception {
+        String configDigest = JSON.readTree(manifest).path("config").path("digest").asString();
+        HttpResponse<byte[]> config = registry.get("/v2/" + repositoryName + "/blobs/" + configDigest, null);
+        assertThat(config.statusCode()).isEqualTo(200);
+        return JSON.readTree(config.body()).path("architecture").asString();
+    }
+
+    private void assertNoTags(String repositoryName) throws Exception {
+        HttpResponse<byte[]> tags = registry.get("/v2/" + repositoryName + "/tags/list", null);
+        JsonNode body = JSON.readTree(tags.body());
+        if (tags.statusCode() == 200) {
+            assertThat(body.path("tags").isNull() || body.path("tags").isMissingNode() || body.path("tags").isEmpty())
+                    .as("tags of %s: %s", repositoryName, body).isTrue();
+        } else {
+            assertThat(tags.statusCode()).as("tags list of %s: %s", repositoryName, body).isEqualTo(404);
+            assertThat(body.toString()).contains("NAME_UNKNOWN");
+        }
+    }
+}
