@@ -377,6 +377,29 @@ class BuildApiIntegrationTest {
         assertThat(health.json().path("status").asString()).isEqualTo("UP");
     }
 
+    @Test
+    void pagesListBuildsAndShowOneWithEverythingEscaped() {
+        String id = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\", \"linux/s390x\"]")).json()
+                .path("id").asString();
+        jdbc.sql("update builds set status = 'FAILED', error = '<script>alert(1)</script>' where id = :id")
+                .param("id", UUID.fromString(id)).update();
+
+        Answer list = api.get("/");
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.contentType()).startsWith("text/html");
+        assertThat(list.body()).contains("Recent builds").contains("/builds/" + id).contains("linux/s390x QUEUED");
+
+        Answer page = api.get("/builds/" + id);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("Platform jobs").contains(repo.revParse("HEAD")).contains("linux/s390x")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)");
+
+        Answer missing = api.get("/builds/" + UUID.randomUUID());
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.body()).contains("Build not found");
+        assertThat(api.get("/builds/not-a-build").status()).isEqualTo(404);
+    }
+
     // --- helpers ---
 
     private Answer submit(String body) {

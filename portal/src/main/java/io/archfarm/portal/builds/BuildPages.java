@@ -1,0 +1,48 @@
+package io.archfarm.portal.builds;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+
+/** Read-only pages over the builds; the same views as the API, rendered with Thymeleaf. */
+@Controller
+class BuildPages {
+
+    private static final int RECENT = 50;
+
+    private final BuildQueries queries;
+
+    BuildPages(BuildQueries queries) {
+        this.queries = queries;
+    }
+
+    @GetMapping("/")
+    String recent(Model model) {
+        model.addAttribute("builds", queries.recent(Optional.empty(), RECENT));
+        return "builds/list";
+    }
+
+    @GetMapping("/builds/{id}")
+    String build(@PathVariable String id, Model model, HttpServletResponse response) {
+        Optional<BuildView> build = parse(id).flatMap(queries::view);
+        if (build.isEmpty()) {
+            response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+            model.addAttribute("id", id);
+            return "builds/missing";
+        }
+        model.addAttribute("build", build.get());
+        return "builds/detail";
+    }
+
+    private static Optional<UUID> parse(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}
