@@ -1,6 +1,7 @@
 package io.archfarm.portal;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -10,6 +11,7 @@ import com.tngtech.archunit.core.domain.JavaMethod;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import jakarta.persistence.Entity;
@@ -22,7 +24,13 @@ class ArchitectureTest {
 
     private static final JavaClasses PORTAL = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(location -> !location.contains("/archfixture/"))
             .importPackages("io.archfarm.portal");
+
+    private static final ArchRule CONTROLLERS_KEEP_ENTITIES = methods()
+            .that().areDeclaredInClassesThat().areAnnotatedWith(RestController.class)
+            .or().areDeclaredInClassesThat().areAnnotatedWith(Controller.class)
+            .should(notExposeEntities());
 
     @Test
     void importsThePortal() {
@@ -34,10 +42,15 @@ class ArchitectureTest {
 
     @Test
     void controllersNeitherReturnNorAcceptEntities() {
-        methods().that().areDeclaredInClassesThat().areAnnotatedWith(RestController.class)
-                .or().areDeclaredInClassesThat().areAnnotatedWith(Controller.class)
-                .should(notExposeEntities())
-                .check(PORTAL);
+        CONTROLLERS_KEEP_ENTITIES.check(PORTAL);
+    }
+
+    @Test
+    void theEntityRuleCatchesALeakingController() {
+        JavaClasses leaky = new ClassFileImporter().importPackages("io.archfarm.portal.archfixture");
+        assertThatThrownBy(() -> CONTROLLERS_KEEP_ENTITIES.check(leaky))
+                .hasMessageContaining("LeakyController.all()")
+                .hasMessageContaining("LeakyController.save(");
     }
 
     @Test
