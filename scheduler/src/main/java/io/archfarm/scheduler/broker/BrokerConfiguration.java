@@ -11,6 +11,7 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.ConditionalRejectingErrorHandler;
 import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
 import org.springframework.boot.amqp.autoconfigure.SimpleRabbitListenerContainerFactoryConfigurer;
 import org.springframework.context.annotation.Bean;
@@ -45,7 +46,20 @@ class BrokerConfiguration {
         factory.setMessageConverter(converter);
         factory.setAcknowledgeMode(AcknowledgeMode.AUTO);
         factory.setDefaultRequeueRejected(true);
+        factory.setErrorHandler(new ConditionalRejectingErrorHandler(new RejectInvalidMessages()));
         return factory;
+    }
+
+    /**
+     * A message that breaks a rule (no messageId, no worker, an illegal status change) would fail the same way on
+     * every redelivery: it is rejected without requeue and logged. Database and broker errors stay retryable.
+     */
+    static class RejectInvalidMessages extends ConditionalRejectingErrorHandler.DefaultExceptionStrategy {
+
+        @Override
+        protected boolean isUserCauseFatal(Throwable cause) {
+            return cause instanceof IllegalArgumentException || cause instanceof IllegalStateException;
+        }
     }
 
     @Bean

@@ -29,16 +29,21 @@ public class JobQueues {
         this.topology = topology;
     }
 
-    /** Returns the queue's name once it surely exists. */
+    /**
+     * Returns the name of the platform's queue for {@code mode} once it surely exists. Both queues of the platform
+     * are declared together, so that a worker polling either finds it.
+     */
     public String ensureDeclared(Platform platform, ExecutionMode mode) {
-        String name = topology.jobQueue(platform, mode);
-        if (!declared.contains(name)) {
-            Queue queue = BrokerConfiguration.quorum(name);
-            admin.declareQueue(queue);
-            admin.declareBinding(BindingBuilder.bind(queue)
-                    .to(new DirectExchange(topology.jobsExchange(), true, false)).with(name));
-            declared.add(name);
+        for (ExecutionMode each : ExecutionMode.values()) {
+            String name = topology.jobQueue(platform, each);
+            if (!declared.contains(name)) {
+                Queue queue = BrokerConfiguration.quorum(name);
+                admin.declareQueue(queue);
+                admin.declareBinding(BindingBuilder.bind(queue)
+                        .to(new DirectExchange(topology.jobsExchange(), true, false)).with(name));
+                declared.add(name);
+            }
         }
-        return name;
+        return topology.jobQueue(platform, mode);
     }
 }
