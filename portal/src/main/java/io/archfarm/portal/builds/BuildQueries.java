@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.data.domain.Limit;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,55 +35,79 @@ class BuildQueries {
     }
 
     Optional<BuildView> view(UUID id) {
-        return builds.findById(id).map(this::view);
+        return builds.findById(id).map(build -> views(List.of(build)).getFirst());
     }
 
     List<BuildView> recent(Optional<BuildStatus> status, int limit) {
         List<Build> found = status
                 .map(s -> builds.findByStatusOrderByCreatedAtDesc(s, Limit.of(limit)))
                 .orElseGet(() -> builds.findAllByOrderByCreatedAtDesc(Limit.of(limit)));
-        return found.stream().map(this::view).toList();
+        return views(found);
     }
 
-    private BuildView view(Build build) {
-        return new BuildView(build.id(), build.status().name(), build.repository(), build.ref(), build.commitSha(),
-                build.containerfile(), build.contextDir(), build.image(), build.tags(), build.buildArgs(),
-                build.placement().wireName(), build.publish().wireName(), build.error(), build.createdAt(),
-                build.startedAt(), build.finishedAt(), platformJobs(build), manifestList(build.id()).orElse(null));
-    }
-
-    /** In the order the build asked for them; a platform without a job yet is still waiting for the fan-out. */
-    private List<PlatformJobView> platformJobs(Build build) {
-        Map<String, PlatformJobView> jobs = jdbc.sql("""
-                        select platform, status, mode, worker_id, attempt, digest, error, started_at, finished_at
-                        from platform_jobs where build_id = :id""")
-                .param("id", build.id())
-                .query((rs, n) -> new PlatformJobView(rs.getString("platform"), rs.getString("status"),
-                        rs.getString("mode"), rs.getString("worker_id"), rs.getInt("attempt"), rs.getString("digest"),
-                        rs.getString("error"), instant(rs, "started_at"), instant(rs, "finished_at")))
-                .list().stream()
-                .collect(Collectors.toMap(PlatformJobView::platform, Function.identity()));
-        return build.platforms().stream()
-                .map(p -> jobs.getOrDefault(p, PlatformJobView.notYetFannedOut(p)))
+    /** Four queries for any number of builds: the builds, their jobs, their manifest lists and their entries. */
+    private List<BuildView> views(List<Build> found) {
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        List<UUID> ids = found.stream().map(Build::id).toList();
+        Map<UUID, List<JobRow>> jobs = jobsOf(ids);
+        Map<UUID, ManifestListView> manifestLists = manifestListsOf(ids);
+        return found.stream().map(build -> new BuildView(build.id(), build.status().name(), build.repository(),
+                build.ref(), build.commitSha(), build.containerfile(), build.contextDir(), build.image(), build.tags(),
+                build.buildArgs(), build.placement().wireName(), build.publish().wireName(), build.error(),
+                build.createdAt(), build.startedAt(), build.finishedAt(),
+                platformJobs(build, jobs.getOrDefault(build.id(), List.of())), manifestLists.get(build.id())))
                 .toList();
     }
 
-    private Optional<ManifestListView> manifestList(UUID buildId) {
-        return jdbc.sql("select id, digest, media_type, tags from manifest_lists where build_id = :id")
-                .param("id", buildId)
-                .query((rs, n) -> new ManifestListView(rs.getString("digest"), rs.getString("media_type"),
-                        JsonColumns.stringList(rs.getString("tags")), entries(rs.getObject("id", UUID.class))))
-                .optional();
+    /** In the order the build asked for them; a platform without a job yet is still waiting for the fan-out. */
+    private static List<PlatformJobView> platformJobs(Build build, List<JobRow> rows) {
+        Map<String, PlatformJobView> byPlatform = rows.stream()
+                .collect(Collectors.toMap(row -> row.job().platform(), JobRow::job));
+        return build.platforms().stream()
+                .map(p -> byPlatform.getOrDefault(p, PlatformJobView.notYetFannedOut(p)))
+                .toList();
     }
 
-    private List<ManifestEntryView> entries(UUID manifestListId) {
+    private Map<UUID, List<JobRow>> jobsOf(List<UUID> buildIds) {
         return jdbc.sql("""
-                        select platform, digest, size, media_type from manifest_list_entries
-                        where manifest_list_id = :id order by platform""")
-                .param("id", manifestListId)
-                .query((rs, n) -> new ManifestEntryView(rs.getString("platform"), rs.getString("digest"),
-                        rs.getLong("size"), rs.getString("media_type")))
-                .list();
+                        select build_id, platform, status, mode, worker_id, attempt, digest, error, started_at,
+                               finished_at
+                        from platform_jobs where build_id in (:ids)""")
+                .param("ids", buildIds)
+                .query((rs, n) -> new JobRow(rs.getObject("build_id", UUID.class), new PlatformJobView(
+                        rs.getString("platform"), rs.getString("status"), rs.getString("mode"),
+                        rs.getString("worker_id"), rs.getInt("attempt"), rs.getString("digest"), rs.getString("error"),
+                        instant(rs, "started_at"), instant(rs, "finished_at"))))
+                .list().stream()
+                .collect(Collectors.groupingBy(JobRow::buildId));
+    }
+
+    private Map<UUID, ManifestListView> manifestListsOf(List<UUID> buildIds) {
+        Map<UUID, List<ManifestEntryView>> entries = jdbc.sql("""
+                        select m.build_id, e.platform, e.digest, e.size, e.media_type
+                        from manifest_list_entries e join manifest_lists m on m.id = e.manifest_list_id
+                        where m.build_id in (:ids) order by e.platform""")
+                .param("ids", buildIds)
+                .query((rs, n) -> Map.entry(rs.getObject("build_id", UUID.class), new ManifestEntryView(
+                        rs.getString("platform"), rs.getString("digest"), rs.getLong("size"),
+                        rs.getString("media_type"))))
+                .list().stream()
+                .collect(Collectors.groupingBy(Map.Entry::getKey,
+                        Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+        return jdbc.sql("select build_id, digest, media_type, tags from manifest_lists where build_id in (:ids)")
+                .param("ids", buildIds)
+                .query((rs, n) -> {
+                    UUID buildId = rs.getObject("build_id", UUID.class);
+                    return Map.entry(buildId, new ManifestListView(rs.getString("digest"), rs.getString("media_type"),
+                            JsonColumns.stringList(rs.getString("tags")), entries.getOrDefault(buildId, List.of())));
+                })
+                .list().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private record JobRow(UUID buildId, PlatformJobView job) {
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
