@@ -10,6 +10,7 @@ import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.worker.testing.GitRepository;
 import io.archfarm.worker.testing.LocalRegistry;
 import io.archfarm.worker.testing.RequiredTools;
+import io.archfarm.worker.testing.SilentGitServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +129,51 @@ class BuildAndPushIT {
 
         assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
         assertThat(finished.error()).startsWith("registry refused the push of 127.0.0.1:1/demo/hello: ");
+    }
+
+    @Test
+    void theJobTimeoutKillsWhateverRunsAndFailsTheJob() throws Exception {
+        try (SilentGitServer silent = new SilentGitServer()) {
+            JobAssignment job = job("linux/amd64", "image/Containerfile", "demo/slow");
+            JobFinished finished = run(new JobAssignment(job.messageId(), job.jobId(), job.buildId(), 1,
+                    job.platform(), silent.url(), "main", commit, job.containerfile(), job.context(),
+                    job.buildArgs(), job.image(), 2));
+
+            assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
+            assertThat(finished.error()).isEqualTo("timed out after 2 s");
+            assertThat(Duration.between(finished.startedAt(), finished.finishedAt())).isLessThan(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void aHangingGitServerIsAnInfrastructureFailureAfterTheGitTimeout() throws Exception {
+        JobRunner impatient = new JobRunner(new BuildSettings("it-worker", dir.resolve("impatient"),
+                dir.resolve("impatient/storage"), Duration.ofSeconds(1), true, List.of(),
+                dir.resolve("worker/registries.conf")));
+        try (SilentGitServer silent = new SilentGitServer()) {
+            JobAssignment job = job("linux/amd64", "image/Containerfile", "demo/slow");
+            JobAssignment hanging = new JobAssignment(job.messageId(), job.jobId(), job.buildId(), 1,
+                    job.platform(), silent.url(), "main", commit, job.containerfile(), job.context(),
+                    job.buildArgs(), job.image(), 600);
+            JobFinished finished = impatient.run(hanging, ExecutionMode.NATIVE, new JobControl(job.jobId(), 1),
+                    new JobLog(job.jobId(), 1, chunks::add));
+
+            assertThat(finished.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
+            assertThat(finished.error()).isEqualTo("git fetch timed out after 1 s");
+        }
+    }
+
+    @Test
+    void fileUrlsAreRefusedUnlessAllowed() {
+        JobRunner strict = new JobRunner(new BuildSettings("it-worker", dir.resolve("strict"),
+                dir.resolve("strict/storage"), Duration.ofSeconds(60), false, List.of(),
+                dir.resolve("worker/registries.conf")));
+        JobAssignment job = job("linux/amd64", "image/Containerfile", "demo/hello");
+        JobFinished finished = strict.run(job, ExecutionMode.NATIVE, new JobControl(job.jobId(), 1),
+                new JobLog(job.jobId(), 1, chunks::add));
+
+        assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(finished.error()).contains("'" + repository.url() + "'", "archfarm.git.allow-file-urls=false");
     }
 
     private JobFinished run(JobAssignment job) {

@@ -19,10 +19,8 @@ import io.archfarm.worker.WorkerApplication;
 import io.archfarm.worker.testing.GitRepository;
 import io.archfarm.worker.testing.LocalRegistry;
 import io.archfarm.worker.testing.RequiredTools;
+import io.archfarm.worker.testing.SilentGitServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -191,6 +189,21 @@ class WorkerFlowIT {
         awaitHeartbeat(h -> h.running().stream().noneMatch(r -> r.jobId().equals(job.jobId())));
     }
 
+    @Test
+    void anUnansweredClaimLeavesTheJobInTheQueueForTheNextTry() {
+        JobAssignment job = job(repository.url(), "demo/unanswered");
+        template.convertAndSend(topology.jobsExchange(),
+                topology.jobQueue(Platform.LINUX_S390X, ExecutionMode.EMULATED), job);
+
+        Object unanswered = await("a first ClaimRequest").atMost(WAIT)
+                .until(() -> template.receiveAndConvert(topology.claimsQueue()), claim -> claim != null);
+        assertThat(((ClaimRequest) unanswered).jobId()).isEqualTo(job.jobId());
+
+        ClaimRequest again = answerClaim(false);
+        assertThat(again.jobId()).as("the same job, requeued after the claim timed out").isEqualTo(job.jobId());
+        assertThat(again.messageId()).isNotEqualTo(((ClaimRequest) unanswered).messageId());
+    }
+
     private JobAssignment job(String repositoryUrl, String repositoryName) {
         return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/amd64",
                 repositoryUrl, "main", commit, "Containerfile", ".", Map.of(),
@@ -242,37 +255,5 @@ class WorkerFlowIT {
 
     private String logOf(UUID jobId) {
         return chunksOf(jobId).stream().map(JobLogChunk::text).collect(Collectors.joining());
-    }
-
-    /** A "git server" that accepts connections and never answers: git hangs on it until killed. */
-    static final class SilentGitServer implements AutoCloseable {
-
-        private final ServerSocket socket;
-        private final List<Socket> held = new CopyOnWriteArrayList<>();
-
-        SilentGitServer() throws IOException {
-            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread.ofVirtual().start(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        held.add(socket.accept());
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + socket.getLocalPort() + "/repo.git";
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-            for (Socket connection : held) {
-                connection.close();
-            }
-        }
     }
 }
