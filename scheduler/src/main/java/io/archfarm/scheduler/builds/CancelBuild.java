@@ -57,7 +57,7 @@ class CancelBuild {
                     build == null ? "no such build" : "already " + build.status());
             return;
         }
-        String who = request.requestedBy() == null || request.requestedBy().isBlank() ? "unknown"
+        String who = request.requestedBy() == null || request.requestedBy().isBlank() ? "an unnamed user"
                 : request.requestedBy();
         String reason = "cancelled by " + who;
         Instant now = clock.instant();
