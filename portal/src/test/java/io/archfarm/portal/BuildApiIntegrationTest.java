@@ -333,6 +333,14 @@ class BuildApiIntegrationTest {
         Answer otherPlatform = api.get("/api/v1/builds/" + id + "/logs?platform=linux/s390x");
         assertThat(otherPlatform.status()).isEqualTo(404);
         assertThat(otherPlatform.problemDetail()).contains("linux/s390x");
+        Answer asPlainText = api.get("/api/v1/builds/" + id + "/logs?platform=linux/s390x", "text/plain");
+        assertThat(asPlainText.status()).as(asPlainText.toString()).isEqualTo(404);
+        Answer unknownBuild = api.get("/api/v1/builds/" + UUID.randomUUID() + "/logs?platform=linux/amd64");
+        assertThat(unknownBuild.status()).isEqualTo(404);
+        assertThat(unknownBuild.problemDetail()).contains("does not exist");
+        Answer unknownPlatform = api.get("/api/v1/builds/" + id + "/logs?platform=sparc");
+        assertThat(unknownPlatform.status()).isEqualTo(400);
+        assertThat(unknownPlatform.problemDetail()).contains("'sparc'");
         Answer noPlatform = api.get("/api/v1/builds/" + id + "/logs");
         assertThat(noPlatform.status()).isEqualTo(400);
         assertThat(noPlatform.problemDetail()).contains("linux/amd64").contains("linux/arm64");

@@ -30,6 +30,10 @@ public final class PortalApi {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
+    public Answer get(String path, String accept) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).GET());
+    }
+
     public Answer post(String path, String json) {
         return post(path, BodyPublishers.ofString(json, StandardCharsets.UTF_8));
     }

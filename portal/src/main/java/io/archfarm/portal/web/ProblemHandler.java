@@ -3,6 +3,8 @@ package io.archfarm.portal.web;
 import java.util.Collection;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -24,9 +26,19 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
         return answer(problem.status(), problem.getMessage(), problem.properties());
+    }
+
+    /** Anything unforeseen: the client learns it was our fault, the log gets the details. */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception error, WebRequest request) {
+        LOG.error("unexpected error answering {}", request.getDescription(false), error);
+        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "the portal failed to answer: " + error.getClass()
+                .getSimpleName() + " (details in the portal's log)", Map.of());
     }
 
     @Override
