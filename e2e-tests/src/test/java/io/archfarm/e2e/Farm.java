@@ -249,6 +249,7 @@ final class Farm implements AutoCloseable {
     @Override
     public void close() {
         killAll();
+        BrokerCleanup.deleteAll(prefix);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
