@@ -188,10 +188,30 @@ class SchedulerFlowTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(buildId))
                 .containsEntry("status", "CANCELLED").containsEntry("error", "cancelled by bob"));
         assertThat(farm.jobStatus(job.jobId())).isEqualTo("CANCELLED");
+        assertThat(farm.claim(job.jobId(), 1, "w-late", ExecutionMode.NATIVE).reason()).isEqualTo("build cancelled");
         await().atMost(WAIT).until(() -> farm.jdbc().sql("select count(*) from outbox where message_type = :t"
                         + " and payload->>'jobId' = :j and published_at is not null")
                 .param("t", "io.archfarm.model.messages.CancelJob").param("j", job.jobId().toString())
                 .query(Long.class).single() == 1);
+    }
+
+    @Test
+    void anInfrastructureFailureIsRetriedAtTheNextAttempt() {
+        farm.heartbeat("w-arm64", List.of("linux/arm64"), List.of(), List.of());
+        awaitWorkerOnline("w-arm64");
+        farm.requestBuild(List.of("linux/arm64"), "NATIVE_PREFERRED", "ALL", IMAGE, List.of());
+        JobAssignment first = farm.takeAssignment("linux/arm64", ExecutionMode.NATIVE);
+        assertThat(farm.claim(first.jobId(), 1, "w-arm64", ExecutionMode.NATIVE).granted()).isTrue();
+
+        farm.finished(first.jobId(), 1, "w-arm64", JobOutcome.INFRA_FAILED, "no space left on device");
+        JobAssignment second = farm.takeAssignment("linux/arm64", ExecutionMode.NATIVE);
+
+        assertThat(second.jobId()).isEqualTo(first.jobId());
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(farm.jdbc().sql("select outcome || ': ' || error from job_attempts where job_id = :j")
+                .param("j", first.jobId()).query(String.class).list())
+                .containsExactly("INFRA_FAILED: infrastructure failure on w-arm64: no space left on device");
+        assertThat(farm.claim(second.jobId(), 2, "w-arm64", ExecutionMode.NATIVE).granted()).isTrue();
     }
 
     private void awaitWorkerOnline(String workerId) {
