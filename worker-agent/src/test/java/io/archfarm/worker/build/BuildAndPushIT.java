@@ -48,7 +48,9 @@ class BuildAndPushIT {
         repository = GitRepository.create(dir.resolve("repo"));
         commit = repository.commit(Map.of(
                 "image/Containerfile", "FROM scratch\nARG GREETING\nCOPY hello.txt /hello.txt\n",
-                "image/hello.txt", "hello from archfarm\n"));
+                "image/hello.txt", "hello from archfarm\n",
+                "derived/Containerfile", "ARG BASE\nFROM ${BASE}\nCOPY extra.txt /extra.txt\n",
+                "derived/extra.txt", "more\n"));
         Path workDir = dir.resolve("worker");
         Path registriesConf = workDir.resolve("registries.conf");
         RegistriesConf.write(registriesConf, List.of(registry.address()));
@@ -87,6 +89,25 @@ class BuildAndPushIT {
                 .contains("pushing " + registry.address() + "/demo/hello@" + finished.digest());
         assertThat(chunks).extracting(JobLogChunk::seq).startsWith(0L).isSorted();
         assertThat(Files.list(dir.resolve("worker/jobs"))).as("job directories are cleaned up").isEmpty();
+    }
+
+    @Test
+    void pullsTheBaseImageFromAPlainHttpRegistryAndPassesBuildArguments() throws Exception {
+        JobFinished base = run(job("linux/amd64", "image/Containerfile", "demo/base"));
+        assertThat(base.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
+        String baseImage = registry.address() + "/demo/base@" + base.digest();
+
+        JobAssignment template = job("linux/amd64", "Containerfile", "demo/derived");
+        JobFinished derived = run(new JobAssignment(template.messageId(), template.jobId(), template.buildId(), 1,
+                template.platform(), template.repository(), "main", commit, "derived/Containerfile", "derived",
+                Map.of("BASE", baseImage), template.image(), 600));
+
+        assertThat(derived.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
+        HttpResponse<byte[]> manifest = registry.get("/v2/demo/derived/manifests/" + derived.digest(),
+                LocalRegistry.OCI_MANIFEST);
+        assertThat(manifest.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(manifest.body()).path("layers").size()).as("the base layer and one more")
+                .isEqualTo(2);
     }
 
     @Test
