@@ -110,6 +110,28 @@ class BuildAndPushIT {
                 .isEqualTo(2);
     }
 
+    /** A static binary is the only thing a FROM scratch image can RUN; qemu's user-mode one fails on a missing file. */
+    @Test
+    void aFailingRunStepIsNamedWithItsExitCodeAndTheLastLines() throws Exception {
+        Path staticBinary = Path.of("/usr/bin/qemu-x86_64-static");
+        assertThat(staticBinary).as("a static binary to RUN in a FROM scratch image (Debian package "
+                + "qemu-user-static)").isExecutable();
+        repository.copyIn("failing/q", staticBinary);
+        String failingCommit = repository.commit(Map.of(
+                "failing/Containerfile", "FROM scratch\nCOPY q /q\nRUN [\"/q\", \"/nonexistent\"]\n"));
+        JobAssignment template = job("linux/amd64", "failing/Containerfile", "demo/failing");
+        JobFinished finished = run(new JobAssignment(template.messageId(), template.jobId(), template.buildId(), 1,
+                template.platform(), template.repository(), "main", failingCommit, "failing/Containerfile",
+                "failing", Map.of(), template.image(), 600));
+
+        assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(finished.exitCode()).isEqualTo(1);
+        assertThat(finished.error())
+                .startsWith("step failed: RUN /q /nonexistent exited with code 1; buildah exited with code 1")
+                .contains("STEP 3/3");
+        assertThat(log()).contains("step failed: RUN /q /nonexistent exited with code 1");
+    }
+
     @Test
     void buildsForArm64WithoutEmulationFromScratch() throws Exception {
         JobFinished finished = run(job("linux/arm64", "image/Containerfile", "demo/hello-arm"));

@@ -37,6 +37,13 @@ public final class GitRepository {
         return git("rev-parse", "HEAD").trim();
     }
 
+    /** Copies a file into the working tree; the next commit takes it. */
+    public void copyIn(String path, Path source) throws IOException {
+        Path target = dir.resolve(path);
+        Files.createDirectories(target.getParent());
+        Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     public String url() {
         return "file://" + dir.toAbsolutePath();
     }
