@@ -50,9 +50,23 @@ public class ArchfarmTestServices {
     }
 
     @Bean
-    DynamicPropertyRegistrar freshTopologyPrefix() {
-        String prefix = TestServices.freshPrefix();
-        return registry -> registry.add("archfarm.topology.prefix", () -> prefix);
+    TestPrefix archfarmTestPrefix() {
+        return new TestPrefix(TestServices.freshPrefix());
+    }
+
+    @Bean
+    DynamicPropertyRegistrar freshTopologyPrefix(TestPrefix prefix) {
+        return registry -> registry.add("archfarm.topology.prefix", prefix::value);
+    }
+
+    @Bean
+    @Conditional(LocalMode.class)
+    BrokerCleanup brokerCleanup(TestPrefix prefix) {
+        return new BrokerCleanup(prefix.value());
+    }
+
+    /** The broker prefix of one test context. */
+    public record TestPrefix(String value) {
     }
 
     static class ContainersMode implements Condition {

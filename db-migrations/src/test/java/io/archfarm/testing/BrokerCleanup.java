@@ -1,0 +1,70 @@
+package io.archfarm.testing;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.archfarm.model.ExecutionMode;
+import io.archfarm.model.Platform;
+import io.archfarm.model.Topology;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.DisposableBean;
+
+/**
+ * Deletes every queue and exchange of one test run's prefix from the local broker when the test context closes.
+ * Each quorum queue is a Raft group of its own; left behind run after run they pile up into the hundreds and
+ * slow RabbitMQ down to the point of not answering.
+ */
+public final class BrokerCleanup implements DisposableBean {
+
+    private final Topology topology;
+
+    public BrokerCleanup(String prefix) {
+        this.topology = new Topology(prefix);
+    }
+
+    public static List<String> queuesOf(Topology topology) {
+        List<String> queues = new ArrayList<>(List.of(topology.buildRequestsQueue(), topology.buildCancelsQueue(),
+                topology.claimsQueue(), topology.jobLogsQueue(), topology.jobResultsQueue(),
+                topology.heartbeatsQueue()));
+        for (Platform platform : Platform.KNOWN) {
+            for (ExecutionMode mode : ExecutionMode.values()) {
+                queues.add(topology.jobQueue(platform, mode));
+            }
+        }
+        return queues;
+    }
+
+    @Override
+    public void destroy() {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(TestServices.localAmqpHost());
+        factory.setPort(TestServices.localAmqpPort());
+        factory.setUsername(TestServices.localAmqpUser());
+        factory.setPassword(TestServices.localAmqpPassword());
+        try (Connection connection = factory.newConnection("archfarm-test-cleanup")) {
+            for (String queue : queuesOf(topology)) {
+                delete(connection, channel -> channel.queueDelete(queue));
+            }
+            for (String exchange : List.of(topology.jobsExchange(), topology.eventsExchange(),
+                    topology.controlExchange())) {
+                delete(connection, channel -> channel.exchangeDelete(exchange));
+            }
+        } catch (Exception e) {
+            System.err.println("[archfarm tests] could not clean broker prefix " + topology.prefix() + ": " + e);
+        }
+    }
+
+    private interface ChannelAction {
+        void run(Channel channel) throws Exception;
+    }
+
+    private static void delete(Connection connection, ChannelAction action) throws Exception {
+        // a failed delete closes its channel, so every delete gets a channel of its own
+        try (Channel channel = connection.createChannel()) {
+            action.run(channel);
+        } catch (java.io.IOException ignoredMissing) {
+            // the queue or exchange was never declared in this run
+        }
+    }
+}
