@@ -83,10 +83,18 @@ class MergeBuild {
     private static String failures(List<FinishedJob> failed) {
         List<String> parts = new ArrayList<>();
         for (FinishedJob job : failed) {
-            parts.add(job.platform() + " " + job.status().name().toLowerCase() + ": "
-                    + (job.error() == null ? "no reason given" : job.error()));
+            parts.add(job.platform() + " " + job.status().name().toLowerCase() + ": " + firstLine(job.error()));
         }
         return "platforms failed: " + String.join("; ", parts);
+    }
+
+    /** The build's error summarises; each platform's own error (and its log) keeps the details. */
+    private static String firstLine(String error) {
+        if (error == null || error.isBlank()) {
+            return "no reason given";
+        }
+        int newline = error.indexOf('\n');
+        return newline < 0 ? error : error.substring(0, newline);
     }
 
     private record FinishedJob(String platform, JobStatus status, String digest, String error) {
