@@ -25,12 +25,15 @@ class HeartbeatListener {
     private final JsonMapper json;
     private final ProcessedMessages processed;
     private final Clock clock;
+    private final RequeueJobsForgottenByWorkers forgotten;
 
-    HeartbeatListener(JdbcClient jdbc, JsonMapper json, ProcessedMessages processed, Clock clock) {
+    HeartbeatListener(JdbcClient jdbc, JsonMapper json, ProcessedMessages processed, Clock clock,
+            RequeueJobsForgottenByWorkers forgotten) {
         this.jdbc = jdbc;
         this.json = json;
         this.processed = processed;
         this.clock = clock;
+        this.forgotten = forgotten;
     }
 
     @RabbitListener(queues = "#{@topology.heartbeatsQueue()}")
@@ -61,6 +64,7 @@ class HeartbeatListener {
                 .param("draining", beat.draining())
                 .param("now", Timestamps.of(clock.instant()))
                 .update();
+        forgotten.requeue(beat);
     }
 
     private static <T> List<T> orEmpty(List<T> list) {

@@ -1,0 +1,64 @@
+package io.archfarm.scheduler.workers;
+
+import io.archfarm.model.messages.WorkerHeartbeat;
+import io.archfarm.scheduler.SchedulerProperties;
+import io.archfarm.scheduler.Timestamps;
+import io.archfarm.scheduler.jobs.JobAttempts;
+import io.archfarm.scheduler.jobs.JobRetries;
+import io.archfarm.scheduler.jobs.PlatformJob;
+import io.archfarm.scheduler.jobs.PlatformJobs;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * A worker that restarts under the same id keeps heart-beating, so silence never reveals the jobs it lost. Its
+ * heartbeat lists what it really runs: a job the database has RUNNING on it that the heartbeat no longer lists is
+ * retried. Jobs claimed less than a heartbeat timeout ago are left alone, since the heartbeat may predate them.
+ */
+@Component
+class RequeueJobsForgottenByWorkers {
+
+    private final JdbcClient jdbc;
+    private final PlatformJobs jobs;
+    private final JobRetries retries;
+    private final SchedulerProperties properties;
+    private final Clock clock;
+
+    RequeueJobsForgottenByWorkers(JdbcClient jdbc, PlatformJobs jobs, JobRetries retries,
+            SchedulerProperties properties, Clock clock) {
+        this.jdbc = jdbc;
+        this.jobs = jobs;
+        this.retries = retries;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    void requeue(WorkerHeartbeat beat) {
+        Set<String> running = new HashSet<>();
+        if (beat.running() != null) {
+            beat.running().forEach(r -> running.add(r.jobId() + "/" + r.attempt()));
+        }
+        List<UUID> claimedEarlier = jdbc.sql("select id from platform_jobs where worker_id = :worker"
+                        + " and status = 'RUNNING' and started_at < :cutoff")
+                .param("worker", beat.workerId())
+                .param("cutoff", Timestamps.of(clock.instant().minus(properties.heartbeatTimeout())))
+                .query(UUID.class).list();
+        if (claimedEarlier.isEmpty()) {
+            return;
+        }
+        for (PlatformJob job : jobs.lockRunningOn(beat.workerId())) {
+            if (claimedEarlier.contains(job.id()) && !running.contains(job.id() + "/" + job.attempt())) {
+                retries.retryOrFail(job, JobAttempts.LOST, "worker " + beat.workerId()
+                        + " no longer runs attempt " + job.attempt() + " (it restarted or dropped the job)", true);
+            }
+        }
+    }
+}
