@@ -64,6 +64,7 @@ class WorkerLossE2ETest {
         Map<String, Object> second = attempts.get(1);
         assertThat(first.get("worker_id")).isEqualTo(victim);
         assertThat(second.get("worker_id")).isEqualTo(survivor);
+        assertThat(first.get("outcome")).as("attempt 1 of the silent worker").isEqualTo("LOST");
         assertThat(first.get("finished_at")).as("attempt 1 was closed").isNotNull();
         assertThat(((Timestamp) first.get("finished_at")).toInstant())
                 .as("attempt 1 ended before attempt 2 started")
