@@ -66,7 +66,8 @@ class BuildApiIntegrationTest {
         Answer answer = api.post("/api/v1/builds", """
                 {"repository": "%s", "ref": "v1.0", "platforms": ["linux/amd64", "aarch64", "linux/arm64/v8"],
                  "image": "127.0.0.1:5000/demo/hello", "tags": ["latest", "1.0"], "buildArgs": {"GREETING": "hi"},
-                 "placement": "any", "publish": "partial"}""".formatted(repo.url()));
+                 "placement": "any", "platformPlacement": {"aarch64": "native-only"}, "publish": "partial"}"""
+                .formatted(repo.url()));
 
         assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
         JsonNode build = answer.json();
@@ -80,12 +81,16 @@ class BuildApiIntegrationTest {
         assertThat(build.path("buildArgs").path("GREETING").asString()).isEqualTo("hi");
         assertThat(texts(build.path("platforms"), "platform")).containsExactly("linux/amd64", "linux/arm64");
         assertThat(texts(build.path("platforms"), "status")).containsOnly("QUEUED");
+        assertThat(texts(build.path("platforms"), "placement")).containsExactly("any", "native-only");
         assertThat(build.path("platforms").get(0).path("attempt").asInt()).isZero();
         assertThat(build.path("manifestList").isNull()).isTrue();
 
         String commitSha = jdbc.sql("select commit_sha from builds where id = :id").param("id", UUID.fromString(id))
                 .query(String.class).single();
         assertThat(commitSha).isEqualTo(repo.revParse("v1.0^{commit}"));
+        assertThat(jdbc.sql("select platform_placements::text from builds where id = :id")
+                .param("id", UUID.fromString(id)).query(String.class).single())
+                .isEqualTo("{\"linux/arm64\": \"NATIVE_ONLY\"}");
 
         Map<String, Object> outbox = jdbc.sql("""
                         select exchange_name, routing_key, message_type, payload::text as payload from outbox

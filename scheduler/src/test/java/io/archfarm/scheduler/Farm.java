@@ -48,15 +48,22 @@ public class Farm {
 
     public UUID requestBuild(List<String> platforms, String placement, String publish, String image,
             List<String> tags) {
+        return requestBuild(platforms, placement, Map.of(), publish, image, tags);
+    }
+
+    /** @param platformPlacements canonical platform to placement, for platforms placed unlike the build */
+    public UUID requestBuild(List<String> platforms, String placement, Map<String, String> platformPlacements,
+            String publish, String image, List<String> tags) {
         UUID buildId = UUID.randomUUID();
         jdbc.sql("""
                 insert into builds (id, status, repository, ref, commit_sha, containerfile, context_dir, image, tags,
-                    platforms, build_args, placement, publish, requested_by, created_at)
+                    platforms, build_args, placement, platform_placements, publish, requested_by, created_at)
                 values (:id, 'QUEUED', 'https://git.example/demo.git', 'main', 'c0ffee0000000000000000000000000000000000',
                     'Containerfile', '.', :image, cast(:tags as jsonb), cast(:platforms as jsonb), '{}', :placement,
-                    :publish, 'alice', now())""")
+                    cast(:platformPlacements as jsonb), :publish, 'alice', now())""")
                 .param("id", buildId).param("image", image).param("tags", json.writeValueAsString(tags))
                 .param("platforms", json.writeValueAsString(platforms)).param("placement", placement)
+                .param("platformPlacements", json.writeValueAsString(platformPlacements))
                 .param("publish", publish).update();
         portalOutbox(Topology.BUILD_REQUESTED, new BuildRequested(UUID.randomUUID(), buildId, Instant.now()));
         return buildId;

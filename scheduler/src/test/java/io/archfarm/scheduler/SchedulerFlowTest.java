@@ -15,6 +15,7 @@ import io.archfarm.testing.ArchfarmTestServices;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -149,6 +150,21 @@ class SchedulerFlowTest {
                 "no online worker can build linux/s390x natively (placement native-only)");
         assertThat((String) farm.build(buildId).get("error")).contains(
                 "linux/s390x failed: no online worker can build linux/s390x natively (placement native-only)");
+    }
+
+    @Test
+    void aPlatformsOwnPlacementOverridesTheBuilds() {
+        farm.heartbeat("w-s390x-qemu", List.of(), List.of("linux/s390x"), List.of());
+        awaitWorkerOnline("w-s390x-qemu");
+        // placement "any" would send it to the emulating worker; the platform's own native-only must not
+        UUID buildId = farm.requestBuild(List.of("linux/s390x"), "ANY", Map.of("linux/s390x", "NATIVE_ONLY"), "ALL",
+                IMAGE, List.of());
+        UUID jobId = farm.jobOf(buildId, "linux/s390x");
+
+        assertThat(farm.job(jobId)).containsEntry("placement", "NATIVE_ONLY");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(farm.job(jobId)).containsEntry("status", "FAILED")
+                .containsEntry("error", "no online worker can build linux/s390x natively (placement native-only)"));
+        assertThat(farm.poll("linux/s390x", ExecutionMode.EMULATED)).as("never offered to emulation").isNull();
     }
 
     @Test

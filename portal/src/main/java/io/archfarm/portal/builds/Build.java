@@ -68,6 +68,12 @@ class Build {
     @Column(nullable = false)
     private Placement placement;
 
+    /** Canonical platform to placement name, for the platforms whose placement differs from the build's. */
+    @Convert(converter = JsonColumns.StringMap.class)
+    @Column(name = "platform_placements", nullable = false, columnDefinition = "jsonb")
+    @ColumnTransformer(write = "?::jsonb")
+    private Map<String, String> platformPlacements;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     private PublishPolicy publish;
@@ -106,6 +112,9 @@ class Build {
         build.platforms = submission.platforms().stream().map(Object::toString).toList();
         build.buildArgs = Map.copyOf(submission.buildArgs());
         build.placement = submission.placement();
+        build.platformPlacements = new java.util.LinkedHashMap<>();
+        submission.platformPlacement().forEach((platform, placement) ->
+                build.platformPlacements.put(platform.toString(), placement.name()));
         build.publish = submission.publish();
         build.createdAt = now;
         return build;
@@ -123,6 +132,10 @@ class Build {
     List<String> platforms() { return platforms; }
     Map<String, String> buildArgs() { return buildArgs; }
     Placement placement() { return placement; }
+    Placement placementOf(String platform) {
+        String own = platformPlacements.get(platform);
+        return own == null ? placement : Placement.valueOf(own);
+    }
     PublishPolicy publish() { return publish; }
     String error() { return error; }
     Instant cancelRequestedAt() { return cancelRequestedAt; }

@@ -1,6 +1,7 @@
 package io.archfarm.portal.builds;
 
 import io.archfarm.model.BuildStatus;
+import io.archfarm.model.Placement;
 import io.archfarm.portal.builds.BuildView.ManifestEntryView;
 import io.archfarm.portal.builds.BuildView.ManifestListView;
 import io.archfarm.portal.builds.BuildView.PlatformJobView;
@@ -66,18 +67,20 @@ class BuildQueries {
         Map<String, PlatformJobView> byPlatform = rows.stream()
                 .collect(Collectors.toMap(row -> row.job().platform(), JobRow::job));
         return build.platforms().stream()
-                .map(p -> byPlatform.getOrDefault(p, PlatformJobView.notYetFannedOut(p)))
+                .map(p -> byPlatform.getOrDefault(p,
+                        PlatformJobView.notYetFannedOut(p, build.placementOf(p).wireName())))
                 .toList();
     }
 
     private Map<UUID, List<JobRow>> jobsOf(List<UUID> buildIds) {
         return jdbc.sql("""
-                        select build_id, platform, status, mode, worker_id, attempt, digest, error, started_at,
-                               finished_at
+                        select build_id, platform, placement, status, mode, worker_id, attempt, digest, error,
+                               started_at, finished_at
                         from platform_jobs where build_id in (:ids)""")
                 .param("ids", buildIds)
                 .query((rs, n) -> new JobRow(rs.getObject("build_id", UUID.class), new PlatformJobView(
-                        rs.getString("platform"), rs.getString("status"), rs.getString("mode"),
+                        rs.getString("platform"), Placement.valueOf(rs.getString("placement")).wireName(),
+                        rs.getString("status"), rs.getString("mode"),
                         rs.getString("worker_id"), rs.getInt("attempt"), rs.getString("digest"), rs.getString("error"),
                         instant(rs, "started_at"), instant(rs, "finished_at"))))
                 .list().stream()

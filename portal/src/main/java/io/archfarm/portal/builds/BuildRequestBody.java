@@ -18,5 +18,6 @@ record BuildRequestBody(
         List<String> tags,
         Map<String, String> buildArgs,
         String placement,
+        Map<String, String> platformPlacement,
         String publish) {
 }

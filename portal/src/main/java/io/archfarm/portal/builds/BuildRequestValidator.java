@@ -47,13 +47,14 @@ class BuildRequestValidator {
         List<String> tags = tags(body.tags(), problems);
         Map<String, String> buildArgs = buildArgs(body.buildArgs(), problems);
         Placement placement = parsed("placement", body.placement(), Placement.DEFAULT, Placement::parse, problems);
+        Map<Platform, Placement> platformPlacement = platformPlacement(body.platformPlacement(), platforms, problems);
         PublishPolicy publish = parsed("publish", body.publish(), PublishPolicy.DEFAULT, PublishPolicy::parse,
                 problems);
         if (!problems.isEmpty()) {
             throw ApiProblem.invalidFields(problems);
         }
         return new BuildSubmission(body.repository(), ref, containerfile, context, platforms, image, tags, buildArgs,
-                placement, publish);
+                placement, platformPlacement, publish);
     }
 
     private static String ref(String ref, List<FieldProblem> problems) {
@@ -107,6 +108,34 @@ class BuildRequestValidator {
             }
         }
         return List.copyOf(platforms);
+    }
+
+    /** Placements for single platforms, each of which must be one of the requested platforms. */
+    private static Map<Platform, Placement> platformPlacement(Map<String, String> requested, List<Platform> platforms,
+            List<FieldProblem> problems) {
+        if (requested == null) {
+            return Map.of();
+        }
+        Map<Platform, Placement> placements = new LinkedHashMap<>();
+        requested.forEach((name, value) -> {
+            Platform platform;
+            try {
+                platform = Platform.parse(name);
+            } catch (UnknownPlatformException e) {
+                problems.add(new FieldProblem("platformPlacement", e.getMessage()));
+                return;
+            }
+            if (!platforms.isEmpty() && !platforms.contains(platform)) {
+                problems.add(new FieldProblem("platformPlacement", "platformPlacement names '" + name
+                        + "', which is not one of the requested platforms " + platforms));
+                return;
+            }
+            Placement placement = parsed("platformPlacement", value, null, Placement::parse, problems);
+            if (placement != null) {
+                placements.put(platform, placement);
+            }
+        });
+        return placements;
     }
 
     private static String image(String image, List<FieldProblem> problems) {

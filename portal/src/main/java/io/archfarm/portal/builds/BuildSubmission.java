@@ -21,5 +21,6 @@ record BuildSubmission(
         List<String> tags,
         Map<String, String> buildArgs,
         Placement placement,
+        Map<Platform, Placement> platformPlacement,
         PublishPolicy publish) {
 }

@@ -27,11 +27,11 @@ record BuildView(
         ManifestListView manifestList) {
 
     /** One platform of the build; QUEUED at attempt 0 until the scheduler has fanned the build out. */
-    record PlatformJobView(String platform, String status, String mode, String worker, int attempt, String digest,
-            String error, Instant startedAt, Instant finishedAt) {
+    record PlatformJobView(String platform, String placement, String status, String mode, String worker,
+            int attempt, String digest, String error, Instant startedAt, Instant finishedAt) {
 
-        static PlatformJobView notYetFannedOut(String platform) {
-            return new PlatformJobView(platform, "QUEUED", null, null, 0, null, null, null, null);
+        static PlatformJobView notYetFannedOut(String platform, String placement) {
+            return new PlatformJobView(platform, placement, "QUEUED", null, null, 0, null, null, null, null);
         }
     }
 

@@ -69,8 +69,32 @@ class BuildRequestValidatorTest {
         assertThat(problem.getMessage()).contains("'windows/amd64'");
     }
 
+    @Test
+    void aPlatformMayHaveAPlacementOfItsOwn() {
+        BuildSubmission submission = validator.validate(request(List.of("linux/amd64", "linux/s390x"), Map.of(),
+                Map.of("s390x", "native-only")));
+        assertThat(submission.placement()).isEqualTo(Placement.NATIVE_PREFERRED);
+        assertThat(submission.platformPlacement()).containsExactly(
+                Map.entry(io.archfarm.model.Platform.LINUX_S390X, Placement.NATIVE_ONLY));
+    }
+
+    @Test
+    void aPlatformPlacementMustNameARequestedPlatformAndAKnownPlacement() {
+        ApiProblem notRequested = catchThrowableOfType(ApiProblem.class, () -> validator.validate(
+                request(List.of("linux/amd64"), Map.of(), Map.of("linux/arm64", "any"))));
+        assertThat(notRequested.getMessage()).contains("'linux/arm64'", "not one of the requested platforms");
+        ApiProblem unknown = catchThrowableOfType(ApiProblem.class, () -> validator.validate(
+                request(List.of("linux/amd64"), Map.of(), Map.of("linux/amd64", "native-first"))));
+        assertThat(unknown.getMessage()).contains("'native-first'");
+    }
+
     private static BuildRequestBody request(List<String> platforms, Map<String, String> buildArgs) {
+        return request(platforms, buildArgs, null);
+    }
+
+    private static BuildRequestBody request(List<String> platforms, Map<String, String> buildArgs,
+            Map<String, String> platformPlacement) {
         return new BuildRequestBody("https://git.example.com/team/app.git", null, null, null, platforms,
-                "registry.example.com/team/app", null, buildArgs, null, null);
+                "registry.example.com/team/app", null, buildArgs, null, platformPlacement, null);
     }
 }

@@ -22,9 +22,15 @@ public record Build(
         List<String> platforms,
         Map<String, String> buildArgs,
         Placement placement,
+        Map<String, Placement> platformPlacements,
         PublishPolicy publish,
         String requestedBy,
         Instant cancelRequestedAt) {
+
+    /** The placement of one platform: its own when the request gave one, else the build's. */
+    public Placement placementOf(String platform) {
+        return platformPlacements.getOrDefault(platform, placement);
+    }
 
     public boolean cancelRequested() {
         return cancelRequestedAt != null;

@@ -2,6 +2,7 @@ package io.archfarm.scheduler.builds;
 
 import io.archfarm.model.BuildStatus;
 import io.archfarm.model.Placement;
+import io.archfarm.model.Platform;
 import io.archfarm.model.PublishPolicy;
 import io.archfarm.scheduler.Timestamps;
 import java.sql.ResultSet;
@@ -63,6 +64,13 @@ public class Builds {
                 .param("now", Timestamps.of(now)).param("id", build.id()).update();
     }
 
+    private static Map<String, Placement> placements(Map<String, String> byPlatform) {
+        Map<String, Placement> placements = new java.util.HashMap<>();
+        byPlatform.forEach((platform, placement) -> placements.put(Platform.parse(platform).toString(),
+                Placement.valueOf(placement)));
+        return Map.copyOf(placements);
+    }
+
     private Build map(ResultSet rs, int row) throws SQLException {
         return new Build(
                 rs.getObject("id", UUID.class),
@@ -77,6 +85,7 @@ public class Builds {
                 json.readValue(rs.getString("platforms"), STRINGS),
                 json.readValue(rs.getString("build_args"), STRING_MAP),
                 Placement.valueOf(rs.getString("placement")),
+                placements(json.readValue(rs.getString("platform_placements"), STRING_MAP)),
                 PublishPolicy.valueOf(rs.getString("publish")),
                 rs.getString("requested_by"),
                 Timestamps.toInstant(rs.getObject("cancel_requested_at", OffsetDateTime.class)));

@@ -55,15 +55,16 @@ class FanOutBuild {
             return false;
         }
         int created = 0;
-        for (String platform : build.platforms()) {
+        for (String requested : build.platforms()) {
+            String platform = Platform.parse(requested).toString();
             created += jdbc.sql("""
                     insert into platform_jobs (id, build_id, platform, placement, status, attempt, max_attempts,
                         queued_at)
                     values (:id, :build, :platform, :placement, :status, 0, :maxAttempts, :now)
                     on conflict (build_id, platform) do nothing""")
                     .param("id", UUID.randomUUID()).param("build", build.id())
-                    .param("platform", Platform.parse(platform).toString())
-                    .param("placement", build.placement().name()).param("status", JobStatus.QUEUED.name())
+                    .param("platform", platform)
+                    .param("placement", build.placementOf(platform).name()).param("status", JobStatus.QUEUED.name())
                     .param("maxAttempts", properties.maxAttempts()).param("now", Timestamps.of(clock.instant()))
                     .update();
         }
