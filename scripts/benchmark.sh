@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo's 3-platform build through a running farm (./archfarm up; ./archfarm demo once, for the git repository
 # and the base image) against plain buildah on this same machine, the farm's overhead per build, and the idle
-# memory of each service.
+# memory of each service. BENCH_RUNS (default 5) pairs of builds are timed, alternating farm and buildah; the
+# summary gives the median and the range, since a 2-core machine varies a lot from one build to the next.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -11,6 +12,7 @@ REGISTRY=127.0.0.1:${ARCHFARM_REGISTRY_PORT:-5000}
 GIT_URL=git://127.0.0.1:${ARCHFARM_GIT_PORT:-9418}/hello.git
 DB_URL=${ARCHFARM_DB_URL:-jdbc:postgresql://127.0.0.1:5432/archfarm}
 PLATFORMS=(linux/amd64 linux/arm64 linux/s390x)
+RUNS=${BENCH_RUNS:-5}
 BENCH=$STATE/benchmark
 BUILDAH=(buildah --storage-driver vfs --root "$BENCH/storage/root" --runroot "$BENCH/storage/run")
 
@@ -35,45 +37,65 @@ for pidfile in "$STATE"/run/*.pid; do
     [[ -n $rss ]] && printf '  %-18s %6d MiB\n' "$(basename "$pidfile" .pid)" $((rss / 1024))
 done
 
-GREETING=bench-$(date +%s)
-echo "== through the farm: examples/hello for ${PLATFORMS[*]} (GREETING=$GREETING, so nothing is cached)"
-body=$(jq -nc --arg repo "$GIT_URL" --arg image "$REGISTRY/bench/hello" --arg greeting "$GREETING" \
-    '{repository: $repo, ref: "main", platforms: ["linux/amd64","linux/arm64","linux/s390x"], image: $image,
-      tags: ["latest"], buildArgs: {GREETING: $greeting}}')
-start=$(now)
-id=$(curl -fsS -X POST -H 'Content-Type: application/json' -d "$body" "$PORTAL/api/v1/builds" | jq -r .id) \
-    || die "the portal refused the build"
-while :; do
-    status=$(curl -fsS "$PORTAL/api/v1/builds/$id" | jq -r .status)
-    case $status in SUCCEEDED) break ;; PARTIAL | FAILED | CANCELLED) die "build $id ended $status" ;; esac
-    sleep 0.5
-done
-farm_end=$(now)
-farm=$(seconds "$start" "$farm_end")
-read -r db_seconds longest_job < <("${PSQL[@]}" -F ' ' -c "select extract(epoch from b.finished_at - b.created_at),
-    (select max(build_millis) from platform_jobs where build_id = b.id) / 1000.0 from builds b where b.id = '$id'")
-echo "  build $id: ${farm}s from submission to SUCCEEDED as the client saw it"
+# One build through the farm; prints "wall db_seconds longest_job_seconds".
+farm_build() {
+    local greeting=$1 body id status start end db_seconds longest_job
+    body=$(jq -nc --arg repo "$GIT_URL" --arg image "$REGISTRY/bench/hello" --arg greeting "$greeting" \
+        '{repository: $repo, ref: "main", platforms: ["linux/amd64","linux/arm64","linux/s390x"], image: $image,
+          tags: ["latest"], buildArgs: {GREETING: $greeting}}')
+    start=$(now)
+    id=$(curl -fsS -X POST -H 'Content-Type: application/json' -d "$body" "$PORTAL/api/v1/builds" | jq -r .id) \
+        || die "the portal refused the build"
+    while :; do
+        status=$(curl -fsS "$PORTAL/api/v1/builds/$id" | jq -r .status)
+        case $status in SUCCEEDED) break ;; PARTIAL | FAILED | CANCELLED) die "build $id ended $status" ;; esac
+        sleep 0.2
+    done
+    end=$(now)
+    read -r db_seconds longest_job < <("${PSQL[@]}" -F ' ' -c "select extract(epoch from b.finished_at - b.created_at),
+        (select max(build_millis) from platform_jobs where build_id = b.id) / 1000.0 from builds b where b.id = '$id'")
+    echo "$(seconds "$start" "$end") $db_seconds $longest_job"
+}
 
-echo "== plain buildah on this machine (same Containerfile, vfs storage, chroot isolation, pushed like the farm does)"
+# The same Containerfile built and pushed with plain buildah; prints "wall".
+local_build() {
+    local greeting=$1 start end
+    "${BUILDAH[@]}" manifest rm bench-hello >/dev/null 2>&1 || true
+    start=$(now)
+    "${BUILDAH[@]}" build --quiet --isolation chroot --tls-verify=false --platform "$(IFS=,; echo "${PLATFORMS[*]}")" \
+        --manifest bench-hello --build-arg "GREETING=$greeting-local" "$BENCH/context" >/dev/null
+    "${BUILDAH[@]}" manifest push --quiet --all --tls-verify=false bench-hello "docker://$REGISTRY/bench/hello-local:latest"
+    end=$(now)
+    seconds "$start" "$end"
+}
+
+# median, min and max of the numbers on stdin
+stats() { sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+    printf "median %.2f (min %.2f, max %.2f, n=%d)", m, v[1], v[NR], NR }'; }
+
 mkdir -p "$BENCH/context"
 cp "$ROOT/examples/hello/"* "$BENCH/context/"
 sed -i "s#^FROM 127\.0\.0\.1:5000/#FROM $REGISTRY/#" "$BENCH/context/Containerfile"
 for platform in "${PLATFORMS[@]}"; do   # the farm's workers hold the base image already; so does this, untimed
     "${BUILDAH[@]}" pull --quiet --tls-verify=false --platform "$platform" "$REGISTRY/archfarm/busybox" >/dev/null
 done
-"${BUILDAH[@]}" manifest rm bench-hello >/dev/null 2>&1 || true
-start=$(now)
-"${BUILDAH[@]}" build --quiet --isolation chroot --tls-verify=false --platform "$(IFS=,; echo "${PLATFORMS[*]}")" \
-    --manifest bench-hello --build-arg "GREETING=$GREETING-local" "$BENCH/context" >/dev/null
-built=$(now)
-"${BUILDAH[@]}" manifest push --quiet --all --tls-verify=false bench-hello "docker://$REGISTRY/bench/hello-local:latest"
-local_end=$(now)
-local=$(seconds "$start" "$local_end")
-echo "  build $(seconds "$start" "$built")s + push $(seconds "$built" "$local_end")s = ${local}s"
 
-echo "== result"
-printf '  farm            %7.1f s\n' "$farm"
-printf '  plain buildah   %7.1f s\n' "$local"
-printf '  farm / buildah  %7.2f\n' "$(awk -v f="$farm" -v l="$local" 'BEGIN { print f / l }')"
-printf '  farm overhead   %7.1f s  (submission to SUCCEEDED %.1f s in the database, minus the longest job'"'"'s buildah+push %.1f s)\n' \
-    "$(awk -v a="$db_seconds" -v b="$longest_job" 'BEGIN { print a - b }')" "$db_seconds" "$longest_job"
+echo "== $RUNS runs of examples/hello for ${PLATFORMS[*]}: through the farm, then plain buildah (vfs, chroot,"
+echo "   pushed like the farm does); a fresh GREETING each run, so nothing is cached"
+printf '  %-4s %8s %9s %10s %9s\n' run farm buildah farm/bah overhead
+: >"$BENCH/results"
+for run in $(seq 1 "$RUNS"); do
+    greeting=bench-$(date +%s%N)
+    read -r farm db_seconds longest_job < <(farm_build "$greeting")
+    local_seconds=$(local_build "$greeting")
+    ratio=$(awk -v f="$farm" -v l="$local_seconds" 'BEGIN { printf "%.2f", f / l }')
+    overhead=$(awk -v a="$db_seconds" -v b="$longest_job" 'BEGIN { printf "%.1f", a - b }')
+    printf '  %-4s %7ss %8ss %10s %8ss\n' "$run" "$farm" "$local_seconds" "$ratio" "$overhead"
+    echo "$farm $local_seconds $ratio $overhead" >>"$BENCH/results"
+done
+
+echo "== result (farm overhead = submission to SUCCEEDED in the database minus the longest job's buildah+push)"
+printf '  farm wall time      %s s\n' "$(awk '{ print $1 }' "$BENCH/results" | stats)"
+printf '  plain buildah       %s s\n' "$(awk '{ print $2 }' "$BENCH/results" | stats)"
+printf '  farm / buildah      %s\n' "$(awk '{ print $3 }' "$BENCH/results" | stats)"
+printf '  farm overhead       %s s\n' "$(awk '{ print $4 }' "$BENCH/results" | stats)"

@@ -25,7 +25,7 @@ public record SchedulerProperties(
         @NotNull @DefaultValue("60s") Duration unplaceableTimeout,
         @Min(1) @Max(100) @DefaultValue("3") int maxAttempts,
         @NotNull @DefaultValue("60m") Duration jobTimeout,
-        @NotNull @DefaultValue("200ms") Duration outboxInterval,
+        @NotNull @DefaultValue("50ms") Duration outboxInterval,
         @Min(1) @Max(1000) @DefaultValue("100") int outboxBatch,
         @NotNull @DefaultValue("10s") Duration confirmTimeout) {
 

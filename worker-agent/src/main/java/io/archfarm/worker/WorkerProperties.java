@@ -29,6 +29,6 @@ public record WorkerProperties(
         Path storageRoot,
         @NotNull @DefaultValue("/proc/sys/fs/binfmt_misc") Path binfmtDir,
         @NotNull @DefaultValue("5s") Duration heartbeatInterval,
-        @NotNull @DefaultValue("1s") Duration pollInterval,
+        @NotNull @DefaultValue("250ms") Duration pollInterval,
         @NotNull @DefaultValue("10s") Duration claimTimeout) {
 }

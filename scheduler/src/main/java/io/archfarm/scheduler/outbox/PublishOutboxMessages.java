@@ -31,7 +31,7 @@ class PublishOutboxMessages {
         this.properties = properties;
     }
 
-    @Scheduled(fixedDelayString = "${archfarm.scheduler.outbox-interval:200ms}")
+    @Scheduled(fixedDelayString = "${archfarm.scheduler.outbox-interval:50ms}")
     @Transactional
     public void publishPending() {
         List<OutboxRow> rows = jdbc.sql("""
