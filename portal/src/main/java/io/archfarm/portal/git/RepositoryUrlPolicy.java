@@ -18,6 +18,8 @@ public class RepositoryUrlPolicy {
     private static final Pattern FILE_URL = Pattern.compile("(?i)file:///\\S+");
     /** scp-like {@code user@host:path}; no slash before the colon, or git would take it as a local path. */
     private static final Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+");
+    /** {@code scheme://user:secret@host}: a password or token inside the URL. */
+    private static final Pattern CREDENTIALS = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://[^/@\\s]*:[^/@\\s]*@.*");
 
     private final boolean allowFileUrls;
 
@@ -32,6 +34,11 @@ public class RepositoryUrlPolicy {
         }
         if (url.chars().anyMatch(c -> c < 0x20 || c == 0x7f) || !url.strip().equals(url)) {
             return Optional.of("repository '" + printable(url) + "' contains whitespace or control characters");
+        }
+        if (CREDENTIALS.matcher(url).matches()) {
+            // the URL is stored, shown in the API and sent to every worker: a secret in it would leak everywhere
+            return Optional.of("repository URL must not carry a password or token (user:secret@); give the workers "
+                    + "their credentials through git's own configuration instead");
         }
         String lower = url.toLowerCase(Locale.ROOT);
         if (REMOTE_HELPER.matcher(url).lookingAt()) {

@@ -45,4 +45,12 @@ class RepositoryUrlPolicyTest {
         assertThat(strict.refusal(null)).contains("repository is required");
         assertThat(strict.refusal("  ")).contains("repository is required");
     }
+
+    @Test
+    void refusesCredentialsInTheUrlWithoutRepeatingThem() {
+        assertThat(strict.refusal("https://ci-bot:s3cr3t-t0ken@git.example.com/team/app.git")).hasValueSatisfying(
+                m -> assertThat(m).contains("must not carry a password or token").doesNotContain("s3cr3t"));
+        assertThat(strict.refusal("ssh://git@git.example.com:2222/team/app.git")).isEmpty();
+        assertThat(strict.refusal("https://ci-bot@git.example.com/team/app.git")).isEmpty();
+    }
 }
