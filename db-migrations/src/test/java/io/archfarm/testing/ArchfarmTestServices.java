@@ -1,5 +1,6 @@
 package io.archfarm.testing;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
 import org.springframework.context.annotation.Bean;
@@ -61,8 +62,8 @@ public class ArchfarmTestServices {
 
     @Bean
     @Conditional(LocalMode.class)
-    BrokerCleanup brokerCleanup(TestPrefix prefix) {
-        return new BrokerCleanup(prefix.value());
+    DisposableBean brokerCleanup(TestPrefix prefix) {
+        return () -> BrokerCleanup.deleteAll(prefix.value());
     }
 
     /** The broker prefix of one test context. */

@@ -8,19 +8,16 @@ import io.archfarm.model.Platform;
 import io.archfarm.model.Topology;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.beans.factory.DisposableBean;
 
 /**
- * Deletes every queue and exchange of one test run's prefix from the local broker when the test context closes.
- * Each quorum queue is a Raft group of its own; left behind run after run they pile up into the hundreds and
- * slow RabbitMQ down to the point of not answering.
+ * Deletes every queue and exchange of one test run's prefix from the local broker, when a test context closes
+ * ({@link ArchfarmTestServices}) or the e2e farm stops. Each quorum queue is a Raft group of its own; left behind run
+ * after run they pile up into the hundreds and slow RabbitMQ down to the point of not answering. Only names of the
+ * given prefix are touched.
  */
-public final class BrokerCleanup implements DisposableBean {
+public final class BrokerCleanup {
 
-    private final Topology topology;
-
-    public BrokerCleanup(String prefix) {
-        this.topology = new Topology(prefix);
+    private BrokerCleanup() {
     }
 
     public static List<String> queuesOf(Topology topology) {
@@ -35,8 +32,9 @@ public final class BrokerCleanup implements DisposableBean {
         return queues;
     }
 
-    @Override
-    public void destroy() {
+    /** Best effort: the prefix is unique, so leftovers cannot disturb another run, they only cost the broker. */
+    public static void deleteAll(String prefix) {
+        Topology topology = new Topology(prefix);
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(TestServices.localAmqpHost());
         factory.setPort(TestServices.localAmqpPort());
@@ -51,7 +49,7 @@ public final class BrokerCleanup implements DisposableBean {
                 delete(connection, channel -> channel.exchangeDelete(exchange));
             }
         } catch (Exception e) {
-            System.err.println("[archfarm tests] could not clean broker prefix " + topology.prefix() + ": " + e);
+            System.err.println("[archfarm tests] could not clean broker prefix " + prefix + ": " + e);
         }
     }
 

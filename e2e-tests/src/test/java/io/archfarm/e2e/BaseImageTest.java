@@ -2,6 +2,8 @@ package io.archfarm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.archfarm.testing.LocalRegistry;
+import io.archfarm.testing.RequiredTools;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
@@ -20,22 +22,22 @@ class BaseImageTest {
     private static LocalRegistry registry;
 
     @BeforeAll
-    static void pushBaseImage() {
+    static void pushBaseImage() throws Exception {
         RequiredTools.require("docker-registry", "buildah");
-        registry = LocalRegistry.start(Farm.workDir("base-image"), Farm.logDir("base-image"));
-        registry.pushBaseImage(Farm.repositoryRoot(), Farm.logDir("base-image"));
+        registry = LocalRegistry.start(Farm.workDir("base-image"), Farm.logDir("base-image").resolve("registry.log"));
+        Farm.pushBaseImage(registry.address(), Farm.logDir("base-image"));
     }
 
     @AfterAll
     static void stopRegistry() {
         if (registry != null) {
-            registry.process().kill();
+            registry.close();
         }
     }
 
     @Test
     void isOneIndexOfThreeImagesEachWithItsOwnBusybox() {
-        RegistryClient client = new RegistryClient(registry.hostPort());
+        RegistryClient client = new RegistryClient(registry.address());
         RegistryClient.Manifest index = client.manifest(Farm.BASE_IMAGE, "latest");
         assertThat(index.mediaType()).isEqualTo(RegistryClient.OCI_INDEX);
 
@@ -52,10 +54,10 @@ class BaseImageTest {
 
     @Test
     void pushingAgainKeepsTheSameIndex() {
-        RegistryClient client = new RegistryClient(registry.hostPort());
+        RegistryClient client = new RegistryClient(registry.address());
         String before = client.manifest(Farm.BASE_IMAGE, "latest").digest();
 
-        registry.pushBaseImage(Farm.repositoryRoot(), Farm.logDir("base-image-again"));
+        Farm.pushBaseImage(registry.address(), Farm.logDir("base-image-again"));
 
         assertThat(client.manifest(Farm.BASE_IMAGE, "latest").digest()).isEqualTo(before);
     }

@@ -2,6 +2,9 @@ package io.archfarm.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.archfarm.testing.BrokerCleanup;
+import io.archfarm.testing.LocalRegistry;
+import io.archfarm.testing.RequiredTools;
 import io.archfarm.testing.TestServices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +41,7 @@ final class Farm implements AutoCloseable {
     private final Map<String, FarmProcess> processes = new LinkedHashMap<>();
     private final Thread shutdownHook = new Thread(this::killAll, "farm-shutdown");
     private final String prefix = TestServices.freshPrefix();
-    private int registryPort;
+    private LocalRegistry registry;
     private FarmDatabase database;
     private GitServer git;
     private PortalClient portal;
@@ -56,7 +59,7 @@ final class Farm implements AutoCloseable {
             farm.startAll(workers);
             return farm;
         } catch (RuntimeException | Error e) {
-            if (!farm.processes.isEmpty()) {
+            if (farm.registry != null || !farm.processes.isEmpty()) {
                 System.err.println(farm.logTails());
             }
             farm.close();
@@ -102,10 +105,20 @@ final class Farm implements AutoCloseable {
     }
 
     private void startRegistry() {
-        LocalRegistry registry = LocalRegistry.start(workDir, logDir);
-        processes.put("registry", registry.process());
-        registryPort = registry.port();
-        registry.pushBaseImage(root, logDir);
+        try {
+            registry = LocalRegistry.start(workDir.resolve("registry"), logDir.resolve("registry.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start docker-registry", e);
+        }
+        pushBaseImage(registry.address(), logDir);
+    }
+
+    /** Pushes the farm's multi-arch busybox with scripts/base-image.sh; fails with the script's output. */
+    static void pushBaseImage(String registry, Path logDir) {
+        FarmProcess script = FarmProcess.start("base-image",
+                List.of(repositoryRoot().resolve("scripts/base-image.sh").toString(), registry, BASE_IMAGE), Map.of(),
+                logDir);
+        script.awaitSuccess(600);
     }
 
     private void startGitDaemon() {
@@ -202,7 +215,7 @@ final class Farm implements AutoCloseable {
     }
 
     String registry() {
-        return "127.0.0.1:" + registryPort;
+        return registry.address();
     }
 
     RegistryClient registryClient() {
@@ -235,8 +248,10 @@ final class Farm implements AutoCloseable {
     }
 
     String logTails() {
-        return processes.values().stream()
-                .map(p -> "----- " + p.name() + (p.isAlive() ? "" : " (exited)") + ": " + p.log() + "\n" + p.tail(40))
+        Stream<String> registryTail = registry == null ? Stream.empty()
+                : Stream.of("----- registry: " + registry.log() + "\n" + FarmProcess.tail(registry.log(), 40));
+        return Stream.concat(registryTail, processes.values().stream()
+                .map(p -> "----- " + p.name() + (p.isAlive() ? "" : " (exited)") + ": " + p.log() + "\n" + p.tail(40)))
                 .collect(Collectors.joining("\n", "===== farm logs (tails) =====\n", "\n====="));
     }
 
@@ -244,6 +259,9 @@ final class Farm implements AutoCloseable {
         List<FarmProcess> reversed = new ArrayList<>(processes.values());
         java.util.Collections.reverse(reversed);
         reversed.forEach(FarmProcess::kill);
+        if (registry != null) {
+            registry.close();
+        }
     }
 
     @Override

@@ -90,6 +90,10 @@ final class FarmProcess {
     }
 
     String tail(int lines) {
+        return tail(log, lines);
+    }
+
+    static String tail(Path log, int lines) {
         try {
             if (!Files.exists(log)) {
                 return "(no log at " + log + ")";

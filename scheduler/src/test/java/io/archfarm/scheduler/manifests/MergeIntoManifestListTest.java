@@ -10,6 +10,7 @@ import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.scheduler.Farm;
 import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.testing.LocalRegistry;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,7 @@ class MergeIntoManifestListTest {
     @DynamicPropertySource
     static void registry(DynamicPropertyRegistry properties) throws Exception {
         registry = LocalRegistry.start();
-        properties.add("archfarm.registry.insecure", registry::hostAndPort);
+        properties.add("archfarm.registry.insecure", registry::address);
     }
 
     @AfterAll
@@ -56,10 +57,10 @@ class MergeIntoManifestListTest {
 
     @Test
     void allPlatformsSucceededGivesAnIndexUnderEveryTag() throws Exception {
-        String amd64 = registry.pushImage("t/x", "amd64", null);
-        String arm64 = registry.pushImage("t/x", "arm64", null);
+        String amd64 = PushedImages.push(registry, "t/x", "amd64", null);
+        String arm64 = PushedImages.push(registry, "t/x", "arm64", null);
         UUID buildId = farm.requestBuild(List.of("linux/arm64", "linux/amd64"), "NATIVE_ONLY", "ALL",
-                registry.hostAndPort() + "/t/x", List.of("1.0", "latest"));
+                registry.address() + "/t/x", List.of("1.0", "latest"));
 
         runAndSucceed(buildId, "linux/amd64", amd64);
         runAndSucceed(buildId, "linux/arm64", arm64);
@@ -69,11 +70,11 @@ class MergeIntoManifestListTest {
                 .param("b", buildId).query().singleRow();
         String digest = (String) list.get("digest");
         for (String reference : List.of("1.0", "latest", digest)) {
-            HttpResponse<byte[]> served = registry.get("t/x", reference, INDEX);
+            HttpResponse<byte[]> served = manifest("t/x", reference, INDEX);
             assertThat(served.statusCode()).as("GET manifest " + reference).isEqualTo(200);
             assertThat(served.headers().firstValue("Docker-Content-Digest")).contains(digest);
             assertThat(new String(served.body())).isEqualTo(list.get("content"));
-            assertThat(LocalRegistry.sha256(served.body())).isEqualTo(digest);
+            assertThat(PushedImages.sha256(served.body())).isEqualTo(digest);
         }
         JsonNode index = JsonMapper.shared().readTree((String) list.get("content"));
         assertThat(index.get("mediaType").asString()).isEqualTo(INDEX);
@@ -81,7 +82,7 @@ class MergeIntoManifestListTest {
                 + "=" + m.get("digest").asString()).containsExactly("amd64=" + amd64, "arm64=" + arm64);
         assertThat(index.get("annotations").get("org.opencontainers.image.revision").asString())
                 .isEqualTo("c0ffee0000000000000000000000000000000000");
-        long amd64Size = registry.get("t/x", amd64, "application/vnd.oci.image.manifest.v1+json").body().length;
+        long amd64Size = manifest("t/x", amd64, "application/vnd.oci.image.manifest.v1+json").body().length;
         assertThat(index.get("manifests").get(0).get("size").asLong()).isEqualTo(amd64Size);
         assertThat(farm.jdbc().sql("select platform || '=' || digest from manifest_list_entries"
                         + " where manifest_list_id = :l order by platform").param("l", list.get("id"))
@@ -91,27 +92,27 @@ class MergeIntoManifestListTest {
 
     @Test
     void partialPublishIndexesTheSuccessesAndAllPublishesNothing() throws Exception {
-        String ppc = registry.pushImage("t/partial", "ppc64le", null);
+        String ppc = PushedImages.push(registry, "t/partial", "ppc64le", null);
         UUID partial = farm.requestBuild(List.of("linux/ppc64le", "linux/386"), "NATIVE_ONLY", "PARTIAL",
-                registry.hostAndPort() + "/t/partial", List.of("p1"));
+                registry.address() + "/t/partial", List.of("p1"));
         runAndSucceed(partial, "linux/ppc64le", ppc);
         runAndFail(partial, "linux/386", "RUN make exited with 2");
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(partial)).containsEntry("status", "PARTIAL"));
-        JsonNode index = JsonMapper.shared().readTree(registry.get("t/partial", "p1", INDEX).body());
+        JsonNode index = JsonMapper.shared().readTree(manifest("t/partial", "p1", INDEX).body());
         assertThat(index.get("manifests").values()).extracting(m -> m.get("digest").asString()).containsExactly(ppc);
         assertThat((String) farm.build(partial).get("error")).contains("linux/386 failed: RUN make exited with 2");
 
-        String riscv = registry.pushImage("t/all", "riscv64", null);
+        String riscv = PushedImages.push(registry, "t/all", "riscv64", null);
         UUID all = farm.requestBuild(List.of("linux/riscv64", "linux/s390x"), "NATIVE_ONLY", "ALL",
-                registry.hostAndPort() + "/t/all", List.of("a1"));
+                registry.address() + "/t/all", List.of("a1"));
         runAndSucceed(all, "linux/riscv64", riscv);
         runAndFail(all, "linux/s390x", "RUN make exited with 3");
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(all)).containsEntry("status", "FAILED"));
         assertThat(farm.build(all)).containsEntry("error",
                 "platforms failed: linux/s390x failed: RUN make exited with 3");
-        assertThat(registry.get("t/all", "a1", INDEX).statusCode()).isEqualTo(404);
+        assertThat(manifest("t/all", "a1", INDEX).statusCode()).isEqualTo(404);
         assertThat(farm.jdbc().sql("select count(*) from manifest_lists where build_id = :b").param("b", all)
                 .query(Long.class).single()).isZero();
     }
@@ -119,13 +120,13 @@ class MergeIntoManifestListTest {
     @Test
     void anImageTheRegistryDoesNotHaveFailsTheBuildWithTheReason() {
         UUID buildId = farm.requestBuild(List.of("linux/arm/v7"), "NATIVE_ONLY", "ALL",
-                registry.hostAndPort() + "/t/missing", List.of("m1"));
+                registry.address() + "/t/missing", List.of("m1"));
         runAndSucceed(buildId, "linux/arm/v7", "sha256:" + "e".repeat(64));
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(buildId)).containsEntry("status", "FAILED"));
         assertThat((String) farm.build(buildId).get("error"))
                 .startsWith("could not read the linux/arm/v7 image from the registry: GET http://"
-                        + registry.hostAndPort() + "/v2/t/missing/manifests/sha256:eeee")
+                        + registry.address() + "/v2/t/missing/manifests/sha256:eeee")
                 .contains("404");
     }
 
@@ -139,6 +140,10 @@ class MergeIntoManifestListTest {
     private void runAndFail(UUID buildId, String platform, String error) {
         JobAssignment job = claimed(buildId, platform);
         farm.finished(job.jobId(), job.attempt(), worker(platform), JobOutcome.FAILED, error);
+    }
+
+    private static HttpResponse<byte[]> manifest(String name, String reference, String accept) throws Exception {
+        return registry.get("/v2/" + name + "/manifests/" + reference, accept);
     }
 
     private JobAssignment claimed(UUID buildId, String platform) {

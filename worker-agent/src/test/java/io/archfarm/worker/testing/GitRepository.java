@@ -1,5 +1,6 @@
 package io.archfarm.worker.testing;
 
+import io.archfarm.testing.RequiredTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

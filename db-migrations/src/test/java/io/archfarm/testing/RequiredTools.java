@@ -1,4 +1,4 @@
-package io.archfarm.e2e;
+package io.archfarm.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -9,23 +9,28 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The binaries the farm runs; a missing one fails the tests with its name, it never skips them. */
-final class RequiredTools {
+/**
+ * The tests run the real tools (buildah, skopeo, git, docker-registry, qemu). A missing one fails the test and names
+ * what to install; it never skips the test, so a green run always means the tools were really exercised.
+ */
+public final class RequiredTools {
 
     private RequiredTools() {
     }
 
-    static void require(String... tools) {
+    /** Fails unless every tool is an executable on the PATH. */
+    public static void require(String... tools) {
         List<String> missing = Arrays.stream(tools).filter(tool -> !onPath(tool)).toList();
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("the end-to-end tests need " + missing + " on the PATH; install them "
-                    + "(./archfarm test does it on Debian/Ubuntu as root: buildah skopeo qemu-user-static "
-                    + "binfmt-support docker-registry git)");
+            // every tool the tests use comes from the Debian/Ubuntu package of the same name
+            throw new IllegalStateException("the tests need " + missing + " on the PATH " + System.getenv("PATH")
+                    + "; install the Debian/Ubuntu packages " + String.join(" ", missing)
+                    + " (./archfarm test installs all of them as root)");
         }
     }
 
-    /** qemu must be registered with binfmt_misc for the emulated platforms. */
-    static void requireEnabledBinfmt(String... entries) {
+    /** Fails unless each binfmt_misc entry exists and is enabled: without it the emulated platforms cannot run. */
+    public static void requireEnabledBinfmt(String... entries) {
         for (String entry : entries) {
             Path file = Path.of("/proc/sys/fs/binfmt_misc", entry);
             if (!Files.isRegularFile(file)) {
@@ -46,7 +51,7 @@ final class RequiredTools {
 
     private static boolean onPath(String tool) {
         return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .map(dir -> Path.of(dir, tool))
-                .anyMatch(Files::isExecutable);
+                .filter(dir -> !dir.isEmpty())
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
     }
 }

@@ -1,0 +1,167 @@
+package io.archfarm.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real CNCF distribution registry ({@code docker-registry}, plain http) on a free loopback port. The tests talk to
+ * the real thing rather than a fake because what they check is exactly what a real registry accepts and serves.
+ */
+public final class LocalRegistry implements AutoCloseable {
+
+    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+
+    private static final long START_TIMEOUT_MILLIS = 30_000;
+
+    private final Process process;
+    private final String address;
+    private final Path log;
+    private final Path temporaryDir;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private LocalRegistry(Process process, String address, Path log, Path temporaryDir) {
+        this.process = process;
+        this.address = address;
+        this.log = log;
+        this.temporaryDir = temporaryDir;
+    }
+
+    /** A registry storing into a temporary directory that {@link #close()} deletes. */
+    public static LocalRegistry start() throws IOException {
+        Path dir = Files.createTempDirectory("archfarm-registry");
+        return start(dir, dir.resolve("registry.log"), dir);
+    }
+
+    /** A registry storing into {@code dir}, which stays for a look after the test; it logs to dir/registry.log. */
+    public static LocalRegistry start(Path dir) throws IOException {
+        return start(dir, dir.resolve("registry.log"));
+    }
+
+    /** As {@link #start(Path)}, logging to {@code log}, for tests that gather all their logs in one place. */
+    public static LocalRegistry start(Path dir, Path log) throws IOException {
+        return start(dir, log, null);
+    }
+
+    private static LocalRegistry start(Path dir, Path log, Path temporaryDir) throws IOException {
+        RequiredTools.require("docker-registry");
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String address = "127.0.0.1:" + port;
+        Files.createDirectories(dir);
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        Path config = dir.resolve("registry.yml");
+        Files.writeString(config, """
+                version: 0.1
+                log:
+                  level: warn
+                storage:
+                  filesystem:
+                    rootdirectory: %s
+                  delete:
+                    enabled: true
+                http:
+                  addr: %s
+                """.formatted(dir.resolve("data"), address));
+        Process process = new ProcessBuilder("docker-registry", "serve", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        LocalRegistry registry = new LocalRegistry(process, address, log, temporaryDir);
+        registry.awaitAnswering();
+        return registry;
+    }
+
+    private void awaitAnswering() {
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
+        while (!answers()) {
+            if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+                String why = process.isAlive() ? "did not answer on " + address + " within "
+                        + START_TIMEOUT_MILLIS / 1000 + "s" : "exited with " + process.exitValue();
+                close();
+                throw new IllegalStateException("docker-registry " + why + "; its log " + log + ":\n" + logText());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new IllegalStateException("interrupted while starting docker-registry", e);
+            }
+        }
+    }
+
+    /** host:port, as in an image reference. */
+    public String address() {
+        return address;
+    }
+
+    /** The file the registry logs to, for failure reports. */
+    public Path log() {
+        return log;
+    }
+
+    /** GET {@code path} (from {@code /v2/} on), to check what a push really left there; {@code accept} may be null. */
+    public HttpResponse<byte[]> get(String path, String accept) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + address + path));
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private boolean answers() {
+        try {
+            return get("/v2/", null).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private String logText() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read it: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Stops the registry (forcibly if it lingers) and deletes a temporary directory of {@link #start()}. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        if (temporaryDir != null) {
+            try (Stream<Path> files = Files.walk(temporaryDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                System.err.println("[archfarm tests] could not delete " + temporaryDir + ": " + e);
+            }
+        }
+    }
+}
