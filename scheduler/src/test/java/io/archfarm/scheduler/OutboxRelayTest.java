@@ -32,8 +32,15 @@ class OutboxRelayTest {
     @Test
     void aRoutedRowIsSentAsStoredAndMarkedPublished() {
         String queue = farm.topology().prefix() + ".test.relay";
-        // auto-delete, so that the broker drops it with this test's connection (the prefix cleanup does not know it)
-        admin.declareQueue(QueueBuilder.nonDurable(queue).autoDelete().build());
+        admin.declareQueue(QueueBuilder.nonDurable(queue).build());
+        try {
+            relaysThroughTheBroker(queue);
+        } finally {
+            admin.deleteQueue(queue); // the prefix cleanup does not know this test's own queue
+        }
+    }
+
+    private void relaysThroughTheBroker(String queue) {
         admin.declareBinding(new Binding(queue, Binding.DestinationType.QUEUE, farm.topology().eventsExchange(),
                 "test.relay", null));
         UUID messageId = UUID.randomUUID();
