@@ -1,5 +1,6 @@
 package io.archfarm.portal.builds;
 
+import io.archfarm.model.ImageReference;
 import io.archfarm.model.Placement;
 import io.archfarm.model.Platform;
 import io.archfarm.model.PublishPolicy;

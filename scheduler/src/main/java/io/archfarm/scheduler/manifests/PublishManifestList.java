@@ -1,5 +1,6 @@
 package io.archfarm.scheduler.manifests;
 
+import io.archfarm.model.ImageReference;
 import io.archfarm.model.Platform;
 import io.archfarm.scheduler.Timestamps;
 import io.archfarm.scheduler.builds.Build;
@@ -39,7 +40,11 @@ class PublishManifestList {
         ImageReference image;
         try {
             image = ImageReference.parse(build.image());
-            build.tags().forEach(ImageReference::requireValidTag);
+            for (String tag : build.tags()) {
+                ImageReference.tagRefusal(tag).ifPresent(why -> {
+                    throw new IllegalArgumentException(why);
+                });
+            }
         } catch (IllegalArgumentException e) {
             throw new MergeFailedException("cannot publish the manifest list: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.archfarm.scheduler.manifests;
 
+import io.archfarm.model.ImageReference;
 import io.archfarm.scheduler.RegistryProperties;
 import java.io.IOException;
 import java.net.URI;
@@ -67,7 +68,7 @@ class RegistryClient {
 
     private URI uri(ImageReference image, String reference) {
         String scheme = properties.isInsecure(image.registry()) ? "http" : "https";
-        return URI.create(scheme + "://" + image.registry() + "/v2/" + image.name() + "/manifests/" + reference);
+        return URI.create(scheme + "://" + image.apiHost() + "/v2/" + image.repository() + "/manifests/" + reference);
     }
 
     private HttpResponse<byte[]> send(HttpRequest request) throws RegistryException {

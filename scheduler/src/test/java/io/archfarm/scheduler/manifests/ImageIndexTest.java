@@ -59,14 +59,4 @@ class ImageIndexTest {
         assertThatThrownBy(() -> ImageIndex.assemble(List.of(), "c", "s"))
                 .hasMessageContaining("at least one image");
     }
-
-    @Test
-    void imageReferencesNameTheirRegistry() {
-        assertThat(ImageReference.parse("127.0.0.1:5000/demo/hello"))
-                .isEqualTo(new ImageReference("127.0.0.1:5000", "demo/hello"));
-        assertThatThrownBy(() -> ImageReference.parse("demo/hello")).hasMessageContaining("'demo/hello'")
-                .hasMessageContaining("no registry host");
-        assertThatThrownBy(() -> ImageReference.parse("127.0.0.1:5000/demo/Hello:1"))
-                .hasMessageContaining("invalid repository name 'demo/Hello:1'");
-    }
 }

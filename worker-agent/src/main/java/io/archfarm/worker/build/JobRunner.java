@@ -1,5 +1,6 @@
 package io.archfarm.worker.build;
 
+import io.archfarm.model.ImageReference;
 import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.JobOutcome;
 import io.archfarm.model.Platform;
@@ -50,7 +51,7 @@ public final class JobRunner {
                 throw new JobFailure(JobOutcome.FAILED, "timeoutSeconds must be positive, was " + job.timeoutSeconds());
             }
             Platform platform = platform(job.platform());
-            ImageReference image = ImageReference.parse(job.image());
+            ImageReference image = image(job.image());
             Map<String, String> buildArgs = buildArgs(job.buildArgs());
             Attempt attempt = new Attempt(control, log, processes, job.timeoutSeconds());
             log.line("worker " + settings.workerId() + " builds " + platform + " (" + mode + ")");
@@ -107,6 +108,14 @@ public final class JobRunner {
                     copy.exitCode());
         }
         return manifest;
+    }
+
+    private static ImageReference image(String value) throws JobFailure {
+        try {
+            return ImageReference.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure(JobOutcome.FAILED, e.getMessage());
+        }
     }
 
     private static Platform platform(String value) throws JobFailure {

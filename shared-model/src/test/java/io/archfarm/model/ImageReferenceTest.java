@@ -1,4 +1,4 @@
-package io.archfarm.portal.builds;
+package io.archfarm.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +31,19 @@ class ImageReferenceTest {
     void refusesMalformedReferencesNamingThem(String image, String why) {
         assertThat(ImageReference.refusal(image)).hasValueSatisfying(
                 message -> assertThat(message).contains("'" + image + "'").contains(why));
+    }
+
+    @org.junit.jupiter.api.Test
+    void splitsRegistryAndRepositoryAsContainerToolsDo() {
+        assertThat(ImageReference.parse("127.0.0.1:5000/demo/hello"))
+                .isEqualTo(new ImageReference("127.0.0.1:5000", "demo/hello"));
+        assertThat(ImageReference.parse("localhost/app")).isEqualTo(new ImageReference("localhost", "app"));
+        assertThat(ImageReference.parse("team/app")).isEqualTo(new ImageReference("docker.io", "team/app"));
+        assertThat(ImageReference.parse("hello")).isEqualTo(new ImageReference("docker.io", "library/hello"));
+        assertThat(ImageReference.parse("hello").apiHost()).isEqualTo("registry-1.docker.io");
+        assertThat(ImageReference.parse("[::1]:5000/app").apiHost()).isEqualTo("[::1]:5000");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageReference.parse("reg.example.com/"))
+                .hasMessageContaining("'reg.example.com/'");
     }
 
     @ParameterizedTest
