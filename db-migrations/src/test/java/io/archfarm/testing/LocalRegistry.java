@@ -27,13 +27,15 @@ public final class LocalRegistry implements AutoCloseable {
 
     private final Process process;
     private final String address;
+    private final Path dataDir;
     private final Path log;
     private final Path temporaryDir;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private LocalRegistry(Process process, String address, Path log, Path temporaryDir) {
+    private LocalRegistry(Process process, String address, Path dataDir, Path log, Path temporaryDir) {
         this.process = process;
         this.address = address;
+        this.dataDir = dataDir;
         this.log = log;
         this.temporaryDir = temporaryDir;
     }
@@ -55,6 +57,21 @@ public final class LocalRegistry implements AutoCloseable {
     }
 
     private static LocalRegistry start(Path dir, Path log, Path temporaryDir) throws IOException {
+        return start(dir, dir.resolve("data"), false, log, temporaryDir);
+    }
+
+    /**
+     * A second registry serving this one's storage in the registry's own read-only maintenance mode: it serves
+     * every manifest and blob this one holds and refuses every push, as a registry does that one may read but
+     * not write to.
+     */
+    public LocalRegistry readOnlyTwin() throws IOException {
+        Path dir = Files.createTempDirectory("archfarm-registry-readonly");
+        return start(dir, dataDir, true, dir.resolve("registry.log"), dir);
+    }
+
+    private static LocalRegistry start(Path dir, Path dataDir, boolean readOnly, Path log, Path temporaryDir)
+            throws IOException {
         RequiredTools.require("docker-registry");
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -73,15 +90,18 @@ public final class LocalRegistry implements AutoCloseable {
                     rootdirectory: %s
                   delete:
                     enabled: true
+                  maintenance:
+                    readonly:
+                      enabled: %s
                 http:
                   addr: %s
-                """.formatted(dir.resolve("data"), address));
+                """.formatted(dataDir, readOnly, address));
         Process process = new ProcessBuilder("docker-registry", "serve", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
-        LocalRegistry registry = new LocalRegistry(process, address, log, temporaryDir);
+        LocalRegistry registry = new LocalRegistry(process, address, dataDir, log, temporaryDir);
         registry.awaitAnswering();
         return registry;
     }

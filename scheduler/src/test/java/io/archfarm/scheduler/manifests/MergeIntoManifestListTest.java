@@ -38,6 +38,8 @@ class MergeIntoManifestListTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String INDEX = "application/vnd.oci.image.index.v1+json";
     private static LocalRegistry registry;
+    /** The same storage, served in the registry's read-only mode: it serves the images and refuses every push. */
+    private static LocalRegistry readOnly;
 
     @Autowired
     Farm farm;
@@ -45,11 +47,15 @@ class MergeIntoManifestListTest {
     @DynamicPropertySource
     static void registry(DynamicPropertyRegistry properties) throws Exception {
         registry = LocalRegistry.start();
-        properties.add("archfarm.registry.insecure", registry::address);
+        readOnly = registry.readOnlyTwin();
+        properties.add("archfarm.registry.insecure", () -> registry.address() + "," + readOnly.address());
     }
 
     @AfterAll
     static void stopRegistry() throws Exception {
+        if (readOnly != null) {
+            readOnly.close();
+        }
         if (registry != null) {
             registry.close();
         }
@@ -128,6 +134,21 @@ class MergeIntoManifestListTest {
                 .startsWith("could not read the linux/arm/v7 image from the registry: GET http://"
                         + registry.address() + "/v2/t/missing/manifests/sha256:eeee")
                 .contains("404");
+    }
+
+    @Test
+    void aRegistryThatRefusesTheManifestListFailsTheBuildAndMovesNoTag() throws Exception {
+        String amd64 = PushedImages.push(registry, "t/refused", "amd64", null);
+        UUID buildId = farm.requestBuild(List.of("linux/amd64"), "NATIVE_ONLY", "ALL",
+                readOnly.address() + "/t/refused", List.of("r1"));
+        runAndSucceed(buildId, "linux/amd64", amd64);
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(buildId)).containsEntry("status", "FAILED"));
+        assertThat((String) farm.build(buildId).get("error")).startsWith("registry refused the manifest list: ")
+                .contains("answered 405");
+        assertThat(readOnly.get("/v2/t/refused/manifests/r1", INDEX).statusCode()).isEqualTo(404);
+        assertThat(farm.jdbc().sql("select count(*) from manifest_lists where build_id = :b").param("b", buildId)
+                .query(Long.class).single()).isZero();
     }
 
     private void runAndSucceed(UUID buildId, String platform, String digest) {
