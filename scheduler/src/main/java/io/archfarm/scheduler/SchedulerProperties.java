@@ -15,6 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * @param outboxInterval     how often the relay looks for unpublished outbox rows
  * @param outboxBatch        rows the relay takes per round
  * @param confirmTimeout     how long the relay waits for the broker's publisher confirm of one row
+ * @param resultGrace        how long past the job timeout the scheduler waits for a worker's result before it fails
+ *                           the job itself (the worker enforces the timeout; this is the net under it)
  */
 @Validated
 @ConfigurationProperties("archfarm.scheduler")
@@ -27,7 +29,8 @@ public record SchedulerProperties(
         @NotNull @DefaultValue("60m") Duration jobTimeout,
         @NotNull @DefaultValue("50ms") Duration outboxInterval,
         @Min(1) @Max(1000) @DefaultValue("100") int outboxBatch,
-        @NotNull @DefaultValue("10s") Duration confirmTimeout) {
+        @NotNull @DefaultValue("10s") Duration confirmTimeout,
+        @NotNull @DefaultValue("5m") Duration resultGrace) {
 
     public SchedulerProperties {
         requirePositive("tick", tick);
@@ -35,6 +38,7 @@ public record SchedulerProperties(
         requirePositive("job-timeout", jobTimeout);
         requirePositive("outbox-interval", outboxInterval);
         requirePositive("confirm-timeout", confirmTimeout);
+        requirePositive("result-grace", resultGrace);
         if (nativeWait != null && nativeWait.isNegative()) {
             throw new IllegalArgumentException("archfarm.scheduler.native-wait must not be negative, was " + nativeWait);
         }

@@ -50,12 +50,7 @@ public class JobRetries {
             outbox.cancelJob(new CancelJob(UUID.randomUUID(), job.id(), job.attempt(), reason));
         }
         if (job.attempt() >= job.maxAttempts()) {
-            String error = "gave up after " + job.attempt() + " of " + job.maxAttempts() + " attempts: " + reason;
-            jdbc.sql("update platform_jobs set status = :status, error = :error, finished_at = :now,"
-                            + " version = version + 1 where id = :id")
-                    .param("status", job.status().moveTo(JobStatus.FAILED).name())
-                    .param("error", error).param("now", Timestamps.of(now)).param("id", job.id()).update();
-            log.info("job {} ({}) failed: {}", job.id(), job.platform(), error);
+            fail(job, "gave up after " + job.attempt() + " of " + job.maxAttempts() + " attempts: " + reason, now);
             return false;
         }
         jdbc.sql("""
@@ -68,5 +63,22 @@ public class JobRetries {
                 .param("reason", reason).param("now", Timestamps.of(now)).param("id", job.id()).update();
         log.info("job {} ({}) queued again at attempt {}: {}", job.id(), job.platform(), job.attempt() + 1, reason);
         return true;
+    }
+
+    /** Ends a RUNNING attempt for good: no retry, whatever attempt it is. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void giveUp(PlatformJob job, String outcome, String reason) {
+        Instant now = clock.instant();
+        attempts.close(job.id(), job.attempt(), outcome, reason, now);
+        outbox.cancelJob(new CancelJob(UUID.randomUUID(), job.id(), job.attempt(), reason));
+        fail(job, reason, now);
+    }
+
+    private void fail(PlatformJob job, String error, Instant now) {
+        jdbc.sql("update platform_jobs set status = :status, error = :error, finished_at = :now,"
+                        + " version = version + 1 where id = :id")
+                .param("status", job.status().moveTo(JobStatus.FAILED).name())
+                .param("error", error).param("now", Timestamps.of(now)).param("id", job.id()).update();
+        log.info("job {} ({}) failed: {}", job.id(), job.platform(), error);
     }
 }
