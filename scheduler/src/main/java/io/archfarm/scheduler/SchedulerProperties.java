@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param confirmTimeout     how long the relay waits for the broker's publisher confirm of one row
  * @param resultGrace        how long past the job timeout the scheduler waits for a worker's result before it fails
  *                           the job itself (the worker enforces the timeout; this is the net under it)
+ * @param messageRetention   how long handled message ids and published outbox rows are kept (redeliveries come
+ *                           within minutes; the rows are only for that and for a look after the fact)
  */
 @Validated
 @ConfigurationProperties("archfarm.scheduler")
@@ -30,7 +32,8 @@ public record SchedulerProperties(
         @NotNull @DefaultValue("50ms") Duration outboxInterval,
         @Min(1) @Max(1000) @DefaultValue("100") int outboxBatch,
         @NotNull @DefaultValue("10s") Duration confirmTimeout,
-        @NotNull @DefaultValue("5m") Duration resultGrace) {
+        @NotNull @DefaultValue("5m") Duration resultGrace,
+        @NotNull @DefaultValue("7d") Duration messageRetention) {
 
     public SchedulerProperties {
         requirePositive("tick", tick);
@@ -39,6 +42,7 @@ public record SchedulerProperties(
         requirePositive("outbox-interval", outboxInterval);
         requirePositive("confirm-timeout", confirmTimeout);
         requirePositive("result-grace", resultGrace);
+        requirePositive("message-retention", messageRetention);
         if (nativeWait != null && nativeWait.isNegative()) {
             throw new IllegalArgumentException("archfarm.scheduler.native-wait must not be negative, was " + nativeWait);
         }
