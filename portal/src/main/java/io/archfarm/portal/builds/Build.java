@@ -83,6 +83,22 @@ class Build {
     @Column(name = "requested_by")
     private String requestedBy;
 
+    @Column(name = "team_id")
+    private UUID teamId;
+
+    @Column(name = "project_id")
+    private UUID projectId;
+
+    @Column(name = "build_number")
+    private Long buildNumber;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private BuildOrigin.Trigger trigger;
+
+    @Column(name = "fetch_submodules", nullable = false)
+    private boolean fetchSubmodules;
+
     @Column(name = "cancel_requested_at")
     private Instant cancelRequestedAt;
 
@@ -98,8 +114,15 @@ class Build {
     protected Build() {
     }
 
-    static Build queued(UUID id, BuildSubmission submission, String ref, String commit, Instant now) {
+    static Build queued(UUID id, BuildSubmission submission, String ref, String commit, BuildOrigin origin,
+            Instant now) {
         Build build = new Build();
+        build.teamId = origin.teamId();
+        build.projectId = origin.projectId();
+        build.buildNumber = origin.buildNumber();
+        build.trigger = origin.trigger();
+        build.requestedBy = origin.requestedBy();
+        build.fetchSubmodules = origin.fetchSubmodules();
         build.id = id;
         build.status = BuildStatus.QUEUED;
         build.repository = submission.repository();
@@ -138,6 +161,11 @@ class Build {
     }
     PublishPolicy publish() { return publish; }
     String error() { return error; }
+    UUID teamId() { return teamId; }
+    UUID projectId() { return projectId; }
+    Long buildNumber() { return buildNumber; }
+    BuildOrigin.Trigger trigger() { return trigger; }
+    String requestedBy() { return requestedBy; }
     Instant cancelRequestedAt() { return cancelRequestedAt; }
     Instant createdAt() { return createdAt; }
     Instant startedAt() { return startedAt; }

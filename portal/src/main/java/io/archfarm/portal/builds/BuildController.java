@@ -1,11 +1,17 @@
 package io.archfarm.portal.builds;
 
 import io.archfarm.model.BuildStatus;
+import io.archfarm.portal.accounts.Access;
+import io.archfarm.portal.accounts.Caller;
+import io.archfarm.portal.accounts.Role;
+import io.archfarm.portal.accounts.Team;
+import io.archfarm.portal.builds.BuildQueries.BuildFilter;
 import io.archfarm.portal.web.ApiProblem;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -17,60 +23,95 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+/**
+ * Ad-hoc builds (any repository, for a team the caller develops in, or outside any team for admins) and every
+ * build's status, logs and cancellation. A build the caller may not see answers 404, exactly like a missing one.
+ */
 @RestController
 @RequestMapping("/api/v1/builds")
 class BuildController {
 
-    private static final int MAX_LIMIT = 500;
+    static final int MAX_LIMIT = 500;
 
     private final BuildRequestValidator validator;
     private final BuildService service;
     private final BuildQueries queries;
     private final BuildLogs logs;
+    private final Access access;
 
-    BuildController(BuildRequestValidator validator, BuildService service, BuildQueries queries, BuildLogs logs) {
+    BuildController(BuildRequestValidator validator, BuildService service, BuildQueries queries, BuildLogs logs,
+            Access access) {
         this.validator = validator;
         this.service = service;
         this.queries = queries;
         this.logs = logs;
+        this.access = access;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<BuildView> submit(@RequestBody(required = false) BuildRequestBody body) {
-        UUID id = service.submit(validator.validate(body));
-        return ResponseEntity.accepted().location(URI.create("/api/v1/builds/" + id)).body(existing(id));
+        Caller caller = access.caller();
+        UUID teamId = null;
+        if (body != null && body.team() != null) {
+            Team team = access.team(body.team(), Role.DEVELOPER);
+            teamId = team.id();
+        } else if (!caller.admin()) {
+            throw ApiProblem.badRequest("team", "team is required: name the team the build is for (only admins "
+                    + "start builds outside a team)");
+        }
+        UUID id = service.submit(validator.validate(body),
+                BuildOrigin.adHoc(teamId, BuildOrigin.Trigger.API, caller.username()));
+        return ResponseEntity.accepted().location(URI.create("/api/v1/builds/" + id)).body(visible(id, Role.VIEWER));
     }
 
     @GetMapping("/{id}")
     BuildView build(@PathVariable UUID id) {
-        return existing(id);
+        return visible(id, Role.VIEWER);
     }
 
     @GetMapping
-    List<BuildView> recent(@RequestParam(required = false) String status,
+    List<BuildView> recent(@RequestParam(required = false) String status, @RequestParam(required = false) String team,
             @RequestParam(defaultValue = "50") int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw ApiProblem.badRequest("limit", "limit " + limit + " is out of range: expected 1.." + MAX_LIMIT);
-        }
-        return queries.recent(statusOf(status), limit);
+        Optional<Set<UUID>> teams = team == null ? access.visibleTeamIds()
+                : Optional.of(Set.of(access.team(team, Role.VIEWER).id()));
+        return queries.recent(new BuildFilter(statusOf(status), teams, null, limitOf(limit)));
     }
 
     @GetMapping(value = "/{id}/logs", produces = "text/plain;charset=UTF-8")
     String logs(@PathVariable UUID id, @RequestParam(required = false) String platform) {
+        require(id, Role.VIEWER);
         return logs.of(id, platform);
     }
 
     @PostMapping("/{id}/cancel")
     ResponseEntity<BuildView> cancel(@PathVariable UUID id) {
+        require(id, Role.DEVELOPER);
         service.cancel(id);
-        return ResponseEntity.accepted().body(existing(id));
+        return ResponseEntity.accepted().body(visible(id, Role.VIEWER));
     }
 
-    private BuildView existing(UUID id) {
-        return queries.view(id).orElseThrow(() -> ApiProblem.notFound("build " + id + " does not exist"));
+    private BuildView visible(UUID id, Role needed) {
+        require(id, needed);
+        return queries.view(id).orElseThrow(() -> missing(id));
     }
 
-    private static Optional<BuildStatus> statusOf(String status) {
+    private void require(UUID id, Role needed) {
+        Optional<UUID> team = queries.ownerOf(id).orElseThrow(() -> missing(id));
+        access.require(team.orElse(null), needed, () -> "build " + id + " does not exist", "in the build's team");
+    }
+
+    private static ApiProblem missing(UUID id) {
+        return ApiProblem.notFound("build " + id + " does not exist");
+    }
+
+    static int limitOf(int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ApiProblem.badRequest("limit", "limit " + limit + " is out of range: expected 1.." + MAX_LIMIT);
+        }
+        return limit;
+    }
+
+    static Optional<BuildStatus> statusOf(String status) {
         if (status == null || status.isBlank()) {
             return Optional.empty();
         }

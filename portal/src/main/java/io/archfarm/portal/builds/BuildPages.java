@@ -1,5 +1,6 @@
 package io.archfarm.portal.builds;
 
+import io.archfarm.portal.accounts.Access;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,20 +16,26 @@ class BuildPages {
     private static final int RECENT = 50;
 
     private final BuildQueries queries;
+    private final Access access;
 
-    BuildPages(BuildQueries queries) {
+    BuildPages(BuildQueries queries, Access access) {
         this.queries = queries;
+        this.access = access;
     }
 
     @GetMapping("/")
     String recent(Model model) {
-        model.addAttribute("builds", queries.recent(Optional.empty(), RECENT));
+        model.addAttribute("builds", queries.recent(new BuildQueries.BuildFilter(Optional.empty(),
+                access.visibleTeamIds(), null, RECENT)));
         return "builds/list";
     }
 
     @GetMapping("/builds/{id}")
     String build(@PathVariable String id, Model model, HttpServletResponse response) {
-        Optional<BuildView> build = parse(id).flatMap(queries::view);
+        // a build of a team the reader is not in is as missing as one that never existed
+        Optional<BuildView> build = parse(id)
+                .filter(uuid -> queries.ownerOf(uuid).map(team -> access.canSee(team.orElse(null))).orElse(false))
+                .flatMap(queries::view);
         if (build.isEmpty()) {
             response.setStatus(HttpServletResponse.SC_NOT_FOUND);
             model.addAttribute("id", id);

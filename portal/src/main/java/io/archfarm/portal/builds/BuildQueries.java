@@ -10,11 +10,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.springframework.data.domain.Limit;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -25,7 +26,7 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Component
 @Transactional(readOnly = true)
-class BuildQueries {
+public class BuildQueries {
 
     private final BuildRepository builds;
     private final JdbcClient jdbc;
@@ -35,15 +36,48 @@ class BuildQueries {
         this.jdbc = jdbc;
     }
 
-    Optional<BuildView> view(UUID id) {
+    public Optional<BuildView> view(UUID id) {
         return builds.findById(id).map(build -> views(List.of(build)).getFirst());
     }
 
-    List<BuildView> recent(Optional<BuildStatus> status, int limit) {
-        List<Build> found = status
-                .map(s -> builds.findByStatusOrderByCreatedAtDesc(s, Limit.of(limit)))
-                .orElseGet(() -> builds.findAllByOrderByCreatedAtDesc(Limit.of(limit)));
-        return views(found);
+    /** The team owning a build (empty inside: an admin's build outside any team); empty if no such build. */
+    public Optional<Optional<UUID>> ownerOf(UUID id) {
+        return jdbc.sql("select team_id from builds where id = :id").param("id", id)
+                .query((rs, n) -> Optional.ofNullable(rs.getObject("team_id", UUID.class))).optional();
+    }
+
+    /** The newest builds that pass the filter, newest first. */
+    public List<BuildView> recent(BuildFilter filter) {
+        if (filter.teams().map(Set::isEmpty).orElse(false)) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("select id from builds where true");
+        Map<String, Object> params = new HashMap<>();
+        filter.teams().ifPresent(teams -> {
+            sql.append(" and team_id in (:teams)");
+            params.put("teams", teams);
+        });
+        filter.status().ifPresent(status -> {
+            sql.append(" and status = :status");
+            params.put("status", status.name());
+        });
+        if (filter.projectId() != null) {
+            sql.append(" and project_id = :project");
+            params.put("project", filter.projectId());
+        }
+        sql.append(" order by created_at desc limit :limit");
+        params.put("limit", filter.limit());
+        List<UUID> ids = jdbc.sql(sql.toString()).params(params).query(UUID.class).list();
+        Map<UUID, Build> byId = builds.findAllById(ids).stream()
+                .collect(Collectors.toMap(Build::id, build -> build));
+        return views(ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList());
+    }
+
+    /**
+     * @param teams     the teams whose builds to include; empty means every team and the builds outside any team
+     * @param projectId only this project's builds, or null
+     */
+    public record BuildFilter(Optional<BuildStatus> status, Optional<Set<UUID>> teams, UUID projectId, int limit) {
     }
 
     /** Four queries for any number of builds: the builds, their jobs, their manifest lists and their entries. */
@@ -54,7 +88,11 @@ class BuildQueries {
         List<UUID> ids = found.stream().map(Build::id).toList();
         Map<UUID, List<JobRow>> jobs = jobsOf(ids);
         Map<UUID, ManifestListView> manifestLists = manifestListsOf(ids);
-        return found.stream().map(build -> new BuildView(build.id(), build.status().name(), build.repository(),
+        Map<UUID, String> teams = slugs("teams", found.stream().map(Build::teamId));
+        Map<UUID, String> projects = slugs("projects", found.stream().map(Build::projectId));
+        return found.stream().map(build -> new BuildView(build.id(), build.status().name(),
+                teams.get(build.teamId()), projects.get(build.projectId()), build.buildNumber(),
+                build.trigger().name(), build.requestedBy(), build.repository(),
                 build.ref(), build.commitSha(), build.containerfile(), build.contextDir(), build.image(), build.tags(),
                 build.buildArgs(), build.placement().wireName(), build.publish().wireName(), build.error(),
                 build.createdAt(), build.startedAt(), build.finishedAt(),
@@ -108,6 +146,16 @@ class BuildQueries {
                 })
                 .list().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private Map<UUID, String> slugs(String table, java.util.stream.Stream<UUID> ids) {
+        Set<UUID> wanted = ids.filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+        if (wanted.isEmpty()) {
+            return new HashMap<>();
+        }
+        return jdbc.sql("select id, slug from " + table + " where id in (:ids)").param("ids", wanted)
+                .query((rs, n) -> Map.entry(rs.getObject("id", UUID.class), rs.getString("slug"))).list().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, HashMap::new));
     }
 
     private record JobRow(UUID buildId, PlatformJobView job) {

@@ -1,20 +1,13 @@
 package io.archfarm.portal.builds;
 
-import io.archfarm.model.BuildStatus;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
-import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
 interface BuildRepository extends JpaRepository<Build, UUID> {
-
-    List<Build> findAllByOrderByCreatedAtDesc(Limit limit);
-
-    List<Build> findByStatusOrderByCreatedAtDesc(BuildStatus status, Limit limit);
 
     /**
      * Marks the cancellation once, only while the build can still be stopped: one statement, so it cannot race

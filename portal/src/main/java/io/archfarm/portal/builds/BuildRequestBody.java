@@ -9,6 +9,7 @@ import java.util.Map;
  * ({@code spring.jackson.deserialization.fail-on-unknown-properties}).
  */
 record BuildRequestBody(
+        String team,
         String repository,
         String ref,
         String containerfile,

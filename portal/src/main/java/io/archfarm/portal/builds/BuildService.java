@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -19,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * caller answers. git is asked before the transaction starts, so no database connection waits on a remote.
  */
 @Service
-class BuildService {
+public class BuildService {
 
     private final GitRemote git;
     private final BuildRepository builds;
@@ -35,24 +37,39 @@ class BuildService {
         this.clock = clock;
     }
 
-    UUID submit(BuildSubmission submission) {
-        RemoteRefs refs = refsOf(submission.repository());
-        String ref = submission.ref() != null ? submission.ref() : refs.defaultBranch().orElseThrow(() ->
-                ApiProblem.badRequest("ref", "repository '" + submission.repository()
+    /** Resolves the ref to one commit, then records the build and announces it in one transaction. */
+    public UUID submit(BuildSubmission submission, BuildOrigin origin) {
+        ResolvedRef resolved = resolve(submission.repository(), submission.ref());
+        return transaction.execute(tx -> record(submission, resolved, origin));
+    }
+
+    /** Asks the remote which commit {@code ref} (null: its HEAD branch) is, before any transaction starts. */
+    public ResolvedRef resolve(String repository, String requestedRef) {
+        RemoteRefs refs = refsOf(repository);
+        String ref = requestedRef != null ? requestedRef : refs.defaultBranch().orElseThrow(() ->
+                ApiProblem.badRequest("ref", "repository '" + repository
                         + "' has no HEAD branch (is it empty?): give a ref"));
         String commit = refs.commitOf(ref).orElseThrow(() -> ApiProblem.badRequest("ref", "ref '" + ref
-                + "' does not exist in repository '" + submission.repository() + "'"));
+                + "' does not exist in repository '" + repository + "'"));
+        return new ResolvedRef(ref, commit);
+    }
+
+    /** Records a build of a known commit with its outbox row; joins the caller's transaction (which must exist). */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public UUID record(BuildSubmission submission, ResolvedRef source, BuildOrigin origin) {
         UUID id = UUID.randomUUID();
         Instant now = Instant.now(clock);
-        transaction.executeWithoutResult(tx -> {
-            builds.save(Build.queued(id, submission, ref, commit, now));
-            outbox.announce(new BuildRequested(UUID.randomUUID(), id, now), Topology.BUILD_REQUESTED);
-        });
+        builds.save(Build.queued(id, submission, source.ref(), source.commit(), origin, now));
+        outbox.announce(new BuildRequested(UUID.randomUUID(), id, now), Topology.BUILD_REQUESTED);
         return id;
     }
 
+    /** A ref and the one commit it named when the build was accepted. */
+    public record ResolvedRef(String ref, String commit) {
+    }
+
     /** Asks the scheduler to stop a build; asking again is a no-op, a build that already ended is a conflict. */
-    void cancel(UUID id) {
+    public void cancel(UUID id) {
         transaction.executeWithoutResult(tx -> {
             Instant now = Instant.now(clock);
             if (builds.markCancelRequested(id, now) == 1) {

@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param ref the ref as asked for, or null for the remote's HEAD branch
  */
-record BuildSubmission(
+public record BuildSubmission(
         String repository,
         String ref,
         String containerfile,
@@ -23,4 +23,9 @@ record BuildSubmission(
         Placement placement,
         Map<Platform, Placement> platformPlacement,
         PublishPolicy publish) {
+
+    public BuildSubmission withTags(List<String> newTags) {
+        return new BuildSubmission(repository, ref, containerfile, context, platforms, image, List.copyOf(newTags),
+                buildArgs, placement, platformPlacement, publish);
+    }
 }

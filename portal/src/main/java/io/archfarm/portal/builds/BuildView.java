@@ -6,9 +6,14 @@ import java.util.Map;
 import java.util.UUID;
 
 /** A build as the API and the pages show it: the request, where it stands, each platform job and the manifest list. */
-record BuildView(
+public record BuildView(
         UUID id,
         String status,
+        String team,
+        String project,
+        Long number,
+        String trigger,
+        String requestedBy,
         String repository,
         String ref,
         String commit,
@@ -27,7 +32,7 @@ record BuildView(
         ManifestListView manifestList) {
 
     /** One platform of the build; QUEUED at attempt 0 until the scheduler has fanned the build out. */
-    record PlatformJobView(String platform, String placement, String status, String mode, String worker,
+    public record PlatformJobView(String platform, String placement, String status, String mode, String worker,
             int attempt, String digest, String error, Instant startedAt, Instant finishedAt) {
 
         static PlatformJobView notYetFannedOut(String platform, String placement) {
@@ -35,9 +40,9 @@ record BuildView(
         }
     }
 
-    record ManifestListView(String digest, String mediaType, List<String> tags, List<ManifestEntryView> entries) {
+    public record ManifestListView(String digest, String mediaType, List<String> tags, List<ManifestEntryView> entries) {
     }
 
-    record ManifestEntryView(String platform, String digest, long size, String mediaType) {
+    public record ManifestEntryView(String platform, String digest, long size, String mediaType) {
     }
 }

@@ -1,0 +1,123 @@
+package io.archfarm.portal.accounts;
+
+import io.archfarm.portal.web.ApiProblem;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** People, teams and memberships. Creating people and teams and changing memberships is for admins. */
+@RestController
+@RequestMapping("/api/v1")
+class AccountController {
+
+    private final Accounts accounts;
+    private final Access access;
+
+    AccountController(Accounts accounts, Access access) {
+        this.accounts = accounts;
+        this.access = access;
+    }
+
+    @PostMapping("/users")
+    ResponseEntity<UserView> createUser(@RequestBody(required = false) NewUser body) {
+        access.requireAdmin("create users");
+        NewUser user = required(body, "a JSON user {username, password, displayName}");
+        UserAccount created = accounts.createUser(user.username(), user.password(), user.displayName(),
+                Boolean.TRUE.equals(user.admin()));
+        return ResponseEntity.created(URI.create("/api/v1/users/" + created.username())).body(view(created));
+    }
+
+    @GetMapping("/users")
+    List<UserView> users() {
+        access.requireAdmin("list users");
+        return accounts.allUsers().stream().map(this::view).toList();
+    }
+
+    /** Who the caller is and what they may do where. */
+    @GetMapping("/users/me")
+    Me me() {
+        Caller caller = access.caller();
+        return new Me(caller.username(), caller.admin(), access.teams().stream()
+                .map(t -> new TeamMembership(t.slug(), t.name(), t.role())).toList());
+    }
+
+    @PostMapping("/teams")
+    ResponseEntity<TeamView> createTeam(@RequestBody(required = false) NewTeam body) {
+        access.requireAdmin("create teams");
+        NewTeam team = required(body, "a JSON team {slug, name}");
+        Team created = accounts.createTeam(team.slug(), team.name());
+        return ResponseEntity.created(URI.create("/api/v1/teams/" + created.slug())).body(view(created));
+    }
+
+    @GetMapping("/teams")
+    List<TeamMembership> teams() {
+        return access.teams().stream().map(t -> new TeamMembership(t.slug(), t.name(), t.role())).toList();
+    }
+
+    @GetMapping("/teams/{team}")
+    TeamView team(@PathVariable String team) {
+        return view(access.team(team, Role.VIEWER));
+    }
+
+    @PutMapping("/teams/{team}/members/{username}")
+    ResponseEntity<TeamView> setMember(@PathVariable String team, @PathVariable String username,
+            @RequestBody(required = false) MemberRole body) {
+        access.requireAdmin("change team memberships");
+        Team found = access.team(team, Role.VIEWER);
+        boolean added = accounts.setMember(found, username, required(body, "a JSON {role}").role());
+        return ResponseEntity.status(added ? 201 : 200).body(view(found));
+    }
+
+    @DeleteMapping("/teams/{team}/members/{username}")
+    ResponseEntity<Void> removeMember(@PathVariable String team, @PathVariable String username) {
+        access.requireAdmin("change team memberships");
+        accounts.removeMember(access.team(team, Role.VIEWER), username);
+        return ResponseEntity.noContent().build();
+    }
+
+    private TeamView view(Team team) {
+        return new TeamView(team.slug(), team.name(), team.createdAt(), accounts.members(team));
+    }
+
+    private UserView view(UserAccount user) {
+        return new UserView(user.id(), user.username(), user.displayName(), user.admin(), user.createdAt());
+    }
+
+    private static <T> T required(T body, String expected) {
+        if (body == null) {
+            throw ApiProblem.badRequest("the request body is missing: expected " + expected);
+        }
+        return body;
+    }
+
+    record NewUser(String username, String password, String displayName, Boolean admin) {
+    }
+
+    record NewTeam(String slug, String name) {
+    }
+
+    record MemberRole(String role) {
+    }
+
+    record UserView(UUID id, String username, String displayName, boolean admin, Instant createdAt) {
+    }
+
+    record TeamView(String slug, String name, Instant createdAt, List<MemberView> members) {
+    }
+
+    record TeamMembership(String slug, String name, Role role) {
+    }
+
+    record Me(String username, boolean admin, List<TeamMembership> teams) {
+    }
+}

@@ -1,0 +1,49 @@
+package io.archfarm.portal.accounts;
+
+import java.util.Collection;
+import java.util.List;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.stereotype.Service;
+
+/** Looks people up for password sign-in (the sign-in form, and HTTP Basic on {@code POST /api/v1/tokens}). */
+@Service
+class AccountUserDetails implements UserDetailsService {
+
+    private final UserRepository users;
+
+    AccountUserDetails(UserRepository users) {
+        this.users = users;
+    }
+
+    @Override
+    public UserDetails loadUserByUsername(String username) {
+        UserAccount user = users.findByUsername(username)
+                .filter(u -> u.passwordHash() != null)
+                .orElseThrow(() -> new UsernameNotFoundException("no user '" + username + "' with a password"));
+        return new Details(new Caller(user.id(), user.username(), user.admin()), user.passwordHash());
+    }
+
+    /** The signed-in person; Serializable so a session holding it survives (no secrets beyond the hash). */
+    record Details(Caller caller, String passwordHash) implements UserDetails, CallerPrincipal {
+
+        @Override
+        public Collection<? extends GrantedAuthority> getAuthorities() {
+            return caller.admin() ? List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))
+                    : List.of(new SimpleGrantedAuthority("ROLE_USER"));
+        }
+
+        @Override
+        public String getPassword() {
+            return passwordHash;
+        }
+
+        @Override
+        public String getUsername() {
+            return caller.username();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.archfarm.portal.accounts;
+
+import io.archfarm.portal.web.ApiProblem;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.CredentialsExpiredException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Personal API tokens: {@code afp_} and 43 base64url characters (256 random bits). Only their SHA-256 is stored, so
+ * a copy of the database does not let anyone call the API; the token itself is returned once, by {@link #create}.
+ */
+@Service
+public class ApiTokens {
+
+    static final String PREFIX = "afp_";
+    private static final int MAX_NAME = 100;
+
+    private final ApiTokenRepository tokens;
+    private final UserRepository users;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    ApiTokens(ApiTokenRepository tokens, UserRepository users, Clock clock) {
+        this.tokens = tokens;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public NewToken create(Caller caller, String name, Instant expiresAt) {
+        if (name == null || name.isBlank() || name.length() > MAX_NAME) {
+            throw ApiProblem.badRequest("name", "name is required (1 to " + MAX_NAME + " characters), e.g. \"ci\"");
+        }
+        Instant now = Instant.now(clock);
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            throw ApiProblem.badRequest("expiresAt", "expiresAt " + expiresAt + " is not in the future");
+        }
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        ApiToken saved = tokens.save(new ApiToken(UUID.randomUUID(), caller.userId(), name.strip(), hash(token), now,
+                expiresAt));
+        return new NewToken(saved.id(), saved.name(), token, saved.createdAt(), saved.expiresAt());
+    }
+
+    public List<TokenView> list(Caller caller) {
+        return tokens.findByUserIdOrderByCreatedAtDesc(caller.userId()).stream().map(this::view).toList();
+    }
+
+    @Transactional
+    public TokenView revoke(Caller caller, UUID id) {
+        ApiToken token = tokens.findByIdAndUserId(id, caller.userId())
+                .orElseThrow(() -> ApiProblem.notFound("token " + id + " does not exist"));
+        token.revoke(Instant.now(clock));
+        return view(token);
+    }
+
+    /** The caller a bearer token stands for; throws an AuthenticationException saying why it is refused. */
+    @Transactional
+    public Caller authenticate(String token) {
+        ApiToken found = tokens.findByTokenHash(hash(token))
+                .orElseThrow(() -> new BadCredentialsException("the bearer token is not valid"));
+        Instant now = Instant.now(clock);
+        if (found.revokedAt() != null) {
+            throw new BadCredentialsException("token '" + found.name() + "' was revoked at " + found.revokedAt());
+        }
+        if (found.expiresAt() != null && !found.expiresAt().isAfter(now)) {
+            throw new CredentialsExpiredException("token '" + found.name() + "' expired at " + found.expiresAt());
+        }
+        UserAccount user = users.findById(found.userId())
+                .orElseThrow(() -> new BadCredentialsException("the bearer token's user no longer exists"));
+        tokens.touch(found.id(), now);
+        return new Caller(user.id(), user.username(), user.admin());
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private TokenView view(ApiToken token) {
+        Instant now = Instant.now(clock);
+        String state = token.revokedAt() != null ? "revoked"
+                : token.expiresAt() != null && !token.expiresAt().isAfter(now) ? "expired" : "active";
+        return new TokenView(token.id(), token.name(), state, token.createdAt(), token.expiresAt(),
+                token.lastUsedAt(), token.revokedAt());
+    }
+
+    /** A token just created: the only time {@code token} is ever shown. */
+    public record NewToken(UUID id, String name, String token, Instant createdAt, Instant expiresAt) {
+    }
+
+    /** A token as its owner lists it, without its secret. */
+    public record TokenView(UUID id, String name, String state, Instant createdAt, Instant expiresAt,
+            Instant lastUsedAt, Instant revokedAt) {
+    }
+}

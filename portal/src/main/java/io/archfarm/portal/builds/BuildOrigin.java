@@ -1,0 +1,23 @@
+package io.archfarm.portal.builds;
+
+import java.util.UUID;
+
+/**
+ * Who a build is for and how it came about.
+ *
+ * @param teamId          the owning team; null only for an admin's ad-hoc build outside any team
+ * @param projectId       the project it was started for, or null for an ad-hoc build
+ * @param buildNumber     the project's number for it (#1, #2, ...), or null for an ad-hoc build
+ * @param requestedBy     the username of whoever started it (for a webhook: the project's forge user who pushed)
+ * @param fetchSubmodules whether workers fetch the repository's submodules (only when a project asks)
+ */
+public record BuildOrigin(UUID teamId, UUID projectId, Long buildNumber, Trigger trigger, String requestedBy,
+        boolean fetchSubmodules) {
+
+    public static BuildOrigin adHoc(UUID teamId, Trigger trigger, String requestedBy) {
+        return new BuildOrigin(teamId, null, null, trigger, requestedBy, false);
+    }
+
+    /** What started a build. */
+    public enum Trigger { API, WEBHOOK, UI }
+}

@@ -1,0 +1,52 @@
+package io.archfarm.portal.security;
+
+import io.archfarm.portal.accounts.Caller;
+import io.archfarm.portal.accounts.CallerPrincipal;
+import java.util.List;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+
+/** A bearer token: first as it arrives (unauthenticated), then with the caller it stands for. */
+final class TokenAuthentication extends AbstractAuthenticationToken {
+
+    private final transient String token;
+    private final Principal principal;
+
+    private TokenAuthentication(String token, Principal principal) {
+        super(principal == null ? List.of() : List.of(new SimpleGrantedAuthority(
+                principal.caller().admin() ? "ROLE_ADMIN" : "ROLE_USER")));
+        this.token = token;
+        this.principal = principal;
+        setAuthenticated(principal != null);
+    }
+
+    static TokenAuthentication unauthenticated(String token) {
+        return new TokenAuthentication(token, null);
+    }
+
+    static TokenAuthentication authenticated(Caller caller) {
+        return new TokenAuthentication(null, new Principal(caller));
+    }
+
+    String token() {
+        return token;
+    }
+
+    @Override
+    public Object getCredentials() {
+        return token;
+    }
+
+    @Override
+    public Object getPrincipal() {
+        return principal;
+    }
+
+    @Override
+    public String getName() {
+        return principal == null ? "" : principal.caller().username();
+    }
+
+    record Principal(Caller caller) implements CallerPrincipal, java.io.Serializable {
+    }
+}
