@@ -34,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The REST API against real PostgreSQL and a real git repository, in a farm that accepts file:// repositories. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s"})
+        properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
+                "archfarm.git.allowed-hosts=127.0.0.1,localhost"})
 @Import(ArchfarmTestServices.class)
 class BuildApiIntegrationTest {
 
