@@ -54,14 +54,27 @@ public class Farm {
     /** @param platformPlacements canonical platform to placement, for platforms placed unlike the build */
     public UUID requestBuild(List<String> platforms, String placement, Map<String, String> platformPlacements,
             String publish, String image, List<String> tags) {
+        return requestBuild(platforms, placement, platformPlacements, publish, image, tags, false);
+    }
+
+    /** A build of a project that asks for its submodules ({@code builds.fetch_submodules}). */
+    public UUID requestBuildFetchingSubmodules(List<String> platforms, String placement, String publish,
+            String image, List<String> tags) {
+        return requestBuild(platforms, placement, Map.of(), publish, image, tags, true);
+    }
+
+    private UUID requestBuild(List<String> platforms, String placement, Map<String, String> platformPlacements,
+            String publish, String image, List<String> tags, boolean fetchSubmodules) {
         UUID buildId = UUID.randomUUID();
         jdbc.sql("""
-                insert into builds (id, status, repository, ref, commit_sha, containerfile, context_dir, image, tags,
-                    platforms, build_args, placement, platform_placements, publish, requested_by, created_at)
+                insert into builds (id, status, repository, ref, commit_sha, fetch_submodules, containerfile,
+                    context_dir, image, tags, platforms, build_args, placement, platform_placements, publish,
+                    requested_by, created_at)
                 values (:id, 'QUEUED', 'https://git.example/demo.git', 'main', 'c0ffee0000000000000000000000000000000000',
-                    'Containerfile', '.', :image, cast(:tags as jsonb), cast(:platforms as jsonb), '{}', :placement,
-                    cast(:platformPlacements as jsonb), :publish, 'alice', now())""")
-                .param("id", buildId).param("image", image).param("tags", json.writeValueAsString(tags))
+                    :fetchSubmodules, 'Containerfile', '.', :image, cast(:tags as jsonb), cast(:platforms as jsonb),
+                    '{}', :placement, cast(:platformPlacements as jsonb), :publish, 'alice', now())""")
+                .param("id", buildId).param("fetchSubmodules", fetchSubmodules).param("image", image)
+                .param("tags", json.writeValueAsString(tags))
                 .param("platforms", json.writeValueAsString(platforms)).param("placement", placement)
                 .param("platformPlacements", json.writeValueAsString(platformPlacements))
                 .param("publish", publish).update();

@@ -46,8 +46,8 @@ class SchedulerFlowTest {
         farm.heartbeat("w-ppc", List.of("linux/ppc64le"), List.of("linux/riscv64"), List.of());
         awaitWorkerOnline("w-ppc");
 
-        UUID buildId = farm.requestBuild(List.of("linux/ppc64le", "linux/riscv64"), "NATIVE_PREFERRED", "ALL", IMAGE,
-                List.of("1.0"));
+        UUID buildId = farm.requestBuildFetchingSubmodules(List.of("linux/ppc64le", "linux/riscv64"),
+                "NATIVE_PREFERRED", "ALL", IMAGE, List.of("1.0"));
 
         JobAssignment nativeJob = farm.takeAssignment("linux/ppc64le", ExecutionMode.NATIVE);
         JobAssignment emulatedJob = farm.takeAssignment("linux/riscv64", ExecutionMode.EMULATED);
@@ -55,6 +55,8 @@ class SchedulerFlowTest {
         assertThat(nativeJob.attempt()).isEqualTo(1);
         assertThat(nativeJob.platform()).isEqualTo("linux/ppc64le");
         assertThat(nativeJob.commit()).isEqualTo("c0ffee0000000000000000000000000000000000");
+        assertThat(nativeJob.fetchSubmodules()).as("the build asks for submodules").isTrue();
+        assertThat(emulatedJob.fetchSubmodules()).isTrue();
         assertThat(nativeJob.image()).isEqualTo(IMAGE);
         assertThat(nativeJob.timeoutSeconds()).isEqualTo(3600);
         assertThat(emulatedJob.platform()).isEqualTo("linux/riscv64");
@@ -71,6 +73,7 @@ class SchedulerFlowTest {
         awaitWorkerOnline("w-386");
         UUID buildId = farm.requestBuild(List.of("linux/386"), "ANY", "ALL", IMAGE, List.of());
         JobAssignment job = farm.takeAssignment("linux/386", ExecutionMode.NATIVE);
+        assertThat(job.fetchSubmodules()).as("builds fetch no submodules unless they ask").isFalse();
 
         ClaimRequest first = new ClaimRequest(UUID.randomUUID(), job.jobId(), 1, "w-386", ExecutionMode.NATIVE);
         ClaimReply won = farm.claim(first);

@@ -20,9 +20,25 @@ class MessagesJsonTest {
     @Test
     void jobAssignmentRoundTrips() {
         var assignment = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 2, "linux/arm64",
-                "git://127.0.0.1/hello.git", "main", "0123456789abcdef0123456789abcdef01234567", "Containerfile", ".",
-                Map.of("GREETING", "hi"), "127.0.0.1:5000/demo/hello", 3600);
+                "git://127.0.0.1/hello.git", "main", "0123456789abcdef0123456789abcdef01234567", true, "Containerfile",
+                ".", Map.of("GREETING", "hi"), "127.0.0.1:5000/demo/hello", 3600);
         assertThat(roundTrip(assignment)).isEqualTo(assignment);
+    }
+
+    /** A scheduler from before the field existed sends no fetchSubmodules: the worker fetches none. */
+    @Test
+    void aJobAssignmentWithoutFetchSubmodulesFetchesNone() {
+        String older = """
+                {"messageId":"6f1c1c52-3a4e-4f2b-9a53-6c1e0f5d9b10","jobId":"0b9e4c1a-8d2f-4c61-9f1e-2a7d5c3b4e21",
+                 "buildId":"5d2a7e3c-1b4f-4e8a-b6c9-0f3d2e1a4b57","attempt":1,"platform":"linux/arm64",
+                 "repository":"https://git.example/hello.git","ref":"main",
+                 "commit":"0123456789abcdef0123456789abcdef01234567","containerfile":"Containerfile","context":".",
+                 "buildArgs":{},"image":"127.0.0.1:5000/demo/hello","timeoutSeconds":3600}""";
+
+        JobAssignment assignment = json.readValue(older, JobAssignment.class);
+
+        assertThat(assignment.fetchSubmodules()).isFalse();
+        assertThat(assignment.commit()).isEqualTo("0123456789abcdef0123456789abcdef01234567");
     }
 
     @Test

@@ -6,10 +6,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
-/** {@code archfarm.git.*}: which repositories may be fetched and how long one git command may take. */
+/**
+ * {@code archfarm.git.*}: which repositories may be fetched and how long one git command may take.
+ *
+ * @param allowFileSubmodules whether a build that asks for submodules may fetch {@code file://} ones; off, git's
+ *                            default refuses them, since a repository's {@code .gitmodules} is untrusted input
+ */
 @Validated
 @ConfigurationProperties("archfarm.git")
 public record GitProperties(
         @DefaultValue("false") boolean allowFileUrls,
+        @DefaultValue("false") boolean allowFileSubmodules,
         @NotNull @DefaultValue("60s") Duration timeout) {
 }

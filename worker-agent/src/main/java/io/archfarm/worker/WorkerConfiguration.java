@@ -55,7 +55,7 @@ class WorkerConfiguration {
         LOG.info("work directory {}, buildah storage {}, plain-http registries {}", workDir, storageRoot,
                 registry.insecure());
         return new BuildSettings(identity.id(), workDir, storageRoot, git.timeout(), git.allowFileUrls(),
-                registry.insecure(), registriesConf);
+                git.allowFileSubmodules(), registry.insecure(), registriesConf);
     }
 
     @Bean

@@ -8,13 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A build as the scheduler reads it from {@code builds}; never leaves the scheduler. */
+/**
+ * A build as the scheduler reads it from {@code builds}; never leaves the scheduler.
+ *
+ * @param fetchSubmodules whether workers fetch the commit's submodules too (the project asks for it)
+ */
 public record Build(
         UUID id,
         BuildStatus status,
         String repository,
         String ref,
         String commit,
+        boolean fetchSubmodules,
         String containerfile,
         String contextDir,
         String image,

@@ -78,6 +78,7 @@ public class Builds {
                 rs.getString("repository"),
                 rs.getString("ref"),
                 rs.getString("commit_sha"),
+                rs.getBoolean("fetch_submodules"),
                 rs.getString("containerfile"),
                 rs.getString("context_dir"),
                 rs.getString("image"),

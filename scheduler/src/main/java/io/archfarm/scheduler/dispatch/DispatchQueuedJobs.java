@@ -112,8 +112,9 @@ public class DispatchQueuedJobs {
     private void send(PlatformJob job, Build build, int attempt, ExecutionMode mode) {
         String queue = queues.ensureDeclared(job.platform(), mode);
         outbox.jobAssignment(new JobAssignment(UUID.randomUUID(), job.id(), build.id(), attempt,
-                job.platform().toString(), build.repository(), build.ref(), build.commit(), build.containerfile(),
-                build.contextDir(), build.buildArgs(), build.image(), properties.jobTimeout().toSeconds()), queue);
+                job.platform().toString(), build.repository(), build.ref(), build.commit(), build.fetchSubmodules(),
+                build.containerfile(), build.contextDir(), build.buildArgs(), build.image(),
+                properties.jobTimeout().toSeconds()), queue);
         log.info("job {} ({}) attempt {} dispatched to {}", job.id(), job.platform(), attempt, queue);
     }
 }

@@ -1,5 +1,7 @@
 package io.archfarm.model.messages;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.util.Map;
 import java.util.UUID;
 
@@ -8,9 +10,12 @@ import java.util.UUID;
  * {@code image}. The execution mode is the mode of the queue the worker took it from. A worker must be granted a
  * {@link ClaimRequest} for exactly this job and attempt before it starts.
  *
- * @param containerfile path of the Containerfile relative to the repository root
- * @param context       build context directory relative to the repository root
- * @param image         repository reference without tag, for example {@code 127.0.0.1:5000/demo/hello}
+ * @param fetchSubmodules whether the worker also fetches the commit's submodules (recursively, shallow); a
+ *                        message without this field (or with null) means false, so submodules are only
+ *                        fetched when asked for
+ * @param containerfile   path of the Containerfile relative to the repository root
+ * @param context         build context directory relative to the repository root
+ * @param image           repository reference without tag, for example {@code 127.0.0.1:5000/demo/hello}
  */
 public record JobAssignment(
         UUID messageId,
@@ -21,6 +26,7 @@ public record JobAssignment(
         String repository,
         String ref,
         String commit,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) boolean fetchSubmodules,
         String containerfile,
         String context,
         Map<String, String> buildArgs,

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One attempt in progress: runs its commands under the attempt's deadline and stop handle, writing their output
@@ -35,6 +36,12 @@ final class Attempt {
     /** Runs a command with at most {@code limit} of its own; {@code timedOut()} then means that limit was hit. */
     ProcessResult run(List<String> command, Path directory, Map<String, String> environment, Duration limit)
             throws JobFailure {
+        return run(command, directory, environment, limit, log::line);
+    }
+
+    /** As {@link #run(List, Path, Map, Duration)}, with the output going to {@code output} instead of the log. */
+    ProcessResult run(List<String> command, Path directory, Map<String, String> environment, Duration limit,
+            Consumer<String> output) throws JobFailure {
         checkNotStopped();
         Duration remaining = Duration.between(Instant.now(), deadline);
         if (remaining.isNegative() || remaining.isZero()) {
@@ -44,7 +51,7 @@ final class Attempt {
         ProcessResult result;
         try {
             result = runner.run(command, directory, environment, jobLimitFirst ? remaining : limit, control,
-                    log::line);
+                    output);
         } catch (IOException e) {
             throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot run " + command.getFirst()
                     + " on this worker: " + e.getMessage());

@@ -7,6 +7,7 @@ import java.util.List;
 /**
  * What the build side of a worker is configured with.
  *
+ * @param allowFileSubmodules whether git may fetch submodules from {@code file://} URLs (off: git's own default)
  * @param registriesConf the containers registries.conf that buildah uses (see {@link RegistriesConf})
  */
 public record BuildSettings(
@@ -15,6 +16,7 @@ public record BuildSettings(
         Path storageRoot,
         Duration gitTimeout,
         boolean allowFileUrls,
+        boolean allowFileSubmodules,
         List<String> insecureRegistries,
         Path registriesConf) {
 

@@ -1,13 +1,16 @@
 package io.archfarm.worker.build;
 
 import io.archfarm.model.JobOutcome;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * Which repository URLs a worker fetches: http(s), git, ssh and scp-like always; {@code file://} and local paths
  * only when {@code archfarm.git.allow-file-urls} is on; {@code ext::} and other remote helpers never, because they
- * run arbitrary commands on the build host.
+ * run arbitrary commands on the build host. Submodule URLs come from the repository itself and are just as
+ * untrusted: they get a policy of their own ({@link #forSubmodules}) whose file switch is
+ * {@code archfarm.git.allow-file-submodules}.
  */
 final class GitUrlPolicy {
 
@@ -15,14 +18,40 @@ final class GitUrlPolicy {
     private static final Pattern SCP_LIKE = Pattern.compile("^(?:[^@/:\\s]+@)?[^@/:\\s]+:[^\\s]*$");
 
     private final boolean allowFileUrls;
+    private final String fileSetting;
 
+    /** The policy for the repository a build names. */
     GitUrlPolicy(boolean allowFileUrls) {
-        this.allowFileUrls = allowFileUrls;
+        this(allowFileUrls, "archfarm.git.allow-file-urls");
     }
 
-    /** The protocols git itself may use for this fetch, as {@code GIT_ALLOW_PROTOCOL}. */
+    private GitUrlPolicy(boolean allowFileUrls, String fileSetting) {
+        this.allowFileUrls = allowFileUrls;
+        this.fileSetting = fileSetting;
+    }
+
+    /** The policy for the submodules of a repository, which git would otherwise clone from anywhere. */
+    static GitUrlPolicy forSubmodules(boolean allowFileSubmodules) {
+        return new GitUrlPolicy(allowFileSubmodules, "archfarm.git.allow-file-submodules");
+    }
+
+    /**
+     * The protocols git itself may use, as {@code GIT_ALLOW_PROTOCOL}. Git applies it to every git it starts (a
+     * submodule clone too) and lets it override any {@code protocol.*.allow} of the host's configuration, so this
+     * list, not the configuration, is what decides.
+     */
     String allowedProtocols() {
         return allowFileUrls ? "http:https:git:ssh:file" : "http:https:git:ssh";
+    }
+
+    /**
+     * The same decision as {@code -c} options of git, so that it reads the same in a command line: {@code ext::}
+     * never, and {@code file} for anything git fetches on its own (submodules) only when the setting allows it
+     * ({@code user}, git's default, refuses it there).
+     */
+    List<String> gitOptions() {
+        return List.of("-c", "protocol.ext.allow=never",
+                "-c", "protocol.file.allow=" + (allowFileUrls ? "always" : "user"));
     }
 
     void check(String url) throws JobFailure {
@@ -58,8 +87,8 @@ final class GitUrlPolicy {
 
     private void requireFileUrlsAllowed(String url) throws JobFailure {
         if (!allowFileUrls) {
-            throw refuse(url, "local repositories (file://) are not allowed on this worker "
-                    + "(archfarm.git.allow-file-urls=false)");
+            throw refuse(url, "local repositories (file://) are not allowed on this worker (" + fileSetting
+                    + "=false)");
         }
     }
 

@@ -37,7 +37,8 @@ public final class JobRunner {
 
     public JobRunner(BuildSettings settings) {
         this.settings = settings;
-        this.sources = new SourceFetcher(new GitUrlPolicy(settings.allowFileUrls()), settings.gitTimeout());
+        this.sources = new SourceFetcher(new GitUrlPolicy(settings.allowFileUrls()),
+                GitUrlPolicy.forSubmodules(settings.allowFileSubmodules()), settings.gitTimeout());
         this.commands = new BuildCommands(settings.storageRoot(), settings.workDir().resolve("run"));
     }
 
@@ -56,7 +57,7 @@ public final class JobRunner {
             Attempt attempt = new Attempt(control, log, processes, job.timeoutSeconds());
             log.line("worker " + settings.workerId() + " builds " + platform + " (" + mode + ")");
             Path checkout = jobDir.resolve("source");
-            sources.fetch(attempt, job.repository(), job.ref(), job.commit(), checkout);
+            sources.fetch(attempt, job.repository(), job.ref(), job.commit(), job.fetchSubmodules(), checkout);
             SourceTree tree = SourceTree.locate(checkout, job.containerfile(), job.context(), job.commit());
             ImageManifest manifest = buildAndPush(attempt, jobDir, platform, tree, buildArgs, localName, image,
                     buildTime);

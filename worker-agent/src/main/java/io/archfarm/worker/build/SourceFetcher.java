@@ -5,25 +5,24 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Puts exactly one commit of a repository into a fresh directory with the system git: no submodules, no prompts,
- * and a check that HEAD is the commit that was asked for.
+ * Puts exactly one commit of a repository into a fresh directory with the system git: no prompts, a check that HEAD
+ * is the commit that was asked for, and its submodules only when the build asks for them (see {@link Submodules}).
  */
 final class SourceFetcher {
 
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
 
     private final GitUrlPolicy policy;
-    private final Duration gitTimeout;
+    private final Git git;
+    private final Submodules submodules;
 
-    SourceFetcher(GitUrlPolicy policy, Duration gitTimeout) {
+    SourceFetcher(GitUrlPolicy policy, GitUrlPolicy submodulePolicy, Duration gitTimeout) {
         this.policy = policy;
-        this.gitTimeout = gitTimeout;
+        this.git = new Git(policy, gitTimeout);
+        this.submodules = new Submodules(submodulePolicy, new Git(submodulePolicy, gitTimeout));
     }
 
     static void checkCommit(String commit) throws JobFailure {
@@ -32,7 +31,8 @@ final class SourceFetcher {
         }
     }
 
-    void fetch(Attempt attempt, String repository, String ref, String commit, Path checkout) throws JobFailure {
+    void fetch(Attempt attempt, String repository, String ref, String commit, boolean withSubmodules, Path checkout)
+            throws JobFailure {
         policy.check(repository);
         checkCommit(commit);
         createDirectory(checkout);
@@ -48,6 +48,11 @@ final class SourceFetcher {
         ProcessResult head = git(attempt, checkout, "rev-parse", "HEAD");
         if (!head.succeeded() || !head.lastLine().trim().equals(commit)) {
             throw new JobFailure(JobOutcome.INFRA_FAILED, "checked out " + head.lastLine() + " instead of " + commit);
+        }
+        if (withSubmodules) {
+            submodules.fetch(attempt, repository, checkout);
+        } else {
+            submodules.reportNotFetched(attempt, checkout);
         }
     }
 
@@ -68,17 +73,7 @@ final class SourceFetcher {
     }
 
     private ProcessResult git(Attempt attempt, Path checkout, String... arguments) throws JobFailure {
-        List<String> command = new ArrayList<>(List.of("git"));
-        command.addAll(List.of(arguments));
-        ProcessResult result = attempt.run(command, checkout, Map.of(
-                "GIT_TERMINAL_PROMPT", "0",
-                "GIT_SSH_COMMAND", "ssh -o BatchMode=yes",
-                "GIT_ALLOW_PROTOCOL", policy.allowedProtocols()), gitTimeout);
-        if (result.timedOut()) {
-            throw new JobFailure(JobOutcome.INFRA_FAILED,
-                    "git " + arguments[0] + " timed out after " + gitTimeout.toSeconds() + " s");
-        }
-        return result;
+        return git.run(attempt, checkout, arguments);
     }
 
     private static void require(ProcessResult result, String what) throws JobFailure {

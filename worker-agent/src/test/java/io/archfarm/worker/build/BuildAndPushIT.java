@@ -55,7 +55,7 @@ class BuildAndPushIT {
         Path registriesConf = workDir.resolve("registries.conf");
         RegistriesConf.write(registriesConf, List.of(registry.address()));
         runner = new JobRunner(new BuildSettings("it-worker", workDir, workDir.resolve("storage"),
-                Duration.ofSeconds(60), true, List.of(registry.address()), registriesConf));
+                Duration.ofSeconds(60), true, true, List.of(registry.address()), registriesConf));
     }
 
     @AfterAll
@@ -99,7 +99,7 @@ class BuildAndPushIT {
 
         JobAssignment template = job("linux/amd64", "Containerfile", "demo/derived");
         JobFinished derived = run(new JobAssignment(template.messageId(), template.jobId(), template.buildId(), 1,
-                template.platform(), template.repository(), "main", commit, "derived/Containerfile", "derived",
+                template.platform(), template.repository(), "main", commit, false, "derived/Containerfile", "derived",
                 Map.of("BASE", baseImage), template.image(), 600));
 
         assertThat(derived.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
@@ -121,7 +121,8 @@ class BuildAndPushIT {
                 "failing/Containerfile", "FROM scratch\nCOPY q /q\nRUN [\"/q\", \"/nonexistent\"]\n"));
         JobAssignment template = job("linux/amd64", "failing/Containerfile", "demo/failing");
         JobFinished finished = run(new JobAssignment(template.messageId(), template.jobId(), template.buildId(), 1,
-                template.platform(), template.repository(), "main", failingCommit, "failing/Containerfile",
+                template.platform(), template.repository(), "main", failingCommit, false,
+                "failing/Containerfile",
                 "failing", Map.of(), template.image(), 600));
 
         assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
@@ -130,6 +131,23 @@ class BuildAndPushIT {
                 .startsWith("step failed: RUN /q /nonexistent exited with code 1; buildah exited with code 1")
                 .contains("STEP 3/3");
         assertThat(log()).contains("step failed: RUN /q /nonexistent exited with code 1");
+    }
+
+    @Test
+    void aSubmoduleIsInTheBuildContextOnlyWhenTheProjectAsksForIt() throws Exception {
+        GitRepository library = GitRepository.create(dir.resolve("library"));
+        String libraryCommit = library.commit(Map.of("lib.txt", "from the submodule\n"));
+        GitRepository app = GitRepository.create(dir.resolve("app-with-submodule"));
+        app.commit(Map.of("Containerfile", "FROM scratch\nCOPY vendor/lib/lib.txt /lib.txt\n"));
+        String appCommit = app.declareSubmodule("vendor/lib", library.url(), libraryCommit);
+
+        JobFinished withSubmodules = run(appJob(app, appCommit, true, "demo/with-submodules"));
+        assertThat(withSubmodules.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
+        assertThat(log()).contains("fetched submodule vendor/lib at " + libraryCommit);
+
+        JobFinished without = run(appJob(app, appCommit, false, "demo/without-submodules"));
+        assertThat(without.outcome()).as(log()).isEqualTo(JobOutcome.FAILED);
+        assertThat(log()).contains("the repository has submodules (vendor/lib) that were not fetched");
     }
 
     @Test
@@ -159,7 +177,7 @@ class BuildAndPushIT {
     void anUnknownCommitIsAFetchFailureWithGitsReason() {
         JobAssignment job = job("linux/amd64", "image/Containerfile", "demo/hello");
         JobFinished finished = run(new JobAssignment(job.messageId(), job.jobId(), job.buildId(), job.attempt(),
-                job.platform(), job.repository(), "main", "0".repeat(40), job.containerfile(), job.context(),
+                job.platform(), job.repository(), "main", "0".repeat(40), false, job.containerfile(), job.context(),
                 job.buildArgs(), job.image(), job.timeoutSeconds()));
 
         assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
@@ -179,7 +197,7 @@ class BuildAndPushIT {
         try (SilentGitServer silent = new SilentGitServer()) {
             JobAssignment job = job("linux/amd64", "image/Containerfile", "demo/slow");
             JobFinished finished = run(new JobAssignment(job.messageId(), job.jobId(), job.buildId(), 1,
-                    job.platform(), silent.url(), "main", commit, job.containerfile(), job.context(),
+                    job.platform(), silent.url(), "main", commit, false, job.containerfile(), job.context(),
                     job.buildArgs(), job.image(), 2));
 
             assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
@@ -191,12 +209,12 @@ class BuildAndPushIT {
     @Test
     void aHangingGitServerIsAnInfrastructureFailureAfterTheGitTimeout() throws Exception {
         JobRunner impatient = new JobRunner(new BuildSettings("it-worker", dir.resolve("impatient"),
-                dir.resolve("impatient/storage"), Duration.ofSeconds(1), true, List.of(),
+                dir.resolve("impatient/storage"), Duration.ofSeconds(1), true, false, List.of(),
                 dir.resolve("worker/registries.conf")));
         try (SilentGitServer silent = new SilentGitServer()) {
             JobAssignment job = job("linux/amd64", "image/Containerfile", "demo/slow");
             JobAssignment hanging = new JobAssignment(job.messageId(), job.jobId(), job.buildId(), 1,
-                    job.platform(), silent.url(), "main", commit, job.containerfile(), job.context(),
+                    job.platform(), silent.url(), "main", commit, false, job.containerfile(), job.context(),
                     job.buildArgs(), job.image(), 600);
             JobFinished finished = impatient.run(hanging, ExecutionMode.NATIVE, new JobControl(job.jobId(), 1),
                     new JobLog(job.jobId(), 1, chunks::add));
@@ -209,7 +227,7 @@ class BuildAndPushIT {
     @Test
     void fileUrlsAreRefusedUnlessAllowed() {
         JobRunner strict = new JobRunner(new BuildSettings("it-worker", dir.resolve("strict"),
-                dir.resolve("strict/storage"), Duration.ofSeconds(60), false, List.of(),
+                dir.resolve("strict/storage"), Duration.ofSeconds(60), false, false, List.of(),
                 dir.resolve("worker/registries.conf")));
         JobAssignment job = job("linux/amd64", "image/Containerfile", "demo/hello");
         JobFinished finished = strict.run(job, ExecutionMode.NATIVE, new JobControl(job.jobId(), 1),
@@ -230,7 +248,13 @@ class BuildAndPushIT {
 
     private JobAssignment jobPushingTo(String platform, String containerfile, String image) {
         return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, platform,
-                repository.url(), "main", commit, containerfile, "image", Map.of("GREETING", "hi"), image, 600);
+                repository.url(), "main", commit, false, containerfile, "image", Map.of("GREETING", "hi"), image, 600);
+    }
+
+    private JobAssignment appJob(GitRepository app, String appCommit, boolean fetchSubmodules, String image) {
+        return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/amd64",
+                app.url(), "main", appCommit, fetchSubmodules, "Containerfile", ".", Map.of(),
+                registry.address() + "/" + image, 600);
     }
 
     private String log() {

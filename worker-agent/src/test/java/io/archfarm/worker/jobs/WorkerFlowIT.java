@@ -206,7 +206,7 @@ class WorkerFlowIT {
 
     private JobAssignment job(String repositoryUrl, String repositoryName) {
         return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/amd64",
-                repositoryUrl, "main", commit, "Containerfile", ".", Map.of(),
+                repositoryUrl, "main", commit, false, "Containerfile", ".", Map.of(),
                 registry.address() + "/" + repositoryName, 600);
     }
 

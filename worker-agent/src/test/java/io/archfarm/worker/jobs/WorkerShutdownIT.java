@@ -87,7 +87,7 @@ class WorkerShutdownIT {
         }
         try (SilentGitServer silent = new SilentGitServer()) {
             JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 2,
-                    "linux/amd64", silent.url(), "main", "a".repeat(40), "Containerfile", ".", Map.of(),
+                    "linux/amd64", silent.url(), "main", "a".repeat(40), false, "Containerfile", ".", Map.of(),
                     "127.0.0.1:5000/demo/shutdown", 600);
             template.convertAndSend(topology.jobsExchange(),
                     topology.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE), job);

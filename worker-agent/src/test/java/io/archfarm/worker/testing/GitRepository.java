@@ -38,6 +38,19 @@ public final class GitRepository {
         return git("rev-parse", "HEAD").trim();
     }
 
+    /**
+     * Commits a submodule at {@code path} (also its name) that points at {@code commit} of {@code url}, written as
+     * git would but without cloning it, so that any URL can be declared; returns the new commit id.
+     */
+    public String declareSubmodule(String path, String url, String commit) throws IOException, InterruptedException {
+        git("config", "--file", ".gitmodules", "submodule." + path + ".path", path);
+        git("config", "--file", ".gitmodules", "submodule." + path + ".url", url);
+        git("update-index", "--add", "--cacheinfo", "160000," + commit + "," + path);
+        // an empty directory is how git leaves a submodule that is not checked out
+        Files.createDirectories(dir.resolve(path));
+        return commit(Map.of());
+    }
+
     /** Copies a file into the working tree; the next commit takes it. */
     public void copyIn(String path, Path source) throws IOException {
         Path target = dir.resolve(path);

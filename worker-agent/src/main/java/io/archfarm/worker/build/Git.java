@@ -1,0 +1,56 @@
+package io.archfarm.worker.build;
+
+import io.archfarm.model.JobOutcome;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The system git as an attempt runs it: it never prompts (a build host has no one to answer), it may use only the
+ * transports its {@link GitUrlPolicy} allows, and each command has its own time limit under the job's, so that a
+ * git server that stops answering is an infrastructure failure and not a build that hangs until the job timeout.
+ */
+final class Git {
+
+    /** Recursing into submodules is decided by the worker alone, never by the host's own git configuration. */
+    private static final List<String> NO_IMPLICIT_RECURSION = List.of("-c", "submodule.recurse=false");
+
+    private final GitUrlPolicy policy;
+    private final Duration timeout;
+
+    Git(GitUrlPolicy policy, Duration timeout) {
+        this.policy = policy;
+        this.timeout = timeout;
+    }
+
+    /** Runs {@code git <arguments>} in {@code directory}; its output goes into the job log. */
+    ProcessResult run(Attempt attempt, Path directory, String... arguments) throws JobFailure {
+        return execute(attempt, directory, attempt.log()::line, arguments);
+    }
+
+    /** Runs git for what the worker reads from it: its output goes to {@code output}, not into the job log. */
+    ProcessResult read(Attempt attempt, Path directory, Consumer<String> output, String... arguments)
+            throws JobFailure {
+        return execute(attempt, directory, output, arguments);
+    }
+
+    private ProcessResult execute(Attempt attempt, Path directory, Consumer<String> output, String... arguments)
+            throws JobFailure {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(NO_IMPLICIT_RECURSION);
+        command.addAll(policy.gitOptions());
+        command.addAll(List.of(arguments));
+        ProcessResult result = attempt.run(command, directory, Map.of(
+                "GIT_TERMINAL_PROMPT", "0",
+                "GIT_SSH_COMMAND", "ssh -o BatchMode=yes",
+                "GIT_ALLOW_PROTOCOL", policy.allowedProtocols()), timeout, output);
+        if (result.timedOut()) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED,
+                    "git " + arguments[0] + " timed out after " + timeout.toSeconds() + " s");
+        }
+        return result;
+    }
+}
