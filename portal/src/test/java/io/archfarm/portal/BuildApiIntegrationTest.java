@@ -59,7 +59,7 @@ class BuildApiIntegrationTest {
 
     @BeforeEach
     void client() {
-        api = new PortalApi(port);
+        api = new PortalApi(port).asAdmin();
     }
 
     @Test
@@ -398,20 +398,23 @@ class BuildApiIntegrationTest {
         jdbc.sql("update builds set status = 'FAILED', error = '<script>alert(1)</script>' where id = :id")
                 .param("id", UUID.fromString(id)).update();
 
-        Answer list = api.get("/");
+        PortalApi browser = new PortalApi(port);
+        assertThat(browser.get("/").status()).as("a page without signing in sends to the sign-in form").isEqualTo(302);
+        browser.signIn(PortalApi.ADMIN, PortalApi.ADMIN_PASSWORD);
+        Answer list = browser.get("/");
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.contentType()).startsWith("text/html");
         assertThat(list.body()).contains("Recent builds").contains("/builds/" + id).contains("linux/s390x QUEUED");
 
-        Answer page = api.get("/builds/" + id);
+        Answer page = browser.get("/builds/" + id);
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("Platform jobs").contains(repo.revParse("HEAD")).contains("linux/s390x")
                 .contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)");
 
-        Answer missing = api.get("/builds/" + UUID.randomUUID());
+        Answer missing = browser.get("/builds/" + UUID.randomUUID());
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.body()).contains("Build not found");
-        assertThat(api.get("/builds/not-a-build").status()).isEqualTo(404);
+        assertThat(browser.get("/builds/not-a-build").status()).isEqualTo(404);
     }
 
     // --- helpers ---

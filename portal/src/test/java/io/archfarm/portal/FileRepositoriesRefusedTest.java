@@ -27,7 +27,7 @@ class FileRepositoriesRefusedTest {
     void refusesAFileUrlByDefault(@TempDir Path dir) {
         GitRepositoryFixture repo = GitRepositoryFixture.create(dir);
 
-        Answer answer = new PortalApi(port).post("/api/v1/builds",
+        Answer answer = new PortalApi(port).asAdmin().post("/api/v1/builds",
                 BuildApiIntegrationTest.minimalBody(repo.url()));
 
         assertThat(answer.status()).as(answer.toString()).isEqualTo(400);

@@ -116,6 +116,11 @@ public class Accounts {
         memberships.deleteById(key);
     }
 
+    /** A team by slug, without any access check: for webhooks, which authenticate with the project's secret. */
+    public java.util.Optional<Team> teamBySlug(String slug) {
+        return teams.findBySlug(slug == null ? "" : slug);
+    }
+
     public List<MemberView> members(Team team) {
         return memberships.membersOf(team.id());
     }

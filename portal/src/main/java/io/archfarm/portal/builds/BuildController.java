@@ -1,6 +1,5 @@
 package io.archfarm.portal.builds;
 
-import io.archfarm.model.BuildStatus;
 import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.Caller;
 import io.archfarm.portal.accounts.Role;
@@ -9,7 +8,6 @@ import io.archfarm.portal.builds.BuildQueries.BuildFilter;
 import io.archfarm.portal.web.ApiProblem;
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -30,8 +28,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/builds")
 class BuildController {
-
-    static final int MAX_LIMIT = 500;
 
     private final BuildRequestValidator validator;
     private final BuildService service;
@@ -74,7 +70,7 @@ class BuildController {
             @RequestParam(defaultValue = "50") int limit) {
         Optional<Set<UUID>> teams = team == null ? access.visibleTeamIds()
                 : Optional.of(Set.of(access.team(team, Role.VIEWER).id()));
-        return queries.recent(new BuildFilter(statusOf(status), teams, null, limitOf(limit)));
+        return queries.recent(new BuildFilter(BuildQueries.statusParam(status), teams, null, BuildQueries.limitParam(limit)));
     }
 
     @GetMapping(value = "/{id}/logs", produces = "text/plain;charset=UTF-8")
@@ -102,24 +98,5 @@ class BuildController {
 
     private static ApiProblem missing(UUID id) {
         return ApiProblem.notFound("build " + id + " does not exist");
-    }
-
-    static int limitOf(int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw ApiProblem.badRequest("limit", "limit " + limit + " is out of range: expected 1.." + MAX_LIMIT);
-        }
-        return limit;
-    }
-
-    static Optional<BuildStatus> statusOf(String status) {
-        if (status == null || status.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(BuildStatus.valueOf(status.trim().toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("status", "unknown build status '" + status + "': expected one of "
-                    + List.of(BuildStatus.values()));
-        }
     }
 }

@@ -9,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import io.archfarm.portal.web.ApiProblem;
 import java.util.List;
+import java.util.Locale;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -164,5 +166,28 @@ public class BuildQueries {
     static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
+    }
+
+    private static final int MAX_LIMIT = 500;
+
+    /** A {@code limit} query parameter, checked. */
+    public static int limitParam(int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ApiProblem.badRequest("limit", "limit " + limit + " is out of range: expected 1.." + MAX_LIMIT);
+        }
+        return limit;
+    }
+
+    /** A {@code status} query parameter: empty for any status. */
+    public static Optional<BuildStatus> statusParam(String status) {
+        if (status == null || status.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(BuildStatus.valueOf(status.trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("status", "unknown build status '" + status + "': expected one of "
+                    + List.of(BuildStatus.values()));
+        }
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
  * or wrong field at once. Unknown properties are refused by the JSON mapper
  * ({@code spring.jackson.deserialization.fail-on-unknown-properties}).
  */
-record BuildRequestBody(
+public record BuildRequestBody(
         String team,
         String repository,
         String ref,

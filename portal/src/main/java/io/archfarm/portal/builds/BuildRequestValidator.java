@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 
 /** Checks a build request field by field and collects every problem, each naming the value that is wrong. */
 @Component
-class BuildRequestValidator {
+public class BuildRequestValidator {
 
     static final String DEFAULT_CONTAINERFILE = "Containerfile";
     static final String DEFAULT_CONTEXT = ".";
@@ -34,7 +34,7 @@ class BuildRequestValidator {
         this.repositories = repositories;
     }
 
-    BuildSubmission validate(BuildRequestBody body) {
+    public BuildSubmission validate(BuildRequestBody body) {
         if (body == null) {
             throw ApiProblem.badRequest("the request body is missing: expected a JSON build request");
         }

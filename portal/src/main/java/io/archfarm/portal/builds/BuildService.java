@@ -51,7 +51,7 @@ public class BuildService {
                         + "' has no HEAD branch (is it empty?): give a ref"));
         String commit = refs.commitOf(ref).orElseThrow(() -> ApiProblem.badRequest("ref", "ref '" + ref
                 + "' does not exist in repository '" + repository + "'"));
-        return new ResolvedRef(ref, commit);
+        return new ResolvedRef(ref, commit, refs.fullNameOf(ref).orElse(null));
     }
 
     /** Records a build of a known commit with its outbox row; joins the caller's transaction (which must exist). */
@@ -59,13 +59,18 @@ public class BuildService {
     public UUID record(BuildSubmission submission, ResolvedRef source, BuildOrigin origin) {
         UUID id = UUID.randomUUID();
         Instant now = Instant.now(clock);
-        builds.save(Build.queued(id, submission, source.ref(), source.commit(), origin, now));
+        // flushed now: rows written next with plain SQL (deliveries, commit statuses) refer to it
+        builds.saveAndFlush(Build.queued(id, submission, source.ref(), source.commit(), origin, now));
         outbox.announce(new BuildRequested(UUID.randomUUID(), id, now), Topology.BUILD_REQUESTED);
         return id;
     }
 
-    /** A ref and the one commit it named when the build was accepted. */
-    public record ResolvedRef(String ref, String commit) {
+    /**
+     * A ref and the one commit it named when the build was accepted.
+     *
+     * @param fullRef {@code refs/heads/<branch>} or {@code refs/tags/<tag>}, or null when the ref is a commit id
+     */
+    public record ResolvedRef(String ref, String commit, String fullRef) {
     }
 
     /** Asks the scheduler to stop a build; asking again is a no-op, a build that already ended is a conflict. */

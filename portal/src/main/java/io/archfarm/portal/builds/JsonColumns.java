@@ -8,23 +8,23 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The jsonb columns of a build, read and written whole as JSON text (the column side casts it to jsonb). */
-final class JsonColumns {
+public final class JsonColumns {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private JsonColumns() {
     }
 
-    static List<String> stringList(String json) {
+    public static List<String> stringList(String json) {
         return json == null ? List.of() : JSON.readValue(json, new TypeReference<List<String>>() { });
     }
 
-    static Map<String, String> stringMap(String json) {
+    public static Map<String, String> stringMap(String json) {
         return json == null ? Map.of() : JSON.readValue(json, new TypeReference<Map<String, String>>() { });
     }
 
     @Converter
-    static class StringList implements AttributeConverter<List<String>, String> {
+    public static class StringList implements AttributeConverter<List<String>, String> {
         @Override
         public String convertToDatabaseColumn(List<String> value) {
             return JSON.writeValueAsString(value == null ? List.of() : value);
@@ -37,7 +37,7 @@ final class JsonColumns {
     }
 
     @Converter
-    static class StringMap implements AttributeConverter<Map<String, String>, String> {
+    public static class StringMap implements AttributeConverter<Map<String, String>, String> {
         @Override
         public String convertToDatabaseColumn(Map<String, String> value) {
             return JSON.writeValueAsString(value == null ? Map.of() : value);

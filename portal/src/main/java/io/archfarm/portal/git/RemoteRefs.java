@@ -59,6 +59,22 @@ public record RemoteRefs(Map<String, String> commitsByRef, Optional<String> head
         return Optional.empty();
     }
 
+    /**
+     * The full name ({@code refs/heads/main}, {@code refs/tags/v1}) of the branch or tag {@code ref} names; empty for
+     * a commit id or a ref that does not exist.
+     */
+    public Optional<String> fullNameOf(String ref) {
+        if (COMMIT.matcher(ref).matches()) {
+            return Optional.empty();
+        }
+        for (String candidate : new String[] {ref, "refs/heads/" + ref, "refs/tags/" + ref}) {
+            if (commitsByRef.containsKey(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The short name of the branch HEAD points at, such as {@code main}. */
     public Optional<String> defaultBranch() {
         return headBranch.map(ref -> ref.startsWith("refs/heads/") ? ref.substring("refs/heads/".length()) : ref);

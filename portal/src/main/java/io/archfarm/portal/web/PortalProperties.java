@@ -1,12 +1,27 @@
 package io.archfarm.portal.web;
 
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import java.net.URI;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
-/** @param maxRequestBytes the largest request body the API reads; larger ones get 413 */
+/**
+ * @param maxRequestBytes the largest request body the API reads; larger ones get 413
+ * @param maxWebhookBytes the largest webhook delivery read (GitHub caps its payloads at 25 MB)
+ * @param publicUrl       where people and forges reach this portal: the base of webhook URLs and of the build links
+ *                        in commit statuses
+ */
 @ConfigurationProperties("archfarm.portal")
 @Validated
-record PortalProperties(@DefaultValue("65536") @Positive long maxRequestBytes) {
+public record PortalProperties(@DefaultValue("65536") @Positive long maxRequestBytes,
+        @DefaultValue("26214400") @Positive long maxWebhookBytes,
+        @DefaultValue("http://127.0.0.1:8080") @NotNull URI publicUrl) {
+
+    /** {@code publicUrl} followed by {@code path} (which starts with '/'), without a doubled slash. */
+    public String link(String path) {
+        String base = publicUrl.toString();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
+    }
 }

@@ -23,15 +23,18 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     private final long maxBytes;
+    private final long maxWebhookBytes;
 
     RequestSizeLimitFilter(PortalProperties properties) {
         this.maxBytes = properties.maxRequestBytes();
+        this.maxWebhookBytes = properties.maxWebhookBytes();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        chain.doFilter(new CappedRequest(request, maxBytes), response);
+        chain.doFilter(new CappedRequest(request,
+                request.getRequestURI().startsWith("/hooks/") ? maxWebhookBytes : maxBytes), response);
     }
 
     private static final class CappedRequest extends HttpServletRequestWrapper {

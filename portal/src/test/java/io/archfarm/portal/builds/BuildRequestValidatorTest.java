@@ -94,7 +94,7 @@ class BuildRequestValidatorTest {
 
     private static BuildRequestBody request(List<String> platforms, Map<String, String> buildArgs,
             Map<String, String> platformPlacement) {
-        return new BuildRequestBody("https://git.example.com/team/app.git", null, null, null, platforms,
+        return new BuildRequestBody(null, "https://git.example.com/team/app.git", null, null, null, platforms,
                 "registry.example.com/team/app", null, buildArgs, null, platformPlacement, null);
     }
 }

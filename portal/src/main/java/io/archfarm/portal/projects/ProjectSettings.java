@@ -1,0 +1,31 @@
+package io.archfarm.portal.projects;
+
+import io.archfarm.model.Placement;
+import io.archfarm.model.Platform;
+import io.archfarm.model.PublishPolicy;
+import io.archfarm.portal.forge.Forge;
+import java.util.List;
+import java.util.Map;
+
+/** A project's settings after validation, with defaults filled in and platforms canonical. */
+record ProjectSettings(
+        String repository,
+        String defaultBranch,
+        String containerfile,
+        String context,
+        List<Platform> platforms,
+        Placement placement,
+        Map<Platform, Placement> platformPlacement,
+        String image,
+        List<String> tagTemplates,
+        List<String> branchFilters,
+        List<String> tagFilters,
+        Map<String, String> buildArgs,
+        PublishPolicy publish,
+        boolean fetchSubmodules,
+        CommitStatusSettings commitStatus) {
+
+    /** @param token the forge API token in plain text, or null to keep the stored one */
+    record CommitStatusSettings(Forge forge, String apiUrl, String repository, String token) {
+    }
+}

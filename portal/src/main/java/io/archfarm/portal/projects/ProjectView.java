@@ -1,0 +1,39 @@
+package io.archfarm.portal.projects;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A project as the API shows it. Secrets never appear here, except {@code webhookSecret} in the answer to the
+ * request that created the project (the maintainer has to copy it into the forge).
+ */
+record ProjectView(
+        String team,
+        String slug,
+        String repository,
+        String defaultBranch,
+        String containerfile,
+        String context,
+        List<String> platforms,
+        String placement,
+        Map<String, String> platformPlacement,
+        String image,
+        List<String> tagTemplates,
+        List<String> branchFilters,
+        List<String> tagFilters,
+        Map<String, String> buildArgs,
+        String publish,
+        boolean fetchSubmodules,
+        CommitStatusView commitStatus,
+        Map<String, String> webhooks,
+        long lastBuildNumber,
+        Instant createdAt,
+        Instant updatedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String webhookSecret) {
+
+    /** @param tokenSet whether a forge token is stored (the token itself is never shown) */
+    record CommitStatusView(String forge, String apiUrl, String repository, boolean tokenSet) {
+    }
+}

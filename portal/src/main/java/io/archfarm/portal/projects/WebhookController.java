@@ -1,0 +1,168 @@
+package io.archfarm.portal.projects;
+
+import io.archfarm.portal.accounts.Accounts;
+import io.archfarm.portal.accounts.Team;
+import io.archfarm.portal.forge.Forge;
+import io.archfarm.portal.forge.webhook.ForgeEvent;
+import io.archfarm.portal.forge.webhook.ForgeEvents;
+import io.archfarm.portal.forge.webhook.MalformedWebhookException;
+import io.archfarm.portal.forge.webhook.WebhookRejectedException;
+import io.archfarm.portal.forge.webhook.WebhookSignatures;
+import io.archfarm.portal.projects.WebhookDeliveries.Result;
+import io.archfarm.portal.secrets.SecretBox;
+import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.web.PortalProperties;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * One webhook URL per project per forge: {@code POST /hooks/{team}/{project}/{forge}}. Each delivery is checked
+ * exactly as its forge signs it, logged with what the farm did, and done at most once per delivery id.
+ */
+@RestController
+class WebhookController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookController.class);
+    private static final String BRANCH_PREFIX = "refs/heads/";
+    private static final String TAG_PREFIX = "refs/tags/";
+
+    private final Accounts accounts;
+    private final Projects projects;
+    private final ProjectBuilds builds;
+    private final WebhookDeliveries deliveries;
+    private final SecretBox secrets;
+    private final TransactionTemplate transaction;
+    private final PortalProperties portal;
+
+    WebhookController(Accounts accounts, Projects projects, ProjectBuilds builds, WebhookDeliveries deliveries,
+            SecretBox secrets, TransactionTemplate transaction, PortalProperties portal) {
+        this.accounts = accounts;
+        this.projects = projects;
+        this.builds = builds;
+        this.deliveries = deliveries;
+        this.secrets = secrets;
+        this.transaction = transaction;
+        this.portal = portal;
+    }
+
+    @PostMapping("/hooks/{team}/{project}/{forge}")
+    ResponseEntity<DeliveryAnswer> deliver(@PathVariable String team, @PathVariable String project,
+            @PathVariable("forge") String forgeName, @RequestHeader HttpHeaders headers,
+            @RequestBody(required = false) byte[] body) {
+        Forge forge = Forge.fromWireName(forgeName).orElseThrow(() -> ApiProblem.notFound("no webhook for forge '"
+                + forgeName + "': expected github, gitlab, gitea or forgejo"));
+        Team owner = accounts.teamBySlug(team).orElseThrow(() -> unknownProject(team, project));
+        Project found = projects.findOptional(owner, project).orElseThrow(() -> unknownProject(team, project));
+        byte[] payload = body == null ? new byte[0] : body;
+        try {
+            WebhookSignatures.verify(forge, headers, payload, secrets.open(found.sealedWebhookSecret()));
+        } catch (WebhookRejectedException e) {
+            deliveries.log(found.id(), forge, deliveryIdOf(forge, headers), eventOf(forge, headers), Result.REJECTED,
+                    e.getMessage(), null);
+            throw ApiProblem.unauthorized(e.getMessage());
+        }
+        ForgeEvent event;
+        try {
+            event = ForgeEvents.parse(forge, headers, payload);
+        } catch (MalformedWebhookException e) {
+            deliveries.log(found.id(), forge, deliveryIdOf(forge, headers), eventOf(forge, headers), Result.MALFORMED,
+                    e.getMessage(), null);
+            throw ApiProblem.badRequest(e.getMessage());
+        }
+        return switch (event) {
+            case ForgeEvent.Ping ping -> once(found, forge, ping, Result.PING, "pong", HttpStatus.OK);
+            case ForgeEvent.Other other -> once(found, forge, other, Result.IGNORED, other.reason(),
+                    HttpStatus.ACCEPTED);
+            case ForgeEvent.Push push -> push(found, forge, push);
+        };
+    }
+
+    private ResponseEntity<DeliveryAnswer> push(Project project, Forge forge, ForgeEvent.Push push) {
+        String what = (push.kind() == ForgeEvent.RefKind.BRANCH ? "branch '" : "tag '") + push.name() + "'";
+        if (push.deletion()) {
+            return once(project, forge, push, Result.IGNORED, "deletion of " + what + " starts no build",
+                    HttpStatus.ACCEPTED);
+        }
+        boolean branch = push.kind() == ForgeEvent.RefKind.BRANCH;
+        java.util.List<String> filters = branch ? project.branchFilters() : project.tagFilters();
+        if (!RefFilters.matches(filters, push.name())) {
+            return once(project, forge, push, Result.IGNORED, what + " does not match the project's "
+                    + (branch ? "branchFilters " : "tagFilters ") + filters, HttpStatus.ACCEPTED);
+        }
+        String fullRef = (branch ? BRANCH_PREFIX : TAG_PREFIX) + push.name();
+        String detail = "push to " + what + " at " + push.commit() + ": build started";
+        DeliveryAnswer answer = transaction.execute(tx -> {
+            Optional<UUID> claimed = deliveries.claim(project.id(), forge, push.deliveryId(), push.event(),
+                    Result.BUILT, detail);
+            if (claimed.isEmpty()) {
+                return null;
+            }
+            String pusher = push.pusher() == null ? forge.wireName() : push.pusher() + "@" + forge.wireName();
+            UUID build = builds.startForPush(project, fullRef, push.commit(), pusher);
+            deliveries.attachBuild(claimed.get(), build);
+            return new DeliveryAnswer(Result.BUILT, detail, build, portal.link("/builds/" + build));
+        });
+        if (answer == null) {
+            return duplicate(project, forge, push);
+        }
+        LOG.info("{} webhook {} for {}: {}", forge.wireName(), push.deliveryId(), project.slug(), detail);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(answer);
+    }
+
+    /** Logs the delivery with its result once; a redelivery of the same id is logged as a duplicate. */
+    private ResponseEntity<DeliveryAnswer> once(Project project, Forge forge, ForgeEvent event, Result result,
+            String detail, HttpStatus status) {
+        if (deliveries.claim(project.id(), forge, event.deliveryId(), event.event(), result, detail).isEmpty()) {
+            return duplicate(project, forge, event);
+        }
+        return ResponseEntity.status(status).body(new DeliveryAnswer(result, detail, null, null));
+    }
+
+    private ResponseEntity<DeliveryAnswer> duplicate(Project project, Forge forge, ForgeEvent event) {
+        Optional<WebhookDeliveries.DeliveryView> first = deliveries.first(project.id(), forge, event.deliveryId());
+        UUID build = first.map(WebhookDeliveries.DeliveryView::build).orElse(null);
+        String detail = "delivery " + event.deliveryId() + " was already handled ("
+                + first.map(d -> d.result() + ": " + d.detail()).orElse("earlier") + "); nothing done again";
+        deliveries.log(project.id(), forge, event.deliveryId(), event.event(), Result.DUPLICATE, detail, build);
+        return ResponseEntity.ok(new DeliveryAnswer(Result.DUPLICATE, detail, build,
+                build == null ? null : portal.link("/builds/" + build)));
+    }
+
+    private static ApiProblem unknownProject(String team, String project) {
+        return ApiProblem.notFound("project '" + team + "/" + project + "' does not exist");
+    }
+
+    private static String deliveryIdOf(Forge forge, HttpHeaders headers) {
+        return switch (forge) {
+            case GITHUB -> headers.getFirst("X-GitHub-Delivery");
+            case GITLAB -> Optional.ofNullable(headers.getFirst("Idempotency-Key"))
+                    .orElse(headers.getFirst("X-Gitlab-Event-UUID"));
+            case GITEA, FORGEJO -> Optional.ofNullable(headers.getFirst("X-Forgejo-Delivery"))
+                    .orElse(headers.getFirst("X-Gitea-Delivery"));
+        };
+    }
+
+    private static String eventOf(Forge forge, HttpHeaders headers) {
+        return switch (forge) {
+            case GITHUB -> headers.getFirst("X-GitHub-Event");
+            case GITLAB -> headers.getFirst("X-Gitlab-Event");
+            case GITEA, FORGEJO -> Optional.ofNullable(headers.getFirst("X-Forgejo-Event"))
+                    .orElse(headers.getFirst("X-Gitea-Event"));
+        };
+    }
+
+    /** What the forge is told (and shows in its delivery log). */
+    record DeliveryAnswer(Result result, String detail, UUID build, String buildUrl) {
+    }
+}
