@@ -25,6 +25,9 @@ for tool in buildah curl jq psql git; do command -v "$tool" >/dev/null || die "'
     || die "no farm answers at $PORTAL: start it with ./archfarm up"
 git ls-remote "$GIT_URL" main >/dev/null 2>&1 \
     || die "$GIT_URL does not answer: run ./archfarm demo once (it serves examples/hello and pushes the base image)"
+# an admin token for this run (./archfarm token makes it with the admin's password); kept off the command lines
+TOKEN=$("$ROOT/archfarm" token "benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)") || die "no API token from the portal"
+api() { curl -K <(printf 'header = "Authorization: Bearer %s"\n' "$TOKEN") "$@"; }
 [[ $DB_URL =~ ^jdbc:postgresql://([^/:]+)(:([0-9]+))?/([A-Za-z0-9_]+) ]] || die "ARCHFARM_DB_URL '$DB_URL' is not understood"
 PSQL=(env PGPASSWORD="${ARCHFARM_DB_PASSWORD:-}" psql -h "${BASH_REMATCH[1]}" -p "${BASH_REMATCH[3]:-5432}"
     -U "${ARCHFARM_DB_USER:-postgres}" -d "${BASH_REMATCH[4]}" -tAqX)
@@ -44,10 +47,10 @@ farm_build() {
         '{repository: $repo, ref: "main", platforms: ["linux/amd64","linux/arm64","linux/s390x"], image: $image,
           tags: ["latest"], buildArgs: {GREETING: $greeting}}')
     start=$(now)
-    id=$(curl -fsS -X POST -H 'Content-Type: application/json' -d "$body" "$PORTAL/api/v1/builds" | jq -r .id) \
+    id=$(api -fsS -X POST -H 'Content-Type: application/json' -d "$body" "$PORTAL/api/v1/builds" | jq -r .id) \
         || die "the portal refused the build"
     while :; do
-        status=$(curl -fsS "$PORTAL/api/v1/builds/$id" | jq -r .status)
+        status=$(api -fsS "$PORTAL/api/v1/builds/$id" | jq -r .status)
         case $status in SUCCEEDED) break ;; PARTIAL | FAILED | CANCELLED) die "build $id ended $status" ;; esac
         sleep 0.2
     done
