@@ -68,7 +68,7 @@ class WebhookController {
         try {
             WebhookSignatures.verify(forge, headers, payload, secrets.open(found.sealedWebhookSecret()));
         } catch (WebhookRejectedException e) {
-            deliveries.log(found.id(), forge, deliveryIdOf(forge, headers), eventOf(forge, headers), Result.REJECTED,
+            deliveries.log(found.id(), forge, ForgeEvents.claimedDeliveryId(forge, headers).orElse(null), ForgeEvents.claimedEvent(forge, headers).orElse(null), Result.REJECTED,
                     e.getMessage(), null);
             throw ApiProblem.unauthorized(e.getMessage());
         }
@@ -76,7 +76,7 @@ class WebhookController {
         try {
             event = ForgeEvents.parse(forge, headers, payload);
         } catch (MalformedWebhookException e) {
-            deliveries.log(found.id(), forge, deliveryIdOf(forge, headers), eventOf(forge, headers), Result.MALFORMED,
+            deliveries.log(found.id(), forge, ForgeEvents.claimedDeliveryId(forge, headers).orElse(null), ForgeEvents.claimedEvent(forge, headers).orElse(null), Result.MALFORMED,
                     e.getMessage(), null);
             throw ApiProblem.badRequest(e.getMessage());
         }
@@ -141,25 +141,6 @@ class WebhookController {
 
     private static ApiProblem unknownProject(String team, String project) {
         return ApiProblem.notFound("project '" + team + "/" + project + "' does not exist");
-    }
-
-    private static String deliveryIdOf(Forge forge, HttpHeaders headers) {
-        return switch (forge) {
-            case GITHUB -> headers.getFirst("X-GitHub-Delivery");
-            case GITLAB -> Optional.ofNullable(headers.getFirst("Idempotency-Key"))
-                    .orElse(headers.getFirst("X-Gitlab-Event-UUID"));
-            case GITEA, FORGEJO -> Optional.ofNullable(headers.getFirst("X-Forgejo-Delivery"))
-                    .orElse(headers.getFirst("X-Gitea-Delivery"));
-        };
-    }
-
-    private static String eventOf(Forge forge, HttpHeaders headers) {
-        return switch (forge) {
-            case GITHUB -> headers.getFirst("X-GitHub-Event");
-            case GITLAB -> headers.getFirst("X-Gitlab-Event");
-            case GITEA, FORGEJO -> Optional.ofNullable(headers.getFirst("X-Forgejo-Event"))
-                    .orElse(headers.getFirst("X-Gitea-Event"));
-        };
     }
 
     /** What the forge is told (and shows in its delivery log). */

@@ -15,6 +15,21 @@ public final class ForgeEvents {
     }
 
     /**
+     * The delivery id the headers claim, unchecked and cut at 200 characters: for logging a delivery that is refused
+     * before it could be parsed.
+     */
+    public static java.util.Optional<String> claimedDeliveryId(Forge forge, HttpHeaders headers) {
+        return WebhookHeaders.first(headers, WebhookHeaders.of(forge).delivery())
+                .map(v -> v.value().length() > 200 ? v.value().substring(0, 200) : v.value());
+    }
+
+    /** The event name the headers claim, unchecked and cut at 100 characters, for the same purpose. */
+    public static java.util.Optional<String> claimedEvent(Forge forge, HttpHeaders headers) {
+        return WebhookHeaders.first(headers, WebhookHeaders.of(forge).event())
+                .map(v -> v.value().length() > 100 ? v.value().substring(0, 100) : v.value());
+    }
+
+    /**
      * Parses a delivery from {@code forge}: its event and delivery id from the headers, the rest from the body.
      *
      * @throws MalformedWebhookException naming what is wrong: a missing event or delivery id header, a body that is

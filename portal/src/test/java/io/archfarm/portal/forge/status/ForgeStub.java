@@ -11,29 +11,29 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A forge API on loopback: answers what the test queues and keeps what the client sent. */
-final class ForgeStub implements AutoCloseable {
+public final class ForgeStub implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final MockWebServer server = new MockWebServer();
 
-    ForgeStub() throws IOException {
+    public ForgeStub() throws IOException {
         server.start(InetAddress.getLoopbackAddress(), 0);
     }
 
-    URI api(String rootPath) {
+    public URI api(String rootPath) {
         return server.url(rootPath).uri();
     }
 
-    void answer(int code, String body) {
+    public void answer(int code, String body) {
         server.enqueue(new MockResponse.Builder().code(code).body(body).build());
     }
 
-    void answer(MockResponse response) {
+    public void answer(MockResponse response) {
         server.enqueue(response);
     }
 
-    RecordedRequest received() throws InterruptedException {
+    public RecordedRequest received() throws InterruptedException {
         RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
         if (request == null) {
             throw new AssertionError("the forge stub received no request within 5 s");
@@ -41,11 +41,11 @@ final class ForgeStub implements AutoCloseable {
         return request;
     }
 
-    int requestCount() {
+    public int requestCount() {
         return server.getRequestCount();
     }
 
-    static JsonNode json(RecordedRequest request) {
+    public static JsonNode json(RecordedRequest request) {
         return JSON.readTree(request.getBody().utf8());
     }
 
