@@ -61,6 +61,8 @@ public class GitRemote {
         ProcessBuilder builder = new ProcessBuilder("git",
                 "-c", "protocol.ext.allow=never",
                 "-c", "protocol.file.allow=" + (properties.allowFileUrls() ? "always" : "never"),
+                // the URL's host was checked (RepositoryUrlPolicy); a redirect must not lead git somewhere unchecked
+                "-c", "http.followRedirects=false",
                 "ls-remote", "--symref", url);
         Map<String, String> env = builder.environment();
         env.put("GIT_TERMINAL_PROMPT", "0");

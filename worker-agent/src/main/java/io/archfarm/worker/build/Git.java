@@ -15,8 +15,12 @@ import java.util.function.Consumer;
  */
 final class Git {
 
-    /** Recursing into submodules is decided by the worker alone, never by the host's own git configuration. */
-    private static final List<String> NO_IMPLICIT_RECURSION = List.of("-c", "submodule.recurse=false");
+    /**
+     * Recursing into submodules is decided by the worker alone, never by the host's own git configuration; and an
+     * HTTP redirect must not take git to a host the portal never checked.
+     */
+    private static final List<String> NO_IMPLICIT_RECURSION = List.of("-c", "submodule.recurse=false",
+            "-c", "http.followRedirects=false");
 
     private final GitUrlPolicy policy;
     private final Duration timeout;
