@@ -122,6 +122,30 @@ class TokenIntegrationTest {
                 .isTrue();
     }
 
+    @Test
+    void peopleChangeTheirOwnPasswordWithTheCurrentOneAndAdminsResetAnyone() {
+        FarmAccounts farm = new FarmAccounts(port);
+        PortalApi bob = farm.person("bob");
+        String username = bob.get("/api/v1/users/me").json().path("username").asString();
+
+        Answer wrongCurrent = bob.put("/api/v1/users/me/password",
+                "{\"currentPassword\": \"not-it-at-all\", \"newPassword\": \"a-new-long-passphrase\"}");
+        assertThat(wrongCurrent.status()).isEqualTo(400);
+        assertThat(wrongCurrent.problemDetail()).contains("currentPassword is not");
+        assertThat(bob.put("/api/v1/users/me/password", "{\"currentPassword\": \"" + FarmAccounts.PASSWORD
+                + "\", \"newPassword\": \"a-new-long-passphrase\"}").status()).isEqualTo(204);
+        assertThat(new PortalApi(port).as(username, "a-new-long-passphrase").get("/api/v1/users/me").status())
+                .isEqualTo(200);
+
+        assertThat(bob.put("/api/v1/users/admin/password", "{\"newPassword\": \"taken-over-admin\"}").status())
+                .isEqualTo(403);
+        assertThat(farm.admin().put("/api/v1/users/" + username + "/password",
+                "{\"newPassword\": \"reset-by-the-admin\"}").status()).isEqualTo(204);
+        assertThat(new PortalApi(port).withAuthorization(PortalApi.basic(username, "a-new-long-passphrase"))
+                .post("/api/v1/tokens", "{\"name\": \"x\"}").status()).isEqualTo(401);
+        new PortalApi(port).as(username, "reset-by-the-admin");
+    }
+
     private static JsonNode findByName(JsonNode tokens, String name) {
         for (JsonNode token : tokens) {
             if (token.path("name").asString().equals(name)) {

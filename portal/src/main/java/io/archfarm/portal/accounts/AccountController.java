@@ -51,6 +51,26 @@ class AccountController {
                 .map(t -> new TeamMembership(t.slug(), t.name(), t.role())).toList());
     }
 
+    /** Changes the caller's own password; the current one is required. */
+    @PutMapping("/users/me/password")
+    ResponseEntity<Void> changeOwnPassword(@RequestBody(required = false) PasswordChange body) {
+        PasswordChange change = required(body, "a JSON {currentPassword, newPassword}");
+        if (change.currentPassword() == null) {
+            throw ApiProblem.badRequest("currentPassword", "currentPassword is required");
+        }
+        accounts.changePassword(access.caller().username(), change.currentPassword(), change.newPassword());
+        return ResponseEntity.noContent().build();
+    }
+
+    /** An admin sets someone's password (a reset: the current one is not needed). */
+    @PutMapping("/users/{username}/password")
+    ResponseEntity<Void> resetPassword(@PathVariable String username,
+            @RequestBody(required = false) PasswordChange body) {
+        access.requireAdmin("reset passwords");
+        accounts.changePassword(username, null, required(body, "a JSON {newPassword}").newPassword());
+        return ResponseEntity.noContent().build();
+    }
+
     @PostMapping("/teams")
     ResponseEntity<TeamView> createTeam(@RequestBody(required = false) NewTeam body) {
         access.requireAdmin("create teams");
@@ -101,6 +121,9 @@ class AccountController {
     }
 
     record NewUser(String username, String password, String displayName, Boolean admin) {
+    }
+
+    record PasswordChange(String currentPassword, String newPassword) {
     }
 
     record NewTeam(String slug, String name) {

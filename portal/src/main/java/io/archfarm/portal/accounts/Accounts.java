@@ -65,6 +65,23 @@ public class Accounts {
         }
     }
 
+    /**
+     * Sets a new password: the user's own change must give the current one ({@code current}), an admin's reset
+     * passes null.
+     */
+    @Transactional
+    public void changePassword(String username, String current, String replacement) {
+        UserAccount user = user(username);
+        if (current != null && (user.passwordHash() == null || !passwords.matches(current, user.passwordHash()))) {
+            throw ApiProblem.badRequest("currentPassword", "currentPassword is not " + username + "'s password");
+        }
+        if (replacement == null || replacement.length() < MIN_PASSWORD_LENGTH || replacement.length() > 1024) {
+            throw ApiProblem.badRequest("newPassword", "newPassword must have " + MIN_PASSWORD_LENGTH
+                    + " to 1024 characters");
+        }
+        user.changePasswordHash(passwords.encode(replacement));
+    }
+
     @Transactional
     public Team createTeam(String slug, String name) {
         List<FieldProblem> problems = new ArrayList<>();

@@ -42,6 +42,10 @@ public class UserAccount {
         this.createdAt = createdAt;
     }
 
+    void changePasswordHash(String passwordHash) {
+        this.passwordHash = passwordHash;
+    }
+
     public UUID id() {
         return id;
     }
