@@ -408,7 +408,7 @@ class BuildApiIntegrationTest {
 
         Answer page = browser.get("/builds/" + id);
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains("Platform jobs").contains(repo.revParse("HEAD")).contains("linux/s390x")
+        assertThat(page.body()).contains("Started by").contains("API · admin").contains("Platform jobs").contains(repo.revParse("HEAD")).contains("linux/s390x")
                 .contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)");
 
         Answer missing = browser.get("/builds/" + UUID.randomUUID());
