@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +26,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * The whole farm as real processes: a docker-registry and a git daemon on free loopback ports, the portal, the
  * scheduler and the workers started from their runnable jars with the JVM running the tests, all on a fresh database
  * and a fresh broker prefix of the local PostgreSQL and RabbitMQ. Timings are short so that a lost worker is noticed
- * in seconds. {@link #close()} kills every process tree.
+ * in seconds. {@link #portal()} calls the API as the farm's admin. {@link #close()} kills every process tree.
  */
 final class Farm implements AutoCloseable {
 
@@ -33,6 +35,9 @@ final class Farm implements AutoCloseable {
     }
 
     static final String BASE_IMAGE = "archfarm/busybox";
+    /** The admin the portal creates at its first start; the tests call the API as this admin. */
+    static final String ADMIN = "admin";
+    private static final String ADMIN_PASSWORD = "e2e-admin-password";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     private final Path root;
@@ -132,12 +137,29 @@ final class Farm implements AutoCloseable {
         awaitHealthy("git-daemon", () -> FreePorts.listening(git.port()));
     }
 
+    /**
+     * The portal as an operator starts it: its own secret key, the admin's password from the environment, the loopback
+     * git daemon allow-listed (internal hosts are refused otherwise) and its public URL, the base of webhook URLs.
+     */
     private void startPortal(Path jar) {
         int port = FreePorts.next();
-        portal = new PortalClient("http://127.0.0.1:" + port);
+        String baseUrl = "http://127.0.0.1:" + port;
         Map<String, String> env = serviceEnv(port);
+        env.put("ARCHFARM_SECURITY_SECRET_KEY", newSecretKey());
+        env.put("ARCHFARM_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("ARCHFARM_SECURITY_ADMIN_PASSWORD_FILE", workDir.resolve("admin-password").toString());
+        env.put("ARCHFARM_GIT_ALLOWED_HOSTS", "127.0.0.1,localhost");
+        env.put("ARCHFARM_PORTAL_PUBLIC_URL", baseUrl);
         start("portal", javaCommand(jar), env);
-        awaitHealthy("portal", portal::healthy);
+        awaitHealthy("portal", () -> PortalClient.serviceHealthy(baseUrl));
+        portal = PortalClient.signIn(baseUrl, ADMIN, ADMIN_PASSWORD);
+    }
+
+    /** Base64 of 32 random bytes, as {@code head -c 32 /dev/urandom | base64} gives it. */
+    private static String newSecretKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
     }
 
     private void startScheduler(Path jar) {

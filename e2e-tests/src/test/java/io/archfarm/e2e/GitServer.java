@@ -49,7 +49,34 @@ final class GitServer {
         return "git://127.0.0.1:" + port + "/" + name + ".git";
     }
 
-    private static void git(Path dir, String... args) {
+    /**
+     * Commits changed files on branch main of a repository made by {@link #createRepository}, pushes the commit to
+     * the served repository as a developer does, and returns its id.
+     */
+    String pushCommit(String name, Map<String, String> files, String message) {
+        Path source = baseDir.resolve("src").resolve(name);
+        if (!Files.isDirectory(source.resolve(".git"))) {
+            throw new IllegalArgumentException("no repository '" + name + "': create it with createRepository first");
+        }
+        try {
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Files.writeString(source.resolve(file.getKey()), file.getValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the files of " + name, e);
+        }
+        git(source, "add", "-A");
+        git(source, "-c", "user.name=e2e", "-c", "user.email=e2e@archfarm.invalid", "commit", "-q", "-m", message);
+        git(source, "push", "-q", baseDir.resolve(name + ".git").toString(), "main");
+        return head(name);
+    }
+
+    /** The commit id branch main of the served repository points at. */
+    String head(String name) {
+        return git(baseDir.resolve(name + ".git"), "rev-parse", "refs/heads/main").strip();
+    }
+
+    private static String git(Path dir, String... args) {
         List<String> command = new ArrayList<>(List.of("git"));
         command.addAll(List.of(args));
         try {
@@ -59,6 +86,7 @@ final class GitServer {
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed in " + dir + ": " + output);
             }
+            return output;
         } catch (IOException e) {
             throw new UncheckedIOException(String.join(" ", command) + " failed", e);
         } catch (InterruptedException e) {

@@ -1,13 +1,18 @@
 package io.archfarm.e2e;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
-/** The portal's REST API v1, as a user with curl sees it. */
+/**
+ * The portal's REST API v1, as a user with curl sees it: every call carries the bearer token that {@link #signIn}
+ * got with the user's password, the one way the API lets a script start.
+ */
 final class PortalClient {
 
     record Answer(int status, String contentType, String body) {
@@ -17,9 +22,25 @@ final class PortalClient {
     }
 
     private final String baseUrl;
+    private final String token;
 
-    PortalClient(String baseUrl) {
+    private PortalClient(String baseUrl, String token) {
         this.baseUrl = baseUrl;
+        this.token = token;
+    }
+
+    /** A client for {@code username}, with a new API token made with HTTP Basic on {@code POST /api/v1/tokens}. */
+    static PortalClient signIn(String baseUrl, String username, String password) {
+        String basic = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        Answer answer = answer(Http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/tokens"))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"e2e\"}"))));
+        if (answer.status() != 201) {
+            throw new AssertionError("the portal made no token for " + username + ": " + answer.status() + " "
+                    + answer.body());
+        }
+        return new PortalClient(baseUrl, answer.json().path("token").asString());
     }
 
     String baseUrl() {
@@ -27,9 +48,7 @@ final class PortalClient {
     }
 
     Answer submit(Map<String, Object> request) {
-        return answer(Http.send(HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/api/v1/builds"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(request)))));
+        return post("/api/v1/builds", request);
     }
 
     /** Submits a build that must be accepted, and returns its id. */
@@ -42,17 +61,38 @@ final class PortalClient {
         return answer.json().path("id").asString();
     }
 
+    Answer post(String path, Object body) {
+        return answer(Http.send(authorized(path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(body)))));
+    }
+
+    /** A POST that must create what it names (201), and the created thing as the API shows it. */
+    JsonNode created(String path, Object body) {
+        Answer answer = post(path, body);
+        if (answer.status() != 201) {
+            throw new AssertionError("POST " + path + " " + body + " answered " + answer.status() + ": "
+                    + answer.body());
+        }
+        return answer.json();
+    }
+
+    /** A GET that must answer 200, as JSON. */
+    JsonNode get(String path) {
+        return ok(Http.send(authorized(path).GET()), path).json();
+    }
+
     JsonNode build(String id) {
-        return ok(Http.send(Http.get(baseUrl + "/api/v1/builds/" + id)), "build " + id).json();
+        return get("/api/v1/builds/" + id);
     }
 
     String logs(String id, String platform) {
-        return ok(Http.send(Http.get(baseUrl + "/api/v1/builds/" + id + "/logs?platform="
-                + URLEncoder.encode(platform, StandardCharsets.UTF_8))), "log of " + platform).body();
+        String path = "/api/v1/builds/" + id + "/logs?platform=" + URLEncoder.encode(platform, StandardCharsets.UTF_8);
+        return ok(Http.send(authorized(path).GET()), "log of " + platform).body();
     }
 
     JsonNode workers() {
-        return ok(Http.send(Http.get(baseUrl + "/api/v1/workers")), "workers").json();
+        return get("/api/v1/workers");
     }
 
     boolean workerOnline(String id) {
@@ -64,10 +104,6 @@ final class PortalClient {
         return false;
     }
 
-    boolean healthy() {
-        return serviceHealthy(baseUrl);
-    }
-
     static boolean serviceHealthy(String baseUrl) {
         try {
             HttpResponse<byte[]> response = Http.send(Http.get(baseUrl + "/actuator/health"));
@@ -75,6 +111,10 @@ final class PortalClient {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    private HttpRequest.Builder authorized(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + token);
     }
 
     private static Answer ok(HttpResponse<byte[]> response, String what) {
@@ -85,7 +125,7 @@ final class PortalClient {
         return answer;
     }
 
-    private static Answer answer(HttpResponse<byte[]> response) {
+    static Answer answer(HttpResponse<byte[]> response) {
         return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                 new String(response.body(), StandardCharsets.UTF_8));
     }
