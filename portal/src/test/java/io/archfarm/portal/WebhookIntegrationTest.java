@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
  * builds exist afterwards, what the forge is answered and what the delivery log says.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "archfarm.git.allow-file-urls=true")
+        properties = {"archfarm.git.allow-file-urls=true", "archfarm.portal.max-rejected-deliveries-per-minute=3"})
 @Import(ArchfarmTestServices.class)
 class WebhookIntegrationTest {
 
@@ -117,6 +117,23 @@ class WebhookIntegrationTest {
         assertThat(hook.builds()).isEmpty();
         assertThat(hook.deliveries()).extracting(d -> d.path("result").asString())
                 .containsExactly("REJECTED", "REJECTED");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aFloodOfForgedDeliveriesIsRefusedButLogsOnlyAFewAndRealOnesStillBuild() {
+        Hook hook = hook(Forge.GITHUB);
+        byte[] body = WebhookFixtures.body(Forge.GITHUB, "push-branch.json");
+
+        for (int i = 0; i < 6; i++) {
+            Answer forged = hook.api().post(hook.path(Forge.GITHUB), body, single(WebhookFixtures.headers(
+                    Forge.GITHUB, "push", "flood-" + i, body, "guessed-secret")));
+            assertThat(forged.status()).isEqualTo(401);
+        }
+        assertThat(hook.deliveries()).as("the log takes 3 rejected deliveries a minute here").hasSize(3);
+
+        assertThat(hook.deliver(Forge.GITHUB, "push-branch.json", "push", "real-1").status()).isEqualTo(202);
+        assertThat(hook.builds()).hasSize(1);
+        assertThat(hook.deliveries().get(0).path("result").asString()).isEqualTo("BUILT");
     }
 
     @ParameterizedTest

@@ -68,16 +68,15 @@ class WebhookController {
         try {
             WebhookSignatures.verify(forge, headers, payload, secrets.open(found.sealedWebhookSecret()));
         } catch (WebhookRejectedException e) {
-            deliveries.log(found.id(), forge, ForgeEvents.claimedDeliveryId(forge, headers).orElse(null), ForgeEvents.claimedEvent(forge, headers).orElse(null), Result.REJECTED,
-                    e.getMessage(), null);
+            logRejected(found, forge, headers, e.getMessage());
             throw ApiProblem.unauthorized(e.getMessage());
         }
         ForgeEvent event;
         try {
             event = ForgeEvents.parse(forge, headers, payload);
         } catch (MalformedWebhookException e) {
-            deliveries.log(found.id(), forge, ForgeEvents.claimedDeliveryId(forge, headers).orElse(null), ForgeEvents.claimedEvent(forge, headers).orElse(null), Result.MALFORMED,
-                    e.getMessage(), null);
+            deliveries.log(found.id(), forge, ForgeEvents.claimedDeliveryId(forge, headers).orElse(null),
+                    ForgeEvents.claimedEvent(forge, headers).orElse(null), Result.MALFORMED, e.getMessage(), null);
             throw ApiProblem.badRequest(e.getMessage());
         }
         return switch (event) {
@@ -86,6 +85,21 @@ class WebhookController {
                     HttpStatus.ACCEPTED);
             case ForgeEvent.Push push -> push(found, forge, push);
         };
+    }
+
+    /**
+     * Logs a delivery that failed authentication, unless the project already logged
+     * {@code archfarm.portal.max-rejected-deliveries-per-minute} of them in the last minute: anyone can send those,
+     * and they must not fill the database. Authentic deliveries are always logged.
+     */
+    private void logRejected(Project project, Forge forge, HttpHeaders headers, String why) {
+        if (deliveries.rejectedInLastMinute(project.id()) >= portal.maxRejectedDeliveriesPerMinute()) {
+            LOG.warn("{} webhook for {} rejected and not logged (over {} rejected deliveries a minute): {}",
+                    forge.wireName(), project.slug(), portal.maxRejectedDeliveriesPerMinute(), why);
+            return;
+        }
+        deliveries.log(project.id(), forge, ForgeEvents.claimedDeliveryId(forge, headers).orElse(null),
+                ForgeEvents.claimedEvent(forge, headers).orElse(null), Result.REJECTED, why, null);
     }
 
     private ResponseEntity<DeliveryAnswer> push(Project project, Forge forge, ForgeEvent.Push push) {

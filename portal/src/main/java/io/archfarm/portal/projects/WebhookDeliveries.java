@@ -62,6 +62,14 @@ class WebhookDeliveries {
                 .update();
     }
 
+    int rejectedInLastMinute(UUID projectId) {
+        return jdbc.sql("select count(*) from webhook_deliveries where project_id = :project "
+                        + "and result = 'REJECTED' and received_at > :since")
+                .param("project", projectId)
+                .param("since", Timestamp.from(Instant.now(clock).minusSeconds(60)))
+                .query(Integer.class).single();
+    }
+
     /** What the delivery that claimed this id did. */
     Optional<DeliveryView> first(UUID projectId, Forge forge, String deliveryId) {
         return jdbc.sql("""

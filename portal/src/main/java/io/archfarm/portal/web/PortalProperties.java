@@ -10,6 +10,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * @param maxRequestBytes the largest request body the API reads; larger ones get 413
  * @param maxWebhookBytes the largest webhook delivery read (GitHub caps its payloads at 25 MB)
+ * @param maxRejectedDeliveriesPerMinute how many unauthenticated (401) deliveries a project's log takes a minute;
+ *                        more are answered the same but not logged, so that nobody can fill the database
  * @param publicUrl       where people and forges reach this portal: the base of webhook URLs and of the build links
  *                        in commit statuses
  */
@@ -17,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 public record PortalProperties(@DefaultValue("65536") @Positive long maxRequestBytes,
         @DefaultValue("26214400") @Positive long maxWebhookBytes,
+        @DefaultValue("60") @Positive int maxRejectedDeliveriesPerMinute,
         @DefaultValue("http://127.0.0.1:8080") @NotNull URI publicUrl) {
 
     /** {@code publicUrl} followed by {@code path} (which starts with '/'), without a doubled slash. */
