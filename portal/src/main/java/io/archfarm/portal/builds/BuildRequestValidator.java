@@ -100,6 +100,11 @@ public class BuildRequestValidator {
             problems.add(new FieldProblem("platforms", "platforms must name at least one platform"));
             return List.of();
         }
+        return canonicalPlatforms(requested, problems);
+    }
+
+    /** Each value parsed to its canonical platform, duplicates dropped; a problem for each unknown one. */
+    public static List<Platform> canonicalPlatforms(List<String> requested, List<FieldProblem> problems) {
         Set<Platform> platforms = new LinkedHashSet<>();
         for (String value : requested) {
             try {
@@ -155,6 +160,11 @@ public class BuildRequestValidator {
         if (tags.isEmpty()) {
             problems.add(new FieldProblem("tags", "tags must not be empty (leave it out for [\"latest\"])"));
         }
+        return validTags(tags, problems);
+    }
+
+    /** The valid tags, duplicates dropped; a problem for each invalid one. */
+    public static List<String> validTags(List<String> tags, List<FieldProblem> problems) {
         Set<String> unique = new LinkedHashSet<>();
         for (String tag : tags) {
             Optional<String> refusal = tag == null ? Optional.of("tag null is not a valid tag")

@@ -1,10 +1,9 @@
 package io.archfarm.portal.projects;
 
-import io.archfarm.model.ImageReference;
 import io.archfarm.model.Placement;
 import io.archfarm.model.Platform;
-import io.archfarm.model.UnknownPlatformException;
 import io.archfarm.portal.builds.BuildOrigin;
+import io.archfarm.portal.builds.BuildRequestValidator;
 import io.archfarm.portal.builds.BuildService;
 import io.archfarm.portal.builds.BuildService.ResolvedRef;
 import io.archfarm.portal.builds.BuildSubmission;
@@ -14,10 +13,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -30,8 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 class ProjectBuilds {
 
-    private static final String BRANCH_PREFIX = "refs/heads/";
-    private static final String TAG_PREFIX = "refs/tags/";
+    static final String BRANCH_PREFIX = "refs/heads/";
+    static final String TAG_PREFIX = "refs/tags/";
 
     private final BuildService builds;
     private final JdbcClient jdbc;
@@ -115,15 +112,7 @@ class ProjectBuilds {
             problems.add(new FieldProblem("platforms", "platforms must name at least one platform (leave it out for "
                     + "the project's " + project.platforms() + ")"));
         }
-        Set<Platform> platforms = new LinkedHashSet<>();
-        for (String value : asked) {
-            try {
-                platforms.add(Platform.parse(value));
-            } catch (UnknownPlatformException e) {
-                problems.add(new FieldProblem("platforms", e.getMessage()));
-            }
-        }
-        return List.copyOf(platforms);
+        return BuildRequestValidator.canonicalPlatforms(asked, problems);
     }
 
     private static List<String> tags(List<String> asked, List<FieldProblem> problems) {
@@ -133,12 +122,7 @@ class ProjectBuilds {
         if (asked.isEmpty()) {
             problems.add(new FieldProblem("tags", "tags must not be empty (leave it out for the project's templates)"));
         }
-        Set<String> tags = new LinkedHashSet<>();
-        for (String tag : asked) {
-            (tag == null ? java.util.Optional.of("tag null is not a valid tag") : ImageReference.tagRefusal(tag))
-                    .ifPresentOrElse(why -> problems.add(new FieldProblem("tags", why)), () -> tags.add(tag));
-        }
-        return List.copyOf(tags);
+        return BuildRequestValidator.validTags(asked, problems);
     }
 
     private static Map<Platform, Placement> placements(Project project, List<Platform> platforms) {

@@ -34,8 +34,6 @@ import org.springframework.web.bind.annotation.RestController;
 class WebhookController {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookController.class);
-    private static final String BRANCH_PREFIX = "refs/heads/";
-    private static final String TAG_PREFIX = "refs/tags/";
 
     private final Accounts accounts;
     private final Projects projects;
@@ -114,7 +112,7 @@ class WebhookController {
             return once(project, forge, push, Result.IGNORED, what + " does not match the project's "
                     + (branch ? "branchFilters " : "tagFilters ") + filters, HttpStatus.ACCEPTED);
         }
-        String fullRef = (branch ? BRANCH_PREFIX : TAG_PREFIX) + push.name();
+        String fullRef = (branch ? ProjectBuilds.BRANCH_PREFIX : ProjectBuilds.TAG_PREFIX) + push.name();
         String detail = "push to " + what + " at " + push.commit() + ": build started";
         DeliveryAnswer answer = transaction.execute(tx -> {
             Optional<UUID> claimed = deliveries.claim(project.id(), forge, push.deliveryId(), push.event(),
