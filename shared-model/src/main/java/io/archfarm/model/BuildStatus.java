@@ -4,7 +4,11 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
-/** Where a build stands. The allowed changes are in one table; everything else throws. */
+/**
+ * Where a build stands. The allowed changes are in one table; everything else throws. A build that ended FAILED,
+ * PARTIAL or CANCELLED may be re-opened (back to RUNNING) when someone asks to retry its failed platforms; it has
+ * still ended until then, so {@link #isTerminal()} names the ends explicitly instead of reading the table.
+ */
 public enum BuildStatus {
     QUEUED, RUNNING, SUCCEEDED, PARTIAL, FAILED, CANCELLED;
 
@@ -12,9 +16,11 @@ public enum BuildStatus {
             QUEUED, EnumSet.of(RUNNING, FAILED, CANCELLED),
             RUNNING, EnumSet.of(SUCCEEDED, PARTIAL, FAILED, CANCELLED),
             SUCCEEDED, EnumSet.noneOf(BuildStatus.class),
-            PARTIAL, EnumSet.noneOf(BuildStatus.class),
-            FAILED, EnumSet.noneOf(BuildStatus.class),
-            CANCELLED, EnumSet.noneOf(BuildStatus.class));
+            // a retry of the failed platforms re-opens the build
+            PARTIAL, EnumSet.of(RUNNING),
+            FAILED, EnumSet.of(RUNNING),
+            CANCELLED, EnumSet.of(RUNNING));
+    private static final Set<BuildStatus> ENDED = EnumSet.of(SUCCEEDED, PARTIAL, FAILED, CANCELLED);
 
     public boolean canMoveTo(BuildStatus next) {
         return ALLOWED.get(this).contains(next);
@@ -28,7 +34,13 @@ public enum BuildStatus {
         return next;
     }
 
+    /** Whether the build has ended (a retry may still re-open it: see {@link #isRetryable()}). */
     public boolean isTerminal() {
-        return ALLOWED.get(this).isEmpty();
+        return ENDED.contains(this);
+    }
+
+    /** Whether the build ended with platforms that did not succeed, which a retry may build again. */
+    public boolean isRetryable() {
+        return isTerminal() && canMoveTo(RUNNING);
     }
 }

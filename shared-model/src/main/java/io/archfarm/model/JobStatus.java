@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * Where one platform job of a build stands. RUNNING → QUEUED is a retry: the attempt number goes up and results of
- * the earlier attempt are ignored from then on.
+ * the earlier attempt are ignored from then on. FAILED or CANCELLED → QUEUED is the same for a job whose build a
+ * person asked to retry; such a job has still ended until then, so {@link #isTerminal()} names the ends explicitly.
  */
 public enum JobStatus {
     QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
@@ -15,8 +16,10 @@ public enum JobStatus {
             QUEUED, EnumSet.of(RUNNING, FAILED, CANCELLED),
             RUNNING, EnumSet.of(QUEUED, SUCCEEDED, FAILED, CANCELLED),
             SUCCEEDED, EnumSet.noneOf(JobStatus.class),
-            FAILED, EnumSet.noneOf(JobStatus.class),
-            CANCELLED, EnumSet.noneOf(JobStatus.class));
+            // a retry of the build's failed platforms
+            FAILED, EnumSet.of(QUEUED),
+            CANCELLED, EnumSet.of(QUEUED));
+    private static final Set<JobStatus> ENDED = EnumSet.of(SUCCEEDED, FAILED, CANCELLED);
 
     public boolean canMoveTo(JobStatus next) {
         return ALLOWED.get(this).contains(next);
@@ -30,7 +33,8 @@ public enum JobStatus {
         return next;
     }
 
+    /** Whether the job has ended (a retry of its build may still queue it again). */
     public boolean isTerminal() {
-        return ALLOWED.get(this).isEmpty();
+        return ENDED.contains(this);
     }
 }

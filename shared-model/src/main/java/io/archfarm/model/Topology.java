@@ -9,8 +9,8 @@ import java.util.Objects;
  * that nothing an earlier run left in the broker reaches them.
  * <p>
  * All queues are durable quorum queues. Jobs travel on the direct exchange {@link #jobsExchange()} with the queue
- * name as routing key; everything else travels on {@link #eventsExchange()}; cancellations are broadcast to every
- * worker on the fanout {@link #controlExchange()}.
+ * name as routing key; everything else travels on {@link #eventsExchange()}; cancellations and drain/resume orders
+ * are broadcast to every worker on the fanout {@link #controlExchange()}.
  */
 public record Topology(String prefix) {
 
@@ -18,6 +18,7 @@ public record Topology(String prefix) {
 
     public static final String BUILD_REQUESTED = "build.requested";
     public static final String BUILD_CANCEL_REQUESTED = "build.cancel-requested";
+    public static final String BUILD_RETRY_REQUESTED = "build.retry-requested";
     public static final String JOB_CLAIM = "job.claim";
     public static final String JOB_LOG = "job.log";
     public static final String JOB_FINISHED = "job.finished";
@@ -44,7 +45,7 @@ public record Topology(String prefix) {
         return prefix + ".events";
     }
 
-    /** Fanout exchange every worker binds a queue of its own to: job cancellations. */
+    /** Fanout exchange every worker binds a queue of its own to: job cancellations, drain and resume. */
     public String controlExchange() {
         return prefix + ".control";
     }
@@ -60,6 +61,10 @@ public record Topology(String prefix) {
 
     public String buildCancelsQueue() {
         return prefix + ".scheduler.build-cancels";
+    }
+
+    public String buildRetriesQueue() {
+        return prefix + ".scheduler.build-retries";
     }
 
     public String claimsQueue() {

@@ -2,6 +2,8 @@ package io.archfarm.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.archfarm.model.messages.BuildRetryRequested;
+import io.archfarm.model.messages.DrainWorker;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.WorkerHeartbeat;
@@ -55,6 +57,15 @@ class MessagesJsonTest {
                 List.of("linux/arm64"), 2, List.of(new WorkerHeartbeat.RunningJob(UUID.randomUUID(), 1)), false,
                 Instant.parse("2026-11-28T10:00:00Z"));
         assertThat(roundTrip(heartbeat)).isEqualTo(heartbeat);
+    }
+
+    @Test
+    void retryAndDrainRoundTrip() {
+        var retry = new BuildRetryRequested(UUID.randomUUID(), UUID.randomUUID(), "alice",
+                Instant.parse("2026-11-28T10:00:00Z"));
+        var drain = new DrainWorker(UUID.randomUUID(), "w-1", true, "admin", Instant.parse("2026-11-28T10:00:00Z"));
+        assertThat(roundTrip(retry)).isEqualTo(retry);
+        assertThat(roundTrip(drain)).isEqualTo(drain);
     }
 
     @SuppressWarnings("unchecked")

@@ -26,11 +26,36 @@ class StatusTransitionsTest {
 
     @ParameterizedTest
     @EnumSource(value = BuildStatus.class, names = {"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"})
-    void finishedBuildsNeverChange(BuildStatus finished) {
+    void finishedBuildsHaveEndedAndOnlyARetryReopensThem(BuildStatus finished) {
         assertThat(finished.isTerminal()).isTrue();
         for (BuildStatus next : BuildStatus.values()) {
-            assertThat(finished.canMoveTo(next)).as("%s -> %s", finished, next).isFalse();
+            boolean retry = next == BuildStatus.RUNNING && finished != BuildStatus.SUCCEEDED;
+            assertThat(finished.canMoveTo(next)).as("%s -> %s", finished, next).isEqualTo(retry);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = BuildStatus.class, names = {"PARTIAL", "FAILED", "CANCELLED"})
+    void aBuildWithFailedPlatformsCanBeRetried(BuildStatus ended) {
+        assertThat(ended.isRetryable()).isTrue();
+        assertThat(ended.moveTo(BuildStatus.RUNNING).moveTo(BuildStatus.SUCCEEDED)).isEqualTo(BuildStatus.SUCCEEDED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = BuildStatus.class, names = {"QUEUED", "RUNNING", "SUCCEEDED"})
+    void runningAndSucceededBuildsCannotBeRetried(BuildStatus status) {
+        assertThat(status.isRetryable()).isFalse();
+    }
+
+    @Test
+    void aSucceededBuildIsNeverReopened() {
+        assertThatThrownBy(() -> BuildStatus.SUCCEEDED.moveTo(BuildStatus.RUNNING))
+                .isInstanceOf(IllegalTransitionException.class)
+                .hasMessage("illegal BuildStatus transition SUCCEEDED -> RUNNING");
+        assertThatThrownBy(() -> BuildStatus.FAILED.moveTo(BuildStatus.SUCCEEDED))
+                .hasMessage("illegal BuildStatus transition FAILED -> SUCCEEDED");
+        assertThat(BuildStatus.QUEUED.isTerminal()).isFalse();
+        assertThat(BuildStatus.RUNNING.isTerminal()).isFalse();
     }
 
     @Test
@@ -43,6 +68,19 @@ class StatusTransitionsTest {
     void aSucceededJobStaysSucceeded() {
         assertThatThrownBy(() -> JobStatus.SUCCEEDED.moveTo(JobStatus.RUNNING))
                 .hasMessage("illegal JobStatus transition SUCCEEDED -> RUNNING");
+        assertThat(JobStatus.SUCCEEDED.canMoveTo(JobStatus.QUEUED)).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JobStatus.class, names = {"FAILED", "CANCELLED"})
+    void anEndedJobIsQueuedAgainOnlyByARetryOfItsBuild(JobStatus ended) {
+        assertThat(ended.isTerminal()).isTrue();
+        assertThat(ended.moveTo(JobStatus.QUEUED)).isEqualTo(JobStatus.QUEUED);
+        for (JobStatus next : JobStatus.values()) {
+            assertThat(ended.canMoveTo(next)).as("%s -> %s", ended, next).isEqualTo(next == JobStatus.QUEUED);
+        }
+        assertThatThrownBy(() -> ended.moveTo(JobStatus.RUNNING))
+                .hasMessage("illegal JobStatus transition " + ended + " -> RUNNING");
     }
 
     @Test

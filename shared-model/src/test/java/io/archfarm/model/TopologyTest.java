@@ -21,4 +21,12 @@ class TopologyTest {
         assertThat(new Topology("archfarm-test-1a2b").claimsQueue()).isEqualTo("archfarm-test-1a2b.scheduler.claims");
         assertThatThrownBy(() -> new Topology("Bad Prefix")).hasMessageContaining("'Bad Prefix'");
     }
+
+    @Test
+    void retriesHaveAQueueOfTheirOwnBesideCancellations() {
+        Topology topology = Topology.defaults();
+        assertThat(topology.buildRetriesQueue()).isEqualTo("archfarm.scheduler.build-retries");
+        assertThat(topology.buildCancelsQueue()).isEqualTo("archfarm.scheduler.build-cancels");
+        assertThat(Topology.BUILD_RETRY_REQUESTED).isEqualTo("build.retry-requested");
+    }
 }
