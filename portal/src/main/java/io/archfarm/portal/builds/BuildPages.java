@@ -4,13 +4,13 @@ import io.archfarm.portal.accounts.Access;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.stereotype.Controller;
+import io.archfarm.portal.web.UiController;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 
 /** Read-only pages over the builds; the same views as the API, rendered with Thymeleaf. */
-@Controller
+@UiController
 class BuildPages {
 
     private static final int RECENT = 50;
@@ -23,7 +23,7 @@ class BuildPages {
         this.access = access;
     }
 
-    @GetMapping("/")
+    @GetMapping("/builds")
     String recent(Model model) {
         model.addAttribute("builds", queries.recent(new BuildQueries.BuildFilter(Optional.empty(),
                 access.visibleTeamIds(), null, RECENT)));

@@ -1,0 +1,76 @@
+package io.archfarm.portal.web;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.springframework.stereotype.Component;
+
+/** How the pages write times, durations and sizes; templates call it as {@code ${@fmt.duration(...)}}. */
+@Component("fmt")
+public class Formats {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    public String time(Instant instant) {
+        return instant == null ? "" : TIME.format(instant);
+    }
+
+    /** From start to end, or to now while it runs; empty before it started. */
+    public String duration(Instant start, Instant end) {
+        if (start == null) {
+            return "";
+        }
+        return duration(Duration.between(start, end == null ? Instant.now() : end).toMillis());
+    }
+
+    public String duration(long millis) {
+        if (millis < 0) {
+            return "";
+        }
+        if (millis < 10_000) {
+            return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+        }
+        long seconds = Math.round(millis / 1000.0);
+        if (seconds < 3600) {
+            return seconds / 60 > 0 ? (seconds / 60) + " min " + (seconds % 60) + " s" : seconds + " s";
+        }
+        return (seconds / 3600) + " h " + (seconds % 3600 / 60) + " min";
+    }
+
+    public String duration(Double millis) {
+        return millis == null ? "" : duration(Math.round(millis));
+    }
+
+    public String size(Long bytes) {
+        if (bytes == null) {
+            return "";
+        }
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    /** The first {@code length} characters of a digest's hex, as people quote them. */
+    public String shortDigest(String digest) {
+        if (digest == null) {
+            return "";
+        }
+        String hex = digest.contains(":") ? digest.substring(digest.indexOf(':') + 1) : digest;
+        return hex.length() <= 12 ? hex : hex.substring(0, 12);
+    }
+
+    public String percent(Double ratio) {
+        return ratio == null ? "–" : String.format(Locale.ROOT, "%.0f %%", ratio * 100);
+    }
+}

@@ -1,0 +1,26 @@
+package io.archfarm.portal.web;
+
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+
+/**
+ * A page that cannot be shown says why in HTML, with the status the API would answer: 404 for what the reader may not
+ * see (as for what does not exist), 403, 409, 400.
+ */
+@ControllerAdvice(annotations = UiController.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class PageErrors {
+
+    @ExceptionHandler(ApiProblem.class)
+    String problem(ApiProblem problem, Model model, HttpServletResponse response) {
+        response.setStatus(problem.status().value());
+        model.addAttribute("status", problem.status().value());
+        model.addAttribute("reason", problem.status().getReasonPhrase());
+        model.addAttribute("detail", problem.getMessage());
+        return "error/problem";
+    }
+}
