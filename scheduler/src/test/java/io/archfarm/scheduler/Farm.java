@@ -8,6 +8,7 @@ import io.archfarm.model.Platform;
 import io.archfarm.model.Topology;
 import io.archfarm.model.messages.BuildCancelRequested;
 import io.archfarm.model.messages.BuildRequested;
+import io.archfarm.model.messages.BuildRetryRequested;
 import io.archfarm.model.messages.ClaimReply;
 import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.messages.JobAssignment;
@@ -86,6 +87,14 @@ public class Farm {
         jdbc.sql("update builds set cancel_requested_at = now() where id = :id").param("id", buildId).update();
         portalOutbox(Topology.BUILD_CANCEL_REQUESTED,
                 new BuildCancelRequested(UUID.randomUUID(), buildId, "bob", Instant.now()));
+    }
+
+    /** As the portal asks for a retry of the failed platforms: the mark against double requests, then the message. */
+    public BuildRetryRequested requestRetry(UUID buildId) {
+        jdbc.sql("update builds set retry_requested_at = now() where id = :id").param("id", buildId).update();
+        BuildRetryRequested retry = new BuildRetryRequested(UUID.randomUUID(), buildId, "carol", Instant.now());
+        portalOutbox(Topology.BUILD_RETRY_REQUESTED, retry);
+        return retry;
     }
 
     /** What the portal does: the message goes through the outbox, never straight to the broker. */

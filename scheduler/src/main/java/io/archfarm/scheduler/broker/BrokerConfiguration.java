@@ -69,14 +69,16 @@ class BrokerConfiguration {
         FanoutExchange control = new FanoutExchange(topology.controlExchange(), true, false);
         Queue buildRequests = quorum(topology.buildRequestsQueue());
         Queue buildCancels = quorum(topology.buildCancelsQueue());
+        Queue buildRetries = quorum(topology.buildRetriesQueue());
         Queue claims = quorum(topology.claimsQueue());
         Queue jobLogs = quorum(topology.jobLogsQueue());
         Queue jobResults = quorum(topology.jobResultsQueue());
         Queue heartbeats = quorum(topology.heartbeatsQueue());
-        return new Declarables(events, jobs, control, buildRequests, buildCancels, claims, jobLogs, jobResults,
-                heartbeats,
+        return new Declarables(events, jobs, control, buildRequests, buildCancels, buildRetries, claims, jobLogs,
+                jobResults, heartbeats,
                 bind(buildRequests, events, Topology.BUILD_REQUESTED),
                 bind(buildCancels, events, Topology.BUILD_CANCEL_REQUESTED),
+                bind(buildRetries, events, Topology.BUILD_RETRY_REQUESTED),
                 bind(claims, events, Topology.JOB_CLAIM),
                 bind(jobLogs, events, Topology.JOB_LOG),
                 bind(jobResults, events, Topology.JOB_FINISHED),

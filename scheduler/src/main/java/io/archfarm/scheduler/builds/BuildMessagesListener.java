@@ -2,21 +2,24 @@ package io.archfarm.scheduler.builds;
 
 import io.archfarm.model.messages.BuildCancelRequested;
 import io.archfarm.model.messages.BuildRequested;
+import io.archfarm.model.messages.BuildRetryRequested;
 import io.archfarm.scheduler.dispatch.DispatchQueuedJobs;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
-/** The portal's messages, through the outbox: new builds and cancellations. */
+/** The portal's messages, through the outbox: new builds, cancellations and retries of failed platforms. */
 @Component
 class BuildMessagesListener {
 
     private final FanOutBuild fanOut;
     private final CancelBuild cancel;
+    private final RetryBuild retry;
     private final DispatchQueuedJobs dispatcher;
 
-    BuildMessagesListener(FanOutBuild fanOut, CancelBuild cancel, DispatchQueuedJobs dispatcher) {
+    BuildMessagesListener(FanOutBuild fanOut, CancelBuild cancel, RetryBuild retry, DispatchQueuedJobs dispatcher) {
         this.fanOut = fanOut;
         this.cancel = cancel;
+        this.retry = retry;
         this.dispatcher = dispatcher;
     }
 
@@ -31,5 +34,12 @@ class BuildMessagesListener {
     @RabbitListener(queues = "#{@topology.buildCancelsQueue()}")
     void onBuildCancelRequested(BuildCancelRequested request) {
         cancel.cancel(request);
+    }
+
+    @RabbitListener(queues = "#{@topology.buildRetriesQueue()}")
+    void onBuildRetryRequested(BuildRetryRequested request) {
+        if (retry.retry(request)) {
+            dispatcher.dispatch();
+        }
     }
 }

@@ -64,6 +64,28 @@ public class Builds {
                 .param("now", Timestamps.of(now)).param("id", build.id()).update();
     }
 
+    /**
+     * A retry re-opens an ended build: RUNNING again, without the error and end of its last run, and without the
+     * cancellation that ended it (else the dispatcher, the claims and the merge would all still treat it as
+     * cancelled). It keeps its first start.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void reopen(Build build, Instant now) {
+        jdbc.sql("""
+                update builds set status = :status, error = null, finished_at = null, cancel_requested_at = null,
+                    retry_requested_at = null, started_at = coalesce(started_at, :now), version = version + 1
+                where id = :id""")
+                .param("status", build.status().moveTo(BuildStatus.RUNNING).name())
+                .param("now", Timestamps.of(now)).param("id", build.id()).update();
+    }
+
+    /** The portal's mark against double requests has done its work once the scheduler took the request up. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void retryTakenUp(UUID buildId) {
+        jdbc.sql("update builds set retry_requested_at = null where id = :id and retry_requested_at is not null")
+                .param("id", buildId).update();
+    }
+
     private static Map<String, Placement> placements(Map<String, String> byPlatform) {
         Map<String, Placement> placements = new java.util.HashMap<>();
         byPlatform.forEach((platform, placement) -> placements.put(Platform.parse(platform).toString(),

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /** One QUEUED platform job per platform of a requested build, at attempt 0. */
@@ -54,6 +55,14 @@ class FanOutBuild {
                     build.cancelRequested());
             return false;
         }
+        int created = createMissingJobs(build);
+        log.info("build {} fanned out into {} platform jobs", build.id(), created);
+        return created > 0;
+    }
+
+    /** A QUEUED job at attempt 0 for each platform of the build that has none yet; returns how many were made. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    int createMissingJobs(Build build) {
         int created = 0;
         for (String requested : build.platforms()) {
             String platform = Platform.parse(requested).toString();
@@ -68,7 +77,6 @@ class FanOutBuild {
                     .param("maxAttempts", properties.maxAttempts()).param("now", Timestamps.of(clock.instant()))
                     .update();
         }
-        log.info("build {} fanned out into {} platform jobs", build.id(), created);
-        return created > 0;
+        return created;
     }
 }

@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads each image manifest from the registry, assembles the index, pushes it by digest and then under every tag
- * (so no tag ever points at something that is not there), and records what was pushed.
+ * (so no tag ever points at something that is not there), and records what was pushed, in place of what an earlier
+ * merge of the same build recorded.
  */
 @Component
 class PublishManifestList {
@@ -77,7 +78,9 @@ class PublishManifestList {
         return entries;
     }
 
+    /** Replaces the build's earlier manifest list, if any: a retried PARTIAL build is merged a second time. */
     private void record(Build build, ImageIndex index) {
+        jdbc.sql("delete from manifest_lists where build_id = :build").param("build", build.id()).update();
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                 insert into manifest_lists (id, build_id, digest, media_type, size, tags, content, created_at)
