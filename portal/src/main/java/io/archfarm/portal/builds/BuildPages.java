@@ -1,55 +1,173 @@
 package io.archfarm.portal.builds;
 
 import io.archfarm.portal.accounts.Access;
-import jakarta.servlet.http.HttpServletResponse;
-import java.util.Optional;
-import java.util.UUID;
+import io.archfarm.portal.accounts.Role;
+import io.archfarm.portal.accounts.TeamRole;
+import io.archfarm.portal.builds.BuildLogs.LogTail;
+import io.archfarm.portal.builds.BuildQueries.BuildFilter;
+import io.archfarm.portal.web.CurrentTeam;
 import io.archfarm.portal.web.UiController;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Read-only pages over the builds; the same views as the API, rendered with Thymeleaf. */
+/**
+ * The build pages: the list, one build with its platforms, live logs, failed step and manifest list, and the cancel
+ * and retry buttons. Every route checks the reader's role in the build's team; outsiders get the 404 page.
+ */
 @UiController
 class BuildPages {
 
-    private static final int RECENT = 50;
+    private static final int LIST_LIMIT = 100;
+    private static final int LOG_TAIL_CHARS = 64 * 1024;
+    private static final int ERROR_LINES = 12;
+    private static final int REFRESH_WITHOUT_SCRIPT_SECONDS = 5;
 
     private final BuildQueries queries;
+    private final BuildAccess buildAccess;
+    private final BuildLogs logs;
+    private final BuildService service;
+    private final LiveBuilds live;
     private final Access access;
+    private final CurrentTeam currentTeam;
+    private final JsonMapper json;
 
-    BuildPages(BuildQueries queries, Access access) {
+    BuildPages(BuildQueries queries, BuildAccess buildAccess, BuildLogs logs, BuildService service, LiveBuilds live,
+            Access access, CurrentTeam currentTeam, JsonMapper json) {
+        this.json = json;
         this.queries = queries;
+        this.buildAccess = buildAccess;
+        this.logs = logs;
+        this.service = service;
+        this.live = live;
         this.access = access;
+        this.currentTeam = currentTeam;
     }
 
+    /** The current team's builds, or with {@code ?all} those of every team the reader sees; {@code ?status=} filters. */
     @GetMapping("/builds")
-    String recent(Model model) {
-        model.addAttribute("builds", queries.recent(new BuildQueries.BuildFilter(Optional.empty(),
-                access.visibleTeamIds(), null, RECENT)));
+    String list(@RequestParam(required = false) String status, @RequestParam(required = false) String all,
+            @RequestParam(required = false) String team, HttpSession session, Model model) {
+        Optional<TeamRole> current = currentTeam.resolve(session, team);
+        boolean everyTeam = all != null || current.isEmpty();
+        Optional<Set<UUID>> teams = everyTeam ? access.visibleTeamIds()
+                : Optional.of(Set.of(current.get().teamId()));
+        model.addAttribute("builds", queries.recent(new BuildFilter(BuildQueries.statusParam(status), teams, null,
+                LIST_LIMIT)));
+        model.addAttribute("everyTeam", everyTeam);
+        model.addAttribute("status", status == null ? "" : status);
         return "builds/list";
     }
 
     @GetMapping("/builds/{id}")
-    String build(@PathVariable String id, Model model, HttpServletResponse response) {
-        // a build of a team the reader is not in is as missing as one that never existed
-        Optional<BuildView> build = parse(id)
-                .filter(uuid -> queries.ownerOf(uuid).map(team -> access.canSee(team.orElse(null))).orElse(false))
-                .flatMap(queries::view);
-        if (build.isEmpty()) {
-            response.setStatus(HttpServletResponse.SC_NOT_FOUND);
-            model.addAttribute("id", id);
-            return "builds/missing";
+    String build(@PathVariable String id, Model model) {
+        BuildView build = buildAccess.view(BuildAccess.parseId(id), Role.VIEWER);
+        panelModel(build, model);
+        List<LogTail> tails = build.platforms().stream()
+                .map(job -> logs.tail(build.id(), job.platform(), LOG_TAIL_CHARS)).toList();
+        model.addAttribute("logs", tails);
+        if (!build.ended()) {
+            model.addAttribute("refreshWithoutScript", REFRESH_WITHOUT_SCRIPT_SECONDS);
         }
-        model.addAttribute("build", build.get());
         return "builds/detail";
     }
 
-    private static Optional<UUID> parse(String id) {
+    /** Everything on the build page but the logs; the page re-fetches it when the live stream says something changed. */
+    @GetMapping("/builds/{id}/panel")
+    String panel(@PathVariable String id, Model model) {
+        panelModel(buildAccess.view(BuildAccess.parseId(id), Role.VIEWER), model);
+        return "builds/detail :: panel";
+    }
+
+    @GetMapping(value = "/builds/{id}/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter live(@PathVariable String id, @RequestParam(name = "cursor", required = false) List<String> cursors,
+            HttpServletResponse response) {
+        BuildView build = buildAccess.view(BuildAccess.parseId(id), Role.VIEWER);
+        response.setHeader("Cache-Control", "no-store");
+        // a proxy that buffers would hold the stream back (nginx honours this header)
+        response.setHeader("X-Accel-Buffering", "no");
+        return live.follow(build, parseCursors(cursors));
+    }
+
+    /** The whole log of one platform, every attempt, exactly as the worker sent it. */
+    @GetMapping(value = "/builds/{id}/log", produces = "text/plain;charset=UTF-8")
+    ResponseEntity<String> rawLog(@PathVariable String id, @RequestParam(required = false) String platform) {
+        UUID buildId = BuildAccess.parseId(id);
+        buildAccess.require(buildId, Role.VIEWER);
+        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(logs.of(buildId, platform));
+    }
+
+    @PostMapping("/builds/{id}/cancel")
+    String cancel(@PathVariable String id, RedirectAttributes redirect) {
+        UUID buildId = BuildAccess.parseId(id);
+        buildAccess.require(buildId, Role.DEVELOPER);
+        service.cancel(buildId, access.caller().username());
+        redirect.addFlashAttribute("notice", "build.cancelRequested");
+        return "redirect:/builds/" + buildId;
+    }
+
+    @PostMapping("/builds/{id}/retry")
+    String retry(@PathVariable String id, RedirectAttributes redirect) {
+        UUID buildId = BuildAccess.parseId(id);
+        buildAccess.require(buildId, Role.DEVELOPER);
+        List<String> platforms = service.retryFailed(buildId, access.caller().username());
+        redirect.addFlashAttribute("notice", "build.retryRequested");
+        redirect.addFlashAttribute("noticeArgument", String.join(", ", platforms));
+        return "redirect:/builds/" + buildId;
+    }
+
+    private void panelModel(BuildView build, Model model) {
+        model.addAttribute("build", build);
+        model.addAttribute("canAct", buildAccess.allows(build, Role.DEVELOPER));
+        model.addAttribute("failures", build.platforms().stream()
+                .filter(job -> "FAILED".equals(job.status()))
+                .map(job -> new FailedPlatform(job.platform(), job.errorSummary(),
+                        logs.firstErrorLines(build.id(), job.platform(), ERROR_LINES)))
+                .toList());
+        model.addAttribute("manifestJson", build.manifestList() == null ? null
+                : queries.manifestListJson(build.id()).map(this::indented).orElse(null));
+    }
+
+    private String indented(String raw) {
         try {
-            return Optional.of(UUID.fromString(id));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
+            return json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(raw));
+        } catch (JacksonException e) {
+            return raw;
         }
+    }
+
+    /** {@code linux/arm64@2.17} per platform, as the page rendered them. */
+    private static Map<String, LogCursor> parseCursors(List<String> cursors) {
+        Map<String, LogCursor> parsed = new HashMap<>();
+        if (cursors != null) {
+            for (String cursor : cursors) {
+                int at = cursor.lastIndexOf('@');
+                if (at > 0) {
+                    parsed.put(cursor.substring(0, at), LogCursor.parse(cursor.substring(at + 1)));
+                }
+            }
+        }
+        return parsed;
+    }
+
+    /** A failed platform's panel: what failed, and the first lines of its log that look like the error. */
+    record FailedPlatform(String platform, String summary, List<String> errorLines) {
     }
 }

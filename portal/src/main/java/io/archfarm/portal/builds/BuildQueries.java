@@ -48,6 +48,39 @@ public class BuildQueries {
                 .query((rs, n) -> Optional.ofNullable(rs.getObject("team_id", UUID.class))).optional();
     }
 
+    /** Platforms a build form offers: what the fleet builds natively or emulated now, and the farm's usual three. */
+    public List<String> offeredPlatforms() {
+        java.util.TreeSet<String> platforms = new java.util.TreeSet<>(List.of("linux/amd64", "linux/arm64",
+                "linux/s390x"));
+        platforms.addAll(jdbc.sql("""
+                        select distinct p from workers,
+                               jsonb_array_elements_text(native_platforms || emulated_platforms) as p
+                        where status <> 'OFFLINE'""")
+                .query(String.class).list());
+        return List.copyOf(platforms);
+    }
+
+    /** The OCI image index of a build exactly as pushed, if it has one. */
+    public Optional<String> manifestListJson(UUID id) {
+        return jdbc.sql("select content from manifest_lists where build_id = :id").param("id", id)
+                .query(String.class).optional();
+    }
+
+    /**
+     * A fingerprint of everything a build page shows but the logs: it changes whenever the build or one of its jobs
+     * does. Empty if there is no such build.
+     */
+    public Optional<String> stateOf(UUID id) {
+        return jdbc.sql("""
+                        select b.status || ':' || b.version || ':' || coalesce(b.cancel_requested_at::text, '') || ':'
+                               || coalesce((select string_agg(j.platform || '=' || j.status || '/' || j.attempt || '/'
+                                                              || j.version, ',' order by j.platform)
+                                            from platform_jobs j where j.build_id = b.id), '')
+                               || ':' || coalesce((select m.digest from manifest_lists m where m.build_id = b.id), '')
+                        from builds b where b.id = :id""")
+                .param("id", id).query(String.class).optional();
+    }
+
     /** The newest builds that pass the filter, newest first. */
     public List<BuildView> recent(BuildFilter filter) {
         if (filter.teams().map(Set::isEmpty).orElse(false)) {
@@ -92,14 +125,27 @@ public class BuildQueries {
         Map<UUID, ManifestListView> manifestLists = manifestListsOf(ids);
         Map<UUID, String> teams = slugs("teams", found.stream().map(Build::teamId));
         Map<UUID, String> projects = slugs("projects", found.stream().map(Build::projectId));
-        return found.stream().map(build -> new BuildView(build.id(), build.status().name(),
-                teams.get(build.teamId()), projects.get(build.projectId()), build.buildNumber(),
-                build.trigger().name(), build.requestedBy(), build.repository(),
-                build.ref(), build.commitSha(), build.containerfile(), build.contextDir(), build.image(), build.tags(),
-                build.buildArgs(), build.placement().wireName(), build.publish().wireName(), build.error(),
-                build.createdAt(), build.startedAt(), build.finishedAt(),
-                platformJobs(build, jobs.getOrDefault(build.id(), List.of())), manifestLists.get(build.id())))
-                .toList();
+        return found.stream().map(build -> {
+            List<PlatformJobView> platformJobs = platformJobs(build, jobs.getOrDefault(build.id(), List.of()));
+            List<String> retryPlatforms = retryPlatforms(build, platformJobs);
+            return new BuildView(build.id(), build.status().name(),
+                    teams.get(build.teamId()), projects.get(build.projectId()), build.buildNumber(),
+                    build.trigger().name(), build.requestedBy(), build.repository(),
+                    build.ref(), build.commitSha(), build.containerfile(), build.contextDir(), build.image(),
+                    build.tags(), build.buildArgs(), build.placement().wireName(), build.publish().wireName(),
+                    build.error(), build.createdAt(), build.startedAt(), build.finishedAt(), platformJobs,
+                    manifestLists.get(build.id()), !retryPlatforms.isEmpty() && build.retryRequestedAt() == null,
+                    retryPlatforms, build.retryRequestedAt());
+        }).toList();
+    }
+
+    /** What {@link BuildService#retryFailed} would build again, by the same rule. */
+    private static List<String> retryPlatforms(Build build, List<PlatformJobView> jobs) {
+        if (!build.status().isRetryable()) {
+            return List.of();
+        }
+        return BuildService.notSucceeded(build.platforms(), jobs.stream()
+                .filter(job -> "SUCCEEDED".equals(job.status())).map(PlatformJobView::platform).toList());
     }
 
     /** In the order the build asked for them; a platform without a job yet is still waiting for the fan-out. */
@@ -114,14 +160,15 @@ public class BuildQueries {
 
     private Map<UUID, List<JobRow>> jobsOf(List<UUID> buildIds) {
         return jdbc.sql("""
-                        select build_id, platform, placement, status, mode, worker_id, attempt, digest, error,
-                               started_at, finished_at
+                        select build_id, platform, placement, status, mode, worker_id, attempt, digest, image_size,
+                               error, started_at, finished_at
                         from platform_jobs where build_id in (:ids)""")
                 .param("ids", buildIds)
                 .query((rs, n) -> new JobRow(rs.getObject("build_id", UUID.class), new PlatformJobView(
                         rs.getString("platform"), Placement.valueOf(rs.getString("placement")).wireName(),
                         rs.getString("status"), rs.getString("mode"),
-                        rs.getString("worker_id"), rs.getInt("attempt"), rs.getString("digest"), rs.getString("error"),
+                        rs.getString("worker_id"), rs.getInt("attempt"), rs.getString("digest"),
+                        rs.getObject("image_size", Long.class), rs.getString("error"),
                         instant(rs, "started_at"), instant(rs, "finished_at"))))
                 .list().stream()
                 .collect(Collectors.groupingBy(JobRow::buildId));

@@ -1,11 +1,20 @@
 package io.archfarm.portal.builds;
 
+import io.archfarm.model.BuildStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A build as the API and the pages show it: the request, where it stands, each platform job and the manifest list. */
+/**
+ * A build as the API and the pages show it: the request, where it stands, each platform job and the manifest list.
+ *
+ * @param retryable        whether "retry failed platforms" may be asked now: the build ended FAILED, PARTIAL or
+ *                         CANCELLED with platforms that did not succeed, and no retry waits for the scheduler
+ * @param retryPlatforms   the platforms such a retry builds again (or, while {@code retryRequestedAt} is set, is
+ *                         about to); empty for a build that is queued, running or succeeded
+ * @param retryRequestedAt when a retry was asked for that the scheduler has not taken up yet, else null
+ */
 public record BuildView(
         UUID id,
         String status,
@@ -29,15 +38,36 @@ public record BuildView(
         Instant startedAt,
         Instant finishedAt,
         List<PlatformJobView> platforms,
-        ManifestListView manifestList) {
+        ManifestListView manifestList,
+        boolean retryable,
+        List<String> retryPlatforms,
+        Instant retryRequestedAt) {
 
     /** One platform of the build; QUEUED at attempt 0 until the scheduler has fanned the build out. */
     public record PlatformJobView(String platform, String placement, String status, String mode, String worker,
-            int attempt, String digest, String error, Instant startedAt, Instant finishedAt) {
+            int attempt, String digest, Long size, String error, Instant startedAt, Instant finishedAt) {
 
         static PlatformJobView notYetFannedOut(String platform, String placement) {
-            return new PlatformJobView(platform, placement, "QUEUED", null, null, 0, null, null, null, null);
+            return new PlatformJobView(platform, placement, "QUEUED", null, null, 0, null, null, null, null, null);
         }
+
+        /** The first line of the error: what failed, without the log tail the worker appends. */
+        public String errorSummary() {
+            return error == null ? null : error.lines().findFirst().orElse(error);
+        }
+    }
+
+    public boolean ended() {
+        return BuildStatus.valueOf(status).isTerminal();
+    }
+
+    /** Platforms a retry would build again: those of an ended build whose job did not succeed. */
+    public List<String> retryablePlatforms() {
+        if (!List.of("FAILED", "PARTIAL", "CANCELLED").contains(status)) {
+            return List.of();
+        }
+        return platforms.stream().filter(job -> !"SUCCEEDED".equals(job.status())).map(PlatformJobView::platform)
+                .toList();
     }
 
     public record ManifestListView(String digest, String mediaType, List<String> tags, List<ManifestEntryView> entries) {

@@ -3,6 +3,7 @@ package io.archfarm.portal.web;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.net.URI;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -14,13 +15,17 @@ import org.springframework.validation.annotation.Validated;
  *                        more are answered the same but not logged, so that nobody can fill the database
  * @param publicUrl       where people and forges reach this portal: the base of webhook URLs and of the build links
  *                        in commit statuses
+ * @param liveInterval    how often an open build page is told what changed (job states, new log lines)
+ * @param liveTimeout     how long one live stream stays open; the page reconnects where it left off
  */
 @ConfigurationProperties("archfarm.portal")
 @Validated
 public record PortalProperties(@DefaultValue("65536") @Positive long maxRequestBytes,
         @DefaultValue("26214400") @Positive long maxWebhookBytes,
         @DefaultValue("60") @Positive int maxRejectedDeliveriesPerMinute,
-        @DefaultValue("http://127.0.0.1:8080") @NotNull URI publicUrl) {
+        @DefaultValue("http://127.0.0.1:8080") @NotNull URI publicUrl,
+        @DefaultValue("500ms") @NotNull Duration liveInterval,
+        @DefaultValue("10m") @NotNull Duration liveTimeout) {
 
     /** {@code publicUrl} followed by {@code path} (which starts with '/'), without a doubled slash. */
     public String link(String path) {

@@ -1,0 +1,147 @@
+package io.archfarm.portal.builds;
+
+import io.archfarm.model.BuildStatus;
+import io.archfarm.portal.builds.BuildLogs.LiveChunk;
+import io.archfarm.portal.web.PortalProperties;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The live stream of open build pages. One ticker looks at every followed build: a {@code state} event when the build
+ * or a job changed (the page re-fetches its panel), a {@code log} event per platform with the new text (JSON:
+ * platform, text, cursor), and {@code end} once the build has ended and its logs are quiet.
+ */
+@Component
+class LiveBuilds implements DisposableBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveBuilds.class);
+    private static final int CHUNKS_PER_TICK = 500;
+    /** Ticks without new text after the build ended before the stream says {@code end}: late chunks still arrive. */
+    private static final int QUIET_TICKS_BEFORE_END = 3;
+
+    private final BuildQueries queries;
+    private final BuildLogs logs;
+    private final JsonMapper json;
+    private final long timeoutMillis;
+    private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("live-builds").daemon().factory());
+
+    LiveBuilds(BuildQueries queries, BuildLogs logs, JsonMapper json, PortalProperties properties) {
+        this.queries = queries;
+        this.logs = logs;
+        this.json = json;
+        this.timeoutMillis = properties.liveTimeout().toMillis();
+        long interval = properties.liveInterval().toMillis();
+        ticker.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** Follows a build from the cursors the page rendered (a platform without one starts at its beginning). */
+    SseEmitter follow(BuildView build, Map<String, LogCursor> cursors) {
+        SseEmitter emitter = new SseEmitter(timeoutMillis);
+        Map<String, LogCursor> from = new ConcurrentHashMap<>();
+        build.platforms().forEach(job -> from.put(job.platform(), cursors.getOrDefault(job.platform(),
+                LogCursor.START)));
+        Follower follower = new Follower(build.id(), emitter, from);
+        follower.state = queries.stateOf(build.id()).orElse("");
+        emitter.onCompletion(() -> followers.remove(follower));
+        emitter.onTimeout(() -> {
+            followers.remove(follower);
+            emitter.complete();
+        });
+        emitter.onError(e -> followers.remove(follower));
+        followers.add(follower);
+        return emitter;
+    }
+
+    int following() {
+        return followers.size();
+    }
+
+    private void tick() {
+        for (Follower follower : followers) {
+            try {
+                advance(follower);
+            } catch (IOException | IllegalStateException gone) {
+                // the reader left: the emitter is finished, nothing to tell
+                followers.remove(follower);
+            } catch (RuntimeException e) {
+                LOG.warn("live update of build {} failed: {}", follower.buildId, e.toString());
+            }
+        }
+    }
+
+    private void advance(Follower follower) throws IOException {
+        Optional<String> state = queries.stateOf(follower.buildId);
+        if (state.isEmpty()) {
+            follower.emitter.complete();
+            followers.remove(follower);
+            return;
+        }
+        if (!state.get().equals(follower.state)) {
+            follower.state = state.get();
+            follower.emitter.send(SseEmitter.event().name("state").data(state.get().split(":", 2)[0]));
+        }
+        boolean quiet = true;
+        for (Map.Entry<String, LogCursor> platform : follower.cursors.entrySet()) {
+            List<LiveChunk> chunks = logs.after(follower.buildId, platform.getKey(), platform.getValue(),
+                    CHUNKS_PER_TICK);
+            if (chunks.isEmpty()) {
+                continue;
+            }
+            quiet = false;
+            StringBuilder text = new StringBuilder();
+            chunks.forEach(chunk -> text.append(chunk.text()));
+            LogCursor last = chunks.getLast().cursor();
+            follower.emitter.send(SseEmitter.event().name("log").data(json.writeValueAsString(
+                    Map.of("platform", platform.getKey(), "text", text.toString(), "cursor", last.toString()))));
+            platform.setValue(last);
+        }
+        boolean ended = isEnded(follower.state);
+        follower.quietTicks = ended && quiet ? follower.quietTicks + 1 : 0;
+        if (follower.quietTicks >= QUIET_TICKS_BEFORE_END) {
+            follower.emitter.send(SseEmitter.event().name("end").data(follower.state.split(":", 2)[0]));
+            follower.emitter.complete();
+            followers.remove(follower);
+        }
+    }
+
+    private static boolean isEnded(String state) {
+        return BuildStatus.valueOf(state.split(":", 2)[0]).isTerminal();
+    }
+
+    @Override
+    public void destroy() {
+        ticker.shutdownNow();
+        followers.forEach(follower -> follower.emitter.complete());
+        followers.clear();
+    }
+
+    private static final class Follower {
+        private final UUID buildId;
+        private final SseEmitter emitter;
+        private final Map<String, LogCursor> cursors;
+        private volatile String state;
+        private volatile int quietTicks;
+
+        private Follower(UUID buildId, SseEmitter emitter, Map<String, LogCursor> cursors) {
+            this.buildId = buildId;
+            this.emitter = emitter;
+            this.cursors = cursors;
+        }
+    }
+}

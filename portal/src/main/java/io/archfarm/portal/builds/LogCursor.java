@@ -1,0 +1,35 @@
+package io.archfarm.portal.builds;
+
+import java.util.Locale;
+
+/**
+ * How far a reader has seen a platform's log: the attempt and the sequence number of the last chunk shown, written
+ * {@code "2.17"}. The start is {@code "0.0"}.
+ */
+record LogCursor(int attempt, long seq) implements Comparable<LogCursor> {
+
+    static final LogCursor START = new LogCursor(0, 0);
+
+    static LogCursor parse(String text) {
+        if (text == null || text.isBlank()) {
+            return START;
+        }
+        int dot = text.indexOf('.');
+        try {
+            return dot < 0 ? START : new LogCursor(Integer.parseInt(text.substring(0, dot)),
+                    Long.parseLong(text.substring(dot + 1)));
+        } catch (NumberFormatException e) {
+            return START;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%d.%d", attempt, seq);
+    }
+
+    @Override
+    public int compareTo(LogCursor other) {
+        return attempt != other.attempt ? Integer.compare(attempt, other.attempt) : Long.compare(seq, other.seq);
+    }
+}

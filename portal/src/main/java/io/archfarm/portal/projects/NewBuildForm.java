@@ -1,0 +1,63 @@
+package io.archfarm.portal.projects;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The new-build form as typed: a project and a ref, or an ad-hoc repository with its image; tags one per line and
+ * build arguments {@code NAME=value} one per line. Empty fields mean "the default", as in the API.
+ */
+record NewBuildForm(String project, String ref, String team, String repository, String image, String containerfile,
+        String context, List<String> platforms, String placement, String publish, String tags, String buildArgs) {
+
+    static NewBuildForm blank(String project, String team) {
+        return new NewBuildForm(project, "", team, "", "", "Containerfile", ".", List.of(), "native-preferred", "all",
+                "", "");
+    }
+
+    boolean forProject() {
+        return project != null && !project.isBlank();
+    }
+
+    /** The project's team and slug from "team/project". */
+    String[] projectPath() {
+        return project.split("/", 2);
+    }
+
+    List<String> platformList() {
+        return platforms == null || platforms.isEmpty() ? null : platforms;
+    }
+
+    List<String> tagList() {
+        List<String> list = lines(tags);
+        return list.isEmpty() ? null : list;
+    }
+
+    /** Lines without '=' are kept whole as a name, so that the validator names them. */
+    Map<String, String> buildArgMap() {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (String line : lines(buildArgs)) {
+            int eq = line.indexOf('=');
+            args.put(eq < 0 ? line : line.substring(0, eq).trim(), eq < 0 ? "" : line.substring(eq + 1));
+        }
+        return args.isEmpty() ? null : args;
+    }
+
+    boolean hasPlatform(String platform) {
+        return platforms != null && platforms.contains(platform);
+    }
+
+    static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static List<String> lines(String text) {
+        List<String> lines = new ArrayList<>();
+        if (text != null) {
+            text.lines().map(String::trim).filter(line -> !line.isEmpty()).forEach(lines::add);
+        }
+        return lines;
+    }
+}
