@@ -18,7 +18,8 @@ import org.hibernate.annotations.ColumnTransformer;
 
 /**
  * A build as the portal inserts it. After the insert the scheduler owns status, times and error; the portal only
- * reads them (and sets cancel_requested_at with one update statement), so there is no optimistic lock here.
+ * reads them (and sets cancel_requested_at or retry_requested_at with one update statement), so there is no
+ * optimistic lock here.
  */
 @Entity
 @Table(name = "builds")
@@ -102,6 +103,10 @@ class Build {
     @Column(name = "cancel_requested_at")
     private Instant cancelRequestedAt;
 
+    /** Set with one update statement when a retry is asked for; the scheduler clears it when it takes it up. */
+    @Column(name = "retry_requested_at", insertable = false, updatable = false)
+    private Instant retryRequestedAt;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -167,6 +172,7 @@ class Build {
     BuildOrigin.Trigger trigger() { return trigger; }
     String requestedBy() { return requestedBy; }
     Instant cancelRequestedAt() { return cancelRequestedAt; }
+    Instant retryRequestedAt() { return retryRequestedAt; }
     Instant createdAt() { return createdAt; }
     Instant startedAt() { return startedAt; }
     Instant finishedAt() { return finishedAt; }

@@ -23,7 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Ad-hoc builds (any repository, for a team the caller develops in, or outside any team for admins) and every
- * build's status, logs and cancellation. A build the caller may not see answers 404, exactly like a missing one.
+ * build's status, logs, cancellation and retry of its failed platforms. A build the caller may not see answers 404,
+ * exactly like a missing one.
  */
 @RestController
 @RequestMapping("/api/v1/builds")
@@ -82,7 +83,15 @@ class BuildController {
     @PostMapping("/{id}/cancel")
     ResponseEntity<BuildView> cancel(@PathVariable UUID id) {
         require(id, Role.DEVELOPER);
-        service.cancel(id);
+        service.cancel(id, access.caller().username());
+        return ResponseEntity.accepted().body(visible(id, Role.VIEWER));
+    }
+
+    /** Builds again the platforms that did not succeed; the answer's {@code retryPlatforms} names them. */
+    @PostMapping("/{id}/retry")
+    ResponseEntity<BuildView> retry(@PathVariable UUID id) {
+        require(id, Role.DEVELOPER);
+        service.retryFailed(id, access.caller().username());
         return ResponseEntity.accepted().body(visible(id, Role.VIEWER));
     }
 

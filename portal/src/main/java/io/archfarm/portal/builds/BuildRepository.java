@@ -1,6 +1,7 @@
 package io.archfarm.portal.builds;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Modifying;
@@ -19,4 +20,21 @@ interface BuildRepository extends JpaRepository<Build, UUID> {
             where id = :id and cancel_requested_at is null and status in ('QUEUED', 'RUNNING')""",
             nativeQuery = true)
     int markCancelRequested(@Param("id") UUID id, @Param("at") Instant at);
+
+    /**
+     * Marks a retry of the failed platforms once, only while the build has ended FAILED, PARTIAL or CANCELLED and
+     * no retry waits for the scheduler yet: a second request before the scheduler acted marks nothing. Returns 1
+     * when it marked the build.
+     */
+    @Modifying
+    @Query(value = """
+            update builds set retry_requested_at = :at
+            where id = :id and retry_requested_at is null and status in ('FAILED', 'PARTIAL', 'CANCELLED')""",
+            nativeQuery = true)
+    int markRetryRequested(@Param("id") UUID id, @Param("at") Instant at);
+
+    /** The platforms of the build whose job succeeded (the scheduler's table, read only). */
+    @Query(value = "select platform from platform_jobs where build_id = :id and status = 'SUCCEEDED'",
+            nativeQuery = true)
+    List<String> succeededPlatforms(@Param("id") UUID id);
 }

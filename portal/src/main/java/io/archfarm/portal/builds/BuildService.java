@@ -3,6 +3,7 @@ package io.archfarm.portal.builds;
 import io.archfarm.model.Topology;
 import io.archfarm.model.messages.BuildCancelRequested;
 import io.archfarm.model.messages.BuildRequested;
+import io.archfarm.model.messages.BuildRetryRequested;
 import io.archfarm.portal.git.GitRemote;
 import io.archfarm.portal.git.RemoteRefs;
 import io.archfarm.portal.git.RepositoryUnreachableException;
@@ -10,15 +11,19 @@ import io.archfarm.portal.outbox.Outbox;
 import io.archfarm.portal.web.ApiProblem;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Accepts and cancels builds. Each change is committed together with the outbox row that announces it, before the
- * caller answers. git is asked before the transaction starts, so no database connection waits on a remote.
+ * Accepts, cancels and retries builds. Each change is committed together with the outbox row that announces it,
+ * before the caller answers. git is asked before the transaction starts, so no database connection waits on a
+ * remote.
  */
 @Service
 public class BuildService {
@@ -27,13 +32,16 @@ public class BuildService {
     private final BuildRepository builds;
     private final Outbox outbox;
     private final TransactionTemplate transaction;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    BuildService(GitRemote git, BuildRepository builds, Outbox outbox, TransactionTemplate transaction, Clock clock) {
+    BuildService(GitRemote git, BuildRepository builds, Outbox outbox, TransactionTemplate transaction,
+            ApplicationEventPublisher events, Clock clock) {
         this.git = git;
         this.builds = builds;
         this.outbox = outbox;
         this.transaction = transaction;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -75,10 +83,18 @@ public class BuildService {
 
     /** Asks the scheduler to stop a build; asking again is a no-op, a build that already ended is a conflict. */
     public void cancel(UUID id) {
+        cancel(id, null);
+    }
+
+    /**
+     * Asks the scheduler to stop a build on behalf of {@code requestedBy} (the signed-in username; null for an
+     * unnamed user); asking again is a no-op, a build that already ended is a conflict.
+     */
+    public void cancel(UUID id, String requestedBy) {
         transaction.executeWithoutResult(tx -> {
             Instant now = Instant.now(clock);
             if (builds.markCancelRequested(id, now) == 1) {
-                outbox.announce(new BuildCancelRequested(UUID.randomUUID(), id, null, now),
+                outbox.announce(new BuildCancelRequested(UUID.randomUUID(), id, requestedBy, now),
                         Topology.BUILD_CANCEL_REQUESTED);
                 return;
             }
@@ -88,6 +104,56 @@ public class BuildService {
                 throw ApiProblem.conflict("build " + id + " is already " + build.status() + " and cannot be cancelled");
             }
         });
+    }
+
+    /**
+     * Asks the scheduler to build again, at the same commit with the same settings, the platforms of an ended
+     * build whose job did not succeed, and to merge them with the ones that did. Asking again before the scheduler
+     * took the first request up is a no-op that answers the same platforms. The project's forge, if it gets commit
+     * statuses, is told pending again and then the new outcome.
+     *
+     * @param requestedBy the signed-in username
+     * @return the canonical platforms that will be built again, in the build's order
+     * @throws ApiProblem 404 for an unknown build; 409 for a build that is queued, running or succeeded, or whose
+     *                    platforms all succeeded
+     */
+    public List<String> retryFailed(UUID buildId, String requestedBy) {
+        return transaction.execute(tx -> {
+            Instant now = Instant.now(clock);
+            boolean marked = builds.markRetryRequested(buildId, now) == 1;
+            Build build = builds.findById(buildId)
+                    .orElseThrow(() -> ApiProblem.notFound("build " + buildId + " does not exist"));
+            if (!marked && build.retryRequestedAt() == null) {
+                throw ApiProblem.conflict(whyNotRetryable(build));
+            }
+            List<String> platforms = notSucceeded(build.platforms(), builds.succeededPlatforms(buildId));
+            if (platforms.isEmpty()) {
+                // rolls the mark back with the transaction
+                throw ApiProblem.conflict("every platform of build " + buildId + " succeeded, there is nothing to "
+                        + "retry" + (build.error() == null ? "" : " (it ended " + build.status() + ": "
+                        + build.error() + ")"));
+            }
+            if (marked) {
+                outbox.announce(new BuildRetryRequested(UUID.randomUUID(), buildId, requestedBy, now),
+                        Topology.BUILD_RETRY_REQUESTED);
+                events.publishEvent(new BuildRetryAccepted(buildId, now));
+            }
+            return platforms;
+        });
+    }
+
+    private static String whyNotRetryable(Build build) {
+        return switch (build.status()) {
+            case QUEUED, RUNNING -> "build " + build.id() + " is " + build.status() + ": only a build that ended "
+                    + "FAILED, PARTIAL or CANCELLED can retry its failed platforms";
+            case SUCCEEDED -> "build " + build.id() + " SUCCEEDED: every platform was built, there is nothing to retry";
+            default -> "build " + build.id() + " is " + build.status() + " and cannot be retried";
+        };
+    }
+
+    /** The build's platforms, in its order, without those whose job succeeded. */
+    static List<String> notSucceeded(List<String> platforms, Collection<String> succeeded) {
+        return platforms.stream().filter(platform -> !succeeded.contains(platform)).toList();
     }
 
     private RemoteRefs refsOf(String repository) {

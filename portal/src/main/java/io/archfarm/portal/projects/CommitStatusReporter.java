@@ -31,10 +31,18 @@ class CommitStatusReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommitStatusReporter.class);
     private static final int BATCH = 20;
-    /** The state a build's status calls for, in SQL, so that only statuses that changed are picked. */
+    /**
+     * The state a build's status calls for, in SQL, so that only statuses that changed are picked. A build whose
+     * retry waits for the scheduler is pending already.
+     */
     private static final String DESIRED = """
-            case b.status when 'SUCCEEDED' then 'SUCCESS' when 'FAILED' then 'FAILURE' when 'PARTIAL' then 'FAILURE'
-                          when 'CANCELLED' then 'ERROR' else 'PENDING' end""";
+            case when b.retry_requested_at is not null then 'PENDING'
+                 else case b.status when 'SUCCEEDED' then 'SUCCESS' when 'FAILED' then 'FAILURE'
+                                    when 'PARTIAL' then 'FAILURE' when 'CANCELLED' then 'ERROR' else 'PENDING' end
+            end""";
+    /** The status a description names: a build whose retry waits for the scheduler is queued again. */
+    private static final String SHOWN_STATUS =
+            "case when b.retry_requested_at is not null then 'QUEUED' else b.status end";
 
     private final JdbcClient jdbc;
     private final CommitStatusClient client;
@@ -65,7 +73,7 @@ class CommitStatusReporter {
         Instant now = Instant.now(clock);
         return jdbc.sql("""
                         with due as (
-                            select cs.build_id, b.status, b.commit_sha, b.ref, b.build_number, b.error, p.slug,
+                            select cs.build_id, (%s) as status, b.commit_sha, b.ref, b.build_number, b.error, p.slug,
                                    p.forge, p.forge_api_url, p.forge_repository, p.forge_token, (%s) as desired
                             from commit_statuses cs join builds b on b.id = cs.build_id
                                  join projects p on p.id = b.project_id
@@ -77,7 +85,8 @@ class CommitStatusReporter {
                         from due where cs.build_id = due.build_id
                         returning due.build_id as id, due.status, due.commit_sha, due.ref, due.build_number,
                                   due.error, cs.attempts, due.slug, due.forge, due.forge_api_url,
-                                  due.forge_repository, due.forge_token, due.desired""".formatted(DESIRED, DESIRED))
+                                  due.forge_repository, due.forge_token, due.desired"""
+                        .formatted(SHOWN_STATUS, DESIRED, DESIRED))
                 .param("now", Timestamp.from(now)).param("batch", BATCH)
                 .param("leaseEnd", Timestamp.from(now.plus(settings.lease())))
                 .query((rs, n) -> new Owed(rs.getObject("id", UUID.class), rs.getString("status"),
