@@ -31,7 +31,21 @@ public class Outbox {
     /** Queues {@code message} for the events exchange under {@code routingKey}; needs a running transaction. */
     @Transactional(propagation = Propagation.MANDATORY)
     public void announce(Message message, String routingKey) {
-        rows.save(new OutboxEntry(message.messageId(), topology.eventsExchange(), routingKey,
-                message.getClass().getName(), json.writeValueAsString(message), Instant.now(clock)));
+        save(topology.eventsExchange(), routingKey, message);
+    }
+
+    /**
+     * Queues {@code message} for the control fanout exchange, which every connected worker hears (a worker it is not
+     * meant for ignores it); needs a running transaction. The relay counts a broadcast that no worker hears as
+     * delivered.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void broadcastToWorkers(Message message) {
+        save(topology.controlExchange(), "", message);
+    }
+
+    private void save(String exchange, String routingKey, Message message) {
+        rows.save(new OutboxEntry(message.messageId(), exchange, routingKey, message.getClass().getName(),
+                json.writeValueAsString(message), Instant.now(clock)));
     }
 }

@@ -1,37 +1,47 @@
 package io.archfarm.portal.workers;
 
-import java.time.OffsetDateTime;
+import io.archfarm.portal.accounts.Access;
+import io.archfarm.portal.web.ApiProblem;
 import java.util.List;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
-/** The fleet, read from the scheduler's {@code workers} table. */
+/** The fleet, read from the scheduler's {@code workers} table; admins drain and resume workers. */
 @RestController
 class WorkerController {
 
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    private final Fleet fleet;
+    private final Access access;
 
-    private final JdbcClient jdbc;
-    private final JsonMapper json;
-
-    WorkerController(JdbcClient jdbc, JsonMapper json) {
-        this.jdbc = jdbc;
-        this.json = json;
+    WorkerController(Fleet fleet, Access access) {
+        this.fleet = fleet;
+        this.access = access;
     }
 
     @GetMapping("/api/v1/workers")
     List<WorkerView> workers() {
-        return jdbc.sql("""
-                        select id, host, native_platforms, emulated_platforms, slots, busy, last_seen, status
-                        from workers order by id""")
-                .query((rs, n) -> new WorkerView(rs.getString("id"), rs.getString("host"),
-                        json.readValue(rs.getString("native_platforms"), STRINGS),
-                        json.readValue(rs.getString("emulated_platforms"), STRINGS), rs.getInt("slots"),
-                        rs.getInt("busy"), rs.getObject("last_seen", OffsetDateTime.class).toInstant(),
-                        rs.getString("status")))
-                .list();
+        return fleet.workers();
+    }
+
+    /** The worker finishes what it runs and takes no new job; the answer shows it as it stands before it obeys. */
+    @PostMapping("/api/v1/workers/{id}/drain")
+    ResponseEntity<WorkerView> drain(@PathVariable String id) {
+        access.requireAdmin("drain a worker");
+        fleet.drain(id, access.caller().username());
+        return ResponseEntity.accepted().body(current(id));
+    }
+
+    @PostMapping("/api/v1/workers/{id}/resume")
+    ResponseEntity<WorkerView> resume(@PathVariable String id) {
+        access.requireAdmin("resume a worker");
+        fleet.resume(id, access.caller().username());
+        return ResponseEntity.accepted().body(current(id));
+    }
+
+    private WorkerView current(String id) {
+        return fleet.worker(id).orElseThrow(() -> ApiProblem.notFound("worker '" + id + "' does not exist"));
     }
 }
