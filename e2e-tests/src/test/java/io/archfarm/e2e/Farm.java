@@ -37,7 +37,7 @@ final class Farm implements AutoCloseable {
     static final String BASE_IMAGE = "archfarm/busybox";
     /** The admin the portal creates at its first start; the tests call the API as this admin. */
     static final String ADMIN = "admin";
-    private static final String ADMIN_PASSWORD = "e2e-admin-password";
+    static final String ADMIN_PASSWORD = "e2e-admin-password";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     private final Path root;

@@ -67,6 +67,12 @@ final class PortalClient {
                 .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(body)))));
     }
 
+    Answer put(String path, Object body) {
+        return answer(Http.send(authorized(path)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(body)))));
+    }
+
     /** A POST that must create what it names (201), and the created thing as the API shows it. */
     JsonNode created(String path, Object body) {
         Answer answer = post(path, body);

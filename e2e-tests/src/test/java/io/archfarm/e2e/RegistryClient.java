@@ -52,6 +52,18 @@ final class RegistryClient {
                 response.headers().firstValue("Docker-Content-Digest").orElse(""), response.body());
     }
 
+    /** Puts a manifest (or an index) under a tag, as a push does once the blobs it names are there. */
+    void putManifest(String repository, String tag, String mediaType, byte[] manifest) {
+        HttpResponse<byte[]> response = Http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url(repository, "manifests/" + tag)))
+                .header("Content-Type", mediaType)
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(manifest)));
+        if (response.statusCode() != 201) {
+            throw new AssertionError("registry " + hostPort + " refused " + repository + ":" + tag + " ("
+                    + response.statusCode() + " " + new String(response.body(), StandardCharsets.UTF_8) + ")");
+        }
+    }
+
     /** The tags of a repository; empty when the registry does not know the repository at all. */
     java.util.List<String> tags(String repository) {
         HttpResponse<byte[]> response = Http.send(Http.get(url(repository, "tags/list")));

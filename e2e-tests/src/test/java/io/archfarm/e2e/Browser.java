@@ -1,0 +1,216 @@
+package io.archfarm.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * One person's headless browser on the portal. Every page it visits is saved as a screenshot, numbered in the order of
+ * the visits, under the test's own screenshot folder; so is the page as it was when a test failed, with its source.
+ */
+final class Browser implements AutoCloseable {
+
+    private final String baseUrl;
+    private final Path screenshots;
+    private final Path profile;
+    private final ChromeDriver driver;
+    private int shots;
+
+    private Browser(String baseUrl, Path screenshots, Path profile, ChromeDriver driver) {
+        this.baseUrl = baseUrl;
+        this.screenshots = screenshots;
+        this.profile = profile;
+        this.driver = driver;
+    }
+
+    /** A fresh browser (its own profile: no cookies, no cache) for the portal at {@code baseUrl}. */
+    static Browser open(String baseUrl, Path screenshots, Path profilesDir) {
+        Path profile = profilesDir.resolve(UUID.randomUUID().toString());
+        ChromeDriver driver = Chromium.start(profile, screenshots.resolve("chromedriver.log"));
+        return new Browser(baseUrl, screenshots, profile, driver);
+    }
+
+    /** Opens a page of the portal by its path and saves a screenshot of it. */
+    void visit(String path) {
+        driver.get(baseUrl + path);
+        snapshot(pageName(path));
+    }
+
+    /** Signs in through the sign-in form, as a person does, and waits for the page the portal sends them to. */
+    void signIn(String username, String password) {
+        visit("/login");
+        type(By.id("username"), username);
+        type(By.id("password"), password);
+        click(By.id("sign-in"));
+        By signedIn = By.id("signed-in-as");
+        By refused = By.id("login-error");
+        await(username + " signed in or refused").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(WebDriverException.class)
+                .until(() -> isPresent(signedIn) || isPresent(refused));
+        if (isPresent(refused)) {
+            snapshot("sign-in-refused");
+            throw new AssertionError(username + " could not sign in: " + text(refused));
+        }
+        snapshot(pageName(currentPath()));
+    }
+
+    void type(By field, String text) {
+        WebElement element = driver.findElement(field);
+        element.clear();
+        element.sendKeys(text);
+    }
+
+    void click(By target) {
+        driver.findElement(target).click();
+    }
+
+    /** Clicks, and accepts the confirmation the page may ask for first. */
+    void clickAndConfirm(By target) {
+        click(target);
+        try {
+            driver.switchTo().alert().accept();
+        } catch (NoAlertPresentException noQuestionAsked) {
+            // the button acts at once
+        }
+    }
+
+    WebElement find(By locator) {
+        return driver.findElement(locator);
+    }
+
+    List<WebElement> findAll(By locator) {
+        return driver.findElements(locator);
+    }
+
+    boolean isPresent(By locator) {
+        return !driver.findElements(locator).isEmpty();
+    }
+
+    /** The text of the element as the reader sees it. */
+    String text(By locator) {
+        return driver.findElement(locator).getText();
+    }
+
+    /** All text of the element, visible or scrolled out of its box, as the DOM holds it. */
+    String textContent(By locator) {
+        return driver.findElement(locator).getAttribute("textContent");
+    }
+
+    /** The path (and query) of the page the browser shows. */
+    String currentPath() {
+        String url = driver.getCurrentUrl();
+        return url.startsWith(baseUrl) ? url.substring(baseUrl.length()) : url;
+    }
+
+    /** The HTTP status the page now shown was served with. */
+    long responseStatus() {
+        Object status = script("const nav = performance.getEntriesByType('navigation');"
+                + "return nav.length ? nav[0].responseStatus : -1;");
+        return ((Number) status).longValue();
+    }
+
+    /**
+     * Leaves a mark in the page's JavaScript world. It survives everything the page does to itself (htmx swaps) and is
+     * gone after any reload or navigation, so {@link #hasMark} tells a live update from a reload.
+     */
+    String markPage() {
+        String mark = UUID.randomUUID().toString();
+        script("window.archfarmE2eMark = arguments[0];", mark);
+        return mark;
+    }
+
+    boolean hasMark(String mark) {
+        return mark.equals(script("return window.archfarmE2eMark || null;"));
+    }
+
+    Object script(String javascript, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeScript(javascript, arguments);
+    }
+
+    /** Saves the whole page (beyond the window's height) as {@code <nn>-<name>.png} and returns the file. */
+    Path snapshot(String name) {
+        Path file = screenshots.resolve(String.format("%02d-%s.png", ++shots, name));
+        write(file, screenshot());
+        return file;
+    }
+
+    /** The page as the failing test left it: a screenshot, its address and its HTML. */
+    void failureSnapshot() {
+        try {
+            Path png = snapshot("failure");
+            String html = "<!-- " + driver.getCurrentUrl() + " -->\n" + driver.getPageSource();
+            write(Path.of(png.toString().replaceFirst("\\.png$", ".html")), html.getBytes(StandardCharsets.UTF_8));
+            System.err.println("[archfarm e2e] the page at the failure: " + png.toAbsolutePath());
+        } catch (WebDriverException | UncheckedIOException e) {
+            System.err.println("[archfarm e2e] no screenshot of the failure: " + e.getMessage());
+        }
+    }
+
+    private byte[] screenshot() {
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> metrics = (Map<String, Object>) driver.executeCdpCommand("Page.getLayoutMetrics",
+                    Map.of()).get("cssContentSize");
+            double width = ((Number) metrics.get("width")).doubleValue();
+            double height = Math.min(((Number) metrics.get("height")).doubleValue(), 6000);
+            Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+                    "captureBeyondViewport", true,
+                    "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+            return Base64.getDecoder().decode((String) shot.get("data"));
+        } catch (WebDriverException | ClassCastException | NullPointerException cdpUnavailable) {
+            return driver.getScreenshotAs(OutputType.BYTES);
+        }
+    }
+
+    private static void write(Path file, byte[] bytes) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** {@code /} is the dashboard; {@code /builds/new?x=1} is {@code builds-new}. */
+    static String pageName(String path) {
+        String bare = path.replaceFirst("[?#].*$", "").replaceAll("^/+|/+$", "");
+        if (bare.isEmpty()) {
+            return "dashboard";
+        }
+        String name = bare.replaceAll("[^A-Za-z0-9]+", "-");
+        return name.length() > 60 ? name.substring(0, 60) : name;
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            deleteQuietly(profile);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a profile left behind under target/ does no harm
+        }
+    }
+}
