@@ -18,8 +18,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The worker's slots: one thread each, taking a job when free and running it to the end. On shutdown the slots stop
- * polling, the running attempts are killed and reported INFRA_FAILED so that the scheduler retries them elsewhere.
+ * The worker's slots: one thread each, taking a job when free and running it to the end. While the worker drains the
+ * slots stop polling and the running attempts finish normally. On shutdown the slots stop polling, the running
+ * attempts are killed and reported INFRA_FAILED so that the scheduler retries them elsewhere.
  */
 @Component
 class WorkerSlots implements SmartLifecycle {
@@ -92,8 +93,24 @@ class WorkerSlots implements SmartLifecycle {
         return draining;
     }
 
+    /** Takes no new job from now on; the jobs running finish normally. */
+    void drain() {
+        draining = true;
+    }
+
+    /** Takes jobs again after {@link #drain()}; a worker shutting down stays drained. */
+    void resume() {
+        if (running) {
+            draining = false;
+        }
+    }
+
     private void takeJobs() {
         while (running) {
+            if (draining) {
+                idle(pollInterval);
+                continue;
+            }
             JobQueuePoller.Poll poll;
             try {
                 poll = poller.poll();
