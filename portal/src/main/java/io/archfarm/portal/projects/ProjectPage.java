@@ -1,0 +1,166 @@
+package io.archfarm.portal.projects;
+
+import io.archfarm.portal.accounts.Access;
+import io.archfarm.portal.accounts.Role;
+import io.archfarm.portal.accounts.Team;
+import io.archfarm.portal.accounts.TeamRole;
+import io.archfarm.portal.builds.BuildOrigin;
+import io.archfarm.portal.builds.BuildQueries;
+import io.archfarm.portal.builds.BuildQueries.BuildFilter;
+import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.web.UiController;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * {@code /projects/{team}/{project}}: settings (a form for maintainers, facts for everyone else), webhook URLs and the
+ * secret, recent builds and "Build now". The same rules as the API: outsiders get 404, a missing role 403, and every
+ * change goes through the same service and validator.
+ */
+@UiController
+class ProjectPage {
+
+    static final int RECENT_BUILDS = 20;
+    private static final String NO_STORE = "no-store";
+
+    private final Access access;
+    private final Projects projects;
+    private final ProjectBuilds builds;
+    private final BuildQueries queries;
+
+    ProjectPage(Access access, Projects projects, ProjectBuilds builds, BuildQueries queries) {
+        this.access = access;
+        this.projects = projects;
+        this.builds = builds;
+        this.queries = queries;
+    }
+
+    @ModelAttribute("choices")
+    ProjectForm.Choices choices() {
+        return ProjectForm.CHOICES;
+    }
+
+    @GetMapping("/projects/{team}/{project}")
+    String show(@PathVariable String team, @PathVariable String project, Model model) {
+        return page(access.team(team, Role.VIEWER), project, model);
+    }
+
+    @PostMapping("/projects/{team}/{project}/settings")
+    String save(@PathVariable String team, @PathVariable String project, @ModelAttribute("form") ProjectForm form,
+            Model model, HttpServletResponse response, RedirectAttributes redirect) {
+        Team owner = maintained(team, project);
+        try {
+            projects.update(owner, project, form.toBody(false));
+        } catch (ApiProblem problem) {
+            if (problem.status() != HttpStatus.BAD_REQUEST) {
+                throw problem;
+            }
+            response.setStatus(problem.status().value());
+            model.addAttribute("errors", ProjectPageErrors.byField(problem, ProjectForm.FIELDS,
+                    ProjectForm.ELSEWHERE));
+            return page(owner, project, model);
+        }
+        redirect.addFlashAttribute("notice", "saved");
+        return "redirect:/projects/{team}/{project}";
+    }
+
+    /** Shows the webhook secret in the answer to this POST only, never in a page that a GET (or a cache) gives. */
+    @PostMapping("/projects/{team}/{project}/webhook-secret")
+    String reveal(@PathVariable String team, @PathVariable String project, Model model,
+            HttpServletResponse response) {
+        Team owner = maintained(team, project);
+        response.setHeader("Cache-Control", NO_STORE);
+        model.addAttribute("secret", projects.webhookSecret(owner, project));
+        return page(owner, project, model);
+    }
+
+    @PostMapping("/projects/{team}/{project}/webhook-secret/rotate")
+    String rotate(@PathVariable String team, @PathVariable String project, Model model,
+            HttpServletResponse response) {
+        Team owner = maintained(team, project);
+        response.setHeader("Cache-Control", NO_STORE);
+        model.addAttribute("secret", projects.rotateWebhookSecret(owner, project));
+        model.addAttribute("notice", "rotated");
+        return page(owner, project, model);
+    }
+
+    @PostMapping("/projects/{team}/{project}/builds")
+    String buildNow(@PathVariable String team, @PathVariable String project,
+            @RequestParam(required = false) String ref, Model model, HttpServletResponse response) {
+        Team owner = access.team(team, Role.VIEWER);
+        projects.find(owner, project);
+        access.team(team, Role.DEVELOPER);
+        try {
+            return "redirect:/builds/" + start(owner, project, ref);
+        } catch (ApiProblem problem) {
+            if (problem.status() != HttpStatus.BAD_REQUEST) {
+                throw problem;
+            }
+            response.setStatus(problem.status().value());
+            model.addAttribute("buildRef", ref);
+            model.addAttribute("buildErrors", ProjectPageErrors.byField(problem, List.of("ref"), "build"));
+            return page(owner, project, model);
+        }
+    }
+
+    @PostMapping("/projects/{team}/{project}/delete")
+    String delete(@PathVariable String team, @PathVariable String project, RedirectAttributes redirect) {
+        Team owner = maintained(team, project);
+        projects.delete(owner, project);
+        redirect.addFlashAttribute("notice", "deleted");
+        redirect.addFlashAttribute("deleted", owner.slug() + "/" + project);
+        return "redirect:/projects";
+    }
+
+    private UUID start(Team owner, String project, String ref) {
+        return builds.startByHand(projects.find(owner, project),
+                new ProjectBuilds.ProjectBuildBody(ref == null || ref.isBlank() ? null : ref.strip(), null, null),
+                BuildOrigin.Trigger.UI, access.caller().username());
+    }
+
+    private String page(Team owner, String slug, Model model) {
+        ProjectView project = projects.get(owner, slug);
+        Role role = roleIn(owner);
+        model.addAttribute("project", project);
+        model.addAttribute("role", role.wireName());
+        model.addAttribute("maintainer", role.includes(Role.MAINTAINER));
+        model.addAttribute("developer", role.includes(Role.DEVELOPER));
+        if (!model.containsAttribute("form")) {
+            model.addAttribute("form", ProjectForm.of(project));
+        }
+        if (!model.containsAttribute("errors")) {
+            model.addAttribute("errors", Map.of());
+        }
+        if (!model.containsAttribute("buildErrors")) {
+            model.addAttribute("buildErrors", Map.of());
+        }
+        model.addAttribute("builds", queries.recent(new BuildFilter(Optional.empty(), Optional.of(Set.of(owner.id())),
+                projects.find(owner, slug).id(), RECENT_BUILDS)));
+        return "projects/detail";
+    }
+
+    /** The caller's role in the team they can already see; an admin counts as its maintainer. */
+    private Role roleIn(Team team) {
+        return access.teams().stream().filter(t -> t.teamId().equals(team.id())).map(TeamRole::role).findFirst()
+                .orElse(Role.VIEWER);
+    }
+
+    /** The team, once the caller is known to see the project (404 otherwise) and to maintain it (403 otherwise). */
+    private Team maintained(String team, String project) {
+        Team owner = access.team(team, Role.VIEWER);
+        projects.find(owner, project);
+        return access.team(team, Role.MAINTAINER);
+    }
+}
