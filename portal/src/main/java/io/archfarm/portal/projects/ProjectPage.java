@@ -7,6 +7,7 @@ import io.archfarm.portal.accounts.TeamRole;
 import io.archfarm.portal.builds.BuildOrigin;
 import io.archfarm.portal.builds.BuildQueries;
 import io.archfarm.portal.builds.BuildQueries.BuildFilter;
+import io.archfarm.portal.builds.BuildView;
 import io.archfarm.portal.web.ApiProblem;
 import io.archfarm.portal.web.UiController;
 import jakarta.servlet.http.HttpServletResponse;
@@ -55,6 +56,15 @@ class ProjectPage {
     @GetMapping("/projects/{team}/{project}")
     String show(@PathVariable String team, @PathVariable String project, Model model) {
         return page(access.team(team, Role.VIEWER), project, model);
+    }
+
+    /** The recent builds panel alone, for htmx to refresh. */
+    @GetMapping("/projects/{team}/{project}/recent-builds")
+    String recentBuilds(@PathVariable String team, @PathVariable String project, Model model) {
+        Team owner = access.team(team, Role.VIEWER);
+        model.addAttribute("project", projects.get(owner, project));
+        model.addAttribute("builds", recent(owner, project));
+        return "projects/detail :: recent-builds";
     }
 
     @PostMapping("/projects/{team}/{project}/settings")
@@ -146,9 +156,13 @@ class ProjectPage {
         if (!model.containsAttribute("buildErrors")) {
             model.addAttribute("buildErrors", Map.of());
         }
-        model.addAttribute("builds", queries.recent(new BuildFilter(Optional.empty(), Optional.of(Set.of(owner.id())),
-                projects.find(owner, slug).id(), RECENT_BUILDS)));
+        model.addAttribute("builds", recent(owner, slug));
         return "projects/detail";
+    }
+
+    private List<BuildView> recent(Team owner, String slug) {
+        return queries.recent(new BuildFilter(Optional.empty(), Optional.of(Set.of(owner.id())),
+                projects.find(owner, slug).id(), RECENT_BUILDS));
     }
 
     /** The caller's role in the team they can already see; an admin counts as its maintainer. */

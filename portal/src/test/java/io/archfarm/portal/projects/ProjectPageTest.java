@@ -144,6 +144,7 @@ class ProjectPageTest {
         assertThat(outsider.get("/projects/" + team + "/nope").status()).isEqualTo(404);
         assertThat(outsider.post(page + "/webhook-secret", Map.of()).status()).isEqualTo(404);
         assertThat(outsider.post(page + "/builds", Map.of("ref", "")).status()).isEqualTo(404);
+        assertThat(outsider.get(page + "/recent-builds").status()).isEqualTo(404);
         assertThat(outsider.get("/projects/new?team=" + team).status()).isEqualTo(404);
 
         Page list = outsider.get("/projects");
@@ -201,6 +202,9 @@ class ProjectPageTest {
         assertThat(project.body()).contains("id=\"project-builds\"").contains(">#1</a>").contains(">#2</a>")
                 .contains("data-platform=\"linux/arm64\"");
         assertThat(browser.get("/projects").body()).contains("data-project=\"" + team + "/site\"").contains(">#2</a>");
+        Page panel = browser.get(page + "/recent-builds");
+        assertThat(panel.body()).startsWith("<section id=\"recent-builds\"").contains("hx-trigger=\"every 3s\"")
+                .contains(">#2</a>").doesNotContain("<header");
 
         Page missing = browser.post(page + "/builds", Map.of("ref", "nope"));
         assertThat(missing.status()).isEqualTo(400);
