@@ -1,0 +1,381 @@
+package io.archfarm.portal.dashboard;
+
+import static io.archfarm.portal.FarmAccounts.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.archfarm.portal.FarmAccounts;
+import io.archfarm.portal.PortalApi;
+import io.archfarm.portal.PortalApi.Answer;
+import io.archfarm.testing.ArchfarmTestServices;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The dashboard of a team, signed in through the form as a browser is, over builds and platform jobs written
+ * straight into the tables with known statuses, times and durations (no scheduler runs here).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "archfarm.portal.scheduling=false")
+@Import(ArchfarmTestServices.class)
+class DashboardIntegrationTest {
+
+    private static final Duration DAY = Duration.ofDays(1);
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcClient jdbc;
+
+    FarmAccounts farm;
+    String teamA;
+    String teamB;
+    Instant now;
+
+    @BeforeEach
+    void createTeams() {
+        farm = new FarmAccounts(port);
+        teamA = farm.team("dash-a");
+        teamB = farm.team("dash-b");
+        now = Instant.now();
+    }
+
+    /** Team A: 17 builds with the known outcomes and durations below; team B: two builds A must never see. */
+    private TeamA seed() {
+        UUID a = teamId(teamA);
+        // ended in the last 7 days: 6 SUCCEEDED, 1 FAILED today, 1 PARTIAL 3 days ago
+        UUID b1 = build(a, "SUCCEEDED", "refs/heads/a-1", ago(DAY.multipliedBy(6)));
+        job(b1, "linux/amd64", "SUCCEEDED", "NATIVE", 10);
+        job(b1, "linux/arm64", "SUCCEEDED", "EMULATED", 100);
+        UUID b2 = build(a, "SUCCEEDED", "refs/heads/a-2", ago(DAY.multipliedBy(5)));
+        job(b2, "linux/amd64", "SUCCEEDED", "NATIVE", 20);
+        job(b2, "linux/arm64", "SUCCEEDED", "EMULATED", 200);
+        UUID b3 = build(a, "SUCCEEDED", "refs/heads/a-3", ago(DAY.multipliedBy(4)));
+        job(b3, "linux/amd64", "SUCCEEDED", "NATIVE", 30);
+        job(b3, "linux/arm64", "SUCCEEDED", "EMULATED", 300);
+        UUID b4 = build(a, "SUCCEEDED", "refs/heads/a-4", ago(DAY.multipliedBy(2)));
+        job(b4, "linux/amd64", "SUCCEEDED", "NATIVE", 40);
+        job(b4, "linux/arm64", "SUCCEEDED", "NATIVE", 60);
+        UUID b5 = build(a, "SUCCEEDED", "refs/heads/a-5", ago(DAY));
+        job(b5, "linux/amd64", "SUCCEEDED", "NATIVE", 50);
+        UUID b6 = build(a, "SUCCEEDED", "refs/heads/a-6", ago(Duration.ofHours(2)));
+        job(b6, "linux/s390x", "SUCCEEDED", "EMULATED", 500);
+        UUID failedToday = build(a, "FAILED", "refs/heads/a-failed", ago(Duration.ofMinutes(1)));
+        job(failedToday, "linux/arm64", "FAILED", "EMULATED", 999);
+        UUID partial = build(a, "PARTIAL", "refs/heads/a-partial", ago(DAY.multipliedBy(3)));
+        job(partial, "linux/arm64", "FAILED", "NATIVE", 999);
+        // ended 10 days ago: 2 SUCCEEDED, 2 FAILED
+        job(build(a, "SUCCEEDED", "refs/heads/a-7", ago(DAY.multipliedBy(10))), "linux/s390x", "SUCCEEDED",
+                "EMULATED", 700);
+        job(build(a, "SUCCEEDED", "refs/heads/a-8", ago(DAY.multipliedBy(10))), "linux/s390x", "SUCCEEDED",
+                "EMULATED", 900);
+        for (int i = 0; i < 2; i++) {
+            job(build(a, "FAILED", "refs/heads/a-old-failure", ago(DAY.multipliedBy(10))), "linux/s390x", "FAILED",
+                    "EMULATED", 999);
+        }
+        // ended 40 days ago: outside every window, however long they took
+        for (int i = 0; i < 3; i++) {
+            job(build(a, "SUCCEEDED", "refs/heads/a-ancient", ago(DAY.multipliedBy(40))), "linux/amd64",
+                    "SUCCEEDED", "NATIVE", 5000);
+        }
+        UUID running = build(a, "RUNNING", "refs/heads/a-running", null);
+        job(running, "linux/amd64", "RUNNING", "NATIVE", 0);
+        job(running, "linux/arm64", "QUEUED", null, 0);
+        UUID queued = build(a, "QUEUED", "refs/heads/a-queued", null);
+        job(queued, "linux/arm64", "QUEUED", null, 0);
+        job(queued, "linux/s390x", "QUEUED", null, 0);
+
+        UUID b = teamId(teamB);
+        UUID secret = build(b, "SUCCEEDED", "refs/heads/only-team-b", ago(DAY));
+        job(secret, "linux/amd64", "SUCCEEDED", "NATIVE", 7777);
+        UUID secretRunning = build(b, "RUNNING", "refs/heads/b-running", null);
+        job(secretRunning, "linux/arm64", "QUEUED", null, 0);
+        return new TeamA(running, queued, failedToday, List.of(secret, secretRunning));
+    }
+
+    record TeamA(UUID running, UUID queued, UUID failedToday, List<UUID> teamBBuilds) {
+    }
+
+    @Test
+    void showsTheTeamsBuildsRatesDurationsQueueAndFleet() {
+        long queuedArm64 = queuedJobs("linux/arm64");
+        long queuedS390x = queuedJobs("linux/s390x");
+        long online = workers("ONLINE");
+        long draining = workers("DRAINING");
+        long offline = workers("OFFLINE");
+        TeamA seeded = seed();
+        worker("ONLINE");
+        worker("ONLINE");
+        worker("DRAINING");
+        worker("OFFLINE");
+        PortalApi member = signedIn(member(teamA));
+
+        Answer page = member.get("/");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.contentType()).startsWith("text/html");
+        String active = section(page.body(), "active-builds");
+        assertThat(rows(active)).containsExactly(seeded.running().toString(), seeded.queued().toString());
+        assertThat(active).contains("data-platform=\"linux/amd64\" data-status=\"RUNNING\"")
+                .contains("data-platform=\"linux/s390x\" data-status=\"QUEUED\"")
+                .contains("href=\"/builds/" + seeded.running() + "\"").contains("refs/heads/a-running");
+        String recent = section(page.body(), "recent-builds");
+        assertThat(rows(recent)).hasSize(15).startsWith(seeded.queued().toString(), seeded.running().toString())
+                .contains(seeded.failedToday().toString());
+        assertThat(value(recent, "id=\"failed-today\"")).isEqualTo("1");
+
+        String rates = section(page.body(), "success-rate");
+        assertThat(rates).contains("data-window=\"7d\"").contains("data-ended=\"8\" data-succeeded=\"6\"")
+                .contains("75 %").contains("6 of 8 ended builds")
+                .contains("data-ended=\"12\" data-succeeded=\"8\"").contains("67 %").contains("8 of 12 ended builds");
+
+        String durations = section(page.body(), "durations");
+        assertThat(durationRow(durations, "linux/amd64", "NATIVE")).isEqualTo("5 30000 48000 30 s 48 s");
+        assertThat(durationRow(durations, "linux/arm64", "NATIVE")).isEqualTo("1 60000 60000 1 min 0 s 1 min 0 s");
+        assertThat(durationRow(durations, "linux/arm64", "EMULATED"))
+                .isEqualTo("3 200000 290000 3 min 20 s 4 min 50 s");
+        assertThat(durationRow(durations, "linux/s390x", "EMULATED"))
+                .isEqualTo("3 700000 880000 11 min 40 s 14 min 40 s");
+        assertThat(durations).doesNotContain("data-platform=\"linux/amd64\" data-mode=\"EMULATED\"");
+        assertThat(count(durations, "<rect class=\"bar-native\"")).isEqualTo(2);
+        assertThat(count(durations, "<rect class=\"bar-emulated\"")).isEqualTo(2);
+        assertThat(count(durations, "<polyline")).isEqualTo(4);
+        assertThat(durations).contains("<svg id=\"median-chart\" class=\"chart\"")
+                .contains("<svg id=\"daily-chart\" class=\"chart\"").doesNotContain("<canvas");
+
+        String queue = section(page.body(), "queue-depth");
+        assertThat(queueRow(queue, "linux/arm64")).isEqualTo("2 " + (queuedArm64 + 3));
+        assertThat(queueRow(queue, "linux/s390x")).isEqualTo("1 " + (queuedS390x + 1));
+
+        String fleet = section(page.body(), "workers-online");
+        assertThat(value(fleet, "data-state=\"ONLINE\"")).isEqualTo(String.valueOf(online + 2));
+        assertThat(value(fleet, "data-state=\"DRAINING\"")).isEqualTo(String.valueOf(draining + 1));
+        assertThat(value(fleet, "data-state=\"OFFLINE\"")).isEqualTo(String.valueOf(offline + 1));
+        assertThat(fleet).contains("href=\"/workers\"");
+
+        for (UUID hidden : seeded.teamBBuilds()) {
+            assertThat(page.body()).doesNotContain(hidden.toString());
+        }
+        assertThat(page.body()).doesNotContain("only-team-b").doesNotContain("b-running").doesNotContain("7777");
+    }
+
+    @Test
+    void eachPanelIsServedAloneForItsRefresh() {
+        TeamA seeded = seed();
+        PortalApi member = signedIn(member(teamA));
+        member.get("/");
+
+        for (String panel : List.of("active", "recent", "success-rate", "durations", "queue", "workers")) {
+            Answer fragment = member.get("/dashboard/" + panel + "?team=" + teamA);
+            assertThat(fragment.status()).as(panel).isEqualTo(200);
+            assertThat(fragment.body()).as(panel).doesNotContain("<html").contains("hx-get=\"/dashboard/" + panel
+                    + "?team=" + teamA + "\"");
+        }
+        Answer active = member.get("/dashboard/active?team=" + teamA);
+        assertThat(active.body()).startsWith("<section id=\"active-builds\"");
+        assertThat(rows(active.body())).containsExactly(seeded.running().toString(), seeded.queued().toString());
+        assertThat(durationRow(member.get("/dashboard/durations").body(), "linux/amd64", "NATIVE"))
+                .isEqualTo("5 30000 48000 30 s 48 s");
+    }
+
+    @Test
+    void aMemberNeverSeesAnotherTeamsBuildsNotEvenWhenAskingForIt() {
+        TeamA seeded = seed();
+        PortalApi memberOfA = signedIn(member(teamA));
+
+        for (String path : List.of("/?team=" + teamB, "/", "/dashboard/active?team=" + teamB,
+                "/dashboard/recent?team=" + teamB, "/dashboard/durations?team=" + teamB,
+                "/dashboard/queue?team=" + teamB)) {
+            Answer answer = memberOfA.get(path);
+            assertThat(answer.status()).as(path).isEqualTo(200);
+            for (UUID hidden : seeded.teamBBuilds()) {
+                assertThat(answer.body()).as(path).doesNotContain(hidden.toString());
+            }
+            assertThat(answer.body()).as(path).doesNotContain("only-team-b").doesNotContain("b-running")
+                    .doesNotContain("?team=" + teamB + "\"");
+        }
+        assertThat(memberOfA.get("/?team=" + teamB).body()).contains("data-team=\"" + teamA + "\"")
+                .contains(seeded.running().toString());
+
+        // what A may not see is there: B's own members see it
+        PortalApi memberOfB = signedIn(member(teamB));
+        Answer ofB = memberOfB.get("/");
+        assertThat(ofB.body()).contains("data-team=\"" + teamB + "\"").contains("only-team-b")
+                .contains(seeded.teamBBuilds().get(1).toString()).doesNotContain(seeded.running().toString());
+        assertThat(durationRow(ofB.body(), "linux/amd64", "NATIVE")).startsWith("1 7777000 7777000 ");
+    }
+
+    @Test
+    void anAdminSeesTheCurrentTeamAndSwitchesTeams() {
+        TeamA seeded = seed();
+        PortalApi admin = new PortalApi(port).signIn(PortalApi.ADMIN, PortalApi.ADMIN_PASSWORD);
+
+        assertThat(admin.get("/?team=" + teamA).body()).contains("data-team=\"" + teamA + "\"")
+                .contains(seeded.running().toString()).doesNotContain("only-team-b");
+        assertThat(admin.get("/").body()).as("the team is remembered").contains("data-team=\"" + teamA + "\"");
+        assertThat(admin.get("/?team=" + teamB).body()).contains("data-team=\"" + teamB + "\"")
+                .contains("only-team-b").doesNotContain(seeded.running().toString());
+    }
+
+    @Test
+    void someoneInNoTeamIsToldWhyThereIsNothingToSee() {
+        PortalApi loner = signedIn(person());
+
+        Answer page = loner.get("/");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.body()).contains("id=\"no-team\"").contains("not in any team")
+                .doesNotContain("id=\"active-builds\"");
+        Answer panel = loner.get("/dashboard/active");
+        assertThat(panel.status()).isEqualTo(404);
+        assertThat(panel.contentType()).startsWith("text/html");
+    }
+
+    // ---------------------------------------------------------------- people
+
+    private String person() {
+        String username = FarmAccounts.unique("dash");
+        expect(farm.admin().post("/api/v1/users", "{\"username\":\"%s\",\"password\":\"%s\",\"displayName\":\"%s\"}"
+                .formatted(username, FarmAccounts.PASSWORD, username)), 201);
+        return username;
+    }
+
+    private String member(String team) {
+        String username = person();
+        expect(farm.admin().put("/api/v1/teams/" + team + "/members/" + username, "{\"role\":\"viewer\"}"), 201);
+        return username;
+    }
+
+    private PortalApi signedIn(String username) {
+        return new PortalApi(port).signIn(username, FarmAccounts.PASSWORD);
+    }
+
+    // ---------------------------------------------------------------- rows written as the scheduler would
+
+    private UUID teamId(String slug) {
+        return jdbc.sql("select id from teams where slug = :slug").param("slug", slug).query(UUID.class).single();
+    }
+
+    /** A build that ended at {@code ended} (null: still queued or running), created an hour before. */
+    private UUID build(UUID team, String status, String ref, Instant ended) {
+        UUID id = UUID.randomUUID();
+        Instant created = ended == null ? now.minusSeconds(30) : ended.minus(Duration.ofHours(1));
+        if ("QUEUED".equals(status)) {
+            created = now.minusSeconds(10);
+        }
+        jdbc.sql("""
+                        insert into builds (id, status, repository, ref, commit_sha, containerfile, context_dir, image,
+                                            platforms, placement, publish, team_id, trigger, created_at, started_at,
+                                            finished_at)
+                        values (:id, :status, 'https://git.example.com/app.git', :ref, 'abc123', 'Containerfile',
+                                '.', 'registry.example.com/app', '[]', 'NATIVE_PREFERRED', 'ALL', :team, 'API',
+                                :created, :started, :finished)""")
+                .param("id", id).param("status", status).param("ref", ref).param("team", team)
+                .param("created", utc(created)).param("started", "QUEUED".equals(status) ? null : utc(created))
+                .param("finished", ended == null ? null : utc(ended))
+                .update();
+        return id;
+    }
+
+    /** A platform job of the build that took {@code seconds}, ending when the build did (or still running). */
+    private void job(UUID build, String platform, String status, String mode, long seconds) {
+        Instant ended = jdbc.sql("select finished_at from builds where id = :id").param("id", build)
+                .query((rs, n) -> rs.getObject(1, java.time.OffsetDateTime.class)).optional()
+                .map(java.time.OffsetDateTime::toInstant).orElse(null);
+        Instant started = ended == null ? ("QUEUED".equals(status) ? null : now.minusSeconds(20))
+                : ended.minusSeconds(seconds);
+        jdbc.sql("update builds set platforms = platforms || to_jsonb(cast(:platform as text)) where id = :id")
+                .param("platform", platform).param("id", build).update();
+        jdbc.sql("""
+                        insert into platform_jobs (id, build_id, platform, placement, status, attempt, max_attempts,
+                                                   mode, queued_at, started_at, finished_at)
+                        values (:id, :build, :platform, 'NATIVE_PREFERRED', :status, 1, 3, :mode, :queued, :started,
+                                :finished)""")
+                .param("id", UUID.randomUUID()).param("build", build).param("platform", platform)
+                .param("status", status).param("mode", mode).param("queued", utc(now.minus(DAY.multipliedBy(50))))
+                .param("started", started == null ? null : utc(started)).param("finished", ended == null ? null
+                        : utc(ended))
+                .update();
+    }
+
+    private void worker(String status) {
+        jdbc.sql("""
+                        insert into workers (id, host, slots, status, draining, first_seen, last_seen)
+                        values (:id, 'host', 2, :status, :draining, now(), now())""")
+                .param("id", FarmAccounts.unique("dash-worker")).param("status", status)
+                .param("draining", "DRAINING".equals(status)).update();
+    }
+
+    private long queuedJobs(String platform) {
+        return jdbc.sql("select count(*) from platform_jobs where status = 'QUEUED' and platform = :platform")
+                .param("platform", platform).query(Long.class).single();
+    }
+
+    private long workers(String status) {
+        return jdbc.sql("select count(*) from workers where status = :status").param("status", status)
+                .query(Long.class).single();
+    }
+
+    private Instant ago(Duration duration) {
+        return now.minus(duration);
+    }
+
+    private static java.time.OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    // ---------------------------------------------------------------- reading the HTML
+
+    private static String section(String html, String id) {
+        Matcher m = Pattern.compile("<section id=\"" + id + "\".*?</section>", Pattern.DOTALL).matcher(html);
+        assertThat(m.find()).as("section #" + id + " in the page").isTrue();
+        return m.group();
+    }
+
+    /** The builds of a panel's table rows, in order. */
+    private static List<String> rows(String html) {
+        return Pattern.compile("<tr data-build=\"([^\"]+)\"").matcher(html).results().map(r -> r.group(1)).toList();
+    }
+
+    /** The {@code .value} of the card marked by {@code marker}. */
+    private static String value(String html, String marker) {
+        Matcher m = Pattern.compile(Pattern.quote(marker) + "[^>]*>\\s*<(?:span|div) class=\"value\">([^<]*)<")
+                .matcher(html);
+        assertThat(m.find()).as(marker).isTrue();
+        return m.group(1);
+    }
+
+    /** "jobs median-ms p95-ms median p95" of a platform and mode in the durations table. */
+    private static String durationRow(String html, String platform, String mode) {
+        Matcher m = Pattern.compile("<tr data-platform=\"" + Pattern.quote(platform) + "\" data-mode=\"" + mode
+                + "\" data-jobs=\"(\\d+)\" data-median-ms=\"(\\d+)\" data-p95-ms=\"(\\d+)\">.*?"
+                + "class=\"num median\">([^<]*)</td>\\s*<td class=\"num p95\">([^<]*)</td>", Pattern.DOTALL)
+                .matcher(html);
+        assertThat(m.find()).as(platform + " " + mode + " in the durations").isTrue();
+        return String.join(" ", m.group(1), m.group(2), m.group(3), m.group(4), m.group(5));
+    }
+
+    /** "team farm" of a platform in the queue table. */
+    private static String queueRow(String html, String platform) {
+        Matcher m = Pattern.compile("<tr data-platform=\"" + Pattern.quote(platform) + "\">.*?class=\"num team\">(\\d+)"
+                + "</td>\\s*<td class=\"num farm\">(\\d+)</td>", Pattern.DOTALL).matcher(html);
+        assertThat(m.find()).as(platform + " in the queue").isTrue();
+        return m.group(1) + " " + m.group(2);
+    }
+
+    private static long count(String html, String needle) {
+        return Pattern.compile(Pattern.quote(needle)).matcher(html).results().count();
+    }
+}
