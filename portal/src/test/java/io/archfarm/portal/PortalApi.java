@@ -107,6 +107,12 @@ public final class PortalApi {
         return send(request);
     }
 
+    /** A form as a browser posts it ({@code application/x-www-form-urlencoded}); the body is already encoded. */
+    public Answer postForm(String path, String encodedBody) {
+        return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString(encodedBody)));
+    }
+
     public Answer put(String path, String json) {
         return send(request(path).header("Content-Type", "application/json")
                 .PUT(BodyPublishers.ofString(json, StandardCharsets.UTF_8)));

@@ -189,7 +189,7 @@ class BuildLogs {
     }
 
     /** The shown end of a platform's log; {@code truncated} when earlier text is only in the raw log. */
-    record LogTail(String platform, String text, LogCursor cursor, boolean truncated) {
+    public record LogTail(String platform, String text, LogCursor cursor, boolean truncated) {
     }
 
     /** New log text for a live reader, and the cursor after it. */

@@ -168,6 +168,6 @@ class BuildPages {
     }
 
     /** A failed platform's panel: what failed, and the first lines of its log that look like the error. */
-    record FailedPlatform(String platform, String summary, List<String> errorLines) {
+    public record FailedPlatform(String platform, String summary, List<String> errorLines) {
     }
 }

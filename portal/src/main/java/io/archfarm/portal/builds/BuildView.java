@@ -61,15 +61,6 @@ public record BuildView(
         return BuildStatus.valueOf(status).isTerminal();
     }
 
-    /** Platforms a retry would build again: those of an ended build whose job did not succeed. */
-    public List<String> retryablePlatforms() {
-        if (!List.of("FAILED", "PARTIAL", "CANCELLED").contains(status)) {
-            return List.of();
-        }
-        return platforms.stream().filter(job -> !"SUCCEEDED".equals(job.status())).map(PlatformJobView::platform)
-                .toList();
-    }
-
     public record ManifestListView(String digest, String mediaType, List<String> tags, List<ManifestEntryView> entries) {
     }
 

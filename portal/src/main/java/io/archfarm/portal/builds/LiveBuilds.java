@@ -56,8 +56,8 @@ class LiveBuilds implements DisposableBean {
         Map<String, LogCursor> from = new ConcurrentHashMap<>();
         build.platforms().forEach(job -> from.put(job.platform(), cursors.getOrDefault(job.platform(),
                 LogCursor.START)));
+        // no known state: the first tick says "state", so that a page rendered before the last change catches up
         Follower follower = new Follower(build.id(), emitter, from);
-        follower.state = queries.stateOf(build.id()).orElse("");
         emitter.onCompletion(() -> followers.remove(follower));
         emitter.onTimeout(() -> {
             followers.remove(follower);
@@ -135,7 +135,7 @@ class LiveBuilds implements DisposableBean {
         private final UUID buildId;
         private final SseEmitter emitter;
         private final Map<String, LogCursor> cursors;
-        private volatile String state;
+        private volatile String state = "";
         private volatile int quietTicks;
 
         private Follower(UUID buildId, SseEmitter emitter, Map<String, LogCursor> cursors) {

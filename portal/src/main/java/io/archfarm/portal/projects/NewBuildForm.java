@@ -9,7 +9,7 @@ import java.util.Map;
  * The new-build form as typed: a project and a ref, or an ad-hoc repository with its image; tags one per line and
  * build arguments {@code NAME=value} one per line. Empty fields mean "the default", as in the API.
  */
-record NewBuildForm(String project, String ref, String team, String repository, String image, String containerfile,
+public record NewBuildForm(String project, String ref, String team, String repository, String image, String containerfile,
         String context, List<String> platforms, String placement, String publish, String tags, String buildArgs) {
 
     static NewBuildForm blank(String project, String team) {
@@ -45,7 +45,7 @@ record NewBuildForm(String project, String ref, String team, String repository, 
         return args.isEmpty() ? null : args;
     }
 
-    boolean hasPlatform(String platform) {
+    public boolean hasPlatform(String platform) {
         return platforms != null && platforms.contains(platform);
     }
 

@@ -18,6 +18,21 @@ public class Formats {
         return instant == null ? "" : TIME.format(instant);
     }
 
+    /** How long ago, coarsely: "4 s ago", "3 min ago"; the exact time belongs in a title attribute. */
+    public String ago(Instant instant) {
+        if (instant == null) {
+            return "";
+        }
+        long seconds = Math.max(0, Duration.between(instant, Instant.now()).toSeconds());
+        if (seconds < 120) {
+            return seconds + " s ago";
+        }
+        if (seconds < 7200) {
+            return seconds / 60 + " min ago";
+        }
+        return seconds < 172_800 ? seconds / 3600 + " h ago" : seconds / 86_400 + " days ago";
+    }
+
     /** From start to end, or to now while it runs; empty before it started. */
     public String duration(Instant start, Instant end) {
         if (start == null) {

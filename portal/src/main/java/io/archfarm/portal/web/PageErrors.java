@@ -1,5 +1,6 @@
 package io.archfarm.portal.web;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -15,8 +16,16 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class PageErrors {
 
+    private final PageModel pageModel;
+
+    PageErrors(PageModel pageModel) {
+        this.pageModel = pageModel;
+    }
+
     @ExceptionHandler(ApiProblem.class)
-    String problem(ApiProblem problem, Model model, HttpServletResponse response) {
+    String problem(ApiProblem problem, Model model, HttpServletRequest request, HttpServletResponse response) {
+        // exception handlers get no @ModelAttribute values: the header is added here
+        model.addAttribute("nav", pageModel.nav(request));
         response.setStatus(problem.status().value());
         model.addAttribute("status", problem.status().value());
         model.addAttribute("reason", problem.status().getReasonPhrase());

@@ -62,7 +62,7 @@ class CurrentJobs {
     }
 
     /** A running job; {@code buildId} and {@code build} are null when the reader may not see the build. */
-    record CurrentJob(String worker, String platform, String mode, int attempt, Instant startedAt, UUID buildId,
+    public record CurrentJob(String worker, String platform, String mode, int attempt, Instant startedAt, UUID buildId,
             String build) {
     }
 }
