@@ -16,6 +16,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -58,11 +59,10 @@ final class Browser implements AutoCloseable {
         type(By.id("username"), username);
         type(By.id("password"), password);
         click(By.id("sign-in"));
-        By signedIn = By.id("signed-in-as");
         By refused = By.id("login-error");
         await(username + " signed in or refused").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptionsInstanceOf(WebDriverException.class)
-                .until(() -> isPresent(signedIn) || isPresent(refused));
+                .until(() -> isPresent(refused) || !currentPath().startsWith("/login"));
         if (isPresent(refused)) {
             snapshot("sign-in-refused");
             throw new AssertionError(username + " could not sign in: " + text(refused));
@@ -80,13 +80,35 @@ final class Browser implements AutoCloseable {
         driver.findElement(target).click();
     }
 
-    /** Clicks, and accepts the confirmation the page may ask for first. */
-    void clickAndConfirm(By target) {
-        click(target);
+    /**
+     * Clicks a button that submits a form (accepting the confirmation the page may ask for first), waits for the page
+     * the portal answers with, and saves a screenshot of it. A button the page is just replacing is looked up again.
+     */
+    void submit(By button) {
+        WebElement before = driver.findElement(By.tagName("html"));
+        await("a clickable " + button).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
+                .until(() -> {
+                    driver.findElement(button).click();
+                    return true;
+                });
         try {
             driver.switchTo().alert().accept();
         } catch (NoAlertPresentException noQuestionAsked) {
             // the button acts at once
+        }
+        await("the page answering " + button).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(WebDriverException.class)
+                .until(() -> isStale(before) && "complete".equals(script("return document.readyState;")));
+        snapshot(pageName(currentPath()));
+    }
+
+    private static boolean isStale(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException gone) {
+            return true;
         }
     }
 
@@ -206,11 +228,15 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
+    /** Deletes a folder and everything in it, if it exists; a file left behind under target/ does no harm. */
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
-            // a profile left behind under target/ does no harm
+            System.err.println("[archfarm e2e] cannot delete " + dir + ": " + e.getMessage());
         }
     }
 }

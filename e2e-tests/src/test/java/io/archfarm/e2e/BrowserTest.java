@@ -41,6 +41,7 @@ abstract class BrowserTest {
         Chromium.require();
         String method = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test");
         Path dir = SCREENSHOTS.resolve(getClass().getSimpleName()).resolve(method);
+        Browser.deleteQuietly(dir);
         browser = Browser.open(portalUrl(), dir, PROFILES);
     }
 
