@@ -19,7 +19,7 @@ record LineChart(int width, int height, double left, double right, double top, d
     private static final int WIDTH = 640;
     private static final int HEIGHT = 240;
     private static final double LEFT = 64;
-    private static final double RIGHT = WIDTH - 12;
+    private static final double RIGHT = WIDTH - 24;
     private static final double TOP = 16;
     private static final double BOTTOM = HEIGHT - 32;
     private static final int LABEL_EVERY_DAYS = 7;
