@@ -25,8 +25,11 @@ import org.springframework.transaction.annotation.Transactional;
 class BuildLogs {
 
     private static final int TAIL_CHUNKS = 2000;
-    private static final Pattern ERROR_LINE = Pattern.compile(
-            "(?i)\\berror\\b|\\bERRO\\b|\\bfatal\\b|exit (?:status|code)|not found|no such file|failed");
+    /** A line that reports an error: "Error: ...", "fatal: ...", buildah's "ERRO[0001] ...". */
+    private static final Pattern ERROR_LINE = Pattern.compile("(?i)^\\s*(?:error|fatal|erro\\[|panic)\\b");
+    /** Failing that, a line that mentions one. */
+    private static final Pattern ERROR_WORD = Pattern.compile(
+            "(?i)\\berror\\b|\\bfatal\\b|exit (?:status|code)|not found|no such file|failed");
 
     private final BuildRepository builds;
     private final JdbcClient jdbc;
@@ -163,12 +166,31 @@ class BuildLogs {
                         order by seq""")
                 .param("job", job.get()).query(String.class).list()));
         List<String> lines = log.lines().toList();
-        for (int i = 0; i < lines.size(); i++) {
-            if (ERROR_LINE.matcher(lines.get(i)).find()) {
-                return lines.subList(i, Math.min(lines.size(), i + count));
+        int first = firstMatch(lines, ERROR_LINE);
+        if (first < 0) {
+            first = firstMatch(lines, ERROR_WORD);
+        }
+        if (first < 0) {
+            return List.of();
+        }
+        // from the step that failed, when buildah named one just before
+        int from = first;
+        for (int i = first - 1; i >= Math.max(0, first - 5); i--) {
+            if (lines.get(i).startsWith("STEP ")) {
+                from = i;
+                break;
             }
         }
-        return List.of();
+        return lines.subList(from, Math.min(lines.size(), from + count));
+    }
+
+    private static int firstMatch(List<String> lines, Pattern pattern) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (pattern.matcher(lines.get(i)).find()) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int appendHeaders(StringBuilder text, Map<Integer, String> headers, int shownUpTo, int attempt) {

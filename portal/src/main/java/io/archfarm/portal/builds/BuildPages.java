@@ -37,7 +37,7 @@ class BuildPages {
 
     private static final int LIST_LIMIT = 100;
     private static final int LOG_TAIL_CHARS = 64 * 1024;
-    private static final int ERROR_LINES = 12;
+    private static final int ERROR_LINES = 8;
     private static final int REFRESH_WITHOUT_SCRIPT_SECONDS = 5;
 
     private final BuildQueries queries;
@@ -83,7 +83,7 @@ class BuildPages {
         List<LogTail> tails = build.platforms().stream()
                 .map(job -> logs.tail(build.id(), job.platform(), LOG_TAIL_CHARS)).toList();
         model.addAttribute("logs", tails);
-        if (!build.ended()) {
+        if (build.live()) {
             model.addAttribute("refreshWithoutScript", REFRESH_WITHOUT_SCRIPT_SECONDS);
         }
         return "builds/detail";

@@ -68,11 +68,12 @@ public class BuildQueries {
 
     /**
      * A fingerprint of everything a build page shows but the logs: it changes whenever the build or one of its jobs
-     * does. Empty if there is no such build.
+     * does. It starts with {@code status:retryRequestedAt:}. Empty if there is no such build.
      */
     public Optional<String> stateOf(UUID id) {
         return jdbc.sql("""
-                        select b.status || ':' || b.version || ':' || coalesce(b.cancel_requested_at::text, '') || ':'
+                        select b.status || ':' || coalesce(b.retry_requested_at::text, '') || ':' || b.version || ':'
+                               || coalesce(b.cancel_requested_at::text, '') || ':'
                                || coalesce((select string_agg(j.platform || '=' || j.status || '/' || j.attempt || '/'
                                                               || j.version, ',' order by j.platform)
                                             from platform_jobs j where j.build_id = b.id), '')

@@ -61,6 +61,11 @@ public record BuildView(
         return BuildStatus.valueOf(status).isTerminal();
     }
 
+    /** Whether a page should follow it live: it runs, or a retry is about to re-open it. */
+    public boolean live() {
+        return !ended() || retryRequestedAt != null;
+    }
+
     public record ManifestListView(String digest, String mediaType, List<String> tags, List<ManifestEntryView> entries) {
     }
 

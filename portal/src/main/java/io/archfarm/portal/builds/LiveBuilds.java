@@ -120,8 +120,10 @@ class LiveBuilds implements DisposableBean {
         }
     }
 
+    /** Ended, and no retry is waiting to re-open it. */
     private static boolean isEnded(String state) {
-        return BuildStatus.valueOf(state.split(":", 2)[0]).isTerminal();
+        String[] parts = state.split(":", 3);
+        return BuildStatus.valueOf(parts[0]).isTerminal() && parts[1].isEmpty();
     }
 
     @Override
