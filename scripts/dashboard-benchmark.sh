@@ -7,7 +7,7 @@
 # curl, then stops the portal and drops the database. It prints figures and asserts nothing about them.
 #
 # The 30-day statistics (success rates, durations) are kept per team and recomputed in the background when older than
-# archfarm.dashboard.statistics-refresh-after (30 s), so a second round restarts the portal with every view
+# archfarm.dashboard.statistics-refresh-after (60 s), so a second round restarts the portal with every view
 # recomputing them (statistics-expire-after=0s): what a view costs when nothing is kept.
 #
 # Settings: DASHBENCH_BUILDS (100000), DASHBENCH_DAYS (90), DASHBENCH_RUNS (200), DASHBENCH_WARMUP (20),

@@ -1,6 +1,7 @@
 package io.archfarm.portal.dashboard;
 
 import io.archfarm.model.BuildStatus;
+import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.TeamRole;
 import io.archfarm.portal.builds.BuildQueries;
 import io.archfarm.portal.builds.BuildQueries.BuildFilter;
@@ -21,7 +22,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * The current team at a glance ({@code /}): its running and queued builds, recent builds, success rates, how long
  * each platform takes native and emulated, queue depth and the fleet. Each panel is also served alone, for htmx to
- * refresh it in place; the full page renders the same panels, so it works without JavaScript.
+ * refresh it in place ({@code GET /dashboard/<panel>?of=<team>}); the full page renders the same panels, so it works
+ * without JavaScript.
  */
 @UiController
 class DashboardPage {
@@ -30,14 +32,16 @@ class DashboardPage {
     private static final int RECENT = 15;
 
     private final CurrentTeam currentTeam;
+    private final Access access;
     private final BuildQueries builds;
     private final DashboardQueries live;
     private final TeamStatisticsSnapshots statistics;
     private final Formats fmt;
 
-    DashboardPage(CurrentTeam currentTeam, BuildQueries builds, DashboardQueries live,
+    DashboardPage(CurrentTeam currentTeam, Access access, BuildQueries builds, DashboardQueries live,
             TeamStatisticsSnapshots statistics, Formats fmt) {
         this.currentTeam = currentTeam;
+        this.access = access;
         this.builds = builds;
         this.live = live;
         this.statistics = statistics;
@@ -60,44 +64,50 @@ class DashboardPage {
     }
 
     @GetMapping("/dashboard/active")
-    String activePanel(@RequestParam(required = false) String team, HttpSession session, Model model) {
-        active(teamOf(session, team, model), model);
+    String activePanel(@RequestParam(required = false) String of, HttpSession session, Model model) {
+        active(teamOf(session, of, model), model);
         return "dashboard/panels :: active";
     }
 
     @GetMapping("/dashboard/recent")
-    String recentPanel(@RequestParam(required = false) String team, HttpSession session, Model model) {
-        recent(teamOf(session, team, model), model);
+    String recentPanel(@RequestParam(required = false) String of, HttpSession session, Model model) {
+        recent(teamOf(session, of, model), model);
         return "dashboard/panels :: recent";
     }
 
     @GetMapping("/dashboard/success-rate")
-    String successRatePanel(@RequestParam(required = false) String team, HttpSession session, Model model) {
-        statistics(teamOf(session, team, model), model);
+    String successRatePanel(@RequestParam(required = false) String of, HttpSession session, Model model) {
+        statistics(teamOf(session, of, model), model);
         return "dashboard/panels :: successRate";
     }
 
     @GetMapping("/dashboard/durations")
-    String durationsPanel(@RequestParam(required = false) String team, HttpSession session, Model model) {
-        statistics(teamOf(session, team, model), model);
+    String durationsPanel(@RequestParam(required = false) String of, HttpSession session, Model model) {
+        statistics(teamOf(session, of, model), model);
         return "dashboard/panels :: durations";
     }
 
     @GetMapping("/dashboard/queue")
-    String queuePanel(@RequestParam(required = false) String team, HttpSession session, Model model) {
-        queue(teamOf(session, team, model), model);
+    String queuePanel(@RequestParam(required = false) String of, HttpSession session, Model model) {
+        queue(teamOf(session, of, model), model);
         return "dashboard/panels :: queue";
     }
 
     @GetMapping("/dashboard/workers")
-    String workersPanel(@RequestParam(required = false) String team, HttpSession session, Model model) {
-        teamOf(session, team, model);
+    String workersPanel(@RequestParam(required = false) String of, HttpSession session, Model model) {
+        teamOf(session, of, model);
         model.addAttribute("workers", live.workers());
         return "dashboard/panels :: workers";
     }
 
-    private TeamRole teamOf(HttpSession session, String team, Model model) {
-        TeamRole current = currentTeam.resolve(session, team)
+    /**
+     * The team whose page asked for a panel ({@code ?of=<slug>}), when the caller is in it. Not {@code ?team=}, which
+     * would switch the session's current team: a dashboard left open in one tab must not switch back a team chosen
+     * in another.
+     */
+    private TeamRole teamOf(HttpSession session, String of, Model model) {
+        TeamRole current = access.teams().stream().filter(team -> team.slug().equals(of)).findFirst()
+                .or(() -> currentTeam.resolve(session, null))
                 .orElseThrow(() -> ApiProblem.notFound("you are in no team, so there is no dashboard to show"));
         model.addAttribute("team", current);
         return current;

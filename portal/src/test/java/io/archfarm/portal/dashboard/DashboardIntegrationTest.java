@@ -177,12 +177,12 @@ class DashboardIntegrationTest {
         member.get("/");
 
         for (String panel : List.of("active", "recent", "success-rate", "durations", "queue", "workers")) {
-            Answer fragment = member.get("/dashboard/" + panel + "?team=" + teamA);
+            Answer fragment = member.get("/dashboard/" + panel + "?of=" + teamA);
             assertThat(fragment.status()).as(panel).isEqualTo(200);
             assertThat(fragment.body()).as(panel).doesNotContain("<html").contains("hx-get=\"/dashboard/" + panel
-                    + "?team=" + teamA + "\"");
+                    + "?of=" + teamA + "\"");
         }
-        Answer active = member.get("/dashboard/active?team=" + teamA);
+        Answer active = member.get("/dashboard/active?of=" + teamA);
         assertThat(active.body()).startsWith("<section id=\"active-builds\"");
         assertThat(rows(active.body())).containsExactly(seeded.running().toString(), seeded.queued().toString());
         assertThat(durationRow(member.get("/dashboard/durations").body(), "linux/amd64", "NATIVE"))
@@ -194,16 +194,16 @@ class DashboardIntegrationTest {
         TeamA seeded = seed();
         PortalApi memberOfA = signedIn(member(teamA));
 
-        for (String path : List.of("/?team=" + teamB, "/", "/dashboard/active?team=" + teamB,
-                "/dashboard/recent?team=" + teamB, "/dashboard/durations?team=" + teamB,
-                "/dashboard/queue?team=" + teamB)) {
+        for (String path : List.of("/?team=" + teamB, "/", "/dashboard/active?of=" + teamB,
+                "/dashboard/active?team=" + teamB, "/dashboard/recent?of=" + teamB, "/dashboard/durations?of=" + teamB,
+                "/dashboard/success-rate?of=" + teamB, "/dashboard/queue?of=" + teamB)) {
             Answer answer = memberOfA.get(path);
             assertThat(answer.status()).as(path).isEqualTo(200);
             for (UUID hidden : seeded.teamBBuilds()) {
                 assertThat(answer.body()).as(path).doesNotContain(hidden.toString());
             }
             assertThat(answer.body()).as(path).doesNotContain("only-team-b").doesNotContain("b-running")
-                    .doesNotContain("?team=" + teamB + "\"");
+                    .doesNotContain("?of=" + teamB + "\"");
         }
         assertThat(memberOfA.get("/?team=" + teamB).body()).contains("data-team=\"" + teamA + "\"")
                 .contains(seeded.running().toString());
@@ -226,6 +226,11 @@ class DashboardIntegrationTest {
         assertThat(admin.get("/").body()).as("the team is remembered").contains("data-team=\"" + teamA + "\"");
         assertThat(admin.get("/?team=" + teamB).body()).contains("data-team=\"" + teamB + "\"")
                 .contains("only-team-b").doesNotContain(seeded.running().toString());
+
+        // a dashboard of A left open in another tab refreshes A's panels, and leaves B the current team
+        assertThat(rows(admin.get("/dashboard/active?of=" + teamA).body())).containsExactly(
+                seeded.running().toString(), seeded.queued().toString());
+        assertThat(admin.get("/").body()).contains("data-team=\"" + teamB + "\"");
     }
 
     @Test
