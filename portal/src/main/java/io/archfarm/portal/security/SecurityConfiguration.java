@@ -70,7 +70,7 @@ class SecurityConfiguration {
         return http
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/login", "/actuator/health", "/actuator/health/**", "/error", "/css/**",
-                                "/js/**", "/webjars/**", "/favicon.ico").permitAll()
+                                "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").permitAll())
                 .logout(logout -> logout.permitAll())
