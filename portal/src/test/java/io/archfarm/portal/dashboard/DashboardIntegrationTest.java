@@ -9,6 +9,7 @@ import io.archfarm.portal.PortalApi.Answer;
 import io.archfarm.testing.ArchfarmTestServices;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
@@ -297,8 +298,8 @@ class DashboardIntegrationTest {
     /** A platform job of the build that took {@code seconds}, ending when the build did (or still running). */
     private void job(UUID build, String platform, String status, String mode, long seconds) {
         Instant ended = jdbc.sql("select finished_at from builds where id = :id").param("id", build)
-                .query((rs, n) -> rs.getObject(1, java.time.OffsetDateTime.class)).optional()
-                .map(java.time.OffsetDateTime::toInstant).orElse(null);
+                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).optional()
+                .map(OffsetDateTime::toInstant).orElse(null);
         Instant started = ended == null ? ("QUEUED".equals(status) ? null : now.minusSeconds(20))
                 : ended.minusSeconds(seconds);
         jdbc.sql("update builds set platforms = platforms || to_jsonb(cast(:platform as text)) where id = :id")
@@ -337,7 +338,7 @@ class DashboardIntegrationTest {
         return now.minus(duration);
     }
 
-    private static java.time.OffsetDateTime utc(Instant instant) {
+    private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
