@@ -19,6 +19,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -51,6 +52,22 @@ final class Browser implements AutoCloseable {
     void visit(String path) {
         driver.get(baseUrl + path);
         snapshot(pageName(path));
+    }
+
+    /**
+     * Opens a page in a second tab of the same session, lets {@code look} read it, and goes back to the first tab,
+     * whose page (and whatever it is doing live) stays as it was.
+     */
+    void inOtherTab(String path, Runnable look) {
+        String first = driver.getWindowHandle();
+        driver.switchTo().newWindow(WindowType.TAB);
+        try {
+            visit(path);
+            look.run();
+        } finally {
+            driver.close();
+            driver.switchTo().window(first);
+        }
     }
 
     /** Signs in through the sign-in form, as a person does, and waits for the page the portal sends them to. */
