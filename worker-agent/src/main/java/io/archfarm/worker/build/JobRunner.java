@@ -65,7 +65,8 @@ public final class JobRunner {
                     + manifest.size() + " bytes)");
             return finished(job, JobOutcome.SUCCEEDED, manifest, null, null, startedAt, buildTime[0]);
         } catch (JobFailure failure) {
-            log.line("error: " + failure.getMessage());
+            // the first line only: the rest of the message is the log's own tail, already above
+            log.line("error: " + failure.getMessage().lines().findFirst().orElse(""));
             return finished(job, failure.outcome(), null, failure.getMessage(), failure.exitCode(), startedAt,
                     buildTime[0]);
         } catch (RuntimeException e) {
