@@ -33,6 +33,23 @@ public class BuildAccess {
         access.require(team.orElse(null), needed, () -> "build " + id + " does not exist", "in the build's team");
     }
 
+    /**
+     * The team an ad-hoc build is for: one the caller develops in, or none at all, which only admins may ask for.
+     *
+     * @param teamSlug the team asked for, or null
+     * @return the team's id, or null for an admin's build outside any team
+     */
+    public UUID teamForNewBuild(String teamSlug) {
+        if (teamSlug != null && !teamSlug.isBlank()) {
+            return access.team(teamSlug, Role.DEVELOPER).id();
+        }
+        if (!access.caller().admin()) {
+            throw ApiProblem.badRequest("team", "team is required: name the team the build is for (only admins "
+                    + "start builds outside a team)");
+        }
+        return null;
+    }
+
     /** Whether the caller has {@code role} in the build's team, for showing or hiding actions. */
     public boolean allows(BuildView build, Role role) {
         try {

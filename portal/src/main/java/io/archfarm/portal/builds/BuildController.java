@@ -1,11 +1,8 @@
 package io.archfarm.portal.builds;
 
 import io.archfarm.portal.accounts.Access;
-import io.archfarm.portal.accounts.Caller;
 import io.archfarm.portal.accounts.Role;
-import io.archfarm.portal.accounts.Team;
 import io.archfarm.portal.builds.BuildQueries.BuildFilter;
-import io.archfarm.portal.web.ApiProblem;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -35,29 +32,23 @@ class BuildController {
     private final BuildQueries queries;
     private final BuildLogs logs;
     private final Access access;
+    private final BuildAccess buildAccess;
 
     BuildController(BuildRequestValidator validator, BuildService service, BuildQueries queries, BuildLogs logs,
-            Access access) {
+            Access access, BuildAccess buildAccess) {
         this.validator = validator;
         this.service = service;
         this.queries = queries;
         this.logs = logs;
         this.access = access;
+        this.buildAccess = buildAccess;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<BuildView> submit(@RequestBody(required = false) BuildRequestBody body) {
-        Caller caller = access.caller();
-        UUID teamId = null;
-        if (body != null && body.team() != null) {
-            Team team = access.team(body.team(), Role.DEVELOPER);
-            teamId = team.id();
-        } else if (!caller.admin()) {
-            throw ApiProblem.badRequest("team", "team is required: name the team the build is for (only admins "
-                    + "start builds outside a team)");
-        }
+        UUID teamId = buildAccess.teamForNewBuild(body == null ? null : body.team());
         UUID id = service.submit(validator.validate(body),
-                BuildOrigin.adHoc(teamId, BuildOrigin.Trigger.API, caller.username()));
+                BuildOrigin.adHoc(teamId, BuildOrigin.Trigger.API, access.caller().username()));
         return ResponseEntity.accepted().location(URI.create("/api/v1/builds/" + id)).body(visible(id, Role.VIEWER));
     }
 
@@ -96,16 +87,10 @@ class BuildController {
     }
 
     private BuildView visible(UUID id, Role needed) {
-        require(id, needed);
-        return queries.view(id).orElseThrow(() -> missing(id));
+        return buildAccess.view(id, needed);
     }
 
     private void require(UUID id, Role needed) {
-        Optional<UUID> team = queries.ownerOf(id).orElseThrow(() -> missing(id));
-        access.require(team.orElse(null), needed, () -> "build " + id + " does not exist", "in the build's team");
-    }
-
-    private static ApiProblem missing(UUID id) {
-        return ApiProblem.notFound("build " + id + " does not exist");
+        buildAccess.require(id, needed);
     }
 }

@@ -1,10 +1,10 @@
 package io.archfarm.portal.projects;
 
 import io.archfarm.portal.accounts.Access;
-import io.archfarm.portal.accounts.Caller;
 import io.archfarm.portal.accounts.Role;
 import io.archfarm.portal.accounts.Team;
 import io.archfarm.portal.accounts.TeamRole;
+import io.archfarm.portal.builds.BuildAccess;
 import io.archfarm.portal.builds.BuildOrigin;
 import io.archfarm.portal.builds.BuildQueries;
 import io.archfarm.portal.builds.BuildRequestBody;
@@ -43,9 +43,11 @@ class NewBuildPage {
     private final BuildRequestValidator validator;
     private final BuildService builds;
     private final BuildQueries queries;
+    private final BuildAccess buildAccess;
 
     NewBuildPage(Access access, CurrentTeam currentTeam, Projects projects, ProjectBuilds projectBuilds,
-            BuildRequestValidator validator, BuildService builds, BuildQueries queries) {
+            BuildRequestValidator validator, BuildService builds, BuildQueries queries, BuildAccess buildAccess) {
+        this.buildAccess = buildAccess;
         this.access = access;
         this.currentTeam = currentTeam;
         this.projects = projects;
@@ -89,21 +91,15 @@ class NewBuildPage {
     }
 
     private UUID startAdHocBuild(NewBuildForm form) {
-        Caller caller = access.caller();
         String teamSlug = NewBuildForm.blankToNull(form.team());
-        UUID teamId = null;
-        if (teamSlug != null) {
-            teamId = access.team(teamSlug, Role.DEVELOPER).id();
-        } else if (!caller.admin()) {
-            throw ApiProblem.badRequest("team", "choose the team the build is for");
-        }
+        UUID teamId = buildAccess.teamForNewBuild(teamSlug);
         BuildRequestBody body = new BuildRequestBody(teamSlug, NewBuildForm.blankToNull(form.repository()),
                 NewBuildForm.blankToNull(form.ref()), NewBuildForm.blankToNull(form.containerfile()),
                 NewBuildForm.blankToNull(form.context()), form.platformList(), NewBuildForm.blankToNull(form.image()),
                 form.tagList(), form.buildArgMap(), NewBuildForm.blankToNull(form.placement()), null,
                 NewBuildForm.blankToNull(form.publish()));
         return builds.submit(validator.validate(body), BuildOrigin.adHoc(teamId, BuildOrigin.Trigger.UI,
-                caller.username()));
+                access.caller().username()));
     }
 
     private String show(NewBuildForm form, Map<String, List<String>> errors, Model model) {
