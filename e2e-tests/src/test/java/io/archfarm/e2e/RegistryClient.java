@@ -1,18 +1,13 @@
 package io.archfarm.e2e;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.archfarm.testing.ImageLayers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import tools.jackson.databind.JsonNode;
 
 /** Just enough of the OCI distribution API to check what the farm pushed, with plain http. */
@@ -65,16 +60,16 @@ final class RegistryClient {
     }
 
     /** The tags of a repository; empty when the registry does not know the repository at all. */
-    java.util.List<String> tags(String repository) {
+    List<String> tags(String repository) {
         HttpResponse<byte[]> response = Http.send(Http.get(url(repository, "tags/list")));
         if (response.statusCode() == 404) {
-            return java.util.List.of();
+            return List.of();
         }
         if (response.statusCode() != 200) {
             throw new AssertionError("tags/list of " + repository + " answered " + response.statusCode());
         }
         JsonNode tags = Http.json(response.body()).path("tags");
-        return tags.isArray() ? tags.valueStream().map(JsonNode::asString).toList() : java.util.List.of();
+        return tags.isArray() ? tags.valueStream().map(JsonNode::asString).toList() : List.of();
     }
 
     byte[] blob(String repository, String digest) {
@@ -95,33 +90,11 @@ final class RegistryClient {
 
     Optional<byte[]> readFileBytes(String repository, String manifestDigest, String path) {
         JsonNode manifest = manifest(repository, manifestDigest).json();
-        String wanted = path.replaceFirst("^/", "");
-        Optional<byte[]> content = Optional.empty();
-        for (JsonNode layer : manifest.path("layers")) {
-            byte[] blob = blob(repository, layer.path("digest").asString());
-            Optional<byte[]> found = fileInLayer(blob, layer.path("mediaType").asString(), wanted);
-            if (found.isPresent()) {
-                content = found;
-            }
-        }
-        return content;
-    }
-
-    private static Optional<byte[]> fileInLayer(byte[] blob, String mediaType, String wanted) {
-        try (InputStream raw = new ByteArrayInputStream(blob);
-                InputStream plain = mediaType.endsWith("+gzip") || mediaType.endsWith(".gzip")
-                        ? new GzipCompressorInputStream(raw) : raw;
-                TarArchiveInputStream tar = new TarArchiveInputStream(plain)) {
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                if (entry.isFile() && entry.getName().replaceFirst("^\\./", "").equals(wanted)) {
-                    return Optional.of(tar.readAllBytes());
-                }
-            }
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read a layer of media type " + mediaType, e);
-        }
+        List<ImageLayers.Layer> layers = manifest.path("layers").valueStream()
+                .map(layer -> new ImageLayers.Layer(blob(repository, layer.path("digest").asString()),
+                        layer.path("mediaType").asString()))
+                .toList();
+        return ImageLayers.file(layers, path);
     }
 
     private String url(String repository, String rest) {
