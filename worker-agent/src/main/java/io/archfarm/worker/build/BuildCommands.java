@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * The buildah and skopeo command lines of a platform job. buildah runs rootful without a container engine, so always
- * with the vfs driver and chroot isolation, in storage of the worker's own.
+ * with the vfs driver and chroot isolation, in the image store the job leased ({@link ImageStores}).
  */
 record BuildCommands(Path storageRoot, Path runRoot) {
 
@@ -28,6 +28,11 @@ record BuildCommands(Path storageRoot, Path runRoot) {
 
     List<String> removeImage(String localName) {
         return buildah("rmi", "-f", localName);
+    }
+
+    /** The working containers a killed build leaves behind; in a leased store they can only be its own job's. */
+    List<String> removeContainers() {
+        return buildah("rm", "--all");
     }
 
     /** Copies the image as it is (same digest) from the layout to the registry, addressed by digest: no tag moves. */

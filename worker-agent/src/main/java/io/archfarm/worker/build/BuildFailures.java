@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Turns a failed {@code buildah build} into a reason a person can act on: which step failed with which exit code,
- * or, when buildah itself broke (killed, out of disk), an INFRA_FAILED that another attempt may get past.
+ * or, when buildah itself broke (killed, out of disk, its image store answering "image not known" or losing a
+ * layer), an INFRA_FAILED that another attempt may get past.
  */
 final class BuildFailures {
 
@@ -17,6 +18,11 @@ final class BuildFailures {
             "building at STEP \"(.+?)\": .*?(?:exit status|exit code:?) (\\d+)");
     private static final List<String> HOST_TROUBLE = List.of("no space left on device", "cannot allocate memory",
             "too many open files", "database is locked");
+    /** containers/storage's own errors: the store lost track of an image, layer or container the build made or pulled. */
+    private static final List<String> STORE_TROUBLE = List.of("image not known", "layer not known",
+            "parent of layer not known", "container not known", "layer content is missing",
+            "error loading storage metadata", "that id is already in use", "layer is not mounted");
+    private static final Pattern BUILDAH_ERROR = Pattern.compile("^(?:Error|error):? ");
 
     private BuildFailures() {
     }
@@ -43,6 +49,23 @@ final class BuildFailures {
                         + step.group(2) + "; " + exited + "\n" + tail, exitCode);
             }
         }
+        String storeTrouble = storeTrouble(lastLines);
+        if (storeTrouble != null) {
+            return new JobFailure(JobOutcome.INFRA_FAILED,
+                    "the worker's image store failed ('" + storeTrouble + "'); " + exited + "\n" + tail, exitCode);
+        }
         return new JobFailure(JobOutcome.FAILED, "build failed; " + exited + "\n" + tail, exitCode);
+    }
+
+    /** The store error in buildah's own error line, never in what a RUN step printed; null if there is none. */
+    private static String storeTrouble(List<String> lastLines) {
+        for (int i = lastLines.size() - 1; i >= 0; i--) {
+            String line = lastLines.get(i);
+            if (BUILDAH_ERROR.matcher(line).find()) {
+                String lower = line.toLowerCase(Locale.ROOT);
+                return STORE_TROUBLE.stream().filter(lower::contains).findFirst().orElse(null);
+            }
+        }
+        return null;
     }
 }

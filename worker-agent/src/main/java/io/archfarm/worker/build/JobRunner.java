@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -21,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one claimed attempt of a platform job from source to pushed image: fetch the commit, {@code buildah build},
- * push by digest, and describe the outcome as a {@link JobFinished}. Never throws: every failure becomes a reason.
+ * Runs one claimed attempt of a platform job from source to pushed image: fetch the commit, {@code buildah build}
+ * in an image store no other running job uses, push by digest, and describe the outcome as a {@link JobFinished}.
+ * Never throws: every failure becomes a reason.
  */
 public final class JobRunner {
 
@@ -33,13 +35,13 @@ public final class JobRunner {
     private final BuildSettings settings;
     private final ProcessRunner processes = new ProcessRunner();
     private final SourceFetcher sources;
-    private final BuildCommands commands;
+    private final ImageStores stores;
 
     public JobRunner(BuildSettings settings) {
         this.settings = settings;
         this.sources = new SourceFetcher(new GitUrlPolicy(settings.allowFileUrls()),
                 GitUrlPolicy.forSubmodules(settings.allowFileSubmodules()), settings.gitTimeout());
-        this.commands = new BuildCommands(settings.storageRoot(), settings.workDir().resolve("run"));
+        this.stores = new ImageStores(settings.storageRoot());
     }
 
     public JobFinished run(JobAssignment job, ExecutionMode mode, JobControl control, JobLog log) {
@@ -59,7 +61,7 @@ public final class JobRunner {
             Path checkout = jobDir.resolve("source");
             sources.fetch(attempt, job.repository(), job.ref(), job.commit(), job.fetchSubmodules(), checkout);
             SourceTree tree = SourceTree.locate(checkout, job.containerfile(), job.context(), job.commit());
-            ImageManifest manifest = buildAndPush(attempt, jobDir, platform, tree, buildArgs, localName, image,
+            ImageManifest manifest = buildInOwnStore(attempt, jobDir, platform, tree, buildArgs, localName, image,
                     buildTime);
             log.line("pushed " + image + "@" + manifest.digest() + " (" + manifest.mediaType() + ", "
                     + manifest.size() + " bytes)");
@@ -75,14 +77,29 @@ public final class JobRunner {
             return finished(job, JobOutcome.INFRA_FAILED, null, "the worker failed: " + e, null, startedAt,
                     buildTime[0]);
         } finally {
-            cleanUp(jobDir, localName);
+            deleteTree(jobDir);
             log.flush();
         }
     }
 
-    private ImageManifest buildAndPush(Attempt attempt, Path jobDir, Platform platform, SourceTree tree,
+    private ImageManifest buildInOwnStore(Attempt attempt, Path jobDir, Platform platform, SourceTree tree,
             Map<String, String> buildArgs, String localName, ImageReference image, Duration[] buildTime)
             throws JobFailure {
+        try (ImageStores.ImageStore store = stores.lease(platform)) {
+            attempt.log().line("image store " + store.name());
+            BuildCommands commands = store.commands();
+            try {
+                return buildAndPush(attempt, commands, jobDir, platform, tree, buildArgs, localName, image,
+                        buildTime);
+            } finally {
+                cleanUp(commands, localName);
+            }
+        }
+    }
+
+    private ImageManifest buildAndPush(Attempt attempt, BuildCommands commands, Path jobDir, Platform platform,
+            SourceTree tree, Map<String, String> buildArgs, String localName, ImageReference image,
+            Duration[] buildTime) throws JobFailure {
         Map<String, String> env = Map.of("CONTAINERS_REGISTRIES_CONF", settings.registriesConf().toString());
         ProcessResult build = attempt.run(commands.build(platform, tree.containerfile(), buildArgs, localName,
                 tree.context()), jobDir, env);
@@ -157,18 +174,25 @@ public final class JobRunner {
                 buildTime.toMillis());
     }
 
-    /** Best effort: a leftover image or directory costs disk, not correctness, so it is logged and left. */
-    private void cleanUp(Path jobDir, String localName) {
+    /**
+     * Removes what the job made in its store, its image and the working containers of a killed build, and keeps what
+     * the next job of the platform may use (base images). Best effort: a leftover costs disk, not correctness.
+     */
+    private void cleanUp(BuildCommands commands, String localName) {
+        removeQuietly(commands.removeImage(localName), "image " + localName);
+        removeQuietly(commands.removeContainers(), "the working containers");
+    }
+
+    private void removeQuietly(List<String> command, String what) {
         try {
-            ProcessResult removed = processes.run(commands.removeImage(localName), settings.workDir(), Map.of(),
-                    CLEANUP_LIMIT, new JobControl(UUID.randomUUID(), 0), line -> { });
+            ProcessResult removed = processes.run(command, settings.workDir(), Map.of(), CLEANUP_LIMIT,
+                    new JobControl(UUID.randomUUID(), 0), line -> { });
             if (!removed.succeeded() && removed.lastLines().stream().noneMatch(l -> l.contains("not known"))) {
-                LOG.debug("buildah rmi {}: {}", localName, removed.lastLine());
+                LOG.debug("cannot remove {}: {}", what, removed.lastLine());
             }
         } catch (IOException e) {
-            LOG.warn("cannot remove image {}: {}", localName, e.toString());
+            LOG.warn("cannot remove {}: {}", what, e.toString());
         }
-        deleteTree(jobDir);
     }
 
     private static void deleteTree(Path dir) {

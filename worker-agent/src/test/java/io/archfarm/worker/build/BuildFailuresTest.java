@@ -54,4 +54,44 @@ class BuildFailuresTest {
         assertThat(failure.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
         assertThat(failure.getMessage()).contains("no space left on device");
     }
+
+    @Test
+    void aStoreThatLostTheBaseImageIsTheWorkersTroubleNotTheBuilds() {
+        JobFailure failure = BuildFailures.of(125, List.of(
+                "[2/2] STEP 1/3: FROM 127.0.0.1:5000/acc/busybox:latest",
+                "Error: creating build container: locating pulled image \"127.0.0.1:5000/acc/busybox:latest\" name "
+                        + "in containers storage: 127.0.0.1:5000/acc/busybox:latest: image not known"));
+        assertThat(failure.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
+        assertThat(failure.exitCode()).isEqualTo(125);
+        assertThat(failure.getMessage())
+                .startsWith("the worker's image store failed ('image not known'); buildah exited with code 125")
+                .contains("locating pulled image");
+    }
+
+    @Test
+    void aMissingLayerIsTheWorkersTroubleToo() {
+        JobFailure failure = BuildFailures.of(125, List.of(
+                "Error: mounting new container: mounting build container \"x\": layer not known"));
+        assertThat(failure.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
+        assertThat(failure.getMessage()).startsWith("the worker's image store failed ('layer not known')");
+    }
+
+    @Test
+    void storeWordsPrintedByAFailingRunStepAreTheBuildsOwn() {
+        JobFailure failure = BuildFailures.of(1, List.of(
+                "STEP 2/2: RUN podman run my-image",
+                "Error: my-image: image not known",
+                "error building at STEP \"RUN podman run my-image\": error while running runtime: exit status 125"));
+        assertThat(failure.outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(failure.getMessage()).startsWith("step failed: RUN podman run my-image exited with code 125");
+    }
+
+    @Test
+    void aStageThatDoesNotExistIsTheBuildsOwn() {
+        JobFailure failure = BuildFailures.of(125, List.of(
+                "STEP 2/2: COPY --from=nonexistent /x /x",
+                "Error: COPY --from=nonexistent: no stage or image found with that name"));
+        assertThat(failure.outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(failure.getMessage()).startsWith("build failed; buildah exited with code 125");
+    }
 }
