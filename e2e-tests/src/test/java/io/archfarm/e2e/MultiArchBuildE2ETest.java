@@ -3,6 +3,7 @@ package io.archfarm.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,65 @@ class MultiArchBuildE2ETest {
 
         assertThat(build.path("manifestList").path("digest").asString()).isEqualTo(latest.digest());
         assertDatabaseAgrees(id, latest.digest(), indexDigests);
+    }
+
+    /**
+     * emulated-1 runs a build's arm64 and s390x jobs at the same time, and every stage of the Containerfile starts
+     * {@code FROM} the same tag. Had the two jobs one image store, each pull of the tag would take the name from the
+     * other platform's image and the other job would fail with "image not known" (2 of 8 such builds did).
+     */
+    @Test
+    void twoPlatformsBuiltAtOnceOnOneWorkerEachGetTheirOwnBaseImage() throws Exception {
+        String repository = farm.git().createRepository("many-stages", Map.of(
+                "Containerfile", manyStagesFromOneTag(8), "hello", "hello\n"));
+        List<String> platforms = List.of("linux/arm64", "linux/s390x");
+        int builds = 4;
+        int overlapping = 0;
+        for (int i = 1; i <= builds; i++) {
+            String id = farm.portal().submitAccepted(request(repository, farm.registry() + "/e2e/many-stages",
+                    platforms, List.of("round-" + i)));
+
+            JsonNode build = BuildAwait.untilEnded(farm.portal(), id, BUILD_TIMEOUT);
+
+            assertThat(build.path("status").asString()).as("build %d: %s", i, build).isEqualTo("SUCCEEDED");
+            JsonNode arm64 = BuildAwait.platform(build, "linux/arm64");
+            JsonNode s390x = BuildAwait.platform(build, "linux/s390x");
+            assertThat(List.of(arm64.path("worker").asString(), s390x.path("worker").asString()))
+                    .containsOnly("emulated-1");
+            if (ranAtTheSameTime(arm64, s390x)) {
+                overlapping++;
+            }
+            for (JsonNode job : List.of(arm64, s390x)) {
+                String platform = job.path("platform").asString();
+                assertThat(farm.registryClient().readFile("e2e/many-stages", job.path("digest").asString(), "/arch"))
+                        .as("build %d: /arch in the %s image", i, platform).hasValue(UNAME.get(platform) + "\n");
+            }
+        }
+        assertThat(overlapping).as("builds whose two jobs ran at the same time; without that nothing is shown")
+                .isGreaterThanOrEqualTo(builds / 2);
+    }
+
+    private static boolean ranAtTheSameTime(JsonNode first, JsonNode second) {
+        Instant firstStart = Instant.parse(first.path("startedAt").asString());
+        Instant firstEnd = Instant.parse(first.path("finishedAt").asString());
+        Instant secondStart = Instant.parse(second.path("startedAt").asString());
+        Instant secondEnd = Instant.parse(second.path("finishedAt").asString());
+        return firstStart.isBefore(secondEnd) && secondStart.isBefore(firstEnd);
+    }
+
+    /** Stages {@code FROM <base> AS sN} copying a file each, then {@code FROM <base>} gathering them and the arch. */
+    private static String manyStagesFromOneTag(int stages) {
+        StringBuilder containerfile = new StringBuilder();
+        for (int stage = 1; stage <= stages; stage++) {
+            containerfile.append(farm.fromBaseImage().replace("\n", " AS s" + stage + "\n"))
+                    .append("COPY hello /from-stage-").append(stage).append('\n');
+        }
+        containerfile.append(farm.fromBaseImage());
+        for (int stage = 1; stage <= stages; stage++) {
+            containerfile.append("COPY --from=s").append(stage).append(" /from-stage-").append(stage)
+                    .append(" /from-stage-").append(stage).append('\n');
+        }
+        return containerfile.append("RUN uname -m > /arch\n").toString();
     }
 
     private static void assertDatabaseAgrees(String buildId, String indexDigest, Map<String, String> indexDigests) {
