@@ -18,10 +18,11 @@ final class BuildFailures {
             "building at STEP \"(.+?)\": .*?(?:exit status|exit code:?) (\\d+)");
     private static final List<String> HOST_TROUBLE = List.of("no space left on device", "cannot allocate memory",
             "too many open files", "database is locked");
-    /** containers/storage's own errors: the store lost track of an image, layer or container the build made or pulled. */
+    /** containers/storage's own words for a store that lost an image, layer or container the build made or pulled. */
     private static final List<String> STORE_TROUBLE = List.of("image not known", "layer not known",
             "parent of layer not known", "container not known", "layer content is missing",
-            "error loading storage metadata", "that id is already in use", "layer is not mounted");
+            "error loading storage metadata", "that id is already in use", "layer is not mounted",
+            "creating read-write layer");
     private static final Pattern BUILDAH_ERROR = Pattern.compile("^(?:Error|error):? ");
 
     private BuildFailures() {
@@ -51,7 +52,7 @@ final class BuildFailures {
         }
         String storeTrouble = storeTrouble(lastLines);
         if (storeTrouble != null) {
-            return new JobFailure(JobOutcome.INFRA_FAILED,
+            return JobFailure.ofImageStore(
                     "the worker's image store failed ('" + storeTrouble + "'); " + exited + "\n" + tail, exitCode);
         }
         return new JobFailure(JobOutcome.FAILED, "build failed; " + exited + "\n" + tail, exitCode);

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The worker's buildah image stores. In one store a name such as {@code registry/busybox:latest} names one image of
@@ -106,6 +107,7 @@ final class ImageStores {
         private final String name;
         private final Path dir;
         private final FileLock lock;
+        private boolean discarded;
 
         private ImageStore(String name, Path dir, FileLock lock) {
             this.name = name;
@@ -130,8 +132,16 @@ final class ImageStores {
             return new BuildCommands(root(), runRoot());
         }
 
+        /** The store failed a job in a way another job would meet again: it is emptied when the lease ends. */
+        void discard() {
+            discarded = true;
+        }
+
         @Override
         public void close() {
+            if (discarded) {
+                empty();
+            }
             try {
                 lock.release();
             } catch (IOException e) {
@@ -139,6 +149,17 @@ final class ImageStores {
             } finally {
                 closeQuietly(lock.channel());
                 release(dir);
+            }
+        }
+
+        /** Deleted while still leased, so no job can start in it half-deleted. */
+        private void empty() {
+            try {
+                FileSystemUtils.deleteRecursively(root());
+                FileSystemUtils.deleteRecursively(runRoot());
+                LOG.warn("image store {} was emptied after a failure of the store itself", dir);
+            } catch (IOException e) {
+                LOG.warn("cannot empty the image store {}: {}", dir, e.toString());
             }
         }
     }

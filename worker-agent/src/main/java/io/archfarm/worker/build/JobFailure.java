@@ -7,15 +7,26 @@ final class JobFailure extends Exception {
 
     private final JobOutcome outcome;
     private final Integer exitCode;
+    private final boolean imageStoreBroken;
 
     JobFailure(JobOutcome outcome, String message) {
         this(outcome, message, null);
     }
 
     JobFailure(JobOutcome outcome, String message, Integer exitCode) {
+        this(outcome, message, exitCode, false);
+    }
+
+    private JobFailure(JobOutcome outcome, String message, Integer exitCode, boolean imageStoreBroken) {
         super(message);
         this.outcome = outcome;
         this.exitCode = exitCode;
+        this.imageStoreBroken = imageStoreBroken;
+    }
+
+    /** The job's image store itself failed: an INFRA_FAILED after which the store is not to be trusted again. */
+    static JobFailure ofImageStore(String message, int exitCode) {
+        return new JobFailure(JobOutcome.INFRA_FAILED, message, exitCode, true);
     }
 
     JobOutcome outcome() {
@@ -24,5 +35,9 @@ final class JobFailure extends Exception {
 
     Integer exitCode() {
         return exitCode;
+    }
+
+    boolean imageStoreBroken() {
+        return imageStoreBroken;
     }
 }

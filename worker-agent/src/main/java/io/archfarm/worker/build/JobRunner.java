@@ -12,14 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Runs one claimed attempt of a platform job from source to pushed image: fetch the commit, {@code buildah build}
@@ -91,6 +90,13 @@ public final class JobRunner {
             try {
                 return buildAndPush(attempt, commands, jobDir, platform, tree, buildArgs, localName, image,
                         buildTime);
+            } catch (JobFailure failure) {
+                if (failure.imageStoreBroken()) {
+                    store.discard();
+                    attempt.log().line("image store " + store.name() + " is discarded: the next job of " + platform
+                            + " here starts with an empty one");
+                }
+                throw failure;
             } finally {
                 cleanUp(commands, localName);
             }
@@ -196,11 +202,8 @@ public final class JobRunner {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        try {
+            FileSystemUtils.deleteRecursively(dir);
         } catch (IOException e) {
             LOG.warn("cannot delete {}: {}", dir, e.toString());
         }

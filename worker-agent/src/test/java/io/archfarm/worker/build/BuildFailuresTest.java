@@ -66,6 +66,7 @@ class BuildFailuresTest {
         assertThat(failure.getMessage())
                 .startsWith("the worker's image store failed ('image not known'); buildah exited with code 125")
                 .contains("locating pulled image");
+        assertThat(failure.imageStoreBroken()).isTrue();
     }
 
     @Test
@@ -74,6 +75,17 @@ class BuildFailuresTest {
                 "Error: mounting new container: mounting build container \"x\": layer not known"));
         assertThat(failure.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
         assertThat(failure.getMessage()).startsWith("the worker's image store failed ('layer not known')");
+    }
+
+    @Test
+    void aLayerWhoseFilesAreGoneBreaksTheStore() {
+        JobFailure failure = BuildFailures.of(125, List.of("STEP 1/2: FROM 127.0.0.1:5000/base",
+                "Error: creating build container: creating container: creating read-write layer with ID \"b296\": "
+                        + "Stat /var/lib/archfarm/worker/w/storage/linux-arm64/1/root/vfs/dir/5357: "
+                        + "no such file or directory"));
+        assertThat(failure.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
+        assertThat(failure.imageStoreBroken()).isTrue();
+        assertThat(failure.getMessage()).startsWith("the worker's image store failed ('creating read-write layer')");
     }
 
     @Test

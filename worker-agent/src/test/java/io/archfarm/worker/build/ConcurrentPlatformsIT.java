@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -97,6 +98,34 @@ class ConcurrentPlatformsIT {
         }
     }
 
+    /**
+     * A store that lost the files of a layer (a disk fault, a hand that cleaned up too much) fails the job as the
+     * worker's trouble, so the scheduler retries it, and is emptied, so that the retry does not meet it again.
+     */
+    @Test
+    void aStoreThatLostALayerFailsTheJobAsTheWorkersTroubleAndTheNextJobStartsAfresh() throws Exception {
+        Path storageRoot = dir.resolve("broken-worker/storage");
+        JobRunner brokenWorker = new JobRunner(new BuildSettings("it-worker", dir.resolve("broken-worker"),
+                storageRoot, Duration.ofSeconds(60), true, false, List.of(registry.address()),
+                dir.resolve("registries.conf")));
+        assertThat(run(brokenWorker, "linux/arm64").finished().outcome()).isEqualTo(JobOutcome.SUCCEEDED);
+        Path layers = storageRoot.resolve("linux-arm64/1/root/vfs/dir");
+        try (var layerDirs = Files.list(layers)) {
+            List<Path> baseLayers = layerDirs.filter(layer -> Files.exists(layer.resolve("base-arch"))).toList();
+            assertThat(baseLayers).as("the base image's layer in %s", layers).hasSize(1);
+            FileSystemUtils.deleteRecursively(baseLayers.getFirst());
+        }
+
+        Run broken = run(brokenWorker, "linux/arm64");
+
+        assertThat(broken.finished().outcome()).as(broken.log()).isEqualTo(JobOutcome.INFRA_FAILED);
+        assertThat(broken.finished().error()).startsWith("the worker's image store failed ('");
+        assertThat(broken.log()).contains("image store linux-arm64/1 is discarded");
+        Run next = run(brokenWorker, "linux/arm64");
+        assertThat(next.finished().outcome()).as(next.log()).isEqualTo(JobOutcome.SUCCEEDED);
+        assertThat(next.store()).isEqualTo("image store linux-arm64/1");
+    }
+
     private record Run(JobFinished finished, String log) {
         String store() {
             return log.lines().filter(line -> line.startsWith("image store ")).findFirst().orElse("(none)");
@@ -109,7 +138,7 @@ class ConcurrentPlatformsIT {
         for (String platform : PLATFORMS.keySet()) {
             running.put(platform, slots.submit(() -> {
                 together.await(30, TimeUnit.SECONDS);
-                return run(platform);
+                return run(worker, platform);
             }));
         }
         Map<String, Run> runs = new LinkedHashMap<>();
@@ -119,7 +148,7 @@ class ConcurrentPlatformsIT {
         return runs;
     }
 
-    private static Run run(String platform) {
+    private static Run run(JobRunner worker, String platform) {
         List<JobLogChunk> chunks = new CopyOnWriteArrayList<>();
         JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, platform,
                 repository.url(), "main", commit, false, "Containerfile", ".", Map.of(),

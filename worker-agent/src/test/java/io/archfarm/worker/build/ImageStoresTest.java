@@ -55,6 +55,21 @@ class ImageStoresTest {
     }
 
     @Test
+    void aDiscardedStoreIsEmptiedBeforeTheNextJobMayTakeIt() throws Exception {
+        ImageStores stores = new ImageStores(storageRoot);
+        try (var broken = stores.lease(Platform.LINUX_ARM64)) {
+            Files.createDirectories(broken.root().resolve("vfs/dir/layer"));
+            Files.createDirectories(broken.runRoot());
+            broken.discard();
+        }
+        try (var next = stores.lease(Platform.LINUX_ARM64)) {
+            assertThat(next.name()).isEqualTo("linux-arm64/1");
+            assertThat(next.root()).doesNotExist();
+            assertThat(next.runRoot()).doesNotExist();
+        }
+    }
+
+    @Test
     void manySlotsLeasingAtOnceNeverShareAStore() throws Exception {
         ImageStores stores = new ImageStores(storageRoot);
         int slots = 8;
