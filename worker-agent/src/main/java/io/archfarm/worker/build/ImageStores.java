@@ -49,11 +49,17 @@ final class ImageStores {
             if (!reserve(dir)) {
                 continue;
             }
-            FileLock lock = lockFile(dir);
+            FileLock lock = null;
+            try {
+                lock = lockFile(dir);
+            } finally {
+                if (lock == null) {
+                    release(dir);
+                }
+            }
             if (lock != null) {
                 return new ImageStore(platform.key() + "/" + number, dir, lock);
             }
-            release(dir);
         }
     }
 

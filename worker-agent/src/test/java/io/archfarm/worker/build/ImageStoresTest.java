@@ -130,7 +130,8 @@ class ImageStoresTest {
                 import java.nio.file.StandardOpenOption;
                 class HoldLock {
                     public static void main(String[] args) throws Exception {
-                        try (var channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        try (var channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
+                                    StandardOpenOption.WRITE);
                                 var lock = channel.lock()) {
                             System.out.println("locked");
                             Thread.sleep(60_000);
