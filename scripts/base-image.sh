@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds Archfarm's offline multi-arch base image (busybox for linux/amd64, linux/arm64, linux/s390x) from Debian's
-# busybox-static packages and pushes it as one OCI image index to <registry-host:port>/<repo>:latest.
+# Builds Archfarm's offline multi-arch base image (busybox for linux/amd64, linux/arm64, linux/s390x, linux/arm/v7 and
+# linux/ppc64le) from Debian's busybox-static packages and pushes it as one OCI image index to
+# <registry-host:port>/<repo>:latest.
 #
 #   scripts/base-image.sh 127.0.0.1:5000 [archfarm/busybox]
 #
@@ -8,7 +9,11 @@
 # own (never a worker's), so the second run only pushes. The registry is spoken to over plain http.
 set -euo pipefail
 
-ARCHES=(amd64 arm64 s390x)
+# Debian's architecture names, and each one's OCI platform and buildah TARGETARCH
+ARCHES=(amd64 arm64 s390x armhf ppc64el)
+declare -A PLATFORM=([amd64]=linux/amd64 [arm64]=linux/arm64 [s390x]=linux/s390x [armhf]=linux/arm/v7
+    [ppc64el]=linux/ppc64le)
+declare -A TARGETARCH=([amd64]=amd64 [arm64]=arm64 [s390x]=s390x [armhf]=arm [ppc64el]=ppc64le)
 
 die() { echo "base-image: $*" >&2; exit 1; }
 
@@ -70,7 +75,8 @@ prepare_context() {
             rm -rf "$x" && mkdir -p "$x"
             dpkg-deb -x "$deb" "$x" || die "cannot unpack $deb"
         fi
-        cmp -s "$x/bin/busybox" "$CONTEXT/busybox-$arch" || cp "$x/bin/busybox" "$CONTEXT/busybox-$arch"
+        local target=$CONTEXT/busybox-${TARGETARCH[$arch]}
+        cmp -s "$x/bin/busybox" "$target" || cp "$x/bin/busybox" "$target"
     done
     local containerfile
     containerfile=$(cat <<'CF'
@@ -87,7 +93,9 @@ CF
 
 # The inputs' fingerprint: when it matches the one recorded with the local manifest list, nothing is rebuilt.
 fingerprint() {
-    (cd "$CONTEXT" && sha256sum Containerfile "${ARCHES[@]/#/busybox-}") | sha256sum | cut -d' ' -f1
+    local arch binaries=()
+    for arch in "${ARCHES[@]}"; do binaries+=("busybox-${TARGETARCH[$arch]}"); done
+    (cd "$CONTEXT" && sha256sum Containerfile "${binaries[@]}") | sha256sum | cut -d' ' -f1
 }
 
 build_manifest_list() {
@@ -101,9 +109,9 @@ build_manifest_list() {
     "${BUILDAH[@]}" manifest rm "$LOCAL_LIST" >/dev/null 2>&1 || true
     rm -f "$CACHE/built.fingerprint"
     for arch in "${ARCHES[@]}"; do
-        echo "base-image: building linux/$arch"
-        "${BUILDAH[@]}" build --quiet --isolation chroot --platform "linux/$arch" --manifest "$LOCAL_LIST" \
-            "$CONTEXT" >/dev/null || die "buildah build for linux/$arch failed"
+        echo "base-image: building ${PLATFORM[$arch]}"
+        "${BUILDAH[@]}" build --quiet --isolation chroot --platform "${PLATFORM[$arch]}" --manifest "$LOCAL_LIST" \
+            "$CONTEXT" >/dev/null || die "buildah build for ${PLATFORM[$arch]} failed"
     done
     echo "$want" >"$CACHE/built.fingerprint"
 }

@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
 class BaseImageTest {
 
     /** ELF e_machine of each architecture's busybox. */
-    private static final Map<String, Integer> ELF_MACHINE = Map.of("amd64", 62, "arm64", 183, "s390x", 22);
+    private static final Map<String, Integer> ELF_MACHINE = Map.of("amd64", 62, "arm64", 183, "s390x", 22, "arm/v7", 40,
+            "ppc64le", 21);
 
     private static LocalRegistry registry;
 
@@ -36,7 +37,7 @@ class BaseImageTest {
     }
 
     @Test
-    void isOneIndexOfThreeImagesEachWithItsOwnBusybox() {
+    void isOneIndexOfFiveImagesEachWithItsOwnBusybox() {
         RegistryClient client = new RegistryClient(registry.address());
         RegistryClient.Manifest index = client.manifest(Farm.BASE_IMAGE, "latest");
         assertThat(index.mediaType()).isEqualTo(RegistryClient.OCI_INDEX);
@@ -44,7 +45,9 @@ class BaseImageTest {
         Map<String, Integer> machines = new HashMap<>();
         for (JsonNode entry : index.json().path("manifests")) {
             assertThat(entry.path("platform").path("os").asString()).isEqualTo("linux");
-            String architecture = entry.path("platform").path("architecture").asString();
+            JsonNode platform = entry.path("platform");
+            String architecture = platform.path("architecture").asString()
+                    + (platform.hasNonNull("variant") ? "/" + platform.path("variant").asString() : "");
             byte[] busybox = client.readFileBytes(Farm.BASE_IMAGE, entry.path("digest").asString(), "/bin/busybox")
                     .orElseThrow(() -> new AssertionError("no /bin/busybox in the " + architecture + " image"));
             machines.put(architecture, elfMachine(busybox));

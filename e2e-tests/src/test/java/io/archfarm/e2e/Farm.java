@@ -30,9 +30,16 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 final class Farm implements AutoCloseable {
 
-    /** A worker to start: platforms as the worker's properties take them (a list or {@code none}). */
+    /**
+     * A worker to start: platforms as the worker's properties take them (a list or {@code none}), or
+     * {@link #DETECTED} to leave the property unset, so that the worker detects them as it does in a real install.
+     */
     record WorkerSpec(String id, String nativePlatforms, String emulatedPlatforms, int slots) {
+        static final String DETECTED = "(detected)";
     }
+
+    /** The qemu entries the base image needs (scripts/base-image.sh builds busybox for each) and the farms use. */
+    static final List<String> QEMU_ENTRIES = List.of("qemu-aarch64", "qemu-s390x", "qemu-arm", "qemu-ppc64le");
 
     static final String BASE_IMAGE = "archfarm/busybox";
     /** The admin the portal creates at its first start; the tests call the API as this admin. */
@@ -86,7 +93,7 @@ final class Farm implements AutoCloseable {
 
     private void startAll(List<WorkerSpec> workers) {
         RequiredTools.require("docker-registry", "git", "buildah", "skopeo");
-        RequiredTools.requireEnabledBinfmt("qemu-aarch64", "qemu-s390x");
+        RequiredTools.requireEnabledBinfmt(QEMU_ENTRIES.toArray(String[]::new));
         Path portalJar = requireJar("portal/target/portal-0.1.0-SNAPSHOT-exec.jar");
         Path schedulerJar = requireJar("scheduler/target/scheduler-0.1.0-SNAPSHOT-exec.jar");
         Path workerJar = requireJar("worker-agent/target/worker-agent-0.1.0-SNAPSHOT-exec.jar");
@@ -179,13 +186,19 @@ final class Farm implements AutoCloseable {
         env.put("SPRING_RABBITMQ_ADDRESSES", amqpAddress());
         env.put("ARCHFARM_REGISTRY_INSECURE", registry());
         env.put("ARCHFARM_WORKER_ID", worker.id());
-        env.put("ARCHFARM_WORKER_NATIVE_PLATFORMS", worker.nativePlatforms());
-        env.put("ARCHFARM_WORKER_EMULATED_PLATFORMS", worker.emulatedPlatforms());
+        putUnlessDetected(env, "ARCHFARM_WORKER_NATIVE_PLATFORMS", worker.nativePlatforms());
+        putUnlessDetected(env, "ARCHFARM_WORKER_EMULATED_PLATFORMS", worker.emulatedPlatforms());
         env.put("ARCHFARM_WORKER_SLOTS", Integer.toString(worker.slots()));
         env.put("ARCHFARM_WORKER_WORK_DIR", workDir.resolve("workers").resolve(worker.id()).toString());
         env.put("ARCHFARM_WORKER_HEARTBEAT_INTERVAL", "1s");
         env.put("ARCHFARM_WORKER_POLL_INTERVAL", "500ms");
         start("worker-" + worker.id(), javaCommand(jar), env);
+    }
+
+    private static void putUnlessDetected(Map<String, String> env, String name, String platforms) {
+        if (!platforms.equals(WorkerSpec.DETECTED)) {
+            env.put(name, platforms);
+        }
     }
 
     private Map<String, String> serviceEnv(int port) {

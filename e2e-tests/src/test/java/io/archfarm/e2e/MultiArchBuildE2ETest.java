@@ -2,6 +2,7 @@ package io.archfarm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.archfarm.testing.RequiredTools;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ class MultiArchBuildE2ETest {
 
     private static final Map<String, String> UNAME = Map.of(
             "linux/amd64", "x86_64", "linux/arm64", "aarch64", "linux/s390x", "s390x");
+    private static final Map<String, String> MORE_UNAME = Map.of("linux/arm/v7", "armv7l", "linux/ppc64le", "ppc64le");
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(8);
 
     private static Farm farm;
@@ -33,7 +35,7 @@ class MultiArchBuildE2ETest {
     static void startFarm() {
         farm = Farm.start("multi-arch", List.of(
                 new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
-                new Farm.WorkerSpec("emulated-1", "none", "linux/arm64,linux/s390x", 2)));
+                new Farm.WorkerSpec("emulated-1", "none", Farm.WorkerSpec.DETECTED, 2)));
     }
 
     @AfterAll
@@ -164,6 +166,44 @@ class MultiArchBuildE2ETest {
         db.query("select platform, digest from platform_jobs where build_id = ?", build)
                 .forEach(row -> jobs.put((String) row.get("platform"), row.get("digest")));
         assertThat(jobs).isEqualTo(new HashMap<String, Object>(indexDigests));
+    }
+
+    /**
+     * emulated-1 is started as {@code ./archfarm up} starts it, without a platform list: it offers every platform
+     * whose qemu binfmt_misc entry is enabled, so linux/arm/v7 and linux/ppc64le build from the base image and
+     * linux/riscv64 (which Debian 12 has no busybox for) builds from scratch.
+     */
+    @Test
+    void theEmulatingWorkerOffersEveryPlatformItsEnabledQemuEntriesRun() {
+        JsonNode worker = farm.portal().workers().valueStream()
+                .filter(w -> w.path("id").asString().equals("emulated-1")).findFirst().orElseThrow();
+        assertThat(worker.path("emulatedPlatforms").valueStream().map(JsonNode::asString).toList())
+                .as("emulated-1: %s", worker).contains("linux/arm64", "linux/arm/v7", "linux/ppc64le", "linux/s390x");
+
+        String repository = farm.git().createRepository("more-arches", Map.of("Containerfile",
+                farm.fromBaseImage() + "RUN uname -m > /arch\n"));
+        String id = farm.portal().submitAccepted(request(repository, farm.registry() + "/e2e/more-arches",
+                List.copyOf(MORE_UNAME.keySet()), List.of("latest")));
+        JsonNode build = BuildAwait.untilEnded(farm.portal(), id, BUILD_TIMEOUT);
+
+        assertThat(build.path("status").asString()).as("build %s", build).isEqualTo("SUCCEEDED");
+        for (Map.Entry<String, String> platform : MORE_UNAME.entrySet()) {
+            JsonNode job = BuildAwait.platform(build, platform.getKey());
+            assertThat(job.path("mode").asString()).isEqualTo("EMULATED");
+            assertThat(farm.registryClient().readFile("e2e/more-arches", job.path("digest").asString(), "/arch"))
+                    .as("/arch in the %s image", platform.getKey()).hasValue(platform.getValue() + "\n");
+        }
+
+        RequiredTools.requireEnabledBinfmt("qemu-riscv64");
+        String scratch = farm.git().createRepository("riscv64", Map.of(
+                "Containerfile", "FROM scratch\nCOPY hello /hello\n", "hello", "hello\n"));
+        JsonNode riscv = BuildAwait.untilEnded(farm.portal(), farm.portal().submitAccepted(request(scratch,
+                farm.registry() + "/e2e/riscv64", List.of("linux/riscv64"), List.of("latest"))), BUILD_TIMEOUT);
+        assertThat(riscv.path("status").asString()).as("build %s", riscv).isEqualTo("SUCCEEDED");
+        RegistryClient.Manifest image = farm.registryClient().manifest("e2e/riscv64",
+                BuildAwait.platform(riscv, "linux/riscv64").path("digest").asString());
+        byte[] config = farm.registryClient().blob("e2e/riscv64", image.json().path("config").path("digest").asString());
+        assertThat(Http.json(config).path("architecture").asString()).isEqualTo("riscv64");
     }
 
     @Test
