@@ -36,7 +36,8 @@ final class ImageStores {
         this.storageRoot = storageRoot;
         if (Files.exists(storageRoot.resolve("storage.lock"))) {
             LOG.warn("{} holds a buildah store of an earlier worker version that shared one store among all "
-                    + "platforms; nothing uses it now: delete its vfs* directories and storage.lock to free the disk",
+                    + "platforms; nothing uses it now: delete everything in it but the <os>-<arch> directories "
+                    + "(vfs*, storage.lock, mounts, tmp, ...) to free the disk",
                     storageRoot);
         }
     }
