@@ -202,7 +202,8 @@ class MultiArchBuildE2ETest {
         assertThat(riscv.path("status").asString()).as("build %s", riscv).isEqualTo("SUCCEEDED");
         RegistryClient.Manifest image = farm.registryClient().manifest("e2e/riscv64",
                 BuildAwait.platform(riscv, "linux/riscv64").path("digest").asString());
-        byte[] config = farm.registryClient().blob("e2e/riscv64", image.json().path("config").path("digest").asString());
+        String configDigest = image.json().path("config").path("digest").asString();
+        byte[] config = farm.registryClient().blob("e2e/riscv64", configDigest);
         assertThat(Http.json(config).path("architecture").asString()).isEqualTo("riscv64");
     }
 
