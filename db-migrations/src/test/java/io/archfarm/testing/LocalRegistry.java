@@ -2,22 +2,32 @@ package io.archfarm.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A real CNCF distribution registry ({@code docker-registry}, plain http) on a free loopback port. The tests talk to
- * the real thing rather than a fake because what they check is exactly what a real registry accepts and serves.
+ * A real CNCF distribution registry ({@code docker-registry}) on a free loopback port: plain http and anonymous, or
+ * {@link #startSecured secured} with TLS from a test CA and htpasswd logins, as a team's registry is. The tests talk
+ * to the real thing rather than a fake because what they check is exactly what a real registry accepts and serves.
  */
 public final class LocalRegistry implements AutoCloseable {
 
@@ -30,14 +40,64 @@ public final class LocalRegistry implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final Path temporaryDir;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final Security security;
+    private final HttpClient http;
 
-    private LocalRegistry(Process process, String address, Path dataDir, Path log, Path temporaryDir) {
+    /** What a secured registry adds: its certificates, a certs.d root for clients, and the test's login. */
+    public record Security(TestCertificates certificates, Path certsDir, String username, String password) {
+    }
+
+    private LocalRegistry(Process process, String address, Path dataDir, Path log, Path temporaryDir,
+            Security security) throws IOException {
         this.process = process;
         this.address = address;
         this.dataDir = dataDir;
         this.log = log;
         this.temporaryDir = temporaryDir;
+        this.security = security;
+        this.http = security == null ? HttpClient.newHttpClient()
+                : HttpClient.newBuilder().sslContext(trusting(security.certificates().ca())).build();
+    }
+
+    /**
+     * A registry with TLS (a certificate for 127.0.0.1 from a CA of its own) that lets only {@code username} in,
+     * with HTTP Basic against an htpasswd file, storing into a temporary directory that {@link #close()} deletes.
+     * {@link Security#certsDir()} is a {@code certs.d} root holding the CA under this registry's address, as the
+     * containers tools and the scheduler read it.
+     */
+    public static LocalRegistry startSecured(String username, String password) throws IOException {
+        RequiredTools.require("htpasswd");
+        Path dir = Files.createTempDirectory("archfarm-registry-secured");
+        TestCertificates certificates = TestCertificates.make(dir.resolve("tls"), "127.0.0.1");
+        Path htpasswd = dir.resolve("htpasswd");
+        Process hash = new ProcessBuilder("htpasswd", "-B", "-i", "-c", htpasswd.toString(), username)
+                .redirectErrorStream(true).start();
+        hash.getOutputStream().write(password.getBytes(StandardCharsets.UTF_8));
+        hash.getOutputStream().close();
+        try {
+            if (!hash.waitFor(60, TimeUnit.SECONDS) || hash.exitValue() != 0) {
+                throw new IOException("htpasswd failed: " + new String(hash.getInputStream().readAllBytes(),
+                        StandardCharsets.UTF_8));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running htpasswd", e);
+        }
+        String tlsAndAuth = "  tls:\n    certificate: " + certificates.cert() + "\n    key: " + certificates.key()
+                + "\nauth:\n  htpasswd:\n    realm: archfarm-test\n    path: " + htpasswd + "\n";
+        return start(dir, dir.resolve("data"), false, dir.resolve("registry.log"), dir, tlsAndAuth,
+                address -> new Security(certificates, certsDir(dir, address, certificates), username, password));
+    }
+
+    private static Path certsDir(Path dir, String address, TestCertificates certificates) {
+        try {
+            Path certsDir = dir.resolve("certs.d");
+            Files.createDirectories(certsDir.resolve(address));
+            Files.copy(certificates.ca(), certsDir.resolve(address).resolve("ca.crt"));
+            return certsDir;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the registry's certs.d: " + e.getMessage(), e);
+        }
     }
 
     /** A registry storing into a temporary directory that {@link #close()} deletes. */
@@ -72,6 +132,11 @@ public final class LocalRegistry implements AutoCloseable {
 
     private static LocalRegistry start(Path dir, Path dataDir, boolean readOnly, Path log, Path temporaryDir)
             throws IOException {
+        return start(dir, dataDir, readOnly, log, temporaryDir, "", address -> null);
+    }
+
+    private static LocalRegistry start(Path dir, Path dataDir, boolean readOnly, Path log, Path temporaryDir,
+            String extraConfig, Function<String, Security> security) throws IOException {
         RequiredTools.require("docker-registry");
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -95,13 +160,14 @@ public final class LocalRegistry implements AutoCloseable {
                       enabled: %s
                 http:
                   addr: %s
-                """.formatted(dataDir, readOnly, address));
+                """.formatted(dataDir, readOnly, address) + extraConfig);
         Process process = new ProcessBuilder("docker-registry", "serve", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
-        LocalRegistry registry = new LocalRegistry(process, address, dataDir, log, temporaryDir);
+        LocalRegistry registry = new LocalRegistry(process, address, dataDir, log, temporaryDir,
+                security.apply(address));
         registry.awaitAnswering();
         return registry;
     }
@@ -135,9 +201,46 @@ public final class LocalRegistry implements AutoCloseable {
         return log;
     }
 
+    /** The TLS and login of a {@link #startSecured secured} registry; null for a plain one. */
+    public Security security() {
+        return security;
+    }
+
+    /** A request to {@code path} (from {@code /v2/} on) with this registry's scheme and, if secured, its login. */
+    public HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create((security == null ? "http" : "https")
+                + "://" + address + path));
+        if (security != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (security.username() + ":" + security.password()).getBytes(StandardCharsets.UTF_8)));
+        }
+        return request;
+    }
+
+    /** Sends a request of {@link #request}, over this registry's TLS when it is secured. */
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        return http.send(request, body);
+    }
+
+    private static SSLContext trusting(Path ca) throws IOException {
+        try (InputStream in = Files.newInputStream(ca)) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot trust " + ca + ": " + e.getMessage(), e);
+        }
+    }
+
     /** GET {@code path} (from {@code /v2/} on), to check what a push really left there; {@code accept} may be null. */
     public HttpResponse<byte[]> get(String path, String accept) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + address + path));
+        HttpRequest.Builder request = request(path);
         if (accept != null) {
             request.header("Accept", accept);
         }

@@ -1,6 +1,7 @@
 package io.archfarm.worker;
 
 import io.archfarm.model.Topology;
+import io.archfarm.model.registry.AuthFiles;
 import io.archfarm.worker.build.BuildSettings;
 import io.archfarm.worker.build.JobRunner;
 import io.archfarm.worker.build.RegistriesConf;
@@ -50,12 +51,15 @@ class WorkerConfiguration {
         Path workDir = worker.workDir() != null ? worker.workDir()
                 : Path.of("/var/lib/archfarm/worker", identity.id());
         Path storageRoot = worker.storageRoot() != null ? worker.storageRoot() : workDir.resolve("storage");
-        Path registriesConf = workDir.resolve("registries.conf");
-        RegistriesConf.write(registriesConf, registry.insecure());
-        LOG.info("work directory {}, buildah storage {}, plain-http registries {}", workDir, storageRoot,
-                registry.insecure());
+        Path containersHome = workDir.resolve("containers-home");
+        RegistriesConf.write(containersHome, registry.insecure());
+        Path authFile = AuthFiles.locate(registry.authFile(), System.getenv(),
+                Path.of(System.getProperty("user.home"))).orElse(null);
+        LOG.info("work directory {}, buildah storage {}, plain-http registries {}, auth file {}, certs.d {}", workDir,
+                storageRoot, registry.insecure(), authFile == null ? "none" : authFile,
+                registry.certsDir() == null ? "/etc/containers/certs.d" : registry.certsDir());
         return new BuildSettings(identity.id(), workDir, storageRoot, git.timeout(), git.allowFileUrls(),
-                git.allowFileSubmodules(), registry.insecure(), registriesConf);
+                git.allowFileSubmodules(), registry.insecure(), containersHome, authFile, registry.certsDir());
     }
 
     @Bean

@@ -106,6 +106,15 @@ class Project {
     @Column(name = "forge_token")
     private String sealedForgeToken;
 
+    @Column(name = "registry_host")
+    private String registryHost;
+
+    @Column(name = "registry_username")
+    private String registryUsername;
+
+    @Column(name = "registry_secret")
+    private String sealedRegistrySecret;
+
     @Column(name = "last_build_number", nullable = false)
     private long lastBuildNumber;
 
@@ -169,6 +178,14 @@ class Project {
         this.updatedAt = now;
     }
 
+    /** Stores the credential for {@code registry}, or forgets it when {@code registry} is null. */
+    void registryCredential(String registry, String username, String sealedSecret, Instant now) {
+        this.registryHost = registry;
+        this.registryUsername = registry == null ? null : username;
+        this.sealedRegistrySecret = registry == null ? null : sealedSecret;
+        this.updatedAt = now;
+    }
+
     UUID id() { return id; }
     UUID teamId() { return teamId; }
     String slug() { return slug; }
@@ -191,6 +208,8 @@ class Project {
     String forgeApiUrl() { return forgeApiUrl; }
     String forgeRepository() { return forgeRepository; }
     String sealedForgeToken() { return sealedForgeToken; }
+    String registryHost() { return registryHost; }
+    String registryUsername() { return registryUsername; }
     long lastBuildNumber() { return lastBuildNumber; }
     Instant createdAt() { return createdAt; }
     Instant updatedAt() { return updatedAt; }

@@ -76,6 +76,18 @@ class ProjectController {
         return ResponseEntity.noContent().build();
     }
 
+    /** Stores the credential (a robot account) for the registry of the project's image; never shown again. */
+    @PutMapping("/projects/{team}/{project}/registry-credential")
+    ProjectView setRegistryCredential(@PathVariable String team, @PathVariable String project,
+            @RequestBody(required = false) RegistryCredentialBody body) {
+        return projects.setRegistryCredential(maintained(team, project), project, body);
+    }
+
+    @DeleteMapping("/projects/{team}/{project}/registry-credential")
+    ProjectView removeRegistryCredential(@PathVariable String team, @PathVariable String project) {
+        return projects.removeRegistryCredential(maintained(team, project), project);
+    }
+
     /** Replaces the webhook secret; the new one is in this answer (and readable by maintainers afterwards). */
     @PostMapping("/projects/{team}/{project}/webhook-secret")
     ResponseEntity<Secret> rotateSecret(@PathVariable String team, @PathVariable String project) {

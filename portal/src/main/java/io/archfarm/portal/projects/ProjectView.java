@@ -27,6 +27,7 @@ record ProjectView(
         String publish,
         boolean fetchSubmodules,
         CommitStatusView commitStatus,
+        RegistryCredentialView registryCredential,
         Map<String, String> webhooks,
         long lastBuildNumber,
         Instant createdAt,
@@ -35,5 +36,12 @@ record ProjectView(
 
     /** @param tokenSet whether a forge token is stored (the token itself is never shown) */
     record CommitStatusView(String forge, String apiUrl, String repository, boolean tokenSet) {
+    }
+
+    /**
+     * The project's registry credential without its password: the registry it was set for, the user, and whether it
+     * is used, which it is only while the project's image is on that registry.
+     */
+    record RegistryCredentialView(String registry, String username, boolean inUse) {
     }
 }

@@ -1,5 +1,6 @@
 package io.archfarm.portal.projects;
 
+import io.archfarm.model.ImageReference;
 import io.archfarm.model.Placement;
 import io.archfarm.portal.accounts.Team;
 import io.archfarm.portal.forge.Forge;
@@ -86,6 +87,27 @@ class Projects {
         return secret;
     }
 
+    /** Stores the credential for the registry of the project's image now; it is never read back out. */
+    @Transactional
+    ProjectView setRegistryCredential(Team team, String slug, RegistryCredentialBody body) {
+        if (body == null) {
+            throw ApiProblem.badRequest("a JSON body with username and password is required");
+        }
+        RegistryCredentialBody credential = body.validated();
+        Project project = find(team, slug);
+        String registry = ImageReference.parse(project.image()).registry();
+        project.registryCredential(registry, credential.username(), secrets.seal(credential.password()),
+                Instant.now(clock));
+        return view(team, project, null);
+    }
+
+    @Transactional
+    ProjectView removeRegistryCredential(Team team, String slug) {
+        Project project = find(team, slug);
+        project.registryCredential(null, null, null, Instant.now(clock));
+        return view(team, project, null);
+    }
+
     @Transactional(readOnly = true)
     String webhookSecret(Team team, String slug) {
         return secrets.open(find(team, slug).sealedWebhookSecret());
@@ -123,10 +145,13 @@ class Projects {
                 placements.put(platform, Placement.valueOf(placement).wireName()));
         ProjectView.CommitStatusView status = p.forge() == null ? null : new ProjectView.CommitStatusView(
                 p.forge().wireName(), p.forgeApiUrl(), p.forgeRepository(), p.sealedForgeToken() != null);
+        ProjectView.RegistryCredentialView credential = p.registryHost() == null ? null
+                : new ProjectView.RegistryCredentialView(p.registryHost(), p.registryUsername(),
+                        p.registryHost().equals(ImageReference.parse(p.image()).registry()));
         return new ProjectView(team.slug(), p.slug(), p.repository(), p.defaultBranch(), p.containerfile(),
                 p.contextDir(), p.platforms(), p.placement().wireName(), placements, p.image(), p.tagTemplates(),
                 p.branchFilters(), p.tagFilters(), p.buildArgs(), p.publish().wireName(), p.fetchSubmodules(), status,
-                webhookUrls(team, p), p.lastBuildNumber(), p.createdAt(), p.updatedAt(), secret);
+                credential, webhookUrls(team, p), p.lastBuildNumber(), p.createdAt(), p.updatedAt(), secret);
     }
 
     private String sealedToken(ProjectSettings settings) {

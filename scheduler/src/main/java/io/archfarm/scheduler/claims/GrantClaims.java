@@ -1,8 +1,11 @@
 package io.archfarm.scheduler.claims;
 
+import io.archfarm.model.ImageReference;
 import io.archfarm.model.JobStatus;
 import io.archfarm.model.messages.ClaimReply;
 import io.archfarm.model.messages.ClaimRequest;
+import io.archfarm.model.registry.RegistryCredential;
+import io.archfarm.model.registry.WorkerSeal;
 import io.archfarm.scheduler.ProcessedMessages;
 import io.archfarm.scheduler.Timestamps;
 import io.archfarm.scheduler.builds.Build;
@@ -10,8 +13,10 @@ import io.archfarm.scheduler.builds.Builds;
 import io.archfarm.scheduler.jobs.JobAttempts;
 import io.archfarm.scheduler.jobs.PlatformJob;
 import io.archfarm.scheduler.jobs.PlatformJobs;
+import io.archfarm.scheduler.registry.RegistryCredentials;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -19,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Grants an attempt of a job to at most one worker. The build and then the job row are locked for the decision (the
@@ -37,9 +43,13 @@ class GrantClaims {
     private final JobAttempts attempts;
     private final ProcessedMessages processed;
     private final Clock clock;
+    private final RegistryCredentials credentials;
+    private final JsonMapper json;
 
     GrantClaims(JdbcClient jdbc, PlatformJobs jobs, Builds builds, JobAttempts attempts,
-            ProcessedMessages processed, Clock clock) {
+            ProcessedMessages processed, Clock clock, RegistryCredentials credentials, JsonMapper json) {
+        this.credentials = credentials;
+        this.json = json;
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.builds = builds;
@@ -68,6 +78,13 @@ class GrantClaims {
         if (refusal != null) {
             return refuse(claim, refusal);
         }
+        WorkerSeal.Sealed credential;
+        try {
+            credential = sealedCredential(claim, build);
+        } catch (IllegalArgumentException e) {
+            return refuse(claim, "the project's image needs its registry credential and it cannot be sealed for"
+                    + " worker " + claim.workerId() + ": " + e.getMessage());
+        }
         Instant now = clock.instant();
         jdbc.sql("update platform_jobs set status = :status, worker_id = :worker, mode = :mode, started_at = :now,"
                         + " unplaceable_since = null, error = null, version = version + 1 where id = :id")
@@ -77,7 +94,7 @@ class GrantClaims {
         builds.started(build, now);
         log.info("job {} ({}) attempt {} granted to {} ({})", job.id(), job.platform(), job.attempt(),
                 claim.workerId(), claim.mode());
-        return grant(claim);
+        return new ClaimReply(UUID.randomUUID(), claim.messageId(), true, null, credential);
     }
 
     private static String refusal(ClaimRequest claim, Build build, PlatformJob job) {
@@ -101,6 +118,28 @@ class GrantClaims {
 
     private static ClaimReply grant(ClaimRequest claim) {
         return new ClaimReply(UUID.randomUUID(), claim.messageId(), true, null);
+    }
+
+    /**
+     * The project's registry credential sealed for the claiming worker's key, or null when it has none.
+     *
+     * @throws IllegalArgumentException when the claim carries no usable public key
+     */
+    private WorkerSeal.Sealed sealedCredential(ClaimRequest claim, Build build) {
+        Optional<RegistryCredentials.Owned> owned;
+        try {
+            owned = credentials.ofProject(build.id(), ImageReference.parse(build.image()));
+        } catch (IllegalStateException e) {
+            log.error("the registry credential of build {} cannot be opened, its worker pushes without it: {}",
+                    build.id(), e.getMessage());
+            return null;
+        }
+        if (owned.isEmpty()) {
+            return null;
+        }
+        RegistryCredential credential = owned.get().credential();
+        return WorkerSeal.seal(claim.publicKey(), json.writeValueAsBytes(Map.of("registry", credential.registry(),
+                "username", credential.username(), "secret", credential.secret(), "owner", owned.get().owner())));
     }
 
     private static ClaimReply refuse(ClaimRequest claim, String reason) {

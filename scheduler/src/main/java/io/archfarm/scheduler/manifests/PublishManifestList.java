@@ -4,6 +4,7 @@ import io.archfarm.model.ImageReference;
 import io.archfarm.model.Platform;
 import io.archfarm.scheduler.Timestamps;
 import io.archfarm.scheduler.builds.Build;
+import io.archfarm.scheduler.registry.RegistryCredentials;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +25,15 @@ import tools.jackson.databind.json.JsonMapper;
 class PublishManifestList {
 
     private final RegistryClient registry;
+    private final RegistryCredentials credentials;
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
 
-    PublishManifestList(RegistryClient registry, JdbcClient jdbc, JsonMapper json, Clock clock) {
+    PublishManifestList(RegistryClient registry, RegistryCredentials credentials, JdbcClient jdbc, JsonMapper json,
+            Clock clock) {
         this.registry = registry;
+        this.credentials = credentials;
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
@@ -49,11 +53,17 @@ class PublishManifestList {
         } catch (IllegalArgumentException e) {
             throw new MergeFailedException("cannot publish the manifest list: " + e.getMessage(), e);
         }
-        ImageIndex index = ImageIndex.assemble(readImages(image, digests), build.commit(), build.repository());
+        RegistryClient.Session session;
         try {
-            registry.putIndex(image, index.digest(), index);
+            session = registry.session(image, credentials.forBuild(build.id(), image));
+        } catch (RegistryException | IllegalStateException e) {
+            throw new MergeFailedException("cannot publish the manifest list: " + e.getMessage(), e);
+        }
+        ImageIndex index = ImageIndex.assemble(readImages(session, digests), build.commit(), build.repository());
+        try {
+            session.putIndex(index.digest(), index);
             for (String tag : build.tags()) {
-                registry.putIndex(image, tag, index);
+                session.putIndex(tag, index);
             }
         } catch (RegistryException e) {
             throw new MergeFailedException("registry refused the manifest list: " + e.getMessage(), e);
@@ -62,12 +72,12 @@ class PublishManifestList {
         return index;
     }
 
-    private List<IndexEntry> readImages(ImageReference image, Map<String, String> digests)
+    private List<IndexEntry> readImages(RegistryClient.Session session, Map<String, String> digests)
             throws MergeFailedException {
         List<IndexEntry> entries = new ArrayList<>();
         for (Map.Entry<String, String> job : digests.entrySet()) {
             try {
-                RegistryClient.IndexEntryFacts facts = registry.manifest(image, job.getValue());
+                RegistryClient.IndexEntryFacts facts = session.manifest(job.getValue());
                 entries.add(new IndexEntry(Platform.parse(job.getKey()), job.getValue(), facts.size(),
                         facts.mediaType()));
             } catch (RegistryException e) {

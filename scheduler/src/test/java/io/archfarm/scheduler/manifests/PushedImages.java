@@ -4,7 +4,6 @@ import io.archfarm.testing.LocalRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +20,6 @@ import java.util.zip.GZIPOutputStream;
  * from the registry, so they must be genuine OCI images, yet building them with buildah would make the test slow.
  */
 final class PushedImages {
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private PushedImages() {
     }
@@ -44,8 +41,7 @@ final class PushedImages {
                 + sha256(layer) + "\",\"size\":" + layer.length + "}]}";
         byte[] manifestBytes = manifest.getBytes(StandardCharsets.UTF_8);
         String digest = sha256(manifestBytes);
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://" + registry.address() + "/v2/" + name + "/manifests/" + digest))
+        HttpResponse<String> put = registry.send(registry.request("/v2/" + name + "/manifests/" + digest)
                 .header("Content-Type", LocalRegistry.OCI_MANIFEST)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(manifestBytes)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -60,16 +56,16 @@ final class PushedImages {
     }
 
     private static void uploadBlob(LocalRegistry registry, String name, byte[] blob) throws Exception {
-        HttpResponse<String> start = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://" + registry.address() + "/v2/" + name + "/blobs/uploads/"))
+        HttpResponse<String> start = registry.send(registry.request("/v2/" + name + "/blobs/uploads/")
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         if (start.statusCode() != 202) {
             throw new IllegalStateException("blob upload start answered " + start.statusCode() + ": " + start.body());
         }
         String location = start.headers().firstValue("Location").orElseThrow();
-        URI uri = URI.create("http://" + registry.address()).resolve(location);
-        String put = uri + (uri.getQuery() == null ? "?" : "&") + "digest=" + sha256(blob);
-        HttpResponse<String> done = HTTP.send(HttpRequest.newBuilder(URI.create(put))
+        URI uri = registry.request("/").build().uri().resolve(location);
+        String put = uri.getRawPath() + "?" + (uri.getRawQuery() == null ? "" : uri.getRawQuery() + "&")
+                + "digest=" + sha256(blob);
+        HttpResponse<String> done = registry.send(registry.request(put)
                 .header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(blob)).build(), HttpResponse.BodyHandlers.ofString());
         if (done.statusCode() != 201) {

@@ -1,7 +1,18 @@
 package io.archfarm.model.messages;
 
+import io.archfarm.model.registry.WorkerSeal;
 import java.util.UUID;
 
-/** Scheduler → worker: the answer to a {@link ClaimRequest}; {@code reason} says why a claim was refused. */
-public record ClaimReply(UUID messageId, UUID requestId, boolean granted, String reason) implements Message {
+/**
+ * Scheduler → worker: the answer to a {@link ClaimRequest}; {@code reason} says why a claim was refused.
+ *
+ * @param credential the project's registry credential (JSON of registry, username, secret), sealed for the public
+ *                   key of the claim; null when the build's project has none
+ */
+public record ClaimReply(UUID messageId, UUID requestId, boolean granted, String reason, WorkerSeal.Sealed credential)
+        implements Message {
+
+    public ClaimReply(UUID messageId, UUID requestId, boolean granted, String reason) {
+        this(messageId, requestId, granted, reason, null);
+    }
 }

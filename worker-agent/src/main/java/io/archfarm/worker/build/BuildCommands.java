@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -13,10 +14,15 @@ import java.util.TreeMap;
  */
 record BuildCommands(Path storageRoot, Path runRoot) {
 
+    /**
+     * @param access the auth file and CA directory for the pulls of {@code FROM} images, each only when there is one
+     */
     List<String> build(Platform platform, Path containerfile, Map<String, String> buildArgs, String localName,
-            Path context) {
+            Path context, RegistryAccess access) {
         List<String> command = buildah("build", "--isolation", "chroot", "--platform", platform.toString(),
                 "-f", containerfile.toString());
+        access.authFile().ifPresent(file -> command.addAll(List.of("--authfile", file.toString())));
+        access.certDir().ifPresent(dir -> command.addAll(List.of("--cert-dir", dir.toString())));
         new TreeMap<>(buildArgs).forEach((key, value) -> command.addAll(List.of("--build-arg", key + "=" + value)));
         command.addAll(List.of("-t", localName, context.toString()));
         return command;
@@ -36,13 +42,20 @@ record BuildCommands(Path storageRoot, Path runRoot) {
     }
 
     /** Copies the image as it is (same digest) from the layout to the registry, addressed by digest: no tag moves. */
-    static List<String> copyToRegistry(Path layout, String image, String digest, boolean insecure) {
+    static List<String> copyToRegistry(Path layout, String image, String digest, boolean insecure,
+            RegistryAccess access) {
         List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--preserve-digests"));
         if (insecure) {
             command.add("--dest-tls-verify=false");
         }
+        access.authFile().ifPresent(file -> command.addAll(List.of("--dest-authfile", file.toString())));
+        access.certDir().ifPresent(dir -> command.addAll(List.of("--dest-cert-dir", dir.toString())));
         command.addAll(List.of("oci:" + layout + ":img", "docker://" + image + "@" + digest));
         return command;
+    }
+
+    /** The auth file and the CA directory a job's buildah and skopeo are given, when they are not the tools' own. */
+    record RegistryAccess(Optional<Path> authFile, Optional<Path> certDir) {
     }
 
     private List<String> buildah(String... arguments) {

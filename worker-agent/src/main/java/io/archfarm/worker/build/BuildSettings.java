@@ -8,7 +8,12 @@ import java.util.List;
  * What the build side of a worker is configured with.
  *
  * @param allowFileSubmodules whether git may fetch submodules from {@code file://} URLs (off: git's own default)
- * @param registriesConf the containers registries.conf that buildah uses (see {@link RegistriesConf})
+ * @param containersHome      the HOME buildah and skopeo run with: it holds the worker's registries.conf drop-in
+ *                            (see {@link RegistriesConf}) and nothing else
+ * @param hostAuthFile        the host's containers auth file, if it has one: passed to buildah and skopeo, and the
+ *                            base of a job's own auth file when the job brings its project's credential
+ * @param certsDir            a {@code certs.d} root other than the tools' own {@code /etc/containers/certs.d}, or
+ *                            null: a registry's CAs are in {@code <certsDir>/<host[:port]>/}
  */
 public record BuildSettings(
         String workerId,
@@ -18,9 +23,17 @@ public record BuildSettings(
         boolean allowFileUrls,
         boolean allowFileSubmodules,
         List<String> insecureRegistries,
-        Path registriesConf) {
+        Path containersHome,
+        Path hostAuthFile,
+        Path certsDir) {
 
     public BuildSettings {
         insecureRegistries = List.copyOf(insecureRegistries);
+    }
+
+    public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
+            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome) {
+        this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
+                containersHome, null, null);
     }
 }

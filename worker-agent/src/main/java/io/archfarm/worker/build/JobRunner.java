@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -44,6 +45,12 @@ public final class JobRunner {
     }
 
     public JobFinished run(JobAssignment job, ExecutionMode mode, JobControl control, JobLog log) {
+        return run(job, mode, control, log, Optional.empty());
+    }
+
+    /** @param credential the project's registry credential the claim's answer brought, if any */
+    public JobFinished run(JobAssignment job, ExecutionMode mode, JobControl control, JobLog log,
+            Optional<JobCredential> credential) {
         Instant startedAt = Instant.now();
         Path jobDir = settings.workDir().resolve("jobs").resolve(job.jobId() + "-" + job.attempt());
         String localName = "localhost/archfarm-job-" + job.jobId() + "-" + job.attempt();
@@ -60,8 +67,12 @@ public final class JobRunner {
             Path checkout = jobDir.resolve("source");
             sources.fetch(attempt, job.repository(), job.ref(), job.commit(), job.fetchSubmodules(), checkout);
             SourceTree tree = SourceTree.locate(checkout, job.containerfile(), job.context(), job.commit());
-            ImageManifest manifest = buildInOwnStore(attempt, jobDir, platform, tree, buildArgs, localName, image,
-                    buildTime);
+            credential.ifPresent(c -> log.line("using the registry credential of " + c.owner() + " (user "
+                    + c.credential().username() + ") for " + c.registry()));
+            BuildCommands.RegistryAccess access = new BuildCommands.RegistryAccess(
+                    JobAuthFile.prepare(jobDir, settings.hostAuthFile(), credential), certDir(image));
+            ImageManifest manifest = buildInOwnStore(new Job(attempt, jobDir, platform, tree, buildArgs, localName,
+                    image, credential, access), buildTime);
             log.line("pushed " + image + "@" + manifest.digest() + " (" + manifest.mediaType() + ", "
                     + manifest.size() + " bytes)");
             return finished(job, JobOutcome.SUCCEEDED, manifest, null, null, startedAt, buildTime[0]);
@@ -81,19 +92,30 @@ public final class JobRunner {
         }
     }
 
-    private ImageManifest buildInOwnStore(Attempt attempt, Path jobDir, Platform platform, SourceTree tree,
-            Map<String, String> buildArgs, String localName, ImageReference image, Duration[] buildTime)
-            throws JobFailure {
+    /** One attempt's inputs, as the build and the push need them. */
+    private record Job(Attempt attempt, Path jobDir, Platform platform, SourceTree tree, Map<String, String> buildArgs,
+            String localName, ImageReference image, Optional<JobCredential> credential,
+            BuildCommands.RegistryAccess access) {
+    }
+
+    /** The CA directory of the image's registry under the configured certs.d root, if that is not the tools' own. */
+    private Optional<Path> certDir(ImageReference image) {
+        return Optional.ofNullable(settings.certsDir()).map(root -> root.resolve(image.registry()))
+                .filter(Files::isDirectory);
+    }
+
+    private ImageManifest buildInOwnStore(Job job, Duration[] buildTime) throws JobFailure {
+        Platform platform = job.platform();
+        String localName = job.localName();
         try (ImageStores.ImageStore store = stores.lease(platform)) {
-            attempt.log().line("image store " + store.name());
+            job.attempt().log().line("image store " + store.name());
             BuildCommands commands = store.commands();
             try {
-                return buildAndPush(attempt, commands, jobDir, platform, tree, buildArgs, localName, image,
-                        buildTime);
+                return buildAndPush(job, commands, buildTime);
             } catch (JobFailure failure) {
                 if (failure.imageStoreBroken()) {
                     store.discard();
-                    attempt.log().line("image store " + store.name() + " is discarded: the next job of " + platform
+                    job.attempt().log().line("image store " + store.name() + " is discarded: the next job of " + platform
                             + " here starts with an empty one");
                 }
                 throw failure;
@@ -103,14 +125,22 @@ public final class JobRunner {
         }
     }
 
-    private ImageManifest buildAndPush(Attempt attempt, BuildCommands commands, Path jobDir, Platform platform,
-            SourceTree tree, Map<String, String> buildArgs, String localName, ImageReference image,
-            Duration[] buildTime) throws JobFailure {
-        Map<String, String> env = Map.of("CONTAINERS_REGISTRIES_CONF", settings.registriesConf().toString());
-        ProcessResult build = attempt.run(commands.build(platform, tree.containerfile(), buildArgs, localName,
-                tree.context()), jobDir, env);
+    private ImageManifest buildAndPush(Job job, BuildCommands commands, Duration[] buildTime) throws JobFailure {
+        Attempt attempt = job.attempt();
+        Path jobDir = job.jobDir();
+        String localName = job.localName();
+        ImageReference image = job.image();
+        // HOME: the worker's registries.conf drop-in, read after the host's own configuration
+        Map<String, String> env = Map.of("HOME", settings.containersHome().toString());
+        ProcessResult build = attempt.run(commands.build(job.platform(), job.tree().containerfile(), job.buildArgs(),
+                localName, job.tree().context(), job.access()), jobDir, env);
         buildTime[0] = buildTime[0].plus(build.elapsed());
         if (!build.succeeded()) {
+            Optional<String> registry = RegistryFailures.reason(build.lastLines(), image, job.credential(),
+                    "the pull of a FROM image");
+            if (registry.isPresent()) {
+                throw new JobFailure(JobOutcome.FAILED, registry.get() + "\n" + build.tail(5), build.exitCode());
+            }
             throw BuildFailures.of(build.exitCode(), build.lastLines());
         }
         Path layout = jobDir.resolve("layout");
@@ -125,10 +155,15 @@ public final class JobRunner {
         ImageManifest manifest = ImageManifest.fromLayout(layout, digest);
         attempt.log().line("pushing " + image + "@" + digest);
         boolean insecure = settings.insecureRegistries().contains(image.registry());
-        ProcessResult copy = attempt.run(BuildCommands.copyToRegistry(layout, image.toString(), digest, insecure),
-                jobDir, env);
+        ProcessResult copy = attempt.run(BuildCommands.copyToRegistry(layout, image.toString(), digest, insecure,
+                job.access()), jobDir, env);
         buildTime[0] = buildTime[0].plus(copy.elapsed());
         if (!copy.succeeded()) {
+            Optional<String> registry = RegistryFailures.reason(copy.lastLines(), image, job.credential(),
+                    "the push of " + image);
+            if (registry.isPresent()) {
+                throw new JobFailure(JobOutcome.FAILED, registry.get() + "\n" + copy.tail(5), copy.exitCode());
+            }
             throw new JobFailure(JobOutcome.FAILED, "registry refused the push of " + image + ": " + copy.tail(5),
                     copy.exitCode());
         }

@@ -7,6 +7,7 @@ import io.archfarm.model.messages.ClaimReply;
 import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.worker.WorkerIdentity;
+import io.archfarm.worker.build.JobCredential;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,7 +30,8 @@ class JobQueuePoller {
 
     /** What one poll found. */
     sealed interface Poll {
-        record Claimed(JobAssignment job, ExecutionMode mode) implements Poll {
+        /** @param credential the project's registry credential, opened, when the scheduler sent one */
+        record Claimed(JobAssignment job, ExecutionMode mode, Optional<JobCredential> credential) implements Poll {
         }
 
         /** A message was taken and dropped (refused claim, unreadable): look again at once. */
@@ -51,10 +53,12 @@ class JobQueuePoller {
     private final JobQueues queues;
     private final WorkerPublisher publisher;
     private final WorkerIdentity identity;
+    private final WorkerKey key;
     private final DefaultMessagePropertiesConverter properties = new DefaultMessagePropertiesConverter();
 
     JobQueuePoller(RabbitTemplate template, MessageConverter converter, JobQueues queues, WorkerPublisher publisher,
-            WorkerIdentity identity) {
+            WorkerIdentity identity, WorkerKey key) {
+        this.key = key;
         this.template = template;
         this.converter = converter;
         this.queues = queues;
@@ -86,7 +90,7 @@ class JobQueuePoller {
             return new Poll.Dropped();
         }
         Optional<ClaimReply> reply = ask(new ClaimRequest(UUID.randomUUID(), job.jobId(), job.attempt(),
-                identity.id(), queue.mode()));
+                identity.id(), queue.mode(), key.publicKey()));
         if (reply.isEmpty()) {
             channel.basicNack(tag, false, true);
             return new Poll.NoAnswer();
@@ -98,7 +102,20 @@ class JobQueuePoller {
             return new Poll.Dropped();
         }
         LOG.info("claimed job {} attempt {} ({} {})", job.jobId(), job.attempt(), job.platform(), queue.mode());
-        return new Poll.Claimed(job, queue.mode());
+        return new Poll.Claimed(job, queue.mode(), credential(job, reply.get()));
+    }
+
+    private Optional<JobCredential> credential(JobAssignment job, ClaimReply reply) {
+        if (reply.credential() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(key.open(reply.credential()));
+        } catch (IllegalArgumentException e) {
+            LOG.error("job {} attempt {}: its registry credential cannot be opened, it runs without: {}",
+                    job.jobId(), job.attempt(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private Optional<ClaimReply> ask(ClaimRequest request) {

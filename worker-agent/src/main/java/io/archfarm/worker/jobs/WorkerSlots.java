@@ -137,7 +137,7 @@ class WorkerSlots implements SmartLifecycle {
         }
         JobFinished result;
         try {
-            result = runner.run(job, claimed.mode(), control, log);
+            result = runner.run(job, claimed.mode(), control, log, claimed.credential());
         } finally {
             runningJobs.remove(control);
         }

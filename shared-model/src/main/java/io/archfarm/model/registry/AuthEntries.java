@@ -1,0 +1,47 @@
+package io.archfarm.model.registry;
+
+import io.archfarm.model.ImageReference;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code auths} of a containers auth file ({@code containers-auth.json(5)}, what buildah, skopeo and podman
+ * read), keyed as those tools key it: {@code host[:port]} or {@code host[:port]/namespace[/repository]}. For an image
+ * the most specific key wins, as in those tools, so one file can hold a robot account for a single repository next
+ * to a user for the rest of its registry. Docker's legacy {@code https://host/v1/} keys match their host.
+ */
+public final class AuthEntries {
+
+    private final Map<String, String> auths;
+
+    /** @param auths key → base64 of user:secret */
+    public AuthEntries(Map<String, String> auths) {
+        this.auths = Map.copyOf(auths);
+    }
+
+    public Optional<RegistryCredential> lookup(ImageReference image) {
+        String path = image.registry() + "/" + image.repository();
+        while (true) {
+            String auth = find(path);
+            if (auth != null) {
+                return Optional.of(RegistryCredential.fromBasic(image.registry(), auth));
+            }
+            int slash = path.lastIndexOf('/');
+            if (slash < 0) {
+                return Optional.empty();
+            }
+            path = path.substring(0, slash);
+        }
+    }
+
+    private String find(String key) {
+        String auth = auths.get(key);
+        if (auth == null && !key.contains("/")) {
+            auth = auths.get("https://" + key);
+            if (auth == null) {
+                auth = auths.get("https://" + key + "/v1/");
+            }
+        }
+        return auth == null || auth.isBlank() ? null : auth;
+    }
+}

@@ -1,0 +1,44 @@
+package io.archfarm.worker.build;
+
+import io.archfarm.model.ImageReference;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Reads the words buildah and skopeo (containers/image) use when a registry refuses a login or presents a
+ * certificate the worker does not trust, and says which registry, whose credential and what to do, so that a wrong
+ * robot password or a missing CA is not reported as a generic push or build failure.
+ */
+final class RegistryFailures {
+
+    private static final List<String> REFUSED_LOGIN = List.of("unauthorized", "authentication required",
+            "invalid username/password", "denied: requested access", "access to the requested resource is not"
+            + " authorized", "incorrect username or password");
+    private static final List<String> UNTRUSTED = List.of("x509:", "tls: failed to verify certificate",
+            "certificate signed by unknown authority", "certificate is not valid");
+
+    private RegistryFailures() {
+    }
+
+    /** @param doing what failed, e.g. {@code the push of 127.0.0.1:5000/team/app} */
+    static Optional<String> reason(List<String> lastLines, ImageReference image, Optional<JobCredential> credential,
+            String doing) {
+        String lower = String.join("\n", lastLines).toLowerCase(Locale.ROOT);
+        String registry = image.registry();
+        if (UNTRUSTED.stream().anyMatch(lower::contains)) {
+            return Optional.of("registry " + registry + " presented a TLS certificate this worker does not trust ("
+                    + doing + "): put the CA that signed it in /etc/containers/certs.d/" + registry + "/ca.crt on"
+                    + " the worker (or in archfarm.registry.certs-dir), or list the registry in"
+                    + " archfarm.registry.insecure if it speaks plain http");
+        }
+        if (REFUSED_LOGIN.stream().anyMatch(lower::contains)) {
+            return Optional.of(credential.<String>map(c -> "registry " + registry + " refused the credential of "
+                            + c.owner() + " (user " + c.credential().username() + ") for " + doing
+                            + ": check the project's registry credential and what the account may push")
+                    .orElse("registry " + registry + " refused anonymous access for " + doing + ": set the"
+                            + " project's registry credential, or add the registry to the worker's auth file"));
+        }
+        return Optional.empty();
+    }
+}
