@@ -53,6 +53,8 @@ final class Farm implements AutoCloseable {
     private final Map<String, FarmProcess> processes = new LinkedHashMap<>();
     private final Thread shutdownHook = new Thread(this::killAll, "farm-shutdown");
     private final String prefix = TestServices.freshPrefix();
+    /** One key for the portal, which seals project secrets, and the scheduler, which opens registry credentials. */
+    private final String secretKey = newSecretKey();
     private LocalRegistry registry;
     private FarmDatabase database;
     private GitServer git;
@@ -152,7 +154,7 @@ final class Farm implements AutoCloseable {
         int port = FreePorts.next();
         String baseUrl = "http://127.0.0.1:" + port;
         Map<String, String> env = serviceEnv(port);
-        env.put("ARCHFARM_SECURITY_SECRET_KEY", newSecretKey());
+        env.put("ARCHFARM_SECURITY_SECRET_KEY", secretKey);
         env.put("ARCHFARM_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("ARCHFARM_SECURITY_ADMIN_PASSWORD_FILE", workDir.resolve("admin-password").toString());
         env.put("ARCHFARM_GIT_ALLOWED_HOSTS", "127.0.0.1,localhost");
@@ -174,6 +176,8 @@ final class Farm implements AutoCloseable {
         Map<String, String> env = serviceEnv(port);
         env.put("SPRING_RABBITMQ_ADDRESSES", amqpAddress());
         env.put("ARCHFARM_REGISTRY_INSECURE", registry());
+        // the key the portal seals projects' registry credentials with
+        env.put("ARCHFARM_SECURITY_SECRET_KEY", secretKey);
         env.put("ARCHFARM_SCHEDULER_HEARTBEAT_TIMEOUT", "6s");
         env.put("ARCHFARM_SCHEDULER_TICK", "500ms");
         start("scheduler", javaCommand(jar), env);
