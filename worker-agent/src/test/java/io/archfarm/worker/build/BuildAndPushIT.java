@@ -52,10 +52,10 @@ class BuildAndPushIT {
                 "derived/Containerfile", "ARG BASE\nFROM ${BASE}\nCOPY extra.txt /extra.txt\n",
                 "derived/extra.txt", "more\n"));
         Path workDir = dir.resolve("worker");
-        Path registriesConf = workDir.resolve("registries.conf");
-        RegistriesConf.write(registriesConf, List.of(registry.address()));
+        Path containersHome = workDir.resolve("containers-home");
+        RegistriesConf.write(containersHome, List.of(registry.address()));
         runner = new JobRunner(new BuildSettings("it-worker", workDir, workDir.resolve("storage"),
-                Duration.ofSeconds(60), true, true, List.of(registry.address()), registriesConf));
+                Duration.ofSeconds(60), true, true, List.of(registry.address()), containersHome));
     }
 
     @AfterAll

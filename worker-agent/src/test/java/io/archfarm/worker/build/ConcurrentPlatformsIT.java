@@ -62,15 +62,15 @@ class ConcurrentPlatformsIT {
     static void aMultiArchBaseImageAndAManyStageContainerfile() throws Exception {
         RequiredTools.require("buildah", "git", "docker-registry");
         registry = LocalRegistry.start(Files.createDirectories(dir.resolve("registry")));
-        Path registriesConf = dir.resolve("registries.conf");
-        RegistriesConf.write(registriesConf, List.of(registry.address()));
+        Path containersHome = dir.resolve("containers-home");
+        RegistriesConf.write(containersHome, List.of(registry.address()));
         String base = registry.address() + "/it/base:latest";
-        pushBaseImage(base, registriesConf);
+        pushBaseImage(base);
         repository = GitRepository.create(dir.resolve("repo"));
         commit = repository.commit(Map.of("Containerfile", manyStages(base), "hello", "hello\n"));
         Path workDir = dir.resolve("worker");
         worker = new JobRunner(new BuildSettings("it-worker", workDir, workDir.resolve("storage"),
-                Duration.ofSeconds(60), true, false, List.of(registry.address()), registriesConf));
+                Duration.ofSeconds(60), true, false, List.of(registry.address()), containersHome));
     }
 
     @AfterAll
@@ -107,7 +107,7 @@ class ConcurrentPlatformsIT {
         Path storageRoot = dir.resolve("broken-worker/storage");
         JobRunner brokenWorker = new JobRunner(new BuildSettings("it-worker", dir.resolve("broken-worker"),
                 storageRoot, Duration.ofSeconds(60), true, false, List.of(registry.address()),
-                dir.resolve("registries.conf")));
+                dir.resolve("containers-home")));
         assertThat(run(brokenWorker, "linux/arm64").finished().outcome()).isEqualTo(JobOutcome.SUCCEEDED);
         Path layers = storageRoot.resolve("linux-arm64/1/root/vfs/dir");
         try (var layerDirs = Files.list(layers)) {
@@ -203,7 +203,7 @@ class ConcurrentPlatformsIT {
     }
 
     /** One FROM-scratch image per platform holding {@code /base-arch}, pushed as one index under {@code base}. */
-    private static void pushBaseImage(String base, Path registriesConf) throws Exception {
+    private static void pushBaseImage(String base) throws Exception {
         Path context = Files.createDirectories(dir.resolve("base"));
         for (String architecture : PLATFORMS.values()) {
             Files.writeString(context.resolve("arch-" + architecture), architecture + "\n");
