@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
@@ -56,6 +57,8 @@ final class Farm implements AutoCloseable {
     /** One key for the portal, which seals project secrets, and the scheduler, which opens registry credentials. */
     private final String secretKey = newSecretKey();
     private LocalRegistry registry;
+    /** A registry as teams run one: TLS from a CA of its own (in a certs.d the parts are given) and htpasswd logins. */
+    private LocalRegistry secured;
     private FarmDatabase database;
     private GitServer git;
     private PortalClient portal;
@@ -125,6 +128,11 @@ final class Farm implements AutoCloseable {
             throw new UncheckedIOException("cannot start docker-registry", e);
         }
         pushBaseImage(registry.address(), logDir);
+        try {
+            secured = LocalRegistry.startSecured("robot", "robot-" + UUID.randomUUID());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the secured docker-registry", e);
+        }
     }
 
     /** Pushes the farm's multi-arch busybox with scripts/base-image.sh; fails with the script's output. */
@@ -178,6 +186,7 @@ final class Farm implements AutoCloseable {
         env.put("ARCHFARM_REGISTRY_INSECURE", registry());
         // the key the portal seals projects' registry credentials with
         env.put("ARCHFARM_SECURITY_SECRET_KEY", secretKey);
+        env.put("ARCHFARM_REGISTRY_CERTS_DIRS", secured.security().certsDir().toString());
         env.put("ARCHFARM_SCHEDULER_HEARTBEAT_TIMEOUT", "6s");
         env.put("ARCHFARM_SCHEDULER_TICK", "500ms");
         start("scheduler", javaCommand(jar), env);
@@ -189,6 +198,7 @@ final class Farm implements AutoCloseable {
         env.put("ARCHFARM_TOPOLOGY_PREFIX", prefix);
         env.put("SPRING_RABBITMQ_ADDRESSES", amqpAddress());
         env.put("ARCHFARM_REGISTRY_INSECURE", registry());
+        env.put("ARCHFARM_REGISTRY_CERTS_DIR", secured.security().certsDir().toString());
         env.put("ARCHFARM_WORKER_ID", worker.id());
         putUnlessDetected(env, "ARCHFARM_WORKER_NATIVE_PLATFORMS", worker.nativePlatforms());
         putUnlessDetected(env, "ARCHFARM_WORKER_EMULATED_PLATFORMS", worker.emulatedPlatforms());
@@ -261,6 +271,11 @@ final class Farm implements AutoCloseable {
         return new RegistryClient(registry());
     }
 
+    /** The registry with TLS and logins (user {@code robot}); the parts trust its CA through their certs.d. */
+    LocalRegistry securedRegistry() {
+        return secured;
+    }
+
     PortalClient portal() {
         return portal;
     }
@@ -300,6 +315,9 @@ final class Farm implements AutoCloseable {
         reversed.forEach(FarmProcess::kill);
         if (registry != null) {
             registry.close();
+        }
+        if (secured != null) {
+            secured.close();
         }
     }
 
