@@ -67,6 +67,15 @@ class AuthEntriesTest {
                 .hasValueSatisfying(c -> assertThat(c.username()).isEqualTo("robot"));
     }
 
+    /** What {@code docker login} without a server writes to ~/.docker/config.json, for an image on Docker Hub. */
+    @Test
+    void dockerHubsLegacyIndexKeyMatchesAnImageOnDockerHub() {
+        AuthEntries entries = new AuthEntries(Map.of("https://index.docker.io/v1/", auth("hubuser", "s")));
+
+        assertThat(entries.lookup(ImageReference.parse("team/app")))
+                .contains(new RegistryCredential("docker.io", "hubuser", "s"));
+    }
+
     @Test
     void aBlankAuthFallsThroughToALessSpecificKey() {
         AuthEntries entries = new AuthEntries(Map.of(REGISTRY + "/team/app", "",
