@@ -66,9 +66,14 @@ public final class LocalRegistry implements AutoCloseable {
      * containers tools and the scheduler read it.
      */
     public static LocalRegistry startSecured(String username, String password) throws IOException {
+        return startSecured(username, password, "127.0.0.1");
+    }
+
+    /** As {@link #startSecured(String, String)}, listening on {@code ip}, which its certificate names. */
+    public static LocalRegistry startSecured(String username, String password, String ip) throws IOException {
         RequiredTools.require("htpasswd");
         Path dir = Files.createTempDirectory("archfarm-registry-secured");
-        TestCertificates certificates = TestCertificates.make(dir.resolve("tls"), "127.0.0.1");
+        TestCertificates certificates = TestCertificates.make(dir.resolve("tls"), ip);
         Path htpasswd = dir.resolve("htpasswd");
         Process hash = new ProcessBuilder("htpasswd", "-B", "-i", "-c", htpasswd.toString(), username)
                 .redirectErrorStream(true).start();
@@ -85,7 +90,7 @@ public final class LocalRegistry implements AutoCloseable {
         }
         String tlsAndAuth = "  tls:\n    certificate: " + certificates.cert() + "\n    key: " + certificates.key()
                 + "\nauth:\n  htpasswd:\n    realm: archfarm-test\n    path: " + htpasswd + "\n";
-        return start(dir, dir.resolve("data"), false, dir.resolve("registry.log"), dir, tlsAndAuth,
+        return start(ip, dir, dir.resolve("data"), false, dir.resolve("registry.log"), dir, tlsAndAuth,
                 address -> new Security(certificates, certsDir(dir, address, certificates), username, password));
     }
 
@@ -132,17 +137,17 @@ public final class LocalRegistry implements AutoCloseable {
 
     private static LocalRegistry start(Path dir, Path dataDir, boolean readOnly, Path log, Path temporaryDir)
             throws IOException {
-        return start(dir, dataDir, readOnly, log, temporaryDir, "", address -> null);
+        return start("127.0.0.1", dir, dataDir, readOnly, log, temporaryDir, "", address -> null);
     }
 
-    private static LocalRegistry start(Path dir, Path dataDir, boolean readOnly, Path log, Path temporaryDir,
-            String extraConfig, Function<String, Security> security) throws IOException {
+    private static LocalRegistry start(String ip, Path dir, Path dataDir, boolean readOnly, Path log,
+            Path temporaryDir, String extraConfig, Function<String, Security> security) throws IOException {
         RequiredTools.require("docker-registry");
         int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
             port = socket.getLocalPort();
         }
-        String address = "127.0.0.1:" + port;
+        String address = ip + ":" + port;
         Files.createDirectories(dir);
         Files.createDirectories(log.toAbsolutePath().getParent());
         Path config = dir.resolve("registry.yml");

@@ -151,7 +151,7 @@ final class Farm implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         start("git-daemon", git.daemonCommand(), Map.of());
-        awaitHealthy("git-daemon", () -> FreePorts.listening(git.port()));
+        awaitHealthy("git-daemon", () -> FreePorts.listening(git.address(), git.port()));
     }
 
     /**

@@ -21,8 +21,12 @@ final class FreePorts {
     }
 
     static boolean listening(int port) {
+        return listening("127.0.0.1", port);
+    }
+
+    static boolean listening(String ip, int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            socket.connect(new InetSocketAddress(InetAddress.getByName(ip), port), 500);
             return true;
         } catch (IOException e) {
             return false;

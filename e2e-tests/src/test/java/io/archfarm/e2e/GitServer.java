@@ -13,16 +13,27 @@ import java.util.concurrent.TimeUnit;
 final class GitServer {
 
     private final Path baseDir;
+    private final String address;
     private final int port;
 
     GitServer(Path baseDir, int port) {
+        this(baseDir, "127.0.0.1", port);
+    }
+
+    /** @param address the IP the daemon listens on and its URLs name */
+    GitServer(Path baseDir, String address, int port) {
         this.baseDir = baseDir;
+        this.address = address;
         this.port = port;
     }
 
     List<String> daemonCommand() {
         return List.of("git", "daemon", "--reuseaddr", "--export-all", "--base-path=" + baseDir,
-                "--listen=127.0.0.1", "--port=" + port, baseDir.toString());
+                "--listen=" + address, "--port=" + port, baseDir.toString());
+    }
+
+    String address() {
+        return address;
     }
 
     int port() {
@@ -46,7 +57,7 @@ final class GitServer {
         git(source, "add", "-A");
         git(source, "-c", "user.name=e2e", "-c", "user.email=e2e@archfarm.invalid", "commit", "-q", "-m", name);
         git(source, "push", "-q", bare.toString(), "main");
-        return "git://127.0.0.1:" + port + "/" + name + ".git";
+        return "git://" + address + ":" + port + "/" + name + ".git";
     }
 
     /**
