@@ -38,7 +38,18 @@ final class FleetNetwork implements AutoCloseable {
         byte[] random = new byte[2];
         RANDOM.nextBytes(random);
         String id = HexFormat.of().formatHex(random);
-        FleetNetwork network = new FleetNetwork(id, "10.213." + (1 + Byte.toUnsignedInt(random[0]) % 250));
+        String routes = run(List.of("ip", "-4", "route", "show"));
+        String subnet = null;
+        for (int i = 0; i < 250 && subnet == null; i++) {
+            String candidate = "10.213." + (1 + (Byte.toUnsignedInt(random[0]) + i) % 250);
+            if (!routes.contains(candidate + ".")) {
+                subnet = candidate;
+            }
+        }
+        if (subnet == null) {
+            throw new IllegalStateException("every 10.213.x.0/24 is routed on this machine already");
+        }
+        FleetNetwork network = new FleetNetwork(id, subnet);
         try {
             network.ip("link", "add", network.bridge(), "type", "bridge");
             network.bridgeMade = true;

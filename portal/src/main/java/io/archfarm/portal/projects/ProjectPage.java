@@ -1,5 +1,6 @@
 package io.archfarm.portal.projects;
 
+import io.archfarm.model.ImageReference;
 import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.Role;
 import io.archfarm.portal.accounts.Team;
@@ -27,14 +28,15 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * {@code /projects/{team}/{project}}: settings (a form for maintainers, facts for everyone else), webhook URLs and the
- * secret, recent builds and "Build now". The same rules as the API: outsiders get 404, a missing role 403, and every
- * change goes through the same service and validator.
+ * secret, the registry credential, recent builds and "Build now". The same rules as the API: outsiders get 404, a
+ * missing role 403, and every change goes through the same service and validator.
  */
 @UiController
 class ProjectPage {
 
     static final int RECENT_BUILDS = 20;
     private static final String NO_STORE = "no-store";
+    private static final List<String> CREDENTIAL_FIELDS = List.of("username", "password");
 
     private final Access access;
     private final Projects projects;
@@ -106,6 +108,36 @@ class ProjectPage {
         return page(owner, project, model);
     }
 
+    /** Stores the credential for the registry of the project's image; the password is never shown again. */
+    @PostMapping("/projects/{team}/{project}/registry-credential")
+    String setRegistryCredential(@PathVariable String team, @PathVariable String project,
+            @RequestParam(required = false) String username, @RequestParam(required = false) String password,
+            Model model, HttpServletResponse response, RedirectAttributes redirect) {
+        Team owner = maintained(team, project);
+        try {
+            projects.setRegistryCredential(owner, project, new RegistryCredentialBody(username, password));
+        } catch (ApiProblem problem) {
+            if (problem.status() != HttpStatus.BAD_REQUEST) {
+                throw problem;
+            }
+            response.setStatus(problem.status().value());
+            model.addAttribute("credentialUsername", username);
+            model.addAttribute("credentialErrors", ProjectPageErrors.byField(problem, CREDENTIAL_FIELDS,
+                    "credential"));
+            return page(owner, project, model);
+        }
+        redirect.addFlashAttribute("notice", "credentialSet");
+        return "redirect:/projects/{team}/{project}";
+    }
+
+    @PostMapping("/projects/{team}/{project}/registry-credential/delete")
+    String removeRegistryCredential(@PathVariable String team, @PathVariable String project,
+            RedirectAttributes redirect) {
+        projects.removeRegistryCredential(maintained(team, project), project);
+        redirect.addFlashAttribute("notice", "credentialRemoved");
+        return "redirect:/projects/{team}/{project}";
+    }
+
     @PostMapping("/projects/{team}/{project}/builds")
     String buildNow(@PathVariable String team, @PathVariable String project,
             @RequestParam(required = false) String ref, Model model, HttpServletResponse response) {
@@ -156,6 +188,10 @@ class ProjectPage {
         if (!model.containsAttribute("buildErrors")) {
             model.addAttribute("buildErrors", Map.of());
         }
+        if (!model.containsAttribute("credentialErrors")) {
+            model.addAttribute("credentialErrors", Map.of());
+        }
+        model.addAttribute("imageRegistry", ImageReference.parse(project.image()).registry());
         model.addAttribute("builds", recent(owner, slug));
         return "projects/detail";
     }

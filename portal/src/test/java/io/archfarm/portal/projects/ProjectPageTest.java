@@ -35,7 +35,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The project pages over HTTP, signed in through the sign-in form as a browser is: who sees what, the settings form
- * with the API's own field messages, the webhook secret only after a POST, "Build now", CSRF on every form.
+ * with the API's own field messages, the webhook secret only after a POST, the registry credential (its password never
+ * shown), "Build now", CSRF on every form.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.portal.public-url=https://farm.example.com/"})
@@ -114,6 +115,52 @@ class ProjectPageTest {
     }
 
     @Test
+    void aMaintainerSetsAndRemovesTheRegistryCredentialAndThePasswordIsNeverShown() {
+        String password = "robot-pass-5d1e07b9";
+        Browser maintainer = signedIn(member("maintainer"));
+        Page project = maintainer.get(page);
+        assertThat(project.body()).contains("id=\"registry-credential\"").contains("id=\"credential-none\"")
+                .contains("<form id=\"set-credential\"").doesNotContain("id=\"remove-credential\"")
+                .containsPattern("<input id=\"registry-password\" name=\"password\" type=\"password\" value=\"\"");
+
+        Page refused = maintainer.post(page + "/registry-credential", Map.of("username", "robot:ci",
+                "password", password));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(fieldError(refused, "username")).contains("':'");
+        assertThat(fieldError(refused, "password")).isNull();
+        assertThat(refused.body()).doesNotContain(password)
+                .containsPattern("<input id=\"registry-username\"[^>]*value=\"robot:ci\"[^>]*class=\"invalid\"");
+        Page missing = maintainer.post(page + "/registry-credential", Map.of("username", "robot", "password", ""));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(fieldError(missing, "password")).contains("password is required");
+        assertThat(farm.admin().get("/api/v1" + page).json().path("registryCredential").isNull()).isTrue();
+
+        Page saved = maintainer.post(page + "/registry-credential", Map.of("username", "robot", "password", password));
+        assertThat(saved.status()).isEqualTo(302);
+        assertThat(saved.location()).endsWith(page);
+        Page shown = maintainer.get(page);
+        assertThat(shown.body()).contains("Registry credential saved").contains("data-in-use=\"true\"")
+                .contains("id=\"remove-credential\"").doesNotContain(password).doesNotContain("id=\"credential-none\"");
+        assertThat(text(shown, "code", "credential-registry")).isEqualTo("127.0.0.1:5000");
+        assertThat(text(shown, "code", "credential-username")).isEqualTo("robot");
+        assertThat(farm.admin().get("/api/v1" + page).json().path("registryCredential").path("username").asString())
+                .isEqualTo("robot");
+
+        Map<String, String> moved = settings();
+        moved.put("image", "registry.example.com/web/site");
+        assertThat(maintainer.post(page + "/settings", moved).status()).isEqualTo(302);
+        assertThat(maintainer.get(page).body()).contains("data-in-use=\"false\"").contains("registry.example.com")
+                .doesNotContain(password);
+
+        Page removed = maintainer.post(page + "/registry-credential/delete", Map.of());
+        assertThat(removed.status()).isEqualTo(302);
+        assertThat(removed.location()).endsWith(page);
+        assertThat(maintainer.get(page).body()).contains("Registry credential removed")
+                .contains("id=\"credential-none\"").doesNotContain("id=\"remove-credential\"");
+        assertThat(farm.admin().get("/api/v1" + page).json().path("registryCredential").isNull()).isTrue();
+    }
+
+    @Test
     void aViewerReadsTheSettingsAndADeveloperMayAlsoBuild() {
         Browser viewer = signedIn(member("viewer"));
         Page project = viewer.get(page);
@@ -122,8 +169,12 @@ class ProjectPageTest {
                 .contains("GREETING=&lt;b&gt;hi&lt;/b&gt;").doesNotContain("<b>hi</b>")
                 .contains("id=\"webhook-urls\"").doesNotContain("id=\"project-settings\"")
                 .doesNotContain("id=\"reveal-secret\"").doesNotContain("id=\"build-now\"")
-                .doesNotContain("id=\"delete-project\"");
+                .doesNotContain("id=\"delete-project\"").doesNotContain("id=\"registry-credential\"")
+                .doesNotContain("id=\"set-credential\"");
         assertThat(viewer.post(page + "/webhook-secret", Map.of()).status()).isEqualTo(403);
+        assertThat(viewer.post(page + "/registry-credential", Map.of("username", "robot", "password", "pw"))
+                .status()).isEqualTo(403);
+        assertThat(viewer.post(page + "/registry-credential/delete", Map.of()).status()).isEqualTo(403);
         assertThat(viewer.post(page + "/settings", settings()).status()).isEqualTo(403);
         assertThat(viewer.post(page + "/builds", Map.of("ref", "")).status()).isEqualTo(403);
         assertThat(viewer.post(page + "/delete", Map.of()).status()).isEqualTo(403);
@@ -131,7 +182,8 @@ class ProjectPageTest {
         Page developer = signedIn(member("developer")).get(page);
         assertThat(developer.body()).contains("id=\"build-now\"").contains("id=\"build-ref\"")
                 .contains("id=\"build-now-submit\"").contains("id=\"project-facts\"")
-                .doesNotContain("id=\"project-settings\"").doesNotContain("id=\"reveal-secret\"");
+                .doesNotContain("id=\"project-settings\"").doesNotContain("id=\"reveal-secret\"")
+                .doesNotContain("id=\"set-credential\"");
     }
 
     @Test
@@ -143,6 +195,8 @@ class ProjectPageTest {
         assertThat(project.body()).doesNotContain("site\" data-project");
         assertThat(outsider.get("/projects/" + team + "/nope").status()).isEqualTo(404);
         assertThat(outsider.post(page + "/webhook-secret", Map.of()).status()).isEqualTo(404);
+        assertThat(outsider.post(page + "/registry-credential", Map.of("username", "robot", "password", "pw"))
+                .status()).isEqualTo(404);
         assertThat(outsider.post(page + "/builds", Map.of("ref", "")).status()).isEqualTo(404);
         assertThat(outsider.get(page + "/recent-builds").status()).isEqualTo(404);
         assertThat(outsider.get("/projects/new?team=" + team).status()).isEqualTo(404);
@@ -223,12 +277,17 @@ class ProjectPageTest {
         settings.put("platforms", "linux/s390x");
         assertThat(maintainer.postWithoutCsrf(page + "/settings", settings).status()).isEqualTo(403);
         assertThat(maintainer.postWithoutCsrf(page + "/webhook-secret", Map.of()).status()).isEqualTo(403);
+        assertThat(maintainer.postWithoutCsrf(page + "/registry-credential", Map.of("username", "robot",
+                "password", "pw")).status()).isEqualTo(403);
+        assertThat(maintainer.postWithoutCsrf(page + "/registry-credential/delete", Map.of()).status())
+                .isEqualTo(403);
         assertThat(maintainer.postWithoutCsrf(page + "/builds", Map.of("ref", "")).status()).isEqualTo(403);
         assertThat(maintainer.postWithoutCsrf(page + "/delete", Map.of()).status()).isEqualTo(403);
         assertThat(maintainer.postWithoutCsrf("/projects/new", Map.of("team", team, "slug", "x")).status())
                 .isEqualTo(403);
-        assertThat(farm.admin().get("/api/v1" + page).json().path("platforms").toString())
-                .isEqualTo("[\"linux/amd64\",\"linux/arm64\"]");
+        JsonNode stored = farm.admin().get("/api/v1" + page).json();
+        assertThat(stored.path("platforms").toString()).isEqualTo("[\"linux/amd64\",\"linux/arm64\"]");
+        assertThat(stored.path("registryCredential").isNull()).isTrue();
         assertThat(farm.admin().get("/api/v1/projects/" + team + "/site/builds").json()).isEmpty();
     }
 
