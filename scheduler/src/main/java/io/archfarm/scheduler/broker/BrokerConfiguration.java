@@ -76,8 +76,8 @@ class BrokerConfiguration {
         Queue jobLogs = quorum(topology.jobLogsQueue());
         Queue jobResults = quorum(topology.jobResultsQueue());
         Queue heartbeats = quorum(topology.heartbeatsQueue());
-        return new Declarables(events, workerEvents, jobs, control, buildRequests, buildCancels, buildRetries, claims, jobLogs,
-                jobResults, heartbeats,
+        return new Declarables(events, workerEvents, jobs, control, buildRequests, buildCancels, buildRetries,
+                claims, jobLogs, jobResults, heartbeats,
                 bind(buildRequests, events, Topology.BUILD_REQUESTED),
                 bind(buildCancels, events, Topology.BUILD_CANCEL_REQUESTED),
                 bind(buildRetries, events, Topology.BUILD_RETRY_REQUESTED),

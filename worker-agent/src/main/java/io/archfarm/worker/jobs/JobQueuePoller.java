@@ -21,8 +21,8 @@ import org.springframework.amqp.support.converter.MessageConverter;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes at most one job from the job queues that exist (native first) and claims it. The message stays unacked only while the
- * claim is asked: it is acked once the scheduler answered, so a build of hours never meets RabbitMQ's
+ * Takes at most one job from the job queues that exist (native first) and claims it. The message stays unacked only
+ * while the claim is asked: it is acked once the scheduler answered, so a build of hours never meets RabbitMQ's
  * consumer_timeout. Without an answer it goes back to the queue for another worker or a later try.
  */
 @Component
