@@ -45,7 +45,7 @@ public final class BrokerCleanup {
                 delete(connection, channel -> channel.queueDelete(queue));
             }
             for (String exchange : List.of(topology.jobsExchange(), topology.eventsExchange(),
-                    topology.controlExchange())) {
+                    topology.workerEventsExchange(), topology.controlExchange())) {
                 delete(connection, channel -> channel.exchangeDelete(exchange));
             }
         } catch (Exception e) {

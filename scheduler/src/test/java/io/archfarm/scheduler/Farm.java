@@ -112,8 +112,9 @@ public class Farm {
                 nativePlatforms, emulatedPlatforms, 2, running, false, Instant.now()));
     }
 
+    /** As a worker sends: claims, logs, results and heartbeats go to the worker events exchange. */
     public void send(String routingKey, Message message) {
-        rabbit.convertAndSend(topology.eventsExchange(), routingKey, message);
+        rabbit.convertAndSend(topology.workerEventsExchange(), routingKey, message);
     }
 
     /** Declares the job queue as a worker does before polling it (same arguments as the scheduler's). */
@@ -140,7 +141,8 @@ public class Farm {
     }
 
     public ClaimReply claim(ClaimRequest request) {
-        Object reply = rabbit.convertSendAndReceive(topology.eventsExchange(), Topology.JOB_CLAIM, request);
+        Object reply = rabbit.convertSendAndReceive(topology.workerEventsExchange(), Topology.JOB_CLAIM,
+                request);
         if (reply == null) {
             throw new AssertionError("no ClaimReply to " + request + " within the reply timeout");
         }

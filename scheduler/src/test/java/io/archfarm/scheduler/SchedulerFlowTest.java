@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.JobOutcome;
+import io.archfarm.model.Platform;
 import io.archfarm.model.Topology;
 import io.archfarm.model.messages.BuildRequested;
 import io.archfarm.model.messages.ClaimReply;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
@@ -40,6 +42,8 @@ class SchedulerFlowTest {
 
     @Autowired
     Farm farm;
+    @Autowired
+    AmqpAdmin admin;
 
     @Test
     void aRequestedBuildIsFannedOutAndPlacedNativeFirst() {
@@ -65,6 +69,19 @@ class SchedulerFlowTest {
         assertThat(farm.poll("linux/riscv64", ExecutionMode.NATIVE)).isNull();
         assertThat(farm.jdbc().sql("select count(*) from outbox where published_at is null").query(Long.class)
                 .single()).isZero();
+    }
+
+    @Test
+    void aWorkersHeartbeatDeclaresTheJobQueuesOfItsPlatforms() {
+        Topology topology = farm.topology();
+        String nativeQueue = topology.jobQueue(Platform.parse("linux/arm/v5"), ExecutionMode.NATIVE);
+        String emulatedQueue = topology.jobQueue(Platform.parse("linux/arm/v6"), ExecutionMode.EMULATED);
+        // workers may not declare job queues: the scheduler does, for what a heartbeat names
+        farm.heartbeat("w-armv5", List.of("linux/arm/v5"), List.of("linux/arm/v6"), List.of());
+        awaitWorkerOnline("w-armv5");
+
+        assertThat(admin.getQueueInfo(nativeQueue)).as(nativeQueue).isNotNull();
+        assertThat(admin.getQueueInfo(emulatedQueue)).as(emulatedQueue).isNotNull();
     }
 
     @Test

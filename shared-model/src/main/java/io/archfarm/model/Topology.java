@@ -9,8 +9,11 @@ import java.util.Objects;
  * that nothing an earlier run left in the broker reaches them.
  * <p>
  * All queues are durable quorum queues. Jobs travel on the direct exchange {@link #jobsExchange()} with the queue
- * name as routing key; everything else travels on {@link #eventsExchange()}; cancellations and drain/resume orders
- * are broadcast to every worker on the fanout {@link #controlExchange()}.
+ * name as routing key; what workers send (claims, log chunks, results, heartbeats) travels on
+ * {@link #workerEventsExchange()}, the only exchange a worker may publish to; the control plane's messages (build
+ * requests, cancellations, retries) travel on {@link #eventsExchange()}; cancellations and drain/resume orders are
+ * broadcast to every worker on the fanout {@link #controlExchange()}. The scheduler declares all of it; a worker
+ * declares only its own control queue.
  */
 public record Topology(String prefix) {
 
@@ -40,9 +43,14 @@ public record Topology(String prefix) {
         return prefix + ".jobs";
     }
 
-    /** Direct exchange for build requests, claims, logs, results and heartbeats (routing keys above). */
+    /** Direct exchange for what the portal asks of the scheduler: build requests, cancellations and retries. */
     public String eventsExchange() {
         return prefix + ".events";
+    }
+
+    /** Direct exchange for what workers send the scheduler: claims, log chunks, results and heartbeats. */
+    public String workerEventsExchange() {
+        return prefix + ".worker-events";
     }
 
     /** Fanout exchange every worker binds a queue of its own to: job cancellations, drain and resume. */

@@ -29,4 +29,11 @@ class TopologyTest {
         assertThat(topology.buildCancelsQueue()).isEqualTo("archfarm.scheduler.build-cancels");
         assertThat(Topology.BUILD_RETRY_REQUESTED).isEqualTo("build.retry-requested");
     }
+
+    @Test
+    void workersPublishOnAnExchangeOfTheirOwn() {
+        Topology topology = Topology.defaults();
+        assertThat(topology.workerEventsExchange()).isEqualTo("archfarm.worker-events")
+                .isNotEqualTo(topology.eventsExchange());
+    }
 }

@@ -19,8 +19,9 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The scheduler's whole broker topology: the three exchanges, the queues it consumes (durable quorum queues) and
- * their bindings, the JSON converter, and how its listeners acknowledge.
+ * The scheduler's whole broker topology: the four exchanges, the queues it consumes (durable quorum queues) and
+ * their bindings, the JSON converter, and how its listeners acknowledge. The scheduler owns the farm's topology:
+ * workers declare nothing but their own control queues, and wait until what they use exists.
  */
 @Configuration(proxyBeanMethods = false)
 class BrokerConfiguration {
@@ -65,6 +66,7 @@ class BrokerConfiguration {
     @Bean
     Declarables schedulerTopology(Topology topology) {
         DirectExchange events = new DirectExchange(topology.eventsExchange(), true, false);
+        DirectExchange workerEvents = new DirectExchange(topology.workerEventsExchange(), true, false);
         DirectExchange jobs = new DirectExchange(topology.jobsExchange(), true, false);
         FanoutExchange control = new FanoutExchange(topology.controlExchange(), true, false);
         Queue buildRequests = quorum(topology.buildRequestsQueue());
@@ -74,15 +76,15 @@ class BrokerConfiguration {
         Queue jobLogs = quorum(topology.jobLogsQueue());
         Queue jobResults = quorum(topology.jobResultsQueue());
         Queue heartbeats = quorum(topology.heartbeatsQueue());
-        return new Declarables(events, jobs, control, buildRequests, buildCancels, buildRetries, claims, jobLogs,
-                jobResults, heartbeats,
+        return new Declarables(events, workerEvents, jobs, control, buildRequests, buildCancels, buildRetries,
+                claims, jobLogs, jobResults, heartbeats,
                 bind(buildRequests, events, Topology.BUILD_REQUESTED),
                 bind(buildCancels, events, Topology.BUILD_CANCEL_REQUESTED),
                 bind(buildRetries, events, Topology.BUILD_RETRY_REQUESTED),
-                bind(claims, events, Topology.JOB_CLAIM),
-                bind(jobLogs, events, Topology.JOB_LOG),
-                bind(jobResults, events, Topology.JOB_FINISHED),
-                bind(heartbeats, events, Topology.WORKER_HEARTBEAT));
+                bind(claims, workerEvents, Topology.JOB_CLAIM),
+                bind(jobLogs, workerEvents, Topology.JOB_LOG),
+                bind(jobResults, workerEvents, Topology.JOB_FINISHED),
+                bind(heartbeats, workerEvents, Topology.WORKER_HEARTBEAT));
     }
 
     static Queue quorum(String name) {

@@ -12,10 +12,10 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.stereotype.Component;
 
 /**
- * Declares a job queue (and its binding to the jobs exchange) before the first JobAssignment goes to it: workers
- * may not have declared it yet, and a mandatory publish to a queue that does not exist would come back. The
- * arguments must equal the workers' declaration (only {@code x-queue-type=quorum}), or the broker refuses one of
- * the two.
+ * Declares job queues (and their bindings to the jobs exchange): for the platforms of every worker that sends a
+ * heartbeat, since workers may not declare them (their broker user is not allowed to) and wait until they exist;
+ * and before the first JobAssignment goes to one, since a mandatory publish to a queue that does not exist would
+ * come back.
  */
 @Component
 public class JobQueues {
@@ -34,6 +34,12 @@ public class JobQueues {
      * are declared together, so that a worker polling either finds it.
      */
     public String ensureDeclared(Platform platform, ExecutionMode mode) {
+        ensureDeclared(platform);
+        return topology.jobQueue(platform, mode);
+    }
+
+    /** Both job queues of the platform, native and emulated, exist once this returns. */
+    public void ensureDeclared(Platform platform) {
         for (ExecutionMode each : ExecutionMode.values()) {
             String name = topology.jobQueue(platform, each);
             if (!declared.contains(name)) {
@@ -44,6 +50,5 @@ public class JobQueues {
                 declared.add(name);
             }
         }
-        return topology.jobQueue(platform, mode);
     }
 }

@@ -1,49 +1,77 @@
 package io.archfarm.scheduler.workers;
 
+import io.archfarm.model.Platform;
 import io.archfarm.model.WorkerStatus;
 import io.archfarm.model.messages.WorkerHeartbeat;
 import io.archfarm.scheduler.ProcessedMessages;
 import io.archfarm.scheduler.Timestamps;
+import io.archfarm.scheduler.broker.JobQueues;
 import java.time.Clock;
 import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Keeps {@code workers} as the heartbeats say. last_seen is the scheduler's clock, not the worker's, so a worker
- * with a wrong clock is neither kept alive nor declared dead by it.
+ * with a wrong clock is neither kept alive nor declared dead by it. The job queues of the platforms a worker names
+ * are declared first, outside the transaction: workers wait for them, since they may not declare them themselves.
  */
 @Component
 class HeartbeatListener {
 
     static final String CONSUMER = "scheduler.heartbeats";
+    private static final Logger LOG = LoggerFactory.getLogger(HeartbeatListener.class);
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final ProcessedMessages processed;
     private final Clock clock;
     private final RequeueJobsForgottenByWorkers forgotten;
+    private final JobQueues jobQueues;
+    private final TransactionTemplate transactions;
 
     HeartbeatListener(JdbcClient jdbc, JsonMapper json, ProcessedMessages processed, Clock clock,
-            RequeueJobsForgottenByWorkers forgotten) {
+            RequeueJobsForgottenByWorkers forgotten, JobQueues jobQueues, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.json = json;
         this.processed = processed;
         this.clock = clock;
         this.forgotten = forgotten;
+        this.jobQueues = jobQueues;
+        this.transactions = new TransactionTemplate(transactions);
     }
 
     @RabbitListener(queues = "#{@topology.heartbeatsQueue()}")
-    @Transactional
     void onHeartbeat(WorkerHeartbeat beat) {
-        if (!processed.firstTime(beat.messageId(), CONSUMER)) {
-            return;
-        }
         if (beat.workerId() == null || beat.workerId().isBlank()) {
             throw new IllegalArgumentException("heartbeat " + beat.messageId() + " names no worker");
+        }
+        declareJobQueues(beat);
+        transactions.executeWithoutResult(status -> record(beat));
+    }
+
+    private void declareJobQueues(WorkerHeartbeat beat) {
+        Stream.concat(orEmpty(beat.nativePlatforms()).stream(), orEmpty(beat.emulatedPlatforms()).stream())
+                .distinct().forEach(name -> {
+                    try {
+                        jobQueues.ensureDeclared(Platform.parse(name));
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("worker {} names platform '{}', which has no job queue: {}", beat.workerId(), name,
+                                e.getMessage());
+                    }
+                });
+    }
+
+    private void record(WorkerHeartbeat beat) {
+        if (!processed.firstTime(beat.messageId(), CONSUMER)) {
+            return;
         }
         WorkerStatus status = beat.draining() ? WorkerStatus.DRAINING : WorkerStatus.ONLINE;
         jdbc.sql("""

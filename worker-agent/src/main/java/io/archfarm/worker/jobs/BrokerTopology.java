@@ -9,20 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.Declarable;
-import org.springframework.amqp.core.Declarables;
-import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * What the worker declares: the three exchanges, the job queues it takes work from (native first, then emulated,
- * which is also the order it polls them in), and its own control queue on the cancellation fanout.
+ * What the worker declares: only its own control queue, bound to the control fanout. Everything else (exchanges, job
+ * queues, the scheduler's queues) is the scheduler's, and a worker's broker user may not declare it;
+ * {@link SchedulerTopology} waits until it exists. The job queues it takes work from are listed native first, then
+ * emulated, which is also the order it polls them in.
  */
 @Configuration(proxyBeanMethods = false)
 class BrokerTopology {
@@ -47,24 +45,14 @@ class BrokerTopology {
     }
 
     @Bean
-    Declarables workerDeclarables(Topology topology, JobQueues jobQueues, Queue controlQueue) {
-        DirectExchange jobs = new DirectExchange(topology.jobsExchange(), true, false);
-        DirectExchange events = new DirectExchange(topology.eventsExchange(), true, false);
-        FanoutExchange control = new FanoutExchange(topology.controlExchange(), true, false);
-        List<Declarable> declarables = new ArrayList<>(List.of(jobs, events, control, controlQueue,
-                BindingBuilder.bind(controlQueue).to(control)));
-        for (JobQueues.JobQueue jobQueue : jobQueues.inPollingOrder()) {
-            Queue queue = QueueBuilder.durable(jobQueue.name()).quorum().build();
-            Binding binding = BindingBuilder.bind(queue).to(jobs).with(jobQueue.name());
-            declarables.add(queue);
-            declarables.add(binding);
-        }
-        return new Declarables(declarables);
+    Binding controlBinding(Topology topology, Queue controlQueue) {
+        return BindingBuilder.bind(controlQueue).to(new FanoutExchange(topology.controlExchange(), true, false));
     }
 
     /**
-     * The scheduler declares job queues too, possibly with more arguments (TTL, dead-lettering): a mismatch must
-     * not stop this worker from polling the queue that already exists.
+     * The control fanout may not exist yet when the worker connects (the scheduler has not started): the binding
+     * fails then, and {@link SchedulerTopology} binds again once the exchange is there. That failure must not stop
+     * the worker from connecting.
      */
     @Bean
     RabbitAdmin rabbitAdmin(ConnectionFactory connectionFactory) {

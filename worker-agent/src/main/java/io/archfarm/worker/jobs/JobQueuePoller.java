@@ -9,6 +9,7 @@ import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.worker.WorkerIdentity;
 import io.archfarm.worker.build.JobCredential;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -21,8 +22,8 @@ import org.springframework.amqp.support.converter.MessageConverter;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes at most one job from the job queues (native first) and claims it. The message stays unacked only while the
- * claim is asked: it is acked once the scheduler answered, so a build of hours never meets RabbitMQ's
+ * Takes at most one job from the job queues that exist (native first) and claims it. The message stays unacked only
+ * while the claim is asked: it is acked once the scheduler answered, so a build of hours never meets RabbitMQ's
  * consumer_timeout. Without an answer it goes back to the queue for another worker or a later try.
  */
 @Component
@@ -50,25 +51,29 @@ class JobQueuePoller {
 
     private final RabbitTemplate template;
     private final MessageConverter converter;
-    private final JobQueues queues;
+    private final SchedulerTopology schedulerTopology;
     private final WorkerPublisher publisher;
     private final WorkerIdentity identity;
     private final WorkerKey key;
     private final DefaultMessagePropertiesConverter properties = new DefaultMessagePropertiesConverter();
 
-    JobQueuePoller(RabbitTemplate template, MessageConverter converter, JobQueues queues, WorkerPublisher publisher,
-            WorkerIdentity identity, WorkerKey key) {
+    JobQueuePoller(RabbitTemplate template, MessageConverter converter, SchedulerTopology schedulerTopology,
+            WorkerPublisher publisher, WorkerIdentity identity, WorkerKey key) {
         this.key = key;
         this.template = template;
         this.converter = converter;
-        this.queues = queues;
+        this.schedulerTopology = schedulerTopology;
         this.publisher = publisher;
         this.identity = identity;
     }
 
     Poll poll() {
+        List<JobQueues.JobQueue> queues = schedulerTopology.existingJobQueues();
+        if (queues.isEmpty()) {
+            return new Poll.Empty();
+        }
         return template.execute(channel -> {
-            for (JobQueues.JobQueue queue : queues.inPollingOrder()) {
+            for (JobQueues.JobQueue queue : queues) {
                 GetResponse response = channel.basicGet(queue.name(), false);
                 if (response != null) {
                     return claim(channel, response, queue);

@@ -22,19 +22,24 @@ class SendHeartbeat {
     private final RunningJobs runningJobs;
     private final WorkerSlots slots;
     private final WorkerPublisher publisher;
+    private final SchedulerTopology schedulerTopology;
 
     SendHeartbeat(WorkerIdentity identity, Capabilities capabilities, RunningJobs runningJobs, WorkerSlots slots,
-            WorkerPublisher publisher) {
+            WorkerPublisher publisher, SchedulerTopology schedulerTopology) {
         this.identity = identity;
         this.capabilities = capabilities;
         this.runningJobs = runningJobs;
         this.slots = slots;
         this.publisher = publisher;
+        this.schedulerTopology = schedulerTopology;
     }
 
     @Scheduled(fixedDelayString = "${archfarm.worker.heartbeat-interval:5s}")
     void send() {
         try {
+            if (!schedulerTopology.exchangesReady()) {
+                return;
+            }
             publisher.heartbeat(new WorkerHeartbeat(UUID.randomUUID(), identity.id(), identity.host(),
                     capabilities.nativeNames(), capabilities.emulatedNames(), capabilities.slots(),
                     runningJobs.list(), slots.draining(), Instant.now()));

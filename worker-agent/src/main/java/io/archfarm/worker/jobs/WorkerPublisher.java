@@ -19,7 +19,10 @@ import org.springframework.amqp.core.MessagePostProcessor;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
-/** Everything the worker sends to the scheduler, on the events exchange, each message carrying its own id. */
+/**
+ * Everything the worker sends to the scheduler, on the worker events exchange (the only one its broker user may
+ * publish to), each message carrying its own id.
+ */
 @Component
 class WorkerPublisher {
 
@@ -59,7 +62,7 @@ class WorkerPublisher {
 
     /** The scheduler's answer, or empty when none came within the claim timeout. */
     Optional<ClaimReply> claim(ClaimRequest request) {
-        Object reply = template.convertSendAndReceive(topology.eventsExchange(), Topology.JOB_CLAIM, request,
+        Object reply = template.convertSendAndReceive(topology.workerEventsExchange(), Topology.JOB_CLAIM, request,
                 withId(request));
         if (reply instanceof ClaimReply claimReply && request.messageId().equals(claimReply.requestId())) {
             return Optional.of(claimReply);
@@ -97,18 +100,18 @@ class WorkerPublisher {
     private void sendConfirmed(JobFinished result) {
         String id = result.messageId().toString();
         template.invoke(operations -> {
-            operations.convertAndSend(topology.eventsExchange(), Topology.JOB_FINISHED, result, withId(result));
+            operations.convertAndSend(topology.workerEventsExchange(), Topology.JOB_FINISHED, result, withId(result));
             operations.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MILLIS);
             return null;
         });
         if (returned.remove(id)) {
-            throw new IllegalStateException("no queue is bound to " + topology.eventsExchange() + "/"
+            throw new IllegalStateException("no queue is bound to " + topology.workerEventsExchange() + "/"
                     + Topology.JOB_FINISHED + " (is the scheduler running?)");
         }
     }
 
     private void send(String routingKey, Message message) {
-        template.convertAndSend(topology.eventsExchange(), routingKey, message, withId(message));
+        template.convertAndSend(topology.workerEventsExchange(), routingKey, message, withId(message));
     }
 
     private static MessagePostProcessor withId(Message message) {

@@ -12,6 +12,7 @@ import io.archfarm.model.messages.DrainWorker;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.WorkerHeartbeat;
 import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.testing.SchedulerDeclarations;
 import io.archfarm.worker.WorkerApplication;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,10 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.DirectExchange;
-import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -69,15 +66,11 @@ class WorkerDrainIT {
     }
 
     @BeforeEach
-    void schedulerQueues() {
-        DirectExchange events = new DirectExchange(topology.eventsExchange(), true, false);
-        admin.declareExchange(events);
-        for (var queue : Map.of(topology.claimsQueue(), Topology.JOB_CLAIM,
-                topology.heartbeatsQueue(), Topology.WORKER_HEARTBEAT).entrySet()) {
-            Queue declared = QueueBuilder.durable(queue.getKey()).quorum().build();
-            admin.declareQueue(declared);
-            admin.declareBinding(BindingBuilder.bind(declared).to(events).with(queue.getValue()));
-        }
+    void schedulerTopology() {
+        template.execute(channel -> {
+            SchedulerDeclarations.declare(channel, topology, List.of(Platform.LINUX_AMD64));
+            return null;
+        });
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.archfarm.model.messages.WorkerHeartbeat;
 import io.archfarm.testing.ArchfarmTestServices;
 import io.archfarm.testing.LocalRegistry;
 import io.archfarm.testing.RequiredTools;
+import io.archfarm.testing.SchedulerDeclarations;
 import io.archfarm.worker.WorkerApplication;
 import io.archfarm.worker.testing.GitRepository;
 import io.archfarm.worker.testing.SilentGitServer;
@@ -35,10 +36,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.DirectExchange;
-import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -106,19 +103,13 @@ class WorkerFlowIT {
         properties.add("archfarm.registry.insecure", () -> registry.address());
     }
 
-    /** The scheduler's queues, declared as the scheduler (their consumer) would. */
+    /** The exchanges and queues, declared as the scheduler (who owns them) would. */
     @BeforeEach
-    void schedulerQueues() {
-        DirectExchange events = new DirectExchange(topology.eventsExchange(), true, false);
-        admin.declareExchange(events);
-        for (var queue : Map.of(topology.claimsQueue(), Topology.JOB_CLAIM,
-                topology.heartbeatsQueue(), Topology.WORKER_HEARTBEAT,
-                topology.jobLogsQueue(), Topology.JOB_LOG,
-                topology.jobResultsQueue(), Topology.JOB_FINISHED).entrySet()) {
-            Queue declared = QueueBuilder.durable(queue.getKey()).quorum().build();
-            admin.declareQueue(declared);
-            admin.declareBinding(BindingBuilder.bind(declared).to(events).with(queue.getValue()));
-        }
+    void schedulerTopology() {
+        template.execute(channel -> {
+            SchedulerDeclarations.declare(channel, topology, List.of(Platform.LINUX_AMD64, Platform.LINUX_S390X));
+            return null;
+        });
     }
 
     @Test

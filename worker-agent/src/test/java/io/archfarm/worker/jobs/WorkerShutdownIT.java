@@ -14,19 +14,17 @@ import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.WorkerHeartbeat;
 import io.archfarm.testing.ArchfarmTestServices;
 import io.archfarm.testing.RequiredTools;
+import io.archfarm.testing.SchedulerDeclarations;
 import io.archfarm.worker.WorkerApplication;
 import io.archfarm.worker.testing.SilentGitServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.DirectExchange;
-import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.support.converter.MessageConverter;
@@ -76,15 +74,10 @@ class WorkerShutdownIT {
     @Test
     void aShutdownKillsTheRunningJobAndReportsItAsAnInfrastructureFailure() throws Exception {
         RequiredTools.require("git");
-        Queue results = QueueBuilder.durable(topology.jobResultsQueue()).quorum().build();
-        Queue claims = QueueBuilder.durable(topology.claimsQueue()).quorum().build();
-        Queue heartbeats = QueueBuilder.durable(topology.heartbeatsQueue()).quorum().build();
-        DirectExchange events = new DirectExchange(topology.eventsExchange(), true, false);
-        for (var binding : Map.of(results, Topology.JOB_FINISHED, claims, Topology.JOB_CLAIM, heartbeats,
-                Topology.WORKER_HEARTBEAT).entrySet()) {
-            admin.declareQueue(binding.getKey());
-            admin.declareBinding(BindingBuilder.bind(binding.getKey()).to(events).with(binding.getValue()));
-        }
+        template.execute(channel -> {
+            SchedulerDeclarations.declare(channel, topology, List.of(Platform.LINUX_AMD64));
+            return null;
+        });
         try (SilentGitServer silent = new SilentGitServer()) {
             JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 2,
                     "linux/amd64", silent.url(), "main", "a".repeat(40), false, "Containerfile", ".", Map.of(),

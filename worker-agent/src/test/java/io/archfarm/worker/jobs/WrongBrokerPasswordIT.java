@@ -3,7 +3,10 @@ package io.archfarm.worker.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.archfarm.model.Topology;
 import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.testing.FarmBroker;
+import io.archfarm.testing.TestServices;
 import io.archfarm.worker.WorkerApplication;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -62,5 +65,33 @@ class WrongBrokerPasswordIT {
                         + broker.getUsername() + "' on virtual host '/'")
                 .contains("This worker does not join the farm.")
                 .doesNotContain(WRONG_PASSWORD);
+    }
+
+    /**
+     * The same with the farm's own worker user on a virtual host of its own, as ./archfarm up makes them; on the
+     * machine's broker whatever the test services are, since only there can rabbitmqctl make users.
+     */
+    @Test
+    void theFarmsWorkerUserWithAWrongPasswordDoesNotJoinEither(CapturedOutput output) {
+        try (FarmBroker farm = FarmBroker.onLocalBroker(new Topology(TestServices.freshPrefix()))) {
+            String[] settings = {"--spring.rabbitmq.host=" + TestServices.localAmqpHost(),
+                    "--spring.rabbitmq.port=" + TestServices.localAmqpPort(),
+                    "--spring.rabbitmq.virtual-host=" + farm.virtualHost(),
+                    "--spring.rabbitmq.username=" + farm.worker().username(),
+                    "--spring.rabbitmq.password=" + WRONG_PASSWORD,
+                    "--archfarm.worker.id=wrong-password-it", "--archfarm.worker.work-dir=" + workDir,
+                    "--archfarm.worker.native-platforms=linux/amd64", "--archfarm.worker.emulated-platforms=none",
+                    "--archfarm.topology.prefix=wrong-password-it"};
+
+            assertThatThrownBy(() -> new SpringApplicationBuilder(WorkerApplication.class).run(settings).close())
+                    .hasRootCauseMessage("ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. "
+                            + "For details see the broker logfile.");
+
+            assertThat(output.getAll())
+                    .contains("refused the login of user '" + farm.worker().username() + "' on virtual host '"
+                            + farm.virtualHost() + "'")
+                    .doesNotContain(WRONG_PASSWORD)
+                    .doesNotContain(farm.worker().password());
+        }
     }
 }
