@@ -2,12 +2,16 @@ package io.archfarm.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.archfarm.model.Topology;
 import io.archfarm.testing.BrokerCleanup;
+import io.archfarm.testing.FarmBroker;
 import io.archfarm.testing.LocalRegistry;
+import io.archfarm.testing.PrivateRabbitNode;
 import io.archfarm.testing.RequiredTools;
 import io.archfarm.testing.TestServices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -59,6 +63,10 @@ final class Farm implements AutoCloseable {
     private LocalRegistry registry;
     /** A registry as teams run one: TLS from a CA of its own (in a certs.d the parts are given) and htpasswd logins. */
     private LocalRegistry secured;
+    /** Set for a fleet: worker hosts as network namespaces, a broker of the farm's own over TLS, its users. */
+    private FleetNetwork fleet;
+    private PrivateRabbitNode fleetBroker;
+    private FarmBroker fleetUsers;
     private FarmDatabase database;
     private GitServer git;
     private PortalClient portal;
@@ -70,9 +78,26 @@ final class Farm implements AutoCloseable {
     }
 
     static Farm start(String name, List<WorkerSpec> workers) {
+        return start(name, workers, 0);
+    }
+
+    /**
+     * A fleet: each worker on a host of its own (a network namespace, {@link FleetNetwork}), reaching the control
+     * plane only over its link: a RabbitMQ node of the farm's own over {@code amqps://} as the farm's worker user,
+     * the secured registry (TLS from the farm's CA, logins) and the git daemon, all on the control-plane address.
+     * {@code spareHosts} more hosts stay empty for {@link #startFleetWorker}.
+     */
+    static Farm startFleet(String name, List<WorkerSpec> workers, int spareHosts) {
+        return start(name, workers, workers.size() + spareHosts);
+    }
+
+    private static Farm start(String name, List<WorkerSpec> workers, int hosts) {
         Farm farm = new Farm(name);
         Runtime.getRuntime().addShutdownHook(farm.shutdownHook);
         try {
+            if (hosts > 0) {
+                farm.fleet = FleetNetwork.create(hosts);
+            }
             farm.startAll(workers);
             return farm;
         } catch (RuntimeException | Error e) {
@@ -113,9 +138,18 @@ final class Farm implements AutoCloseable {
 
         startRegistry();
         startGitDaemon();
+        if (fleet != null) {
+            startFleetBroker();
+        }
         startPortal(portalJar);
         startScheduler(schedulerJar);
-        workers.forEach(worker -> startWorker(workerJar, worker));
+        for (int i = 0; i < workers.size(); i++) {
+            if (fleet == null) {
+                startWorker(workerJar, workers.get(i));
+            } else {
+                startFleetWorker(workers.get(i), i + 1, fleetUsers.worker().password());
+            }
+        }
         for (WorkerSpec worker : workers) {
             awaitHealthy("worker-" + worker.id(), () -> portal.workerOnline(worker.id()));
         }
@@ -129,10 +163,50 @@ final class Farm implements AutoCloseable {
         }
         pushBaseImage(registry.address(), logDir);
         try {
-            secured = LocalRegistry.startSecured("robot", "robot-" + UUID.randomUUID());
+            secured = LocalRegistry.startSecured("robot", "robot-" + UUID.randomUUID(), controlAddress());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the secured docker-registry", e);
         }
+        if (fleet != null) {
+            copyBaseImageToSecured();
+        }
+    }
+
+    /** The fleet's hosts reach only the secured registry: the base image goes there too, under the robot's login. */
+    private void copyBaseImageToSecured() {
+        LocalRegistry.Security security = secured.security();
+        FarmProcess copy = FarmProcess.start("base-image-copy", List.of("skopeo", "copy", "--all",
+                "--src-tls-verify=false", "--dest-cert-dir", security.certsDir().resolve(secured.address()).toString(),
+                "--dest-authfile", securedAuthFile().toString(),
+                "docker://" + registry.address() + "/" + BASE_IMAGE, "docker://" + secured.address() + "/" + BASE_IMAGE),
+                Map.of(), logDir);
+        copy.awaitSuccess(300);
+    }
+
+    private Path securedAuthFile() {
+        Path file = workDir.resolve("secured-auth.json");
+        try {
+            String auth = Base64.getEncoder().encodeToString((secured.security().username() + ":"
+                    + secured.security().password()).getBytes(StandardCharsets.UTF_8));
+            Files.writeString(file, "{\"auths\":{\"" + secured.address() + "\":{\"auth\":\"" + auth + "\"}}}");
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void startFleetBroker() {
+        try {
+            fleetBroker = PrivateRabbitNode.start(controlAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the fleet's RabbitMQ node", e);
+        }
+        fleetUsers = FarmBroker.create(fleetBroker.rabbitmqctl(), new Topology(prefix));
+    }
+
+    /** Where the control plane listens for the workers: the fleet's bridge, or loopback. */
+    String controlAddress() {
+        return fleet == null ? "127.0.0.1" : fleet.controlAddress();
     }
 
     /** Pushes the farm's multi-arch busybox with scripts/base-image.sh; fails with the script's output. */
@@ -144,7 +218,7 @@ final class Farm implements AutoCloseable {
     }
 
     private void startGitDaemon() {
-        git = new GitServer(workDir.resolve("git"), FreePorts.next());
+        git = new GitServer(workDir.resolve("git"), controlAddress(), FreePorts.next());
         try {
             Files.createDirectories(workDir.resolve("git"));
         } catch (IOException e) {
@@ -165,7 +239,7 @@ final class Farm implements AutoCloseable {
         env.put("ARCHFARM_SECURITY_SECRET_KEY", secretKey);
         env.put("ARCHFARM_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("ARCHFARM_SECURITY_ADMIN_PASSWORD_FILE", workDir.resolve("admin-password").toString());
-        env.put("ARCHFARM_GIT_ALLOWED_HOSTS", "127.0.0.1,localhost");
+        env.put("ARCHFARM_GIT_ALLOWED_HOSTS", "127.0.0.1,localhost," + controlAddress());
         env.put("ARCHFARM_PORTAL_PUBLIC_URL", baseUrl);
         start("portal", javaCommand(jar), env);
         awaitHealthy("portal", () -> PortalClient.serviceHealthy(baseUrl));
@@ -182,7 +256,11 @@ final class Farm implements AutoCloseable {
     private void startScheduler(Path jar) {
         int port = FreePorts.next();
         Map<String, String> env = serviceEnv(port);
-        env.put("SPRING_RABBITMQ_ADDRESSES", amqpAddress());
+        if (fleet == null) {
+            env.put("SPRING_RABBITMQ_ADDRESSES", amqpAddress());
+        } else {
+            env.putAll(fleetBrokerEnv(fleetUsers.scheduler()));
+        }
         env.put("ARCHFARM_REGISTRY_INSECURE", registry());
         // the key the portal seals projects' registry credentials with
         env.put("ARCHFARM_SECURITY_SECRET_KEY", secretKey);
@@ -207,6 +285,49 @@ final class Farm implements AutoCloseable {
         env.put("ARCHFARM_WORKER_HEARTBEAT_INTERVAL", "1s");
         env.put("ARCHFARM_WORKER_POLL_INTERVAL", "500ms");
         start("worker-" + worker.id(), javaCommand(jar), env);
+    }
+
+    /**
+     * Starts a worker on fleet host {@code host} (1-based) as the farm's worker user with {@code brokerPassword}: the
+     * real one, or a wrong one to see a worker refused.
+     */
+    void startFleetWorker(WorkerSpec worker, int host, String brokerPassword) {
+        Map<String, String> env = new HashMap<>(fleetBrokerEnv(new FarmBroker.Login(fleetUsers.worker().username(),
+                brokerPassword)));
+        env.put("ARCHFARM_TOPOLOGY_PREFIX", prefix);
+        env.put("ARCHFARM_REGISTRY_CERTS_DIR", secured.security().certsDir().toString());
+        env.put("ARCHFARM_WORKER_ID", worker.id());
+        putUnlessDetected(env, "ARCHFARM_WORKER_NATIVE_PLATFORMS", worker.nativePlatforms());
+        putUnlessDetected(env, "ARCHFARM_WORKER_EMULATED_PLATFORMS", worker.emulatedPlatforms());
+        env.put("ARCHFARM_WORKER_SLOTS", Integer.toString(worker.slots()));
+        env.put("ARCHFARM_WORKER_WORK_DIR", workDir.resolve("workers").resolve(worker.id()).toString());
+        env.put("ARCHFARM_WORKER_HEARTBEAT_INTERVAL", "1s");
+        env.put("ARCHFARM_WORKER_POLL_INTERVAL", "500ms");
+        start("worker-" + worker.id(), fleet.inHost(host, javaCommand(workerJar())), env);
+    }
+
+    private Map<String, String> fleetBrokerEnv(FarmBroker.Login login) {
+        return Map.of("SPRING_RABBITMQ_ADDRESSES", "amqps://" + fleetBroker.address() + ":" + fleetBroker.amqpsPort(),
+                "SPRING_RABBITMQ_VIRTUAL_HOST", fleetUsers.virtualHost(),
+                "SPRING_RABBITMQ_USERNAME", login.username(), "SPRING_RABBITMQ_PASSWORD", login.password(),
+                "SPRING_RABBITMQ_SSL_BUNDLE", "broker",
+                "SPRING_SSL_BUNDLE_PEM_BROKER_TRUSTSTORE_CERTIFICATE", "file:" + fleetBroker.caCertificate());
+    }
+
+    private Path workerJar() {
+        return requireJar("worker-agent/target/worker-agent-0.1.0-SNAPSHOT-exec.jar");
+    }
+
+    FleetNetwork fleet() {
+        return fleet;
+    }
+
+    PrivateRabbitNode fleetBroker() {
+        return fleetBroker;
+    }
+
+    FarmBroker fleetUsers() {
+        return fleetUsers;
     }
 
     private static void putUnlessDetected(Map<String, String> env, String name, String platforms) {
@@ -298,7 +419,7 @@ final class Farm implements AutoCloseable {
 
     /** A Containerfile's first line: the farm's own multi-arch busybox. */
     String fromBaseImage() {
-        return "FROM " + registry() + "/" + BASE_IMAGE + "\n";
+        return "FROM " + (fleet == null ? registry() : secured.address()) + "/" + BASE_IMAGE + "\n";
     }
 
     String logTails() {
@@ -318,6 +439,15 @@ final class Farm implements AutoCloseable {
         }
         if (secured != null) {
             secured.close();
+        }
+        if (fleetUsers != null) {
+            fleetUsers.close();
+        }
+        if (fleetBroker != null) {
+            fleetBroker.close();
+        }
+        if (fleet != null) {
+            fleet.close();
         }
     }
 
