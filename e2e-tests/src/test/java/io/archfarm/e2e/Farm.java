@@ -172,8 +172,11 @@ final class Farm implements AutoCloseable {
         }
     }
 
-    /** The fleet's hosts reach only the secured registry: the base image goes there too, under the robot's login. */
-    private void copyBaseImageToSecured() {
+    /**
+     * Copies the base image into the secured registry too, under the robot's login: a fleet's hosts reach only that
+     * one (a fleet does this at its start), and a build that pulls its {@code FROM} image there uses the login.
+     */
+    void copyBaseImageToSecured() {
         LocalRegistry.Security security = secured.security();
         FarmProcess copy = FarmProcess.start("base-image-copy", List.of("skopeo", "copy", "--all",
                 "--src-tls-verify=false", "--dest-cert-dir", security.certsDir().resolve(secured.address()).toString(),
