@@ -275,18 +275,9 @@ final class Farm implements AutoCloseable {
     }
 
     private void startWorker(Path jar, WorkerSpec worker) {
-        Map<String, String> env = new HashMap<>();
-        env.put("ARCHFARM_TOPOLOGY_PREFIX", prefix);
+        Map<String, String> env = workerEnv(worker);
         env.put("SPRING_RABBITMQ_ADDRESSES", amqpAddress());
         env.put("ARCHFARM_REGISTRY_INSECURE", registry());
-        env.put("ARCHFARM_REGISTRY_CERTS_DIR", secured.security().certsDir().toString());
-        env.put("ARCHFARM_WORKER_ID", worker.id());
-        putUnlessDetected(env, "ARCHFARM_WORKER_NATIVE_PLATFORMS", worker.nativePlatforms());
-        putUnlessDetected(env, "ARCHFARM_WORKER_EMULATED_PLATFORMS", worker.emulatedPlatforms());
-        env.put("ARCHFARM_WORKER_SLOTS", Integer.toString(worker.slots()));
-        env.put("ARCHFARM_WORKER_WORK_DIR", workDir.resolve("workers").resolve(worker.id()).toString());
-        env.put("ARCHFARM_WORKER_HEARTBEAT_INTERVAL", "1s");
-        env.put("ARCHFARM_WORKER_POLL_INTERVAL", "500ms");
         start("worker-" + worker.id(), javaCommand(jar), env);
     }
 
@@ -295,8 +286,14 @@ final class Farm implements AutoCloseable {
      * real one, or a wrong one to see a worker refused.
      */
     void startFleetWorker(WorkerSpec worker, int host, String brokerPassword) {
-        Map<String, String> env = new HashMap<>(fleetBrokerEnv(new FarmBroker.Login(fleetUsers.worker().username(),
-                brokerPassword)));
+        Map<String, String> env = workerEnv(worker);
+        env.putAll(fleetBrokerEnv(new FarmBroker.Login(fleetUsers.worker().username(), brokerPassword)));
+        start("worker-" + worker.id(), fleet.inHost(host, javaCommand(workerJar())), env);
+    }
+
+    /** What every worker of this farm is given, whatever its broker: the spec, short timings, the registries' CAs. */
+    private Map<String, String> workerEnv(WorkerSpec worker) {
+        Map<String, String> env = new HashMap<>();
         env.put("ARCHFARM_TOPOLOGY_PREFIX", prefix);
         env.put("ARCHFARM_REGISTRY_CERTS_DIR", secured.security().certsDir().toString());
         env.put("ARCHFARM_WORKER_ID", worker.id());
@@ -306,7 +303,7 @@ final class Farm implements AutoCloseable {
         env.put("ARCHFARM_WORKER_WORK_DIR", workDir.resolve("workers").resolve(worker.id()).toString());
         env.put("ARCHFARM_WORKER_HEARTBEAT_INTERVAL", "1s");
         env.put("ARCHFARM_WORKER_POLL_INTERVAL", "500ms");
-        start("worker-" + worker.id(), fleet.inHost(host, javaCommand(workerJar())), env);
+        return env;
     }
 
     private Map<String, String> fleetBrokerEnv(FarmBroker.Login login) {

@@ -94,18 +94,11 @@ class FleetBenchmark {
         }
         String from = secured == null ? farm.fromBaseImage() : "FROM " + secured.address() + "/"
                 + Farm.BASE_IMAGE + "\n";
-        String repository = farm.git().createRepository(slug, Map.of("Containerfile",
-                containerfile(farm).replace(farm.fromBaseImage(), from)));
-        Map<String, Object> project = new LinkedHashMap<>();
-        project.put("slug", slug);
-        project.put("repository", repository);
-        project.put("platforms", PLATFORMS);
-        project.put("image", registry + "/" + TEAM + "/" + slug);
-        project.put("tagTemplates", List.of("latest"));
-        farm.portal().created("/api/v1/teams/" + TEAM + "/projects", project);
+        E2eProjects projects = new E2eProjects(farm, TEAM);
+        projects.create(slug, Map.of("Containerfile", containerfile(farm).replace(farm.fromBaseImage(), from)),
+                PLATFORMS, registry + "/" + TEAM + "/" + slug);
         if (secured != null) {
-            assertThat(farm.portal().put("/api/v1/projects/" + TEAM + "/" + slug + "/registry-credential",
-                    Map.of("username", "robot", "password", secured.security().password())).status()).isEqualTo(200);
+            projects.setRobotCredential(slug, secured.security().password());
         }
     }
 
@@ -121,10 +114,8 @@ class FleetBenchmark {
 
     private double build(Farm farm, String slug) {
         long start = System.nanoTime();
-        PortalClient.Answer answer = farm.portal().post("/api/v1/projects/" + TEAM + "/" + slug + "/builds",
-                Map.of());
-        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
-        JsonNode build = BuildAwait.untilEnded(farm.portal(), answer.json().path("id").asString(), BUILD_TIMEOUT);
+        String id = new E2eProjects(farm, TEAM).startBuild(slug);
+        JsonNode build = BuildAwait.untilEnded(farm.portal(), id, BUILD_TIMEOUT);
         assertThat(build.path("status").asString()).as("build %s", build).isEqualTo("SUCCEEDED");
         return seconds(start);
     }

@@ -33,6 +33,7 @@ class FleetE2ETest {
     private static final String INDEX = "application/vnd.oci.image.index.v1+json";
 
     private static Farm farm;
+    private static E2eProjects projects;
 
     @RegisterExtension
     static final LogTailsOnFailure LOG_TAILS = new LogTailsOnFailure(() -> farm);
@@ -43,6 +44,7 @@ class FleetE2ETest {
                 new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
                 new Farm.WorkerSpec("emulated-1", "none", "linux/arm64,linux/s390x", 2)), 1);
         farm.portal().created("/api/v1/teams", Map.of("slug", TEAM, "name", "Fleet"));
+        projects = new E2eProjects(farm, TEAM);
     }
 
     @AfterAll
@@ -135,27 +137,16 @@ class FleetE2ETest {
     }
 
     private static void createProject(String slug, String registry, String containerfile) {
-        String repository = farm.git().createRepository(slug, Map.of("Containerfile", containerfile,
-                "hello.txt", "hello\n"));
-        Map<String, Object> project = new LinkedHashMap<>();
-        project.put("slug", slug);
-        project.put("repository", repository);
-        project.put("platforms", PLATFORMS);
-        project.put("image", registry + "/" + TEAM + "/" + slug);
-        project.put("tagTemplates", List.of("latest"));
-        farm.portal().created("/api/v1/teams/" + TEAM + "/projects", project);
+        projects.create(slug, Map.of("Containerfile", containerfile, "hello.txt", "hello\n"), PLATFORMS,
+                registry + "/" + TEAM + "/" + slug);
     }
 
     private static void setCredential(String slug, String password) {
-        PortalClient.Answer answer = farm.portal().put("/api/v1/projects/" + TEAM + "/" + slug
-                + "/registry-credential", Map.of("username", "robot", "password", password));
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        projects.setRobotCredential(slug, password);
     }
 
     private static String startBuild(String slug) {
-        PortalClient.Answer answer = farm.portal().post("/api/v1/projects/" + TEAM + "/" + slug + "/builds", Map.of());
-        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
-        return answer.json().path("id").asString();
+        return projects.startBuild(slug);
     }
 
     private static String sha256(byte[] bytes) throws Exception {

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +26,7 @@ class SecuredRegistryE2ETest {
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(6);
 
     private static Farm farm;
+    private static E2eProjects projects;
 
     @RegisterExtension
     static final LogTailsOnFailure LOG_TAILS = new LogTailsOnFailure(() -> farm);
@@ -37,6 +37,7 @@ class SecuredRegistryE2ETest {
                 new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
                 new Farm.WorkerSpec("emulated-1", "none", "linux/arm64", 1)));
         farm.portal().created("/api/v1/teams", Map.of("slug", TEAM, "name", "Secure"));
+        projects = new E2eProjects(farm, TEAM);
     }
 
     @AfterAll
@@ -91,21 +92,13 @@ class SecuredRegistryE2ETest {
     }
 
     private static void createProject(String slug) {
-        String repository = farm.git().createRepository(slug, Map.of(
-                "Containerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n", "hello.txt", "hello\n"));
-        Map<String, Object> project = new LinkedHashMap<>();
-        project.put("slug", slug);
-        project.put("repository", repository);
-        project.put("platforms", List.of("linux/amd64", "linux/arm64"));
-        project.put("image", farm.securedRegistry().address() + "/" + TEAM + "/" + slug);
-        project.put("tagTemplates", List.of("latest"));
-        farm.portal().created("/api/v1/teams/" + TEAM + "/projects", project);
+        projects.create(slug, Map.of("Containerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n", "hello.txt",
+                "hello\n"), List.of("linux/amd64", "linux/arm64"), farm.securedRegistry().address() + "/" + TEAM + "/"
+                + slug);
     }
 
     private static String startBuild(String slug) {
-        PortalClient.Answer answer = farm.portal().post("/api/v1/projects/" + TEAM + "/" + slug + "/builds", Map.of());
-        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
-        return answer.json().path("id").asString();
+        return projects.startBuild(slug);
     }
 
     private static String sha256(byte[] bytes) throws Exception {
