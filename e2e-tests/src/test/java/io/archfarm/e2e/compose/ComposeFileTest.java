@@ -11,6 +11,7 @@ import io.archfarm.testing.RequiredTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,7 +46,7 @@ class ComposeFileTest {
     private final LauncherParts launcher = LauncherParts.read(ROOT.resolve("archfarm"));
 
     @Test
-    void aRealComposeImplementationAcceptsTheFileAndInsistsOnTheSecretKey() throws Exception {
+    void aRealComposeImplementationAcceptsTheFileAndInsistsOnEverySecret() throws Exception {
         if (!validateWithCompose()) {
             Assumptions.abort(SWITCH + "=parse-only: docker-compose config was not run; the file was only parsed");
         }
@@ -55,12 +56,19 @@ class ComposeFileTest {
             throw new IllegalStateException(e.getMessage() + "; or run with -D" + SWITCH + "=parse-only to check "
                     + "docker-compose.yml without a compose implementation", e);
         }
-        Run valid = dockerCompose("c2VjcmV0LWtleS1mb3ItY29tcG9zZS1jb25maWctb25seQ==");
+        Map<String, String> secrets = Map.of("ARCHFARM_SECURITY_SECRET_KEY",
+                "c2VjcmV0LWtleS1mb3ItY29tcG9zZS1jb25maWctb25seQ==", "ARCHFARM_BROKER_SCHEDULER_PASSWORD",
+                "scheduler-password-for-config-only", "ARCHFARM_BROKER_WORKER_PASSWORD", "worker-password-for-config");
+        Run valid = dockerCompose(secrets);
         assertEquals(0, valid.exitCode(), "docker-compose config refused docker-compose.yml:\n" + valid.output());
 
-        Run withoutKey = dockerCompose(null);
-        assertNotEquals(0, withoutKey.exitCode(), "docker-compose config accepted a portal without a secret key");
-        assertTrue(withoutKey.output().contains("ARCHFARM_SECURITY_SECRET_KEY"), withoutKey.output());
+        for (String secret : secrets.keySet()) {
+            Map<String, String> without = new HashMap<>(secrets);
+            without.remove(secret);
+            Run refused = dockerCompose(without);
+            assertNotEquals(0, refused.exitCode(), "docker-compose config accepted the stack without " + secret);
+            assertTrue(refused.output().contains(secret), refused.output());
+        }
     }
 
     @Test
@@ -188,15 +196,13 @@ class ComposeFileTest {
     private record Run(int exitCode, String output) {
     }
 
-    /** {@code docker-compose config -q} on the file, with the portal's secret key set or not. */
-    private static Run dockerCompose(String secretKey) throws IOException, InterruptedException {
+    /** {@code docker-compose config -q} on the file, with these of its required secrets set. */
+    private static Run dockerCompose(Map<String, String> secrets) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
                 .directory(ROOT.toFile()).redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(name -> name.startsWith("COMPOSE_") || name.startsWith("ARCHFARM_"));
-        if (secretKey != null) {
-            environment.put("ARCHFARM_SECURITY_SECRET_KEY", secretKey);
-        }
+        environment.putAll(secrets);
         Process process = builder.start();
         process.getOutputStream().close();
         byte[] output = process.getInputStream().readAllBytes();

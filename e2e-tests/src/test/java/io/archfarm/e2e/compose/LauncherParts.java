@@ -24,11 +24,14 @@ record LauncherParts(Set<String> portal, Set<String> scheduler, Set<String> ever
     }
 
     private static final Pattern SETTING = Pattern.compile("(?:^|[\\s(])((?:ARCHFARM|SPRING|SERVER)_[A-Z0-9_]+)=");
-    private static final Pattern WORKER_SETTINGS = Pattern.compile("local settings=\\(([^)]*)\\)");
+    private static final Pattern LOCAL_SETTINGS = Pattern.compile("local settings=\\(([^)]*)\\)");
     private static final Pattern START_WORKER = Pattern.compile(
             "^start_worker (\\S+) (\"\"|\\S+) (\"\"|\\S+) (\\S+)$");
     private static final Pattern REGISTRY_PORT = Pattern.compile("REGISTRY_PORT=\\$\\{ARCHFARM_REGISTRY_PORT:-(\\d+)}");
-    private static final Pattern REGISTRY = Pattern.compile("(?m)^REGISTRY=([0-9.]+):\\$REGISTRY_PORT$");
+    /** The registry is where the launcher binds, by default loopback: {@code REGISTRY=$HERE:$REGISTRY_PORT}. */
+    private static final Pattern REGISTRY = Pattern.compile("(?m)^REGISTRY=\\$HERE:\\$REGISTRY_PORT$");
+    private static final Pattern BIND_ADDRESS = Pattern.compile(
+            "(?m)^BIND_ADDRESS=\\$\\{ARCHFARM_BIND_ADDRESS:-([0-9.]+)}$");
 
     static LauncherParts read(Path launcher) {
         String script;
@@ -38,10 +41,43 @@ record LauncherParts(Set<String> portal, Set<String> scheduler, Set<String> ever
             throw new UncheckedIOException("cannot read " + launcher, e);
         }
         List<String> lines = logicalLines(script);
-        return new LauncherParts(settingsOf(lines, "java_part portal "), settingsOf(lines, "java_part scheduler "),
-                names(find(WORKER_SETTINGS, script, "start_worker's settings").group(1)), workers(lines),
-                find(REGISTRY, script, "REGISTRY=").group(1) + ":" + find(REGISTRY_PORT, script, "REGISTRY_PORT=")
-                        .group(1));
+        Set<String> broker = brokerSettings(script);
+        Set<String> scheduler = new LinkedHashSet<>(settingsOf(lines, "start_with_broker scheduler "));
+        scheduler.addAll(broker);
+        Set<String> everyWorker = new LinkedHashSet<>(names(find(LOCAL_SETTINGS, function(script, "start_worker"),
+                "start_worker's settings").group(1)));
+        everyWorker.addAll(broker);
+        return new LauncherParts(settingsOf(lines, "java_part portal "), scheduler, everyWorker, workers(lines),
+                registry(script));
+    }
+
+    /**
+     * What {@code start_with_broker} gives the scheduler and every worker: the broker's address, virtual host, user
+     * and password. Its TLS settings come only with {@code ARCHFARM_AMQP_CA}, which the stack does not use.
+     */
+    private static Set<String> brokerSettings(String script) {
+        Set<String> names = names(function(script, "start_with_broker"));
+        names.removeIf(name -> name.contains("_SSL_"));
+        if (!names.containsAll(Set.of("SPRING_RABBITMQ_ADDRESSES", "SPRING_RABBITMQ_PASSWORD"))) {
+            throw new AssertionError("start_with_broker gives no broker address and password: " + names);
+        }
+        return names;
+    }
+
+    /** The body of the shell function {@code name}: from {@code name() {} to the first line that is only {@code }}. */
+    private static String function(String script, String name) {
+        int start = script.indexOf("\n" + name + "() {\n");
+        if (start < 0) {
+            throw new AssertionError("the launcher has no function " + name);
+        }
+        int end = script.indexOf("\n}\n", start);
+        return script.substring(start, end < 0 ? script.length() : end);
+    }
+
+    private static String registry(String script) {
+        find(REGISTRY, script, "REGISTRY=");
+        return find(BIND_ADDRESS, script, "BIND_ADDRESS=").group(1) + ":"
+                + find(REGISTRY_PORT, script, "REGISTRY_PORT=").group(1);
     }
 
     private static Set<String> settingsOf(List<String> lines, String call) {
