@@ -91,8 +91,11 @@ class PortalBrowserE2ETest extends BrowserTest {
                     "docker pull " + project.image() + ":latest");
             assertThat(page.manifestJson()).contains("\"s390x\"", "\"arm64\"", "\"amd64\"");
         });
-        assertThat(page.rowText("linux/amd64")).contains("NATIVE", WORKER);
-        assertThat(page.rowText("linux/arm64")).contains("EMULATED", WORKER);
+        // the live page may swap a row out while it is read: read again until it holds still
+        eventually("each row's mode and worker", PAGE_TIMEOUT, () -> {
+            assertThat(page.rowText("linux/amd64")).contains("NATIVE", WORKER);
+            assertThat(page.rowText("linux/arm64")).contains("EMULATED", WORKER);
+        });
         assertThat(browser.hasMark(mark)).as("the page updated itself, without a reload").isTrue();
         browser.snapshot("build-succeeded");
 
