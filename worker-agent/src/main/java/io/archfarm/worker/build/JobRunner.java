@@ -164,6 +164,12 @@ public final class JobRunner {
             if (registry.isPresent()) {
                 throw new JobFailure(JobOutcome.FAILED, registry.get() + "\n" + copy.tail(5), copy.exitCode());
             }
+            Optional<String> registryTrouble = RegistryFailures.transientReason(copy.lastLines(), image,
+                    "the push of " + image);
+            if (registryTrouble.isPresent()) {
+                throw new JobFailure(JobOutcome.INFRA_FAILED, registryTrouble.get() + "\n" + copy.tail(5),
+                        copy.exitCode());
+            }
             throw new JobFailure(JobOutcome.FAILED, "registry refused the push of " + image + ": " + copy.tail(5),
                     copy.exitCode());
         }

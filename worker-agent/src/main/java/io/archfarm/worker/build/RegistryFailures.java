@@ -18,7 +18,22 @@ final class RegistryFailures {
     private static final List<String> UNTRUSTED = List.of("x509:", "tls: failed to verify certificate",
             "certificate signed by unknown authority", "certificate is not valid");
 
+    /** A registry or the way to it failing for now: another attempt, here or on another worker, may get through. */
+    private static final List<String> TRANSIENT = List.of("500 (internal server error)", "502 (bad gateway)",
+            "503 (service unavailable)", "504 (gateway timeout)", "connection refused", "connection reset by peer",
+            "i/o timeout", "tls handshake timeout", "no route to host", "unexpected eof");
+
     private RegistryFailures() {
+    }
+
+    /**
+     * Why a push failed when the registry, not the image or the login, is at fault for now (a 5xx, a refused or reset
+     * connection, a timeout): the job is then the farm's trouble and is retried; empty otherwise.
+     */
+    static Optional<String> transientReason(List<String> lastLines, ImageReference image, String doing) {
+        String lower = String.join("\n", lastLines).toLowerCase(Locale.ROOT);
+        return TRANSIENT.stream().filter(lower::contains).findFirst().map(what -> "registry " + image.registry()
+                + " failed " + doing + " ('" + what + "'): the attempt is retried");
     }
 
     /** @param doing what failed, e.g. {@code the push of 127.0.0.1:5000/team/app} */
