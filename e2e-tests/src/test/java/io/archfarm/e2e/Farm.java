@@ -181,7 +181,8 @@ final class Farm implements AutoCloseable {
         FarmProcess copy = FarmProcess.start("base-image-copy", List.of("skopeo", "copy", "--all",
                 "--src-tls-verify=false", "--dest-cert-dir", security.certsDir().resolve(secured.address()).toString(),
                 "--dest-authfile", securedAuthFile().toString(),
-                "docker://" + registry.address() + "/" + BASE_IMAGE, "docker://" + secured.address() + "/" + BASE_IMAGE),
+                "docker://" + registry.address() + "/" + BASE_IMAGE,
+                "docker://" + secured.address() + "/" + BASE_IMAGE),
                 Map.of(), logDir);
         copy.awaitSuccess(300);
     }

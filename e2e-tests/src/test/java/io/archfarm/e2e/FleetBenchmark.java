@@ -138,8 +138,8 @@ class FleetBenchmark {
         double fleet = median(figures.get("fleet: namespaced hosts, broker over TLS, registry with TLS and logins"));
         table.append(String.format(Locale.ROOT, "TLS and logins cost per build on loopback: %+.1fs (%.2fx)%n",
                 tls - plain, tls / plain));
-        table.append(String.format(Locale.ROOT, "the namespaced fleet next to the loopback farm (same registry): %+.1fs "
-                + "(%.2fx)%n", fleet - tls, fleet / tls));
+        table.append(String.format(Locale.ROOT, "the namespaced fleet next to the loopback farm (same registry):"
+                + " %+.1fs (%.2fx)%n", fleet - tls, fleet / tls));
         System.out.println(table);
         try {
             Path out = Path.of(System.getProperty("archfarm.bench.out", "target/fleet-benchmark.txt"));

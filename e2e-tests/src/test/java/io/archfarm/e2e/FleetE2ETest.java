@@ -102,7 +102,8 @@ class FleetE2ETest {
         await("the refused worker exits").atMost(Duration.ofMinutes(2)).until(() -> !worker.isAlive());
 
         assertThat(worker.tail(60)).contains("refused the login of user '" + farm.fleetUsers().worker().username()
-                + "' on virtual host '" + farm.fleetUsers().virtualHost() + "'").doesNotContain("not-the-worker-password");
+                + "' on virtual host '" + farm.fleetUsers().virtualHost() + "'")
+                .doesNotContain("not-the-worker-password");
         assertThat(farm.portal().workers().toString()).doesNotContain("wrong-password");
     }
 

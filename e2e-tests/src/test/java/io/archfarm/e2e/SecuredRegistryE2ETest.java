@@ -66,7 +66,8 @@ class SecuredRegistryE2ETest {
         assertThat(sha256(served.body())).isEqualTo(digest);
         for (String platform : List.of("linux/amd64", "linux/arm64")) {
             String image = BuildAwait.platform(build, platform).path("digest").asString();
-            assertThat(registry.get("/v2/" + TEAM + "/app/manifests/" + image, LocalRegistry.OCI_MANIFEST).statusCode()).as(platform)
+            assertThat(registry.get("/v2/" + TEAM + "/app/manifests/" + image, LocalRegistry.OCI_MANIFEST)
+                    .statusCode()).as(platform)
                     .isEqualTo(200);
             assertThat(farm.portal().logs(build.path("id").asString(), platform)).as(platform)
                     .contains("using the registry credential of project " + TEAM + "/app (user robot)")

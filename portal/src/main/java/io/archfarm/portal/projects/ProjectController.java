@@ -124,8 +124,8 @@ class ProjectController {
             @RequestParam(required = false) String status, @RequestParam(defaultValue = "50") int limit) {
         Team owner = access.team(team, Role.VIEWER);
         Project found = projects.find(owner, project);
-        return queries.recent(new BuildFilter(BuildQueries.statusParam(status), Optional.of(Set.of(owner.id())), found.id(),
-                BuildQueries.limitParam(limit)));
+        return queries.recent(new BuildFilter(BuildQueries.statusParam(status), Optional.of(Set.of(owner.id())),
+                found.id(), BuildQueries.limitParam(limit)));
     }
 
     /** The team, once the caller is known to see the project (404 otherwise) and to maintain it (403 otherwise). */

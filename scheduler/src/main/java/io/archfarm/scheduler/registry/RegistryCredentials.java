@@ -80,7 +80,8 @@ public class RegistryCredentials {
         try {
             JsonNode auths = json.readTree(Files.readString(file.get())).path("auths");
             Map<String, String> entries = new LinkedHashMap<>();
-            auths.properties().forEach(entry -> entries.put(entry.getKey(), entry.getValue().path("auth").asString("")));
+            auths.properties().forEach(entry -> entries.put(entry.getKey(),
+                    entry.getValue().path("auth").asString("")));
             return new AuthEntries(entries).lookup(image)
                     .map(credential -> new Owned(credential, "the auth file " + file.get(), false));
         } catch (JacksonException e) {

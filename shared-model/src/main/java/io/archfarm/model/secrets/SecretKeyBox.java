@@ -58,8 +58,8 @@ public final class SecretKeyBox {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
             return new String(cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot decrypt a stored secret: was archfarm.security.secret-key changed? ("
-                    + e.getClass().getSimpleName() + ")", e);
+            throw new IllegalStateException("cannot decrypt a stored secret: was archfarm.security.secret-key"
+                    + " changed? (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 

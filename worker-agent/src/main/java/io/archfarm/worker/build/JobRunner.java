@@ -115,8 +115,8 @@ public final class JobRunner {
             } catch (JobFailure failure) {
                 if (failure.imageStoreBroken()) {
                     store.discard();
-                    job.attempt().log().line("image store " + store.name() + " is discarded: the next job of " + platform
-                            + " here starts with an empty one");
+                    job.attempt().log().line("image store " + store.name() + " is discarded: the next job of "
+                            + platform + " here starts with an empty one");
                 }
                 throw failure;
             } finally {

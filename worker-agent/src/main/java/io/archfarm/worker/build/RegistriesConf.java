@@ -20,8 +20,8 @@ public final class RegistriesConf {
     }
 
     static String render(List<String> insecureRegistries) {
-        StringBuilder conf = new StringBuilder("# written by the Archfarm worker at start-up: the host's registries.conf"
-                + " and its drop-ins are read before this file\n");
+        StringBuilder conf = new StringBuilder("# written by the Archfarm worker at start-up: the host's"
+                + " registries.conf and its drop-ins are read before this file\n");
         for (String registry : insecureRegistries) {
             if (!registry.matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
                 throw new IllegalArgumentException(
