@@ -72,7 +72,14 @@ class GrantClaims {
             // a redelivered request: answer what the first one decided, change nothing
             boolean mine = job.status() == JobStatus.RUNNING && job.attempt() == claim.attempt()
                     && claim.workerId().equals(job.workerId());
-            return mine ? grant(claim) : refuse(claim, "claim " + claim.messageId() + " was answered before");
+            if (!mine) {
+                return refuse(claim, "claim " + claim.messageId() + " was answered before");
+            }
+            try {
+                return new ClaimReply(UUID.randomUUID(), claim.messageId(), true, null, sealedCredential(claim, build));
+            } catch (IllegalArgumentException e) {
+                return cannotSeal(claim, e);
+            }
         }
         String refusal = refusal(claim, build, job);
         if (refusal != null) {
@@ -82,8 +89,7 @@ class GrantClaims {
         try {
             credential = sealedCredential(claim, build);
         } catch (IllegalArgumentException e) {
-            return refuse(claim, "the project's image needs its registry credential and it cannot be sealed for"
-                    + " worker " + claim.workerId() + ": " + e.getMessage());
+            return cannotSeal(claim, e);
         }
         Instant now = clock.instant();
         jdbc.sql("update platform_jobs set status = :status, worker_id = :worker, mode = :mode, started_at = :now,"
@@ -116,10 +122,6 @@ class GrantClaims {
         return null;
     }
 
-    private static ClaimReply grant(ClaimRequest claim) {
-        return new ClaimReply(UUID.randomUUID(), claim.messageId(), true, null);
-    }
-
     /**
      * The project's registry credential sealed for the claiming worker's key, or null when it has none.
      *
@@ -140,6 +142,11 @@ class GrantClaims {
         RegistryCredential credential = owned.get().credential();
         return WorkerSeal.seal(claim.publicKey(), json.writeValueAsBytes(Map.of("registry", credential.registry(),
                 "username", credential.username(), "secret", credential.secret(), "owner", owned.get().owner())));
+    }
+
+    private static ClaimReply cannotSeal(ClaimRequest claim, IllegalArgumentException why) {
+        return refuse(claim, "the project's image needs its registry credential and it cannot be sealed for worker "
+                + claim.workerId() + ": " + why.getMessage());
     }
 
     private static ClaimReply refuse(ClaimRequest claim, String reason) {
