@@ -136,8 +136,10 @@ class SecuredRegistryMergeTest {
         JobAssignment job = farm.takeAssignment("linux/s390x", ExecutionMode.NATIVE);
         KeyPair worker = WorkerSeal.newKeyPair();
 
-        ClaimReply reply = farm.claim(new ClaimRequest(UUID.randomUUID(), job.jobId(), job.attempt(), "w-sealed",
-                ExecutionMode.NATIVE, WorkerSeal.text(worker.getPublic())));
+        ClaimRequest claim = new ClaimRequest(UUID.randomUUID(), job.jobId(), job.attempt(), "w-sealed",
+                ExecutionMode.NATIVE, WorkerSeal.text(worker.getPublic()));
+        ClaimReply reply = farm.claim(claim);
+        ClaimReply redelivered = farm.claim(claim);
 
         assertThat(reply.granted()).isTrue();
         assertThat(reply.credential()).isNotNull();
@@ -147,6 +149,9 @@ class SecuredRegistryMergeTest {
         assertThat(opened.get("username").asString()).isEqualTo("robot$sealed");
         assertThat(opened.get("secret").asString()).isEqualTo(registry.security().password());
         assertThat(opened.get("owner").asString()).isEqualTo("project acme/sealed");
+        assertThat(redelivered.granted()).as("the same claim again, as a redelivery brings it").isTrue();
+        assertThat(JsonMapper.shared().readTree(WorkerSeal.open(worker.getPrivate(), redelivered.credential()))
+                .get("username").asString()).isEqualTo("robot$sealed");
     }
 
     @Test
