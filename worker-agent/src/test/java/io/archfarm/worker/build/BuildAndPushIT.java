@@ -185,11 +185,12 @@ class BuildAndPushIT {
     }
 
     @Test
-    void aRegistryThatIsNotThereRefusesThePush() {
+    void aRegistryThatIsNotThereIsTheFarmsTroubleForNowAndTheAttemptIsRetried() {
         JobFinished finished = run(jobPushingTo("linux/amd64", "image/Containerfile", "127.0.0.1:1/demo/hello"));
 
-        assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
-        assertThat(finished.error()).startsWith("registry refused the push of 127.0.0.1:1/demo/hello: ");
+        assertThat(finished.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
+        assertThat(finished.error()).startsWith("registry 127.0.0.1:1 failed the push of 127.0.0.1:1/demo/hello"
+                + " ('connection refused'): the attempt is retried");
     }
 
     @Test
