@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Makes sure the farm has an admin: on the first start (no admin yet) it creates {@code admin}, with the password
- * from {@code archfarm.security.admin-password} ({@code ARCHFARM_ADMIN_PASSWORD}) or a generated one that is printed
- * once and written to {@code archfarm.security.admin-password-file}, readable by its owner only.
+ * from {@code archfarm.security.admin-password} ({@code ARCHFARM_ADMIN_PASSWORD}) or a generated one that is
+ * written to {@code archfarm.security.admin-password-file}, readable by its owner only.
  */
 @Component
 class AdminBootstrap implements ApplicationRunner {
@@ -61,8 +61,9 @@ class AdminBootstrap implements ApplicationRunner {
             throw e;
         }
         if (generated) {
-            LOG.warn("Created the admin account '{}' with the generated password {} (shown only now; it is also in "
-                    + "{}, readable by its owner only)", ADMIN, password, properties.adminPasswordFile().toAbsolutePath());
+            // never the password itself: logs are kept, shipped and read by more people than the admin
+            LOG.warn("Created the admin account '{}' with a generated password, written to {} (readable by its owner"
+                    + " only)", ADMIN, properties.adminPasswordFile().toAbsolutePath());
         } else {
             LOG.info("Created the admin account '{}' with the password from ARCHFARM_ADMIN_PASSWORD", ADMIN);
         }

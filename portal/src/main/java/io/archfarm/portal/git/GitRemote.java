@@ -63,7 +63,8 @@ public class GitRemote {
                 "-c", "protocol.file.allow=" + (properties.allowFileUrls() ? "always" : "never"),
                 // the URL's host was checked (RepositoryUrlPolicy); a redirect must not lead git somewhere unchecked
                 "-c", "http.followRedirects=false",
-                "ls-remote", "--symref", url);
+                // after "--" the URL is never an option, whatever the policy let through
+                "ls-remote", "--symref", "--", url);
         Map<String, String> env = builder.environment();
         env.put("GIT_TERMINAL_PROMPT", "0");
         env.put("GIT_ASKPASS", "/bin/false");

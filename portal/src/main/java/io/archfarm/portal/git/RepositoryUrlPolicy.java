@@ -54,6 +54,10 @@ public class RepositoryUrlPolicy {
         if (url.chars().anyMatch(c -> c < 0x20 || c == 0x7f) || !url.strip().equals(url)) {
             return Optional.of("repository '" + printable(url) + "' contains whitespace or control characters");
         }
+        if (url.startsWith("-")) {
+            // git would read it as an option (-oProxyCommand=... looks like user@host:path to the scp-like rule)
+            return Optional.of("repository '" + url + "' must not start with '-'");
+        }
         if (CREDENTIALS.matcher(url).matches()) {
             // the URL is stored, shown in the API and sent to every worker: a secret in it would leak everywhere
             return Optional.of("repository URL must not carry a password or token (user:secret@); give the workers "

@@ -48,6 +48,14 @@ class RepositoryUrlPolicyTest {
         assertThat(strict.refusal(url)).hasValueSatisfying(m -> assertThat(m).startsWith("repository '"));
     }
 
+    /** scp-like user@host:path lets any user part through, so an option for git could pass as one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"-oProxyCommand=touch@github.com:team/app.git", "--upload-pack=touch@github.com:x",
+            "-u@github.com:team/app.git"})
+    void refusesAUrlThatGitWouldReadAsAnOption(String url) {
+        assertThat(strict.refusal(url)).hasValue("repository '" + url + "' must not start with '-'");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             127.0.0.1         | a loopback address
