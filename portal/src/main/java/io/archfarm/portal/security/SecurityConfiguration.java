@@ -7,6 +7,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
@@ -16,6 +17,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,6 +26,19 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Configuration
 class SecurityConfiguration {
+
+    /** What no page or answer of the farm needs: the browser features a build page could be made to ask for. */
+    static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+            + "display-capture=(), interest-cohort=()";
+
+    /**
+     * On every answer, besides Spring Security's defaults (nosniff, frame DENY, no-cache): no Referer to other sites
+     * (build and project URLs name teams and repositories), and no powerful browser features.
+     */
+    private static void headers(HeadersConfigurer<HttpSecurity> headers) {
+        headers.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+                .permissionsPolicyHeader(permissions -> permissions.policy(PERMISSIONS_POLICY));
+    }
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -44,6 +59,7 @@ class SecurityConfiguration {
         credentials.setSuccessHandler((request, response, authentication) -> { });
         credentials.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
         return http.securityMatcher("/api/**")
+                .headers(SecurityConfiguration::headers)
                 .csrf(csrf -> csrf.disable()) // no cookies are accepted here, so there is nothing to forge
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(credentials, BasicAuthenticationFilter.class)
@@ -57,6 +73,7 @@ class SecurityConfiguration {
     @Order(2)
     SecurityFilterChain webhooks(HttpSecurity http) throws Exception {
         return http.securityMatcher("/hooks/**")
+                .headers(SecurityConfiguration::headers)
                 .csrf(csrf -> csrf.disable()) // forges sign their deliveries; there is no browser session here
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
@@ -68,6 +85,7 @@ class SecurityConfiguration {
     @Order(3)
     SecurityFilterChain pages(HttpSecurity http) throws Exception {
         return http
+                .headers(SecurityConfiguration::headers)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/login", "/actuator/health", "/actuator/health/**", "/error", "/css/**",
                                 "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg").permitAll()
