@@ -20,7 +20,6 @@ import io.archfarm.model.messages.WorkerHeartbeat;
 import io.archfarm.testing.FarmBroker;
 import io.archfarm.testing.LocalRegistry;
 import io.archfarm.testing.RequiredTools;
-import io.archfarm.testing.SchedulerDeclarations;
 import io.archfarm.testing.TestServices;
 import io.archfarm.worker.WorkerApplication;
 import io.archfarm.worker.testing.GitRepository;
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -65,12 +63,7 @@ class WorkerBrokerUserIT {
         broker = FarmBroker.onLocalBroker(TOPOLOGY);
         schedulerConnection = new CachingConnectionFactory(broker.connectionFactory(broker.scheduler(),
                 TestServices.localAmqpHost(), TestServices.localAmqpPort()));
-        scheduler = new RabbitTemplate(schedulerConnection);
-        scheduler.setMessageConverter(new JacksonJsonMessageConverter("io.archfarm.model.messages"));
-        scheduler.execute(channel -> {
-            SchedulerDeclarations.declare(channel, TOPOLOGY, List.of(Platform.LINUX_AMD64));
-            return null;
-        });
+        scheduler = StandInScheduler.declaring(schedulerConnection, TOPOLOGY, List.of(Platform.LINUX_AMD64));
     }
 
     @AfterAll

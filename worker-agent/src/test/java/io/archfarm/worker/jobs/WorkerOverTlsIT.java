@@ -8,7 +8,6 @@ import io.archfarm.model.Topology;
 import io.archfarm.model.messages.WorkerHeartbeat;
 import io.archfarm.testing.FarmBroker;
 import io.archfarm.testing.PrivateRabbitNode;
-import io.archfarm.testing.SchedulerDeclarations;
 import io.archfarm.testing.TestServices;
 import io.archfarm.worker.WorkerApplication;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -47,12 +45,7 @@ class WorkerOverTlsIT {
         broker = FarmBroker.create(node.rabbitmqctl(), TOPOLOGY);
         schedulerConnection = new CachingConnectionFactory(broker.connectionFactory(broker.scheduler(),
                 node.address(), node.amqpPort()));
-        scheduler = new RabbitTemplate(schedulerConnection);
-        scheduler.setMessageConverter(new JacksonJsonMessageConverter("io.archfarm.model.messages"));
-        scheduler.execute(channel -> {
-            SchedulerDeclarations.declare(channel, TOPOLOGY, List.of(Platform.LINUX_AMD64));
-            return null;
-        });
+        scheduler = StandInScheduler.declaring(schedulerConnection, TOPOLOGY, List.of(Platform.LINUX_AMD64));
     }
 
     @AfterAll
