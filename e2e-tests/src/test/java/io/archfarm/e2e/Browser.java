@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
@@ -27,6 +28,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * the visits, under the test's own screenshot folder; so is the page as it was when a test failed, with its source.
  */
 final class Browser implements AutoCloseable {
+
+    /** How often a read is tried again when the page swapped the element away in between. */
+    private static final int STALE_READS = 5;
 
     private final String baseUrl;
     private final Path screenshots;
@@ -143,12 +147,28 @@ final class Browser implements AutoCloseable {
 
     /** The text of the element as the reader sees it. */
     String text(By locator) {
-        return driver.findElement(locator).getText();
+        return read(locator, WebElement::getText);
     }
 
     /** All text of the element, visible or scrolled out of its box, as the DOM holds it. */
     String textContent(By locator) {
-        return driver.findElement(locator).getAttribute("textContent");
+        return read(locator, element -> element.getAttribute("textContent"));
+    }
+
+    /**
+     * Reads from the element the locator finds now. A live page swaps its fragments at any moment, so an element found
+     * a moment ago may be gone by the time it is read: it is found again, a bounded number of times.
+     */
+    private String read(By locator, Function<WebElement, String> reading) {
+        StaleElementReferenceException last = null;
+        for (int attempt = 0; attempt < STALE_READS; attempt++) {
+            try {
+                return reading.apply(driver.findElement(locator));
+            } catch (StaleElementReferenceException swapped) {
+                last = swapped;
+            }
+        }
+        throw last;
     }
 
     /** The path (and query) of the page the browser shows. */

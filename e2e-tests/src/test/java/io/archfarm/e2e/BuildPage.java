@@ -53,7 +53,8 @@ final class BuildPage {
 
     /** The status cell of the platform's row. */
     String platformStatus(String platform) {
-        return browser.find(row(platform)).findElement(By.cssSelector("td.status")).getText().strip();
+        return browser.text(By.cssSelector("table#platform-rows tr[data-platform='" + platform + "'] td.status"))
+                .strip();
     }
 
     /** Every platform row's status, by platform. */
@@ -66,7 +67,7 @@ final class BuildPage {
 
     /** A row's text, all cells. */
     String rowText(String platform) {
-        return browser.find(row(platform)).getText();
+        return browser.text(row(platform));
     }
 
     /** The whole log the panel holds, scrolled into view or not. */
