@@ -16,6 +16,8 @@ declare -A PLATFORM=([amd64]=linux/amd64 [arm64]=linux/arm64 [s390x]=linux/s390x
 declare -A TARGETARCH=([amd64]=amd64 [arm64]=arm64 [s390x]=s390x [armhf]=arm [ppc64el]=ppc64le)
 
 die() { echo "base-image: $*" >&2; exit 1; }
+# shellcheck source=scripts/apt-update.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt-update.sh"
 
 [[ $# -ge 1 && $# -le 2 ]] || die "usage: $0 <registry-host:port> [repo, default archfarm/busybox]"
 REGISTRY=$1
@@ -58,11 +60,11 @@ fetch_debs() {
     done
     if $need_update; then
         echo "base-image: apt-get update (package lists for ${missing[*]} are missing)"
-        apt-get update -qq || die "apt-get update failed"
+        apt_update
     fi
     for arch in "${missing[@]}"; do
         (cd "$DEBS" && apt-get download -q "busybox-static:$arch") \
-            || die "apt-get download busybox-static:$arch failed"
+            || die "apt-get download busybox-static:$arch failed (is the $arch package list there? apt-get update)"
     done
 }
 
