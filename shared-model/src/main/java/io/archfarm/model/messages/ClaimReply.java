@@ -8,11 +8,18 @@ import java.util.UUID;
  *
  * @param credential the project's registry credential (JSON of registry, username, secret), sealed for the public
  *                   key of the claim; null when the build's project has none
+ * @param secrets    the build secrets of the build's project and team (a JSON object of id to value, a project's
+ *                   secret in place of its team's of the same id), sealed for the public key of the claim; null when
+ *                   there are none
  */
-public record ClaimReply(UUID messageId, UUID requestId, boolean granted, String reason, WorkerSeal.Sealed credential)
-        implements Message {
+public record ClaimReply(UUID messageId, UUID requestId, boolean granted, String reason, WorkerSeal.Sealed credential,
+        WorkerSeal.Sealed secrets) implements Message {
 
     public ClaimReply(UUID messageId, UUID requestId, boolean granted, String reason) {
-        this(messageId, requestId, granted, reason, null);
+        this(messageId, requestId, granted, reason, null, null);
+    }
+
+    public ClaimReply(UUID messageId, UUID requestId, boolean granted, String reason, WorkerSeal.Sealed credential) {
+        this(messageId, requestId, granted, reason, credential, null);
     }
 }
