@@ -14,6 +14,7 @@ import io.archfarm.scheduler.jobs.JobAttempts;
 import io.archfarm.scheduler.jobs.PlatformJob;
 import io.archfarm.scheduler.jobs.PlatformJobs;
 import io.archfarm.scheduler.registry.RegistryCredentials;
+import io.archfarm.scheduler.secrets.BuildSecretsOfBuild;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -45,9 +46,12 @@ class GrantClaims {
     private final Clock clock;
     private final RegistryCredentials credentials;
     private final JsonMapper json;
+    private final BuildSecretsOfBuild secrets;
 
     GrantClaims(JdbcClient jdbc, PlatformJobs jobs, Builds builds, JobAttempts attempts,
-            ProcessedMessages processed, Clock clock, RegistryCredentials credentials, JsonMapper json) {
+            ProcessedMessages processed, Clock clock, RegistryCredentials credentials, JsonMapper json,
+            BuildSecretsOfBuild secrets) {
+        this.secrets = secrets;
         this.credentials = credentials;
         this.json = json;
         this.jdbc = jdbc;
@@ -76,9 +80,10 @@ class GrantClaims {
                 return refuse(claim, "claim " + claim.messageId() + " was answered before");
             }
             try {
-                return new ClaimReply(UUID.randomUUID(), claim.messageId(), true, null, sealedCredential(claim, build));
-            } catch (IllegalArgumentException e) {
-                return cannotSeal(claim, e);
+                return new ClaimReply(UUID.randomUUID(), claim.messageId(), true, null, sealedCredential(claim, build),
+                        sealedSecrets(claim, build));
+            } catch (CannotSeal e) {
+                return refuse(claim, e.getMessage());
             }
         }
         String refusal = refusal(claim, build, job);
@@ -86,10 +91,12 @@ class GrantClaims {
             return refuse(claim, refusal);
         }
         WorkerSeal.Sealed credential;
+        WorkerSeal.Sealed sealedSecrets;
         try {
             credential = sealedCredential(claim, build);
-        } catch (IllegalArgumentException e) {
-            return cannotSeal(claim, e);
+            sealedSecrets = sealedSecrets(claim, build);
+        } catch (CannotSeal e) {
+            return refuse(claim, e.getMessage());
         }
         Instant now = clock.instant();
         jdbc.sql("update platform_jobs set status = :status, worker_id = :worker, mode = :mode, started_at = :now,"
@@ -100,7 +107,7 @@ class GrantClaims {
         builds.started(build, now);
         log.info("job {} ({}) attempt {} granted to {} ({})", job.id(), job.platform(), job.attempt(),
                 claim.workerId(), claim.mode());
-        return new ClaimReply(UUID.randomUUID(), claim.messageId(), true, null, credential);
+        return new ClaimReply(UUID.randomUUID(), claim.messageId(), true, null, credential, sealedSecrets);
     }
 
     private static String refusal(ClaimRequest claim, Build build, PlatformJob job) {
@@ -125,9 +132,9 @@ class GrantClaims {
     /**
      * The project's registry credential sealed for the claiming worker's key, or null when it has none.
      *
-     * @throws IllegalArgumentException when the claim carries no usable public key
+     * @throws CannotSeal when the claim carries no usable public key
      */
-    private WorkerSeal.Sealed sealedCredential(ClaimRequest claim, Build build) {
+    private WorkerSeal.Sealed sealedCredential(ClaimRequest claim, Build build) throws CannotSeal {
         Optional<RegistryCredentials.Owned> owned;
         try {
             owned = credentials.ofProject(build.id(), ImageReference.parse(build.image()));
@@ -140,13 +147,48 @@ class GrantClaims {
             return null;
         }
         RegistryCredential credential = owned.get().credential();
-        return WorkerSeal.seal(claim.publicKey(), json.writeValueAsBytes(Map.of("registry", credential.registry(),
-                "username", credential.username(), "secret", credential.secret(), "owner", owned.get().owner())));
+        try {
+            return WorkerSeal.seal(claim.publicKey(), json.writeValueAsBytes(Map.of("registry",
+                    credential.registry(), "username", credential.username(), "secret", credential.secret(),
+                    "owner", owned.get().owner())));
+        } catch (IllegalArgumentException e) {
+            throw new CannotSeal("the project's image needs its registry credential and it cannot be sealed for"
+                    + " worker " + claim.workerId() + ": " + e.getMessage());
+        }
     }
 
-    private static ClaimReply cannotSeal(ClaimRequest claim, IllegalArgumentException why) {
-        return refuse(claim, "the project's image needs its registry credential and it cannot be sealed for worker "
-                + claim.workerId() + ": " + why.getMessage());
+    /**
+     * The build secrets of the build's project and team, as one JSON object sealed for the claiming worker's key, or
+     * null when there are none. Secrets that cannot be opened are left out (and the error logged, without values):
+     * the build's RUN steps then find no file, as the registry credential is left out in the same case.
+     *
+     * @throws CannotSeal when there are secrets and the claim carries no usable public key
+     */
+    private WorkerSeal.Sealed sealedSecrets(ClaimRequest claim, Build build) throws CannotSeal {
+        Map<String, String> opened;
+        try {
+            opened = secrets.of(build.id());
+        } catch (IllegalStateException e) {
+            log.error("the build secrets of build {} cannot be opened, its jobs run without them: {}", build.id(),
+                    e.getMessage());
+            return null;
+        }
+        if (opened.isEmpty()) {
+            return null;
+        }
+        try {
+            return WorkerSeal.seal(claim.publicKey(), json.writeValueAsBytes(opened));
+        } catch (IllegalArgumentException e) {
+            throw new CannotSeal("the build has secrets and they cannot be sealed for worker " + claim.workerId()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    /** A claim whose answer would carry a secret the claiming worker cannot be given. */
+    private static final class CannotSeal extends Exception {
+        CannotSeal(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     private static ClaimReply refuse(ClaimRequest claim, String reason) {
