@@ -48,9 +48,17 @@ public final class JobRunner {
         return run(job, mode, control, log, Optional.empty());
     }
 
-    /** @param credential the project's registry credential the claim's answer brought, if any */
     public JobFinished run(JobAssignment job, ExecutionMode mode, JobControl control, JobLog log,
             Optional<JobCredential> credential) {
+        return run(job, mode, control, log, credential, JobSecrets.none());
+    }
+
+    /**
+     * @param credential the project's registry credential the claim's answer brought, if any
+     * @param secrets    the build secrets the claim's answer brought; {@code log} should redact them
+     */
+    public JobFinished run(JobAssignment job, ExecutionMode mode, JobControl control, JobLog log,
+            Optional<JobCredential> credential, JobSecrets secrets) {
         Instant startedAt = Instant.now();
         Path jobDir = settings.workDir().resolve("jobs").resolve(job.jobId() + "-" + job.attempt());
         String localName = "localhost/archfarm-job-" + job.jobId() + "-" + job.attempt();
@@ -71,21 +79,25 @@ public final class JobRunner {
                     + c.credential().username() + ") for " + c.registry()));
             BuildCommands.RegistryAccess access = new BuildCommands.RegistryAccess(
                     JobAuthFile.prepare(jobDir, settings.hostAuthFile(), credential), certDir(image));
+            if (!secrets.isEmpty()) {
+                log.line("build secrets for RUN --mount=type=secret,id=…: " + String.join(", ",
+                        secrets.values().keySet()));
+            }
             ImageManifest manifest = buildInOwnStore(new Job(attempt, jobDir, platform, tree, buildArgs, localName,
-                    image, credential, access), buildTime);
+                    image, credential, access, secrets), buildTime);
             log.line("pushed " + image + "@" + manifest.digest() + " (" + manifest.mediaType() + ", "
                     + manifest.size() + " bytes)");
             return finished(job, JobOutcome.SUCCEEDED, manifest, null, null, startedAt, buildTime[0]);
         } catch (JobFailure failure) {
             // the first line only: the rest of the message is the log's own tail, already above
             log.line("error: " + failure.getMessage().lines().findFirst().orElse(""));
-            return finished(job, failure.outcome(), null, failure.getMessage(), failure.exitCode(), startedAt,
-                    buildTime[0]);
+            return finished(job, failure.outcome(), null, log.redact(failure.getMessage()), failure.exitCode(),
+                    startedAt, buildTime[0]);
         } catch (RuntimeException e) {
             LOG.error("job {} attempt {} broke the worker", job.jobId(), job.attempt(), e);
             log.line("error: the worker failed: " + e);
-            return finished(job, JobOutcome.INFRA_FAILED, null, "the worker failed: " + e, null, startedAt,
-                    buildTime[0]);
+            return finished(job, JobOutcome.INFRA_FAILED, null, log.redact("the worker failed: " + e), null,
+                    startedAt, buildTime[0]);
         } finally {
             deleteTree(jobDir);
             log.flush();
@@ -95,7 +107,7 @@ public final class JobRunner {
     /** One attempt's inputs, as the build and the push need them. */
     private record Job(Attempt attempt, Path jobDir, Platform platform, SourceTree tree, Map<String, String> buildArgs,
             String localName, ImageReference image, Optional<JobCredential> credential,
-            BuildCommands.RegistryAccess access) {
+            BuildCommands.RegistryAccess access, JobSecrets secrets) {
     }
 
     /** The CA directory of the image's registry under the configured certs.d root, if that is not the tools' own. */
@@ -132,8 +144,12 @@ public final class JobRunner {
         ImageReference image = job.image();
         // HOME: the worker's registries.conf drop-in, read after the host's own configuration
         Map<String, String> env = Map.of("HOME", settings.containersHome().toString());
-        ProcessResult build = attempt.run(commands.build(job.platform(), job.tree().containerfile(), job.buildArgs(),
-                localName, job.tree().context(), job.access()), jobDir, env);
+        ProcessResult build;
+        // the secrets exist on disk only while buildah builds: not during the push, not after a failure
+        try (JobSecretFiles secrets = JobSecretFiles.write(jobDir.resolve("secrets"), job.secrets())) {
+            build = attempt.run(secrets.addTo(commands.build(job.platform(), job.tree().containerfile(),
+                    job.buildArgs(), localName, job.tree().context(), job.access())), jobDir, env);
+        }
         buildTime[0] = buildTime[0].plus(build.elapsed());
         if (!build.succeeded()) {
             Optional<String> registry = RegistryFailures.reason(build.lastLines(), image, job.credential(),

@@ -8,6 +8,7 @@ import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.worker.WorkerIdentity;
 import io.archfarm.worker.build.JobCredential;
+import io.archfarm.worker.build.JobSecrets;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -31,8 +32,12 @@ class JobQueuePoller {
 
     /** What one poll found. */
     sealed interface Poll {
-        /** @param credential the project's registry credential, opened, when the scheduler sent one */
-        record Claimed(JobAssignment job, ExecutionMode mode, Optional<JobCredential> credential) implements Poll {
+        /**
+         * @param credential the project's registry credential, opened, when the scheduler sent one
+         * @param secrets    the build's secrets, opened
+         */
+        record Claimed(JobAssignment job, ExecutionMode mode, Optional<JobCredential> credential,
+                JobSecrets secrets) implements Poll {
         }
 
         /** A message was taken and dropped (refused claim, unreadable): look again at once. */
@@ -107,7 +112,7 @@ class JobQueuePoller {
             return new Poll.Dropped();
         }
         LOG.info("claimed job {} attempt {} ({} {})", job.jobId(), job.attempt(), job.platform(), queue.mode());
-        return new Poll.Claimed(job, queue.mode(), credential(job, reply.get()));
+        return new Poll.Claimed(job, queue.mode(), credential(job, reply.get()), secrets(job, reply.get()));
     }
 
     private Optional<JobCredential> credential(JobAssignment job, ClaimReply reply) {
@@ -120,6 +125,19 @@ class JobQueuePoller {
             LOG.error("job {} attempt {}: its registry credential cannot be opened, it runs without: {}",
                     job.jobId(), job.attempt(), e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    private JobSecrets secrets(JobAssignment job, ClaimReply reply) {
+        if (reply.secrets() == null) {
+            return JobSecrets.none();
+        }
+        try {
+            return key.openSecrets(reply.secrets());
+        } catch (IllegalArgumentException e) {
+            LOG.error("job {} attempt {}: its build secrets cannot be opened, it runs without: {}", job.jobId(),
+                    job.attempt(), e.getMessage());
+            return JobSecrets.none();
         }
     }
 

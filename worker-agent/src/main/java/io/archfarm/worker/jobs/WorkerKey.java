@@ -3,7 +3,10 @@ package io.archfarm.worker.jobs;
 import io.archfarm.model.registry.RegistryCredential;
 import io.archfarm.model.registry.WorkerSeal;
 import io.archfarm.worker.build.JobCredential;
+import io.archfarm.worker.build.JobSecrets;
 import java.security.KeyPair;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +39,24 @@ class WorkerKey {
                     credential.path("owner").asString("the project"));
         } catch (JacksonException e) {
             throw new IllegalArgumentException("the sealed registry credential is not the JSON the scheduler sends");
+        }
+    }
+
+    /** @throws IllegalArgumentException when the secrets were not sealed for this process or are malformed */
+    JobSecrets openSecrets(WorkerSeal.Sealed sealed) {
+        byte[] plain = WorkerSeal.open(pair.getPrivate(), sealed);
+        try {
+            JsonNode secrets = JSON.readTree(plain);
+            if (!secrets.isObject()) {
+                throw new IllegalArgumentException("the sealed build secrets are not the JSON object the scheduler"
+                        + " sends");
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            secrets.properties().forEach(secret -> values.put(secret.getKey(), secret.getValue().asString("")));
+            return JobSecrets.of(values);
+        } catch (JacksonException e) {
+            // never the parser's message: it may quote a piece of a secret
+            throw new IllegalArgumentException("the sealed build secrets are not the JSON the scheduler sends");
         }
     }
 }

@@ -130,14 +130,14 @@ class WorkerSlots implements SmartLifecycle {
     private void run(JobQueuePoller.Poll.Claimed claimed) {
         var job = claimed.job();
         JobControl control = new JobControl(job.jobId(), job.attempt());
-        JobLog log = new JobLog(job.jobId(), job.attempt(), publisher::logChunk);
+        JobLog log = new JobLog(job.jobId(), job.attempt(), publisher::logChunk, claimed.secrets().redaction());
         runningJobs.add(control, log);
         if (!running) {
             control.stop(JobOutcome.INFRA_FAILED, SHUTTING_DOWN);
         }
         JobFinished result;
         try {
-            result = runner.run(job, claimed.mode(), control, log, claimed.credential());
+            result = runner.run(job, claimed.mode(), control, log, claimed.credential(), claimed.secrets());
         } finally {
             runningJobs.remove(control);
         }
