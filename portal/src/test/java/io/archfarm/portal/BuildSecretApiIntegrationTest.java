@@ -166,6 +166,28 @@ class BuildSecretApiIntegrationTest {
         assertThat(storedCount()).isEqualTo(1);
     }
 
+    @Test
+    void theProjectPageListsIdsAndSetsSecretsWithoutEverShowingAValue() {
+        PortalApi admin = new PortalApi(port).signIn(PortalApi.ADMIN, PortalApi.ADMIN_PASSWORD);
+        String page = "/projects/" + team + "/app";
+        expect(farm.admin().put(teamSecrets + "/TEAM_TOKEN", body("team-" + VALUE)), 201);
+
+        Answer set = admin.postForm(page + "/secrets", form(admin, page, "id", "NPM_TOKEN", "value", VALUE));
+        assertThat(set.status()).as(set.body()).isEqualTo(302);
+        Answer shown = expect(admin.get(page), 200);
+        assertThat(shown.body()).contains("NPM_TOKEN").contains("TEAM_TOKEN").contains("id=\"set-secret\"")
+                .doesNotContain(VALUE);
+        assertThat(sealedValue("NPM_TOKEN")).startsWith("v1:");
+
+        Answer refused = admin.postForm(page + "/secrets", form(admin, page, "id", "bad id", "value", VALUE));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("letters, digits").doesNotContain(VALUE);
+
+        Answer deleted = admin.postForm(page + "/secrets/NPM_TOKEN/delete", form(admin, page));
+        assertThat(deleted.status()).isEqualTo(302);
+        assertThat(expect(admin.get(page), 200).body()).doesNotContain("NPM_TOKEN").contains("TEAM_TOKEN");
+    }
+
     /** With the web layer's, the portal's and JDBC's debug logging on, as an operator chasing a problem would. */
     @Test
     void theValueNeverReachesThePortalsLog(CapturedOutput output) {
@@ -188,6 +210,22 @@ class BuildSecretApiIntegrationTest {
 
         assertThat(output.getAll()).as("the log was captured").contains("secret calls begin")
                 .contains("BuildSecretController").doesNotContain(VALUE);
+    }
+
+    /** A form body with the page's CSRF token, as the browser posts it. */
+    private static String form(PortalApi session, String page, String... fields) {
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"")
+                .matcher(expect(session.get(page), 200).body());
+        assertThat(csrf.find()).as("the page has a CSRF token").isTrue();
+        StringBuilder body = new StringBuilder("_csrf=").append(encoded(csrf.group(1)));
+        for (int i = 0; i < fields.length; i += 2) {
+            body.append('&').append(fields[i]).append('=').append(encoded(fields[i + 1]));
+        }
+        return body.toString();
+    }
+
+    private static String encoded(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private String sealedValue(String name) {

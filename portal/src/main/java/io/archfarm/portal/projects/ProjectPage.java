@@ -9,6 +9,7 @@ import io.archfarm.portal.builds.BuildOrigin;
 import io.archfarm.portal.builds.BuildQueries;
 import io.archfarm.portal.builds.BuildQueries.BuildFilter;
 import io.archfarm.portal.builds.BuildView;
+import io.archfarm.portal.secrets.BuildSecrets;
 import io.archfarm.portal.web.ApiProblem;
 import io.archfarm.portal.web.UiController;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,8 +29,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * {@code /projects/{team}/{project}}: settings (a form for maintainers, facts for everyone else), webhook URLs and the
- * secret, the registry credential, recent builds and "Build now". The same rules as the API: outsiders get 404, a
- * missing role 403, and every change goes through the same service and validator.
+ * secret, the registry credential, the build secrets (ids, never values), recent builds and "Build now". The same rules
+ * as the API: outsiders get 404, a missing role 403, and every change goes through the same service and validator.
  */
 @UiController
 class ProjectPage {
@@ -37,13 +38,16 @@ class ProjectPage {
     static final int RECENT_BUILDS = 20;
     private static final String NO_STORE = "no-store";
     private static final List<String> CREDENTIAL_FIELDS = List.of("username", "password");
+    private static final List<String> SECRET_FIELDS = List.of("id", "value");
 
     private final Access access;
     private final Projects projects;
     private final ProjectBuilds builds;
     private final BuildQueries queries;
+    private final BuildSecrets secrets;
 
-    ProjectPage(Access access, Projects projects, ProjectBuilds builds, BuildQueries queries) {
+    ProjectPage(Access access, Projects projects, ProjectBuilds builds, BuildQueries queries, BuildSecrets secrets) {
+        this.secrets = secrets;
         this.access = access;
         this.projects = projects;
         this.builds = builds;
@@ -138,6 +142,36 @@ class ProjectPage {
         return "redirect:/projects/{team}/{project}";
     }
 
+    /** Sets or replaces a project build secret; its value is never shown again, not even in a refusal. */
+    @PostMapping("/projects/{team}/{project}/secrets")
+    String setSecret(@PathVariable String team, @PathVariable String project,
+            @RequestParam(required = false) String id, @RequestParam(required = false) String value, Model model,
+            HttpServletResponse response, RedirectAttributes redirect) {
+        Team owner = maintained(team, project);
+        try {
+            secrets.setForProject(owner, projects.find(owner, project).id(), id, value, access.caller().username());
+        } catch (ApiProblem problem) {
+            if (problem.status() != HttpStatus.BAD_REQUEST && problem.status() != HttpStatus.CONFLICT) {
+                throw problem;
+            }
+            response.setStatus(problem.status().value());
+            model.addAttribute("secretId", id);
+            model.addAttribute("secretErrors", ProjectPageErrors.byField(problem, SECRET_FIELDS, "secret"));
+            return page(owner, project, model);
+        }
+        redirect.addFlashAttribute("notice", "secretSet");
+        return "redirect:/projects/{team}/{project}";
+    }
+
+    @PostMapping("/projects/{team}/{project}/secrets/{id}/delete")
+    String deleteSecret(@PathVariable String team, @PathVariable String project, @PathVariable String id,
+            RedirectAttributes redirect) {
+        Team owner = maintained(team, project);
+        secrets.deleteForProject(owner, projects.find(owner, project).id(), id);
+        redirect.addFlashAttribute("notice", "secretDeleted");
+        return "redirect:/projects/{team}/{project}";
+    }
+
     @PostMapping("/projects/{team}/{project}/builds")
     String buildNow(@PathVariable String team, @PathVariable String project,
             @RequestParam(required = false) String ref, Model model, HttpServletResponse response) {
@@ -191,6 +225,10 @@ class ProjectPage {
         if (!model.containsAttribute("credentialErrors")) {
             model.addAttribute("credentialErrors", Map.of());
         }
+        if (!model.containsAttribute("secretErrors")) {
+            model.addAttribute("secretErrors", Map.of());
+        }
+        model.addAttribute("secrets", secrets.ofProject(owner.id(), projects.find(owner, slug).id()));
         model.addAttribute("imageRegistry", ImageReference.parse(project.image()).registry());
         model.addAttribute("builds", recent(owner, slug));
         return "projects/detail";

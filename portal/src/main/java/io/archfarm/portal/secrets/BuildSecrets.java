@@ -1,5 +1,6 @@
 package io.archfarm.portal.secrets;
 
+import io.archfarm.portal.accounts.Team;
 import io.archfarm.portal.web.ApiProblem;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -112,6 +113,21 @@ public class BuildSecrets {
                 .query((rs, n) -> new SecretView(rs.getString("name"), rs.getBoolean("own") ? "project" : "team",
                         rs.getString("set_by"), rs.getTimestamp("set_at").toInstant()))
                 .list();
+    }
+
+    /** For the project page: a project's secret set from a form, as the API sets it. */
+    @Transactional
+    public void setForProject(Team team, UUID projectId, String id, String value, String setBy) {
+        set(projectOwner(team, projectId), id, new SecretBody(value), setBy);
+    }
+
+    @Transactional
+    public void deleteForProject(Team team, UUID projectId, String id) {
+        delete(projectOwner(team, projectId), id);
+    }
+
+    private static Owner projectOwner(Team team, UUID projectId) {
+        return new Owner(team.id(), projectId, "project of team '" + team.slug() + "'");
     }
 
     /** The id of the team's project, or a 404 that names it. */
