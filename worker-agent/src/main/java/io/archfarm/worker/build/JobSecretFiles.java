@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
@@ -24,6 +25,7 @@ import org.springframework.util.FileSystemUtils;
 final class JobSecretFiles implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobSecretFiles.class);
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final Path dir;
     private final List<String> arguments;
@@ -44,15 +46,24 @@ final class JobSecretFiles implements AutoCloseable {
             FileSystemUtils.deleteRecursively(dir);
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
                     "rwx------")));
+            int n = 0;
             for (Map.Entry<String, String> secret : secrets.values().entrySet()) {
-                // the portal allows only [A-Za-z0-9_.-] ids; a file name from anything else stays inside dir anyway
-                Path file = dir.resolve(secret.getKey().replaceAll("[^A-Za-z0-9_.-]", "_"));
+                if (!ID.matcher(secret.getKey()).matches()) {
+                    // the portal allows no other ids; one with a ',' would add options to buildah's --secret
+                    throw new JobFailure(JobOutcome.FAILED, "build secret id '" + secret.getKey() + "' is not "
+                            + ID.pattern());
+                }
+                // numbered, not named: the file's name never depends on what the id says
+                Path file = dir.resolve("secret-" + ++n);
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
                         "rw-------")));
                 Files.write(file, secret.getValue().getBytes(StandardCharsets.UTF_8),
                         StandardOpenOption.TRUNCATE_EXISTING);
                 arguments.addAll(List.of("--secret", "id=" + secret.getKey() + ",src=" + file));
             }
+        } catch (JobFailure e) {
+            deleteQuietly(dir);
+            throw e;
         } catch (IOException e) {
             deleteQuietly(dir);
             throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot write the job's build secrets under " + dir

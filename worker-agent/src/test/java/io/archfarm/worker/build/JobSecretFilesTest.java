@@ -1,6 +1,7 @@
 package io.archfarm.worker.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,15 +25,23 @@ class JobSecretFilesTest {
                 "v2")))) {
             command = files.addTo(List.of("buildah", "--root", "/r", "build", "--platform", "linux/amd64", "ctx"));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("canary"))))
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("secret-1"))))
                     .isEqualTo("rw-------");
-            assertThat(Files.readString(dir.resolve("canary"))).isEqualTo("v1\n");
-            assertThat(Files.readString(dir.resolve("npm.rc"))).isEqualTo("v2");
+            assertThat(Files.readString(dir.resolve("secret-1"))).isEqualTo("v1\n");
+            assertThat(Files.readString(dir.resolve("secret-2"))).isEqualTo("v2");
         }
         assertThat(command).containsExactly("buildah", "--root", "/r", "build",
-                "--secret", "id=canary,src=" + dir.resolve("canary"),
-                "--secret", "id=npm.rc,src=" + dir.resolve("npm.rc"),
+                "--secret", "id=canary,src=" + dir.resolve("secret-1"),
+                "--secret", "id=npm.rc,src=" + dir.resolve("secret-2"),
                 "--platform", "linux/amd64", "ctx");
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void anIdThatWouldAddOptionsToBuildahFailsTheJobAndLeavesNoFile() {
+        Path dir = jobDir.resolve("secrets");
+        assertThatThrownBy(() -> JobSecretFiles.write(dir, JobSecrets.of(Map.of("ok", "v", "x,src=/etc/shadow",
+                "v")))).isInstanceOf(JobFailure.class).hasMessageContaining("x,src=/etc/shadow");
         assertThat(dir).doesNotExist();
     }
 
