@@ -68,7 +68,8 @@ class SecretsCanaryE2ETest {
         String canary = "canary-" + UUID.randomUUID().toString().replace("-", "");
         String teamCanary = "team-canary-" + UUID.randomUUID();
         new E2eProjects(farm, TEAM).create("app", Map.of("Containerfile", farm.fromBaseImage()
-                        + "RUN --mount=type=secret,id=canary cat /run/secrets/canary && cat /run/secrets/canary | wc -c\n"
+                        + "RUN --mount=type=secret,id=canary cat /run/secrets/canary"
+                        + " && cat /run/secrets/canary | wc -c\n"
                         + "RUN --mount=type=secret,id=team.canary cat /run/secrets/team.canary; echo\n"
                         + "RUN test ! -e /run/secrets/canary && echo 'no secret without a mount'\n"),
                 List.of("linux/amd64"), farm.registry() + "/" + TEAM + "/app");
@@ -88,7 +89,7 @@ class SecretsCanaryE2ETest {
                 .contains("build secrets for RUN --mount=type=secret,id=…: canary, team.canary");
         List<String> canaries = List.of(canary, teamCanary);
         assertNowhere(canaries, "the job's log", log);
-        assertNowhere(canaries, "the API's answers", apiAnswers(id));
+        assertNowhere(canaries, "the API's answers", apiAnswers(id, "app"));
         assertNowhere(canaries, "the project page", projectPage());
         assertNowhere(canaries, "the database's job logs and secrets", databaseText());
         String digest = BuildAwait.platform(build, "linux/amd64").path("digest").asString();
@@ -96,6 +97,33 @@ class SecretsCanaryE2ETest {
             assertNowhere(canaries, "image blob " + blob.getKey(), new String(blob.getValue(),
                     StandardCharsets.ISO_8859_1));
         }
+        for (Path dir : List.of(Farm.logDir(FARM), Farm.workDir(FARM))) {
+            searchFiles(dir, canaries);
+        }
+    }
+
+    /** A failing RUN step's last lines become the job's error: the API and the log show them masked too. */
+    @Test
+    void aFailingStepThatPrintsTheCanaryFailsWithAMaskedError() throws Exception {
+        String canary = "failing-canary-" + UUID.randomUUID().toString().replace("-", "");
+        new E2eProjects(farm, TEAM).create("failing", Map.of("Containerfile", farm.fromBaseImage()
+                        + "RUN --mount=type=secret,id=token echo \"token: $(cat /run/secrets/token)\" && exit 3\n"),
+                List.of("linux/amd64"), farm.registry() + "/" + TEAM + "/failing");
+        assertThat(farm.portal().put("/api/v1/projects/" + TEAM + "/failing/secrets/token", Map.of("value",
+                canary)).status()).isEqualTo(201);
+
+        String id = new E2eProjects(farm, TEAM).startBuild("failing");
+        JsonNode build = BuildAwait.untilEnded(farm.portal(), id, BUILD_TIMEOUT);
+
+        assertThat(build.path("status").asString()).as("build: %s", build).isEqualTo("FAILED");
+        assertThat(BuildAwait.platform(build, "linux/amd64").path("error").asString()).as("the job's error")
+                .contains("token: ****");
+        assertThat(farm.portal().logs(id, "linux/amd64")).contains("token: ****");
+        List<String> canaries = List.of(canary);
+        assertNowhere(canaries, "the build", build.toString());
+        assertNowhere(canaries, "the job's log", farm.portal().logs(id, "linux/amd64"));
+        assertNowhere(canaries, "the API's answers", apiAnswers(id, "failing"));
+        assertNowhere(canaries, "the database's job logs and secrets", databaseText());
         for (Path dir : List.of(Farm.logDir(FARM), Farm.workDir(FARM))) {
             searchFiles(dir, canaries);
         }
@@ -109,14 +137,15 @@ class SecretsCanaryE2ETest {
         }
     }
 
-    private static String apiAnswers(String buildId) {
+    private static String apiAnswers(String buildId, String project) {
+        String projectPath = "/api/v1/projects/" + TEAM + "/" + project;
         List<String> answers = new ArrayList<>();
-        for (String path : List.of("/api/v1/builds/" + buildId, "/api/v1/builds", "/api/v1/projects/" + TEAM + "/app",
-                "/api/v1/projects/" + TEAM + "/app/builds", "/api/v1/teams/" + TEAM + "/projects",
-                "/api/v1/projects/" + TEAM + "/app/secrets", "/api/v1/teams/" + TEAM + "/secrets")) {
+        for (String path : List.of("/api/v1/builds/" + buildId, "/api/v1/builds", projectPath,
+                projectPath + "/builds", "/api/v1/teams/" + TEAM + "/projects", projectPath + "/secrets",
+                "/api/v1/teams/" + TEAM + "/secrets")) {
             JsonNode answer = farm.portal().get(path);
             answers.add(answer.toString());
-            if (path.endsWith("/secrets")) {
+            if (path.equals(projectPath + "/secrets")) {
                 assertThat(answer.findValuesAsString("id")).as(path).isNotEmpty();
             }
         }

@@ -71,7 +71,7 @@ public final class JobLog {
         }
         SecretRedaction.Redacted redacted = redaction.isEmpty()
                 ? new SecretRedaction.Redacted(pending.toString(), pending.length())
-                : redaction.redact(pending, complete);
+                : redaction.redactAcrossLines(pending, complete);
         pending.delete(0, redacted.consumed());
         if (redacted.text().isEmpty()) {
             return;

@@ -13,8 +13,9 @@ import java.util.Set;
  * Replaces a job's secret values with {@code ****} in what the job reports. It looks for each value as the log shows
  * it (line ends as {@code \n}, without the trailing newline a secret file often has), each line of a multi-line value
  * of {@value #MIN_LINE_CHARS} or more characters, and the base64 of values of {@value #MIN_BASE64_BYTES} or more
- * bytes (as {@code base64} prints it, also wrapped at 76 columns). A log streams: {@link #redact(CharSequence,
- * boolean)} can stop before a tail that may be the start of a value whose rest has not been printed yet.
+ * bytes (as {@code base64} prints it, also wrapped at 76 columns). A log streams: {@link #redactAcrossLines} can
+ * stop before a tail that may be the start of a value whose rest has not been printed yet. A line without any value
+ * costs one {@link String#contains} per value form.
  */
 public final class SecretRedaction {
 
@@ -26,9 +27,12 @@ public final class SecretRedaction {
 
     /** Longest first, so that a whole value wins over one of its lines. */
     private final List<String> needles;
+    /** The needles that span lines, which only a look at several lines together finds. */
+    private final List<String> multiLine;
 
     private SecretRedaction(List<String> needles) {
         this.needles = needles;
+        this.multiLine = needles.stream().filter(needle -> needle.contains("\n")).toList();
     }
 
     public static SecretRedaction none() {
@@ -79,30 +83,50 @@ public final class SecretRedaction {
         return needles.isEmpty();
     }
 
-    /** The text with every value replaced; for a message that is complete, like a job's error. */
+    /** The text with every value replaced; for a line as it comes, or a complete message like a job's error. */
     public String redact(String text) {
-        return text == null || needles.isEmpty() ? text : redact(text, true).text();
+        if (text == null || noneIn(text, needles)) {
+            return text;
+        }
+        return scan(text, needles, true).text();
     }
 
     /**
-     * Redacts the text from its start.
+     * Masks the values that span lines in a stream of lines that {@link #redact(String)} has masked one by one.
      *
-     * @param complete false while more of the stream may follow: the scan then stops at the first position from which
-     *                 the text to its end is the start of a value, and reports how much it did not consume
+     * @param complete false while more of the stream may follow: the result then stops before the longest tail that
+     *                 is the start of such a value, and says how much of the input it covers
      */
-    Redacted redact(CharSequence text, boolean complete) {
+    Redacted redactAcrossLines(CharSequence stream, boolean complete) {
+        String text = stream.toString();
+        if (multiLine.isEmpty()) {
+            return new Redacted(text, text.length());
+        }
+        if (noneIn(text, multiLine)) {
+            int covered = complete ? text.length() : text.length() - startOfAValueAtTheEnd(text);
+            return new Redacted(text.substring(0, covered), covered);
+        }
+        return scan(text, multiLine, complete);
+    }
+
+    /**
+     * Replaces values from the start of the text, the longest first where several start at one place.
+     *
+     * @param complete false: stop at the first place from which the rest of the text is the start of a value
+     */
+    private static Redacted scan(String text, List<String> needles, boolean complete) {
         StringBuilder out = new StringBuilder(text.length());
         int at = 0;
         scan:
         while (at < text.length()) {
             for (String needle : needles) {
-                if (startsWith(text, at, needle)) {
+                if (text.startsWith(needle, at)) {
                     out.append(MASK);
                     at += needle.length();
                     continue scan;
                 }
             }
-            if (!complete && startOfSomeNeedle(text, at)) {
+            if (!complete && isStartOfOne(text, at, needles)) {
                 break;
             }
             out.append(text.charAt(at));
@@ -111,30 +135,45 @@ public final class SecretRedaction {
         return new Redacted(out.toString(), at);
     }
 
-    /** The redacted text, and how many characters of the input it covers (the rest waits for more output). */
-    record Redacted(String text, int consumed) {
+    private static boolean noneIn(String text, List<String> needles) {
+        for (String needle : needles) {
+            if (text.contains(needle)) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    private boolean startOfSomeNeedle(CharSequence text, int at) {
+    private static boolean isStartOfOne(String text, int at, List<String> needles) {
         int rest = text.length() - at;
         for (String needle : needles) {
-            if (needle.length() > rest && startsWith(needle, 0, text, at, rest)) {
+            if (needle.length() > rest && text.regionMatches(at, needle, 0, rest)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean startsWith(CharSequence text, int at, String needle) {
-        return text.length() - at >= needle.length() && startsWith(needle, 0, text, at, needle.length());
-    }
-
-    private static boolean startsWith(String needle, int from, CharSequence text, int at, int length) {
-        for (int i = 0; i < length; i++) {
-            if (needle.charAt(from + i) != text.charAt(at + i)) {
-                return false;
+    /**
+     * The length of the longest tail of the text that is the start of a multi-line value. The text ends a line, so
+     * only a start that ends a line of the value can be one.
+     */
+    private int startOfAValueAtTheEnd(String text) {
+        int longest = 0;
+        for (String needle : multiLine) {
+            for (int end = needle.lastIndexOf('\n', needle.length() - 2); end >= 0 && end + 1 > longest;
+                    end = needle.lastIndexOf('\n', end - 1)) {
+                int length = end + 1;
+                if (length <= text.length() && text.regionMatches(text.length() - length, needle, 0, length)) {
+                    longest = length;
+                    break;
+                }
             }
         }
-        return true;
+        return longest;
+    }
+
+    /** The redacted text, and how many characters of the input it covers (the rest waits for more output). */
+    record Redacted(String text, int consumed) {
     }
 }
