@@ -10,19 +10,23 @@ import java.util.regex.Pattern;
 /**
  * Puts exactly one commit of a repository into a fresh directory with the system git: no prompts, a check that HEAD
  * is the commit that was asked for, and its submodules only when the build asks for them (see {@link Submodules}).
+ * Every URL passes the scheme rule ({@link GitUrlPolicy}) and the farm's host rule ({@link GitHosts}) before git
+ * connects to it.
  */
 final class SourceFetcher {
 
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
 
     private final GitUrlPolicy policy;
+    private final GitHosts hosts;
     private final Git git;
     private final Submodules submodules;
 
-    SourceFetcher(GitUrlPolicy policy, GitUrlPolicy submodulePolicy, Duration gitTimeout) {
+    SourceFetcher(GitUrlPolicy policy, GitUrlPolicy submodulePolicy, GitHosts hosts, Duration gitTimeout) {
         this.policy = policy;
+        this.hosts = hosts;
         this.git = new Git(policy, gitTimeout);
-        this.submodules = new Submodules(submodulePolicy, new Git(submodulePolicy, gitTimeout));
+        this.submodules = new Submodules(submodulePolicy, hosts, new Git(submodulePolicy, gitTimeout));
     }
 
     static void checkCommit(String commit) throws JobFailure {
@@ -34,6 +38,8 @@ final class SourceFetcher {
     void fetch(Attempt attempt, String repository, String ref, String commit, boolean withSubmodules, Path checkout)
             throws JobFailure {
         policy.check(repository);
+        // the portal checked the host when it took the build; a name may point elsewhere by now (DNS rebinding)
+        hosts.check(repository);
         checkCommit(commit);
         createDirectory(checkout);
         attempt.log().line("fetching " + repository + " at " + commit + (ref == null ? "" : " (" + ref + ")"));

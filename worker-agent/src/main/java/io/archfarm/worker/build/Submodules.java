@@ -1,31 +1,42 @@
 package io.archfarm.worker.build;
 
 import io.archfarm.model.JobOutcome;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * The submodules of a checked-out commit. They are fetched only when the build asks (the project's setting), then
- * recursively and shallow. Their URLs come from the repository and are as untrusted as its own URL: each declared
- * one passes the submodule {@link GitUrlPolicy}, and git may use only that policy's transports, which also binds
- * the nested submodules that only git sees. When the build does not ask, they are left alone, and the log says so,
- * so that an empty directory in the build context is not a mystery.
+ * shallow, and level by level: their URLs come from the repository and are as untrusted as its own URL, so before
+ * git fetches a level, git writes the URLs it would use into the repository's configuration ({@code git submodule
+ * init}: relative ones resolved, nothing fetched), and each of them passes the submodule {@link GitUrlPolicy} and the
+ * farm's host rule ({@link GitHosts}, which resolves names itself). Only then does git fetch that level, and the next
+ * level's {@code .gitmodules}, now checked out, is checked the same way before anything deeper is fetched. When the
+ * build does not ask, they are left alone, and the log says so, so that an empty directory in the build context is
+ * not a mystery.
  */
 final class Submodules {
 
     /** A line of {@code git submodule status}: state, commit, path, and git's description in parentheses. */
     private static final Pattern STATUS = Pattern.compile("^([ +U-])([0-9a-f]+) (.+?)(?: \\(.*\\))?$");
+    private static final Pattern CONFIGURED_URL = Pattern.compile("^submodule\\.(.+)\\.url (.*)$");
     private static final String FATAL = "fatal: ";
+    /** Deeper nesting than this is no real project's layout; it stops a repository that nests itself. */
+    static final int MAX_DEPTH = 8;
 
     private final GitUrlPolicy policy;
+    private final GitHosts hosts;
     private final Git git;
 
-    Submodules(GitUrlPolicy policy, Git git) {
+    Submodules(GitUrlPolicy policy, GitHosts hosts, Git git) {
         this.policy = policy;
+        this.hosts = hosts;
         this.git = git;
     }
 
@@ -35,19 +46,72 @@ final class Submodules {
             attempt.log().line("the build asks for submodules; this commit declares none");
             return;
         }
-        for (DeclaredSubmodule submodule : declared) {
-            check(submodule);
-        }
-        attempt.log().line("fetching submodules " + paths(declared) + " (recursively, depth 1)");
         // a relative submodule URL is resolved against the remote "origin", which a fetch by URL does not set
         require(git.run(attempt, checkout, "config", "remote.origin.url", repository),
                 "cannot record the repository URL for relative submodule URLs");
-        ProcessResult update = git.run(attempt, checkout, "submodule", "update", "--init", "--recursive",
-                "--depth", "1");
+        List<DeclaredSubmodule> checked = initAndCheck(attempt, checkout, "", declared);
+        attempt.log().line("fetching submodules " + paths(checked, "") + " (recursively, depth 1)");
+        fetchLevel(attempt, checkout, "", checked, 1);
+        logFetched(attempt, checkout);
+    }
+
+    /** Fetches one level of submodules whose URLs passed, then, for each of them, the level below it. */
+    private void fetchLevel(Attempt attempt, Path directory, String prefix, List<DeclaredSubmodule> checked,
+            int depth) throws JobFailure {
+        ProcessResult update = git.run(attempt, directory, "submodule", "update", "--depth", "1");
         if (!update.succeeded()) {
             throw updateFailed(update);
         }
-        logFetched(attempt, checkout);
+        for (DeclaredSubmodule submodule : checked) {
+            Path below = directory.resolve(submodule.path());
+            List<DeclaredSubmodule> nested = Files.exists(below.resolve(".git"))
+                    ? DeclaredSubmodule.readFrom(git, attempt, below) : List.of();
+            if (nested.isEmpty()) {
+                continue;
+            }
+            String where = prefix + submodule.path() + "/";
+            if (depth >= MAX_DEPTH) {
+                throw new JobFailure(JobOutcome.FAILED, "submodule " + prefix + submodule.path() + " has submodules"
+                        + " of its own more than " + MAX_DEPTH + " levels down; the worker fetches no deeper");
+            }
+            List<DeclaredSubmodule> nestedChecked = initAndCheck(attempt, below, where, nested);
+            attempt.log().line("fetching submodules " + paths(nestedChecked, where));
+            fetchLevel(attempt, below, where, nestedChecked, depth + 1);
+        }
+    }
+
+    /**
+     * Lets git write the URLs it would fetch this level from into the repository's configuration (relative ones
+     * resolved against the parent's URL; git connects to nothing here), and holds each to the rules.
+     */
+    private List<DeclaredSubmodule> initAndCheck(Attempt attempt, Path directory, String prefix,
+            List<DeclaredSubmodule> declared) throws JobFailure {
+        require(git.run(attempt, directory, "submodule", "init"), "git submodule init failed");
+        Map<String, String> urls = new LinkedHashMap<>();
+        List<String> lines = new ArrayList<>();
+        ProcessResult read = git.read(attempt, directory, lines::add, "config", "--local", "--get-regexp",
+                "^submodule\\..*\\.url$");
+        if (!read.succeeded() && read.exitCode() != 1) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot read the submodule URLs git would use: "
+                    + read.lastLine());
+        }
+        for (String line : lines) {
+            Matcher url = CONFIGURED_URL.matcher(line);
+            if (url.matches()) {
+                urls.put(url.group(1), url.group(2));
+            }
+        }
+        List<DeclaredSubmodule> checked = new ArrayList<>();
+        for (DeclaredSubmodule submodule : declared) {
+            String url = urls.get(submodule.name());
+            if (url == null) {
+                throw new JobFailure(JobOutcome.FAILED, "submodule " + prefix + submodule.path()
+                        + " has no URL in .gitmodules");
+            }
+            check(prefix + submodule.path(), url);
+            checked.add(submodule);
+        }
+        return checked;
     }
 
     /** Says which submodules an empty directory stands for; an unreadable {@code .gitmodules} fails nothing here. */
@@ -58,7 +122,7 @@ final class Submodules {
         String which;
         try {
             List<DeclaredSubmodule> declared = DeclaredSubmodule.readFrom(git, attempt, checkout);
-            which = declared.isEmpty() ? "" : " (" + paths(declared) + ")";
+            which = declared.isEmpty() ? "" : " (" + paths(declared, "") + ")";
         } catch (JobFailure unreadable) {
             which = "";
         }
@@ -66,14 +130,12 @@ final class Submodules {
                 + " ask for submodules, so their directories are empty");
     }
 
-    private void check(DeclaredSubmodule submodule) throws JobFailure {
-        if (submodule.relativeUrl()) {
-            return;
-        }
+    private void check(String path, String url) throws JobFailure {
         try {
-            policy.check(submodule.url());
+            policy.check(url);
+            hosts.check(url);
         } catch (JobFailure refused) {
-            throw new JobFailure(refused.outcome(), "submodule " + submodule.path() + ": " + refused.getMessage());
+            throw new JobFailure(refused.outcome(), "submodule " + path + ": " + refused.getMessage());
         }
     }
 
@@ -111,7 +173,7 @@ final class Submodules {
         }
     }
 
-    private static String paths(List<DeclaredSubmodule> declared) {
-        return declared.stream().map(DeclaredSubmodule::path).collect(Collectors.joining(", "));
+    private static String paths(List<DeclaredSubmodule> declared, String prefix) {
+        return declared.stream().map(submodule -> prefix + submodule.path()).collect(Collectors.joining(", "));
     }
 }
