@@ -39,14 +39,19 @@ public final class HostRule {
 
     /** Why {@code host} (as written in a URL; an IPv6 address in brackets) is refused, or empty. */
     public Optional<HostRefusal> refusal(String host) {
+        return check(host).refusal();
+    }
+
+    /** The decision about {@code host}, with the addresses its name resolved to when it passed. */
+    public HostCheck check(String host) {
         if (host.length() > 2 && host.startsWith("[") && host.endsWith("]")) {
             String literal = host.substring(1, host.length() - 1);
-            return IpLiterals.parse(literal).map(address -> refusalOf(literal, address))
+            return IpLiterals.parse(literal).map(address -> checkLiteral(literal, address))
                     .orElseGet(() -> refused("host '" + host + "' is not a valid IPv6 address"));
         }
         Optional<InetAddress> literal = IpLiterals.parse(host);
         if (literal.isPresent()) {
-            return refusalOf(host, literal.get());
+            return checkLiteral(host, literal.get());
         }
         if (IpLiterals.isAmbiguousIpv4(host)) {
             return refused("host '" + host + "' is a numeric address in a form that git and the farm read "
@@ -57,31 +62,31 @@ public final class HostRule {
             return refused("host '" + host + "' is not a valid host name");
         }
         if (allowed.allowsName(name)) {
-            return Optional.empty();
+            return HostCheck.passed();
         }
         if (METADATA_NAMES.contains(name)) {
             return refused("host '" + host + "' is " + InternalAddresses.METADATA_KIND + hint);
         }
-        return refusalOfName(host);
+        return checkName(host);
     }
 
-    private Optional<HostRefusal> refusalOf(String literal, InetAddress address) {
+    private HostCheck checkLiteral(String literal, InetAddress address) {
         if (allowed.allowsAddress(address)) {
-            return Optional.empty();
+            return HostCheck.passed();
         }
-        return InternalAddresses.kindOf(address).map(kind -> HostRefusal.refused(
-                "host " + literal + " is " + kind + hint));
+        return InternalAddresses.kindOf(address).map(kind -> refused("host " + literal + " is " + kind + hint))
+                .orElseGet(HostCheck::passed);
     }
 
-    private Optional<HostRefusal> refusalOfName(String host) {
+    private HostCheck checkName(String host) {
         List<InetAddress> addresses;
         try {
             addresses = resolver.resolve(host);
         } catch (UnknownHostException e) {
-            return Optional.of(HostRefusal.unresolved(host));
+            return HostCheck.refused(HostRefusal.unresolved(host));
         }
         if (addresses.isEmpty()) {
-            return Optional.of(HostRefusal.unresolved(host));
+            return HostCheck.refused(HostRefusal.unresolved(host));
         }
         for (InetAddress address : addresses) {
             if (!allowed.allowsAddress(address)) {
@@ -92,10 +97,10 @@ public final class HostRule {
                 }
             }
         }
-        return Optional.empty();
+        return HostCheck.passed(addresses);
     }
 
-    private static Optional<HostRefusal> refused(String reason) {
-        return Optional.of(HostRefusal.refused(reason));
+    private static HostCheck refused(String reason) {
+        return HostCheck.refused(HostRefusal.refused(reason));
     }
 }

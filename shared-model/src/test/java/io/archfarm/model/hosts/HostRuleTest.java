@@ -88,6 +88,16 @@ class HostRuleTest {
     }
 
     @Test
+    void tellsWhichAddressesItCheckedSoThatACallerCanPinThem() throws Exception {
+        assertThat(strict.check("github.com")).isEqualTo(new HostCheck(Optional.empty(),
+                List.of(InetAddress.getByName("140.82.121.3"))));
+        assertThat(strict.check("140.82.121.3").addresses()).as("a literal needs no pin").isEmpty();
+        assertThat(rule(List.of("git.internal")).check("git.internal").addresses()).as("an allowed name is not "
+                + "resolved").isEmpty();
+        assertThat(strict.check("git.internal").addresses()).isEmpty();
+    }
+
+    @Test
     void seesThroughAnIpv4MappedAddressInADnsAnswer() throws Exception {
         byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 169, (byte) 254, (byte) 169,
                 (byte) 254};

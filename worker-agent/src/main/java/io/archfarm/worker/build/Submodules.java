@@ -49,20 +49,24 @@ final class Submodules {
         // a relative submodule URL is resolved against the remote "origin", which a fetch by URL does not set
         require(git.run(attempt, checkout, "config", "remote.origin.url", repository),
                 "cannot record the repository URL for relative submodule URLs");
-        List<DeclaredSubmodule> checked = initAndCheck(attempt, checkout, "", declared);
-        attempt.log().line("fetching submodules " + paths(checked, "") + " (recursively, depth 1)");
-        fetchLevel(attempt, checkout, "", checked, 1);
+        Level level = initAndCheck(attempt, checkout, "", declared);
+        attempt.log().line("fetching submodules " + paths(level.submodules(), "") + " (recursively, depth 1)");
+        fetchLevel(attempt, checkout, "", level, 1);
         logFetched(attempt, checkout);
     }
 
+    /** The submodules of one repository whose URLs passed, and the pins of their checked addresses. */
+    private record Level(List<DeclaredSubmodule> submodules, List<String> pins) {
+    }
+
     /** Fetches one level of submodules whose URLs passed, then, for each of them, the level below it. */
-    private void fetchLevel(Attempt attempt, Path directory, String prefix, List<DeclaredSubmodule> checked,
-            int depth) throws JobFailure {
-        ProcessResult update = git.run(attempt, directory, "submodule", "update", "--depth", "1");
+    private void fetchLevel(Attempt attempt, Path directory, String prefix, Level level, int depth)
+            throws JobFailure {
+        ProcessResult update = git.run(attempt, directory, level.pins(), "submodule", "update", "--depth", "1");
         if (!update.succeeded()) {
             throw updateFailed(update);
         }
-        for (DeclaredSubmodule submodule : checked) {
+        for (DeclaredSubmodule submodule : level.submodules()) {
             Path below = directory.resolve(submodule.path());
             List<DeclaredSubmodule> nested = Files.exists(below.resolve(".git"))
                     ? DeclaredSubmodule.readFrom(git, attempt, below) : List.of();
@@ -74,9 +78,9 @@ final class Submodules {
                 throw new JobFailure(JobOutcome.FAILED, "submodule " + prefix + submodule.path() + " has submodules"
                         + " of its own more than " + MAX_DEPTH + " levels down; the worker fetches no deeper");
             }
-            List<DeclaredSubmodule> nestedChecked = initAndCheck(attempt, below, where, nested);
-            attempt.log().line("fetching submodules " + paths(nestedChecked, where));
-            fetchLevel(attempt, below, where, nestedChecked, depth + 1);
+            Level nestedLevel = initAndCheck(attempt, below, where, nested);
+            attempt.log().line("fetching submodules " + paths(nestedLevel.submodules(), where));
+            fetchLevel(attempt, below, where, nestedLevel, depth + 1);
         }
     }
 
@@ -84,8 +88,8 @@ final class Submodules {
      * Lets git write the URLs it would fetch this level from into the repository's configuration (relative ones
      * resolved against the parent's URL; git connects to nothing here), and holds each to the rules.
      */
-    private List<DeclaredSubmodule> initAndCheck(Attempt attempt, Path directory, String prefix,
-            List<DeclaredSubmodule> declared) throws JobFailure {
+    private Level initAndCheck(Attempt attempt, Path directory, String prefix, List<DeclaredSubmodule> declared)
+            throws JobFailure {
         require(git.run(attempt, directory, "submodule", "init"), "git submodule init failed");
         Map<String, String> urls = new LinkedHashMap<>();
         List<String> lines = new ArrayList<>();
@@ -101,17 +105,16 @@ final class Submodules {
                 urls.put(url.group(1), url.group(2));
             }
         }
-        List<DeclaredSubmodule> checked = new ArrayList<>();
+        List<String> pins = new ArrayList<>();
         for (DeclaredSubmodule submodule : declared) {
             String url = urls.get(submodule.name());
             if (url == null) {
                 throw new JobFailure(JobOutcome.FAILED, "submodule " + prefix + submodule.path()
                         + " has no URL in .gitmodules");
             }
-            check(prefix + submodule.path(), url);
-            checked.add(submodule);
+            pins.addAll(check(prefix + submodule.path(), url));
         }
-        return checked;
+        return new Level(declared, pins.stream().distinct().toList());
     }
 
     /** Says which submodules an empty directory stands for; an unreadable {@code .gitmodules} fails nothing here. */
@@ -130,10 +133,10 @@ final class Submodules {
                 + " ask for submodules, so their directories are empty");
     }
 
-    private void check(String path, String url) throws JobFailure {
+    private List<String> check(String path, String url) throws JobFailure {
         try {
             policy.check(url);
-            hosts.check(url);
+            return hosts.check(url);
         } catch (JobFailure refused) {
             throw new JobFailure(refused.outcome(), "submodule " + path + ": " + refused.getMessage());
         }

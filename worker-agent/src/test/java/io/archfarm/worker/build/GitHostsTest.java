@@ -3,6 +3,7 @@ package io.archfarm.worker.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,6 +26,25 @@ class GitHostsTest {
             """)
     void findsTheHost(String url, String host) {
         assertThat(GitHosts.hostOf(url)).contains(host);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            https://Git.Example/x.git          | http.curloptResolve=git.example:443:140.82.121.3,[2606:50c0:0:0:0:0:0:1]
+            http://git.example:8080/x.git      | http.curloptResolve=git.example:8080:140.82.121.3,[2606:50c0:0:0:0:0:0:1]
+            """)
+    void pinsHttpToTheAddressesItChecked(String url, String pin) throws JobFailure {
+        GitHosts hosts = new GitHosts(List.of(), host -> List.of(InetAddress.getByName("140.82.121.3"),
+                InetAddress.getByName("2606:50c0::1")));
+        assertThat(hosts.check(url)).containsExactly(pin);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"git://git.example/x.git", "ssh://git@git.example/x.git", "git@git.example:x.git",
+            "https://140.82.121.3/x.git", "file:///srv/x.git"})
+    void pinsNothingGitCannotBePinnedFor(String url) throws JobFailure {
+        GitHosts hosts = new GitHosts(List.of(), host -> List.of(InetAddress.getByName("140.82.121.3")));
+        assertThat(hosts.check(url)).isEmpty();
     }
 
     @ParameterizedTest

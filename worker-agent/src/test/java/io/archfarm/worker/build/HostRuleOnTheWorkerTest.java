@@ -12,6 +12,8 @@ import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.worker.testing.GitRepository;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +52,7 @@ class HostRuleOnTheWorkerTest {
     private final List<JobLogChunk> chunks = new CopyOnWriteArrayList<>();
     private final UUID jobId = UUID.randomUUID();
     private final JobLog log = new JobLog(jobId, 1, chunks::add);
-    private final RecordingRunner processes = new RecordingRunner();
+    private RecordingRunner processes = new RecordingRunner("file");
     private GitRepository library;
     private String libraryCommit;
     private GitRepository app;
@@ -98,8 +101,9 @@ class HostRuleOnTheWorkerTest {
                 .satisfies(e -> assertThat(((JobFailure) e).outcome()).isEqualTo(JobOutcome.FAILED));
         assertThat(processes.commands()).as("the first level is fetched, the second is not")
                 .filteredOn(command -> command.contains(" submodule update")).hasSize(1);
-        assertThat(dir.resolve("checkout/vendor/lib/lib.txt")).exists();
-        assertThat(dir.resolve("checkout/vendor/lib/deep")).isEmptyDirectory();
+        Path checkout = onlyCheckout();
+        assertThat(checkout.resolve("vendor/lib/lib.txt")).exists();
+        assertThat(checkout.resolve("vendor/lib/deep")).isEmptyDirectory();
     }
 
     @Test
@@ -113,6 +117,35 @@ class HostRuleOnTheWorkerTest {
                 .hasMessageStartingWith("fetching submodules failed: ")
                 .hasMessageContaining("transport 'git' not allowed");
         assertThat(processes.commands()).anyMatch(command -> command.contains(" submodule update"));
+    }
+
+    /**
+     * Git's own lookup is not asked: its http connection goes to the address the worker checked (127.0.0.2 here,
+     * where a real lookup of the name would give 127.0.0.1), for the repository and for a submodule's clone alike.
+     */
+    @Test
+    void gitConnectsOverHttpToTheAddressTheWorkerCheckedNotToASecondLookup() throws Exception {
+        processes = new RecordingRunner("file:http");
+        try (ListeningSocket server = new ListeningSocket(InetAddress.getByName("127.0.0.2"))) {
+            HostResolver pinnedDns = host -> host.equals("pinned.localhost")
+                    ? List.of(InetAddress.getByName("127.0.0.2")) : DNS.resolve(host);
+            SourceFetcher fetcher = new SourceFetcher(new GitUrlPolicy(true), GitUrlPolicy.forSubmodules(true),
+                    new GitHosts(List.of("127.0.0.0/8"), pinnedDns), Duration.ofSeconds(30));
+            String url = "http://pinned.localhost:" + server.port() + "/lib.git";
+            String commit = app.declareSubmodule("vendor/lib", url, libraryCommit);
+
+            assertThatThrownBy(() -> fetch(fetcher, app.url(), commit)).isInstanceOf(JobFailure.class)
+                    .hasMessageStartingWith("fetching submodules failed: ");
+            assertThat(server.accepted()).as("connections to 127.0.0.2").isPositive();
+            assertThat(processes.commands()).filteredOn(command -> command.contains(" submodule update"))
+                    .singleElement().asString()
+                    .contains("-c http.curloptResolve=pinned.localhost:" + server.port() + ":127.0.0.2 submodule");
+
+            int before = server.accepted();
+            assertThatThrownBy(() -> fetch(fetcher, "http://pinned.localhost:" + server.port() + "/app.git",
+                    "a".repeat(40))).isInstanceOf(JobFailure.class);
+            assertThat(server.accepted()).as("the repository's fetch, too").isGreaterThan(before);
+        }
     }
 
     @Test
@@ -193,7 +226,47 @@ class HostRuleOnTheWorkerTest {
 
     private void fetch(SourceFetcher fetcher, String repository, String commit) throws JobFailure {
         Attempt attempt = new Attempt(new JobControl(jobId, 1), log, processes, 600);
-        fetcher.fetch(attempt, repository, "main", commit, true, dir.resolve("checkout"));
+        fetcher.fetch(attempt, repository, "main", commit, true, dir.resolve("checkout-" + UUID.randomUUID()));
+    }
+
+    /** Accepts connections on one loopback address, counts them and closes them at once. */
+    private static final class ListeningSocket implements AutoCloseable {
+
+        private final ServerSocket socket;
+        private final AtomicInteger accepted = new AtomicInteger();
+
+        ListeningSocket(InetAddress address) throws IOException {
+            socket = new ServerSocket(0, 50, address);
+            Thread.ofVirtual().start(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket connection = socket.accept()) {
+                        accepted.incrementAndGet();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        int accepted() {
+            return accepted.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private Path onlyCheckout() throws IOException {
+        try (var checkouts = java.nio.file.Files.list(dir)) {
+            return checkouts.filter(path -> path.getFileName().toString().startsWith("checkout-")).findFirst()
+                    .orElseThrow();
+        }
     }
 
     private String log() {
@@ -201,17 +274,22 @@ class HostRuleOnTheWorkerTest {
         return chunks.stream().map(JobLogChunk::text).collect(Collectors.joining());
     }
 
-    /** Records every command; every git it runs may use file:// only, whatever the worker would allow. */
+    /** Records every command; every git it runs may use only {@code protocols}, whatever the worker would allow. */
     private static final class RecordingRunner extends ProcessRunner {
 
         private final List<String> commands = new CopyOnWriteArrayList<>();
+        private final String protocols;
+
+        RecordingRunner(String protocols) {
+            this.protocols = protocols;
+        }
 
         @Override
         ProcessResult run(List<String> command, Path directory, Map<String, String> environment, Duration timeout,
                 JobControl control, Consumer<String> lines) throws IOException {
             commands.add(String.join(" ", command));
             Map<String, String> fileOnly = new HashMap<>(environment);
-            fileOnly.put("GIT_ALLOW_PROTOCOL", "file");
+            fileOnly.put("GIT_ALLOW_PROTOCOL", protocols);
             return super.run(command, directory, fileOnly, timeout, control, lines);
         }
 
