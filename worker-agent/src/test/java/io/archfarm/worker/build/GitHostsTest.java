@@ -30,8 +30,8 @@ class GitHostsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            https://Git.Example/x.git          | http.curloptResolve=git.example:443:140.82.121.3,[2606:50c0:0:0:0:0:0:1]
-            http://git.example:8080/x.git      | http.curloptResolve=git.example:8080:140.82.121.3,[2606:50c0:0:0:0:0:0:1]
+            https://Git.Example/x.git     | http.curloptResolve=git.example:443:140.82.121.3,[2606:50c0:0:0:0:0:0:1]
+            http://git.example:8080/x.git | http.curloptResolve=git.example:8080:140.82.121.3,[2606:50c0:0:0:0:0:0:1]
             """)
     void pinsHttpToTheAddressesItChecked(String url, String pin) throws JobFailure {
         GitHosts hosts = new GitHosts(List.of(), host -> List.of(InetAddress.getByName("140.82.121.3"),
