@@ -25,7 +25,8 @@ final class Submodules {
 
     /** A line of {@code git submodule status}: state, commit, path, and git's description in parentheses. */
     private static final Pattern STATUS = Pattern.compile("^([ +U-])([0-9a-f]+) (.+?)(?: \\(.*\\))?$");
-    private static final Pattern CONFIGURED_URL = Pattern.compile("^submodule\\.(.+)\\.url (.*)$");
+    private static final String SUBMODULE = "submodule.";
+    private static final String URL = ".url";
     private static final String FATAL = "fatal: ";
     /** Deeper nesting than this is no real project's layout; it stops a repository that nests itself. */
     static final int MAX_DEPTH = 8;
@@ -86,35 +87,44 @@ final class Submodules {
 
     /**
      * Lets git write the URLs it would fetch this level from into the repository's configuration (relative ones
-     * resolved against the parent's URL; git connects to nothing here), and holds each to the rules.
+     * resolved against the parent's URL; git connects to nothing here), and holds every one of them to the rules:
+     * what is checked is what git reads, whatever names and paths {@code .gitmodules} gives.
      */
     private Level initAndCheck(Attempt attempt, Path directory, String prefix, List<DeclaredSubmodule> declared)
             throws JobFailure {
         require(git.run(attempt, directory, "submodule", "init"), "git submodule init failed");
-        Map<String, String> urls = new LinkedHashMap<>();
+        Map<String, String> pathsByName = new LinkedHashMap<>();
+        declared.forEach(submodule -> pathsByName.put(submodule.name(), submodule.path()));
+        List<String> pins = new ArrayList<>();
+        for (Map.Entry<String, String> url : configuredUrls(attempt, directory).entrySet()) {
+            String path = pathsByName.getOrDefault(url.getKey(), url.getKey());
+            pins.addAll(check(prefix + path, url.getValue()));
+        }
+        return new Level(declared, pins.stream().distinct().toList());
+    }
+
+    /**
+     * {@code submodule.<name>.url} of the repository's own configuration, by name. Read NUL-separated ({@code -z}),
+     * so that no name or value, however odd, can make one entry look like another.
+     */
+    private Map<String, String> configuredUrls(Attempt attempt, Path directory) throws JobFailure {
         List<String> lines = new ArrayList<>();
-        ProcessResult read = git.read(attempt, directory, lines::add, "config", "--local", "--get-regexp",
+        ProcessResult read = git.read(attempt, directory, lines::add, "config", "--local", "-z", "--get-regexp",
                 "^submodule\\..*\\.url$");
         if (!read.succeeded() && read.exitCode() != 1) {
             throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot read the submodule URLs git would use: "
                     + read.lastLine());
         }
-        for (String line : lines) {
-            Matcher url = CONFIGURED_URL.matcher(line);
-            if (url.matches()) {
-                urls.put(url.group(1), url.group(2));
+        Map<String, String> urls = new LinkedHashMap<>();
+        for (String entry : String.join("\n", lines).split("\0")) {
+            int newline = entry.indexOf('\n');
+            String key = newline < 0 ? entry : entry.substring(0, newline);
+            if (key.startsWith(SUBMODULE) && key.endsWith(URL) && key.length() > SUBMODULE.length() + URL.length()) {
+                urls.put(key.substring(SUBMODULE.length(), key.length() - URL.length()),
+                        newline < 0 ? "" : entry.substring(newline + 1));
             }
         }
-        List<String> pins = new ArrayList<>();
-        for (DeclaredSubmodule submodule : declared) {
-            String url = urls.get(submodule.name());
-            if (url == null) {
-                throw new JobFailure(JobOutcome.FAILED, "submodule " + prefix + submodule.path()
-                        + " has no URL in .gitmodules");
-            }
-            pins.addAll(check(prefix + submodule.path(), url));
-        }
-        return new Level(declared, pins.stream().distinct().toList());
+        return urls;
     }
 
     /** Says which submodules an empty directory stands for; an unreadable {@code .gitmodules} fails nothing here. */

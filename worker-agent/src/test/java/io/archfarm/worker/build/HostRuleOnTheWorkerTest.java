@@ -88,6 +88,21 @@ class HostRuleOnTheWorkerTest {
         assertThat(log()).doesNotContain("fetching submodules");
     }
 
+    /** A name the worker's own reading of .gitmodules gets wrong still has its URL checked: git's config is read. */
+    @Test
+    void everyUrlGitWouldUseIsCheckedWhateverTheSubmodulesName() throws Exception {
+        app.declareSubmodule("vendor/lib", library.url(), libraryCommit);
+        String commit = app.declareSubmodule("odd.name with space", "vendor/odd", "git://169.254.169.254/x.git",
+                libraryCommit);
+
+        assertThatThrownBy(() -> fetch(app.url(), commit))
+                .isInstanceOf(JobFailure.class)
+                .hasMessageStartingWith("submodule odd.name with space: repository 'git://169.254.169.254/x.git'"
+                        + " refused: host 169.254.169.254 is a cloud metadata address")
+                .satisfies(e -> assertThat(((JobFailure) e).outcome()).isEqualTo(JobOutcome.FAILED));
+        assertThat(processes.commands()).noneMatch(command -> command.contains(" submodule update"));
+    }
+
     @Test
     void aNestedSubmoduleOnARefusedHostIsCheckedBeforeGitGoesDeeper() throws Exception {
         String nested = library.declareSubmodule("deep", "git://169.254.169.254/deep.git", libraryCommit);
