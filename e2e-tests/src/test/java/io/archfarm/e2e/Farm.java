@@ -234,7 +234,8 @@ final class Farm implements AutoCloseable {
 
     /**
      * The portal as an operator starts it: its own secret key, the admin's password from the environment, the loopback
-     * git daemon allow-listed (internal hosts are refused otherwise) and its public URL, the base of webhook URLs.
+     * git daemon and registries allow-listed (internal hosts are refused otherwise) and its public URL, the base of
+     * webhook URLs.
      */
     private void startPortal(Path jar) {
         int port = FreePorts.next();
@@ -243,11 +244,21 @@ final class Farm implements AutoCloseable {
         env.put("ARCHFARM_SECURITY_SECRET_KEY", secretKey);
         env.put("ARCHFARM_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("ARCHFARM_SECURITY_ADMIN_PASSWORD_FILE", workDir.resolve("admin-password").toString());
-        env.put("ARCHFARM_GIT_ALLOWED_HOSTS", "127.0.0.1,localhost," + controlAddress());
+        env.putAll(allowedHosts());
         env.put("ARCHFARM_PORTAL_PUBLIC_URL", baseUrl);
         start("portal", javaCommand(jar), env);
         awaitHealthy("portal", () -> PortalClient.serviceHealthy(baseUrl));
         portal = PortalClient.signIn(baseUrl, ADMIN, ADMIN_PASSWORD);
+    }
+
+    /**
+     * The internal hosts this farm's repositories, submodules and images name: its git daemon and registries (the
+     * tests start more of them, on other ports) are on loopback or the control-plane address. The portal and every
+     * worker get the same, as the launcher does it; each worker checks them again itself.
+     */
+    private Map<String, String> allowedHosts() {
+        String hosts = "127.0.0.1,localhost," + controlAddress();
+        return Map.of("ARCHFARM_GIT_ALLOWED_HOSTS", hosts, "ARCHFARM_REGISTRY_ALLOWED_HOSTS", hosts);
     }
 
     /** Base64 of 32 random bytes, as {@code head -c 32 /dev/urandom | base64} gives it. */
@@ -304,6 +315,7 @@ final class Farm implements AutoCloseable {
         env.put("ARCHFARM_WORKER_WORK_DIR", workDir.resolve("workers").resolve(worker.id()).toString());
         env.put("ARCHFARM_WORKER_HEARTBEAT_INTERVAL", "1s");
         env.put("ARCHFARM_WORKER_POLL_INTERVAL", "500ms");
+        env.putAll(allowedHosts());
         return env;
     }
 

@@ -210,6 +210,38 @@ class BuildApiIntegrationTest {
         assertThat(outboxRows()).isEqualTo(before);
     }
 
+    /** Issue 11: an image's registry follows the host rule; 127.0.0.1:5000 is allowed in every portal test. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+            169.254.169.254/demo/hello     | host 169.254.169.254 is a cloud metadata address
+            10.0.0.1:5000/demo/hello       | host 10.0.0.1 is a private address
+            192.168.1.20/demo/hello        | host 192.168.1.20 is a private address
+            169.254.3.4:5000/demo/hello    | host 169.254.3.4 is a link-local address
+            [fd00::1]:5000/demo/hello      | host fd00::1 is a private address
+            [::1]:5000/demo/hello          | host ::1 is a loopback address
+            127.0.0.1:5432/demo/hello      | host 127.0.0.1 is a loopback address
+            """)
+    void refusesAnImageOnAnInternalRegistryWith400NamingTheHostAndTheSetting(String image, String why) {
+        long before = outboxRows();
+        Answer answer = api.post("/api/v1/builds", """
+                {"repository": "git://127.0.0.1:1/never-contacted.git", "platforms": ["amd64"], "image": "%s"}"""
+                .formatted(image));
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.json().path("field").asString()).isEqualTo("image");
+        assertThat(answer.problemDetail()).isEqualTo("image '" + image + "' is refused: " + why
+                + "; an operator can allow it with archfarm.registry.allowed-hosts");
+        assertThat(outboxRows()).isEqualTo(before);
+    }
+
+    @Test
+    void acceptsAnImageOnAnAllowedRegistry() {
+        Answer answer = api.post("/api/v1/builds", minimalBody(repo.url()));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
+        assertThat(answer.json().path("image").asString()).isEqualTo("127.0.0.1:5000/demo/hello");
+    }
+
     @Test
     void namesEveryWrongFieldAtOnce() {
         Answer answer = api.post("/api/v1/builds", """

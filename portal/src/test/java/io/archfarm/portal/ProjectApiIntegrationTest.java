@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.portal.PortalApi.Answer;
 import io.archfarm.testing.ArchfarmTestServices;
-import io.archfarm.portal.git.HostResolver;
+import io.archfarm.model.hosts.HostResolver;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -178,6 +178,17 @@ class ProjectApiIntegrationTest {
         JsonNode kept = expect(farm.admin().get("/api/v1/builds/" + build), 200).json();
         assertThat(kept.path("team").asString()).isEqualTo(team);
         assertThat(kept.path("project").isNull()).isTrue();
+    }
+
+    @Test
+    void aProjectsImageFollowsTheRegistryRule() {
+        FarmAccounts farm = new FarmAccounts(port);
+        String team = farm.team("registries");
+        String internal = minimal("internal").replace("127.0.0.1:5000/web/internal", "10.1.2.3:5000/web/internal");
+        Answer refused = expect(farm.admin().post("/api/v1/teams/" + team + "/projects", internal), 400);
+        assertThat(refused.problemDetail()).isEqualTo("image '10.1.2.3:5000/web/internal' is refused: host 10.1.2.3"
+                + " is a private address; an operator can allow it with archfarm.registry.allowed-hosts");
+        expect(farm.admin().post("/api/v1/teams/" + team + "/projects", minimal("allowed")), 201);
     }
 
     private static String minimal(String slug) {

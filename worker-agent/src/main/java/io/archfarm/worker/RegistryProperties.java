@@ -14,7 +14,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                  {@code $XDG_RUNTIME_DIR/containers/auth.json}, {@code ~/.config/containers/auth.json},
  *                  {@code ~/.docker/config.json})
  * @param certsDir  a {@code certs.d} root other than {@code /etc/containers/certs.d}, which the tools read anyway
+ * @param allowedHosts registries at internal addresses that an image may name ({@code host:port}, or host names,
+ *                  IP addresses and CIDR blocks), as the portal's setting of that name; the insecure registries are
+ *                  allowed too, being the farm's own
  */
 @ConfigurationProperties("archfarm.registry")
-public record RegistryProperties(@DefaultValue List<String> insecure, Path authFile, Path certsDir) {
+public record RegistryProperties(@DefaultValue List<String> insecure, Path authFile, Path certsDir,
+        @DefaultValue List<String> allowedHosts) {
 }

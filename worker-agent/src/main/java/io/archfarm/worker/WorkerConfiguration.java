@@ -58,8 +58,11 @@ class WorkerConfiguration {
         LOG.info("work directory {}, buildah storage {}, plain-http registries {}, auth file {}, certs.d {}", workDir,
                 storageRoot, registry.insecure(), authFile == null ? "none" : authFile,
                 registry.certsDir() == null ? "/etc/containers/certs.d" : registry.certsDir());
+        LOG.info("internal hosts allowed: git {}, registries {} (and the plain-http ones)", git.allowedHosts(),
+                registry.allowedHosts());
         return new BuildSettings(identity.id(), workDir, storageRoot, git.timeout(), git.allowFileUrls(),
-                git.allowFileSubmodules(), registry.insecure(), containersHome, authFile, registry.certsDir());
+                git.allowFileSubmodules(), registry.insecure(), containersHome, authFile, registry.certsDir(),
+                git.allowedHosts(), registry.allowedHosts());
     }
 
     @Bean

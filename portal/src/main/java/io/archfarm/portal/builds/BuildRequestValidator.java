@@ -29,9 +29,11 @@ public class BuildRequestValidator {
     private static final Pattern BUILD_ARG_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final RepositoryUrlPolicy repositories;
+    private final ImageRegistries registries;
 
-    BuildRequestValidator(RepositoryUrlPolicy repositories) {
+    BuildRequestValidator(RepositoryUrlPolicy repositories, ImageRegistries registries) {
         this.repositories = repositories;
+        this.registries = registries;
     }
 
     public BuildSubmission validate(BuildRequestBody body) {
@@ -144,12 +146,13 @@ public class BuildRequestValidator {
         return placements;
     }
 
-    private static String image(String image, List<FieldProblem> problems) {
+    private String image(String image, List<FieldProblem> problems) {
         if (image == null || image.isBlank()) {
             problems.add(new FieldProblem("image", "image is required, for example \"registry.example:5000/team/app\""));
             return image;
         }
-        ImageReference.refusal(image).ifPresent(why -> problems.add(new FieldProblem("image", why)));
+        ImageReference.refusal(image).or(() -> registries.refusal(image))
+                .ifPresent(why -> problems.add(new FieldProblem("image", why)));
         return image;
     }
 

@@ -13,7 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * @param timeout       how long one git command may run before it is killed
  * @param allowedHosts  hosts that repository and forge URLs may reach although they are internal (loopback, private,
  *                      link-local, ...): host names (exact, any case), IP addresses and CIDR blocks; env
- *                      {@code ARCHFARM_GIT_ALLOWED_HOSTS=127.0.0.1,localhost}
+ *                      {@code ARCHFARM_GIT_ALLOWED_HOSTS=127.0.0.1,localhost}; the workers take the same setting and
+ *                      hold repository and submodule URLs to it again
  */
 @ConfigurationProperties("archfarm.git")
 @Validated

@@ -1,5 +1,8 @@
 package io.archfarm.portal.git;
 
+import io.archfarm.model.hosts.HostRefusal;
+import io.archfarm.model.hosts.HostResolver;
+import io.archfarm.model.hosts.HostRule;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -12,8 +15,8 @@ import org.springframework.stereotype.Component;
  * Which repository URLs the farm fetches from, and which forge API URLs it calls. Only network transports git runs
  * without helpers of its own; no {@code ext::} (it runs an arbitrary command), {@code file://} only when
  * {@code archfarm.git.allow-file-urls}, and no host inside the operator's network unless
- * {@code archfarm.git.allowed-hosts} allows it ({@link HostPolicy}): the URLs are user input, and the farm fetches
- * from them with its own network access.
+ * {@code archfarm.git.allowed-hosts} allows it (the farm's one {@link HostRule}, which the workers apply again): the
+ * URLs are user input, and the farm fetches from them with its own network access.
  */
 @Component
 public class RepositoryUrlPolicy {
@@ -33,7 +36,9 @@ public class RepositoryUrlPolicy {
     private static final Pattern CREDENTIALS = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://[^/@\\s]*:[^/@\\s]*@.*");
 
     private final boolean allowFileUrls;
-    private final HostPolicy hosts;
+    static final String ALLOWED_HOSTS = "archfarm.git.allowed-hosts";
+
+    private final HostRule hosts;
 
     /** Resolves names with a {@link HostResolver} bean when a test context defines one, else with the system's DNS. */
     @Autowired
@@ -43,7 +48,7 @@ public class RepositoryUrlPolicy {
 
     RepositoryUrlPolicy(GitProperties properties, HostResolver resolver) {
         this.allowFileUrls = properties.allowFileUrls();
-        this.hosts = new HostPolicy(AllowedHosts.of(properties.allowedHosts()), resolver);
+        this.hosts = HostRule.of(ALLOWED_HOSTS, properties.allowedHosts(), resolver);
     }
 
     /** Why {@code url} is refused, or empty when the farm may fetch from it. */
@@ -118,7 +123,7 @@ public class RepositoryUrlPolicy {
     }
 
     private Optional<String> hostRefusal(String subject, String host) {
-        return hosts.refusal(host).map(why -> subject + " is refused: " + why);
+        return hosts.refusal(host).map(HostRefusal::reason).map(why -> subject + " is refused: " + why);
     }
 
     private static String printable(String url) {

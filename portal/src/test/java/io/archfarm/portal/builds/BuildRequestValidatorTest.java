@@ -8,6 +8,7 @@ import io.archfarm.model.Platform;
 import io.archfarm.model.PublishPolicy;
 import io.archfarm.portal.git.RepositoryUrlPolicyFactory;
 import io.archfarm.portal.web.ApiProblem;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,27 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class BuildRequestValidatorTest {
 
-    private final BuildRequestValidator validator = new BuildRequestValidator(RepositoryUrlPolicyFactory.policy(false));
+    /** Every registry name resolves to a public address; 10.0.0.9:5000 is allowed as the farm's own registry. */
+    private final BuildRequestValidator validator = new BuildRequestValidator(RepositoryUrlPolicyFactory.policy(false),
+            new ImageRegistries(List.of("10.0.0.9:5000"),
+                    host -> List.of(InetAddress.getByName(RepositoryUrlPolicyFactory.PUBLIC_ADDRESS))));
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1:5000/team/app", "10.0.0.9:5001/team/app", "169.254.169.254/team/app",
+            "[fd00::1]:5000/team/app", "[::1]/app", "172.16.5.4/app"})
+    void refusesImagesOnInternalRegistriesNamingTheHostAndTheSetting(String image) {
+        ApiProblem problem = catchThrowableOfType(ApiProblem.class, () -> validator.validate(withImage(image)));
+
+        assertThat(problem.properties()).containsEntry("field", "image");
+        assertThat(problem.getMessage()).startsWith("image '" + image + "' is refused: ")
+                .contains("archfarm.registry.allowed-hosts");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.0.0.9:5000/team/app", "registry.example.com/team/app", "hello", "140.82.121.3/x"})
+    void acceptsTheFarmsRegistriesAndPublicOnes(String image) {
+        assertThat(validator.validate(withImage(image)).image()).isEqualTo(image);
+    }
 
     @Test
     void fillsInDefaultsAndCanonicalPlatforms() {
@@ -86,6 +107,11 @@ class BuildRequestValidatorTest {
         ApiProblem unknown = catchThrowableOfType(ApiProblem.class, () -> validator.validate(
                 request(List.of("linux/amd64"), Map.of(), Map.of("linux/amd64", "native-first"))));
         assertThat(unknown.getMessage()).contains("'native-first'");
+    }
+
+    private static BuildRequestBody withImage(String image) {
+        return new BuildRequestBody(null, "https://git.example.com/team/app.git", null, null, null,
+                List.of("linux/amd64"), image, null, Map.of(), null, null, null);
     }
 
     private static BuildRequestBody request(List<String> platforms, Map<String, String> buildArgs) {

@@ -1,5 +1,6 @@
 package io.archfarm.portal.git;
 
+import io.archfarm.model.hosts.HostResolver;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;

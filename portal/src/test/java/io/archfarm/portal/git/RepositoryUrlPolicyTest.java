@@ -5,6 +5,7 @@ import static io.archfarm.portal.git.RepositoryUrlPolicyFactory.resolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.archfarm.model.hosts.HostResolver;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;

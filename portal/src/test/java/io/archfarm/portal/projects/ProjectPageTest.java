@@ -235,6 +235,22 @@ class ProjectPageTest {
                 .isEqualTo("[\"{branch}\",\"{tag}\",\"sha-{sha:7}\",\"latest\"]");
     }
 
+    /** Issue 11: the settings form holds the image's registry to the host rule, as the API does. */
+    @Test
+    void anImageOnAnInternalRegistryComesBackWithTheRuleNextToTheImageField() {
+        Browser maintainer = signedIn(member("maintainer"));
+        Map<String, String> settings = settings();
+        settings.put("image", "169.254.169.254/web/site");
+        Page refused = maintainer.post(page + "/settings", settings);
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(fieldError(refused, "image")).contains("image '169.254.169.254/web/site' is refused: host "
+                + "169.254.169.254 is a cloud metadata address; an operator can allow it with "
+                + "archfarm.registry.allowed-hosts");
+        assertThat(farm.admin().get("/api/v1" + page).json().path("image").asString())
+                .isEqualTo("127.0.0.1:5000/web/site");
+    }
+
     @Test
     void buildNowStartsABuildOfTheRefAndNamesARefThatDoesNotExist() {
         String developer = member("developer");

@@ -14,6 +14,10 @@ import java.util.List;
  *                            base of a job's own auth file when the job brings its project's credential
  * @param certsDir            a {@code certs.d} root other than the tools' own {@code /etc/containers/certs.d}, or
  *                            null: a registry's CAs are in {@code <certsDir>/<host[:port]>/}
+ * @param allowedGitHosts     {@code archfarm.git.allowed-hosts}: internal hosts that repository and submodule URLs
+ *                            may reach (host names, IP addresses, CIDR blocks), as the portal's setting of that name
+ * @param allowedRegistries   {@code archfarm.registry.allowed-hosts}: internal registries an image may name
+ *                            ({@code host:port}, or hosts as above); the insecure registries are allowed as well
  */
 public record BuildSettings(
         String workerId,
@@ -25,15 +29,33 @@ public record BuildSettings(
         List<String> insecureRegistries,
         Path containersHome,
         Path hostAuthFile,
-        Path certsDir) {
+        Path certsDir,
+        List<String> allowedGitHosts,
+        List<String> allowedRegistries) {
 
     public BuildSettings {
         insecureRegistries = List.copyOf(insecureRegistries);
+        allowedGitHosts = List.copyOf(allowedGitHosts);
+        allowedRegistries = List.copyOf(allowedRegistries);
+    }
+
+    /** No internal host allowed beyond the insecure registries. */
+    public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
+            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome, Path hostAuthFile,
+            Path certsDir) {
+        this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
+                containersHome, hostAuthFile, certsDir, List.of(), List.of());
     }
 
     public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
             boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome) {
         this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
                 containersHome, null, null);
+    }
+
+    /** These settings with {@code archfarm.git.allowed-hosts} and {@code archfarm.registry.allowed-hosts}. */
+    public BuildSettings withAllowedHosts(List<String> gitHosts, List<String> registries) {
+        return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
+                insecureRegistries, containersHome, hostAuthFile, certsDir, gitHosts, registries);
     }
 }

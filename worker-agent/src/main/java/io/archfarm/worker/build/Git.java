@@ -32,20 +32,31 @@ final class Git {
 
     /** Runs {@code git <arguments>} in {@code directory}; its output goes into the job log. */
     ProcessResult run(Attempt attempt, Path directory, String... arguments) throws JobFailure {
-        return execute(attempt, directory, attempt.log()::line, arguments);
+        return execute(attempt, directory, attempt.log()::line, List.of(), arguments);
+    }
+
+    /**
+     * As {@link #run(Attempt, Path, String...)}, with {@code config} ({@code key=value}) for this command and every
+     * git it starts (a submodule's clone too): the pins of {@link GitHosts}.
+     */
+    ProcessResult run(Attempt attempt, Path directory, List<String> config, String... arguments) throws JobFailure {
+        return execute(attempt, directory, attempt.log()::line, config, arguments);
     }
 
     /** Runs git for what the worker reads from it: its output goes to {@code output}, not into the job log. */
     ProcessResult read(Attempt attempt, Path directory, Consumer<String> output, String... arguments)
             throws JobFailure {
-        return execute(attempt, directory, output, arguments);
+        return execute(attempt, directory, output, List.of(), arguments);
     }
 
-    private ProcessResult execute(Attempt attempt, Path directory, Consumer<String> output, String... arguments)
-            throws JobFailure {
+    private ProcessResult execute(Attempt attempt, Path directory, Consumer<String> output, List<String> config,
+            String... arguments) throws JobFailure {
         List<String> command = new ArrayList<>(List.of("git"));
         command.addAll(NO_IMPLICIT_RECURSION);
         command.addAll(policy.gitOptions());
+        for (String setting : config) {
+            command.addAll(List.of("-c", setting));
+        }
         command.addAll(List.of(arguments));
         ProcessResult result = attempt.run(command, directory, Map.of(
                 "GIT_TERMINAL_PROMPT", "0",

@@ -15,6 +15,11 @@ import java.util.regex.Pattern;
 final class GitUrlPolicy {
 
     private static final Pattern SCHEME = Pattern.compile("^([a-z][a-z0-9+.-]*)://", Pattern.CASE_INSENSITIVE);
+    /**
+     * {@code <transport>::<address>}, as git recognises a remote helper: scheme characters, then {@code ::}. An IPv6
+     * address ({@code ssh://[::1]/x}) has {@code ::} too, but not right after the scheme characters.
+     */
+    private static final Pattern REMOTE_HELPER = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*::");
     private static final Pattern SCP_LIKE = Pattern.compile("^(?:[^@/:\\s]+@)?[^@/:\\s]+:[^\\s]*$");
 
     private final boolean allowFileUrls;
@@ -58,7 +63,7 @@ final class GitUrlPolicy {
         if (url == null || url.isBlank()) {
             throw refuse(url, "the repository URL is empty");
         }
-        if (url.contains("::")) {
+        if (REMOTE_HELPER.matcher(url).find()) {
             throw refuse(url, "git remote helpers (such as ext::) are never allowed");
         }
         if (url.startsWith("-") || url.chars().anyMatch(Character::isWhitespace)) {

@@ -5,6 +5,9 @@ import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.JobOutcome;
 import io.archfarm.model.Platform;
 import io.archfarm.model.UnknownPlatformException;
+import io.archfarm.model.hosts.HostRefusal;
+import io.archfarm.model.hosts.HostResolver;
+import io.archfarm.model.hosts.RegistryRule;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobFinished;
 import java.io.IOException;
@@ -35,12 +38,24 @@ public final class JobRunner {
     private final BuildSettings settings;
     private final ProcessRunner processes = new ProcessRunner();
     private final SourceFetcher sources;
+    private final RegistryRule registries;
     private final ImageStores stores;
 
+    /**
+     * @throws IllegalArgumentException when an entry of {@code archfarm.git.allowed-hosts} or
+     *                                  {@code archfarm.registry.allowed-hosts} is malformed (naming the setting)
+     */
     public JobRunner(BuildSettings settings) {
+        this(settings, HostResolver.system());
+    }
+
+    /** With {@code resolver} for the host rule instead of the system's DNS: tests bring their own answers. */
+    JobRunner(BuildSettings settings, HostResolver resolver) {
         this.settings = settings;
         this.sources = new SourceFetcher(new GitUrlPolicy(settings.allowFileUrls()),
-                GitUrlPolicy.forSubmodules(settings.allowFileSubmodules()), settings.gitTimeout());
+                GitUrlPolicy.forSubmodules(settings.allowFileSubmodules()),
+                new GitHosts(settings.allowedGitHosts(), resolver), settings.gitTimeout());
+        this.registries = RegistryRule.of(settings.insecureRegistries(), settings.allowedRegistries(), resolver);
         this.stores = new ImageStores(settings.storageRoot());
     }
 
@@ -75,6 +90,7 @@ public final class JobRunner {
             Path checkout = jobDir.resolve("source");
             sources.fetch(attempt, job.repository(), job.ref(), job.commit(), job.fetchSubmodules(), checkout);
             SourceTree tree = SourceTree.locate(checkout, job.containerfile(), job.context(), job.commit());
+            checkRegistry(image);
             credential.ifPresent(c -> log.line("using the registry credential of " + c.owner() + " (user "
                     + c.credential().username() + ") for " + c.registry()));
             BuildCommands.RegistryAccess access = new BuildCommands.RegistryAccess(
@@ -197,6 +213,18 @@ public final class JobRunner {
             return ImageReference.parse(value);
         } catch (IllegalArgumentException e) {
             throw new JobFailure(JobOutcome.FAILED, e.getMessage());
+        }
+    }
+
+    /**
+     * The portal checked the registry when it took the build; the worker checks again, with its own resolver, right
+     * before it pulls or pushes, and before it could hand the project's credential to that host.
+     */
+    private void checkRegistry(ImageReference image) throws JobFailure {
+        Optional<HostRefusal> refusal = registries.refusal(image);
+        if (refusal.isPresent()) {
+            throw new JobFailure(refusal.get().unresolved() ? JobOutcome.INFRA_FAILED : JobOutcome.FAILED,
+                    refusal.get().reason());
         }
     }
 

@@ -15,9 +15,9 @@ import java.util.function.Consumer;
 
 /**
  * Runs one external command for an attempt: its output goes line by line to the job log, it is killed with its
- * whole process tree on timeout or when the attempt is stopped.
+ * whole process tree on timeout or when the attempt is stopped. Not final: tests record what would run.
  */
-final class ProcessRunner {
+class ProcessRunner {
 
     static final int KEPT_LINES = 40;
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(5);

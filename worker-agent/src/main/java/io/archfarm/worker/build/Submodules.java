@@ -1,31 +1,43 @@
 package io.archfarm.worker.build;
 
 import io.archfarm.model.JobOutcome;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * The submodules of a checked-out commit. They are fetched only when the build asks (the project's setting), then
- * recursively and shallow. Their URLs come from the repository and are as untrusted as its own URL: each declared
- * one passes the submodule {@link GitUrlPolicy}, and git may use only that policy's transports, which also binds
- * the nested submodules that only git sees. When the build does not ask, they are left alone, and the log says so,
- * so that an empty directory in the build context is not a mystery.
+ * shallow, and level by level: their URLs come from the repository and are as untrusted as its own URL, so before
+ * git fetches a level, git writes the URLs it would use into the repository's configuration ({@code git submodule
+ * init}: relative ones resolved, nothing fetched), and each of them passes the submodule {@link GitUrlPolicy} and the
+ * farm's host rule ({@link GitHosts}, which resolves names itself). Only then does git fetch that level, and the next
+ * level's {@code .gitmodules}, now checked out, is checked the same way before anything deeper is fetched. When the
+ * build does not ask, they are left alone, and the log says so, so that an empty directory in the build context is
+ * not a mystery.
  */
 final class Submodules {
 
     /** A line of {@code git submodule status}: state, commit, path, and git's description in parentheses. */
     private static final Pattern STATUS = Pattern.compile("^([ +U-])([0-9a-f]+) (.+?)(?: \\(.*\\))?$");
+    private static final String SUBMODULE = "submodule.";
+    private static final String URL = ".url";
     private static final String FATAL = "fatal: ";
+    /** Deeper nesting than this is no real project's layout; it stops a repository that nests itself. */
+    static final int MAX_DEPTH = 8;
 
     private final GitUrlPolicy policy;
+    private final GitHosts hosts;
     private final Git git;
 
-    Submodules(GitUrlPolicy policy, Git git) {
+    Submodules(GitUrlPolicy policy, GitHosts hosts, Git git) {
         this.policy = policy;
+        this.hosts = hosts;
         this.git = git;
     }
 
@@ -35,19 +47,84 @@ final class Submodules {
             attempt.log().line("the build asks for submodules; this commit declares none");
             return;
         }
-        for (DeclaredSubmodule submodule : declared) {
-            check(submodule);
-        }
-        attempt.log().line("fetching submodules " + paths(declared) + " (recursively, depth 1)");
         // a relative submodule URL is resolved against the remote "origin", which a fetch by URL does not set
         require(git.run(attempt, checkout, "config", "remote.origin.url", repository),
                 "cannot record the repository URL for relative submodule URLs");
-        ProcessResult update = git.run(attempt, checkout, "submodule", "update", "--init", "--recursive",
-                "--depth", "1");
+        Level level = initAndCheck(attempt, checkout, "", declared);
+        attempt.log().line("fetching submodules " + paths(level.submodules(), "") + " (recursively, depth 1)");
+        fetchLevel(attempt, checkout, "", level, 1);
+        logFetched(attempt, checkout);
+    }
+
+    /** The submodules of one repository whose URLs passed, and the pins of their checked addresses. */
+    private record Level(List<DeclaredSubmodule> submodules, List<String> pins) {
+    }
+
+    /** Fetches one level of submodules whose URLs passed, then, for each of them, the level below it. */
+    private void fetchLevel(Attempt attempt, Path directory, String prefix, Level level, int depth)
+            throws JobFailure {
+        ProcessResult update = git.run(attempt, directory, level.pins(), "submodule", "update", "--depth", "1");
         if (!update.succeeded()) {
             throw updateFailed(update);
         }
-        logFetched(attempt, checkout);
+        for (DeclaredSubmodule submodule : level.submodules()) {
+            Path below = directory.resolve(submodule.path());
+            List<DeclaredSubmodule> nested = Files.exists(below.resolve(".git"))
+                    ? DeclaredSubmodule.readFrom(git, attempt, below) : List.of();
+            if (nested.isEmpty()) {
+                continue;
+            }
+            String where = prefix + submodule.path() + "/";
+            if (depth >= MAX_DEPTH) {
+                throw new JobFailure(JobOutcome.FAILED, "submodule " + prefix + submodule.path() + " has submodules"
+                        + " of its own more than " + MAX_DEPTH + " levels down; the worker fetches no deeper");
+            }
+            Level nestedLevel = initAndCheck(attempt, below, where, nested);
+            attempt.log().line("fetching submodules " + paths(nestedLevel.submodules(), where));
+            fetchLevel(attempt, below, where, nestedLevel, depth + 1);
+        }
+    }
+
+    /**
+     * Lets git write the URLs it would fetch this level from into the repository's configuration (relative ones
+     * resolved against the parent's URL; git connects to nothing here), and holds every one of them to the rules:
+     * what is checked is what git reads, whatever names and paths {@code .gitmodules} gives.
+     */
+    private Level initAndCheck(Attempt attempt, Path directory, String prefix, List<DeclaredSubmodule> declared)
+            throws JobFailure {
+        require(git.run(attempt, directory, "submodule", "init"), "git submodule init failed");
+        Map<String, String> pathsByName = new LinkedHashMap<>();
+        declared.forEach(submodule -> pathsByName.put(submodule.name(), submodule.path()));
+        List<String> pins = new ArrayList<>();
+        for (Map.Entry<String, String> url : configuredUrls(attempt, directory).entrySet()) {
+            String path = pathsByName.getOrDefault(url.getKey(), url.getKey());
+            pins.addAll(check(prefix + path, url.getValue()));
+        }
+        return new Level(declared, pins.stream().distinct().toList());
+    }
+
+    /**
+     * {@code submodule.<name>.url} of the repository's own configuration, by name. Read NUL-separated ({@code -z}),
+     * so that no name or value, however odd, can make one entry look like another.
+     */
+    private Map<String, String> configuredUrls(Attempt attempt, Path directory) throws JobFailure {
+        List<String> lines = new ArrayList<>();
+        ProcessResult read = git.read(attempt, directory, lines::add, "config", "--local", "-z", "--get-regexp",
+                "^submodule\\..*\\.url$");
+        if (!read.succeeded() && read.exitCode() != 1) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot read the submodule URLs git would use: "
+                    + read.lastLine());
+        }
+        Map<String, String> urls = new LinkedHashMap<>();
+        for (String entry : String.join("\n", lines).split("\0")) {
+            int newline = entry.indexOf('\n');
+            String key = newline < 0 ? entry : entry.substring(0, newline);
+            if (key.startsWith(SUBMODULE) && key.endsWith(URL) && key.length() > SUBMODULE.length() + URL.length()) {
+                urls.put(key.substring(SUBMODULE.length(), key.length() - URL.length()),
+                        newline < 0 ? "" : entry.substring(newline + 1));
+            }
+        }
+        return urls;
     }
 
     /** Says which submodules an empty directory stands for; an unreadable {@code .gitmodules} fails nothing here. */
@@ -58,7 +135,7 @@ final class Submodules {
         String which;
         try {
             List<DeclaredSubmodule> declared = DeclaredSubmodule.readFrom(git, attempt, checkout);
-            which = declared.isEmpty() ? "" : " (" + paths(declared) + ")";
+            which = declared.isEmpty() ? "" : " (" + paths(declared, "") + ")";
         } catch (JobFailure unreadable) {
             which = "";
         }
@@ -66,14 +143,12 @@ final class Submodules {
                 + " ask for submodules, so their directories are empty");
     }
 
-    private void check(DeclaredSubmodule submodule) throws JobFailure {
-        if (submodule.relativeUrl()) {
-            return;
-        }
+    private List<String> check(String path, String url) throws JobFailure {
         try {
-            policy.check(submodule.url());
+            policy.check(url);
+            return hosts.check(url);
         } catch (JobFailure refused) {
-            throw new JobFailure(refused.outcome(), "submodule " + submodule.path() + ": " + refused.getMessage());
+            throw new JobFailure(refused.outcome(), "submodule " + path + ": " + refused.getMessage());
         }
     }
 
@@ -111,7 +186,7 @@ final class Submodules {
         }
     }
 
-    private static String paths(List<DeclaredSubmodule> declared) {
-        return declared.stream().map(DeclaredSubmodule::path).collect(Collectors.joining(", "));
+    private static String paths(List<DeclaredSubmodule> declared, String prefix) {
+        return declared.stream().map(submodule -> prefix + submodule.path()).collect(Collectors.joining(", "));
     }
 }

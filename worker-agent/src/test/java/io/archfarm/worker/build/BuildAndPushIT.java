@@ -55,7 +55,9 @@ class BuildAndPushIT {
         Path containersHome = workDir.resolve("containers-home");
         RegistriesConf.write(containersHome, List.of(registry.address()));
         runner = new JobRunner(new BuildSettings("it-worker", workDir, workDir.resolve("storage"),
-                Duration.ofSeconds(60), true, true, List.of(registry.address()), containersHome));
+                Duration.ofSeconds(60), true, true, List.of(registry.address()), containersHome)
+                // the silent git server and the closed port 127.0.0.1:1 of the tests below are on loopback
+                .withAllowedHosts(List.of("127.0.0.1"), List.of("127.0.0.1:1")));
     }
 
     @AfterAll
@@ -211,7 +213,7 @@ class BuildAndPushIT {
     void aHangingGitServerIsAnInfrastructureFailureAfterTheGitTimeout() throws Exception {
         JobRunner impatient = new JobRunner(new BuildSettings("it-worker", dir.resolve("impatient"),
                 dir.resolve("impatient/storage"), Duration.ofSeconds(1), true, false, List.of(),
-                dir.resolve("worker/registries.conf")));
+                dir.resolve("worker/registries.conf")).withAllowedHosts(List.of("127.0.0.1"), List.of()));
         try (SilentGitServer silent = new SilentGitServer()) {
             JobAssignment job = job("linux/amd64", "image/Containerfile", "demo/slow");
             JobAssignment hanging = new JobAssignment(job.messageId(), job.jobId(), job.buildId(), 1,

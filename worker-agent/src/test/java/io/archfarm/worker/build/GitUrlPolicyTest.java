@@ -16,7 +16,7 @@ class GitUrlPolicyTest {
     @ParameterizedTest
     @ValueSource(strings = {"https://git.example.com/team/app.git", "http://127.0.0.1:9418/app",
             "git://127.0.0.1/app.git", "ssh://git@example.com:2222/team/app.git", "git@github.com:team/app.git",
-            "example.com:team/app"})
+            "example.com:team/app", "ssh://git@[::1]:2222/x.git", "https://[fd00:ec2::254]/x.git"})
     void networkUrlsAreAlwaysAllowed(String url) {
         assertThatCode(() -> strict.check(url)).doesNotThrowAnyException();
     }

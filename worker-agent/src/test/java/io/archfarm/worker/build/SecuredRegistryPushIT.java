@@ -62,7 +62,8 @@ class SecuredRegistryPushIT {
         Path containersHome = workDir.resolve("containers-home");
         RegistriesConf.write(containersHome, List.of());
         return new JobRunner(new BuildSettings("it-" + name, workDir, workDir.resolve("storage"),
-                Duration.ofSeconds(60), true, false, List.of(), containersHome, null, certsDir));
+                Duration.ofSeconds(60), true, false, List.of(), containersHome, null, certsDir)
+                .withAllowedHosts(List.of(), List.of(registry.address())));
     }
 
     @AfterAll

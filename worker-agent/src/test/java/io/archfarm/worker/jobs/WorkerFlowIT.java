@@ -101,6 +101,8 @@ class WorkerFlowIT {
     static void workerDirectories(DynamicPropertyRegistry properties) {
         properties.add("archfarm.worker.work-dir", () -> dir.resolve("worker").toString());
         properties.add("archfarm.registry.insecure", () -> registry.address());
+        // the silent git server is on loopback, which the host rule refuses unless allowed
+        properties.add("archfarm.git.allowed-hosts", () -> "127.0.0.1");
     }
 
     /** The exchanges and queues, declared as the scheduler (who owns them) would. */

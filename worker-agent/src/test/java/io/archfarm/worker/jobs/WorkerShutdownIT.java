@@ -69,6 +69,8 @@ class WorkerShutdownIT {
     @DynamicPropertySource
     static void workDir(DynamicPropertyRegistry properties) {
         properties.add("archfarm.worker.work-dir", () -> dir.resolve("worker").toString());
+        // the silent git server is on loopback, which the host rule refuses unless allowed
+        properties.add("archfarm.git.allowed-hosts", () -> "127.0.0.1");
     }
 
     @Test

@@ -43,8 +43,14 @@ public final class GitRepository {
      * git would but without cloning it, so that any URL can be declared; returns the new commit id.
      */
     public String declareSubmodule(String path, String url, String commit) throws IOException, InterruptedException {
-        git("config", "--file", ".gitmodules", "submodule." + path + ".path", path);
-        git("config", "--file", ".gitmodules", "submodule." + path + ".url", url);
+        return declareSubmodule(path, path, url, commit);
+    }
+
+    /** As {@link #declareSubmodule(String, String, String)}, under a name of its own in {@code .gitmodules}. */
+    public String declareSubmodule(String name, String path, String url, String commit)
+            throws IOException, InterruptedException {
+        git("config", "--file", ".gitmodules", "submodule." + name + ".path", path);
+        git("config", "--file", ".gitmodules", "submodule." + name + ".url", url);
         git("update-index", "--add", "--cacheinfo", "160000," + commit + "," + path);
         // an empty directory is how git leaves a submodule that is not checked out
         Files.createDirectories(dir.resolve(path));

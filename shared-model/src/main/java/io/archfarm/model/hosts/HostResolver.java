@@ -1,12 +1,13 @@
-package io.archfarm.portal.git;
+package io.archfarm.model.hosts;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 
 /**
- * Turns a host name into the addresses a connection to it could reach. The farm asks before it accepts a repository
- * or forge URL, so that a name pointing inside the operator's network is refused; tests supply their own answers.
+ * Turns a host name into the addresses a connection to it could reach. The farm asks before it accepts a host a user
+ * named (repository, submodule, forge, registry), so that a name pointing inside the operator's network is refused;
+ * tests supply their own answers.
  */
 @FunctionalInterface
 public interface HostResolver {

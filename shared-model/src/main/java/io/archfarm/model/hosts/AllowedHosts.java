@@ -1,4 +1,4 @@
-package io.archfarm.portal.git;
+package io.archfarm.model.hosts;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -7,12 +7,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The operator's exceptions to {@link InternalAddresses} ({@code archfarm.git.allowed-hosts}): host names, matched
- * exactly and without case, and IP addresses or CIDR blocks that resolved addresses are matched against.
+ * The operator's exceptions to {@link InternalAddresses} (such as {@code archfarm.git.allowed-hosts}): host names,
+ * matched exactly and without case, and IP addresses or CIDR blocks that resolved addresses are matched against.
  */
 final class AllowedHosts {
-
-    static final String PROPERTY = "archfarm.git.allowed-hosts";
 
     private final Set<String> names;
     private final List<AddressBlock> blocks;
@@ -22,8 +20,11 @@ final class AllowedHosts {
         this.blocks = blocks;
     }
 
-    /** Reads the entries; a malformed one stops the portal from starting, naming the entry and what is expected. */
-    static AllowedHosts of(List<String> entries) {
+    /**
+     * Reads the entries of {@code setting}; a malformed one stops the part from starting, naming the setting, the
+     * entry and what is expected.
+     */
+    static AllowedHosts of(String setting, List<String> entries) {
         Set<String> names = new TreeSet<>();
         List<AddressBlock> blocks = new ArrayList<>();
         for (String raw : entries) {
@@ -33,22 +34,22 @@ final class AllowedHosts {
             }
             String name = HostNames.normalised(entry);
             if (entry.contains("/") || entry.contains(":") || IpLiterals.parse(entry).isPresent()) {
-                blocks.add(parseBlock(entry));
+                blocks.add(parseBlock(setting, entry));
             } else if (HostNames.isValid(name) && !IpLiterals.isAmbiguousIpv4(name)) {
                 names.add(name);
             } else {
-                throw new IllegalArgumentException(PROPERTY + ": '" + entry + "' is not a host name, an IP address or "
+                throw new IllegalArgumentException(setting + ": '" + entry + "' is not a host name, an IP address or "
                         + "a CIDR block (such as git.example.com, 10.0.0.5 or 10.20.0.0/16)");
             }
         }
         return new AllowedHosts(names, List.copyOf(blocks));
     }
 
-    private static AddressBlock parseBlock(String entry) {
+    private static AddressBlock parseBlock(String setting, String entry) {
         try {
             return AddressBlock.parse(entry);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PROPERTY + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
         }
     }
 

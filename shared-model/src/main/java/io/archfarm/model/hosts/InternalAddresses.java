@@ -1,4 +1,4 @@
-package io.archfarm.portal.git;
+package io.archfarm.model.hosts;
 
 import java.net.InetAddress;
 import java.util.ArrayList;

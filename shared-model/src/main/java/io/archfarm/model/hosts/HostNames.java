@@ -1,4 +1,4 @@
-package io.archfarm.portal.git;
+package io.archfarm.model.hosts;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
