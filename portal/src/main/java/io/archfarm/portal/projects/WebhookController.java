@@ -42,9 +42,11 @@ class WebhookController {
     private final SecretBox secrets;
     private final TransactionTemplate transaction;
     private final PortalProperties portal;
+    private final WebhookFloods floods;
 
     WebhookController(Accounts accounts, Projects projects, ProjectBuilds builds, WebhookDeliveries deliveries,
-            SecretBox secrets, TransactionTemplate transaction, PortalProperties portal) {
+            SecretBox secrets, TransactionTemplate transaction, PortalProperties portal, WebhookFloods floods) {
+        this.floods = floods;
         this.accounts = accounts;
         this.projects = projects;
         this.builds = builds;
@@ -62,6 +64,10 @@ class WebhookController {
                 + forgeName + "': expected github, gitlab, gitea or forgejo"));
         Team owner = accounts.teamBySlug(team).orElseThrow(() -> unknownProject(team, project));
         Project found = projects.findOptional(owner, project).orElseThrow(() -> unknownProject(team, project));
+        floods.admit(found.id()).ifPresent(wait -> {
+            throw ApiProblem.tooManyRequests("project '" + team + "/" + project + "' takes at most " + floods.limit()
+                    + "; this delivery was not read", wait);
+        });
         byte[] payload = body == null ? new byte[0] : body;
         try {
             WebhookSignatures.verify(forge, headers, payload, secrets.open(found.sealedWebhookSecret()));

@@ -47,15 +47,22 @@ class SecurityConfiguration {
         return new DelegatingPasswordEncoder("argon2", java.util.Map.of("argon2", argon2));
     }
 
+    /** The password check of the form and of HTTP Basic, counted per account and per source. */
+    private static ThrottledAuthenticationProvider throttledPasswords(UserDetailsService users,
+            PasswordEncoder passwords, SignInThrottle throttle) {
+        DaoAuthenticationProvider dao = new DaoAuthenticationProvider(users);
+        dao.setPasswordEncoder(passwords);
+        return new ThrottledAuthenticationProvider(dao, throttle);
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, UserDetailsService users, PasswordEncoder passwords,
-            JsonMapper json) throws Exception {
+            SignInThrottle throttle, JsonMapper json) throws Exception {
         ProblemResponses problems = new ProblemResponses(json);
-        DaoAuthenticationProvider basic = new DaoAuthenticationProvider(users);
-        basic.setPasswordEncoder(passwords);
-        AuthenticationFilter credentials = new AuthenticationFilter(
-                new ProviderManager(new TokenAuthenticationProvider(tokens), basic), new ApiCredentialsConverter());
+        AuthenticationFilter credentials = new AuthenticationFilter(new ProviderManager(
+                new TokenAuthenticationProvider(tokens), throttledPasswords(users, passwords, throttle)),
+                new ApiCredentialsConverter());
         credentials.setSuccessHandler((request, response, authentication) -> { });
         credentials.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
         return http.securityMatcher("/api/**")
@@ -83,14 +90,17 @@ class SecurityConfiguration {
 
     @Bean
     @Order(3)
-    SecurityFilterChain pages(HttpSecurity http) throws Exception {
+    SecurityFilterChain pages(HttpSecurity http, UserDetailsService users, PasswordEncoder passwords,
+            SignInThrottle throttle) throws Exception {
         return http
                 .headers(SecurityConfiguration::headers)
+                // its own manager, without the global one as parent: a throttled attempt must not be tried again there
+                .authenticationManager(new ProviderManager(throttledPasswords(users, passwords, throttle)))
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/login", "/actuator/health", "/actuator/health/**", "/error", "/css/**",
+                        .requestMatchers("/login", SignInFailures.THROTTLED_PATH, "/actuator/health", "/actuator/health/**", "/error", "/css/**",
                                 "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg").permitAll()
                         .anyRequest().authenticated())
-                .formLogin(form -> form.loginPage("/login").permitAll())
+                .formLogin(form -> form.loginPage("/login").failureHandler(new SignInFailures()).permitAll())
                 .logout(logout -> logout.permitAll())
                 .build();
     }

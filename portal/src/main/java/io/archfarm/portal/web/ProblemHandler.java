@@ -30,7 +30,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
-        return answer(problem.status(), problem.getMessage(), problem.properties());
+        ResponseEntity<ProblemDetail> answer = answer(problem.status(), problem.getMessage(), problem.properties());
+        if (problem.retryAfter() == null) {
+            return answer;
+        }
+        return ResponseEntity.status(answer.getStatusCode())
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(TokenBuckets.retryAfterSeconds(problem.retryAfter())))
+                .body(answer.getBody());
     }
 
     /** Anything unforeseen: the client learns it was our fault, the log gets the details. */
