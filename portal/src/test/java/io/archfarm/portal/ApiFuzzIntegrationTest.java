@@ -2,6 +2,8 @@ package io.archfarm.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.archfarm.portal.forge.Forge;
+import io.archfarm.portal.forge.webhook.WebhookFixtures;
 import io.archfarm.testing.ArchfarmTestServices;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -68,6 +71,7 @@ class ApiFuzzIntegrationTest {
     private String team;
     private String project;
     private String token;
+    private String webhookSecret;
     private final List<String> buildIds = new ArrayList<>();
 
     @Test
@@ -75,7 +79,7 @@ class ApiFuzzIntegrationTest {
         FarmAccounts farm = new FarmAccounts(port);
         team = farm.team("fuzz");
         project = "app";
-        farm.project(team, projectJson(project));
+        webhookSecret = farm.project(team, projectJson(project)).path("webhookSecret").asString();
         token = farm.admin().post("/api/v1/tokens", "{\"name\":\"fuzz\"}").json().path("token").asString();
         JsonNode build = farm.admin().post("/api/v1/projects/" + team + "/" + project + "/builds", "{}").json();
         buildIds.add(build.path("id").asString());
@@ -83,6 +87,7 @@ class ApiFuzzIntegrationTest {
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Map<Integer, Integer> histogram = new TreeMap<>();
+        Map<Integer, Integer> webhooks = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         Instant deadline = Instant.now().plusSeconds(MAX_SECONDS);
         int sent = 0;
@@ -96,6 +101,9 @@ class ApiFuzzIntegrationTest {
                 continue;
             }
             histogram.merge(answer.statusCode(), 1, Integer::sum);
+            if (request.path().startsWith("/hooks/")) {
+                webhooks.merge(answer.statusCode(), 1, Integer::sum);
+            }
             String problem = check(request, answer);
             if (problem != null && failures.size() < 25) {
                 failures.add(problem + "\n    " + request + "\n    -> " + answer.statusCode() + " "
@@ -104,7 +112,7 @@ class ApiFuzzIntegrationTest {
         }
 
         System.out.println("ApiFuzzIntegrationTest: seed " + SEED + ", " + sent + " requests, status histogram "
-                + histogram);
+                + histogram + "; of them to /hooks/: " + webhooks);
         assertThat(sent).as("requests sent within %d s", MAX_SECONDS).isGreaterThanOrEqualTo(REQUESTS);
         assertThat(failures).as("seed %d, histogram %s", SEED, histogram).isEmpty();
     }
@@ -171,24 +179,64 @@ class ApiFuzzIntegrationTest {
     }
 
     private Fuzzed next() {
+        return chance(15) ? delivery() : apiCall();
+    }
+
+    private Fuzzed apiCall() {
         String path = path();
         String method = pick("GET", "GET", "POST", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
+        String own = "/api/v1/projects/" + team + "/" + project;
+        if (method.equals("DELETE") && path.startsWith(own) && !path.startsWith(own + "/")
+                || method.equals("POST") && path.startsWith(own + "/webhook-secret")) {
+            method = "GET"; // the fuzzed project and its secret stay, so that the signed deliveries keep reaching it
+        }
         byte[] body = method.equals("GET") || method.equals("HEAD") || method.equals("DELETE") && chance(80) ? null
                 : body(path);
-        String contentType = chance(15) ? null : pick("application/json", "application/json", "application/json",
-                "*/*", "application/*", "text/plain", "application/xml", "application/json; charset=latin1",
-                "application/json; charset=nonsense", "multipart/form-data; boundary=x",
-                "application/x-www-form-urlencoded", "garbage", "application/json;;;", "application/problem+json",
-                "text/*", "application/json; charset=utf-16");
-        String accept = chance(30) ? null : pick("*/*", "application/json", "application/problem+json", "text/html",
-                "image/png", "application/xml", "garbage", "text/*", "application/*", "text/plain",
-                "application/json;q=0", "text/event-stream");
         String authorization = chance(85) ? "Bearer " + token : pick(null, "Bearer nonsense", "Bearer ",
                 "Basic !!!", PortalApi.basic("admin", "wrong"), "Digest x", "Bearer " + token + "x");
         Map<String, String> extra = chance(90) ? Map.of() : Map.of(pick("X-GitHub-Event", "X-Gitlab-Event",
                 "X-Gitea-Event", "X-GitHub-Delivery", "X-Hub-Signature-256", "X-Gitlab-Token", "Range"),
                 pick("push", "Push Hook", "Tag Push Hook", "ping", "sha256=00", "bytes=0-1", "x", ""));
-        return new Fuzzed(method, path, contentType, accept, authorization, body, extra);
+        return new Fuzzed(method, path, contentType(), accept(), authorization, body, extra);
+    }
+
+    /**
+     * A delivery to the fuzzed project's webhook, most of them signed as the forge signs, so that the mutated body
+     * reaches the parser, the duplicate rules and the delivery log.
+     */
+    private Fuzzed delivery() {
+        Forge forge = pick(Forge.values());
+        String path = "/hooks/" + team + "/" + project + "/" + forge.wireName() + (chance(5) ? "?" + query() : "");
+        byte[] body = body(path);
+        String contentType = chance(80) ? "application/json" : contentType();
+        if (chance(20)) {
+            return new Fuzzed("POST", path, contentType, accept(), null, body, Map.of());
+        }
+        String event = forge == Forge.GITLAB ? pick("Push Hook", "Tag Push Hook", "Merge Request Hook", "")
+                : pick("push", "push", "ping", "issues", "");
+        HttpHeaders signed = WebhookFixtures.headers(forge, event, pick(UUID.randomUUID().toString(),
+                "d-" + random.nextInt(20), "D-" + random.nextInt(20), "x".repeat(300)), body, webhookSecret);
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        signed.forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Content-Type") && !values.getFirst().isEmpty()) {
+                headers.put(name, values.getFirst());
+            }
+        });
+        return new Fuzzed("POST", path, contentType, accept(), null, body, headers);
+    }
+
+    private String contentType() {
+        return chance(15) ? null : pick("application/json", "application/json", "application/json",
+                "*/*", "application/*", "text/plain", "application/xml", "application/json; charset=latin1",
+                "application/json; charset=nonsense", "multipart/form-data; boundary=x",
+                "application/x-www-form-urlencoded", "garbage", "application/json;;;", "application/problem+json",
+                "text/*", "application/json; charset=utf-16");
+    }
+
+    private String accept() {
+        return chance(30) ? null : pick("*/*", "application/json", "application/problem+json", "text/html",
+                "image/png", "application/xml", "garbage", "text/*", "application/*", "text/plain",
+                "application/json;q=0", "text/event-stream");
     }
 
     private String path() {
@@ -273,8 +321,11 @@ class ApiFuzzIntegrationTest {
             return "{\"ref\":\"main\",\"platforms\":[\"linux/amd64\"],\"tags\":[\"t\"]}";
         }
         if (path.startsWith("/hooks/")) {
-            return "{\"ref\":\"refs/heads/main\",\"after\":\"" + "a".repeat(40) + "\",\"checkout_sha\":\""
-                    + "b".repeat(40) + "\",\"zen\":\"z\"}";
+            String ref = pick("refs/heads/main", "refs/tags/v1.0", "refs/heads/feature/x", "refs/notes/x", "main");
+            String commit = pick("a".repeat(40), "b".repeat(64), "0".repeat(40), "A".repeat(40),
+                    String.format("%040x", random.nextInt(1000)));
+            return "{\"ref\":\"" + ref + "\",\"after\":\"" + commit + "\",\"checkout_sha\":\"" + commit
+                    + "\",\"zen\":\"z\",\"pusher\":{\"name\":\"p\"},\"user_username\":\"u\"}";
         }
         return projectJson("p" + random.nextInt(1_000_000));
     }

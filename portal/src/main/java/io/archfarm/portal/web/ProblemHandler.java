@@ -110,8 +110,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         InvalidFormatException invalid = causeOf(ex, InvalidFormatException.class);
         if (invalid != null && invalid.getValue() instanceof String text && TextWithoutNul.hasNul(text)) {
             String field = fieldPath(invalid);
-            return widen(answer(HttpStatus.BAD_REQUEST, "property '" + field + "' contains a NUL character (\\u0000),"
-                    + " which no text of the farm may hold", Map.of("field", field)));
+            String detail = "property '" + field + "' contains a NUL character (\\u0000), which no text of the farm "
+                    + "may hold";
+            // shaped as the validators' answers are: field, and errors with one entry per field
+            return widen(answer(HttpStatus.BAD_REQUEST, detail, Map.of("field", field,
+                    "errors", java.util.List.of(new ApiProblem.FieldProblem(field, detail)))));
         }
         MismatchedInputException mismatch = causeOf(ex, MismatchedInputException.class);
         if (mismatch != null && !mismatch.getPath().isEmpty()) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Bucket4j token bucket per key (an account, a source address, a project), each holding {@code capacity} tokens
@@ -17,10 +18,13 @@ public final class TokenBuckets<K> {
 
     /** Past this many keys, full buckets (nobody has used them within a window) are dropped, so the map stays small. */
     private static final int SWEEP_ABOVE = 10_000;
+    /** A sweep walks every bucket: at most one a second, however many attempts arrive. */
+    private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
 
     private final long capacity;
     private final Duration window;
     private final ConcurrentMap<K, Bucket> buckets = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
 
     public TokenBuckets(long capacity, Duration window) {
         this.capacity = capacity;
@@ -29,7 +33,9 @@ public final class TokenBuckets<K> {
 
     /** Takes a token for {@code key}: empty when there was one, else how long until there is. */
     public Optional<Duration> take(K key) {
-        if (buckets.size() > SWEEP_ABOVE) {
+        long now = System.nanoTime();
+        long last = lastSweep.get();
+        if (buckets.size() > SWEEP_ABOVE && now - last > SWEEP_EVERY_NANOS && lastSweep.compareAndSet(last, now)) {
             buckets.values().removeIf(bucket -> bucket.getAvailableTokens() >= capacity);
         }
         ConsumptionProbe probe = buckets.computeIfAbsent(key, k -> newBucket()).tryConsumeAndReturnRemaining(1);
