@@ -127,34 +127,50 @@ class WebhookController {
         String fullRef = (branch ? ProjectBuilds.BRANCH_PREFIX : ProjectBuilds.TAG_PREFIX) + push.name();
         String detail = "push to " + what + " at " + push.commit() + ": build started";
         Duration window = portal.webhookDuplicateWindow();
-        Object outcome = transaction.execute(tx -> {
+        PushOutcome outcome = transaction.execute(tx -> {
             deliveries.holdPush(project.id(), push.name(), push.commit());
             if (deliveries.first(project.id(), forge, push.deliveryId()).isPresent()) {
-                return null; // this very delivery again: said as such, before the rule for the same push
+                return new PushOutcome.SameDelivery(); // said as such, before the rule for the same push
             }
             Optional<WebhookDeliveries.EarlierBuild> earlier = deliveries.builtByWebhookSince(project.id(),
                     push.name(), push.commit(), Instant.now(clock).minus(window));
             if (earlier.isPresent()) {
-                return earlier.get();
+                return new PushOutcome.AlreadyBuilt(earlier.get());
             }
             Optional<UUID> claimed = deliveries.claim(project.id(), forge, push.deliveryId(), push.event(),
                     Result.BUILT, detail);
             if (claimed.isEmpty()) {
-                return null;
+                return new PushOutcome.SameDelivery(); // claimed by a delivery of the same id a moment ago
             }
             String pusher = push.pusher() == null ? forge.wireName() : push.pusher() + "@" + forge.wireName();
             UUID build = builds.startForPush(project, fullRef, push.commit(), pusher);
             deliveries.attachBuild(claimed.get(), build);
-            return new DeliveryAnswer(Result.BUILT, detail, build, portal.link("/builds/" + build));
+            return new PushOutcome.Started(new DeliveryAnswer(Result.BUILT, detail, build,
+                    portal.link("/builds/" + build)));
         });
         return switch (outcome) {
-            case DeliveryAnswer answer -> {
+            case PushOutcome.Started started -> {
                 LOG.info("{} webhook {} for {}: {}", forge.wireName(), push.deliveryId(), project.slug(), detail);
-                yield ResponseEntity.status(HttpStatus.ACCEPTED).body(answer);
+                yield ResponseEntity.status(HttpStatus.ACCEPTED).body(started.answer());
             }
-            case WebhookDeliveries.EarlierBuild earlier -> samePush(project, forge, push, what, earlier, window);
-            case null, default -> duplicate(project, forge, push);
+            case PushOutcome.AlreadyBuilt built -> samePush(project, forge, push, what, built.earlier(), window);
+            case PushOutcome.SameDelivery same -> duplicate(project, forge, push);
         };
+    }
+
+    /** What the transaction of a push decided. */
+    private sealed interface PushOutcome {
+
+        record Started(DeliveryAnswer answer) implements PushOutcome {
+        }
+
+        /** The same push (ref and commit) was built by a webhook within the window. */
+        record AlreadyBuilt(WebhookDeliveries.EarlierBuild earlier) implements PushOutcome {
+        }
+
+        /** A delivery with this id (in any case) was handled before. */
+        record SameDelivery() implements PushOutcome {
+        }
     }
 
     /**

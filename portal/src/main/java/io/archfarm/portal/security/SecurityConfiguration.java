@@ -109,8 +109,9 @@ class SecurityConfiguration {
                 // its own manager, without the global one as parent: a throttled attempt must not be tried again there
                 .authenticationManager(new ProviderManager(throttledPasswords(users, passwords, throttle)))
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/login", SignInFailures.THROTTLED_PATH, "/actuator/health", "/actuator/health/**", "/error", "/css/**",
-                                "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg").permitAll()
+                        .requestMatchers("/login", SignInFailures.THROTTLED_PATH, "/actuator/health",
+                                "/actuator/health/**", "/error", "/css/**", "/js/**", "/webjars/**", "/favicon.ico",
+                                "/favicon.svg").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").failureHandler(new SignInFailures()).permitAll())
                 .logout(logout -> logout.permitAll())

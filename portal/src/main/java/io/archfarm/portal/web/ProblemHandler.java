@@ -54,7 +54,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return answer(HttpStatus.BAD_REQUEST, ApiProblemFilter.UNDECODABLE_PARAMETERS, Map.of());
     }
 
-    /** The security firewall's lazy check of parameter names and values (a form whose names hold control characters). */
+    /** The security firewall's lazy check of parameter names and values (names holding control characters). */
     @ExceptionHandler(RequestRejectedException.class)
     ResponseEntity<ProblemDetail> rejectedParameters(RequestRejectedException error) {
         return answer(HttpStatus.BAD_REQUEST, "a parameter name or value of the query string or form holds characters "

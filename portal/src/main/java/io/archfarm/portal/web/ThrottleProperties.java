@@ -3,6 +3,7 @@ package io.archfarm.portal.web;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -23,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 public record ThrottleProperties(@DefaultValue("5") @Positive int failuresPerAccount,
         @DefaultValue("20") @Positive int failuresPerSource,
-        @DefaultValue("15m") @NotNull Duration failureWindow,
+        @DefaultValue("15m") @NotNull @DurationMin(seconds = 1) Duration failureWindow,
         @DefaultValue("120") @Positive int deliveriesPerProject,
-        @DefaultValue("1m") @NotNull Duration deliveryWindow) {
+        @DefaultValue("1m") @NotNull @DurationMin(seconds = 1) Duration deliveryWindow) {
 }
