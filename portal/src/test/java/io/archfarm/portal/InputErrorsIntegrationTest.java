@@ -138,6 +138,7 @@ class InputErrorsIntegrationTest {
                     assertProblem(answer, 409).contains("at the same time");
                 }
             }
+            System.out.println("InputErrorsIntegrationTest: 24 concurrent project updates answered " + statuses);
             assertThat(statuses).as("24 updates, 6 at a time").contains(200).allMatch(s -> s == 200 || s == 409);
         } finally {
             pool.shutdownNow();
