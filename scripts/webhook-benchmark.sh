@@ -34,9 +34,9 @@ url=$(jq -r .webhooks.github <<<"$project")
 summary() { sort -n | awk '{ v[NR] = $1 * 1000 } END { printf "median %.1f ms, p95 %.1f ms, max %.1f ms (n=%d)",
     v[int((NR + 1) / 2)], v[int(NR * 0.95 + 0.999)], v[NR], NR }'; }
 
-deliver() { # branch delivery-id; prints "seconds http-code"
+deliver() { # branch delivery-id [commit]; prints "seconds http-code"
     local body
-    body=$(jq -nc --arg ref "refs/heads/$1" --arg after "$COMMIT" \
+    body=$(jq -nc --arg ref "refs/heads/$1" --arg after "${3:-$COMMIT}" \
         '{ref: $ref, before: "0000000000000000000000000000000000000000", after: $after, created: false,
           deleted: false, forced: false, repository: {full_name: "bench/hello"}, pusher: {name: "bench"}}')
     curl -sS -o /dev/null -w '%{time_total} %{http_code}\n' -X POST "$url" -H 'Content-Type: application/json' \
@@ -51,7 +51,10 @@ grep -cv ' 202$' /tmp/webhook-ignored.$$ >/dev/null && die "a delivery was not a
 echo "  $(cut -d' ' -f1 /tmp/webhook-ignored.$$ | summary)"
 
 echo "== $BUILDS deliveries that start a build (BUILT; each build is cancelled right away)"
-for i in $(seq "$BUILDS"); do deliver main "built-$team-$i"; done > /tmp/webhook-built.$$
+# a commit of its own each: the same push again within archfarm.portal.webhook-duplicate-window starts nothing
+for i in $(seq "$BUILDS"); do
+    deliver main "built-$team-$i" "$(printf '%s-%s' "$team" "$i" | sha1sum | cut -c1-40)"
+done > /tmp/webhook-built.$$
 grep -cv ' 202$' /tmp/webhook-built.$$ >/dev/null && die "a delivery was not answered 202"
 echo "  $(cut -d' ' -f1 /tmp/webhook-built.$$ | summary)"
 for id in $(api "$PORTAL/api/v1/projects/$team/hooks/builds?limit=500" | jq -r '.[].id'); do

@@ -71,6 +71,21 @@
     });
   }
 
+  // Instead of inline handlers, which the Content-Security-Policy forbids: a form with data-confirm asks first, and a
+  // select with data-submit-on-change submits its form (without script, a button does).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches && select.matches("select[data-submit-on-change]") && select.form) {
+      select.form.submit();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-live-build]").forEach(followBuild);
     copyButtons(document);

@@ -12,6 +12,9 @@ import io.archfarm.portal.projects.WebhookDeliveries.Result;
 import io.archfarm.portal.secrets.SecretBox;
 import io.archfarm.portal.web.ApiProblem;
 import io.archfarm.portal.web.PortalProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -42,9 +45,14 @@ class WebhookController {
     private final SecretBox secrets;
     private final TransactionTemplate transaction;
     private final PortalProperties portal;
+    private final WebhookFloods floods;
+    private final Clock clock;
 
     WebhookController(Accounts accounts, Projects projects, ProjectBuilds builds, WebhookDeliveries deliveries,
-            SecretBox secrets, TransactionTemplate transaction, PortalProperties portal) {
+            SecretBox secrets, TransactionTemplate transaction, PortalProperties portal, WebhookFloods floods,
+            Clock clock) {
+        this.floods = floods;
+        this.clock = clock;
         this.accounts = accounts;
         this.projects = projects;
         this.builds = builds;
@@ -62,6 +70,10 @@ class WebhookController {
                 + forgeName + "': expected github, gitlab, gitea or forgejo"));
         Team owner = accounts.teamBySlug(team).orElseThrow(() -> unknownProject(team, project));
         Project found = projects.findOptional(owner, project).orElseThrow(() -> unknownProject(team, project));
+        floods.admit(found.id()).ifPresent(wait -> {
+            throw ApiProblem.tooManyRequests("project '" + team + "/" + project + "' takes at most " + floods.limit()
+                    + "; this delivery was not read", wait);
+        });
         byte[] payload = body == null ? new byte[0] : body;
         try {
             WebhookSignatures.verify(forge, headers, payload, secrets.open(found.sealedWebhookSecret()));
@@ -114,22 +126,66 @@ class WebhookController {
         }
         String fullRef = (branch ? ProjectBuilds.BRANCH_PREFIX : ProjectBuilds.TAG_PREFIX) + push.name();
         String detail = "push to " + what + " at " + push.commit() + ": build started";
-        DeliveryAnswer answer = transaction.execute(tx -> {
+        Duration window = portal.webhookDuplicateWindow();
+        PushOutcome outcome = transaction.execute(tx -> {
+            deliveries.holdPush(project.id(), push.name(), push.commit());
+            if (deliveries.first(project.id(), forge, push.deliveryId()).isPresent()) {
+                return new PushOutcome.SameDelivery(); // said as such, before the rule for the same push
+            }
+            Optional<WebhookDeliveries.EarlierBuild> earlier = deliveries.builtByWebhookSince(project.id(),
+                    push.name(), push.commit(), Instant.now(clock).minus(window));
+            if (earlier.isPresent()) {
+                return new PushOutcome.AlreadyBuilt(earlier.get());
+            }
             Optional<UUID> claimed = deliveries.claim(project.id(), forge, push.deliveryId(), push.event(),
                     Result.BUILT, detail);
             if (claimed.isEmpty()) {
-                return null;
+                return new PushOutcome.SameDelivery(); // claimed by a delivery of the same id a moment ago
             }
             String pusher = push.pusher() == null ? forge.wireName() : push.pusher() + "@" + forge.wireName();
             UUID build = builds.startForPush(project, fullRef, push.commit(), pusher);
             deliveries.attachBuild(claimed.get(), build);
-            return new DeliveryAnswer(Result.BUILT, detail, build, portal.link("/builds/" + build));
+            return new PushOutcome.Started(new DeliveryAnswer(Result.BUILT, detail, build,
+                    portal.link("/builds/" + build)));
         });
-        if (answer == null) {
-            return duplicate(project, forge, push);
+        return switch (outcome) {
+            case PushOutcome.Started started -> {
+                LOG.info("{} webhook {} for {}: {}", forge.wireName(), push.deliveryId(), project.slug(), detail);
+                yield ResponseEntity.status(HttpStatus.ACCEPTED).body(started.answer());
+            }
+            case PushOutcome.AlreadyBuilt built -> samePush(project, forge, push, what, built.earlier(), window);
+            case PushOutcome.SameDelivery same -> duplicate(project, forge, push);
+        };
+    }
+
+    /** What the transaction of a push decided. */
+    private sealed interface PushOutcome {
+
+        record Started(DeliveryAnswer answer) implements PushOutcome {
         }
+
+        /** The same push (ref and commit) was built by a webhook within the window. */
+        record AlreadyBuilt(WebhookDeliveries.EarlierBuild earlier) implements PushOutcome {
+        }
+
+        /** A delivery with this id (in any case) was handled before. */
+        record SameDelivery() implements PushOutcome {
+        }
+    }
+
+    /**
+     * A push a webhook of this project already built within {@code archfarm.portal.webhook-duplicate-window}: a
+     * forge's retry under a new id, or a captured delivery sent again. Nothing starts; the log says which build.
+     */
+    private ResponseEntity<DeliveryAnswer> samePush(Project project, Forge forge, ForgeEvent.Push push, String what,
+            WebhookDeliveries.EarlierBuild earlier, Duration window) {
+        String detail = "push to " + what + " at " + push.commit() + " was already built by build #"
+                + earlier.number() + " (" + earlier.id() + "), started by delivery " + earlier.deliveryId() + " at "
+                + earlier.at() + "; nothing started (the same push within " + window.toMinutes() + " minutes)";
+        deliveries.log(project.id(), forge, push.deliveryId(), push.event(), Result.DUPLICATE, detail, earlier.id());
         LOG.info("{} webhook {} for {}: {}", forge.wireName(), push.deliveryId(), project.slug(), detail);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(answer);
+        return ResponseEntity.ok(new DeliveryAnswer(Result.DUPLICATE, detail, earlier.id(),
+                portal.link("/builds/" + earlier.id())));
     }
 
     /** Logs the delivery with its result once; a redelivery of the same id is logged as a duplicate. */

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The delivery log of each project's webhooks. The first accepted delivery with a given id claims it (a partial
- * unique index); a redelivery is logged as DUPLICATE, pointing at what the first one did.
+ * unique index on the id in lower case, so "ABC-1" replays "abc-1"); a redelivery is logged as DUPLICATE, pointing at
+ * what the first one did.
  */
 @Component
 class WebhookDeliveries {
@@ -35,7 +36,7 @@ class WebhookDeliveries {
                         insert into webhook_deliveries
                             (id, project_id, forge, delivery_id, event, result, detail, received_at)
                         values (:id, :project, :forge, :delivery, :event, :result, :detail, :at)
-                        on conflict (project_id, forge, delivery_id) where result in ('BUILT','PING','IGNORED')
+                        on conflict (project_id, forge, lower(delivery_id)) where result in ('BUILT','PING','IGNORED')
                         do nothing""")
                 .param("id", id).param("project", projectId).param("forge", forge.name())
                 .param("delivery", deliveryId).param("event", event).param("result", result.name())
@@ -74,9 +75,34 @@ class WebhookDeliveries {
     Optional<DeliveryView> first(UUID projectId, Forge forge, String deliveryId) {
         return jdbc.sql("""
                         select * from webhook_deliveries where project_id = :project and forge = :forge
-                          and delivery_id = :delivery and result in ('BUILT','PING','IGNORED')""")
+                          and lower(delivery_id) = lower(:delivery) and result in ('BUILT','PING','IGNORED')""")
                 .param("project", projectId).param("forge", forge.name()).param("delivery", deliveryId)
                 .query((rs, n) -> view(rs)).optional();
+    }
+
+    /**
+     * Holds, until the transaction ends, the right to start a build of this project's ref at this commit: two
+     * deliveries of one push under different ids then see each other's build instead of both starting one.
+     */
+    void holdPush(UUID projectId, String ref, String commit) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended(:key, 0))")
+                .param("key", "webhook-push:" + projectId + ":" + ref + ":" + commit).query().listOfRows();
+    }
+
+    /** The newest build a webhook of this project started for this ref (short name) and commit since {@code since}. */
+    Optional<EarlierBuild> builtByWebhookSince(UUID projectId, String ref, String commit, Instant since) {
+        return jdbc.sql("""
+                        select b.id, b.build_number, d.delivery_id, d.received_at
+                        from webhook_deliveries d join builds b on b.id = d.build_id
+                        where d.project_id = :project and d.result = 'BUILT' and d.received_at > :since
+                          and b.ref = :ref and b.commit_sha = :commit
+                        order by d.received_at desc limit 1""")
+                .param("project", projectId).param("since", Timestamp.from(since)).param("ref", ref)
+                .param("commit", commit)
+                .query((rs, n) -> new EarlierBuild(rs.getObject("id", UUID.class), rs.getLong("build_number"),
+                        rs.getString("delivery_id"),
+                        rs.getObject("received_at", java.time.OffsetDateTime.class).toInstant()))
+                .optional();
     }
 
     List<DeliveryView> newestFirst(UUID projectId, int limit) {
@@ -108,6 +134,10 @@ class WebhookDeliveries {
         REJECTED,
         /** authentic but not understood */
         MALFORMED
+    }
+
+    /** A build a webhook started: its id and number, the delivery that started it and when. */
+    record EarlierBuild(UUID id, long number, String deliveryId, Instant at) {
     }
 
     record DeliveryView(UUID id, String forge, String deliveryId, String event, Result result, String detail,

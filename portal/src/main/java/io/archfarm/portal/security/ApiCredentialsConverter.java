@@ -8,6 +8,7 @@ import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.AuthenticationConverter;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /**
  * Reads the credentials of an API call: {@code Authorization: Bearer <token>} everywhere, and HTTP Basic only on
@@ -37,7 +38,9 @@ final class ApiCredentialsConverter implements AuthenticationConverter {
                 throw new BadCredentialsException("HTTP Basic is accepted only by POST " + TOKENS_PATH
                         + " (to create a token); call the API with Authorization: Bearer <token>");
             }
-            return basic(value);
+            Authentication basic = basic(value);
+            ((UsernamePasswordAuthenticationToken) basic).setDetails(new WebAuthenticationDetails(request));
+            return basic;
         }
         throw new BadCredentialsException("unsupported Authorization scheme '" + scheme + "': use Bearer <token>");
     }

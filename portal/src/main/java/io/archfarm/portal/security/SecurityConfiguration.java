@@ -32,11 +32,23 @@ class SecurityConfiguration {
             + "display-capture=(), interest-cohort=()";
 
     /**
-     * On every answer, besides Spring Security's defaults (nosniff, frame DENY, no-cache): no Referer to other sites
-     * (build and project URLs name teams and repositories), and no powerful browser features.
+     * Scripts, styles, images and connections (htmx, the live log's EventSource) only from the portal itself, and no
+     * inline script or style at all: a build log, a commit message or a project name that slipped through escaping
+     * still could not run. The pages use no inline handlers (archfarm.js attaches them) and htmx is told not to add
+     * its indicator style (a meta htmx-config in the layout).
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'";
+
+    /**
+     * On every answer, besides Spring Security's defaults (nosniff, frame DENY, no-cache, HSTS over TLS): the
+     * Content-Security-Policy, no Referer to other sites (build and project URLs name teams and repositories), and
+     * no powerful browser features.
      */
     private static void headers(HeadersConfigurer<HttpSecurity> headers) {
-        headers.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+        headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
                 .permissionsPolicyHeader(permissions -> permissions.policy(PERMISSIONS_POLICY));
     }
 
@@ -47,15 +59,22 @@ class SecurityConfiguration {
         return new DelegatingPasswordEncoder("argon2", java.util.Map.of("argon2", argon2));
     }
 
+    /** The password check of the form and of HTTP Basic, counted per account and per source. */
+    private static ThrottledAuthenticationProvider throttledPasswords(UserDetailsService users,
+            PasswordEncoder passwords, SignInThrottle throttle) {
+        DaoAuthenticationProvider dao = new DaoAuthenticationProvider(users);
+        dao.setPasswordEncoder(passwords);
+        return new ThrottledAuthenticationProvider(dao, throttle);
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, UserDetailsService users, PasswordEncoder passwords,
-            JsonMapper json) throws Exception {
+            SignInThrottle throttle, JsonMapper json) throws Exception {
         ProblemResponses problems = new ProblemResponses(json);
-        DaoAuthenticationProvider basic = new DaoAuthenticationProvider(users);
-        basic.setPasswordEncoder(passwords);
-        AuthenticationFilter credentials = new AuthenticationFilter(
-                new ProviderManager(new TokenAuthenticationProvider(tokens), basic), new ApiCredentialsConverter());
+        AuthenticationFilter credentials = new AuthenticationFilter(new ProviderManager(
+                new TokenAuthenticationProvider(tokens), throttledPasswords(users, passwords, throttle)),
+                new ApiCredentialsConverter());
         credentials.setSuccessHandler((request, response, authentication) -> { });
         credentials.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
         return http.securityMatcher("/api/**")
@@ -83,14 +102,18 @@ class SecurityConfiguration {
 
     @Bean
     @Order(3)
-    SecurityFilterChain pages(HttpSecurity http) throws Exception {
+    SecurityFilterChain pages(HttpSecurity http, UserDetailsService users, PasswordEncoder passwords,
+            SignInThrottle throttle) throws Exception {
         return http
                 .headers(SecurityConfiguration::headers)
+                // its own manager, without the global one as parent: a throttled attempt must not be tried again there
+                .authenticationManager(new ProviderManager(throttledPasswords(users, passwords, throttle)))
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/login", "/actuator/health", "/actuator/health/**", "/error", "/css/**",
-                                "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg").permitAll()
+                        .requestMatchers("/login", SignInFailures.THROTTLED_PATH, "/actuator/health",
+                                "/actuator/health/**", "/error", "/css/**", "/js/**", "/webjars/**", "/favicon.ico",
+                                "/favicon.svg").permitAll()
                         .anyRequest().authenticated())
-                .formLogin(form -> form.loginPage("/login").permitAll())
+                .formLogin(form -> form.loginPage("/login").failureHandler(new SignInFailures()).permitAll())
                 .logout(logout -> logout.permitAll())
                 .build();
     }

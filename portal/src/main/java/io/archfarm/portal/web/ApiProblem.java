@@ -1,5 +1,6 @@
 package io.archfarm.portal.web;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +14,17 @@ public class ApiProblem extends RuntimeException {
 
     private final HttpStatus status;
     private final Map<String, Object> properties;
+    private final transient Duration retryAfter;
 
     private ApiProblem(HttpStatus status, String detail, Map<String, Object> properties) {
+        this(status, detail, properties, null);
+    }
+
+    private ApiProblem(HttpStatus status, String detail, Map<String, Object> properties, Duration retryAfter) {
         super(detail);
         this.status = status;
         this.properties = properties;
+        this.retryAfter = retryAfter;
     }
 
     public static ApiProblem badRequest(String detail) {
@@ -53,6 +60,16 @@ public class ApiProblem extends RuntimeException {
 
     public static ApiProblem conflict(String detail) {
         return new ApiProblem(HttpStatus.CONFLICT, detail, Map.of());
+    }
+
+    /** 429: the caller may try again after {@code retryAfter} (sent as {@code Retry-After}, whole seconds). */
+    public static ApiProblem tooManyRequests(String detail, Duration retryAfter) {
+        return new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, detail, Map.of(), retryAfter);
+    }
+
+    /** How long the caller should wait before asking again, or null. */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 
     public HttpStatus status() {

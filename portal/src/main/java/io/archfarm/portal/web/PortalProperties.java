@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  *                        in commit statuses
  * @param liveInterval    how often an open build page is told what changed (job states, new log lines)
  * @param liveTimeout     how long one live stream stays open; the page reconnects where it left off
+ * @param webhookDuplicateWindow a push (ref and commit) that a webhook of the same project already built within
+ *                        this window starts nothing: a forge's retry under a new delivery id, or a replay
  */
 @ConfigurationProperties("archfarm.portal")
 @Validated
@@ -25,7 +27,8 @@ public record PortalProperties(@DefaultValue("65536") @Positive long maxRequestB
         @DefaultValue("60") @Positive int maxRejectedDeliveriesPerMinute,
         @DefaultValue("http://127.0.0.1:8080") @NotNull URI publicUrl,
         @DefaultValue("500ms") @NotNull Duration liveInterval,
-        @DefaultValue("10m") @NotNull Duration liveTimeout) {
+        @DefaultValue("10m") @NotNull Duration liveTimeout,
+        @DefaultValue("10m") @NotNull Duration webhookDuplicateWindow) {
 
     /** {@code publicUrl} followed by {@code path} (which starts with '/'), without a doubled slash. */
     public String link(String path) {

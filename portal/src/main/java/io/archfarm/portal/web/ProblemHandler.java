@@ -5,20 +5,29 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -30,15 +39,59 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
-        return answer(problem.status(), problem.getMessage(), problem.properties());
+        ResponseEntity<ProblemDetail> answer = answer(problem.status(), problem.getMessage(), problem.properties());
+        if (problem.retryAfter() == null) {
+            return answer;
+        }
+        return ResponseEntity.status(answer.getStatusCode()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(TokenBuckets.retryAfterSeconds(problem.retryAfter())))
+                .body(answer.getBody());
+    }
+
+    /** A query string or form whose percent-encoding is not UTF-8 (such as {@code %ff}): Tomcat cannot decode it. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameters(InvalidParameterException error) {
+        return answer(HttpStatus.BAD_REQUEST, ApiProblemFilter.UNDECODABLE_PARAMETERS, Map.of());
+    }
+
+    /** The security firewall's lazy check of parameter names and values (names holding control characters). */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejectedParameters(RequestRejectedException error) {
+        return answer(HttpStatus.BAD_REQUEST, "a parameter name or value of the query string or form holds characters "
+                + "the portal refuses (control characters, line breaks)", Map.of());
+    }
+
+    /**
+     * Two changes of one row at once: the one that lost saw a version that was no longer there. Nothing of it was
+     * written; asking again reads the new state.
+     */
+    @ExceptionHandler({OptimisticLockingFailureException.class, CannotAcquireLockException.class,
+            DuplicateKeyException.class})
+    ResponseEntity<ProblemDetail> concurrentChange(Exception error) {
+        return answer(HttpStatus.CONFLICT, "someone else changed this at the same time; nothing of this request was "
+                + "written: read it again and retry", Map.of());
     }
 
     /** Anything unforeseen: the client learns it was our fault, the log gets the details. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception error, WebRequest request) {
         LOG.error("unexpected error answering {}", request.getDescription(false), error);
-        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "the portal failed to answer: " + error.getClass()
-                .getSimpleName() + " (details in the portal's log)", Map.of());
+        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "the portal failed to answer (details in the portal's log)",
+                Map.of());
+    }
+
+    /**
+     * Every answer of Spring MVC's own handlers (404, 405, 406, 415, ...) is a problem detail, whatever the request's
+     * Accept header says: an answer whose type is set is not negotiated, so even {@code Accept: image/png} or an
+     * unreadable Accept gets a readable error.
+     */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        HttpHeaders problemHeaders = new HttpHeaders();
+        problemHeaders.putAll(headers);
+        problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return super.handleExceptionInternal(ex, body, problemHeaders, statusCode, request);
     }
 
     @Override
@@ -54,37 +107,53 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return widen(answer(HttpStatus.BAD_REQUEST, "unknown property '" + field + "'; known properties are "
                     + known(unknown.getKnownPropertyIds()), Map.of("field", field)));
         }
+        InvalidFormatException invalid = causeOf(ex, InvalidFormatException.class);
+        if (invalid != null && invalid.getValue() instanceof String text && TextWithoutNul.hasNul(text)) {
+            String field = fieldPath(invalid);
+            String detail = "property '" + field + "' contains a NUL character (\\u0000), which no text of the farm "
+                    + "may hold";
+            // shaped as the validators' answers are: field, and errors with one entry per field
+            return widen(answer(HttpStatus.BAD_REQUEST, detail, Map.of("field", field,
+                    "errors", java.util.List.of(new ApiProblem.FieldProblem(field, detail)))));
+        }
         MismatchedInputException mismatch = causeOf(ex, MismatchedInputException.class);
         if (mismatch != null && !mismatch.getPath().isEmpty()) {
             String field = fieldPath(mismatch);
-            return widen(answer(HttpStatus.BAD_REQUEST, "property '" + field + "' has the wrong type: "
-                    + mismatch.getOriginalMessage(), Map.of("field", field)));
+            return widen(answer(HttpStatus.BAD_REQUEST, "property '" + field + "' has the wrong type: expected "
+                    + JsonTypes.describe(mismatch.getTargetType()), Map.of("field", field)));
+        }
+        if (causeOf(ex, InputCoercionException.class) != null) {
+            return widen(answer(HttpStatus.BAD_REQUEST, "malformed JSON: a number is out of the range its property "
+                    + "takes", Map.of()));
+        }
+        if (causeOf(ex, StreamConstraintsException.class) != null) {
+            return widen(answer(HttpStatus.BAD_REQUEST, "the JSON body is nested too deeply or holds a value too long"
+                    + " to read", Map.of()));
         }
         JacksonException json = causeOf(ex, StreamReadException.class);
         if (json == null) {
             json = causeOf(ex, JacksonException.class);
         }
         if (json != null) {
-            return widen(answer(HttpStatus.BAD_REQUEST, "malformed JSON: " + json.getOriginalMessage(), Map.of()));
+            return widen(answer(HttpStatus.BAD_REQUEST, "malformed JSON: " + JsonTypes.plain(json
+                    .getOriginalMessage()), Map.of()));
         }
-        return widen(answer(HttpStatus.BAD_REQUEST, "unreadable request body: " + ex.getMostSpecificCause()
-                .getMessage(), Map.of()));
+        return widen(answer(HttpStatus.BAD_REQUEST, "the request body could not be read as JSON", Map.of()));
     }
 
     @Override
     protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
         String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
-        String expected = ex.getRequiredType() == null ? "another type" : ex.getRequiredType().getSimpleName();
         return widen(answer(HttpStatus.BAD_REQUEST, "'" + ex.getValue() + "' is not a valid " + name + " (expected "
-                + expected + ")", Map.of("field", String.valueOf(name))));
+                + JsonTypes.describe(ex.getRequiredType()) + ")", Map.of("field", String.valueOf(name))));
     }
 
     private static ResponseEntity<ProblemDetail> answer(HttpStatus status, String detail,
             Map<String, Object> properties) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         properties.forEach(problem::setProperty);
-        return ResponseEntity.status(status).body(problem);
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

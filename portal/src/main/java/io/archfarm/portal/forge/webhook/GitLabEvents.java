@@ -14,10 +14,27 @@ final class GitLabEvents {
 
     static ForgeEvent parse(String deliveryId, String event, JsonNode payload) {
         return switch (event) {
-            case "Push Hook", "Tag Push Hook" -> push(payload).toEvent(deliveryId, event);
+            case "Push Hook", "Tag Push Hook" -> matchingKind(event, push(payload).toEvent(deliveryId, event));
             default -> new ForgeEvent.Other(deliveryId, event,
                     "GitLab's '" + event + "' starts nothing: builds start on 'Push Hook' and 'Tag Push Hook'");
         };
+    }
+
+    /**
+     * GitLab sends a branch push as {@code Push Hook} and a tag push as {@code Tag Push Hook}; a delivery whose header
+     * says one and whose ref is the other was not made by GitLab as it is, so it starts nothing.
+     */
+    private static ForgeEvent matchingKind(String event, ForgeEvent parsed) {
+        if (parsed instanceof ForgeEvent.Push push) {
+            boolean tagHook = event.equals("Tag Push Hook");
+            if (tagHook != (push.kind() == ForgeEvent.RefKind.TAG)) {
+                throw new MalformedWebhookException("X-Gitlab-Event '" + event + "' does not match the ref: "
+                        + (tagHook ? "'Tag Push Hook' is for tags, but branch '" + push.name() + "' was pushed"
+                                : "'Push Hook' is for branches, but tag '" + push.name() + "' was pushed (GitLab "
+                                        + "sends tags as 'Tag Push Hook')"));
+            }
+        }
+        return parsed;
     }
 
     private static PushedRef push(JsonNode payload) {

@@ -30,13 +30,23 @@ final class WebhookPayloads {
         return payload;
     }
 
-    /** The string at {@code path} (field names, nested left to right), or null when absent, null or not a string. */
+    /**
+     * The string at {@code path} (field names, nested left to right), or null when absent, null or not a string.
+     *
+     * @throws MalformedWebhookException when it holds a NUL character, which no ref, commit or name has (and which
+     *         the delivery log could not store)
+     */
     static String string(JsonNode payload, String... path) {
         JsonNode node = payload;
         for (String field : path) {
             node = node.path(field);
         }
-        return node.isString() ? node.stringValue() : null;
+        String value = node.isString() ? node.stringValue() : null;
+        if (value != null && value.indexOf('\0') >= 0) {
+            throw new MalformedWebhookException("the payload's '" + String.join(".", path)
+                    + "' contains a NUL character (\\u0000)");
+        }
+        return value;
     }
 
     /** True only when the field is the JSON literal {@code true}. */

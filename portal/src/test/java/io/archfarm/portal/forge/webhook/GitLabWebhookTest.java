@@ -107,6 +107,26 @@ class GitLabWebhookTest {
     }
 
     @Test
+    void aPushHookOfATagAndATagPushHookOfABranchAreMalformed() {
+        assertThatThrownBy(() -> deliver("push-tag.json", "Push Hook"))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessage("X-Gitlab-Event 'Push Hook' does not match the ref: 'Push Hook' is for branches, but tag "
+                        + "'v1.2.0' was pushed (GitLab sends tags as 'Tag Push Hook')");
+        assertThatThrownBy(() -> deliver("push-branch.json", "Tag Push Hook"))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessage("X-Gitlab-Event 'Tag Push Hook' does not match the ref: 'Tag Push Hook' is for tags, but "
+                        + "branch 'main' was pushed");
+    }
+
+    @Test
+    void aNulCharacterInTheRefIsMalformed() {
+        assertThatThrownBy(() -> parse("{\"ref\": \"refs/heads/ma\\u0000in\", \"checkout_sha\": \"%s\"}"
+                .formatted(BRANCH_COMMIT), "Push Hook"))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessage("the payload's 'ref' contains a NUL character (\\u0000)");
+    }
+
+    @Test
     void aBodyThatIsNotJsonIsMalformed() {
         assertThatThrownBy(() -> parse("object_kind=push", "Push Hook"))
                 .isInstanceOf(MalformedWebhookException.class)
