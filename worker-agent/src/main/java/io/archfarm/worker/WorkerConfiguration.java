@@ -4,6 +4,8 @@ import io.archfarm.model.Topology;
 import io.archfarm.model.registry.AuthFiles;
 import io.archfarm.worker.build.BuildSettings;
 import io.archfarm.worker.build.JobRunner;
+import io.archfarm.worker.build.NetworkSandboxes;
+import io.archfarm.worker.build.RunIsolation;
 import io.archfarm.worker.build.RegistriesConf;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -63,8 +65,17 @@ class WorkerConfiguration {
     }
 
     @Bean
-    JobRunner jobRunner(BuildSettings settings) {
-        return new JobRunner(settings);
+    RunIsolation runIsolation(IsolationProperties properties) {
+        return new RunIsolation(properties.level(), properties.egress(), properties.resolver(), properties.allow(),
+                properties.allowPrivate(), properties.deny(), properties.sandboxSubnet(), properties.runtime(),
+                properties.lockDir());
+    }
+
+    /** Sandboxes that a crashed worker left are removed before this one takes a job. */
+    @Bean
+    JobRunner jobRunner(BuildSettings settings, RunIsolation isolation) {
+        new NetworkSandboxes(isolation, settings.workDir().resolve("sandboxes")).prepareHost();
+        return new JobRunner(settings, isolation);
     }
 
     @Bean

@@ -36,9 +36,18 @@ public final class JobRunner {
     private final ProcessRunner processes = new ProcessRunner();
     private final SourceFetcher sources;
     private final ImageStores stores;
+    private final RunIsolation isolation;
+    private final NetworkSandboxes sandboxes;
 
+    /** A runner whose RUN steps share the worker's network (level host), for tests of other things. */
     public JobRunner(BuildSettings settings) {
+        this(settings, RunIsolation.host());
+    }
+
+    public JobRunner(BuildSettings settings, RunIsolation isolation) {
         this.settings = settings;
+        this.isolation = isolation;
+        this.sandboxes = new NetworkSandboxes(isolation, settings.workDir().resolve("sandboxes"));
         this.sources = new SourceFetcher(new GitUrlPolicy(settings.allowFileUrls()),
                 GitUrlPolicy.forSubmodules(settings.allowFileSubmodules()), settings.gitTimeout());
         this.stores = new ImageStores(settings.storageRoot());
@@ -64,6 +73,7 @@ public final class JobRunner {
             Map<String, String> buildArgs = buildArgs(job.buildArgs());
             Attempt attempt = new Attempt(control, log, processes, job.timeoutSeconds());
             log.line("worker " + settings.workerId() + " builds " + platform + " (" + mode + ")");
+            log.line("isolation: " + isolation.describe());
             Path checkout = jobDir.resolve("source");
             sources.fetch(attempt, job.repository(), job.ref(), job.commit(), job.fetchSubmodules(), checkout);
             SourceTree tree = SourceTree.locate(checkout, job.containerfile(), job.context(), job.commit());
@@ -132,8 +142,12 @@ public final class JobRunner {
         ImageReference image = job.image();
         // HOME: the worker's registries.conf drop-in, read after the host's own configuration
         Map<String, String> env = Map.of("HOME", settings.containersHome().toString());
-        ProcessResult build = attempt.run(commands.build(job.platform(), job.tree().containerfile(), job.buildArgs(),
-                localName, job.tree().context(), job.access()), jobDir, env);
+        ProcessResult build;
+        try (NetworkSandbox sandbox = sandboxes.open()) {
+            attempt.log().line(sandbox.description());
+            build = attempt.run(sandbox.wrap(commands.build(job.platform(), job.tree().containerfile(),
+                    job.buildArgs(), localName, job.tree().context(), job.access())), jobDir, env);
+        }
         buildTime[0] = buildTime[0].plus(build.elapsed());
         if (!build.succeeded()) {
             Optional<String> registry = RegistryFailures.reason(build.lastLines(), image, job.credential(),
@@ -218,7 +232,7 @@ public final class JobRunner {
         return new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(), settings.workerId(), outcome,
                 manifest == null ? null : manifest.digest(), manifest == null ? 0 : manifest.size(),
                 manifest == null ? null : manifest.mediaType(), error, exitCode, startedAt, Instant.now(),
-                buildTime.toMillis());
+                buildTime.toMillis(), isolation.describe());
     }
 
     /**
