@@ -4,7 +4,6 @@ import io.archfarm.model.Topology;
 import io.archfarm.model.registry.AuthFiles;
 import io.archfarm.worker.build.BuildSettings;
 import io.archfarm.worker.build.JobRunner;
-import io.archfarm.worker.build.NetworkSandboxes;
 import io.archfarm.worker.build.RunIsolation;
 import io.archfarm.worker.build.RegistriesConf;
 import java.io.IOException;
@@ -71,10 +70,8 @@ class WorkerConfiguration {
                 properties.lockDir());
     }
 
-    /** Sandboxes that a crashed worker left are removed before this one takes a job. */
     @Bean
     JobRunner jobRunner(BuildSettings settings, RunIsolation isolation) {
-        new NetworkSandboxes(isolation, settings.workDir().resolve("sandboxes")).prepareHost();
         return new JobRunner(settings, isolation);
     }
 

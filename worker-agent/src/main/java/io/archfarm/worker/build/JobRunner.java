@@ -48,6 +48,8 @@ public final class JobRunner {
         this.settings = settings;
         this.isolation = isolation;
         this.sandboxes = new NetworkSandboxes(isolation, settings.workDir().resolve("sandboxes"));
+        // before the first job: what a crashed worker left goes, and the host is checked for what the level needs
+        sandboxes.prepareHost();
         this.sources = new SourceFetcher(new GitUrlPolicy(settings.allowFileUrls()),
                 GitUrlPolicy.forSubmodules(settings.allowFileSubmodules()), settings.gitTimeout());
         this.stores = new ImageStores(settings.storageRoot());
