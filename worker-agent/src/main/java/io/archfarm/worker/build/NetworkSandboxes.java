@@ -207,6 +207,10 @@ public final class NetworkSandboxes {
     }
 
     private void requireTools() {
+        if (!runsAsRoot()) {
+            throw new IllegalStateException("isolation level netns needs root (network namespaces, nftables, "
+                    + "rootful buildah); or set archfarm.isolation.level=host");
+        }
         for (List<String> probe : List.of(List.of("ip", "-V"), List.of("nft", "--version"),
                 List.of(isolation.runtime(), "--version"))) {
             try {
@@ -219,6 +223,18 @@ public final class NetworkSandboxes {
             }
             throw new IllegalStateException("isolation level netns needs '" + probe.getFirst() + "' (Debian "
                     + "packages iproute2, nftables and runc) and root; or set archfarm.isolation.level=host");
+        }
+    }
+
+    /** The effective uid from /proc, since the JDK has no portable call for it. */
+    private static boolean runsAsRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(line -> line.startsWith("Uid:"))
+                    .map(line -> line.split("\\s+")[2])
+                    .anyMatch("0"::equals);
+        } catch (IOException e) {
+            return false;
         }
     }
 

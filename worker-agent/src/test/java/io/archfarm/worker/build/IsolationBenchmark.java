@@ -66,8 +66,27 @@ class IsolationBenchmark {
                     }
                 }
             }
-            report(millis, runs);
+            report(millis, runs, sandboxMillis(runs * 4));
         }
+    }
+
+    /** What a sandbox alone costs, made and removed with nothing in it: median ms per policy. */
+    private Map<String, Long> sandboxMillis(int times) throws Exception {
+        Map<String, Long> medians = new LinkedHashMap<>();
+        for (EgressPolicy egress : List.of(EgressPolicy.NONE, EgressPolicy.OUTSIDE)) {
+            RunIsolation isolation = netns(egress);
+            NetworkSandboxes sandboxes = new NetworkSandboxes(isolation, dir.resolve("sandboxes"));
+            List<Long> took = new ArrayList<>();
+            for (int i = 0; i < times; i++) {
+                long started = System.nanoTime();
+                try (NetworkSandbox ignored = sandboxes.open()) {
+                    // made: that is what is timed
+                }
+                took.add((System.nanoTime() - started) / 1_000_000);
+            }
+            medians.put(isolation.describe(), median(took.stream().sorted().toList()));
+        }
+        return medians;
     }
 
     private static RunIsolation netns(EgressPolicy egress) {
@@ -97,7 +116,8 @@ class IsolationBenchmark {
         return Duration.between(finished.startedAt(), finished.finishedAt()).toMillis();
     }
 
-    private static void report(Map<String, List<Long>> millis, int runs) throws Exception {
+    private static void report(Map<String, List<Long>> millis, int runs, Map<String, Long> sandboxes)
+            throws Exception {
         StringBuilder out = new StringBuilder("isolation levels on examples/hello, ms per platform job (fetch, build, "
                 + "push), median of " + runs + " [min..max]; delta: median minus the host level's\n");
         out.append(String.format("%-26s %-12s %8s %16s %8s%n", "level", "platform", "median", "range", "delta"));
@@ -109,6 +129,8 @@ class IsolationBenchmark {
             out.append(String.format("%-26s %-12s %8d %16s %+8d%n", key[0], key[1], median,
                     "[" + sorted.getFirst() + ".." + sorted.getLast() + "]", median - host));
         }
+        sandboxes.forEach((level, median) -> out.append(String.format(
+                "sandbox alone (make and remove, no build), %s: %d ms median of %d%n", level, median, runs * 4)));
         System.out.print(out);
         Path target = Path.of(System.getProperty("archfarm.bench.out", "target/isolation-benchmark.txt"));
         Files.createDirectories(target.toAbsolutePath().getParent());
