@@ -42,8 +42,8 @@ class IsolationBenchmark {
         int runs = Integer.getInteger("archfarm.bench.runs", 5);
         try (LocalRegistry registry = LocalRegistry.start(Files.createDirectories(dir.resolve("registry")))) {
             Path root = Path.of("..").toAbsolutePath().normalize();
-            ProbeNamespace.run(root.resolve("scripts/base-image.sh").toString(), registry.address(),
-                    "archfarm/busybox");
+            ProbeNamespace.run(Duration.ofMinutes(10), root.resolve("scripts/base-image.sh").toString(),
+                    registry.address(), "archfarm/busybox");
             GitRepository repository = GitRepository.create(dir.resolve("hello"));
             String containerfile = Files.readString(root.resolve("examples/hello/Containerfile"))
                     .replace("127.0.0.1:5000/", registry.address() + "/");

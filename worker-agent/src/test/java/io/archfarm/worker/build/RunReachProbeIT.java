@@ -56,7 +56,9 @@ class RunReachProbeIT {
     static void targetsAndTheBaseImage() throws Exception {
         RequiredTools.require("buildah", "skopeo", "git", "docker-registry", "ip", "nft", "runc", "socat");
         registry = LocalRegistry.start(Files.createDirectories(dir.resolve("registry")));
-        ProbeNamespace.run(Path.of("..").toAbsolutePath().normalize().resolve("scripts/base-image.sh").toString(),
+        // the first run on a machine downloads busybox-static for 5 architectures and builds the index
+        ProbeNamespace.run(Duration.ofMinutes(10),
+                Path.of("..").toAbsolutePath().normalize().resolve("scripts/base-image.sh").toString(),
                 registry.address(), "archfarm/busybox");
         probe = ProbeNamespace.create();
         loopback = Listener.open(InetAddress.getLoopbackAddress());
