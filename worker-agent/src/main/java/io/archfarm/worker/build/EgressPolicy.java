@@ -1,5 +1,7 @@
 package io.archfarm.worker.build;
 
+import java.util.Locale;
+
 /** Where a job's RUN steps may connect to, at isolation level {@link IsolationLevel#NETNS}. */
 public enum EgressPolicy {
     /** No network at all: the job's namespace has a loopback and nothing else. */
@@ -11,6 +13,6 @@ public enum EgressPolicy {
 
     /** As the job log, the API and the pages write it. */
     String label() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -1,5 +1,7 @@
 package io.archfarm.worker.build;
 
+import java.util.Locale;
+
 /** How far a job's RUN steps are kept from the worker host. See docs/ARCHITECTURE.md, "Isolation of RUN steps". */
 public enum IsolationLevel {
     /** buildah's chroot isolation in the worker's own network namespace: only for farms that trust every build. */
@@ -12,6 +14,6 @@ public enum IsolationLevel {
 
     /** As the job log, the API and the pages write it. */
     String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }
