@@ -4,15 +4,10 @@ import io.archfarm.model.JobOutcome;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes and removes the network sandboxes of the jobs (isolation level {@code netns}). A sandbox is a network
- * namespace of the job's own, numbered: number n is held by a file lock for as long as a job uses it, in this
- * process and across the workers of one host. With egress {@code none} the namespace has a loopback only; otherwise
- * a veth pair joins it to the host, which routes and masquerades what the job's nftables table lets through.
+ * namespace of the job's own, numbered ({@link SandboxNumbers}: no two jobs of one host hold one number). With
+ * egress {@code none} the namespace has a loopback only; otherwise a veth pair joins it to the host, which routes
+ * and masquerades what the job's nftables table lets through.
  * Whatever a crashed worker left (namespaces, tables, veths) carries its number and is removed when the number is
  * free: at worker start for all of them, and before each number is used again.
  */
@@ -43,11 +38,12 @@ public final class NetworkSandboxes {
     private final RunIsolation isolation;
     private final Path workDir;
     private final ProcessRunner processes = new ProcessRunner();
-    private final Set<Integer> held = new HashSet<>();
+    private final SandboxNumbers numbers;
 
     public NetworkSandboxes(RunIsolation isolation, Path workDir) {
         this.isolation = isolation;
         this.workDir = workDir;
+        this.numbers = new SandboxNumbers(isolation.lockDir());
     }
 
     /** The sandbox the job's RUN steps run in; close it when the job is over. */
@@ -55,7 +51,7 @@ public final class NetworkSandboxes {
         if (isolation.level() == IsolationLevel.HOST) {
             return NetworkSandbox.host();
         }
-        Lease lease = lease();
+        SandboxNumbers.Lease lease = numbers.lease(isolation.subnet().blocks(30));
         SandboxAddresses addresses = new SandboxAddresses(lease.number(), isolation.subnet());
         try {
             removeLeftovers(addresses);
@@ -79,12 +75,12 @@ public final class NetworkSandboxes {
             return;
         }
         requireTools();
-        Set<Integer> numbers = new TreeSet<>();
-        numbers.addAll(numbersIn(output(List.of("ip", "netns", "list")), NAMESPACE));
-        numbers.addAll(numbersIn(output(List.of("nft", "list", "tables")), TABLE));
+        Set<Integer> found = new TreeSet<>();
+        found.addAll(numbersIn(output(List.of("ip", "netns", "list")), NAMESPACE));
+        found.addAll(numbersIn(output(List.of("nft", "list", "tables")), TABLE));
         int removed = 0;
-        for (int number : numbers) {
-            Lease lease = tryLease(number);
+        for (int number : found) {
+            SandboxNumbers.Lease lease = numbers.tryLease(number);
             if (lease != null) {
                 removeLeftovers(new SandboxAddresses(number, isolation.subnet()));
                 lease.release();
@@ -152,7 +148,7 @@ public final class NetworkSandboxes {
         return resolved;
     }
 
-    private void remove(SandboxAddresses sandbox, Lease lease) {
+    private void remove(SandboxAddresses sandbox, SandboxNumbers.Lease lease) {
         removeLeftovers(sandbox);
         lease.release();
     }
@@ -165,51 +161,15 @@ public final class NetworkSandboxes {
         quietly(List.of("ip", "link", "delete", sandbox.hostInterface()));
     }
 
-    private Lease lease() throws JobFailure {
-        int numbers = isolation.subnet().blocks(30);
-        for (int number = 0; number < numbers; number++) {
-            Lease lease = tryLease(number);
-            if (lease != null) {
-                return lease;
-            }
-        }
-        throw new JobFailure(JobOutcome.INFRA_FAILED, "all " + numbers + " network sandboxes of "
-                + isolation.sandboxSubnet() + " are in use on this host");
-    }
-
-    private Lease tryLease(int number) {
-        if (!reserve(number)) {
-            return null;
-        }
-        FileChannel channel = null;
-        try {
-            Files.createDirectories(isolation.lockDir());
-            channel = FileChannel.open(isolation.lockDir().resolve(number + ".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
-            if (lock != null) {
-                return new Lease(number, lock);
-            }
-        } catch (IOException | OverlappingFileLockException e) {
-            LOG.debug("sandbox number {} is not free: {}", number, e.toString());
-        }
-        closeQuietly(channel);
-        release(number);
-        return null;
-    }
-
-    private synchronized boolean reserve(int number) {
-        return held.add(number);
-    }
-
-    private synchronized void release(int number) {
-        held.remove(number);
-    }
-
     private void requireTools() {
         if (!runsAsRoot()) {
             throw new IllegalStateException("isolation level netns needs root (network namespaces, nftables, "
                     + "rootful buildah); or set archfarm.isolation.level=host");
+        }
+        if (!cgroupsMounted()) {
+            throw new IllegalStateException("isolation level netns runs RUN steps with runc, which needs the cgroup "
+                    + "file systems mounted and none is in /proc/self/mountinfo (a process started by 'ip netns exec' "
+                    + "gets a /sys without them: use 'nsenter --net=...'); or set archfarm.isolation.level=host");
         }
         for (List<String> probe : List.of(List.of("ip", "-V"), List.of("nft", "--version"),
                 List.of(isolation.runtime(), "--version"))) {
@@ -223,6 +183,15 @@ public final class NetworkSandboxes {
             }
             throw new IllegalStateException("isolation level netns needs '" + probe.getFirst() + "' (Debian "
                     + "packages iproute2, nftables and runc) and root; or set archfarm.isolation.level=host");
+        }
+    }
+
+    private static boolean cgroupsMounted() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .anyMatch(line -> line.contains(" - cgroup ") || line.contains(" - cgroup2 "));
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -301,42 +270,6 @@ public final class NetworkSandboxes {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             LOG.debug("cannot delete {}: {}", file, e.toString());
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.debug("closing a sandbox lock: {}", e.toString());
-            }
-        }
-    }
-
-    /** A sandbox number held by this worker. */
-    private final class Lease {
-        private final int number;
-        private final FileLock lock;
-
-        Lease(int number, FileLock lock) {
-            this.number = number;
-            this.lock = lock;
-        }
-
-        int number() {
-            return number;
-        }
-
-        void release() {
-            try {
-                lock.release();
-            } catch (IOException e) {
-                LOG.warn("cannot unlock network sandbox {}: {}", number, e.toString());
-            } finally {
-                closeQuietly(lock.channel());
-                NetworkSandboxes.this.release(number);
-            }
         }
     }
 }
