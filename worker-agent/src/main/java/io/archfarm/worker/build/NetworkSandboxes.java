@@ -155,10 +155,29 @@ public final class NetworkSandboxes {
 
     /** Best effort, and quiet about what is not there: each part may or may not exist. */
     private void removeLeftovers(SandboxAddresses sandbox) {
+        killProcessesIn(sandbox);
         quietly(List.of("nft", "delete", "table", "inet", sandbox.table()));
         quietly(List.of("ip", "netns", "delete", sandbox.namespace()));
         // deleting the namespace takes the veth pair with it, unless a process still holds the namespace
         quietly(List.of("ip", "link", "delete", sandbox.hostInterface()));
+    }
+
+    /**
+     * A RUN step of a killed build, or of a worker that died, may still run in the namespace (runc's container
+     * outlives a SIGKILLed buildah): it must not live on, nor keep the namespace and its veth alive.
+     */
+    private void killProcessesIn(SandboxAddresses sandbox) {
+        String pids;
+        try {
+            pids = output(List.of("ip", "netns", "pids", sandbox.namespace()));
+        } catch (IllegalStateException e) {
+            return;
+        }
+        pids.lines().map(String::strip).filter(line -> line.matches("\\d+"))
+                .forEach(pid -> ProcessHandle.of(Long.parseLong(pid)).ifPresent(process -> {
+                    LOG.info("killing process {} left in network sandbox {}", pid, sandbox.namespace());
+                    process.destroyForcibly();
+                }));
     }
 
     private void requireTools() {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -144,9 +145,12 @@ class RunReachProbeIT {
         SandboxAddresses stale = new SandboxAddresses(16000, isolation.subnet());
         ProbeNamespace.run("ip", "netns", "add", stale.namespace());
         ProbeNamespace.run("nft", "add", "table", "inet", stale.table());
+        // a RUN step that outlived its killed build
+        Process leftover = new ProcessBuilder("ip", "netns", "exec", stale.namespace(), "sleep", "300").start();
 
         new NetworkSandboxes(isolation, dir.resolve("sandboxes")).prepareHost();
 
+        assertThat(leftover.waitFor(10, TimeUnit.SECONDS)).as("the process left in the sandbox is killed").isTrue();
         assertThat(ProbeNamespace.output("ip", "netns", "list")).doesNotContain(stale.namespace() + " ");
         assertThat(ProbeNamespace.output("nft", "list", "tables")).doesNotContain(stale.table() + "\n");
     }
