@@ -29,6 +29,7 @@ ENTRYPOINT ["java", "-jar", "/opt/archfarm/scheduler.jar"]
 FROM eclipse-temurin:21-jre AS worker
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends buildah skopeo git qemu-user-static \
+        iproute2 nftables runc \
         ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/worker-agent/target/worker-agent-0.1.0-SNAPSHOT-exec.jar /opt/archfarm/worker-agent.jar

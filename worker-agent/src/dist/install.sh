@@ -16,8 +16,10 @@ die() { echo "install.sh: $*" >&2; exit 1; }
 
 if [[ -z ${ARCHFARM_WORKER_SKIP_PACKAGES:-} ]]; then
     command -v apt-get >/dev/null || die "not Debian or Ubuntu: install buildah skopeo git qemu-user-static" \
-        "binfmt-support and a Java 21 runtime yourself, then run with ARCHFARM_WORKER_SKIP_PACKAGES=1"
-    packages=(buildah skopeo git qemu-user-static binfmt-support)
+        "binfmt-support iproute2 nftables runc and a Java 21 runtime yourself, then run with" \
+        "ARCHFARM_WORKER_SKIP_PACKAGES=1"
+    # iproute2, nftables and runc: the network sandbox of isolation level netns (the default)
+    packages=(buildah skopeo git qemu-user-static binfmt-support iproute2 nftables runc)
     apt-get update -qq
     if ! "$here/bin/archfarm-worker" --print-java-home >/dev/null 2>&1; then
         apt-cache show openjdk-21-jre-headless >/dev/null 2>&1 || die "no Java 21 runtime here and this release has" \

@@ -71,7 +71,20 @@ final class FarmProcess {
 
     /** True while some process below this one runs a command line containing {@code text}. */
     boolean hasDescendantRunning(String text) {
-        return process.descendants().anyMatch(child -> child.info().commandLine().orElse("").contains(text));
+        return process.descendants().anyMatch(child -> commandLine(child).contains(text));
+    }
+
+    /**
+     * argv as the kernel keeps it. {@code Info.commandLine()} puts the executable's path in argv[0]'s place, which
+     * turns a busybox applet run by runc ({@code sleep 20}) into {@code /bin/busybox 20}.
+     */
+    private static String commandLine(ProcessHandle process) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+                    StandardCharsets.UTF_8).replace('\0', ' ').strip();
+        } catch (IOException gone) {
+            return process.info().commandLine().orElse("");
+        }
     }
 
     /**

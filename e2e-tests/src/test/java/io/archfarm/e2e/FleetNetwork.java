@@ -80,9 +80,13 @@ final class FleetNetwork implements AutoCloseable {
         return subnet + "." + (10 + host);
     }
 
-    /** {@code command} as it runs inside host {@code n}. */
+    /**
+     * {@code command} as it runs inside host {@code n}: in its network namespace only. Not {@code ip netns exec},
+     * which also mounts a fresh /sys without the cgroup mounts, where runc (a worker's RUN steps, isolation level
+     * netns) cannot create a container; a real host has them.
+     */
     List<String> inHost(int host, List<String> command) {
-        List<String> wrapped = new ArrayList<>(List.of("ip", "netns", "exec", namespace(host)));
+        List<String> wrapped = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + namespace(host), "--"));
         wrapped.addAll(command);
         return wrapped;
     }

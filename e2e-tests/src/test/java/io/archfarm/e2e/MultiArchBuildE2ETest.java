@@ -63,6 +63,11 @@ class MultiArchBuildE2ETest {
             assertThat(BuildAwait.platform(build, emulated).path("worker").asString()).as(emulated)
                     .isEqualTo("emulated-1");
         }
+        for (String platform : UNAME.keySet()) {
+            assertThat(BuildAwait.platform(build, platform).path("isolation").asString())
+                    .as("%s ran its RUN steps in a network namespace of its own, the farm's default", platform)
+                    .isEqualTo("netns, egress none");
+        }
 
         RegistryClient registry = farm.registryClient();
         String repositoryPath = "e2e/uname";

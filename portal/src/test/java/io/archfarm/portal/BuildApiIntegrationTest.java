@@ -346,6 +346,8 @@ class BuildApiIntegrationTest {
         insertLog(armJob, 2, 1, "pushed\n");
         insertLog(armJob, 2, 0, "STEP 1/2: FROM scratch\n");
         insertManifestList(buildId);
+        jdbc.sql("update platform_jobs set isolation = 'netns, egress outside' where id = :id").param("id", armJob)
+                .update();
 
         JsonNode build = api.get("/api/v1/builds/" + id).json();
         JsonNode arm = build.path("platforms").get(1);
@@ -354,6 +356,8 @@ class BuildApiIntegrationTest {
         assertThat(arm.path("mode").asString()).isEqualTo("EMULATED");
         assertThat(arm.path("worker").asString()).isEqualTo("w-2");
         assertThat(arm.path("attempt").asInt()).isEqualTo(2);
+        assertThat(arm.path("isolation").asString()).isEqualTo("netns, egress outside");
+        assertThat(build.path("platforms").get(0).path("isolation").isNull()).as("not ended yet").isTrue();
         assertThat(build.path("manifestList").path("digest").asString()).isEqualTo("sha256:" + "c".repeat(64));
         assertThat(texts(build.path("manifestList").path("entries"), "platform")).containsExactly("linux/arm64");
 

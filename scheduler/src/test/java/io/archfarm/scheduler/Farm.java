@@ -151,7 +151,8 @@ public class Farm {
 
     public JobFinished finished(UUID jobId, int attempt, String workerId, JobOutcome outcome, String error) {
         JobFinished result = new JobFinished(UUID.randomUUID(), jobId, attempt, workerId, outcome, null, 0, null,
-                error, outcome == JobOutcome.FAILED ? 1 : null, Instant.now(), Instant.now(), 1234);
+                error, outcome == JobOutcome.FAILED ? 1 : null, Instant.now(), Instant.now(), 1234,
+                "netns, egress none");
         send(Topology.JOB_FINISHED, result);
         return result;
     }

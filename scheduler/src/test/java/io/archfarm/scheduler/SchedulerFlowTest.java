@@ -131,7 +131,8 @@ class SchedulerFlowTest {
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(buildId)).containsEntry("status", "FAILED"));
         assertThat(farm.job(job.jobId())).containsEntry("status", "FAILED")
-                .containsEntry("error", "RUN step exited with 1").containsEntry("exit_code", 1);
+                .containsEntry("error", "RUN step exited with 1").containsEntry("exit_code", 1)
+                .as("the isolation the worker reported is recorded").containsEntry("isolation", "netns, egress none");
         assertThat((String) farm.build(buildId).get("error"))
                 .isEqualTo("platforms failed: linux/arm/v6 failed: RUN step exited with 1");
         assertThat(farm.jdbc().sql("select outcome from job_attempts where job_id = :j").param("j", job.jobId())

@@ -5,14 +5,19 @@ import io.archfarm.model.registry.AuthFiles;
 import io.archfarm.worker.build.BuildSettings;
 import io.archfarm.worker.build.JobRunner;
 import io.archfarm.worker.build.RegistriesConf;
+import io.archfarm.worker.build.RunIsolation;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
 import org.springframework.amqp.support.converter.MessageConverter;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails.Address;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -65,9 +70,22 @@ class WorkerConfiguration {
                 git.allowedHosts(), registry.allowedHosts());
     }
 
+    /** The operator's policy, with the broker and the plain-http registries added to what no job may reach. */
     @Bean
-    JobRunner jobRunner(BuildSettings settings) {
-        return new JobRunner(settings);
+    RunIsolation runIsolation(IsolationProperties properties, RabbitConnectionDetails broker,
+            RegistryProperties registry) {
+        List<String> farm = new ArrayList<>(broker.getAddresses().stream().map(Address::host).toList());
+        farm.addAll(registry.insecure());
+        List<String> deny = new ArrayList<>(properties.deny());
+        deny.addAll(FarmAddresses.of(farm));
+        return new RunIsolation(properties.level(), properties.egress(), properties.resolver(), properties.allow(),
+                properties.allowPrivate(), deny, properties.sandboxSubnet(), properties.runtime(),
+                properties.lockDir());
+    }
+
+    @Bean
+    JobRunner jobRunner(BuildSettings settings, RunIsolation isolation) {
+        return new JobRunner(settings, isolation);
     }
 
     @Bean

@@ -44,11 +44,14 @@ public record BuildView(
         Instant retryRequestedAt) {
 
     /** One platform of the build; QUEUED at attempt 0 until the scheduler has fanned the build out. */
+    /** @param isolation how the worker isolated the RUN steps ({@code netns, egress none}); null until it ends */
     public record PlatformJobView(String platform, String placement, String status, String mode, String worker,
-            int attempt, String digest, Long size, String error, Instant startedAt, Instant finishedAt) {
+            int attempt, String digest, Long size, String error, Instant startedAt, Instant finishedAt,
+            String isolation) {
 
         static PlatformJobView notYetFannedOut(String platform, String placement) {
-            return new PlatformJobView(platform, placement, "QUEUED", null, null, 0, null, null, null, null, null);
+            return new PlatformJobView(platform, placement, "QUEUED", null, null, 0, null, null, null, null, null,
+                    null);
         }
 
         /** The first line of the error: what failed, without the log tail the worker appends. */

@@ -94,17 +94,27 @@ class RecordJobResults {
         jdbc.sql("""
                 update platform_jobs set status = :status, digest = :digest, image_size = :size,
                     media_type = :mediaType, error = :error, exit_code = :exitCode, build_millis = :millis,
-                    finished_at = :now, version = version + 1
+                    isolation = :isolation, finished_at = :now, version = version + 1
                 where id = :id""")
                 .param("status", job.status().moveTo(end).name())
                 .param("digest", end == JobStatus.SUCCEEDED ? result.digest() : null)
                 .param("size", end == JobStatus.SUCCEEDED ? result.size() : null)
                 .param("mediaType", end == JobStatus.SUCCEEDED ? result.mediaType() : null)
                 .param("error", error).param("exitCode", result.exitCode())
-                .param("millis", result.buildMillis()).param("now", Timestamps.of(now)).param("id", job.id())
+                .param("millis", result.buildMillis()).param("isolation", isolation(result))
+                .param("now", Timestamps.of(now)).param("id", job.id())
                 .update();
         attempts.close(job.id(), job.attempt(), result.outcome().name(), error, now);
         log.info("job {} ({}) attempt {} ended {}", job.id(), job.platform(), job.attempt(), end);
         return Optional.of(job.buildId());
+    }
+
+    /** What the worker says, kept short: it is shown as it is, and a worker is less trusted than the control plane. */
+    private static String isolation(JobFinished result) {
+        if (result.isolation() == null) {
+            return null;
+        }
+        String isolation = result.isolation().replaceAll("\\p{Cntrl}", "");
+        return isolation.substring(0, Math.min(80, isolation.length()));
     }
 }

@@ -10,6 +10,8 @@ import java.util.UUID;
  * (with {@code exitCode} and the last lines of the log for a failing step).
  *
  * @param buildMillis how long buildah itself ran (build and push), for the farm's overhead figures
+ * @param isolation   how the worker isolated the RUN steps, as shown: {@code netns, egress outside}; null from a
+ *                    worker that predates isolation levels
  */
 public record JobFinished(
         UUID messageId,
@@ -24,5 +26,14 @@ public record JobFinished(
         Integer exitCode,
         Instant startedAt,
         Instant finishedAt,
-        long buildMillis) implements Message {
+        long buildMillis,
+        String isolation) implements Message {
+
+    /** A result that says nothing about isolation, as workers before isolation levels sent. */
+    public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome, String digest,
+            long size, String mediaType, String error, Integer exitCode, Instant startedAt, Instant finishedAt,
+            long buildMillis) {
+        this(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode, startedAt,
+                finishedAt, buildMillis, null);
+    }
 }

@@ -40,18 +40,34 @@ public final class JobRunner {
     private final SourceFetcher sources;
     private final RegistryRule registries;
     private final ImageStores stores;
+    private final RunIsolation isolation;
+    private final NetworkSandboxes sandboxes;
 
     /**
+     * A runner whose RUN steps share the worker's network (level host), for tests of other things.
+     *
      * @throws IllegalArgumentException when an entry of {@code archfarm.git.allowed-hosts} or
      *                                  {@code archfarm.registry.allowed-hosts} is malformed (naming the setting)
      */
     public JobRunner(BuildSettings settings) {
-        this(settings, HostResolver.system());
+        this(settings, RunIsolation.host());
+    }
+
+    public JobRunner(BuildSettings settings, RunIsolation isolation) {
+        this(settings, isolation, HostResolver.system());
     }
 
     /** With {@code resolver} for the host rule instead of the system's DNS: tests bring their own answers. */
     JobRunner(BuildSettings settings, HostResolver resolver) {
+        this(settings, RunIsolation.host(), resolver);
+    }
+
+    private JobRunner(BuildSettings settings, RunIsolation isolation, HostResolver resolver) {
         this.settings = settings;
+        this.isolation = isolation;
+        this.sandboxes = new NetworkSandboxes(isolation, settings.workDir().resolve("sandboxes"));
+        // before the first job: what a crashed worker left goes, and the host is checked for what the level needs
+        sandboxes.prepareHost();
         this.sources = new SourceFetcher(new GitUrlPolicy(settings.allowFileUrls()),
                 GitUrlPolicy.forSubmodules(settings.allowFileSubmodules()),
                 new GitHosts(settings.allowedGitHosts(), resolver), settings.gitTimeout());
@@ -87,6 +103,7 @@ public final class JobRunner {
             Map<String, String> buildArgs = buildArgs(job.buildArgs());
             Attempt attempt = new Attempt(control, log, processes, job.timeoutSeconds());
             log.line("worker " + settings.workerId() + " builds " + platform + " (" + mode + ")");
+            log.line("isolation: " + isolation.describe());
             Path checkout = jobDir.resolve("source");
             sources.fetch(attempt, job.repository(), job.ref(), job.commit(), job.fetchSubmodules(), checkout);
             SourceTree tree = SourceTree.locate(checkout, job.containerfile(), job.context(), job.commit());
@@ -162,9 +179,12 @@ public final class JobRunner {
         Map<String, String> env = Map.of("HOME", settings.containersHome().toString());
         ProcessResult build;
         // the secrets exist on disk only while buildah builds: not during the push, not after a failure
-        try (JobSecretFiles secrets = JobSecretFiles.write(jobDir.resolve("secrets"), job.secrets())) {
-            build = attempt.run(secrets.addTo(commands.build(job.platform(), job.tree().containerfile(),
-                    job.buildArgs(), localName, job.tree().context(), job.access())), jobDir, env);
+        try (JobSecretFiles secrets = JobSecretFiles.write(jobDir.resolve("secrets"), job.secrets());
+                NetworkSandbox sandbox = sandboxes.open()) {
+            attempt.log().line(sandbox.description());
+            List<String> command = commands.build(job.platform(), job.tree().containerfile(), job.buildArgs(),
+                    localName, job.tree().context(), job.access());
+            build = attempt.run(sandbox.wrap(secrets.addTo(command)), jobDir, env);
         }
         buildTime[0] = buildTime[0].plus(build.elapsed());
         if (!build.succeeded()) {
@@ -262,7 +282,7 @@ public final class JobRunner {
         return new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(), settings.workerId(), outcome,
                 manifest == null ? null : manifest.digest(), manifest == null ? 0 : manifest.size(),
                 manifest == null ? null : manifest.mediaType(), error, exitCode, startedAt, Instant.now(),
-                buildTime.toMillis());
+                buildTime.toMillis(), isolation.describe());
     }
 
     /**
