@@ -11,6 +11,7 @@ import io.archfarm.model.hosts.RegistryRule;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobFinished;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,6 +109,7 @@ public final class JobRunner {
             sources.fetch(attempt, job.repository(), job.ref(), job.commit(), job.fetchSubmodules(), checkout);
             SourceTree tree = SourceTree.locate(checkout, job.containerfile(), job.context(), job.commit());
             checkRegistry(image);
+            checkBaseImages(tree, buildArgs, platform);
             credential.ifPresent(c -> log.line("using the registry credential of " + c.owner() + " (user "
                     + c.credential().username() + ") for " + c.registry()));
             BuildCommands.RegistryAccess access = new BuildCommands.RegistryAccess(
@@ -245,6 +247,43 @@ public final class JobRunner {
         if (refusal.isPresent()) {
             throw new JobFailure(refusal.get().unresolved() ? JobOutcome.INFRA_FAILED : JobOutcome.FAILED,
                     refusal.get().reason());
+        }
+    }
+
+    /**
+     * The registries the Containerfile pulls from go through the same rule as the image's own: buildah pulls in the
+     * worker's network, where a {@code FROM} at an internal address would reach what RUN steps cannot. A name that
+     * does not resolve now is left to buildah, whose pull then says so.
+     */
+    private void checkBaseImages(SourceTree tree, Map<String, String> buildArgs, Platform platform)
+            throws JobFailure {
+        String containerfile;
+        try {
+            containerfile = Files.readString(tree.containerfile(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot read the Containerfile: " + e.getMessage());
+        }
+        for (String reference : BaseImages.of(containerfile, buildArgs, platform)) {
+            Optional<ImageReference> base = repositoryOf(reference);
+            Optional<HostRefusal> refusal = base.flatMap(registries::refusal);
+            if (refusal.isPresent() && !refusal.get().unresolved()) {
+                throw new JobFailure(JobOutcome.FAILED, "the Containerfile pulls '" + reference + "': "
+                        + refusal.get().reason());
+            }
+        }
+    }
+
+    /** The repository of {@code reference} without tag or digest; empty when it is no image reference at all. */
+    private static Optional<ImageReference> repositoryOf(String reference) {
+        String name = reference.contains("@") ? reference.substring(0, reference.indexOf('@')) : reference;
+        int colon = name.lastIndexOf(':');
+        if (colon > name.lastIndexOf('/')) {
+            name = name.substring(0, colon);
+        }
+        try {
+            return Optional.of(ImageReference.parse(name));
+        } catch (IllegalArgumentException notAnImage) {
+            return Optional.empty();
         }
     }
 

@@ -218,6 +218,48 @@ class HostRuleOnTheWorkerTest {
         assertThat(log()).doesNotContain("image store", "pushing");
     }
 
+    /**
+     * buildah pulls in the worker's own network: what a Containerfile pulls from is a host the user names too. The
+     * refused registries are on loopback, so that even a broken rule would send nothing off this machine (the
+     * other address classes are the rule's own tests).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            FROM 127.0.0.2/base:1                                        | '127.0.0.2/base:1'
+            ARG REG=127.0.0.1:5001\\nFROM ${REG}/base@sha256:aa AS build | '127.0.0.1:5001/base@sha256:aa'
+            FROM 127.0.0.1:5000/ok\\nCOPY --from=[::1]:5000/tools / /     | '[::1]:5000/tools'
+            FROM scratch\\nRUN --mount=type=bind,from=localhost:5001/x,target=/x true | 'localhost:5001/x'
+            """)
+    void aContainerfileThatPullsFromARefusedRegistryFailsBeforeBuildahRuns(String containerfile, String pulled)
+            throws Exception {
+        String commit = app.commit(Map.of("Containerfile", containerfile.replace("\\n", "\n") + "\n"));
+
+        JobFinished finished = runner().run(job(commit, false, "127.0.0.1:5000/demo/app"), ExecutionMode.NATIVE,
+                new JobControl(jobId, 1), log);
+
+        assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(finished.error()).startsWith("the Containerfile pulls '" + pulled + "': image ")
+                .contains("is refused", "archfarm.registry.allowed-hosts");
+        assertThat(log()).doesNotContain("image store", "pushing");
+    }
+
+    @Test
+    void aContainerfileFromTheFarmsOwnRegistryOrAnEarlierStagePassesTheRule() throws Exception {
+        String commit = app.commit(Map.of("Containerfile", """
+                ARG BASE=127.0.0.1:5000/archfarm/busybox
+                FROM ${BASE} AS base
+                FROM base
+                COPY --from=base /bin /bin
+                COPY --from=0 /bin /bin
+                """));
+
+        JobFinished finished = runner().run(job(commit, false, "127.0.0.1:5000/demo/app"), ExecutionMode.NATIVE,
+                new JobControl(jobId, 1), log);
+
+        assertThat(finished.error()).doesNotContain("the Containerfile pulls");
+        assertThat(log()).contains("image store");
+    }
+
     private JobRunner runner() {
         Path workDir = dir.resolve("worker-" + UUID.randomUUID());
         return new JobRunner(new BuildSettings("host-rule-it", workDir, workDir.resolve("storage"),
