@@ -6,6 +6,7 @@ import io.archfarm.model.messages.BuildRetryRequested;
 import io.archfarm.model.messages.DrainWorker;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobFinished;
+import io.archfarm.model.messages.JobPhases;
 import io.archfarm.model.messages.WorkerHeartbeat;
 import java.time.Instant;
 import java.util.List;
@@ -49,6 +50,17 @@ class MessagesJsonTest {
                 null, "step failed", 3, Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:01:00Z"),
                 60_000);
         assertThat(roundTrip(finished)).isEqualTo(finished);
+    }
+
+    @Test
+    void jobFinishedKeepsItsPhasesAndReadsAResultWithout() throws Exception {
+        var finished = new JobFinished(UUID.randomUUID(), UUID.randomUUID(), 1, "w-1", JobOutcome.SUCCEEDED,
+                "sha256:" + "a".repeat(64), 512, "application/vnd.oci.image.manifest.v1+json", null, null,
+                Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:01:00Z"), 60_000,
+                "netns, egress none", JobPhases.onWorker(4L, 120L, null, 900L, 80L));
+        assertThat(roundTrip(finished)).isEqualTo(finished);
+        assertThat(roundTrip(finished).phases().pull()).as("no pull measured stays unknown, not 0").isNull();
+        assertThat(roundTrip(finished.withPhases(null)).phases()).isNull();
     }
 
     @Test

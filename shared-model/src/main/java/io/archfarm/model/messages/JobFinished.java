@@ -12,6 +12,7 @@ import java.util.UUID;
  * @param buildMillis how long buildah itself ran (build and push), for the farm's overhead figures
  * @param isolation   how the worker isolated the RUN steps, as shown: {@code netns, egress outside}; null from a
  *                    worker that predates isolation levels
+ * @param phases      where the attempt's time went on the worker; null from a worker that predates phases
  */
 public record JobFinished(
         UUID messageId,
@@ -27,13 +28,28 @@ public record JobFinished(
         Instant startedAt,
         Instant finishedAt,
         long buildMillis,
-        String isolation) implements Message {
+        String isolation,
+        JobPhases phases) implements Message {
 
     /** A result that says nothing about isolation, as workers before isolation levels sent. */
     public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome, String digest,
             long size, String mediaType, String error, Integer exitCode, Instant startedAt, Instant finishedAt,
             long buildMillis) {
         this(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode, startedAt,
-                finishedAt, buildMillis, null);
+                finishedAt, buildMillis, null, null);
+    }
+
+    /** A result that says nothing about phases, as workers before phases sent. */
+    public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome, String digest,
+            long size, String mediaType, String error, Integer exitCode, Instant startedAt, Instant finishedAt,
+            long buildMillis, String isolation) {
+        this(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode, startedAt,
+                finishedAt, buildMillis, isolation, null);
+    }
+
+    /** This result with {@code phases} in place of its own. */
+    public JobFinished withPhases(JobPhases phases) {
+        return new JobFinished(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode,
+                startedAt, finishedAt, buildMillis, isolation, phases);
     }
 }
