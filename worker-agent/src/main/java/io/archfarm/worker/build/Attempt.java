@@ -67,6 +67,12 @@ final class Attempt {
         return run(command, directory, environment, Duration.ofSeconds(timeoutSeconds));
     }
 
+    /** Under the job's own limit, with the output going to {@code output} instead of the log. */
+    ProcessResult run(List<String> command, Path directory, Map<String, String> environment, Consumer<String> output)
+            throws JobFailure {
+        return run(command, directory, environment, Duration.ofSeconds(timeoutSeconds), output);
+    }
+
     void checkNotStopped() throws JobFailure {
         var stop = control.stopped();
         if (stop.isPresent()) {

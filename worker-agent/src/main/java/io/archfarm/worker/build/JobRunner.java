@@ -95,6 +95,7 @@ public final class JobRunner {
         Path jobDir = settings.workDir().resolve("jobs").resolve(job.jobId() + "-" + job.attempt());
         String localName = "localhost/archfarm-job-" + job.jobId() + "-" + job.attempt();
         Duration[] buildTime = {Duration.ZERO};
+        Phases phases = new Phases();
         try {
             if (job.timeoutSeconds() <= 0) {
                 throw new JobFailure(JobOutcome.FAILED, "timeoutSeconds must be positive, was " + job.timeoutSeconds());
@@ -106,7 +107,9 @@ public final class JobRunner {
             log.line("worker " + settings.workerId() + " builds " + platform + " (" + mode + ")");
             log.line("isolation: " + isolation.describe());
             Path checkout = jobDir.resolve("source");
+            long fetchStart = System.nanoTime();
             sources.fetch(attempt, job.repository(), job.ref(), job.commit(), job.fetchSubmodules(), checkout);
+            phases.fetched(Duration.ofNanos(System.nanoTime() - fetchStart));
             SourceTree tree = SourceTree.locate(checkout, job.containerfile(), job.context(), job.commit());
             checkRegistry(image);
             checkBaseImages(tree, buildArgs, platform);
@@ -119,20 +122,20 @@ public final class JobRunner {
                         secrets.values().keySet()));
             }
             ImageManifest manifest = buildInOwnStore(new Job(attempt, jobDir, platform, tree, buildArgs, localName,
-                    image, credential, access, secrets), buildTime);
+                    image, credential, access, secrets, phases), buildTime);
             log.line("pushed " + image + "@" + manifest.digest() + " (" + manifest.mediaType() + ", "
                     + manifest.size() + " bytes)");
-            return finished(job, JobOutcome.SUCCEEDED, manifest, null, null, startedAt, buildTime[0]);
+            return finished(job, JobOutcome.SUCCEEDED, manifest, null, null, startedAt, buildTime[0], phases);
         } catch (JobFailure failure) {
             // the first line only: the rest of the message is the log's own tail, already above
             log.line("error: " + failure.getMessage().lines().findFirst().orElse(""));
             return finished(job, failure.outcome(), null, log.redact(failure.getMessage()), failure.exitCode(),
-                    startedAt, buildTime[0]);
+                    startedAt, buildTime[0], phases);
         } catch (RuntimeException e) {
             LOG.error("job {} attempt {} broke the worker", job.jobId(), job.attempt(), e);
             log.line("error: the worker failed: " + e);
             return finished(job, JobOutcome.INFRA_FAILED, null, log.redact("the worker failed: " + e), null,
-                    startedAt, buildTime[0]);
+                    startedAt, buildTime[0], phases);
         } finally {
             deleteTree(jobDir);
             log.flush();
@@ -142,7 +145,7 @@ public final class JobRunner {
     /** One attempt's inputs, as the build and the push need them. */
     private record Job(Attempt attempt, Path jobDir, Platform platform, SourceTree tree, Map<String, String> buildArgs,
             String localName, ImageReference image, Optional<JobCredential> credential,
-            BuildCommands.RegistryAccess access, JobSecrets secrets) {
+            BuildCommands.RegistryAccess access, JobSecrets secrets, Phases phases) {
     }
 
     /** The CA directory of the image's registry under the configured certs.d root, if that is not the tools' own. */
@@ -186,7 +189,9 @@ public final class JobRunner {
             attempt.log().line(sandbox.description());
             List<String> command = commands.build(job.platform(), job.tree().containerfile(), job.buildArgs(),
                     localName, job.tree().context(), job.access());
-            build = attempt.run(sandbox.wrap(secrets.addTo(command)), jobDir, env);
+            PullSpans pulls = new PullSpans(attempt.log()::line);
+            build = attempt.run(sandbox.wrap(secrets.addTo(command)), jobDir, env, pulls);
+            job.phases().built(build.elapsed(), pulls.pulled());
         }
         buildTime[0] = buildTime[0].plus(build.elapsed());
         if (!build.succeeded()) {
@@ -201,6 +206,7 @@ public final class JobRunner {
         Path digestFile = jobDir.resolve("digest");
         ProcessResult toLayout = attempt.run(commands.pushToLayout(localName, digestFile, layout), jobDir, env);
         buildTime[0] = buildTime[0].plus(toLayout.elapsed());
+        job.phases().pushed(toLayout.elapsed());
         if (!toLayout.succeeded()) {
             throw new JobFailure(JobOutcome.INFRA_FAILED, "buildah push into the OCI layout failed: "
                     + toLayout.tail(5), toLayout.exitCode());
@@ -212,6 +218,7 @@ public final class JobRunner {
         ProcessResult copy = attempt.run(BuildCommands.copyToRegistry(layout, image.toString(), digest, insecure,
                 job.access()), jobDir, env);
         buildTime[0] = buildTime[0].plus(copy.elapsed());
+        job.phases().pushed(copy.elapsed());
         if (!copy.succeeded()) {
             Optional<String> registry = RegistryFailures.reason(copy.lastLines(), image, job.credential(),
                     "the push of " + image);
@@ -317,11 +324,11 @@ public final class JobRunner {
     }
 
     private JobFinished finished(JobAssignment job, JobOutcome outcome, ImageManifest manifest, String error,
-            Integer exitCode, Instant startedAt, Duration buildTime) {
+            Integer exitCode, Instant startedAt, Duration buildTime, Phases phases) {
         return new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(), settings.workerId(), outcome,
                 manifest == null ? null : manifest.digest(), manifest == null ? 0 : manifest.size(),
                 manifest == null ? null : manifest.mediaType(), error, exitCode, startedAt, Instant.now(),
-                buildTime.toMillis(), isolation.describe());
+                buildTime.toMillis(), isolation.describe(), phases.toMessage());
     }
 
     /**

@@ -10,6 +10,7 @@ import io.archfarm.worker.WorkerIdentity;
 import io.archfarm.worker.build.JobCredential;
 import io.archfarm.worker.build.JobSecrets;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,9 +36,10 @@ class JobQueuePoller {
         /**
          * @param credential the project's registry credential, opened, when the scheduler sent one
          * @param secrets    the build's secrets, opened
+         * @param claim      the claim's round trip: request sent to answer read (a phase of the job)
          */
         record Claimed(JobAssignment job, ExecutionMode mode, Optional<JobCredential> credential,
-                JobSecrets secrets) implements Poll {
+                JobSecrets secrets, Duration claim) implements Poll {
         }
 
         /** A message was taken and dropped (refused claim, unreadable): look again at once. */
@@ -99,6 +101,7 @@ class JobQueuePoller {
             channel.basicReject(tag, false);
             return new Poll.Dropped();
         }
+        long claimStart = System.nanoTime();
         Optional<ClaimReply> reply = ask(new ClaimRequest(UUID.randomUUID(), job.jobId(), job.attempt(),
                 identity.id(), queue.mode(), key.publicKey()));
         if (reply.isEmpty()) {
@@ -112,7 +115,8 @@ class JobQueuePoller {
             return new Poll.Dropped();
         }
         LOG.info("claimed job {} attempt {} ({} {})", job.jobId(), job.attempt(), job.platform(), queue.mode());
-        return new Poll.Claimed(job, queue.mode(), credential(job, reply.get()), secrets(job, reply.get()));
+        Duration claim = Duration.ofNanos(System.nanoTime() - claimStart);
+        return new Poll.Claimed(job, queue.mode(), credential(job, reply.get()), secrets(job, reply.get()), claim);
     }
 
     private Optional<JobCredential> credential(JobAssignment job, ClaimReply reply) {

@@ -138,6 +138,9 @@ class WorkerSlots implements SmartLifecycle {
         JobFinished result;
         try {
             result = runner.run(job, claimed.mode(), control, log, claimed.credential(), claimed.secrets());
+            if (result.phases() != null) {
+                result = result.withPhases(result.phases().withClaim(claimed.claim().toMillis()));
+            }
         } finally {
             runningJobs.remove(control);
         }

@@ -76,6 +76,10 @@ class BuildAndPushIT {
         assertThat(finished.mediaType()).isEqualTo(LocalRegistry.OCI_MANIFEST);
         assertThat(finished.workerId()).isEqualTo("it-worker");
         assertThat(finished.buildMillis()).isPositive();
+        assertThat(finished.phases().fetch()).as("fetch ms").isPositive();
+        assertThat(finished.phases().build()).as("build ms").isPositive();
+        assertThat(finished.phases().push()).as("push ms").isPositive();
+        assertThat(finished.phases().pull()).as("FROM scratch pulls nothing").isZero();
         assertThat(finished.finishedAt()).isAfterOrEqualTo(finished.startedAt());
 
         HttpResponse<byte[]> manifest = registry.get("/v2/demo/hello/manifests/" + finished.digest(),
@@ -105,6 +109,7 @@ class BuildAndPushIT {
                 Map.of("BASE", baseImage), template.image(), 600));
 
         assertThat(derived.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
+        assertThat(derived.phases().pull()).as("the pull of the base image is its own phase").isPositive();
         HttpResponse<byte[]> manifest = registry.get("/v2/demo/derived/manifests/" + derived.digest(),
                 LocalRegistry.OCI_MANIFEST);
         assertThat(manifest.statusCode()).isEqualTo(200);
