@@ -13,6 +13,7 @@ import io.archfarm.model.messages.ClaimReply;
 import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobFinished;
+import io.archfarm.model.messages.JobPhases;
 import io.archfarm.model.messages.Message;
 import io.archfarm.model.messages.WorkerHeartbeat;
 import java.time.Duration;
@@ -152,7 +153,7 @@ public class Farm {
     public JobFinished finished(UUID jobId, int attempt, String workerId, JobOutcome outcome, String error) {
         JobFinished result = new JobFinished(UUID.randomUUID(), jobId, attempt, workerId, outcome, null, 0, null,
                 error, outcome == JobOutcome.FAILED ? 1 : null, Instant.now(), Instant.now(), 1234,
-                "netns, egress none");
+                "netns, egress none", JobPhases.onWorker(3L, 40L, 0L, 900L, 60L));
         send(Topology.JOB_FINISHED, result);
         return result;
     }

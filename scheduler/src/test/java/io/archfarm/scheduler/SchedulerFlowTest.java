@@ -133,6 +133,15 @@ class SchedulerFlowTest {
         assertThat(farm.job(job.jobId())).containsEntry("status", "FAILED")
                 .containsEntry("error", "RUN step exited with 1").containsEntry("exit_code", 1)
                 .as("the isolation the worker reported is recorded").containsEntry("isolation", "netns, egress none");
+        assertThat(farm.jdbc().sql("""
+                        select phases->>'claim' || ' ' || (phases->>'fetch') || ' ' || (phases->>'pull') || ' '
+                               || (phases->>'build') || ' ' || (phases->>'push') from platform_jobs where id = :j""")
+                .param("j", job.jobId()).query(String.class).single())
+                .as("the worker's phases are stored as it measured them").isEqualTo("3 40 0 900 60");
+        assertThat(farm.jdbc().sql("""
+                        select (phases->>'queueWait')::bigint = round(extract(epoch from started_at - queued_at) * 1000)
+                        from platform_jobs where id = :j""").param("j", job.jobId()).query(Boolean.class).single())
+                .as("the scheduler adds the queue wait, queued to claimed").isTrue();
         assertThat((String) farm.build(buildId).get("error"))
                 .isEqualTo("platforms failed: linux/arm/v6 failed: RUN step exited with 1");
         assertThat(farm.jdbc().sql("select outcome from job_attempts where job_id = :j").param("j", job.jobId())

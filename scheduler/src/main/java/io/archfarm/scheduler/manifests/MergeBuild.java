@@ -6,6 +6,7 @@ import io.archfarm.model.PublishPolicy;
 import io.archfarm.scheduler.builds.Build;
 import io.archfarm.scheduler.builds.Builds;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -63,6 +64,7 @@ class MergeBuild {
             end(build, BuildStatus.FAILED, failures(failed));
             return;
         }
+        long mergeStart = System.nanoTime();
         try {
             publisher.publish(build, succeeded.stream().collect(
                     Collectors.toMap(FinishedJob::platform, FinishedJob::digest, (a, b) -> a,
@@ -71,8 +73,17 @@ class MergeBuild {
             end(build, BuildStatus.FAILED, e.getMessage());
             return;
         }
+        recordMergeShare(buildId, Duration.ofNanos(System.nanoTime() - mergeStart), succeeded.size());
         end(build, failed.isEmpty() ? BuildStatus.SUCCEEDED : BuildStatus.PARTIAL,
                 failed.isEmpty() ? null : "published without " + failures(failed));
+    }
+
+    /** Each merged platform's share of the merge: the index is one piece of work for all of them. */
+    private void recordMergeShare(UUID buildId, Duration merge, int platforms) {
+        jdbc.sql("""
+                update platform_jobs set phases = coalesce(phases, '{}'::jsonb) || jsonb_build_object('merge', :share)
+                where build_id = :build and status = 'SUCCEEDED'""")
+                .param("share", merge.toMillis() / platforms).param("build", buildId).update();
     }
 
     private void end(Build build, BuildStatus status, String error) {

@@ -4,6 +4,7 @@ import io.archfarm.model.JobOutcome;
 import io.archfarm.model.JobStatus;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.JobLogChunk;
+import io.archfarm.model.messages.JobPhases;
 import io.archfarm.scheduler.ProcessedMessages;
 import io.archfarm.scheduler.Timestamps;
 import io.archfarm.scheduler.jobs.JobAttempts;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,6 +30,7 @@ class RecordJobResults {
     static final String LOGS = "scheduler.job-logs";
     static final String RESULTS = "scheduler.job-results";
     private static final String DIGEST = "sha256:[0-9a-f]{64}";
+    private static final long MAX_PHASE_MILLIS = 30L * 24 * 3600 * 1000;
 
     private final JdbcClient jdbc;
     private final PlatformJobs jobs;
@@ -94,7 +97,12 @@ class RecordJobResults {
         jdbc.sql("""
                 update platform_jobs set status = :status, digest = :digest, image_size = :size,
                     media_type = :mediaType, error = :error, exit_code = :exitCode, build_millis = :millis,
-                    isolation = :isolation, finished_at = :now, version = version + 1
+                    isolation = :isolation, phases = jsonb_strip_nulls(jsonb_build_object(
+                        'queueWait', round(extract(epoch from started_at - queued_at) * 1000)::bigint,
+                        'claim', cast(:claim as bigint), 'fetch', cast(:fetch as bigint),
+                        'pull', cast(:pull as bigint), 'build', cast(:build as bigint),
+                        'push', cast(:push as bigint))),
+                    finished_at = :now, version = version + 1
                 where id = :id""")
                 .param("status", job.status().moveTo(end).name())
                 .param("digest", end == JobStatus.SUCCEEDED ? result.digest() : null)
@@ -102,11 +110,23 @@ class RecordJobResults {
                 .param("mediaType", end == JobStatus.SUCCEEDED ? result.mediaType() : null)
                 .param("error", error).param("exitCode", result.exitCode())
                 .param("millis", result.buildMillis()).param("isolation", isolation(result))
+                .param("claim", phase(result, JobPhases::claim)).param("fetch", phase(result, JobPhases::fetch))
+                .param("pull", phase(result, JobPhases::pull)).param("build", phase(result, JobPhases::build))
+                .param("push", phase(result, JobPhases::push))
                 .param("now", Timestamps.of(now)).param("id", job.id())
                 .update();
         attempts.close(job.id(), job.attempt(), result.outcome().name(), error, now);
         log.info("job {} ({}) attempt {} ended {}", job.id(), job.platform(), job.attempt(), end);
         return Optional.of(job.buildId());
+    }
+
+    /**
+     * A phase the worker measured, or null where it did not; a figure no clock gives (negative, or above 30 days) is
+     * dropped rather than shown, since a worker is less trusted than the control plane.
+     */
+    private static Long phase(JobFinished result, Function<JobPhases, Long> which) {
+        Long millis = result.phases() == null ? null : which.apply(result.phases());
+        return millis == null || millis < 0 || millis > MAX_PHASE_MILLIS ? null : millis;
     }
 
     /** What the worker says, kept short: it is shown as it is, and a worker is less trusted than the control plane. */
