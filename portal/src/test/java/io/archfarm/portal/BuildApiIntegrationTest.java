@@ -348,6 +348,10 @@ class BuildApiIntegrationTest {
         insertManifestList(buildId);
         jdbc.sql("update platform_jobs set isolation = 'netns, egress outside' where id = :id").param("id", armJob)
                 .update();
+        jdbc.sql("""
+                update platform_jobs set phases = '{"queueWait": 12, "claim": 3, "fetch": 41, "pull": 0,
+                    "build": 900, "push": 77, "merge": 5, "cacheHits": 2}' where id = :id""")
+                .param("id", armJob).update();
 
         JsonNode build = api.get("/api/v1/builds/" + id).json();
         JsonNode arm = build.path("platforms").get(1);
@@ -358,6 +362,13 @@ class BuildApiIntegrationTest {
         assertThat(arm.path("attempt").asInt()).isEqualTo(2);
         assertThat(arm.path("isolation").asString()).isEqualTo("netns, egress outside");
         assertThat(build.path("platforms").get(0).path("isolation").isNull()).as("not ended yet").isTrue();
+        JsonNode phases = arm.path("phases");
+        assertThat(List.of("queueWait", "claim", "fetch", "pull", "build", "push", "merge").stream()
+                .map(name -> name + "=" + phases.path(name).asLong()).toList())
+                .as("the phases in ms, a key the portal does not know left out")
+                .containsExactly("queueWait=12", "claim=3", "fetch=41", "pull=0", "build=900", "push=77", "merge=5");
+        assertThat(phases.has("cacheHits")).isFalse();
+        assertThat(build.path("platforms").get(0).path("phases").isNull()).as("not ended yet").isTrue();
         assertThat(build.path("manifestList").path("digest").asString()).isEqualTo("sha256:" + "c".repeat(64));
         assertThat(texts(build.path("manifestList").path("entries"), "platform")).containsExactly("linux/arm64");
 

@@ -2,6 +2,7 @@ package io.archfarm.portal.builds;
 
 import io.archfarm.model.BuildStatus;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,15 +44,19 @@ public record BuildView(
         List<String> retryPlatforms,
         Instant retryRequestedAt) {
 
-    /** One platform of the build; QUEUED at attempt 0 until the scheduler has fanned the build out. */
-    /** @param isolation how the worker isolated the RUN steps ({@code netns, egress none}); null until it ends */
+    /**
+     * One platform of the build; QUEUED at attempt 0 until the scheduler has fanned the build out.
+     *
+     * @param isolation how the worker isolated the RUN steps ({@code netns, egress none}); null until it ends
+     * @param phases    where the time of the last finished attempt went; null until it ends
+     */
     public record PlatformJobView(String platform, String placement, String status, String mode, String worker,
             int attempt, String digest, Long size, String error, Instant startedAt, Instant finishedAt,
-            String isolation) {
+            String isolation, PhasesView phases) {
 
         static PlatformJobView notYetFannedOut(String platform, String placement) {
             return new PlatformJobView(platform, placement, "QUEUED", null, null, 0, null, null, null, null, null,
-                    null);
+                    null, null);
         }
 
         /** The first line of the error: what failed, without the log tail the worker appends. */
@@ -67,6 +72,26 @@ public record BuildView(
     /** Whether a page should follow it live: it runs, or a retry is about to re-open it. */
     public boolean live() {
         return !ended() || retryRequestedAt != null;
+    }
+
+    /**
+     * Where a job's time went, in milliseconds, in the order it is spent; null where a phase was not measured (a
+     * failure before it, a worker that predates phases, a platform that was not merged).
+     */
+    public record PhasesView(Long queueWait, Long claim, Long fetch, Long pull, Long build, Long push, Long merge) {
+
+        /** The measured phases by name ({@code queueWait}, …, {@code merge}), in order, for the build page. */
+        public List<Map.Entry<String, Long>> measured() {
+            List<Map.Entry<String, Long>> shown = new ArrayList<>();
+            String[] names = {"queueWait", "claim", "fetch", "pull", "build", "push", "merge"};
+            Long[] values = {queueWait, claim, fetch, pull, build, push, merge};
+            for (int i = 0; i < names.length; i++) {
+                if (values[i] != null) {
+                    shown.add(Map.entry(names[i], values[i]));
+                }
+            }
+            return shown;
+        }
     }
 
     public record ManifestListView(String digest, String mediaType, List<String> tags, List<ManifestEntryView> entries) {

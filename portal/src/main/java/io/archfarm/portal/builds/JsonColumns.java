@@ -23,6 +23,16 @@ public final class JsonColumns {
         return json == null ? Map.of() : JSON.readValue(json, new TypeReference<Map<String, String>>() { });
     }
 
+    /** A job's phases column; keys it does not know (a newer scheduler's) are left out. */
+    public static BuildView.PhasesView phases(String json) {
+        if (json == null) {
+            return null;
+        }
+        Map<String, Long> phases = JSON.readValue(json, new TypeReference<Map<String, Long>>() { });
+        return new BuildView.PhasesView(phases.get("queueWait"), phases.get("claim"), phases.get("fetch"),
+                phases.get("pull"), phases.get("build"), phases.get("push"), phases.get("merge"));
+    }
+
     @Converter
     public static class StringList implements AttributeConverter<List<String>, String> {
         @Override

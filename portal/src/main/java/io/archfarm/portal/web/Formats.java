@@ -55,6 +55,11 @@ public class Formats {
         return (seconds / 3600) + " h " + (seconds % 3600 / 60) + " min";
     }
 
+    /** A phase of a job: milliseconds below a second, where most phases of a small build are. */
+    public String phase(long millis) {
+        return millis >= 0 && millis < 1000 ? millis + " ms" : duration(millis);
+    }
+
     public String duration(Double millis) {
         return millis == null ? "" : duration(Math.round(millis));
     }

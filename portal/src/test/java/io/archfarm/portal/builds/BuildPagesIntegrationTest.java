@@ -101,6 +101,22 @@ class BuildPagesIntegrationTest {
     }
 
     @Test
+    void eachPlatformShowsWhereItsTimeWent() {
+        UUID build = build();
+        UUID job = job(build, "linux/amd64", "SUCCEEDED", 1);
+        job(build, "linux/s390x", "RUNNING", 1);
+        jdbc.sql("""
+                update platform_jobs set phases = '{"queueWait": 12, "fetch": 41, "build": 2400, "push": 77}'
+                where id = :id""").param("id", job).update();
+
+        String page = signedIn("developer").get("/builds/" + build).body();
+
+        assertThat(page).contains("Where the time went")
+                .contains("queue 12 ms · ").contains("fetch 41 ms · ").contains("build 2.4 s · ").contains("push 77 ms<")
+                .as("a phase not measured is not shown as 0").doesNotContain("claim 0 ms");
+    }
+
+    @Test
     void aFailedPlatformGetsAPanelWithItsFirstErrorLines() {
         UUID build = build();
         job(build, "linux/amd64", "SUCCEEDED", 1);
