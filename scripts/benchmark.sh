@@ -40,7 +40,7 @@ for pidfile in "$STATE"/run/*.pid; do
     [[ -n $rss ]] && printf '  %-18s %6d MiB\n' "$(basename "$pidfile" .pid)" $((rss / 1024))
 done
 
-# One build through the farm; prints "wall db_seconds longest_job_seconds".
+# One build through the farm; prints "wall db_seconds longest_job_seconds build_id".
 farm_build() {
     local greeting=$1 body id status start end db_seconds longest_job
     body=$(jq -nc --arg repo "$GIT_URL" --arg image "$REGISTRY/bench/hello" --arg greeting "$greeting" \
@@ -57,7 +57,15 @@ farm_build() {
     end=$(now)
     read -r db_seconds longest_job < <("${PSQL[@]}" -F ' ' -c "select extract(epoch from b.finished_at - b.created_at),
         (select max(build_millis) from platform_jobs where build_id = b.id) / 1000.0 from builds b where b.id = '$id'")
-    echo "$(seconds "$start" "$end") $db_seconds $longest_job"
+    echo "$(seconds "$start" "$end") $db_seconds $longest_job $id"
+}
+
+PHASES=(queueWait claim fetch pull build push merge)
+# Appends "platform queueWait claim … merge" (ms, - where not measured) of each platform of a build to $BENCH/phases.
+record_phases() {
+    api -fsS "$PORTAL/api/v1/builds/$1" | jq -r --argjson names "$(printf '%s\n' "${PHASES[@]}" | jq -R . | jq -sc .)" \
+        '.platforms[] | [.platform] + [.phases as $p | $names[] | ($p[.] // "-" | tostring)] | join(" ")' \
+        >>"$BENCH/phases"
 }
 
 # The same Containerfile built and pushed with plain buildah; prints "wall".
@@ -87,9 +95,11 @@ echo "== $RUNS runs of examples/hello for ${PLATFORMS[*]}: through the farm, the
 echo "   pushed like the farm does); a fresh GREETING each run, so nothing is cached"
 printf '  %-4s %8s %9s %10s %9s\n' run farm buildah farm/bah overhead
 : >"$BENCH/results"
+: >"$BENCH/phases"
 for run in $(seq 1 "$RUNS"); do
     greeting=bench-$(date +%s%N)
-    read -r farm db_seconds longest_job < <(farm_build "$greeting")
+    read -r farm db_seconds longest_job build_id < <(farm_build "$greeting")
+    record_phases "$build_id"
     local_seconds=$(local_build "$greeting")
     ratio=$(awk -v f="$farm" -v l="$local_seconds" 'BEGIN { printf "%.2f", f / l }')
     overhead=$(awk -v a="$db_seconds" -v b="$longest_job" 'BEGIN { printf "%.1f", a - b }')
@@ -102,3 +112,16 @@ printf '  farm wall time      %s s\n' "$(awk '{ print $1 }' "$BENCH/results" | s
 printf '  plain buildah       %s s\n' "$(awk '{ print $2 }' "$BENCH/results" | stats)"
 printf '  farm / buildah      %s\n' "$(awk '{ print $3 }' "$BENCH/results" | stats)"
 printf '  farm overhead       %s s\n' "$(awk '{ print $4 }' "$BENCH/results" | stats)"
+
+echo "== where the time went: median per phase and platform, ms (queue = queued to claimed, merge = the platform's"
+echo "   share of the index; - where not measured)"
+printf '  %-14s' platform; printf ' %9s' "${PHASES[@]}"; echo
+for platform in "${PLATFORMS[@]}"; do
+    printf '  %-14s' "$platform"
+    for i in "${!PHASES[@]}"; do
+        printf ' %9s' "$(awk -v p="$platform" -v c=$((i + 2)) '$1 == p && $c != "-" { print $c }' "$BENCH/phases" \
+            | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
+                printf "%d", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
+    done
+    echo
+done
