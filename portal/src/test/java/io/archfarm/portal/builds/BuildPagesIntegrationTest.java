@@ -112,7 +112,8 @@ class BuildPagesIntegrationTest {
         String page = signedIn("developer").get("/builds/" + build).body();
 
         assertThat(page).contains("Where the time went")
-                .contains("queue 12 ms · ").contains("fetch 41 ms · ").contains("build 2.4 s · ").contains("push 77 ms<")
+                .contains("queue 12 ms · ").contains("fetch 41 ms · ").contains("build 2.4 s · ")
+                .contains("push 77 ms<")
                 .as("a phase not measured is not shown as 0").doesNotContain("claim 0 ms");
     }
 

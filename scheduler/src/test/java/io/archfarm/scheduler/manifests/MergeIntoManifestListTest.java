@@ -95,8 +95,9 @@ class MergeIntoManifestListTest {
                 .query(String.class).list()).containsExactly("linux/amd64=" + amd64, "linux/arm64=" + arm64);
         assertThat(list).containsEntry("media_type", INDEX);
         assertThat(farm.jdbc().sql("""
-                        select platform || ' ' || (phases->>'queueWait' is not null) || ' ' || ((phases->>'merge')::bigint >= 0)
-                               || ' ' || (phases->>'build' is not null) from platform_jobs where build_id = :b order by platform""")
+                        select platform || ' ' || (phases->>'queueWait' is not null)
+                               || ' ' || ((phases->>'merge')::bigint >= 0) || ' ' || (phases->>'build' is not null)
+                        from platform_jobs where build_id = :b order by platform""")
                 .param("b", buildId).query(String.class).list())
                 .as("each platform has its share of the merge; a worker without phases leaves only the scheduler's")
                 .containsExactly("linux/amd64 true true false", "linux/arm64 true true false");

@@ -129,6 +129,8 @@ class WorkerFlowIT {
         JobFinished finished = awaitResult(job.jobId());
         assertThat(finished.outcome()).as(logOf(job.jobId())).isEqualTo(JobOutcome.SUCCEEDED);
         assertThat(finished.digest()).startsWith("sha256:");
+        assertThat(finished.phases().claim()).as("the claim's round trip is a phase of the job").isNotNull()
+                .isNotNegative();
         assertThat(registry.get("/v2/demo/flow/manifests/" + finished.digest(), LocalRegistry.OCI_MANIFEST)
                 .statusCode()).isEqualTo(200);
         await().atMost(WAIT).untilAsserted(() -> {
