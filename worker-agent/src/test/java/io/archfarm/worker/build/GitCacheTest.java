@@ -157,6 +157,22 @@ class GitCacheTest {
     }
 
     @Test
+    void submodulesOfACheckoutFromTheCacheAreFetchedAsWithout() throws Exception {
+        GitRepository library = GitRepository.create(dir.resolve("library"));
+        String libraryCommit = library.commit(Map.of("lib.txt", "from the submodule\n"));
+        String commit = project.declareSubmodule("vendor/lib", library.url(), libraryCommit);
+        SourceFetcher fetcher = fetcher(BuildSettings.DEFAULT_GIT_CACHE_BYTES);
+
+        String first = fetch(fetcher, project.url(), commit, "first", true);
+        String second = fetch(fetcher, project.url(), commit, "second", true);
+
+        assertThat(first).contains("git cache miss", "fetched submodule vendor/lib at " + libraryCommit);
+        assertThat(second).contains("git cache hit", "fetched submodule vendor/lib at " + libraryCommit);
+        assertThat(dir.resolve("checkout-first/vendor/lib/lib.txt")).hasContent("from the submodule");
+        assertThat(dir.resolve("checkout-second/vendor/lib/lib.txt")).hasContent("from the submodule");
+    }
+
+    @Test
     void spellingsOfOneRepositoryShareAMirror() {
         assertThat(GitCache.key("https://Git.Example/team/app.git/"))
                 .isEqualTo(GitCache.key("https://git.example/team/app"))
@@ -190,10 +206,15 @@ class GitCacheTest {
 
     /** Runs one job's fetch and returns what it logged. */
     private String fetch(SourceFetcher fetcher, String url, String commit, String name) throws JobFailure {
+        return fetch(fetcher, url, commit, name, false);
+    }
+
+    private String fetch(SourceFetcher fetcher, String url, String commit, String name, boolean withSubmodules)
+            throws JobFailure {
         UUID jobId = UUID.randomUUID();
         JobLog log = new JobLog(jobId, 1, chunks::add);
         Attempt attempt = new Attempt(new JobControl(jobId, 1), log, new ProcessRunner(), 120);
-        fetcher.fetch(attempt, url, "main", commit, false, dir.resolve("checkout-" + name));
+        fetcher.fetch(attempt, url, "main", commit, withSubmodules, dir.resolve("checkout-" + name));
         log.flush();
         return chunks.stream().filter(chunk -> chunk.jobId().equals(jobId)).map(JobLogChunk::text)
                 .collect(Collectors.joining());
