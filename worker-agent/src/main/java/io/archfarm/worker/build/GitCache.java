@@ -45,10 +45,12 @@ final class GitCache {
     private static final Pattern CORRUPTION = Pattern.compile(
             "corrupt|bad object|inflate|unable to read|did not receive expected object|index-pack failed"
                     + "|invalid (?:object|sha1 pointer)|missing (?:blob|tree|commit) |loose object|packfile .* cannot"
-                    + "|bad packed object",
+                    + "|bad packed object|unknown object type|not a git packfile",
             Pattern.CASE_INSENSITIVE);
     /** Refs that keep fetched commits alive and offered as "have" to the server; older ones are dropped. */
     static final int KEPT_REFS = 32;
+    /** Packs in a mirror beyond which a fetch consolidates them into one. */
+    static final int MAX_PACKS = 16;
     private static final String REFS = "refs/archfarm/";
 
     private final Path root;
@@ -142,12 +144,19 @@ final class GitCache {
             Counts before = counts(attempt);
             ProcessResult byId = git.run(attempt, mirror, pins, "fetch", "-q", "--depth", "1", "--no-tags", "--", url,
                     "+" + commit + ":" + REFS + commit);
+            // git fetches past unreadable objects of its own (it just offers the server less), so a fetch that
+            // succeeded but met them leaves a mirror that would fail again: it is fetched again from scratch too
+            failIfCorrupt(byId);
             if (!byId.succeeded()) {
-                failIfCorrupt(byId);
                 fetchRef(attempt, url, pins, ref, commit, byId);
             }
             dropOldRefs(attempt);
             Counts after = counts(attempt);
+            if (after.packs() > MAX_PACKS) {
+                // many small packs make every lookup slower; -d drops only the packs it replaced, and git looks again
+                // when an object moves under a reader
+                git.read(attempt, mirror, line -> { }, "repack", "-a", "-d", "-q");
+            }
             return new Fetched(false, Math.max(0, after.objects() - before.objects()),
                     Math.max(0, after.kibibytes() - before.kibibytes()));
         }
@@ -177,8 +186,12 @@ final class GitCache {
             delete(mirror);
             createDirectory(mirror);
             require(git.run(attempt, mirror, "init", "-q", "--bare", "."), "cannot create the git cache mirror");
-            // a shallow mirror grows by fetches only; git's automatic gc would repack it while jobs read it
+            // git's automatic gc would prune and repack while jobs read the mirror; packs are consolidated below instead
             require(git.run(attempt, mirror, "config", "gc.auto", "0"), "cannot configure the git cache mirror");
+            // a fetch keeps its pack, whose index appears at once: a job that reads without the lock never sees a
+            // commit whose trees are still being written, as it could with loose objects
+            require(git.run(attempt, mirror, "config", "fetch.unpackLimit", "1"),
+                    "cannot configure the git cache mirror");
         }
 
         private void dropOldRefs(Attempt attempt) throws JobFailure {
@@ -191,7 +204,7 @@ final class GitCache {
         }
 
         private Counts counts(Attempt attempt) throws JobFailure {
-            long[] counts = new long[4];
+            long[] counts = new long[5];
             git.read(attempt, mirror, line -> {
                 String[] parts = line.split(": ", 2);
                 if (parts.length == 2 && parts[1].strip().matches("\\d+")) {
@@ -201,11 +214,12 @@ final class GitCache {
                         case "in-pack" -> counts[1] = value;
                         case "size" -> counts[2] = value;
                         case "size-pack" -> counts[3] = value;
+                        case "packs" -> counts[4] = value;
                         default -> { }
                     }
                 }
             }, "count-objects", "-v");
-            return new Counts(counts[0] + counts[1], counts[2] + counts[3]);
+            return new Counts(counts[0] + counts[1], counts[2] + counts[3], counts[4]);
         }
 
         private void touch() {
@@ -225,7 +239,7 @@ final class GitCache {
     }
 
     /** Objects in a mirror and their size on disk. */
-    private record Counts(long objects, long kibibytes) {
+    private record Counts(long objects, long kibibytes, long packs) {
     }
 
     /** Git's word that the mirror's own objects are unreadable. */
@@ -235,14 +249,19 @@ final class GitCache {
         }
     }
 
+    /** Whether git said that objects of this repository are broken; what the server says of its own is not. */
     static boolean looksCorrupt(ProcessResult result) {
-        return result.lastLines().stream().anyMatch(line -> CORRUPTION.matcher(line).find());
+        return result.lastLines().stream().anyMatch(GitCache::saysCorrupt);
+    }
+
+    private static boolean saysCorrupt(String line) {
+        return !line.startsWith("remote:") && CORRUPTION.matcher(line).find();
     }
 
     private static void failIfCorrupt(ProcessResult result) throws CorruptMirror {
         if (!result.stopped() && !result.timedOut() && looksCorrupt(result)) {
-            throw new CorruptMirror(result.lastLines().stream().filter(line -> CORRUPTION.matcher(line).find())
-                    .findFirst().orElse(result.lastLine()));
+            throw new CorruptMirror(result.lastLines().stream().filter(GitCache::saysCorrupt).findFirst()
+                    .orElse(result.lastLine()));
         }
     }
 

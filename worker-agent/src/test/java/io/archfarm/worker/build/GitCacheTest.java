@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.worker.testing.GitRepository;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -104,8 +105,8 @@ class GitCacheTest {
         SourceFetcher fetcher = fetcher(BuildSettings.DEFAULT_GIT_CACHE_BYTES);
         String first = project.commit(Map.of("Containerfile", "FROM scratch\n"));
         fetch(fetcher, first, "before");
-        // the commit reads well, so the cache takes it for a hit; the checkout finds its trees broken
-        corruptObjectsExcept(mirrors().getFirst(), first);
+        // the commit reads well, so the cache takes it for a hit; the checkout finds the last objects broken
+        corruptPacks(mirrors().getFirst(), false);
 
         String again = fetch(fetcher, first, "after");
         String next = project.commit(Map.of("new.txt", "after the repair\n"));
@@ -122,7 +123,8 @@ class GitCacheTest {
         SourceFetcher fetcher = fetcher(BuildSettings.DEFAULT_GIT_CACHE_BYTES);
         String first = project.commit(Map.of("Containerfile", "FROM scratch\n"));
         fetch(fetcher, first, "before");
-        corruptObjectsExcept(mirrors().getFirst(), "none");
+        // the commit the mirror offers the server as what it has is unreadable
+        corruptPacks(mirrors().getFirst(), true);
         String next = project.commit(Map.of("new.txt", "after the repair\n"));
 
         String log = fetch(fetcher, next, "next");
@@ -170,6 +172,22 @@ class GitCacheTest {
         assertThat(second).contains("git cache hit", "fetched submodule vendor/lib at " + libraryCommit);
         assertThat(dir.resolve("checkout-first/vendor/lib/lib.txt")).hasContent("from the submodule");
         assertThat(dir.resolve("checkout-second/vendor/lib/lib.txt")).hasContent("from the submodule");
+    }
+
+    @Test
+    void manySmallFetchesAreConsolidatedIntoOnePack() throws Exception {
+        SourceFetcher fetcher = fetcher(BuildSettings.DEFAULT_GIT_CACHE_BYTES);
+        String last = null;
+        for (int i = 0; i <= GitCache.MAX_PACKS + 1; i++) {
+            last = project.commit(Map.of("step.txt", "step " + i + "\n"));
+            fetch(fetcher, last, "step-" + i);
+        }
+
+        try (Stream<Path> packs = Files.list(mirrors().getFirst().resolve("objects/pack"))) {
+            assertThat(packs.filter(p -> p.toString().endsWith(".pack")).count()).isLessThanOrEqualTo(2);
+        }
+        fetch(fetcher, last, "after-repack");
+        assertThat(dir.resolve("checkout-after-repack/step.txt")).hasContent("step " + (GitCache.MAX_PACKS + 1));
     }
 
     @Test
@@ -236,15 +254,16 @@ class GitCacheTest {
         return dir.resolve("work/git-cache").resolve(GitCache.key(repository.url()) + ".git");
     }
 
-    /** Overwrites the loose objects and packs of a mirror, but {@code kept}, with bytes that are no git object. */
-    private static void corruptObjectsExcept(Path mirror, String kept) throws IOException {
-        try (Stream<Path> files = Files.walk(mirror.resolve("objects"))) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                String id = file.getParent().getFileName().toString() + file.getFileName();
-                if (!id.equals(kept) && (file.getParent().getFileName().toString().length() == 2
-                        || file.toString().endsWith(".pack"))) {
-                    file.toFile().setWritable(true);
-                    Files.writeString(file, "not a git object");
+    /**
+     * Overwrites 64 bytes of each pack of a mirror: right after the pack's header, where the commits are, or right
+     * before its checksum, where the last blobs are. Git reads a pack's index, not its checksum, before an object.
+     */
+    private static void corruptPacks(Path mirror, boolean commits) throws IOException {
+        try (Stream<Path> files = Files.list(mirror.resolve("objects/pack"))) {
+            for (Path pack : files.filter(p -> p.toString().endsWith(".pack")).toList()) {
+                try (RandomAccessFile file = new RandomAccessFile(pack.toFile(), "rw")) {
+                    file.seek(commits ? 12 : file.length() - 20 - 64);
+                    file.write(new byte[64]);
                 }
             }
         }
