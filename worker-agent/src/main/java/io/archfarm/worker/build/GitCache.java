@@ -186,7 +186,7 @@ final class GitCache {
             delete(mirror);
             createDirectory(mirror);
             require(git.run(attempt, mirror, "init", "-q", "--bare", "."), "cannot create the git cache mirror");
-            // git's automatic gc would prune and repack while jobs read the mirror; packs are consolidated below instead
+            // git's automatic gc would prune and repack while jobs read the mirror; packs are consolidated below
             require(git.run(attempt, mirror, "config", "gc.auto", "0"), "cannot configure the git cache mirror");
             // a fetch keeps its pack, whose index appears at once: a job that reads without the lock never sees a
             // commit whose trees are still being written, as it could with loose objects

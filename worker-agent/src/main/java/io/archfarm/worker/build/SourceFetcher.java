@@ -69,18 +69,20 @@ final class SourceFetcher {
             fetchSubmodules(attempt, repository, withSubmodules, checkout);
             return;
         }
-        // the checkout reads the mirror's objects, so the mirror stays (is not evicted) until the submodules are in
+        // the checkout borrows the mirror's objects until it has its own copy, so the mirror is not evicted till then
         try (GitCache.Use mirror = cache.use(repository)) {
             fetchThroughCache(attempt, mirror, new Remote(repository, pins), ref, commit, checkout);
-            fetchSubmodules(attempt, repository, withSubmodules, checkout);
         }
+        fetchSubmodules(attempt, repository, withSubmodules, checkout);
     }
 
     /**
      * Brings the commit into the worker's mirror of the repository, then makes the job's own repository borrow the
-     * mirror's objects (git's alternates, as {@code git clone --shared} does): it checks out without copying them and
-     * writes only into its own directory. A checkout that finds the mirror's objects broken deletes the mirror and
-     * starts again, once.
+     * mirror's objects (git's alternates, as {@code git clone --shared} does) to check out, and copy the commit's
+     * objects before it stops borrowing (as {@code git clone --dissociate} does): the job's {@code .git} is then what
+     * it was without the cache, a repository of that one commit, which a build that runs git on its context needs,
+     * and it never writes into the mirror nor depends on it afterwards. A checkout that finds the mirror's objects
+     * broken deletes the mirror and starts again, once.
      */
     private void fetchThroughCache(Attempt attempt, GitCache.Use mirror, Remote remote, String ref, String commit,
             Path checkout) throws JobFailure {
@@ -94,10 +96,11 @@ final class SourceFetcher {
                             + " KiB) into this worker's mirror in " + millis + " ms");
             git(attempt, checkout, "init", "-q", ".");
             borrowObjects(mirror.mirror(), checkout);
-            ProcessResult checkedOut = git.run(attempt, checkout, List.of("advice.detachedHead=false"), "checkout", "-q",
-                    "--detach", commit);
+            ProcessResult checkedOut = git.run(attempt, checkout, List.of("advice.detachedHead=false"), "checkout",
+                    "-q", "--detach", commit);
             if (checkedOut.succeeded()) {
                 verifyHead(attempt, checkout, commit);
+                dissociate(attempt, checkout);
                 return;
             }
             if (round > 1 || !GitCache.looksCorrupt(checkedOut)) {
@@ -107,6 +110,16 @@ final class SourceFetcher {
                     + "); deleting it and fetching again");
             mirror.discard();
             clear(checkout);
+        }
+    }
+
+    private void dissociate(Attempt attempt, Path checkout) throws JobFailure {
+        require(git.read(attempt, checkout, attempt.log()::line, "repack", "-a", "-d", "-q"),
+                "cannot copy the commit's objects out of the git cache");
+        try {
+            Files.delete(checkout.resolve(".git/objects/info/alternates"));
+        } catch (IOException e) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot stop borrowing from the git cache: " + e);
         }
     }
 

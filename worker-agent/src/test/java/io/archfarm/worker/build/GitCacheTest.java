@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The worker's git cache on real git repositories (served over {@code file://}, git's own pack protocol): a second
@@ -76,6 +77,22 @@ class GitCacheTest {
         assertThat(dir.resolve("checkout-three/src/file3.txt")).hasContent("version 4 of file 3");
         assertThat(dir.resolve("checkout-one/new.txt")).as("one job's checkout is not another's").doesNotExist();
         assertThat(mirrors()).hasSize(1);
+    }
+
+    /** A build may run git on its context (a version stamp, Go's VCS stamping): the commit must be in it. */
+    @Test
+    void theJobsRepositoryHasTheCommitsObjectsOfItsOwn() throws Exception {
+        SourceFetcher fetcher = fetcher(BuildSettings.DEFAULT_GIT_CACHE_BYTES);
+        String commit = project.commit(Map.of("Containerfile", "FROM scratch\n"));
+        fetch(fetcher, commit, "own");
+
+        FileSystemUtils.deleteRecursively(dir.resolve("work/git-cache"));
+
+        Path checkout = dir.resolve("checkout-own");
+        assertThat(checkout.resolve(".git/objects/info/alternates")).doesNotExist();
+        assertThat(git(checkout, "rev-parse", "HEAD")).isEqualTo(commit);
+        assertThat(git(checkout, "status", "--porcelain")).isEmpty();
+        assertThat(git(checkout, "show", "HEAD:src/file1.txt")).isEqualTo("version 4 of file 1");
     }
 
     @Test
@@ -236,6 +253,16 @@ class GitCacheTest {
         log.flush();
         return chunks.stream().filter(chunk -> chunk.jobId().equals(jobId)).map(JobLogChunk::text)
                 .collect(Collectors.joining());
+    }
+
+    private static String git(Path directory, String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("git"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(command + ": " + output).isZero();
+        return output.strip();
     }
 
     private static long fetchedObjects(String log) {
