@@ -114,7 +114,9 @@ final class SourceFetcher {
     }
 
     private void dissociate(Attempt attempt, Path checkout) throws JobFailure {
-        require(git.read(attempt, checkout, attempt.log()::line, "repack", "-a", "-d", "-q"),
+        // stored, not compressed again, and without a search for deltas: the copy lives as long as the job, and
+        // compressing a tree of some MB took longer than the whole warm fetch
+        require(git.run(attempt, checkout, List.of("pack.compression=0"), "repack", "-a", "-d", "-q", "--window=0"),
                 "cannot copy the commit's objects out of the git cache");
         try {
             Files.delete(checkout.resolve(".git/objects/info/alternates"));
