@@ -1,7 +1,9 @@
 package io.archfarm.worker.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.archfarm.model.JobOutcome;
 import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.worker.testing.GitRepository;
 import java.io.IOException;
@@ -205,6 +207,20 @@ class GitCacheTest {
         }
         fetch(fetcher, last, "after-repack");
         assertThat(dir.resolve("checkout-after-repack/step.txt")).hasContent("step " + (GitCache.MAX_PACKS + 1));
+    }
+
+    @Test
+    void anUnknownCommitIsLookedForInTheRefAndFailsTheBuildNamingIt() throws Exception {
+        SourceFetcher fetcher = fetcher(BuildSettings.DEFAULT_GIT_CACHE_BYTES);
+        String unknown = "0".repeat(40);
+
+        assertThatThrownBy(() -> fetch(fetcher, unknown, "unknown"))
+                .isInstanceOf(JobFailure.class)
+                .hasMessage("commit " + unknown + " is not in main of " + project.url())
+                .satisfies(e -> assertThat(((JobFailure) e).outcome()).isEqualTo(JobOutcome.FAILED));
+        String known = project.commit(Map.of("Containerfile", "FROM scratch\n"));
+        assertThat(fetch(fetcher, known, "known")).contains("git cache miss");
+        assertThat(dir.resolve("checkout-known/Containerfile")).hasContent("FROM scratch");
     }
 
     @Test
