@@ -63,11 +63,14 @@ class WorkerConfiguration {
         LOG.info("work directory {}, buildah storage {}, plain-http registries {}, auth file {}, certs.d {}", workDir,
                 storageRoot, registry.insecure(), authFile == null ? "none" : authFile,
                 registry.certsDir() == null ? "/etc/containers/certs.d" : registry.certsDir());
+        LOG.info("git cache {}", git.cacheEnabled() ? "under " + workDir.resolve("git-cache") + ", at most "
+                + git.cacheMaxSize() : "off (archfarm.git.cache-enabled=false)");
         LOG.info("internal hosts allowed: git {}, registries {} (and the plain-http ones)", git.allowedHosts(),
                 registry.allowedHosts());
         return new BuildSettings(identity.id(), workDir, storageRoot, git.timeout(), git.allowFileUrls(),
                 git.allowFileSubmodules(), registry.insecure(), containersHome, authFile, registry.certsDir(),
-                git.allowedHosts(), registry.allowedHosts());
+                git.allowedHosts(), registry.allowedHosts(),
+                git.cacheEnabled() ? Math.max(1, git.cacheMaxSize().toBytes()) : 0);
     }
 
     /** The operator's policy, with the broker and the plain-http registries added to what no job may reach. */

@@ -18,6 +18,8 @@ import java.util.List;
  *                            may reach (host names, IP addresses, CIDR blocks), as the portal's setting of that name
  * @param allowedRegistries   {@code archfarm.registry.allowed-hosts}: internal registries an image may name
  *                            ({@code host:port}, or hosts as above); the insecure registries are allowed as well
+ * @param gitCacheMaxBytes    {@code archfarm.git.cache-max-size} in bytes; 0 turns the git cache off (the mirrors
+ *                            are under {@code <workDir>/git-cache})
  */
 public record BuildSettings(
         String workerId,
@@ -31,7 +33,11 @@ public record BuildSettings(
         Path hostAuthFile,
         Path certsDir,
         List<String> allowedGitHosts,
-        List<String> allowedRegistries) {
+        List<String> allowedRegistries,
+        long gitCacheMaxBytes) {
+
+    /** The git cache's size when nothing says otherwise: 5 GiB. */
+    public static final long DEFAULT_GIT_CACHE_BYTES = 5L << 30;
 
     public BuildSettings {
         insecureRegistries = List.copyOf(insecureRegistries);
@@ -44,7 +50,7 @@ public record BuildSettings(
             boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome, Path hostAuthFile,
             Path certsDir) {
         this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
-                containersHome, hostAuthFile, certsDir, List.of(), List.of());
+                containersHome, hostAuthFile, certsDir, List.of(), List.of(), DEFAULT_GIT_CACHE_BYTES);
     }
 
     public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
@@ -56,6 +62,18 @@ public record BuildSettings(
     /** These settings with {@code archfarm.git.allowed-hosts} and {@code archfarm.registry.allowed-hosts}. */
     public BuildSettings withAllowedHosts(List<String> gitHosts, List<String> registries) {
         return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
-                insecureRegistries, containersHome, hostAuthFile, certsDir, gitHosts, registries);
+                insecureRegistries, containersHome, hostAuthFile, certsDir, gitHosts, registries, gitCacheMaxBytes);
+    }
+
+    /** These settings with a git cache of at most {@code maxBytes}, or none when it is 0. */
+    public BuildSettings withGitCache(long maxBytes) {
+        return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
+                insecureRegistries, containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries,
+                maxBytes);
+    }
+
+    /** Where the mirrors of the git cache are, or null when it is off. */
+    Path gitCacheRoot() {
+        return gitCacheMaxBytes > 0 ? workDir.resolve("git-cache") : null;
     }
 }

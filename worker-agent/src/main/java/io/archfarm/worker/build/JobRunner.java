@@ -71,7 +71,8 @@ public final class JobRunner {
         sandboxes.prepareHost();
         this.sources = new SourceFetcher(new GitUrlPolicy(settings.allowFileUrls()),
                 GitUrlPolicy.forSubmodules(settings.allowFileSubmodules()),
-                new GitHosts(settings.allowedGitHosts(), resolver), settings.gitTimeout());
+                new GitHosts(settings.allowedGitHosts(), resolver), settings.gitTimeout(), settings.gitCacheRoot(),
+                settings.gitCacheMaxBytes());
         this.registries = RegistryRule.of(settings.insecureRegistries(), settings.allowedRegistries(), resolver);
         this.stores = new ImageStores(settings.storageRoot());
     }

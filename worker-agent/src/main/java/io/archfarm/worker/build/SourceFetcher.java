@@ -4,9 +4,11 @@ import io.archfarm.model.JobOutcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Puts exactly one commit of a repository into a fresh directory with the system git: no prompts, a check that HEAD
@@ -22,12 +24,24 @@ final class SourceFetcher {
     private final GitHosts hosts;
     private final Git git;
     private final Submodules submodules;
+    private final GitCache cache;
 
+    /** A fetcher without a git cache: every job fetches from the server into its own directory. */
     SourceFetcher(GitUrlPolicy policy, GitUrlPolicy submodulePolicy, GitHosts hosts, Duration gitTimeout) {
+        this(policy, submodulePolicy, hosts, gitTimeout, null, 0);
+    }
+
+    /**
+     * A fetcher whose jobs fetch through the worker's mirrors under {@code cacheRoot}, at most {@code cacheMaxBytes}
+     * together; no cache when {@code cacheRoot} is null.
+     */
+    SourceFetcher(GitUrlPolicy policy, GitUrlPolicy submodulePolicy, GitHosts hosts, Duration gitTimeout,
+            Path cacheRoot, long cacheMaxBytes) {
         this.policy = policy;
         this.hosts = hosts;
         this.git = new Git(policy, gitTimeout);
         this.submodules = new Submodules(submodulePolicy, hosts, new Git(submodulePolicy, gitTimeout));
+        this.cache = cacheRoot == null ? null : new GitCache(cacheRoot, cacheMaxBytes, git);
     }
 
     static void checkCommit(String commit) throws JobFailure {
@@ -44,18 +58,103 @@ final class SourceFetcher {
         checkCommit(commit);
         createDirectory(checkout);
         attempt.log().line("fetching " + repository + " at " + commit + (ref == null ? "" : " (" + ref + ")"));
-        git(attempt, checkout, "init", "-q", ".");
-        ProcessResult byId = git.run(attempt, checkout, pins, "fetch", "-q", "--depth", "1", "--no-tags", "--",
-                repository, commit);
-        if (!byId.succeeded()) {
-            fetchRef(attempt, checkout, new Remote(repository, pins), ref, commit, byId);
+        if (cache == null) {
+            git(attempt, checkout, "init", "-q", ".");
+            ProcessResult byId = git.run(attempt, checkout, pins, "fetch", "-q", "--depth", "1", "--no-tags", "--",
+                    repository, commit);
+            if (!byId.succeeded()) {
+                fetchRef(attempt, checkout, new Remote(repository, pins), ref, commit, byId);
+            }
+            checkOut(attempt, checkout, commit);
+            fetchSubmodules(attempt, repository, withSubmodules, checkout);
+            return;
         }
+        // the checkout borrows the mirror's objects until it has its own copy, so the mirror is not evicted till then
+        try (GitCache.Use mirror = cache.use(repository)) {
+            fetchThroughCache(attempt, mirror, new Remote(repository, pins), ref, commit, checkout);
+        }
+        fetchSubmodules(attempt, repository, withSubmodules, checkout);
+    }
+
+    /**
+     * Brings the commit into the worker's mirror of the repository, then makes the job's own repository borrow the
+     * mirror's objects (git's alternates, as {@code git clone --shared} does) to check out, and copy the commit's
+     * objects before it stops borrowing (as {@code git clone --dissociate} does): the job's {@code .git} is then what
+     * it was without the cache, a repository of that one commit, which a build that runs git on its context needs,
+     * and it never writes into the mirror nor depends on it afterwards. A checkout that finds the mirror's objects
+     * broken deletes the mirror and starts again, once.
+     */
+    private void fetchThroughCache(Attempt attempt, GitCache.Use mirror, Remote remote, String ref, String commit,
+            Path checkout) throws JobFailure {
+        for (int round = 1; ; round++) {
+            long started = System.nanoTime();
+            GitCache.Fetched fetched = mirror.ensure(attempt, remote.url(), remote.pins(), ref, commit);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            attempt.log().line(fetched.hit()
+                    ? "git cache hit: " + commit + " was already in this worker's mirror, fetched 0 objects"
+                    : "git cache miss: fetched " + fetched.objects() + " objects (" + fetched.kibibytes()
+                            + " KiB) into this worker's mirror in " + millis + " ms");
+            git(attempt, checkout, "init", "-q", ".");
+            borrowObjects(mirror.mirror(), checkout);
+            ProcessResult checkedOut = git.run(attempt, checkout, List.of("advice.detachedHead=false"), "checkout",
+                    "-q", "--detach", commit);
+            if (checkedOut.succeeded()) {
+                verifyHead(attempt, checkout, commit);
+                dissociate(attempt, checkout);
+                return;
+            }
+            if (round > 1 || !GitCache.looksCorrupt(checkedOut)) {
+                require(checkedOut, "git checkout of " + commit + " failed");
+            }
+            attempt.log().line("git cache: the mirror's objects are broken (" + checkedOut.lastLine()
+                    + "); deleting it and fetching again");
+            mirror.discard();
+            clear(checkout);
+        }
+    }
+
+    private void dissociate(Attempt attempt, Path checkout) throws JobFailure {
+        // stored, not compressed again, and without a search for deltas: the copy lives as long as the job, and
+        // compressing a tree of some MB took longer than the whole warm fetch
+        require(git.run(attempt, checkout, List.of("pack.compression=0"), "repack", "-a", "-d", "-q", "--window=0"),
+                "cannot copy the commit's objects out of the git cache");
+        try {
+            Files.delete(checkout.resolve(".git/objects/info/alternates"));
+        } catch (IOException e) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot stop borrowing from the git cache: " + e);
+        }
+    }
+
+    private static void borrowObjects(Path mirror, Path checkout) throws JobFailure {
+        try {
+            Path info = checkout.resolve(".git/objects/info");
+            Files.createDirectories(info);
+            Files.writeString(info.resolve("alternates"), mirror.resolve("objects").toAbsolutePath() + "\n");
+            // the mirror is shallow: without its boundary, git would look for parents that were never fetched
+            Path shallow = mirror.resolve("shallow");
+            if (Files.exists(shallow)) {
+                Files.copy(shallow, checkout.resolve(".git/shallow"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot point the checkout at the git cache: " + e);
+        }
+    }
+
+    private void checkOut(Attempt attempt, Path checkout, String commit) throws JobFailure {
         require(git.run(attempt, checkout, List.of("advice.detachedHead=false"), "checkout", "-q", "--detach", commit),
                 "git checkout of " + commit + " failed");
+        verifyHead(attempt, checkout, commit);
+    }
+
+    private void verifyHead(Attempt attempt, Path checkout, String commit) throws JobFailure {
         ProcessResult head = git(attempt, checkout, "rev-parse", "HEAD");
         if (!head.succeeded() || !head.lastLine().trim().equals(commit)) {
             throw new JobFailure(JobOutcome.INFRA_FAILED, "checked out " + head.lastLine() + " instead of " + commit);
         }
+    }
+
+    private void fetchSubmodules(Attempt attempt, String repository, boolean withSubmodules, Path checkout)
+            throws JobFailure {
         if (withSubmodules) {
             submodules.fetch(attempt, repository, checkout);
         } else {
@@ -95,9 +194,18 @@ final class SourceFetcher {
         }
     }
 
-    private static JobFailure fetchFailed(String repository, String commit, ProcessResult result) {
+    static JobFailure fetchFailed(String repository, String commit, ProcessResult result) {
         return new JobFailure(JobOutcome.INFRA_FAILED,
                 "fetching " + commit + " from " + repository + " failed: " + result.lastLine());
+    }
+
+    private static void clear(Path checkout) throws JobFailure {
+        try {
+            FileSystemUtils.deleteRecursively(checkout);
+        } catch (IOException e) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot clear the checkout directory " + checkout + ": " + e);
+        }
+        createDirectory(checkout);
     }
 
     private static void createDirectory(Path checkout) throws JobFailure {
