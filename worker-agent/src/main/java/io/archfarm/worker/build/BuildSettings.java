@@ -18,6 +18,8 @@ import java.util.List;
  *                            may reach (host names, IP addresses, CIDR blocks), as the portal's setting of that name
  * @param allowedRegistries   {@code archfarm.registry.allowed-hosts}: internal registries an image may name
  *                            ({@code host:port}, or hosts as above); the insecure registries are allowed as well
+ * @param storageDriver       the driver of the image stores, chosen at start ({@link StorageDriverDetection}); the
+ *                            shorter constructors keep vfs, what every worker used before overlay
  */
 public record BuildSettings(
         String workerId,
@@ -31,12 +33,21 @@ public record BuildSettings(
         Path hostAuthFile,
         Path certsDir,
         List<String> allowedGitHosts,
-        List<String> allowedRegistries) {
+        List<String> allowedRegistries,
+        StorageDriver storageDriver) {
 
     public BuildSettings {
         insecureRegistries = List.copyOf(insecureRegistries);
         allowedGitHosts = List.copyOf(allowedGitHosts);
         allowedRegistries = List.copyOf(allowedRegistries);
+        storageDriver = storageDriver == null ? StorageDriver.VFS : storageDriver;
+    }
+
+    public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
+            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome, Path hostAuthFile,
+            Path certsDir, List<String> allowedGitHosts, List<String> allowedRegistries) {
+        this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
+                containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries, StorageDriver.VFS);
     }
 
     /** No internal host allowed beyond the insecure registries. */
@@ -56,6 +67,13 @@ public record BuildSettings(
     /** These settings with {@code archfarm.git.allowed-hosts} and {@code archfarm.registry.allowed-hosts}. */
     public BuildSettings withAllowedHosts(List<String> gitHosts, List<String> registries) {
         return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
-                insecureRegistries, containersHome, hostAuthFile, certsDir, gitHosts, registries);
+                insecureRegistries, containersHome, hostAuthFile, certsDir, gitHosts, registries, storageDriver);
+    }
+
+    /** These settings with image stores of {@code driver}. */
+    public BuildSettings withStorageDriver(StorageDriver driver) {
+        return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
+                insecureRegistries, containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries,
+                driver);
     }
 }

@@ -73,7 +73,7 @@ public final class JobRunner {
                 GitUrlPolicy.forSubmodules(settings.allowFileSubmodules()),
                 new GitHosts(settings.allowedGitHosts(), resolver), settings.gitTimeout());
         this.registries = RegistryRule.of(settings.insecureRegistries(), settings.allowedRegistries(), resolver);
-        this.stores = new ImageStores(settings.storageRoot());
+        this.stores = new ImageStores(settings.storageRoot(), settings.storageDriver());
     }
 
     public JobFinished run(JobAssignment job, ExecutionMode mode, JobControl control, JobLog log) {

@@ -70,7 +70,8 @@ class ConcurrentPlatformsIT {
         commit = repository.commit(Map.of("Containerfile", manyStages(base), "hello", "hello\n"));
         Path workDir = dir.resolve("worker");
         worker = new JobRunner(new BuildSettings("it-worker", workDir, workDir.resolve("storage"),
-                Duration.ofSeconds(60), true, false, List.of(registry.address()), containersHome));
+                Duration.ofSeconds(60), true, false, List.of(registry.address()), containersHome)
+                .withStorageDriver(StorageDriverDetection.choose("auto", workDir.resolve("storage"))));
     }
 
     @AfterAll
