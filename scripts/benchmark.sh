@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The demo's 3-platform build through a running farm (./archfarm up; ./archfarm demo once, for the git repository
 # and the base image) against plain buildah on this same machine, the farm's overhead per build, and the idle
-# memory of each service. BENCH_DRIVER (overlay, the default, or vfs) is plain buildah's storage driver: set it to the
-# one the workers report on the fleet page. BENCH_RUNS (default 5) pairs of builds are timed, alternating farm and buildah; the
-# summary gives the median and the range, since a 2-core machine varies a lot from one build to the next.
+# memory of each service. BENCH_DRIVER (overlay, the default, or vfs) is plain buildah's storage driver: set it to
+# the one the workers report on the fleet page. BENCH_RUNS (default 5) pairs of builds are timed, alternating farm
+# and buildah; the summary gives the median and the range, since a 2-core machine varies a lot from one build to the
+# next.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
