@@ -203,6 +203,7 @@ final class ImageStores {
         /** Deleted while still leased, so no job can start in it half-deleted. */
         private void empty() {
             try {
+                StoreMounts.detach(dir);
                 FileSystemUtils.deleteRecursively(root());
                 FileSystemUtils.deleteRecursively(runRoot());
                 LOG.warn("image store {} was emptied after a failure of the store itself", dir);
