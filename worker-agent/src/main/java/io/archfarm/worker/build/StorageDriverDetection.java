@@ -66,7 +66,8 @@ public final class StorageDriverDetection {
             LOG.info("the kernel has no overlay filesystem ({} does not list it): image stores use vfs", FILESYSTEMS);
             return false;
         }
-        Path scratch = storageRoot.resolve("overlay-probe");
+        // named by the process: two workers given one storage root by mistake must not delete each other's probe
+        Path scratch = storageRoot.resolve("overlay-probe-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(storageRoot);
             FileSystemUtils.deleteRecursively(scratch);
