@@ -24,8 +24,9 @@ ENV SERVER_ADDRESS=0.0.0.0 SERVER_PORT=8081
 EXPOSE 8081
 ENTRYPOINT ["java", "-jar", "/opt/archfarm/scheduler.jar"]
 
-# A build host: buildah (vfs storage, chroot isolation, as root), skopeo for the push by digest, git for the source,
-# qemu-user-static for the foreign platforms whose binfmt_misc entries name an interpreter inside the container.
+# A build host: buildah (as root; overlay storage when the work directory is a volume on a filesystem that can hold
+# an overlay upper directory, else vfs: the worker probes at start), skopeo for the push by digest, git for the
+# source, qemu-user-static for the foreign platforms whose binfmt_misc entries name an interpreter inside the container.
 FROM eclipse-temurin:21-jre AS worker
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends buildah skopeo git qemu-user-static \

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The demo's 3-platform build through a running farm (./archfarm up; ./archfarm demo once, for the git repository
 # and the base image) against plain buildah on this same machine, the farm's overhead per build, and the idle
-# memory of each service. BENCH_RUNS (default 5) pairs of builds are timed, alternating farm and buildah; the
-# summary gives the median and the range, since a 2-core machine varies a lot from one build to the next.
+# memory of each service. BENCH_DRIVER (overlay, the default, or vfs) is plain buildah's storage driver: set it to
+# the one the workers report on the fleet page. BENCH_RUNS (default 5) pairs of builds are timed, alternating farm
+# and buildah; the summary gives the median and the range, since a 2-core machine varies a lot from one build to the
+# next.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -14,7 +16,10 @@ DB_URL=${ARCHFARM_DB_URL:-jdbc:postgresql://127.0.0.1:5432/archfarm}
 PLATFORMS=(linux/amd64 linux/arm64 linux/s390x)
 RUNS=${BENCH_RUNS:-5}
 BENCH=$STATE/benchmark
-BUILDAH=(buildah --storage-driver vfs --root "$BENCH/storage/root" --runroot "$BENCH/storage/run")
+# plain buildah's storage driver: the one the farm's workers report (overlay where the kernel has it), or BENCH_DRIVER
+DRIVER=${BENCH_DRIVER:-overlay}
+[[ $DRIVER == overlay || $DRIVER == vfs ]] || { echo "benchmark: BENCH_DRIVER must be overlay or vfs" >&2; exit 2; }
+BUILDAH=(buildah --storage-driver "$DRIVER" --root "$BENCH/storage/$DRIVER-root" --runroot "$BENCH/storage/$DRIVER-run")
 
 die() { echo "benchmark: $*" >&2; exit 1; }
 now() { date +%s.%N; }
@@ -91,7 +96,7 @@ for platform in "${PLATFORMS[@]}"; do   # the farm's workers hold the base image
     "${BUILDAH[@]}" pull --quiet --tls-verify=false --platform "$platform" "$REGISTRY/archfarm/busybox" >/dev/null
 done
 
-echo "== $RUNS runs of examples/hello for ${PLATFORMS[*]}: through the farm, then plain buildah (vfs, chroot,"
+echo "== $RUNS runs of examples/hello for ${PLATFORMS[*]}: through the farm, then plain buildah ($DRIVER, chroot,"
 echo "   pushed like the farm does); a fresh GREETING each run, so nothing is cached"
 printf '  %-4s %8s %9s %10s %9s\n' run farm buildah farm/bah overhead
 : >"$BENCH/results"

@@ -415,9 +415,11 @@ class BuildApiIntegrationTest {
     void listsTheFleet() {
         jdbc.sql("""
                         insert into workers (id, host, native_platforms, emulated_platforms, slots, busy, status,
-                                             first_seen, last_seen)
+                                             first_seen, last_seen, storage_driver)
                         values ('w-fleet', 'host-a', '["linux/amd64"]', '["linux/arm64","linux/s390x"]', 2, 1,
-                                'ONLINE', now(), now())""")
+                                'ONLINE', now(), now(), 'overlay'),
+                               ('w-fleet-old', 'host-b', '["linux/amd64"]', '[]', 1, 0, 'ONLINE', now(), now(),
+                                null)""")
                 .update();
 
         JsonNode workers = api.get("/api/v1/workers").json();
@@ -429,6 +431,10 @@ class BuildApiIntegrationTest {
         assertThat(worker.path("busy").asInt()).isEqualTo(1);
         assertThat(worker.path("status").asString()).isEqualTo("ONLINE");
         assertThat(worker.path("lastSeen").asString()).isNotBlank();
+        assertThat(worker.path("storageDriver").asString()).isEqualTo("overlay");
+        JsonNode old = Stream.of(toArray(workers)).filter(w -> w.path("id").asString().equals("w-fleet-old"))
+                .findFirst().orElseThrow(() -> new AssertionError("w-fleet-old missing from " + workers));
+        assertThat(old.path("storageDriver").isNull()).as("a worker that did not say its driver: %s", old).isTrue();
     }
 
     @Test

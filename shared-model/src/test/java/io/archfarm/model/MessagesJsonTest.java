@@ -67,8 +67,17 @@ class MessagesJsonTest {
     void heartbeatRoundTrips() {
         var heartbeat = new WorkerHeartbeat(UUID.randomUUID(), "w-1", "host", List.of("linux/amd64"),
                 List.of("linux/arm64"), 2, List.of(new WorkerHeartbeat.RunningJob(UUID.randomUUID(), 1)), false,
-                Instant.parse("2026-11-28T10:00:00Z"));
+                Instant.parse("2026-11-28T10:00:00Z"), "overlay");
         assertThat(roundTrip(heartbeat)).isEqualTo(heartbeat);
+    }
+
+    @Test
+    void aHeartbeatOfAWorkerBeforeTheStorageDriverFieldReadsAsNoDriver() {
+        String old = json.writeValueAsString(new WorkerHeartbeat(UUID.randomUUID(), "w-1", "host",
+                List.of("linux/amd64"), List.of(), 1, List.of(), false, Instant.parse("2026-11-28T10:00:00Z")))
+                .replace(",\"storageDriver\":null", "");
+        assertThat(old).doesNotContain("storageDriver");
+        assertThat(json.readValue(old, WorkerHeartbeat.class).storageDriver()).isNull();
     }
 
     @Test

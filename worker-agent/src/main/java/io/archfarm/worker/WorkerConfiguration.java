@@ -6,6 +6,8 @@ import io.archfarm.worker.build.BuildSettings;
 import io.archfarm.worker.build.JobRunner;
 import io.archfarm.worker.build.RegistriesConf;
 import io.archfarm.worker.build.RunIsolation;
+import io.archfarm.worker.build.StorageDriver;
+import io.archfarm.worker.build.StorageDriverDetection;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -65,12 +67,15 @@ class WorkerConfiguration {
                 registry.certsDir() == null ? "/etc/containers/certs.d" : registry.certsDir());
         LOG.info("git cache {}", git.cacheEnabled() ? "under " + workDir.resolve("git-cache") + ", at most "
                 + git.cacheMaxSize() : "off (archfarm.git.cache-enabled=false)");
+        StorageDriver driver = StorageDriverDetection.choose(worker.storageDriver(), storageRoot);
+        LOG.info("image stores use the {} storage driver (archfarm.worker.storage-driver={})", driver.flag(),
+                worker.storageDriver());
         LOG.info("internal hosts allowed: git {}, registries {} (and the plain-http ones)", git.allowedHosts(),
                 registry.allowedHosts());
         return new BuildSettings(identity.id(), workDir, storageRoot, git.timeout(), git.allowFileUrls(),
                 git.allowFileSubmodules(), registry.insecure(), containersHome, authFile, registry.certsDir(),
                 git.allowedHosts(), registry.allowedHosts(),
-                git.cacheEnabled() ? Math.max(1, git.cacheMaxSize().toBytes()) : 0);
+                git.cacheEnabled() ? Math.max(1, git.cacheMaxSize().toBytes()) : 0, driver);
     }
 
     /** The operator's policy, with the broker and the plain-http registries added to what no job may reach. */

@@ -16,6 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * @param id                worker id; unset means {@code <hostname>-<pid>}. It is part of a queue name
  * @param binfmtDir         where enabled {@code qemu-*} entries tell which platforms this host can emulate
  * @param claimTimeout      how long to wait for the scheduler's answer to a claim
+ * @param storageDriver     {@code auto} (overlay where it works, else vfs), {@code overlay} or {@code vfs}
  */
 @Validated
 @ConfigurationProperties("archfarm.worker")
@@ -30,5 +31,7 @@ public record WorkerProperties(
         @NotNull @DefaultValue("/proc/sys/fs/binfmt_misc") Path binfmtDir,
         @NotNull @DefaultValue("5s") Duration heartbeatInterval,
         @NotNull @DefaultValue("250ms") Duration pollInterval,
-        @NotNull @DefaultValue("10s") Duration claimTimeout) {
+        @NotNull @DefaultValue("10s") Duration claimTimeout,
+        @NotNull @DefaultValue("auto") @Pattern(regexp = "(?i)auto|overlay|vfs", message = "must be auto, overlay or vfs")
+        String storageDriver) {
 }

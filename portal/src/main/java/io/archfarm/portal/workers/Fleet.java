@@ -29,7 +29,7 @@ public class Fleet {
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final String COLUMNS = "id, host, native_platforms, emulated_platforms, slots, busy, last_seen,"
-            + " status, draining";
+            + " status, draining, storage_driver";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -90,6 +90,7 @@ public class Fleet {
                 json.readValue(rs.getString("native_platforms"), STRINGS),
                 json.readValue(rs.getString("emulated_platforms"), STRINGS), rs.getInt("slots"),
                 rs.getInt("busy"), rs.getObject("last_seen", OffsetDateTime.class).toInstant(),
-                rs.getString("status"), rs.getBoolean("draining"));
+                rs.getString("status"), rs.getBoolean("draining"),
+                rs.getString("storage_driver"));
     }
 }

@@ -220,8 +220,9 @@ class BuildPagesIntegrationTest {
         String worker = FarmAccounts.unique("w");
         jdbc.sql("""
                 insert into workers (id, host, native_platforms, emulated_platforms, slots, busy, status, first_seen,
-                                     last_seen)
-                values (:id, 'host-1', '["linux/amd64"]', '["linux/s390x"]', 2, 1, 'ONLINE', now(), now())""")
+                                     last_seen, storage_driver)
+                values (:id, 'host-1', '["linux/amd64"]', '["linux/s390x"]', 2, 1, 'ONLINE', now(), now(),
+                        'overlay')""")
                 .param("id", worker).update();
         UUID build = build();
         UUID job = job(build, "linux/s390x", "RUNNING", 1);
@@ -230,7 +231,8 @@ class BuildPagesIntegrationTest {
 
         String asMember = signedIn("viewer").get("/workers").body();
         assertThat(asMember).contains("data-worker=\"" + worker + "\"").contains("1 / 2")
-                .contains("/builds/" + build).doesNotContain("class=\"drain\"");
+                .contains("/builds/" + build).doesNotContain("class=\"drain\"")
+                .contains("<td class=\"storage-driver\">overlay</td>");
         String asOutsider = signedInOutside().get("/workers").body();
         assertThat(asOutsider).contains("data-worker=\"" + worker + "\"").doesNotContain("/builds/" + build)
                 .contains("a build of another team");

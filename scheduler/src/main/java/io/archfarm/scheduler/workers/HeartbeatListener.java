@@ -76,12 +76,13 @@ class HeartbeatListener {
         WorkerStatus status = beat.draining() ? WorkerStatus.DRAINING : WorkerStatus.ONLINE;
         jdbc.sql("""
                 insert into workers (id, host, native_platforms, emulated_platforms, slots, busy, status, draining,
-                    first_seen, last_seen)
+                    storage_driver, first_seen, last_seen)
                 values (:id, :host, cast(:native as jsonb), cast(:emulated as jsonb), :slots, :busy, :status,
-                    :draining, :now, :now)
+                    :draining, :driver, :now, :now)
                 on conflict (id) do update set host = excluded.host, native_platforms = excluded.native_platforms,
                     emulated_platforms = excluded.emulated_platforms, slots = excluded.slots, busy = excluded.busy,
-                    status = excluded.status, draining = excluded.draining, last_seen = excluded.last_seen""")
+                    status = excluded.status, draining = excluded.draining, storage_driver = excluded.storage_driver,
+                    last_seen = excluded.last_seen""")
                 .param("id", beat.workerId())
                 .param("host", beat.host() == null ? "unknown" : beat.host())
                 .param("native", json.writeValueAsString(orEmpty(beat.nativePlatforms())))
@@ -90,9 +91,19 @@ class HeartbeatListener {
                 .param("busy", orEmpty(beat.running()).size())
                 .param("status", status.name())
                 .param("draining", beat.draining())
+                .param("driver", storageDriver(beat))
                 .param("now", Timestamps.of(clock.instant()))
                 .update();
         forgotten.requeue(beat);
+    }
+
+    /** What the worker said, if it is a driver name that fits the column; anything else is not known. */
+    private static String storageDriver(WorkerHeartbeat beat) {
+        String driver = beat.storageDriver();
+        if (driver == null || !driver.matches("[a-z0-9_-]{1,16}")) {
+            return null;
+        }
+        return driver;
     }
 
     private static <T> List<T> orEmpty(List<T> list) {

@@ -10,6 +10,8 @@ import java.util.UUID;
  *
  * @param nativePlatforms   canonical platforms the worker runs natively
  * @param emulatedPlatforms canonical platforms it runs under qemu
+ * @param storageDriver     the driver of its buildah image stores ({@code overlay} or {@code vfs}); null from a
+ *                          worker older than that field
  */
 public record WorkerHeartbeat(
         UUID messageId,
@@ -20,7 +22,14 @@ public record WorkerHeartbeat(
         int slots,
         List<RunningJob> running,
         boolean draining,
-        Instant sentAt) implements Message {
+        Instant sentAt,
+        String storageDriver) implements Message {
+
+    /** A heartbeat that does not say its storage driver, as workers before the field sent it. */
+    public WorkerHeartbeat(UUID messageId, String workerId, String host, List<String> nativePlatforms,
+            List<String> emulatedPlatforms, int slots, List<RunningJob> running, boolean draining, Instant sentAt) {
+        this(messageId, workerId, host, nativePlatforms, emulatedPlatforms, slots, running, draining, sentAt, null);
+    }
 
     /** One attempt the worker is executing. */
     public record RunningJob(UUID jobId, int attempt) {

@@ -9,10 +9,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The buildah and skopeo command lines of a platform job. buildah runs rootful without a container engine, so always
- * with the vfs driver and chroot isolation, in the image store the job leased ({@link ImageStores}).
+ * The buildah and skopeo command lines of a platform job. buildah runs rootful without a container engine, with the
+ * storage driver the worker chose at start, in the image store the job leased ({@link ImageStores}).
  */
-record BuildCommands(Path storageRoot, Path runRoot) {
+record BuildCommands(Path storageRoot, Path runRoot, StorageDriver driver) {
+
+    BuildCommands(Path storageRoot, Path runRoot) {
+        this(storageRoot, runRoot, StorageDriver.VFS);
+    }
 
     /**
      * @param access the auth file and CA directory for the pulls of {@code FROM} images, each only when there is one
@@ -59,7 +63,7 @@ record BuildCommands(Path storageRoot, Path runRoot) {
     }
 
     private List<String> buildah(String... arguments) {
-        List<String> command = new ArrayList<>(List.of("buildah", "--storage-driver", "vfs",
+        List<String> command = new ArrayList<>(List.of("buildah", "--storage-driver", driver.flag(),
                 "--root", storageRoot.toString(), "--runroot", runRoot.toString()));
         command.addAll(List.of(arguments));
         return command;

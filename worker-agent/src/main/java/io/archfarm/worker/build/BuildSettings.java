@@ -20,6 +20,8 @@ import java.util.List;
  *                            ({@code host:port}, or hosts as above); the insecure registries are allowed as well
  * @param gitCacheMaxBytes    {@code archfarm.git.cache-max-size} in bytes; 0 turns the git cache off (the mirrors
  *                            are under {@code <workDir>/git-cache})
+ * @param storageDriver       the driver of the image stores, chosen at start ({@link StorageDriverDetection}); the
+ *                            shorter constructors keep vfs, what every worker used before overlay
  */
 public record BuildSettings(
         String workerId,
@@ -34,7 +36,8 @@ public record BuildSettings(
         Path certsDir,
         List<String> allowedGitHosts,
         List<String> allowedRegistries,
-        long gitCacheMaxBytes) {
+        long gitCacheMaxBytes,
+        StorageDriver storageDriver) {
 
     /** The git cache's size when nothing says otherwise: 5 GiB. */
     public static final long DEFAULT_GIT_CACHE_BYTES = 5L << 30;
@@ -43,6 +46,16 @@ public record BuildSettings(
         insecureRegistries = List.copyOf(insecureRegistries);
         allowedGitHosts = List.copyOf(allowedGitHosts);
         allowedRegistries = List.copyOf(allowedRegistries);
+        storageDriver = storageDriver == null ? StorageDriver.VFS : storageDriver;
+    }
+
+    /** A git cache of the default size and vfs image stores. */
+    public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
+            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome, Path hostAuthFile,
+            Path certsDir, List<String> allowedGitHosts, List<String> allowedRegistries) {
+        this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
+                containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries, DEFAULT_GIT_CACHE_BYTES,
+                StorageDriver.VFS);
     }
 
     /** No internal host allowed beyond the insecure registries. */
@@ -50,7 +63,7 @@ public record BuildSettings(
             boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome, Path hostAuthFile,
             Path certsDir) {
         this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
-                containersHome, hostAuthFile, certsDir, List.of(), List.of(), DEFAULT_GIT_CACHE_BYTES);
+                containersHome, hostAuthFile, certsDir, List.of(), List.of());
     }
 
     public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
@@ -62,14 +75,22 @@ public record BuildSettings(
     /** These settings with {@code archfarm.git.allowed-hosts} and {@code archfarm.registry.allowed-hosts}. */
     public BuildSettings withAllowedHosts(List<String> gitHosts, List<String> registries) {
         return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
-                insecureRegistries, containersHome, hostAuthFile, certsDir, gitHosts, registries, gitCacheMaxBytes);
+                insecureRegistries, containersHome, hostAuthFile, certsDir, gitHosts, registries, gitCacheMaxBytes,
+                storageDriver);
     }
 
     /** These settings with a git cache of at most {@code maxBytes}, or none when it is 0. */
     public BuildSettings withGitCache(long maxBytes) {
         return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
                 insecureRegistries, containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries,
-                maxBytes);
+                maxBytes, storageDriver);
+    }
+
+    /** These settings with image stores of {@code driver}. */
+    public BuildSettings withStorageDriver(StorageDriver driver) {
+        return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
+                insecureRegistries, containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries,
+                gitCacheMaxBytes, driver);
     }
 
     /** Where the mirrors of the git cache are, or null when it is off. */

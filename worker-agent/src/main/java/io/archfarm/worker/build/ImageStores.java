@@ -24,16 +24,29 @@ import org.springframework.util.FileSystemUtils;
  * images, later the layer cache) is already there; there are never more stores of a platform than jobs of it that
  * ran at once. The lease is held in this process and by a file lock, so a second worker configured with the same
  * storage root by mistake takes other stores instead of sharing one.
+ *
+ * <p>A store made with one storage driver cannot be opened with another (containers/storage refuses, or worse, sees
+ * an empty store beside the old one's files). So each driver has its own directories in a store: vfs keeps
+ * {@code root} and {@code run} (the stores of workers before overlay stay valid), overlay uses {@code overlay-root}
+ * and {@code overlay-run}. When a worker moves from vfs to overlay, the vfs directories of a store it leases are
+ * deleted to give their disk back; the other way round the overlay ones are kept (they may still hold a mount of a
+ * crashed build) and named in the log.
  */
 final class ImageStores {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageStores.class);
 
     private final Path storageRoot;
+    private final StorageDriver driver;
     private final Set<Path> leased = new HashSet<>();
 
     ImageStores(Path storageRoot) {
+        this(storageRoot, StorageDriver.VFS);
+    }
+
+    ImageStores(Path storageRoot, StorageDriver driver) {
         this.storageRoot = storageRoot;
+        this.driver = driver;
         if (Files.exists(storageRoot.resolve("storage.lock"))) {
             LOG.warn("{} holds a buildah store of an earlier worker version that shared one store among all "
                     + "platforms; nothing uses it now: delete everything in it but the <os>-<arch> directories "
@@ -59,7 +72,9 @@ final class ImageStores {
                 }
             }
             if (lock != null) {
-                return new ImageStore(platform.key() + "/" + number, dir, lock);
+                ImageStore store = new ImageStore(platform.key() + "/" + number, dir, lock);
+                store.dropOtherDriversFiles();
+                return store;
             }
         }
     }
@@ -128,15 +143,41 @@ final class ImageStores {
         }
 
         Path root() {
-            return dir.resolve("root");
+            return dir.resolve(prefix(driver) + "root");
         }
 
         Path runRoot() {
-            return dir.resolve("run");
+            return dir.resolve(prefix(driver) + "run");
         }
 
         BuildCommands commands() {
-            return new BuildCommands(root(), runRoot());
+            return new BuildCommands(root(), runRoot(), driver);
+        }
+
+        private static String prefix(StorageDriver driver) {
+            return driver == StorageDriver.VFS ? "" : driver.flag() + "-";
+        }
+
+        /** vfs files have no mounts and go; overlay ones are only named (see the class comment). */
+        private void dropOtherDriversFiles() {
+            for (StorageDriver other : StorageDriver.values()) {
+                Path otherRoot = dir.resolve(prefix(other) + "root");
+                if (other == driver || !Files.exists(otherRoot)) {
+                    continue;
+                }
+                if (other != StorageDriver.VFS) {
+                    LOG.warn("image store {} holds an unused {} store ({}): delete it to free the disk once nothing "
+                            + "is mounted under it", dir, other.flag(), otherRoot);
+                    continue;
+                }
+                try {
+                    FileSystemUtils.deleteRecursively(otherRoot);
+                    FileSystemUtils.deleteRecursively(dir.resolve(prefix(other) + "run"));
+                    LOG.info("image store {}: deleted its vfs files, it uses {} now", dir, driver.flag());
+                } catch (IOException e) {
+                    LOG.warn("cannot delete the vfs files of the image store {}: {}", dir, e.toString());
+                }
+            }
         }
 
         /** The store failed a job in a way another job would meet again: it is emptied when the lease ends. */
@@ -162,6 +203,7 @@ final class ImageStores {
         /** Deleted while still leased, so no job can start in it half-deleted. */
         private void empty() {
             try {
+                StoreMounts.detach(dir);
                 FileSystemUtils.deleteRecursively(root());
                 FileSystemUtils.deleteRecursively(runRoot());
                 LOG.warn("image store {} was emptied after a failure of the store itself", dir);

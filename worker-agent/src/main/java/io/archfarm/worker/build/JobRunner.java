@@ -74,7 +74,7 @@ public final class JobRunner {
                 new GitHosts(settings.allowedGitHosts(), resolver), settings.gitTimeout(), settings.gitCacheRoot(),
                 settings.gitCacheMaxBytes());
         this.registries = RegistryRule.of(settings.insecureRegistries(), settings.allowedRegistries(), resolver);
-        this.stores = new ImageStores(settings.storageRoot());
+        this.stores = new ImageStores(settings.storageRoot(), settings.storageDriver());
     }
 
     public JobFinished run(JobAssignment job, ExecutionMode mode, JobControl control, JobLog log) {

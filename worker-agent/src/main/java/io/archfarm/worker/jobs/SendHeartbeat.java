@@ -3,6 +3,7 @@ package io.archfarm.worker.jobs;
 import io.archfarm.model.messages.WorkerHeartbeat;
 import io.archfarm.worker.Capabilities;
 import io.archfarm.worker.WorkerIdentity;
+import io.archfarm.worker.build.BuildSettings;
 import java.time.Instant;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -23,9 +24,11 @@ class SendHeartbeat {
     private final WorkerSlots slots;
     private final WorkerPublisher publisher;
     private final SchedulerTopology schedulerTopology;
+    private final String storageDriver;
 
     SendHeartbeat(WorkerIdentity identity, Capabilities capabilities, RunningJobs runningJobs, WorkerSlots slots,
-            WorkerPublisher publisher, SchedulerTopology schedulerTopology) {
+            WorkerPublisher publisher, SchedulerTopology schedulerTopology, BuildSettings settings) {
+        this.storageDriver = settings.storageDriver().flag();
         this.identity = identity;
         this.capabilities = capabilities;
         this.runningJobs = runningJobs;
@@ -42,7 +45,7 @@ class SendHeartbeat {
             }
             publisher.heartbeat(new WorkerHeartbeat(UUID.randomUUID(), identity.id(), identity.host(),
                     capabilities.nativeNames(), capabilities.emulatedNames(), capabilities.slots(),
-                    runningJobs.list(), slots.draining(), Instant.now()));
+                    runningJobs.list(), slots.draining(), Instant.now(), storageDriver));
         } catch (AmqpException e) {
             LOG.warn("heartbeat not sent: {}", e.toString());
         }

@@ -57,7 +57,9 @@ class BuildAndPushIT {
         runner = new JobRunner(new BuildSettings("it-worker", workDir, workDir.resolve("storage"),
                 Duration.ofSeconds(60), true, true, List.of(registry.address()), containersHome)
                 // the silent git server and the closed port 127.0.0.1:1 of the tests below are on loopback
-                .withAllowedHosts(List.of("127.0.0.1"), List.of("127.0.0.1:1")));
+                .withAllowedHosts(List.of("127.0.0.1"), List.of("127.0.0.1:1"))
+                // as a worker starts: overlay on this host (StorageDriverDetectionTest), vfs where it is not
+                .withStorageDriver(StorageDriverDetection.choose("auto", workDir.resolve("storage"))));
     }
 
     @AfterAll
@@ -95,6 +97,28 @@ class BuildAndPushIT {
                 .contains("pushing " + registry.address() + "/demo/hello@" + finished.digest());
         assertThat(chunks).extracting(JobLogChunk::seq).startsWith(0L).isSorted();
         assertThat(Files.list(dir.resolve("worker/jobs"))).as("job directories are cleaned up").isEmpty();
+    }
+
+    /**
+     * The machines of this farm have overlay (buildah as root, ext4): the worker detects it and its stores use it.
+     * The pulled base image stays in the store, so its layer is there to see.
+     */
+    @Test
+    void buildsInAnOverlayStoreWhereTheKernelHasOverlay() throws Exception {
+        JobFinished base = run(job("linux/amd64", "image/Containerfile", "demo/overlay-base"));
+        assertThat(base.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
+        JobAssignment template = job("linux/amd64", "Containerfile", "demo/overlay");
+        JobFinished finished = run(new JobAssignment(template.messageId(), template.jobId(), template.buildId(), 1,
+                template.platform(), template.repository(), "main", commit, false, "derived/Containerfile", "derived",
+                Map.of("BASE", registry.address() + "/demo/overlay-base@" + base.digest()), template.image(), 600));
+
+        assertThat(finished.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
+        Path store = dir.resolve("worker/storage/linux-amd64/1");
+        try (var layers = Files.list(store.resolve("overlay-root/overlay"))) {
+            assertThat(layers.filter(layer -> Files.isDirectory(layer.resolve("diff")))).as("overlay layer diffs")
+                    .isNotEmpty();
+        }
+        assertThat(store.resolve("root")).as("no vfs store beside it").doesNotExist();
     }
 
     @Test

@@ -33,6 +33,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
@@ -70,7 +72,8 @@ class ConcurrentPlatformsIT {
         commit = repository.commit(Map.of("Containerfile", manyStages(base), "hello", "hello\n"));
         Path workDir = dir.resolve("worker");
         worker = new JobRunner(new BuildSettings("it-worker", workDir, workDir.resolve("storage"),
-                Duration.ofSeconds(60), true, false, List.of(registry.address()), containersHome));
+                Duration.ofSeconds(60), true, false, List.of(registry.address()), containersHome)
+                .withStorageDriver(StorageDriverDetection.choose("auto", workDir.resolve("storage"))));
     }
 
     @AfterAll
@@ -102,16 +105,21 @@ class ConcurrentPlatformsIT {
      * A store that lost the files of a layer (a disk fault, a hand that cleaned up too much) fails the job as the
      * worker's trouble, so the scheduler retries it, and is emptied, so that the retry does not meet it again.
      */
-    @Test
-    void aStoreThatLostALayerFailsTheJobAsTheWorkersTroubleAndTheNextJobStartsAfresh() throws Exception {
-        Path storageRoot = dir.resolve("broken-worker/storage");
-        JobRunner brokenWorker = new JobRunner(new BuildSettings("it-worker", dir.resolve("broken-worker"),
+    @ParameterizedTest
+    @EnumSource(StorageDriver.class)
+    void aStoreThatLostALayerFailsTheJobAsTheWorkersTroubleAndTheNextJobStartsAfresh(StorageDriver driver)
+            throws Exception {
+        Path workDir = dir.resolve("broken-worker-" + driver.flag());
+        Path storageRoot = workDir.resolve("storage");
+        JobRunner brokenWorker = new JobRunner(new BuildSettings("it-worker", workDir,
                 storageRoot, Duration.ofSeconds(60), true, false, List.of(registry.address()),
-                dir.resolve("containers-home")));
+                dir.resolve("containers-home")).withStorageDriver(driver));
         assertThat(run(brokenWorker, "linux/arm64").finished().outcome()).isEqualTo(JobOutcome.SUCCEEDED);
-        Path layers = storageRoot.resolve("linux-arm64/1/root/vfs/dir");
+        Path layers = driver == StorageDriver.VFS ? storageRoot.resolve("linux-arm64/1/root/vfs/dir")
+                : storageRoot.resolve("linux-arm64/1/overlay-root/overlay");
+        String content = driver == StorageDriver.VFS ? "base-arch" : "diff/base-arch";
         try (var layerDirs = Files.list(layers)) {
-            List<Path> baseLayers = layerDirs.filter(layer -> Files.exists(layer.resolve("base-arch"))).toList();
+            List<Path> baseLayers = layerDirs.filter(layer -> Files.exists(layer.resolve(content))).toList();
             assertThat(baseLayers).as("the base image's layer in %s", layers).hasSize(1);
             FileSystemUtils.deleteRecursively(baseLayers.getFirst());
         }

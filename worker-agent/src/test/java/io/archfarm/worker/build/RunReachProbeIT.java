@@ -164,8 +164,10 @@ class RunReachProbeIT {
         Path workDir = dir.resolve("worker-" + UUID.randomUUID());
         Path containersHome = workDir.resolve("containers-home");
         RegistriesConf.write(containersHome, List.of(registry.address()));
+        // the detected driver (overlay on this host): RUN steps under runc see the overlay-mounted root
         JobRunner runner = new JobRunner(new BuildSettings("probe-worker", workDir, workDir.resolve("storage"),
-                Duration.ofSeconds(60), true, true, List.of(registry.address()), containersHome), isolation);
+                Duration.ofSeconds(60), true, true, List.of(registry.address()), containersHome)
+                .withStorageDriver(StorageDriverDetection.choose("auto", workDir.resolve("storage"))), isolation);
         JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1,
                 "linux/amd64", repository.url(), "main", commit, false, "probe/Containerfile", "probe", Map.of(),
                 registry.address() + "/probe/reach", 600);

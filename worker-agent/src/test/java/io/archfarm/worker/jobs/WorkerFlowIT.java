@@ -145,6 +145,8 @@ class WorkerFlowIT {
         assertThat(heartbeat.nativePlatforms()).containsExactly("linux/amd64");
         assertThat(heartbeat.emulatedPlatforms()).containsExactly("linux/s390x");
         assertThat(heartbeat.slots()).isEqualTo(2);
+        assertThat(heartbeat.storageDriver()).as("detected at start (storage-driver auto): this host has overlay")
+                .isEqualTo("overlay");
         assertThat(admin.getQueueInfo(queue).getMessageCount()).as("the job message was acked").isZero();
     }
 
