@@ -1,15 +1,8 @@
 package io.archfarm.worker.build;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
-import io.archfarm.model.ExecutionMode;
-import io.archfarm.model.JobOutcome;
-import io.archfarm.model.messages.JobAssignment;
-import io.archfarm.model.messages.JobFinished;
-import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.testing.LocalRegistry;
 import io.archfarm.testing.RequiredTools;
-import io.archfarm.worker.testing.GitRepository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,13 +32,7 @@ class IsolationBenchmark {
         RequiredTools.require("buildah", "skopeo", "git", "docker-registry", "ip", "nft", "runc");
         int runs = Integer.getInteger("archfarm.bench.runs", 5);
         try (LocalRegistry registry = LocalRegistry.start(Files.createDirectories(dir.resolve("registry")))) {
-            Path root = Path.of("..").toAbsolutePath().normalize();
-            ProbeNamespace.run(Duration.ofMinutes(10), root.resolve("scripts/base-image.sh").toString(),
-                    registry.address(), "archfarm/busybox");
-            GitRepository repository = GitRepository.create(dir.resolve("hello"));
-            String containerfile = Files.readString(root.resolve("examples/hello/Containerfile"))
-                    .replace("127.0.0.1:5000/", registry.address() + "/");
-            String commit = repository.commit(Map.of("Containerfile", containerfile));
+            DemoBench demo = DemoBench.prepare(dir, registry);
 
             Map<String, JobRunner> runners = new LinkedHashMap<>();
             for (RunIsolation isolation : List.of(RunIsolation.host(), netns(EgressPolicy.NONE),
@@ -58,7 +43,7 @@ class IsolationBenchmark {
             for (int round = 0; round <= runs; round++) {
                 for (var runner : runners.entrySet()) {
                     for (String platform : PLATFORMS) {
-                        long took = build(runner.getValue(), repository, commit, platform, registry);
+                        long took = demo.build(runner.getValue(), platform);
                         if (round > 0) {
                             millis.computeIfAbsent(runner.getKey() + "|" + platform, k -> new ArrayList<>())
                                     .add(took);
@@ -100,20 +85,6 @@ class IsolationBenchmark {
         RegistriesConf.write(containersHome, List.of(registry.address()));
         return new JobRunner(new BuildSettings("bench", workDir, workDir.resolve("storage"), Duration.ofSeconds(60),
                 true, true, List.of(registry.address()), containersHome), isolation);
-    }
-
-    /** One platform job from claim to pushed image, as the worker reports it (startedAt to finishedAt). */
-    private static long build(JobRunner runner, GitRepository repository, String commit, String platform,
-            LocalRegistry registry) {
-        JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, platform,
-                repository.url(), "main", commit, false, "Containerfile", ".", Map.of("GREETING", "bench"),
-                registry.address() + "/bench/hello", 600);
-        List<JobLogChunk> chunks = new CopyOnWriteArrayList<>();
-        JobFinished finished = runner.run(job, ExecutionMode.NATIVE, new JobControl(job.jobId(), 1),
-                new JobLog(job.jobId(), 1, chunks::add));
-        assertThat(finished.outcome()).as(chunks.stream().map(JobLogChunk::text).collect(Collectors.joining()))
-                .isEqualTo(JobOutcome.SUCCEEDED);
-        return Duration.between(finished.startedAt(), finished.finishedAt()).toMillis();
     }
 
     private static void report(Map<String, List<Long>> millis, int runs, Map<String, Long> sandboxes)

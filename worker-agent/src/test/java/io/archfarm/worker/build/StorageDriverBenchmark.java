@@ -2,15 +2,9 @@ package io.archfarm.worker.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.archfarm.model.ExecutionMode;
-import io.archfarm.model.JobOutcome;
 import io.archfarm.model.Platform;
-import io.archfarm.model.messages.JobAssignment;
-import io.archfarm.model.messages.JobFinished;
-import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.testing.LocalRegistry;
 import io.archfarm.testing.RequiredTools;
-import io.archfarm.worker.testing.GitRepository;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,13 +38,7 @@ class StorageDriverBenchmark {
         RequiredTools.require("buildah", "skopeo", "git", "docker-registry", "ip", "nft", "runc", "du");
         int runs = Integer.getInteger("archfarm.bench.runs", 5);
         try (LocalRegistry registry = LocalRegistry.start(Files.createDirectories(dir.resolve("registry")))) {
-            Path root = Path.of("..").toAbsolutePath().normalize();
-            ProbeNamespace.run(Duration.ofMinutes(10), root.resolve("scripts/base-image.sh").toString(),
-                    registry.address(), "archfarm/busybox");
-            GitRepository repository = GitRepository.create(dir.resolve("hello"));
-            String containerfile = Files.readString(root.resolve("examples/hello/Containerfile"))
-                    .replace("127.0.0.1:5000/", registry.address() + "/");
-            String commit = repository.commit(Map.of("Containerfile", containerfile));
+            DemoBench demo = DemoBench.prepare(dir, registry);
 
             Map<StorageDriver, Path> storages = new LinkedHashMap<>();
             Map<StorageDriver, JobRunner> runners = new LinkedHashMap<>();
@@ -67,7 +52,7 @@ class StorageDriverBenchmark {
             for (int round = 0; round <= runs; round++) {
                 for (StorageDriver driver : DRIVERS) {
                     for (String platform : PLATFORMS) {
-                        long took = build(runners.get(driver), repository, commit, platform, registry);
+                        long took = demo.build(runners.get(driver), platform);
                         String key = driver.flag() + "|" + platform;
                         if (round == 0) {
                             cold.put(key, took);
@@ -89,20 +74,6 @@ class StorageDriverBenchmark {
         return new JobRunner(new BuildSettings("bench-" + driver.flag(), workDir, workDir.resolve("storage"),
                 Duration.ofSeconds(60), true, true, List.of(registry.address()), containersHome)
                 .withStorageDriver(driver), isolation);
-    }
-
-    /** One platform job from claim to pushed image, as the worker reports it (startedAt to finishedAt). */
-    private static long build(JobRunner runner, GitRepository repository, String commit, String platform,
-            LocalRegistry registry) {
-        JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, platform,
-                repository.url(), "main", commit, false, "Containerfile", ".", Map.of("GREETING", "bench"),
-                registry.address() + "/bench/hello", 600);
-        List<JobLogChunk> chunks = new CopyOnWriteArrayList<>();
-        JobFinished finished = runner.run(job, ExecutionMode.NATIVE, new JobControl(job.jobId(), 1),
-                new JobLog(job.jobId(), 1, chunks::add));
-        assertThat(finished.outcome()).as(chunks.stream().map(JobLogChunk::text).collect(Collectors.joining()))
-                .isEqualTo(JobOutcome.SUCCEEDED);
-        return Duration.between(finished.startedAt(), finished.finishedAt()).toMillis();
     }
 
     private static void report(Map<String, Long> cold, Map<String, List<Long>> warm, Map<StorageDriver, Path> storages,
