@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.archfarm.model.messages.BuildRetryRequested;
 import io.archfarm.model.messages.DrainWorker;
 import io.archfarm.model.messages.JobAssignment;
+import io.archfarm.model.messages.JobCache;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.JobPhases;
 import io.archfarm.model.messages.WorkerHeartbeat;
@@ -42,6 +43,55 @@ class MessagesJsonTest {
 
         assertThat(assignment.fetchSubmodules()).isFalse();
         assertThat(assignment.commit()).isEqualTo("0123456789abcdef0123456789abcdef01234567");
+    }
+
+    @Test
+    void aJobAssignmentCarriesItsCacheScopeAndWhatToDoWithTheCache() {
+        var assignment = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/s390x",
+                "git://127.0.0.1/hello.git", "main", "0123456789abcdef0123456789abcdef01234567", false, "Containerfile",
+                ".", Map.of(), "127.0.0.1:5000/demo/hello", 3600, "5d2a7e3c-1b4f-4e8a-b6c9-0f3d2e1a4b57",
+                LayerCache.REFRESH);
+        assertThat(roundTrip(assignment)).isEqualTo(assignment);
+    }
+
+    /** A scheduler from before the layer cache: the job uses none, in the scope of builds of no team. */
+    @Test
+    void aJobAssignmentWithoutCacheFieldsUsesNoCache() {
+        String older = json.writeValueAsString(new JobAssignment(UUID.randomUUID(), UUID.randomUUID(),
+                UUID.randomUUID(), 1, "linux/arm64", "git://127.0.0.1/hello.git", "main",
+                "0123456789abcdef0123456789abcdef01234567", false, "Containerfile", ".", Map.of(),
+                "127.0.0.1:5000/demo/hello", 3600)).replaceAll(",\"(cacheScope|layerCache)\":\"[^\"]*\"", "");
+        assertThat(older).doesNotContain("cacheScope").doesNotContain("layerCache");
+
+        JobAssignment assignment = json.readValue(older, JobAssignment.class);
+
+        assertThat(assignment.layerCache()).isEqualTo(LayerCache.OFF);
+        assertThat(assignment.cacheScope()).isEqualTo(JobAssignment.NO_TEAM_SCOPE);
+    }
+
+    @Test
+    void aProjectWithoutCacheNeverUsesOneAndNoCacheRefreshesIt() {
+        assertThat(LayerCache.of(false, false)).isEqualTo(LayerCache.OFF);
+        assertThat(LayerCache.of(false, true)).isEqualTo(LayerCache.OFF);
+        assertThat(LayerCache.of(true, true)).isEqualTo(LayerCache.REFRESH);
+        assertThat(LayerCache.of(true, false)).isEqualTo(LayerCache.USE);
+    }
+
+    @Test
+    void jobFinishedKeepsItsCacheStepsAndCountsThem() {
+        var cache = new JobCache("USE", "team-1/linux-arm64/1", List.of(
+                new JobCache.Step("2/4", "RUN make", true), new JobCache.Step("3/4", "COPY app /app", false),
+                new JobCache.Step("4/4", "CMD [\"/app\"]", false)));
+        var finished = new JobFinished(UUID.randomUUID(), UUID.randomUUID(), 1, "w-1", JobOutcome.SUCCEEDED,
+                "sha256:" + "a".repeat(64), 512, "application/vnd.oci.image.manifest.v1+json", null, null,
+                Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:01:00Z"), 60_000,
+                "netns, egress none", JobPhases.onWorker(4L, 120L, null, 900L, 80L), cache);
+
+        JobFinished read = roundTrip(finished);
+
+        assertThat(read).isEqualTo(finished);
+        assertThat(read.cache().hits()).isEqualTo(1);
+        assertThat(read.cache().misses()).isEqualTo(2);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.archfarm.model.messages;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
+import io.archfarm.model.LayerCache;
 import com.fasterxml.jackson.annotation.Nulls;
 import java.util.Map;
 import java.util.UUID;
@@ -16,6 +17,10 @@ import java.util.UUID;
  * @param containerfile   path of the Containerfile relative to the repository root
  * @param context         build context directory relative to the repository root
  * @param image           repository reference without tag, for example {@code 127.0.0.1:5000/demo/hello}
+ * @param cacheScope      whose layer cache the job may use and add to: the build's team id, or {@code adhoc} for a
+ *                        build of no team; null (a scheduler before the layer cache) means {@code adhoc}
+ * @param layerCache      what the job does with that cache; null (a scheduler before the layer cache) means
+ *                        {@link LayerCache#OFF}
  */
 public record JobAssignment(
         UUID messageId,
@@ -31,5 +36,23 @@ public record JobAssignment(
         String context,
         Map<String, String> buildArgs,
         String image,
-        long timeoutSeconds) implements Message {
+        long timeoutSeconds,
+        String cacheScope,
+        LayerCache layerCache) implements Message {
+
+    /** The scope of builds that belong to no team. */
+    public static final String NO_TEAM_SCOPE = "adhoc";
+
+    public JobAssignment {
+        cacheScope = cacheScope == null ? NO_TEAM_SCOPE : cacheScope;
+        layerCache = layerCache == null ? LayerCache.OFF : layerCache;
+    }
+
+    /** An assignment that uses no layer cache, as schedulers before the layer cache sent. */
+    public JobAssignment(UUID messageId, UUID jobId, UUID buildId, int attempt, String platform, String repository,
+            String ref, String commit, boolean fetchSubmodules, String containerfile, String context,
+            Map<String, String> buildArgs, String image, long timeoutSeconds) {
+        this(messageId, jobId, buildId, attempt, platform, repository, ref, commit, fetchSubmodules, containerfile,
+                context, buildArgs, image, timeoutSeconds, null, null);
+    }
 }

@@ -13,6 +13,8 @@ import java.util.UUID;
  * @param isolation   how the worker isolated the RUN steps, as shown: {@code netns, egress outside}; null from a
  *                    worker that predates isolation levels
  * @param phases      where the attempt's time went on the worker; null from a worker that predates phases
+ * @param cache       what the layer cache did, step by step; null when the attempt did not get to build, or from a
+ *                    worker that predates the layer cache
  */
 public record JobFinished(
         UUID messageId,
@@ -29,7 +31,8 @@ public record JobFinished(
         Instant finishedAt,
         long buildMillis,
         String isolation,
-        JobPhases phases) implements Message {
+        JobPhases phases,
+        JobCache cache) implements Message {
 
     /** A result that says nothing about isolation, as workers before isolation levels sent. */
     public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome, String digest,
@@ -44,12 +47,20 @@ public record JobFinished(
             long size, String mediaType, String error, Integer exitCode, Instant startedAt, Instant finishedAt,
             long buildMillis, String isolation) {
         this(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode, startedAt,
-                finishedAt, buildMillis, isolation, null);
+                finishedAt, buildMillis, isolation, null, null);
+    }
+
+    /** A result that says nothing about the layer cache, as workers before it sent. */
+    public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome, String digest,
+            long size, String mediaType, String error, Integer exitCode, Instant startedAt, Instant finishedAt,
+            long buildMillis, String isolation, JobPhases phases) {
+        this(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode, startedAt,
+                finishedAt, buildMillis, isolation, phases, null);
     }
 
     /** This result with {@code phases} in place of its own. */
     public JobFinished withPhases(JobPhases phases) {
         return new JobFinished(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode,
-                startedAt, finishedAt, buildMillis, isolation, phases);
+                startedAt, finishedAt, buildMillis, isolation, phases, cache);
     }
 }
