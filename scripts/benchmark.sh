@@ -1,41 +1,53 @@
 #!/usr/bin/env bash
-# The demo's 3-platform build through a running farm (./archfarm up; ./archfarm demo once, for the git repository
-# and the base image) against plain buildah on this same machine, the farm's overhead per build, and the idle
-# memory of each service. BENCH_DRIVER (overlay, the default, or vfs) is plain buildah's storage driver: set it to
-# the one the workers report on the fleet page. BENCH_RUNS (default 5) pairs of builds are timed, alternating farm
-# and buildah; the summary gives the median and the range, since a 2-core machine varies a lot from one build to the
-# next.
+# What the farm costs, side by side with plain buildah on this same machine and in the same run. Needs a running
+# farm (./archfarm up) and ./archfarm demo run once (the git daemon and the base image in the registry).
+#
+#  (a) examples/cpu-bound for linux/amd64, linux/arm64 and linux/s390x with nothing cached (a new SEED each run, as
+#      a new commit): the farm, `buildah build --jobs 3` (the platforms in parallel) and `--jobs 1` (one after
+#      another), each pushed as a multi-arch image.
+#  (b) a rebuild after a one-line change of the file the last COPY copies: cold (the farm with "noCache", buildah
+#      with --layers --no-cache), then warm; per platform and whole; the farm's layer cache against
+#      `buildah build --layers`.
+#  (c) where the time of each platform job went, per phase, in (a) and in (b)'s warm builds.
+#
+# BENCH_RUNS (default 5) runs of each, alternating farm and buildah; medians and ranges, since a 2-core machine
+# varies a lot from one build to the next. BENCH_DRIVER (overlay, the default, or vfs) is plain buildah's storage
+# driver: set it to the one the workers report on the fleet page.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=$ROOT/.archfarm
 PORTAL=http://127.0.0.1:${ARCHFARM_PORTAL_PORT:-8080}
 REGISTRY=127.0.0.1:${ARCHFARM_REGISTRY_PORT:-5000}
-GIT_URL=git://127.0.0.1:${ARCHFARM_GIT_PORT:-9418}/hello.git
-DB_URL=${ARCHFARM_DB_URL:-jdbc:postgresql://127.0.0.1:5432/archfarm}
+GIT_BASE=git://127.0.0.1:${ARCHFARM_GIT_PORT:-9418}
 PLATFORMS=(linux/amd64 linux/arm64 linux/s390x)
 RUNS=${BENCH_RUNS:-5}
 BENCH=$STATE/benchmark
-# plain buildah's storage driver: the one the farm's workers report (overlay where the kernel has it), or BENCH_DRIVER
 DRIVER=${BENCH_DRIVER:-overlay}
 [[ $DRIVER == overlay || $DRIVER == vfs ]] || { echo "benchmark: BENCH_DRIVER must be overlay or vfs" >&2; exit 2; }
+[[ $RUNS =~ ^[1-9][0-9]?$ ]] || { echo "benchmark: BENCH_RUNS must be 1 to 99" >&2; exit 2; }
 BUILDAH=(buildah --storage-driver "$DRIVER" --root "$BENCH/storage/$DRIVER-root" --runroot "$BENCH/storage/$DRIVER-run")
+REPO=bench-cpu
+SRC=$BENCH/src
 
 die() { echo "benchmark: $*" >&2; exit 1; }
 now() { date +%s.%N; }
-seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
+    printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# median, min and max of the numbers on stdin
+stats() { sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+    printf "%.2f (%.2f–%.2f, n=%d)", m, v[1], v[NR], NR }'; }
 
-for tool in buildah curl jq psql git; do command -v "$tool" >/dev/null || die "'$tool' is missing"; done
+for tool in buildah curl jq git; do command -v "$tool" >/dev/null || die "'$tool' is missing"; done
 [[ $(curl -fsS --max-time 3 "$PORTAL/actuator/health" 2>/dev/null | jq -r .status 2>/dev/null) == UP ]] \
     || die "no farm answers at $PORTAL: start it with ./archfarm up"
-git ls-remote "$GIT_URL" main >/dev/null 2>&1 \
-    || die "$GIT_URL does not answer: run ./archfarm demo once (it serves examples/hello and pushes the base image)"
+git ls-remote "$GIT_BASE/hello.git" main >/dev/null 2>&1 \
+    || die "$GIT_BASE/hello.git does not answer: run ./archfarm demo once (the git daemon and the base image)"
 # an admin token for this run (./archfarm token makes it with the admin's password); kept off the command lines
 TOKEN=$("$ROOT/archfarm" token "benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)") || die "no API token from the portal"
 api() { curl -K <(printf 'header = "Authorization: Bearer %s"\n' "$TOKEN") "$@"; }
-[[ $DB_URL =~ ^jdbc:postgresql://([^/:]+)(:([0-9]+))?/([A-Za-z0-9_]+) ]] || die "ARCHFARM_DB_URL '$DB_URL' is not understood"
-PSQL=(env PGPASSWORD="${ARCHFARM_DB_PASSWORD:-}" psql -h "${BASH_REMATCH[1]}" -p "${BASH_REMATCH[3]:-5432}"
-    -U "${ARCHFARM_DB_USER:-postgres}" -d "${BASH_REMATCH[4]}" -tAqX)
 
 echo "== idle memory (RSS) of the farm's services"
 for pidfile in "$STATE"/run/*.pid; do
@@ -45,88 +57,150 @@ for pidfile in "$STATE"/run/*.pid; do
     [[ -n $rss ]] && printf '  %-18s %6d MiB\n' "$(basename "$pidfile" .pid)" $((rss / 1024))
 done
 
-# One build through the farm; prints "wall db_seconds longest_job_seconds build_id".
+# The benchmark's repository, served by the demo's git daemon (it exports everything under $STATE/git): a fresh
+# copy of examples/cpu-bound, so that no commit of an earlier run is in any cache.
+rm -rf "${STATE:?}/git/$REPO.git" "$SRC"
+git init -q --bare -b main "$STATE/git/$REPO.git"
+git init -q -b main "$SRC"
+cp "$ROOT/examples/cpu-bound/"* "$SRC/"
+sed -i "s#^FROM 127\.0\.0\.1:5000/#FROM $REGISTRY/#" "$SRC/Containerfile"
+# the commit that (b) builds: message.txt gets one new line
+commit() {
+    git -C "$SRC" add -A
+    git -C "$SRC" -c user.name=archfarm -c user.email=bench@archfarm.invalid commit -q -m "$1"
+    git -C "$SRC" push -q "$STATE/git/$REPO.git" main
+}
+commit "cpu-bound"
+
+# One build of the benchmark repository's main through the farm; prints "wall build_id".
 farm_build() {
-    local greeting=$1 body id status start end db_seconds longest_job
-    body=$(jq -nc --arg repo "$GIT_URL" --arg image "$REGISTRY/bench/hello" --arg greeting "$greeting" \
-        '{repository: $repo, ref: "main", platforms: ["linux/amd64","linux/arm64","linux/s390x"], image: $image,
-          tags: ["latest"], buildArgs: {GREETING: $greeting}}')
+    local seed=$1 no_cache=$2 body id status start end
+    body=$(jq -nc --arg repo "$GIT_BASE/$REPO.git" --arg image "$REGISTRY/bench/cpu-bound" --arg seed "$seed" \
+        --argjson noCache "$no_cache" '{repository: $repo, ref: "main", platforms: ["linux/amd64","linux/arm64",
+          "linux/s390x"], image: $image, tags: ["latest"], buildArgs: {SEED: $seed}, noCache: $noCache}')
     start=$(now)
     id=$(api -fsS -X POST -H 'Content-Type: application/json' -d "$body" "$PORTAL/api/v1/builds" | jq -r .id) \
         || die "the portal refused the build"
-    while :; do
+    for _ in $(seq 1 3000); do   # 10 minutes at most
         status=$(api -fsS "$PORTAL/api/v1/builds/$id" | jq -r .status)
         case $status in SUCCEEDED) break ;; PARTIAL | FAILED | CANCELLED) die "build $id ended $status" ;; esac
         sleep 0.2
     done
+    [[ $status == SUCCEEDED ]] || die "build $id did not finish within 10 minutes"
     end=$(now)
-    read -r db_seconds longest_job < <("${PSQL[@]}" -F ' ' -c "select extract(epoch from b.finished_at - b.created_at),
-        (select max(build_millis) from platform_jobs where build_id = b.id) / 1000.0 from builds b where b.id = '$id'")
-    echo "$(seconds "$start" "$end") $db_seconds $longest_job $id"
+    echo "$(seconds "$start" "$end") $id"
 }
 
 PHASES=(queueWait claim fetch pull build push merge)
-# Appends "platform queueWait claim … merge" (ms, - where not measured) of each platform of a build to $BENCH/phases.
+# Appends "platform queueWait … merge hits misses" of each platform of a build to the file $2 (ms; - where not
+# measured).
 record_phases() {
     api -fsS "$PORTAL/api/v1/builds/$1" | jq -r --argjson names "$(printf '%s\n' "${PHASES[@]}" | jq -R . | jq -sc .)" \
-        '.platforms[] | [.platform] + [.phases as $p | $names[] | ($p[.] // "-" | tostring)] | join(" ")' \
-        >>"$BENCH/phases"
+        '.platforms[] | [.platform] + [.phases as $p | $names[] | ($p[.] // "-" | tostring)]
+            + [(.cache.hits // "-" | tostring), (.cache.misses // "-" | tostring)] | join(" ")' >>"$2"
 }
 
-# The same Containerfile built and pushed with plain buildah; prints "wall".
+# The same build with plain buildah, pushed like the farm pushes (one multi-arch image); prints "wall".
 local_build() {
-    local greeting=$1 start end
-    "${BUILDAH[@]}" manifest rm bench-hello >/dev/null 2>&1 || true
+    local seed=$1 start end
+    shift
+    "${BUILDAH[@]}" manifest rm bench-cpu >/dev/null 2>&1 || true
     start=$(now)
     "${BUILDAH[@]}" build --quiet --isolation chroot --tls-verify=false --platform "$(IFS=,; echo "${PLATFORMS[*]}")" \
-        --manifest bench-hello --build-arg "GREETING=$greeting-local" "$BENCH/context" >/dev/null
-    "${BUILDAH[@]}" manifest push --quiet --all --tls-verify=false bench-hello "docker://$REGISTRY/bench/hello-local:latest"
+        --manifest bench-cpu --build-arg "SEED=$seed" "$@" "$SRC" >/dev/null
+    "${BUILDAH[@]}" manifest push --quiet --all --tls-verify=false bench-cpu "docker://$REGISTRY/bench/cpu-bound-local:latest"
     end=$(now)
     seconds "$start" "$end"
 }
 
-# median, min and max of the numbers on stdin
-stats() { sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-    printf "median %.2f (min %.2f, max %.2f, n=%d)", m, v[1], v[NR], NR }'; }
+phase_table() {
+    printf '  %-14s' platform; printf ' %9s' "${PHASES[@]}" hits misses; echo
+    for platform in "${PLATFORMS[@]}"; do
+        printf '  %-14s' "$platform"
+        for column in $(seq 2 $((${#PHASES[@]} + 3))); do
+            printf ' %9s' "$(awk -v p="$platform" -v c="$column" '$1 == p && $c != "-" { print $c }' "$1" | median \
+                | sed 's/\.00$//')"
+        done
+        echo
+    done
+}
 
-mkdir -p "$BENCH/context"
-cp "$ROOT/examples/hello/"* "$BENCH/context/"
-sed -i "s#^FROM 127\.0\.0\.1:5000/#FROM $REGISTRY/#" "$BENCH/context/Containerfile"
 for platform in "${PLATFORMS[@]}"; do   # the farm's workers hold the base image already; so does this, untimed
     "${BUILDAH[@]}" pull --quiet --tls-verify=false --platform "$platform" "$REGISTRY/archfarm/busybox" >/dev/null
 done
 
-echo "== $RUNS runs of examples/hello for ${PLATFORMS[*]}: through the farm, then plain buildah ($DRIVER, chroot,"
-echo "   pushed like the farm does); a fresh GREETING each run, so nothing is cached"
-printf '  %-4s %8s %9s %10s %9s\n' run farm buildah farm/bah overhead
-: >"$BENCH/results"
-: >"$BENCH/phases"
+echo
+echo "== (a) $RUNS runs of examples/cpu-bound for ${PLATFORMS[*]}, nothing cached (a new SEED each run):"
+echo "   the farm, plain buildah --jobs 3 and --jobs 1 ($DRIVER, chroot), each pushed; seconds"
+printf '  %-4s %8s %10s %10s %11s %11s\n' run farm "jobs 3" "jobs 1" "farm/jobs3" "farm/jobs1"
+: >"$BENCH/a"
+: >"$BENCH/a-phases"
 for run in $(seq 1 "$RUNS"); do
-    greeting=bench-$(date +%s%N)
-    read -r farm db_seconds longest_job build_id < <(farm_build "$greeting")
-    record_phases "$build_id"
-    local_seconds=$(local_build "$greeting")
-    ratio=$(awk -v f="$farm" -v l="$local_seconds" 'BEGIN { printf "%.2f", f / l }')
-    overhead=$(awk -v a="$db_seconds" -v b="$longest_job" 'BEGIN { printf "%.1f", a - b }')
-    printf '  %-4s %7ss %8ss %10s %8ss\n' "$run" "$farm" "$local_seconds" "$ratio" "$overhead"
-    echo "$farm $local_seconds $ratio $overhead" >>"$BENCH/results"
+    seed=a-$(date +%s%N)
+    read -r farm build_id < <(farm_build "$seed" false)
+    record_phases "$build_id" "$BENCH/a-phases"
+    parallel=$(local_build "$seed-3" --jobs 3)
+    sequential=$(local_build "$seed-1" --jobs 1)
+    printf '  %-4s %8s %10s %10s %11s %11s\n' "$run" "$farm" "$parallel" "$sequential" "$(ratio "$farm" "$parallel")" \
+        "$(ratio "$farm" "$sequential")"
+    echo "$farm $parallel $sequential $(ratio "$farm" "$parallel") $(ratio "$farm" "$sequential")" >>"$BENCH/a"
 done
+echo "  median (range):"
+printf '    farm                        %s s\n' "$(awk '{ print $1 }' "$BENCH/a" | stats)"
+printf '    buildah --jobs 3            %s s\n' "$(awk '{ print $2 }' "$BENCH/a" | stats)"
+printf '    buildah --jobs 1            %s s\n' "$(awk '{ print $3 }' "$BENCH/a" | stats)"
+printf '    farm / buildah --jobs 3     %s   (goal: 1.15 or less)\n' "$(awk '{ print $4 }' "$BENCH/a" | stats)"
+printf '    farm / buildah --jobs 1     %s\n' "$(awk '{ print $5 }' "$BENCH/a" | stats)"
 
-echo "== result (farm overhead = submission to SUCCEEDED in the database minus the longest job's buildah+push)"
-printf '  farm wall time      %s s\n' "$(awk '{ print $1 }' "$BENCH/results" | stats)"
-printf '  plain buildah       %s s\n' "$(awk '{ print $2 }' "$BENCH/results" | stats)"
-printf '  farm / buildah      %s\n' "$(awk '{ print $3 }' "$BENCH/results" | stats)"
-printf '  farm overhead       %s s\n' "$(awk '{ print $4 }' "$BENCH/results" | stats)"
-
-echo "== where the time went: median per phase and platform, ms (queue = queued to claimed, merge = the platform's"
-echo "   share of the index; - where not measured)"
-printf '  %-14s' platform; printf ' %9s' "${PHASES[@]}"; echo
+echo
+echo "== (b) $RUNS rebuilds after a one-line change of message.txt (the last COPY): cold, then warm; seconds"
+printf '  %-4s %9s %9s %11s %12s %12s %13s\n' run "farm cold" "farm warm" "warm/cold" "buildah cold" "buildah warm" \
+    "farm/buildah"
+: >"$BENCH/b"
+: >"$BENCH/b-cold-phases"
+: >"$BENCH/b-warm-phases"
+for run in $(seq 1 "$RUNS"); do
+    seed=b-$(date +%s%N)
+    read -r farm_cold cold_id < <(farm_build "$seed" true)
+    local_cold=$(local_build "$seed" --jobs 3 --layers --no-cache)
+    echo "run $run, changed at $(date -u +%H:%M:%S.%N)" >>"$SRC/message.txt"
+    commit "a one-line change"
+    read -r farm_warm warm_id < <(farm_build "$seed" false)
+    local_warm=$(local_build "$seed" --jobs 3 --layers)
+    record_phases "$cold_id" "$BENCH/b-cold-phases"
+    record_phases "$warm_id" "$BENCH/b-warm-phases"
+    printf '  %-4s %9s %9s %11s %12s %12s %13s\n' "$run" "$farm_cold" "$farm_warm" "$(ratio "$farm_warm" "$farm_cold")" \
+        "$local_cold" "$local_warm" "$(ratio "$farm_warm" "$local_warm")"
+    echo "$farm_cold $farm_warm $(ratio "$farm_warm" "$farm_cold") $local_cold $local_warm \
+        $(ratio "$farm_warm" "$local_warm")" >>"$BENCH/b"
+done
+echo "  median (range):"
+printf '    farm cold / warm            %s / %s s\n' "$(awk '{ print $1 }' "$BENCH/b" | median)" \
+    "$(awk '{ print $2 }' "$BENCH/b" | median)"
+printf '    farm warm / cold            %s\n' "$(awk '{ print $3 }' "$BENCH/b" | stats)"
+printf '    buildah --layers cold / warm %s / %s s\n' "$(awk '{ print $4 }' "$BENCH/b" | median)" \
+    "$(awk '{ print $5 }' "$BENCH/b" | median)"
+printf '    farm warm / buildah warm    %s   (goal: 1.2 or less)\n' "$(awk '{ print $6 }' "$BENCH/b" | stats)"
+echo "  per platform, the job's build step (ms, median): cold, warm, warm/cold (goal: 0.3 or less)"
 for platform in "${PLATFORMS[@]}"; do
-    printf '  %-14s' "$platform"
-    for i in "${!PHASES[@]}"; do
-        printf ' %9s' "$(awk -v p="$platform" -v c=$((i + 2)) '$1 == p && $c != "-" { print $c }' "$BENCH/phases" \
-            | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
-                printf "%d", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
-    done
-    echo
+    cold=$(awk -v p="$platform" '$1 == p && $6 != "-" { print $6 }' "$BENCH/b-cold-phases" | median)
+    warm=$(awk -v p="$platform" '$1 == p && $6 != "-" { print $6 }' "$BENCH/b-warm-phases" | median)
+    printf '    %-14s %8s %8s %8s\n' "$platform" "${cold%.00}" "${warm%.00}" "$(ratio "$warm" "$cold")"
 done
+echo "  per platform, the whole job, claim to pushed (ms, median): cold, warm, warm/cold"
+job_ms() { awk -v p="$2" '$1 == p { s = 0; for (c = 3; c <= 7; c++) if ($c != "-") s += $c; print s }' "$1" | median; }
+for platform in "${PLATFORMS[@]}"; do
+    cold=$(job_ms "$BENCH/b-cold-phases" "$platform")
+    warm=$(job_ms "$BENCH/b-warm-phases" "$platform")
+    printf '    %-14s %8s %8s %8s\n' "$platform" "${cold%.00}" "${warm%.00}" "$(ratio "$warm" "$cold")"
+done
+
+echo
+echo "== (c) where the time went: median per phase and platform, ms (queueWait = queued to claimed, merge = the"
+echo "   platform's share of the index; hits and misses = the steps the layer cache had or built; - not measured)"
+echo "  (a), nothing cached:"
+phase_table "$BENCH/a-phases"
+echo "  (b), cold (noCache):"
+phase_table "$BENCH/b-cold-phases"
+echo "  (b), warm:"
+phase_table "$BENCH/b-warm-phases"
