@@ -95,6 +95,14 @@ class MessagesJsonTest {
     }
 
     @Test
+    void aNullStepOfACacheIsDroppedNotTheWholeResult() {
+        String withNull = "{\"layerCache\":\"USE\",\"store\":\"adhoc/linux-amd64/1\","
+                + "\"steps\":[null,{\"step\":\"2/2\",\"instruction\":\"RUN make\",\"hit\":true}]}";
+        assertThat(json.readValue(withNull, JobCache.class).steps()).extracting(JobCache.Step::step)
+                .containsExactly("2/2");
+    }
+
+    @Test
     void jobFinishedRoundTrips() {
         var finished = new JobFinished(UUID.randomUUID(), UUID.randomUUID(), 1, "w-1", JobOutcome.FAILED, null, 0,
                 null, "step failed", 3, Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:01:00Z"),

@@ -1,6 +1,7 @@
 package io.archfarm.model.messages;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the layer cache did for one attempt: for each step of the Containerfile that buildah can cache, whether it
@@ -13,7 +14,8 @@ import java.util.List;
 public record JobCache(String layerCache, String store, List<Step> steps) {
 
     public JobCache {
-        steps = steps == null ? List.of() : List.copyOf(steps);
+        // a worker is trusted less than the scheduler: a null step is dropped rather than losing the whole result
+        steps = steps == null ? List.of() : steps.stream().filter(Objects::nonNull).toList();
     }
 
     public long hits() {
