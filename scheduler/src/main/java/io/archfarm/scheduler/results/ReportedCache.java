@@ -31,8 +31,7 @@ final class ReportedCache {
         Map<String, Object> kept = new LinkedHashMap<>();
         kept.put("layerCache", knownMode(cache.layerCache()));
         kept.put("store", text(cache.store(), MAX_STORE));
-        List<Map<String, Object>> steps = cache.steps().stream().filter(java.util.Objects::nonNull)
-                .limit(MAX_STEPS).map(ReportedCache::step).toList();
+        List<Map<String, Object>> steps = cache.steps().stream().limit(MAX_STEPS).map(ReportedCache::step).toList();
         kept.put("steps", steps);
         return kept;
     }
