@@ -44,4 +44,18 @@ class MigrationsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.update(insert))
                 .hasMessageContaining("builds_status_check");
     }
+
+    @Test
+    void buildsAndProjectsUseTheLayerCacheUnlessTheySayOtherwise() {
+        // rows written before V12 (and by a portal that names neither column) get the cache, without a no-cache
+        var insert = "insert into builds (id, status, repository, ref, commit_sha, containerfile, context_dir, image,"
+                + " platforms, placement, publish, created_at) values (gen_random_uuid(), 'QUEUED', 'r', 'main',"
+                + " 'c', 'Containerfile', '.', 'i', '[]', 'ANY', 'ALL', now()) returning layer_cache, no_cache";
+        var build = jdbc.queryForMap(insert);
+        assertThat(build).containsEntry("layer_cache", true).containsEntry("no_cache", false);
+        assertThat(jdbc.queryForObject("select column_default from information_schema.columns"
+                + " where table_name = 'projects' and column_name = 'layer_cache'", String.class)).isEqualTo("true");
+        assertThat(jdbc.queryForObject("select data_type from information_schema.columns"
+                + " where table_name = 'platform_jobs' and column_name = 'cache'", String.class)).isEqualTo("jsonb");
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.model.messages.BuildCancelRequested;
 import io.archfarm.model.messages.BuildRequested;
+import io.archfarm.model.messages.JobCache;
 import io.archfarm.portal.PortalApi.Answer;
 import io.archfarm.testing.ArchfarmTestServices;
 import java.nio.charset.StandardCharsets;
@@ -122,6 +123,50 @@ class BuildApiIntegrationTest {
         assertThat(texts(build.path("tags"))).containsExactly("latest");
         assertThat(build.path("placement").asString()).isEqualTo("native-preferred");
         assertThat(build.path("publish").asString()).isEqualTo("all");
+        assertThat(build.path("layerCache").asString()).as("an ad-hoc build uses the cache").isEqualTo("use");
+        assertThat(build.path("noCache").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aBuildMayAskToBuildEveryStepAgainAndKeepsWhatItAskedFor() {
+        JsonNode build = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\"], \"noCache\": true")).json();
+
+        assertThat(build.path("noCache").asBoolean()).isTrue();
+        assertThat(build.path("layerCache").asString()).as("built again, new layers kept").isEqualTo("refresh");
+        assertThat(jdbc.sql("select layer_cache::text || ' ' || no_cache::text from builds where id = :id")
+                .param("id", UUID.fromString(build.path("id").asString())).query(String.class).single())
+                .isEqualTo("true true");
+        JsonNode explicit = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\"], \"noCache\": false")).json();
+        assertThat(explicit.path("layerCache").asString()).isEqualTo("use");
+    }
+
+    @Test
+    void eachPlatformShowsWhatTheLayerCacheDidAsTheSchedulerKeptIt() {
+        String id = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\", \"linux/arm64\"]")).json()
+                .path("id").asString();
+        UUID amd = insertJob(UUID.fromString(id), "linux/amd64", "SUCCEEDED", 1, "w-1", "NATIVE",
+                "sha256:" + "d".repeat(64));
+        insertJob(UUID.fromString(id), "linux/arm64", "RUNNING", 1, "w-2", "NATIVE", null);
+        // the JobFinished's own record as JSON: the shape the scheduler keeps (LayerCacheFlowTest)
+        JobCache cache = new JobCache("USE", "adhoc/linux/amd64/0", List.of(
+                new JobCache.Step("1/3", "FROM 127.0.0.1:5000/base", true),
+                new JobCache.Step("2/3", "RUN make <all>", true),
+                new JobCache.Step("3/3", "COPY . /app", false)));
+        jdbc.sql("update platform_jobs set cache = cast(:cache as jsonb) where id = :id")
+                .param("cache", JsonMapper.builder().build().writeValueAsString(cache)).param("id", amd).update();
+
+        JsonNode platforms = api.get("/api/v1/builds/" + id).json().path("platforms");
+
+        JsonNode shown = platforms.get(0).path("cache");
+        assertThat(shown.path("layerCache").asString()).isEqualTo("use");
+        assertThat(shown.path("store").asString()).isEqualTo("adhoc/linux/amd64/0");
+        assertThat(shown.path("hits").asLong()).isEqualTo(2);
+        assertThat(shown.path("misses").asLong()).isEqualTo(1);
+        assertThat(texts(shown.path("steps"), "step")).containsExactly("1/3", "2/3", "3/3");
+        assertThat(texts(shown.path("steps"), "instruction")).containsExactly("FROM 127.0.0.1:5000/base",
+                "RUN make <all>", "COPY . /app");
+        assertThat(shown.path("steps").get(2).path("hit").asBoolean()).isFalse();
+        assertThat(platforms.get(1).path("cache").isNull()).as("not ended yet").isTrue();
     }
 
     @Test
@@ -195,6 +240,8 @@ class BuildApiIntegrationTest {
                 Arguments.of("absolute containerfile",
                         body(repo, "\"platforms\": [\"amd64\"], \"containerfile\": \"/etc/passwd\""),
                         "containerfile '/etc/passwd'"),
+                Arguments.of("noCache not a boolean",
+                        body(repo, "\"platforms\": [\"amd64\"], \"noCache\": \"yes\""), "property 'noCache'"),
                 Arguments.of("escaping context", body(repo, "\"platforms\": [\"amd64\"], \"context\": \"src/../../x\""),
                         "context 'src/../../x'"));
     }

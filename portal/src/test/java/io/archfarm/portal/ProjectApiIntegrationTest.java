@@ -191,6 +191,41 @@ class ProjectApiIntegrationTest {
         expect(farm.admin().post("/api/v1/teams/" + team + "/projects", minimal("allowed")), 201);
     }
 
+    @Test
+    void theLayerCacheIsOnUnlessTheProjectTurnsItOffAndEachBuildKeepsWhatItStartedWith() {
+        FarmAccounts farm = new FarmAccounts(port);
+        String team = farm.team("cache");
+        assertThat(farm.project(team, minimal("cached")).path("layerCache").asBoolean()).as("on by default").isTrue();
+        PortalApi developer = farm.member(team, "developer");
+        String builds = "/api/v1/projects/" + team + "/cached/builds";
+
+        JsonNode uses = expect(developer.post(builds, "{}"), 202).json();
+        JsonNode refreshes = expect(developer.post(builds, "{\"noCache\": true}"), 202).json();
+        assertThat(uses.path("layerCache").asString()).isEqualTo("use");
+        assertThat(uses.path("noCache").asBoolean()).isFalse();
+        assertThat(refreshes.path("layerCache").asString()).isEqualTo("refresh");
+        assertThat(refreshes.path("noCache").asBoolean()).isTrue();
+
+        JsonNode turnedOff = expect(farm.admin().put("/api/v1/projects/" + team + "/cached",
+                minimal("cached").replace("}", ", \"layerCache\": false}")), 200).json();
+        assertThat(turnedOff.path("layerCache").asBoolean()).isFalse();
+        assertThat(farm.admin().get("/api/v1/projects/" + team + "/cached").json().path("layerCache").asBoolean())
+                .isFalse();
+        JsonNode off = expect(developer.post(builds, "{\"noCache\": true}"), 202).json();
+        assertThat(off.path("layerCache").asString()).as("the project's setting wins").isEqualTo("off");
+        assertThat(developer.get("/api/v1/builds/" + uses.path("id").asString()).json().path("layerCache")
+                .asString()).as("a build keeps what it was started with").isEqualTo("use");
+
+        Answer notABoolean = farm.admin().put("/api/v1/projects/" + team + "/cached",
+                minimal("cached").replace("}", ", \"layerCache\": \"sometimes\"}"));
+        assertThat(notABoolean.status()).isEqualTo(400);
+        assertThat(notABoolean.contentType()).startsWith("application/problem+json");
+        assertThat(notABoolean.json().path("field").asString()).isEqualTo("layerCache");
+        Answer badNoCache = developer.post(builds, "{\"noCache\": [true]}");
+        assertThat(badNoCache.status()).isEqualTo(400);
+        assertThat(badNoCache.json().path("field").asString()).isEqualTo("noCache");
+    }
+
     private static String minimal(String slug) {
         return """
                 {"slug": "%s", "repository": "%s", "platforms": ["linux/amd64"], "image": "127.0.0.1:5000/web/%s",

@@ -64,7 +64,9 @@ class WebhookIntegrationTest {
         assertThat(builds).hasSize(1);
         assertThat(builds.getFirst()).containsEntry("commit_sha", MAIN).containsEntry("ref", "main")
                 .containsEntry("trigger", "WEBHOOK").containsEntry("build_number", 1L)
-                .containsEntry("tags", "[\"main\", \"sha-0d1a26e\", \"latest\"]");
+                .containsEntry("tags", "[\"main\", \"sha-0d1a26e\", \"latest\"]")
+                .as("a push builds with the project's cache").containsEntry("layer_cache", true)
+                .containsEntry("no_cache", false);
         assertThat((String) builds.getFirst().get("requested_by")).isEqualTo("jsmith@" + forge.wireName());
         assertThat(jdbc.sql("select count(*) from outbox where payload::text like :id")
                 .param("id", "%" + build + "%").query(Long.class).single()).isEqualTo(1);
@@ -242,7 +244,8 @@ class WebhookIntegrationTest {
 
         List<Map<String, Object>> builds() {
             return jdbc.sql("""
-                            select b.commit_sha, b.ref, b.trigger, b.build_number, b.tags::text as tags, b.requested_by
+                            select b.commit_sha, b.ref, b.trigger, b.build_number, b.tags::text as tags, b.requested_by,
+                                   b.layer_cache, b.no_cache
                             from builds b join projects p on p.id = b.project_id join teams t on t.id = p.team_id
                             where t.slug = :team order by b.created_at""")
                     .param("team", team).query().listOfRows();

@@ -65,17 +65,43 @@ public class Farm {
         return requestBuild(platforms, placement, Map.of(), publish, image, tags, true);
     }
 
+    /**
+     * A build as the portal records one with the layer cache settings: of {@code teamId} (null: no team), with its
+     * project's {@code layerCache} and the request's {@code noCache}.
+     */
+    public UUID requestBuildWithCache(UUID teamId, List<String> platforms, boolean layerCache, boolean noCache) {
+        return requestBuild(platforms, "NATIVE_ONLY", Map.of(), "ALL", "127.0.0.1:1/demo/cached", List.of("latest"),
+                false, teamId, layerCache, noCache);
+    }
+
+    /** A team, as the portal keeps them; builds refer to it. */
+    public UUID team(String slug) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("insert into teams (id, slug, name, created_at) values (:id, :slug, :slug, now())")
+                .param("id", id).param("slug", slug).update();
+        return id;
+    }
+
     private UUID requestBuild(List<String> platforms, String placement, Map<String, String> platformPlacements,
             String publish, String image, List<String> tags, boolean fetchSubmodules) {
+        return requestBuild(platforms, placement, platformPlacements, publish, image, tags, fetchSubmodules, null,
+                true, false);
+    }
+
+    private UUID requestBuild(List<String> platforms, String placement, Map<String, String> platformPlacements,
+            String publish, String image, List<String> tags, boolean fetchSubmodules, UUID teamId,
+            boolean layerCache, boolean noCache) {
         UUID buildId = UUID.randomUUID();
         jdbc.sql("""
                 insert into builds (id, status, repository, ref, commit_sha, fetch_submodules, containerfile,
                     context_dir, image, tags, platforms, build_args, placement, platform_placements, publish,
-                    requested_by, created_at)
+                    requested_by, created_at, team_id, layer_cache, no_cache)
                 values (:id, 'QUEUED', 'https://git.example/demo.git', 'main', 'c0ffee0000000000000000000000000000000000',
                     :fetchSubmodules, 'Containerfile', '.', :image, cast(:tags as jsonb), cast(:platforms as jsonb),
-                    '{}', :placement, cast(:platformPlacements as jsonb), :publish, 'alice', now())""")
+                    '{}', :placement, cast(:platformPlacements as jsonb), :publish, 'alice', now(), :team,
+                    :layerCache, :noCache)""")
                 .param("id", buildId).param("fetchSubmodules", fetchSubmodules).param("image", image)
+                .param("team", teamId).param("layerCache", layerCache).param("noCache", noCache)
                 .param("tags", json.writeValueAsString(tags))
                 .param("platforms", json.writeValueAsString(platforms)).param("placement", placement)
                 .param("platformPlacements", json.writeValueAsString(platformPlacements))

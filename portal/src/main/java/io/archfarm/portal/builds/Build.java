@@ -1,6 +1,7 @@
 package io.archfarm.portal.builds;
 
 import io.archfarm.model.BuildStatus;
+import io.archfarm.model.LayerCache;
 import io.archfarm.model.Placement;
 import io.archfarm.model.PublishPolicy;
 import jakarta.persistence.Column;
@@ -100,6 +101,13 @@ class Build {
     @Column(name = "fetch_submodules", nullable = false)
     private boolean fetchSubmodules;
 
+    /** The project's layer cache setting when the build was recorded: a later change leaves this build as it was. */
+    @Column(name = "layer_cache", nullable = false)
+    private boolean layerCache;
+
+    @Column(name = "no_cache", nullable = false)
+    private boolean noCache;
+
     @Column(name = "cancel_requested_at")
     private Instant cancelRequestedAt;
 
@@ -128,6 +136,8 @@ class Build {
         build.trigger = origin.trigger();
         build.requestedBy = origin.requestedBy();
         build.fetchSubmodules = origin.fetchSubmodules();
+        build.layerCache = origin.layerCache();
+        build.noCache = submission.noCache();
         build.id = id;
         build.status = BuildStatus.QUEUED;
         build.repository = submission.repository();
@@ -171,6 +181,8 @@ class Build {
     Long buildNumber() { return buildNumber; }
     BuildOrigin.Trigger trigger() { return trigger; }
     String requestedBy() { return requestedBy; }
+    LayerCache layerCache() { return LayerCache.of(layerCache, noCache); }
+    boolean noCache() { return noCache; }
     Instant cancelRequestedAt() { return cancelRequestedAt; }
     Instant retryRequestedAt() { return retryRequestedAt; }
     Instant createdAt() { return createdAt; }

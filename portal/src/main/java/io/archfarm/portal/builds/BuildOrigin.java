@@ -10,12 +10,14 @@ import java.util.UUID;
  * @param buildNumber     the project's number for it (#1, #2, ...), or null for an ad-hoc build
  * @param requestedBy     the username of whoever started it (for a webhook: the project's forge user who pushed)
  * @param fetchSubmodules whether workers fetch the repository's submodules (only when a project asks)
+ * @param layerCache      whether the build may use the workers' layer cache: its project's setting, and on for an
+ *                        ad-hoc build (it has no project to turn it off; {@code noCache} still builds every step)
  */
 public record BuildOrigin(UUID teamId, UUID projectId, Long buildNumber, Trigger trigger, String requestedBy,
-        boolean fetchSubmodules) {
+        boolean fetchSubmodules, boolean layerCache) {
 
     public static BuildOrigin adHoc(UUID teamId, Trigger trigger, String requestedBy) {
-        return new BuildOrigin(teamId, null, null, trigger, requestedBy, false);
+        return new BuildOrigin(teamId, null, null, trigger, requestedBy, false, true);
     }
 
     /** What started a build. */

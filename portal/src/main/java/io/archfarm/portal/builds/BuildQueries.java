@@ -134,7 +134,8 @@ public class BuildQueries {
                     build.trigger().name(), build.requestedBy(), build.repository(),
                     build.ref(), build.commitSha(), build.containerfile(), build.contextDir(), build.image(),
                     build.tags(), build.buildArgs(), build.placement().wireName(), build.publish().wireName(),
-                    build.error(), build.createdAt(), build.startedAt(), build.finishedAt(), platformJobs,
+                    BuildView.layerCacheOf(build.layerCache()), build.noCache(), build.error(), build.createdAt(),
+                    build.startedAt(), build.finishedAt(), platformJobs,
                     manifestLists.get(build.id()), !retryPlatforms.isEmpty() && build.retryRequestedAt() == null,
                     retryPlatforms, build.retryRequestedAt());
         }).toList();
@@ -162,7 +163,7 @@ public class BuildQueries {
     private Map<UUID, List<JobRow>> jobsOf(List<UUID> buildIds) {
         return jdbc.sql("""
                         select build_id, platform, placement, status, mode, worker_id, attempt, digest, image_size,
-                               error, started_at, finished_at, isolation, phases
+                               error, started_at, finished_at, isolation, phases, cache
                         from platform_jobs where build_id in (:ids)""")
                 .param("ids", buildIds)
                 .query((rs, n) -> new JobRow(rs.getObject("build_id", UUID.class), new PlatformJobView(
@@ -171,7 +172,7 @@ public class BuildQueries {
                         rs.getString("worker_id"), rs.getInt("attempt"), rs.getString("digest"),
                         rs.getObject("image_size", Long.class), rs.getString("error"),
                         instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("isolation"),
-                        JsonColumns.phases(rs.getString("phases")))))
+                        JsonColumns.phases(rs.getString("phases")), JsonColumns.cache(rs.getString("cache")))))
                 .list().stream()
                 .collect(Collectors.groupingBy(JobRow::buildId));
     }

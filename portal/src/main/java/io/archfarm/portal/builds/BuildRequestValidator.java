@@ -57,7 +57,7 @@ public class BuildRequestValidator {
             throw ApiProblem.invalidFields(problems);
         }
         return new BuildSubmission(body.repository(), ref, containerfile, context, platforms, image, tags, buildArgs,
-                placement, platformPlacement, publish);
+                placement, platformPlacement, publish, Boolean.TRUE.equals(body.noCache()));
     }
 
     private static String ref(String ref, List<FieldProblem> problems) {

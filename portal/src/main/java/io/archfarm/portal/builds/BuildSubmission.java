@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * A build request that passed validation, with defaults filled in and platforms canonical and de-duplicated.
  *
- * @param ref the ref as asked for, or null for the remote's HEAD branch
+ * @param ref     the ref as asked for, or null for the remote's HEAD branch
+ * @param noCache whether the build asked to build every step again rather than reuse cached layers
  */
 public record BuildSubmission(
         String repository,
@@ -22,10 +23,11 @@ public record BuildSubmission(
         Map<String, String> buildArgs,
         Placement placement,
         Map<Platform, Placement> platformPlacement,
-        PublishPolicy publish) {
+        PublishPolicy publish,
+        boolean noCache) {
 
     public BuildSubmission withTags(List<String> newTags) {
         return new BuildSubmission(repository, ref, containerfile, context, platforms, image, List.copyOf(newTags),
-                buildArgs, placement, platformPlacement, publish);
+                buildArgs, placement, platformPlacement, publish, noCache);
     }
 }

@@ -1,9 +1,11 @@
 package io.archfarm.portal.builds;
 
 import io.archfarm.model.BuildStatus;
+import io.archfarm.model.LayerCache;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -15,6 +17,10 @@ import java.util.UUID;
  * @param retryPlatforms   the platforms such a retry builds again (or, while {@code retryRequestedAt} is set, is
  *                         about to); empty for a build that is queued, running or succeeded
  * @param retryRequestedAt when a retry was asked for that the scheduler has not taken up yet, else null
+ * @param layerCache       what the build's jobs do with the workers' layer cache, as {@link #layerCacheOf} names it:
+ *                         {@code use}, {@code refresh} (the build asked for {@code noCache}) or {@code off} (its
+ *                         project turned the cache off)
+ * @param noCache          whether the build asked to build every step again
  */
 public record BuildView(
         UUID id,
@@ -34,6 +40,8 @@ public record BuildView(
         Map<String, String> buildArgs,
         String placement,
         String publish,
+        String layerCache,
+        boolean noCache,
         String error,
         Instant createdAt,
         Instant startedAt,
@@ -49,20 +57,27 @@ public record BuildView(
      *
      * @param isolation how the worker isolated the RUN steps ({@code netns, egress none}); null until it ends
      * @param phases    where the time of the last finished attempt went; null until it ends
+     * @param cache     what the layer cache did in the last finished attempt; null until it ends, when the attempt
+     *                  did not get to build, and for workers that predate the layer cache
      */
     public record PlatformJobView(String platform, String placement, String status, String mode, String worker,
             int attempt, String digest, Long size, String error, Instant startedAt, Instant finishedAt,
-            String isolation, PhasesView phases) {
+            String isolation, PhasesView phases, CacheView cache) {
 
         static PlatformJobView notYetFannedOut(String platform, String placement) {
             return new PlatformJobView(platform, placement, "QUEUED", null, null, 0, null, null, null, null, null,
-                    null, null);
+                    null, null, null);
         }
 
         /** The first line of the error: what failed, without the log tail the worker appends. */
         public String errorSummary() {
             return error == null ? null : error.lines().findFirst().orElse(error);
         }
+    }
+
+    /** A layer cache mode as the API shows it: lower case, like the other settings (placement, publish). */
+    public static String layerCacheOf(LayerCache mode) {
+        return mode == null ? null : mode.name().toLowerCase(Locale.ROOT);
     }
 
     public boolean ended() {
@@ -92,6 +107,27 @@ public record BuildView(
             }
             return shown;
         }
+    }
+
+    /**
+     * What the layer cache did for one attempt, as the worker reported it.
+     *
+     * @param layerCache the mode the job ran with ({@code use}, {@code refresh}, {@code off}); null if the worker
+     *                   named none the farm knows
+     * @param store      the worker's image store the job built in ({@code <scope>/<platform>/<n>})
+     * @param hits       steps that reused a cached layer
+     * @param misses     steps that were built
+     */
+    public record CacheView(String layerCache, String store, long hits, long misses, List<CacheStepView> steps) {
+
+        /** The steps buildah could cache; the page's "3 of 5 cached". */
+        public int cacheable() {
+            return steps.size();
+        }
+    }
+
+    /** @param step as buildah numbers it ({@code 3/7}) */
+    public record CacheStepView(String step, String instruction, boolean hit) {
     }
 
     public record ManifestListView(String digest, String mediaType, List<String> tags, List<ManifestEntryView> entries) {

@@ -33,6 +33,26 @@ public final class JsonColumns {
                 phases.get("pull"), phases.get("build"), phases.get("push"), phases.get("merge"));
     }
 
+    /**
+     * A job's cache column ({@code {layerCache, store, steps: [{step, instruction, hit}]}}, as the scheduler keeps
+     * it); hits and misses are counted here, from the steps, so they can never disagree with them.
+     */
+    @SuppressWarnings("unchecked")
+    public static BuildView.CacheView cache(String json) {
+        if (json == null) {
+            return null;
+        }
+        Map<String, Object> cache = JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+        List<BuildView.CacheStepView> steps = ((List<Map<String, Object>>) cache.getOrDefault("steps", List.of()))
+                .stream().map(step -> new BuildView.CacheStepView((String) step.get("step"),
+                        (String) step.get("instruction"), Boolean.TRUE.equals(step.get("hit"))))
+                .toList();
+        long hits = steps.stream().filter(BuildView.CacheStepView::hit).count();
+        String mode = (String) cache.get("layerCache");
+        return new BuildView.CacheView(mode == null ? null : mode.toLowerCase(java.util.Locale.ROOT),
+                (String) cache.get("store"), hits, steps.size() - hits, steps);
+    }
+
     @Converter
     public static class StringList implements AttributeConverter<List<String>, String> {
         @Override

@@ -7,14 +7,21 @@ import java.util.Map;
 
 /**
  * The new-build form as typed: a project and a ref, or an ad-hoc repository with its image; tags one per line and
- * build arguments {@code NAME=value} one per line. Empty fields mean "the default", as in the API.
+ * build arguments {@code NAME=value} one per line. Empty fields mean "the default", as in the API. {@code noCache}
+ * is the "without cache" checkbox: sent as {@code true} when ticked, absent otherwise.
  */
-public record NewBuildForm(String project, String ref, String team, String repository, String image, String containerfile,
-        String context, List<String> platforms, String placement, String publish, String tags, String buildArgs) {
+public record NewBuildForm(String project, String ref, String team, String repository, String image,
+        String containerfile, String context, List<String> platforms, String placement, String publish, String tags,
+        String buildArgs, String noCache) {
 
     static NewBuildForm blank(String project, String team) {
         return new NewBuildForm(project, "", team, "", "", "Containerfile", ".", List.of(), "native-preferred", "all",
-                "", "");
+                "", "", null);
+    }
+
+    /** Whether "without cache" is ticked: every step built again, as {@code noCache} in the API. */
+    public boolean withoutCache() {
+        return noCache != null && (noCache.equalsIgnoreCase("true") || noCache.equalsIgnoreCase("on"));
     }
 
     boolean forProject() {

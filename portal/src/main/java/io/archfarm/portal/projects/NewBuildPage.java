@@ -86,7 +86,7 @@ class NewBuildPage {
         Project project = projects.find(owner, path[1]);
         access.team(path[0], Role.DEVELOPER);
         return projectBuilds.startByHand(project, new ProjectBuilds.ProjectBuildBody(
-                        NewBuildForm.blankToNull(form.ref()), form.platformList(), form.tagList()),
+                        NewBuildForm.blankToNull(form.ref()), form.platformList(), form.tagList(), form.withoutCache()),
                 BuildOrigin.Trigger.UI, access.caller().username());
     }
 
@@ -97,7 +97,7 @@ class NewBuildPage {
                 NewBuildForm.blankToNull(form.ref()), NewBuildForm.blankToNull(form.containerfile()),
                 NewBuildForm.blankToNull(form.context()), form.platformList(), NewBuildForm.blankToNull(form.image()),
                 form.tagList(), form.buildArgMap(), NewBuildForm.blankToNull(form.placement()), null,
-                NewBuildForm.blankToNull(form.publish()));
+                NewBuildForm.blankToNull(form.publish()), form.withoutCache());
         return builds.submit(validator.validate(body), BuildOrigin.adHoc(teamId, BuildOrigin.Trigger.UI,
                 access.caller().username()));
     }

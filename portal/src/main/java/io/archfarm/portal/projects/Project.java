@@ -91,6 +91,9 @@ class Project {
     @Column(name = "fetch_submodules", nullable = false)
     private boolean fetchSubmodules;
 
+    @Column(name = "layer_cache", nullable = false)
+    private boolean layerCache;
+
     @Column(name = "webhook_secret", nullable = false)
     private String sealedWebhookSecret;
 
@@ -156,6 +159,7 @@ class Project {
         this.buildArgs = Map.copyOf(settings.buildArgs());
         this.publish = settings.publish();
         this.fetchSubmodules = settings.fetchSubmodules();
+        this.layerCache = settings.layerCache();
         ProjectSettings.CommitStatusSettings status = settings.commitStatus();
         if (status == null) {
             this.forge = null;
@@ -203,6 +207,7 @@ class Project {
     Map<String, String> buildArgs() { return buildArgs; }
     PublishPolicy publish() { return publish; }
     boolean fetchSubmodules() { return fetchSubmodules; }
+    boolean layerCache() { return layerCache; }
     String sealedWebhookSecret() { return sealedWebhookSecret; }
     Forge forge() { return forge; }
     String forgeApiUrl() { return forgeApiUrl; }

@@ -6,6 +6,8 @@ import java.util.Map;
 /**
  * A project as {@code POST /api/v1/teams/{team}/projects} and {@code PUT /api/v1/projects/{team}/{project}} take it.
  * Everything but slug, repository, platforms and image has a default; a PUT replaces every setting.
+ *
+ * @param layerCache whether the project's builds use the workers' layer cache; on when left out
  */
 record ProjectBody(
         String slug,
@@ -23,6 +25,7 @@ record ProjectBody(
         Map<String, String> buildArgs,
         String publish,
         Boolean fetchSubmodules,
+        Boolean layerCache,
         CommitStatusBody commitStatus) {
 
     /**

@@ -44,7 +44,7 @@ class ProjectBuilds {
 
     /** A build asked for by a person: the ref (default: the project's default branch) is resolved with git. */
     UUID startByHand(Project project, ProjectBuildBody body, BuildOrigin.Trigger trigger, String requestedBy) {
-        ProjectBuildBody request = body == null ? new ProjectBuildBody(null, null, null) : body;
+        ProjectBuildBody request = body == null ? new ProjectBuildBody(null, null, null, null) : body;
         List<FieldProblem> problems = new ArrayList<>();
         List<Platform> platforms = platforms(project, request.platforms(), problems);
         List<String> tags = tags(request.tags(), problems);
@@ -56,28 +56,32 @@ class ProjectBuilds {
         }
         ResolvedRef source = builds.resolve(project.repository(),
                 request.ref() == null ? project.defaultBranch() : request.ref());
-        return record(project, source, platforms, tags, trigger, requestedBy);
+        return record(project, source, platforms, tags, Boolean.TRUE.equals(request.noCache()), trigger, requestedBy);
     }
 
-    /** A build for a pushed branch or tag, of exactly the pushed commit (no git round trip). */
+    /**
+     * A build for a pushed branch or tag, of exactly the pushed commit (no git round trip). A push always builds with
+     * the cache (as far as the project uses one): building everything again is a person's decision.
+     */
     UUID startForPush(Project project, String fullRef, String commit, String pushedBy) {
         String shortName = fullRef.startsWith(BRANCH_PREFIX) ? fullRef.substring(BRANCH_PREFIX.length())
                 : fullRef.startsWith(TAG_PREFIX) ? fullRef.substring(TAG_PREFIX.length()) : fullRef;
         return record(project, new ResolvedRef(shortName, commit, fullRef), platforms(project, null, List.of()), null,
-                BuildOrigin.Trigger.WEBHOOK, pushedBy);
+                false, BuildOrigin.Trigger.WEBHOOK, pushedBy);
     }
 
     private UUID record(Project project, ResolvedRef source, List<Platform> platforms, List<String> tagsAsked,
-            BuildOrigin.Trigger trigger, String requestedBy) {
+            boolean noCache, BuildOrigin.Trigger trigger, String requestedBy) {
         return transaction.execute(tx -> {
             long number = jdbc.sql("update projects set last_build_number = last_build_number + 1 where id = :id "
                     + "returning last_build_number").param("id", project.id()).query(Long.class).single();
             List<String> tags = tagsAsked != null ? tagsAsked : tagsFor(project, source, number);
             BuildSubmission submission = new BuildSubmission(project.repository(), source.ref(),
                     project.containerfile(), project.contextDir(), platforms, project.image(), tags,
-                    project.buildArgs(), project.placement(), placements(project, platforms), project.publish());
+                    project.buildArgs(), project.placement(), placements(project, platforms), project.publish(),
+                    noCache);
             UUID id = builds.record(submission, source, new BuildOrigin(project.teamId(), project.id(), number,
-                    trigger, requestedBy, project.fetchSubmodules()));
+                    trigger, requestedBy, project.fetchSubmodules(), project.layerCache()));
             if (project.forge() != null && project.sealedForgeToken() != null) {
                 // owed to the forge: pending now, then the outcome; reported in the background, never in the way
                 jdbc.sql("insert into commit_statuses (build_id, next_attempt_at) values (:build, :now)")
@@ -136,7 +140,11 @@ class ProjectBuilds {
         return placements;
     }
 
-    /** {@code POST /api/v1/projects/{team}/{project}/builds}: every field optional. */
-    record ProjectBuildBody(String ref, List<String> platforms, List<String> tags) {
+    /**
+     * {@code POST /api/v1/projects/{team}/{project}/builds}: every field optional.
+     *
+     * @param noCache build every step again rather than reuse cached layers; false when left out
+     */
+    record ProjectBuildBody(String ref, List<String> platforms, List<String> tags, Boolean noCache) {
     }
 }

@@ -32,6 +32,7 @@ record ProjectForm(
         String buildArgs,
         String publish,
         String fetchSubmodules,
+        String layerCache,
         String forge,
         String forgeApiUrl,
         String forgeRepository,
@@ -40,7 +41,7 @@ record ProjectForm(
     /** The API's names of the fields this form shows, for its error messages; a new project also has {@code slug}. */
     static final List<String> FIELDS = List.of("slug", "repository", "defaultBranch", "containerfile", "context",
             "platforms", "placement", "platformPlacement", "image", "tagTemplates", "branchFilters", "tagFilters",
-            "buildArgs", "publish", "fetchSubmodules", "commitStatus.forge", "commitStatus.apiUrl",
+            "buildArgs", "publish", "fetchSubmodules", "layerCache", "commitStatus.forge", "commitStatus.apiUrl",
             "commitStatus.repository", "commitStatus.token");
 
     /** Where a message about no field of the form goes. */
@@ -55,8 +56,8 @@ record ProjectForm(
     static ProjectForm defaults() {
         return new ProjectForm("", "", ProjectValidator.DEFAULT_BRANCH, "Containerfile", ".", "",
                 Placement.DEFAULT.wireName(), "", "", lines(ProjectValidator.DEFAULT_TAG_TEMPLATES), "",
-                lines(ProjectValidator.DEFAULT_TAG_FILTERS), "", PublishPolicy.DEFAULT.wireName(), null, "", "", "",
-                "");
+                lines(ProjectValidator.DEFAULT_TAG_FILTERS), "", PublishPolicy.DEFAULT.wireName(), null, "true", "",
+                "", "", "");
     }
 
     /** The project's current settings. */
@@ -66,7 +67,8 @@ record ProjectForm(
                 view.context(), String.join(", ", view.platforms()), view.placement(),
                 pairs(view.platformPlacement()), view.image(), lines(view.tagTemplates()),
                 lines(view.branchFilters()), lines(view.tagFilters()), pairs(new TreeMap<>(view.buildArgs())),
-                view.publish(), view.fetchSubmodules() ? "true" : null, status == null ? "" : status.forge(),
+                view.publish(), view.fetchSubmodules() ? "true" : null, view.layerCache() ? "true" : null,
+                status == null ? "" : status.forge(),
                 status == null ? "" : status.apiUrl(), status == null ? "" : status.repository(), "");
     }
 
@@ -80,11 +82,19 @@ record ProjectForm(
                 orNull(containerfile), orNull(context), platformList(platforms), orNull(placement),
                 placements(platformPlacement), orNull(image), lineList(tagTemplates),
                 creating && blank(branchFilters) ? null : lineList(branchFilters), lineList(tagFilters),
-                buildArgMap(buildArgs), orNull(publish), checked(fetchSubmodules), commitStatus());
+                buildArgMap(buildArgs), orNull(publish), checked(fetchSubmodules), checked(layerCache), commitStatus());
     }
 
     public boolean fetchesSubmodules() {
         return checked(fetchSubmodules);
+    }
+
+    /**
+     * A checkbox sends nothing when it is cleared, so the form always says what it shows: a cleared "Layer cache"
+     * turns the cache off rather than falling back to the API's default, which is on.
+     */
+    public boolean usesLayerCache() {
+        return checked(layerCache);
     }
 
     private ProjectBody.CommitStatusBody commitStatus() {

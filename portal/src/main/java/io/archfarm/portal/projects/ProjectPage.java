@@ -174,18 +174,20 @@ class ProjectPage {
 
     @PostMapping("/projects/{team}/{project}/builds")
     String buildNow(@PathVariable String team, @PathVariable String project,
-            @RequestParam(required = false) String ref, Model model, HttpServletResponse response) {
+            @RequestParam(required = false) String ref, @RequestParam(defaultValue = "false") boolean noCache,
+            Model model, HttpServletResponse response) {
         Team owner = access.team(team, Role.VIEWER);
         projects.find(owner, project);
         access.team(team, Role.DEVELOPER);
         try {
-            return "redirect:/builds/" + start(owner, project, ref);
+            return "redirect:/builds/" + start(owner, project, ref, noCache);
         } catch (ApiProblem problem) {
             if (problem.status() != HttpStatus.BAD_REQUEST) {
                 throw problem;
             }
             response.setStatus(problem.status().value());
             model.addAttribute("buildRef", ref);
+            model.addAttribute("buildNoCache", noCache);
             model.addAttribute("buildErrors", ProjectPageErrors.byField(problem, List.of("ref"), "build"));
             return page(owner, project, model);
         }
@@ -200,9 +202,10 @@ class ProjectPage {
         return "redirect:/projects";
     }
 
-    private UUID start(Team owner, String project, String ref) {
+    private UUID start(Team owner, String project, String ref, boolean noCache) {
         return builds.startByHand(projects.find(owner, project),
-                new ProjectBuilds.ProjectBuildBody(ref == null || ref.isBlank() ? null : ref.strip(), null, null),
+                new ProjectBuilds.ProjectBuildBody(ref == null || ref.isBlank() ? null : ref.strip(), null, null,
+                        noCache),
                 BuildOrigin.Trigger.UI, access.caller().username());
     }
 

@@ -7,7 +7,11 @@ import io.archfarm.portal.forge.Forge;
 import java.util.List;
 import java.util.Map;
 
-/** A project's settings after validation, with defaults filled in and platforms canonical. */
+/**
+ * A project's settings after validation, with defaults filled in and platforms canonical.
+ *
+ * @param layerCache whether its builds reuse and keep layers in the workers' layer cache
+ */
 record ProjectSettings(
         String repository,
         String defaultBranch,
@@ -23,6 +27,7 @@ record ProjectSettings(
         Map<String, String> buildArgs,
         PublishPolicy publish,
         boolean fetchSubmodules,
+        boolean layerCache,
         CommitStatusSettings commitStatus) {
 
     /** @param token the forge API token in plain text, or null to keep the stored one */

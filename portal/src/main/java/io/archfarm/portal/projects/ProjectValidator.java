@@ -57,7 +57,7 @@ class ProjectValidator {
         try {
             shared = builds.validate(new BuildRequestBody(null, body.repository(), defaultBranch, body.containerfile(),
                     body.context(), body.platforms(), body.image(), List.of("latest"), body.buildArgs(),
-                    body.placement(), body.platformPlacement(), body.publish()));
+                    body.placement(), body.platformPlacement(), body.publish(), null));
         } catch (ApiProblem problem) {
             problems.addAll(fieldProblems(problem));
         }
@@ -78,7 +78,7 @@ class ProjectValidator {
         return new ProjectSettings(shared.repository(), defaultBranch, shared.containerfile(), shared.context(),
                 shared.platforms(), shared.placement(), shared.platformPlacement(), shared.image(), templates,
                 branchFilters, tagFilters, shared.buildArgs(), shared.publish(),
-                Boolean.TRUE.equals(body.fetchSubmodules()), status);
+                Boolean.TRUE.equals(body.fetchSubmodules()), !Boolean.FALSE.equals(body.layerCache()), status);
     }
 
     private ProjectSettings.CommitStatusSettings commitStatus(ProjectBody.CommitStatusBody body, boolean tokenStored,

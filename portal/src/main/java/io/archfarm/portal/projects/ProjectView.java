@@ -26,6 +26,7 @@ record ProjectView(
         Map<String, String> buildArgs,
         String publish,
         boolean fetchSubmodules,
+        boolean layerCache,
         CommitStatusView commitStatus,
         RegistryCredentialView registryCredential,
         Map<String, String> webhooks,

@@ -150,8 +150,9 @@ class Projects {
                         p.registryHost().equals(ImageReference.parse(p.image()).registry()));
         return new ProjectView(team.slug(), p.slug(), p.repository(), p.defaultBranch(), p.containerfile(),
                 p.contextDir(), p.platforms(), p.placement().wireName(), placements, p.image(), p.tagTemplates(),
-                p.branchFilters(), p.tagFilters(), p.buildArgs(), p.publish().wireName(), p.fetchSubmodules(), status,
-                credential, webhookUrls(team, p), p.lastBuildNumber(), p.createdAt(), p.updatedAt(), secret);
+                p.branchFilters(), p.tagFilters(), p.buildArgs(), p.publish().wireName(), p.fetchSubmodules(),
+                p.layerCache(), status, credential, webhookUrls(team, p), p.lastBuildNumber(), p.createdAt(),
+                p.updatedAt(), secret);
     }
 
     private String sealedToken(ProjectSettings settings) {

@@ -2,6 +2,7 @@ package io.archfarm.portal.builds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.archfarm.model.messages.JobCache;
 import io.archfarm.portal.FarmAccounts;
 import io.archfarm.portal.GitRepositoryFixture;
 import io.archfarm.portal.PortalApi;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -26,6 +28,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The build pages and the fleet page over HTTP with a signed-in session, on real PostgreSQL. The scheduler's side
@@ -118,6 +121,34 @@ class BuildPagesIntegrationTest {
     }
 
     @Test
+    void eachPlatformShowsHowManyStepsItsLayerCacheServedAndWhich() {
+        UUID build = build();
+        UUID job = job(build, "linux/amd64", "SUCCEEDED", 1);
+        job(build, "linux/s390x", "RUNNING", 1);
+        JobCache cache = new JobCache("REFRESH", team + "/linux/amd64/1", List.of(
+                new JobCache.Step("1/5", "FROM base", true),
+                new JobCache.Step("2/5", "RUN echo <script>window.pwned=1</script>", true),
+                new JobCache.Step("3/5", "COPY . /src", true),
+                new JobCache.Step("4/5", "RUN make", false),
+                new JobCache.Step("5/5", "CMD [\"/app\"]", false)));
+        jdbc.sql("update platform_jobs set cache = cast(:cache as jsonb) where id = :id")
+                .param("cache", JsonMapper.builder().build().writeValueAsString(cache)).param("id", job).update();
+
+        String page = signedIn("viewer").get("/builds/" + build).body();
+
+        assertThat(page).contains("<th>Layer cache</th>").contains("3 of 5 cached")
+                .contains("data-hits=\"3\" data-steps=\"5\"")
+                .containsPattern("<li class=\"miss\" data-hit=\"false\"><code>4/5</code> <span class=\"chip\">built"
+                        + "</span>\\s*<code>RUN make</code></li>")
+                .containsPattern("<li class=\"hit\" data-hit=\"true\"><code>1/5</code> <span class=\"chip\">cached"
+                        + "</span>\\s*<code>FROM base</code></li>")
+                .contains("RUN echo &lt;script&gt;window.pwned=1&lt;/script&gt;").doesNotContain("<script>window.pwned")
+                .contains("Image store on the worker: " + team + "/linux/amd64/1")
+                .as("the build's own setting").contains("id=\"build-layer-cache\" data-layer-cache=\"use\"");
+        assertThat(page.split("<details", -1)).as("only the platform that reported its cache").hasSize(2);
+    }
+
+    @Test
     void aFailedPlatformGetsAPanelWithItsFirstErrorLines() {
         UUID build = build();
         job(build, "linux/amd64", "SUCCEEDED", 1);
@@ -204,15 +235,20 @@ class BuildPagesIntegrationTest {
         fields.put("project", team + "/app");
         fields.put("ref", "trunk");
         fields.put("platforms", "linux/arm64");
+        fields.put("noCache", "true");
+        PortalApi developer = signedIn("developer");
+        assertThat(developer.get("/builds/new").body())
+                .containsPattern("<input type=\"checkbox\" id=\"no-cache\" name=\"noCache\" value=\"true\"\\s+aria");
 
-        Answer answer = form(signedIn("developer"), "/builds/new", "/builds/new", fields);
+        Answer answer = form(developer, "/builds/new", "/builds/new", fields);
 
         assertThat(answer.status()).as(answer.toString()).isEqualTo(302);
         UUID id = UUID.fromString(answer.location().substring(answer.location().lastIndexOf('/') + 1));
-        Map<String, Object> row = jdbc.sql("select trigger, ref, platforms::text as platforms, build_number from builds"
-                + " where id = :id").param("id", id).query().singleRow();
+        Map<String, Object> row = jdbc.sql("select trigger, ref, platforms::text as platforms, build_number, no_cache"
+                + " from builds where id = :id").param("id", id).query().singleRow();
         assertThat(row).containsEntry("trigger", "UI").containsEntry("ref", "trunk")
-                .containsEntry("platforms", "[\"linux/arm64\"]").containsEntry("build_number", 1L);
+                .containsEntry("platforms", "[\"linux/arm64\"]").containsEntry("build_number", 1L)
+                .as("'without cache' ticked").containsEntry("no_cache", true);
     }
 
     @Test

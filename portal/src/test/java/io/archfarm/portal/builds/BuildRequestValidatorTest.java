@@ -52,6 +52,7 @@ class BuildRequestValidatorTest {
         assertThat(submission.tags()).containsExactly("latest");
         assertThat(submission.placement()).isEqualTo(Placement.NATIVE_PREFERRED);
         assertThat(submission.publish()).isEqualTo(PublishPolicy.ALL);
+        assertThat(submission.noCache()).as("a build uses the cache unless it asks otherwise").isFalse();
     }
 
     @ParameterizedTest
@@ -111,7 +112,7 @@ class BuildRequestValidatorTest {
 
     private static BuildRequestBody withImage(String image) {
         return new BuildRequestBody(null, "https://git.example.com/team/app.git", null, null, null,
-                List.of("linux/amd64"), image, null, Map.of(), null, null, null);
+                List.of("linux/amd64"), image, null, Map.of(), null, null, null, null);
     }
 
     private static BuildRequestBody request(List<String> platforms, Map<String, String> buildArgs) {
@@ -121,6 +122,6 @@ class BuildRequestValidatorTest {
     private static BuildRequestBody request(List<String> platforms, Map<String, String> buildArgs,
             Map<String, String> platformPlacement) {
         return new BuildRequestBody(null, "https://git.example.com/team/app.git", null, null, null, platforms,
-                "registry.example.com/team/app", null, buildArgs, null, platformPlacement, null);
+                "registry.example.com/team/app", null, buildArgs, null, platformPlacement, null, null);
     }
 }

@@ -286,6 +286,42 @@ class ProjectPageTest {
     }
 
     @Test
+    void theLayerCacheIsTickedUntilAMaintainerClearsItAndBuildNowMayGoWithoutIt() {
+        Browser maintainer = signedIn(member("maintainer"));
+        assertThat(maintainer.get("/projects/new?team=" + team).body()).as("a new project's form: on")
+                .containsPattern("<input type=\"checkbox\" id=\"layerCache\"[^>]*checked=\"checked\"");
+        Page project = maintainer.get(page);
+        assertThat(project.body()).contains("Layer cache")
+                .containsPattern("<input type=\"checkbox\" id=\"layerCache\"[^>]*checked=\"checked\"")
+                .containsPattern("<input type=\"checkbox\" id=\"build-no-cache\" name=\"noCache\" value=\"true\"");
+
+        Page withoutCache = maintainer.post(page + "/builds", Map.of("ref", "", "noCache", "true"));
+        assertThat(withoutCache.status()).isEqualTo(302);
+        JsonNode refreshed = farm.admin().get("/api/v1/builds/" + idOf(withoutCache)).json();
+        assertThat(refreshed.path("noCache").asBoolean()).isTrue();
+        assertThat(refreshed.path("layerCache").asString()).isEqualTo("refresh");
+        Page withCache = maintainer.post(page + "/builds", Map.of("ref", ""));
+        assertThat(farm.admin().get("/api/v1/builds/" + idOf(withCache)).json().path("layerCache").asString())
+                .isEqualTo("use");
+
+        Map<String, String> ticked = settings();
+        ticked.put("layerCache", "true");
+        assertThat(maintainer.post(page + "/settings", ticked).status()).isEqualTo(302);
+        assertThat(farm.admin().get("/api/v1" + page).json().path("layerCache").asBoolean()).isTrue();
+        // a cleared checkbox sends nothing: that is "off", not the API's default
+        assertThat(maintainer.post(page + "/settings", settings()).status()).isEqualTo(302);
+        assertThat(farm.admin().get("/api/v1" + page).json().path("layerCache").asBoolean()).isFalse();
+        assertThat(maintainer.get(page).body())
+                .containsPattern("<input type=\"checkbox\" id=\"layerCache\" name=\"layerCache\" value=\"true\""
+                        + "\\s+aria-describedby=\"hint-layerCache\">")
+                .contains("This project does not use the layer cache");
+        assertThat(text(signedIn(member("viewer")).get(page), "dd", "fact-layer-cache")).isEqualTo("no");
+        Page off = maintainer.post(page + "/builds", Map.of("ref", ""));
+        assertThat(farm.admin().get("/api/v1/builds/" + idOf(off)).json().path("layerCache").asString())
+                .isEqualTo("off");
+    }
+
+    @Test
     void everyFormNeedsItsCsrfToken() {
         Browser maintainer = signedIn(member("maintainer"));
         maintainer.get(page);
@@ -373,7 +409,12 @@ class ProjectPageTest {
         return form;
     }
 
-    private String member(String role) {
+    private static UUID idOf(Page started) {
+        assertThat(started.status()).as(started.body()).isEqualTo(302);
+        return UUID.fromString(started.location().substring(started.location().lastIndexOf('/') + 1));
+    }
+
+        private String member(String role) {
         return member(team, role);
     }
 

@@ -1,8 +1,10 @@
 package io.archfarm.scheduler.builds;
 
 import io.archfarm.model.BuildStatus;
+import io.archfarm.model.LayerCache;
 import io.archfarm.model.Placement;
 import io.archfarm.model.PublishPolicy;
+import io.archfarm.model.messages.JobAssignment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,9 @@ import java.util.UUID;
  * A build as the scheduler reads it from {@code builds}; never leaves the scheduler.
  *
  * @param fetchSubmodules whether workers fetch the commit's submodules too (the project asks for it)
+ * @param teamId          the team the build belongs to; null for an admin's ad-hoc build outside any team
+ * @param cacheEnabled    the project's layer cache setting when the build was recorded (true for ad-hoc builds)
+ * @param noCache         whether the build asked to build every step again
  */
 public record Build(
         UUID id,
@@ -30,11 +35,23 @@ public record Build(
         Map<String, Placement> platformPlacements,
         PublishPolicy publish,
         String requestedBy,
-        Instant cancelRequestedAt) {
+        Instant cancelRequestedAt,
+        UUID teamId,
+        boolean cacheEnabled,
+        boolean noCache) {
 
     /** The placement of one platform: its own when the request gave one, else the build's. */
     public Placement placementOf(String platform) {
         return platformPlacements.getOrDefault(platform, placement);
+    }
+
+    /** Whose layers the build's jobs may use and add to: a team's builds never see another team's layers. */
+    public String cacheScope() {
+        return teamId == null ? JobAssignment.NO_TEAM_SCOPE : teamId.toString();
+    }
+
+    public LayerCache layerCache() {
+        return LayerCache.of(cacheEnabled, noCache);
     }
 
     public boolean cancelRequested() {

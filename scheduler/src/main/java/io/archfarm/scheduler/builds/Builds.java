@@ -111,6 +111,9 @@ public class Builds {
                 placements(json.readValue(rs.getString("platform_placements"), STRING_MAP)),
                 PublishPolicy.valueOf(rs.getString("publish")),
                 rs.getString("requested_by"),
-                Timestamps.toInstant(rs.getObject("cancel_requested_at", OffsetDateTime.class)));
+                Timestamps.toInstant(rs.getObject("cancel_requested_at", OffsetDateTime.class)),
+                rs.getObject("team_id", UUID.class),
+                rs.getBoolean("layer_cache"),
+                rs.getBoolean("no_cache"));
     }
 }

@@ -97,8 +97,8 @@ class RetryBuild {
                     max_attempts = attempt + :budget, worker_id = null, mode = null,
                     dispatched_native = false, dispatched_emulated = false, native_deadline = null,
                     unplaceable_since = null, digest = null, image_size = null, media_type = null, error = null,
-                    exit_code = null, build_millis = null, isolation = null, phases = null, started_at = null,
-                    finished_at = null, queued_at = :now, version = version + 1
+                    exit_code = null, build_millis = null, isolation = null, phases = null, cache = null,
+                    started_at = null, finished_at = null, queued_at = :now, version = version + 1
                 where id = :id""")
                 .param("status", job.status().moveTo(JobStatus.QUEUED).name())
                 .param("budget", properties.maxAttempts()).param("now", Timestamps.of(now))

@@ -114,7 +114,7 @@ public class DispatchQueuedJobs {
         outbox.jobAssignment(new JobAssignment(UUID.randomUUID(), job.id(), build.id(), attempt,
                 job.platform().toString(), build.repository(), build.ref(), build.commit(), build.fetchSubmodules(),
                 build.containerfile(), build.contextDir(), build.buildArgs(), build.image(),
-                properties.jobTimeout().toSeconds()), queue);
+                properties.jobTimeout().toSeconds(), build.cacheScope(), build.layerCache()), queue);
         log.info("job {} ({}) attempt {} dispatched to {}", job.id(), job.platform(), attempt, queue);
     }
 }

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Stores log chunks and the end of attempts; a result of any attempt but the job's current one is ignored. */
 @Component
@@ -38,9 +39,11 @@ class RecordJobResults {
     private final JobRetries retries;
     private final ProcessedMessages processed;
     private final Clock clock;
+    private final JsonMapper json;
 
     RecordJobResults(JdbcClient jdbc, PlatformJobs jobs, JobAttempts attempts, JobRetries retries,
-            ProcessedMessages processed, Clock clock) {
+            ProcessedMessages processed, Clock clock, JsonMapper json) {
+        this.json = json;
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.attempts = attempts;
@@ -102,7 +105,7 @@ class RecordJobResults {
                         'claim', cast(:claim as bigint), 'fetch', cast(:fetch as bigint),
                         'pull', cast(:pull as bigint), 'build', cast(:build as bigint),
                         'push', cast(:push as bigint))),
-                    finished_at = :now, version = version + 1
+                    cache = cast(:cache as jsonb), finished_at = :now, version = version + 1
                 where id = :id""")
                 .param("status", job.status().moveTo(end).name())
                 .param("digest", end == JobStatus.SUCCEEDED ? result.digest() : null)
@@ -112,7 +115,7 @@ class RecordJobResults {
                 .param("millis", result.buildMillis()).param("isolation", isolation(result))
                 .param("claim", phase(result, JobPhases::claim)).param("fetch", phase(result, JobPhases::fetch))
                 .param("pull", phase(result, JobPhases::pull)).param("build", phase(result, JobPhases::build))
-                .param("push", phase(result, JobPhases::push))
+                .param("push", phase(result, JobPhases::push)).param("cache", cache(result))
                 .param("now", Timestamps.of(now)).param("id", job.id())
                 .update();
         attempts.close(job.id(), job.attempt(), result.outcome().name(), error, now);
@@ -127,6 +130,12 @@ class RecordJobResults {
     private static Long phase(JobFinished result, Function<JobPhases, Long> which) {
         Long millis = result.phases() == null ? null : which.apply(result.phases());
         return millis == null || millis < 0 || millis > MAX_PHASE_MILLIS ? null : millis;
+    }
+
+    /** The layer cache's report as {@code platform_jobs.cache} keeps it (see {@link ReportedCache}), or null. */
+    private String cache(JobFinished result) {
+        var cache = ReportedCache.of(result.cache());
+        return cache == null ? null : json.writeValueAsString(cache);
     }
 
     /** What the worker says, kept short: it is shown as it is, and a worker is less trusted than the control plane. */
