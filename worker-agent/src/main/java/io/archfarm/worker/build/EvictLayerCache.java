@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,15 +117,25 @@ final class EvictLayerCache implements AutoCloseable {
                 }
                 StoreImages images = StoreImages.read(store.root(), store.driver());
                 LayerCacheUse use = LayerCacheUse.of(dir);
-                for (String leaf : images.leaves()) {
-                    candidates.add(new Candidate(dir, leaf,
-                            use.lastUsed(leaf).orElse(images.images().get(leaf).created())));
-                }
+                lastUseOfLeaves(images, use).forEach((leaf, at) -> candidates.add(new Candidate(dir, leaf, at)));
             } catch (IOException | JobFailure e) {
                 LOG.warn("the layer cache's eviction passes over the image store {}: {}", dir, e.getMessage());
             }
         }
         return candidates;
+    }
+
+    /**
+     * The images that may go first, least recently used first: each leaf with when a build last used it, or when
+     * buildah made it if no build recorded it.
+     */
+    static Map<String, Instant> lastUseOfLeaves(StoreImages images, LayerCacheUse use) {
+        Map<String, Instant> leaves = new LinkedHashMap<>();
+        images.leaves().stream()
+                .map(leaf -> Map.entry(leaf, use.lastUsed(leaf).orElse(images.images().get(leaf).created())))
+                .sorted(Map.Entry.<String, Instant>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(leaf -> leaves.put(leaf.getKey(), leaf.getValue()));
+        return leaves;
     }
 
     /** Removes the candidate if its store is still free and the image still a leaf; empty when it did not go. */
