@@ -27,9 +27,9 @@ import org.springframework.util.FileSystemUtils;
  * pulled with its own credential. In one store a name such as {@code registry/busybox:latest} names one image of
  * one platform, so two jobs sharing a store see each other's pulls: an arm64 job's base image loses its name the
  * moment an s390x job pulls the same tag ("image not known"). Each job therefore leases a store of its own for as
- * long as it builds: the lowest-numbered one of its scope and platform that no job holds, made when all are taken. A store outlives its jobs, so what the next job of that platform needs (base
- * images, later the layer cache) is already there; there are never more stores of a platform than jobs of it that
- * ran at once. The lease is held in this process and by a file lock, so a second worker configured with the same
+ * long as it builds: the lowest-numbered one of its scope and platform that no job holds, made when all are taken.
+ * A store outlives its jobs, so what the next job of that scope and platform needs (base images, the layer cache) is
+ * already there; there are never more stores of a scope and platform than jobs of it that ran at once. The lease is held in this process and by a file lock, so a second worker configured with the same
  * storage root by mistake takes other stores instead of sharing one.
  *
  * <p>A store made with one storage driver cannot be opened with another (containers/storage refuses, or worse, sees

@@ -40,8 +40,8 @@ record StoreImages(Map<String, Image> images, Map<String, String> layerParents) 
         for (JsonNode image : array(root.resolve(driver.flag() + "-images/images.json"))) {
             String id = image.path("id").asString("");
             String created = image.path("created").asString("");
-            images.put(id, new Image(id, image.path("layer").asString(""),
-                    created.isEmpty() ? Instant.EPOCH : OffsetDateTime.parse(created).toInstant(), !image.path("names").isEmpty()));
+            Instant made = created.isEmpty() ? Instant.EPOCH : OffsetDateTime.parse(created).toInstant();
+            images.put(id, new Image(id, image.path("layer").asString(""), made, !image.path("names").isEmpty()));
         }
         Map<String, String> parents = new HashMap<>();
         for (JsonNode layer : array(root.resolve(driver.flag() + "-layers/layers.json"))) {
