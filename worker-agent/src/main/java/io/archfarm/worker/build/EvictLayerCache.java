@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +47,9 @@ final class EvictLayerCache implements AutoCloseable {
     private final ExecutorService thread = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("layer-cache-eviction").factory());
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** The disk each store used when last measured: only stores a job or the eviction changed are measured again. */
+    private final Map<Path, Long> sizes = new HashMap<>();
+    private final Set<Path> changed = ConcurrentHashMap.newKeySet();
 
     /** An image that went, and how much disk its store gave back. */
     record Evicted(String store, String imageId, Instant lastUsed, long freedBytes) {
@@ -61,8 +65,13 @@ final class EvictLayerCache implements AutoCloseable {
         this.workDir = workDir;
     }
 
-    /** Starts an eviction on the eviction's thread unless one is already waiting to start. */
-    void afterJob() {
+    /**
+     * Starts an eviction on the eviction's thread unless one is already waiting to start.
+     *
+     * @param storeDir the store the job built in: its disk use is measured again
+     */
+    void afterJob(Path storeDir) {
+        changed.add(storeDir);
         if (queued.compareAndSet(false, true)) {
             thread.execute(() -> {
                 queued.set(false);
@@ -76,9 +85,8 @@ final class EvictLayerCache implements AutoCloseable {
     }
 
     /** Evicts until the stores are under the bound, or only images of stores jobs hold are left. */
-    List<Evicted> evict() {
-        Map<Path, Long> sizes = new HashMap<>();
-        stores.storeDirectories().forEach(dir -> sizes.put(dir, diskUse(dir)));
+    synchronized List<Evicted> evict() {
+        measure();
         long total = sizes.values().stream().mapToLong(Long::longValue).sum();
         List<Evicted> evicted = new ArrayList<>();
         // an image that did not go (refused, or its store taken meanwhile) is not tried again in this round
@@ -92,7 +100,7 @@ final class EvictLayerCache implements AutoCloseable {
                         + "now: what is left is in use", total, maxBytes);
                 break;
             }
-            Optional<Evicted> gone = remove(oldest.get(), sizes);
+            Optional<Evicted> gone = remove(oldest.get());
             if (gone.isPresent()) {
                 evicted.add(gone.get());
                 total -= gone.get().freedBytes();
@@ -105,6 +113,20 @@ final class EvictLayerCache implements AutoCloseable {
                     evicted.size(), evicted.stream().mapToLong(Evicted::freedBytes).sum(), total, maxBytes);
         }
         return evicted;
+    }
+
+    /**
+     * Measures the stores that are new or that a job built in since the last time: walking every store after every
+     * job would read all of a worker's layer files, most of which did not change.
+     */
+    private void measure() {
+        List<Path> present = stores.storeDirectories();
+        sizes.keySet().retainAll(present);
+        for (Path dir : present) {
+            if (changed.remove(dir) || !sizes.containsKey(dir)) {
+                sizes.put(dir, diskUse(dir));
+            }
+        }
     }
 
     /** The leaves of every store that no job holds now, each with when it was last used. */
@@ -139,7 +161,7 @@ final class EvictLayerCache implements AutoCloseable {
     }
 
     /** Removes the candidate if its store is still free and the image still a leaf; empty when it did not go. */
-    private Optional<Evicted> remove(Candidate candidate, Map<Path, Long> sizes) {
+    private Optional<Evicted> remove(Candidate candidate) {
         Path dir = candidate.storeDir();
         try (var store = stores.tryLease(dir).orElse(null)) {
             if (store == null) {

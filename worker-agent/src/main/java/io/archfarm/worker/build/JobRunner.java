@@ -170,7 +170,9 @@ public final class JobRunner {
      */
     private ImageManifest buildInOwnStore(Job job, Duration[] buildTime, JobCache[] cache) throws JobFailure {
         Platform platform = job.platform();
+        Path storeDir = null;
         try (ImageStores.ImageStore store = stores.lease(job.cacheScope(), platform)) {
+            storeDir = store.dir();
             job.attempt().log().line("image store " + store.name());
             job.attempt().log().line("layer cache " + describe(job.layerCache()));
             BuildCommands commands = store.commands();
@@ -193,7 +195,9 @@ public final class JobRunner {
                 }
             }
         } finally {
-            eviction.afterJob();
+            if (storeDir != null) {
+                eviction.afterJob(storeDir);
+            }
         }
     }
 
