@@ -15,6 +15,7 @@ import io.archfarm.worker.testing.GitRepository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,7 +62,11 @@ class LayerCacheIT {
                 "app/app.txt", "one\n",
                 "derived/Containerfile", "FROM " + registry.address() + "/team/base:1\nRUN cat /content\n",
                 "base/Containerfile", "FROM " + registry.address() + "/archfarm/busybox\nARG CONTENT\n"
-                        + "RUN echo \"content $CONTENT\" > /content\n"));
+                        + "RUN echo \"content $CONTENT\" > /content\n",
+                "failing/Containerfile", "FROM " + registry.address() + "/archfarm/busybox\n" + RUN
+                        + "\nRUN exit 3\n",
+                "failing/fixed.Containerfile", "FROM " + registry.address() + "/archfarm/busybox\n" + RUN
+                        + "\nRUN exit 0\n"));
         second = repository.commit(Map.of("app/app.txt", "two\n"));
         Path workDir = dir.resolve("worker");
         Path containersHome = workDir.resolve("containers-home");
@@ -114,6 +119,36 @@ class LayerCacheIT {
         assertThat(again.cache().steps()).as("after the refresh").allMatch(JobCache.Step::hit).hasSize(2);
         assertThat(again.digest()).as("an image an earlier build of the commit made, taken whole from the cache")
                 .isIn(warm.digest(), refreshed.digest());
+    }
+
+    /**
+     * A failed build records the steps it got to, leaves no working container behind, and keeps the layers it
+     * committed: the fixed build takes the expensive step from the cache.
+     */
+    @Test
+    void aFailedBuildKeepsItsLayersAndRecordsItsSteps() throws Exception {
+        JobFinished failed = run(job("team-fail", first, LayerCache.USE, "failing/Containerfile", "failing"));
+        assertThat(failed.outcome()).as(log()).isEqualTo(JobOutcome.FAILED);
+        assertThat(failed.cache().steps()).extracting(JobCache.Step::instruction).containsExactly(RUN, "RUN exit 3");
+        Process containers = new ProcessBuilder(buildah("team-fail/linux-amd64/1", "containers", "-q"))
+                .redirectErrorStream(true).start();
+        String left = new String(containers.getInputStream().readAllBytes()).strip();
+        assertThat(containers.waitFor()).as(left).isZero();
+        assertThat(left).as("working containers").isEmpty();
+
+        JobFinished fixed = run(job("team-fail", first, LayerCache.USE, "failing/fixed.Containerfile", "failing"));
+        assertThat(fixed.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
+        assertThat(fixed.cache().steps()).extracting(JobCache.Step::hit).containsExactly(true, false);
+    }
+
+    /** The scope comes from the scheduler's message: one that is no plain name fails the job before any build. */
+    @Test
+    void aScopeThatIsNoNameFailsTheJob() {
+        JobFinished finished = run(job("../team-a", first, LayerCache.USE));
+
+        assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(finished.error()).startsWith("the job's cache scope '../team-a' is invalid");
+        assertThat(finished.cache()).as("it did not get to build").isNull();
     }
 
     /** A project without the cache keeps nothing of its build; the base image it pulled stays. */
@@ -209,9 +244,22 @@ class LayerCacheIT {
     }
 
     private JobAssignment job(String scope, String commit, LayerCache cache) {
+        return job(scope, commit, cache, "app/Containerfile", "app");
+    }
+
+    private JobAssignment job(String scope, String commit, LayerCache cache, String containerfile, String context) {
         return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/amd64",
-                repository.url(), "main", commit, false, "app/Containerfile", "app", Map.of(),
-                registry.address() + "/" + scope + "/app", 600, scope, cache);
+                repository.url(), "main", commit, false, containerfile, context, Map.of(),
+                registry.address() + "/cache-it/app", 600, scope, cache);
+    }
+
+    private static List<String> buildah(String store, String... arguments) {
+        Path dir = storageRoot.resolve(store);
+        String prefix = driver == StorageDriver.VFS ? "" : driver.flag() + "-";
+        List<String> command = new ArrayList<>(List.of("buildah", "--storage-driver", driver.flag(),
+                "--root", dir.resolve(prefix + "root").toString(), "--runroot", dir.resolve(prefix + "run").toString()));
+        command.addAll(List.of(arguments));
+        return command;
     }
 
     private JobFinished run(JobAssignment job) {
