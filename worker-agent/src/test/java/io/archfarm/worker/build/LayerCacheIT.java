@@ -256,8 +256,8 @@ class LayerCacheIT {
     private static List<String> buildah(String store, String... arguments) {
         Path dir = storageRoot.resolve(store);
         String prefix = driver == StorageDriver.VFS ? "" : driver.flag() + "-";
-        List<String> command = new ArrayList<>(List.of("buildah", "--storage-driver", driver.flag(),
-                "--root", dir.resolve(prefix + "root").toString(), "--runroot", dir.resolve(prefix + "run").toString()));
+        List<String> command = new ArrayList<>(List.of("buildah", "--storage-driver", driver.flag(), "--root",
+                dir.resolve(prefix + "root").toString(), "--runroot", dir.resolve(prefix + "run").toString()));
         command.addAll(List.of(arguments));
         return command;
     }
