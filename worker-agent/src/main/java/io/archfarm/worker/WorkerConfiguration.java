@@ -72,10 +72,13 @@ class WorkerConfiguration {
                 worker.storageDriver());
         LOG.info("internal hosts allowed: git {}, registries {} (and the plain-http ones)", git.allowedHosts(),
                 registry.allowedHosts());
+        LOG.info("image stores per team and platform under {}, at most {} together "
+                + "(archfarm.worker.layer-cache-max-size)", storageRoot, worker.layerCacheMaxSize());
         return new BuildSettings(identity.id(), workDir, storageRoot, git.timeout(), git.allowFileUrls(),
                 git.allowFileSubmodules(), registry.insecure(), containersHome, authFile, registry.certsDir(),
                 git.allowedHosts(), registry.allowedHosts(),
-                git.cacheEnabled() ? Math.max(1, git.cacheMaxSize().toBytes()) : 0, driver);
+                git.cacheEnabled() ? Math.max(1, git.cacheMaxSize().toBytes()) : 0, driver,
+                worker.layerCacheMaxSize().toBytes());
     }
 
     /** The operator's policy, with the broker and the plain-http registries added to what no job may reach. */

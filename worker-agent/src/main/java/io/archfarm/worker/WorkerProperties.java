@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -17,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param binfmtDir         where enabled {@code qemu-*} entries tell which platforms this host can emulate
  * @param claimTimeout      how long to wait for the scheduler's answer to a claim
  * @param storageDriver     {@code auto} (overlay where it works, else vfs), {@code overlay} or {@code vfs}
+ * @param layerCacheMaxSize how much disk the image stores (base images and the layer cache of every team and
+ *                          platform) may use together; over it, the least recently used images are evicted
  */
 @Validated
 @ConfigurationProperties("archfarm.worker")
@@ -33,5 +36,6 @@ public record WorkerProperties(
         @NotNull @DefaultValue("250ms") Duration pollInterval,
         @NotNull @DefaultValue("10s") Duration claimTimeout,
         @NotNull @DefaultValue("auto") @Pattern(regexp = "(?i)auto|overlay|vfs", message = "must be auto, overlay or vfs")
-        String storageDriver) {
+        String storageDriver,
+        @NotNull @DefaultValue("20GB") DataSize layerCacheMaxSize) {
 }

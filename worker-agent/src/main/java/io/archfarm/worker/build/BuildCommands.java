@@ -1,5 +1,6 @@
 package io.archfarm.worker.build;
 
+import io.archfarm.model.LayerCache;
 import io.archfarm.model.Platform;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,25 +20,37 @@ record BuildCommands(Path storageRoot, Path runRoot, StorageDriver driver) {
     }
 
     /**
+     * The image gets no name: it is written to {@code imageIdFile} and pushed and removed by that id. A name would
+     * have to be removed again, and {@code buildah rmi} of a name built with {@code --layers} also removes the
+     * unnamed images under it, which are the layer cache. {@code --pull=true} is buildah 1.28's "newer": a base image
+     * stays in the store, and a {@code FROM} whose tag moved on the registry is pulled again at its new digest; when
+     * the registry cannot be asked, the copy in the store is used.
+     *
      * @param access the auth file and CA directory for the pulls of {@code FROM} images, each only when there is one
      */
-    List<String> build(Platform platform, Path containerfile, Map<String, String> buildArgs, String localName,
-            Path context, RegistryAccess access) {
+    List<String> build(Platform platform, Path containerfile, Map<String, String> buildArgs, LayerCache cache,
+            Path imageIdFile, Path context, RegistryAccess access) {
         List<String> command = buildah("build", "--isolation", "chroot", "--platform", platform.toString(),
-                "-f", containerfile.toString());
+                "-f", containerfile.toString(), "--pull=true");
+        switch (cache) {
+            case USE -> command.add("--layers");
+            case REFRESH -> command.addAll(List.of("--layers", "--no-cache"));
+            case OFF -> { }
+        }
         access.authFile().ifPresent(file -> command.addAll(List.of("--authfile", file.toString())));
         access.certDir().ifPresent(dir -> command.addAll(List.of("--cert-dir", dir.toString())));
         new TreeMap<>(buildArgs).forEach((key, value) -> command.addAll(List.of("--build-arg", key + "=" + value)));
-        command.addAll(List.of("-t", localName, context.toString()));
+        command.addAll(List.of("--iidfile", imageIdFile.toString(), context.toString()));
         return command;
     }
 
-    List<String> pushToLayout(String localName, Path digestFile, Path layout) {
-        return buildah("push", "--digestfile", digestFile.toString(), localName, "oci:" + layout + ":img");
+    List<String> pushToLayout(String imageId, Path digestFile, Path layout) {
+        return buildah("push", "--digestfile", digestFile.toString(), imageId, "oci:" + layout + ":img");
     }
 
-    List<String> removeImage(String localName) {
-        return buildah("rmi", "-f", localName);
+    /** Removes images by id; an image with a name loses all of them. */
+    List<String> removeImage(String imageId) {
+        return buildah("rmi", "-f", imageId);
     }
 
     /** The working containers a killed build leaves behind; in a leased store they can only be its own job's. */

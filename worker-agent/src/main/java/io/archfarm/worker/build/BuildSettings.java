@@ -22,6 +22,9 @@ import java.util.List;
  *                            are under {@code <workDir>/git-cache})
  * @param storageDriver       the driver of the image stores, chosen at start ({@link StorageDriverDetection}); the
  *                            shorter constructors keep vfs, what every worker used before overlay
+ * @param layerCacheMaxBytes  {@code archfarm.worker.layer-cache-max-size} in bytes: how much disk the image stores
+ *                            (base images and cached layers of every team and platform) may use together before the
+ *                            least recently used images are evicted ({@link EvictLayerCache})
  */
 public record BuildSettings(
         String workerId,
@@ -37,10 +40,23 @@ public record BuildSettings(
         List<String> allowedGitHosts,
         List<String> allowedRegistries,
         long gitCacheMaxBytes,
-        StorageDriver storageDriver) {
+        StorageDriver storageDriver,
+        long layerCacheMaxBytes) {
 
     /** The git cache's size when nothing says otherwise: 5 GiB. */
     public static final long DEFAULT_GIT_CACHE_BYTES = 5L << 30;
+    /** The image stores' size when nothing says otherwise: 20 GiB, as {@code 20GB} is to Spring. */
+    public static final long DEFAULT_LAYER_CACHE_BYTES = 20L << 30;
+
+    /** Image stores of the default size. */
+    public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
+            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome, Path hostAuthFile,
+            Path certsDir, List<String> allowedGitHosts, List<String> allowedRegistries, long gitCacheMaxBytes,
+            StorageDriver storageDriver) {
+        this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
+                containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries, gitCacheMaxBytes,
+                storageDriver, DEFAULT_LAYER_CACHE_BYTES);
+    }
 
     public BuildSettings {
         insecureRegistries = List.copyOf(insecureRegistries);
@@ -76,21 +92,28 @@ public record BuildSettings(
     public BuildSettings withAllowedHosts(List<String> gitHosts, List<String> registries) {
         return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
                 insecureRegistries, containersHome, hostAuthFile, certsDir, gitHosts, registries, gitCacheMaxBytes,
-                storageDriver);
+                storageDriver, layerCacheMaxBytes);
     }
 
     /** These settings with a git cache of at most {@code maxBytes}, or none when it is 0. */
     public BuildSettings withGitCache(long maxBytes) {
         return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
                 insecureRegistries, containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries,
-                maxBytes, storageDriver);
+                maxBytes, storageDriver, layerCacheMaxBytes);
     }
 
     /** These settings with image stores of {@code driver}. */
     public BuildSettings withStorageDriver(StorageDriver driver) {
         return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
                 insecureRegistries, containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries,
-                gitCacheMaxBytes, driver);
+                gitCacheMaxBytes, driver, layerCacheMaxBytes);
+    }
+
+    /** These settings with image stores of at most {@code maxBytes} together. */
+    public BuildSettings withLayerCache(long maxBytes) {
+        return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
+                insecureRegistries, containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries,
+                gitCacheMaxBytes, storageDriver, maxBytes);
     }
 
     /** Where the mirrors of the git cache are, or null when it is off. */

@@ -9,20 +9,27 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * The worker's buildah image stores. In one store a name such as {@code registry/busybox:latest} names one image of
+ * The worker's buildah image stores, one set per cache scope (a team, or {@code adhoc} for builds of no team) and
+ * platform: {@code <storage-root>/<scope>/<platform>/<n>/}. A store keeps what its builds pulled and, with the layer
+ * cache, the layers they built, so a team's build never sees another team's layers nor a base image another team
+ * pulled with its own credential. In one store a name such as {@code registry/busybox:latest} names one image of
  * one platform, so two jobs sharing a store see each other's pulls: an arm64 job's base image loses its name the
  * moment an s390x job pulls the same tag ("image not known"). Each job therefore leases a store of its own for as
- * long as it builds: {@code <storage-root>/<platform>/<n>/}, the lowest-numbered one of its platform that no job
- * holds, made when all are taken. A store outlives its jobs, so what the next job of that platform needs (base
- * images, later the layer cache) is already there; there are never more stores of a platform than jobs of it that
- * ran at once. The lease is held in this process and by a file lock, so a second worker configured with the same
+ * long as it builds: the lowest-numbered one of its scope and platform that no job holds, made when all are taken.
+ * A store outlives its jobs, so what the next job of that scope and platform needs (base images, the layer cache) is
+ * already there; there are never more stores of a scope and platform than jobs of it that ran at once. The lease is held in this process and by a file lock, so a second worker configured with the same
  * storage root by mistake takes other stores instead of sharing one.
  *
  * <p>A store made with one storage driver cannot be opened with another (containers/storage refuses, or worse, sees
@@ -35,6 +42,9 @@ import org.springframework.util.FileSystemUtils;
 final class ImageStores {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageStores.class);
+    /** A directory name and nothing else: a scope from a message must not lead the worker to another path. */
+    private static final Pattern SCOPE = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern NUMBER = Pattern.compile("[1-9][0-9]*");
 
     private final Path storageRoot;
     private final StorageDriver driver;
@@ -53,11 +63,42 @@ final class ImageStores {
                     + "(vfs*, storage.lock, mounts, tmp, ...) to free the disk",
                     storageRoot);
         }
+        for (Path old : platformStoresOfTheLayoutBeforeScopes()) {
+            LOG.warn("{} holds image stores of an earlier worker version, shared by every team; nothing uses them "
+                    + "now (stores are per team: <storage-root>/<scope>/<platform>/<n>): delete {} to free the disk",
+                    old, old);
+        }
     }
 
-    /** A store of {@code platform} that no other job uses until the lease is closed. */
-    ImageStore lease(Platform platform) throws JobFailure {
-        Path platformDir = storageRoot.resolve(platform.key());
+    /** {@code <storage-root>/<platform>/<n>}: a second level of numbers is what no scope directory has. */
+    private List<Path> platformStoresOfTheLayoutBeforeScopes() {
+        List<Path> old = new ArrayList<>();
+        try (Stream<Path> children = Files.list(storageRoot)) {
+            for (Path child : children.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> grandChildren = Files.list(child)) {
+                    if (grandChildren.anyMatch(g -> Files.isDirectory(g)
+                            && NUMBER.matcher(g.getFileName().toString()).matches())) {
+                        old.add(child);
+                    }
+                }
+            }
+        } catch (IOException noRootYet) {
+            LOG.debug("no image stores under {} yet: {}", storageRoot, noRootYet.toString());
+        }
+        return old;
+    }
+
+    /**
+     * A store of {@code scope} and {@code platform} that no other job uses until the lease is closed.
+     *
+     * @throws JobFailure (FAILED) when {@code scope} is no valid scope name
+     */
+    ImageStore lease(String scope, Platform platform) throws JobFailure {
+        if (scope == null || !SCOPE.matcher(scope).matches()) {
+            throw new JobFailure(JobOutcome.FAILED, "the job's cache scope '" + scope + "' is invalid: it must be "
+                    + "1 to 64 of a-z, 0-9 and '-', starting with a letter or digit");
+        }
+        Path platformDir = storageRoot.resolve(scope).resolve(platform.key());
         for (int number = 1; ; number++) {
             Path dir = platformDir.resolve(Integer.toString(number));
             if (!reserve(dir)) {
@@ -72,11 +113,56 @@ final class ImageStores {
                 }
             }
             if (lock != null) {
-                ImageStore store = new ImageStore(platform.key() + "/" + number, dir, lock);
+                ImageStore store = new ImageStore(scope + "/" + platform.key() + "/" + number, dir, lock);
                 store.dropOtherDriversFiles();
                 return store;
             }
         }
+    }
+
+    /** Every store directory there is now, leased or not: {@code <scope>/<platform>/<n>} under the root. */
+    List<Path> storeDirectories() {
+        List<Path> dirs = new ArrayList<>();
+        for (Path scope : children(storageRoot)) {
+            if (!SCOPE.matcher(scope.getFileName().toString()).matches()) {
+                continue;
+            }
+            for (Path platform : children(scope)) {
+                children(platform).stream().filter(n -> NUMBER.matcher(n.getFileName().toString()).matches())
+                        .forEach(dirs::add);
+            }
+        }
+        return dirs;
+    }
+
+    private static List<Path> children(Path dir) {
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * The store in {@code dir} when no job holds it, leased; empty when a job does. Never waits: whoever asks (the
+     * eviction) passes over a busy store instead of holding up a job.
+     */
+    Optional<ImageStore> tryLease(Path dir) throws JobFailure {
+        if (!reserve(dir)) {
+            return Optional.empty();
+        }
+        FileLock lock = null;
+        try {
+            lock = lockFile(dir);
+        } finally {
+            if (lock == null) {
+                release(dir);
+            }
+        }
+        if (lock == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ImageStore(storageRoot.relativize(dir).toString(), dir, lock));
     }
 
     private synchronized boolean reserve(Path dir) {
@@ -137,7 +223,7 @@ final class ImageStores {
             this.lock = lock;
         }
 
-        /** {@code <platform>/<n>}, as the job log names it. */
+        /** {@code <scope>/<platform>/<n>}, as the job log names it. */
         String name() {
             return name;
         }
@@ -148,6 +234,15 @@ final class ImageStores {
 
         Path runRoot() {
             return dir.resolve(prefix(driver) + "run");
+        }
+
+        /** The store's directory: its buildah roots and the layer cache's record of use are in it. */
+        Path dir() {
+            return dir;
+        }
+
+        StorageDriver driver() {
+            return driver;
         }
 
         BuildCommands commands() {

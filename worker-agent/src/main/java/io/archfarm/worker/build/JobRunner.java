@@ -3,12 +3,14 @@ package io.archfarm.worker.build;
 import io.archfarm.model.ImageReference;
 import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.JobOutcome;
+import io.archfarm.model.LayerCache;
 import io.archfarm.model.Platform;
 import io.archfarm.model.UnknownPlatformException;
 import io.archfarm.model.hosts.HostRefusal;
 import io.archfarm.model.hosts.HostResolver;
 import io.archfarm.model.hosts.RegistryRule;
 import io.archfarm.model.messages.JobAssignment;
+import io.archfarm.model.messages.JobCache;
 import io.archfarm.model.messages.JobFinished;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -43,6 +47,7 @@ public final class JobRunner {
     private final ImageStores stores;
     private final RunIsolation isolation;
     private final NetworkSandboxes sandboxes;
+    private final EvictLayerCache eviction;
 
     /**
      * A runner whose RUN steps share the worker's network (level host), for tests of other things.
@@ -75,6 +80,7 @@ public final class JobRunner {
                 settings.gitCacheMaxBytes());
         this.registries = RegistryRule.of(settings.insecureRegistries(), settings.allowedRegistries(), resolver);
         this.stores = new ImageStores(settings.storageRoot(), settings.storageDriver());
+        this.eviction = new EvictLayerCache(stores, settings.layerCacheMaxBytes(), settings.workDir());
     }
 
     public JobFinished run(JobAssignment job, ExecutionMode mode, JobControl control, JobLog log) {
@@ -94,8 +100,8 @@ public final class JobRunner {
             Optional<JobCredential> credential, JobSecrets secrets) {
         Instant startedAt = Instant.now();
         Path jobDir = settings.workDir().resolve("jobs").resolve(job.jobId() + "-" + job.attempt());
-        String localName = "localhost/archfarm-job-" + job.jobId() + "-" + job.attempt();
         Duration[] buildTime = {Duration.ZERO};
+        JobCache[] cache = {null};
         Phases phases = new Phases();
         try {
             if (job.timeoutSeconds() <= 0) {
@@ -122,21 +128,23 @@ public final class JobRunner {
                 log.line("build secrets for RUN --mount=type=secret,id=…: " + String.join(", ",
                         secrets.values().keySet()));
             }
-            ImageManifest manifest = buildInOwnStore(new Job(attempt, jobDir, platform, tree, buildArgs, localName,
-                    image, credential, access, secrets, phases), buildTime);
+            ImageManifest manifest = buildInOwnStore(new Job(attempt, jobDir, platform, tree, buildArgs,
+                    job.cacheScope(), job.layerCache(), image, credential, access, secrets, phases), buildTime,
+                    cache);
             log.line("pushed " + image + "@" + manifest.digest() + " (" + manifest.mediaType() + ", "
                     + manifest.size() + " bytes)");
-            return finished(job, JobOutcome.SUCCEEDED, manifest, null, null, startedAt, buildTime[0], phases);
+            return finished(job, JobOutcome.SUCCEEDED, manifest, null, null, startedAt, buildTime[0], phases,
+                    cache[0]);
         } catch (JobFailure failure) {
             // the first line only: the rest of the message is the log's own tail, already above
             log.line("error: " + failure.getMessage().lines().findFirst().orElse(""));
             return finished(job, failure.outcome(), null, log.redact(failure.getMessage()), failure.exitCode(),
-                    startedAt, buildTime[0], phases);
+                    startedAt, buildTime[0], phases, cache[0]);
         } catch (RuntimeException e) {
             LOG.error("job {} attempt {} broke the worker", job.jobId(), job.attempt(), e);
             log.line("error: the worker failed: " + e);
             return finished(job, JobOutcome.INFRA_FAILED, null, log.redact("the worker failed: " + e), null,
-                    startedAt, buildTime[0], phases);
+                    startedAt, buildTime[0], phases, cache[0]);
         } finally {
             deleteTree(jobDir);
             log.flush();
@@ -145,7 +153,7 @@ public final class JobRunner {
 
     /** One attempt's inputs, as the build and the push need them. */
     private record Job(Attempt attempt, Path jobDir, Platform platform, SourceTree tree, Map<String, String> buildArgs,
-            String localName, ImageReference image, Optional<JobCredential> credential,
+            String cacheScope, LayerCache layerCache, ImageReference image, Optional<JobCredential> credential,
             BuildCommands.RegistryAccess access, JobSecrets secrets, Phases phases) {
     }
 
@@ -155,14 +163,23 @@ public final class JobRunner {
                 .filter(Files::isDirectory);
     }
 
-    private ImageManifest buildInOwnStore(Job job, Duration[] buildTime) throws JobFailure {
+    /**
+     * The build and the push in a store of the job's scope and platform. What is removed afterwards is only what must
+     * go: with the layer cache nothing after a successful build (its image and layers are the cache), without it the
+     * job's image; after a failed build its working containers.
+     */
+    private ImageManifest buildInOwnStore(Job job, Duration[] buildTime, JobCache[] cache) throws JobFailure {
         Platform platform = job.platform();
-        String localName = job.localName();
-        try (ImageStores.ImageStore store = stores.lease(platform)) {
+        Path storeDir = null;
+        try (ImageStores.ImageStore store = stores.lease(job.cacheScope(), platform)) {
+            storeDir = store.dir();
             job.attempt().log().line("image store " + store.name());
+            job.attempt().log().line("layer cache " + describe(job.layerCache()));
             BuildCommands commands = store.commands();
+            Optional<String> imageId = Optional.empty();
             try {
-                return buildAndPush(job, commands, buildTime);
+                imageId = Optional.of(build(job, store, buildTime, cache));
+                return push(job, commands, imageId.get(), buildTime);
             } catch (JobFailure failure) {
                 if (failure.imageStoreBroken()) {
                     store.discard();
@@ -171,16 +188,35 @@ public final class JobRunner {
                 }
                 throw failure;
             } finally {
-                cleanUp(commands, localName);
+                if (imageId.isEmpty()) {
+                    removeQuietly(commands.removeContainers(), "the working containers");
+                } else if (job.layerCache() == LayerCache.OFF) {
+                    removeQuietly(commands.removeImage(imageId.get()), "image " + imageId.get());
+                }
+            }
+        } finally {
+            if (storeDir != null) {
+                eviction.afterJob(storeDir);
             }
         }
     }
 
-    private ImageManifest buildAndPush(Job job, BuildCommands commands, Duration[] buildTime) throws JobFailure {
+    private static String describe(LayerCache cache) {
+        return switch (cache) {
+            case USE -> "on";
+            case REFRESH -> "refreshed (--no-cache: every step is built again, the new layers are kept)";
+            case OFF -> "off for this project (nothing of the build is kept)";
+        };
+    }
+
+    /** Builds the image and returns its id. */
+    private String build(Job job, ImageStores.ImageStore store, Duration[] buildTime, JobCache[] cache)
+            throws JobFailure {
+        BuildCommands commands = store.commands();
         Attempt attempt = job.attempt();
         Path jobDir = job.jobDir();
-        String localName = job.localName();
         ImageReference image = job.image();
+        Path imageIdFile = jobDir.resolve("image-id");
         // HOME: the worker's registries.conf drop-in, read after the host's own configuration
         Map<String, String> env = Map.of("HOME", settings.containersHome().toString());
         ProcessResult build;
@@ -189,10 +225,22 @@ public final class JobRunner {
                 NetworkSandbox sandbox = sandboxes.open()) {
             attempt.log().line(sandbox.description());
             List<String> command = commands.build(job.platform(), job.tree().containerfile(), job.buildArgs(),
-                    localName, job.tree().context(), job.access());
+                    job.layerCache(), imageIdFile, job.tree().context(), job.access());
             PullSpans pulls = new PullSpans(attempt.log()::line);
-            build = attempt.run(sandbox.wrap(secrets.addTo(command)), jobDir, env, pulls);
+            CacheSteps steps = new CacheSteps(pulls);
+            try {
+                build = attempt.run(sandbox.wrap(secrets.addTo(command)), jobDir, env, steps);
+            } finally {
+                cache[0] = steps.toCache(job.layerCache(), store.name(), attempt.log()::redact);
+            }
             job.phases().built(build.elapsed(), pulls.pulled());
+            if (job.layerCache() != LayerCache.OFF) {
+                attempt.log().line("layer cache: " + cache[0].hits() + " of " + cache[0].steps().size()
+                        + " steps from the cache (store " + store.name() + ")");
+            }
+            if (build.succeeded()) {
+                recordUse(store, steps.usedImages(), readImageId(imageIdFile), job.layerCache());
+            }
         }
         buildTime[0] = buildTime[0].plus(build.elapsed());
         if (!build.succeeded()) {
@@ -203,9 +251,40 @@ public final class JobRunner {
             }
             throw BuildFailures.of(build.exitCode(), build.lastLines());
         }
+        return readImageId(imageIdFile);
+    }
+
+    /**
+     * Notes in the store that the build used its images now: the ones it took from the cache or named as a stage,
+     * its own, and every image under them (the base image too), so the eviction takes them last. Without the cache
+     * only the base images count: the job's own image goes right after the push.
+     */
+    private static void recordUse(ImageStores.ImageStore store, Set<String> used, String imageId, LayerCache cache) {
+        try {
+            StoreImages images = StoreImages.read(store.root(), store.driver());
+            Set<String> seeds = new HashSet<>(used);
+            seeds.add(imageId);
+            Set<String> touched = new HashSet<>(images.withImagesUnder(seeds));
+            if (cache == LayerCache.OFF) {
+                touched.remove(imageId);
+            }
+            LayerCacheUse use = LayerCacheUse.of(store.dir());
+            use.used(touched, Instant.now());
+            use.save(images.images().keySet());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot record the layer cache's use in {}: {}", store.dir(), e.toString());
+        }
+    }
+
+    private ImageManifest push(Job job, BuildCommands commands, String imageId, Duration[] buildTime)
+            throws JobFailure {
+        Attempt attempt = job.attempt();
+        Path jobDir = job.jobDir();
+        ImageReference image = job.image();
+        Map<String, String> env = Map.of("HOME", settings.containersHome().toString());
         Path layout = jobDir.resolve("layout");
         Path digestFile = jobDir.resolve("digest");
-        ProcessResult toLayout = attempt.run(commands.pushToLayout(localName, digestFile, layout), jobDir, env);
+        ProcessResult toLayout = attempt.run(commands.pushToLayout(imageId, digestFile, layout), jobDir, env);
         buildTime[0] = buildTime[0].plus(toLayout.elapsed());
         job.phases().pushed(toLayout.elapsed());
         if (!toLayout.succeeded()) {
@@ -316,6 +395,16 @@ public final class JobRunner {
         return buildArgs;
     }
 
+    /** The id {@code --iidfile} wrote, without its {@code sha256:}. */
+    private static String readImageId(Path imageIdFile) throws JobFailure {
+        try {
+            String id = Files.readString(imageIdFile).trim();
+            return id.startsWith("sha256:") ? id.substring("sha256:".length()) : id;
+        } catch (IOException e) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "buildah wrote no image id file: " + e);
+        }
+    }
+
     private static String readDigest(Path digestFile) throws JobFailure {
         try {
             return Files.readString(digestFile).trim();
@@ -325,22 +414,14 @@ public final class JobRunner {
     }
 
     private JobFinished finished(JobAssignment job, JobOutcome outcome, ImageManifest manifest, String error,
-            Integer exitCode, Instant startedAt, Duration buildTime, Phases phases) {
+            Integer exitCode, Instant startedAt, Duration buildTime, Phases phases, JobCache cache) {
         return new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(), settings.workerId(), outcome,
                 manifest == null ? null : manifest.digest(), manifest == null ? 0 : manifest.size(),
                 manifest == null ? null : manifest.mediaType(), error, exitCode, startedAt, Instant.now(),
-                buildTime.toMillis(), isolation.describe(), phases.toMessage());
+                buildTime.toMillis(), isolation.describe(), phases.toMessage(), cache);
     }
 
-    /**
-     * Removes what the job made in its store, its image and the working containers of a killed build, and keeps what
-     * the next job of the platform may use (base images). Best effort: a leftover costs disk, not correctness.
-     */
-    private void cleanUp(BuildCommands commands, String localName) {
-        removeQuietly(commands.removeImage(localName), "image " + localName);
-        removeQuietly(commands.removeContainers(), "the working containers");
-    }
-
+    /** Best effort: a leftover costs disk, not correctness. */
     private void removeQuietly(List<String> command, String what) {
         try {
             ProcessResult removed = processes.run(command, settings.workDir(), Map.of(), CLEANUP_LIMIT,

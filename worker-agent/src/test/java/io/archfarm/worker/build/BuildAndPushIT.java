@@ -113,7 +113,7 @@ class BuildAndPushIT {
                 Map.of("BASE", registry.address() + "/demo/overlay-base@" + base.digest()), template.image(), 600));
 
         assertThat(finished.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
-        Path store = dir.resolve("worker/storage/linux-amd64/1");
+        Path store = dir.resolve("worker/storage/adhoc/linux-amd64/1");
         try (var layers = Files.list(store.resolve("overlay-root/overlay"))) {
             assertThat(layers.filter(layer -> Files.isDirectory(layer.resolve("diff")))).as("overlay layer diffs")
                     .isNotEmpty();

@@ -2,8 +2,10 @@ package io.archfarm.worker.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.archfarm.model.LayerCache;
 import io.archfarm.model.Platform;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -18,12 +20,28 @@ class BuildCommandsTest {
     @Test
     void buildsRootfulWithVfsAndChrootForTheRequestedPlatform() {
         assertThat(commands.build(Platform.parse("arm64"), Path.of("/w/src/docker/Containerfile"),
-                Map.of("VERSION", "1.2", "A_FLAG", "x=y"), "localhost/archfarm-job-1-1", Path.of("/w/src"), TOOLS_OWN))
+                Map.of("VERSION", "1.2", "A_FLAG", "x=y"), LayerCache.USE, Path.of("/w/j/image-id"), Path.of("/w/src"),
+                TOOLS_OWN))
                 .containsExactly("buildah", "--storage-driver", "vfs", "--root", "/w/storage", "--runroot", "/w/run",
                         "build", "--isolation", "chroot", "--platform", "linux/arm64",
-                        "-f", "/w/src/docker/Containerfile",
+                        "-f", "/w/src/docker/Containerfile", "--pull=true", "--layers",
                         "--build-arg", "A_FLAG=x=y", "--build-arg", "VERSION=1.2",
-                        "-t", "localhost/archfarm-job-1-1", "/w/src");
+                        "--iidfile", "/w/j/image-id", "/w/src");
+    }
+
+    /** USE reuses and keeps layers, REFRESH builds every step again and keeps them, OFF neither reuses nor keeps. */
+    @Test
+    void theLayerCacheDecidesOnLayersAndNoCache() {
+        assertThat(buildWith(LayerCache.USE)).contains("--layers").doesNotContain("--no-cache");
+        assertThat(buildWith(LayerCache.REFRESH)).containsSequence("--layers", "--no-cache");
+        assertThat(buildWith(LayerCache.OFF)).doesNotContain("--layers", "--no-cache");
+        assertThat(buildWith(LayerCache.OFF)).as("no name: the image is pushed and removed by its id")
+                .doesNotContain("-t");
+    }
+
+    private List<String> buildWith(LayerCache cache) {
+        return commands.build(Platform.parse("amd64"), Path.of("/s/Containerfile"), Map.of(), cache,
+                Path.of("/j/iid"), Path.of("/s"), TOOLS_OWN);
     }
 
     @Test
@@ -52,8 +70,8 @@ class BuildCommandsTest {
     void givesTheJobsAuthFileAndCertDirectoryToTheBuildAndThePush() {
         BuildCommands.RegistryAccess access = new BuildCommands.RegistryAccess(Optional.of(Path.of("/w/j/auth.json")),
                 Optional.of(Path.of("/certs/reg:5443")));
-        assertThat(commands.build(Platform.parse("amd64"), Path.of("/w/src/Containerfile"), Map.of(), "localhost/i",
-                Path.of("/w/src"), access))
+        assertThat(commands.build(Platform.parse("amd64"), Path.of("/w/src/Containerfile"), Map.of(), LayerCache.USE,
+                Path.of("/w/j/iid"), Path.of("/w/src"), access))
                 .containsSequence("--authfile", "/w/j/auth.json", "--cert-dir", "/certs/reg:5443");
         assertThat(BuildCommands.copyToRegistry(Path.of("/l"), "reg:5443/team/app", "sha256:abc", false, access))
                 .containsSequence("--dest-authfile", "/w/j/auth.json", "--dest-cert-dir", "/certs/reg:5443")

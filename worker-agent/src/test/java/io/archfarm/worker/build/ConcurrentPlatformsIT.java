@@ -115,8 +115,8 @@ class ConcurrentPlatformsIT {
                 storageRoot, Duration.ofSeconds(60), true, false, List.of(registry.address()),
                 dir.resolve("containers-home")).withStorageDriver(driver));
         assertThat(run(brokenWorker, "linux/arm64").finished().outcome()).isEqualTo(JobOutcome.SUCCEEDED);
-        Path layers = driver == StorageDriver.VFS ? storageRoot.resolve("linux-arm64/1/root/vfs/dir")
-                : storageRoot.resolve("linux-arm64/1/overlay-root/overlay");
+        Path layers = driver == StorageDriver.VFS ? storageRoot.resolve("adhoc/linux-arm64/1/root/vfs/dir")
+                : storageRoot.resolve("adhoc/linux-arm64/1/overlay-root/overlay");
         String content = driver == StorageDriver.VFS ? "base-arch" : "diff/base-arch";
         try (var layerDirs = Files.list(layers)) {
             List<Path> baseLayers = layerDirs.filter(layer -> Files.exists(layer.resolve(content))).toList();
@@ -128,10 +128,10 @@ class ConcurrentPlatformsIT {
 
         assertThat(broken.finished().outcome()).as(broken.log()).isEqualTo(JobOutcome.INFRA_FAILED);
         assertThat(broken.finished().error()).startsWith("the worker's image store failed ('");
-        assertThat(broken.log()).contains("image store linux-arm64/1 is discarded");
+        assertThat(broken.log()).contains("image store adhoc/linux-arm64/1 is discarded");
         Run next = run(brokenWorker, "linux/arm64");
         assertThat(next.finished().outcome()).as(next.log()).isEqualTo(JobOutcome.SUCCEEDED);
-        assertThat(next.store()).isEqualTo("image store linux-arm64/1");
+        assertThat(next.store()).isEqualTo("image store adhoc/linux-arm64/1");
     }
 
     private record Run(JobFinished finished, String log) {

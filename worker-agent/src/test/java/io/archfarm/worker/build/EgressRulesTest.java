@@ -3,6 +3,7 @@ package io.archfarm.worker.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.archfarm.model.LayerCache;
 import io.archfarm.model.Platform;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,7 +86,8 @@ class EgressRulesTest {
     void theSandboxTakesThePlaceOfChrootInTheBuildCommand() {
         BuildCommands commands = new BuildCommands(Path.of("/s/root"), Path.of("/s/run"));
         List<String> build = commands.build(Platform.parse("linux/amd64"), Path.of("/c/Containerfile"), Map.of(),
-                "localhost/x", Path.of("/c"), new BuildCommands.RegistryAccess(Optional.empty(), Optional.empty()));
+                LayerCache.USE, Path.of("/j/iid"), Path.of("/c"),
+                new BuildCommands.RegistryAccess(Optional.empty(), Optional.empty()));
         NetworkSandbox sandbox = NetworkSandbox.netns(SANDBOX, isolation(EgressPolicy.NONE, null, List.of(),
                 List.of(), List.of()), () -> { });
 

@@ -3,6 +3,7 @@ package io.archfarm.worker.build;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.model.Platform;
+import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.testing.LocalRegistry;
 import io.archfarm.testing.RequiredTools;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,8 @@ class StorageDriverBenchmark {
             String[] key = entry.getKey().split("\\|");
             List<Long> sorted = entry.getValue().stream().sorted().toList();
             StorageDriver driver = StorageDriver.valueOf(key[0].toUpperCase(Locale.ROOT));
-            Path store = storages.get(driver).resolve(Platform.parse(key[1]).key());
+            Path store = storages.get(driver).resolve(JobAssignment.NO_TEAM_SCOPE)
+                    .resolve(Platform.parse(key[1]).key());
             out.append(String.format("%-8s %-12s %6d %8d %14s %10s%n", key[0], key[1], cold.get(entry.getKey()),
                     median(sorted), "[" + sorted.getFirst() + ".." + sorted.getLast() + "]", du(store)));
         }

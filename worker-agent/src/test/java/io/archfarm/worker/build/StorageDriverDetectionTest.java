@@ -3,6 +3,7 @@ package io.archfarm.worker.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.archfarm.model.LayerCache;
 import io.archfarm.model.Platform;
 import io.archfarm.testing.RequiredTools;
 import java.nio.file.Files;
@@ -83,14 +84,14 @@ class StorageDriverDetectionTest {
     @Test
     void aStoreKeepsOneDirectoryPerDriverAndDropsItsVfsFilesWhenItMovesToOverlay() throws Exception {
         Path vfsRoot;
-        try (var store = new ImageStores(storageRoot, StorageDriver.VFS).lease(Platform.LINUX_ARM64)) {
+        try (var store = new ImageStores(storageRoot, StorageDriver.VFS).lease("adhoc", Platform.LINUX_ARM64)) {
             vfsRoot = store.root();
             Files.createDirectories(vfsRoot.resolve("vfs/dir/layer"));
             var access = new BuildCommands.RegistryAccess(Optional.empty(), Optional.empty());
-            assertThat(store.commands().build(Platform.LINUX_ARM64, Path.of("Containerfile"), Map.of(), "x",
-                    Path.of("."), access)).containsSequence("--storage-driver", "vfs");
+            assertThat(store.commands().build(Platform.LINUX_ARM64, Path.of("Containerfile"), Map.of(),
+                    LayerCache.USE, Path.of("iid"), Path.of("."), access)).containsSequence("--storage-driver", "vfs");
         }
-        try (var store = new ImageStores(storageRoot, StorageDriver.OVERLAY).lease(Platform.LINUX_ARM64)) {
+        try (var store = new ImageStores(storageRoot, StorageDriver.OVERLAY).lease("adhoc", Platform.LINUX_ARM64)) {
             assertThat(store.root()).isNotEqualTo(vfsRoot).hasFileName("overlay-root");
             assertThat(store.runRoot()).hasFileName("overlay-run");
             assertThat(vfsRoot).as("the vfs files of the store").doesNotExist();
