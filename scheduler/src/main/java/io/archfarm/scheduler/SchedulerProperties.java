@@ -51,8 +51,8 @@ public record SchedulerProperties(
         requirePositive("message-retention", messageRetention);
         requirePositive("affinity-window", affinityWindow);
         if (affinityWait != null && affinityWait.isNegative()) {
-            throw new IllegalArgumentException(
-                    "archfarm.scheduler.affinity-wait must not be negative (0 turns affinity off), was " + affinityWait);
+            throw new IllegalArgumentException("archfarm.scheduler.affinity-wait must not be negative"
+                    + " (0 turns affinity off), was " + affinityWait);
         }
         if (nativeWait != null && nativeWait.isNegative()) {
             throw new IllegalArgumentException("archfarm.scheduler.native-wait must not be negative, was " + nativeWait);

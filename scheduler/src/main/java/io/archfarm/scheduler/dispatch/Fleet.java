@@ -34,11 +34,6 @@ record Fleet(Set<Platform> nativePlatforms, Set<Platform> emulatedPlatforms, Map
         workers = Map.copyOf(workers);
     }
 
-    /** A fleet seen only as platforms, without its workers. */
-    Fleet(Set<Platform> nativePlatforms, Set<Platform> emulatedPlatforms) {
-        this(nativePlatforms, emulatedPlatforms, Map.of());
-    }
-
     boolean buildsNatively(Platform platform) {
         return nativePlatforms.contains(platform);
     }

@@ -27,10 +27,6 @@ final class Placer {
         this.affinityWait = affinityWait;
     }
 
-    PlacementDecision decide(PlatformJob job, Fleet fleet, Instant now) {
-        return decide(job, fleet, List.of(), now);
-    }
-
     /**
      * @param recentWorkers the workers that succeeded a job of the same project and platform lately, most recent
      *                      first; only read for a job that was never placed

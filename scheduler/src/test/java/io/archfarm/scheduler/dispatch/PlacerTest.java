@@ -25,14 +25,16 @@ class PlacerTest {
 
     @Test
     void nativePreferredGoesToTheNativeQueueAndSetsTheDeadline() {
-        PlacementDecision decision = placer.decide(fresh(ARM64, Placement.NATIVE_PREFERRED), fleet(ARM64, null), NOW);
+        PlacementDecision decision = placer.decide(fresh(ARM64, Placement.NATIVE_PREFERRED), fleet(ARM64, null),
+                List.of(), NOW);
 
         assertThat(decision).isEqualTo(new PlacementDecision(true, false, NOW.plusSeconds(30), null, null));
     }
 
     @Test
     void nativePreferredWithoutANativeWorkerGoesStraightToEmulation() {
-        PlacementDecision decision = placer.decide(fresh(ARM64, Placement.NATIVE_PREFERRED), fleet(null, ARM64), NOW);
+        PlacementDecision decision = placer.decide(fresh(ARM64, Placement.NATIVE_PREFERRED), fleet(null, ARM64),
+                List.of(), NOW);
 
         assertThat(decision).isEqualTo(new PlacementDecision(false, true, null, null, null));
     }
@@ -41,7 +43,7 @@ class PlacerTest {
     void nativePreferredWaitsForANativeWorkerUntilTheDeadline() {
         PlatformJob dispatched = job(ARM64, Placement.NATIVE_PREFERRED, true, false, NOW.plusSeconds(5), null);
 
-        PlacementDecision decision = placer.decide(dispatched, fleet(ARM64, ARM64), NOW);
+        PlacementDecision decision = placer.decide(dispatched, fleet(ARM64, ARM64), List.of(), NOW);
 
         assertThat(decision.sendsAnything()).isFalse();
         assertThat(decision.nativeDeadline()).isEqualTo(NOW.plusSeconds(5));
@@ -51,7 +53,7 @@ class PlacerTest {
     void nativePreferredAlsoGoesToEmulationOnceTheDeadlinePassed() {
         PlatformJob dispatched = job(ARM64, Placement.NATIVE_PREFERRED, true, false, NOW.minusSeconds(1), null);
 
-        PlacementDecision decision = placer.decide(dispatched, fleet(ARM64, ARM64), NOW);
+        PlacementDecision decision = placer.decide(dispatched, fleet(ARM64, ARM64), List.of(), NOW);
 
         assertThat(decision.sendEmulated()).isTrue();
         assertThat(decision.sendNative()).isFalse();
@@ -61,12 +63,13 @@ class PlacerTest {
     void nativePreferredIsNotSentToEmulationTwice() {
         PlatformJob both = job(ARM64, Placement.NATIVE_PREFERRED, true, true, NOW.minusSeconds(1), null);
 
-        assertThat(placer.decide(both, fleet(ARM64, ARM64), NOW).sendsAnything()).isFalse();
+        assertThat(placer.decide(both, fleet(ARM64, ARM64), List.of(), NOW).sendsAnything()).isFalse();
     }
 
     @Test
     void nativeOnlyNeverGoesToEmulation() {
-        PlacementDecision decision = placer.decide(fresh(S390X, Placement.NATIVE_ONLY), fleet(null, S390X), NOW);
+        PlacementDecision decision = placer.decide(fresh(S390X, Placement.NATIVE_ONLY), fleet(null, S390X),
+                List.of(), NOW);
 
         assertThat(decision.sendsAnything()).isFalse();
         assertThat(decision.unplaceableSince()).isEqualTo(NOW);
@@ -75,7 +78,7 @@ class PlacerTest {
 
     @Test
     void anyGoesToBothQueuesAtOnce() {
-        PlacementDecision decision = placer.decide(fresh(ARM64, Placement.ANY), fleet(ARM64, ARM64), NOW);
+        PlacementDecision decision = placer.decide(fresh(ARM64, Placement.ANY), fleet(ARM64, ARM64), List.of(), NOW);
 
         assertThat(decision.sendNative()).isTrue();
         assertThat(decision.sendEmulated()).isTrue();
@@ -85,7 +88,7 @@ class PlacerTest {
     void unplaceableJobFailsAfterTheTimeoutNamingPlatformAndPlacement() {
         PlatformJob waiting = job(S390X, Placement.NATIVE_ONLY, false, false, null, NOW.minusSeconds(60));
 
-        PlacementDecision decision = placer.decide(waiting, fleet(ARM64, null), NOW);
+        PlacementDecision decision = placer.decide(waiting, fleet(ARM64, null), List.of(), NOW);
 
         assertThat(decision.failure())
                 .isEqualTo("no online worker can build linux/s390x natively (placement native-only)");
@@ -95,7 +98,7 @@ class PlacerTest {
     void unplaceableNativePreferredJobNamesEmulationToo() {
         PlatformJob waiting = job(S390X, Placement.NATIVE_PREFERRED, false, false, null, NOW.minusSeconds(61));
 
-        assertThat(placer.decide(waiting, fleet(null, null), NOW).failure()).isEqualTo(
+        assertThat(placer.decide(waiting, fleet(null, null), List.of(), NOW).failure()).isEqualTo(
                 "no online worker can build linux/s390x natively or under emulation (placement native-preferred)");
     }
 
@@ -103,7 +106,7 @@ class PlacerTest {
     void aCapableWorkerClearsUnplaceable() {
         PlatformJob waiting = job(S390X, Placement.NATIVE_PREFERRED, false, false, null, NOW.minusSeconds(59));
 
-        PlacementDecision decision = placer.decide(waiting, fleet(null, S390X), NOW);
+        PlacementDecision decision = placer.decide(waiting, fleet(null, S390X), List.of(), NOW);
 
         assertThat(decision.unplaceableSince()).isNull();
         assertThat(decision.sendEmulated()).isTrue();
@@ -155,7 +158,7 @@ class PlacerTest {
         Fleet fleet = workers(Map.of("arm-a", worker(ARM64, null), "arm-b", worker(ARM64, null)));
         PlatformJob offered = offered(ARM64, "arm-a", NOW.plusSeconds(1));
 
-        PlacementDecision decision = placer.decide(offered, fleet, NOW);
+        PlacementDecision decision = placer.decide(offered, fleet, List.of(), NOW);
 
         assertThat(decision.sendsAnything()).isFalse();
         assertThat(decision.failure()).isNull();
@@ -178,7 +181,7 @@ class PlacerTest {
         Fleet fleet = workers(Map.of("arm-b", worker(ARM64, null)));
         PlatformJob offered = offered(ARM64, "arm-a", NOW.plusSeconds(3));
 
-        PlacementDecision decision = placer.decide(offered, fleet, NOW);
+        PlacementDecision decision = placer.decide(offered, fleet, List.of(), NOW);
 
         assertThat(decision).isEqualTo(new PlacementDecision(true, false, NOW.plusSeconds(30), null, null));
     }
@@ -228,7 +231,7 @@ class PlacerTest {
 
     private static Fleet fleet(Platform nativePlatform, Platform emulatedPlatform) {
         return new Fleet(nativePlatform == null ? Set.of() : Set.of(nativePlatform),
-                emulatedPlatform == null ? Set.of() : Set.of(emulatedPlatform));
+                emulatedPlatform == null ? Set.of() : Set.of(emulatedPlatform), Map.of());
     }
 
     private static PlatformJob fresh(Platform platform, Placement placement) {

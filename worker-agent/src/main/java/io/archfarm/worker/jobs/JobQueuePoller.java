@@ -1,7 +1,9 @@
 package io.archfarm.worker.jobs;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.messages.ClaimReply;
 import io.archfarm.model.messages.ClaimRequest;
@@ -24,9 +26,10 @@ import org.springframework.amqp.support.converter.MessageConverter;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes at most one job from the job queues that exist (its own first, then native, then emulated) and claims it. The message stays unacked only
- * while the claim is asked: it is acked once the scheduler answered, so a build of hours never meets RabbitMQ's
- * consumer_timeout. Without an answer it goes back to the queue for another worker or a later try.
+ * Takes at most one job from the job queues that exist (its own first, then native, then emulated) and claims it.
+ * The message stays unacked only while the claim is asked: it is acked once the scheduler answered, so a build of
+ * hours never meets RabbitMQ's consumer_timeout. Without an answer it goes back to the queue for another worker or a
+ * later try.
  */
 @Component
 class JobQueuePoller {
@@ -87,8 +90,10 @@ class JobQueuePoller {
                     return response == null ? null : claim(channel, response, queue);
                 });
             } catch (AmqpException e) {
+                if (!queueGone(e)) {
+                    throw e;
+                }
                 // a basic.get on a queue that is gone closes the channel; the other queues are still worth a look
-                LOG.warn("cannot poll job queue {}: {}", queue.name(), e.toString());
                 schedulerTopology.lost(queue);
                 continue;
             }
@@ -97,6 +102,17 @@ class JobQueuePoller {
             }
         }
         return new Poll.Empty();
+    }
+
+    /** Whether the broker closed the channel because the queue does not exist (404 NOT_FOUND). */
+    static boolean queueGone(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ShutdownSignalException signal && !signal.isHardError()
+                    && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == 404) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Poll claim(Channel channel, GetResponse response, JobQueues.JobQueue queue) throws IOException {
