@@ -14,13 +14,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Cache affinity with two real workers that both build linux/amd64 natively with one slot each, both polling: the
- * second build of a repository goes to the worker of the first (a hit); with that worker drained, the other one takes
- * the next (a miss that names the preferred worker).
+ * second build of a repository goes to the worker of the first (a hit); while that worker is busy, the other one takes
+ * the next once the affinity wait ran out (a miss that names the preferred worker).
  */
 class CacheAffinityE2ETest {
 
     private static final String AMD64 = "linux/amd64";
     private static final List<String> WORKERS = List.of("warm-a", "warm-b");
+    private static final Duration BUILD_TIME = Duration.ofMinutes(3);
 
     private static Farm farm;
 
@@ -42,47 +43,53 @@ class CacheAffinityE2ETest {
     }
 
     @Test
-    void theNextBuildOfARepositoryGoesBackToTheWorkerThatBuiltItUnlessItDrains() {
+    void theNextBuildOfARepositoryGoesBackToTheWorkerThatBuiltItUnlessItIsBusy() {
         String repository = farm.git().createRepository("warm", Map.of("Containerfile",
-                farm.fromBaseImage() + "RUN echo warm > /warm\n"));
+                farm.fromBaseImage() + "ARG PAUSE=0\nRUN sleep $PAUSE\nRUN echo warm > /warm\n"));
         await("both workers online").atMost(Duration.ofMinutes(1))
                 .until(() -> WORKERS.stream().allMatch(farm.portal()::workerOnline));
 
-        JsonNode first = built(repository);
+        JsonNode first = platformJob(BuildAwait.untilEnded(farm.portal(), submit(repository, 0), BUILD_TIME));
         assertThat(first.path("affinity").asString()).as("no worker built it before").isEqualTo("NONE");
         String warm = first.path("worker").asString();
         String other = warm.equals(WORKERS.get(0)) ? WORKERS.get(1) : WORKERS.get(0);
 
-        JsonNode second = built(repository);
+        JsonNode second = platformJob(BuildAwait.untilEnded(farm.portal(), submit(repository, 0), BUILD_TIME));
         assertThat(second.path("worker").asString()).as("the worker that built it, although both poll")
                 .isEqualTo(warm);
         assertThat(second.path("affinity").asString()).isEqualTo("HIT");
         assertThat(second.path("preferredWorker").asString()).isEqualTo(warm);
 
-        assertThat(farm.portal().post("/api/v1/workers/" + warm + "/drain", Map.of()).status()).isEqualTo(202);
-        await(warm + " draining").atMost(Duration.ofSeconds(30)).until(() -> status(warm).equals("DRAINING"));
-        JsonNode third = built(repository);
-        assertThat(third.path("worker").asString()).isEqualTo(other);
+        // the warm worker's only slot is taken by a long build of the same repository (offered to it, a hit too)
+        String slow = submit(repository, 25);
+        await("the slow build running on " + warm).atMost(BUILD_TIME).pollInterval(Duration.ofMillis(500))
+                .until(() -> platformJob(farm.portal().build(slow)).path("status").asString().equals("RUNNING"));
+        assertThat(platformJob(farm.portal().build(slow)).path("worker").asString()).isEqualTo(warm);
+
+        JsonNode third = platformJob(BuildAwait.untilEnded(farm.portal(), submit(repository, 0), BUILD_TIME));
+        assertThat(third.path("worker").asString()).as("the other worker, once the affinity wait ran out")
+                .isEqualTo(other);
         assertThat(third.path("affinity").asString()).isEqualTo("MISS");
         assertThat(third.path("preferredWorker").asString()).as("a miss names the worker it preferred")
                 .isEqualTo(warm);
+        JsonNode queueWait = third.path("phases").path("queueWait");
+        assertThat(queueWait.asLong()).as("queued to claimed: the affinity wait (3s) and a tick")
+                .isBetween(2_500L, 10_000L);
+
+        JsonNode slowJob = platformJob(BuildAwait.untilEnded(farm.portal(), slow, BUILD_TIME));
+        assertThat(slowJob.path("affinity").asString()).isEqualTo("HIT");
     }
 
-    /** Builds the repository's main for linux/amd64 and returns its platform job once the build succeeded. */
-    private static JsonNode built(String repository) {
-        String id = farm.portal().submitAccepted(Map.of("repository", repository, "ref", "main",
-                "image", farm.registry() + "/e2e/warm", "platforms", List.of(AMD64)));
-        JsonNode build = BuildAwait.untilEnded(farm.portal(), id, Duration.ofMinutes(3));
-        assertThat(build.path("status").asString()).as("build %s", build).isEqualTo("SUCCEEDED");
+    private static String submit(String repository, int pauseSeconds) {
+        return farm.portal().submitAccepted(Map.of("repository", repository, "ref", "main",
+                "image", farm.registry() + "/e2e/warm", "platforms", List.of(AMD64),
+                "buildArgs", Map.of("PAUSE", Integer.toString(pauseSeconds))));
+    }
+
+    /** The build's linux/amd64 job, once the build succeeded if it ended. */
+    private static JsonNode platformJob(JsonNode build) {
+        String status = build.path("status").asString();
+        assertThat(status).as("build %s", build).isNotIn("FAILED", "PARTIAL", "CANCELLED");
         return BuildAwait.platform(build, AMD64);
-    }
-
-    private static String status(String worker) {
-        for (JsonNode each : farm.portal().workers()) {
-            if (each.path("id").asString().equals(worker)) {
-                return each.path("status").asString();
-            }
-        }
-        return "";
     }
 }
