@@ -393,8 +393,8 @@ class BuildApiIntegrationTest {
         insertLog(armJob, 2, 1, "pushed\n");
         insertLog(armJob, 2, 0, "STEP 1/2: FROM scratch\n");
         insertManifestList(buildId);
-        jdbc.sql("update platform_jobs set isolation = 'netns, egress outside' where id = :id").param("id", armJob)
-                .update();
+        jdbc.sql("update platform_jobs set isolation = 'netns, egress outside', affinity = 'MISS',"
+                + " affinity_worker = 'w-1' where id = :id").param("id", armJob).update();
         jdbc.sql("""
                 update platform_jobs set phases = '{"queueWait": 12, "claim": 3, "fetch": 41, "pull": 0,
                     "build": 900, "push": 77, "merge": 5, "cacheHits": 2}' where id = :id""")
@@ -409,6 +409,9 @@ class BuildApiIntegrationTest {
         assertThat(arm.path("attempt").asInt()).isEqualTo(2);
         assertThat(arm.path("isolation").asString()).isEqualTo("netns, egress outside");
         assertThat(build.path("platforms").get(0).path("isolation").isNull()).as("not ended yet").isTrue();
+        assertThat(arm.path("affinity").asString()).as("claimed by another than its preferred worker")
+                .isEqualTo("MISS");
+        assertThat(arm.path("preferredWorker").asString()).isEqualTo("w-1");
         JsonNode phases = arm.path("phases");
         assertThat(List.of("queueWait", "claim", "fetch", "pull", "build", "push", "merge").stream()
                 .map(name -> name + "=" + phases.path(name).asLong()).toList())

@@ -17,6 +17,10 @@ import org.springframework.validation.annotation.Validated;
  * @param confirmTimeout     how long the relay waits for the broker's publisher confirm of one row
  * @param resultGrace        how long past the job timeout the scheduler waits for a worker's result before it fails
  *                           the job itself (the worker enforces the timeout; this is the net under it)
+ * @param affinityWindow     how far back a success of the same project and platform makes its worker the job's
+ *                           preferred worker (cache affinity)
+ * @param affinityWait       how long a job waits on its preferred worker's own queue before the shared queues get
+ *                           it; zero turns cache affinity off
  * @param messageRetention   how long handled message ids and published outbox rows are kept (redeliveries come
  *                           within minutes; the rows are only for that and for a look after the fact)
  */
@@ -33,7 +37,9 @@ public record SchedulerProperties(
         @Min(1) @Max(1000) @DefaultValue("100") int outboxBatch,
         @NotNull @DefaultValue("10s") Duration confirmTimeout,
         @NotNull @DefaultValue("5m") Duration resultGrace,
-        @NotNull @DefaultValue("7d") Duration messageRetention) {
+        @NotNull @DefaultValue("7d") Duration messageRetention,
+        @NotNull @DefaultValue("24h") Duration affinityWindow,
+        @NotNull @DefaultValue("3s") Duration affinityWait) {
 
     public SchedulerProperties {
         requirePositive("tick", tick);
@@ -43,6 +49,11 @@ public record SchedulerProperties(
         requirePositive("confirm-timeout", confirmTimeout);
         requirePositive("result-grace", resultGrace);
         requirePositive("message-retention", messageRetention);
+        requirePositive("affinity-window", affinityWindow);
+        if (affinityWait != null && affinityWait.isNegative()) {
+            throw new IllegalArgumentException("archfarm.scheduler.affinity-wait must not be negative"
+                    + " (0 turns affinity off), was " + affinityWait);
+        }
         if (nativeWait != null && nativeWait.isNegative()) {
             throw new IllegalArgumentException("archfarm.scheduler.native-wait must not be negative, was " + nativeWait);
         }

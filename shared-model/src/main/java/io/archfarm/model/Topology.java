@@ -63,6 +63,15 @@ public record Topology(String prefix) {
         return prefix + ".jobs." + platform.key() + "." + mode.name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The job queue of one worker: jobs the scheduler offers it first because it built the same project and platform
+     * recently (cache affinity). It matches the worker user's read rule on {@code <p>.jobs.*} like the shared job
+     * queues; the scheduler declares it with an expiry, so the queue of a worker that is gone goes away by itself.
+     */
+    public String workerJobQueue(String workerId) {
+        return prefix + ".jobs.worker." + workerId;
+    }
+
     public String buildRequestsQueue() {
         return prefix + ".scheduler.build-requests";
     }

@@ -59,14 +59,17 @@ public record BuildView(
      * @param phases    where the time of the last finished attempt went; null until it ends
      * @param cache     what the layer cache did in the last finished attempt; null until it ends, when the attempt
      *                  did not get to build, and for workers that predate the layer cache
+     * @param affinity  set at the claim: {@code HIT} (its preferred worker took it), {@code MISS} (another one
+     *                  did), {@code NONE} (no worker built its project and platform lately); null before a claim
+     * @param preferredWorker the worker that built its project and platform last and got it offered first, or null
      */
     public record PlatformJobView(String platform, String placement, String status, String mode, String worker,
             int attempt, String digest, Long size, String error, Instant startedAt, Instant finishedAt,
-            String isolation, PhasesView phases, CacheView cache) {
+            String isolation, PhasesView phases, CacheView cache, String affinity, String preferredWorker) {
 
         static PlatformJobView notYetFannedOut(String platform, String placement) {
             return new PlatformJobView(platform, placement, "QUEUED", null, null, 0, null, null, null, null, null,
-                    null, null, null);
+                    null, null, null, null, null);
         }
 
         /** The first line of the error: what failed, without the log tail the worker appends. */

@@ -149,6 +149,22 @@ class BuildPagesIntegrationTest {
     }
 
     @Test
+    void eachPlatformShowsWhetherItsPreferredWorkerTookIt() {
+        UUID build = build();
+        UUID hit = job(build, "linux/amd64", "SUCCEEDED", 1);
+        UUID miss = job(build, "linux/s390x", "RUNNING", 1);
+        jdbc.sql("update platform_jobs set affinity = 'HIT', affinity_worker = 'w-amd' where id = :id")
+                .param("id", hit).update();
+        jdbc.sql("update platform_jobs set affinity = 'MISS', affinity_worker = 'w-zed' where id = :id")
+                .param("id", miss).update();
+
+        String page = signedIn("developer").get("/builds/" + build).body();
+
+        assertThat(page).contains("Cache affinity").contains("data-affinity=\"HIT\">hit<")
+                .contains("data-affinity=\"MISS\">miss (w-zed preferred)<");
+    }
+
+    @Test
     void aFailedPlatformGetsAPanelWithItsFirstErrorLines() {
         UUID build = build();
         job(build, "linux/amd64", "SUCCEEDED", 1);

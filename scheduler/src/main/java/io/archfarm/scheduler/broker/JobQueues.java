@@ -3,30 +3,47 @@ package io.archfarm.scheduler.broker;
 import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.Platform;
 import io.archfarm.model.Topology;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.stereotype.Component;
 
 /**
  * Declares job queues (and their bindings to the jobs exchange): for the platforms of every worker that sends a
  * heartbeat, since workers may not declare them (their broker user is not allowed to) and wait until they exist;
  * and before the first JobAssignment goes to one, since a mandatory publish to a queue that does not exist would
- * come back.
+ * come back. A worker's own job queue (cache affinity) is declared the same way, on its heartbeats and before an
+ * offer goes to it.
  */
 @Component
 public class JobQueues {
 
+    /**
+     * A worker's own queue goes away after this long unused (no poll, no declaration): a worker that left for good
+     * leaves nothing behind. A live worker's heartbeats declare it again every {@link #WORKER_QUEUE_REFRESH}, so it
+     * outlives builds of hours during which the worker does not poll.
+     */
+    public static final Duration WORKER_QUEUE_EXPIRY = Duration.ofMinutes(30);
+    static final Duration WORKER_QUEUE_REFRESH = Duration.ofMinutes(1);
+
     private final AmqpAdmin admin;
     private final Topology topology;
+    private final Clock clock;
     private final Set<String> declared = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> workerQueuesDeclared = new ConcurrentHashMap<>();
 
-    JobQueues(AmqpAdmin admin, Topology topology) {
+    JobQueues(AmqpAdmin admin, Topology topology, Clock clock) {
         this.admin = admin;
         this.topology = topology;
+        this.clock = clock;
     }
 
     /**
@@ -50,5 +67,23 @@ public class JobQueues {
                 declared.add(name);
             }
         }
+    }
+
+    /**
+     * Returns the name of the worker's own job queue once it surely exists: declared by this scheduler within the
+     * last {@link #WORKER_QUEUE_REFRESH}, far inside its expiry. Declaring again changes nothing and counts as use.
+     */
+    public String ensureWorkerQueueDeclared(String workerId) {
+        String name = topology.workerJobQueue(workerId);
+        Instant now = clock.instant();
+        Instant last = workerQueuesDeclared.get(workerId);
+        if (last == null || !now.isBefore(last.plus(WORKER_QUEUE_REFRESH))) {
+            Queue queue = QueueBuilder.durable(name).quorum().expires((int) WORKER_QUEUE_EXPIRY.toMillis()).build();
+            admin.declareQueue(queue);
+            admin.declareBinding(BindingBuilder.bind(queue)
+                    .to(new DirectExchange(topology.jobsExchange(), true, false)).with(name));
+            workerQueuesDeclared.put(workerId, now);
+        }
+        return name;
     }
 }

@@ -99,8 +99,11 @@ class GrantClaims {
             return refuse(claim, e.getMessage());
         }
         Instant now = clock.instant();
+        // the affinity is what this claim makes of the job's preferred worker (see DispatchQueuedJobs)
         jdbc.sql("update platform_jobs set status = :status, worker_id = :worker, mode = :mode, started_at = :now,"
-                        + " unplaceable_since = null, error = null, version = version + 1 where id = :id")
+                        + " unplaceable_since = null, error = null, affinity = case when affinity_worker is null"
+                        + " then 'NONE' when affinity_worker = :worker then 'HIT' else 'MISS' end,"
+                        + " version = version + 1 where id = :id")
                 .param("status", job.status().moveTo(JobStatus.RUNNING).name()).param("worker", claim.workerId())
                 .param("mode", claim.mode().name()).param("now", Timestamps.of(now)).param("id", job.id()).update();
         attempts.open(job.id(), job.attempt(), claim.workerId(), claim.mode(), now);

@@ -25,7 +25,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Places QUEUED platform jobs on the job queues, native first (see {@link Placer}). */
+/**
+ * Places QUEUED platform jobs on the job queues, native first, and a job whose project and platform a worker built
+ * lately first on that worker's own queue (see {@link Placer}).
+ */
 @Component
 public class DispatchQueuedJobs {
 
@@ -38,17 +41,20 @@ public class DispatchQueuedJobs {
     private final Outbox outbox;
     private final SchedulerProperties properties;
     private final Placer placer;
+    private final RecentWorkers recentWorkers;
     private final Clock clock;
 
     DispatchQueuedJobs(JdbcClient jdbc, FleetReader fleet, Builds builds, JobQueues queues, Outbox outbox,
-            SchedulerProperties properties, Clock clock) {
+            SchedulerProperties properties, RecentWorkers recentWorkers, Clock clock) {
         this.jdbc = jdbc;
         this.fleet = fleet;
         this.builds = builds;
         this.queues = queues;
         this.outbox = outbox;
         this.properties = properties;
-        this.placer = new Placer(properties.nativeWait(), properties.unplaceableTimeout());
+        this.placer = new Placer(properties.nativeWait(), properties.unplaceableTimeout(),
+                properties.affinityWait());
+        this.recentWorkers = recentWorkers;
         this.clock = clock;
     }
 
@@ -67,8 +73,14 @@ public class DispatchQueuedJobs {
         Instant now = clock.instant();
         Map<UUID, Build> buildsById = new HashMap<>();
         for (PlatformJob job : queued) {
-            place(job, placer.decide(job, online, now), buildsById, now);
+            place(job, placer.decide(job, online, recentWorkers(job), now), buildsById, now);
         }
+    }
+
+    /** Asked only once per job: at its first placement, before any offer was made. */
+    private List<String> recentWorkers(PlatformJob job) {
+        boolean undecided = !job.dispatchedNative() && !job.dispatchedEmulated() && job.affinityDeadline() == null;
+        return undecided && !properties.affinityWait().isZero() ? recentWorkers.of(job) : List.of();
     }
 
     private void place(PlatformJob job, PlacementDecision decision, Map<UUID, Build> buildsById, Instant now) {
@@ -90,6 +102,9 @@ public class DispatchQueuedJobs {
             // attempt 0 means never dispatched; a requeue already counted its attempt up
             attempt = Math.max(attempt, 1);
             Build build = buildsById.computeIfAbsent(job.buildId(), id -> builds.find(id).orElseThrow());
+            if (decision.offer() != null) {
+                offer(job, build, attempt, decision.offer());
+            }
             if (decision.sendNative()) {
                 send(job, build, attempt, ExecutionMode.NATIVE);
             }
@@ -101,9 +116,13 @@ public class DispatchQueuedJobs {
                 update platform_jobs set attempt = :attempt,
                     dispatched_native = dispatched_native or :sendNative,
                     dispatched_emulated = dispatched_emulated or :sendEmulated,
-                    native_deadline = :deadline, unplaceable_since = :since, version = version + 1
+                    native_deadline = :deadline, unplaceable_since = :since,
+                    affinity_worker = coalesce(:affinityWorker, affinity_worker),
+                    affinity_deadline = coalesce(:affinityDeadline, affinity_deadline), version = version + 1
                 where id = :id""")
                 .param("attempt", attempt).param("sendNative", decision.sendNative())
+                .param("affinityWorker", decision.offer() == null ? null : decision.offer().worker())
+                .param("affinityDeadline", Timestamps.of(decision.offer() == null ? null : decision.offer().deadline()))
                 .param("sendEmulated", decision.sendEmulated())
                 .param("deadline", Timestamps.of(decision.nativeDeadline()))
                 .param("since", Timestamps.of(decision.unplaceableSince())).param("id", job.id()).update();
@@ -111,10 +130,21 @@ public class DispatchQueuedJobs {
 
     private void send(PlatformJob job, Build build, int attempt, ExecutionMode mode) {
         String queue = queues.ensureDeclared(job.platform(), mode);
-        outbox.jobAssignment(new JobAssignment(UUID.randomUUID(), job.id(), build.id(), attempt,
+        outbox.jobAssignment(assignment(job, build, attempt), queue);
+        log.info("job {} ({}) attempt {} dispatched to {}", job.id(), job.platform(), attempt, queue);
+    }
+
+    private void offer(PlatformJob job, Build build, int attempt, PlacementDecision.Offer offer) {
+        String queue = queues.ensureWorkerQueueDeclared(offer.worker());
+        outbox.jobAssignment(assignment(job, build, attempt).forWorker(offer.mode()), queue);
+        log.info("job {} ({}) attempt {} offered to its preferred worker {} ({}) until {}", job.id(), job.platform(),
+                attempt, offer.worker(), offer.mode(), offer.deadline());
+    }
+
+    private JobAssignment assignment(PlatformJob job, Build build, int attempt) {
+        return new JobAssignment(UUID.randomUUID(), job.id(), build.id(), attempt,
                 job.platform().toString(), build.repository(), build.ref(), build.commit(), build.fetchSubmodules(),
                 build.containerfile(), build.contextDir(), build.buildArgs(), build.image(),
-                properties.jobTimeout().toSeconds(), build.cacheScope(), build.layerCache()), queue);
-        log.info("job {} ({}) attempt {} dispatched to {}", job.id(), job.platform(), attempt, queue);
+                properties.jobTimeout().toSeconds(), build.cacheScope(), build.layerCache());
     }
 }

@@ -1,14 +1,37 @@
 package io.archfarm.scheduler.dispatch;
 
 import io.archfarm.model.Platform;
+import java.util.Map;
 import java.util.Set;
 
-/** What the online (not draining, not offline) workers can build, natively and under emulation. */
-record Fleet(Set<Platform> nativePlatforms, Set<Platform> emulatedPlatforms) {
+/**
+ * What the online (not draining, not offline) workers can build, natively and under emulation, together and each.
+ *
+ * @param workers each online worker by id, for the job's preferred worker (cache affinity)
+ */
+record Fleet(Set<Platform> nativePlatforms, Set<Platform> emulatedPlatforms, Map<String, Worker> workers) {
+
+    /** What one online worker builds. */
+    record Worker(Set<Platform> nativePlatforms, Set<Platform> emulatedPlatforms) {
+
+        Worker {
+            nativePlatforms = Set.copyOf(nativePlatforms);
+            emulatedPlatforms = Set.copyOf(emulatedPlatforms);
+        }
+
+        boolean buildsNatively(Platform platform) {
+            return nativePlatforms.contains(platform);
+        }
+
+        boolean emulates(Platform platform) {
+            return emulatedPlatforms.contains(platform);
+        }
+    }
 
     Fleet {
         nativePlatforms = Set.copyOf(nativePlatforms);
         emulatedPlatforms = Set.copyOf(emulatedPlatforms);
+        workers = Map.copyOf(workers);
     }
 
     boolean buildsNatively(Platform platform) {

@@ -3,8 +3,10 @@ package io.archfarm.scheduler.dispatch;
 import io.archfarm.model.Platform;
 import io.archfarm.model.UnknownPlatformException;
 import io.archfarm.model.WorkerStatus;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,15 +33,21 @@ class FleetReader {
     Fleet online() {
         Set<Platform> nativePlatforms = new HashSet<>();
         Set<Platform> emulatedPlatforms = new HashSet<>();
+        Map<String, Fleet.Worker> workers = new HashMap<>();
         jdbc.sql("select id, native_platforms::text as n, emulated_platforms::text as e from workers"
                         + " where status = :online")
                 .param("online", WorkerStatus.ONLINE.name())
                 .query(rs -> {
                     String worker = rs.getString("id");
-                    addAll(worker, rs.getString("n"), nativePlatforms);
-                    addAll(worker, rs.getString("e"), emulatedPlatforms);
+                    Set<Platform> workerNative = new HashSet<>();
+                    Set<Platform> workerEmulated = new HashSet<>();
+                    addAll(worker, rs.getString("n"), workerNative);
+                    addAll(worker, rs.getString("e"), workerEmulated);
+                    nativePlatforms.addAll(workerNative);
+                    emulatedPlatforms.addAll(workerEmulated);
+                    workers.put(worker, new Fleet.Worker(workerNative, workerEmulated));
                 });
-        return new Fleet(nativePlatforms, emulatedPlatforms);
+        return new Fleet(nativePlatforms, emulatedPlatforms, workers);
     }
 
     private void addAll(String worker, String platformsJson, Set<Platform> into) {

@@ -1,5 +1,6 @@
 package io.archfarm.scheduler.dispatch;
 
+import io.archfarm.model.ExecutionMode;
 import java.time.Instant;
 
 /**
@@ -10,11 +11,23 @@ import java.time.Instant;
  * @param nativeDeadline   when emulation may take the job (native-preferred), as it should be stored
  * @param unplaceableSince since when no online worker can take the job, or null
  * @param failure          the reason the job fails now, or null
+ * @param offer            publish one to the preferred worker's own queue now (cache affinity), or null
  */
 record PlacementDecision(boolean sendNative, boolean sendEmulated, Instant nativeDeadline, Instant unplaceableSince,
-        String failure) {
+        String failure, Offer offer) {
+
+    /**
+     * The job offered to one worker only, which claims it in {@code mode}, until {@code deadline}.
+     */
+    record Offer(String worker, ExecutionMode mode, Instant deadline) {
+    }
+
+    PlacementDecision(boolean sendNative, boolean sendEmulated, Instant nativeDeadline, Instant unplaceableSince,
+            String failure) {
+        this(sendNative, sendEmulated, nativeDeadline, unplaceableSince, failure, null);
+    }
 
     boolean sendsAnything() {
-        return sendNative || sendEmulated;
+        return sendNative || sendEmulated || offer != null;
     }
 }

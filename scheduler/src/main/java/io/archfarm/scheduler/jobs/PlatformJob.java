@@ -6,7 +6,12 @@ import io.archfarm.model.Platform;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One platform job as read from {@code platform_jobs}; never leaves the scheduler. */
+/**
+ * One platform job as read from {@code platform_jobs}; never leaves the scheduler.
+ *
+ * @param affinityWorker   the worker the job was first offered to (cache affinity), or null
+ * @param affinityDeadline when that offer ends and the shared queues get the job; null when it was never offered
+ */
 public record PlatformJob(
         UUID id,
         UUID buildId,
@@ -19,5 +24,7 @@ public record PlatformJob(
         boolean dispatchedNative,
         boolean dispatchedEmulated,
         Instant nativeDeadline,
-        Instant unplaceableSince) {
+        Instant unplaceableSince,
+        String affinityWorker,
+        Instant affinityDeadline) {
 }

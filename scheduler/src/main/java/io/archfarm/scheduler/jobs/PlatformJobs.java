@@ -21,7 +21,7 @@ public class PlatformJobs {
 
     public static final String COLUMNS = "pj.id, pj.build_id, pj.platform, pj.placement, pj.status, pj.attempt,"
             + " pj.max_attempts, pj.worker_id, pj.dispatched_native, pj.dispatched_emulated, pj.native_deadline,"
-            + " pj.unplaceable_since";
+            + " pj.unplaceable_since, pj.affinity_worker, pj.affinity_deadline";
 
     private final JdbcClient jdbc;
 
@@ -62,6 +62,8 @@ public class PlatformJobs {
                 rs.getBoolean("dispatched_native"),
                 rs.getBoolean("dispatched_emulated"),
                 Timestamps.toInstant(rs.getObject("native_deadline", OffsetDateTime.class)),
-                Timestamps.toInstant(rs.getObject("unplaceable_since", OffsetDateTime.class)));
+                Timestamps.toInstant(rs.getObject("unplaceable_since", OffsetDateTime.class)),
+                rs.getString("affinity_worker"),
+                Timestamps.toInstant(rs.getObject("affinity_deadline", OffsetDateTime.class)));
     }
 }

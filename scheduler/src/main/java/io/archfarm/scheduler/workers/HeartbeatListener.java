@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -21,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Keeps {@code workers} as the heartbeats say. last_seen is the scheduler's clock, not the worker's, so a worker
  * with a wrong clock is neither kept alive nor declared dead by it. The job queues of the platforms a worker names
- * are declared first, outside the transaction: workers wait for them, since they may not declare them themselves.
+ * and the worker's own job queue (cache affinity) are declared first, outside the transaction: workers wait for them,
+ * since they may not declare them themselves.
  */
 @Component
 class HeartbeatListener {
@@ -67,6 +69,13 @@ class HeartbeatListener {
                                 e.getMessage());
                     }
                 });
+        try {
+            jobQueues.ensureWorkerQueueDeclared(beat.workerId());
+        } catch (AmqpException e) {
+            // its heartbeat still counts: the worker takes jobs from the shared queues, and is preferred in vain
+            LOG.warn("the own job queue of worker {} cannot be declared, it gets no job by cache affinity: {}",
+                    beat.workerId(), e.getMessage());
+        }
     }
 
     private void record(WorkerHeartbeat beat) {

@@ -1,6 +1,7 @@
 package io.archfarm.model.messages;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
+import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.LayerCache;
 import com.fasterxml.jackson.annotation.Nulls;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.UUID;
 
 /**
  * Scheduler → worker, on a job queue: build {@code platform} of {@code commit} and push it by digest to
- * {@code image}. The execution mode is the mode of the queue the worker took it from. A worker must be granted a
+ * {@code image}. The execution mode is {@code mode} when set (a job offered on one worker's own queue), else the
+ * mode of the shared queue the worker took it from. A worker must be granted a
  * {@link ClaimRequest} for exactly this job and attempt before it starts.
  *
  * @param fetchSubmodules whether the worker also fetches the commit's submodules (recursively, shallow); a
@@ -21,6 +23,8 @@ import java.util.UUID;
  *                        build of no team; null (a scheduler before the layer cache) means {@code adhoc}
  * @param layerCache      what the job does with that cache; null (a scheduler before the layer cache) means
  *                        {@link LayerCache#OFF}
+ * @param mode            the mode the worker claims with when the job was offered on its own queue; null on the
+ *                        shared queues, whose name says the mode
  */
 public record JobAssignment(
         UUID messageId,
@@ -38,7 +42,8 @@ public record JobAssignment(
         String image,
         long timeoutSeconds,
         String cacheScope,
-        LayerCache layerCache) implements Message {
+        LayerCache layerCache,
+        ExecutionMode mode) implements Message {
 
     /** The scope of builds that belong to no team. */
     public static final String NO_TEAM_SCOPE = "adhoc";
@@ -53,6 +58,22 @@ public record JobAssignment(
             String ref, String commit, boolean fetchSubmodules, String containerfile, String context,
             Map<String, String> buildArgs, String image, long timeoutSeconds) {
         this(messageId, jobId, buildId, attempt, platform, repository, ref, commit, fetchSubmodules, containerfile,
-                context, buildArgs, image, timeoutSeconds, null, null);
+                context, buildArgs, image, timeoutSeconds, null, null, null);
+    }
+
+    /** An assignment for a shared job queue, whose name says the mode. */
+    public JobAssignment(UUID messageId, UUID jobId, UUID buildId, int attempt, String platform, String repository,
+            String ref, String commit, boolean fetchSubmodules, String containerfile, String context,
+            Map<String, String> buildArgs, String image, long timeoutSeconds, String cacheScope,
+            LayerCache layerCache) {
+        this(messageId, jobId, buildId, attempt, platform, repository, ref, commit, fetchSubmodules, containerfile,
+                context, buildArgs, image, timeoutSeconds, cacheScope, layerCache, null);
+    }
+
+    /** The same assignment, for one worker's own queue: it claims with {@code mode}. */
+    public JobAssignment forWorker(ExecutionMode mode) {
+        return new JobAssignment(messageId, jobId, buildId, attempt, platform, repository, ref, commit,
+                fetchSubmodules, containerfile, context, buildArgs, image, timeoutSeconds, cacheScope, layerCache,
+                mode);
     }
 }

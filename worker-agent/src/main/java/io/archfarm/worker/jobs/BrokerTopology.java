@@ -19,15 +19,17 @@ import org.springframework.context.annotation.Configuration;
 /**
  * What the worker declares: only its own control queue, bound to the control fanout. Everything else (exchanges, job
  * queues, the scheduler's queues) is the scheduler's, and a worker's broker user may not declare it;
- * {@link SchedulerTopology} waits until it exists. The job queues it takes work from are listed native first, then
- * emulated, which is also the order it polls them in.
+ * {@link SchedulerTopology} waits until it exists. The job queues it takes work from are listed its own first (cache
+ * affinity: a job waits there only a few seconds for this worker), then native, then emulated, which is also the
+ * order it polls them in.
  */
 @Configuration(proxyBeanMethods = false)
 class BrokerTopology {
 
     @Bean
-    JobQueues jobQueues(Topology topology, Capabilities capabilities) {
+    JobQueues jobQueues(Topology topology, Capabilities capabilities, WorkerIdentity identity) {
         List<JobQueues.JobQueue> queues = new ArrayList<>();
+        queues.add(new JobQueues.JobQueue(topology.workerJobQueue(identity.id()), null));
         for (Platform platform : capabilities.nativePlatforms()) {
             queues.add(new JobQueues.JobQueue(topology.jobQueue(platform, ExecutionMode.NATIVE), ExecutionMode.NATIVE));
         }

@@ -1,7 +1,9 @@
 package io.archfarm.worker.jobs;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.messages.ClaimReply;
 import io.archfarm.model.messages.ClaimRequest;
@@ -24,9 +26,10 @@ import org.springframework.amqp.support.converter.MessageConverter;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes at most one job from the job queues that exist (native first) and claims it. The message stays unacked only
- * while the claim is asked: it is acked once the scheduler answered, so a build of hours never meets RabbitMQ's
- * consumer_timeout. Without an answer it goes back to the queue for another worker or a later try.
+ * Takes at most one job from the job queues that exist (its own first, then native, then emulated) and claims it.
+ * The message stays unacked only while the claim is asked: it is acked once the scheduler answered, so a build of
+ * hours never meets RabbitMQ's consumer_timeout. Without an answer it goes back to the queue for another worker or a
+ * later try.
  */
 @Component
 class JobQueuePoller {
@@ -79,15 +82,37 @@ class JobQueuePoller {
         if (queues.isEmpty()) {
             return new Poll.Empty();
         }
-        return template.execute(channel -> {
-            for (JobQueues.JobQueue queue : queues) {
-                GetResponse response = channel.basicGet(queue.name(), false);
-                if (response != null) {
-                    return claim(channel, response, queue);
+        for (JobQueues.JobQueue queue : queues) {
+            Poll poll;
+            try {
+                poll = template.execute(channel -> {
+                    GetResponse response = channel.basicGet(queue.name(), false);
+                    return response == null ? null : claim(channel, response, queue);
+                });
+            } catch (AmqpException e) {
+                if (!queueGone(e)) {
+                    throw e;
                 }
+                // a basic.get on a queue that is gone closes the channel; the other queues are still worth a look
+                schedulerTopology.lost(queue);
+                continue;
             }
-            return new Poll.Empty();
-        });
+            if (poll != null) {
+                return poll;
+            }
+        }
+        return new Poll.Empty();
+    }
+
+    /** Whether the broker closed the channel because the queue does not exist (404 NOT_FOUND). */
+    static boolean queueGone(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ShutdownSignalException signal && !signal.isHardError()
+                    && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == 404) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Poll claim(Channel channel, GetResponse response, JobQueues.JobQueue queue) throws IOException {
@@ -101,9 +126,16 @@ class JobQueuePoller {
             channel.basicReject(tag, false);
             return new Poll.Dropped();
         }
+        ExecutionMode mode = queue.mode() != null ? queue.mode() : job.mode();
+        if (mode == null) {
+            LOG.error("dropping job {} attempt {} on {}: it names no execution mode", job.jobId(), job.attempt(),
+                    queue.name());
+            channel.basicReject(tag, false);
+            return new Poll.Dropped();
+        }
         long claimStart = System.nanoTime();
         Optional<ClaimReply> reply = ask(new ClaimRequest(UUID.randomUUID(), job.jobId(), job.attempt(),
-                identity.id(), queue.mode(), key.publicKey()));
+                identity.id(), mode, key.publicKey()));
         if (reply.isEmpty()) {
             channel.basicNack(tag, false, true);
             return new Poll.NoAnswer();
@@ -114,9 +146,10 @@ class JobQueuePoller {
                     reply.get().reason());
             return new Poll.Dropped();
         }
-        LOG.info("claimed job {} attempt {} ({} {})", job.jobId(), job.attempt(), job.platform(), queue.mode());
+        LOG.info("claimed job {} attempt {} ({} {}{})", job.jobId(), job.attempt(), job.platform(), mode,
+                queue.mode() == null ? ", offered to this worker" : "");
         Duration claim = Duration.ofNanos(System.nanoTime() - claimStart);
-        return new Poll.Claimed(job, queue.mode(), credential(job, reply.get()), secrets(job, reply.get()), claim);
+        return new Poll.Claimed(job, mode, credential(job, reply.get()), secrets(job, reply.get()), claim);
     }
 
     private Optional<JobCredential> credential(JobAssignment job, ClaimReply reply) {

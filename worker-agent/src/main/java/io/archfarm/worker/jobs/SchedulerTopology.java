@@ -60,6 +60,17 @@ class SchedulerTopology {
         return existing;
     }
 
+    /**
+     * A queue that was there and is gone (a poll was refused): look for it again. Only a worker's own queue goes
+     * away by itself, after it expired while this worker was cut off for long.
+     */
+    synchronized void lost(JobQueues.JobQueue queue) {
+        if (found.remove(queue.name())) {
+            existing = existing.stream().filter(each -> !each.equals(queue)).toList();
+            LOG.warn("job queue {} is gone; this worker polls it again once the scheduler declared it", queue.name());
+        }
+    }
+
     private void check() {
         Instant now = Instant.now();
         if (found.size() == jobQueues.inPollingOrder().size() + 2 || now.isBefore(nextCheck)) {

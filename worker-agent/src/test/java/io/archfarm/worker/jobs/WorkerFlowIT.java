@@ -36,6 +36,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -199,6 +203,41 @@ class WorkerFlowIT {
         ClaimRequest again = answerClaim(false);
         assertThat(again.jobId()).as("the same job, requeued after the claim timed out").isEqualTo(job.jobId());
         assertThat(again.messageId()).isNotEqualTo(((ClaimRequest) unanswered).messageId());
+    }
+
+    @Test
+    void claimsAnOfferOnItsOwnQueueInTheOfferedModeAndGetsOverItsQueueGoingAway() {
+        String own = topology.workerJobQueue("flow-it");
+        declareOwnQueue(own);
+        JobAssignment offered = job(repository.url(), "demo/offered").forWorker(ExecutionMode.EMULATED);
+        template.convertAndSend(topology.jobsExchange(), own, offered);
+
+        ClaimRequest claim = answerClaim(false);
+        assertThat(claim.jobId()).isEqualTo(offered.jobId());
+        assertThat(claim.mode()).as("the mode the offer names, not a queue's").isEqualTo(ExecutionMode.EMULATED);
+
+        // the queue expires (the worker was cut off for long): the shared queues still feed the worker
+        admin.deleteQueue(own);
+        JobAssignment shared = job(repository.url(), "demo/shared");
+        template.convertAndSend(topology.jobsExchange(),
+                topology.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE), shared);
+        ClaimRequest sharedClaim = answerClaim(false);
+        assertThat(sharedClaim.jobId()).isEqualTo(shared.jobId());
+        assertThat(sharedClaim.mode()).isEqualTo(ExecutionMode.NATIVE);
+
+        // declared again (the scheduler does on the next heartbeat): offers reach the worker again
+        declareOwnQueue(own);
+        JobAssignment again = job(repository.url(), "demo/again").forWorker(ExecutionMode.NATIVE);
+        template.convertAndSend(topology.jobsExchange(), own, again);
+        assertThat(answerClaim(false).jobId()).isEqualTo(again.jobId());
+    }
+
+    /** As the scheduler's JobQueues declares a worker's own queue. */
+    private void declareOwnQueue(String name) {
+        Queue queue = QueueBuilder.durable(name).quorum().expires((int) Duration.ofMinutes(30).toMillis()).build();
+        admin.declareQueue(queue);
+        admin.declareBinding(BindingBuilder.bind(queue).to(new DirectExchange(topology.jobsExchange(), true, false))
+                .with(name));
     }
 
     private JobAssignment job(String repositoryUrl, String repositoryName) {
