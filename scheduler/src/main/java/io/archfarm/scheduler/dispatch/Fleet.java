@@ -7,11 +7,12 @@ import java.util.Set;
 /**
  * What the online (not draining, not offline) workers can build, natively and under emulation, together and each.
  *
- * @param workers each online worker by id, for the job's preferred worker (cache affinity)
+ * @param together what at least one of them builds
+ * @param workers  each online worker by id, for the job's preferred worker (cache affinity)
  */
-record Fleet(Set<Platform> nativePlatforms, Set<Platform> emulatedPlatforms, Map<String, Worker> workers) {
+record Fleet(Worker together, Map<String, Worker> workers) {
 
-    /** What one online worker builds. */
+    /** What one online worker (or the fleet together) builds. */
     record Worker(Set<Platform> nativePlatforms, Set<Platform> emulatedPlatforms) {
 
         Worker {
@@ -29,16 +30,18 @@ record Fleet(Set<Platform> nativePlatforms, Set<Platform> emulatedPlatforms, Map
     }
 
     Fleet {
-        nativePlatforms = Set.copyOf(nativePlatforms);
-        emulatedPlatforms = Set.copyOf(emulatedPlatforms);
         workers = Map.copyOf(workers);
     }
 
+    Fleet(Set<Platform> nativePlatforms, Set<Platform> emulatedPlatforms, Map<String, Worker> workers) {
+        this(new Worker(nativePlatforms, emulatedPlatforms), workers);
+    }
+
     boolean buildsNatively(Platform platform) {
-        return nativePlatforms.contains(platform);
+        return together.buildsNatively(platform);
     }
 
     boolean emulates(Platform platform) {
-        return emulatedPlatforms.contains(platform);
+        return together.emulates(platform);
     }
 }
