@@ -204,7 +204,8 @@ public final class JobRunner {
     private static String describe(LayerCache cache) {
         return switch (cache) {
             case USE -> "on";
-            case REFRESH -> "refreshed (--no-cache: every step is built again, the new layers are kept)";
+            case REFRESH -> "refreshed (--no-cache: every step is built again, the new layers replace the older ones "
+                    + "of the same steps)";
             case OFF -> "off for this project (nothing of the build is kept)";
         };
     }

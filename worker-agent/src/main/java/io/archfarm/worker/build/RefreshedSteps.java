@@ -82,7 +82,9 @@ final class RefreshedSteps {
             Map<String, StoreImages.History> histories, Map<StoreImages.History, List<String>> onHistory) {
         Set<String> replaced = new TreeSet<>();
         for (var made : histories.entrySet()) {
-            if (before.contains(made.getKey()) || !images.images().containsKey(made.getKey())) {
+            // a named image the build brought is a base image it pulled, no step it built
+            StoreImages.Image image = images.images().get(made.getKey());
+            if (before.contains(made.getKey()) || image == null || image.named()) {
                 continue;
             }
             StoreImages.History history = made.getValue();

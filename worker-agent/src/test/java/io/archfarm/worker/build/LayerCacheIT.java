@@ -77,7 +77,9 @@ class LayerCacheIT {
                         + "\nRUN exit 0\n",
                 "refresh/Containerfile", "FROM " + registry.address() + "/archfarm/busybox\nARG X=0\n" + RUN_WITH_X
                         + "\nCOPY f /f\n",
-                "refresh/f", "f\n"));
+                "refresh/f", "f\n",
+                "refresh/failing.Containerfile", "FROM " + registry.address() + "/archfarm/busybox\nARG X=0\n"
+                        + RUN_WITH_X + "\nRUN exit 3\n"));
         second = repository.commit(Map.of("app/app.txt", "two\n"));
         Path workDir = dir.resolve("worker");
         Path containersHome = workDir.resolve("containers-home");
@@ -203,6 +205,20 @@ class LayerCacheIT {
                 refreshed.made());
     }
 
+    /** A failed --no-cache build made its steps fresh too: the fixed build takes them, not the older ones. */
+    @Test
+    void aFailedRefreshReplacesTheStepsItGotTo() throws Exception {
+        StepRun older = build("team-refresh-failed", LayerCache.USE, "a", "refresh/failing.Containerfile");
+        assertThat(older.finished().outcome()).isEqualTo(JobOutcome.FAILED);
+        StepRun refreshed = build("team-refresh-failed", LayerCache.REFRESH, "a", "refresh/failing.Containerfile");
+        assertThat(refreshed.finished().outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(refreshed.log()).contains("layer cache: --no-cache replaced 2 older cached images");
+
+        StepRun fixed = build("team-refresh-failed", LayerCache.USE, "a");
+        assertThat(fixed.finished().cache().steps()).extracting(JobCache.Step::hit).containsExactly(true, true, false);
+        assertThat(fixed.hits().values()).containsExactlyInAnyOrderElementsOf(refreshed.made());
+    }
+
     /**
      * A build of the refresh Containerfile: its log, the image each step took from the cache (buildah names only
      * those: with {@code --iidfile} it does not print the ids of the steps it commits) and the images it made.
@@ -211,14 +227,19 @@ class LayerCacheIT {
     }
 
     private StepRun build(String scope, LayerCache cache, String x) throws Exception {
+        StepRun run = build(scope, cache, x, "refresh/Containerfile");
+        assertThat(run.finished().outcome()).as(run.log()).isEqualTo(JobOutcome.SUCCEEDED);
+        return run;
+    }
+
+    private StepRun build(String scope, LayerCache cache, String x, String containerfile) throws Exception {
         String store = scope + "/linux-amd64/1";
         Set<String> before = images(store).images().keySet();
         chunks.clear();
         JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1,
-                "linux/amd64", repository.url(), "main", first, false, "refresh/Containerfile", "refresh",
+                "linux/amd64", repository.url(), "main", first, false, containerfile, "refresh",
                 Map.of("X", x), registry.address() + "/cache-it/refresh", 600, scope, cache);
         JobFinished finished = run(job);
-        assertThat(finished.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
         Map<String, String> hits = new LinkedHashMap<>();
         String step = null;
         for (String line : log().split("\n")) {

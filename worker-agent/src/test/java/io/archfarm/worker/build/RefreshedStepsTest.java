@@ -133,6 +133,26 @@ class RefreshedStepsTest {
         assertThat(replaced.remove()).isEmpty();
     }
 
+    /**
+     * A base image the build pulled (named) can extend the history of an image in the store by the same instruction
+     * as an older cached step (it was built from the same lines elsewhere): it is no step the build made, and
+     * replaces nothing.
+     */
+    @Test
+    void aPulledImageReplacesNothing() {
+        StoreImages.History debian = history(List.of(entry("FROM debian", false, 1)), List.of("sha256:debian"));
+        StoreImages.History cached = history(List.of(entry("FROM debian", false, 1), entry("RUN make", false, 2)),
+                List.of("sha256:debian", "sha256:made1"));
+        StoreImages.History pulled = history(List.of(entry("FROM debian", false, 1), entry("RUN make", false, 3)),
+                List.of("sha256:debian", "sha256:made2"));
+
+        RefreshedSteps.Replaced replaced = RefreshedSteps.replaced(Set.of("debian-base", "cached"),
+                images("debian-base", "cached", "pulled-base"),
+                Map.of("debian-base", debian, "cached", cached, "pulled-base", pulled));
+
+        assertThat(replaced.remove()).isEmpty();
+    }
+
     /** {@code FROM scratch}: the first step stands on no image, and an older one of the same step is replaced. */
     @Test
     void aFirstStepOnScratchIsReplacedToo() {
