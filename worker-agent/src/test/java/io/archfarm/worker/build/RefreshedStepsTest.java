@@ -116,7 +116,10 @@ class RefreshedStepsTest {
         assertThat(replaced.kept()).isEmpty();
     }
 
-    /** The same instructions on another base image (its tag moved) are no replaced step: buildah would not take them. */
+    /**
+     * The same instructions on another base image (its tag moved) are no replaced step:
+     * buildah would not take them.
+     */
     @Test
     void stepsOnAnotherBaseImageStay() {
         StoreImages.History oldBase = history(List.of(entry("FROM old", false, 1)), List.of("sha256:old"));
