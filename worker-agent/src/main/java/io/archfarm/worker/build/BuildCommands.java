@@ -53,6 +53,16 @@ record BuildCommands(Path storageRoot, Path runRoot, StorageDriver driver) {
         return buildah("rmi", "-f", imageId);
     }
 
+    /**
+     * Removes images by id, in the order given (an image before the one it stands on). Without {@code -f}: an image
+     * a container still uses stays.
+     */
+    List<String> removeImages(List<String> imageIds) {
+        List<String> command = buildah("rmi");
+        command.addAll(imageIds);
+        return command;
+    }
+
     /** The working containers a killed build leaves behind; in a leased store they can only be its own job's. */
     List<String> removeContainers() {
         return buildah("rm", "--all");

@@ -204,7 +204,8 @@ public final class JobRunner {
     private static String describe(LayerCache cache) {
         return switch (cache) {
             case USE -> "on";
-            case REFRESH -> "refreshed (--no-cache: every step is built again, the new layers are kept)";
+            case REFRESH -> "refreshed (--no-cache: every step is built again, the new layers replace the older ones "
+                    + "of the same steps)";
             case OFF -> "off for this project (nothing of the build is kept)";
         };
     }
@@ -220,6 +221,7 @@ public final class JobRunner {
         // HOME: the worker's registries.conf drop-in, read after the host's own configuration
         Map<String, String> env = Map.of("HOME", settings.containersHome().toString());
         ProcessResult build;
+        Optional<Set<String>> before = imagesBeforeRefresh(store, job.layerCache());
         // the secrets exist on disk only while buildah builds: not during the push, not after a failure
         try (JobSecretFiles secrets = JobSecretFiles.write(jobDir.resolve("secrets"), job.secrets());
                 NetworkSandbox sandbox = sandboxes.open()) {
@@ -243,6 +245,11 @@ public final class JobRunner {
             }
         }
         buildTime[0] = buildTime[0].plus(build.elapsed());
+        // a failed --no-cache build replaced the steps it got to as well: a fixed build must not go back to older ones
+        if (before.isPresent() && (build.succeeded()
+                || !BuildFailures.of(build.exitCode(), build.lastLines()).imageStoreBroken())) {
+            RefreshedSteps.dropReplaced(store, before.get(), processes, settings.workDir(), attempt.log()::line);
+        }
         if (!build.succeeded()) {
             Optional<String> registry = RegistryFailures.reason(build.lastLines(), image, job.credential(),
                     "the pull of a FROM image");
@@ -252,6 +259,22 @@ public final class JobRunner {
             throw BuildFailures.of(build.exitCode(), build.lastLines());
         }
         return readImageId(imageIdFile);
+    }
+
+    /**
+     * The images in the store before a {@code --no-cache} build, to tell its own from the older ones it replaces;
+     * empty for other builds, or when the store cannot be read (then nothing is replaced, the build goes on).
+     */
+    private static Optional<Set<String>> imagesBeforeRefresh(ImageStores.ImageStore store, LayerCache cache) {
+        if (cache != LayerCache.REFRESH) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(StoreImages.read(store.root(), store.driver()).images().keySet());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read the images of {} before a --no-cache build: {}", store.dir(), e.toString());
+            return Optional.empty();
+        }
     }
 
     /**

@@ -16,11 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
 class LayerCacheIT {
 
     private static final String RUN = "RUN i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; echo burnt > /burn";
+    /** A RUN whose layer differs each time it runs: a step taken from the cache shows by its content too. */
+    private static final String RUN_WITH_X = "RUN echo \"x=$X $(date +%s%N)\" > /x";
+    private static final Pattern STEP = Pattern.compile("^(?:\\[\\d+/\\d+] )?STEP (\\d+/\\d+): (?!FROM )");
+    private static final Pattern STEP_HIT = Pattern.compile("^--> Using cache ([0-9a-f]{64})$");
 
     @TempDir
     static Path dir;
@@ -66,7 +74,12 @@ class LayerCacheIT {
                 "failing/Containerfile", "FROM " + registry.address() + "/archfarm/busybox\n" + RUN
                         + "\nRUN exit 3\n",
                 "failing/fixed.Containerfile", "FROM " + registry.address() + "/archfarm/busybox\n" + RUN
-                        + "\nRUN exit 0\n"));
+                        + "\nRUN exit 0\n",
+                "refresh/Containerfile", "FROM " + registry.address() + "/archfarm/busybox\nARG X=0\n" + RUN_WITH_X
+                        + "\nCOPY f /f\n",
+                "refresh/f", "f\n",
+                "refresh/failing.Containerfile", "FROM " + registry.address() + "/archfarm/busybox\nARG X=0\n"
+                        + RUN_WITH_X + "\nRUN exit 3\n"));
         second = repository.commit(Map.of("app/app.txt", "two\n"));
         Path workDir = dir.resolve("worker");
         Path containersHome = workDir.resolve("containers-home");
@@ -117,8 +130,8 @@ class LayerCacheIT {
         JobFinished again = run(job("team-a", second, LayerCache.USE));
         assertThat(again.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
         assertThat(again.cache().steps()).as("after the refresh").allMatch(JobCache.Step::hit).hasSize(2);
-        assertThat(again.digest()).as("an image an earlier build of the commit made, taken whole from the cache")
-                .isIn(warm.digest(), refreshed.digest());
+        assertThat(again.digest()).as("the image the --no-cache build made, taken whole from the cache")
+                .isEqualTo(refreshed.digest());
     }
 
     /**
@@ -139,6 +152,115 @@ class LayerCacheIT {
         JobFinished fixed = run(job("team-fail", first, LayerCache.USE, "failing/fixed.Containerfile", "failing"));
         assertThat(fixed.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
         assertThat(fixed.cache().steps()).extracting(JobCache.Step::hit).containsExactly(true, false);
+    }
+
+    /**
+     * The farm's bug as measured: after a --no-cache build, buildah took the older chain of the first step (the ARG,
+     * made by the build with X=a and taken from the cache by the one with X=b) and, above it, the older RUN; now the
+     * older chains on that step go, and the next build takes every step from the refreshed build's images.
+     */
+    @Test
+    void afterARefreshTheNextBuildTakesTheRefreshedImages() throws Exception {
+        StepRun a = build("team-refresh", LayerCache.USE, "a");
+        StepRun b = build("team-refresh", LayerCache.USE, "b");
+        assertThat(b.finished().cache().steps()).as("what buildah does: the ARG from X=a's build, the RUN of X=b not")
+                .extracting(JobCache.Step::hit).containsExactly(true, false, false);
+        assertThat(b.hits().get("2/4")).isIn(a.made());
+        Set<String> older = images("team-refresh/linux-amd64/1").images().keySet();
+
+        StepRun refreshed = build("team-refresh", LayerCache.REFRESH, "b");
+        assertThat(refreshed.finished().cache().hits()).as("--no-cache").isZero();
+        assertThat(refreshed.made()).hasSize(3);
+        assertThat(refreshed.log()).contains("layer cache: --no-cache replaced 5 older cached images");
+        StoreImages after = images("team-refresh/linux-amd64/1");
+        Set<String> left = new HashSet<>(after.images().keySet());
+        left.retainAll(older);
+        assertThat(left).as("of the older images only the base image stays").hasSize(1)
+                .allMatch(id -> after.images().get(id).named());
+
+        StepRun again = build("team-refresh", LayerCache.USE, "b");
+        assertThat(again.finished().cache().steps()).extracting(JobCache.Step::hit).containsExactly(true, true, true);
+        assertThat(again.hits().values()).as("the images the --no-cache build committed")
+                .containsExactlyInAnyOrderElementsOf(refreshed.made());
+        assertThat(again.finished().digest()).isEqualTo(refreshed.finished().digest());
+
+        StepRun otherArgs = build("team-refresh", LayerCache.USE, "a");
+        assertThat(otherArgs.finished().cache().steps()).as("X=a's chain stood on the replaced ARG and went with it")
+                .extracting(JobCache.Step::hit).containsExactly(true, false, false);
+        assertThat(otherArgs.hits().get("2/4")).isIn(refreshed.made());
+    }
+
+    /** The stale case: the older chain matches every step, and a later build went back to all of it. */
+    @Test
+    void aRefreshWithTheSameArgumentsReplacesTheWholeOlderChain() throws Exception {
+        StepRun older = build("team-refresh-same", LayerCache.USE, "a");
+        StepRun refreshed = build("team-refresh-same", LayerCache.REFRESH, "a");
+        assertThat(refreshed.log()).contains("layer cache: --no-cache replaced 3 older cached images");
+        assertThat(images("team-refresh-same/linux-amd64/1").images()).doesNotContainKeys(
+                older.made().toArray(String[]::new));
+
+        StepRun again = build("team-refresh-same", LayerCache.USE, "a");
+        assertThat(again.finished().cache().hits()).isEqualTo(3);
+        assertThat(again.hits().values()).as("not the older chain").containsExactlyInAnyOrderElementsOf(
+                refreshed.made());
+    }
+
+    /** A failed --no-cache build made its steps fresh too: the fixed build takes them, not the older ones. */
+    @Test
+    void aFailedRefreshReplacesTheStepsItGotTo() throws Exception {
+        StepRun older = build("team-refresh-failed", LayerCache.USE, "a", "refresh/failing.Containerfile");
+        assertThat(older.finished().outcome()).isEqualTo(JobOutcome.FAILED);
+        StepRun refreshed = build("team-refresh-failed", LayerCache.REFRESH, "a", "refresh/failing.Containerfile");
+        assertThat(refreshed.finished().outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(refreshed.log()).contains("layer cache: --no-cache replaced 2 older cached images");
+
+        StepRun fixed = build("team-refresh-failed", LayerCache.USE, "a");
+        assertThat(fixed.finished().cache().steps()).extracting(JobCache.Step::hit).containsExactly(true, true, false);
+        assertThat(fixed.hits().values()).containsExactlyInAnyOrderElementsOf(refreshed.made());
+    }
+
+    /**
+     * A build of the refresh Containerfile: its log, the image each step took from the cache (buildah names only
+     * those: with {@code --iidfile} it does not print the ids of the steps it commits) and the images it made.
+     */
+    private record StepRun(JobFinished finished, String log, Map<String, String> hits, Set<String> made) {
+    }
+
+    private StepRun build(String scope, LayerCache cache, String x) throws Exception {
+        StepRun run = build(scope, cache, x, "refresh/Containerfile");
+        assertThat(run.finished().outcome()).as(run.log()).isEqualTo(JobOutcome.SUCCEEDED);
+        return run;
+    }
+
+    private StepRun build(String scope, LayerCache cache, String x, String containerfile) throws Exception {
+        String store = scope + "/linux-amd64/1";
+        Set<String> before = images(store).images().keySet();
+        chunks.clear();
+        JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1,
+                "linux/amd64", repository.url(), "main", first, false, containerfile, "refresh",
+                Map.of("X", x), registry.address() + "/cache-it/refresh", 600, scope, cache);
+        JobFinished finished = run(job);
+        Map<String, String> hits = new LinkedHashMap<>();
+        String step = null;
+        for (String line : log().split("\n")) {
+            Matcher stepLine = STEP.matcher(line);
+            Matcher hit = STEP_HIT.matcher(line);
+            if (stepLine.find()) {
+                step = stepLine.group(1);
+            } else if (hit.matches() && step != null) {
+                hits.put(step, hit.group(1));
+            }
+        }
+        Set<String> made = new HashSet<>(images(store).images().keySet());
+        made.removeAll(before);
+        made.removeIf(id -> {
+            try {
+                return images(store).images().get(id).named();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return new StepRun(finished, log(), hits, made);
     }
 
     /** The scope comes from the scheduler's message: one that is no plain name fails the job before any build. */
