@@ -100,22 +100,10 @@ final class ImageStores {
         }
         Path platformDir = storageRoot.resolve(scope).resolve(platform.key());
         for (int number = 1; ; number++) {
-            Path dir = platformDir.resolve(Integer.toString(number));
-            if (!reserve(dir)) {
-                continue;
-            }
-            FileLock lock = null;
-            try {
-                lock = lockFile(dir);
-            } finally {
-                if (lock == null) {
-                    release(dir);
-                }
-            }
-            if (lock != null) {
-                ImageStore store = new ImageStore(scope + "/" + platform.key() + "/" + number, dir, lock);
-                store.dropOtherDriversFiles();
-                return store;
+            Optional<ImageStore> store = tryLease(platformDir.resolve(Integer.toString(number)));
+            if (store.isPresent()) {
+                store.get().dropOtherDriversFiles();
+                return store.get();
             }
         }
     }
