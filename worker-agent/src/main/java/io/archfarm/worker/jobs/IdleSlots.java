@@ -78,6 +78,16 @@ final class IdleSlots {
         }
     }
 
+    /** How many slots wait now. */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiting;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Wakes every slot and keeps none waiting until {@link #open()}: the worker stops. */
     void close() {
         lock.lock();
