@@ -24,8 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * It runs on its tick and, through {@link RelayAfterCommit}, right after a scheduler transaction that wrote rows
  * committed. Within one scheduler the rounds take turns (a lock held until the round committed), so that a woken
  * round never overtakes the rows a ticking round holds, and the tick, on the thread all scheduled duties share, never
- * waits for a woken round. A round that sent job assignments then rings the
- * {@link Doorbell}, after its commit: the jobs are on their queues before any worker looks.
+ * waits for a woken round. A round that sent job assignments then rings the {@link Doorbell}, after its commit: the
+ * jobs are on their queues before any worker looks.
  */
 @Component
 class PublishOutboxMessages {
@@ -50,7 +50,7 @@ class PublishOutboxMessages {
         this.transactions = new TransactionTemplate(transactions);
     }
 
-    /** The tick; it skips while a woken round runs, which sends what the tick would. */
+    /** The tick; it skips while a woken round runs (that round sends what is there, the next tick what comes). */
     @Scheduled(fixedDelayString = "${archfarm.scheduler.outbox-interval:50ms}")
     public void tick() {
         if (relaying.tryLock()) {
