@@ -23,6 +23,10 @@ import org.springframework.validation.annotation.Validated;
  *                           it; zero turns cache affinity off
  * @param messageRetention   how long handled message ids and published outbox rows are kept (redeliveries come
  *                           within minutes; the rows are only for that and for a look after the fact)
+ * @param doorbell           whether the relay tells the workers on the control fanout, right after it sent job
+ *                           assignments, which job queues got jobs (JobsWaiting), so that idle slots look at once;
+ *                           off, workers find jobs at their next poll (workers older than the doorbell log each one
+ *                           as unreadable, so a mixed fleet may want it off until all are upgraded)
  */
 @Validated
 @ConfigurationProperties("archfarm.scheduler")
@@ -39,7 +43,8 @@ public record SchedulerProperties(
         @NotNull @DefaultValue("5m") Duration resultGrace,
         @NotNull @DefaultValue("7d") Duration messageRetention,
         @NotNull @DefaultValue("24h") Duration affinityWindow,
-        @NotNull @DefaultValue("3s") Duration affinityWait) {
+        @NotNull @DefaultValue("3s") Duration affinityWait,
+        @DefaultValue("true") boolean doorbell) {
 
     public SchedulerProperties {
         requirePositive("tick", tick);

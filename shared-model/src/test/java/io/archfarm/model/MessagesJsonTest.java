@@ -8,6 +8,7 @@ import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobCache;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.JobPhases;
+import io.archfarm.model.messages.JobsWaiting;
 import io.archfarm.model.messages.WorkerHeartbeat;
 import java.time.Instant;
 import java.util.List;
@@ -145,6 +146,14 @@ class MessagesJsonTest {
         var drain = new DrainWorker(UUID.randomUUID(), "w-1", true, "admin", Instant.parse("2026-11-28T10:00:00Z"));
         assertThat(roundTrip(retry)).isEqualTo(retry);
         assertThat(roundTrip(drain)).isEqualTo(drain);
+    }
+
+    @Test
+    void theDoorbellRoundTripsWithEachJobsQueue() {
+        var doorbell = new JobsWaiting(UUID.randomUUID(), List.of("archfarm.jobs.linux-amd64.native",
+                "archfarm.jobs.linux-amd64.native", "archfarm.jobs.worker.w-1"));
+        assertThat(roundTrip(doorbell)).isEqualTo(doorbell);
+        assertThat(roundTrip(doorbell).queues()).as("a queue named twice holds two new jobs").hasSize(3);
     }
 
     @SuppressWarnings("unchecked")

@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes the scheduler's own messages to the outbox, in the caller's transaction, so that a message exists exactly
- * when the change it announces was committed. {@link PublishOutboxMessages} sends them.
+ * when the change it announces was committed. {@link PublishOutboxMessages} sends them, woken by the commit.
  */
 @Component
 public class Outbox {
@@ -21,11 +21,13 @@ public class Outbox {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Topology topology;
+    private final RelayAfterCommit relay;
 
-    Outbox(JdbcClient jdbc, JsonMapper json, Topology topology) {
+    Outbox(JdbcClient jdbc, JsonMapper json, Topology topology, RelayAfterCommit relay) {
         this.jdbc = jdbc;
         this.json = json;
         this.topology = topology;
+        this.relay = relay;
     }
 
     /** A job for the workers that take {@code queue}; the jobs exchange routes by queue name. */
@@ -50,5 +52,6 @@ public class Outbox {
                 .param("type", message.getClass().getName())
                 .param("payload", json.writeValueAsString(message))
                 .update();
+        relay.afterCommit();
     }
 }

@@ -2,6 +2,7 @@ package io.archfarm.worker.jobs;
 
 import io.archfarm.model.messages.CancelJob;
 import io.archfarm.model.messages.DrainWorker;
+import io.archfarm.model.messages.JobsWaiting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -14,8 +15,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Listens on this worker's control queue: stops the attempts the scheduler cancels (others are not ours) and obeys
- * the drain and resume orders that name this worker.
+ * Listens on this worker's control queue: stops the attempts the scheduler cancels (others are not ours), obeys
+ * the drain and resume orders that name this worker, and wakes idle slots when the doorbell rings for its queues.
+ * A message of a type this worker does not know (from a newer scheduler) is logged and dropped, never retried.
  */
 @Configuration(proxyBeanMethods = false)
 class ControlMessages {
@@ -24,17 +26,17 @@ class ControlMessages {
 
     @Bean
     SimpleMessageListenerContainer controlMessagesListener(ConnectionFactory connectionFactory, Queue controlQueue,
-            MessageConverter converter, RunningJobs runningJobs, DrainOrders drainOrders) {
+            MessageConverter converter, RunningJobs runningJobs, DrainOrders drainOrders, WorkerSlots slots) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueues(controlQueue);
         container.setDefaultRequeueRejected(false);
         container.setMessageListener((MessageListener) message -> handle(message, converter, runningJobs,
-                drainOrders));
+                drainOrders, slots));
         return container;
     }
 
     private static void handle(Message message, MessageConverter converter, RunningJobs runningJobs,
-            DrainOrders drainOrders) {
+            DrainOrders drainOrders, WorkerSlots slots) {
         Object body;
         try {
             body = converter.fromMessage(message);
@@ -49,7 +51,8 @@ class ControlMessages {
                 }
             }
             case DrainWorker order -> drainOrders.obey(order);
-            default -> LOG.warn("ignoring a control message that is neither a CancelJob nor a DrainWorker: {}",
+            case JobsWaiting doorbell -> slots.jobsWaiting(doorbell);
+            default -> LOG.warn("ignoring a control message that is not a CancelJob, DrainWorker or JobsWaiting: {}",
                     body);
         }
     }

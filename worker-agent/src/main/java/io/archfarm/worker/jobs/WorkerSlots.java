@@ -7,9 +7,11 @@ import io.archfarm.worker.build.JobControl;
 import io.archfarm.worker.build.JobLog;
 import io.archfarm.worker.build.JobRunner;
 import io.archfarm.model.messages.JobFinished;
+import io.archfarm.model.messages.JobsWaiting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,6 +23,9 @@ import org.springframework.stereotype.Component;
  * The worker's slots: one thread each, taking a job when free and running it to the end. While the worker drains the
  * slots stop polling and the running attempts finish normally. On shutdown the slots stop polling, the running
  * attempts are killed and reported INFRA_FAILED so that the scheduler retries them elsewhere.
+ * <p>
+ * A slot that found the job queues empty waits for the poll interval in {@link IdleSlots}, where the scheduler's
+ * doorbell ({@link JobsWaiting}) wakes it early when jobs were put on a queue this worker polls.
  */
 @Component
 class WorkerSlots implements SmartLifecycle {
@@ -35,24 +40,28 @@ class WorkerSlots implements SmartLifecycle {
     private final WorkerPublisher publisher;
     private final Capabilities capabilities;
     private final Duration pollInterval;
+    private final Set<String> polledQueues;
+    private final IdleSlots idleSlots = new IdleSlots();
     private final List<Thread> threads = new ArrayList<>();
     private volatile CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean running;
     private volatile boolean draining;
 
     WorkerSlots(JobQueuePoller poller, JobRunner runner, RunningJobs runningJobs, WorkerPublisher publisher,
-            Capabilities capabilities, WorkerProperties properties) {
+            Capabilities capabilities, WorkerProperties properties, JobQueues jobQueues) {
         this.poller = poller;
         this.runner = runner;
         this.runningJobs = runningJobs;
         this.publisher = publisher;
         this.capabilities = capabilities;
         this.pollInterval = properties.pollInterval();
+        this.polledQueues = Set.copyOf(jobQueues.inPollingOrder().stream().map(JobQueues.JobQueue::name).toList());
     }
 
     @Override
     public synchronized void start() {
         stopping = new CountDownLatch(1);
+        idleSlots.open();
         draining = false;
         running = true;
         for (int slot = 1; slot <= capabilities.slots(); slot++) {
@@ -65,6 +74,7 @@ class WorkerSlots implements SmartLifecycle {
         draining = true;
         running = false;
         stopping.countDown();
+        idleSlots.close();
         runningJobs.stopAll(JobOutcome.INFRA_FAILED, SHUTTING_DOWN);
         for (Thread thread : threads) {
             try {
@@ -105,12 +115,28 @@ class WorkerSlots implements SmartLifecycle {
         }
     }
 
+    /**
+     * The doorbell: wakes as many idle slots as there are new jobs on queues this worker polls. A draining or
+     * stopping worker, and one that polls none of the queues, stays as it is.
+     */
+    void jobsWaiting(JobsWaiting doorbell) {
+        if (draining || !running) {
+            return;
+        }
+        int jobs = (int) doorbell.queues().stream().filter(polledQueues::contains).count();
+        if (jobs > 0) {
+            int woken = idleSlots.ring(jobs);
+            LOG.debug("doorbell for {} job(s) on this worker's queues woke {} idle slot(s)", jobs, woken);
+        }
+    }
+
     private void takeJobs() {
         while (running) {
             if (draining) {
                 idle(pollInterval);
                 continue;
             }
+            long ringsBeforePoll = idleSlots.rings();
             JobQueuePoller.Poll poll;
             try {
                 poll = poller.poll();
@@ -121,7 +147,7 @@ class WorkerSlots implements SmartLifecycle {
             switch (poll) {
                 case JobQueuePoller.Poll.Claimed claimed -> run(claimed);
                 case JobQueuePoller.Poll.Dropped dropped -> { }
-                case JobQueuePoller.Poll.Empty empty -> idle(pollInterval);
+                case JobQueuePoller.Poll.Empty empty -> idleUntilTheDoorbell(ringsBeforePoll);
                 case JobQueuePoller.Poll.NoAnswer noAnswer -> idle(pollInterval.multipliedBy(5));
             }
         }
@@ -147,6 +173,15 @@ class WorkerSlots implements SmartLifecycle {
         LOG.info("job {} attempt {} ended {}{}", job.jobId(), job.attempt(), result.outcome(),
                 result.error() == null ? " " + result.digest() : ": " + result.error().lines().findFirst().orElse(""));
         publisher.finished(result);
+    }
+
+    private void idleUntilTheDoorbell(long ringsBeforePoll) {
+        try {
+            idleSlots.await(pollInterval, ringsBeforePoll);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
     }
 
     private void idle(Duration duration) {

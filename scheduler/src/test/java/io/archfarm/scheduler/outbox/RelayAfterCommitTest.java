@@ -1,0 +1,102 @@
+package io.archfarm.scheduler.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.archfarm.model.ExecutionMode;
+import io.archfarm.model.Topology;
+import io.archfarm.model.messages.JobAssignment;
+import io.archfarm.model.messages.JobsWaiting;
+import io.archfarm.scheduler.Farm;
+import io.archfarm.testing.ArchfarmTestServices;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.Queue;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+
+/**
+ * With the relay's tick at 10 s, a job the scheduler dispatches still reaches its queue at once: the dispatch's
+ * commit wakes the relay. The doorbell follows the assignment on the control fanout, never before it.
+ */
+@SpringBootTest(properties = {
+        "archfarm.scheduler.outbox-interval=10s",
+        "archfarm.scheduler.tick=10s",
+        "archfarm.scheduler.heartbeat-timeout=60s"})
+@Import({ArchfarmTestServices.class, Farm.class})
+class RelayAfterCommitTest {
+
+    private static final String PLATFORM = "linux/386";
+    /** Generous against the 10 s tick: a slow machine still makes it, a relay that waits for its tick never does. */
+    private static final Duration PROMPTLY = Duration.ofSeconds(3);
+
+    @Autowired
+    Farm farm;
+    @Autowired
+    AmqpAdmin admin;
+
+    @Test
+    void aDispatchedJobIsSentWithoutWaitingForTheTickAndTheDoorbellFollowsIt() {
+        Topology topology = farm.topology();
+        // a control queue as each worker has one, to hear the doorbell
+        String control = admin.declareQueue(new Queue("", false, true, true));
+        admin.declareBinding(new Binding(control, Binding.DestinationType.QUEUE, topology.controlExchange(), "",
+                null));
+        farm.heartbeat("w-relay", List.of(PLATFORM), List.of(), List.of());
+        await("worker w-relay online").atMost(Duration.ofSeconds(20)).until(() -> farm.jdbc()
+                .sql("select count(*) from workers where id = 'w-relay' and status = 'ONLINE'")
+                .query(Long.class).single() == 1);
+
+        UUID buildId = farm.requestBuild(List.of(PLATFORM), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/relay",
+                List.of());
+        long start = System.nanoTime();
+        relayTheBuildRequest(buildId);
+
+        JobsWaiting doorbell = await("the doorbell").atMost(PROMPTLY).pollInterval(Duration.ofMillis(10))
+                .until(() -> (JobsWaiting) farm.rabbit().receiveAndConvert(control), d -> d != null);
+        long doorbellMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        // the doorbell went out after the broker confirmed the assignment: it is in its queue already
+        JobAssignment job = (JobAssignment) farm.poll(PLATFORM, ExecutionMode.NATIVE);
+        assertThat(job).as("the assignment is in its queue when the doorbell rings").isNotNull();
+        assertThat(job.buildId()).isEqualTo(buildId);
+        String queue = topology.jobQueue(io.archfarm.model.Platform.parse(PLATFORM), ExecutionMode.NATIVE);
+        assertThat(doorbell.queues()).containsExactly(queue);
+
+        Map<String, Object> row = farm.jdbc().sql("""
+                select published_at is not null as published,
+                    round(extract(epoch from published_at - created_at) * 1000) as relay_millis
+                from outbox where message_type = :type and payload->>'jobId' = :job""")
+                .param("type", JobAssignment.class.getName()).param("job", job.jobId().toString()).query()
+                .singleRow();
+        assertThat(row).containsEntry("published", true);
+        System.out.println("relay after commit: assignment row written → published " + row.get("relay_millis")
+                + " ms; build request sent → doorbell heard " + doorbellMillis + " ms (tick 10s)");
+    }
+
+    /**
+     * The portal's row waits for the 10 s tick (the portal has no broker connection to wake a relay): the test sends
+     * it as the relay would and marks it sent. Should the tick send it too, the scheduler ignores the second copy.
+     */
+    private void relayTheBuildRequest(UUID buildId) {
+        Map<String, Object> row = farm.jdbc().sql("""
+                select id, exchange_name, routing_key, message_type, payload::text as payload from outbox
+                where payload->>'buildId' = :build and message_type like '%BuildRequested'""")
+                .param("build", buildId.toString()).query().singleRow();
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        properties.setHeader("__TypeId__", row.get("message_type"));
+        farm.rabbit().send((String) row.get("exchange_name"), (String) row.get("routing_key"),
+                new Message(((String) row.get("payload")).getBytes(StandardCharsets.UTF_8), properties));
+        farm.jdbc().sql("update outbox set published_at = clock_timestamp() where id = :id")
+                .param("id", row.get("id")).update();
+    }
+}
