@@ -4,6 +4,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class TestServices {
 
     public enum Mode { LOCAL, CONTAINERS }
 
+    private static final int RABBIT_PROBES = 5;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
     private static Mode mode;
 
@@ -157,12 +159,28 @@ public final class TestServices {
         factory.setUsername(localAmqpUser());
         factory.setPassword(localAmqpPassword());
         factory.setConnectionTimeout(5000);
-        try (var ignored = factory.newConnection("archfarm-test-probe")) {
-            // reachable
-        } catch (Exception e) {
-            throw new IllegalStateException("RabbitMQ at " + localAmqpHost() + ":" + localAmqpPort() + " ("
-                    + SETTING + "=local) is not usable: " + e + ". Start it (./archfarm up does) or use containers.",
-                    e);
+        // a broker busy with other test runs' queues can miss one connection timeout on a small machine: it counts as
+        // not usable only when it also misses the next ones, about half a minute in all
+        Exception last = null;
+        for (int attempt = 1; attempt <= RABBIT_PROBES; attempt++) {
+            try (var ignored = factory.newConnection("archfarm-test-probe")) {
+                return;
+            } catch (Exception e) {
+                last = e;
+                pause(Duration.ofSeconds(2));
+            }
+        }
+        throw new IllegalStateException("RabbitMQ at " + localAmqpHost() + ":" + localAmqpPort() + " (" + SETTING
+                + "=local) is not usable: " + last + " (" + RABBIT_PROBES + " tries). Start it (./archfarm up does) or"
+                + " use containers.", last);
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for RabbitMQ", e);
         }
     }
 

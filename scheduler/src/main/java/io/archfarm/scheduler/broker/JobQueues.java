@@ -9,6 +9,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ShutdownSignalException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.DirectExchange;
@@ -25,6 +30,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class JobQueues {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobQueues.class);
 
     /**
      * A worker's own queue goes away after this long unused (no poll, no declaration): a worker that left for good
@@ -72,18 +79,45 @@ public class JobQueues {
     /**
      * Returns the name of the worker's own job queue once it surely exists: declared by this scheduler within the
      * last {@link #WORKER_QUEUE_REFRESH}, far inside its expiry. Declaring again changes nothing and counts as use.
+     * <p>
+     * Unlike every other queue of the farm it is a classic queue, not a quorum queue: it only ever holds offers, and an
+     * offer lost with a broker node costs its job the affinity wait, never the job (the job goes to the shared queues
+     * when the wait is over). A quorum queue is a Raft group of its own on every node, and there is one of these per
+     * worker. A queue of the name declared as a quorum queue before (a scheduler of the first version of cache
+     * affinity) is deleted and declared again, with any offer in it.
      */
     public String ensureWorkerQueueDeclared(String workerId) {
         String name = topology.workerJobQueue(workerId);
         Instant now = clock.instant();
         Instant last = workerQueuesDeclared.get(workerId);
         if (last == null || !now.isBefore(last.plus(WORKER_QUEUE_REFRESH))) {
-            Queue queue = QueueBuilder.durable(name).quorum().expires((int) WORKER_QUEUE_EXPIRY.toMillis()).build();
-            admin.declareQueue(queue);
+            Queue queue = QueueBuilder.durable(name).classic().expires((int) WORKER_QUEUE_EXPIRY.toMillis()).build();
+            try {
+                admin.declareQueue(queue);
+            } catch (AmqpException e) {
+                if (!preconditionFailed(e)) {
+                    throw e;
+                }
+                LOG.info("the own job queue {} of worker {} was declared with other arguments before; declaring it "
+                        + "again as a classic queue", name, workerId);
+                admin.deleteQueue(name);
+                admin.declareQueue(queue);
+            }
             admin.declareBinding(BindingBuilder.bind(queue)
                     .to(new DirectExchange(topology.jobsExchange(), true, false)).with(name));
             workerQueuesDeclared.put(workerId, now);
         }
         return name;
+    }
+
+    /** Whether the broker refused a declaration because the queue exists with other arguments (406). */
+    static boolean preconditionFailed(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ShutdownSignalException signal && !signal.isHardError()
+                    && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == 406) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -11,6 +11,7 @@ import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.WorkerHeartbeat;
 import io.archfarm.scheduler.Farm;
+import io.archfarm.scheduler.broker.JobQueues;
 import io.archfarm.testing.ArchfarmTestServices;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
@@ -44,6 +46,23 @@ class AffinityTest {
     Farm farm;
     @Autowired
     AmqpAdmin admin;
+    @Autowired
+    JobQueues jobQueues;
+
+    /** The first version declared a worker's own queue as a quorum queue: it is replaced, not a failed declaration. */
+    @Test
+    void aWorkersOwnQueueDeclaredAsAQuorumQueueBeforeIsDeclaredAgain() {
+        String queue = farm.topology().workerJobQueue("w-earlier");
+        admin.declareQueue(QueueBuilder.durable(queue).quorum().build());
+        farm.rabbit().convertAndSend("", queue, "an offer of before");
+        await().atMost(WAIT).until(() -> admin.getQueueInfo(queue).getMessageCount() == 1);
+
+        assertThat(jobQueues.ensureWorkerQueueDeclared("w-earlier")).isEqualTo(queue);
+
+        assertThat(admin.getQueueInfo(queue)).as("declared again, empty").isNotNull()
+                .satisfies(info -> assertThat(info.getMessageCount()).isZero());
+        admin.deleteQueue(queue);
+    }
 
     @Test
     void aJobWaitsBrieflyForTheWorkerThatLastBuiltItsProjectAndPlatform() {

@@ -234,7 +234,7 @@ class WorkerFlowIT {
 
     /** As the scheduler's JobQueues declares a worker's own queue. */
     private void declareOwnQueue(String name) {
-        Queue queue = QueueBuilder.durable(name).quorum().expires((int) Duration.ofMinutes(30).toMillis()).build();
+        Queue queue = QueueBuilder.durable(name).classic().expires((int) Duration.ofMinutes(30).toMillis()).build();
         admin.declareQueue(queue);
         admin.declareBinding(BindingBuilder.bind(queue).to(new DirectExchange(topology.jobsExchange(), true, false))
                 .with(name));
