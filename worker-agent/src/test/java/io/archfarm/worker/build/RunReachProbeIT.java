@@ -1,6 +1,7 @@
 package io.archfarm.worker.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.JobOutcome;
@@ -190,9 +191,13 @@ class RunReachProbeIT {
         Matcher m = SANDBOX.matcher(log());
         assertThat(m.find()).as("the log names the job's sandbox: " + log()).isTrue();
         String namespace = m.group(1);
-        assertThat(ProbeNamespace.output("ip", "netns", "list")).doesNotContain(namespace + " ")
-                .doesNotContain(namespace + "\n");
-        assertThat(ProbeNamespace.output("nft", "list", "tables")).doesNotContain("archfarm_sb" + m.group(2) + "\n");
+        String table = "archfarm_sb" + m.group(2);
+        // removed right after the job, off its way: within seconds, not before the result
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(ProbeNamespace.output("ip", "netns", "list")).doesNotContain(namespace + " ")
+                    .doesNotContain(namespace + "\n");
+            assertThat(ProbeNamespace.output("nft", "list", "tables")).doesNotContain(table + "\n");
+        });
     }
 
     private String log() {
