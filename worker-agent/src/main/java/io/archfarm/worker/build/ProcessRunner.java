@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one external command for an attempt: its output goes line by line to the job log, it is killed with its
@@ -19,6 +21,7 @@ import java.util.function.Consumer;
  */
 class ProcessRunner {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
     static final int KEPT_LINES = 40;
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(5);
 
@@ -49,9 +52,12 @@ class ProcessRunner {
             control.detach();
         }
         boolean stopped = control.stopped().isPresent();
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        // the program only: its arguments may hold build arguments
+        LOG.debug("{} ({} arguments) ran {} ms", command.getFirst(), command.size() - 1, elapsed.toMillis());
         synchronized (kept) {
             return new ProcessResult(process.isAlive() ? -1 : process.exitValue(), timedOut && !stopped, stopped,
-                    List.copyOf(kept), Duration.ofNanos(System.nanoTime() - started));
+                    List.copyOf(kept), elapsed);
         }
     }
 
