@@ -24,6 +24,9 @@ final class BuildFailures {
             "error loading storage metadata", "that id is already in use", "layer is not mounted",
             "creating read-write layer");
     private static final Pattern BUILDAH_ERROR = Pattern.compile("^(?:Error|error):? ");
+    /** Where buildah's error names the registry it could not reach for a {@code FROM} image. */
+    private static final Pattern FROM_REGISTRY = Pattern.compile(
+            "(?:pinging container registry |docker://)([^/\\s:]+(?::\\d+)?)");
 
     private BuildFailures() {
     }
@@ -55,18 +58,46 @@ final class BuildFailures {
             return JobFailure.ofImageStore(
                     "the worker's image store failed ('" + storeTrouble + "'); " + exited + "\n" + tail, exitCode);
         }
+        String registryTrouble = registryTrouble(lastLines);
+        if (registryTrouble != null) {
+            return new JobFailure(JobOutcome.INFRA_FAILED, registryTrouble + "; " + exited + "\n" + tail, exitCode);
+        }
         return new JobFailure(JobOutcome.FAILED, "build failed; " + exited + "\n" + tail, exitCode);
+    }
+
+    /**
+     * A registry that failed the pull of a {@code FROM} image for now (refused or reset the connection, timed out,
+     * answered 5xx), as buildah's own last error line says after its three tries: the registry's trouble, not the
+     * build's, so the attempt is retried. Null if that is not why buildah stopped.
+     */
+    private static String registryTrouble(List<String> lastLines) {
+        String line = lastBuildahError(lastLines);
+        if (line == null) {
+            return null;
+        }
+        Matcher registry = FROM_REGISTRY.matcher(line);
+        return RegistryFailures.transientWords(line).filter(words -> registry.find())
+                .map(words -> "registry " + registry.group(1) + " failed the pull of a FROM image ('" + words
+                        + "'): the attempt is retried")
+                .orElse(null);
+    }
+
+    private static String lastBuildahError(List<String> lastLines) {
+        for (int i = lastLines.size() - 1; i >= 0; i--) {
+            if (BUILDAH_ERROR.matcher(lastLines.get(i)).find()) {
+                return lastLines.get(i);
+            }
+        }
+        return null;
     }
 
     /** The store error in buildah's own error line, never in what a RUN step printed; null if there is none. */
     private static String storeTrouble(List<String> lastLines) {
-        for (int i = lastLines.size() - 1; i >= 0; i--) {
-            String line = lastLines.get(i);
-            if (BUILDAH_ERROR.matcher(line).find()) {
-                String lower = line.toLowerCase(Locale.ROOT);
-                return STORE_TROUBLE.stream().filter(lower::contains).findFirst().orElse(null);
-            }
+        String line = lastBuildahError(lastLines);
+        if (line == null) {
+            return null;
         }
-        return null;
+        String lower = line.toLowerCase(Locale.ROOT);
+        return STORE_TROUBLE.stream().filter(lower::contains).findFirst().orElse(null);
     }
 }

@@ -26,6 +26,12 @@ final class RegistryFailures {
     private RegistryFailures() {
     }
 
+    /** The words of {@link #TRANSIENT} in {@code line}, if it has any: a registry failing for now. */
+    static Optional<String> transientWords(String line) {
+        String lower = line.toLowerCase(Locale.ROOT);
+        return TRANSIENT.stream().filter(lower::contains).findFirst();
+    }
+
     /**
      * Why a push failed when the registry, not the image or the login, is at fault for now (a 5xx, a refused or reset
      * connection, a timeout): the job is then the farm's trouble and is retried; empty otherwise.

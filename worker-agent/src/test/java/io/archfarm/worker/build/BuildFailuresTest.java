@@ -106,4 +106,35 @@ class BuildFailuresTest {
         assertThat(failure.outcome()).isEqualTo(JobOutcome.FAILED);
         assertThat(failure.getMessage()).startsWith("build failed; buildah exited with code 125");
     }
+
+    @Test
+    void aRegistryThatRefusesThePullOfTheFromImageIsItsTroubleAndRetried() {
+        // buildah 1.28's own words after its three tries, with nothing of the image in the store
+        String refused = "Error: creating build container: initializing source docker://127.0.0.1:5999/archfarm/"
+                + "busybox:latest: pinging container registry 127.0.0.1:5999: Get \"http://127.0.0.1:5999/v2/\": "
+                + "dial tcp 127.0.0.1:5999: connect: connection refused";
+        JobFailure failure = BuildFailures.of(125, List.of("STEP 1/2: FROM 127.0.0.1:5999/archfarm/busybox",
+                "Trying to pull 127.0.0.1:5999/archfarm/busybox:latest...", refused));
+        assertThat(failure.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
+        assertThat(failure.getMessage()).startsWith("registry 127.0.0.1:5999 failed the pull of a FROM image "
+                + "('connection refused'): the attempt is retried; buildah exited with code 125");
+    }
+
+    @Test
+    void aRegistryAnswering503IsNamedByItsHost() {
+        JobFailure failure = BuildFailures.of(125, List.of("Error: creating build container: initializing source "
+                + "docker://registry.example:443/team/base:1: reading manifest 1 in registry.example:443/team/base: "
+                + "received unexpected HTTP status: 503 (Service Unavailable)"));
+        assertThat(failure.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
+        assertThat(failure.getMessage()).startsWith("registry registry.example:443 failed the pull of a FROM image "
+                + "('503 (service unavailable)')");
+    }
+
+    @Test
+    void aRunStepThatCannotConnectIsTheBuildsOwnFailure() {
+        JobFailure failure = BuildFailures.of(1, List.of("curl: (7) Failed to connect: Connection refused",
+                "Error: building at STEP \"RUN curl http://10.0.0.1/\": while running runtime: exit status 7"));
+        assertThat(failure.outcome()).isEqualTo(JobOutcome.FAILED);
+        assertThat(failure.getMessage()).startsWith("step failed: RUN curl http://10.0.0.1/ exited with code 7");
+    }
 }
