@@ -29,16 +29,18 @@ public final class PrivateRabbitNode implements AutoCloseable {
     private static final String CTL = "/usr/lib/rabbitmq/bin/rabbitmqctl";
     private static final long START_TIMEOUT_MILLIS = 60_000;
 
-    private final Process process;
+    private final Map<String, String> environment;
+    private Process process;
     private final Path dir;
     private final String address;
     private final int amqpPort;
     private final int amqpsPort;
     private final Rabbitmqctl rabbitmqctl;
 
-    private PrivateRabbitNode(Process process, Path dir, String address, int amqpPort, int amqpsPort,
-            Rabbitmqctl rabbitmqctl) {
+    private PrivateRabbitNode(Process process, Map<String, String> environment, Path dir, String address,
+            int amqpPort, int amqpsPort, Rabbitmqctl rabbitmqctl) {
         this.process = process;
+        this.environment = environment;
         this.dir = dir;
         this.address = address;
         this.amqpPort = amqpPort;
@@ -80,12 +82,8 @@ public final class PrivateRabbitNode implements AutoCloseable {
         new SecureRandom().nextBytes(secret);
         Files.writeString(cookie, HexFormat.of().formatHex(secret).toUpperCase());
         Files.setPosixFilePermissions(cookie, PosixFilePermissions.fromString("r--------"));
-        ProcessBuilder builder = new ProcessBuilder(SERVER).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server.log").toFile());
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        PrivateRabbitNode node = new PrivateRabbitNode(process, dir, address, amqpPort, amqpsPort,
-                Rabbitmqctl.node(CTL, nodeName, environment));
+        PrivateRabbitNode node = new PrivateRabbitNode(launch(dir, environment), environment, dir, address, amqpPort,
+                amqpsPort, Rabbitmqctl.node(CTL, nodeName, environment));
         try {
             node.awaitListening();
             node.rabbitmqctl.run("await_startup");
@@ -94,6 +92,38 @@ public final class PrivateRabbitNode implements AutoCloseable {
             throw e;
         }
         return node;
+    }
+
+    private static Process launch(Path dir, Map<String, String> environment) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(SERVER).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /** SIGKILL to the node (the Erlang VM and what it started), as a crash would: no shutdown of its queues. */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
+        while ((accepts(amqpPort) || accepts(amqpsPort)) && System.currentTimeMillis() < deadline) {
+            pause();
+        }
+    }
+
+    /** Starts the killed node again: same name, ports and database, so its durable queues and users are back. */
+    public void restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the private RabbitMQ node still runs (pid " + process.pid() + ")");
+        }
+        process = launch(dir, environment);
+        awaitListening();
+        rabbitmqctl.run("await_startup");
     }
 
     private static Map<String, String> environment(Path dir, String nodeName, int amqpPort, int distPort) {
@@ -154,12 +184,16 @@ public final class PrivateRabbitNode implements AutoCloseable {
                 throw new IllegalStateException("the private RabbitMQ node does not listen on " + address + ":"
                         + amqpsPort + " after " + START_TIMEOUT_MILLIS / 1000 + " s; see " + dir.resolve("log"));
             }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while the private RabbitMQ node starts", e);
-            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the private RabbitMQ node", e);
         }
     }
 
