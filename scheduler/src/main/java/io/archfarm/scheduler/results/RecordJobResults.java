@@ -29,7 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
 class RecordJobResults {
 
     private static final Logger log = LoggerFactory.getLogger(RecordJobResults.class);
-    static final String LOGS = "scheduler.job-logs";
     static final String RESULTS = "scheduler.job-results";
     private static final String DIGEST = "sha256:[0-9a-f]{64}";
     private static final long MAX_PHASE_MILLIS = 30L * 24 * 3600 * 1000;
@@ -53,11 +52,11 @@ class RecordJobResults {
         this.clock = clock;
     }
 
-    @Transactional
+    /**
+     * Idempotent by itself, so no processed_messages row: a chunk is one row per job, attempt and sequence number,
+     * and a redelivered or duplicated chunk finds its row there.
+     */
     void recordLog(JobLogChunk chunk) {
-        if (!processed.firstTime(chunk.messageId(), LOGS)) {
-            return;
-        }
         // a chunk for a job that is gone (build deleted) is dropped rather than retried forever
         jdbc.sql("""
                 insert into job_logs (job_id, attempt, seq, content)
