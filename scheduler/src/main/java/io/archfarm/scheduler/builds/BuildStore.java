@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -104,7 +105,7 @@ public class BuildStore {
     }
 
     private boolean change(Build build, BuildStatus to, String set,
-            java.util.function.UnaryOperator<JdbcClient.StatementSpec> params) {
+            UnaryOperator<JdbcClient.StatementSpec> params) {
         BuildStatus next = build.status().moveTo(to);
         var sql = jdbc.sql("update builds set status = :to, " + set + ", version = version + 1"
                         + " where id = :id and status = :from and version = :version")

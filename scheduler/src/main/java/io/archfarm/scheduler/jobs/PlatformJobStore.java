@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -248,7 +249,7 @@ public class PlatformJobStore {
     }
 
     private boolean change(PlatformJob job, JobStatus to, String set,
-            java.util.function.UnaryOperator<JdbcClient.StatementSpec> params) {
+            UnaryOperator<JdbcClient.StatementSpec> params) {
         JobStatus next = job.status().moveTo(to);
         var sql = jdbc.sql("update platform_jobs set status = :to, " + set + ", version = version + 1"
                 + " where id = :id and status = :from and attempt = :attempt")
