@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import com.rabbitmq.client.AMQP;
@@ -20,6 +21,7 @@ import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Declares job queues (and their bindings to the jobs exchange): for the platforms of every worker that sends a
@@ -27,6 +29,10 @@ import org.springframework.stereotype.Component;
  * and before the first JobAssignment goes to one, since a mandatory publish to a queue that does not exist would
  * come back. A worker's own job queue (cache affinity) is declared the same way, on its heartbeats and before an
  * offer goes to it.
+ * <p>
+ * Declaring is broker I/O, and none runs inside a database transaction: the declaring methods refuse to, so that a
+ * slow or absent broker never holds a row lock or a connection of the pool. Inside a transaction, code asks
+ * whether a queue is declared ({@link #isDeclared}, {@link #declaredWorkerQueue}), which this scheduler remembers.
  */
 @Component
 public class JobQueues {
@@ -54,16 +60,11 @@ public class JobQueues {
     }
 
     /**
-     * Returns the name of the platform's queue for {@code mode} once it surely exists. Both queues of the platform
-     * are declared together, so that a worker polling either finds it.
+     * Both job queues of the platform, native and emulated, exist once this returns: they are declared together, so
+     * that a worker taking either finds it.
      */
-    public String ensureDeclared(Platform platform, ExecutionMode mode) {
-        ensureDeclared(platform);
-        return topology.jobQueue(platform, mode);
-    }
-
-    /** Both job queues of the platform, native and emulated, exist once this returns. */
     public void ensureDeclared(Platform platform) {
+        refuseInsideTransaction("the job queues of " + platform);
         for (ExecutionMode each : ExecutionMode.values()) {
             String name = topology.jobQueue(platform, each);
             if (!declared.contains(name)) {
@@ -87,6 +88,7 @@ public class JobQueues {
      * affinity) is deleted and declared again, with any offer in it.
      */
     public String ensureWorkerQueueDeclared(String workerId) {
+        refuseInsideTransaction("the own job queue of worker " + workerId);
         String name = topology.workerJobQueue(workerId);
         Instant now = clock.instant();
         Instant last = workerQueuesDeclared.get(workerId);
@@ -108,6 +110,46 @@ public class JobQueues {
             workerQueuesDeclared.put(workerId, now);
         }
         return name;
+    }
+
+    /** Whether both job queues of the platform were declared by this scheduler (no broker I/O). */
+    public boolean isDeclared(Platform platform) {
+        for (ExecutionMode each : ExecutionMode.values()) {
+            if (!declared.contains(topology.jobQueue(platform, each))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The name of the platform's queue for {@code mode}, which this scheduler declared (no broker I/O).
+     *
+     * @throws IllegalStateException when it did not: ask {@link #isDeclared} first
+     */
+    public String declaredQueue(Platform platform, ExecutionMode mode) {
+        String name = topology.jobQueue(platform, mode);
+        if (!declared.contains(name)) {
+            throw new IllegalStateException("job queue " + name + " was not declared by this scheduler");
+        }
+        return name;
+    }
+
+    /**
+     * The worker's own job queue when this scheduler declared it within the last {@link #WORKER_QUEUE_REFRESH}, far
+     * inside its expiry, so that it surely exists (no broker I/O); empty otherwise.
+     */
+    public Optional<String> declaredWorkerQueue(String workerId) {
+        Instant last = workerQueuesDeclared.get(workerId);
+        boolean fresh = last != null && clock.instant().isBefore(last.plus(WORKER_QUEUE_REFRESH));
+        return fresh ? Optional.of(topology.workerJobQueue(workerId)) : Optional.empty();
+    }
+
+    private static void refuseInsideTransaction(String what) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("declaring " + what + " is broker I/O and may not run inside a database"
+                    + " transaction: declare it before the transaction or after its commit");
+        }
     }
 
     /** Whether the broker refused a declaration because the queue exists with other arguments (406). */

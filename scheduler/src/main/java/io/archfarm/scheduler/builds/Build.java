@@ -17,6 +17,8 @@ import java.util.UUID;
  * @param teamId          the team the build belongs to; null for an admin's ad-hoc build outside any team
  * @param cacheEnabled    the project's layer cache setting when the build was recorded (true for ad-hoc builds)
  * @param noCache         whether the build asked to build every step again
+ * @param version         the row's version when it was read: every change of the build counts it up, so a change
+ *                        guarded by it fails when anything changed the build meanwhile
  */
 public record Build(
         UUID id,
@@ -38,7 +40,8 @@ public record Build(
         Instant cancelRequestedAt,
         UUID teamId,
         boolean cacheEnabled,
-        boolean noCache) {
+        boolean noCache,
+        long version) {
 
     /** The placement of one platform: its own when the request gave one, else the build's. */
     public Placement placementOf(String platform) {

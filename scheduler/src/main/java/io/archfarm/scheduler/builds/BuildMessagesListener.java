@@ -26,8 +26,8 @@ class BuildMessagesListener {
     @RabbitListener(queues = "#{@topology.buildRequestsQueue()}")
     void onBuildRequested(BuildRequested request) {
         if (fanOut.fanOut(request)) {
-            // placing right after the fan-out saves a tick; the periodic dispatcher would do it anyway
-            dispatcher.dispatch();
+            // the new build's jobs only, right after the fan-out committed; the sweep would place them anyway
+            dispatcher.dispatchBuild(request.buildId());
         }
     }
 
@@ -39,7 +39,7 @@ class BuildMessagesListener {
     @RabbitListener(queues = "#{@topology.buildRetriesQueue()}")
     void onBuildRetryRequested(BuildRetryRequested request) {
         if (retry.retry(request)) {
-            dispatcher.dispatch();
+            dispatcher.dispatchBuild(request.buildId());
         }
     }
 }

@@ -5,18 +5,17 @@ import io.archfarm.model.JobOutcome;
 import io.archfarm.model.JobStatus;
 import io.archfarm.model.messages.BuildCancelRequested;
 import io.archfarm.model.messages.CancelJob;
+import io.archfarm.scheduler.ConcurrentChangeException;
 import io.archfarm.scheduler.ProcessedMessages;
-import io.archfarm.scheduler.Timestamps;
 import io.archfarm.scheduler.jobs.JobAttempts;
 import io.archfarm.scheduler.jobs.PlatformJob;
-import io.archfarm.scheduler.jobs.PlatformJobs;
+import io.archfarm.scheduler.jobs.PlatformJobStore;
 import io.archfarm.scheduler.outbox.Outbox;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -27,17 +26,15 @@ class CancelBuild {
     private static final Logger log = LoggerFactory.getLogger(CancelBuild.class);
     static final String CONSUMER = "scheduler.build-cancel-requested";
 
-    private final JdbcClient jdbc;
-    private final Builds builds;
-    private final PlatformJobs jobs;
+    private final BuildStore builds;
+    private final PlatformJobStore jobs;
     private final JobAttempts attempts;
     private final Outbox outbox;
     private final ProcessedMessages processed;
     private final Clock clock;
 
-    CancelBuild(JdbcClient jdbc, Builds builds, PlatformJobs jobs, JobAttempts attempts, Outbox outbox,
+    CancelBuild(BuildStore builds, PlatformJobStore jobs, JobAttempts attempts, Outbox outbox,
             ProcessedMessages processed, Clock clock) {
-        this.jdbc = jdbc;
         this.builds = builds;
         this.jobs = jobs;
         this.attempts = attempts;
@@ -67,13 +64,11 @@ class CancelBuild {
                 attempts.close(job.id(), job.attempt(), JobOutcome.CANCELLED.name(), reason, now);
             }
             if (!job.status().isTerminal()) {
-                jdbc.sql("update platform_jobs set status = :status, error = :reason, finished_at = :now,"
-                                + " version = version + 1 where id = :id")
-                        .param("status", job.status().moveTo(JobStatus.CANCELLED).name()).param("reason", reason)
-                        .param("now", Timestamps.of(now)).param("id", job.id()).update();
+                ConcurrentChangeException.requireWon(jobs.cancel(job, reason, now), "cancel of job " + job.id());
             }
         }
-        builds.finish(build, BuildStatus.CANCELLED, reason, now);
+        ConcurrentChangeException.requireWon(builds.end(build, BuildStatus.CANCELLED, reason, now),
+                "cancel of build " + build.id());
         log.info("build {} {}", build.id(), reason);
     }
 }

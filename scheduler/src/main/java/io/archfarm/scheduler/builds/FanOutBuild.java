@@ -1,16 +1,13 @@
 package io.archfarm.scheduler.builds;
 
-import io.archfarm.model.JobStatus;
 import io.archfarm.model.Platform;
 import io.archfarm.model.messages.BuildRequested;
 import io.archfarm.scheduler.ProcessedMessages;
 import io.archfarm.scheduler.SchedulerProperties;
-import io.archfarm.scheduler.Timestamps;
+import io.archfarm.scheduler.jobs.PlatformJobStore;
 import java.time.Clock;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -22,15 +19,15 @@ class FanOutBuild {
     private static final Logger log = LoggerFactory.getLogger(FanOutBuild.class);
     static final String CONSUMER = "scheduler.build-requested";
 
-    private final JdbcClient jdbc;
-    private final Builds builds;
+    private final PlatformJobStore jobs;
+    private final BuildStore builds;
     private final ProcessedMessages processed;
     private final SchedulerProperties properties;
     private final Clock clock;
 
-    FanOutBuild(JdbcClient jdbc, Builds builds, ProcessedMessages processed, SchedulerProperties properties,
+    FanOutBuild(PlatformJobStore jobs, BuildStore builds, ProcessedMessages processed, SchedulerProperties properties,
             Clock clock) {
-        this.jdbc = jdbc;
+        this.jobs = jobs;
         this.builds = builds;
         this.processed = processed;
         this.properties = properties;
@@ -65,17 +62,11 @@ class FanOutBuild {
     int createMissingJobs(Build build) {
         int created = 0;
         for (String requested : build.platforms()) {
-            String platform = Platform.parse(requested).toString();
-            created += jdbc.sql("""
-                    insert into platform_jobs (id, build_id, platform, placement, status, attempt, max_attempts,
-                        queued_at)
-                    values (:id, :build, :platform, :placement, :status, 0, :maxAttempts, :now)
-                    on conflict (build_id, platform) do nothing""")
-                    .param("id", UUID.randomUUID()).param("build", build.id())
-                    .param("platform", platform)
-                    .param("placement", build.placementOf(platform).name()).param("status", JobStatus.QUEUED.name())
-                    .param("maxAttempts", properties.maxAttempts()).param("now", Timestamps.of(clock.instant()))
-                    .update();
+            Platform platform = Platform.parse(requested);
+            if (jobs.create(build.id(), platform, build.placementOf(platform.toString()), properties.maxAttempts(),
+                    clock.instant())) {
+                created++;
+            }
         }
         return created;
     }

@@ -4,9 +4,9 @@ import io.archfarm.model.JobStatus;
 import io.archfarm.model.messages.BuildRetryRequested;
 import io.archfarm.scheduler.ProcessedMessages;
 import io.archfarm.scheduler.SchedulerProperties;
-import io.archfarm.scheduler.Timestamps;
+import io.archfarm.scheduler.ConcurrentChangeException;
 import io.archfarm.scheduler.jobs.PlatformJob;
-import io.archfarm.scheduler.jobs.PlatformJobs;
+import io.archfarm.scheduler.jobs.PlatformJobStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,15 +30,15 @@ class RetryBuild {
     static final String CONSUMER = "scheduler.build-retry-requested";
 
     private final JdbcClient jdbc;
-    private final Builds builds;
-    private final PlatformJobs jobs;
+    private final BuildStore builds;
+    private final PlatformJobStore jobs;
     private final FanOutBuild fanOut;
     private final ProcessedMessages processed;
     private final SchedulerProperties properties;
     private final Clock clock;
 
-    RetryBuild(JdbcClient jdbc, Builds builds, PlatformJobs jobs, FanOutBuild fanOut, ProcessedMessages processed,
-            SchedulerProperties properties, Clock clock) {
+    RetryBuild(JdbcClient jdbc, BuildStore builds, PlatformJobStore jobs, FanOutBuild fanOut,
+            ProcessedMessages processed, SchedulerProperties properties, Clock clock) {
         this.jdbc = jdbc;
         this.builds = builds;
         this.jobs = jobs;
@@ -81,28 +81,16 @@ class RetryBuild {
             return false;
         }
         jdbc.sql("delete from manifest_lists where build_id = :build").param("build", build.id()).update();
-        builds.reopen(build, now);
+        ConcurrentChangeException.requireWon(builds.reopen(build, now), "re-opening build " + build.id());
         log.info("build {} re-opened by {}: {}{}", build.id(), who(request), String.join(", ", retried),
                 created == 0 ? "" : (retried.isEmpty() ? "" : ", ") + created + " platform(s) never fanned out");
         return true;
     }
 
-    /**
-     * The old attempt's row, log and outcome stay; the job forgets its worker, image and error. max_attempts is
-     * computed from the attempt before the update, so the new attempt is the first of a fresh budget.
-     */
+    /** The old attempt's row, log and outcome stay; the job starts a fresh budget of attempts. */
     private void queueAgain(PlatformJob job, Instant now) {
-        jdbc.sql("""
-                update platform_jobs set status = :status, attempt = attempt + 1,
-                    max_attempts = attempt + :budget, worker_id = null, mode = null,
-                    dispatched_native = false, dispatched_emulated = false, native_deadline = null,
-                    unplaceable_since = null, digest = null, image_size = null, media_type = null, error = null,
-                    exit_code = null, build_millis = null, isolation = null, phases = null, cache = null,
-                    started_at = null, finished_at = null, queued_at = :now, version = version + 1
-                where id = :id""")
-                .param("status", job.status().moveTo(JobStatus.QUEUED).name())
-                .param("budget", properties.maxAttempts()).param("now", Timestamps.of(now))
-                .param("id", job.id()).update();
+        ConcurrentChangeException.requireWon(jobs.reopen(job, properties.maxAttempts(), now),
+                "re-opening job " + job.id());
     }
 
     private static String who(BuildRetryRequested request) {

@@ -1,18 +1,19 @@
 package io.archfarm.scheduler.claims;
 
+import io.archfarm.model.BuildStatus;
 import io.archfarm.model.ImageReference;
 import io.archfarm.model.JobStatus;
 import io.archfarm.model.messages.ClaimReply;
 import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.registry.RegistryCredential;
 import io.archfarm.model.registry.WorkerSeal;
+import io.archfarm.scheduler.ConcurrentChangeException;
 import io.archfarm.scheduler.ProcessedMessages;
-import io.archfarm.scheduler.Timestamps;
 import io.archfarm.scheduler.builds.Build;
-import io.archfarm.scheduler.builds.Builds;
+import io.archfarm.scheduler.builds.BuildStore;
 import io.archfarm.scheduler.jobs.JobAttempts;
 import io.archfarm.scheduler.jobs.PlatformJob;
-import io.archfarm.scheduler.jobs.PlatformJobs;
+import io.archfarm.scheduler.jobs.PlatformJobStore;
 import io.archfarm.scheduler.registry.RegistryCredentials;
 import io.archfarm.scheduler.secrets.BuildSecretsOfBuild;
 import java.time.Clock;
@@ -22,7 +23,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,9 +38,8 @@ class GrantClaims {
     private static final Logger log = LoggerFactory.getLogger(GrantClaims.class);
     static final String CONSUMER = "scheduler.claims";
 
-    private final JdbcClient jdbc;
-    private final PlatformJobs jobs;
-    private final Builds builds;
+    private final PlatformJobStore jobs;
+    private final BuildStore builds;
     private final JobAttempts attempts;
     private final ProcessedMessages processed;
     private final Clock clock;
@@ -48,13 +47,12 @@ class GrantClaims {
     private final JsonMapper json;
     private final BuildSecretsOfBuild secrets;
 
-    GrantClaims(JdbcClient jdbc, PlatformJobs jobs, Builds builds, JobAttempts attempts,
+    GrantClaims(PlatformJobStore jobs, BuildStore builds, JobAttempts attempts,
             ProcessedMessages processed, Clock clock, RegistryCredentials credentials, JsonMapper json,
             BuildSecretsOfBuild secrets) {
         this.secrets = secrets;
         this.credentials = credentials;
         this.json = json;
-        this.jdbc = jdbc;
         this.jobs = jobs;
         this.builds = builds;
         this.attempts = attempts;
@@ -65,8 +63,7 @@ class GrantClaims {
     @Transactional
     ClaimReply decide(ClaimRequest claim) {
         boolean firstTime = processed.firstTime(claim.messageId(), CONSUMER);
-        Optional<UUID> buildId = jdbc.sql("select build_id from platform_jobs where id = :id")
-                .param("id", claim.jobId()).query(UUID.class).optional();
+        Optional<UUID> buildId = jobs.buildOf(claim.jobId());
         if (buildId.isEmpty()) {
             return refuse(claim, "no platform job " + claim.jobId());
         }
@@ -99,15 +96,12 @@ class GrantClaims {
             return refuse(claim, e.getMessage());
         }
         Instant now = clock.instant();
-        // the affinity is what this claim makes of the job's preferred worker (see DispatchQueuedJobs)
-        jdbc.sql("update platform_jobs set status = :status, worker_id = :worker, mode = :mode, started_at = :now,"
-                        + " unplaceable_since = null, error = null, affinity = case when affinity_worker is null"
-                        + " then 'NONE' when affinity_worker = :worker then 'HIT' else 'MISS' end,"
-                        + " version = version + 1 where id = :id")
-                .param("status", job.status().moveTo(JobStatus.RUNNING).name()).param("worker", claim.workerId())
-                .param("mode", claim.mode().name()).param("now", Timestamps.of(now)).param("id", job.id()).update();
+        ConcurrentChangeException.requireWon(jobs.claim(job, claim.workerId(), claim.mode(), now),
+                "claim of job " + job.id());
         attempts.open(job.id(), job.attempt(), claim.workerId(), claim.mode(), now);
-        builds.started(build, now);
+        if (build.status() == BuildStatus.QUEUED) {
+            ConcurrentChangeException.requireWon(builds.start(build, now), "start of build " + build.id());
+        }
         log.info("job {} ({}) attempt {} granted to {} ({})", job.id(), job.platform(), job.attempt(),
                 claim.workerId(), claim.mode());
         return new ClaimReply(UUID.randomUUID(), claim.messageId(), true, null, credential, sealedSecrets);

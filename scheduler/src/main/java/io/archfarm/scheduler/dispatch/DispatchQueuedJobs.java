@@ -1,52 +1,68 @@
 package io.archfarm.scheduler.dispatch;
 
 import io.archfarm.model.ExecutionMode;
-import io.archfarm.model.JobStatus;
+import io.archfarm.model.Platform;
 import io.archfarm.model.messages.JobAssignment;
+import io.archfarm.scheduler.ConcurrentChangeException;
 import io.archfarm.scheduler.SchedulerProperties;
-import io.archfarm.scheduler.Timestamps;
 import io.archfarm.scheduler.broker.JobQueues;
 import io.archfarm.scheduler.builds.Build;
-import io.archfarm.scheduler.builds.Builds;
+import io.archfarm.scheduler.builds.BuildStore;
 import io.archfarm.scheduler.jobs.PlatformJob;
-import io.archfarm.scheduler.jobs.PlatformJobs;
+import io.archfarm.scheduler.jobs.PlatformJobStore;
+import io.archfarm.scheduler.jobs.PlatformJobStore.Dispatch;
+import io.archfarm.scheduler.jobs.PlatformJobStore.DispatchScope;
 import io.archfarm.scheduler.outbox.Outbox;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.amqp.AmqpException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Places QUEUED platform jobs on the job queues, native first, and a job whose project and platform a worker built
  * lately first on that worker's own queue (see {@link Placer}).
+ * <p>
+ * An event dispatches only what it concerns: a new or retried build its own jobs, a worker that joined or changed its
+ * platforms the jobs of those platforms. The sweep on the tick looks at every QUEUED job: it is the net under the
+ * events, and it moves jobs whose waits ran out (native wait, affinity offer, unplaceable timeout).
+ * <p>
+ * No broker I/O happens in the dispatch's transaction: an assignment goes only to a queue already declared, and goes
+ * out through the outbox. A job whose queue is not declared yet is left as it is; its queues are declared after the
+ * commit and the job is dispatched again, once.
  */
 @Component
 public class DispatchQueuedJobs {
 
     private static final Logger log = LoggerFactory.getLogger(DispatchQueuedJobs.class);
 
-    private final JdbcClient jdbc;
+    private final PlatformJobStore jobs;
     private final FleetReader fleet;
-    private final Builds builds;
+    private final BuildStore builds;
     private final JobQueues queues;
-    private final Outbox outbox;
+    private final io.archfarm.scheduler.outbox.Outbox outbox;
     private final SchedulerProperties properties;
     private final Placer placer;
     private final RecentWorkers recentWorkers;
     private final Clock clock;
+    private final TransactionTemplate transactions;
 
-    DispatchQueuedJobs(JdbcClient jdbc, FleetReader fleet, Builds builds, JobQueues queues, Outbox outbox,
-            SchedulerProperties properties, RecentWorkers recentWorkers, Clock clock) {
-        this.jdbc = jdbc;
+    DispatchQueuedJobs(PlatformJobStore jobs, FleetReader fleet, BuildStore builds, JobQueues queues,
+            io.archfarm.scheduler.outbox.Outbox outbox, SchedulerProperties properties, RecentWorkers recentWorkers,
+            Clock clock, PlatformTransactionManager transactions) {
+        this.jobs = jobs;
         this.fleet = fleet;
         this.builds = builds;
         this.queues = queues;
@@ -56,25 +72,73 @@ public class DispatchQueuedJobs {
                 properties.affinityWait());
         this.recentWorkers = recentWorkers;
         this.clock = clock;
+        this.transactions = new TransactionTemplate(transactions);
     }
 
     @Scheduled(fixedDelayString = "${archfarm.scheduler.tick:1s}")
-    @Transactional
-    public void dispatch() {
-        List<PlatformJob> queued = jdbc.sql("select " + PlatformJobs.COLUMNS + " from platform_jobs pj"
-                        + " join builds b on b.id = pj.build_id"
-                        + " where pj.status = 'QUEUED' and b.cancel_requested_at is null"
-                        + " order by pj.queued_at for update of pj skip locked")
-                .query(PlatformJobs::map).list();
+    void tick() {
+        sweep();
+    }
+
+    /** The sweep: every QUEUED job. Returns how many jobs it looked at. */
+    public int sweep() {
+        return dispatch(DispatchScope.ALL);
+    }
+
+    /** The QUEUED jobs of one build (just fanned out, or retried). Returns how many jobs it looked at. */
+    public int dispatchBuild(UUID buildId) {
+        return dispatch(DispatchScope.builds(List.of(buildId)));
+    }
+
+    /** The QUEUED jobs of these platforms (a worker that builds them joined). Returns how many jobs it looked at. */
+    public int dispatchPlatforms(Collection<Platform> platforms) {
+        return dispatch(DispatchScope.platforms(platforms));
+    }
+
+    private int dispatch(DispatchScope scope) {
+        Round round = Objects.requireNonNull(transactions.execute(status -> placeAll(scope)));
+        if (round.waitingForQueues().isEmpty()) {
+            return round.looked();
+        }
+        declare(round);
+        Round again = Objects.requireNonNull(transactions.execute(status ->
+                placeAll(DispatchScope.builds(round.waitingForQueues()))));
+        return round.looked() + again.looked();
+    }
+
+    /** Declares the queues a round lacked, with no transaction open: broker I/O never runs inside one. */
+    private void declare(Round round) {
+        for (Platform platform : round.platforms()) {
+            try {
+                queues.ensureDeclared(platform);
+            } catch (AmqpException e) {
+                log.warn("the job queues of {} cannot be declared, its jobs wait for the next sweep: {}", platform,
+                        e.getMessage());
+            }
+        }
+        for (String worker : round.workers()) {
+            try {
+                queues.ensureWorkerQueueDeclared(worker);
+            } catch (AmqpException e) {
+                log.warn("the own job queue of worker {} cannot be declared, its offers wait for the next sweep: {}",
+                        worker, e.getMessage());
+            }
+        }
+    }
+
+    private Round placeAll(DispatchScope scope) {
+        List<PlatformJob> queued = jobs.lockQueued(scope);
+        Round round = new Round(queued.size());
         if (queued.isEmpty()) {
-            return;
+            return round;
         }
         Fleet online = fleet.online();
         Instant now = clock.instant();
         Map<UUID, Build> buildsById = new HashMap<>();
         for (PlatformJob job : queued) {
-            place(job, placer.decide(job, online, recentWorkers(job), now), buildsById, now);
+            place(job, placer.decide(job, online, recentWorkers(job), now), buildsById, now, round);
         }
+        return round;
     }
 
     /** Asked only once per job: at its first placement, before any offer was made. */
@@ -83,18 +147,19 @@ public class DispatchQueuedJobs {
         return undecided && !properties.affinityWait().isZero() ? recentWorkers.of(job) : List.of();
     }
 
-    private void place(PlatformJob job, PlacementDecision decision, Map<UUID, Build> buildsById, Instant now) {
+    private void place(PlatformJob job, PlacementDecision decision, Map<UUID, Build> buildsById, Instant now,
+            Round round) {
         if (decision.failure() != null) {
-            jdbc.sql("update platform_jobs set status = :status, error = :error, unplaceable_since = :since,"
-                            + " finished_at = :now, version = version + 1 where id = :id")
-                    .param("status", job.status().moveTo(JobStatus.FAILED).name())
-                    .param("error", decision.failure()).param("since", Timestamps.of(decision.unplaceableSince()))
-                    .param("now", Timestamps.of(now)).param("id", job.id()).update();
+            ConcurrentChangeException.requireWon(jobs.failUnplaceable(job, decision.failure(),
+                    decision.unplaceableSince(), now), "failing unplaceable job " + job.id());
             log.info("job {} failed: {}", job.id(), decision.failure());
             return;
         }
         if (!decision.sendsAnything() && Objects.equals(decision.nativeDeadline(), job.nativeDeadline())
                 && Objects.equals(decision.unplaceableSince(), job.unplaceableSince())) {
+            return;
+        }
+        if (!queuesDeclared(job, decision, round)) {
             return;
         }
         int attempt = job.attempt();
@@ -112,30 +177,38 @@ public class DispatchQueuedJobs {
                 send(job, build, attempt, ExecutionMode.EMULATED);
             }
         }
-        jdbc.sql("""
-                update platform_jobs set attempt = :attempt,
-                    dispatched_native = dispatched_native or :sendNative,
-                    dispatched_emulated = dispatched_emulated or :sendEmulated,
-                    native_deadline = :deadline, unplaceable_since = :since,
-                    affinity_worker = coalesce(:affinityWorker, affinity_worker),
-                    affinity_deadline = coalesce(:affinityDeadline, affinity_deadline), version = version + 1
-                where id = :id""")
-                .param("attempt", attempt).param("sendNative", decision.sendNative())
-                .param("affinityWorker", decision.offer() == null ? null : decision.offer().worker())
-                .param("affinityDeadline", Timestamps.of(decision.offer() == null ? null : decision.offer().deadline()))
-                .param("sendEmulated", decision.sendEmulated())
-                .param("deadline", Timestamps.of(decision.nativeDeadline()))
-                .param("since", Timestamps.of(decision.unplaceableSince())).param("id", job.id()).update();
+        PlacementDecision.Offer offer = decision.offer();
+        ConcurrentChangeException.requireWon(jobs.dispatched(job, new Dispatch(attempt, decision.sendNative(),
+                decision.sendEmulated(), decision.nativeDeadline(), decision.unplaceableSince(),
+                offer == null ? null : offer.worker(), offer == null ? null : offer.deadline())),
+                "dispatch of job " + job.id());
+    }
+
+    /** Whether every queue the decision sends to is declared; if not, notes what the round has to declare. */
+    private boolean queuesDeclared(PlatformJob job, PlacementDecision decision, Round round) {
+        boolean ready = true;
+        if ((decision.sendNative() || decision.sendEmulated()) && !queues.isDeclared(job.platform())) {
+            round.platforms().add(job.platform());
+            ready = false;
+        }
+        if (decision.offer() != null && queues.declaredWorkerQueue(decision.offer().worker()).isEmpty()) {
+            round.workers().add(decision.offer().worker());
+            ready = false;
+        }
+        if (!ready) {
+            round.waitingForQueues().add(job.buildId());
+        }
+        return ready;
     }
 
     private void send(PlatformJob job, Build build, int attempt, ExecutionMode mode) {
-        String queue = queues.ensureDeclared(job.platform(), mode);
+        String queue = queues.declaredQueue(job.platform(), mode);
         outbox.jobAssignment(assignment(job, build, attempt), queue);
         log.info("job {} ({}) attempt {} dispatched to {}", job.id(), job.platform(), attempt, queue);
     }
 
     private void offer(PlatformJob job, Build build, int attempt, PlacementDecision.Offer offer) {
-        String queue = queues.ensureWorkerQueueDeclared(offer.worker());
+        String queue = queues.declaredWorkerQueue(offer.worker()).orElseThrow();
         outbox.jobAssignment(assignment(job, build, attempt).forWorker(offer.mode()), queue);
         log.info("job {} ({}) attempt {} offered to its preferred worker {} ({}) until {}", job.id(), job.platform(),
                 attempt, offer.worker(), offer.mode(), offer.deadline());
@@ -146,5 +219,12 @@ public class DispatchQueuedJobs {
                 job.platform().toString(), build.repository(), build.ref(), build.commit(), build.fetchSubmodules(),
                 build.containerfile(), build.contextDir(), build.buildArgs(), build.image(),
                 properties.jobTimeout().toSeconds(), build.cacheScope(), build.layerCache());
+    }
+
+    /** What one transaction of the dispatch did: how many jobs it looked at, and which queues it lacked. */
+    private record Round(int looked, Set<Platform> platforms, Set<String> workers, Set<UUID> waitingForQueues) {
+        Round(int looked) {
+            this(looked, new HashSet<>(), new HashSet<>(), new HashSet<>());
+        }
     }
 }

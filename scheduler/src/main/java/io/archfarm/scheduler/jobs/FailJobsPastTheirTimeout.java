@@ -2,11 +2,9 @@ package io.archfarm.scheduler.jobs;
 
 import io.archfarm.model.JobStatus;
 import io.archfarm.scheduler.SchedulerProperties;
-import io.archfarm.scheduler.Timestamps;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,15 +19,13 @@ class FailJobsPastTheirTimeout {
 
     static final String OUTCOME = "TIMED_OUT";
 
-    private final JdbcClient jdbc;
-    private final PlatformJobs jobs;
+    private final PlatformJobStore jobs;
     private final JobRetries retries;
     private final SchedulerProperties properties;
     private final Clock clock;
 
-    FailJobsPastTheirTimeout(JdbcClient jdbc, PlatformJobs jobs, JobRetries retries, SchedulerProperties properties,
+    FailJobsPastTheirTimeout(PlatformJobStore jobs, JobRetries retries, SchedulerProperties properties,
             Clock clock) {
-        this.jdbc = jdbc;
         this.jobs = jobs;
         this.retries = retries;
         this.properties = properties;
@@ -39,10 +35,8 @@ class FailJobsPastTheirTimeout {
     @Scheduled(fixedDelayString = "${archfarm.scheduler.tick:1s}")
     @Transactional
     public void failOverdue() {
-        List<UUID> overdue = jdbc.sql("select id from platform_jobs where status = 'RUNNING' and started_at < :cutoff")
-                .param("cutoff", Timestamps.of(clock.instant()
-                        .minus(properties.jobTimeout()).minus(properties.resultGrace())))
-                .query(UUID.class).list();
+        List<UUID> overdue = jobs.runningSince(clock.instant()
+                .minus(properties.jobTimeout()).minus(properties.resultGrace()));
         for (UUID id : overdue) {
             jobs.lock(id).filter(job -> job.status() == JobStatus.RUNNING).ifPresent(job -> retries.giveUp(job,
                     OUTCOME, "no result from worker " + job.workerId() + " within the job timeout of "

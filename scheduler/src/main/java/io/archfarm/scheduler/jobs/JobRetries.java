@@ -1,15 +1,13 @@
 package io.archfarm.scheduler.jobs;
 
-import io.archfarm.model.JobStatus;
 import io.archfarm.model.messages.CancelJob;
-import io.archfarm.scheduler.Timestamps;
+import io.archfarm.scheduler.ConcurrentChangeException;
 import io.archfarm.scheduler.outbox.Outbox;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -24,13 +22,13 @@ public class JobRetries {
 
     private static final Logger log = LoggerFactory.getLogger(JobRetries.class);
 
-    private final JdbcClient jdbc;
+    private final PlatformJobStore jobs;
     private final JobAttempts attempts;
     private final Outbox outbox;
     private final Clock clock;
 
-    JobRetries(JdbcClient jdbc, JobAttempts attempts, Outbox outbox, Clock clock) {
-        this.jdbc = jdbc;
+    JobRetries(PlatformJobStore jobs, JobAttempts attempts, Outbox outbox, Clock clock) {
+        this.jobs = jobs;
         this.attempts = attempts;
         this.outbox = outbox;
         this.clock = clock;
@@ -53,14 +51,7 @@ public class JobRetries {
             fail(job, "gave up after " + job.attempt() + " of " + job.maxAttempts() + " attempts: " + reason, now);
             return false;
         }
-        jdbc.sql("""
-                update platform_jobs set status = :status, attempt = attempt + 1, worker_id = null, mode = null,
-                    dispatched_native = false, dispatched_emulated = false, native_deadline = null,
-                    unplaceable_since = null, started_at = null, error = :reason, queued_at = :now,
-                    version = version + 1
-                where id = :id""")
-                .param("status", job.status().moveTo(JobStatus.QUEUED).name())
-                .param("reason", reason).param("now", Timestamps.of(now)).param("id", job.id()).update();
+        ConcurrentChangeException.requireWon(jobs.requeue(job, reason, now), "requeue of job " + job.id());
         log.info("job {} ({}) queued again at attempt {}: {}", job.id(), job.platform(), job.attempt() + 1, reason);
         return true;
     }
@@ -75,10 +66,7 @@ public class JobRetries {
     }
 
     private void fail(PlatformJob job, String error, Instant now) {
-        jdbc.sql("update platform_jobs set status = :status, error = :error, finished_at = :now,"
-                        + " version = version + 1 where id = :id")
-                .param("status", job.status().moveTo(JobStatus.FAILED).name())
-                .param("error", error).param("now", Timestamps.of(now)).param("id", job.id()).update();
+        ConcurrentChangeException.requireWon(jobs.fail(job, error, now), "failing job " + job.id());
         log.info("job {} ({}) failed: {}", job.id(), job.platform(), error);
     }
 }

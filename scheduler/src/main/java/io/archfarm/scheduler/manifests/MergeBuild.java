@@ -3,97 +3,139 @@ package io.archfarm.scheduler.manifests;
 import io.archfarm.model.BuildStatus;
 import io.archfarm.model.JobStatus;
 import io.archfarm.model.PublishPolicy;
+import io.archfarm.scheduler.ConcurrentChangeException;
 import io.archfarm.scheduler.builds.Build;
-import io.archfarm.scheduler.builds.Builds;
+import io.archfarm.scheduler.builds.BuildStore;
+import io.archfarm.scheduler.jobs.PlatformJobStore;
+import io.archfarm.scheduler.jobs.PlatformJobStore.EndedJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Ends a build whose jobs have all ended: publishes the manifest list its publish policy allows, or fails it. The
- * build row stays locked for the whole merge, and a build that is already terminal is left alone, so a build is
- * merged once however often it is asked.
+ * Ends a build whose jobs have all ended: publishes the manifest list its publish policy allows, or fails it. It runs
+ * in three steps, so that no transaction is open and no lock held while the registry answers: it reads the build and
+ * its jobs in one short transaction and lets go; pushes the index to the registry; then, in a second short
+ * transaction, locks the build and records the result only if the build and its jobs are still as it read them (same
+ * status, same version, no cancel asked, same job statuses and attempts). A build cancelled or retried meanwhile is
+ * not recorded as merged; the next merge looks at it as it is then. Of two schedulers merging the same build, both may
+ * push the same index, and one records it.
  */
 @Component
 class MergeBuild {
 
     private static final Logger log = LoggerFactory.getLogger(MergeBuild.class);
 
-    private final JdbcClient jdbc;
-    private final Builds builds;
+    private final BuildStore builds;
+    private final PlatformJobStore jobs;
     private final PublishManifestList publisher;
     private final Clock clock;
+    private final TransactionTemplate transactions;
 
-    MergeBuild(JdbcClient jdbc, Builds builds, PublishManifestList publisher, Clock clock) {
-        this.jdbc = jdbc;
+    MergeBuild(BuildStore builds, PlatformJobStore jobs, PublishManifestList publisher, Clock clock,
+            PlatformTransactionManager transactions) {
         this.builds = builds;
+        this.jobs = jobs;
         this.publisher = publisher;
         this.clock = clock;
+        this.transactions = new TransactionTemplate(transactions);
     }
 
-    @Transactional
-    public void mergeIfFinished(UUID buildId) {
-        Build build = builds.lock(buildId).orElse(null);
-        if (build == null || build.status().isTerminal() || build.cancelRequested()) {
-            return;
+    /** @return whether this call recorded the build's end */
+    boolean mergeIfFinished(UUID buildId) {
+        Snapshot read = transactions.execute(status -> read(buildId));
+        if (read == null) {
+            return false;
         }
-        List<FinishedJob> jobs = jdbc.sql("select platform, status, digest, error from platform_jobs"
-                        + " where build_id = :build order by platform")
-                .param("build", buildId)
-                .query((rs, n) -> new FinishedJob(rs.getString("platform"), JobStatus.valueOf(rs.getString("status")),
-                        rs.getString("digest"), rs.getString("error")))
-                .list();
-        if (jobs.isEmpty() || jobs.stream().anyMatch(job -> !job.status().isTerminal())) {
-            return;
-        }
-        Map<Boolean, List<FinishedJob>> bySuccess = jobs.stream()
+        Map<Boolean, List<EndedJob>> bySuccess = read.jobs().stream()
                 .collect(Collectors.partitioningBy(job -> job.status() == JobStatus.SUCCEEDED));
-        List<FinishedJob> succeeded = bySuccess.get(true);
-        List<FinishedJob> failed = bySuccess.get(false);
-        if (succeeded.isEmpty() || (!failed.isEmpty() && build.publish() == PublishPolicy.ALL)) {
-            end(build, BuildStatus.FAILED, failures(failed));
-            return;
+        List<EndedJob> succeeded = bySuccess.get(true);
+        List<EndedJob> failed = bySuccess.get(false);
+        if (succeeded.isEmpty() || (!failed.isEmpty() && read.build().publish() == PublishPolicy.ALL)) {
+            return record(read, BuildStatus.FAILED, failures(failed), null, Duration.ZERO);
         }
         long mergeStart = System.nanoTime();
+        ImageIndex index;
         try {
-            publisher.publish(build, succeeded.stream().collect(
-                    Collectors.toMap(FinishedJob::platform, FinishedJob::digest, (a, b) -> a,
-                            LinkedHashMap::new)));
+            index = publisher.push(read.build(), succeeded.stream().collect(
+                    Collectors.toMap(EndedJob::platform, EndedJob::digest, (a, b) -> a, LinkedHashMap::new)));
         } catch (MergeFailedException e) {
-            end(build, BuildStatus.FAILED, e.getMessage());
-            return;
+            return record(read, BuildStatus.FAILED, e.getMessage(), null, Duration.ZERO);
         }
-        recordMergeShare(buildId, Duration.ofNanos(System.nanoTime() - mergeStart), succeeded.size());
-        end(build, failed.isEmpty() ? BuildStatus.SUCCEEDED : BuildStatus.PARTIAL,
-                failed.isEmpty() ? null : "published without " + failures(failed));
+        Duration merge = Duration.ofNanos(System.nanoTime() - mergeStart);
+        return record(read, failed.isEmpty() ? BuildStatus.SUCCEEDED : BuildStatus.PARTIAL,
+                failed.isEmpty() ? null : "published without " + failures(failed), index, merge);
     }
 
-    /** Each merged platform's share of the merge: the index is one piece of work for all of them. */
-    private void recordMergeShare(UUID buildId, Duration merge, int platforms) {
-        jdbc.sql("""
-                update platform_jobs set phases = coalesce(phases, '{}'::jsonb) || jsonb_build_object('merge', :share)
-                where build_id = :build and status = 'SUCCEEDED'""")
-                .param("share", merge.toMillis() / platforms).param("build", buildId).update();
+    /** The build and its jobs when every job has ended and the build is still to be merged, else null. */
+    private Snapshot read(UUID buildId) {
+        Build build = builds.find(buildId).orElse(null);
+        if (build == null || build.status().isTerminal() || build.cancelRequested()) {
+            return null;
+        }
+        List<EndedJob> ended = jobs.ofBuild(buildId);
+        if (ended.isEmpty() || ended.stream().anyMatch(job -> !job.status().isTerminal())) {
+            return null;
+        }
+        return new Snapshot(build, ended);
     }
 
-    private void end(Build build, BuildStatus status, String error) {
-        builds.finish(build, status, error, clock.instant());
-        log.info("build {} ended {}{}", build.id(), status, error == null ? "" : ": " + error);
+    /** In one short transaction: the build's end, and its manifest list if one was pushed, unless it moved on. */
+    private boolean record(Snapshot read, BuildStatus end, String error, ImageIndex index, Duration merge) {
+        UUID buildId = read.build().id();
+        Boolean recorded = transactions.execute(status -> {
+            Build now = builds.lock(buildId).orElse(null);
+            String change = changeSinceRead(read, now);
+            if (change != null) {
+                log.info("merge of build {} not recorded ({}{}): {}", buildId, end,
+                        index == null ? "" : ", index " + index.digest() + " pushed", change);
+                return false;
+            }
+            if (index != null) {
+                publisher.record(now, index);
+                jobs.recordMergeShare(buildId, merge.toMillis() / Math.max(1, index.entries().size()));
+            }
+            ConcurrentChangeException.requireWon(builds.end(now, end, error, clock.instant()),
+                    "end of build " + buildId);
+            return true;
+        });
+        if (Boolean.TRUE.equals(recorded)) {
+            log.info("build {} ended {}{}", buildId, end, error == null ? "" : ": " + error);
+            return true;
+        }
+        return false;
     }
 
-    private static String failures(List<FinishedJob> failed) {
+    /** What changed since the read, or null when the build (locked) and its jobs are as they were. */
+    private String changeSinceRead(Snapshot read, Build now) {
+        if (now == null) {
+            return "the build is gone";
+        }
+        if (now.cancelRequested()) {
+            return "a cancel was asked meanwhile";
+        }
+        if (now.status() != read.build().status() || now.version() != read.build().version()) {
+            return "the build changed meanwhile (now " + now.status() + ")";
+        }
+        if (!jobs.ofBuild(now.id()).equals(read.jobs())) {
+            return "its platform jobs changed meanwhile";
+        }
+        return null;
+    }
+
+    private static String failures(List<EndedJob> failed) {
         List<String> parts = new ArrayList<>();
-        for (FinishedJob job : failed) {
+        for (EndedJob job : failed) {
             parts.add(job.platform() + " " + job.status().name().toLowerCase() + ": " + firstLine(job.error()));
         }
         return "platforms failed: " + String.join("; ", parts);
@@ -108,6 +150,6 @@ class MergeBuild {
         return newline < 0 ? error : error.substring(0, newline);
     }
 
-    private record FinishedJob(String platform, JobStatus status, String digest, String error) {
+    private record Snapshot(Build build, List<EndedJob> jobs) {
     }
 }

@@ -18,8 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads each image manifest from the registry, assembles the index, pushes it by digest and then under every tag
- * (so no tag ever points at something that is not there), and records what was pushed, in place of what an earlier
- * merge of the same build recorded.
+ * (so no tag ever points at something that is not there): outside any transaction, which {@link #push} refuses.
+ * Then, in the caller's transaction, {@link #record} keeps what was pushed, in place of what an earlier merge of the
+ * same build recorded.
  */
 @Component
 class PublishManifestList {
@@ -39,9 +40,13 @@ class PublishManifestList {
         this.clock = clock;
     }
 
-    /** @param digests image digest per platform, of the jobs that succeeded */
-    @Transactional(propagation = Propagation.MANDATORY)
-    ImageIndex publish(Build build, Map<String, String> digests) throws MergeFailedException {
+    /**
+     * Registry I/O only: never inside a transaction, so that no row lock is held while the registry answers.
+     *
+     * @param digests image digest per platform, of the jobs that succeeded
+     */
+    @Transactional(propagation = Propagation.NEVER)
+    ImageIndex push(Build build, Map<String, String> digests) throws MergeFailedException {
         ImageReference image;
         try {
             image = ImageReference.parse(build.image());
@@ -68,7 +73,6 @@ class PublishManifestList {
         } catch (RegistryException e) {
             throw new MergeFailedException("registry refused the manifest list: " + e.getMessage(), e);
         }
-        record(build, index);
         return index;
     }
 
@@ -89,7 +93,8 @@ class PublishManifestList {
     }
 
     /** Replaces the build's earlier manifest list, if any: a retried PARTIAL build is merged a second time. */
-    private void record(Build build, ImageIndex index) {
+    @Transactional(propagation = Propagation.MANDATORY)
+    void record(Build build, ImageIndex index) {
         jdbc.sql("delete from manifest_lists where build_id = :build").param("build", build.id()).update();
         UUID id = UUID.randomUUID();
         jdbc.sql("""

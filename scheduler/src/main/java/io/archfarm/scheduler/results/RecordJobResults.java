@@ -5,12 +5,13 @@ import io.archfarm.model.JobStatus;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.model.messages.JobPhases;
+import io.archfarm.scheduler.ConcurrentChangeException;
 import io.archfarm.scheduler.ProcessedMessages;
-import io.archfarm.scheduler.Timestamps;
 import io.archfarm.scheduler.jobs.JobAttempts;
+import io.archfarm.scheduler.jobs.JobEnd;
 import io.archfarm.scheduler.jobs.JobRetries;
 import io.archfarm.scheduler.jobs.PlatformJob;
-import io.archfarm.scheduler.jobs.PlatformJobs;
+import io.archfarm.scheduler.jobs.PlatformJobStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -28,20 +29,19 @@ import tools.jackson.databind.json.JsonMapper;
 class RecordJobResults {
 
     private static final Logger log = LoggerFactory.getLogger(RecordJobResults.class);
-    static final String LOGS = "scheduler.job-logs";
     static final String RESULTS = "scheduler.job-results";
     private static final String DIGEST = "sha256:[0-9a-f]{64}";
     private static final long MAX_PHASE_MILLIS = 30L * 24 * 3600 * 1000;
 
     private final JdbcClient jdbc;
-    private final PlatformJobs jobs;
+    private final PlatformJobStore jobs;
     private final JobAttempts attempts;
     private final JobRetries retries;
     private final ProcessedMessages processed;
     private final Clock clock;
     private final JsonMapper json;
 
-    RecordJobResults(JdbcClient jdbc, PlatformJobs jobs, JobAttempts attempts, JobRetries retries,
+    RecordJobResults(JdbcClient jdbc, PlatformJobStore jobs, JobAttempts attempts, JobRetries retries,
             ProcessedMessages processed, Clock clock, JsonMapper json) {
         this.json = json;
         this.jdbc = jdbc;
@@ -52,11 +52,11 @@ class RecordJobResults {
         this.clock = clock;
     }
 
-    @Transactional
+    /**
+     * Idempotent by itself, so no processed_messages row: a chunk is one row per job, attempt and sequence number,
+     * and a redelivered or duplicated chunk finds its row there.
+     */
     void recordLog(JobLogChunk chunk) {
-        if (!processed.firstTime(chunk.messageId(), LOGS)) {
-            return;
-        }
         // a chunk for a job that is gone (build deleted) is dropped rather than retried forever
         jdbc.sql("""
                 insert into job_logs (job_id, attempt, seq, content)
@@ -97,27 +97,11 @@ class RecordJobResults {
             error = "worker " + result.workerId() + " reported success with an invalid image digest '"
                     + result.digest() + "'";
         }
-        jdbc.sql("""
-                update platform_jobs set status = :status, digest = :digest, image_size = :size,
-                    media_type = :mediaType, error = :error, exit_code = :exitCode, build_millis = :millis,
-                    isolation = :isolation, phases = jsonb_strip_nulls(jsonb_build_object(
-                        'queueWait', round(extract(epoch from started_at - queued_at) * 1000)::bigint,
-                        'claim', cast(:claim as bigint), 'fetch', cast(:fetch as bigint),
-                        'pull', cast(:pull as bigint), 'build', cast(:build as bigint),
-                        'push', cast(:push as bigint))),
-                    cache = cast(:cache as jsonb), finished_at = :now, version = version + 1
-                where id = :id""")
-                .param("status", job.status().moveTo(end).name())
-                .param("digest", end == JobStatus.SUCCEEDED ? result.digest() : null)
-                .param("size", end == JobStatus.SUCCEEDED ? result.size() : null)
-                .param("mediaType", end == JobStatus.SUCCEEDED ? result.mediaType() : null)
-                .param("error", error).param("exitCode", result.exitCode())
-                .param("millis", result.buildMillis()).param("isolation", isolation(result))
-                .param("claim", phase(result, JobPhases::claim)).param("fetch", phase(result, JobPhases::fetch))
-                .param("pull", phase(result, JobPhases::pull)).param("build", phase(result, JobPhases::build))
-                .param("push", phase(result, JobPhases::push)).param("cache", cache(result))
-                .param("now", Timestamps.of(now)).param("id", job.id())
-                .update();
+        JobEnd details = new JobEnd(result.digest(), result.size(), result.mediaType(), error, result.exitCode(),
+                result.buildMillis(), isolation(result), phase(result, JobPhases::claim),
+                phase(result, JobPhases::fetch), phase(result, JobPhases::pull), phase(result, JobPhases::build),
+                phase(result, JobPhases::push), cache(result));
+        ConcurrentChangeException.requireWon(jobs.end(job, end, details, now), "end of job " + job.id());
         attempts.close(job.id(), job.attempt(), result.outcome().name(), error, now);
         log.info("job {} ({}) attempt {} ended {}", job.id(), job.platform(), job.attempt(), end);
         return Optional.of(job.buildId());

@@ -3,9 +3,10 @@ package io.archfarm.scheduler.workers;
 import io.archfarm.model.Platform;
 import io.archfarm.model.WorkerStatus;
 import io.archfarm.model.messages.WorkerHeartbeat;
-import io.archfarm.scheduler.ProcessedMessages;
+import io.archfarm.scheduler.SchedulerProperties;
 import io.archfarm.scheduler.Timestamps;
 import io.archfarm.scheduler.broker.JobQueues;
+import io.archfarm.scheduler.dispatch.DispatchQueuedJobs;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
@@ -21,29 +22,35 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Keeps {@code workers} as the heartbeats say. last_seen is the scheduler's clock, not the worker's, so a worker
- * with a wrong clock is neither kept alive nor declared dead by it. The job queues of the platforms a worker names
+ * with a wrong clock is neither kept alive nor declared dead by it. A heartbeat is a state where the latest wins: it
+ * applies only when the worker sent it after the one the row shows (by the worker's clock, heartbeat_sent_at), so a
+ * redelivered or overtaken heartbeat changes nothing and none needs a processed_messages row. A worker whose clock
+ * stepped back by more than the heartbeat timeout is believed again rather than left to look dead. A worker that
+ * joined, came back or changed its platforms gets the queued jobs of its platforms dispatched at once. The job queues of the platforms a worker names
  * and the worker's own job queue (cache affinity) are declared first, outside the transaction: workers wait for them,
  * since they may not declare them themselves.
  */
 @Component
 class HeartbeatListener {
 
-    static final String CONSUMER = "scheduler.heartbeats";
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatListener.class);
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
-    private final ProcessedMessages processed;
+    private final SchedulerProperties properties;
+    private final DispatchQueuedJobs dispatcher;
     private final Clock clock;
     private final RequeueJobsForgottenByWorkers forgotten;
     private final JobQueues jobQueues;
     private final TransactionTemplate transactions;
 
-    HeartbeatListener(JdbcClient jdbc, JsonMapper json, ProcessedMessages processed, Clock clock,
-            RequeueJobsForgottenByWorkers forgotten, JobQueues jobQueues, PlatformTransactionManager transactions) {
+    HeartbeatListener(JdbcClient jdbc, JsonMapper json, SchedulerProperties properties, Clock clock,
+            RequeueJobsForgottenByWorkers forgotten, JobQueues jobQueues, PlatformTransactionManager transactions,
+            DispatchQueuedJobs dispatcher) {
         this.jdbc = jdbc;
         this.json = json;
-        this.processed = processed;
+        this.properties = properties;
+        this.dispatcher = dispatcher;
         this.clock = clock;
         this.forgotten = forgotten;
         this.jobQueues = jobQueues;
@@ -56,12 +63,27 @@ class HeartbeatListener {
             throw new IllegalArgumentException("heartbeat " + beat.messageId() + " names no worker");
         }
         declareJobQueues(beat);
-        transactions.executeWithoutResult(status -> record(beat));
+        Boolean joined = transactions.execute(status -> record(beat));
+        if (Boolean.TRUE.equals(joined) && !beat.draining()) {
+            dispatcher.dispatchPlatforms(platforms(beat).flatMap(HeartbeatListener::known).toList());
+        }
+    }
+
+    private static Stream<String> platforms(WorkerHeartbeat beat) {
+        return Stream.concat(orEmpty(beat.nativePlatforms()).stream(), orEmpty(beat.emulatedPlatforms()).stream())
+                .distinct();
+    }
+
+    private static Stream<Platform> known(String name) {
+        try {
+            return Stream.of(Platform.parse(name));
+        } catch (IllegalArgumentException e) {
+            return Stream.empty();
+        }
     }
 
     private void declareJobQueues(WorkerHeartbeat beat) {
-        Stream.concat(orEmpty(beat.nativePlatforms()).stream(), orEmpty(beat.emulatedPlatforms()).stream())
-                .distinct().forEach(name -> {
+        platforms(beat).forEach(name -> {
                     try {
                         jobQueues.ensureDeclared(Platform.parse(name));
                     } catch (IllegalArgumentException e) {
@@ -78,32 +100,49 @@ class HeartbeatListener {
         }
     }
 
-    private void record(WorkerHeartbeat beat) {
-        if (!processed.firstTime(beat.messageId(), CONSUMER)) {
-            return;
-        }
+    /**
+     * Applies the heartbeat unless the row shows a later one; returns null when it did not apply, else whether the
+     * worker joined, came back or changed its platforms (its platforms' queued jobs are then worth a dispatch).
+     */
+    private Boolean record(WorkerHeartbeat beat) {
         WorkerStatus status = beat.draining() ? WorkerStatus.DRAINING : WorkerStatus.ONLINE;
-        jdbc.sql("""
+        String nativePlatforms = json.writeValueAsString(orEmpty(beat.nativePlatforms()));
+        String emulatedPlatforms = json.writeValueAsString(orEmpty(beat.emulatedPlatforms()));
+        Boolean joined = jdbc.sql("""
+                with before as (select status, native_platforms, emulated_platforms from workers where id = :id)
                 insert into workers (id, host, native_platforms, emulated_platforms, slots, busy, status, draining,
-                    storage_driver, first_seen, last_seen)
+                    storage_driver, first_seen, last_seen, heartbeat_sent_at)
                 values (:id, :host, cast(:native as jsonb), cast(:emulated as jsonb), :slots, :busy, :status,
-                    :draining, :driver, :now, :now)
+                    :draining, :driver, :now, :now, :sent)
                 on conflict (id) do update set host = excluded.host, native_platforms = excluded.native_platforms,
                     emulated_platforms = excluded.emulated_platforms, slots = excluded.slots, busy = excluded.busy,
                     status = excluded.status, draining = excluded.draining, storage_driver = excluded.storage_driver,
-                    last_seen = excluded.last_seen""")
+                    last_seen = excluded.last_seen, heartbeat_sent_at = excluded.heartbeat_sent_at
+                where workers.heartbeat_sent_at is null or excluded.heartbeat_sent_at is null
+                    or excluded.heartbeat_sent_at > workers.heartbeat_sent_at
+                    or excluded.heartbeat_sent_at < workers.heartbeat_sent_at - :clockStep * interval '1 millisecond'
+                returning coalesce((select b.status <> 'ONLINE' or b.native_platforms <> cast(:native as jsonb)
+                    or b.emulated_platforms <> cast(:emulated as jsonb) from before b), true)""")
                 .param("id", beat.workerId())
                 .param("host", beat.host() == null ? "unknown" : beat.host())
-                .param("native", json.writeValueAsString(orEmpty(beat.nativePlatforms())))
-                .param("emulated", json.writeValueAsString(orEmpty(beat.emulatedPlatforms())))
+                .param("native", nativePlatforms)
+                .param("emulated", emulatedPlatforms)
                 .param("slots", beat.slots())
                 .param("busy", orEmpty(beat.running()).size())
                 .param("status", status.name())
                 .param("draining", beat.draining())
                 .param("driver", storageDriver(beat))
                 .param("now", Timestamps.of(clock.instant()))
-                .update();
+                .param("sent", Timestamps.of(beat.sentAt()))
+                .param("clockStep", properties.heartbeatTimeout().toMillis())
+                .query(Boolean.class).optional().orElse(null);
+        if (joined == null) {
+            LOG.debug("heartbeat {} of worker {} sent at {} is older than the one applied, ignored", beat.messageId(),
+                    beat.workerId(), beat.sentAt());
+            return null;
+        }
         forgotten.requeue(beat);
+        return joined;
     }
 
     /** What the worker said, if it is a driver name that fits the column; anything else is not known. */

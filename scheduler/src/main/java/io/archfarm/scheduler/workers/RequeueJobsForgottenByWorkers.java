@@ -2,17 +2,15 @@ package io.archfarm.scheduler.workers;
 
 import io.archfarm.model.messages.WorkerHeartbeat;
 import io.archfarm.scheduler.SchedulerProperties;
-import io.archfarm.scheduler.Timestamps;
 import io.archfarm.scheduler.jobs.JobAttempts;
 import io.archfarm.scheduler.jobs.JobRetries;
 import io.archfarm.scheduler.jobs.PlatformJob;
-import io.archfarm.scheduler.jobs.PlatformJobs;
+import io.archfarm.scheduler.jobs.PlatformJobStore;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -25,15 +23,13 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 class RequeueJobsForgottenByWorkers {
 
-    private final JdbcClient jdbc;
-    private final PlatformJobs jobs;
+    private final PlatformJobStore jobs;
     private final JobRetries retries;
     private final SchedulerProperties properties;
     private final Clock clock;
 
-    RequeueJobsForgottenByWorkers(JdbcClient jdbc, PlatformJobs jobs, JobRetries retries,
+    RequeueJobsForgottenByWorkers(PlatformJobStore jobs, JobRetries retries,
             SchedulerProperties properties, Clock clock) {
-        this.jdbc = jdbc;
         this.jobs = jobs;
         this.retries = retries;
         this.properties = properties;
@@ -46,11 +42,8 @@ class RequeueJobsForgottenByWorkers {
         if (beat.running() != null) {
             beat.running().forEach(r -> running.add(r.jobId() + "/" + r.attempt()));
         }
-        List<UUID> claimedEarlier = jdbc.sql("select id from platform_jobs where worker_id = :worker"
-                        + " and status = 'RUNNING' and started_at < :cutoff")
-                .param("worker", beat.workerId())
-                .param("cutoff", Timestamps.of(clock.instant().minus(properties.heartbeatTimeout())))
-                .query(UUID.class).list();
+        List<UUID> claimedEarlier = jobs.runningOnSince(beat.workerId(),
+                clock.instant().minus(properties.heartbeatTimeout()));
         if (claimedEarlier.isEmpty()) {
             return;
         }

@@ -6,7 +6,7 @@ import io.archfarm.scheduler.Timestamps;
 import io.archfarm.scheduler.jobs.JobAttempts;
 import io.archfarm.scheduler.jobs.JobRetries;
 import io.archfarm.scheduler.jobs.PlatformJob;
-import io.archfarm.scheduler.jobs.PlatformJobs;
+import io.archfarm.scheduler.jobs.PlatformJobStore;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -23,12 +23,12 @@ class RequeueJobsOfSilentWorkers {
     private static final Logger log = LoggerFactory.getLogger(RequeueJobsOfSilentWorkers.class);
 
     private final JdbcClient jdbc;
-    private final PlatformJobs jobs;
+    private final PlatformJobStore jobs;
     private final JobRetries retries;
     private final SchedulerProperties properties;
     private final Clock clock;
 
-    RequeueJobsOfSilentWorkers(JdbcClient jdbc, PlatformJobs jobs, JobRetries retries,
+    RequeueJobsOfSilentWorkers(JdbcClient jdbc, PlatformJobStore jobs, JobRetries retries,
             SchedulerProperties properties, Clock clock) {
         this.jdbc = jdbc;
         this.jobs = jobs;

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A protocol peer for the registry token protocol, on 127.0.0.1 over plain http: {@code /v2/} answers 401 with a
@@ -42,6 +44,8 @@ final class TokenRegistry implements AutoCloseable {
     private volatile int tokenStatus = 200;
     private volatile String tokenField = "token";
     private volatile byte[] manifest = new byte[0];
+    private volatile CountDownLatch held = new CountDownLatch(0);
+    private volatile CountDownLatch release = new CountDownLatch(0);
 
     private TokenRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -89,6 +93,25 @@ final class TokenRegistry implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Holds the next manifest read (after its authorization) until {@link #releaseHeldRead()}: a registry that answers
+     * slowly, for as long as the test needs.
+     */
+    TokenRegistry holdingTheNextManifestRead() {
+        held = new CountDownLatch(1);
+        release = new CountDownLatch(1);
+        return this;
+    }
+
+    /** Whether a manifest read arrived and is being held, within {@code seconds}. */
+    boolean awaitHeldRead(long seconds) throws InterruptedException {
+        return held.await(seconds, TimeUnit.SECONDS);
+    }
+
+    void releaseHeldRead() {
+        release.countDown();
+    }
+
     /** The tokens it issued, oldest first. */
     List<String> issuedTokens() {
         return List.copyOf(issued);
@@ -120,8 +143,24 @@ final class TokenRegistry implements AutoCloseable {
                 exchange.getResponseHeaders().add("Docker-Content-Digest", sha256(body));
                 respond(exchange, 201, new byte[0]);
             } else {
+                holdIfAsked();
                 exchange.getResponseHeaders().add("Content-Type", OCI_MANIFEST);
                 respond(exchange, 200, manifest);
+            }
+        }
+    }
+
+    private void holdIfAsked() throws IOException {
+        CountDownLatch gate = release;
+        if (held.getCount() == 1) {
+            held.countDown();
+            try {
+                if (!gate.await(60, TimeUnit.SECONDS)) {
+                    throw new IOException("the held manifest read was never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while holding a manifest read", e);
             }
         }
     }

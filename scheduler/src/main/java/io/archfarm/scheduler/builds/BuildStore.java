@@ -9,10 +9,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -20,9 +22,15 @@ import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The scheduler's side of {@code builds}: the portal inserts a build, the scheduler moves its status. */
+/**
+ * The scheduler's one owner of {@code builds}: the portal inserts a build (and marks cancel and retry requests), the
+ * scheduler moves its status, only here. Each change is named by intent, checks the move against
+ * {@link BuildStatus}'s table of allowed transitions (an illegal one throws, naming from and to), and is guarded by
+ * the status and version the caller read ({@code where id = ? and status = ? and version = ?}): it returns whether it
+ * won, false when the build changed meanwhile.
+ */
 @Component
-public class Builds {
+public class BuildStore {
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
@@ -30,10 +38,12 @@ public class Builds {
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    Builds(JdbcClient jdbc, JsonMapper json) {
+    BuildStore(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
     }
+
+    // ---- reads
 
     @Transactional(propagation = Propagation.MANDATORY)
     public Optional<Build> lock(UUID buildId) {
@@ -41,42 +51,50 @@ public class Builds {
                 .query(this::map).optional();
     }
 
-    @Transactional(propagation = Propagation.MANDATORY)
+    /** The build as it stands, without a lock. */
     public Optional<Build> find(UUID buildId) {
         return jdbc.sql("select * from builds where id = :id").param("id", buildId).query(this::map).optional();
     }
 
-    /** The first granted claim starts the build; later ones find it RUNNING already. */
-    @Transactional(propagation = Propagation.MANDATORY)
-    public void started(Build build, Instant now) {
-        if (build.status() == BuildStatus.QUEUED) {
-            jdbc.sql("update builds set status = :status, started_at = :now, version = version + 1 where id = :id")
-                    .param("status", build.status().moveTo(BuildStatus.RUNNING).name())
-                    .param("now", Timestamps.of(now)).param("id", build.id()).update();
-        }
+    /** Builds not ended nor being cancelled whose jobs have all ended: what the merge has to look at. */
+    public List<UUID> withAllJobsEnded() {
+        return jdbc.sql("""
+                select b.id from builds b
+                where b.status in ('QUEUED', 'RUNNING') and b.cancel_requested_at is null
+                  and exists (select 1 from platform_jobs j where j.build_id = b.id)
+                  and not exists (select 1 from platform_jobs j where j.build_id = b.id
+                                  and j.status in ('QUEUED', 'RUNNING'))""")
+                .query(UUID.class).list();
     }
 
+    // ---- transitions
+
+    /** QUEUED → RUNNING: the first granted claim starts the build. */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void finish(Build build, BuildStatus end, String error, Instant now) {
-        jdbc.sql("update builds set status = :status, error = :error, finished_at = :now, version = version + 1"
-                        + " where id = :id")
-                .param("status", build.status().moveTo(end).name()).param("error", error)
-                .param("now", Timestamps.of(now)).param("id", build.id()).update();
+    public boolean start(Build build, Instant now) {
+        return change(build, BuildStatus.RUNNING, "started_at = :now", sql -> sql.param("now", Timestamps.of(now)));
+    }
+
+    /** → SUCCEEDED, PARTIAL, FAILED or CANCELLED, with the error that says why (null for SUCCEEDED). */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean end(Build build, BuildStatus end, String error, Instant now) {
+        if (!end.isTerminal()) {
+            throw new IllegalArgumentException("a build ends SUCCEEDED, PARTIAL, FAILED or CANCELLED, not " + end);
+        }
+        return change(build, end, "error = :error, finished_at = :now",
+                sql -> sql.param("error", error).param("now", Timestamps.of(now)));
     }
 
     /**
-     * A retry re-opens an ended build: RUNNING again, without the error and end of its last run, and without the
+     * An ended build → RUNNING again: a retry re-opens it, without the error and end of its last run, and without the
      * cancellation that ended it (else the dispatcher, the claims and the merge would all still treat it as
      * cancelled). It keeps its first start.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void reopen(Build build, Instant now) {
-        jdbc.sql("""
-                update builds set status = :status, error = null, finished_at = null, cancel_requested_at = null,
-                    retry_requested_at = null, started_at = coalesce(started_at, :now), version = version + 1
-                where id = :id""")
-                .param("status", build.status().moveTo(BuildStatus.RUNNING).name())
-                .param("now", Timestamps.of(now)).param("id", build.id()).update();
+    public boolean reopen(Build build, Instant now) {
+        return change(build, BuildStatus.RUNNING, """
+                error = null, finished_at = null, cancel_requested_at = null, retry_requested_at = null,
+                started_at = coalesce(started_at, :now)""", sql -> sql.param("now", Timestamps.of(now)));
     }
 
     /** The portal's mark against double requests has done its work once the scheduler took the request up. */
@@ -86,8 +104,18 @@ public class Builds {
                 .param("id", buildId).update();
     }
 
+    private boolean change(Build build, BuildStatus to, String set,
+            UnaryOperator<JdbcClient.StatementSpec> params) {
+        BuildStatus next = build.status().moveTo(to);
+        var sql = jdbc.sql("update builds set status = :to, " + set + ", version = version + 1"
+                        + " where id = :id and status = :from and version = :version")
+                .param("to", next.name()).param("id", build.id()).param("from", build.status().name())
+                .param("version", build.version());
+        return params.apply(sql).update() == 1;
+    }
+
     private static Map<String, Placement> placements(Map<String, String> byPlatform) {
-        Map<String, Placement> placements = new java.util.HashMap<>();
+        Map<String, Placement> placements = new HashMap<>();
         byPlatform.forEach((platform, placement) -> placements.put(Platform.parse(platform).toString(),
                 Placement.valueOf(placement)));
         return Map.copyOf(placements);
@@ -114,6 +142,7 @@ public class Builds {
                 Timestamps.toInstant(rs.getObject("cancel_requested_at", OffsetDateTime.class)),
                 rs.getObject("team_id", UUID.class),
                 rs.getBoolean("layer_cache"),
-                rs.getBoolean("no_cache"));
+                rs.getBoolean("no_cache"),
+                rs.getLong("version"));
     }
 }
