@@ -82,7 +82,8 @@ node_alive() {
         && tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "RABBITMQ_NODENAME=$(node_name "$1")"
 }
 
-node_booted() { node_alive "$1" && ctl_node "$1" await_startup --timeout 10 >/dev/null 2>&1; }
+# (stdin stays with the caller: "ctl add_user" reads a password from it)
+node_booted() { node_alive "$1" && ctl_node "$1" await_startup --timeout 10 </dev/null >/dev/null 2>&1; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
