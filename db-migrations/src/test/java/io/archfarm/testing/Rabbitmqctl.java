@@ -31,7 +31,7 @@ public final class Rabbitmqctl {
     }
 
     /** A node of its own: its name, and the environment (HOME with its Erlang cookie) its tools need. */
-    static Rabbitmqctl node(String executable, String nodeName, Map<String, String> environment) {
+    public static Rabbitmqctl node(String executable, String nodeName, Map<String, String> environment) {
         return new Rabbitmqctl(List.of(executable, "-n", nodeName), environment);
     }
 

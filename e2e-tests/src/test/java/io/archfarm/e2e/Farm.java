@@ -67,6 +67,9 @@ final class Farm implements AutoCloseable {
     private FleetNetwork fleet;
     private PrivateRabbitNode fleetBroker;
     private FarmBroker fleetUsers;
+    /** Set for a farm on a RabbitMQ cluster: every part is given all its nodes' addresses; the farm's own users. */
+    private RabbitCluster cluster;
+    private FarmBroker clusterUsers;
     private FarmDatabase database;
     private GitServer git;
     private PortalClient portal;
@@ -78,7 +81,15 @@ final class Farm implements AutoCloseable {
     }
 
     static Farm start(String name, List<WorkerSpec> workers) {
-        return start(name, workers, 0);
+        return start(name, workers, 0, null);
+    }
+
+    /**
+     * A farm on a RabbitMQ cluster: the scheduler and the workers get every node's address (node 1 first, the one
+     * they connect to while it runs) and the farm's own virtual host and users, made on the cluster.
+     */
+    static Farm startOnCluster(String name, List<WorkerSpec> workers, RabbitCluster cluster) {
+        return start(name, workers, 0, cluster);
     }
 
     /**
@@ -88,11 +99,12 @@ final class Farm implements AutoCloseable {
      * {@code spareHosts} more hosts stay empty for {@link #startFleetWorker}.
      */
     static Farm startFleet(String name, List<WorkerSpec> workers, int spareHosts) {
-        return start(name, workers, workers.size() + spareHosts);
+        return start(name, workers, workers.size() + spareHosts, null);
     }
 
-    private static Farm start(String name, List<WorkerSpec> workers, int hosts) {
+    private static Farm start(String name, List<WorkerSpec> workers, int hosts, RabbitCluster cluster) {
         Farm farm = new Farm(name);
+        farm.cluster = cluster;
         Runtime.getRuntime().addShutdownHook(farm.shutdownHook);
         try {
             if (hosts > 0) {
@@ -140,6 +152,9 @@ final class Farm implements AutoCloseable {
         startGitDaemon();
         if (fleet != null) {
             startFleetBroker();
+        }
+        if (cluster != null) {
+            clusterUsers = FarmBroker.create(cluster.rabbitmqctl(1), new Topology(prefix));
         }
         startPortal(portalJar);
         startScheduler(schedulerJar);
@@ -271,10 +286,12 @@ final class Farm implements AutoCloseable {
     private void startScheduler(Path jar) {
         int port = FreePorts.next();
         Map<String, String> env = serviceEnv(port);
-        if (fleet == null) {
-            env.put("SPRING_RABBITMQ_ADDRESSES", amqpAddress());
-        } else {
+        if (fleet != null) {
             env.putAll(fleetBrokerEnv(fleetUsers.scheduler()));
+        } else if (cluster != null) {
+            env.putAll(clusterBrokerEnv(clusterUsers.scheduler()));
+        } else {
+            env.put("SPRING_RABBITMQ_ADDRESSES", amqpAddress());
         }
         env.put("ARCHFARM_REGISTRY_INSECURE", registry());
         // the key the portal seals projects' registry credentials with
@@ -288,7 +305,11 @@ final class Farm implements AutoCloseable {
 
     private void startWorker(Path jar, WorkerSpec worker) {
         Map<String, String> env = workerEnv(worker);
-        env.put("SPRING_RABBITMQ_ADDRESSES", amqpAddress());
+        if (cluster == null) {
+            env.put("SPRING_RABBITMQ_ADDRESSES", amqpAddress());
+        } else {
+            env.putAll(clusterBrokerEnv(clusterUsers.worker()));
+        }
         env.put("ARCHFARM_REGISTRY_INSECURE", registry());
         start("worker-" + worker.id(), javaCommand(jar), env);
     }
@@ -325,6 +346,17 @@ final class Farm implements AutoCloseable {
                 "SPRING_RABBITMQ_USERNAME", login.username(), "SPRING_RABBITMQ_PASSWORD", login.password(),
                 "SPRING_RABBITMQ_SSL_BUNDLE", "broker",
                 "SPRING_SSL_BUNDLE_PEM_BROKER_TRUSTSTORE_CERTIFICATE", "file:" + fleetBroker.caCertificate());
+    }
+
+    private Map<String, String> clusterBrokerEnv(FarmBroker.Login login) {
+        return Map.of("SPRING_RABBITMQ_ADDRESSES", cluster.addresses(),
+                "SPRING_RABBITMQ_VIRTUAL_HOST", clusterUsers.virtualHost(),
+                "SPRING_RABBITMQ_USERNAME", login.username(), "SPRING_RABBITMQ_PASSWORD", login.password());
+    }
+
+    /** The farm's virtual host and users on its RabbitMQ cluster ({@link #startOnCluster}). */
+    FarmBroker clusterUsers() {
+        return clusterUsers;
     }
 
     private Path workerJar() {
@@ -455,6 +487,10 @@ final class Farm implements AutoCloseable {
         }
         if (fleetUsers != null) {
             fleetUsers.close();
+        }
+        if (clusterUsers != null) {
+            clusterUsers.close();
+            clusterUsers = null;
         }
         if (fleetBroker != null) {
             fleetBroker.close();

@@ -20,6 +20,7 @@ import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -33,6 +34,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Declaring is broker I/O, and none runs inside a database transaction: the declaring methods refuse to, so that a
  * slow or absent broker never holds a row lock or a connection of the pool. Inside a transaction, code asks
  * whether a queue is declared ({@link #isDeclared}, {@link #declaredWorkerQueue}), which this scheduler remembers.
+ * <p>
+ * What it declared is remembered per connection: when the scheduler connects again (to another node of a cluster,
+ * after the one it was on died), everything is declared again on first use, so a worker's own queue lost with its
+ * node comes back on the node the scheduler is on now.
  */
 @Component
 public class JobQueues {
@@ -53,10 +58,16 @@ public class JobQueues {
     private final Set<String> declared = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> workerQueuesDeclared = new ConcurrentHashMap<>();
 
-    JobQueues(AmqpAdmin admin, Topology topology, Clock clock) {
+    JobQueues(AmqpAdmin admin, Topology topology, Clock clock, ConnectionFactory connectionFactory) {
         this.admin = admin;
         this.topology = topology;
         this.clock = clock;
+        connectionFactory.addConnectionListener(connection -> forgetDeclarations());
+    }
+
+    private void forgetDeclarations() {
+        declared.clear();
+        workerQueuesDeclared.clear();
     }
 
     /**
@@ -84,8 +95,11 @@ public class JobQueues {
      * Unlike every other queue of the farm it is a classic queue, not a quorum queue: it only ever holds offers, and an
      * offer lost with a broker node costs its job the affinity wait, never the job (the job goes to the shared queues
      * when the wait is over). A quorum queue is a Raft group of its own on every node, and there is one of these per
-     * worker. A queue of the name declared as a quorum queue before (a scheduler of the first version of cache
-     * affinity) is deleted and declared again, with any offer in it.
+     * worker. It is not durable either: in a cluster, a durable classic queue whose node is down cannot be used or
+     * declared again until that node is back ({@code NOT_FOUND - home node ... is down}), while a transient one is
+     * dropped with its node and declared anew on a live one. A queue of the name declared otherwise before (a quorum
+     * queue of the first version of cache affinity, a durable one of the second) is deleted and declared again, with
+     * any offer in it.
      */
     public String ensureWorkerQueueDeclared(String workerId) {
         refuseInsideTransaction("the own job queue of worker " + workerId);
@@ -93,7 +107,8 @@ public class JobQueues {
         Instant now = clock.instant();
         Instant last = workerQueuesDeclared.get(workerId);
         if (last == null || !now.isBefore(last.plus(WORKER_QUEUE_REFRESH))) {
-            Queue queue = QueueBuilder.durable(name).classic().expires((int) WORKER_QUEUE_EXPIRY.toMillis()).build();
+            Queue queue = QueueBuilder.nonDurable(name).classic().expires((int) WORKER_QUEUE_EXPIRY.toMillis())
+                    .build();
             try {
                 admin.declareQueue(queue);
             } catch (AmqpException e) {

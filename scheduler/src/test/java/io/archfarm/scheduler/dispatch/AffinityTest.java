@@ -1,6 +1,7 @@
 package io.archfarm.scheduler.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.archfarm.model.ExecutionMode;
@@ -18,7 +19,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -61,6 +64,24 @@ class AffinityTest {
 
         assertThat(admin.getQueueInfo(queue)).as("declared again, empty").isNotNull()
                 .satisfies(info -> assertThat(info.getMessageCount()).isZero());
+        admin.deleteQueue(queue);
+    }
+
+    /**
+     * The second version declared it durable, which a cluster cannot declare again while the queue's node is down: it
+     * is replaced by a transient one (a durable declaration of it is then refused as a different queue).
+     */
+    @Test
+    void aWorkersOwnQueueDeclaredDurableBeforeIsDeclaredAgainAsATransientQueue() {
+        String queue = farm.topology().workerJobQueue("w-durable");
+        Queue durable = QueueBuilder.durable(queue).classic().expires((int) JobQueues.WORKER_QUEUE_EXPIRY.toMillis())
+                .build();
+        admin.declareQueue(durable);
+
+        assertThat(jobQueues.ensureWorkerQueueDeclared("w-durable")).isEqualTo(queue);
+
+        assertThatThrownBy(() -> admin.declareQueue(durable)).as("declaring it durable again")
+                .isInstanceOf(AmqpException.class);
         admin.deleteQueue(queue);
     }
 
