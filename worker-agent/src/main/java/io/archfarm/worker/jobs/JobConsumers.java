@@ -197,7 +197,13 @@ class JobConsumers {
     }
 
     private void cancelledByTheBroker(JobQueues.JobQueue queue) {
-        change(() -> cancelledByBroker.add(queue.name()));
+        change(() -> {
+            cancelledByBroker.add(queue.name());
+            if (queue.mode() == null) {
+                // the offers awaited went with the queue
+                offersAwaited = 0;
+            }
+        });
     }
 
     private void keep() {
@@ -264,11 +270,15 @@ class JobConsumers {
             if (queue.mode() != null && offersFirst()) {
                 return;
             }
-            int offers = queue.mode() == null ? readyOffers(queue) : 0;
+            if (consumerTags.isEmpty()) {
+                prefetch = free;
+            }
+            if (queue.mode() == null) {
+                // counted before the consumer starts, so that no offer is pushed before it is awaited
+                int offers = readyOffers(queue);
+                awaitOffers(offers >= prefetch ? offers : 0);
+            }
             try {
-                if (consumerTags.isEmpty()) {
-                    prefetch = free;
-                }
                 channel.basicQos(prefetch);
                 String tag = channel.basicConsume(queue.name(), false, new JobConsumer(channel, queue));
                 consumerTags.put(queue.name(), tag);
@@ -279,10 +289,8 @@ class JobConsumers {
                 } else {
                     LOG.warn("cannot consume job queue {}: {}", queue.name(), e.toString());
                 }
+                awaitOffers(0);
                 return;
-            }
-            if (offers >= prefetch) {
-                awaitOffers(offers);
             }
         }
     }
@@ -303,8 +311,10 @@ class JobConsumers {
         } finally {
             lock.unlock();
         }
-        LOG.debug("{} offer(s) on this worker's own queue fill its {} free slot(s): the shared queues wait", offers,
-                prefetch);
+        if (offers > 0) {
+            LOG.debug("{} offer(s) on this worker's own queue fill its {} free slot(s): the shared queues wait",
+                    offers, prefetch);
+        }
     }
 
     /** The offers waiting on the worker's own queue (no one else consumes it, so they will all come here). */
