@@ -66,8 +66,8 @@ class JobConsumers {
     private int offersAwaited;
     private Thread keeper;
 
-    // the keeper's own
-    private Channel channel;
+    // the keeper's own (the channel also read by close(), once the keeper has ended)
+    private volatile Channel channel;
     private final Map<String, String> consumerTags = new LinkedHashMap<>();
     private int prefetch;
     private boolean brokerDownLogged;
