@@ -335,7 +335,6 @@ final class Farm implements AutoCloseable {
         env.put("ARCHFARM_WORKER_SLOTS", Integer.toString(worker.slots()));
         env.put("ARCHFARM_WORKER_WORK_DIR", workDir.resolve("workers").resolve(worker.id()).toString());
         env.put("ARCHFARM_WORKER_HEARTBEAT_INTERVAL", "1s");
-        env.put("ARCHFARM_WORKER_POLL_INTERVAL", "500ms");
         env.putAll(allowedHosts());
         return env;
     }

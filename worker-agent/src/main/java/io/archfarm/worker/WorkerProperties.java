@@ -33,7 +33,6 @@ public record WorkerProperties(
         Path storageRoot,
         @NotNull @DefaultValue("/proc/sys/fs/binfmt_misc") Path binfmtDir,
         @NotNull @DefaultValue("5s") Duration heartbeatInterval,
-        @NotNull @DefaultValue("250ms") Duration pollInterval,
         @NotNull @DefaultValue("10s") Duration claimTimeout,
         @NotNull @DefaultValue("auto") @Pattern(regexp = "(?i)auto|overlay|vfs", message = "must be auto, overlay or vfs")
         String storageDriver,

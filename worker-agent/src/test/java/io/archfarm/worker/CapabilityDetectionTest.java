@@ -83,7 +83,7 @@ class CapabilityDetectionTest {
 
     private WorkerProperties properties(List<String> nativePlatforms, List<String> emulatedPlatforms, int slots) {
         return new WorkerProperties("w1", slots, nativePlatforms, emulatedPlatforms, null, null, binfmt,
-                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(10), "auto",
+                Duration.ofSeconds(5), Duration.ofSeconds(10), "auto",
                 org.springframework.util.unit.DataSize.ofGigabytes(20));
     }
 }

@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
  * queues, the scheduler's queues) is the scheduler's, and a worker's broker user may not declare it;
  * {@link SchedulerTopology} waits until it exists. The job queues it takes work from are listed its own first (cache
  * affinity: a job waits there only a few seconds for this worker), then native, then emulated, which is also the
- * order it polls them in.
+ * order its consumers start in.
  */
 @Configuration(proxyBeanMethods = false)
 class BrokerTopology {

@@ -15,9 +15,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Listens on this worker's control queue: stops the attempts the scheduler cancels (others are not ours), obeys
- * the drain and resume orders that name this worker, and wakes idle slots when the doorbell rings for its queues.
- * A message of a type this worker does not know (from a newer scheduler) is logged and dropped, never retried.
+ * Listens on this worker's control queue: stops the attempts the scheduler cancels (others are not ours) and obeys
+ * the drain and resume orders that name this worker. The scheduler's doorbell ({@link JobsWaiting}) is dropped
+ * unread: the broker pushes jobs to the worker's consumers, so there is no idle slot to wake. A message of a type
+ * this worker does not know (from a newer scheduler) is logged and dropped, never retried.
  */
 @Configuration(proxyBeanMethods = false)
 class ControlMessages {
@@ -26,17 +27,17 @@ class ControlMessages {
 
     @Bean
     SimpleMessageListenerContainer controlMessagesListener(ConnectionFactory connectionFactory, Queue controlQueue,
-            MessageConverter converter, RunningJobs runningJobs, DrainOrders drainOrders, WorkerSlots slots) {
+            MessageConverter converter, RunningJobs runningJobs, DrainOrders drainOrders) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueues(controlQueue);
         container.setDefaultRequeueRejected(false);
         container.setMessageListener((MessageListener) message -> handle(message, converter, runningJobs,
-                drainOrders, slots));
+                drainOrders));
         return container;
     }
 
     private static void handle(Message message, MessageConverter converter, RunningJobs runningJobs,
-            DrainOrders drainOrders, WorkerSlots slots) {
+            DrainOrders drainOrders) {
         Object body;
         try {
             body = converter.fromMessage(message);
@@ -51,7 +52,8 @@ class ControlMessages {
                 }
             }
             case DrainWorker order -> drainOrders.obey(order);
-            case JobsWaiting doorbell -> slots.jobsWaiting(doorbell);
+            case JobsWaiting doorbell -> LOG.trace("doorbell {} ignored: jobs are pushed to this worker",
+                    doorbell.messageId());
             default -> LOG.warn("ignoring a control message that is not a CancelJob, DrainWorker or JobsWaiting: {}",
                     body);
         }

@@ -4,16 +4,16 @@ import io.archfarm.model.ExecutionMode;
 import java.util.List;
 
 /**
- * The job queues this worker takes work from in polling order: its own queue (jobs offered to it by cache affinity),
- * then the shared native ones, then the emulated ones. A job from a shared queue runs in the mode of its queue.
+ * The job queues this worker takes work from in the order of preference: its own queue (jobs offered to it by cache
+ * affinity), then the shared native ones, then the emulated ones. A job from a shared queue runs in the mode of its queue.
  */
-record JobQueues(List<JobQueue> inPollingOrder) {
+record JobQueues(List<JobQueue> inPreferenceOrder) {
 
     /** @param mode the mode of the queue's jobs, or null for the worker's own queue, whose jobs each name theirs */
     record JobQueue(String name, ExecutionMode mode) {
     }
 
     JobQueues {
-        inPollingOrder = List.copyOf(inPollingOrder);
+        inPreferenceOrder = List.copyOf(inPreferenceOrder);
     }
 }

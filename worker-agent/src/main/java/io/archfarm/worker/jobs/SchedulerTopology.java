@@ -17,9 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the scheduler declares and this worker needs, checked passively: the worker events exchange it publishes to,
- * the control fanout its control queue is bound to, and the job queues it polls. The scheduler declares the job
+ * the control fanout its control queue is bound to, and the job queues it consumes. The scheduler declares the job
  * queues of a platform when a heartbeat first names it, so a new worker sends heartbeats as soon as the exchanges
- * exist and polls each job queue once it exists. Until then it says, now and then, what it waits for.
+ * exist and consumes each job queue once it exists. Until then it says, now and then, what it waits for.
  */
 @Component
 class SchedulerTopology {
@@ -54,26 +54,26 @@ class SchedulerTopology {
         return exchangesFound;
     }
 
-    /** The job queues that exist, in polling order. */
+    /** The job queues that exist, in the order of preference. */
     synchronized List<JobQueues.JobQueue> existingJobQueues() {
         check();
         return existing;
     }
 
     /**
-     * A queue that was there and is gone (a poll was refused): look for it again. Only a worker's own queue goes
+     * A queue that was there and is gone (its consumer was cancelled or refused): look for it again. Only a worker's own queue goes
      * away by itself, after it expired while this worker was cut off for long.
      */
     synchronized void lost(JobQueues.JobQueue queue) {
         if (found.remove(queue.name())) {
             existing = existing.stream().filter(each -> !each.equals(queue)).toList();
-            LOG.warn("job queue {} is gone; this worker polls it again once the scheduler declared it", queue.name());
+            LOG.warn("job queue {} is gone; this worker consumes it again once the scheduler declared it", queue.name());
         }
     }
 
     private void check() {
         Instant now = Instant.now();
-        if (found.size() == jobQueues.inPollingOrder().size() + 2 || now.isBefore(nextCheck)) {
+        if (found.size() == jobQueues.inPreferenceOrder().size() + 2 || now.isBefore(nextCheck)) {
             return;
         }
         nextCheck = now.plus(CHECK_INTERVAL);
@@ -89,7 +89,7 @@ class SchedulerTopology {
             admin.declareBinding(controlBinding);
         }
         List<JobQueues.JobQueue> queues = new ArrayList<>();
-        for (JobQueues.JobQueue queue : jobQueues.inPollingOrder()) {
+        for (JobQueues.JobQueue queue : jobQueues.inPreferenceOrder()) {
             if (found.contains(queue.name()) || queueExists(queue.name())) {
                 queues.add(queue);
             } else {

@@ -1,17 +1,14 @@
 package io.archfarm.worker.jobs;
 
 import io.archfarm.model.JobOutcome;
+import io.archfarm.model.messages.JobFinished;
 import io.archfarm.worker.Capabilities;
-import io.archfarm.worker.WorkerProperties;
 import io.archfarm.worker.build.JobControl;
 import io.archfarm.worker.build.JobLog;
 import io.archfarm.worker.build.JobRunner;
-import io.archfarm.model.messages.JobFinished;
-import io.archfarm.model.messages.JobsWaiting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -20,12 +17,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The worker's slots: one thread each, taking a job when free and running it to the end. While the worker drains the
- * slots stop polling and the running attempts finish normally. On shutdown the slots stop polling, the running
- * attempts are killed and reported INFRA_FAILED so that the scheduler retries them elsewhere.
- * <p>
- * A slot that found the job queues empty waits for the poll interval in {@link IdleSlots}, where the scheduler's
- * doorbell ({@link JobsWaiting}) wakes it early when jobs were put on a queue this worker polls.
+ * The worker's slots: one thread each, taking the job messages the broker pushes ({@link JobConsumers}), claiming
+ * them and running each granted job to the end. While the worker drains the consumers are cancelled and the running
+ * attempts finish normally. On shutdown the consumers are cancelled, the running attempts are killed and reported
+ * INFRA_FAILED so that the scheduler retries them elsewhere.
  */
 @Component
 class WorkerSlots implements SmartLifecycle {
@@ -33,37 +28,36 @@ class WorkerSlots implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerSlots.class);
     static final String SHUTTING_DOWN = "worker shutting down";
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
+    /** After a claim with no answer, the slot waits this long before it takes the next message. */
+    private static final Duration NO_ANSWER_PAUSE = Duration.ofSeconds(1);
 
-    private final JobQueuePoller poller;
+    private final JobConsumers consumers;
+    private final JobClaims claims;
     private final JobRunner runner;
     private final RunningJobs runningJobs;
     private final WorkerPublisher publisher;
     private final Capabilities capabilities;
-    private final Duration pollInterval;
-    private final Set<String> polledQueues;
-    private final IdleSlots idleSlots = new IdleSlots();
     private final List<Thread> threads = new ArrayList<>();
     private volatile CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean running;
     private volatile boolean draining;
 
-    WorkerSlots(JobQueuePoller poller, JobRunner runner, RunningJobs runningJobs, WorkerPublisher publisher,
-            Capabilities capabilities, WorkerProperties properties, JobQueues jobQueues) {
-        this.poller = poller;
+    WorkerSlots(JobConsumers consumers, JobClaims claims, JobRunner runner, RunningJobs runningJobs,
+            WorkerPublisher publisher, Capabilities capabilities) {
+        this.consumers = consumers;
+        this.claims = claims;
         this.runner = runner;
         this.runningJobs = runningJobs;
         this.publisher = publisher;
         this.capabilities = capabilities;
-        this.pollInterval = properties.pollInterval();
-        this.polledQueues = Set.copyOf(jobQueues.inPollingOrder().stream().map(JobQueues.JobQueue::name).toList());
     }
 
     @Override
     public synchronized void start() {
         stopping = new CountDownLatch(1);
-        idleSlots.open();
         draining = false;
         running = true;
+        consumers.start();
         for (int slot = 1; slot <= capabilities.slots(); slot++) {
             threads.add(Thread.ofPlatform().name("worker-slot-" + slot).start(this::takeJobs));
         }
@@ -74,7 +68,7 @@ class WorkerSlots implements SmartLifecycle {
         draining = true;
         running = false;
         stopping.countDown();
-        idleSlots.close();
+        consumers.stop();
         runningJobs.stopAll(JobOutcome.INFRA_FAILED, SHUTTING_DOWN);
         for (Thread thread : threads) {
             try {
@@ -86,6 +80,7 @@ class WorkerSlots implements SmartLifecycle {
             }
         }
         threads.clear();
+        consumers.close();
     }
 
     @Override
@@ -106,54 +101,58 @@ class WorkerSlots implements SmartLifecycle {
     /** Takes no new job from now on; the jobs running finish normally. */
     void drain() {
         draining = true;
+        consumers.drain();
     }
 
     /** Takes jobs again after {@link #drain()}; a worker shutting down stays drained. */
     void resume() {
         if (running) {
             draining = false;
-        }
-    }
-
-    /**
-     * The doorbell: wakes as many idle slots as there are new jobs on queues this worker polls. A draining or
-     * stopping worker, and one that polls none of the queues, stays as it is.
-     */
-    void jobsWaiting(JobsWaiting doorbell) {
-        if (draining || !running) {
-            return;
-        }
-        int jobs = (int) doorbell.queues().stream().filter(polledQueues::contains).count();
-        if (jobs > 0) {
-            int woken = idleSlots.ring(jobs);
-            LOG.debug("doorbell for {} job(s) on this worker's queues woke {} idle slot(s)", jobs, woken);
+            consumers.resume();
         }
     }
 
     private void takeJobs() {
         while (running) {
-            if (draining) {
-                idle(pollInterval);
-                continue;
-            }
-            long ringsBeforePoll = idleSlots.rings();
-            JobQueuePoller.Poll poll;
+            JobDelivery delivery;
             try {
-                poll = poller.poll();
-            } catch (RuntimeException e) {
-                LOG.warn("cannot poll the job queues: {}", e.toString());
-                poll = new JobQueuePoller.Poll.NoAnswer();
+                delivery = consumers.next();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-            switch (poll) {
-                case JobQueuePoller.Poll.Claimed claimed -> run(claimed);
-                case JobQueuePoller.Poll.Dropped dropped -> { }
-                case JobQueuePoller.Poll.Empty empty -> idleUntilTheDoorbell(ringsBeforePoll);
-                case JobQueuePoller.Poll.NoAnswer noAnswer -> idle(pollInterval.multipliedBy(5));
+            if (delivery == null) {
+                return;
+            }
+            try {
+                take(delivery);
+            } finally {
+                consumers.release();
             }
         }
     }
 
-    private void run(JobQueuePoller.Poll.Claimed claimed) {
+    private void take(JobDelivery delivery) {
+        if (!delivery.held()) {
+            // its channel closed: the broker put the message back, and it comes again on the new channel
+            return;
+        }
+        JobClaims.Claim claim;
+        try {
+            claim = claims.claim(delivery);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot claim a job of {}: {}", delivery.queue().name(), e.toString());
+            delivery.requeue();
+            claim = new JobClaims.Claim.NoAnswer();
+        }
+        switch (claim) {
+            case JobClaims.Claim.Claimed claimed -> run(claimed);
+            case JobClaims.Claim.Dropped dropped -> { }
+            case JobClaims.Claim.NoAnswer noAnswer -> pause(NO_ANSWER_PAUSE);
+        }
+    }
+
+    private void run(JobClaims.Claim.Claimed claimed) {
         var job = claimed.job();
         JobControl control = new JobControl(job.jobId(), job.attempt());
         JobLog log = new JobLog(job.jobId(), job.attempt(), publisher::logChunk, claimed.secrets().redaction());
@@ -175,16 +174,7 @@ class WorkerSlots implements SmartLifecycle {
         publisher.finished(result);
     }
 
-    private void idleUntilTheDoorbell(long ringsBeforePoll) {
-        try {
-            idleSlots.await(pollInterval, ringsBeforePoll);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
-    private void idle(Duration duration) {
+    private void pause(Duration duration) {
         try {
             stopping.await(duration.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -144,7 +144,7 @@ class WorkerBrokerUserIT {
                 "--archfarm.topology.prefix=" + TOPOLOGY.prefix(), "--archfarm.worker.id=user-it",
                 "--archfarm.worker.work-dir=" + dir.resolve("worker"), "--archfarm.registry.insecure=" + registry,
                 "--archfarm.worker.native-platforms=linux/amd64", "--archfarm.worker.emulated-platforms=none",
-                "--archfarm.worker.heartbeat-interval=500ms", "--archfarm.worker.poll-interval=200ms",
+                "--archfarm.worker.heartbeat-interval=500ms",
                 "--archfarm.git.allow-file-urls=true");
     }
 

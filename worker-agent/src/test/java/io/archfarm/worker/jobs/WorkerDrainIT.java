@@ -43,7 +43,6 @@ import org.springframework.test.context.DynamicPropertySource;
         "archfarm.worker.native-platforms=linux/amd64",
         "archfarm.worker.emulated-platforms=none",
         "archfarm.worker.heartbeat-interval=500ms",
-        "archfarm.worker.poll-interval=100ms",
         "archfarm.worker.claim-timeout=5s"})
 @Import(ArchfarmTestServices.class)
 class WorkerDrainIT {

@@ -57,7 +57,6 @@ import org.springframework.test.context.DynamicPropertySource;
         "archfarm.worker.native-platforms=linux/amd64",
         "archfarm.worker.emulated-platforms=linux/s390x",
         "archfarm.worker.heartbeat-interval=500ms",
-        "archfarm.worker.poll-interval=200ms",
         "archfarm.worker.claim-timeout=5s",
         "archfarm.git.allow-file-urls=true"})
 @Import(ArchfarmTestServices.class)

@@ -42,8 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "archfarm.worker.id=shutdown-it",
         "archfarm.worker.native-platforms=linux/amd64",
         "archfarm.worker.emulated-platforms=none",
-        "archfarm.worker.heartbeat-interval=500ms",
-        "archfarm.worker.poll-interval=200ms"})
+        "archfarm.worker.heartbeat-interval=500ms"})
 @Import(ArchfarmTestServices.class)
 @DirtiesContext
 class WorkerShutdownIT {

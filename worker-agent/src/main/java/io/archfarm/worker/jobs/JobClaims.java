@@ -1,8 +1,6 @@
 package io.archfarm.worker.jobs;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.messages.ClaimReply;
@@ -11,97 +9,59 @@ import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.worker.WorkerIdentity;
 import io.archfarm.worker.build.JobCredential;
 import io.archfarm.worker.build.JobSecrets;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
 import org.springframework.amqp.support.converter.MessageConverter;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes at most one job from the job queues that exist (its own first, then native, then emulated) and claims it.
- * The message stays unacked only while the claim is asked: it is acked once the scheduler answered, so a build of
- * hours never meets RabbitMQ's consumer_timeout. Without an answer it goes back to the queue for another worker or a
- * later try.
+ * Claims the job of one message the broker pushed to this worker. The message stays unacked only while the claim is
+ * asked: it is acked once the scheduler answered, so a build of hours never meets RabbitMQ's consumer_timeout.
+ * Without an answer it goes back to the queue for another worker or a later try; a refused claim drops it (a stale
+ * copy); a message that is no readable job is rejected.
  */
 @Component
-class JobQueuePoller {
+class JobClaims {
 
-    /** What one poll found. */
-    sealed interface Poll {
+    /** What the claim of one message came to. */
+    sealed interface Claim {
         /**
          * @param credential the project's registry credential, opened, when the scheduler sent one
          * @param secrets    the build's secrets, opened
          * @param claim      the claim's round trip: request sent to answer read (a phase of the job)
          */
         record Claimed(JobAssignment job, ExecutionMode mode, Optional<JobCredential> credential,
-                JobSecrets secrets, Duration claim) implements Poll {
+                JobSecrets secrets, Duration claim) implements Claim {
         }
 
-        /** A message was taken and dropped (refused claim, unreadable): look again at once. */
-        record Dropped() implements Poll {
+        /** The message was dropped (refused claim, unreadable): the slot is free again. */
+        record Dropped() implements Claim {
         }
 
-        record Empty() implements Poll {
-        }
-
-        /** The scheduler did not answer: give it time before asking again. */
-        record NoAnswer() implements Poll {
+        /** The scheduler did not answer: the message went back; give the scheduler time before the next claim. */
+        record NoAnswer() implements Claim {
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(JobQueuePoller.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JobClaims.class);
 
-    private final RabbitTemplate template;
     private final MessageConverter converter;
-    private final SchedulerTopology schedulerTopology;
     private final WorkerPublisher publisher;
     private final WorkerIdentity identity;
     private final WorkerKey key;
     private final DefaultMessagePropertiesConverter properties = new DefaultMessagePropertiesConverter();
 
-    JobQueuePoller(RabbitTemplate template, MessageConverter converter, SchedulerTopology schedulerTopology,
-            WorkerPublisher publisher, WorkerIdentity identity, WorkerKey key) {
+    JobClaims(MessageConverter converter, WorkerPublisher publisher, WorkerIdentity identity, WorkerKey key) {
         this.key = key;
-        this.template = template;
         this.converter = converter;
-        this.schedulerTopology = schedulerTopology;
         this.publisher = publisher;
         this.identity = identity;
-    }
-
-    Poll poll() {
-        List<JobQueues.JobQueue> queues = schedulerTopology.existingJobQueues();
-        if (queues.isEmpty()) {
-            return new Poll.Empty();
-        }
-        for (JobQueues.JobQueue queue : queues) {
-            Poll poll;
-            try {
-                poll = template.execute(channel -> {
-                    GetResponse response = channel.basicGet(queue.name(), false);
-                    return response == null ? null : claim(channel, response, queue);
-                });
-            } catch (AmqpException e) {
-                if (!queueGone(e)) {
-                    throw e;
-                }
-                // a basic.get on a queue that is gone closes the channel; the other queues are still worth a look
-                schedulerTopology.lost(queue);
-                continue;
-            }
-            if (poll != null) {
-                return poll;
-            }
-        }
-        return new Poll.Empty();
     }
 
     /** Whether the broker closed the channel because the queue does not exist (404 NOT_FOUND). */
@@ -115,41 +75,41 @@ class JobQueuePoller {
         return false;
     }
 
-    private Poll claim(Channel channel, GetResponse response, JobQueues.JobQueue queue) throws IOException {
-        long tag = response.getEnvelope().getDeliveryTag();
+    Claim claim(JobDelivery delivery) {
+        JobQueues.JobQueue queue = delivery.queue();
         JobAssignment job;
         try {
-            job = (JobAssignment) converter.fromMessage(new Message(response.getBody(),
-                    properties.toMessageProperties(response.getProps(), response.getEnvelope(), "UTF-8")));
+            job = (JobAssignment) converter.fromMessage(new Message(delivery.body(),
+                    properties.toMessageProperties(delivery.properties(), delivery.envelope(), "UTF-8")));
         } catch (RuntimeException e) {
             LOG.error("dropping a message on {} that is not a readable JobAssignment: {}", queue.name(), e.toString());
-            channel.basicReject(tag, false);
-            return new Poll.Dropped();
+            delivery.reject();
+            return new Claim.Dropped();
         }
         ExecutionMode mode = queue.mode() != null ? queue.mode() : job.mode();
         if (mode == null) {
             LOG.error("dropping job {} attempt {} on {}: it names no execution mode", job.jobId(), job.attempt(),
                     queue.name());
-            channel.basicReject(tag, false);
-            return new Poll.Dropped();
+            delivery.reject();
+            return new Claim.Dropped();
         }
         long claimStart = System.nanoTime();
         Optional<ClaimReply> reply = ask(new ClaimRequest(UUID.randomUUID(), job.jobId(), job.attempt(),
                 identity.id(), mode, key.publicKey()));
         if (reply.isEmpty()) {
-            channel.basicNack(tag, false, true);
-            return new Poll.NoAnswer();
+            delivery.requeue();
+            return new Claim.NoAnswer();
         }
-        channel.basicAck(tag, false);
+        delivery.ack();
         if (!reply.get().granted()) {
             LOG.info("claim of job {} attempt {} refused ({}): dropping this copy", job.jobId(), job.attempt(),
                     reply.get().reason());
-            return new Poll.Dropped();
+            return new Claim.Dropped();
         }
         LOG.info("claimed job {} attempt {} ({} {}{})", job.jobId(), job.attempt(), job.platform(), mode,
                 queue.mode() == null ? ", offered to this worker" : "");
         Duration claim = Duration.ofNanos(System.nanoTime() - claimStart);
-        return new Poll.Claimed(job, mode, credential(job, reply.get()), secrets(job, reply.get()), claim);
+        return new Claim.Claimed(job, mode, credential(job, reply.get()), secrets(job, reply.get()), claim);
     }
 
     private Optional<JobCredential> credential(JobAssignment job, ClaimReply reply) {
