@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -96,6 +97,38 @@ class LiveUpdatesOnEveryPortalIntegrationTest {
             assertThat(stream.indexOf("chunk recorded once")).as("shown once")
                     .isEqualTo(stream.lastIndexOf("chunk recorded once"));
         }
+    }
+
+    @Test
+    void aPortalStopsPromptlyUnderOpenStreamsAndThePageGoesOnFromItsCursorOnAnother() throws Exception {
+        portals = new PortalInstances(database, "archfarm.portal.scheduling=false",
+                "archfarm.portal.live-interval=100ms");
+        Portal portalB = portals.start();
+        TeamBuilds builds = new TeamBuilds(new FarmAccounts(portalA), jdbc, repo);
+        Browser browser = new Browser().signIn(portalB.port(), builds.viewer(), FarmAccounts.PASSWORD);
+        RunningJob running = builds.runningBuild();
+        builds.chunk(running, 1, "before the restart\n");
+        String live = "/builds/" + running.build() + "/live";
+        Stream onB = Stream.read(browser.openStream(portalB.port(), live));
+        await().atMost(Duration.ofSeconds(20)).until(() -> onB.text().contains("before the restart"));
+
+        long stopping = System.nanoTime();
+        portalB.stop();
+        Duration stop = Duration.ofNanos(System.nanoTime() - stopping);
+        System.out.println("[measured] a portal with an open live stream stopped in " + stop.toMillis() + " ms");
+        assertThat(stop).as("open streams do not hold a restart up (graceful shutdown waits for requests)")
+                .isLessThan(Duration.ofSeconds(10));
+        assertThat(onB.ended().get(10, TimeUnit.SECONDS)).as("the stream ended, not cut")
+                .contains("before the restart");
+
+        builds.chunk(running, 2, "after the restart\n");
+        builds.fail(running);
+        // archfarm.js reconnects through the balancer, here to portal A, from the cursor of the last text it showed
+        Stream onA = Stream.read(browser.openStream(portalA, live + "?cursor=" + URLEncoder.encode("linux/amd64@1.1",
+                StandardCharsets.UTF_8)));
+        String continued = onA.ended().get(30, TimeUnit.SECONDS);
+        assertThat(continued).contains("after the restart").doesNotContain("before the restart")
+                .contains("event:end");
     }
 
     /** An event stream read to its end in the background; what came so far is readable at any time. */

@@ -83,6 +83,9 @@ class SharedSessionsIntegrationTest {
                 drained).isEqualTo(302);
         assertThat(drained.location()).endsWith("/workers");
         assertThat(drainOrders(worker)).as("the drain order was written").isOne();
+        assertThat(browser.get(portalA, "/workers").body())
+                .as("the notice after the redirect (a flash attribute, kept in the session) shows on another portal")
+                .contains("Drain requested for " + worker);
     }
 
     @Test
