@@ -128,6 +128,23 @@ class SharedSessionsIntegrationTest {
                 .as("what must not be in the session").contains("$argon2");
     }
 
+    @Test
+    void aSessionThisPortalCannotReadSignsInAgainInsteadOfFailing() {
+        // what a portal of another version finds when a class kept in the session changed incompatibly
+        Browser browser = new Browser().signIn(portalA, PortalApi.ADMIN, PortalApi.ADMIN_PASSWORD);
+        jdbc.sql("""
+                        update spring_session_attributes set attribute_bytes = decode('aced00057372000f6e6f2e7375636826'
+                            || '2e636c617373', 'hex')
+                        where session_primary_id = (select primary_id from spring_session where session_id = :id)""")
+                .param("id", sessionId(browser.sessionCookie())).update();
+
+        Page page = browser.get(portalA, "/workers");
+
+        assertThat(page.sentToSignIn()).as("sent to sign in again: %s", page).isTrue();
+        assertThat(browser.signIn(portalA, PortalApi.ADMIN, PortalApi.ADMIN_PASSWORD).get(portalA, "/workers")
+                .signedIn()).isTrue();
+    }
+
     /** The session id in the database: Spring Session's cookie carries it base64-encoded. */
     static String sessionId(String cookie) {
         return new String(java.util.Base64.getDecoder().decode(cookie), StandardCharsets.UTF_8);
