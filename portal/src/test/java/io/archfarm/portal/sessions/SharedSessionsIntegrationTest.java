@@ -14,10 +14,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Web sessions live in PostgreSQL, so every portal on the database serves every session: one signed in on portal A
@@ -35,6 +37,9 @@ class SharedSessionsIntegrationTest {
     DataSource database;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    @Qualifier("springSessionTransactionOperations")
+    TransactionOperations sessionTransactions;
 
     PortalInstances portals;
 
@@ -143,6 +148,16 @@ class SharedSessionsIntegrationTest {
         assertThat(page.sentToSignIn()).as("sent to sign in again: %s", page).isTrue();
         assertThat(browser.signIn(portalA, PortalApi.ADMIN, PortalApi.ADMIN_PASSWORD).get(portalA, "/workers")
                 .signedIn()).isTrue();
+    }
+
+    @Test
+    void sessionWritesAloneDoNotWaitForTheDisk() {
+        String inSessionTransactions = sessionTransactions.execute(status -> jdbc.sql("show synchronous_commit")
+                .query(String.class).single());
+
+        assertThat(inSessionTransactions).isEqualTo("off");
+        assertThat(jdbc.sql("show synchronous_commit").query(String.class).single()).as("everything else")
+                .isEqualTo("on");
     }
 
     /** The session id in the database: Spring Session's cookie carries it base64-encoded. */
