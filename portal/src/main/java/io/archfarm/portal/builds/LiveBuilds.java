@@ -83,7 +83,7 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
     SseEmitter follow(BuildView build, Map<String, LogCursor> cursors) {
         SseEmitter emitter = new SseEmitter(timeoutMillis);
         if (!running) {
-            emitter.complete(); // stopping: the page reconnects, to a portal that runs
+            emitter.complete(); // stopping (or not started yet): the page reconnects, to a portal that runs
             return emitter;
         }
         Map<String, LogCursor> from = new ConcurrentHashMap<>();
