@@ -58,4 +58,23 @@ class MigrationsTest {
         assertThat(jdbc.queryForObject("select data_type from information_schema.columns"
                 + " where table_name = 'platform_jobs' and column_name = 'cache'", String.class)).isEqualTo("jsonb");
     }
+
+    @Test
+    void webSessionsLiveInSpringSessionTablesAndTheirAttributesGoWithThem() {
+        jdbc.update("insert into spring_session (primary_id, session_id, creation_time, last_access_time,"
+                + " max_inactive_interval, expiry_time, principal_name) values ('p-1', 's-1', 0, 0, 1800, 1800000,"
+                + " 'someone')");
+        jdbc.update("insert into spring_session_attributes values ('p-1', 'archfarm.team', '\\x00'::bytea)");
+        assertThat(jdbc.queryForObject("select count(*) from spring_session_attributes"
+                + " where session_primary_id = 'p-1'", Integer.class)).isOne();
+
+        jdbc.update("delete from spring_session where primary_id = 'p-1'");
+
+        assertThat(jdbc.queryForObject("select count(*) from spring_session_attributes"
+                + " where session_primary_id = 'p-1'", Integer.class)).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.update("insert into spring_session"
+                + " (primary_id, session_id, creation_time, last_access_time, max_inactive_interval, expiry_time)"
+                + " values ('p-2', 's-2', 0, 0, 1800, 0), ('p-3', 's-2', 0, 0, 1800, 0)"))
+                .hasMessageContaining("spring_session_ix1");
+    }
 }

@@ -72,20 +72,21 @@ class SecurityHeadersIntegrationTest {
                 + "/login")).GET().build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(overTls.headers().allValues("Set-Cookie")).as("the proxy (on loopback, trusted) said https")
-                .anySatisfy(cookie -> assertThat(cookie).startsWith("JSESSIONID=").contains("Secure"));
+                .anySatisfy(cookie -> assertThat(cookie).startsWith("SESSION=").contains("Secure"));
         assertThat(overTls.headers().firstValue("Strict-Transport-Security")).isPresent();
         assertThat(plain.headers().allValues("Set-Cookie")).as("plain http on loopback, as the launcher runs it")
                 .allSatisfy(cookie -> assertThat(cookie).doesNotContain("Secure"));
         assertThat(plain.headers().firstValue("Strict-Transport-Security")).isEmpty();
     }
 
+    /** SESSION is Spring Session's cookie: the session lives in PostgreSQL, shared by every portal. */
     @Test
     void theSessionCookieIsSameSiteLaxAndHttpOnly() throws Exception {
         HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/login")).GET().build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(answer.headers().allValues("Set-Cookie")).as("the sign-in page starts a session for its CSRF token")
-                .anySatisfy(cookie -> assertThat(cookie).startsWith("JSESSIONID=").contains("HttpOnly")
+                .anySatisfy(cookie -> assertThat(cookie).startsWith("SESSION=").contains("HttpOnly")
                         .containsIgnoringCase("SameSite=Lax"));
     }
 }

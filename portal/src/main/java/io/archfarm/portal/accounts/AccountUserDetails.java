@@ -1,7 +1,9 @@
 package io.archfarm.portal.accounts;
 
+import java.io.Serial;
 import java.util.Collection;
 import java.util.List;
+import org.springframework.security.core.CredentialsContainer;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -27,8 +29,27 @@ class AccountUserDetails implements UserDetailsService {
         return new Details(new Caller(user.id(), user.username(), user.admin()), user.passwordHash());
     }
 
-    /** The signed-in person; Serializable so a session holding it survives (no secrets beyond the hash). */
-    record Details(Caller caller, String passwordHash) implements UserDetails, CallerPrincipal {
+    /**
+     * The signed-in person. The session keeps it, serialized, in PostgreSQL (spring_session_attributes): once the
+     * password has been checked Spring Security erases the hash from it, so sessions hold no password material.
+     */
+    static final class Details implements UserDetails, CallerPrincipal, CredentialsContainer {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final Caller caller;
+        private String passwordHash;
+
+        Details(Caller caller, String passwordHash) {
+            this.caller = caller;
+            this.passwordHash = passwordHash;
+        }
+
+        @Override
+        public Caller caller() {
+            return caller;
+        }
 
         @Override
         public Collection<? extends GrantedAuthority> getAuthorities() {
@@ -44,6 +65,21 @@ class AccountUserDetails implements UserDetailsService {
         @Override
         public String getUsername() {
             return caller.username();
+        }
+
+        @Override
+        public void eraseCredentials() {
+            passwordHash = null;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Details details && caller.equals(details.caller);
+        }
+
+        @Override
+        public int hashCode() {
+            return caller.hashCode();
         }
     }
 }

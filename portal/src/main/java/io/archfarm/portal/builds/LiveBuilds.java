@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,9 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
  * The live stream of open build pages. One ticker looks at every followed build: a {@code state} event when the build
  * or a job changed (the page re-fetches its panel), a {@code log} event per platform with the new text (JSON:
  * platform, text, cursor), and {@code end} once the build has ended and its logs are quiet.
+ *
+ * <p>When the portal stops, its streams end first (this lifecycle's phase is above the web server's graceful
+ * shutdown): an open stream would otherwise hold the shutdown for its whole grace period and then be cut. Each page
+ * reconnects from its cursors, through the load balancer, to a portal that runs.
  */
 @Component
-class LiveBuilds implements DisposableBean {
+class LiveBuilds implements SmartLifecycle, DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveBuilds.class);
     private static final int CHUNKS_PER_TICK = 500;
@@ -37,22 +42,50 @@ class LiveBuilds implements DisposableBean {
     private final BuildLogs logs;
     private final JsonMapper json;
     private final long timeoutMillis;
+    private final long intervalMillis;
     private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("live-builds").daemon().factory());
+    private ScheduledExecutorService ticker;
+    private volatile boolean running;
 
     LiveBuilds(BuildQueries queries, BuildLogs logs, JsonMapper json, PortalProperties properties) {
         this.queries = queries;
         this.logs = logs;
         this.json = json;
         this.timeoutMillis = properties.liveTimeout().toMillis();
-        long interval = properties.liveInterval().toMillis();
-        ticker.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+        this.intervalMillis = properties.liveInterval().toMillis();
+    }
+
+    @Override
+    public synchronized void start() {
+        ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("live-builds").daemon()
+                .factory());
+        ticker.scheduleWithFixedDelay(this::tick, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        running = true;
+    }
+
+    /** Ends every open stream, so that the web server's graceful shutdown has no stream to wait for. */
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+        followers.forEach(follower -> follower.emitter.complete());
+        followers.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
     }
 
     /** Follows a build from the cursors the page rendered (a platform without one starts at its beginning). */
     SseEmitter follow(BuildView build, Map<String, LogCursor> cursors) {
         SseEmitter emitter = new SseEmitter(timeoutMillis);
+        if (!running) {
+            emitter.complete(); // stopping (or not started yet): the page reconnects, to a portal that runs
+            return emitter;
+        }
         Map<String, LogCursor> from = new ConcurrentHashMap<>();
         build.platforms().forEach(job -> from.put(job.platform(), cursors.getOrDefault(job.platform(),
                 LogCursor.START)));
@@ -65,6 +98,9 @@ class LiveBuilds implements DisposableBean {
         });
         emitter.onError(e -> followers.remove(follower));
         followers.add(follower);
+        if (!running && followers.remove(follower)) {
+            emitter.complete(); // stop() ran meanwhile and did not see it
+        }
         return emitter;
     }
 
@@ -126,11 +162,12 @@ class LiveBuilds implements DisposableBean {
         return BuildStatus.valueOf(parts[0]).isTerminal() && parts[1].isEmpty();
     }
 
+    /** Where {@link #stop} was not called (a context that failed while starting). */
     @Override
     public void destroy() {
-        ticker.shutdownNow();
-        followers.forEach(follower -> follower.emitter.complete());
-        followers.clear();
+        if (running) {
+            stop();
+        }
     }
 
     private static final class Follower {
