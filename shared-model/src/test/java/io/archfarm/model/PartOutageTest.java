@@ -15,7 +15,8 @@ class PartOutageTest {
                 + " ('connection refused'): the attempt is retried");
         assertThat(PartOutage.partOf(reason)).hasValue("registry 127.0.0.1:5000");
         assertThat(PartOutage.partOf(PartOutage.reason(PartOutage.GIT_SERVER, "git.example:443",
-                "the fetch of 0123abc", "the requested url returned error: 503"))).hasValue("git server git.example:443");
+                "the fetch of 0123abc", "the requested url returned error: 503")))
+                .hasValue("git server git.example:443");
     }
 
     @Test
