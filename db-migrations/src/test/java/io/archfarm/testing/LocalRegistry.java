@@ -35,7 +35,8 @@ public final class LocalRegistry implements AutoCloseable {
 
     private static final long START_TIMEOUT_MILLIS = 30_000;
 
-    private final Process process;
+    private volatile Process process;
+    private final Path config;
     private final String address;
     private final Path dataDir;
     private final Path log;
@@ -47,9 +48,10 @@ public final class LocalRegistry implements AutoCloseable {
     public record Security(TestCertificates certificates, Path certsDir, String username, String password) {
     }
 
-    private LocalRegistry(Process process, String address, Path dataDir, Path log, Path temporaryDir,
+    private LocalRegistry(Process process, Path config, String address, Path dataDir, Path log, Path temporaryDir,
             Security security) throws IOException {
         this.process = process;
+        this.config = config;
         this.address = address;
         this.dataDir = dataDir;
         this.log = log;
@@ -166,15 +168,45 @@ public final class LocalRegistry implements AutoCloseable {
                 http:
                   addr: %s
                 """.formatted(dataDir, readOnly, address) + extraConfig);
-        Process process = new ProcessBuilder("docker-registry", "serve", config.toString())
+        Process process = serve(config, log);
+        LocalRegistry registry = new LocalRegistry(process, config, address, dataDir, log, temporaryDir,
+                security.apply(address));
+        registry.awaitAnswering();
+        return registry;
+    }
+
+    private static Process serve(Path config, Path log) throws IOException {
+        return new ProcessBuilder("docker-registry", "serve", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
-        LocalRegistry registry = new LocalRegistry(process, address, dataDir, log, temporaryDir,
-                security.apply(address));
-        registry.awaitAnswering();
-        return registry;
+    }
+
+    /**
+     * Kills the registry with SIGKILL, as a crash does: its address refuses connections from then on, its storage
+     * stays for {@link #restart()}.
+     */
+    public void kill() {
+        Process running = process;
+        running.destroyForcibly();
+        try {
+            if (!running.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("docker-registry on " + address + " did not die within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing docker-registry", e);
+        }
+    }
+
+    /** Starts the registry again after {@link #kill()}, on the same address with the same storage. */
+    public void restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("docker-registry on " + address + " is still running");
+        }
+        process = serve(config, log);
+        awaitAnswering();
     }
 
     private void awaitAnswering() {

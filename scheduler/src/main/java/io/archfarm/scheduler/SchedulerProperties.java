@@ -27,6 +27,11 @@ import org.springframework.validation.annotation.Validated;
  *                           assignments, which job queues got jobs (JobsWaiting), so that idle slots look at once;
  *                           off, workers find jobs at their next poll (workers older than the doorbell log each one
  *                           as unreadable, so a mixed fleet may want it off until all are upgraded)
+ * @param outageBudget       how long a part of the farm (a registry, a git server) may fail for now, counted from its
+ *                           first failure in a row, before the job or the merge that met it fails naming the part
+ * @param retryBackoff       the first wait before an attempt or a merge that met an outage is tried again; each
+ *                           further one doubles it, with jitter
+ * @param retryBackoffMax    the longest such wait
  */
 @Validated
 @ConfigurationProperties("archfarm.scheduler")
@@ -44,7 +49,10 @@ public record SchedulerProperties(
         @NotNull @DefaultValue("7d") Duration messageRetention,
         @NotNull @DefaultValue("24h") Duration affinityWindow,
         @NotNull @DefaultValue("3s") Duration affinityWait,
-        @DefaultValue("true") boolean doorbell) {
+        @DefaultValue("true") boolean doorbell,
+        @NotNull @DefaultValue("10m") Duration outageBudget,
+        @NotNull @DefaultValue("1s") Duration retryBackoff,
+        @NotNull @DefaultValue("1m") Duration retryBackoffMax) {
 
     public SchedulerProperties {
         requirePositive("tick", tick);
@@ -55,6 +63,13 @@ public record SchedulerProperties(
         requirePositive("result-grace", resultGrace);
         requirePositive("message-retention", messageRetention);
         requirePositive("affinity-window", affinityWindow);
+        requirePositive("outage-budget", outageBudget);
+        requirePositive("retry-backoff", retryBackoff);
+        requirePositive("retry-backoff-max", retryBackoffMax);
+        if (retryBackoff != null && retryBackoffMax != null && retryBackoffMax.compareTo(retryBackoff) < 0) {
+            throw new IllegalArgumentException("archfarm.scheduler.retry-backoff-max (" + retryBackoffMax
+                    + ") must not be below archfarm.scheduler.retry-backoff (" + retryBackoff + ")");
+        }
         if (affinityWait != null && affinityWait.isNegative()) {
             throw new IllegalArgumentException("archfarm.scheduler.affinity-wait must not be negative"
                     + " (0 turns affinity off), was " + affinityWait);

@@ -5,6 +5,7 @@ import io.archfarm.model.Placement;
 import io.archfarm.model.Platform;
 import io.archfarm.model.PublishPolicy;
 import io.archfarm.scheduler.Timestamps;
+import io.archfarm.scheduler.outages.Outage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -56,15 +57,37 @@ public class BuildStore {
         return jdbc.sql("select * from builds where id = :id").param("id", buildId).query(this::map).optional();
     }
 
-    /** Builds not ended nor being cancelled whose jobs have all ended: what the merge has to look at. */
-    public List<UUID> withAllJobsEnded() {
+    /**
+     * Builds not ended nor being cancelled whose jobs have all ended: what the merge has to look at. A build whose
+     * merge waits out its back-off after a registry outage is left until {@code now} reaches it.
+     */
+    public List<UUID> withAllJobsEnded(Instant now) {
         return jdbc.sql("""
                 select b.id from builds b
                 where b.status in ('QUEUED', 'RUNNING') and b.cancel_requested_at is null
+                  and (b.merge_not_before is null or b.merge_not_before <= :now)
                   and exists (select 1 from platform_jobs j where j.build_id = b.id)
                   and not exists (select 1 from platform_jobs j where j.build_id = b.id
                                   and j.status in ('QUEUED', 'RUNNING'))""")
-                .query(UUID.class).list();
+                .param("now", Timestamps.of(now)).query(UUID.class).list();
+    }
+
+    /** When the build's next merge may start after an outage of its registry; empty when it need not wait. */
+    public Optional<Instant> mergeNotBefore(UUID buildId) {
+        return jdbc.sql("select merge_not_before from builds where id = :id and merge_not_before is not null")
+                .param("id", buildId).query((rs, n) -> Timestamps.toInstant(
+                        rs.getObject("merge_not_before", OffsetDateTime.class))).optional();
+    }
+
+    /** The outage the build's merges met so far, or empty when they met none. */
+    public Optional<Outage> mergeOutage(UUID buildId) {
+        return jdbc.sql("select merge_outage_part, merge_outage_since, merge_outage_failures from builds"
+                        + " where id = :id and merge_outage_part is not null")
+                .param("id", buildId)
+                .query((rs, n) -> new Outage(rs.getString("merge_outage_part"),
+                        Timestamps.toInstant(rs.getObject("merge_outage_since", OffsetDateTime.class)),
+                        rs.getInt("merge_outage_failures")))
+                .optional();
     }
 
     // ---- transitions
@@ -94,7 +117,24 @@ public class BuildStore {
     public boolean reopen(Build build, Instant now) {
         return change(build, BuildStatus.RUNNING, """
                 error = null, finished_at = null, cancel_requested_at = null, retry_requested_at = null,
-                started_at = coalesce(started_at, :now)""", sql -> sql.param("now", Timestamps.of(now)));
+                started_at = coalesce(started_at, :now), merge_not_before = null, merge_outage_part = null,
+                merge_outage_since = null, merge_outage_failures = 0""", sql -> sql.param("now", Timestamps.of(now)));
+    }
+
+    /**
+     * The merge met an outage of the build's registry: it is tried again not before {@code notBefore}. The status
+     * stays; the version counts up, as for every change.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean mergeDeferred(Build build, Outage outage, Instant notBefore) {
+        return jdbc.sql("""
+                update builds set merge_not_before = :notBefore, merge_outage_part = :part,
+                    merge_outage_since = :since, merge_outage_failures = :failures, version = version + 1
+                where id = :id and status = :status and version = :version""")
+                .param("notBefore", Timestamps.of(notBefore)).param("part", outage.part())
+                .param("since", Timestamps.of(outage.since())).param("failures", outage.failures())
+                .param("id", build.id()).param("status", build.status().name()).param("version", build.version())
+                .update() == 1;
     }
 
     /** The portal's mark against double requests has done its work once the scheduler took the request up. */

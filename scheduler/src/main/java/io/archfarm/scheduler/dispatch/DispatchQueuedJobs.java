@@ -127,13 +127,13 @@ public class DispatchQueuedJobs {
     }
 
     private Round placeAll(DispatchScope scope) {
-        List<PlatformJob> queued = jobs.lockQueued(scope);
+        Instant now = clock.instant();
+        List<PlatformJob> queued = jobs.lockQueued(scope, now);
         Round round = new Round(queued.size());
         if (queued.isEmpty()) {
             return round;
         }
         Fleet online = fleet.online();
-        Instant now = clock.instant();
         Map<UUID, Build> buildsById = new HashMap<>();
         for (PlatformJob job : queued) {
             place(job, placer.decide(job, online, recentWorkers(job), now), buildsById, now, round);

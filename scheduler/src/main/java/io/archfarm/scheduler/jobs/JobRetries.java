@@ -1,7 +1,10 @@
 package io.archfarm.scheduler.jobs;
 
+import io.archfarm.model.JobOutcome;
 import io.archfarm.model.messages.CancelJob;
 import io.archfarm.scheduler.ConcurrentChangeException;
+import io.archfarm.scheduler.outages.Outage;
+import io.archfarm.scheduler.outages.OutageBackOff;
 import io.archfarm.scheduler.outbox.Outbox;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,13 +28,44 @@ public class JobRetries {
     private final PlatformJobStore jobs;
     private final JobAttempts attempts;
     private final Outbox outbox;
+    private final OutageBackOff backOff;
     private final Clock clock;
 
-    JobRetries(PlatformJobStore jobs, JobAttempts attempts, Outbox outbox, Clock clock) {
+    JobRetries(PlatformJobStore jobs, JobAttempts attempts, Outbox outbox, OutageBackOff backOff, Clock clock) {
         this.jobs = jobs;
         this.attempts = attempts;
         this.outbox = outbox;
+        this.backOff = backOff;
         this.clock = clock;
+    }
+
+    /**
+     * Ends a RUNNING attempt that met an outage of {@code part} (a registry or git server failing for now): the job
+     * waits out a back-off in the queue and is tried again, however many attempts that takes, until the part has been
+     * failing for the outage budget; then it fails naming the part and how long it was down.
+     *
+     * @param job    the locked, RUNNING job
+     * @param part   the part that failed, as the worker named it ({@code registry 127.0.0.1:5000})
+     * @param reason the attempt's failure
+     * @return true when the job was queued again, false when it failed for good
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean retryAfterOutage(PlatformJob job, String part, String reason) {
+        Instant now = clock.instant();
+        Outage outage = Outage.after(jobs.outage(job.id()).orElse(null), part, now);
+        attempts.close(job.id(), job.attempt(), JobOutcome.INFRA_FAILED.name(), reason, now);
+        if (backOff.budgetSpent(outage, now)) {
+            fail(job, outage.describe(now) + ", longer than the outage budget of "
+                    + Outage.format(backOff.budget()) + " (" + outage.failures() + " attempts met it): " + reason,
+                    now);
+            return false;
+        }
+        Instant next = backOff.nextTry(outage, now);
+        ConcurrentChangeException.requireWon(jobs.requeueAfterOutage(job, reason, outage, next, now),
+                "requeue of job " + job.id() + " after an outage");
+        log.info("job {} ({}) queued again at attempt {}, not before {} ({} attempt(s) in a row met it, since {}): {}",
+                job.id(), job.platform(), job.attempt() + 1, next, outage.failures(), outage.since(), reason);
+        return true;
     }
 
     /**

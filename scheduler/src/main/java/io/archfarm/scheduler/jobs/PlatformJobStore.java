@@ -5,6 +5,7 @@ import io.archfarm.model.JobStatus;
 import io.archfarm.model.Placement;
 import io.archfarm.model.Platform;
 import io.archfarm.scheduler.Timestamps;
+import io.archfarm.scheduler.outages.Outage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -91,14 +92,27 @@ public class PlatformJobStore {
 
     /**
      * Locks the QUEUED jobs of builds not being cancelled, oldest first, skipping rows another dispatcher holds.
-     * The scope narrows it to what an event concerns; {@link DispatchScope#ALL} is the sweep.
+     * The scope narrows it to what an event concerns; {@link DispatchScope#ALL} is the sweep. A job waiting out its
+     * back-off after an outage ({@code not_before} after {@code now}) is left for a later sweep.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public List<PlatformJob> lockQueued(DispatchScope scope) {
+    public List<PlatformJob> lockQueued(DispatchScope scope, Instant now) {
         var sql = jdbc.sql("select " + COLUMNS + " from platform_jobs pj join builds b on b.id = pj.build_id"
-                + " where pj.status = 'QUEUED' and b.cancel_requested_at is null" + scope.condition()
+                + " where pj.status = 'QUEUED' and b.cancel_requested_at is null"
+                + " and (pj.not_before is null or pj.not_before <= :now)" + scope.condition()
                 + " order by pj.queued_at for update of pj skip locked");
-        return scope.bind(sql).query(PlatformJobStore::map).list();
+        return scope.bind(sql.param("now", Timestamps.of(now))).query(PlatformJobStore::map).list();
+    }
+
+    /** The outage the job's attempts met so far, or empty when they met none. */
+    public Optional<Outage> outage(UUID jobId) {
+        return jdbc.sql("select outage_part, outage_since, outage_failures from platform_jobs"
+                        + " where id = :id and outage_part is not null")
+                .param("id", jobId)
+                .query((rs, n) -> new Outage(rs.getString("outage_part"),
+                        Timestamps.toInstant(rs.getObject("outage_since", OffsetDateTime.class)),
+                        rs.getInt("outage_failures")))
+                .optional();
     }
 
     /** The platforms of the QUEUED jobs in {@code scope}, without a lock (to declare their queues beforehand). */
@@ -209,6 +223,25 @@ public class PlatformJobStore {
                 sql -> sql.param("reason", reason).param("now", Timestamps.of(now)));
     }
 
+    /**
+     * RUNNING → QUEUED at the next attempt after the attempt met an outage of a part of the farm: the job keeps the
+     * outage and waits until {@code notBefore} before it is dispatched again. Such an attempt does not count against
+     * the job's attempts ({@code max_attempts} grows with it): the outage budget bounds these.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean requeueAfterOutage(PlatformJob job, String reason, Outage outage, Instant notBefore,
+            Instant now) {
+        return change(job, JobStatus.QUEUED, """
+                attempt = attempt + 1, max_attempts = max_attempts + 1, worker_id = null, mode = null,
+                dispatched_native = false, dispatched_emulated = false, native_deadline = null,
+                unplaceable_since = null, started_at = null, error = :reason, queued_at = :now,
+                not_before = :notBefore, outage_part = :part, outage_since = :since,
+                outage_failures = :failures""",
+                sql -> sql.param("reason", reason).param("now", Timestamps.of(now))
+                        .param("notBefore", Timestamps.of(notBefore)).param("part", outage.part())
+                        .param("since", Timestamps.of(outage.since())).param("failures", outage.failures()));
+    }
+
     /** → FAILED for good, with the reason. */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean fail(PlatformJob job, String error, Instant now) {
@@ -235,7 +268,8 @@ public class PlatformJobStore {
                 dispatched_native = false, dispatched_emulated = false, native_deadline = null,
                 unplaceable_since = null, digest = null, image_size = null, media_type = null, error = null,
                 exit_code = null, build_millis = null, isolation = null, phases = null, cache = null,
-                started_at = null, finished_at = null, queued_at = :now""",
+                started_at = null, finished_at = null, queued_at = :now, not_before = null, outage_part = null,
+                outage_since = null, outage_failures = 0""",
                 sql -> sql.param("budget", budget).param("now", Timestamps.of(now)));
     }
 

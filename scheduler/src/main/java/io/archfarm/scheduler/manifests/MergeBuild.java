@@ -8,8 +8,11 @@ import io.archfarm.scheduler.builds.Build;
 import io.archfarm.scheduler.builds.BuildStore;
 import io.archfarm.scheduler.jobs.PlatformJobStore;
 import io.archfarm.scheduler.jobs.PlatformJobStore.EndedJob;
+import io.archfarm.scheduler.outages.Outage;
+import io.archfarm.scheduler.outages.OutageBackOff;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,14 +42,16 @@ class MergeBuild {
     private final BuildStore builds;
     private final PlatformJobStore jobs;
     private final PublishManifestList publisher;
+    private final OutageBackOff backOff;
     private final Clock clock;
     private final TransactionTemplate transactions;
 
-    MergeBuild(BuildStore builds, PlatformJobStore jobs, PublishManifestList publisher, Clock clock,
-            PlatformTransactionManager transactions) {
+    MergeBuild(BuildStore builds, PlatformJobStore jobs, PublishManifestList publisher, OutageBackOff backOff,
+            Clock clock, PlatformTransactionManager transactions) {
         this.builds = builds;
         this.jobs = jobs;
         this.publisher = publisher;
+        this.backOff = backOff;
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactions);
     }
@@ -70,6 +75,9 @@ class MergeBuild {
             index = publisher.push(read.build(), succeeded.stream().collect(
                     Collectors.toMap(EndedJob::platform, EndedJob::digest, (a, b) -> a, LinkedHashMap::new)));
         } catch (MergeFailedException e) {
+            if (e.outagePart().isPresent()) {
+                return deferOrFail(read, e.outagePart().get(), e.getMessage());
+            }
             return record(read, BuildStatus.FAILED, e.getMessage(), null, Duration.ZERO);
         }
         Duration merge = Duration.ofNanos(System.nanoTime() - mergeStart);
@@ -77,10 +85,39 @@ class MergeBuild {
                 failed.isEmpty() ? null : "published without " + failures(failed), index, merge);
     }
 
+    /**
+     * The registry failed for now: the merge is tried again after a back-off, unless the registry has been failing
+     * for the whole outage budget; then the build fails naming the registry and how long it was down.
+     */
+    private boolean deferOrFail(Snapshot read, String part, String error) {
+        UUID buildId = read.build().id();
+        Instant now = clock.instant();
+        Outage outage = Outage.after(builds.mergeOutage(buildId).orElse(null), part, now);
+        if (backOff.budgetSpent(outage, now)) {
+            return record(read, BuildStatus.FAILED, "merge: " + outage.describe(now)
+                    + ", longer than the outage budget of " + Outage.format(backOff.budget()) + " ("
+                    + outage.failures() + " merges met it): " + error, null, Duration.ZERO);
+        }
+        Instant next = backOff.nextTry(outage, now);
+        Boolean deferred = transactions.execute(status -> {
+            Build locked = builds.lock(buildId).orElse(null);
+            return changeSinceRead(read, locked) == null && builds.mergeDeferred(locked, outage, next);
+        });
+        if (Boolean.TRUE.equals(deferred)) {
+            log.warn("merge of build {} tried again not before {} ({} merge(s) in a row met it, since {}): {}",
+                    buildId, next, outage.failures(), outage.since(), error);
+        }
+        return false;
+    }
+
     /** The build and its jobs when every job has ended and the build is still to be merged, else null. */
     private Snapshot read(UUID buildId) {
         Build build = builds.find(buildId).orElse(null);
         if (build == null || build.status().isTerminal() || build.cancelRequested()) {
+            return null;
+        }
+        Instant notBefore = builds.mergeNotBefore(buildId).orElse(null);
+        if (notBefore != null && notBefore.isAfter(clock.instant())) {
             return null;
         }
         List<EndedJob> ended = jobs.ofBuild(buildId);

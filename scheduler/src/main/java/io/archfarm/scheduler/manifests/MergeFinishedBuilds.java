@@ -1,6 +1,7 @@
 package io.archfarm.scheduler.manifests;
 
 import io.archfarm.scheduler.builds.BuildStore;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -20,15 +21,17 @@ public class MergeFinishedBuilds {
 
     private final BuildStore builds;
     private final MergeBuild merge;
+    private final Clock clock;
 
-    MergeFinishedBuilds(BuildStore builds, MergeBuild merge) {
+    MergeFinishedBuilds(BuildStore builds, MergeBuild merge, Clock clock) {
         this.builds = builds;
         this.merge = merge;
+        this.clock = clock;
     }
 
     @Scheduled(fixedDelayString = "${archfarm.scheduler.tick:1s}")
     public void mergeAll() {
-        List<UUID> finished = builds.withAllJobsEnded();
+        List<UUID> finished = builds.withAllJobsEnded(clock.instant());
         finished.forEach(this::mergeIfFinished);
     }
 

@@ -1,6 +1,7 @@
 package io.archfarm.scheduler.manifests;
 
 import io.archfarm.model.ImageReference;
+import io.archfarm.model.PartOutage;
 import io.archfarm.model.Platform;
 import io.archfarm.scheduler.Timestamps;
 import io.archfarm.scheduler.builds.Build;
@@ -61,23 +62,31 @@ class PublishManifestList {
         RegistryClient.Session session;
         try {
             session = registry.session(image, credentials.forBuild(build.id(), image));
-        } catch (RegistryException | IllegalStateException e) {
+        } catch (IllegalStateException e) {
             throw new MergeFailedException("cannot publish the manifest list: " + e.getMessage(), e);
+        } catch (RegistryException e) {
+            throw new MergeFailedException("cannot publish the manifest list: " + e.getMessage(), e, part(image));
         }
-        ImageIndex index = ImageIndex.assemble(readImages(session, digests), build.commit(), build.repository());
+        ImageIndex index = ImageIndex.assemble(readImages(session, image, digests), build.commit(),
+                build.repository());
         try {
             session.putIndex(index.digest(), index);
             for (String tag : build.tags()) {
                 session.putIndex(tag, index);
             }
         } catch (RegistryException e) {
-            throw new MergeFailedException("registry refused the manifest list: " + e.getMessage(), e);
+            throw new MergeFailedException((e.isTransient() ? part(image) + " failed the push of the manifest list: "
+                    : "registry refused the manifest list: ") + e.getMessage(), e, part(image));
         }
         return index;
     }
 
-    private List<IndexEntry> readImages(RegistryClient.Session session, Map<String, String> digests)
-            throws MergeFailedException {
+    private static String part(ImageReference image) {
+        return PartOutage.REGISTRY + " " + image.registry();
+    }
+
+    private List<IndexEntry> readImages(RegistryClient.Session session, ImageReference image,
+            Map<String, String> digests) throws MergeFailedException {
         List<IndexEntry> entries = new ArrayList<>();
         for (Map.Entry<String, String> job : digests.entrySet()) {
             try {
@@ -86,7 +95,7 @@ class PublishManifestList {
                         facts.mediaType()));
             } catch (RegistryException e) {
                 throw new MergeFailedException("could not read the " + job.getKey() + " image from the registry: "
-                        + e.getMessage(), e);
+                        + e.getMessage(), e, part(image));
             }
         }
         return entries;

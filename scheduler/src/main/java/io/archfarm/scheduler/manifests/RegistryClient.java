@@ -78,8 +78,8 @@ class RegistryClient {
             HttpResponse<byte[]> response = send("GET", digest, "pull", builder -> builder
                     .header("Accept", MANIFEST_TYPES).GET());
             if (response.statusCode() != 200) {
-                throw new RegistryException("GET " + response.uri() + " answered " + response.statusCode() + ": "
-                        + body(response));
+                throw RegistryException.answered("GET " + response.uri() + " answered " + response.statusCode() + ": "
+                        + body(response), response.statusCode());
             }
             byte[] bytes = response.body();
             String actual = ImageIndex.sha256(bytes);
@@ -97,8 +97,8 @@ class RegistryClient {
                     .header("Content-Type", ImageIndex.MEDIA_TYPE)
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(index.bytes())));
             if (response.statusCode() != 201) {
-                throw new RegistryException("PUT " + response.uri() + " answered " + response.statusCode() + ": "
-                        + body(response));
+                throw RegistryException.answered("PUT " + response.uri() + " answered " + response.statusCode() + ": "
+                        + body(response), response.statusCode());
             }
             String stored = response.headers().firstValue("Docker-Content-Digest").orElse(null);
             if (!index.digest().equals(stored)) {
@@ -179,8 +179,9 @@ class RegistryClient {
                         + scope + " (" + response.statusCode() + " from " + uri.getHost() + ")");
             }
             if (response.statusCode() != 200) {
-                throw new RegistryException("the token service " + uri.getHost() + " of registry " + image.registry()
-                        + " answered " + response.statusCode() + ": " + body(response));
+                throw RegistryException.answered("the token service " + uri.getHost() + " of registry "
+                        + image.registry() + " answered " + response.statusCode() + ": " + body(response),
+                        response.statusCode());
             }
             try {
                 JsonNode answer = json.readTree(response.body());
@@ -270,7 +271,8 @@ class RegistryClient {
                     + uri.getRawAuthority() + "/ca.crt, or list the registry in archfarm.registry.insecure if it"
                     + " speaks plain http (" + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw new RegistryException(method + " " + uri + " failed: " + e, e);
+            // refused, reset, timed out, closed mid-answer: the registry or the way to it, for now
+            throw RegistryException.transientFault(method + " " + uri + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException(method + " " + uri + " interrupted", e);

@@ -2,6 +2,7 @@ package io.archfarm.scheduler.results;
 
 import io.archfarm.model.JobOutcome;
 import io.archfarm.model.JobStatus;
+import io.archfarm.model.PartOutage;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.model.messages.JobPhases;
@@ -83,8 +84,10 @@ class RecordJobResults {
         Instant now = clock.instant();
         if (result.outcome() == JobOutcome.INFRA_FAILED) {
             String reason = "infrastructure failure on " + result.workerId() + ": " + result.error();
-            return retries.retryOrFail(job, JobOutcome.INFRA_FAILED.name(), reason, false)
-                    ? Optional.empty() : Optional.of(job.buildId());
+            Optional<String> part = PartOutage.partOf(result.error());
+            boolean queuedAgain = part.isPresent() ? retries.retryAfterOutage(job, part.get(), reason)
+                    : retries.retryOrFail(job, JobOutcome.INFRA_FAILED.name(), reason, false);
+            return queuedAgain ? Optional.empty() : Optional.of(job.buildId());
         }
         JobStatus end = switch (result.outcome()) {
             case SUCCEEDED -> JobStatus.SUCCEEDED;

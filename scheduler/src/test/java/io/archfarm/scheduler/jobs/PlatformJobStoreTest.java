@@ -159,11 +159,12 @@ class PlatformJobStoreTest {
         UUID otherJob = rows().job(other, "linux/riscv64", "QUEUED", 0);
         rows().job(other, "linux/arm/v7", "RUNNING", 1);
 
-        assertThat(inTransaction(() -> ids(store.lockQueued(DispatchScope.builds(List.of(mine))))))
+        assertThat(inTransaction(() -> ids(store.lockQueued(DispatchScope.builds(List.of(mine)), Instant.now()))))
                 .containsExactly(mineJob);
         assertThat(inTransaction(() -> ids(store.lockQueued(DispatchScope.platforms(
-                List.of(Platform.parse("linux/riscv64"))))))).containsExactly(otherJob);
-        assertThat(inTransaction(() -> ids(store.lockQueued(DispatchScope.ALL)))).contains(mineJob, otherJob);
+                List.of(Platform.parse("linux/riscv64"))), Instant.now())))).containsExactly(otherJob);
+        assertThat(inTransaction(() -> ids(store.lockQueued(DispatchScope.ALL, Instant.now()))))
+                .contains(mineJob, otherJob);
     }
 
     private static List<UUID> ids(List<PlatformJob> jobs) {

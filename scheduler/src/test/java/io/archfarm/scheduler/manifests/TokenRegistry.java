@@ -44,6 +44,8 @@ final class TokenRegistry implements AutoCloseable {
     private volatile int tokenStatus = 200;
     private volatile String tokenField = "token";
     private volatile byte[] manifest = new byte[0];
+    private volatile String failingMethod;
+    private volatile int failingStatus;
     private volatile CountDownLatch held = new CountDownLatch(0);
     private volatile CountDownLatch release = new CountDownLatch(0);
 
@@ -85,6 +87,16 @@ final class TokenRegistry implements AutoCloseable {
     /** Names the token {@code access_token} (OAuth 2) instead of {@code token}. */
     TokenRegistry namingTheToken(String field) {
         tokenField = field;
+        return this;
+    }
+
+    /**
+     * Answers every registry request of {@code method} with {@code status} (a 503 of a registry in trouble, a 400 of
+     * one that calls the manifest invalid), before any authorization; {@code null} answers as usual again.
+     */
+    TokenRegistry answering(String method, int status) {
+        failingStatus = status;
+        failingMethod = method;
         return this;
     }
 
@@ -136,7 +148,10 @@ final class TokenRegistry implements AutoCloseable {
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             byte[] body = exchange.getRequestBody().readAllBytes();
             registryRequests.add(received(exchange, authorization));
-            if (!allowed(method, authorization)) {
+            if (method.equals(failingMethod)) {
+                respond(exchange, failingStatus, ("{\"errors\":[{\"code\":\"" + (failingStatus == 400
+                        ? "MANIFEST_INVALID" : "UNAVAILABLE") + "\"}]}").getBytes(StandardCharsets.UTF_8));
+            } else if (!allowed(method, authorization)) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", challenge);
                 respond(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}".getBytes(StandardCharsets.UTF_8));
             } else if (method.equals("PUT")) {

@@ -1,6 +1,7 @@
 package io.archfarm.worker.build;
 
 import io.archfarm.model.JobOutcome;
+import io.archfarm.model.PartOutage;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -77,8 +78,8 @@ final class BuildFailures {
         }
         Matcher registry = FROM_REGISTRY.matcher(line);
         return RegistryFailures.transientWords(line).filter(words -> registry.find())
-                .map(words -> "registry " + registry.group(1) + " failed the pull of a FROM image ('" + words
-                        + "'): the attempt is retried")
+                .map(words -> PartOutage.reason(PartOutage.REGISTRY, registry.group(1), "the pull of a FROM image",
+                        words))
                 .orElse(null);
     }
 

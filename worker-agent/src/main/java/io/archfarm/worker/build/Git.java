@@ -1,11 +1,13 @@
 package io.archfarm.worker.build;
 
 import io.archfarm.model.JobOutcome;
+import io.archfarm.model.PartOutage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -63,9 +65,19 @@ final class Git {
                 "GIT_SSH_COMMAND", "ssh -o BatchMode=yes",
                 "GIT_ALLOW_PROTOCOL", policy.allowedProtocols()), timeout, output);
         if (result.timedOut()) {
-            throw new JobFailure(JobOutcome.INFRA_FAILED,
-                    "git " + arguments[0] + " timed out after " + timeout.toSeconds() + " s");
+            throw timedOut(arguments);
         }
         return result;
+    }
+
+    /** A git command that talked to a server and ran out of time names the server: it failed for now. */
+    private JobFailure timedOut(String... arguments) {
+        String words = "timed out after " + timeout.toSeconds() + " s";
+        int dashes = List.of(arguments).indexOf("--");
+        String url = dashes >= 0 && dashes + 1 < arguments.length ? arguments[dashes + 1] : null;
+        return new JobFailure(JobOutcome.INFRA_FAILED, Optional.ofNullable(url).flatMap(GitHosts::serverOf)
+                .map(server -> PartOutage.reason(PartOutage.GIT_SERVER, server,
+                        "the git " + arguments[0] + " of " + url, words))
+                .orElse("git " + arguments[0] + " " + words));
     }
 }

@@ -70,6 +70,24 @@ final class GitHosts {
         return remoteOf(url).map(Remote::host);
     }
 
+    /**
+     * The git server as a failure names it: {@code host:port}, the port the transport's default when the URL has
+     * none; empty for a local repository.
+     */
+    static Optional<String> serverOf(String url) {
+        return remoteOf(url).map(remote -> remote.host().toLowerCase(Locale.ROOT) + ":"
+                + (remote.port() == null || remote.port().isEmpty() ? defaultPort(remote.scheme()) : remote.port()));
+    }
+
+    private static String defaultPort(String scheme) {
+        return switch (scheme) {
+            case "https" -> "443";
+            case "http" -> "80";
+            case "git" -> "9418";
+            default -> "22";
+        };
+    }
+
     private static Optional<Remote> remoteOf(String url) {
         Matcher network = NETWORK_URL.matcher(url);
         if (network.matches()) {

@@ -1,6 +1,7 @@
 package io.archfarm.worker.build;
 
 import io.archfarm.model.ImageReference;
+import io.archfarm.model.PartOutage;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,8 +21,10 @@ final class RegistryFailures {
 
     /** A registry or the way to it failing for now: another attempt, here or on another worker, may get through. */
     private static final List<String> TRANSIENT = List.of("500 (internal server error)", "502 (bad gateway)",
-            "503 (service unavailable)", "504 (gateway timeout)", "connection refused", "connection reset by peer",
-            "i/o timeout", "tls handshake timeout", "no route to host", "unexpected eof");
+            "503 (service unavailable)", "504 (gateway timeout)", "429 (too many requests)", "connection refused",
+            "connection reset by peer", "broken pipe", "i/o timeout", "tls handshake timeout",
+            "context deadline exceeded", "timeout exceeded while awaiting headers", "no route to host",
+            "unexpected eof");
 
     private RegistryFailures() {
     }
@@ -38,8 +41,8 @@ final class RegistryFailures {
      */
     static Optional<String> transientReason(List<String> lastLines, ImageReference image, String doing) {
         String lower = String.join("\n", lastLines).toLowerCase(Locale.ROOT);
-        return TRANSIENT.stream().filter(lower::contains).findFirst().map(what -> "registry " + image.registry()
-                + " failed " + doing + " ('" + what + "'): the attempt is retried");
+        return TRANSIENT.stream().filter(lower::contains).findFirst()
+                .map(what -> PartOutage.reason(PartOutage.REGISTRY, image.registry(), doing, what));
     }
 
     /** @param doing what failed, e.g. {@code the push of 127.0.0.1:5000/team/app} */

@@ -194,9 +194,9 @@ final class SourceFetcher {
         }
     }
 
+    /** See {@link GitFailures}: a git server failing for now is retried, one that refuses is the build's failure. */
     static JobFailure fetchFailed(String repository, String commit, ProcessResult result) {
-        return new JobFailure(JobOutcome.INFRA_FAILED,
-                "fetching " + commit + " from " + repository + " failed: " + result.lastLine());
+        return GitFailures.of(repository, commit, result.lastLines());
     }
 
     private static void clear(Path checkout) throws JobFailure {

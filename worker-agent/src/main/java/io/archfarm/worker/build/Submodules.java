@@ -1,12 +1,15 @@
 package io.archfarm.worker.build;
 
 import io.archfarm.model.JobOutcome;
+import io.archfarm.model.PartOutage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -28,6 +31,8 @@ final class Submodules {
     private static final String SUBMODULE = "submodule.";
     private static final String URL = ".url";
     private static final String FATAL = "fatal: ";
+    /** git's words for the submodule clone that failed. */
+    private static final Pattern CLONE_OF = Pattern.compile("clone of '([^']+)' into submodule path");
     /** Deeper nesting than this is no real project's layout; it stops a repository that nests itself. */
     static final int MAX_DEPTH = 8;
 
@@ -177,7 +182,22 @@ final class Submodules {
                     + " submodules only over " + policy.allowedProtocols().replace(':', ',')
                     + "; file:// needs archfarm.git.allow-file-submodules=true)");
         }
-        return new JobFailure(JobOutcome.INFRA_FAILED, "fetching submodules failed: " + reason);
+        return outage(update.lastLines(), reason)
+                .orElse(new JobFailure(JobOutcome.INFRA_FAILED, "fetching submodules failed: " + reason));
+    }
+
+    /** A submodule's git server failing for now, named as {@link GitFailures} names a repository's. */
+    private static Optional<JobFailure> outage(List<String> lines, String reason) {
+        String text = String.join("\n", lines);
+        Matcher clone = CLONE_OF.matcher(text);
+        if (!clone.find()) {
+            return Optional.empty();
+        }
+        String url = clone.group(1);
+        return GitFailures.transientWords(text.toLowerCase(Locale.ROOT))
+                .flatMap(words -> GitHosts.serverOf(url).map(server -> new JobFailure(JobOutcome.INFRA_FAILED,
+                        PartOutage.reason(PartOutage.GIT_SERVER, server, "the fetch of submodule " + url, words)
+                                + "; fetching submodules failed: " + reason)));
     }
 
     private static void require(ProcessResult result, String what) throws JobFailure {

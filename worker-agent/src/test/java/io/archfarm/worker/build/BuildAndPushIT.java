@@ -252,7 +252,8 @@ class BuildAndPushIT {
                     new JobLog(job.jobId(), 1, chunks::add));
 
             assertThat(finished.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
-            assertThat(finished.error()).isEqualTo("git fetch timed out after 1 s");
+            assertThat(finished.error()).isEqualTo("git server " + GitHosts.serverOf(silent.url()).orElseThrow()
+                    + " failed the git fetch of " + silent.url() + " ('timed out after 1 s'): the attempt is retried");
         }
     }
 

@@ -3,6 +3,7 @@ package io.archfarm.worker.build;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.model.ImageReference;
+import io.archfarm.model.PartOutage;
 import io.archfarm.model.registry.RegistryCredential;
 import java.util.List;
 import java.util.Optional;
@@ -45,5 +46,22 @@ class RegistryFailuresTest {
                 + " unknown authority"), IMAGE, Optional.empty(), "the push"))
                 .hasValueSatisfying(reason -> assertThat(reason)
                         .contains("/etc/containers/certs.d/reg.example.com:5000/ca.crt"));
+    }
+
+    /** skopeo 1.9.3's own words, captured by pushing an OCI layout to a closed port, a 503 server and a silent one. */
+    @Test
+    void skopeosWordsForARegistryDownAnswering503OrSilentAreTransient() {
+        ImageReference local = ImageReference.parse("127.0.0.1:18090/team/app");
+        String prefix = "time=\"2026-12-07T06:07:36Z\" level=fatal msg=\"trying to reuse blob sha256:bd9ddc54bea9 at"
+                + " destination: pinging container registry 127.0.0.1:18090: ";
+        for (String words : List.of("Get \\\"http://127.0.0.1:18090/v2/\\\": dial tcp 127.0.0.1:18090: connect:"
+                        + " connection refused\"",
+                "invalid status code from registry 503 (Service Unavailable)\"",
+                "Get \\\"http://127.0.0.1:18090/v2/\\\": context deadline exceeded\"")) {
+            Optional<String> reason = RegistryFailures.transientReason(List.of("Getting image source signatures",
+                    prefix + words), local, "the push of " + local);
+            assertThat(reason).as(words).hasValueSatisfying(why -> assertThat(PartOutage.partOf(why))
+                    .hasValue("registry 127.0.0.1:18090"));
+        }
     }
 }

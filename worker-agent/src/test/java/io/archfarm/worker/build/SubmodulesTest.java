@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.archfarm.model.JobOutcome;
+import io.archfarm.model.PartOutage;
 import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.worker.testing.GitRepository;
 import io.archfarm.worker.testing.SilentGitServer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,6 +140,25 @@ class SubmodulesTest {
                 .hasMessageContaining("'" + gone + "'").hasMessageContaining("vendor/gone")
                 .satisfies(e -> assertThat(((JobFailure) e).outcome()).isEqualTo(JobOutcome.INFRA_FAILED));
         assertThat(log()).contains("fetching submodules vendor/gone");
+    }
+
+    @Test
+    void aSubmoduleServerThatRefusesConnectionsIsFailingForNowAndNamed() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + closed + "/lib.git";
+        String commit = app.declareSubmodule("vendor/down", url, libraryCommit);
+
+        assertThatThrownBy(() -> fetch(app, commit, true, true))
+                .isInstanceOf(JobFailure.class)
+                .hasMessageStartingWith("git server 127.0.0.1:" + closed + " failed the fetch of submodule " + url
+                        + " ('")
+                .hasMessageContaining("; fetching submodules failed: ")
+                .satisfies(e -> assertThat(((JobFailure) e).outcome()).isEqualTo(JobOutcome.INFRA_FAILED))
+                .satisfies(e -> assertThat(PartOutage.partOf(e.getMessage()))
+                        .hasValue("git server 127.0.0.1:" + closed));
     }
 
     @Test
