@@ -253,6 +253,18 @@ final class Farm implements AutoCloseable {
      * webhook URLs.
      */
     private void startPortal(Path jar) {
+        portal = startPortal(jar, "portal");
+    }
+
+    /**
+     * One more portal on the same database, broker and key, as a second instance behind a load balancer is; the
+     * admin signed in on it. {@code name} names its process and log.
+     */
+    PortalClient startAnotherPortal(String name) {
+        return startPortal(requireJar("portal/target/portal-0.1.0-SNAPSHOT-exec.jar"), name);
+    }
+
+    private PortalClient startPortal(Path jar, String name) {
         int port = FreePorts.next();
         String baseUrl = "http://127.0.0.1:" + port;
         Map<String, String> env = serviceEnv(port);
@@ -261,9 +273,9 @@ final class Farm implements AutoCloseable {
         env.put("ARCHFARM_SECURITY_ADMIN_PASSWORD_FILE", workDir.resolve("admin-password").toString());
         env.putAll(allowedHosts());
         env.put("ARCHFARM_PORTAL_PUBLIC_URL", baseUrl);
-        start("portal", javaCommand(jar), env);
-        awaitHealthy("portal", () -> PortalClient.serviceHealthy(baseUrl));
-        portal = PortalClient.signIn(baseUrl, ADMIN, ADMIN_PASSWORD);
+        start(name, javaCommand(jar), env);
+        awaitHealthy(name, () -> PortalClient.serviceHealthy(baseUrl));
+        return PortalClient.signIn(baseUrl, ADMIN, ADMIN_PASSWORD);
     }
 
     /**
@@ -284,6 +296,15 @@ final class Farm implements AutoCloseable {
     }
 
     private void startScheduler(Path jar) {
+        startScheduler(jar, "scheduler");
+    }
+
+    /** One more scheduler on the same database and broker, active beside the first: they share the work. */
+    void startAnotherScheduler(String name) {
+        startScheduler(requireJar("scheduler/target/scheduler-0.1.0-SNAPSHOT-exec.jar"), name);
+    }
+
+    private void startScheduler(Path jar, String name) {
         int port = FreePorts.next();
         Map<String, String> env = serviceEnv(port);
         if (fleet != null) {
@@ -299,8 +320,8 @@ final class Farm implements AutoCloseable {
         env.put("ARCHFARM_REGISTRY_CERTS_DIRS", secured.security().certsDir().toString());
         env.put("ARCHFARM_SCHEDULER_HEARTBEAT_TIMEOUT", "6s");
         env.put("ARCHFARM_SCHEDULER_TICK", "500ms");
-        start("scheduler", javaCommand(jar), env);
-        awaitHealthy("scheduler", () -> PortalClient.serviceHealthy("http://127.0.0.1:" + port));
+        start(name, javaCommand(jar), env);
+        awaitHealthy(name, () -> PortalClient.serviceHealthy("http://127.0.0.1:" + port));
     }
 
     private void startWorker(Path jar, WorkerSpec worker) {

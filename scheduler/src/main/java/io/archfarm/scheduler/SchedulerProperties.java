@@ -23,10 +23,6 @@ import org.springframework.validation.annotation.Validated;
  *                           it; zero turns cache affinity off
  * @param messageRetention   how long handled message ids and published outbox rows are kept (redeliveries come
  *                           within minutes; the rows are only for that and for a look after the fact)
- * @param doorbell           whether the relay tells the workers on the control fanout, right after it sent job
- *                           assignments, which job queues got jobs (JobsWaiting), so that idle slots look at once;
- *                           off, workers find jobs at their next poll (workers older than the doorbell log each one
- *                           as unreadable, so a mixed fleet may want it off until all are upgraded)
  * @param outageBudget       how long a part of the farm (a registry, a git server) may fail for now, counted from its
  *                           first failure in a row, before the job or the merge that met it fails naming the part
  * @param retryBackoff       the first wait before an attempt or a merge that met an outage is tried again; each
@@ -49,7 +45,6 @@ public record SchedulerProperties(
         @NotNull @DefaultValue("7d") Duration messageRetention,
         @NotNull @DefaultValue("24h") Duration affinityWindow,
         @NotNull @DefaultValue("3s") Duration affinityWait,
-        @DefaultValue("true") boolean doorbell,
         @NotNull @DefaultValue("10m") Duration outageBudget,
         @NotNull @DefaultValue("1s") Duration retryBackoff,
         @NotNull @DefaultValue("1m") Duration retryBackoffMax) {
