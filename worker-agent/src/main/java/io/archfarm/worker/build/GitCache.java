@@ -3,6 +3,7 @@ package io.archfarm.worker.build;
 import io.archfarm.model.JobOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -141,7 +143,7 @@ final class GitCache {
         private Fetched fetch(Attempt attempt, String url, List<String> pins, String ref, String commit)
                 throws JobFailure, CorruptMirror {
             initialise(attempt);
-            Counts before = counts(attempt);
+            Counts before = Counts.of(mirror);
             ProcessResult byId = git.run(attempt, mirror, pins, "fetch", "-q", "--depth", "1", "--no-tags", "--", url,
                     "+" + commit + ":" + REFS + commit);
             // git fetches past unreadable objects of its own (it just offers the server less), so a fetch that
@@ -151,7 +153,7 @@ final class GitCache {
                 fetchRef(attempt, url, pins, ref, commit, byId);
             }
             dropOldRefs(attempt);
-            Counts after = counts(attempt);
+            Counts after = Counts.of(mirror);
             if (after.packs() > MAX_PACKS) {
                 // many small packs make every lookup slower; -d drops only the packs it replaced, and git looks again
                 // when an object moves under a reader
@@ -203,24 +205,6 @@ final class GitCache {
             }
         }
 
-        private Counts counts(Attempt attempt) throws JobFailure {
-            long[] counts = new long[5];
-            git.read(attempt, mirror, line -> {
-                String[] parts = line.split(": ", 2);
-                if (parts.length == 2 && parts[1].strip().matches("\\d+")) {
-                    long value = Long.parseLong(parts[1].strip());
-                    switch (parts[0]) {
-                        case "count" -> counts[0] = value;
-                        case "in-pack" -> counts[1] = value;
-                        case "size" -> counts[2] = value;
-                        case "size-pack" -> counts[3] = value;
-                        case "packs" -> counts[4] = value;
-                        default -> { }
-                    }
-                }
-            }, "count-objects", "-v");
-            return new Counts(counts[0] + counts[1], counts[2] + counts[3], counts[4]);
-        }
 
         private void touch() {
             try {
@@ -239,7 +223,55 @@ final class GitCache {
     }
 
     /** Objects in a mirror and their size on disk. */
-    private record Counts(long objects, long kibibytes, long packs) {
+    /**
+     * The objects, KiB and packs of a mirror, read from its pack files rather than asked of {@code git count-objects}
+     * (a process before and one after every fetch): a mirror holds packs only ({@code fetch.unpackLimit} 1), each
+     * {@code .idx} names its object count in the last entry of its fan-out table. A pack whose index is not written
+     * yet does not count.
+     */
+    record Counts(long objects, long kibibytes, long packs) {
+
+        private static final int FANOUT_LAST = 255 * 4;
+        private static final byte[] IDX_V2 = {(byte) 0xff, 't', 'O', 'c'};
+
+        static Counts of(Path mirror) throws JobFailure {
+            Path packDir = mirror.resolve("objects").resolve("pack");
+            if (!Files.isDirectory(packDir)) {
+                return new Counts(0, 0, 0);
+            }
+            long objects = 0;
+            long bytes = 0;
+            long packs = 0;
+            try (Stream<Path> files = Files.list(packDir)) {
+                for (Path idx : files.filter(f -> f.getFileName().toString().endsWith(".idx")).toList()) {
+                    String name = idx.getFileName().toString();
+                    Path pack = idx.resolveSibling(name.substring(0, name.length() - 4) + ".pack");
+                    if (Files.exists(pack)) {
+                        objects += objectsIn(idx);
+                        bytes += Files.size(pack);
+                        packs++;
+                    }
+                }
+            } catch (IOException e) {
+                throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot read the packs of the git cache mirror "
+                        + mirror + ": " + e);
+            }
+            return new Counts(objects, bytes / 1024, packs);
+        }
+
+        /** The object count of a pack index, version 2 (a magic and a version first) or version 1. */
+        static long objectsIn(Path idx) throws IOException {
+            try (FileChannel channel = FileChannel.open(idx, StandardOpenOption.READ)) {
+                ByteBuffer head = ByteBuffer.allocate(8);
+                channel.read(head, 0);
+                boolean v2 = Arrays.equals(Arrays.copyOf(head.array(), 4), IDX_V2);
+                ByteBuffer last = ByteBuffer.allocate(4);
+                if (channel.read(last, (v2 ? 8 : 0) + FANOUT_LAST) != 4) {
+                    throw new IOException(idx + " is shorter than a pack index");
+                }
+                return Integer.toUnsignedLong(last.getInt(0));
+            }
+        }
     }
 
     /** Git's word that the mirror's own objects are unreadable. */

@@ -99,7 +99,7 @@ final class SourceFetcher {
             ProcessResult checkedOut = git.run(attempt, checkout, List.of("advice.detachedHead=false"), "checkout",
                     "-q", "--detach", commit);
             if (checkedOut.succeeded()) {
-                verifyHead(attempt, checkout, commit);
+                verifyHead(checkout, commit);
                 dissociate(attempt, checkout);
                 return;
             }
@@ -143,13 +143,22 @@ final class SourceFetcher {
     private void checkOut(Attempt attempt, Path checkout, String commit) throws JobFailure {
         require(git.run(attempt, checkout, List.of("advice.detachedHead=false"), "checkout", "-q", "--detach", commit),
                 "git checkout of " + commit + " failed");
-        verifyHead(attempt, checkout, commit);
+        verifyHead(checkout, commit);
     }
 
-    private void verifyHead(Attempt attempt, Path checkout, String commit) throws JobFailure {
-        ProcessResult head = git(attempt, checkout, "rev-parse", "HEAD");
-        if (!head.succeeded() || !head.lastLine().trim().equals(commit)) {
-            throw new JobFailure(JobOutcome.INFRA_FAILED, "checked out " + head.lastLine() + " instead of " + commit);
+    /**
+     * A detached checkout writes the commit id into {@code .git/HEAD}: read there rather than asked of
+     * {@code git rev-parse}, a process on every job's way.
+     */
+    private static void verifyHead(Path checkout, String commit) throws JobFailure {
+        String head;
+        try {
+            head = Files.readString(checkout.resolve(".git").resolve("HEAD")).strip();
+        } catch (IOException e) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot read the checkout's HEAD: " + e);
+        }
+        if (!head.equals(commit)) {
+            throw new JobFailure(JobOutcome.INFRA_FAILED, "checked out " + head + " instead of " + commit);
         }
     }
 
