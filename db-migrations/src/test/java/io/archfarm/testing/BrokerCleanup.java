@@ -22,8 +22,8 @@ public final class BrokerCleanup {
 
     public static List<String> queuesOf(Topology topology) {
         List<String> queues = new ArrayList<>(List.of(topology.buildRequestsQueue(), topology.buildCancelsQueue(),
-                topology.claimsQueue(), topology.jobLogsQueue(), topology.jobResultsQueue(),
-                topology.heartbeatsQueue()));
+                topology.buildRetriesQueue(), topology.claimsQueue(), topology.jobLogsQueue(),
+                topology.jobResultsQueue(), topology.heartbeatsQueue()));
         for (Platform platform : Platform.KNOWN) {
             for (ExecutionMode mode : ExecutionMode.values()) {
                 queues.add(topology.jobQueue(platform, mode));
