@@ -499,6 +499,7 @@ final class Farm implements AutoCloseable {
         List<FarmProcess> reversed = new ArrayList<>(processes.values());
         java.util.Collections.reverse(reversed);
         reversed.forEach(FarmProcess::kill);
+        unmountUnder(workDir);
         if (registry != null) {
             registry.close();
         }
@@ -528,6 +529,28 @@ final class Farm implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
             // the hook runs anyway
+        }
+    }
+
+    /**
+     * A worker killed mid-build (as the loss tests do) leaves its working container's overlay mounted in its store:
+     * unmounted here, deepest first, so that the farm's directory can be deleted and no mount outlives the test.
+     */
+    private void unmountUnder(Path dir) {
+        List<String> mounts;
+        try {
+            mounts = Files.readAllLines(Path.of("/proc/mounts")).stream().map(line -> line.split(" ")[1])
+                    .filter(point -> point.startsWith(dir + "/")).sorted(java.util.Comparator.reverseOrder()).toList();
+        } catch (IOException e) {
+            System.err.println("[archfarm e2e] cannot read /proc/mounts: " + e);
+            return;
+        }
+        for (String point : mounts) {
+            try {
+                FarmProcess.start("umount", List.of("umount", "--lazy", point), Map.of(), logDir).awaitSuccess(30);
+            } catch (RuntimeException e) {
+                System.err.println("[archfarm e2e] cannot unmount " + point + ": " + e.getMessage());
+            }
         }
     }
 
