@@ -19,6 +19,8 @@ import java.util.UUID;
  * @param noCache         whether the build asked to build every step again
  * @param version         the row's version when it was read: every change of the build counts it up, so a change
  *                        guarded by it fails when anything changed the build meanwhile
+ * @param acceptedSeq     the order in which the farm accepted the build: of two builds publishing the same tag, the
+ *                        later accepted keeps it
  */
 public record Build(
         UUID id,
@@ -41,7 +43,8 @@ public record Build(
         UUID teamId,
         boolean cacheEnabled,
         boolean noCache,
-        long version) {
+        long version,
+        long acceptedSeq) {
 
     /** The placement of one platform: its own when the request gave one, else the build's. */
     public Placement placementOf(String platform) {

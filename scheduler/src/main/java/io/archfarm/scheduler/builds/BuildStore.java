@@ -183,6 +183,7 @@ public class BuildStore {
                 rs.getObject("team_id", UUID.class),
                 rs.getBoolean("layer_cache"),
                 rs.getBoolean("no_cache"),
-                rs.getLong("version"));
+                rs.getLong("version"),
+                rs.getLong("accepted_seq"));
     }
 }

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -20,21 +22,28 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reads each image manifest from the registry, assembles the index, pushes it by digest and then under every tag
  * (so no tag ever points at something that is not there): outside any transaction, which {@link #push} refuses.
- * Then, in the caller's transaction, {@link #record} keeps what was pushed, in place of what an earlier merge of the
- * same build recorded.
+ * Tags only move forward: each is claimed in {@link TagHeads} first, and a tag that a build accepted later holds gets
+ * that build's index, not this one's, whichever merge pushes last. Then, in the caller's transaction,
+ * {@link #record} keeps what was pushed, in place of what an earlier merge of the same build recorded.
  */
 @Component
 class PublishManifestList {
 
+    private static final Logger log = LoggerFactory.getLogger(PublishManifestList.class);
+    /** Pushes of a tag per merge while newer claims keep arriving; each newer claimant pushes its own too. */
+    private static final int TAG_ROUNDS = 5;
+
     private final RegistryClient registry;
+    private final TagHeads tagHeads;
     private final RegistryCredentials credentials;
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
 
-    PublishManifestList(RegistryClient registry, RegistryCredentials credentials, JdbcClient jdbc, JsonMapper json,
-            Clock clock) {
+    PublishManifestList(RegistryClient registry, TagHeads tagHeads, RegistryCredentials credentials, JdbcClient jdbc,
+            JsonMapper json, Clock clock) {
         this.registry = registry;
+        this.tagHeads = tagHeads;
         this.credentials = credentials;
         this.jdbc = jdbc;
         this.json = json;
@@ -72,13 +81,42 @@ class PublishManifestList {
         try {
             session.putIndex(index.digest(), index);
             for (String tag : build.tags()) {
-                session.putIndex(tag, index);
+                pushForward(session, image, tag, build, index);
             }
         } catch (RegistryException e) {
             throw new MergeFailedException((e.isTransient() ? part(image) + " failed the push of the manifest list: "
                     : "registry refused the manifest list: ") + e.getMessage(), e, part(image));
         }
         return index;
+    }
+
+    /**
+     * Claims the tag, pushes the index of the build that holds it after the claim, then reads the claim again: when a
+     * newer build claimed the tag meanwhile (its push may have landed before this one), pushes the newer index over
+     * this one. The last push to the tag is therefore always the newest claim's: a claimant reads the claim after its
+     * own push, and any claim made after that read is followed by that claimant's own push.
+     */
+    private void pushForward(RegistryClient.Session session, ImageReference image, String tag, Build build,
+            ImageIndex own) throws RegistryException {
+        String repository = image.registry() + "/" + image.repository();
+        TagHeads.Head head = tagHeads.claim(repository, tag, build, own);
+        for (int round = 1; ; round++) {
+            session.putIndex(tag, head.index());
+            TagHeads.Head after = tagHeads.read(repository, tag);
+            if (after.index().digest().equals(head.index().digest())) {
+                break;
+            }
+            if (round == TAG_ROUNDS) {
+                log.warn("tag {}:{} claimed {} times more while build {} pushed it; its newest claimant pushes it",
+                        repository, tag, round, build.id());
+                break;
+            }
+            head = after;
+        }
+        if (!head.isOf(build)) {
+            log.info("tag {}:{} stays on build {} (accepted after build {}), not moved back to {}", repository, tag,
+                    head.buildId(), build.id(), own.digest());
+        }
     }
 
     private static String part(ImageReference image) {

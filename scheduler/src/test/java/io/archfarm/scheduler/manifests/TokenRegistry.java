@@ -18,6 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,6 +48,9 @@ final class TokenRegistry implements AutoCloseable {
     private volatile byte[] manifest = new byte[0];
     private volatile String failingMethod;
     private volatile int failingStatus;
+    private final Map<String, String> stored = new ConcurrentHashMap<>();
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
+    private volatile String heldRequest = "GET";
     private volatile CountDownLatch held = new CountDownLatch(0);
     private volatile CountDownLatch release = new CountDownLatch(0);
 
@@ -53,6 +58,8 @@ final class TokenRegistry implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v2/", this::registry);
         server.createContext("/token", this::token);
+        // a held request must not hold up the others
+        server.setExecutor(handlers);
         server.start();
         challenge = "Bearer realm=\"http://" + address() + "/token\",service=\"test-registry\","
                 + "scope=\"repository:team/app:pull\"";
@@ -110,9 +117,26 @@ final class TokenRegistry implements AutoCloseable {
      * slowly, for as long as the test needs.
      */
     TokenRegistry holdingTheNextManifestRead() {
+        heldRequest = "GET";
         held = new CountDownLatch(1);
         release = new CountDownLatch(1);
         return this;
+    }
+
+    /**
+     * Holds the next push of a manifest under {@code reference} (a tag or a digest) until {@link #releaseHeldRead()}:
+     * the push lands, and {@link #storedUnder} changes, only when it is released.
+     */
+    TokenRegistry holdingTheNextManifestPut(String reference) {
+        heldRequest = "PUT /manifests/" + reference;
+        held = new CountDownLatch(1);
+        release = new CountDownLatch(1);
+        return this;
+    }
+
+    /** The digest of the manifest last pushed under {@code reference} (a tag) of any repository, or null. */
+    String storedUnder(String reference) {
+        return stored.get(reference);
     }
 
     /** Whether a manifest read arrived and is being held, within {@code seconds}. */
@@ -140,6 +164,7 @@ final class TokenRegistry implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 
     private void registry(HttpExchange exchange) throws IOException {
@@ -155,20 +180,30 @@ final class TokenRegistry implements AutoCloseable {
                 exchange.getResponseHeaders().add("WWW-Authenticate", challenge);
                 respond(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}".getBytes(StandardCharsets.UTF_8));
             } else if (method.equals("PUT")) {
+                String path = exchange.getRequestURI().getPath();
+                String reference = path.substring(path.lastIndexOf('/') + 1);
+                holdIfAsked("PUT /manifests/" + reference);
+                stored.put(reference, sha256(body));
                 exchange.getResponseHeaders().add("Docker-Content-Digest", sha256(body));
                 respond(exchange, 201, new byte[0]);
             } else {
-                holdIfAsked();
+                holdIfAsked("GET");
                 exchange.getResponseHeaders().add("Content-Type", OCI_MANIFEST);
                 respond(exchange, 200, manifest);
             }
         }
     }
 
-    private void holdIfAsked() throws IOException {
+    private void holdIfAsked(String request) throws IOException {
         CountDownLatch gate = release;
-        if (held.getCount() == 1) {
-            held.countDown();
+        boolean hold;
+        synchronized (this) {
+            hold = held.getCount() == 1 && heldRequest.equals(request);
+            if (hold) {
+                held.countDown();
+            }
+        }
+        if (hold) {
             try {
                 if (!gate.await(60, TimeUnit.SECONDS)) {
                     throw new IOException("the held manifest read was never released");
