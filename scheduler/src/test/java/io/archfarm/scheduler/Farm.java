@@ -111,9 +111,14 @@ public class Farm {
     }
 
     public void requestCancel(UUID buildId) {
+        requestCancel(buildId, "bob", null);
+    }
+
+    /** As the portal asks: the mark, then the message; a reason when the farm itself asks (a superseded build). */
+    public void requestCancel(UUID buildId, String requestedBy, String reason) {
         jdbc.sql("update builds set cancel_requested_at = now() where id = :id").param("id", buildId).update();
         portalOutbox(Topology.BUILD_CANCEL_REQUESTED,
-                new BuildCancelRequested(UUID.randomUUID(), buildId, "bob", Instant.now()));
+                new BuildCancelRequested(UUID.randomUUID(), buildId, requestedBy, Instant.now(), reason));
     }
 
     /** As the portal asks for a retry of the failed platforms: the mark against double requests, then the message. */

@@ -242,6 +242,22 @@ class SchedulerFlowTest {
     }
 
     @Test
+    void aBuildSupersededByANewerOneEndsCancelledSayingWhich() {
+        farm.heartbeat("w-amd", List.of("linux/amd64"), List.of(), List.of());
+        awaitWorkerOnline("w-amd");
+        UUID buildId = farm.requestBuild(List.of("linux/amd64"), "NATIVE_ONLY", "ALL", IMAGE, List.of());
+        JobAssignment job = farm.takeAssignment("linux/amd64", ExecutionMode.NATIVE);
+        assertThat(farm.claim(job.jobId(), 1, "w-amd", ExecutionMode.NATIVE).granted()).isTrue();
+
+        farm.requestCancel(buildId, null, "superseded by #7 (commit 0d1a26e67d8f) of branch main");
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(buildId)).containsEntry("status", "CANCELLED")
+                .containsEntry("error", "cancelled: superseded by #7 (commit 0d1a26e67d8f) of branch main"));
+        assertThat(farm.job(job.jobId())).containsEntry("status", "CANCELLED")
+                .containsEntry("error", "cancelled: superseded by #7 (commit 0d1a26e67d8f) of branch main");
+    }
+
+    @Test
     void anInfrastructureFailureIsRetriedAtTheNextAttempt() {
         farm.heartbeat("w-arm64", List.of("linux/arm64"), List.of(), List.of());
         awaitWorkerOnline("w-arm64");

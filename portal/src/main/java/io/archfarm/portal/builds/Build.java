@@ -42,6 +42,10 @@ class Build {
     @Column(name = "commit_sha", nullable = false)
     private String commitSha;
 
+    /** The branch the ref named when the build was accepted; null for a tag or a commit id. */
+    @Column(name = "branch")
+    private String branch;
+
     @Column(nullable = false)
     private String containerfile;
 
@@ -127,7 +131,7 @@ class Build {
     protected Build() {
     }
 
-    static Build queued(UUID id, BuildSubmission submission, String ref, String commit, BuildOrigin origin,
+    static Build queued(UUID id, BuildSubmission submission, BuildService.ResolvedRef source, BuildOrigin origin,
             Instant now) {
         Build build = new Build();
         build.teamId = origin.teamId();
@@ -141,8 +145,9 @@ class Build {
         build.id = id;
         build.status = BuildStatus.QUEUED;
         build.repository = submission.repository();
-        build.ref = ref;
-        build.commitSha = commit;
+        build.ref = source.ref();
+        build.commitSha = source.commit();
+        build.branch = source.branch();
         build.containerfile = submission.containerfile();
         build.contextDir = submission.context();
         build.image = submission.image();

@@ -37,4 +37,25 @@ interface BuildRepository extends JpaRepository<Build, UUID> {
     @Query(value = "select platform from platform_jobs where build_id = :id and status = 'SUCCEEDED'",
             nativeQuery = true)
     List<String> succeededPlatforms(@Param("id") UUID id);
+
+    /**
+     * Marks the cancellation of every queued or running build of the project's branch whose commit is not
+     * {@code commit}, except {@code newest}, in one statement; returns the builds it marked with their numbers and
+     * commits. Builds already asked to stop are left as they are.
+     */
+    @Query(value = """
+            update builds set cancel_requested_at = :at
+            where project_id = :project and branch = :branch and commit_sha <> :commit and id <> :newest
+              and cancel_requested_at is null and status in ('QUEUED', 'RUNNING')
+            returning id, build_number as number, commit_sha as commit""", nativeQuery = true)
+    @Modifying
+    List<Superseded> markSupersededCancelRequested(@Param("project") UUID project, @Param("branch") String branch,
+            @Param("commit") String commit, @Param("newest") UUID newest, @Param("at") Instant at);
+
+    /** A build a newer one of its branch superseded. */
+    interface Superseded {
+        UUID getId();
+        Long getNumber();
+        String getCommit();
+    }
 }

@@ -68,7 +68,7 @@ public class BuildService {
         UUID id = UUID.randomUUID();
         Instant now = Instant.now(clock);
         // flushed now: rows written next with plain SQL (deliveries, commit statuses) refer to it
-        builds.saveAndFlush(Build.queued(id, submission, source.ref(), source.commit(), origin, now));
+        builds.saveAndFlush(Build.queued(id, submission, source, origin, now));
         outbox.announce(new BuildRequested(UUID.randomUUID(), id, now), Topology.BUILD_REQUESTED);
         return id;
     }
@@ -79,6 +79,43 @@ public class BuildService {
      * @param fullRef {@code refs/heads/<branch>} or {@code refs/tags/<tag>}, or null when the ref is a commit id
      */
     public record ResolvedRef(String ref, String commit, String fullRef) {
+
+        private static final String BRANCH_PREFIX = "refs/heads/";
+
+        /** The branch {@link #fullRef} names, or null when it names a tag or the ref is a commit id. */
+        public String branch() {
+            return fullRef != null && fullRef.startsWith(BRANCH_PREFIX) ? fullRef.substring(BRANCH_PREFIX.length())
+                    : null;
+        }
+    }
+
+    /**
+     * Asks the scheduler to stop the project's queued and running builds of {@code newest}'s branch that build
+     * another commit: {@code newest} supersedes them. Joins the caller's transaction, the one that records
+     * {@code newest}; that transaction holds the project's row lock (its build number), so two pushes to one
+     * branch are recorded one after the other and the later one always sees, and cancels, the earlier.
+     *
+     * @return how many builds it asked to stop
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public int cancelSuperseded(UUID projectId, UUID newest, long newestNumber, ResolvedRef source) {
+        if (source.branch() == null) {
+            return 0;
+        }
+        Instant now = Instant.now(clock);
+        List<BuildRepository.Superseded> superseded = builds.markSupersededCancelRequested(projectId,
+                source.branch(), source.commit(), newest, now);
+        for (BuildRepository.Superseded build : superseded) {
+            String reason = "superseded by #" + newestNumber + " (commit " + shortCommit(source.commit())
+                    + ") of branch " + source.branch();
+            outbox.announce(new BuildCancelRequested(UUID.randomUUID(), build.getId(), null, now, reason),
+                    Topology.BUILD_CANCEL_REQUESTED);
+        }
+        return superseded.size();
+    }
+
+    private static String shortCommit(String commit) {
+        return commit.length() > 12 ? commit.substring(0, 12) : commit;
     }
 
     /** Asks the scheduler to stop a build; asking again is a no-op, a build that already ended is a conflict. */
@@ -94,7 +131,7 @@ public class BuildService {
         transaction.executeWithoutResult(tx -> {
             Instant now = Instant.now(clock);
             if (builds.markCancelRequested(id, now) == 1) {
-                outbox.announce(new BuildCancelRequested(UUID.randomUUID(), id, requestedBy, now),
+                outbox.announce(new BuildCancelRequested(UUID.randomUUID(), id, requestedBy, now, null),
                         Topology.BUILD_CANCEL_REQUESTED);
                 return;
             }

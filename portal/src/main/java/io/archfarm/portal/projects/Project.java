@@ -94,6 +94,9 @@ class Project {
     @Column(name = "layer_cache", nullable = false)
     private boolean layerCache;
 
+    @Column(name = "cancel_superseded", nullable = false)
+    private boolean cancelSuperseded;
+
     @Column(name = "webhook_secret", nullable = false)
     private String sealedWebhookSecret;
 
@@ -160,6 +163,7 @@ class Project {
         this.publish = settings.publish();
         this.fetchSubmodules = settings.fetchSubmodules();
         this.layerCache = settings.layerCache();
+        this.cancelSuperseded = settings.cancelSuperseded();
         ProjectSettings.CommitStatusSettings status = settings.commitStatus();
         if (status == null) {
             this.forge = null;
@@ -208,6 +212,7 @@ class Project {
     PublishPolicy publish() { return publish; }
     boolean fetchSubmodules() { return fetchSubmodules; }
     boolean layerCache() { return layerCache; }
+    boolean cancelSuperseded() { return cancelSuperseded; }
     String sealedWebhookSecret() { return sealedWebhookSecret; }
     Forge forge() { return forge; }
     String forgeApiUrl() { return forgeApiUrl; }

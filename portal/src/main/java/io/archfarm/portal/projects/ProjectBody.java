@@ -7,7 +7,9 @@ import java.util.Map;
  * A project as {@code POST /api/v1/teams/{team}/projects} and {@code PUT /api/v1/projects/{team}/{project}} take it.
  * Everything but slug, repository, platforms and image has a default; a PUT replaces every setting.
  *
- * @param layerCache whether the project's builds use the workers' layer cache; on when left out
+ * @param layerCache       whether the project's builds use the workers' layer cache; on when left out
+ * @param cancelSuperseded whether a new build of a branch cancels the queued and running builds of older commits of
+ *                         that branch; off when left out
  */
 record ProjectBody(
         String slug,
@@ -26,6 +28,7 @@ record ProjectBody(
         String publish,
         Boolean fetchSubmodules,
         Boolean layerCache,
+        Boolean cancelSuperseded,
         CommitStatusBody commitStatus) {
 
     /**

@@ -82,6 +82,9 @@ class ProjectBuilds {
                     noCache);
             UUID id = builds.record(submission, source, new BuildOrigin(project.teamId(), project.id(), number,
                     trigger, requestedBy, project.fetchSubmodules(), project.layerCache()));
+            if (project.cancelSuperseded()) {
+                builds.cancelSuperseded(project.id(), id, number, source);
+            }
             if (project.forge() != null && project.sealedForgeToken() != null) {
                 // owed to the forge: pending now, then the outcome; reported in the background, never in the way
                 jdbc.sql("insert into commit_statuses (build_id, next_attempt_at) values (:build, :now)")

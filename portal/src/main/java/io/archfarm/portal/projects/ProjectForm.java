@@ -33,6 +33,7 @@ record ProjectForm(
         String publish,
         String fetchSubmodules,
         String layerCache,
+        String cancelSuperseded,
         String forge,
         String forgeApiUrl,
         String forgeRepository,
@@ -41,7 +42,7 @@ record ProjectForm(
     /** The API's names of the fields this form shows, for its error messages; a new project also has {@code slug}. */
     static final List<String> FIELDS = List.of("slug", "repository", "defaultBranch", "containerfile", "context",
             "platforms", "placement", "platformPlacement", "image", "tagTemplates", "branchFilters", "tagFilters",
-            "buildArgs", "publish", "fetchSubmodules", "layerCache", "commitStatus.forge", "commitStatus.apiUrl",
+            "buildArgs", "publish", "fetchSubmodules", "layerCache", "cancelSuperseded", "commitStatus.forge", "commitStatus.apiUrl",
             "commitStatus.repository", "commitStatus.token");
 
     /** Where a message about no field of the form goes. */
@@ -56,8 +57,8 @@ record ProjectForm(
     static ProjectForm defaults() {
         return new ProjectForm("", "", ProjectValidator.DEFAULT_BRANCH, "Containerfile", ".", "",
                 Placement.DEFAULT.wireName(), "", "", lines(ProjectValidator.DEFAULT_TAG_TEMPLATES), "",
-                lines(ProjectValidator.DEFAULT_TAG_FILTERS), "", PublishPolicy.DEFAULT.wireName(), null, "true", "",
-                "", "", "");
+                lines(ProjectValidator.DEFAULT_TAG_FILTERS), "", PublishPolicy.DEFAULT.wireName(), null, "true", null,
+                "", "", "", "");
     }
 
     /** The project's current settings. */
@@ -68,7 +69,7 @@ record ProjectForm(
                 pairs(view.platformPlacement()), view.image(), lines(view.tagTemplates()),
                 lines(view.branchFilters()), lines(view.tagFilters()), pairs(new TreeMap<>(view.buildArgs())),
                 view.publish(), view.fetchSubmodules() ? "true" : null, view.layerCache() ? "true" : null,
-                status == null ? "" : status.forge(),
+                view.cancelSuperseded() ? "true" : null, status == null ? "" : status.forge(),
                 status == null ? "" : status.apiUrl(), status == null ? "" : status.repository(), "");
     }
 
@@ -82,7 +83,8 @@ record ProjectForm(
                 orNull(containerfile), orNull(context), platformList(platforms), orNull(placement),
                 placements(platformPlacement), orNull(image), lineList(tagTemplates),
                 creating && blank(branchFilters) ? null : lineList(branchFilters), lineList(tagFilters),
-                buildArgMap(buildArgs), orNull(publish), checked(fetchSubmodules), checked(layerCache), commitStatus());
+                buildArgMap(buildArgs), orNull(publish), checked(fetchSubmodules), checked(layerCache),
+                checked(cancelSuperseded), commitStatus());
     }
 
     public boolean fetchesSubmodules() {
@@ -95,6 +97,10 @@ record ProjectForm(
      */
     public boolean usesLayerCache() {
         return checked(layerCache);
+    }
+
+    public boolean cancelsSuperseded() {
+        return checked(cancelSuperseded);
     }
 
     private ProjectBody.CommitStatusBody commitStatus() {

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * A project's settings after validation, with defaults filled in and platforms canonical.
  *
- * @param layerCache whether its builds reuse and keep layers in the workers' layer cache
+ * @param layerCache       whether its builds reuse and keep layers in the workers' layer cache
+ * @param cancelSuperseded whether a new build of a branch cancels the open builds of older commits of that branch
  */
 record ProjectSettings(
         String repository,
@@ -28,6 +29,7 @@ record ProjectSettings(
         PublishPolicy publish,
         boolean fetchSubmodules,
         boolean layerCache,
+        boolean cancelSuperseded,
         CommitStatusSettings commitStatus) {
 
     /** @param token the forge API token in plain text, or null to keep the stored one */

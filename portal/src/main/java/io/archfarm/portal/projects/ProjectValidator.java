@@ -78,7 +78,8 @@ class ProjectValidator {
         return new ProjectSettings(shared.repository(), defaultBranch, shared.containerfile(), shared.context(),
                 shared.platforms(), shared.placement(), shared.platformPlacement(), shared.image(), templates,
                 branchFilters, tagFilters, shared.buildArgs(), shared.publish(),
-                Boolean.TRUE.equals(body.fetchSubmodules()), !Boolean.FALSE.equals(body.layerCache()), status);
+                Boolean.TRUE.equals(body.fetchSubmodules()), !Boolean.FALSE.equals(body.layerCache()),
+                Boolean.TRUE.equals(body.cancelSuperseded()), status);
     }
 
     private ProjectSettings.CommitStatusSettings commitStatus(ProjectBody.CommitStatusBody body, boolean tokenStored,

@@ -27,6 +27,7 @@ record ProjectView(
         String publish,
         boolean fetchSubmodules,
         boolean layerCache,
+        boolean cancelSuperseded,
         CommitStatusView commitStatus,
         RegistryCredentialView registryCredential,
         Map<String, String> webhooks,

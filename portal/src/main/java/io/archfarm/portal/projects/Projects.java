@@ -151,7 +151,7 @@ class Projects {
         return new ProjectView(team.slug(), p.slug(), p.repository(), p.defaultBranch(), p.containerfile(),
                 p.contextDir(), p.platforms(), p.placement().wireName(), placements, p.image(), p.tagTemplates(),
                 p.branchFilters(), p.tagFilters(), p.buildArgs(), p.publish().wireName(), p.fetchSubmodules(),
-                p.layerCache(), status, credential, webhookUrls(team, p), p.lastBuildNumber(), p.createdAt(),
+                p.layerCache(), p.cancelSuperseded(), status, credential, webhookUrls(team, p), p.lastBuildNumber(), p.createdAt(),
                 p.updatedAt(), secret);
     }
 

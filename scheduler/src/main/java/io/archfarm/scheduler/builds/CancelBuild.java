@@ -56,7 +56,7 @@ class CancelBuild {
         }
         String who = request.requestedBy() == null || request.requestedBy().isBlank() ? "an unnamed user"
                 : request.requestedBy();
-        String reason = "cancelled by " + who;
+        String reason = request.reason() != null ? "cancelled: " + request.reason() : "cancelled by " + who;
         Instant now = clock.instant();
         for (PlatformJob job : jobs.lockOfBuild(build.id())) {
             if (job.status() == JobStatus.RUNNING) {

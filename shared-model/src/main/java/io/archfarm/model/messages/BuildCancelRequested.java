@@ -3,7 +3,13 @@ package io.archfarm.model.messages;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Portal → scheduler (through the outbox): someone asked to cancel a build. */
-public record BuildCancelRequested(UUID messageId, UUID buildId, String requestedBy, Instant requestedAt)
-        implements Message {
+/**
+ * Portal → scheduler (through the outbox): someone, or something, asked to cancel a build.
+ *
+ * @param requestedBy the person who asked; null for an unnamed user, and when the farm itself asked
+ * @param reason      why the farm itself asked (a newer build superseded this one), recorded as the build's error;
+ *                    null when a person asked ("cancelled by requestedBy")
+ */
+public record BuildCancelRequested(UUID messageId, UUID buildId, String requestedBy, Instant requestedAt,
+        String reason) implements Message {
 }
