@@ -6,6 +6,7 @@ import io.archfarm.model.Topology;
 import io.archfarm.testing.BrokerCleanup;
 import io.archfarm.testing.FarmBroker;
 import io.archfarm.testing.LocalRegistry;
+import io.archfarm.testing.PrivatePostgres;
 import io.archfarm.testing.PrivateRabbitNode;
 import io.archfarm.testing.RequiredTools;
 import io.archfarm.testing.TestServices;
@@ -56,6 +57,11 @@ final class Farm implements AutoCloseable {
     private final Path logDir;
     private final Path workDir;
     private final Map<String, FarmProcess> processes = new LinkedHashMap<>();
+    /** How each process was started, so that {@link #restart} starts it again the same way. */
+    private final Map<String, Launch> launches = new HashMap<>();
+    /** Set for a farm on services of its own ({@link #startOnOwnServices}): a PostgreSQL the test may kill. */
+    private PrivatePostgres ownPostgres;
+    private boolean ownServices;
     private final Thread shutdownHook = new Thread(this::killAll, "farm-shutdown");
     private final String prefix = TestServices.freshPrefix();
     /** One key for the portal, which seals project secrets, and the scheduler, which opens registry credentials. */
@@ -93,6 +99,17 @@ final class Farm implements AutoCloseable {
     }
 
     /**
+     * A farm on services of its own, so that a test may SIGKILL any part and start it again: a PostgreSQL cluster
+     * ({@link PrivatePostgres}) and a RabbitMQ node ({@link PrivateRabbitNode}, over TLS as the farm's users) on
+     * loopback, beside its own registry, portal, scheduler and workers.
+     */
+    static Farm startOnOwnServices(String name, List<WorkerSpec> workers) {
+        Farm farm = new Farm(name);
+        farm.ownServices = true;
+        return farm.startOrClose(workers, 0);
+    }
+
+    /**
      * A fleet: each worker on a host of its own (a network namespace, {@link FleetNetwork}), reaching the control
      * plane only over its link: a RabbitMQ node of the farm's own over {@code amqps://} as the farm's worker user,
      * the secured registry (TLS from the farm's CA, logins) and the git daemon, all on the control-plane address.
@@ -105,18 +122,22 @@ final class Farm implements AutoCloseable {
     private static Farm start(String name, List<WorkerSpec> workers, int hosts, RabbitCluster cluster) {
         Farm farm = new Farm(name);
         farm.cluster = cluster;
-        Runtime.getRuntime().addShutdownHook(farm.shutdownHook);
+        return farm.startOrClose(workers, hosts);
+    }
+
+    private Farm startOrClose(List<WorkerSpec> workers, int hosts) {
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             if (hosts > 0) {
-                farm.fleet = FleetNetwork.create(hosts);
+                fleet = FleetNetwork.create(hosts);
             }
-            farm.startAll(workers);
-            return farm;
+            startAll(workers);
+            return this;
         } catch (RuntimeException | Error e) {
-            if (farm.registry != null || !farm.processes.isEmpty()) {
-                System.err.println(farm.logTails());
+            if (registry != null || !processes.isEmpty()) {
+                System.err.println(logTails());
             }
-            farm.close();
+            close();
             throw e;
         }
     }
@@ -144,13 +165,17 @@ final class Farm implements AutoCloseable {
         // The farm's processes run on this host, so they need the host's services whatever the unit tests use.
         System.err.println("[archfarm e2e] farm processes use the LOCAL PostgreSQL and RabbitMQ (prefix " + prefix
                 + "), logs in " + logDir.toAbsolutePath());
-        database = new FarmDatabase(TestServices.freshLocalDatabase(), TestServices.localPostgresUser(),
-                TestServices.localPostgresPassword());
+        if (ownServices) {
+            startOwnPostgres();
+        } else {
+            database = new FarmDatabase(TestServices.freshLocalDatabase(), TestServices.localPostgresUser(),
+                    TestServices.localPostgresPassword());
+        }
         TestServices.requireLocalRabbit();
 
         startRegistry();
         startGitDaemon();
-        if (fleet != null) {
+        if (fleet != null || ownServices) {
             startFleetBroker();
         }
         if (cluster != null) {
@@ -212,6 +237,16 @@ final class Farm implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void startOwnPostgres() {
+        try {
+            ownPostgres = PrivatePostgres.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the farm's own PostgreSQL", e);
+        }
+        ownPostgres.createDatabase("archfarm");
+        database = new FarmDatabase(ownPostgres.jdbcUrl("archfarm"), "postgres", "");
     }
 
     private void startFleetBroker() {
@@ -307,7 +342,7 @@ final class Farm implements AutoCloseable {
     private void startScheduler(Path jar, String name) {
         int port = FreePorts.next();
         Map<String, String> env = serviceEnv(port);
-        if (fleet != null) {
+        if (fleetBroker != null) {
             env.putAll(fleetBrokerEnv(fleetUsers.scheduler()));
         } else if (cluster != null) {
             env.putAll(clusterBrokerEnv(clusterUsers.scheduler()));
@@ -326,7 +361,9 @@ final class Farm implements AutoCloseable {
 
     private void startWorker(Path jar, WorkerSpec worker) {
         Map<String, String> env = workerEnv(worker);
-        if (cluster == null) {
+        if (fleetBroker != null) {
+            env.putAll(fleetBrokerEnv(fleetUsers.worker()));
+        } else if (cluster == null) {
             env.put("SPRING_RABBITMQ_ADDRESSES", amqpAddress());
         } else {
             env.putAll(clusterBrokerEnv(clusterUsers.worker()));
@@ -406,8 +443,8 @@ final class Farm implements AutoCloseable {
         env.put("SERVER_PORT", Integer.toString(port));
         env.put("SERVER_ADDRESS", "127.0.0.1");
         env.put("SPRING_DATASOURCE_URL", database.url());
-        env.put("SPRING_DATASOURCE_USERNAME", TestServices.localPostgresUser());
-        env.put("SPRING_DATASOURCE_PASSWORD", TestServices.localPostgresPassword());
+        env.put("SPRING_DATASOURCE_USERNAME", database.user());
+        env.put("SPRING_DATASOURCE_PASSWORD", database.password());
         env.put("ARCHFARM_TOPOLOGY_PREFIX", prefix);
         return env;
     }
@@ -424,7 +461,52 @@ final class Farm implements AutoCloseable {
     }
 
     private void start(String name, List<String> command, Map<String, String> env) {
+        launches.put(name, new Launch(command, Map.copyOf(env)));
         processes.put(name, FarmProcess.start(name, command, env, logDir));
+    }
+
+    private record Launch(List<String> command, Map<String, String> env) {
+    }
+
+    /**
+     * Starts a process this farm started before, and that has died or was killed, again the same way (same port,
+     * same settings; its log goes on in the same file), and waits until it is healthy: a service answers its health
+     * check, a worker is ONLINE on the portal.
+     */
+    void restart(String name) {
+        Launch launch = launches.get(name);
+        if (launch == null || process(name).isAlive()) {
+            throw new IllegalStateException(name + " was never started, or still runs");
+        }
+        start(name, launch.command(), launch.env());
+        if (name.startsWith("worker-")) {
+            awaitHealthy(name, () -> portal.workerOnline(name.substring("worker-".length())));
+        } else {
+            awaitHealthy(name, () -> PortalClient.serviceHealthy("http://127.0.0.1:" + launch.env().get("SERVER_PORT")));
+        }
+    }
+
+    /** The farm's own PostgreSQL ({@link #startOnOwnServices} only). */
+    PrivatePostgres ownPostgres() {
+        return requireOwn(ownPostgres);
+    }
+
+    /** The farm's own RabbitMQ node ({@link #startOnOwnServices} and fleets). */
+    PrivateRabbitNode ownBroker() {
+        return requireOwn(fleetBroker);
+    }
+
+    /** The plain registry the farm pushes to, to kill and restart. */
+    LocalRegistry plainRegistry() {
+        return registry;
+    }
+
+    private static <T> T requireOwn(T service) {
+        if (service == null) {
+            throw new IllegalStateException("this farm runs on the machine's shared services: start it with "
+                    + "Farm.startOnOwnServices to kill them");
+        }
+        return service;
     }
 
     private void awaitHealthy(String name, java.util.concurrent.Callable<Boolean> check) {
@@ -518,6 +600,9 @@ final class Farm implements AutoCloseable {
         }
         if (fleet != null) {
             fleet.close();
+        }
+        if (ownPostgres != null) {
+            ownPostgres.close();
         }
     }
 

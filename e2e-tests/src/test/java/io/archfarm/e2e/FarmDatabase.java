@@ -27,6 +27,14 @@ final class FarmDatabase {
         return url;
     }
 
+    String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
     List<Map<String, Object>> query(String sql, Object... parameters) {
         try (Connection connection = DriverManager.getConnection(url, user, password);
                 PreparedStatement statement = connection.prepareStatement(sql)) {
