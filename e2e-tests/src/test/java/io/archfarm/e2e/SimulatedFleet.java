@@ -66,6 +66,8 @@ final class SimulatedFleet implements AutoCloseable {
     private final List<Publisher> publishers = new ArrayList<>();
     private final List<SimulatedWorker> workers = new ArrayList<>();
     private final Map<UUID, CompletableFuture<ClaimReply>> claims = new ConcurrentHashMap<>();
+    /** The simulated build time of jobs claimed from now on (the benchmark runs several on one fleet). */
+    private volatile Duration buildTime;
 
     /** What the fleet did, for the figures and the checks. */
     static final class Counters {
@@ -94,6 +96,15 @@ final class SimulatedFleet implements AutoCloseable {
         this.settings = settings;
         this.topology = new Topology(prefix);
         this.images = images;
+        this.buildTime = settings.buildTime();
+    }
+
+    Duration buildTime() {
+        return buildTime;
+    }
+
+    void buildTime(Duration buildTime) {
+        this.buildTime = buildTime;
     }
 
     /**

@@ -169,14 +169,14 @@ final class SimulatedWorker {
         } catch (RuntimeException e) {
             fleet.counters.errors.incrementAndGet();
         }
-        fleet.timers.schedule(() -> fleet.work.execute(() -> finish(job, startedAt, claimMicros / 1_000)),
-                fleet.settings.buildTime().toMillis(), TimeUnit.MILLISECONDS);
+        long buildMillis = fleet.buildTime().toMillis();
+        fleet.timers.schedule(() -> fleet.work.execute(() -> finish(job, startedAt, claimMicros / 1_000, buildMillis)),
+                buildMillis, TimeUnit.MILLISECONDS);
     }
 
-    private void finish(JobAssignment job, Instant startedAt, long claimMillis) {
+    private void finish(JobAssignment job, Instant startedAt, long claimMillis, long buildMillis) {
         try {
             SimulatedImages.Image image = fleet.images.get(job.platform());
-            long buildMillis = fleet.settings.buildTime().toMillis();
             publisher.publish(Topology.JOB_FINISHED, new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(), id,
                     JobOutcome.SUCCEEDED, image.digest(), image.size(), image.mediaType(), null, 0, startedAt,
                     Instant.now(), buildMillis, "simulated",
