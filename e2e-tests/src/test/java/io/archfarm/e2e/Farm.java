@@ -651,4 +651,16 @@ final class Farm implements AutoCloseable {
             throw new UncheckedIOException("cannot prepare " + dir, e);
         }
     }
+
+    /** The broker prefix of this farm's exchanges and queues, for clients that speak the protocol themselves. */
+    String prefix() {
+        return prefix;
+    }
+
+    /** The process ids of the farm's parts by name (portal, scheduler, …), for the CPU they used. */
+    Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        processes.forEach((name, process) -> pids.put(name, process.pid()));
+        return pids;
+    }
 }

@@ -117,4 +117,8 @@ final class FarmProcess {
             return "(cannot read " + log + ": " + e.getMessage() + ")";
         }
     }
+
+    long pid() {
+        return process.pid();
+    }
 }

@@ -144,6 +144,13 @@ public class Farm {
                 nativePlatforms, emulatedPlatforms, 2, running, false, Instant.now()));
     }
 
+    /** A heartbeat the worker sent at {@code sentAt}, as one read late from a long queue arrives. */
+    public void heartbeatSentAt(String workerId, List<String> nativePlatforms, List<WorkerHeartbeat.RunningJob> running,
+            Instant sentAt) {
+        send(Topology.WORKER_HEARTBEAT, new WorkerHeartbeat(UUID.randomUUID(), workerId, "host-" + workerId,
+                nativePlatforms, List.of(), 2, running, false, sentAt));
+    }
+
     /** As a worker sends: claims, logs, results and heartbeats go to the worker events exchange. */
     public void send(String routingKey, Message message) {
         rabbit.convertAndSend(topology.workerEventsExchange(), routingKey, message);

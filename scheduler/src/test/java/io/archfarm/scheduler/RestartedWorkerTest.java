@@ -8,6 +8,7 @@ import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.WorkerHeartbeat;
 import io.archfarm.testing.ArchfarmTestServices;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,32 @@ class RestartedWorkerTest {
                 .param("j", first.jobId()).query(String.class).single())
                 .isEqualTo("worker w-1 no longer runs attempt 1 (it restarted or dropped the job)"));
         assertThat(farm.build(buildId)).containsEntry("status", "RUNNING");
+    }
+
+    /**
+     * Heartbeats read late (they waited in the heartbeats queue behind many others) were sent before the claim: that
+     * they do not list the job says nothing, so the job stays with its worker however late they are read; a
+     * heartbeat sent after the claim that does not list it requeues it.
+     */
+    @Test
+    void heartbeatsSentBeforeTheClaimButReadLateRequeueNothing() {
+        Instant sent = Instant.now().minusSeconds(1);
+        farm.heartbeatSentAt("w-2", List.of("linux/s390x"), List.of(), sent);
+        farm.requestBuild(List.of("linux/s390x"), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/y", List.of());
+        JobAssignment job = farm.takeAssignment("linux/s390x", ExecutionMode.NATIVE);
+        assertThat(farm.claim(job.jobId(), 1, "w-2", ExecutionMode.NATIVE).granted()).isTrue();
+
+        // past the heartbeat timeout since the claim, the worker's heartbeats from before it keep arriving
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        for (int late = 1; System.nanoTime() < until; late++) {
+            farm.heartbeatSentAt("w-2", List.of("linux/s390x"), List.of(), sent.plusMillis(late));
+            sleep(300);
+            assertThat(farm.job(job.jobId())).containsEntry("status", "RUNNING").containsEntry("attempt", 1);
+        }
+
+        farm.heartbeat("w-2", List.of("linux/s390x"), List.of(), List.of());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(farm.job(job.jobId()))
+                .containsEntry("attempt", 2));
     }
 
     private static void sleep(long millis) {

@@ -43,7 +43,7 @@ class RequeueJobsForgottenByWorkers {
             beat.running().forEach(r -> running.add(r.jobId() + "/" + r.attempt()));
         }
         List<UUID> claimedEarlier = jobs.runningOnSince(beat.workerId(),
-                clock.instant().minus(properties.heartbeatTimeout()));
+                sentOrNow(beat).minus(properties.heartbeatTimeout()));
         if (claimedEarlier.isEmpty()) {
             return;
         }
@@ -53,5 +53,15 @@ class RequeueJobsForgottenByWorkers {
                         + " no longer runs attempt " + job.attempt() + " (it restarted or dropped the job)", true);
             }
         }
+    }
+
+    /**
+     * When the heartbeat was sent, by the worker's clock (never later than now): a heartbeat that waited in a long
+     * queue predates the jobs claimed meanwhile, so the cutoff counts from its sending, not from its reading. Counting
+     * from now requeued jobs a busy scheduler read late heartbeats about, and ran them twice.
+     */
+    private java.time.Instant sentOrNow(WorkerHeartbeat beat) {
+        java.time.Instant now = clock.instant();
+        return beat.sentAt() == null || beat.sentAt().isAfter(now) ? now : beat.sentAt();
     }
 }
