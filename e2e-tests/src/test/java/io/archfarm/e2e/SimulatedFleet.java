@@ -193,9 +193,10 @@ final class SimulatedFleet implements AutoCloseable {
 
     private void heartbeat(SimulatedWorker worker) {
         try {
+            Instant now = Instant.now();
             worker.publisher.publish(Topology.WORKER_HEARTBEAT, new WorkerHeartbeat(UUID.randomUUID(), worker.id,
                     "simulated", List.of(worker.platform), List.of(), settings.slots(), worker.running(), false,
-                    Instant.now(), "overlay"), false);
+                    now, "overlay", worker.recentlyFinished(now)), false);
             counters.heartbeats.incrementAndGet();
         } catch (RuntimeException e) {
             counters.errors.incrementAndGet();

@@ -16,6 +16,7 @@ import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.model.messages.JobPhases;
 import io.archfarm.model.messages.WorkerHeartbeat;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +42,8 @@ final class SimulatedWorker {
     private final List<String> queues = new ArrayList<>();
     private final Map<String, String> consumers = new LinkedHashMap<>();
     private final Map<UUID, Integer> running = new ConcurrentHashMap<>();
+    /** Attempts ended, by when, listed in heartbeats for a while as the real worker does (RunningJobs). */
+    private final Map<WorkerHeartbeat.RunningJob, Instant> finished = new ConcurrentHashMap<>();
     private int free;
     private boolean stopped;
 
@@ -70,6 +73,12 @@ final class SimulatedWorker {
 
     List<WorkerHeartbeat.RunningJob> running() {
         return running.entrySet().stream().map(e -> new WorkerHeartbeat.RunningJob(e.getKey(), e.getValue())).toList();
+    }
+
+    /** The attempts this worker ended within the last 10 minutes, as the real worker lists them. */
+    List<WorkerHeartbeat.RunningJob> recentlyFinished(Instant now) {
+        finished.values().removeIf(end -> end.isBefore(now.minus(Duration.ofMinutes(10))));
+        return List.copyOf(finished.keySet());
     }
 
     /** Starts the consumers with a prefetch of the free slots, when there are free slots and no consumers. */
@@ -175,6 +184,8 @@ final class SimulatedWorker {
     }
 
     private void finish(JobAssignment job, Instant startedAt, long claimMillis, long buildMillis) {
+        finished.put(new WorkerHeartbeat.RunningJob(job.jobId(), job.attempt()), Instant.now());
+        running.remove(job.jobId());
         try {
             SimulatedImages.Image image = fleet.images.get(job.platform());
             publisher.publish(Topology.JOB_FINISHED, new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(), id,
@@ -185,7 +196,6 @@ final class SimulatedWorker {
         } catch (RuntimeException e) {
             fleet.counters.errors.incrementAndGet();
         } finally {
-            running.remove(job.jobId());
             freeSlot();
         }
     }

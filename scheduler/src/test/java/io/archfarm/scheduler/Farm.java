@@ -144,6 +144,13 @@ public class Farm {
                 nativePlatforms, emulatedPlatforms, 2, running, false, Instant.now()));
     }
 
+    /** A heartbeat that lists attempts the worker finished (their results on their way) apart from those it runs. */
+    public void heartbeatWithFinished(String workerId, List<String> nativePlatforms,
+            List<WorkerHeartbeat.RunningJob> running, List<WorkerHeartbeat.RunningJob> finished) {
+        send(Topology.WORKER_HEARTBEAT, new WorkerHeartbeat(UUID.randomUUID(), workerId, "host-" + workerId,
+                nativePlatforms, List.of(), 2, running, false, Instant.now(), "overlay", finished));
+    }
+
     /** A heartbeat the worker sent at {@code sentAt}, as one read late from a long queue arrives. */
     public void heartbeatSentAt(String workerId, List<String> nativePlatforms, List<WorkerHeartbeat.RunningJob> running,
             Instant sentAt) {

@@ -83,6 +83,31 @@ class RestartedWorkerTest {
                 .containsEntry("attempt", 2));
     }
 
+    /**
+     * A worker that finished a job lists it as finished while its result waits in a long queue: the job stays with
+     * it (and the result, read late, still ends that attempt) until the worker lists it nowhere.
+     */
+    @Test
+    void aJobTheWorkerListsAsFinishedIsNotTakenBackWhileItsResultIsOnItsWay() {
+        farm.heartbeat("w-3", List.of("linux/arm/v7"), List.of(), List.of());
+        farm.requestBuild(List.of("linux/arm/v7"), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/z", List.of());
+        JobAssignment job = farm.takeAssignment("linux/arm/v7", ExecutionMode.NATIVE);
+        assertThat(farm.claim(job.jobId(), 1, "w-3", ExecutionMode.NATIVE).granted()).isTrue();
+        var finished = List.of(new WorkerHeartbeat.RunningJob(job.jobId(), 1));
+
+        // past the heartbeat timeout since the claim, the worker runs nothing but lists the attempt as finished
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < until) {
+            farm.heartbeatWithFinished("w-3", List.of("linux/arm/v7"), List.of(), finished);
+            sleep(300);
+            assertThat(farm.job(job.jobId())).containsEntry("status", "RUNNING").containsEntry("attempt", 1);
+        }
+
+        farm.heartbeatWithFinished("w-3", List.of("linux/arm/v7"), List.of(), List.of());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(farm.job(job.jobId()))
+                .containsEntry("attempt", 2));
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -42,6 +42,10 @@ class RequeueJobsForgottenByWorkers {
         if (beat.running() != null) {
             beat.running().forEach(r -> running.add(r.jobId() + "/" + r.attempt()));
         }
+        // an attempt the worker finished has a result on its way: it is not forgotten, whatever the queue's delay
+        if (beat.finished() != null) {
+            beat.finished().forEach(r -> running.add(r.jobId() + "/" + r.attempt()));
+        }
         List<UUID> claimedEarlier = jobs.runningOnSince(beat.workerId(),
                 sentOrNow(beat).minus(properties.heartbeatTimeout()));
         if (claimedEarlier.isEmpty()) {

@@ -12,6 +12,9 @@ import java.util.UUID;
  * @param emulatedPlatforms canonical platforms it runs under qemu
  * @param storageDriver     the driver of its buildah image stores ({@code overlay} or {@code vfs}); null from a
  *                          worker older than that field
+ * @param finished          attempts it ended recently (their results sent, perhaps still waiting in the broker's
+ *                          queue for a busy scheduler): not running any more, but not forgotten either; null from a
+ *                          worker older than that field
  */
 public record WorkerHeartbeat(
         UUID messageId,
@@ -23,12 +26,22 @@ public record WorkerHeartbeat(
         List<RunningJob> running,
         boolean draining,
         Instant sentAt,
-        String storageDriver) implements Message {
+        String storageDriver,
+        List<RunningJob> finished) implements Message {
+
+    /** A heartbeat that lists no finished attempts, as workers before the field sent it. */
+    public WorkerHeartbeat(UUID messageId, String workerId, String host, List<String> nativePlatforms,
+            List<String> emulatedPlatforms, int slots, List<RunningJob> running, boolean draining, Instant sentAt,
+            String storageDriver) {
+        this(messageId, workerId, host, nativePlatforms, emulatedPlatforms, slots, running, draining, sentAt,
+                storageDriver, null);
+    }
 
     /** A heartbeat that does not say its storage driver, as workers before the field sent it. */
     public WorkerHeartbeat(UUID messageId, String workerId, String host, List<String> nativePlatforms,
             List<String> emulatedPlatforms, int slots, List<RunningJob> running, boolean draining, Instant sentAt) {
-        this(messageId, workerId, host, nativePlatforms, emulatedPlatforms, slots, running, draining, sentAt, null);
+        this(messageId, workerId, host, nativePlatforms, emulatedPlatforms, slots, running, draining, sentAt, null,
+                null);
     }
 
     /** One attempt the worker is executing. */

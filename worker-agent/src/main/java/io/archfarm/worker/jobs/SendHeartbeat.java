@@ -43,9 +43,10 @@ class SendHeartbeat {
             if (!schedulerTopology.exchangesReady()) {
                 return;
             }
+            Instant now = Instant.now();
             publisher.heartbeat(new WorkerHeartbeat(UUID.randomUUID(), identity.id(), identity.host(),
                     capabilities.nativeNames(), capabilities.emulatedNames(), capabilities.slots(),
-                    runningJobs.list(), slots.draining(), Instant.now(), storageDriver));
+                    runningJobs.list(), slots.draining(), now, storageDriver, runningJobs.recentlyFinished(now)));
         } catch (AmqpException e) {
             LOG.warn("heartbeat not sent: {}", e.toString());
         }

@@ -7,6 +7,7 @@ import io.archfarm.worker.build.JobControl;
 import io.archfarm.worker.build.JobLog;
 import io.archfarm.worker.build.JobRunner;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -167,7 +168,7 @@ class WorkerSlots implements SmartLifecycle {
                 result = result.withPhases(result.phases().withClaim(claimed.claim().toMillis()));
             }
         } finally {
-            runningJobs.remove(control);
+            runningJobs.finish(control, Instant.now());
         }
         LOG.info("job {} attempt {} ended {}{}", job.jobId(), job.attempt(), result.outcome(),
                 result.error() == null ? " " + result.digest() : ": " + result.error().lines().findFirst().orElse(""));
