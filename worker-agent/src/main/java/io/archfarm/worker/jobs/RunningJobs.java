@@ -35,6 +35,11 @@ class RunningJobs {
         running.put(new RunningJob(control.jobId(), control.attempt()), new Running(control, log));
     }
 
+    /** The attempt ended without a result to send (the runner failed): the scheduler may take the job back. */
+    void remove(JobControl control) {
+        running.remove(new RunningJob(control.jobId(), control.attempt()));
+    }
+
     /** The attempt ended (its result is sent next): listed as finished from now on, before it is off the list. */
     void finish(JobControl control, Instant now) {
         RunningJob job = new RunningJob(control.jobId(), control.attempt());

@@ -161,14 +161,19 @@ class WorkerSlots implements SmartLifecycle {
         if (!running) {
             control.stop(JobOutcome.INFRA_FAILED, SHUTTING_DOWN);
         }
-        JobFinished result;
+        JobFinished result = null;
         try {
             result = runner.run(job, claimed.mode(), control, log, claimed.credential(), claimed.secrets());
             if (result.phases() != null) {
                 result = result.withPhases(result.phases().withClaim(claimed.claim().toMillis()));
             }
         } finally {
-            runningJobs.finish(control, Instant.now());
+            if (result != null) {
+                // listed as finished before the result is sent: no heartbeat in between lists it nowhere
+                runningJobs.finish(control, Instant.now());
+            } else {
+                runningJobs.remove(control);
+            }
         }
         LOG.info("job {} attempt {} ended {}{}", job.jobId(), job.attempt(), result.outcome(),
                 result.error() == null ? " " + result.digest() : ": " + result.error().lines().findFirst().orElse(""));
