@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,7 +62,10 @@ class PortalBrowserE2ETest extends BrowserTest {
 
     @Test
     void aThreePlatformBuildSubmittedThroughTheFormGoesLiveToSucceededWithItsManifestList() {
-        Project project = project("uname", farm.fromBaseImage() + "RUN uname -m\n", List.of("linux/amd64"));
+        // a first step no layer cache can have, which runs for a few seconds: the page must see RUNNING however
+        // warm the workers' caches are from the class's other builds (a RUN uname -m of theirs is cached otherwise)
+        Project project = project("uname", farm.fromBaseImage() + "RUN echo " + UUID.randomUUID()
+                + " > /run-id && sleep 3\nRUN uname -m\n", List.of("linux/amd64"));
         browser.signIn(Farm.ADMIN, Farm.ADMIN_PASSWORD);
 
         browser.visit("/builds/new");
