@@ -2,10 +2,12 @@ package io.archfarm.portal;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -140,6 +142,19 @@ public final class PortalApi {
         return this;
     }
 
+    /** Opens an event stream with this client's credentials and cookies; returns once its headers arrived. */
+    public HttpResponse<InputStream> openStream(String path) {
+        try {
+            return http.send(request(path).header("Accept", "text/event-stream").GET().build(),
+                    BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new AssertionError("could not open " + path + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
         if (authorization != null) {
@@ -153,7 +168,7 @@ public final class PortalApi {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(90)).build(),
                     BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.headers().firstValue("Location").orElse(null), response.body());
+                    response.headers().firstValue("Location").orElse(null), response.body(), response.headers());
         } catch (IOException e) {
             throw new AssertionError("request to the portal failed: " + e, e);
         } catch (InterruptedException e) {
@@ -162,7 +177,12 @@ public final class PortalApi {
         }
     }
 
-    public record Answer(int status, String contentType, String location, String body) {
+    public record Answer(int status, String contentType, String location, String body, HttpHeaders headers) {
+
+        /** A header's first value, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
 
         public JsonNode json() {
             return JSON.readTree(body);

@@ -3,8 +3,12 @@ package io.archfarm.portal.builds;
 import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.Role;
 import io.archfarm.portal.builds.BuildQueries.BuildFilter;
+import io.archfarm.portal.web.ApiProblem;
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -17,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Ad-hoc builds (any repository, for a team the caller develops in, or outside any team for admins) and every
@@ -33,9 +38,11 @@ class BuildController {
     private final BuildLogs logs;
     private final Access access;
     private final BuildAccess buildAccess;
+    private final LiveBuilds live;
 
     BuildController(BuildRequestValidator validator, BuildService service, BuildQueries queries, BuildLogs logs,
-            Access access, BuildAccess buildAccess) {
+            Access access, BuildAccess buildAccess, LiveBuilds live) {
+        this.live = live;
         this.validator = validator;
         this.service = service;
         this.queries = queries;
@@ -69,6 +76,42 @@ class BuildController {
     String logs(@PathVariable UUID id, @RequestParam(required = false) String platform) {
         require(id, Role.VIEWER);
         return logs.of(id, platform);
+    }
+
+    /**
+     * The build's state and logs as server-sent events, until it has ended: {@code build} (the build as
+     * {@link #build} answers it; at once, then on every change), {@code log} (JSON: platform, text, cursor) and
+     * {@code end} (the final build), then the stream closes. A client that lost the stream comes back with the
+     * {@code cursor} of the last log event of each platform and misses nothing, sees nothing twice.
+     */
+    @GetMapping(value = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(@PathVariable UUID id, @RequestParam(name = "cursor", required = false) List<String> cursors,
+            @RequestParam(defaultValue = "true") boolean logs, HttpServletResponse response) {
+        BuildView build = visible(id, Role.VIEWER);
+        Map<String, LogCursor> from = clientCursors(build, cursors);
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Accel-Buffering", "no"); // a proxy that buffers would hold the events back
+        return live.followForClient(build, from, logs);
+    }
+
+    /** {@code linux/arm64@2.17}, as the stream's log events give them; anything else is refused, naming it. */
+    private static Map<String, LogCursor> clientCursors(BuildView build, List<String> cursors) {
+        Map<String, LogCursor> parsed = new HashMap<>();
+        for (String cursor : cursors == null ? List.<String>of() : cursors) {
+            int at = cursor.lastIndexOf('@');
+            Optional<LogCursor> position = at < 0 ? Optional.empty() : LogCursor.parseExactly(cursor.substring(at + 1));
+            if (position.isEmpty()) {
+                throw ApiProblem.badRequest("cursor", "cursor '" + cursor + "' is not one this stream gave: expected "
+                        + "the cursor of a log event, such as linux/arm64@1.42");
+            }
+            String platform = cursor.substring(0, at);
+            if (build.platforms().stream().noneMatch(job -> job.platform().equals(platform))) {
+                throw ApiProblem.badRequest("cursor", "cursor '" + cursor + "' names platform '" + platform
+                        + "', which build " + build.id() + " does not build");
+            }
+            parsed.put(platform, position.get());
+        }
+        return parsed;
     }
 
     @PostMapping("/{id}/cancel")

@@ -22,9 +22,17 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The live stream of open build pages. One ticker looks at every followed build: a {@code state} event when the build
- * or a job changed (the page re-fetches its panel), a {@code log} event per platform with the new text (JSON:
- * platform, text, cursor), and {@code end} once the build has ended and its logs are quiet.
+ * The live streams of builds, for two kinds of readers, fed by one ticker that looks at every followed build.
+ * <ul>
+ * <li>An open build page ({@link #follow}): a {@code state} event (the status) when the build or a job changed, and
+ * the page re-fetches its panel; a {@code log} event per platform with the new text (JSON: platform, text, cursor
+ * {@code 2.17}); {@code end} (the status) once the build has ended and its logs are quiet.</li>
+ * <li>An API client ({@link #followForClient}): the same, but {@code build} and {@code end} carry the whole
+ * {@link BuildView} as {@code GET /api/v1/builds/{id}} returns it (the first one at once), and a log event's cursor
+ * names its platform ({@code linux/arm64@2.17}), so that a client resumes by handing the cursors back.</li>
+ * </ul>
+ * Every stream gets a comment line ({@code : keep-alive}) when nothing else was sent for
+ * {@code archfarm.portal.live-keep-alive}: a proxy keeps the connection, and a reader that left is noticed.
  *
  * <p>When the portal stops, its streams end first (this lifecycle's phase is above the web server's graceful
  * shutdown): an open stream would otherwise hold the shutdown for its whole grace period and then be cut. Each page
@@ -43,6 +51,7 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
     private final JsonMapper json;
     private final long timeoutMillis;
     private final long intervalMillis;
+    private final long keepAliveNanos;
     private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService ticker;
     private volatile boolean running;
@@ -53,6 +62,7 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
         this.json = json;
         this.timeoutMillis = properties.liveTimeout().toMillis();
         this.intervalMillis = properties.liveInterval().toMillis();
+        this.keepAliveNanos = properties.liveKeepAlive().toNanos();
     }
 
     @Override
@@ -79,18 +89,35 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
         return running;
     }
 
-    /** Follows a build from the cursors the page rendered (a platform without one starts at its beginning). */
+    /** Follows a build for its page, from the cursors the page rendered (a platform without one starts at its beginning). */
     SseEmitter follow(BuildView build, Map<String, LogCursor> cursors) {
+        return follow(build, Reader.PAGE, cursors, true);
+    }
+
+    /**
+     * Follows a build for an API client: its {@code build} event goes out at once, then logs from {@code cursors}
+     * (a platform without one starts at its beginning), none at all without {@code logs}.
+     */
+    SseEmitter followForClient(BuildView build, Map<String, LogCursor> cursors, boolean logs) {
+        return follow(build, Reader.CLIENT, cursors, logs);
+    }
+
+    private SseEmitter follow(BuildView build, Reader reader, Map<String, LogCursor> cursors, boolean logs) {
         SseEmitter emitter = new SseEmitter(timeoutMillis);
         if (!running) {
-            emitter.complete(); // stopping (or not started yet): the page reconnects, to a portal that runs
+            emitter.complete(); // stopping (or not started yet): the reader reconnects, to a portal that runs
             return emitter;
         }
         Map<String, LogCursor> from = new ConcurrentHashMap<>();
-        build.platforms().forEach(job -> from.put(job.platform(), cursors.getOrDefault(job.platform(),
-                LogCursor.START)));
+        if (logs) {
+            build.platforms().forEach(job -> from.put(job.platform(), cursors.getOrDefault(job.platform(),
+                    LogCursor.START)));
+        }
         // no known state: the first tick says "state", so that a page rendered before the last change catches up
-        Follower follower = new Follower(build.id(), emitter, from);
+        Follower follower = new Follower(build.id(), reader, emitter, from);
+        if (reader == Reader.CLIENT) {
+            greet(follower);
+        }
         emitter.onCompletion(() -> followers.remove(follower));
         emitter.onTimeout(() -> {
             followers.remove(follower);
@@ -104,6 +131,23 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
         return emitter;
     }
 
+    /**
+     * The client's first {@code build} event, before the first tick: the state is read before the view, so a change
+     * in between is sent again by the next tick rather than missed.
+     */
+    private void greet(Follower follower) {
+        try {
+            Optional<String> state = queries.stateOf(follower.buildId);
+            Optional<BuildView> view = queries.view(follower.buildId);
+            if (state.isPresent() && view.isPresent()) {
+                follower.send(SseEmitter.event().name("build").data(json.writeValueAsString(view.get())));
+                follower.state = state.get();
+            }
+        } catch (IOException e) {
+            follower.emitter.completeWithError(e);
+        }
+    }
+
     int following() {
         return followers.size();
     }
@@ -114,6 +158,9 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
                 advance(follower);
             } catch (IOException | IllegalStateException gone) {
                 // the reader left: the emitter is finished, nothing to tell
+                followers.remove(follower);
+            } catch (BuildGone deleted) {
+                follower.emitter.complete(); // as when the state finds no build: the stream ends
                 followers.remove(follower);
             } catch (RuntimeException e) {
                 LOG.warn("live update of build {} failed: {}", follower.buildId, e.toString());
@@ -130,7 +177,7 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
         }
         if (!state.get().equals(follower.state)) {
             follower.state = state.get();
-            follower.emitter.send(SseEmitter.event().name("state").data(state.get().split(":", 2)[0]));
+            follower.send(changed(follower));
         }
         boolean quiet = true;
         for (Map.Entry<String, LogCursor> platform : follower.cursors.entrySet()) {
@@ -143,17 +190,41 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
             StringBuilder text = new StringBuilder();
             chunks.forEach(chunk -> text.append(chunk.text()));
             LogCursor last = chunks.getLast().cursor();
-            follower.emitter.send(SseEmitter.event().name("log").data(json.writeValueAsString(
-                    Map.of("platform", platform.getKey(), "text", text.toString(), "cursor", last.toString()))));
+            String cursor = follower.reader == Reader.CLIENT ? platform.getKey() + "@" + last : last.toString();
+            follower.send(SseEmitter.event().name("log").data(json.writeValueAsString(
+                    Map.of("platform", platform.getKey(), "text", text.toString(), "cursor", cursor))));
             platform.setValue(last);
         }
         boolean ended = isEnded(follower.state);
         follower.quietTicks = ended && quiet ? follower.quietTicks + 1 : 0;
         if (follower.quietTicks >= QUIET_TICKS_BEFORE_END) {
-            follower.emitter.send(SseEmitter.event().name("end").data(follower.state.split(":", 2)[0]));
+            follower.send(ended(follower));
             follower.emitter.complete();
             followers.remove(follower);
+            return;
         }
+        if (System.nanoTime() - follower.lastSent >= keepAliveNanos) {
+            follower.send(SseEmitter.event().comment(" keep-alive"));
+        }
+    }
+
+    /** A page re-fetches its panel on the status; a client gets the whole build. */
+    private SseEmitter.SseEventBuilder changed(Follower follower) {
+        return follower.reader == Reader.PAGE ? SseEmitter.event().name("state").data(status(follower.state))
+                : SseEmitter.event().name("build").data(json.writeValueAsString(currentView(follower)));
+    }
+
+    private SseEmitter.SseEventBuilder ended(Follower follower) {
+        return follower.reader == Reader.PAGE ? SseEmitter.event().name("end").data(status(follower.state))
+                : SseEmitter.event().name("end").data(json.writeValueAsString(currentView(follower)));
+    }
+
+    private BuildView currentView(Follower follower) {
+        return queries.view(follower.buildId).orElseThrow(BuildGone::new);
+    }
+
+    private static String status(String state) {
+        return state.split(":", 2)[0];
     }
 
     /** Ended, and no retry is waiting to re-open it. */
@@ -170,17 +241,32 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
         }
     }
 
+    /** The build was deleted between reading its state and its view. */
+    private static final class BuildGone extends RuntimeException {
+    }
+
+    /** Who reads a stream: what its events carry. */
+    private enum Reader { PAGE, CLIENT }
+
     private static final class Follower {
         private final UUID buildId;
+        private final Reader reader;
         private final SseEmitter emitter;
         private final Map<String, LogCursor> cursors;
         private volatile String state = "";
         private volatile int quietTicks;
+        private volatile long lastSent = System.nanoTime();
 
-        private Follower(UUID buildId, SseEmitter emitter, Map<String, LogCursor> cursors) {
+        private Follower(UUID buildId, Reader reader, SseEmitter emitter, Map<String, LogCursor> cursors) {
             this.buildId = buildId;
+            this.reader = reader;
             this.emitter = emitter;
             this.cursors = cursors;
+        }
+
+        private void send(SseEmitter.SseEventBuilder event) throws IOException {
+            emitter.send(event);
+            lastSent = System.nanoTime();
         }
     }
 }

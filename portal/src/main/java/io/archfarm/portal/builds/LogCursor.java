@@ -1,6 +1,7 @@
 package io.archfarm.portal.builds;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * How far a reader has seen a platform's log: the attempt and the sequence number of the last chunk shown, written
@@ -21,6 +22,16 @@ record LogCursor(int attempt, long seq) implements Comparable<LogCursor> {
         } catch (NumberFormatException e) {
             return START;
         }
+    }
+
+    /** {@code "2.17"} exactly, as {@link #toString} writes it; empty for anything else. */
+    static Optional<LogCursor> parseExactly(String text) {
+        if (text == null || !text.matches("\\d{1,9}\\.\\d{1,18}")) {
+            return Optional.empty();
+        }
+        int dot = text.indexOf('.');
+        return Optional.of(new LogCursor(Integer.parseInt(text.substring(0, dot)),
+                Long.parseLong(text.substring(dot + 1))));
     }
 
     @Override

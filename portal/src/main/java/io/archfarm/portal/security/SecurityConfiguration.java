@@ -21,8 +21,9 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Three doors: the API ({@code /api/**}, stateless, bearer tokens), the webhooks ({@code /hooks/**}, authenticated
- * by each forge's signature in the controller) and the pages (a sign-in form and a session, with CSRF tokens).
+ * Three doors: the API ({@code /api/**}, stateless, bearer tokens; a build's event stream also takes a page's session,
+ * see {@link EventStreamSessions}), the webhooks ({@code /hooks/**}, authenticated by each forge's signature in the
+ * controller) and the pages (a sign-in form and a session, with CSRF tokens).
  */
 @Configuration
 class SecurityConfiguration {
@@ -79,8 +80,9 @@ class SecurityConfiguration {
         credentials.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
         return http.securityMatcher("/api/**")
                 .headers(SecurityConfiguration::headers)
-                .csrf(csrf -> csrf.disable()) // no cookies are accepted here, so there is nothing to forge
+                .csrf(csrf -> csrf.disable()) // no cookie is accepted here but by one GET that only reads
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .securityContext(c -> c.securityContextRepository(new EventStreamSessions()))
                 .addFilterBefore(credentials, BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))

@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  *                        in commit statuses
  * @param liveInterval    how often an open build page is told what changed (job states, new log lines)
  * @param liveTimeout     how long one live stream stays open; the page reconnects where it left off
+ * @param liveKeepAlive   the longest a live stream stays silent: then it gets a comment line, which keeps proxies
+ *                        from closing it and tells the portal when its reader has gone
  * @param webhookDuplicateWindow a push (ref and commit) that a webhook of the same project already built within
  *                        this window starts nothing: a forge's retry under a new delivery id, or a replay
  */
@@ -28,6 +30,7 @@ public record PortalProperties(@DefaultValue("65536") @Positive long maxRequestB
         @DefaultValue("http://127.0.0.1:8080") @NotNull URI publicUrl,
         @DefaultValue("500ms") @NotNull Duration liveInterval,
         @DefaultValue("10m") @NotNull Duration liveTimeout,
+        @DefaultValue("10s") @NotNull Duration liveKeepAlive,
         @DefaultValue("10m") @NotNull Duration webhookDuplicateWindow) {
 
     /** {@code publicUrl} followed by {@code path} (which starts with '/'), without a doubled slash. */
