@@ -2,7 +2,6 @@ package io.archfarm.portal.builds;
 
 import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.Role;
-import io.archfarm.portal.builds.BuildQueries.BuildFilter;
 import io.archfarm.portal.web.ApiProblem;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
@@ -10,8 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -34,18 +33,18 @@ class BuildController {
 
     private final BuildRequestValidator validator;
     private final BuildService service;
-    private final BuildQueries queries;
     private final BuildLogs logs;
     private final Access access;
     private final BuildAccess buildAccess;
     private final LiveBuilds live;
+    private final BuildHistory history;
 
-    BuildController(BuildRequestValidator validator, BuildService service, BuildQueries queries, BuildLogs logs,
-            Access access, BuildAccess buildAccess, LiveBuilds live) {
+    BuildController(BuildRequestValidator validator, BuildService service, BuildLogs logs,
+            Access access, BuildAccess buildAccess, LiveBuilds live, BuildHistory history) {
         this.live = live;
+        this.history = history;
         this.validator = validator;
         this.service = service;
-        this.queries = queries;
         this.logs = logs;
         this.access = access;
         this.buildAccess = buildAccess;
@@ -64,12 +63,18 @@ class BuildController {
         return visible(id, Role.VIEWER);
     }
 
+    /**
+     * The builds of the caller's teams that pass every filter, newest first (in the order they were accepted), a page
+     * at a time: {@code Link: <...&cursor=...>; rel="next"} while older ones exist.
+     */
     @GetMapping
-    List<BuildView> recent(@RequestParam(required = false) String status, @RequestParam(required = false) String team,
-            @RequestParam(defaultValue = "50") int limit) {
-        Optional<Set<UUID>> teams = team == null ? access.visibleTeamIds()
-                : Optional.of(Set.of(access.team(team, Role.VIEWER).id()));
-        return queries.recent(new BuildFilter(BuildQueries.statusParam(status), teams, null, BuildQueries.limitParam(limit)));
+    ResponseEntity<List<BuildView>> history(BuildSearchParams search) {
+        BuildHistory.Page page = history.search(search, access.visibleTeamIds());
+        ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
+        if (page.next() != null) {
+            answer.header(HttpHeaders.LINK, "</api/v1/builds?" + search.queryFrom(page.next()) + ">; rel=\"next\"");
+        }
+        return answer.body(page.builds());
     }
 
     @GetMapping(value = "/{id}/logs", produces = "text/plain;charset=UTF-8")

@@ -103,7 +103,11 @@ public class BuildQueries {
         }
         sql.append(" order by created_at desc limit :limit");
         params.put("limit", filter.limit());
-        List<UUID> ids = jdbc.sql(sql.toString()).params(params).query(UUID.class).list();
+        return viewsOf(jdbc.sql(sql.toString()).params(params).query(UUID.class).list());
+    }
+
+    /** The builds with these ids, in this order (one that is gone meanwhile is left out). */
+    List<BuildView> viewsOf(List<UUID> ids) {
         Map<UUID, Build> byId = builds.findAllById(ids).stream()
                 .collect(Collectors.toMap(Build::id, build -> build));
         return views(ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList());

@@ -1,0 +1,77 @@
+package io.archfarm.portal.builds;
+
+import io.swagger.v3.oas.annotations.Parameter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springdoc.core.annotations.ParameterObject;
+
+/**
+ * A search of the build history as it arrives, on {@code GET /api/v1/builds} and on the builds page: every value
+ * optional and still a string; {@link BuildHistory#search} checks each and names the one that is wrong.
+ */
+@ParameterObject
+public record BuildSearchParams(
+        @Parameter(description = "only this team's builds (its slug)") String team,
+        @Parameter(description = "only this project's builds: TEAM/PROJECT", example = "web/site") String project,
+        @Parameter(description = "a branch or tag name, or a full ref (refs/heads/main, refs/tags/v1)",
+                example = "main") String ref,
+        @Parameter(description = "a commit id or a prefix of it, at least 7 hex digits", example = "3f2a9c1")
+        String commit,
+        @Parameter(description = "QUEUED, RUNNING, SUCCEEDED, PARTIAL, FAILED or CANCELLED") String status,
+        @Parameter(description = "builds that build this platform", example = "linux/arm64") String platform,
+        @Parameter(description = "how the build was started: API, UI or WEBHOOK") String trigger,
+        @Parameter(description = "who started it (a user name; for a webhook build, as the build shows it)")
+        String requestedBy,
+        @Parameter(description = "accepted at or after: an ISO-8601 instant, or a date (UTC)",
+                example = "2026-12-01T00:00:00Z") String since,
+        @Parameter(description = "accepted before: an ISO-8601 instant, or a date (UTC; that whole day included)",
+                example = "2026-12-07") String until,
+        @Parameter(description = "builds that published this tag or index digest of an image: REG/REPO:TAG or "
+                + "REG/REPO@sha256:... (REG/REPO alone: every build pushing there)",
+                example = "registry.example.com/web/site:1.4") String image,
+        @Parameter(description = "where the previous page ended: the cursor of its Link rel=\"next\"") String cursor,
+        @Parameter(description = "builds per page, 1..500", example = "50") String limit) {
+
+    /** No filter at all: the newest builds of the scope. */
+    public static BuildSearchParams none() {
+        return new BuildSearchParams(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The values given, by parameter name, in the order above; blank ones are left out. */
+    Map<String, String> given() {
+        Map<String, String> given = new LinkedHashMap<>();
+        put(given, "team", team);
+        put(given, "project", project);
+        put(given, "ref", ref);
+        put(given, "commit", commit);
+        put(given, "status", status);
+        put(given, "platform", platform);
+        put(given, "trigger", trigger);
+        put(given, "requestedBy", requestedBy);
+        put(given, "since", since);
+        put(given, "until", until);
+        put(given, "image", image);
+        put(given, "cursor", cursor);
+        put(given, "limit", limit);
+        return given;
+    }
+
+    /** This search from {@code next} on, as a query string without '?'. */
+    public String queryFrom(String next) {
+        Map<String, String> query = given();
+        query.remove("cursor");
+        query.put("cursor", next);
+        return query.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static void put(Map<String, String> given, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            given.put(name, value.strip());
+        }
+    }
+}
