@@ -4,7 +4,7 @@ import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.Role;
 import io.archfarm.portal.accounts.TeamRole;
 import io.archfarm.portal.builds.BuildLogs.LogTail;
-import io.archfarm.portal.builds.BuildQueries.BuildFilter;
+import io.archfarm.portal.web.ApiProblem;
 import io.archfarm.portal.web.CurrentTeam;
 import io.archfarm.portal.web.UiController;
 import jakarta.servlet.http.HttpServletResponse;
@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.ui.Model;
@@ -35,7 +36,6 @@ import tools.jackson.databind.json.JsonMapper;
 @UiController
 class BuildPages {
 
-    private static final int LIST_LIMIT = 100;
     private static final int LOG_TAIL_CHARS = 64 * 1024;
     private static final int ERROR_LINES = 8;
     private static final int REFRESH_WITHOUT_SCRIPT_SECONDS = 5;
@@ -48,9 +48,11 @@ class BuildPages {
     private final Access access;
     private final CurrentTeam currentTeam;
     private final JsonMapper json;
+    private final BuildHistory history;
 
     BuildPages(BuildQueries queries, BuildAccess buildAccess, BuildLogs logs, BuildService service, LiveBuilds live,
-            Access access, CurrentTeam currentTeam, JsonMapper json) {
+            Access access, CurrentTeam currentTeam, JsonMapper json, BuildHistory history) {
+        this.history = history;
         this.json = json;
         this.queries = queries;
         this.buildAccess = buildAccess;
@@ -61,19 +63,46 @@ class BuildPages {
         this.currentTeam = currentTeam;
     }
 
-    /** The current team's builds, or with {@code ?all} those of every team the reader sees; {@code ?status=} filters. */
+    /**
+     * The current team's builds, or with {@code ?all} those of every team the reader sees (a project chosen: that
+     * project's), searched with the API's filters and paged with its cursors; every filter stays in the URL, so a
+     * search can be shared. A wrong filter is shown next to its field, with the API's words.
+     */
     @GetMapping("/builds")
-    String list(@RequestParam(required = false) String status, @RequestParam(required = false) String all,
-            @RequestParam(required = false) String team, HttpSession session, Model model) {
-        Optional<TeamRole> current = currentTeam.resolve(session, team);
+    String list(BuildSearchParams params, @RequestParam(required = false) String all, HttpSession session,
+            Model model, HttpServletResponse response) {
+        Optional<TeamRole> current = currentTeam.resolve(session, params.team());
+        BuildSearchParams search = params.withoutTeam();
         boolean everyTeam = all != null || current.isEmpty();
-        Optional<Set<UUID>> teams = everyTeam ? access.visibleTeamIds()
+        Optional<Set<UUID>> visible = access.visibleTeamIds();
+        Optional<Set<UUID>> teams = everyTeam || present(search.project()) ? visible
                 : Optional.of(Set.of(current.get().teamId()));
-        model.addAttribute("builds", queries.recent(new BuildFilter(BuildQueries.statusParam(status), teams, null,
-                LIST_LIMIT)));
+        String scope = everyTeam ? "&all=1" : "";
+        try {
+            BuildHistory.Page page = history.search(search, teams);
+            model.addAttribute("builds", page.builds());
+            model.addAttribute("older", page.next() == null ? null : "/builds?" + search.queryFrom(page.next())
+                    + scope);
+            model.addAttribute("errors", Map.of());
+        } catch (ApiProblem problem) {
+            if (problem.status() != HttpStatus.BAD_REQUEST) {
+                throw problem;
+            }
+            response.setStatus(problem.status().value());
+            model.addAttribute("builds", List.of());
+            model.addAttribute("errors", Map.of(String.valueOf(problem.properties().getOrDefault("field", "search")),
+                    List.of(problem.getMessage())));
+        }
+        model.addAttribute("newest", present(search.cursor()) ? "/builds?" + search.queryFrom(null) + scope : null);
+        model.addAttribute("search", search);
         model.addAttribute("everyTeam", everyTeam);
-        model.addAttribute("status", status == null ? "" : status);
+        model.addAttribute("projects", history.projectsOf(visible));
+        model.addAttribute("platforms", queries.offeredPlatforms());
         return "builds/list";
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
     }
 
     @GetMapping("/builds/{id}")

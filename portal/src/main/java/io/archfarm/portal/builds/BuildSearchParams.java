@@ -41,7 +41,7 @@ public record BuildSearchParams(
     }
 
     /** The values given, by parameter name, in the order above; blank ones are left out. */
-    Map<String, String> given() {
+    public Map<String, String> given() {
         Map<String, String> given = new LinkedHashMap<>();
         put(given, "team", team);
         put(given, "project", project);
@@ -59,14 +59,22 @@ public record BuildSearchParams(
         return given;
     }
 
-    /** This search from {@code next} on, as a query string without '?'. */
-    public String queryFrom(String next) {
+    /** This search from {@code cursor} on (null: from the newest), as a query string without '?'. */
+    public String queryFrom(String cursor) {
         Map<String, String> query = given();
         query.remove("cursor");
-        query.put("cursor", next);
+        if (cursor != null) {
+            query.put("cursor", cursor);
+        }
         return query.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
+    }
+
+    /** The same search without a team: on the pages {@code ?team=} switches the team instead. */
+    public BuildSearchParams withoutTeam() {
+        return new BuildSearchParams(null, project, ref, commit, status, platform, trigger, requestedBy, since, until,
+                image, cursor, limit);
     }
 
     private static void put(Map<String, String> given, String name, String value) {

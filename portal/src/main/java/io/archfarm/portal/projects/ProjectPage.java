@@ -29,13 +29,15 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * {@code /projects/{team}/{project}}: settings (a form for maintainers, facts for everyone else), webhook URLs and the
- * secret, the registry credential, the build secrets (ids, never values), recent builds and "Build now". The same rules
+ * secret, the webhook deliveries (maintainers), the registry credential, the build secrets (ids, never values), recent
+ * builds and "Build now". The same rules
  * as the API: outsiders get 404, a missing role 403, and every change goes through the same service and validator.
  */
 @UiController
 class ProjectPage {
 
     static final int RECENT_BUILDS = 20;
+    static final int RECENT_DELIVERIES = 20;
     private static final String NO_STORE = "no-store";
     private static final List<String> CREDENTIAL_FIELDS = List.of("username", "password");
     private static final List<String> SECRET_FIELDS = List.of("id", "value");
@@ -45,8 +47,11 @@ class ProjectPage {
     private final ProjectBuilds builds;
     private final BuildQueries queries;
     private final BuildSecrets secrets;
+    private final WebhookDeliveries deliveries;
 
-    ProjectPage(Access access, Projects projects, ProjectBuilds builds, BuildQueries queries, BuildSecrets secrets) {
+    ProjectPage(Access access, Projects projects, ProjectBuilds builds, BuildQueries queries, BuildSecrets secrets,
+            WebhookDeliveries deliveries) {
+        this.deliveries = deliveries;
         this.secrets = secrets;
         this.access = access;
         this.projects = projects;
@@ -234,6 +239,9 @@ class ProjectPage {
         model.addAttribute("secrets", secrets.ofProject(owner.id(), projects.find(owner, slug).id()));
         model.addAttribute("imageRegistry", ImageReference.parse(project.image()).registry());
         model.addAttribute("builds", recent(owner, slug));
+        // what the forges sent and what came of it: for maintainers, as GET .../deliveries is
+        model.addAttribute("deliveries", role.includes(Role.MAINTAINER)
+                ? deliveries.newestWithBuilds(projects.find(owner, slug).id(), RECENT_DELIVERIES) : List.of());
         return "projects/detail";
     }
 

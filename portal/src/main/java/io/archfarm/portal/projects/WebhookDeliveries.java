@@ -113,6 +113,15 @@ class WebhookDeliveries {
                 .query((rs, n) -> view(rs)).list();
     }
 
+    /** The newest deliveries for the project page, each with the number of the build it started (if any). */
+    List<DeliveryRow> newestWithBuilds(UUID projectId, int limit) {
+        return jdbc.sql("""
+                        select d.*, b.build_number from webhook_deliveries d left join builds b on b.id = d.build_id
+                        where d.project_id = :project order by d.received_at desc, d.id limit :limit""")
+                .param("project", projectId).param("limit", limit)
+                .query((rs, n) -> new DeliveryRow(view(rs), rs.getObject("build_number", Long.class))).list();
+    }
+
     private static DeliveryView view(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new DeliveryView(rs.getObject("id", UUID.class), Forge.valueOf(rs.getString("forge")).wireName(),
                 rs.getString("delivery_id"), rs.getString("event"), Result.valueOf(rs.getString("result")),
@@ -138,6 +147,10 @@ class WebhookDeliveries {
 
     /** A build a webhook started: its id and number, the delivery that started it and when. */
     record EarlierBuild(UUID id, long number, String deliveryId, Instant at) {
+    }
+
+    /** A delivery as the project page lists it: with the build's number, or null when it started none. */
+    record DeliveryRow(DeliveryView delivery, Long buildNumber) {
     }
 
     record DeliveryView(UUID id, String forge, String deliveryId, String event, Result result, String detail,

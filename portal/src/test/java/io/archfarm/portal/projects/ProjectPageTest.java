@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.portal.FarmAccounts;
 import io.archfarm.portal.GitRepositoryFixture;
+import io.archfarm.portal.PortalApi;
+import io.archfarm.portal.forge.Forge;
+import io.archfarm.portal.forge.webhook.WebhookFixtures;
 import io.archfarm.testing.ArchfarmTestServices;
 import java.io.IOException;
 import java.net.CookieManager;
@@ -112,6 +115,37 @@ class ProjectPageTest {
         assertThat(stored.path("platforms").toString()).isEqualTo("[\"linux/amd64\",\"linux/s390x\"]");
         assertThat(stored.path("tagFilters").toString()).isEqualTo("[\"v*\",\"!v*-rc*\"]");
         assertThat(stored.path("buildArgs").path("GREETING").asString()).isEqualTo("<b>hi</b>");
+    }
+
+    @Test
+    void maintainersSeeTheWebhookDeliveriesWhatCameOfThemAndTheBuildTheyStarted() {
+        JsonNode hooked = farm.project(team, """
+                {"slug": "hooked", "repository": "%s", "platforms": ["linux/amd64"],
+                 "image": "127.0.0.1:5000/web/hooked"}""".formatted(repo.url()));
+        String hooks = "/hooks/" + team + "/hooked/github";
+        byte[] push = WebhookFixtures.body(Forge.GITHUB, "push-branch.json");
+        String secret = hooked.path("webhookSecret").asString();
+        PortalApi forge = new PortalApi(port);
+        PortalApi.Answer built = forge.post(hooks, push, signed("delivery-1", push, secret));
+        assertThat(built.status()).as(built.toString()).isEqualTo(202);
+        forge.post(hooks, push, signed("delivery-2", push, "forged"));
+        String project = "/projects/" + team + "/hooked";
+
+        Page shown = signedIn(member("maintainer")).get(project);
+
+        assertThat(shown.body()).contains("id=\"webhook-deliveries\"").contains("id=\"deliveries-table\"")
+                .containsPattern("data-delivery=\"delivery-1\" data-result=\"BUILT\"[\\s\\S]*?<td>GitHub</td>"
+                        + "[\\s\\S]*?<code>push</code>[\\s\\S]*?<a href=\"/builds/"
+                        + built.json().path("build").asString() + "\">#1</a>")
+                .containsPattern("data-delivery=\"delivery-2\" data-result=\"REJECTED\"")
+                .as("the reason it was refused").containsIgnoringCase("signature");
+        assertThat(shown.body().indexOf("delivery-2")).as("newest first")
+                .isLessThan(shown.body().indexOf("delivery-1"));
+        for (String role : new String[] {"viewer", "developer"}) {
+            assertThat(signedIn(member(role)).get(project).body()).as(role).doesNotContain("webhook-deliveries")
+                    .doesNotContain("delivery-1");
+        }
+        assertThat(signedIn(member("maintainer")).get(page).body()).contains("id=\"deliveries-none\"");
     }
 
     @Test
@@ -407,6 +441,14 @@ class ProjectPageTest {
         form.put("forgeRepository", "");
         form.put("forgeToken", "");
         return form;
+    }
+
+    /** GitHub's headers for a push delivery, signed with {@code secret} (PortalApi sets the content type). */
+    private static Map<String, String> signed(String deliveryId, byte[] body, String secret) {
+        Map<String, String> headers = new LinkedHashMap<>(WebhookFixtures.headers(Forge.GITHUB, "push", deliveryId,
+                body, secret).toSingleValueMap());
+        headers.keySet().removeIf(name -> name.equalsIgnoreCase("Content-Type"));
+        return headers;
     }
 
     private static UUID idOf(Page started) {
