@@ -1,6 +1,9 @@
 package io.archfarm.portal.accounts;
 
 import io.archfarm.portal.web.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** People, teams and memberships. Creating people and teams and changing memberships is for admins. */
 @RestController
 @RequestMapping("/api/v1")
+@Tag(name = "People and teams", description = "accounts, teams and roles; changes are for admins")
 class AccountController {
 
     private final Accounts accounts;
@@ -28,6 +32,8 @@ class AccountController {
         this.access = access;
     }
 
+    @Operation(summary = "Create a person (admin)")
+    @ApiResponse(responseCode = "201", description = "created", useReturnTypeSchema = true)
     @PostMapping("/users")
     ResponseEntity<UserView> createUser(@RequestBody(required = false) NewUser body) {
         access.requireAdmin("create users");
@@ -37,6 +43,7 @@ class AccountController {
         return ResponseEntity.created(URI.create("/api/v1/users/" + created.username())).body(view(created));
     }
 
+    @Operation(summary = "Every person (admin)")
     @GetMapping("/users")
     List<UserView> users() {
         access.requireAdmin("list users");
@@ -44,6 +51,7 @@ class AccountController {
     }
 
     /** Who the caller is and what they may do where. */
+    @Operation(summary = "Who the caller is, and their role in each team")
     @GetMapping("/users/me")
     Me me() {
         Caller caller = access.caller();
@@ -52,6 +60,8 @@ class AccountController {
     }
 
     /** Changes the caller's own password; the current one is required. */
+    @Operation(summary = "Change the caller's own password")
+    @ApiResponse(responseCode = "204", description = "changed")
     @PutMapping("/users/me/password")
     ResponseEntity<Void> changeOwnPassword(@RequestBody(required = false) PasswordChange body) {
         PasswordChange change = required(body, "a JSON {currentPassword, newPassword}");
@@ -63,6 +73,8 @@ class AccountController {
     }
 
     /** An admin sets someone's password (a reset: the current one is not needed). */
+    @Operation(summary = "Reset someone's password (admin)")
+    @ApiResponse(responseCode = "204", description = "changed")
     @PutMapping("/users/{username}/password")
     ResponseEntity<Void> resetPassword(@PathVariable String username,
             @RequestBody(required = false) PasswordChange body) {
@@ -71,6 +83,8 @@ class AccountController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "Create a team (admin)")
+    @ApiResponse(responseCode = "201", description = "created", useReturnTypeSchema = true)
     @PostMapping("/teams")
     ResponseEntity<TeamView> createTeam(@RequestBody(required = false) NewTeam body) {
         access.requireAdmin("create teams");
@@ -79,16 +93,21 @@ class AccountController {
         return ResponseEntity.created(URI.create("/api/v1/teams/" + created.slug())).body(view(created));
     }
 
+    @Operation(summary = "The caller's teams")
     @GetMapping("/teams")
     List<TeamMembership> teams() {
         return access.teams().stream().map(t -> new TeamMembership(t.slug(), t.name(), t.role())).toList();
     }
 
+    @Operation(summary = "One team with its members")
     @GetMapping("/teams/{team}")
     TeamView team(@PathVariable String team) {
         return view(access.team(team, Role.VIEWER));
     }
 
+    @Operation(summary = "Give someone a role in a team (admin)")
+    @ApiResponse(responseCode = "201", description = "added to the team", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "200", description = "their role changed", useReturnTypeSchema = true)
     @PutMapping("/teams/{team}/members/{username}")
     ResponseEntity<TeamView> setMember(@PathVariable String team, @PathVariable String username,
             @RequestBody(required = false) MemberRole body) {
@@ -98,6 +117,8 @@ class AccountController {
         return ResponseEntity.status(added ? 201 : 200).body(view(found));
     }
 
+    @Operation(summary = "Take someone out of a team (admin)")
+    @ApiResponse(responseCode = "204", description = "removed")
     @DeleteMapping("/teams/{team}/members/{username}")
     ResponseEntity<Void> removeMember(@PathVariable String team, @PathVariable String username) {
         access.requireAdmin("change team memberships");

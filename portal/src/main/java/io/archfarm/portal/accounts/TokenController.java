@@ -1,5 +1,8 @@
 package io.archfarm.portal.accounts;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/tokens")
+@Tag(name = "Tokens", description = "the caller's own API tokens")
 class TokenController {
 
     private final ApiTokens tokens;
@@ -29,6 +33,11 @@ class TokenController {
         this.access = access;
     }
 
+    @Operation(summary = "Make an API token (HTTP Basic with the password is taken here, and only here)")
+    @ApiResponse(responseCode = "201", description = "the token: shown in this answer only, ever",
+            useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "429", description = "too many failed sign-ins for this account or from this address;"
+            + " Retry-After says when to try again")
     @PostMapping
     ResponseEntity<ApiTokens.NewToken> create(@RequestBody(required = false) NewTokenRequest body) {
         NewTokenRequest request = body == null ? new NewTokenRequest(null, null) : body;
@@ -37,11 +46,13 @@ class TokenController {
                 .header("Cache-Control", "no-store").body(token);
     }
 
+    @Operation(summary = "The caller's tokens, without their secrets")
     @GetMapping
     List<ApiTokens.TokenView> list() {
         return tokens.list(access.caller());
     }
 
+    @Operation(summary = "Revoke one of the caller's tokens")
     @DeleteMapping("/{id}")
     ApiTokens.TokenView revoke(@PathVariable UUID id) {
         return tokens.revoke(access.caller(), id);

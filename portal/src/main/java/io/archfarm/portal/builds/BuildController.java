@@ -3,6 +3,14 @@ package io.archfarm.portal.builds;
 import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.Role;
 import io.archfarm.portal.web.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.util.HashMap;
@@ -29,6 +37,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 @RestController
 @RequestMapping("/api/v1/builds")
+@Tag(name = "Builds", description = "builds of any repository or of a project: start, follow, search, cancel, retry")
 class BuildController {
 
     private final BuildRequestValidator validator;
@@ -50,14 +59,33 @@ class BuildController {
         this.buildAccess = buildAccess;
     }
 
+    @Operation(summary = "Build any repository (developer of the team; admins also without one)")
+    @ApiResponse(responseCode = "202", description = "accepted; Location: /api/v1/builds/{id}",
+            useReturnTypeSchema = true)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<BuildView> submit(@RequestBody(required = false) BuildRequestBody body) {
+    ResponseEntity<BuildView> submit(@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "required: "
+            + "repository, image, platforms, and team unless an admin; a wrong field is a 400 naming it (all of "
+            + "them at once in errors)", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, examples = {
+                    @ExampleObject(name = "three platforms", value = """
+                            {"team": "web", "repository": "https://git.example.com/web/site.git", "ref": "main",
+                             "platforms": ["linux/amd64", "linux/arm64", "linux/s390x"],
+                             "image": "registry.example.com/web/site", "tags": ["latest", "1.4"],
+                             "buildArgs": {"GREETING": "hi"}}"""),
+                    @ExampleObject(name = "native only for s390x, publish what succeeded, without cache", value = """
+                            {"team": "web", "repository": "https://git.example.com/web/site.git", "ref": "v1.4.0",
+                             "containerfile": "deploy/Containerfile", "context": ".",
+                             "platforms": ["linux/amd64", "linux/arm64", "linux/s390x"],
+                             "image": "registry.example.com/web/site", "tags": ["1.4.0"],
+                             "placement": "native-preferred", "platformPlacement": {"linux/s390x": "native-only"},
+                             "publish": "partial", "noCache": true}""")}))
+            @RequestBody(required = false) BuildRequestBody body) {
         UUID teamId = buildAccess.teamForNewBuild(body == null ? null : body.team());
         UUID id = service.submit(validator.validate(body),
                 BuildOrigin.adHoc(teamId, BuildOrigin.Trigger.API, access.caller().username()));
         return ResponseEntity.accepted().location(URI.create("/api/v1/builds/" + id)).body(visible(id, Role.VIEWER));
     }
 
+    @Operation(summary = "One build: its platform jobs, where each ran and how, and its manifest list")
     @GetMapping("/{id}")
     BuildView build(@PathVariable UUID id) {
         return visible(id, Role.VIEWER);
@@ -67,6 +95,11 @@ class BuildController {
      * The builds of the caller's teams that pass every filter, newest first (in the order they were accepted), a page
      * at a time: {@code Link: <...&cursor=...>; rel="next"} while older ones exist.
      */
+    @Operation(summary = "Search the builds of the caller's teams, newest first, a page at a time")
+    @ApiResponse(responseCode = "200", description = "one page; while older builds exist, a Link header gives the "
+            + "next one", useReturnTypeSchema = true, headers = @Header(name = HttpHeaders.LINK, description = "</api/v"
+            + "1/builds?...&cursor=...>; rel=\"next\": the same search from where this page ended; absent on the last "
+            + "page", schema = @Schema(type = "string")))
     @GetMapping
     ResponseEntity<List<BuildView>> history(BuildSearchParams search) {
         BuildHistory.Page page = history.search(search, access.visibleTeamIds());
@@ -77,6 +110,7 @@ class BuildController {
         return answer.body(page.builds());
     }
 
+    @Operation(summary = "A platform's log as text, every attempt under its own header")
     @GetMapping(value = "/{id}/logs", produces = "text/plain;charset=UTF-8")
     String logs(@PathVariable UUID id, @RequestParam(required = false) String platform) {
         require(id, Role.VIEWER);
@@ -89,9 +123,27 @@ class BuildController {
      * {@code end} (the final build), then the stream closes. A client that lost the stream comes back with the
      * {@code cursor} of the last log event of each platform and misses nothing, sees nothing twice.
      */
+    @Operation(summary = "Follow a build: its changes and new log text as server-sent events, until it has ended",
+            description = """
+                    Events (`data:` is one line of JSON): `build`, the build as GET /api/v1/builds/{id} answers it, \
+                    at once and again on every change of the build or one of its platform jobs; `log`, \
+                    `{"platform", "text", "cursor"}`, each platform's new log text in order, never twice; `end`, the \
+                    final build, once it has ended and its logs are quiet; then the stream closes. A `: keep-alive` \
+                    comment at least every 15 s. The stream may also close without `end` (the portal stopping, or \
+                    after archfarm.portal.live-timeout): connect again with the cursors. A signed-in page's session \
+                    is taken here too.""")
+    @ApiResponse(responseCode = "200", description = "the event stream", content = @Content(
+            mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string"), examples = @ExampleObject(
+                    value = "event:build\ndata:{\"id\":\"…\",\"status\":\"RUNNING\",…}\n\nevent:log\ndata:{\"platform\":"
+                            + "\"linux/arm64\",\"text\":\"STEP 2/3: RUN make\\n\",\"cursor\":\"linux/arm64@1.42\"}\n\n"
+                            + ": keep-alive\n\nevent:end\ndata:{\"id\":\"…\",\"status\":\"SUCCEEDED\",…}\n\n")))
     @GetMapping(value = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter events(@PathVariable UUID id, @RequestParam(name = "cursor", required = false) List<String> cursors,
-            @RequestParam(defaultValue = "true") boolean logs, HttpServletResponse response) {
+    SseEmitter events(@PathVariable UUID id,
+            @Parameter(description = "the cursor of the last log event of each platform seen (repeat it per "
+                    + "platform): the logs go on after it", example = "linux/arm64@1.42")
+            @RequestParam(name = "cursor", required = false) List<String> cursors,
+            @Parameter(description = "false: no log events, only the build's changes")
+            @RequestParam(defaultValue = "true") boolean logs, @Parameter(hidden = true) HttpServletResponse response) {
         BuildView build = visible(id, Role.VIEWER);
         Map<String, LogCursor> from = clientCursors(build, cursors);
         response.setHeader("Cache-Control", "no-store");
@@ -119,6 +171,9 @@ class BuildController {
         return parsed;
     }
 
+    @Operation(summary = "Cancel a build (developer); 409 once it has ended")
+    @ApiResponse(responseCode = "202", description = "asked; running platforms are being stopped",
+            useReturnTypeSchema = true)
     @PostMapping("/{id}/cancel")
     ResponseEntity<BuildView> cancel(@PathVariable UUID id) {
         require(id, Role.DEVELOPER);
@@ -127,6 +182,8 @@ class BuildController {
     }
 
     /** Builds again the platforms that did not succeed; the answer's {@code retryPlatforms} names them. */
+    @Operation(summary = "Build again the platforms that did not succeed (developer)")
+    @ApiResponse(responseCode = "202", description = "asked; retryPlatforms names them", useReturnTypeSchema = true)
     @PostMapping("/{id}/retry")
     ResponseEntity<BuildView> retry(@PathVariable UUID id) {
         require(id, Role.DEVELOPER);

@@ -256,7 +256,8 @@ public class BuildHistory {
         try {
             limit = Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest("limit", "limit '" + value + "' is not a number: expected 1.." + MAX_LIMIT);
+            throw ApiProblem.badRequest("limit", "'" + value + "' is not a valid limit (expected a whole number, 1.."
+                    + MAX_LIMIT + ")");
         }
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiProblem.badRequest("limit", "limit " + limit + " is out of range: expected 1.." + MAX_LIMIT);

@@ -12,6 +12,13 @@ import io.archfarm.portal.projects.WebhookDeliveries.Result;
 import io.archfarm.portal.secrets.SecretBox;
 import io.archfarm.portal.web.ApiProblem;
 import io.archfarm.portal.web.PortalProperties;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +41,7 @@ import org.springframework.web.bind.annotation.RestController;
  * exactly as its forge signs it, logged with what the farm did, and done at most once per delivery id.
  */
 @RestController
+@Tag(name = "Webhooks", description = "what forges send on a push; signed, no API token")
 class WebhookController {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookController.class);
@@ -62,9 +70,41 @@ class WebhookController {
         this.portal = portal;
     }
 
+    @Operation(summary = "A forge's delivery (GitHub, GitLab, Gitea, Forgejo): a push builds the pushed commit",
+            description = """
+                    Authenticated by the forge's signature of the body with the project's webhook secret (GitLab: \
+                    the secret itself as a token), not by an API token. Every delivery is logged with what came of \
+                    it (GET /api/v1/projects/{team}/{project}/deliveries); a delivery id already handled, or a push \
+                    of a ref and commit a webhook of the project built within the duplicate window, starts \
+                    nothing.""")
+    @Parameter(name = "forge", in = ParameterIn.PATH, description = "github, gitlab, gitea or forgejo")
+    @Parameter(name = "X-Hub-Signature-256", in = ParameterIn.HEADER, description = "GitHub: sha256=HMAC-SHA256 of "
+            + "the body with the webhook secret", example = "sha256=5b1e...")
+    @Parameter(name = "X-GitHub-Event", in = ParameterIn.HEADER, description = "GitHub, and Gitea's copy: push, "
+            + "ping, ...")
+    @Parameter(name = "X-GitHub-Delivery", in = ParameterIn.HEADER, description = "GitHub: the delivery id")
+    @Parameter(name = "X-Gitlab-Token", in = ParameterIn.HEADER, description = "GitLab: the webhook secret itself")
+    @Parameter(name = "X-Gitlab-Event", in = ParameterIn.HEADER, description = "GitLab: Push Hook, Tag Push Hook")
+    @Parameter(name = "X-Gitlab-Event-UUID", in = ParameterIn.HEADER, description = "GitLab: the delivery id")
+    @Parameter(name = "X-Gitea-Signature", in = ParameterIn.HEADER, description = "Gitea: hex HMAC-SHA256 of the "
+            + "body with the webhook secret")
+    @Parameter(name = "X-Gitea-Event", in = ParameterIn.HEADER, description = "Gitea: push")
+    @Parameter(name = "X-Gitea-Delivery", in = ParameterIn.HEADER, description = "Gitea: the delivery id")
+    @Parameter(name = "X-Forgejo-Signature", in = ParameterIn.HEADER, description = "Forgejo: hex HMAC-SHA256 of "
+            + "the body with the webhook secret")
+    @Parameter(name = "X-Forgejo-Event", in = ParameterIn.HEADER, description = "Forgejo: push")
+    @Parameter(name = "X-Forgejo-Delivery", in = ParameterIn.HEADER, description = "Forgejo: the delivery id")
+    @ApiResponse(responseCode = "202", description = "BUILT (build and buildUrl name it) or IGNORED (another event, "
+            + "a deletion, a ref outside the filters: detail says which)", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "200", description = "PING, or DUPLICATE (build names what the first delivery "
+            + "started)", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "413", description = "larger than archfarm.portal.max-webhook-bytes")
     @PostMapping("/hooks/{team}/{project}/{forge}")
     ResponseEntity<DeliveryAnswer> deliver(@PathVariable String team, @PathVariable String project,
-            @PathVariable("forge") String forgeName, @RequestHeader HttpHeaders headers,
+            @PathVariable("forge") String forgeName, @Parameter(hidden = true) @RequestHeader HttpHeaders headers,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "the forge's payload, exactly as it "
+                    + "sent it (the signature covers these bytes)", content = @Content(mediaType = "application/json",
+                    schema = @Schema(type = "object")))
             @RequestBody(required = false) byte[] body) {
         Forge forge = Forge.fromWireName(forgeName).orElseThrow(() -> ApiProblem.notFound("no webhook for forge '"
                 + forgeName + "': expected github, gitlab, gitea or forgejo"));

@@ -3,6 +3,9 @@ package io.archfarm.portal.secrets;
 import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.Role;
 import io.archfarm.portal.accounts.Team;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -20,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1")
+@Tag(name = "Build secrets", description = "secrets a RUN --mount=type=secret reads; values are never shown")
 class BuildSecretController {
 
     private final Access access;
@@ -30,12 +34,16 @@ class BuildSecretController {
         this.secrets = secrets;
     }
 
+    @Operation(summary = "The secrets a project's builds get, by id (never a value)")
     @GetMapping("/projects/{team}/{project}/secrets")
     List<SecretView> projectSecrets(@PathVariable String team, @PathVariable String project) {
         Team owner = access.team(team, Role.VIEWER);
         return secrets.ofProject(owner.id(), secrets.projectId(owner.id(), owner.slug(), project));
     }
 
+    @Operation(summary = "Set or replace a project secret (maintainer)")
+    @ApiResponse(responseCode = "201", description = "new", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "200", description = "replaced", useReturnTypeSchema = true)
     @PutMapping("/projects/{team}/{project}/secrets/{id}")
     ResponseEntity<SecretView> setProjectSecret(@PathVariable String team, @PathVariable String project,
             @PathVariable String id, @RequestBody(required = false) SecretBody body) {
@@ -43,6 +51,8 @@ class BuildSecretController {
                 "/api/v1/projects/" + team + "/" + project + "/secrets/" + id);
     }
 
+    @Operation(summary = "Delete a project secret (maintainer)")
+    @ApiResponse(responseCode = "204", description = "deleted")
     @DeleteMapping("/projects/{team}/{project}/secrets/{id}")
     ResponseEntity<Void> deleteProjectSecret(@PathVariable String team, @PathVariable String project,
             @PathVariable String id) {
@@ -50,17 +60,23 @@ class BuildSecretController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "The team's secrets, by id (never a value)")
     @GetMapping("/teams/{team}/secrets")
     List<SecretView> teamSecrets(@PathVariable String team) {
         return secrets.ofTeam(access.team(team, Role.VIEWER).id());
     }
 
+    @Operation(summary = "Set or replace a team secret, for every project of the team (maintainer)")
+    @ApiResponse(responseCode = "201", description = "new", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "200", description = "replaced", useReturnTypeSchema = true)
     @PutMapping("/teams/{team}/secrets/{id}")
     ResponseEntity<SecretView> setTeamSecret(@PathVariable String team, @PathVariable String id,
             @RequestBody(required = false) SecretBody body) {
         return stored(teamOwner(team), id, body, "/api/v1/teams/" + team + "/secrets/" + id);
     }
 
+    @Operation(summary = "Delete a team secret (maintainer)")
+    @ApiResponse(responseCode = "204", description = "deleted")
     @DeleteMapping("/teams/{team}/secrets/{id}")
     ResponseEntity<Void> deleteTeamSecret(@PathVariable String team, @PathVariable String id) {
         secrets.delete(teamOwner(team), id);

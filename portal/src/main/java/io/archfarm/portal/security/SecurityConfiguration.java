@@ -4,6 +4,7 @@ import io.archfarm.portal.accounts.ApiTokens;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -21,9 +22,10 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Three doors: the API ({@code /api/**}, stateless, bearer tokens; a build's event stream also takes a page's session,
+ * Four doors: the API ({@code /api/**}, stateless, bearer tokens; a build's event stream also takes a page's session,
  * see {@link EventStreamSessions}), the webhooks ({@code /hooks/**}, authenticated by each forge's signature in the
- * controller) and the pages (a sign-in form and a session, with CSRF tokens).
+ * controller), the API's description ({@code /v3/api-docs}, {@code /swagger-ui.html}: open to all) and the pages (a
+ * sign-in form and a session, with CSRF tokens).
  */
 @Configuration
 class SecurityConfiguration {
@@ -98,6 +100,23 @@ class SecurityConfiguration {
                 .csrf(csrf -> csrf.disable()) // forges sign their deliveries; there is no browser session here
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .requestCache(c -> c.disable())
+                .build();
+    }
+
+    /**
+     * The OpenAPI document and Swagger UI, for anyone: they describe the API and grant nothing (every call made from
+     * Swagger UI still needs a token). Stateless, with the pages' headers.
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain apiDocs(HttpSecurity http) throws Exception {
+        return http.securityMatcher("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
+                        "/swagger-ui/**")
+                .headers(SecurityConfiguration::headers)
+                .csrf(csrf -> csrf.disable()) // nothing here changes anything
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET).permitAll().anyRequest().denyAll())
                 .requestCache(c -> c.disable())
                 .build();
     }

@@ -2,6 +2,9 @@ package io.archfarm.portal.workers;
 
 import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.web.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -11,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The fleet, read from the scheduler's {@code workers} table; admins drain and resume workers. */
 @RestController
+@Tag(name = "Workers", description = "the fleet as the scheduler sees it")
 class WorkerController {
 
     private final Fleet fleet;
@@ -21,12 +25,16 @@ class WorkerController {
         this.access = access;
     }
 
+    @Operation(summary = "Every worker: platforms, slots, state")
     @GetMapping("/api/v1/workers")
     List<WorkerView> workers() {
         return fleet.workers();
     }
 
     /** The worker finishes what it runs and takes no new job; the answer shows it as it stands before it obeys. */
+    @Operation(summary = "Drain a worker: it finishes what it runs and takes no new job (admin)")
+    @ApiResponse(responseCode = "202", description = "asked; its next heartbeat shows DRAINING",
+            useReturnTypeSchema = true)
     @PostMapping("/api/v1/workers/{id}/drain")
     ResponseEntity<WorkerView> drain(@PathVariable String id) {
         access.requireAdmin("drain a worker");
@@ -34,6 +42,8 @@ class WorkerController {
         return ResponseEntity.accepted().body(current(id));
     }
 
+    @Operation(summary = "Resume a drained worker (admin)")
+    @ApiResponse(responseCode = "202", description = "asked; it takes jobs again", useReturnTypeSchema = true)
     @PostMapping("/api/v1/workers/{id}/resume")
     ResponseEntity<WorkerView> resume(@PathVariable String id) {
         access.requireAdmin("resume a worker");
