@@ -52,6 +52,20 @@ public final class FarmAccounts {
         return new PortalApi(port).as(username, PASSWORD);
     }
 
+    /**
+     * A new person with {@code role} in {@code team} (or in no team, for a null team); returns their user name, to sign
+     * in through the form with {@link #PASSWORD}.
+     */
+    public String username(String team, String role) {
+        String username = unique(role);
+        expect(admin.post("/api/v1/users", "{\"username\":\"%s\",\"password\":\"%s\"}".formatted(username, PASSWORD)),
+                201);
+        if (team != null) {
+            expect(admin.put("/api/v1/teams/" + team + "/members/" + username, "{\"role\":\"" + role + "\"}"), 201);
+        }
+        return username;
+    }
+
     /** A project of the team, created by the admin; returns the answer's JSON (with its webhook secret). */
     public JsonNode project(String team, String json) {
         return expect(admin.post("/api/v1/teams/" + team + "/projects", json), 201).json();

@@ -1,10 +1,15 @@
 package io.archfarm.portal.builds;
 
 import io.swagger.v3.oas.annotations.Parameter;
+import java.lang.reflect.RecordComponent;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.springdoc.core.annotations.ParameterObject;
 
@@ -37,25 +42,42 @@ public record BuildSearchParams(
 
     /** No filter at all: the newest builds of the scope. */
     public static BuildSearchParams none() {
-        return new BuildSearchParams(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return of(Map.of());
     }
 
-    /** The values given, by parameter name, in the order above; blank ones are left out. */
+    /** A search from values by parameter name; a name that is not a parameter is refused. */
+    public static BuildSearchParams of(Map<String, String> values) {
+        RecordComponent[] components = BuildSearchParams.class.getRecordComponents();
+        Set<String> unknown = new HashSet<>(values.keySet());
+        Object[] arguments = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            arguments[i] = values.get(components[i].getName());
+            unknown.remove(components[i].getName());
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("not a search parameter: " + unknown);
+        }
+        try {
+            return BuildSearchParams.class.getDeclaredConstructor(Arrays.stream(components)
+                    .map(RecordComponent::getType).toArray(Class<?>[]::new)).newInstance(arguments);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The values given, by parameter name, in the order of the record; blank ones are left out. */
     public Map<String, String> given() {
         Map<String, String> given = new LinkedHashMap<>();
-        put(given, "team", team);
-        put(given, "project", project);
-        put(given, "ref", ref);
-        put(given, "commit", commit);
-        put(given, "status", status);
-        put(given, "platform", platform);
-        put(given, "trigger", trigger);
-        put(given, "requestedBy", requestedBy);
-        put(given, "since", since);
-        put(given, "until", until);
-        put(given, "image", image);
-        put(given, "cursor", cursor);
-        put(given, "limit", limit);
+        for (RecordComponent component : BuildSearchParams.class.getRecordComponents()) {
+            try {
+                Object value = component.getAccessor().invoke(this);
+                if (value instanceof String text && !text.isBlank()) {
+                    given.put(component.getName(), text.strip());
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         return given;
     }
 
@@ -73,13 +95,17 @@ public record BuildSearchParams(
 
     /** The same search without a team: on the pages {@code ?team=} switches the team instead. */
     public BuildSearchParams withoutTeam() {
-        return new BuildSearchParams(null, project, ref, commit, status, platform, trigger, requestedBy, since, until,
-                image, cursor, limit);
+        return with("team", null);
     }
 
-    private static void put(Map<String, String> given, String name, String value) {
-        if (value != null && !value.isBlank()) {
-            given.put(name, value.strip());
+    /** The same search with one parameter set (null: taken away). */
+    public BuildSearchParams with(String name, String value) {
+        Map<String, String> values = new HashMap<>(given());
+        if (value == null) {
+            values.remove(name);
+        } else {
+            values.put(name, value);
         }
+        return of(values);
     }
 }

@@ -200,12 +200,7 @@ class BuildEventsIntegrationTest {
     @Test
     void aSignedInPageSessionFollowsTooButOpensNoOtherPartOfTheApi() throws Exception {
         UUID build = build();
-        String username = FarmAccounts.unique("viewer");
-        FarmAccounts.expect(accounts.admin().post("/api/v1/users", "{\"username\":\"%s\",\"password\":\"%s\"}"
-                .formatted(username, FarmAccounts.PASSWORD)), 201);
-        FarmAccounts.expect(accounts.admin().put("/api/v1/teams/" + team + "/members/" + username,
-                "{\"role\":\"viewer\"}"), 201);
-        PortalApi browser = new PortalApi(port).signIn(username, FarmAccounts.PASSWORD);
+        PortalApi browser = new PortalApi(port).signIn(accounts.username(team, "viewer"), FarmAccounts.PASSWORD);
 
         EventStream stream = EventStream.read(browser.openStream("/api/v1/builds/" + build + "/events"));
         await().atMost(WAIT).until(() -> !stream.named("build").isEmpty());

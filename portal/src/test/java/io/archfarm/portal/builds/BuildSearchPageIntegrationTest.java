@@ -59,12 +59,7 @@ class BuildSearchPageIntegrationTest {
     void signIn() {
         accounts = new FarmAccounts(port);
         team = accounts.team("search");
-        String username = FarmAccounts.unique("viewer");
-        FarmAccounts.expect(accounts.admin().post("/api/v1/users", "{\"username\":\"%s\",\"password\":\"%s\"}"
-                .formatted(username, FarmAccounts.PASSWORD)), 201);
-        FarmAccounts.expect(accounts.admin().put("/api/v1/teams/" + team + "/members/" + username,
-                "{\"role\":\"viewer\"}"), 201);
-        browser = new PortalApi(port).signIn(username, FarmAccounts.PASSWORD);
+        browser = new PortalApi(port).signIn(accounts.username(team, "viewer"), FarmAccounts.PASSWORD);
     }
 
     @Test
@@ -121,11 +116,7 @@ class BuildSearchPageIntegrationTest {
     @Test
     void anotherTeamsBuildsAreNotFound() {
         UUID mine = build("linux/amd64");
-        PortalApi outsider = new PortalApi(port);
-        String username = FarmAccounts.unique("outsider");
-        FarmAccounts.expect(accounts.admin().post("/api/v1/users", "{\"username\":\"%s\",\"password\":\"%s\"}"
-                .formatted(username, FarmAccounts.PASSWORD)), 201);
-        outsider = outsider.signIn(username, FarmAccounts.PASSWORD);
+        PortalApi outsider = new PortalApi(port).signIn(accounts.username(null, "outsider"), FarmAccounts.PASSWORD);
 
         assertThat(rows(outsider.get("/builds?all=1"))).doesNotContain(mine.toString());
         assertThat(outsider.get("/builds?project=" + team + "/app").status()).isEqualTo(404);
