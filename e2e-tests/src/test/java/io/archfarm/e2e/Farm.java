@@ -454,10 +454,24 @@ final class Farm implements AutoCloseable {
                 + TestServices.localAmqpHost() + ":" + TestServices.localAmqpPort();
     }
 
+    /** The launcher's own defaults (ARCHFARM_JAVA_OPTS): small heaps and quick start-ups for a farm on one host. */
+    static final String DEFAULT_JAVA_OPTS = "-Xms32m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+    /**
+     * The JVM options of the farm's processes: the launcher's defaults, or {@code -Darchfarm.farm.java-opts} (the
+     * control-plane benchmark measures with the JIT's full tiers and larger heaps, as a fleet's control plane runs).
+     */
+    static String javaOpts() {
+        String opts = System.getProperty("archfarm.farm.java-opts", "").strip();
+        return opts.isEmpty() ? DEFAULT_JAVA_OPTS : opts;
+    }
+
     private static List<String> javaCommand(Path jar) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return List.of(java.toString(), "-Xms32m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", jar.toString());
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        command.addAll(List.of(javaOpts().split("\\s+")));
+        command.addAll(List.of("-jar", jar.toString()));
+        return List.copyOf(command);
     }
 
     private void start(String name, List<String> command, Map<String, String> env) {
