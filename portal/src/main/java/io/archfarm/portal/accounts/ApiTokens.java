@@ -81,7 +81,7 @@ public class ApiTokens {
         return new Caller(user.id(), user.username(), user.admin());
     }
 
-    /** The checks of a new token's {@code name} (e.g. {@code example}) and {@code expiresAt}, API tokens' or boards'. */
+    /** The checks of a new token's {@code name} (e.g. {@code example}) and {@code expiresAt}, an API or board token. */
     static void checkNameAndExpiry(String name, String example, Instant expiresAt, Instant now) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME) {
             throw ApiProblem.badRequest("name", "name is required (1 to " + MAX_NAME + " characters), e.g. \""

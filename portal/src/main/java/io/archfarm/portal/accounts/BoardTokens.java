@@ -186,8 +186,9 @@ public class BoardTokens {
         }
         BoardViewer viewer = new BoardViewer(found.id(), found.name(), shownTeams(found));
         jdbc.sql("""
-                        update board_tokens set last_used_at = :now
-                        where id = :id and (last_used_at is null or last_used_at < cast(:now as timestamptz) - interval '1 minute')""")
+                        update board_tokens set last_used_at = :now where id = :id
+                          and (last_used_at is null
+                               or last_used_at < cast(:now as timestamptz) - interval '1 minute')""")
                 .param("now", Timestamp.from(now)).param("id", found.id()).update();
         return viewer;
     }

@@ -1,6 +1,8 @@
 package io.archfarm.portal.dashboard;
 
 import static io.archfarm.portal.FarmAccounts.expect;
+import static io.archfarm.portal.dashboard.PanelHtml.rows;
+import static io.archfarm.portal.dashboard.PanelHtml.section;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.portal.FarmAccounts;
@@ -51,7 +53,7 @@ class BoardIntegrationTest {
     UUID runningB;
     UUID outsideAnyTeam;
 
-    /** Team A: a build running (amd64 on a worker, arm64 in the emulated queue) and one queued; B and none: one each. */
+    /** A: a build running (amd64 on a worker, arm64 in the emulated queue) and one queued; B, no team: one each. */
     @BeforeEach
     void seed() {
         farm = new FarmAccounts(port);
@@ -84,7 +86,7 @@ class BoardIntegrationTest {
 
         assertThat(board.status()).isEqualTo(200);
         String active = section(board.body(), "board-active");
-        assertThat(builds(active)).containsExactly(runningA.toString(), queuedA.toString());
+        assertThat(rows(active)).containsExactly(runningA.toString(), queuedA.toString());
         assertThat(active).contains("data-running=\"1\" data-queued=\"1\"")
                 .contains("data-platform=\"linux/amd64\" data-status=\"RUNNING\"")
                 .contains("data-platform=\"linux/arm64\" data-status=\"QUEUED\"")
@@ -110,7 +112,7 @@ class BoardIntegrationTest {
         Answer board = admin.get("/board");
 
         assertThat(board.status()).isEqualTo(200);
-        assertThat(builds(section(board.body(), "board-active")))
+        assertThat(rows(section(board.body(), "board-active")))
                 .contains(runningA.toString(), queuedA.toString(), runningB.toString(), outsideAnyTeam.toString());
         assertThat(board.body()).contains("Every team").contains("id=\"board-tokens-link\"");
     }
@@ -136,7 +138,7 @@ class BoardIntegrationTest {
                 .contains("Path=/board").contains("HttpOnly").contains("SameSite=Lax").contains("Max-Age=");
         Page board = screen.get(port, "/board");
         assertThat(board.status()).isEqualTo(200);
-        assertThat(builds(section(board.body(), "board-active")))
+        assertThat(rows(section(board.body(), "board-active")))
                 .containsExactly(runningA.toString(), queuedA.toString());
         assertThat(board.body()).as("no header, no link to another page, no form")
                 .doesNotContain("id=\"signed-in-as\"").doesNotContain("href=\"/builds/").doesNotContain("<form")
@@ -191,11 +193,11 @@ class BoardIntegrationTest {
                 + "\"]}");
         Browser screen = new Browser();
         signInScreen(screen, created.path("token").asString());
-        assertThat(builds(screen.get(port, "/board/active", HTMX).body())).contains(runningA.toString(),
+        assertThat(rows(screen.get(port, "/board/active", HTMX).body())).contains(runningA.toString(),
                 runningB.toString());
 
         expect(farm.admin().delete("/api/v1/teams/" + teamB + "/members/" + maintainer), 204);
-        assertThat(builds(screen.get(port, "/board/active", HTMX).body()))
+        assertThat(rows(screen.get(port, "/board/active", HTMX).body()))
                 .containsExactly(runningA.toString(), queuedA.toString());
 
         expect(farm.admin().delete("/api/v1/teams/" + teamA + "/members/" + maintainer), 204);
@@ -227,7 +229,7 @@ class BoardIntegrationTest {
                 "{\"name\": \"operations\", \"allTeams\": true}"), 201);
         Browser screen = new Browser();
         signInScreen(screen, everyTeam.json().path("token").asString());
-        assertThat(builds(screen.get(port, "/board/active", HTMX).body())).contains(runningA.toString(),
+        assertThat(rows(screen.get(port, "/board/active", HTMX).body())).contains(runningA.toString(),
                 runningB.toString(), outsideAnyTeam.toString());
 
         // a token of A and B by the admin: A's maintainer manages it, without learning B's name
@@ -341,16 +343,6 @@ class BoardIntegrationTest {
 
     private static List<String> withPanels(String page) {
         return java.util.stream.Stream.concat(java.util.stream.Stream.of(page), BOARD_PANELS.stream()).toList();
-    }
-
-    private static String section(String html, String id) {
-        Matcher m = Pattern.compile("<section id=\"" + id + "\".*?</section>", Pattern.DOTALL).matcher(html);
-        assertThat(m.find()).as("section #" + id + " in the page").isTrue();
-        return m.group();
-    }
-
-    private static List<String> builds(String html) {
-        return Pattern.compile("<tr data-build=\"([^\"]+)\"").matcher(html).results().map(r -> r.group(1)).toList();
     }
 
     /** The board's teams' count of a platform and queue in the queue table. */

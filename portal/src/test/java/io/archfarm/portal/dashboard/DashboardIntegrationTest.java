@@ -1,6 +1,8 @@
 package io.archfarm.portal.dashboard;
 
 import static io.archfarm.portal.FarmAccounts.expect;
+import static io.archfarm.portal.dashboard.PanelHtml.rows;
+import static io.archfarm.portal.dashboard.PanelHtml.section;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.portal.FarmAccounts;
@@ -304,17 +306,6 @@ class DashboardIntegrationTest {
     }
 
     // ---------------------------------------------------------------- reading the HTML
-
-    private static String section(String html, String id) {
-        Matcher m = Pattern.compile("<section id=\"" + id + "\".*?</section>", Pattern.DOTALL).matcher(html);
-        assertThat(m.find()).as("section #" + id + " in the page").isTrue();
-        return m.group();
-    }
-
-    /** The builds of a panel's table rows, in order. */
-    private static List<String> rows(String html) {
-        return Pattern.compile("<tr data-build=\"([^\"]+)\"").matcher(html).results().map(r -> r.group(1)).toList();
-    }
 
     /** The {@code .value} of the card marked by {@code marker}. */
     private static String value(String html, String marker) {
