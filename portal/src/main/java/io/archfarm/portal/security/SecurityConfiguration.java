@@ -1,6 +1,7 @@
 package io.archfarm.portal.security;
 
 import io.archfarm.portal.accounts.ApiTokens;
+import io.archfarm.portal.accounts.BoardTokens;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -15,6 +16,7 @@ import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
@@ -22,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Three doors: the API ({@code /api/**}, stateless, bearer tokens), the webhooks ({@code /hooks/**}, authenticated
- * by each forge's signature in the controller) and the pages (a sign-in form and a session, with CSRF tokens).
+ * by each forge's signature in the controller) and the pages (a sign-in form and a session, with CSRF tokens; the
+ * wall board also takes a board token).
  */
 @Configuration
 class SecurityConfiguration {
@@ -100,19 +103,29 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * The pages: people sign in with the form and keep a session. A wall screen signs in with a board token instead
+     * (BoardTokenFilter), which opens the board's pages ({@code /board/**}) and no other; every other page needs a
+     * person (role USER or ADMIN). A page's script that meets a signed-out session gets 401, not the sign-in form
+     * (PageEntryPoint).
+     */
     @Bean
     @Order(3)
     SecurityFilterChain pages(HttpSecurity http, UserDetailsService users, PasswordEncoder passwords,
-            SignInThrottle throttle) throws Exception {
+            SignInThrottle throttle, BoardTokens boardTokens) throws Exception {
         return http
                 .headers(SecurityConfiguration::headers)
                 // its own manager, without the global one as parent: a throttled attempt must not be tried again there
                 .authenticationManager(new ProviderManager(throttledPasswords(users, passwords, throttle)))
+                .addFilterBefore(new BoardTokenFilter(boardTokens), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/login", SignInFailures.THROTTLED_PATH, "/actuator/health",
                                 "/actuator/health/**", "/error", "/css/**", "/js/**", "/webjars/**", "/favicon.ico",
                                 "/favicon.svg").permitAll()
-                        .anyRequest().authenticated())
+                        .requestMatchers(BoardSignInPage.PATH).permitAll()
+                        .requestMatchers("/board/**").hasAnyRole(BoardTokenAuthentication.ROLE, "USER", "ADMIN")
+                        .anyRequest().hasAnyRole("USER", "ADMIN"))
+                .exceptionHandling(e -> e.authenticationEntryPoint(new PageEntryPoint()))
                 .formLogin(form -> form.loginPage("/login").failureHandler(new SignInFailures()).permitAll())
                 .logout(logout -> logout.permitAll())
                 .build();
