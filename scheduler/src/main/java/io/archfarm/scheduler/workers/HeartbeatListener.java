@@ -173,13 +173,14 @@ class HeartbeatListener {
         Boolean joined = jdbc.sql("""
                 with before as (select status, native_platforms, emulated_platforms from workers where id = :id)
                 insert into workers (id, host, native_platforms, emulated_platforms, slots, busy, status, draining,
-                    storage_driver, first_seen, last_seen, heartbeat_sent_at)
+                    storage_driver, tools, first_seen, last_seen, heartbeat_sent_at)
                 values (:id, :host, cast(:native as jsonb), cast(:emulated as jsonb), :slots, :busy, :status,
-                    :draining, :driver, :now, :now, :sent)
+                    :draining, :driver, cast(:tools as jsonb), :now, :now, :sent)
                 on conflict (id) do update set host = excluded.host, native_platforms = excluded.native_platforms,
                     emulated_platforms = excluded.emulated_platforms, slots = excluded.slots, busy = excluded.busy,
                     status = excluded.status, draining = excluded.draining, storage_driver = excluded.storage_driver,
-                    last_seen = excluded.last_seen, heartbeat_sent_at = excluded.heartbeat_sent_at
+                    tools = excluded.tools, last_seen = excluded.last_seen,
+                    heartbeat_sent_at = excluded.heartbeat_sent_at
                 where workers.heartbeat_sent_at is null or excluded.heartbeat_sent_at is null
                     or excluded.heartbeat_sent_at > workers.heartbeat_sent_at
                     or excluded.heartbeat_sent_at < workers.heartbeat_sent_at - :clockStep * interval '1 millisecond'
@@ -194,6 +195,7 @@ class HeartbeatListener {
                 .param("status", status.name())
                 .param("draining", beat.draining())
                 .param("driver", storageDriver(beat))
+                .param("tools", ReportedTools.json(beat.tools(), json))
                 .param("now", Timestamps.of(clock.instant()))
                 .param("sent", Timestamps.of(beat.sentAt()))
                 .param("clockStep", properties.heartbeatTimeout().toMillis())
