@@ -122,6 +122,8 @@ class SecurityConfiguration {
                         .requestMatchers("/login", SignInFailures.THROTTLED_PATH, "/actuator/health",
                                 "/actuator/health/**", "/error", "/css/**", "/js/**", "/webjars/**", "/favicon.ico",
                                 "/favicon.svg").permitAll()
+                        // for a scraper, not a person: ScrapeRule lets only loopback or the scrape token get here
+                        .requestMatchers("/actuator/prometheus", "/actuator/info").permitAll()
                         .requestMatchers(BoardSignInPage.PATH).permitAll()
                         .requestMatchers("/board/**").hasAnyRole(BoardTokenAuthentication.ROLE, "USER", "ADMIN")
                         .anyRequest().hasAnyRole("USER", "ADMIN"))
