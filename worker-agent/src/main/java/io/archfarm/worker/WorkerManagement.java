@@ -10,11 +10,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 
 /**
  * What the worker's management port ({@link ManagementPort}) serves besides the actuator's own: the scrape rule
@@ -28,11 +26,8 @@ class WorkerManagement {
 
     @Bean
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    FilterRegistrationBean<ScrapeAccessFilter> scrapeAccessFilter(
-            @Value("${archfarm.metrics.scrape-token:}") String token) {
-        var registration = new FilterRegistrationBean<>(new ScrapeAccessFilter(new ScrapeAccess(token)));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-        return registration;
+    ScrapeAccessFilter scrapeAccessFilter(@Value("${archfarm.metrics.scrape-token:}") String token) {
+        return new ScrapeAccessFilter(new ScrapeAccess(token));
     }
 
     @Bean

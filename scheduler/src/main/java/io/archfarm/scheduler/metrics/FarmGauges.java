@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,7 @@ class FarmGauges {
 
     private final JdbcClient jdbc;
     private final MultiGauge queueDepth;
+    private final Timer refreshes;
     /**
      * Every platform a queue row was shown for (the fleet builds it, or a job waits for it): it stays, at 0, rather
      * than vanish from the dashboards.
@@ -81,6 +83,8 @@ class FarmGauges {
         gauge("archfarm.outbox.unsent", "outbox rows not yet published", Snapshot::unsent).register(registry);
         gauge("archfarm.outbox.lag", "age of the oldest unpublished outbox row (0 when none)", Snapshot::outboxLag)
                 .baseUnit("seconds").register(registry);
+        refreshes = Timer.builder("archfarm.gauges.refresh")
+                .description("reading the gauges from PostgreSQL, what a refresh costs the scheduler").register(registry);
         queueDepth = MultiGauge.builder("archfarm.queue.depth")
                 .description("QUEUED platform jobs by platform and where they wait (NATIVE, EMULATED, NONE)")
                 .register(registry);
@@ -93,7 +97,7 @@ class FarmGauges {
     @Scheduled(fixedDelayString = "${archfarm.metrics.database-refresh:15s}")
     void refresh() {
         try {
-            snapshot = read();
+            snapshot = refreshes.record(this::read);
             showQueues(snapshot);
         } catch (DataAccessException e) {
             // the last snapshot stays: a dashboard shows the database's trouble in other ways
