@@ -369,6 +369,8 @@ final class Farm implements AutoCloseable {
             env.putAll(clusterBrokerEnv(clusterUsers.worker()));
         }
         env.put("ARCHFARM_REGISTRY_INSECURE", registry());
+        // health, info and metrics on a port of its own, on loopback (a fleet's workers on hosts of their own get none)
+        env.put("ARCHFARM_WORKER_MANAGEMENT_PORT", Integer.toString(FreePorts.next()));
         start("worker-" + worker.id(), javaCommand(jar), env);
     }
 
@@ -438,8 +440,24 @@ final class Farm implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a part of the farm serves its actuator endpoints ({@code portal}, {@code scheduler}, {@code worker-<id>}):
+     * a service's port, a worker's management port.
+     */
+    String actuatorBase(String name) {
+        Launch launch = launches.get(name);
+        String port = launch == null ? null : launch.env().getOrDefault("SERVER_PORT",
+                launch.env().get("ARCHFARM_WORKER_MANAGEMENT_PORT"));
+        if (port == null) {
+            throw new IllegalArgumentException(name + " has no HTTP port; the farm's parts are " + launches.keySet());
+        }
+        return "http://127.0.0.1:" + port;
+    }
+
     private Map<String, String> serviceEnv(int port) {
         Map<String, String> env = new HashMap<>();
+        // the gauges read from PostgreSQL follow a test's builds within a second or two
+        env.put("ARCHFARM_METRICS_DATABASE_REFRESH", "1s");
         env.put("SERVER_PORT", Integer.toString(port));
         env.put("SERVER_ADDRESS", "127.0.0.1");
         env.put("SPRING_DATASOURCE_URL", database.url());
