@@ -4,6 +4,7 @@ import io.archfarm.model.Platform;
 import io.archfarm.model.messages.WorkerTools;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -36,11 +37,11 @@ public final class ReportedTools {
                 text(tools.skopeo()), qemu);
     }
 
-    private static java.util.Optional<String> canonical(String platform) {
+    private static Optional<String> canonical(String platform) {
         try {
-            return java.util.Optional.of(Platform.parse(platform).toString());
+            return Optional.of(Platform.parse(platform).toString());
         } catch (IllegalArgumentException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
