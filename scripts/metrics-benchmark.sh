@@ -107,12 +107,16 @@ summary() { sort -n | awk '{ v[NR] = $1 * 1000; b = $2 } END {
     printf "median %5.1f ms   p95 %5.1f ms   max %5.1f ms   %d bytes   (n=%d)", v[int((NR + 1) / 2)],
         v[int(NR * 0.95 + 0.999)], v[NR], b, NR }'; }
 
-# the mean and max of archfarm_gauges_refresh_seconds in one scrape, in ms
+# "count sum" of archfarm_gauges_refresh_seconds in one scrape
+refresh_totals() {
+    curl -fsS "$1/actuator/prometheus" | awk '/^archfarm_gauges_refresh_seconds_count / { n = $2 }
+        /^archfarm_gauges_refresh_seconds_sum / { s = $2 } END { print n + 0, s + 0 }'
+}
+
+# refresh_cost <"count sum" before> <"count sum" after>: the mean read between the two, in ms
 refresh_cost() {
-    curl -fsS "$1/actuator/prometheus" | awk '
-        /^archfarm_gauges_refresh_seconds_count / { n = $2 } /^archfarm_gauges_refresh_seconds_sum / { s = $2 }
-        /^archfarm_gauges_refresh_seconds_max / { m = $2 }
-        END { printf "%d reads, mean %.1f ms, max %.1f ms", n, n ? s / n * 1000 : 0, m * 1000 }'
+    awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); n = y[1] - x[1]
+        printf "%d reads, mean %.1f ms", n, n ? (y[2] - x[2]) / n * 1000 : 0 }'
 }
 
 pick_jdk
@@ -134,8 +138,11 @@ say "seeded in $((SECONDS - seed_start)) s: $("${PSQL[@]}" -d "$DB" -tA -c "sele
     (select count(*) from platform_jobs) || ' platform jobs' from builds")"
 start scheduler "$SCHEDULER_JAR" --spring.rabbitmq.virtual-host="$VHOST"
 SCHEDULER=$BASE
-say "scheduler at $SCHEDULER; both read their gauges every 15 s, waiting for two reads each"
-sleep 32
+say "scheduler at $SCHEDULER; both read their gauges every 15 s, measuring three reads each"
+sleep 2
+before_portal=$(refresh_totals "$PORTAL")
+before_scheduler=$(refresh_totals "$SCHEDULER")
+sleep 45
 
 for part in portal scheduler; do
     base=$PORTAL
@@ -145,5 +152,7 @@ for part in portal scheduler; do
     echo "== $part: GET /actuator/prometheus, $RUNS scrapes after $WARMUP to warm up"
     printf '  %-22s %s\n' "server time, size" "$(summary <"$WORK/$part.times")"
     printf '  %-22s %s\n' "series (lines)" "$(curl -fsS "$base/actuator/prometheus" | grep -vc '^#')"
-    printf '  %-22s %s\n' "the gauges' read" "$(refresh_cost "$base")"
+    before=$before_portal
+    [[ $part == scheduler ]] && before=$before_scheduler
+    printf '  %-22s %s\n' "the gauges' read" "$(refresh_cost "$before" "$(refresh_totals "$base")")"
 done
