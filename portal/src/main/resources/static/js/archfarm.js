@@ -51,13 +51,33 @@
         source.close();
       });
       source.onerror = function () {
-        // reconnect from where the text stopped, so that nothing is shown twice
+        // reconnect from where the text stopped, so that nothing is shown twice; unless the session ended
         source.close();
-        setTimeout(connect, 2000);
+        reloadIfSignedOut(function () { setTimeout(connect, 2000); });
       };
     }
 
     connect();
+  }
+
+  // An EventSource does not tell why it failed: ask the page itself as htmx would. A 401 means the session ended
+  // (the portal answers a script's request with 401, not the sign-in form), and a reload takes the page to sign-in;
+  // anything else (a portal restarting, a stream that reached its end) means: carry on.
+  function reloadIfSignedOut(otherwise) {
+    fetch(window.location.href, { method: "HEAD", headers: { "HX-Request": "true" }, cache: "no-store" })
+      .then(function (response) {
+        if (response.status === 401) { window.location.reload(); } else { otherwise(); }
+      }, otherwise);
+  }
+
+  // A wall screen signs in from an address whose fragment holds its board token (#token=afb_...): the fragment never
+  // reaches a server or a log; the token goes to the portal in the form's POST, and leaves the address bar.
+  function boardTokenFromFragment(form) {
+    var match = /^#token=(afb_[A-Za-z0-9_-]+)$/.exec(window.location.hash);
+    if (!match) { return; }
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+    form.querySelector("input[name=token]").value = match[1];
+    form.submit();
   }
 
   function copyButtons(scope) {
@@ -88,7 +108,14 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-live-build]").forEach(followBuild);
+    document.querySelectorAll("form[data-token-from-fragment]").forEach(boardTokenFromFragment);
     copyButtons(document);
+  });
+  // The portal answers a panel's refresh with 401 and HX-Refresh once the session ended, and htmx reloads the page
+  // (to sign-in) by itself; a 401 without that header (from a proxy, say) gets the same reload rather than a panel
+  // that silently stops.
+  document.addEventListener("htmx:responseError", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 401) { window.location.reload(); }
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     copyButtons(event.target);

@@ -60,6 +60,14 @@ class MigrationsTest {
     }
 
     @Test
+    void workersAndPlatformJobsKeepTheirToolsWhole() {
+        for (String table : java.util.List.of("workers", "platform_jobs")) {
+            assertThat(jdbc.queryForObject("select data_type from information_schema.columns"
+                    + " where table_name = ? and column_name = 'tools'", String.class, table)).isEqualTo("jsonb");
+        }
+    }
+
+    @Test
     void webSessionsLiveInSpringSessionTablesAndTheirAttributesGoWithThem() {
         jdbc.update("insert into spring_session (primary_id, session_id, creation_time, last_access_time,"
                 + " max_inactive_interval, expiry_time, principal_name) values ('p-1', 's-1', 0, 0, 1800, 1800000,"

@@ -74,6 +74,53 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * Shows pages as a phone does: a viewport {@code width} CSS pixels wide (and {@code height} high), honouring the
+     * pages' viewport meta, until {@link #wideScreen}.
+     */
+    void narrowScreen(int width, int height) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
+                "deviceScaleFactor", 1, "mobile", true));
+    }
+
+    /** The browser's own window again, after {@link #narrowScreen}. */
+    void wideScreen() {
+        driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    }
+
+    /** Whether pages are told the reader's system prefers dark colours ({@code prefers-color-scheme: dark}). */
+    void prefersDark(boolean dark) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of(Map.of(
+                "name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
+    }
+
+    /**
+     * What sticks out beyond the right edge of the page: empty when nothing does (the document is no wider than the
+     * viewport: {@code scrollWidth <= clientWidth}), else the width it runs over and the outermost elements that
+     * reach past the edge, to say what to fix.
+     */
+    String horizontalOverflow() {
+        return (String) script("""
+                const root = document.documentElement;
+                if (root.scrollWidth <= root.clientWidth) { return ''; }
+                const over = [...document.body.querySelectorAll('*')]
+                    .filter(e => e.getBoundingClientRect().right > root.clientWidth + 0.5)
+                    .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right
+                        <= root.clientWidth + 0.5)
+                    .slice(0, 8)
+                    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                        + (e.className && typeof e.className === 'string' ? '.' + e.className.trim()
+                            .replace(/\\s+/g, '.') : '') + ' (right ' + Math.round(e.getBoundingClientRect().right)
+                        + ')');
+                return (root.scrollWidth - root.clientWidth) + ' px too wide (viewport ' + root.clientWidth
+                    + ' px): ' + over.join(', ');""");
+    }
+
+    /** The computed style property of the element the locator finds, e.g. {@code background-color}. */
+    String style(By locator, String property) {
+        return read(locator, element -> element.getCssValue(property));
+    }
+
     /** Signs in through the sign-in form, as a person does, and waits for the page the portal sends them to. */
     void signIn(String username, String password) {
         visit("/login");

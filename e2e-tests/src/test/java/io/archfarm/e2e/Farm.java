@@ -369,6 +369,8 @@ final class Farm implements AutoCloseable {
             env.putAll(clusterBrokerEnv(clusterUsers.worker()));
         }
         env.put("ARCHFARM_REGISTRY_INSECURE", registry());
+        // health, info and metrics on a port of its own, on loopback (a fleet's workers on hosts of their own get none)
+        env.put("ARCHFARM_WORKER_MANAGEMENT_PORT", Integer.toString(FreePorts.next()));
         start("worker-" + worker.id(), javaCommand(jar), env);
     }
 
@@ -438,8 +440,24 @@ final class Farm implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a part of the farm serves its actuator endpoints ({@code portal}, {@code scheduler}, {@code worker-<id>}):
+     * a service's port, a worker's management port.
+     */
+    String actuatorBase(String name) {
+        Launch launch = launches.get(name);
+        String port = launch == null ? null : launch.env().getOrDefault("SERVER_PORT",
+                launch.env().get("ARCHFARM_WORKER_MANAGEMENT_PORT"));
+        if (port == null) {
+            throw new IllegalArgumentException(name + " has no HTTP port; the farm's parts are " + launches.keySet());
+        }
+        return "http://127.0.0.1:" + port;
+    }
+
     private Map<String, String> serviceEnv(int port) {
         Map<String, String> env = new HashMap<>();
+        // the gauges read from PostgreSQL follow a test's builds within a second or two
+        env.put("ARCHFARM_METRICS_DATABASE_REFRESH", "1s");
         env.put("SERVER_PORT", Integer.toString(port));
         env.put("SERVER_ADDRESS", "127.0.0.1");
         env.put("SPRING_DATASOURCE_URL", database.url());
@@ -454,10 +472,24 @@ final class Farm implements AutoCloseable {
                 + TestServices.localAmqpHost() + ":" + TestServices.localAmqpPort();
     }
 
+    /** The launcher's own defaults (ARCHFARM_JAVA_OPTS): small heaps and quick start-ups for a farm on one host. */
+    static final String DEFAULT_JAVA_OPTS = "-Xms32m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+    /**
+     * The JVM options of the farm's processes: the launcher's defaults, or {@code -Darchfarm.farm.java-opts} (the
+     * control-plane benchmark measures with the JIT's full tiers and larger heaps, as a fleet's control plane runs).
+     */
+    static String javaOpts() {
+        String opts = System.getProperty("archfarm.farm.java-opts", "").strip();
+        return opts.isEmpty() ? DEFAULT_JAVA_OPTS : opts;
+    }
+
     private static List<String> javaCommand(Path jar) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return List.of(java.toString(), "-Xms32m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", jar.toString());
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        command.addAll(List.of(javaOpts().split("\\s+")));
+        command.addAll(List.of("-jar", jar.toString()));
+        return List.copyOf(command);
     }
 
     private void start(String name, List<String> command, Map<String, String> env) {

@@ -73,6 +73,10 @@ final class PortalClient {
                 .PUT(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(body)))));
     }
 
+    Answer delete(String path) {
+        return answer(Http.send(authorized(path).DELETE()));
+    }
+
     /** A POST that must create what it names (201), and the created thing as the API shows it. */
     JsonNode created(String path, Object body) {
         Answer answer = post(path, body);

@@ -14,7 +14,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The whole service starts: Flyway migrates, the broker topology exists, health answers UP and nothing else is exposed. */
+/**
+ * The whole service starts: Flyway migrates, the broker topology exists, health answers UP, and of the other actuator
+ * endpoints only info and prometheus (for a scraper) are exposed.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(ArchfarmTestServices.class)
 class SchedulerApplicationTest {

@@ -3,6 +3,7 @@ package io.archfarm.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.model.messages.BuildRetryRequested;
+import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.messages.DrainWorker;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobCache;
@@ -10,6 +11,7 @@ import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.JobPhases;
 import io.archfarm.model.messages.JobsWaiting;
 import io.archfarm.model.messages.WorkerHeartbeat;
+import io.archfarm.model.messages.WorkerTools;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +139,72 @@ class MessagesJsonTest {
                 .replace(",\"storageDriver\":null", "");
         assertThat(old).doesNotContain("storageDriver");
         assertThat(json.readValue(old, WorkerHeartbeat.class).storageDriver()).isNull();
+    }
+
+    @Test
+    void aHeartbeatCarriesTheWorkersToolsWithAQemuVersionPerPlatform() {
+        var tools = new WorkerTools("6.1.0-28-amd64", "overlay", "1.28.2", "1.9.3",
+                Map.of("linux/s390x", "7.2.19", "linux/arm64", "7.2.19"));
+        var heartbeat = new WorkerHeartbeat(UUID.randomUUID(), "w-1", "host", List.of("linux/amd64"),
+                List.of("linux/arm64", "linux/s390x"), 2, List.of(), false, Instant.parse("2026-11-28T10:00:00Z"),
+                "overlay", List.of(), tools);
+
+        WorkerHeartbeat read = roundTrip(heartbeat);
+
+        assertThat(read).isEqualTo(heartbeat);
+        assertThat(json.writeValueAsString(tools)).as("the shape GET /api/v1/workers shows").isEqualTo(
+                "{\"kernel\":\"6.1.0-28-amd64\",\"storageDriver\":\"overlay\",\"buildah\":\"1.28.2\","
+                        + "\"skopeo\":\"1.9.3\",\"qemu\":{\"linux/arm64\":\"7.2.19\",\"linux/s390x\":\"7.2.19\"}}");
+    }
+
+    /** A worker before the field (or one that could not tell a version) sends none: nothing breaks, it is unknown. */
+    @Test
+    void aHeartbeatWithoutToolsReadsAsUnknownTools() {
+        String old = json.writeValueAsString(new WorkerHeartbeat(UUID.randomUUID(), "w-1", "host",
+                List.of("linux/amd64"), List.of(), 1, List.of(), false, Instant.parse("2026-11-28T10:00:00Z"),
+                "vfs", List.of())).replace(",\"tools\":null", "");
+        assertThat(old).doesNotContain("tools");
+        assertThat(json.readValue(old, WorkerHeartbeat.class).tools()).isNull();
+
+        String partial = "{\"kernel\":\"6.1.0\",\"buildah\":null,\"qemu\":{\"linux/arm64\":null}}";
+        WorkerTools tools = json.readValue(partial, WorkerTools.class);
+        assertThat(tools.buildah()).isNull();
+        assertThat(tools.qemu()).containsEntry("linux/arm64", null);
+        assertThat(json.readValue("{}", WorkerTools.class).qemu()).isEmpty();
+    }
+
+    /**
+     * A newer worker may say more than this scheduler knows (and a newer scheduler reads this worker): unknown fields
+     * are skipped whatever the reading mapper's settings, so neither side has to be upgraded first.
+     */
+    @Test
+    void unknownFieldsOfANewerPartAreSkipped() {
+        JsonMapper strict = JsonMapper.builder()
+                .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        String newer = json.writeValueAsString(new WorkerHeartbeat(UUID.randomUUID(), "w-1", "host",
+                List.of("linux/amd64"), List.of(), 1, List.of(), false, Instant.parse("2026-11-28T10:00:00Z"),
+                "overlay", List.of(), new WorkerTools("6.1.0", "overlay", "1.28.2", "1.9.3", Map.of())))
+                .replace("\"skopeo\":", "\"crun\":\"1.8\",\"skopeo\":")
+                .replace("\"draining\":", "\"gpu\":{\"count\":1},\"draining\":");
+        assertThat(newer).contains("crun").contains("gpu");
+
+        WorkerHeartbeat read = strict.readValue(newer, WorkerHeartbeat.class);
+
+        assertThat(read.tools().buildah()).isEqualTo("1.28.2");
+        assertThat(read.tools().skopeo()).isEqualTo("1.9.3");
+        String claim = json.writeValueAsString(new ClaimRequest(UUID.randomUUID(), UUID.randomUUID(), 1, "w-1",
+                ExecutionMode.EMULATED, null, read.tools())).replace("{\"messageId\"", "{\"trace\":\"x\",\"messageId\"");
+        assertThat(strict.readValue(claim, ClaimRequest.class).tools()).isEqualTo(read.tools());
+    }
+
+    @Test
+    void aClaimCarriesTheToolsItsAttemptRunsWith() {
+        var claim = new ClaimRequest(UUID.randomUUID(), UUID.randomUUID(), 2, "w-1", ExecutionMode.EMULATED, "key",
+                new WorkerTools("6.1.0", "vfs", "1.28.2", "1.9.3", Map.of("linux/arm64", "7.2.19")));
+        assertThat(roundTrip(claim)).isEqualTo(claim);
+        String old = json.writeValueAsString(new ClaimRequest(UUID.randomUUID(), UUID.randomUUID(), 1, "w-1",
+                ExecutionMode.NATIVE, "key")).replace(",\"tools\":null", "");
+        assertThat(json.readValue(old, ClaimRequest.class).tools()).isNull();
     }
 
     @Test

@@ -1,9 +1,14 @@
 package io.archfarm.worker;
 
 import io.archfarm.model.Topology;
+import io.archfarm.model.messages.WorkerTools;
+import io.archfarm.model.metrics.ErrorKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.archfarm.model.registry.AuthFiles;
 import io.archfarm.worker.build.BuildSettings;
 import io.archfarm.worker.build.JobRunner;
+import io.archfarm.worker.build.PartError;
 import io.archfarm.worker.build.RegistriesConf;
 import io.archfarm.worker.build.RunIsolation;
 import io.archfarm.worker.build.StorageDriver;
@@ -81,6 +86,16 @@ class WorkerConfiguration {
                 worker.layerCacheMaxSize().toBytes());
     }
 
+    /** The versions the worker builds with, asked once; a heartbeat and a claim carry them as they are. */
+    @Bean
+    WorkerTools workerTools(Capabilities capabilities, WorkerProperties properties, BuildSettings settings) {
+        WorkerTools tools = ToolDetection.detect(capabilities.emulatedPlatforms(), properties.binfmtDir(),
+                settings.storageDriver().flag());
+        LOG.info("tools: kernel {}, buildah {}, skopeo {}, qemu {}, storage driver {}", tools.kernel(),
+                tools.buildah(), tools.skopeo(), tools.qemu(), tools.storageDriver());
+        return tools;
+    }
+
     /** The operator's policy, with the broker and the plain-http registries added to what no job may reach. */
     @Bean
     RunIsolation runIsolation(IsolationProperties properties, RabbitConnectionDetails broker,
@@ -94,9 +109,21 @@ class WorkerConfiguration {
                 properties.lockDir());
     }
 
+    /** The runner, counting each job's failure on the way to a registry or a git server by kind. */
     @Bean
-    JobRunner jobRunner(BuildSettings settings, RunIsolation isolation) {
-        return new JobRunner(settings, isolation);
+    JobRunner jobRunner(BuildSettings settings, RunIsolation isolation, MeterRegistry metrics) {
+        for (String part : List.of(PartError.REGISTRY, PartError.GIT)) {
+            for (ErrorKind kind : ErrorKind.values()) {
+                // every kind from the start at 0, so that a dashboard's rate() has a series before the first error
+                errors(metrics, new PartError(part, kind));
+            }
+        }
+        return new JobRunner(settings, isolation, error -> errors(metrics, error).increment());
+    }
+
+    private static Counter errors(MeterRegistry metrics, PartError error) {
+        return Counter.builder(error.metric()).description("jobs' failures on the way to a " + error.part()
+                + ", by kind").tag("kind", error.kind().tag()).register(metrics);
     }
 
     @Bean

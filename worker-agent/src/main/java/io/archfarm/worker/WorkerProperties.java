@@ -1,5 +1,6 @@
 package io.archfarm.worker;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -36,5 +37,7 @@ public record WorkerProperties(
         @NotNull @DefaultValue("10s") Duration claimTimeout,
         @NotNull @DefaultValue("auto") @Pattern(regexp = "(?i)auto|overlay|vfs", message = "must be auto, overlay or vfs")
         String storageDriver,
-        @NotNull @DefaultValue("20GB") DataSize layerCacheMaxSize) {
+        @NotNull @DefaultValue("20GB") DataSize layerCacheMaxSize,
+        @Min(0) @Max(65535) Integer managementPort,
+        @NotNull @DefaultValue(ManagementPort.DEFAULT_ADDRESS) String managementAddress) {
 }

@@ -84,6 +84,6 @@ class CapabilityDetectionTest {
     private WorkerProperties properties(List<String> nativePlatforms, List<String> emulatedPlatforms, int slots) {
         return new WorkerProperties("w1", slots, nativePlatforms, emulatedPlatforms, null, null, binfmt,
                 Duration.ofSeconds(5), Duration.ofSeconds(10), "auto",
-                org.springframework.util.unit.DataSize.ofGigabytes(20));
+                org.springframework.util.unit.DataSize.ofGigabytes(20), null, "127.0.0.1");
     }
 }

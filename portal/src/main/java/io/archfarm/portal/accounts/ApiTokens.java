@@ -39,16 +39,9 @@ public class ApiTokens {
 
     @Transactional
     public NewToken create(Caller caller, String name, Instant expiresAt) {
-        if (name == null || name.isBlank() || name.length() > MAX_NAME) {
-            throw ApiProblem.badRequest("name", "name is required (1 to " + MAX_NAME + " characters), e.g. \"ci\"");
-        }
         Instant now = Instant.now(clock);
-        if (expiresAt != null && !expiresAt.isAfter(now)) {
-            throw ApiProblem.badRequest("expiresAt", "expiresAt " + expiresAt + " is not in the future");
-        }
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        checkNameAndExpiry(name, "ci", expiresAt, now);
+        String token = newSecret(random, PREFIX);
         ApiToken saved = tokens.save(new ApiToken(UUID.randomUUID(), caller.userId(), name.strip(), hash(token), now,
                 expiresAt));
         return new NewToken(saved.id(), saved.name(), token, saved.createdAt(), saved.expiresAt());
@@ -69,6 +62,10 @@ public class ApiTokens {
     /** The caller a bearer token stands for; throws an AuthenticationException saying why it is refused. */
     @Transactional
     public Caller authenticate(String token) {
+        if (token.startsWith(BoardTokens.PREFIX)) {
+            throw new BadCredentialsException("this is a board token (" + BoardTokens.PREFIX + "...): it opens only the"
+                    + " wall board's pages, never the API; call the API with a personal token (" + PREFIX + "...)");
+        }
         ApiToken found = tokens.findByTokenHash(hash(token))
                 .orElseThrow(() -> new BadCredentialsException("the bearer token is not valid"));
         Instant now = Instant.now(clock);
@@ -84,6 +81,29 @@ public class ApiTokens {
         return new Caller(user.id(), user.username(), user.admin());
     }
 
+    /** The checks of a new token's {@code name} (e.g. {@code example}) and {@code expiresAt}, an API or board token. */
+    static void checkNameAndExpiry(String name, String example, Instant expiresAt, Instant now) {
+        if (name == null || name.isBlank() || name.length() > MAX_NAME) {
+            throw ApiProblem.badRequest("name", "name is required (1 to " + MAX_NAME + " characters), e.g. \""
+                    + example + "\"");
+        }
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            throw ApiProblem.badRequest("expiresAt", "expiresAt " + expiresAt + " is not in the future");
+        }
+    }
+
+    /** {@code revoked}, {@code expired} or {@code active}. */
+    static String state(Instant revokedAt, Instant expiresAt, Instant now) {
+        return revokedAt != null ? "revoked" : expiresAt != null && !expiresAt.isAfter(now) ? "expired" : "active";
+    }
+
+    /** {@code prefix} and 43 base64url characters: 256 random bits, which no throttle or slow hash needs to guard. */
+    static String newSecret(SecureRandom random, String prefix) {
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
     static String hash(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
@@ -94,9 +114,7 @@ public class ApiTokens {
     }
 
     private TokenView view(ApiToken token) {
-        Instant now = Instant.now(clock);
-        String state = token.revokedAt() != null ? "revoked"
-                : token.expiresAt() != null && !token.expiresAt().isAfter(now) ? "expired" : "active";
+        String state = state(token.revokedAt(), token.expiresAt(), Instant.now(clock));
         return new TokenView(token.id(), token.name(), state, token.createdAt(), token.expiresAt(),
                 token.lastUsedAt(), token.revokedAt());
     }

@@ -167,7 +167,8 @@ public class BuildQueries {
     private Map<UUID, List<JobRow>> jobsOf(List<UUID> buildIds) {
         return jdbc.sql("""
                         select build_id, platform, placement, status, mode, worker_id, attempt, digest, image_size,
-                               error, started_at, finished_at, isolation, phases, cache, affinity, affinity_worker
+                               error, started_at, finished_at, isolation, phases, cache, affinity, affinity_worker,
+                               tools
                         from platform_jobs where build_id in (:ids)""")
                 .param("ids", buildIds)
                 .query((rs, n) -> new JobRow(rs.getObject("build_id", UUID.class), new PlatformJobView(
@@ -177,7 +178,8 @@ public class BuildQueries {
                         rs.getObject("image_size", Long.class), rs.getString("error"),
                         instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("isolation"),
                         JsonColumns.phases(rs.getString("phases")), JsonColumns.cache(rs.getString("cache")),
-                        rs.getString("affinity"), rs.getString("affinity_worker"))))
+                        rs.getString("affinity"), rs.getString("affinity_worker"),
+                        JsonColumns.tools(rs.getString("tools")))))
                 .list().stream()
                 .collect(Collectors.groupingBy(JobRow::buildId));
     }

@@ -2,6 +2,7 @@ package io.archfarm.portal.builds;
 
 import io.archfarm.model.BuildStatus;
 import io.archfarm.model.LayerCache;
+import io.archfarm.model.messages.WorkerTools;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,14 +63,17 @@ public record BuildView(
      * @param affinity  set at the claim: {@code HIT} (its preferred worker took it), {@code MISS} (another one
      *                  did), {@code NONE} (no worker built its project and platform lately); null before a claim
      * @param preferredWorker the worker that built its project and platform last and got it offered first, or null
+     * @param tools     what the current attempt runs (or ran) with, as its worker said in its claim: kernel, storage
+     *                  driver, buildah, skopeo, qemu per platform; null before it ran, and for workers that do not say
      */
     public record PlatformJobView(String platform, String placement, String status, String mode, String worker,
             int attempt, String digest, Long size, String error, Instant startedAt, Instant finishedAt,
-            String isolation, PhasesView phases, CacheView cache, String affinity, String preferredWorker) {
+            String isolation, PhasesView phases, CacheView cache, String affinity, String preferredWorker,
+            WorkerTools tools) {
 
         static PlatformJobView notYetFannedOut(String platform, String placement) {
             return new PlatformJobView(platform, placement, "QUEUED", null, null, 0, null, null, null, null, null,
-                    null, null, null, null, null);
+                    null, null, null, null, null, null);
         }
 
         /** The first line of the error: what failed, without the log tail the worker appends. */

@@ -1,5 +1,6 @@
 package io.archfarm.portal.builds;
 
+import io.archfarm.model.messages.WorkerTools;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 import java.util.List;
@@ -51,6 +52,11 @@ public final class JsonColumns {
         String mode = (String) cache.get("layerCache");
         return new BuildView.CacheView(mode == null ? null : mode.toLowerCase(java.util.Locale.ROOT),
                 (String) cache.get("store"), hits, steps.size() - hits, steps);
+    }
+
+    /** A worker's or a job's tools column, as the scheduler keeps them (made fit to show); null stays null. */
+    public static WorkerTools tools(String json) {
+        return json == null ? null : JSON.readValue(json, WorkerTools.class);
     }
 
     @Converter

@@ -1,6 +1,7 @@
 package io.archfarm.portal.builds;
 
 import io.archfarm.model.BuildStatus;
+import io.archfarm.model.logging.JobLogContext;
 import io.archfarm.portal.builds.BuildLogs.LiveChunk;
 import io.archfarm.portal.web.PortalProperties;
 import java.io.IOException;
@@ -163,7 +164,9 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
                 follower.emitter.complete(); // as when the state finds no build: the stream ends
                 followers.remove(follower);
             } catch (RuntimeException e) {
-                LOG.warn("live update of build {} failed: {}", follower.buildId, e.toString());
+                try (var context = JobLogContext.ofBuild(follower.buildId)) {
+                    LOG.warn("live update of build {} failed: {}", follower.buildId, e.toString());
+                }
             }
         }
     }

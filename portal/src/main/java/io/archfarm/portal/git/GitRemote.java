@@ -1,11 +1,16 @@
 package io.archfarm.portal.git;
 
+import io.archfarm.model.GitErrors;
+import io.archfarm.model.metrics.ErrorKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +19,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Asks a remote repository for its refs with {@code git ls-remote}, as a child process that can never prompt and is
- * killed (with its children, such as ssh) when it takes longer than {@code archfarm.git.timeout}.
+ * killed (with its children, such as ssh) when it takes longer than {@code archfarm.git.timeout}. A failure is
+ * counted by kind ({@code archfarm_git_errors_total}: unreachable, refused, other), as the workers count theirs.
  */
 @Component
 public class GitRemote {
@@ -23,9 +29,14 @@ public class GitRemote {
             "Please make sure you have the correct access rights", "and the repository exists.");
 
     private final GitProperties properties;
+    private final Map<ErrorKind, Counter> errors = new EnumMap<>(ErrorKind.class);
 
-    GitRemote(GitProperties properties) {
+    GitRemote(GitProperties properties, MeterRegistry registry) {
         this.properties = properties;
+        for (ErrorKind kind : ErrorKind.values()) {
+            errors.put(kind, Counter.builder("archfarm.git.errors").tag("kind", kind.tag())
+                    .description("git ls-remote failures, by kind").register(registry));
+        }
     }
 
     /** The refs of {@code url}, which must already have passed {@link RepositoryUrlPolicy}. */
@@ -38,12 +49,15 @@ public class GitRemote {
             Process git = start(url, out.toFile(), err.toFile());
             if (!git.waitFor(properties.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(git);
+                errors.get(ErrorKind.UNREACHABLE).increment();
                 throw new RepositoryUnreachableException("repository '" + url + "' did not answer git ls-remote within "
                         + properties.timeout() + " (archfarm.git.timeout)");
             }
             if (git.exitValue() != 0) {
+                String said = Files.readString(err, StandardCharsets.UTF_8);
+                errors.get(GitErrors.kind(said)).increment();
                 throw new RepositoryUnreachableException("repository '" + url + "' cannot be reached: "
-                        + errorLines(Files.readString(err, StandardCharsets.UTF_8)));
+                        + errorLines(said));
             }
             return RemoteRefs.parse(Files.readString(out, StandardCharsets.UTF_8));
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.archfarm.portal.projects;
 
+import io.archfarm.model.logging.JobLogContext;
 import io.archfarm.portal.forge.Forge;
 import io.archfarm.portal.forge.status.CommitState;
 import io.archfarm.portal.forge.status.CommitStatus;
@@ -98,7 +99,14 @@ class CommitStatusReporter {
                 .list();
     }
 
+    /** Reports one build's status, with the build's id in the log context of what it says. */
     private void report(Owed owed) {
+        try (var context = JobLogContext.ofBuild(owed.id())) {
+            reportOwed(owed);
+        }
+    }
+
+    private void reportOwed(Owed owed) {
         Instant now = Instant.now(clock);
         try {
             CommitStatusTarget target = new CommitStatusTarget(owed.forge(), URI.create(owed.apiUrl()),

@@ -1,5 +1,6 @@
 package io.archfarm.portal.projects;
 
+import io.archfarm.model.logging.JobLogContext;
 import io.archfarm.portal.accounts.Accounts;
 import io.archfarm.portal.accounts.Team;
 import io.archfarm.portal.forge.Forge;
@@ -55,11 +56,13 @@ class WebhookController {
     private final PortalProperties portal;
     private final WebhookFloods floods;
     private final Clock clock;
+    private final WebhookDeliveryCounts counts;
 
     WebhookController(Accounts accounts, Projects projects, ProjectBuilds builds, WebhookDeliveries deliveries,
             SecretBox secrets, TransactionTemplate transaction, PortalProperties portal, WebhookFloods floods,
-            Clock clock) {
+            Clock clock, WebhookDeliveryCounts counts) {
         this.floods = floods;
+        this.counts = counts;
         this.clock = clock;
         this.accounts = accounts;
         this.projects = projects;
@@ -70,6 +73,7 @@ class WebhookController {
         this.portal = portal;
     }
 
+    /** Handles one delivery and counts its outcome ({@link WebhookDeliveryCounts}). */
     @Operation(summary = "A forge's delivery (GitHub, GitLab, Gitea, Forgejo): a push builds the pushed commit",
             description = """
                     Authenticated by the forge's signature of the body with the project's webhook secret (GitLab: \
@@ -106,6 +110,19 @@ class WebhookController {
                     + "sent it (the signature covers these bytes)", content = @Content(mediaType = "application/json",
                     schema = @Schema(type = "object")))
             @RequestBody(required = false) byte[] body) {
+        ResponseEntity<DeliveryAnswer> answer;
+        try {
+            answer = handle(team, project, forgeName, headers, body);
+        } catch (ApiProblem problem) {
+            counts.refused(forgeName, problem);
+            throw problem;
+        }
+        counts.answered(forgeName, answer.getBody().result());
+        return answer;
+    }
+
+    private ResponseEntity<DeliveryAnswer> handle(String team, String project, String forgeName, HttpHeaders headers,
+            byte[] body) {
         Forge forge = Forge.fromWireName(forgeName).orElseThrow(() -> ApiProblem.notFound("no webhook for forge '"
                 + forgeName + "': expected github, gitlab, gitea or forgejo"));
         Team owner = accounts.teamBySlug(team).orElseThrow(() -> unknownProject(team, project));
@@ -190,7 +207,9 @@ class WebhookController {
         });
         return switch (outcome) {
             case PushOutcome.Started started -> {
-                LOG.info("{} webhook {} for {}: {}", forge.wireName(), push.deliveryId(), project.slug(), detail);
+                try (var context = JobLogContext.ofBuild(started.answer().build())) {
+                    LOG.info("{} webhook {} for {}: {}", forge.wireName(), push.deliveryId(), project.slug(), detail);
+                }
                 yield ResponseEntity.status(HttpStatus.ACCEPTED).body(started.answer());
             }
             case PushOutcome.AlreadyBuilt built -> samePush(project, forge, push, what, built.earlier(), window);

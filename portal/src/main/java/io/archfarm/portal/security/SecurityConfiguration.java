@@ -1,6 +1,7 @@
 package io.archfarm.portal.security;
 
 import io.archfarm.portal.accounts.ApiTokens;
+import io.archfarm.portal.accounts.BoardTokens;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -16,6 +17,7 @@ import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
@@ -25,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Four doors: the API ({@code /api/**}, stateless, bearer tokens; a build's event stream also takes a page's session,
  * see {@link EventStreamSessions}), the webhooks ({@code /hooks/**}, authenticated by each forge's signature in the
  * controller), the API's description ({@code /v3/api-docs}, {@code /swagger-ui.html}: open to all) and the pages (a
- * sign-in form and a session, with CSRF tokens).
+ * sign-in form and a session, with CSRF tokens; the wall board also takes a board token).
  */
 @Configuration
 class SecurityConfiguration {
@@ -121,19 +123,31 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * The pages: people sign in with the form and keep a session. A wall screen signs in with a board token instead
+     * (BoardTokenFilter), which opens the board's pages ({@code /board/**}) and no other; every other page needs a
+     * person (role USER or ADMIN). A page's script that meets a signed-out session gets 401, not the sign-in form
+     * (PageEntryPoint).
+     */
     @Bean
     @Order(3)
     SecurityFilterChain pages(HttpSecurity http, UserDetailsService users, PasswordEncoder passwords,
-            SignInThrottle throttle) throws Exception {
+            SignInThrottle throttle, BoardTokens boardTokens) throws Exception {
         return http
                 .headers(SecurityConfiguration::headers)
                 // its own manager, without the global one as parent: a throttled attempt must not be tried again there
                 .authenticationManager(new ProviderManager(throttledPasswords(users, passwords, throttle)))
+                .addFilterBefore(new BoardTokenFilter(boardTokens), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/login", SignInFailures.THROTTLED_PATH, "/actuator/health",
                                 "/actuator/health/**", "/error", "/css/**", "/js/**", "/webjars/**", "/favicon.ico",
                                 "/favicon.svg").permitAll()
-                        .anyRequest().authenticated())
+                        // for a scraper, not a person: ScrapeRule lets only loopback or the scrape token get here
+                        .requestMatchers("/actuator/prometheus", "/actuator/info").permitAll()
+                        .requestMatchers(BoardSignInPage.PATH).permitAll()
+                        .requestMatchers("/board/**").hasAnyRole(BoardTokenAuthentication.ROLE, "USER", "ADMIN")
+                        .anyRequest().hasAnyRole("USER", "ADMIN"))
+                .exceptionHandling(e -> e.authenticationEntryPoint(new PageEntryPoint()))
                 .formLogin(form -> form.loginPage("/login").failureHandler(new SignInFailures()).permitAll())
                 .logout(logout -> logout.permitAll())
                 .build();

@@ -4,7 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import io.archfarm.model.messages.WorkerTools;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /** How the pages write times, durations and sizes; templates call it as {@code ${@fmt.duration(...)}}. */
@@ -13,6 +19,43 @@ public class Formats {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
+
+    /** A worker's tools in one line: {@code buildah 1.28.2 · skopeo 1.9.3 · kernel 6.1.0-28-amd64}. */
+    public String tools(WorkerTools tools) {
+        if (tools == null) {
+            return "";
+        }
+        return String.join(" · ", "buildah " + known(tools.buildah()), "skopeo " + known(tools.skopeo()),
+                "kernel " + known(tools.kernel()));
+    }
+
+    /** The qemu versions of a worker's emulated platforms, those of one version together: {@code 7.2.22 (linux/arm64, …)}. */
+    public String qemu(WorkerTools tools) {
+        if (tools == null || tools.qemu().isEmpty()) {
+            return "";
+        }
+        Map<String, List<String>> byVersion = new TreeMap<>();
+        tools.qemu().forEach((platform, version) -> byVersion.computeIfAbsent(known(version),
+                v -> new ArrayList<>()).add(platform));
+        return byVersion.entrySet().stream().map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")")
+                .collect(Collectors.joining("; "));
+    }
+
+    /**
+     * What one platform job ran with, briefly: buildah's version, and under emulation the qemu of its platform
+     * ({@code buildah 1.28.2 · qemu 7.2.22}); empty before it ran.
+     */
+    public String jobTools(WorkerTools tools, String platform, String mode) {
+        if (tools == null) {
+            return "";
+        }
+        String buildah = "buildah " + known(tools.buildah());
+        return "EMULATED".equals(mode) ? buildah + " · qemu " + known(tools.qemu().get(platform)) : buildah;
+    }
+
+    private static String known(String version) {
+        return version == null ? "?" : version;
+    }
 
     public String time(Instant instant) {
         return instant == null ? "" : TIME.format(instant);

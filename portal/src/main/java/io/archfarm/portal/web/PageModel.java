@@ -2,6 +2,7 @@ package io.archfarm.portal.web;
 
 import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.Caller;
+import io.archfarm.portal.accounts.CallerPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -25,8 +26,8 @@ class PageModel {
     NavView nav(HttpServletRequest request) {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication == null || authentication instanceof AnonymousAuthenticationToken
-                || !authentication.isAuthenticated()) {
-            return null;
+                || !authentication.isAuthenticated() || !(authentication.getPrincipal() instanceof CallerPrincipal)) {
+            return null; // nobody, or a wall screen with a board token: no header
         }
         Caller caller = access.caller();
         var current = currentTeam.resolve(request.getSession(), request.getParameter("team"))

@@ -2,6 +2,7 @@ package io.archfarm.portal.workers;
 
 import io.archfarm.model.WorkerStatus;
 import io.archfarm.model.messages.DrainWorker;
+import io.archfarm.portal.builds.JsonColumns;
 import io.archfarm.portal.outbox.Outbox;
 import io.archfarm.portal.web.ApiProblem;
 import java.sql.ResultSet;
@@ -29,7 +30,7 @@ public class Fleet {
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final String COLUMNS = "id, host, native_platforms, emulated_platforms, slots, busy, last_seen,"
-            + " status, draining, storage_driver";
+            + " status, draining, storage_driver, tools";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -91,6 +92,6 @@ public class Fleet {
                 json.readValue(rs.getString("emulated_platforms"), STRINGS), rs.getInt("slots"),
                 rs.getInt("busy"), rs.getObject("last_seen", OffsetDateTime.class).toInstant(),
                 rs.getString("status"), rs.getBoolean("draining"),
-                rs.getString("storage_driver"));
+                rs.getString("storage_driver"), JsonColumns.tools(rs.getString("tools")));
     }
 }

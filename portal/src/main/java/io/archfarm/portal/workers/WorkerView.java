@@ -1,5 +1,6 @@
 package io.archfarm.portal.workers;
 
+import io.archfarm.model.messages.WorkerTools;
 import java.time.Instant;
 import java.util.List;
 
@@ -10,7 +11,10 @@ import java.util.List;
  * @param draining      whether its last heartbeat said it was draining (kept while it is OFFLINE)
  * @param storageDriver the driver of its buildah image stores, {@code overlay} or {@code vfs}; null when its
  *                      heartbeats do not say (a worker from before the field, which uses vfs)
+ * @param tools         what it builds with, detected at its start (kernel, storage driver, buildah, skopeo, qemu per
+ *                      emulated platform); null for a worker whose heartbeats do not say
  */
 public record WorkerView(String id, String host, List<String> nativePlatforms, List<String> emulatedPlatforms,
-        int slots, int busy, Instant lastSeen, String status, boolean draining, String storageDriver) {
+        int slots, int busy, Instant lastSeen, String status, boolean draining, String storageDriver,
+        WorkerTools tools) {
 }

@@ -1,6 +1,8 @@
 package io.archfarm.portal.dashboard;
 
 import static io.archfarm.portal.FarmAccounts.expect;
+import static io.archfarm.portal.dashboard.PanelHtml.rows;
+import static io.archfarm.portal.dashboard.PanelHtml.section;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.portal.FarmAccounts;
@@ -9,8 +11,6 @@ import io.archfarm.portal.PortalApi.Answer;
 import io.archfarm.testing.ArchfarmTestServices;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -43,6 +43,7 @@ class DashboardIntegrationTest {
     String teamA;
     String teamB;
     Instant now;
+    BuildRows rows;
 
     @BeforeEach
     void createTeams() {
@@ -50,6 +51,7 @@ class DashboardIntegrationTest {
         teamA = farm.team("dash-a");
         teamB = farm.team("dash-b");
         now = Instant.now();
+        rows = new BuildRows(jdbc, now);
     }
 
     /** Team A: 17 builds with the known outcomes and durations below; team B: two builds A must never see. */
@@ -271,61 +273,26 @@ class DashboardIntegrationTest {
     // ---------------------------------------------------------------- rows written as the scheduler would
 
     private UUID teamId(String slug) {
-        return jdbc.sql("select id from teams where slug = :slug").param("slug", slug).query(UUID.class).single();
+        return rows.teamId(slug);
     }
 
-    /** A build that ended at {@code ended} (null: still queued or running), created an hour before. */
     private UUID build(UUID team, String status, String ref, Instant ended) {
-        UUID id = UUID.randomUUID();
-        Instant created = ended == null ? now.minusSeconds(30) : ended.minus(Duration.ofHours(1));
-        if ("QUEUED".equals(status)) {
-            created = now.minusSeconds(10);
-        }
-        jdbc.sql("""
-                        insert into builds (id, status, repository, ref, commit_sha, containerfile, context_dir, image,
-                                            platforms, placement, publish, team_id, trigger, created_at, started_at,
-                                            finished_at)
-                        values (:id, :status, 'https://git.example.com/app.git', :ref, 'abc123', 'Containerfile',
-                                '.', 'registry.example.com/app', '[]', 'NATIVE_PREFERRED', 'ALL', :team, 'API',
-                                :created, :started, :finished)""")
-                .param("id", id).param("status", status).param("ref", ref).param("team", team)
-                .param("created", utc(created)).param("started", "QUEUED".equals(status) ? null : utc(created))
-                .param("finished", ended == null ? null : utc(ended))
-                .update();
-        return id;
+        return rows.build(team, status, ref, ended);
     }
 
-    /** A platform job of the build that took {@code seconds}, ending when the build did (or still running). */
     private void job(UUID build, String platform, String status, String mode, long seconds) {
-        Instant ended = jdbc.sql("select finished_at from builds where id = :id").param("id", build)
-                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).optional()
-                .map(OffsetDateTime::toInstant).orElse(null);
-        Instant started = ended == null ? ("QUEUED".equals(status) ? null : now.minusSeconds(20))
-                : ended.minusSeconds(seconds);
-        jdbc.sql("update builds set platforms = platforms || to_jsonb(cast(:platform as text)) where id = :id")
-                .param("platform", platform).param("id", build).update();
-        jdbc.sql("""
-                        insert into platform_jobs (id, build_id, platform, placement, status, attempt, max_attempts,
-                                                   mode, queued_at, started_at, finished_at)
-                        values (:id, :build, :platform, 'NATIVE_PREFERRED', :status, 1, 3, :mode, :queued, :started,
-                                :finished)""")
-                .param("id", UUID.randomUUID()).param("build", build).param("platform", platform)
-                .param("status", status).param("mode", mode).param("queued", utc(now.minus(DAY.multipliedBy(50))))
-                .param("started", started == null ? null : utc(started)).param("finished", ended == null ? null
-                        : utc(ended))
-                .update();
+        rows.job(build, platform, status, mode, seconds);
     }
 
     private void worker(String status) {
-        jdbc.sql("""
-                        insert into workers (id, host, slots, status, draining, first_seen, last_seen)
-                        values (:id, 'host', 2, :status, :draining, now(), now())""")
-                .param("id", FarmAccounts.unique("dash-worker")).param("status", status)
-                .param("draining", "DRAINING".equals(status)).update();
+        rows.worker(status);
     }
 
+    /** QUEUED jobs of the platform in no queue yet: the table's row without a mode, where the seeded ones count. */
     private long queuedJobs(String platform) {
-        return jdbc.sql("select count(*) from platform_jobs where status = 'QUEUED' and platform = :platform")
+        return jdbc.sql("""
+                        select count(*) from platform_jobs where status = 'QUEUED' and platform = :platform
+                          and not dispatched_native and not dispatched_emulated""")
                 .param("platform", platform).query(Long.class).single();
     }
 
@@ -338,22 +305,7 @@ class DashboardIntegrationTest {
         return now.minus(duration);
     }
 
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
     // ---------------------------------------------------------------- reading the HTML
-
-    private static String section(String html, String id) {
-        Matcher m = Pattern.compile("<section id=\"" + id + "\".*?</section>", Pattern.DOTALL).matcher(html);
-        assertThat(m.find()).as("section #" + id + " in the page").isTrue();
-        return m.group();
-    }
-
-    /** The builds of a panel's table rows, in order. */
-    private static List<String> rows(String html) {
-        return Pattern.compile("<tr data-build=\"([^\"]+)\"").matcher(html).results().map(r -> r.group(1)).toList();
-    }
 
     /** The {@code .value} of the card marked by {@code marker}. */
     private static String value(String html, String marker) {

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +24,7 @@ import java.util.stream.Collectors;
  * behind a load balancer that spreads its requests over the portals. Redirects are not followed, so that a sign-in
  * redirect shows.
  */
-final class Browser {
+public final class Browser {
 
     static final String SESSION_COOKIE = "SESSION";
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
@@ -32,7 +33,7 @@ final class Browser {
     private final Map<String, String> cookies = new LinkedHashMap<>();
 
     /** Signs in through the sign-in form of the portal on {@code port}, CSRF token included. */
-    Browser signIn(int port, String username, String password) {
+    public Browser signIn(int port, String username, String password) {
         Page form = get(port, "/login");
         Page answer = postForm(port, "/login", Map.of("username", username, "password", password,
                 "_csrf", form.csrf()));
@@ -42,11 +43,18 @@ final class Browser {
         return this;
     }
 
-    Page get(int port, String path) {
+    public Page get(int port, String path) {
         return send(request(port, path).GET(), BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    Page postForm(int port, String path, Map<String, String> fields) {
+    /** A GET with headers of the request's own, e.g. {@code HX-Request} as htmx sends it. */
+    public Page get(int port, String path, Map<String, String> headers) {
+        HttpRequest.Builder request = request(port, path).GET();
+        headers.forEach(request::header);
+        return send(request, BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    public Page postForm(int port, String path, Map<String, String> fields) {
         String body = fields.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
@@ -73,6 +81,11 @@ final class Browser {
         return cookies.get(SESSION_COOKIE);
     }
 
+    /** The value of a cookie the browser keeps, or null. */
+    public String cookie(String name) {
+        return cookies.get(name);
+    }
+
     /** Takes a session cookie from elsewhere, as someone who copied it would. */
     void setSessionCookie(String value) {
         cookies.put(SESSION_COOKIE, value);
@@ -93,7 +106,7 @@ final class Browser {
             HttpResponse<String> response = http.send(request.build(), body);
             keepCookies(response);
             return new Page(response.statusCode(), response.headers().firstValue("Location").orElse(null),
-                    response.body());
+                    response.body(), response.headers().map());
         } catch (IOException e) {
             throw new AssertionError("request to the portal failed: " + e, e);
         } catch (InterruptedException e) {
@@ -116,11 +129,17 @@ final class Browser {
         }
     }
 
-    /** An answer: its status, where it redirects to, and its body. */
-    record Page(int status, String location, String body) {
+    /** An answer: its status, where it redirects to, its body and its headers. */
+    public record Page(int status, String location, String body, Map<String, List<String>> headers) {
+
+        /** The first value of a header (names without case), or null. */
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+        }
 
         /** The CSRF token of the page's first form. */
-        String csrf() {
+        public String csrf() {
             Matcher csrf = CSRF.matcher(body);
             if (!csrf.find()) {
                 throw new AssertionError("the page has no CSRF token: " + this);
@@ -128,11 +147,11 @@ final class Browser {
             return csrf.group(1);
         }
 
-        boolean signedIn() {
+        public boolean signedIn() {
             return status == 200 && body.contains("id=\"signed-in-as\"");
         }
 
-        boolean sentToSignIn() {
+        public boolean sentToSignIn() {
             return status == 302 && location != null && location.endsWith("/login");
         }
 

@@ -67,7 +67,14 @@ class OpenApiDocumentTest {
             }
         });
 
+        List<String> unnamed = routes.stream().filter(route -> {
+            JsonNode operation = document.path("paths").path(route.path()).path(route.method());
+            return !operation.isMissingNode() && (operation.path("summary").asString("").isBlank()
+                    || operation.path("tags").toString().contains("-controller"));
+        }).map(Route::toString).toList();
+
         assertThat(routes).as("the routes found").hasSizeGreaterThan(40);
+        assertThat(unnamed).as("operations without a summary or a tag of their own (@Operation, @Tag)").isEmpty();
         assertThat(missing).as("routes the document does not describe").isEmpty();
         Set<String> documented = new TreeSet<>();
         document.path("paths").properties().forEach(path -> documented.add(path.getKey()));

@@ -1,5 +1,6 @@
 package io.archfarm.scheduler.builds;
 
+import io.archfarm.model.logging.JobLogContext;
 import io.archfarm.model.messages.BuildCancelRequested;
 import io.archfarm.model.messages.BuildRequested;
 import io.archfarm.model.messages.BuildRetryRequested;
@@ -25,21 +26,27 @@ class BuildMessagesListener {
 
     @RabbitListener(queues = "#{@topology.buildRequestsQueue()}")
     void onBuildRequested(BuildRequested request) {
-        if (fanOut.fanOut(request)) {
-            // the new build's jobs only, right after the fan-out committed; the sweep would place them anyway
-            dispatcher.dispatchBuild(request.buildId());
+        try (var context = JobLogContext.ofBuild(request.buildId())) {
+            if (fanOut.fanOut(request)) {
+                // the new build's jobs only, right after the fan-out committed; the sweep would place them anyway
+                dispatcher.dispatchBuild(request.buildId());
+            }
         }
     }
 
     @RabbitListener(queues = "#{@topology.buildCancelsQueue()}")
     void onBuildCancelRequested(BuildCancelRequested request) {
-        cancel.cancel(request);
+        try (var context = JobLogContext.ofBuild(request.buildId())) {
+            cancel.cancel(request);
+        }
     }
 
     @RabbitListener(queues = "#{@topology.buildRetriesQueue()}")
     void onBuildRetryRequested(BuildRetryRequested request) {
-        if (retry.retry(request)) {
-            dispatcher.dispatchBuild(request.buildId());
+        try (var context = JobLogContext.ofBuild(request.buildId())) {
+            if (retry.retry(request)) {
+                dispatcher.dispatchBuild(request.buildId());
+            }
         }
     }
 }

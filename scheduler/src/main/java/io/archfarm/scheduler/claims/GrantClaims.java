@@ -3,6 +3,7 @@ package io.archfarm.scheduler.claims;
 import io.archfarm.model.BuildStatus;
 import io.archfarm.model.ImageReference;
 import io.archfarm.model.JobStatus;
+import io.archfarm.model.logging.JobLogContext;
 import io.archfarm.model.messages.ClaimReply;
 import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.registry.RegistryCredential;
@@ -14,9 +15,12 @@ import io.archfarm.scheduler.builds.BuildStore;
 import io.archfarm.scheduler.jobs.JobAttempts;
 import io.archfarm.scheduler.jobs.PlatformJob;
 import io.archfarm.scheduler.jobs.PlatformJobStore;
+import io.archfarm.scheduler.metrics.JobMetrics;
 import io.archfarm.scheduler.registry.RegistryCredentials;
 import io.archfarm.scheduler.secrets.BuildSecretsOfBuild;
+import io.archfarm.scheduler.workers.ReportedTools;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -46,11 +50,13 @@ class GrantClaims {
     private final RegistryCredentials credentials;
     private final JsonMapper json;
     private final BuildSecretsOfBuild secrets;
+    private final JobMetrics metrics;
 
     GrantClaims(PlatformJobStore jobs, BuildStore builds, JobAttempts attempts,
             ProcessedMessages processed, Clock clock, RegistryCredentials credentials, JsonMapper json,
-            BuildSecretsOfBuild secrets) {
+            BuildSecretsOfBuild secrets, JobMetrics metrics) {
         this.secrets = secrets;
+        this.metrics = metrics;
         this.credentials = credentials;
         this.json = json;
         this.jobs = jobs;
@@ -60,15 +66,24 @@ class GrantClaims {
         this.clock = clock;
     }
 
+    /** Decides the claim with the job's ids in the log context of every line about it. */
     @Transactional
     ClaimReply decide(ClaimRequest claim) {
+        try (var context = JobLogContext.ofJob(null, claim.jobId(), null, claim.attempt())) {
+            return decide(claim, context);
+        }
+    }
+
+    private ClaimReply decide(ClaimRequest claim, JobLogContext context) {
         boolean firstTime = processed.firstTime(claim.messageId(), CONSUMER);
         Optional<UUID> buildId = jobs.buildOf(claim.jobId());
         if (buildId.isEmpty()) {
             return refuse(claim, "no platform job " + claim.jobId());
         }
+        context.with(JobLogContext.BUILD_ID, buildId.get());
         Build build = builds.lock(buildId.get()).orElseThrow();
         PlatformJob job = jobs.lock(claim.jobId()).orElseThrow();
+        context.with(JobLogContext.PLATFORM, job.platform());
         if (!firstTime) {
             // a redelivered request: answer what the first one decided, change nothing
             boolean mine = job.status() == JobStatus.RUNNING && job.attempt() == claim.attempt()
@@ -96,8 +111,9 @@ class GrantClaims {
             return refuse(claim, e.getMessage());
         }
         Instant now = clock.instant();
-        ConcurrentChangeException.requireWon(jobs.claim(job, claim.workerId(), claim.mode(), now),
-                "claim of job " + job.id());
+        ConcurrentChangeException.requireWon(jobs.claim(job, claim.workerId(), claim.mode(),
+                ReportedTools.json(claim.tools(), json), now), "claim of job " + job.id());
+        metrics.dispatched(job.platform(), claim.mode(), Duration.between(job.queuedAt(), now));
         attempts.open(job.id(), job.attempt(), claim.workerId(), claim.mode(), now);
         if (build.status() == BuildStatus.QUEUED) {
             ConcurrentChangeException.requireWon(builds.start(build, now), "start of build " + build.id());

@@ -1,6 +1,7 @@
 package io.archfarm.scheduler.dispatch;
 
 import io.archfarm.model.ExecutionMode;
+import io.archfarm.model.logging.JobLogContext;
 import io.archfarm.model.Platform;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.scheduler.ConcurrentChangeException;
@@ -147,7 +148,16 @@ public class DispatchQueuedJobs {
         return undecided && !properties.affinityWait().isZero() ? recentWorkers.of(job) : List.of();
     }
 
+    /** Places the job with its ids in the log context of every line about it. */
     private void place(PlatformJob job, PlacementDecision decision, Map<UUID, Build> buildsById, Instant now,
+            Round round) {
+        try (var context = JobLogContext.ofJob(job.buildId(), job.id(), job.platform().toString(),
+                Math.max(job.attempt(), 1))) {
+            placeJob(job, decision, buildsById, now, round);
+        }
+    }
+
+    private void placeJob(PlatformJob job, PlacementDecision decision, Map<UUID, Build> buildsById, Instant now,
             Round round) {
         if (decision.failure() != null) {
             ConcurrentChangeException.requireWon(jobs.failUnplaceable(job, decision.failure(),

@@ -1,5 +1,6 @@
 package io.archfarm.scheduler.jobs;
 
+import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.JobStatus;
 import io.archfarm.model.Placement;
 import io.archfarm.model.Platform;
@@ -11,6 +12,8 @@ import java.util.UUID;
  *
  * @param affinityWorker   the worker the job was first offered to (cache affinity), or null
  * @param affinityDeadline when that offer ends and the shared queues get the job; null when it was never offered
+ * @param queuedAt         when the job became QUEUED at its current attempt (what dispatch latency counts from)
+ * @param mode             how its current attempt runs, NATIVE or EMULATED; null before a claim
  */
 public record PlatformJob(
         UUID id,
@@ -26,5 +29,7 @@ public record PlatformJob(
         Instant nativeDeadline,
         Instant unplaceableSince,
         String affinityWorker,
-        Instant affinityDeadline) {
+        Instant affinityDeadline,
+        Instant queuedAt,
+        ExecutionMode mode) {
 }

@@ -31,7 +31,7 @@ public class PlatformJobStore {
 
     static final String COLUMNS = "pj.id, pj.build_id, pj.platform, pj.placement, pj.status, pj.attempt,"
             + " pj.max_attempts, pj.worker_id, pj.dispatched_native, pj.dispatched_emulated, pj.native_deadline,"
-            + " pj.unplaceable_since, pj.affinity_worker, pj.affinity_deadline";
+            + " pj.unplaceable_since, pj.affinity_worker, pj.affinity_deadline, pj.queued_at, pj.mode";
 
     private final JdbcClient jdbc;
 
@@ -175,15 +175,17 @@ public class PlatformJobStore {
 
     /**
      * QUEUED → RUNNING on {@code workerId}. The affinity records what the claim made of the job's preferred worker
-     * (see the dispatcher's offers).
+     * (see the dispatcher's offers); {@code toolsJson} what the attempt runs with, as the claim said (or null).
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public boolean claim(PlatformJob job, String workerId, ExecutionMode mode, Instant now) {
+    public boolean claim(PlatformJob job, String workerId, ExecutionMode mode, String toolsJson, Instant now) {
         return change(job, JobStatus.RUNNING, """
                 worker_id = :worker, mode = :mode, started_at = :now, unplaceable_since = null, error = null,
+                tools = cast(:tools as jsonb),
                 affinity = case when affinity_worker is null then 'NONE' when affinity_worker = :worker then 'HIT'
                     else 'MISS' end""",
-                sql -> sql.param("worker", workerId).param("mode", mode.name()).param("now", Timestamps.of(now)));
+                sql -> sql.param("worker", workerId).param("mode", mode.name()).param("tools", toolsJson)
+                        .param("now", Timestamps.of(now)));
     }
 
     /** RUNNING → SUCCEEDED, FAILED or CANCELLED, as the worker reported the attempt's end. */
@@ -267,7 +269,7 @@ public class PlatformJobStore {
                 attempt = attempt + 1, max_attempts = attempt + :budget, worker_id = null, mode = null,
                 dispatched_native = false, dispatched_emulated = false, native_deadline = null,
                 unplaceable_since = null, digest = null, image_size = null, media_type = null, error = null,
-                exit_code = null, build_millis = null, isolation = null, phases = null, cache = null,
+                exit_code = null, build_millis = null, isolation = null, phases = null, cache = null, tools = null,
                 started_at = null, finished_at = null, queued_at = :now, not_before = null, outage_part = null,
                 outage_since = null, outage_failures = 0""",
                 sql -> sql.param("budget", budget).param("now", Timestamps.of(now)));
@@ -307,7 +309,9 @@ public class PlatformJobStore {
                 Timestamps.toInstant(rs.getObject("native_deadline", OffsetDateTime.class)),
                 Timestamps.toInstant(rs.getObject("unplaceable_since", OffsetDateTime.class)),
                 rs.getString("affinity_worker"),
-                Timestamps.toInstant(rs.getObject("affinity_deadline", OffsetDateTime.class)));
+                Timestamps.toInstant(rs.getObject("affinity_deadline", OffsetDateTime.class)),
+                Timestamps.toInstant(rs.getObject("queued_at", OffsetDateTime.class)),
+                rs.getString("mode") == null ? null : ExecutionMode.valueOf(rs.getString("mode")));
     }
 
     /** A job of a build as the merge reads it: enough to index it and to see later whether it moved. */

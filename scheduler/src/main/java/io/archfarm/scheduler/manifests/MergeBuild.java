@@ -3,6 +3,7 @@ package io.archfarm.scheduler.manifests;
 import io.archfarm.model.BuildStatus;
 import io.archfarm.model.JobStatus;
 import io.archfarm.model.PublishPolicy;
+import io.archfarm.model.logging.JobLogContext;
 import io.archfarm.scheduler.ConcurrentChangeException;
 import io.archfarm.scheduler.builds.Build;
 import io.archfarm.scheduler.builds.BuildStore;
@@ -56,8 +57,14 @@ class MergeBuild {
         this.transactions = new TransactionTemplate(transactions);
     }
 
-    /** @return whether this call recorded the build's end */
+    /** @return whether this call recorded the build's end; the build's id is in the log context of its lines */
     boolean mergeIfFinished(UUID buildId) {
+        try (var context = JobLogContext.ofBuild(buildId)) {
+            return merge(buildId);
+        }
+    }
+
+    private boolean merge(UUID buildId) {
         Snapshot read = transactions.execute(status -> read(buildId));
         if (read == null) {
             return false;

@@ -39,10 +39,12 @@ class PublishManifestList {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
+    private final RegistryErrors errors;
 
     PublishManifestList(RegistryClient registry, TagHeads tagHeads, RegistryCredentials credentials, JdbcClient jdbc,
-            JsonMapper json, Clock clock) {
+            JsonMapper json, Clock clock, RegistryErrors errors) {
         this.registry = registry;
+        this.errors = errors;
         this.tagHeads = tagHeads;
         this.credentials = credentials;
         this.jdbc = jdbc;
@@ -74,7 +76,8 @@ class PublishManifestList {
         } catch (IllegalStateException e) {
             throw new MergeFailedException("cannot publish the manifest list: " + e.getMessage(), e);
         } catch (RegistryException e) {
-            throw new MergeFailedException("cannot publish the manifest list: " + e.getMessage(), e, part(image));
+            throw new MergeFailedException("cannot publish the manifest list: " + e.getMessage(), errors.counted(e),
+                    part(image));
         }
         ImageIndex index = ImageIndex.assemble(readImages(session, image, digests), build.commit(),
                 build.repository());
@@ -85,7 +88,7 @@ class PublishManifestList {
             }
         } catch (RegistryException e) {
             throw new MergeFailedException((e.isTransient() ? part(image) + " failed the push of the manifest list: "
-                    : "registry refused the manifest list: ") + e.getMessage(), e, part(image));
+                    : "registry refused the manifest list: ") + e.getMessage(), errors.counted(e), part(image));
         }
         return index;
     }
@@ -133,7 +136,7 @@ class PublishManifestList {
                         facts.mediaType()));
             } catch (RegistryException e) {
                 throw new MergeFailedException("could not read the " + job.getKey() + " image from the registry: "
-                        + e.getMessage(), e, part(image));
+                        + e.getMessage(), errors.counted(e), part(image));
             }
         }
         return entries;

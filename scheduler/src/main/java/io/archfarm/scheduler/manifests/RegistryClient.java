@@ -127,12 +127,12 @@ class RegistryClient {
             if (bearer.isPresent()) {
                 tokens.put(scope, token(bearer.get(), scope));
             } else if (challenges.stream().anyMatch(c -> c.is("Basic"))) {
-                Owned owned = credential.orElseThrow(() -> new RegistryException("registry " + image.registry()
+                Owned owned = credential.orElseThrow(() -> RegistryException.refused("registry " + image.registry()
                         + " requires a login for " + image + " and the farm has no credential for it: set the"
                         + " project's registry credential, or add the registry to the scheduler's auth file"));
                 basic = "Basic " + owned.credential().basic();
             } else {
-                throw new RegistryException(method + " " + uri + " answered 401 with no challenge the farm can answer"
+                throw RegistryException.refused(method + " " + uri + " answered 401 with no challenge the farm can answer"
                         + " (WWW-Authenticate: " + String.join(", ", response.headers().allValues("WWW-Authenticate"))
                         + ")");
             }
@@ -157,7 +157,7 @@ class RegistryClient {
             if (status != 401 && status != 403) {
                 return response;
             }
-            throw new RegistryException("registry " + image.registry() + " refused " + who() + " " + method + " "
+            throw RegistryException.refused("registry " + image.registry() + " refused " + who() + " " + method + " "
                     + image + " (" + status + "): " + body(response));
         }
 
@@ -175,7 +175,7 @@ class RegistryClient {
             credential.ifPresent(owned -> builder.header("Authorization", "Basic " + owned.credential().basic()));
             HttpResponse<byte[]> response = exchange(http, builder.build(), "GET", uri);
             if (response.statusCode() == 401 || response.statusCode() == 403) {
-                throw new RegistryException("registry " + image.registry() + " refused " + who() + " a token for "
+                throw RegistryException.refused("registry " + image.registry() + " refused " + who() + " a token for "
                         + scope + " (" + response.statusCode() + " from " + uri.getHost() + ")");
             }
             if (response.statusCode() != 200) {
@@ -265,7 +265,7 @@ class RegistryClient {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (SSLHandshakeException e) {
-            throw new RegistryException("registry " + uri.getRawAuthority() + " presented a TLS certificate the"
+            throw RegistryException.untrusted("registry " + uri.getRawAuthority() + " presented a TLS certificate the"
                     + " scheduler does not trust (" + method + " " + uri + "): put the CA that signed it in "
                     + properties.certsDirs().stream().findFirst().map(Path::toString).orElse("<certs.d>") + "/"
                     + uri.getRawAuthority() + "/ca.crt, or list the registry in archfarm.registry.insecure if it"

@@ -1,5 +1,7 @@
 package io.archfarm.scheduler.manifests;
 
+import io.archfarm.model.metrics.ErrorKind;
+
 /**
  * The registry could not be reached or answered something other than what the distribution spec promises. A
  * transient one (the connection refused, reset or timed out, a 5xx or 429 answer) may go away by itself: the merge
@@ -7,29 +9,41 @@ package io.archfarm.scheduler.manifests;
  */
 class RegistryException extends Exception {
 
-    private final boolean transientFault;
+    private final ErrorKind kind;
 
     RegistryException(String message) {
-        this(message, null, false);
+        this(message, null, ErrorKind.OTHER);
     }
 
     RegistryException(String message, Throwable cause) {
-        this(message, cause, false);
+        this(message, cause, ErrorKind.OTHER);
     }
 
-    private RegistryException(String message, Throwable cause, boolean transientFault) {
+    private RegistryException(String message, Throwable cause, ErrorKind kind) {
         super(message, cause);
-        this.transientFault = transientFault;
+        this.kind = kind;
     }
 
     /** The registry or the way to it failing for now. */
     static RegistryException transientFault(String message, Throwable cause) {
-        return new RegistryException(message, cause, true);
+        return new RegistryException(message, cause, ErrorKind.UNREACHABLE);
+    }
+
+    /** The registry refused the farm's login, or any login (401, 403). */
+    static RegistryException refused(String message) {
+        return new RegistryException(message, null, ErrorKind.REFUSED);
+    }
+
+    /** The registry's TLS certificate is not one the scheduler trusts. */
+    static RegistryException untrusted(String message, Throwable cause) {
+        return new RegistryException(message, cause, ErrorKind.UNTRUSTED);
     }
 
     /** An answer of {@code status} that is not the one asked for: transient for a 5xx or 429. */
     static RegistryException answered(String message, int status) {
-        return new RegistryException(message, null, isTransient(status));
+        ErrorKind kind = isTransient(status) ? ErrorKind.UNREACHABLE
+                : status == 401 || status == 403 ? ErrorKind.REFUSED : ErrorKind.OTHER;
+        return new RegistryException(message, null, kind);
     }
 
     static boolean isTransient(int status) {
@@ -37,6 +51,11 @@ class RegistryException extends Exception {
     }
 
     boolean isTransient() {
-        return transientFault;
+        return kind == ErrorKind.UNREACHABLE;
+    }
+
+    /** What the metrics count it as ({@code archfarm_registry_errors_total{kind}}). */
+    ErrorKind kind() {
+        return kind;
     }
 }

@@ -3,6 +3,7 @@ package io.archfarm.scheduler.results;
 import io.archfarm.model.JobOutcome;
 import io.archfarm.model.JobStatus;
 import io.archfarm.model.PartOutage;
+import io.archfarm.model.logging.JobLogContext;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.model.messages.JobPhases;
@@ -13,7 +14,9 @@ import io.archfarm.scheduler.jobs.JobEnd;
 import io.archfarm.scheduler.jobs.JobRetries;
 import io.archfarm.scheduler.jobs.PlatformJob;
 import io.archfarm.scheduler.jobs.PlatformJobStore;
+import io.archfarm.scheduler.metrics.JobMetrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -41,10 +44,12 @@ class RecordJobResults {
     private final ProcessedMessages processed;
     private final Clock clock;
     private final JsonMapper json;
+    private final JobMetrics metrics;
 
     RecordJobResults(JdbcClient jdbc, PlatformJobStore jobs, JobAttempts attempts, JobRetries retries,
-            ProcessedMessages processed, Clock clock, JsonMapper json) {
+            ProcessedMessages processed, Clock clock, JsonMapper json, JobMetrics metrics) {
         this.json = json;
+        this.metrics = metrics;
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.attempts = attempts;
@@ -67,9 +72,18 @@ class RecordJobResults {
                 .param("content", chunk.text() == null ? "" : chunk.text().replace("\u0000", "")).update();
     }
 
-    /** Returns the build to look at for a merge when the job reached an end. */
+    /**
+     * Returns the build to look at for a merge when the job reached an end. The job's ids are in the log context of
+     * every line about it.
+     */
     @Transactional
     Optional<UUID> recordFinished(JobFinished result) {
+        try (var context = JobLogContext.ofJob(null, result.jobId(), null, result.attempt())) {
+            return recordFinished(result, context);
+        }
+    }
+
+    private Optional<UUID> recordFinished(JobFinished result, JobLogContext context) {
         if (!processed.firstTime(result.messageId(), RESULTS)) {
             log.info("JobFinished {} seen before, nothing to do", result.messageId());
             return Optional.empty();
@@ -80,6 +94,11 @@ class RecordJobResults {
                     result.attempt(), result.outcome(), job == null ? "unknown"
                             : job.status() + " at attempt " + job.attempt());
             return Optional.empty();
+        }
+        context.with(JobLogContext.BUILD_ID, job.buildId()).with(JobLogContext.PLATFORM, job.platform());
+        if (result.startedAt() != null && result.finishedAt() != null) {
+            metrics.ended(job.platform(), job.mode(), result.outcome().name(),
+                    Duration.between(result.startedAt(), result.finishedAt()));
         }
         Instant now = clock.instant();
         if (result.outcome() == JobOutcome.INFRA_FAILED) {

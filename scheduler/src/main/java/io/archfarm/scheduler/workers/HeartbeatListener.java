@@ -5,6 +5,7 @@ import io.archfarm.model.WorkerStatus;
 import io.archfarm.model.messages.WorkerHeartbeat;
 import io.archfarm.scheduler.SchedulerProperties;
 import io.archfarm.scheduler.Timestamps;
+import io.archfarm.scheduler.broker.BrokerConfiguration;
 import io.archfarm.scheduler.broker.JobQueues;
 import io.archfarm.scheduler.dispatch.DispatchQueuedJobs;
 import java.time.Clock;
@@ -13,7 +14,11 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.support.converter.MessageConversionException;
+import org.springframework.amqp.support.converter.MessageConverter;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -26,9 +31,16 @@ import tools.jackson.databind.json.JsonMapper;
  * applies only when the worker sent it after the one the row shows (by the worker's clock, heartbeat_sent_at), so a
  * redelivered or overtaken heartbeat changes nothing and none needs a processed_messages row. A worker whose clock
  * stepped back by more than the heartbeat timeout is believed again rather than left to look dead. A worker that
- * joined, came back or changed its platforms gets the queued jobs of its platforms dispatched at once. The job queues of the platforms a worker names
- * and the worker's own job queue (cache affinity) are declared first, outside the transaction: workers wait for them,
- * since they may not declare them themselves.
+ * joined, came back or changed its platforms gets the queued jobs of its platforms dispatched at once. The job queues
+ * of the platforms a worker names and the worker's own job queue (cache affinity) are declared first, outside the
+ * transaction: workers wait for them, since they may not declare them themselves.
+ *
+ * <p>Heartbeats come in batches (see {@code BrokerConfiguration#heartbeatListenerContainerFactory}): a fleet of 1,000
+ * workers sends hundreds a second, and one transaction each cost the scheduler and PostgreSQL more than all the
+ * builds. A batch keeps only each worker's latest heartbeat (those a backlog holds behind it say nothing newer) and
+ * applies them in one transaction, in worker order so two schedulers lock worker rows in the same order. A heartbeat
+ * that cannot be read or breaks a rule is logged and dropped alone; should the batch's transaction fail on one
+ * heartbeat's data, each is applied in a transaction of its own, so one bad heartbeat never costs the others theirs.
  */
 @Component
 class HeartbeatListener {
@@ -43,11 +55,13 @@ class HeartbeatListener {
     private final RequeueJobsForgottenByWorkers forgotten;
     private final JobQueues jobQueues;
     private final TransactionTemplate transactions;
+    private final MessageConverter converter;
 
     HeartbeatListener(JdbcClient jdbc, JsonMapper json, SchedulerProperties properties, Clock clock,
             RequeueJobsForgottenByWorkers forgotten, JobQueues jobQueues, PlatformTransactionManager transactions,
-            DispatchQueuedJobs dispatcher) {
+            DispatchQueuedJobs dispatcher, MessageConverter converter) {
         this.jdbc = jdbc;
+        this.converter = converter;
         this.json = json;
         this.properties = properties;
         this.dispatcher = dispatcher;
@@ -57,16 +71,64 @@ class HeartbeatListener {
         this.transactions = new TransactionTemplate(transactions);
     }
 
-    @RabbitListener(queues = "#{@topology.heartbeatsQueue()}")
-    void onHeartbeat(WorkerHeartbeat beat) {
-        if (beat.workerId() == null || beat.workerId().isBlank()) {
-            throw new IllegalArgumentException("heartbeat " + beat.messageId() + " names no worker");
+    @RabbitListener(queues = "#{@topology.heartbeatsQueue()}",
+            containerFactory = BrokerConfiguration.HEARTBEAT_LISTENER_CONTAINER_FACTORY)
+    void onHeartbeats(List<Message> messages) {
+        List<WorkerHeartbeat> beats = LatestHeartbeats.of(messages, this::read);
+        beats.forEach(this::declareJobQueues);
+        List<WorkerHeartbeat> joined;
+        try {
+            joined = transactions.execute(status -> recordAll(beats));
+        } catch (DataIntegrityViolationException | IllegalArgumentException | IllegalStateException e) {
+            LOG.warn("a batch of {} heartbeats failed on one of them ({}), applying each on its own", beats.size(),
+                    reason(e));
+            joined = beats.stream().filter(this::recordAlone).toList();
         }
-        declareJobQueues(beat);
-        Boolean joined = transactions.execute(status -> record(beat));
-        if (Boolean.TRUE.equals(joined) && !beat.draining()) {
-            dispatcher.dispatchPlatforms(platforms(beat).flatMap(HeartbeatListener::known).toList());
+        List<Platform> toDispatch = joined.stream().filter(beat -> !beat.draining())
+                .flatMap(HeartbeatListener::platforms).distinct().flatMap(HeartbeatListener::known).toList();
+        if (!toDispatch.isEmpty()) {
+            dispatcher.dispatchPlatforms(toDispatch);
         }
+    }
+
+    /** The heartbeat a message holds, or null (logged) when it holds none the scheduler can apply. */
+    private WorkerHeartbeat read(Message message) {
+        try {
+            if (converter.fromMessage(message) instanceof WorkerHeartbeat beat) {
+                if (beat.workerId() != null && !beat.workerId().isBlank()) {
+                    return beat;
+                }
+                LOG.warn("heartbeat {} names no worker, dropped", beat.messageId());
+            } else {
+                LOG.warn("a message on the heartbeats queue is no heartbeat, dropped: {}",
+                        message.getMessageProperties());
+            }
+        } catch (MessageConversionException e) {
+            LOG.warn("a heartbeat cannot be read, dropped: {}", e.getMessage());
+        }
+        return null;
+    }
+
+    /** Applies the heartbeats in the caller's transaction; returns those of workers worth a dispatch. */
+    private List<WorkerHeartbeat> recordAll(List<WorkerHeartbeat> beats) {
+        return beats.stream().filter(beat -> Boolean.TRUE.equals(record(beat))).toList();
+    }
+
+    /** Applies one heartbeat in a transaction of its own; one that breaks a rule is logged and dropped. */
+    private boolean recordAlone(WorkerHeartbeat beat) {
+        try {
+            return Boolean.TRUE.equals(transactions.execute(status -> record(beat)));
+        } catch (DataIntegrityViolationException | IllegalArgumentException | IllegalStateException e) {
+            LOG.warn("heartbeat {} of worker {} cannot be applied, dropped: {}", beat.messageId(), beat.workerId(),
+                    reason(e));
+            return false;
+        }
+    }
+
+    /** What PostgreSQL said, not the statement around it. */
+    private static String reason(RuntimeException e) {
+        return e instanceof DataIntegrityViolationException violation ? violation.getMostSpecificCause().getMessage()
+                : e.getMessage();
     }
 
     private static Stream<String> platforms(WorkerHeartbeat beat) {
@@ -111,13 +173,14 @@ class HeartbeatListener {
         Boolean joined = jdbc.sql("""
                 with before as (select status, native_platforms, emulated_platforms from workers where id = :id)
                 insert into workers (id, host, native_platforms, emulated_platforms, slots, busy, status, draining,
-                    storage_driver, first_seen, last_seen, heartbeat_sent_at)
+                    storage_driver, tools, first_seen, last_seen, heartbeat_sent_at)
                 values (:id, :host, cast(:native as jsonb), cast(:emulated as jsonb), :slots, :busy, :status,
-                    :draining, :driver, :now, :now, :sent)
+                    :draining, :driver, cast(:tools as jsonb), :now, :now, :sent)
                 on conflict (id) do update set host = excluded.host, native_platforms = excluded.native_platforms,
                     emulated_platforms = excluded.emulated_platforms, slots = excluded.slots, busy = excluded.busy,
                     status = excluded.status, draining = excluded.draining, storage_driver = excluded.storage_driver,
-                    last_seen = excluded.last_seen, heartbeat_sent_at = excluded.heartbeat_sent_at
+                    tools = excluded.tools, last_seen = excluded.last_seen,
+                    heartbeat_sent_at = excluded.heartbeat_sent_at
                 where workers.heartbeat_sent_at is null or excluded.heartbeat_sent_at is null
                     or excluded.heartbeat_sent_at > workers.heartbeat_sent_at
                     or excluded.heartbeat_sent_at < workers.heartbeat_sent_at - :clockStep * interval '1 millisecond'
@@ -132,6 +195,7 @@ class HeartbeatListener {
                 .param("status", status.name())
                 .param("draining", beat.draining())
                 .param("driver", storageDriver(beat))
+                .param("tools", ReportedTools.json(beat.tools(), json))
                 .param("now", Timestamps.of(clock.instant()))
                 .param("sent", Timestamps.of(beat.sentAt()))
                 .param("clockStep", properties.heartbeatTimeout().toMillis())

@@ -226,7 +226,7 @@ class PlacerTest {
 
     private static PlatformJob offered(Platform platform, String worker, Instant affinityDeadline) {
         return new PlatformJob(UUID.randomUUID(), UUID.randomUUID(), platform, Placement.NATIVE_PREFERRED,
-                JobStatus.QUEUED, 1, 3, null, false, false, null, null, worker, affinityDeadline);
+                JobStatus.QUEUED, 1, 3, null, false, false, null, null, worker, affinityDeadline, NOW, null);
     }
 
     private static Fleet fleet(Platform nativePlatform, Platform emulatedPlatform) {
@@ -241,6 +241,6 @@ class PlacerTest {
     private static PlatformJob job(Platform platform, Placement placement, boolean dispatchedNative,
             boolean dispatchedEmulated, Instant nativeDeadline, Instant unplaceableSince) {
         return new PlatformJob(UUID.randomUUID(), UUID.randomUUID(), platform, placement, JobStatus.QUEUED, 1, 3,
-                null, dispatchedNative, dispatchedEmulated, nativeDeadline, unplaceableSince, null, null);
+                null, dispatchedNative, dispatchedEmulated, nativeDeadline, unplaceableSince, null, null, NOW, null);
     }
 }

@@ -60,12 +60,15 @@ class PlatformJobStoreTest {
         UUID id = rows().job(rows().build("QUEUED", "r/x"), "linux/amd64", "QUEUED", 1);
         PlatformJob read = lock(id);
 
-        assertThat(inTransaction(() -> store.claim(read, "w-a", ExecutionMode.NATIVE, NOW))).isTrue();
-        assertThat(inTransaction(() -> store.claim(read, "w-b", ExecutionMode.NATIVE, NOW)))
+        String tools = "{\"buildah\": \"1.28.2\"}";
+        assertThat(inTransaction(() -> store.claim(read, "w-a", ExecutionMode.NATIVE, tools, NOW))).isTrue();
+        assertThat(inTransaction(() -> store.claim(read, "w-b", ExecutionMode.NATIVE, null, NOW)))
                 .as("the same read again: the job is RUNNING now").isFalse();
         assertThat(row(id)).containsEntry("status", "RUNNING").containsEntry("worker_id", "w-a")
                 .containsEntry("mode", "NATIVE").containsEntry("affinity", "NONE");
-        assertThatThrownBy(() -> inTransaction(() -> store.claim(lock(id), "w-b", ExecutionMode.NATIVE, NOW)))
+        assertThat(row(id).get("tools")).as("what the claim said its attempt runs with").hasToString(tools);
+        assertThatThrownBy(() -> inTransaction(() -> store.claim(lock(id), "w-b", ExecutionMode.NATIVE, null,
+                NOW)))
                 .isInstanceOf(IllegalTransitionException.class).hasMessageContaining("RUNNING -> RUNNING");
     }
 

@@ -1,5 +1,6 @@
 package io.archfarm.model.messages;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.archfarm.model.ExecutionMode;
 import java.util.UUID;
 
@@ -9,11 +10,20 @@ import java.util.UUID;
  *
  * @param publicKey the worker's RSA public key (base64 X.509), for the registry credential the scheduler seals for
  *                  it in the reply; null from a worker that cannot open sealed credentials
+ * @param tools     the tools the attempt runs with, which the job records when the claim is granted; null from a
+ *                  worker older than that field
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ClaimRequest(UUID messageId, UUID jobId, int attempt, String workerId, ExecutionMode mode,
-        String publicKey) implements Message {
+        String publicKey, WorkerTools tools) implements Message {
 
     public ClaimRequest(UUID messageId, UUID jobId, int attempt, String workerId, ExecutionMode mode) {
-        this(messageId, jobId, attempt, workerId, mode, null);
+        this(messageId, jobId, attempt, workerId, mode, null, null);
+    }
+
+    /** A claim that does not say its tools, as workers before the field sent it. */
+    public ClaimRequest(UUID messageId, UUID jobId, int attempt, String workerId, ExecutionMode mode,
+            String publicKey) {
+        this(messageId, jobId, attempt, workerId, mode, publicKey, null);
     }
 }

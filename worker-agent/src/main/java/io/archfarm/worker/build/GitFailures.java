@@ -1,32 +1,19 @@
 package io.archfarm.worker.build;
 
+import io.archfarm.model.GitErrors;
 import io.archfarm.model.JobOutcome;
 import io.archfarm.model.PartOutage;
+import io.archfarm.model.metrics.ErrorKind;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Reads the words git (and curl and ssh under it) use when a fetch fails, and tells the git server failing for now
- * (refused or reset connection, a timeout, a 5xx answer: retried, naming the server) from a refusal that will not
- * change (no access, no such repository: the build's own failure).
+ * Tells, from git's words ({@link GitErrors}), the git server failing for now (refused or reset connection, a
+ * timeout, a 5xx answer: retried, naming the server) from a refusal that will not change (no access, no such
+ * repository: the build's own failure).
  */
 final class GitFailures {
-
-    /** The server, or the way to it, failing for now. */
-    private static final List<String> TRANSIENT = List.of("connection refused", "couldn't connect to server",
-            "failed to connect to", "connection timed out", "operation timed out", "timed out after",
-            "connection reset", "empty reply from server", "recv failure", "send failure", "broken pipe",
-            "the remote end hung up unexpectedly", "early eof", "temporary failure in name resolution",
-            "could not resolve host", "no route to host", "network is unreachable");
-    private static final Pattern SERVER_ERROR = Pattern.compile("the requested url returned error: (5\\d\\d|429)");
-    /** The server answered, and said no. */
-    private static final List<String> REFUSED = List.of("authentication failed", "could not read username",
-            "could not read password", "permission denied", "host key verification failed", "not found",
-            "the requested url returned error: 401", "the requested url returned error: 403",
-            "the requested url returned error: 404", "does not appear to be a git repository");
 
     private GitFailures() {
     }
@@ -42,28 +29,25 @@ final class GitFailures {
         String server = GitHosts.serverOf(repository).orElse(repository);
         if (words.isPresent() && !refused(lower)) {
             return new JobFailure(JobOutcome.INFRA_FAILED, PartOutage.reason(PartOutage.GIT_SERVER, server,
-                    "the fetch of " + what + " from " + repository, words.get()) + "\n" + fatal(lines));
+                    "the fetch of " + what + " from " + repository, words.get()) + "\n" + fatal(lines))
+                    .because(PartError.git(ErrorKind.UNREACHABLE));
         }
         if (refused(lower)) {
             return new JobFailure(JobOutcome.FAILED, "git server " + server + " refused the fetch of " + what
                     + " from " + repository + ": " + fatal(lines) + " (check the repository URL and that the farm"
-                    + " may read it)");
+                    + " may read it)").because(PartError.git(ErrorKind.REFUSED));
         }
         return new JobFailure(JobOutcome.INFRA_FAILED, "fetching " + what + " from " + repository + " failed: "
-                + fatal(lines));
+                + fatal(lines)).because(PartError.git(ErrorKind.OTHER));
     }
 
     /** The words of a git server failing for now in {@code lower}, if any. */
     static Optional<String> transientWords(String lower) {
-        Matcher status = SERVER_ERROR.matcher(lower);
-        if (status.find()) {
-            return Optional.of(status.group());
-        }
-        return TRANSIENT.stream().filter(lower::contains).findFirst();
+        return GitErrors.transientWords(lower);
     }
 
     private static boolean refused(String lower) {
-        return REFUSED.stream().anyMatch(lower::contains);
+        return GitErrors.refused(lower);
     }
 
     /** git's own error lines ({@code fatal: …}, and what follows them), or its last line. */

@@ -1,6 +1,7 @@
 package io.archfarm.worker.build;
 
 import io.archfarm.model.JobOutcome;
+import java.util.Optional;
 
 /** Why an attempt did not produce an image; the message goes into the job log and into JobFinished.error. */
 final class JobFailure extends Exception {
@@ -8,6 +9,7 @@ final class JobFailure extends Exception {
     private final JobOutcome outcome;
     private final Integer exitCode;
     private final boolean imageStoreBroken;
+    private final PartError partError;
 
     JobFailure(JobOutcome outcome, String message) {
         this(outcome, message, null);
@@ -18,10 +20,21 @@ final class JobFailure extends Exception {
     }
 
     private JobFailure(JobOutcome outcome, String message, Integer exitCode, boolean imageStoreBroken) {
+        this(outcome, message, exitCode, imageStoreBroken, null);
+    }
+
+    private JobFailure(JobOutcome outcome, String message, Integer exitCode, boolean imageStoreBroken,
+            PartError partError) {
         super(message);
         this.outcome = outcome;
         this.exitCode = exitCode;
         this.imageStoreBroken = imageStoreBroken;
+        this.partError = partError;
+    }
+
+    /** This failure, as one on the way to a registry or a git server (which the metrics count). */
+    JobFailure because(PartError error) {
+        return new JobFailure(outcome, getMessage(), exitCode, imageStoreBroken, error);
     }
 
     /** The job's image store itself failed: an INFRA_FAILED after which the store is not to be trusted again. */
@@ -39,5 +52,9 @@ final class JobFailure extends Exception {
 
     boolean imageStoreBroken() {
         return imageStoreBroken;
+    }
+
+    Optional<PartError> partError() {
+        return Optional.ofNullable(partError);
     }
 }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,7 @@ public final class JobRunner {
     private final RunIsolation isolation;
     private final NetworkSandboxes sandboxes;
     private final EvictLayerCache eviction;
+    private final Consumer<PartError> partErrors;
 
     /**
      * A runner whose RUN steps share the worker's network (level host), for tests of other things.
@@ -60,16 +62,23 @@ public final class JobRunner {
     }
 
     public JobRunner(BuildSettings settings, RunIsolation isolation) {
-        this(settings, isolation, HostResolver.system());
+        this(settings, isolation, error -> { });
+    }
+
+    /** @param partErrors told of each job's failure on the way to a registry or a git server (the metrics) */
+    public JobRunner(BuildSettings settings, RunIsolation isolation, Consumer<PartError> partErrors) {
+        this(settings, isolation, HostResolver.system(), partErrors);
     }
 
     /** With {@code resolver} for the host rule instead of the system's DNS: tests bring their own answers. */
     JobRunner(BuildSettings settings, HostResolver resolver) {
-        this(settings, RunIsolation.host(), resolver);
+        this(settings, RunIsolation.host(), resolver, error -> { });
     }
 
-    private JobRunner(BuildSettings settings, RunIsolation isolation, HostResolver resolver) {
+    private JobRunner(BuildSettings settings, RunIsolation isolation, HostResolver resolver,
+            Consumer<PartError> partErrors) {
         this.settings = settings;
+        this.partErrors = partErrors;
         this.isolation = isolation;
         this.sandboxes = new NetworkSandboxes(isolation, settings.workDir().resolve("sandboxes"));
         // before the first job: what a crashed worker left goes, and the host is checked for what the level needs
@@ -136,6 +145,7 @@ public final class JobRunner {
             return finished(job, JobOutcome.SUCCEEDED, manifest, null, null, startedAt, buildTime[0], phases,
                     cache[0]);
         } catch (JobFailure failure) {
+            failure.partError().ifPresent(partErrors);
             // the first line only: the rest of the message is the log's own tail, already above
             log.line("error: " + failure.getMessage().lines().findFirst().orElse(""));
             return finished(job, failure.outcome(), null, log.redact(failure.getMessage()), failure.exitCode(),
@@ -254,7 +264,8 @@ public final class JobRunner {
             Optional<String> registry = RegistryFailures.reason(build.lastLines(), image, job.credential(),
                     "the pull of a FROM image");
             if (registry.isPresent()) {
-                throw new JobFailure(JobOutcome.FAILED, registry.get() + "\n" + build.tail(5), build.exitCode());
+                throw new JobFailure(JobOutcome.FAILED, registry.get() + "\n" + build.tail(5), build.exitCode())
+                        .because(PartError.registry(RegistryFailures.kind(build.lastLines())));
             }
             throw BuildFailures.of(build.exitCode(), build.lastLines());
         }
@@ -323,21 +334,28 @@ public final class JobRunner {
         buildTime[0] = buildTime[0].plus(copy.elapsed());
         job.phases().pushed(copy.elapsed());
         if (!copy.succeeded()) {
-            Optional<String> registry = RegistryFailures.reason(copy.lastLines(), image, job.credential(),
-                    "the push of " + image);
-            if (registry.isPresent()) {
-                throw new JobFailure(JobOutcome.FAILED, registry.get() + "\n" + copy.tail(5), copy.exitCode());
-            }
-            Optional<String> registryTrouble = RegistryFailures.transientReason(copy.lastLines(), image,
-                    "the push of " + image);
-            if (registryTrouble.isPresent()) {
-                throw new JobFailure(JobOutcome.INFRA_FAILED, registryTrouble.get() + "\n" + copy.tail(5),
-                        copy.exitCode());
-            }
-            throw new JobFailure(JobOutcome.FAILED, "registry refused the push of " + image + ": " + copy.tail(5),
-                    copy.exitCode());
+            throw pushFailed(image, job.credential(), copy)
+                    .because(PartError.registry(RegistryFailures.kind(copy.lastLines())));
         }
         return manifest;
+    }
+
+    /** Why the copy to the registry failed: a refused login or untrusted certificate, an outage, or a refusal. */
+    private static JobFailure pushFailed(ImageReference image, Optional<JobCredential> credential,
+            ProcessResult copy) {
+        Optional<String> registry = RegistryFailures.reason(copy.lastLines(), image, credential,
+                "the push of " + image);
+        if (registry.isPresent()) {
+            return new JobFailure(JobOutcome.FAILED, registry.get() + "\n" + copy.tail(5), copy.exitCode());
+        }
+        Optional<String> registryTrouble = RegistryFailures.transientReason(copy.lastLines(), image,
+                "the push of " + image);
+        if (registryTrouble.isPresent()) {
+            return new JobFailure(JobOutcome.INFRA_FAILED, registryTrouble.get() + "\n" + copy.tail(5),
+                    copy.exitCode());
+        }
+        return new JobFailure(JobOutcome.FAILED, "registry refused the push of " + image + ": " + copy.tail(5),
+                copy.exitCode());
     }
 
     private static ImageReference image(String value) throws JobFailure {

@@ -2,6 +2,7 @@ package io.archfarm.worker.build;
 
 import io.archfarm.model.ImageReference;
 import io.archfarm.model.PartOutage;
+import io.archfarm.model.metrics.ErrorKind;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -43,6 +44,18 @@ final class RegistryFailures {
         String lower = String.join("\n", lastLines).toLowerCase(Locale.ROOT);
         return TRANSIENT.stream().filter(lower::contains).findFirst()
                 .map(what -> PartOutage.reason(PartOutage.REGISTRY, image.registry(), doing, what));
+    }
+
+    /** What the metrics count a registry failure with these last lines as. */
+    static ErrorKind kind(List<String> lastLines) {
+        String lower = String.join("\n", lastLines).toLowerCase(Locale.ROOT);
+        if (UNTRUSTED.stream().anyMatch(lower::contains)) {
+            return ErrorKind.UNTRUSTED;
+        }
+        if (REFUSED_LOGIN.stream().anyMatch(lower::contains)) {
+            return ErrorKind.REFUSED;
+        }
+        return TRANSIENT.stream().anyMatch(lower::contains) ? ErrorKind.UNREACHABLE : ErrorKind.OTHER;
     }
 
     /** @param doing what failed, e.g. {@code the push of 127.0.0.1:5000/team/app} */

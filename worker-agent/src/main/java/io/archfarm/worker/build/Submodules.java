@@ -2,6 +2,7 @@ package io.archfarm.worker.build;
 
 import io.archfarm.model.JobOutcome;
 import io.archfarm.model.PartOutage;
+import io.archfarm.model.metrics.ErrorKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -197,7 +198,8 @@ final class Submodules {
         return GitFailures.transientWords(text.toLowerCase(Locale.ROOT))
                 .flatMap(words -> GitHosts.serverOf(url).map(server -> new JobFailure(JobOutcome.INFRA_FAILED,
                         PartOutage.reason(PartOutage.GIT_SERVER, server, "the fetch of submodule " + url, words)
-                                + "; fetching submodules failed: " + reason)));
+                                + "; fetching submodules failed: " + reason)
+                        .because(PartError.git(ErrorKind.UNREACHABLE))));
     }
 
     private static void require(ProcessResult result, String what) throws JobFailure {

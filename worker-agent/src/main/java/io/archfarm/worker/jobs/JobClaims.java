@@ -3,9 +3,11 @@ package io.archfarm.worker.jobs;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.archfarm.model.ExecutionMode;
+import io.archfarm.model.logging.JobLogContext;
 import io.archfarm.model.messages.ClaimReply;
 import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.messages.JobAssignment;
+import io.archfarm.model.messages.WorkerTools;
 import io.archfarm.worker.WorkerIdentity;
 import io.archfarm.worker.build.JobCredential;
 import io.archfarm.worker.build.JobSecrets;
@@ -55,10 +57,13 @@ class JobClaims {
     private final WorkerPublisher publisher;
     private final WorkerIdentity identity;
     private final WorkerKey key;
+    private final WorkerTools tools;
     private final DefaultMessagePropertiesConverter properties = new DefaultMessagePropertiesConverter();
 
-    JobClaims(MessageConverter converter, WorkerPublisher publisher, WorkerIdentity identity, WorkerKey key) {
+    JobClaims(MessageConverter converter, WorkerPublisher publisher, WorkerIdentity identity, WorkerKey key,
+            WorkerTools tools) {
         this.key = key;
+        this.tools = tools;
         this.converter = converter;
         this.publisher = publisher;
         this.identity = identity;
@@ -86,6 +91,13 @@ class JobClaims {
             delivery.reject();
             return new Claim.Dropped();
         }
+        try (var context = JobLogContext.ofJob(job.buildId(), job.jobId(), job.platform(), job.attempt())) {
+            return claim(delivery, job);
+        }
+    }
+
+    private Claim claim(JobDelivery delivery, JobAssignment job) {
+        JobQueues.JobQueue queue = delivery.queue();
         ExecutionMode mode = queue.mode() != null ? queue.mode() : job.mode();
         if (mode == null) {
             LOG.error("dropping job {} attempt {} on {}: it names no execution mode", job.jobId(), job.attempt(),
@@ -95,7 +107,7 @@ class JobClaims {
         }
         long claimStart = System.nanoTime();
         Optional<ClaimReply> reply = ask(new ClaimRequest(UUID.randomUUID(), job.jobId(), job.attempt(),
-                identity.id(), mode, key.publicKey()));
+                identity.id(), mode, key.publicKey(), tools));
         if (reply.isEmpty()) {
             delivery.requeue();
             return new Claim.NoAnswer();

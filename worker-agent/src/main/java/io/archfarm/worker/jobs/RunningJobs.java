@@ -47,6 +47,11 @@ class RunningJobs {
         running.remove(job);
     }
 
+    /** How many attempts run now. */
+    int count() {
+        return running.size();
+    }
+
     List<RunningJob> list() {
         return sorted(running.keySet());
     }

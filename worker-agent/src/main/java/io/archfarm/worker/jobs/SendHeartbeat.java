@@ -1,6 +1,7 @@
 package io.archfarm.worker.jobs;
 
 import io.archfarm.model.messages.WorkerHeartbeat;
+import io.archfarm.model.messages.WorkerTools;
 import io.archfarm.worker.Capabilities;
 import io.archfarm.worker.WorkerIdentity;
 import io.archfarm.worker.build.BuildSettings;
@@ -25,10 +26,13 @@ class SendHeartbeat {
     private final WorkerPublisher publisher;
     private final SchedulerTopology schedulerTopology;
     private final String storageDriver;
+    private final WorkerTools tools;
 
     SendHeartbeat(WorkerIdentity identity, Capabilities capabilities, RunningJobs runningJobs, WorkerSlots slots,
-            WorkerPublisher publisher, SchedulerTopology schedulerTopology, BuildSettings settings) {
+            WorkerPublisher publisher, SchedulerTopology schedulerTopology, BuildSettings settings,
+            WorkerTools tools) {
         this.storageDriver = settings.storageDriver().flag();
+        this.tools = tools;
         this.identity = identity;
         this.capabilities = capabilities;
         this.runningJobs = runningJobs;
@@ -46,7 +50,7 @@ class SendHeartbeat {
             Instant now = Instant.now();
             publisher.heartbeat(new WorkerHeartbeat(UUID.randomUUID(), identity.id(), identity.host(),
                     capabilities.nativeNames(), capabilities.emulatedNames(), capabilities.slots(),
-                    runningJobs.list(), slots.draining(), now, storageDriver, runningJobs.recentlyFinished(now)));
+                    runningJobs.list(), slots.draining(), now, storageDriver, runningJobs.recentlyFinished(now), tools));
         } catch (AmqpException e) {
             LOG.warn("heartbeat not sent: {}", e.toString());
         }

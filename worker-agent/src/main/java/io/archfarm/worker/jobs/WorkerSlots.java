@@ -1,6 +1,7 @@
 package io.archfarm.worker.jobs;
 
 import io.archfarm.model.JobOutcome;
+import io.archfarm.model.logging.JobLogContext;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.worker.Capabilities;
 import io.archfarm.worker.build.JobControl;
@@ -38,14 +39,16 @@ class WorkerSlots implements SmartLifecycle {
     private final RunningJobs runningJobs;
     private final WorkerPublisher publisher;
     private final Capabilities capabilities;
+    private final SlotMetrics metrics;
     private final List<Thread> threads = new ArrayList<>();
     private volatile CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean running;
     private volatile boolean draining;
 
     WorkerSlots(JobConsumers consumers, JobClaims claims, JobRunner runner, RunningJobs runningJobs,
-            WorkerPublisher publisher, Capabilities capabilities) {
+            WorkerPublisher publisher, Capabilities capabilities, SlotMetrics metrics) {
         this.consumers = consumers;
+        this.metrics = metrics;
         this.claims = claims;
         this.runner = runner;
         this.runningJobs = runningJobs;
@@ -153,7 +156,15 @@ class WorkerSlots implements SmartLifecycle {
         }
     }
 
+    /** Runs the claimed attempt with its build, job, platform and attempt in the log context of every line. */
     private void run(JobClaims.Claim.Claimed claimed) {
+        var job = claimed.job();
+        try (var context = JobLogContext.ofJob(job.buildId(), job.jobId(), job.platform(), job.attempt())) {
+            runClaimed(claimed);
+        }
+    }
+
+    private void runClaimed(JobClaims.Claim.Claimed claimed) {
         var job = claimed.job();
         JobControl control = new JobControl(job.jobId(), job.attempt());
         JobLog log = new JobLog(job.jobId(), job.attempt(), publisher::logChunk, claimed.secrets().redaction());
@@ -175,6 +186,7 @@ class WorkerSlots implements SmartLifecycle {
                 runningJobs.remove(control);
             }
         }
+        metrics.ended(job.platform(), claimed.mode(), result.outcome());
         LOG.info("job {} attempt {} ended {}{}", job.jobId(), job.attempt(), result.outcome(),
                 result.error() == null ? " " + result.digest() : ": " + result.error().lines().findFirst().orElse(""));
         publisher.finished(result);
