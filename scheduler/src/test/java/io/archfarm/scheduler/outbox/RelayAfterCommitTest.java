@@ -55,12 +55,14 @@ class RelayAfterCommitTest {
         long queuedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertThat(job.buildId()).isEqualTo(buildId);
 
-        Map<String, Object> row = farm.jdbc().sql("""
-                select published_at is not null as published,
-                    round(extract(epoch from published_at - created_at) * 1000) as relay_millis
-                from outbox where message_type = :type and payload->>'jobId' = :job""")
-                .param("type", JobAssignment.class.getName()).param("job", job.jobId().toString()).query()
-                .singleRow();
+        // the relay marks the row sent once the broker confirmed it, which may be just after a consumer has it
+        Map<String, Object> row = await("the assignment's outbox row marked sent").atMost(PROMPTLY)
+                .pollInterval(Duration.ofMillis(10)).until(() -> farm.jdbc().sql("""
+                        select published_at is not null as published,
+                            round(extract(epoch from published_at - created_at) * 1000) as relay_millis
+                        from outbox where message_type = :type and payload->>'jobId' = :job""")
+                        .param("type", JobAssignment.class.getName()).param("job", job.jobId().toString()).query()
+                        .singleRow(), r -> Boolean.TRUE.equals(r.get("published")));
         assertThat(row).containsEntry("published", true);
         System.out.println("relay after commit: assignment row written → published " + row.get("relay_millis")
                 + " ms; build request sent → assignment in its queue " + queuedMillis + " ms (tick 10s)");
