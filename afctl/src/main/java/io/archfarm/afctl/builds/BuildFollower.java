@@ -112,10 +112,6 @@ final class BuildFollower {
                 case "end" -> {
                     JsonNode view = Json.parse(event.data());
                     listener.build(view, Build.of(view));
-                    if (!view.path("retryRequestedAt").asString("").isEmpty()) {
-                        // a retry was asked for that the scheduler has not taken up: the build is about to re-open
-                        return Optional.empty();
-                    }
                     return Optional.of(view);
                 }
                 default -> {
