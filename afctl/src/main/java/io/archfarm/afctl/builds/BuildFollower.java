@@ -14,7 +14,9 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Follows a build over {@code GET /api/v1/builds/{id}/events} until its {@code end} event. When the stream breaks or
+ * Follows a build over {@code GET /api/v1/builds/{id}/events} until it has ended: until the stream's {@code end}
+ * event, which the farm sends once the logs are quiet too (about 1.5 s later), or, for a reader that needs no more
+ * than the build, until the first {@code build} event of an ended build with no retry pending. When the stream breaks or
  * goes silent (the farm sends a keep-alive at least every 15 s), it connects again and goes on with the log cursors
  * it has, so no log text is shown twice; a farm it cannot reach for {@link #OUTAGE_BUDGET} ends the follow with
  * {@link FarmUnreachable}.
@@ -54,12 +56,20 @@ final class BuildFollower {
         this.outageBudget = outageBudget;
     }
 
+    /** How much of a build a reader waits for. */
+    enum Until {
+        /** The build has ended: its final state is all the reader shows. */
+        ENDED,
+        /** The build has ended and the farm has sent the last of its logs. */
+        LOGS_QUIET
+    }
+
     /**
      * Follows build {@code id} to its end and returns the final BuildView.
      *
      * @param logs whether the farm should send the log text ({@code false} saves it the work)
      */
-    JsonNode follow(String id, boolean logs, Listener listener) {
+    JsonNode follow(String id, boolean logs, Until until, Listener listener) {
         Map<String, String> cursors = new LinkedHashMap<>();
         long downSince = 0;
         Duration backoff = FIRST_BACKOFF;
@@ -67,7 +77,7 @@ final class BuildFollower {
             try (EventConnection events = EventConnection.open(api, path(id, logs, cursors))) {
                 downSince = 0;
                 backoff = FIRST_BACKOFF;
-                Optional<JsonNode> end = readUntilEnd(events, cursors, listener);
+                Optional<JsonNode> end = readUntilEnd(events, cursors, until, listener);
                 if (end.isPresent()) {
                     return end.get();
                 }
@@ -87,7 +97,8 @@ final class BuildFollower {
     }
 
     /** The end event's build, or empty when the stream broke or went silent before it. */
-    private Optional<JsonNode> readUntilEnd(EventConnection events, Map<String, String> cursors, Listener listener) {
+    private Optional<JsonNode> readUntilEnd(EventConnection events, Map<String, String> cursors, Until until,
+            Listener listener) {
         while (true) {
             Optional<ServerEvent> next = events.next(POLL);
             if (next.isEmpty()) {
@@ -101,7 +112,11 @@ final class BuildFollower {
             switch (event.name()) {
                 case "build" -> {
                     JsonNode view = Json.parse(event.data());
-                    listener.build(view, Build.of(view));
+                    Build build = Build.of(view);
+                    listener.build(view, build);
+                    if (until == Until.ENDED && build.ended() && view.path("retryRequestedAt").asString("").isEmpty()) {
+                        return Optional.of(view);
+                    }
                 }
                 case "log" -> {
                     JsonNode log = Json.parse(event.data());

@@ -21,7 +21,7 @@ final class FollowBuild {
 
     int follow(String id, FollowOptions.ProgressMode mode, boolean json) {
         ProgressDisplay display = display(mode, json);
-        JsonNode end = new BuildFollower(invocation.api()).follow(id, true, display);
+        JsonNode end = new BuildFollower(invocation.api()).follow(id, true, BuildFollower.Until.ENDED, display);
         display.finish(invocation.now());
         Build build = Build.of(end);
         PrintWriter out = invocation.out();

@@ -62,7 +62,7 @@ public final class LogsCommand implements Callable<Integer> {
         String id = BuildIds.resolve(api, build);
         if (follow) {
             LogPrinter printer = new LogPrinter(invocation.out(), only, output.json());
-            new BuildFollower(api).follow(id, true, printer);
+            new BuildFollower(api).follow(id, true, BuildFollower.Until.LOGS_QUIET, printer);
             printer.unfinishedLines();
             return ExitCodes.OK;
         }
