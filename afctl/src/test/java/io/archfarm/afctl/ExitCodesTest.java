@@ -41,9 +41,8 @@ class ExitCodesTest {
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("Manifest list sha256:" + "c".repeat(64))
                 .contains("tag         127.0.0.1:5000/e2e/app:latest", "tag         127.0.0.1:5000/e2e/app:1.0")
-                .containsPattern("linux/amd64 +sha256:a{64} +1052 +application/vnd.oci.image.manifest.v1\\+json +NATIVE"
-                        + " +native-1")
-                .containsPattern("linux/arm64 +sha256:b{64} +1049 .* +EMULATED +emulated-1");
+                .containsPattern("linux/amd64 +sha256:a{64} +1052 +NATIVE +native-1")
+                .containsPattern("linux/arm64 +sha256:b{64} +1049 +EMULATED +emulated-1");
         assertThat(farm.requests().getLast().authorization()).isEqualTo("Bearer af-token");
     }
 

@@ -40,13 +40,13 @@ class ProgressDisplayTest {
                 [0:00] linux/arm64  QUEUED     -         -
                 [0:00] build #3 e2e/app RUNNING
                 [0:00] linux/amd64  RUNNING    NATIVE    native-1
-                [0:00] linux/amd64  RUNNING    NATIVE    native-1  step 1/3
+                [0:00] linux/amd64  RUNNING    NATIVE    native-1      step 1/3
                 [0:00] linux/arm64  RUNNING    EMULATED  emulated-1
-                [0:00] linux/amd64  RUNNING    NATIVE    native-1  step 3/3
-                [0:00] linux/arm64  RUNNING    EMULATED  emulated-1  step 2/3
-                [0:00] linux/amd64  SUCCEEDED  NATIVE    native-1  step 3/3
-                [0:00] linux/arm64  RUNNING    EMULATED  emulated-1  step 3/3
-                [0:00] linux/arm64  SUCCEEDED  EMULATED  emulated-1  step 3/3
+                [0:00] linux/amd64  RUNNING    NATIVE    native-1      step 3/3
+                [0:00] linux/arm64  RUNNING    EMULATED  emulated-1    step 2/3
+                [0:00] linux/amd64  SUCCEEDED  NATIVE    native-1      step 3/3
+                [0:00] linux/arm64  RUNNING    EMULATED  emulated-1    step 3/3
+                [0:00] linux/arm64  SUCCEEDED  EMULATED  emulated-1    step 3/3
                 [0:00] build #3 e2e/app SUCCEEDED after 0:33
 
                 Manifest list sha256:""");
@@ -90,6 +90,6 @@ class ProgressDisplayTest {
         assertThat(result.exitCode()).isZero();
         assertThat(io.archfarm.afctl.api.Json.parse(result.out()).path("manifestList").path("digest").asString())
                 .isEqualTo("sha256:" + "c".repeat(64));
-        assertThat(result.err()).contains("[0:00] linux/arm64  SUCCEEDED  EMULATED  emulated-1  step 3/3");
+        assertThat(result.err()).contains("[0:00] linux/arm64  SUCCEEDED  EMULATED  emulated-1    step 3/3");
     }
 }

@@ -1,7 +1,9 @@
 package io.archfarm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.archfarm.testing.RequiredTools;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,9 @@ class AfctlE2ETest {
     private static final String PASSWORD = "ci-password-for-afctl";
     private static final List<String> PLATFORMS = List.of("linux/amd64", "linux/arm64");
     private static final Pattern BUILD_ID = Pattern.compile("Build ([0-9a-f-]{36}) accepted");
+    /** The terminal of the live-progress test: wide enough for the manifest list's full digests. */
+    private static final int COLUMNS = 120;
+    private static final int LINES = 16;
 
     @TempDir
     static Path home;
@@ -119,7 +125,7 @@ class AfctlE2ETest {
         assertThat(out).as(out)
                 .containsPattern("\\] linux/amd64  RUNNING    NATIVE    native-1")
                 .containsPattern("\\] linux/arm64  RUNNING    EMULATED  emulated-1")
-                .containsPattern("\\] linux/arm64  (RUNNING|SUCCEEDED)  +EMULATED  emulated-1  step [23]/3")
+                .containsPattern("\\] linux/arm64  (RUNNING|SUCCEEDED)  +EMULATED  emulated-1 +step [23]/3")
                 .containsPattern("\\] linux/amd64  SUCCEEDED  NATIVE    native-1")
                 .containsPattern("\\] build #?.* SUCCEEDED after \\d+:\\d\\d");
         assertThat(out).doesNotContain("\u001b[").as("not a terminal: plain lines, no redrawing");
@@ -131,9 +137,50 @@ class AfctlE2ETest {
             String platform = entry.path("platform").path("os").asString() + "/"
                     + entry.path("platform").path("architecture").asString();
             assertThat(out).containsPattern(Pattern.quote(platform) + " +" + Pattern.quote(entry.path("digest")
-                    .asString()) + " +" + entry.path("size").asLong() + " +\\S+ +"
+                    .asString()) + " +" + entry.path("size").asLong() + " +"
                     + (platform.equals("linux/amd64") ? "NATIVE +native-1" : "EMULATED +emulated-1"));
         }
+    }
+
+    /**
+     * In a real terminal (tmux) the progress is one block drawn over itself as the build goes, never a scroll of
+     * lines, and ends green; the screens are kept under target/screenshots/afctl (the README's picture is one).
+     */
+    @Test
+    void onATerminalTheProgressIsOneBlockRedrawnInPlace() {
+        RequiredTools.require("tmux");
+        String repository = farm.git().createRepository("live", Map.of("Containerfile", farm.fromBaseImage()
+                + "RUN uname -m > /arch && sleep 3\nCOPY hello /hello\n", "hello", "hello\n"));
+        String command = afctl.executable() + " build --platform " + String.join(",", PLATFORMS) + " --tag " + image
+                + ":live --team " + TEAM + " --follow " + repository + "; echo \"[afctl exited $?]\"; sleep 600";
+        List<String> screens = new ArrayList<>();
+        try (Tmux terminal = new Tmux(command, COLUMNS, LINES, Map.of("HOME", home.toString(), "JAVA_HOME",
+                System.getProperty("java.home")))) {
+            await("afctl's exit on the terminal").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        String screen = terminal.screen();
+                        if (screens.isEmpty() || !screens.getLast().equals(screen)) {
+                            screens.add(screen);
+                        }
+                        return screen.contains("[afctl exited");
+                    });
+        }
+        Path saved = Path.of(System.getProperty("archfarm.e2e.screenshots", "target/screenshots")).resolve("afctl");
+        String running = screens.stream().filter(screen -> TerminalCapture.text(screen).contains("RUNNING"))
+                .reduce((first, later) -> later).orElseThrow(() -> new AssertionError("no screen showed RUNNING: "
+                        + screens));
+        TerminalCapture.save(saved, "afctl-build-follow-running", running, COLUMNS, LINES);
+        String last = screens.getLast();
+        TerminalCapture.save(saved, "afctl-build-follow", last, COLUMNS, LINES);
+
+        String text = TerminalCapture.text(last);
+        assertThat(text).as(text).contains("[afctl exited 0]", "Manifest list sha256:")
+                .containsPattern("linux/arm64 +SUCCEEDED +EMULATED +emulated-1 +\\d+:\\d\\d +3/3");
+        assertThat(text.lines().filter(line -> line.startsWith("build ")))
+                .as("one build line on the screen: the block was redrawn, not appended\n%s", text).hasSize(1);
+        assertThat(text.lines().filter(line -> line.contains("PLATFORM  "))).as(text).hasSize(2)
+                .as("the progress block's header and the manifest list's");
+        assertThat(last).contains("\u001b[32mSUCCEEDED");
     }
 
     @Test

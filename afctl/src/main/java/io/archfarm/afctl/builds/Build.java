@@ -2,6 +2,7 @@ package io.archfarm.afctl.builds;
 
 import io.archfarm.afctl.api.Json;
 import io.archfarm.afctl.api.Tools;
+import io.archfarm.afctl.text.Text;
 import io.archfarm.model.BuildStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,12 +72,13 @@ record Build(String id, String status, String team, String project, Long number,
         return buildStatus().isTerminal();
     }
 
-    /** {@code #12 demo/hello}, or the repository for a build outside any project. */
+    /** {@code #12 demo/hello}; a build outside any project by its short id and image: {@code 3f1c2a9e reg/app}. */
     String title() {
         if (project != null) {
             return "#" + number + " " + team + "/" + project;
         }
-        return repository == null ? id : repository;
+        String what = image != null ? image : repository;
+        return what == null ? Text.shortId(id) : Text.shortId(id) + " " + what;
     }
 
     Optional<PlatformJob> platform(String name) {

@@ -31,8 +31,11 @@ final class BuildReport {
         out.flush();
     }
 
-    /** The manifest list: digest, media type, tagged references, then an entry per platform. */
-    static void manifestList(PrintWriter out, Build build) {
+    /**
+     * The manifest list: digest, media type, tagged references, then an entry per platform; with
+     * {@code entryMediaTypes} each entry's media type too (wider than a terminal, so only {@code inspect} shows it).
+     */
+    static void manifestList(PrintWriter out, Build build, boolean entryMediaTypes) {
         Build.ManifestList list = build.manifestList();
         if (list == null) {
             out.println("No manifest list was published.");
@@ -43,11 +46,17 @@ final class BuildReport {
         for (String reference : references(build, list)) {
             out.println("  tag         " + reference);
         }
-        Table entries = new Table("PLATFORM", "DIGEST", "SIZE", "MEDIA TYPE", "MODE", "WORKER");
+        Table entries = entryMediaTypes ? new Table("PLATFORM", "DIGEST", "SIZE", "MEDIA TYPE", "MODE", "WORKER")
+                : new Table("PLATFORM", "DIGEST", "SIZE", "MODE", "WORKER");
         for (Build.Entry entry : list.entries()) {
             Optional<Build.PlatformJob> job = build.platform(entry.platform());
-            entries.row(entry.platform(), entry.digest(), entry.size(), entry.mediaType(),
-                    job.map(Build.PlatformJob::mode).orElse(null), job.map(Build.PlatformJob::worker).orElse(null));
+            String mode = job.map(Build.PlatformJob::mode).orElse(null);
+            String worker = job.map(Build.PlatformJob::worker).orElse(null);
+            if (entryMediaTypes) {
+                entries.row(entry.platform(), entry.digest(), entry.size(), entry.mediaType(), mode, worker);
+            } else {
+                entries.row(entry.platform(), entry.digest(), entry.size(), mode, worker);
+            }
         }
         out.print(entries.render().indent(2));
         out.flush();

@@ -56,10 +56,11 @@ public final class BuildsCommand implements Callable<Integer> {
     @Option(names = "--requested-by", paramLabel = "USER", description = "started by this user")
     String requestedBy;
 
-    @Option(names = "--since", paramLabel = "INSTANT", description = "accepted at or after, e.g. 2025-06-01T00:00:00Z")
+    @Option(names = "--since", paramLabel = "INSTANT",
+            description = "accepted at or after: an ISO-8601 instant (2025-06-01T00:00:00Z) or a date (UTC)")
     String since;
 
-    @Option(names = "--until", paramLabel = "INSTANT", description = "accepted before")
+    @Option(names = "--until", paramLabel = "INSTANT", description = "accepted before (a date: to its end)")
     String until;
 
     @Option(names = "--image", paramLabel = "REFERENCE",

@@ -30,7 +30,7 @@ final class FollowBuild {
         } else {
             out.println();
             BuildReport.failures(out, build);
-            BuildReport.manifestList(out, build);
+            BuildReport.manifestList(out, build, false);
         }
         out.flush();
         return ExitCodes.of(build.buildStatus());

@@ -58,7 +58,7 @@ public final class InspectCommand implements Callable<Integer> {
         if (build.commit() != null) {
             out.println("Commit   " + build.commit() + (build.ref() == null ? "" : " (" + build.ref() + ")"));
         }
-        BuildReport.manifestList(out, build);
+        BuildReport.manifestList(out, build, true);
         return ExitCodes.OK;
     }
 

@@ -16,6 +16,9 @@ import java.util.Map;
  */
 final class PlainProgress extends ProgressDisplay {
 
+    /** Worker names are not known up front; most fit, so the columns after them line up. */
+    private static final int WORKER_WIDTH = 12;
+
     private final PrintWriter out;
     private final Instant started;
     private final Map<String, String> shown = new HashMap<>();
@@ -52,14 +55,14 @@ final class PlainProgress extends ProgressDisplay {
         StringBuilder line = new StringBuilder(Text.padRight(row.platform(), width)).append("  ")
                 .append(Text.padRight(row.status(), 9)).append("  ")
                 .append(Text.padRight(row.mode() == null ? "-" : row.mode(), 8)).append("  ")
-                .append(row.worker() == null ? "-" : row.worker());
+                .append(Text.padRight(row.worker() == null ? "-" : row.worker(), WORKER_WIDTH));
         if (row.attempt() > 1) {
             line.append("  attempt ").append(row.attempt());
         }
         if (row.step() != null) {
             line.append("  step ").append(row.step());
         }
-        return line.toString();
+        return line.toString().stripTrailing();
     }
 
     @Override
