@@ -28,7 +28,7 @@ class BuildRequestTest {
     }
 
     private Run.Result afctl(String... args) {
-        return new Run(home).env("AFCTL_URL", farm.url()).env("AFCTL_TOKEN", "t").afctl(args);
+        return Run.against(farm, home).afctl(args);
     }
 
     @Test

@@ -29,7 +29,7 @@ class ExitCodesTest {
     }
 
     private Run.Result afctl(String... args) {
-        return new Run(home).env("AFCTL_URL", farm.url()).env("AFCTL_TOKEN", "af-token").afctl(args);
+        return Run.against(farm, home).afctl(args);
     }
 
     @Test
@@ -43,7 +43,7 @@ class ExitCodesTest {
                 .contains("tag         127.0.0.1:5000/e2e/app:latest", "tag         127.0.0.1:5000/e2e/app:1.0")
                 .containsPattern("linux/amd64 +sha256:a{64} +1052 +NATIVE +native-1")
                 .containsPattern("linux/arm64 +sha256:b{64} +1049 +EMULATED +emulated-1");
-        assertThat(farm.requests().getLast().authorization()).isEqualTo("Bearer af-token");
+        assertThat(farm.requests().getLast().authorization()).isEqualTo("Bearer t");
     }
 
     @Test

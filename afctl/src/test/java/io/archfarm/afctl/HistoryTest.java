@@ -24,7 +24,7 @@ class HistoryTest {
     }
 
     private Run.Result afctl(String... args) {
-        return new Run(home).env("AFCTL_URL", farm.url()).env("AFCTL_TOKEN", "t").afctl(args);
+        return Run.against(farm, home).afctl(args);
     }
 
     private static String build(String id, String status) {

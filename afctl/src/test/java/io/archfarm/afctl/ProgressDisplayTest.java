@@ -26,7 +26,7 @@ class ProgressDisplayTest {
     }
 
     private Run run() {
-        return new Run(home).env("AFCTL_URL", farm.url()).env("AFCTL_TOKEN", "t");
+        return Run.against(farm, home);
     }
 
     @Test

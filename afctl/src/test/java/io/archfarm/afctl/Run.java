@@ -30,6 +30,11 @@ final class Run {
         this.home = home;
     }
 
+    /** A run configured for {@code farm} by the environment, with a token of its own. */
+    static Run against(FakeFarm farm, Path home) {
+        return new Run(home).env("AFCTL_URL", farm.url()).env("AFCTL_TOKEN", "t");
+    }
+
     Run env(String name, String value) {
         env.put(name, value);
         return this;

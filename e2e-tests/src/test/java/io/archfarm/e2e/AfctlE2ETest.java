@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.archfarm.testing.RequiredTools;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -60,11 +56,7 @@ class AfctlE2ETest {
         farm = Farm.start("afctl", List.of(
                 new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
                 new Farm.WorkerSpec("emulated-1", "none", "linux/arm64", 1)));
-        farm.portal().created("/api/v1/teams", Map.of("slug", TEAM, "name", "Command line"));
-        farm.portal().created("/api/v1/users", Map.of("username", USER, "password", PASSWORD, "displayName", "CI"));
-        assertThat(farm.portal().put("/api/v1/teams/" + TEAM + "/members/" + USER, Map.of("role", "developer"))
-                .status()).isEqualTo(201);
-        token = tokenOf(USER, PASSWORD);
+        token = farm.portal().developerOfNewTeam(TEAM, USER, PASSWORD);
         afctl = new AfctlProcess(home);
 
         login = afctl.runWithInput(token + "\n", Duration.ofMinutes(1), "login", "--token-stdin",
@@ -85,17 +77,6 @@ class AfctlE2ETest {
         if (farm != null) {
             farm.close();
         }
-    }
-
-    /** A token of the user's own, made with their password as the README says: POST /api/v1/tokens, HTTP Basic. */
-    private static String tokenOf(String user, String password) {
-        String basic = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        PortalClient.Answer answer = PortalClient.answer(Http.send(HttpRequest.newBuilder(
-                        URI.create(farm.portal().baseUrl() + "/api/v1/tokens"))
-                .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"afctl\"}"))));
-        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
-        return answer.json().path("token").asString();
     }
 
     @Test
@@ -241,7 +222,8 @@ class AfctlE2ETest {
                 .contains("native-1", "emulated-1");
 
         AfctlProcess.Result table = afctl.run("workers");
-        assertThat(table.out()).containsPattern("emulated-1 +ONLINE +- +linux/arm64 +\\d/1");
+        assertThat(table.out()).containsPattern("emulated-1 +ONLINE +- +linux/arm64 +\\d/1 +\\S+ ago +buildah \\d+\\.\\d+"
+                + "\\.\\d+, skopeo \\S+, qemu \\S+, kernel \\S+, (overlay|vfs)");
     }
 
     @Test
@@ -315,7 +297,13 @@ class AfctlE2ETest {
         AfctlProcess.Result version = afctl.run("version");
 
         assertThat(version.exitCode()).as(version.printed()).isZero();
-        assertThat(version.out()).startsWith("afctl   0.1.0-SNAPSHOT\n").containsPattern("(?m)^server  \\S+");
+        assertThat(version.out()).startsWith("afctl   0.1.0-SNAPSHOT\n")
+                .containsPattern("(?m)^server  0\\.1\\.0-SNAPSHOT.* at " + Pattern.quote(farm.portal().baseUrl()) + "$");
+
+        AfctlProcess.Result json = afctl.run("version", "-o", "json");
+        JsonNode versions = Http.JSON.readTree(json.out());
+        assertThat(versions.path("client").path("version").asString()).isEqualTo("0.1.0-SNAPSHOT");
+        assertThat(versions.path("server").path("version").asString()).isEqualTo("0.1.0-SNAPSHOT");
     }
 
     @Test

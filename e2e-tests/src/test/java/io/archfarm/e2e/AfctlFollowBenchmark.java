@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,10 +51,7 @@ class AfctlFollowBenchmark {
         try (Farm farm = Farm.start("afctl-bench", List.of(
                 new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
                 new Farm.WorkerSpec("emulated-1", "none", "linux/arm64", 1)))) {
-            farm.portal().created("/api/v1/teams", Map.of("slug", TEAM, "name", "Benchmark"));
-            farm.portal().created("/api/v1/users", Map.of("username", USER, "password", PASSWORD, "displayName", "B"));
-            farm.portal().put("/api/v1/teams/" + TEAM + "/members/" + USER, Map.of("role", "developer"));
-            String token = tokenOf(farm, USER, PASSWORD);
+            String token = farm.portal().developerOfNewTeam(TEAM, USER, PASSWORD);
             AfctlProcess afctl = new AfctlProcess(home);
             AfctlProcess.Result login = afctl.runWithInput(token, Duration.ofMinutes(1), "login", "--token-stdin",
                     farm.portal().baseUrl());
@@ -158,14 +152,6 @@ class AfctlFollowBenchmark {
         }
     }
 
-    private static String tokenOf(Farm farm, String user, String password) {
-        String basic = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return PortalClient.answer(Http.send(HttpRequest.newBuilder(URI.create(farm.portal().baseUrl()
-                        + "/api/v1/tokens")).header("Authorization", "Basic " + basic)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"bench\"}")))).json().path("token").asString();
-    }
-
     private static double seconds(Duration duration) {
         return duration.toNanos() / 1e9;
     }
@@ -174,16 +160,18 @@ class AfctlFollowBenchmark {
         List<String> out = new ArrayList<>();
         out.add("afctl build --follow against a curl poll loop: builds of linux/amd64 (native) and linux/arm64 "
                 + "(emulated) without the layer cache, alternating");
-        out.add(String.format(Locale.ROOT, "%-24s %6s %8s %8s %10s %10s", "client", "builds", "build s", "wall s",
-                "CPU s", "end->exit s"));
+        out.add(String.format(Locale.ROOT, "%-24s %6s %8s %8s %12s %8s %12s", "client", "builds", "build s", "wall s",
+                "wall-build s", "CPU s", "end->exit s"));
         for (String way : samples.stream().map(Sample::way).distinct().toList()) {
             List<Sample> of = samples.stream().filter(s -> s.way().equals(way)).toList();
-            out.add(String.format(Locale.ROOT, "%-24s %6d %8s %8s %10s %10s", way, of.size(),
-                    median(of, Sample::buildSeconds), median(of, Sample::wall), median(of, Sample::cpu),
+            out.add(String.format(Locale.ROOT, "%-24s %6d %8s %8s %12s %8s %12s", way, of.size(),
+                    median(of, Sample::buildSeconds), median(of, Sample::wall),
+                    median(of, s -> s.wall() - s.buildSeconds()), median(of, Sample::cpu),
                     median(of, Sample::endToExit)));
         }
         out.add("(medians; build s = the build's createdAt to finishedAt; wall and CPU = the client's whole run, CPU "
-                + "user + system of all its processes; end->exit = the build's finishedAt to the client's exit)");
+                + "user + system of all its processes; wall-build = what the client added to the build, per build; "
+                + "end->exit = the build's finishedAt to the client's exit)");
         out.add(String.format(Locale.ROOT, "afctl --version (the JVM's start alone): median %.2f s wall of %d",
                 starts.stream().sorted().toList().get(starts.size() / 2), starts.size()));
         samples.forEach(s -> out.add(String.format(Locale.ROOT, "  %s %s build %.1f s, wall %.2f s, CPU %.2f s, "

@@ -1,7 +1,6 @@
 package io.archfarm.afctl.builds;
 
 import io.archfarm.afctl.api.Json;
-import io.archfarm.afctl.api.Tools;
 import io.archfarm.afctl.text.Text;
 import io.archfarm.model.BuildStatus;
 import java.time.Duration;
@@ -29,14 +28,9 @@ record Build(String id, String status, String team, String project, Long number,
         return Json.as(view, Build.class);
     }
 
-    /**
-     * One platform job.
-     *
-     * @param tools what the attempt ran with (kernel, buildah, skopeo, qemu), null before it ran or from a farm that
-     *              does not say
-     */
+    /** One platform job. */
     record PlatformJob(String platform, String placement, String status, String mode, String worker, int attempt,
-            String digest, Long size, String error, Instant startedAt, Instant finishedAt, Tools tools) {
+            String digest, Long size, String error, Instant startedAt, Instant finishedAt) {
 
         /** How long it ran: to its end, or to {@code now} while it runs; empty before it started. */
         Optional<Duration> elapsed(Instant now) {

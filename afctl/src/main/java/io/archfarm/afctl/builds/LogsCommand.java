@@ -6,6 +6,7 @@ import io.archfarm.afctl.api.Query;
 import io.archfarm.afctl.cli.ExitCodes;
 import io.archfarm.afctl.cli.Invocation;
 import io.archfarm.afctl.cli.OutputOption;
+import io.archfarm.afctl.text.Lines;
 import io.archfarm.model.Platform;
 import io.archfarm.model.UnknownPlatformException;
 import java.io.PrintWriter;
@@ -114,7 +115,7 @@ public final class LogsCommand implements Callable<Integer> {
         private final PrintWriter out;
         private final String only;
         private final boolean json;
-        private final Map<String, StringBuilder> unfinished = new HashMap<>();
+        private final Map<String, Lines> lines = new HashMap<>();
 
         LogPrinter(PrintWriter out, String only, boolean json) {
             this.out = out;
@@ -137,13 +138,8 @@ public final class LogsCommand implements Callable<Integer> {
             } else if (only != null) {
                 out.print(text);
             } else {
-                StringBuilder pending = unfinished.computeIfAbsent(name, p -> new StringBuilder()).append(text);
-                int start = 0;
-                for (int newline = pending.indexOf("\n"); newline >= 0; newline = pending.indexOf("\n", start)) {
-                    out.println(name + " | " + pending.substring(start, newline));
-                    start = newline + 1;
-                }
-                pending.delete(0, start);
+                lines.computeIfAbsent(name, p -> new Lines()).add(text)
+                        .forEach(line -> out.println(name + " | " + line));
             }
             out.flush();
         }
@@ -155,9 +151,9 @@ public final class LogsCommand implements Callable<Integer> {
 
         /** The last lines of logs that did not end with a line break, once the build has ended. */
         void unfinishedLines() {
-            unfinished.forEach((name, pending) -> {
-                if (!pending.isEmpty()) {
-                    out.println(name + " | " + pending);
+            lines.forEach((name, pending) -> {
+                if (!pending.unfinished().isEmpty()) {
+                    out.println(name + " | " + pending.unfinished());
                 }
             });
             out.flush();

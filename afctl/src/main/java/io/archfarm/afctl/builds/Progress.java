@@ -1,5 +1,6 @@
 package io.archfarm.afctl.builds;
 
+import io.archfarm.afctl.text.Lines;
 import io.archfarm.afctl.text.Text;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class Progress {
     private Build build;
     private final Map<String, String> steps = new HashMap<>();
     private final Map<String, Integer> attempts = new HashMap<>();
-    private final Map<String, StringBuilder> unfinishedLines = new HashMap<>();
+    private final Map<String, Lines> logLines = new HashMap<>();
 
     void build(Build next) {
         for (Build.PlatformJob job : next.platforms()) {
@@ -41,14 +42,7 @@ final class Progress {
 
     /** Reads the steps out of new log text; a line cut at the end of the text waits for its rest. */
     void log(String platform, String text) {
-        StringBuilder pending = unfinishedLines.computeIfAbsent(platform, p -> new StringBuilder());
-        pending.append(text);
-        int start = 0;
-        for (int newline = pending.indexOf("\n"); newline >= 0; newline = pending.indexOf("\n", start)) {
-            line(platform, pending.substring(start, newline));
-            start = newline + 1;
-        }
-        pending.delete(0, start);
+        logLines.computeIfAbsent(platform, p -> new Lines()).add(text).forEach(line -> line(platform, line));
     }
 
     private void line(String platform, String line) {

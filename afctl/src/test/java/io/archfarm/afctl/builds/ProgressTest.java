@@ -14,7 +14,7 @@ class ProgressTest {
     private static Build running(int attempt) {
         return new Build("id", "RUNNING", "t", "p", 1L, "API", "ci", "git://h/r.git", "main", "abc", "r/i",
                 List.of("latest"), null, T0, T0, null, List.of(new Build.PlatformJob("linux/arm64", "any", "RUNNING",
-                        "EMULATED", "emulated-1", attempt, null, null, null, T0, null, null)), null, false, List.of());
+                        "EMULATED", "emulated-1", attempt, null, null, null, T0, null)), null, false, List.of());
     }
 
     @Test
