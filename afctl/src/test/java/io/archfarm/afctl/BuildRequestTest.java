@@ -3,32 +3,19 @@ package io.archfarm.afctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.afctl.api.Json;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** {@code afctl build}'s podman-like flags as the build request the API takes. */
-class BuildRequestTest {
+class BuildRequestTest extends AgainstFakeFarm {
 
     private static final String ACCEPTED = "{\"id\":\"dddddddd-0000-0000-0000-000000000001\",\"status\":\"QUEUED\","
             + "\"team\":\"web\",\"project\":\"site\",\"number\":8,\"platforms\":[{\"platform\":\"linux/amd64\","
             + "\"status\":\"QUEUED\",\"attempt\":0},{\"platform\":\"linux/arm64\",\"status\":\"QUEUED\",\"attempt\":0}]}";
 
-    @TempDir
-    Path home;
-
-    private final FakeFarm farm = new FakeFarm().on("POST /api/v1/builds", FakeFarm.Answer.json(ACCEPTED))
-            .on("POST /api/v1/projects/web/site/builds", FakeFarm.Answer.json(ACCEPTED));
-
-    @AfterEach
-    void stop() {
-        farm.close();
-    }
-
-    private Run.Result afctl(String... args) {
-        return Run.against(farm, home).afctl(args);
+    BuildRequestTest() {
+        farm.on("POST /api/v1/builds", FakeFarm.Answer.json(ACCEPTED))
+                .on("POST /api/v1/projects/web/site/builds", FakeFarm.Answer.json(ACCEPTED));
     }
 
     @Test

@@ -4,33 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * afctl's exit codes as a CI step sees them: 0 for a build that SUCCEEDED, 4 FAILED, 5 PARTIAL, 6 CANCELLED; 1 for a
  * request the farm refused, shown as {@code afctl: <title>: <detail>}; 3 for a farm it cannot reach or that refuses
  * the token.
  */
-class ExitCodesTest {
+class ExitCodesTest extends AgainstFakeFarm {
 
     private static final String EVENTS = "GET /api/v1/builds/" + Recorded.BUILD_ID + "/events";
-
-    @TempDir
-    Path home;
-
-    private final FakeFarm farm = new FakeFarm();
-
-    @AfterEach
-    void stop() {
-        farm.close();
-    }
-
-    private Run.Result afctl(String... args) {
-        return Run.against(farm, home).afctl(args);
-    }
 
     @Test
     void aBuildThatSucceededEndsWithZeroAndItsManifestList() {

@@ -3,29 +3,12 @@ package io.archfarm.afctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.afctl.api.Json;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** {@code afctl builds}: filters as the API names them, pages followed with --all, one JSON array for scripts. */
-class HistoryTest {
-
-    @TempDir
-    Path home;
-
-    private final FakeFarm farm = new FakeFarm();
-
-    @AfterEach
-    void stop() {
-        farm.close();
-    }
-
-    private Run.Result afctl(String... args) {
-        return Run.against(farm, home).afctl(args);
-    }
+class HistoryTest extends AgainstFakeFarm {
 
     private static String build(String id, String status) {
         return "{\"id\":\"" + id + "\",\"status\":\"" + status + "\",\"team\":\"web\",\"project\":\"site\","

@@ -5,29 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code afctl login}: the token is checked before it is kept, kept only where its owner can read it, never printed,
  * and sent only to the farm it was given for; the environment wins over the file.
  */
-class LoginTest {
+class LoginTest extends AgainstFakeFarm {
 
     private static final String TOKEN = "af_secret-token-value";
     private static final String ME = "{\"username\":\"ci\",\"admin\":false,\"teams\":[{\"slug\":\"web\",\"name\":\"Web\","
             + "\"role\":\"DEVELOPER\"}]}";
 
-    @TempDir
-    Path home;
-
-    private final FakeFarm farm = new FakeFarm().on("GET /api/v1/users/me", FakeFarm.Answer.json(ME))
-            .on("GET /api/v1/workers", FakeFarm.Answer.json("[]"));
-
-    @AfterEach
-    void stop() {
-        farm.close();
+    LoginTest() {
+        farm.on("GET /api/v1/users/me", FakeFarm.Answer.json(ME)).on("GET /api/v1/workers", FakeFarm.Answer.json("[]"));
     }
 
     private Path config() {

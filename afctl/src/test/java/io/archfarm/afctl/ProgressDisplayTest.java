@@ -3,30 +3,16 @@ package io.archfarm.afctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.afctl.cli.Terminal;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The live progress of a recorded two-platform build, as plain lines for a CI log and redrawn on a terminal. */
-class ProgressDisplayTest {
+class ProgressDisplayTest extends AgainstFakeFarm {
 
     private static final String EVENTS = "GET /api/v1/builds/" + Recorded.BUILD_ID + "/events";
     private static final String ESC = "\u001b[";
 
-    @TempDir
-    Path home;
-
-    private final FakeFarm farm = new FakeFarm()
-            .on(EVENTS, FakeFarm.Answer.events(Recorded.events("two-platforms-succeeded.sse")));
-
-    @AfterEach
-    void stop() {
-        farm.close();
-    }
-
-    private Run run() {
-        return Run.against(farm, home);
+    ProgressDisplayTest() {
+        farm.on(EVENTS, FakeFarm.Answer.events(Recorded.events("two-platforms-succeeded.sse")));
     }
 
     @Test
