@@ -3,10 +3,11 @@ package io.archfarm.e2e;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,12 +17,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class Tmux implements AutoCloseable {
 
-    private final String socket = "afctl-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+    /** The server's socket, in a directory of its own that {@link #close} deletes. */
+    private final Path socket;
 
     /** Starts {@code command} (run by sh) in a {@code columns} x {@code lines} window with {@code env} set. */
     Tmux(String command, int columns, int lines, Map<String, String> env) {
-        List<String> tmux = new ArrayList<>(List.of("tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d",
-                "-s", "main", "-x", Integer.toString(columns), "-y", Integer.toString(lines)));
+        try {
+            socket = Files.createTempDirectory("afctl-tmux").resolve("socket");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> tmux = new ArrayList<>(List.of("tmux", "-S", socket.toString(), "-f", "/dev/null",
+                "new-session", "-d", "-s", "main", "-x", Integer.toString(columns), "-y", Integer.toString(lines)));
         env.forEach((name, value) -> tmux.addAll(List.of("-e", name + "=" + value)));
         tmux.add(command);
         run(tmux);
@@ -29,7 +36,7 @@ final class Tmux implements AutoCloseable {
 
     /** The screen as it is now, each line with its colours as ANSI escapes. */
     String screen() {
-        return run(List.of("tmux", "-L", socket, "capture-pane", "-p", "-e", "-t", "main"));
+        return run(List.of("tmux", "-S", socket.toString(), "capture-pane", "-p", "-e", "-t", "main"));
     }
 
     private static String run(List<String> command) {
@@ -51,7 +58,9 @@ final class Tmux implements AutoCloseable {
     @Override
     public void close() {
         try {
-            new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor(30, TimeUnit.SECONDS);
+            new ProcessBuilder("tmux", "-S", socket.toString(), "kill-server").start().waitFor(30, TimeUnit.SECONDS);
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(socket.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
