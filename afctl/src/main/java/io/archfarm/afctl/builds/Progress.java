@@ -26,7 +26,7 @@ final class Progress {
     }
 
     private Build build;
-    private final Map<String, String> steps = new HashMap<>();
+    private final Map<String, Step> steps = new HashMap<>();
     private final Map<String, Integer> attempts = new HashMap<>();
     private final Map<String, Lines> logLines = new HashMap<>();
 
@@ -53,7 +53,28 @@ final class Progress {
         }
         Matcher step = STEP.matcher(text);
         if (step.find()) {
-            steps.put(platform, step.group(1) == null ? step.group(2) : "[" + step.group(1) + "] " + step.group(2));
+            steps.put(platform, new Step(step.group(1), step.group(2)));
+        }
+    }
+
+    /**
+     * A step as buildah counts it, {@code 3/7}, and in a multi-stage build the stage too, {@code 2/3}. A job that
+     * succeeded ran them all, whatever of its log has arrived yet: the farm may report the end before the last lines.
+     */
+    private record Step(String stage, String step) {
+
+        Step completed() {
+            return new Step(stage == null ? null : whole(stage), whole(step));
+        }
+
+        private static String whole(String fraction) {
+            String of = fraction.substring(fraction.indexOf('/') + 1);
+            return of + "/" + of;
+        }
+
+        @Override
+        public String toString() {
+            return stage == null ? step : "[" + stage + "] " + step;
         }
     }
 
@@ -62,7 +83,7 @@ final class Progress {
     }
 
     Optional<String> step(String platform) {
-        return Optional.ofNullable(steps.get(platform));
+        return Optional.ofNullable(steps.get(platform)).map(Step::toString);
     }
 
     List<Row> rows(Instant now) {
@@ -71,8 +92,10 @@ final class Progress {
             return rows;
         }
         for (Build.PlatformJob job : build.platforms()) {
+            Optional<Step> step = Optional.ofNullable(steps.get(job.platform()))
+                    .map(reached -> "SUCCEEDED".equals(job.status()) ? reached.completed() : reached);
             rows.add(new Row(job.platform(), job.status(), job.mode(), job.worker(), job.attempt(),
-                    job.elapsed(now).map(Text::clock).orElse(null), steps.get(job.platform())));
+                    job.elapsed(now).map(Text::clock).orElse(null), step.map(Step::toString).orElse(null)));
         }
         return rows;
     }

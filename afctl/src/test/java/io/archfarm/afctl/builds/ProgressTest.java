@@ -12,9 +12,13 @@ class ProgressTest {
     private static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
 
     private static Build running(int attempt) {
-        return new Build("id", "RUNNING", "t", "p", 1L, "API", "ci", "git://h/r.git", "main", "abc", "r/i",
-                List.of("latest"), null, T0, T0, null, List.of(new Build.PlatformJob("linux/arm64", "any", "RUNNING",
-                        "EMULATED", "emulated-1", attempt, null, null, null, T0, null)), null, false, List.of());
+        return withJob("RUNNING", attempt, null);
+    }
+
+    private static Build withJob(String status, int attempt, Instant finished) {
+        return new Build("id", status, "t", "p", 1L, "API", "ci", "git://h/r.git", "main", "abc", "r/i",
+                List.of("latest"), null, T0, T0, finished, List.of(new Build.PlatformJob("linux/arm64", "any", status,
+                        "EMULATED", "emulated-1", attempt, null, null, null, T0, finished)), null, false, List.of());
     }
 
     @Test
@@ -27,6 +31,20 @@ class ProgressTest {
 
         progress.log("linux/arm64", "N make\r\noutput of make\n");
         assertThat(progress.step("linux/arm64")).contains("2/4");
+    }
+
+    @Test
+    void aJobThatSucceededRanEveryStepWhateverOfItsLogHasArrived() {
+        Progress progress = new Progress();
+        progress.build(running(1));
+        progress.log("linux/arm64", "[1/2] STEP 2/5: RUN make\n");
+
+        progress.build(withJob("SUCCEEDED", 1, T0.plusSeconds(9)));
+
+        assertThat(progress.rows(T0.plusSeconds(20))).extracting(Progress.Row::step).containsExactly("[2/2] 5/5");
+
+        progress.build(withJob("FAILED", 1, T0.plusSeconds(9)));
+        assertThat(progress.rows(T0.plusSeconds(20))).extracting(Progress.Row::step).containsExactly("[1/2] 2/5");
     }
 
     @Test
