@@ -31,6 +31,11 @@ final class PortalClient {
 
     /** A client for {@code username}, with a new API token made with HTTP Basic on {@code POST /api/v1/tokens}. */
     static PortalClient signIn(String baseUrl, String username, String password) {
+        return new PortalClient(baseUrl, newToken(baseUrl, username, password));
+    }
+
+    /** A new API token of {@code username}, made with their password as a person does: HTTP Basic on the API. */
+    static String newToken(String baseUrl, String username, String password) {
         String basic = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
         Answer answer = answer(Http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/tokens"))
                 .header("Authorization", "Basic " + basic)
@@ -40,7 +45,21 @@ final class PortalClient {
             throw new AssertionError("the portal made no token for " + username + ": " + answer.status() + " "
                     + answer.body());
         }
-        return new PortalClient(baseUrl, answer.json().path("token").asString());
+        return answer.json().path("token").asString();
+    }
+
+    /**
+     * As an admin: team {@code team}, user {@code username} (a developer of it) and a token of the user's own,
+     * returned.
+     */
+    String developerOfNewTeam(String team, String username, String password) {
+        created("/api/v1/teams", Map.of("slug", team, "name", team));
+        created("/api/v1/users", Map.of("username", username, "password", password, "displayName", username));
+        Answer member = put("/api/v1/teams/" + team + "/members/" + username, Map.of("role", "developer"));
+        if (member.status() != 201) {
+            throw new AssertionError("no membership of " + username + " in " + team + ": " + member.body());
+        }
+        return newToken(baseUrl, username, password);
     }
 
     String baseUrl() {

@@ -1,0 +1,9 @@
+package io.archfarm.afctl.api;
+
+/** The farm did not answer: no connection, a timeout, or a connection that broke before the answer. */
+public final class FarmUnreachable extends RuntimeException {
+
+    public FarmUnreachable(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

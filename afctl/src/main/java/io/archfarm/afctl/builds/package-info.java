@@ -1,0 +1,5 @@
+/**
+ * afctl's commands about builds: start one, follow it live, inspect its manifest list, read its logs, cancel, retry
+ * and list the history.
+ */
+package io.archfarm.afctl.builds;

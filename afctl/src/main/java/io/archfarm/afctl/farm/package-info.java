@@ -1,0 +1,2 @@
+/** afctl's commands about the farm itself: its projects, its workers and its version. */
+package io.archfarm.afctl.farm;

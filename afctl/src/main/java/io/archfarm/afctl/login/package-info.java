@@ -1,0 +1,2 @@
+/** {@code afctl login} and {@code logout}: an API token checked with the farm, kept in a file only its owner reads. */
+package io.archfarm.afctl.login;

@@ -1,0 +1,2 @@
+/** afctl's human output: aligned tables, clocks and ages. */
+package io.archfarm.afctl.text;
