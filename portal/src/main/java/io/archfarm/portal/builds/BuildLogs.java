@@ -113,7 +113,7 @@ class BuildLogs {
         int lastStarted = headers.isEmpty() ? 0 : headers.lastKey();
         if (lastStarted > cursor.attempt()) {
             appendHeaders(text, headers, attempt, lastStarted);
-            cursor = new LogCursor(lastStarted, 0);
+            cursor = LogCursor.beforeChunksOf(lastStarted);
         }
         boolean truncated = chunks.size() == TAIL_CHUNKS || text.length() > maxChars;
         String shown = text.length() > maxChars ? text.substring(text.length() - maxChars) : text.toString();

@@ -11,6 +11,15 @@ record LogCursor(int attempt, long seq) implements Comparable<LogCursor> {
 
     static final LogCursor START = new LogCursor(0, 0);
 
+    /**
+     * Before the first chunk of {@code attempt}: a page that shows an attempt's header and none of its text yet. The
+     * worker numbers an attempt's chunks from 0, so {@code "2.0"} would claim the first one seen (and a page opened
+     * between the claim and the first chunk never showed it); this is {@code "2.-1"}.
+     */
+    static LogCursor beforeChunksOf(int attempt) {
+        return new LogCursor(attempt, -1);
+    }
+
     static LogCursor parse(String text) {
         if (text == null || text.isBlank()) {
             return START;
@@ -24,9 +33,9 @@ record LogCursor(int attempt, long seq) implements Comparable<LogCursor> {
         }
     }
 
-    /** {@code "2.17"} exactly, as {@link #toString} writes it; empty for anything else. */
+    /** {@code "2.17"} (or {@code "2.-1"}) exactly, as {@link #toString} writes it; empty for anything else. */
     static Optional<LogCursor> parseExactly(String text) {
-        if (text == null || !text.matches("\\d{1,9}\\.\\d{1,18}")) {
+        if (text == null || !text.matches("\\d{1,9}\\.(-1|\\d{1,18})")) {
             return Optional.empty();
         }
         int dot = text.indexOf('.');

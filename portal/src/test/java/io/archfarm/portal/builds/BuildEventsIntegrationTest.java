@@ -51,6 +51,8 @@ class BuildEventsIntegrationTest {
     int port;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    BuildLogs logs;
 
     FarmAccounts accounts;
     String team;
@@ -109,6 +111,26 @@ class BuildEventsIntegrationTest {
         assertThat(lastLog.path("cursor").asString()).isEqualTo("linux/amd64@1.3");
         assertThat(stream.events()).allSatisfy(event -> assertThat(event.data()).as("one line of JSON")
                 .doesNotContain("\n"));
+    }
+
+    /**
+     * A page opened after the claim and before the worker's first chunk (numbered 0) shows the attempt's header; its
+     * stream goes on from there and still sends that first chunk (a cursor of "1.0" skipped it: seen in CI, where a
+     * build page never showed the step that then slept for two minutes).
+     */
+    @Test
+    void aPageOpenedBeforeTheFirstChunkStillGetsIt() {
+        UUID build = build();
+        UUID job = job(build, "linux/amd64", "RUNNING");
+
+        BuildLogs.LogTail tail = logs.tail(build, "linux/amd64", 10_000);
+        assertThat(tail.text()).isEqualTo("=== attempt 1 on worker w-events (NATIVE) ===\n");
+        chunk(job, 0, "STEP 1/2: FROM base\nSTEP 2/2: RUN sleep 120\n");
+
+        assertThat(logs.after(build, "linux/amd64", LogCursor.parse(tail.cursor().toString()), 100))
+                .extracting(BuildLogs.LiveChunk::text)
+                .containsExactly("STEP 1/2: FROM base\nSTEP 2/2: RUN sleep 120\n");
+        assertThat(LogCursor.parseExactly(tail.cursor().toString())).contains(tail.cursor());
     }
 
     @Test
