@@ -10,16 +10,16 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILDS=${AFCTL_BENCH_BUILDS:-5}
 [[ $BUILDS =~ ^[1-9][0-9]?$ ]] || { echo "afctl-benchmark: AFCTL_BENCH_BUILDS must be 1..99" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "afctl-benchmark: run it as root (the farm's base image is built with rootful buildah)" >&2; exit 2; }
-for tool in buildah skopeo git docker-registry mvn curl jq /usr/bin/time; do
+for tool in buildah skopeo git docker-registry curl jq /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "afctl-benchmark: '$tool' is missing (GNU time: the package time)" >&2; exit 2; }
 done
 cd "$ROOT"
 JAVA_HOME=$(worker-agent/src/dist/bin/archfarm-worker --print-java-home)
 export JAVA_HOME ARCHFARM_TEST_SERVICES=local
-mvn -B -q -DskipTests install
+./mvnw -B -q -DskipTests install
 OUT="$ROOT/e2e-tests/target/afctl-benchmark.txt"
 rm -f "$OUT"
-timeout 1h mvn -B -q -pl e2e-tests verify -De2e.standalone -Dtest=AfctlFollowBenchmark \
+timeout 1h ./mvnw -B -q -pl e2e-tests verify -De2e.standalone -Dtest=AfctlFollowBenchmark \
     -Darchfarm.bench.builds="$BUILDS" -Darchfarm.bench.out="$OUT" >/dev/null || status=$?
 [[ -f $OUT ]] && cat "$OUT"
 exit "${status:-0}"

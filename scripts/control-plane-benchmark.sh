@@ -25,17 +25,17 @@ STEP=${SIM_STEP_SECONDS:-20}
 JAVA_OPTS_SIM=${SIM_JAVA_OPTS:--Xms256m -Xmx768m -XX:+UseSerialGC}
 [[ $JAVA_OPTS_SIM =~ ^-[A-Za-z0-9:=+._/-]+(\ +-[A-Za-z0-9:=+._/-]+)*$ ]] || { echo "control-plane-benchmark: SIM_JAVA_OPTS: JVM options (-X…), space-separated" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "control-plane-benchmark: run it as root (the farm's base image is built with rootful buildah)" >&2; exit 2; }
-for tool in buildah skopeo git docker-registry mvn; do
+for tool in buildah skopeo git docker-registry; do
     command -v "$tool" >/dev/null || { echo "control-plane-benchmark: '$tool' is missing: run ./archfarm test once" >&2; exit 2; }
 done
 cd "$ROOT"
 JAVA_HOME=$(worker-agent/src/dist/bin/archfarm-worker --print-java-home)
 export JAVA_HOME ARCHFARM_TEST_SERVICES=local
-mvn -B -q -DskipTests install
+./mvnw -B -q -DskipTests install
 OUT="$ROOT/e2e-tests/target/control-plane-benchmark.txt"
 rm -f "$OUT"
 # the test JVM itself is bounded too: steps x (arrivals + 90 s drain) plus the farm's start, at most 2 hours
-timeout 2h mvn -B -q -pl e2e-tests verify -De2e.standalone -Dtest=ControlPlaneBenchmark \
+timeout 2h ./mvnw -B -q -pl e2e-tests verify -De2e.standalone -Dtest=ControlPlaneBenchmark \
     -Darchfarm.sim.workers="$WORKERS" -Darchfarm.sim.rates="$RATES" -Darchfarm.sim.build-ms="$BUILD_MS" \
     -Darchfarm.sim.step-seconds="$STEP" -Darchfarm.sim.projects="${SIM_PROJECTS:-40}" \
     -Darchfarm.sim.webhook-every="${SIM_WEBHOOK_EVERY:-4}" -Darchfarm.sim.control-planes="${SIM_CONTROL_PLANES:-2}" \

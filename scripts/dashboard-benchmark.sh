@@ -32,7 +32,7 @@ PANELS=(active recent success-rate durations queue workers)
 die() { echo "dashboard-benchmark: $*" >&2; exit 1; }
 say() { echo "dashboard-benchmark: $*"; }
 
-for tool in curl psql awk sed sort mvn; do command -v "$tool" >/dev/null || die "'$tool' is missing (./archfarm up installs it)"; done
+for tool in curl psql awk sed sort; do command -v "$tool" >/dev/null || die "'$tool' is missing (./archfarm up installs it)"; done
 [[ $DB_URL =~ ^jdbc:postgresql://([^/:]+)(:([0-9]+))?/ ]] || die "ARCHFARM_DB_URL '$DB_URL' is not jdbc:postgresql://host[:port]/database"
 DB_HOST=${BASH_REMATCH[1]}
 DB_PORT=${BASH_REMATCH[3]:-5432}
@@ -47,13 +47,15 @@ source "$ROOT/scripts/pick-jdk.sh"
 
 # The portal jar, built when missing or older than what it is built from.
 portal_jar() {
-    local jar
-    jar=$(ls "$ROOT"/portal/target/portal-*-exec.jar 2>/dev/null | head -n1 || true)
-    if [[ -z $jar ]] || [[ -n $(find "$ROOT/pom.xml" "$ROOT/portal/pom.xml" "$ROOT/portal/src/main" \
+    local jars=("$ROOT"/portal/target/portal-*-exec.jar)
+    local jar=${jars[0]}
+    if [[ ! -f $jar ]] || [[ -n $(find "$ROOT/pom.xml" "$ROOT/portal/pom.xml" "$ROOT/portal/src/main" \
         "$ROOT/db-migrations/src/main" "$ROOT/shared-model/src/main" -type f -newer "$jar" -print -quit) ]]; then
-        say "building the portal jar (mvn -B -q -DskipTests package -pl portal -am)" >&2
-        (cd "$ROOT" && mvn -B -q -DskipTests package -pl portal -am >&2) || die "the Maven build failed"
-        jar=$(ls "$ROOT"/portal/target/portal-*-exec.jar | head -n1)
+        say "building the portal jar (./mvnw -B -q -DskipTests package -pl portal -am)" >&2
+        (cd "$ROOT" && ./mvnw -B -q -DskipTests package -pl portal -am >&2) || die "the Maven build failed"
+        jars=("$ROOT"/portal/target/portal-*-exec.jar)
+        jar=${jars[0]}
+        [[ -f $jar ]] || die "the Maven build made no portal/target/portal-*-exec.jar"
     fi
     echo "$jar"
 }

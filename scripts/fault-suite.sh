@@ -15,7 +15,7 @@ INTERVAL_MS=${FAULT_INTERVAL_MS:-1400}
 [[ $INTERVAL_MS =~ ^[1-9][0-9]{2,5}$ ]] || { echo "fault-suite: FAULT_INTERVAL_MS must be 100..999999" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "fault-suite: run it as root (rootful buildah)" >&2; exit 2; }
 
-for tool in buildah skopeo git docker-registry openssl mvn /usr/lib/rabbitmq/bin/rabbitmq-server; do
+for tool in buildah skopeo git docker-registry openssl /usr/lib/rabbitmq/bin/rabbitmq-server; do
     command -v "$tool" >/dev/null || { echo "fault-suite: '$tool' is missing: run ./archfarm test once" >&2; exit 2; }
 done
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
@@ -25,10 +25,11 @@ JAVA_HOME=$(worker-agent/src/dist/bin/archfarm-worker --print-java-home)
 export JAVA_HOME ARCHFARM_TEST_SERVICES=${ARCHFARM_TEST_SERVICES:-local}
 OUT="$ROOT/e2e-tests/target/fault-suite.txt"
 rm -f "$OUT"
-mvn -B -q -DskipTests install
-if ! mvn -B -q -pl e2e-tests verify -De2e.standalone -Dtest=FaultSuiteE2ETest -Dsurefire.failIfNoSpecifiedTests=false \
-        -Darchfarm.faults.builds="$BUILDS" -Darchfarm.faults.interval="$INTERVAL_MS" \
-        -Darchfarm.faults.out="$OUT" >"$ROOT/e2e-tests/target/fault-suite.log" 2>&1; then
+./mvnw -B -q -DskipTests install
+if ! ./mvnw -B -q -pl e2e-tests verify -De2e.standalone -Dtest=FaultSuiteE2ETest \
+        -Dsurefire.failIfNoSpecifiedTests=false -Darchfarm.faults.builds="$BUILDS" \
+        -Darchfarm.faults.interval="$INTERVAL_MS" -Darchfarm.faults.out="$OUT" \
+        >"$ROOT/e2e-tests/target/fault-suite.log" 2>&1; then
     [[ -f $OUT ]] && cat "$OUT"
     echo "fault-suite: the checks failed; see e2e-tests/target/fault-suite.log and e2e-tests/target/e2e-logs/faults" >&2
     exit 1

@@ -12,13 +12,13 @@ RUNS=${BENCH_RUNS:-3}
 [[ $RUNS =~ ^[1-9][0-9]?$ ]] || { echo "fleet-benchmark: BENCH_RUNS must be 1..99" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "fleet-benchmark: run it as root (network namespaces, rootful buildah)" >&2; exit 2; }
 
-for tool in buildah skopeo git docker-registry htpasswd openssl ip mvn; do
+for tool in buildah skopeo git docker-registry htpasswd openssl ip; do
     command -v "$tool" >/dev/null || { echo "fleet-benchmark: '$tool' is missing: run ./archfarm test once" >&2; exit 2; }
 done
 cd "$ROOT"
 JAVA_HOME=$(worker-agent/src/dist/bin/archfarm-worker --print-java-home)
 export JAVA_HOME
-mvn -B -q -DskipTests install
-mvn -B -q -pl e2e-tests verify -De2e.standalone -Dtest=FleetBenchmark -Darchfarm.bench.runs="$RUNS" \
+./mvnw -B -q -DskipTests install
+./mvnw -B -q -pl e2e-tests verify -De2e.standalone -Dtest=FleetBenchmark -Darchfarm.bench.runs="$RUNS" \
     -Darchfarm.bench.out="$ROOT/e2e-tests/target/fleet-benchmark.txt" >/dev/null
 cat "$ROOT/e2e-tests/target/fleet-benchmark.txt"

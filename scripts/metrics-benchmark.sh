@@ -26,7 +26,7 @@ START_TIMEOUT=${ARCHFARM_START_TIMEOUT:-180}
 die() { echo "metrics-benchmark: $*" >&2; exit 1; }
 say() { echo "metrics-benchmark: $*"; }
 
-for tool in curl psql awk sed sort mvn rabbitmqctl; do
+for tool in curl psql awk sed sort rabbitmqctl; do
     command -v "$tool" >/dev/null || die "'$tool' is missing (./archfarm up installs it)"
 done
 [[ $DB_URL =~ ^jdbc:postgresql://([^/:]+)(:([0-9]+))?/ ]] || die "ARCHFARM_DB_URL '$DB_URL' is not jdbc:postgresql://host[:port]/database"
@@ -43,13 +43,15 @@ source "$ROOT/scripts/pick-jdk.sh"
 
 # The runnable jar of <module>, built with the other one when missing or older than what it is built from.
 jar_of() {
-    local jar
-    jar=$(ls "$ROOT/$1/target/$1"-*-exec.jar 2>/dev/null | head -n1 || true)
-    if [[ -z $jar ]] || [[ -n $(find "$ROOT/pom.xml" "$ROOT/$1/pom.xml" "$ROOT/$1/src/main" \
+    local jars=("$ROOT/$1/target/$1"-*-exec.jar)
+    local jar=${jars[0]}
+    if [[ ! -f $jar ]] || [[ -n $(find "$ROOT/pom.xml" "$ROOT/$1/pom.xml" "$ROOT/$1/src/main" \
         "$ROOT/db-migrations/src/main" "$ROOT/shared-model/src/main" -type f -newer "$jar" -print -quit) ]]; then
-        say "building the jars (mvn -B -q -DskipTests package -pl portal,scheduler -am)" >&2
-        (cd "$ROOT" && mvn -B -q -DskipTests package -pl portal,scheduler -am >&2) || die "the Maven build failed"
-        jar=$(ls "$ROOT/$1/target/$1"-*-exec.jar | head -n1)
+        say "building the jars (./mvnw -B -q -DskipTests package -pl portal,scheduler -am)" >&2
+        (cd "$ROOT" && ./mvnw -B -q -DskipTests package -pl portal,scheduler -am >&2) || die "the Maven build failed"
+        jars=("$ROOT/$1/target/$1"-*-exec.jar)
+        jar=${jars[0]}
+        [[ -f $jar ]] || die "the Maven build made no $1/target/$1-*-exec.jar"
     fi
     echo "$jar"
 }
@@ -125,8 +127,8 @@ SCHEDULER_JAR=$(jar_of scheduler)
 SECRET_KEY=$(head -c 32 /dev/urandom | base64)
 ADMIN_PASSWORD=bench-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 "${PSQL[@]}" -d postgres -c "create database $DB" || die "cannot create database $DB on $DB_HOST:$DB_PORT as $DB_USER"
-rabbitmqctl -q add_vhost "$VHOST" && rabbitmqctl -q set_permissions -p "$VHOST" guest '.*' '.*' '.*' \
-    || die "cannot make the RabbitMQ virtual host $VHOST"
+rabbitmqctl -q add_vhost "$VHOST" || die "cannot make the RabbitMQ virtual host $VHOST"
+rabbitmqctl -q set_permissions -p "$VHOST" guest '.*' '.*' '.*' || die "cannot let guest use the virtual host $VHOST"
 say "database and virtual host $NAME; $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1) ($JAVA_OPTS)"
 start portal "$PORTAL_JAR" --archfarm.security.admin-password-file="$WORK/admin-password"
 PORTAL=$BASE

@@ -11,7 +11,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNS=${BENCH_RUNS:-5}
 [[ $RUNS =~ ^[1-9][0-9]?$ ]] || { echo "storage-benchmark: BENCH_RUNS must be 1..99" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "storage-benchmark: run it as root (namespaces, nftables, buildah)" >&2; exit 2; }
-for tool in buildah skopeo git docker-registry ip nft runc mvn; do
+for tool in buildah skopeo git docker-registry ip nft runc; do
     command -v "$tool" >/dev/null || { echo "storage-benchmark: '$tool' is missing: run ./archfarm test once" >&2
         exit 2; }
 done
@@ -19,6 +19,6 @@ cd "$ROOT"
 JAVA_HOME=$(worker-agent/src/dist/bin/archfarm-worker --print-java-home)
 export JAVA_HOME
 # the upstream modules' own small tests satisfy surefire's "a -Dtest that matches nothing fails" in each module
-mvn -B -q -pl worker-agent -am verify -DskipITs -Dtest='MessagesJsonTest,TestServicesTest,StorageDriverBenchmark' \
+./mvnw -B -q -pl worker-agent -am verify -DskipITs -Dtest='MessagesJsonTest,TestServicesTest,StorageDriverBenchmark' \
     -Darchfarm.bench.runs="$RUNS" -Darchfarm.bench.out="$ROOT/worker-agent/target/storage-benchmark.txt" >/dev/null
 cat "$ROOT/worker-agent/target/storage-benchmark.txt"
