@@ -3,6 +3,7 @@ package io.archfarm.portal;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -28,12 +29,31 @@ class ArchitectureTest {
             .withImportOption(location -> !location.contains("/archfixture/"))
             .importPackages("io.archfarm.portal");
 
+    /** What every feature may use: the settings (root package), ApiProblem and the web layer's infrastructure. */
+    private static final String[] SHARED = {"io.archfarm.portal", "io.archfarm.portal.problems..",
+            "io.archfarm.portal.web.."};
+
     /** Private helpers of a controller may work with entities; what the web layer can call may not. */
     private static final ArchRule CONTROLLERS_KEEP_ENTITIES = methods()
             .that().areNotPrivate()
             .and().areDeclaredInClassesThat(CanBeAnnotated.Predicates.annotatedWith(RestController.class)
                     .or(CanBeAnnotated.Predicates.annotatedWith(Controller.class)))
             .should(notExposeEntities());
+
+    /** Dependencies point from pages and controllers towards accounts and the domain, never back. */
+    @Test
+    void featurePackagesAreFreeOfCycles() {
+        slices().matching("io.archfarm.portal.(*)..").should().beFreeOfCycles().check(PORTAL);
+    }
+
+    /** Features throw ApiProblem, read the settings and mark their pages; none of those knows a feature. */
+    @Test
+    void problemsTheWebLayerAndTheSettingsKnowNoFeature() {
+        noClasses().that().resideInAnyPackage(SHARED)
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.archfarm.portal.*..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage(SHARED))))
+                .check(PORTAL);
+    }
 
     @Test
     void importsThePortal() {

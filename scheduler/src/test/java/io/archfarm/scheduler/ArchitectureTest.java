@@ -1,6 +1,7 @@
 package io.archfarm.scheduler;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -19,6 +20,11 @@ class ArchitectureTest {
     private static final JavaClasses SCHEDULER = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.archfarm.scheduler");
+
+    @Test
+    void featurePackagesAreFreeOfCycles() {
+        slices().matching("io.archfarm.scheduler.(*)..").should().beFreeOfCycles().check(SCHEDULER);
+    }
 
     @Test
     void onlyTheOutboxAndTheBrokerConfigurationTouchTheRabbitTemplate() {

@@ -1,6 +1,7 @@
 package io.archfarm.worker;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -21,6 +22,11 @@ class ArchitectureTest {
                         "org.springframework.data..", "org.hibernate..", "java.sql..")
                 .because("workers reach the farm only through the broker, the registry and git")
                 .check(workerClasses);
+    }
+
+    @Test
+    void packagesAreFreeOfCycles() {
+        slices().matching("io.archfarm.worker.(*)..").should().beFreeOfCycles().check(workerClasses);
     }
 
     @Test

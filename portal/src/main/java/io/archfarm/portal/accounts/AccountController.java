@@ -1,6 +1,6 @@
 package io.archfarm.portal.accounts;
 
-import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

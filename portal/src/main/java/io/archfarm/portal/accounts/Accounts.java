@@ -1,7 +1,7 @@
 package io.archfarm.portal.accounts;
 
-import io.archfarm.portal.web.ApiProblem;
-import io.archfarm.portal.web.ApiProblem.FieldProblem;
+import io.archfarm.portal.problems.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem.FieldProblem;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

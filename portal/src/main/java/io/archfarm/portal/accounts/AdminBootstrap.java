@@ -1,6 +1,6 @@
 package io.archfarm.portal.accounts;
 
-import io.archfarm.portal.security.SecurityProperties;
+import io.archfarm.portal.SecurityProperties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,6 +1,6 @@
 package io.archfarm.portal.accounts;
 
-import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,6 +1,6 @@
 package io.archfarm.portal.accounts;
 
-import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem;
 import io.archfarm.portal.web.PortalProperties;
 import java.security.SecureRandom;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package io.archfarm.portal.accounts;
 
-import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem;
 import io.archfarm.portal.web.UiController;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.LocalDate;

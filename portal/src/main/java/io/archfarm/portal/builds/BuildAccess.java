@@ -2,7 +2,7 @@ package io.archfarm.portal.builds;
 
 import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.Role;
-import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;

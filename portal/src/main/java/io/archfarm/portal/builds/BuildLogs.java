@@ -2,7 +2,7 @@ package io.archfarm.portal.builds;
 
 import io.archfarm.model.Platform;
 import io.archfarm.model.UnknownPlatformException;
-import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

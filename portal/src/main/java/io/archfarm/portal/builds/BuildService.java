@@ -8,7 +8,7 @@ import io.archfarm.portal.git.GitRemote;
 import io.archfarm.portal.git.RemoteRefs;
 import io.archfarm.portal.git.RepositoryUnreachableException;
 import io.archfarm.portal.outbox.Outbox;
-import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;

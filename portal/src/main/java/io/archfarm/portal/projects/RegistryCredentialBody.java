@@ -1,7 +1,7 @@
 package io.archfarm.portal.projects;
 
-import io.archfarm.portal.web.ApiProblem;
-import io.archfarm.portal.web.ApiProblem.FieldProblem;
+import io.archfarm.portal.problems.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem.FieldProblem;
 import java.util.ArrayList;
 import java.util.List;
 

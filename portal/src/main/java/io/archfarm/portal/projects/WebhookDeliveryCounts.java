@@ -1,7 +1,7 @@
 package io.archfarm.portal.projects;
 
 import io.archfarm.portal.forge.Forge;
-import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;

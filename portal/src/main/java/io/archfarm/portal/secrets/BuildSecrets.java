@@ -1,7 +1,7 @@
 package io.archfarm.portal.secrets;
 
 import io.archfarm.portal.accounts.Team;
-import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.archfarm.portal.secrets;
 
-import io.archfarm.portal.web.ApiProblem;
-import io.archfarm.portal.web.ApiProblem.FieldProblem;
+import io.archfarm.portal.problems.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem.FieldProblem;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;

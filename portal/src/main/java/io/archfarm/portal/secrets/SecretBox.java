@@ -1,7 +1,7 @@
 package io.archfarm.portal.secrets;
 
 import io.archfarm.model.secrets.SecretKeyBox;
-import io.archfarm.portal.security.SecurityProperties;
+import io.archfarm.portal.SecurityProperties;
 import org.springframework.stereotype.Component;
 
 /** The portal's {@link SecretKeyBox}: seals webhook secrets, forge tokens and registry credentials. */

@@ -1,5 +1,6 @@
 package io.archfarm.portal.web;
 
+import io.archfarm.portal.problems.ApiProblem;
 import java.util.Collection;
 import java.util.Map;
 import java.util.stream.Collectors;

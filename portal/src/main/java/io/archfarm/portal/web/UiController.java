@@ -9,8 +9,8 @@ import org.springframework.core.annotation.AliasFor;
 import org.springframework.stereotype.Controller;
 
 /**
- * A controller that renders pages (not the JSON API): it gets the navigation model of {@link PageModel} and HTML error
- * pages from {@link PageErrors} instead of problem details.
+ * A controller that renders pages (not the JSON API): it gets the navigation model of {@code pages.PageModel} and
+ * HTML error pages from {@code pages.PageErrors} instead of problem details.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -4,7 +4,7 @@ import io.archfarm.model.WorkerStatus;
 import io.archfarm.model.messages.DrainWorker;
 import io.archfarm.portal.builds.JsonColumns;
 import io.archfarm.portal.outbox.Outbox;
-import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;

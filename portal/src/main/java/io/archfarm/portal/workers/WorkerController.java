@@ -1,7 +1,7 @@
 package io.archfarm.portal.workers;
 
 import io.archfarm.portal.accounts.Access;
-import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -7,7 +7,7 @@ import io.archfarm.model.Placement;
 import io.archfarm.model.Platform;
 import io.archfarm.model.PublishPolicy;
 import io.archfarm.portal.git.RepositoryUrlPolicyFactory;
-import io.archfarm.portal.web.ApiProblem;
+import io.archfarm.portal.problems.ApiProblem;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;

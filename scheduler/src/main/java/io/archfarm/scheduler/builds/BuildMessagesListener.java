@@ -4,24 +4,28 @@ import io.archfarm.model.logging.JobLogContext;
 import io.archfarm.model.messages.BuildCancelRequested;
 import io.archfarm.model.messages.BuildRequested;
 import io.archfarm.model.messages.BuildRetryRequested;
-import io.archfarm.scheduler.dispatch.DispatchQueuedJobs;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
-/** The portal's messages, through the outbox: new builds, cancellations and retries of failed platforms. */
+/**
+ * The portal's messages, through the outbox: new builds, cancellations and retries of failed platforms. Queued jobs
+ * are announced with {@link BuildJobsQueued} after the commit; the dispatcher listens (dispatch depends on builds,
+ * never the other way).
+ */
 @Component
 class BuildMessagesListener {
 
     private final FanOutBuild fanOut;
     private final CancelBuild cancel;
     private final RetryBuild retry;
-    private final DispatchQueuedJobs dispatcher;
+    private final ApplicationEventPublisher events;
 
-    BuildMessagesListener(FanOutBuild fanOut, CancelBuild cancel, RetryBuild retry, DispatchQueuedJobs dispatcher) {
+    BuildMessagesListener(FanOutBuild fanOut, CancelBuild cancel, RetryBuild retry, ApplicationEventPublisher events) {
         this.fanOut = fanOut;
         this.cancel = cancel;
         this.retry = retry;
-        this.dispatcher = dispatcher;
+        this.events = events;
     }
 
     @RabbitListener(queues = "#{@topology.buildRequestsQueue()}")
@@ -29,7 +33,7 @@ class BuildMessagesListener {
         try (var context = JobLogContext.ofBuild(request.buildId())) {
             if (fanOut.fanOut(request)) {
                 // the new build's jobs only, right after the fan-out committed; the sweep would place them anyway
-                dispatcher.dispatchBuild(request.buildId());
+                events.publishEvent(new BuildJobsQueued(request.buildId()));
             }
         }
     }
@@ -45,7 +49,7 @@ class BuildMessagesListener {
     void onBuildRetryRequested(BuildRetryRequested request) {
         try (var context = JobLogContext.ofBuild(request.buildId())) {
             if (retry.retry(request)) {
-                dispatcher.dispatchBuild(request.buildId());
+                events.publishEvent(new BuildJobsQueued(request.buildId()));
             }
         }
     }

@@ -8,6 +8,7 @@ import io.archfarm.scheduler.ConcurrentChangeException;
 import io.archfarm.scheduler.SchedulerProperties;
 import io.archfarm.scheduler.broker.JobQueues;
 import io.archfarm.scheduler.builds.Build;
+import io.archfarm.scheduler.builds.BuildJobsQueued;
 import io.archfarm.scheduler.builds.BuildStore;
 import io.archfarm.scheduler.jobs.PlatformJob;
 import io.archfarm.scheduler.jobs.PlatformJobStore;
@@ -27,6 +28,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -89,6 +91,12 @@ public class DispatchQueuedJobs {
     /** The QUEUED jobs of one build (just fanned out, or retried). Returns how many jobs it looked at. */
     public int dispatchBuild(UUID buildId) {
         return dispatch(DispatchScope.builds(List.of(buildId)));
+    }
+
+    /** Runs in the publisher's thread, after its transaction committed (see BuildMessagesListener). */
+    @EventListener
+    void onBuildJobsQueued(BuildJobsQueued queued) {
+        dispatchBuild(queued.buildId());
     }
 
     /** The QUEUED jobs of these platforms (a worker that builds them joined). Returns how many jobs it looked at. */

@@ -1,8 +1,9 @@
-package io.archfarm.portal.web;
+package io.archfarm.portal.pages;
 
 import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.Caller;
 import io.archfarm.portal.accounts.CallerPrincipal;
+import io.archfarm.portal.web.UiController;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;

@@ -1,4 +1,4 @@
-package io.archfarm.portal.web;
+package io.archfarm.portal.pages;
 
 import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.TeamRole;

@@ -1,4 +1,4 @@
-package io.archfarm.portal.web;
+package io.archfarm.portal.problems;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -7,7 +7,7 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
- * A request the API refuses, with everything its RFC 9457 answer needs. Features throw it; {@link ProblemHandler}
+ * A request the API refuses, with everything its RFC 9457 answer needs. Features throw it; web's ProblemHandler
  * turns it into {@code application/problem+json}. The detail always names the offending value.
  */
 public class ApiProblem extends RuntimeException {

@@ -1,5 +1,7 @@
-package io.archfarm.portal.web;
+package io.archfarm.portal.pages;
 
+import io.archfarm.portal.problems.ApiProblem;
+import io.archfarm.portal.web.UiController;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;

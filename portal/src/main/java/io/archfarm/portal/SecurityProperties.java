@@ -1,4 +1,4 @@
-package io.archfarm.portal.security;
+package io.archfarm.portal;
 
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
