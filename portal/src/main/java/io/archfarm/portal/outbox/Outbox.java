@@ -21,10 +21,10 @@ public class Outbox {
     private final Topology topology;
     private final Clock clock;
 
-    Outbox(OutboxRepository rows, JsonMapper json, TopologyProperties topology, Clock clock) {
+    Outbox(OutboxRepository rows, JsonMapper json, Topology topology, Clock clock) {
         this.rows = rows;
         this.json = json;
-        this.topology = topology.topology();
+        this.topology = topology;
         this.clock = clock;
     }
 
