@@ -14,8 +14,11 @@ for tool in buildah skopeo git docker-registry curl jq /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "afctl-benchmark: '$tool' is missing (GNU time: the package time)" >&2; exit 2; }
 done
 cd "$ROOT"
-JAVA_HOME=$(worker-agent/src/dist/bin/archfarm-worker --print-java-home)
-export JAVA_HOME ARCHFARM_TEST_SERVICES=local
+die() { echo "afctl-benchmark: $*" >&2; exit 2; }
+# shellcheck source=scripts/pick-jdk.sh
+source "$ROOT/scripts/pick-jdk.sh"
+pick_jdk
+export ARCHFARM_TEST_SERVICES=local
 ./mvnw -B -q -DskipTests install
 OUT="$ROOT/e2e-tests/target/afctl-benchmark.txt"
 rm -f "$OUT"

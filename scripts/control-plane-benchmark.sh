@@ -29,8 +29,11 @@ for tool in buildah skopeo git docker-registry; do
     command -v "$tool" >/dev/null || { echo "control-plane-benchmark: '$tool' is missing: run ./archfarm test once" >&2; exit 2; }
 done
 cd "$ROOT"
-JAVA_HOME=$(worker-agent/src/dist/bin/archfarm-worker --print-java-home)
-export JAVA_HOME ARCHFARM_TEST_SERVICES=local
+die() { echo "control-plane-benchmark: $*" >&2; exit 2; }
+# shellcheck source=scripts/pick-jdk.sh
+source "$ROOT/scripts/pick-jdk.sh"
+pick_jdk
+export ARCHFARM_TEST_SERVICES=local
 ./mvnw -B -q -DskipTests install
 OUT="$ROOT/e2e-tests/target/control-plane-benchmark.txt"
 rm -f "$OUT"

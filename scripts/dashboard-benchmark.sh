@@ -50,7 +50,8 @@ portal_jar() {
     local jars=("$ROOT"/portal/target/portal-*-exec.jar)
     local jar=${jars[0]}
     if [[ ! -f $jar ]] || [[ -n $(find "$ROOT/pom.xml" "$ROOT/portal/pom.xml" "$ROOT/portal/src/main" \
-        "$ROOT/db-migrations/src/main" "$ROOT/shared-model/src/main" -type f -newer "$jar" -print -quit) ]]; then
+        "$ROOT/db-migrations/src/main" "$ROOT/shared-model/src/main" "$ROOT/topology-config/src/main" \
+        "$ROOT/outbox/src/main" -type f -newer "$jar" -print -quit) ]]; then
         say "building the portal jar (./mvnw -B -q -DskipTests package -pl portal -am)" >&2
         (cd "$ROOT" && ./mvnw -B -q -DskipTests package -pl portal -am >&2) || die "the Maven build failed"
         jars=("$ROOT"/portal/target/portal-*-exec.jar)
@@ -80,13 +81,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_portal <log name> [extra --arguments]: sets PORTAL to its base URL once it answers healthy
+# start_portal <log name> [extra --arguments]: started by scripts/farm-part.sh as ./archfarm starts it; sets PORTAL
+# to its base URL once it answers healthy
 start_portal() {
     local log=$WORK/$1.log port="" deadline=$((SECONDS + START_TIMEOUT))
     shift
-    # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-    ARCHFARM_SECURITY_SECRET_KEY=$SECRET_KEY ARCHFARM_ADMIN_PASSWORD=$ADMIN_PASSWORD \
-        "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$JAR" --server.port=0 --server.address=127.0.0.1 \
+    ARCHFARM_SECURITY_SECRET_KEY=$SECRET_KEY ARCHFARM_ADMIN_PASSWORD=$ADMIN_PASSWORD ARCHFARM_JAVA_OPTS=$JAVA_OPTS \
+        "$ROOT/scripts/farm-part.sh" portal --server.port=0 --server.address=127.0.0.1 \
         --spring.datasource.url="jdbc:postgresql://$DB_HOST:$DB_PORT/$DB" --spring.datasource.username="$DB_USER" \
         --spring.datasource.password="$PGPASSWORD" --spring.datasource.hikari.maximum-pool-size=4 \
         --archfarm.security.admin-password-file="$WORK/admin-password" "$@" >"$log" 2>&1 </dev/null &

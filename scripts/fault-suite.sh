@@ -21,8 +21,11 @@ done
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
     || { echo "fault-suite: PostgreSQL's initdb is missing (package postgresql)" >&2; exit 2; }
 cd "$ROOT"
-JAVA_HOME=$(worker-agent/src/dist/bin/archfarm-worker --print-java-home)
-export JAVA_HOME ARCHFARM_TEST_SERVICES=${ARCHFARM_TEST_SERVICES:-local}
+die() { echo "fault-suite: $*" >&2; exit 2; }
+# shellcheck source=scripts/pick-jdk.sh
+source "$ROOT/scripts/pick-jdk.sh"
+pick_jdk
+export ARCHFARM_TEST_SERVICES=${ARCHFARM_TEST_SERVICES:-local}
 OUT="$ROOT/e2e-tests/target/fault-suite.txt"
 rm -f "$OUT"
 ./mvnw -B -q -DskipTests install

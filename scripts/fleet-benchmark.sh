@@ -16,8 +16,10 @@ for tool in buildah skopeo git docker-registry htpasswd openssl ip; do
     command -v "$tool" >/dev/null || { echo "fleet-benchmark: '$tool' is missing: run ./archfarm test once" >&2; exit 2; }
 done
 cd "$ROOT"
-JAVA_HOME=$(worker-agent/src/dist/bin/archfarm-worker --print-java-home)
-export JAVA_HOME
+die() { echo "fleet-benchmark: $*" >&2; exit 2; }
+# shellcheck source=scripts/pick-jdk.sh
+source "$ROOT/scripts/pick-jdk.sh"
+pick_jdk
 ./mvnw -B -q -DskipTests install
 ./mvnw -B -q -pl e2e-tests verify -De2e.standalone -Dtest=FleetBenchmark -Darchfarm.bench.runs="$RUNS" \
     -Darchfarm.bench.out="$ROOT/e2e-tests/target/fleet-benchmark.txt" >/dev/null

@@ -10,8 +10,10 @@ RUNS=${BENCH_RUNS:-5}
 [[ $RUNS =~ ^[1-9][0-9]?$ ]] || { echo "git-cache-benchmark: BENCH_RUNS must be 1..99" >&2; exit 2; }
 command -v git >/dev/null || { echo "git-cache-benchmark: 'git' is missing: run ./archfarm test once" >&2; exit 2; }
 cd "$ROOT"
-JAVA_HOME=$(worker-agent/src/dist/bin/archfarm-worker --print-java-home)
-export JAVA_HOME
+die() { echo "git-cache-benchmark: $*" >&2; exit 2; }
+# shellcheck source=scripts/pick-jdk.sh
+source "$ROOT/scripts/pick-jdk.sh"
+pick_jdk
 # the upstream modules' own small tests satisfy surefire's "a -Dtest that matches nothing fails" in each module
 ./mvnw -B -q -pl worker-agent -am verify -DskipITs -Dtest='MessagesJsonTest,TestServicesTest,GitCacheBenchmark' \
     -Darchfarm.bench.runs="$RUNS" -Darchfarm.bench.out="$ROOT/worker-agent/target/git-cache-benchmark.txt" >/dev/null

@@ -46,7 +46,8 @@ jar_of() {
     local jars=("$ROOT/$1/target/$1"-*-exec.jar)
     local jar=${jars[0]}
     if [[ ! -f $jar ]] || [[ -n $(find "$ROOT/pom.xml" "$ROOT/$1/pom.xml" "$ROOT/$1/src/main" \
-        "$ROOT/db-migrations/src/main" "$ROOT/shared-model/src/main" -type f -newer "$jar" -print -quit) ]]; then
+        "$ROOT/db-migrations/src/main" "$ROOT/shared-model/src/main" "$ROOT/topology-config/src/main" \
+        "$ROOT/outbox/src/main" -type f -newer "$jar" -print -quit) ]]; then
         say "building the jars (./mvnw -B -q -DskipTests package -pl portal,scheduler -am)" >&2
         (cd "$ROOT" && ./mvnw -B -q -DskipTests package -pl portal,scheduler -am >&2) || die "the Maven build failed"
         jars=("$ROOT/$1/target/$1"-*-exec.jar)
@@ -72,13 +73,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start <name> <jar> [--arguments]: sets BASE to the part's base URL once it answers healthy
+# start <portal|scheduler> [--arguments]: started by scripts/farm-part.sh as ./archfarm starts it; sets BASE to the
+# part's base URL once it answers healthy
 start() {
-    local name=$1 jar=$2 log=$WORK/$1.log port="" deadline=$((SECONDS + START_TIMEOUT))
-    shift 2
-    # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-    ARCHFARM_SECURITY_SECRET_KEY=$SECRET_KEY ARCHFARM_ADMIN_PASSWORD=$ADMIN_PASSWORD \
-        "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$jar" --server.port=0 --server.address=127.0.0.1 \
+    local name=$1 log=$WORK/$1.log port="" deadline=$((SECONDS + START_TIMEOUT))
+    shift
+    ARCHFARM_SECURITY_SECRET_KEY=$SECRET_KEY ARCHFARM_ADMIN_PASSWORD=$ADMIN_PASSWORD ARCHFARM_JAVA_OPTS=$JAVA_OPTS \
+        "$ROOT/scripts/farm-part.sh" "$name" --server.port=0 --server.address=127.0.0.1 \
         --spring.datasource.url="jdbc:postgresql://$DB_HOST:$DB_PORT/$DB" --spring.datasource.username="$DB_USER" \
         --spring.datasource.password="$PGPASSWORD" "$@" >"$log" 2>&1 </dev/null &
     PIDS+=($!)
@@ -122,15 +123,15 @@ refresh_cost() {
 }
 
 pick_jdk
-PORTAL_JAR=$(jar_of portal)
-SCHEDULER_JAR=$(jar_of scheduler)
+jar_of portal >/dev/null
+jar_of scheduler >/dev/null
 SECRET_KEY=$(head -c 32 /dev/urandom | base64)
 ADMIN_PASSWORD=bench-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 "${PSQL[@]}" -d postgres -c "create database $DB" || die "cannot create database $DB on $DB_HOST:$DB_PORT as $DB_USER"
 rabbitmqctl -q add_vhost "$VHOST" || die "cannot make the RabbitMQ virtual host $VHOST"
 rabbitmqctl -q set_permissions -p "$VHOST" guest '.*' '.*' '.*' || die "cannot let guest use the virtual host $VHOST"
 say "database and virtual host $NAME; $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1) ($JAVA_OPTS)"
-start portal "$PORTAL_JAR" --archfarm.security.admin-password-file="$WORK/admin-password"
+start portal --archfarm.security.admin-password-file="$WORK/admin-password"
 PORTAL=$BASE
 say "portal at $PORTAL (migrations applied); seeding $BUILDS builds over $DAYS days"
 seed_start=$SECONDS
@@ -138,7 +139,7 @@ seed_start=$SECONDS
 "${PSQL[@]}" -d "$DB" -c "vacuum analyze"
 say "seeded in $((SECONDS - seed_start)) s: $("${PSQL[@]}" -d "$DB" -tA -c "select count(*) || ' builds, ' ||
     (select count(*) from platform_jobs) || ' platform jobs' from builds")"
-start scheduler "$SCHEDULER_JAR" --spring.rabbitmq.virtual-host="$VHOST"
+start scheduler --spring.rabbitmq.virtual-host="$VHOST"
 SCHEDULER=$BASE
 say "scheduler at $SCHEDULER; both read their gauges every 15 s, measuring three reads each"
 sleep 2

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
-# Sourced by the benchmark scripts: pick_jdk sets JAVA_HOME to a JDK 21 or newer as ./archfarm picks one (JAVA_HOME
-# if it is one, else the newest under /usr/lib/jvm); the script's own die() says what is missing.
+# The one JDK selection of the launcher (./archfarm), scripts/farm-part.sh and the benchmark scripts, which source it:
+# pick_jdk sets JAVA_HOME to a JDK 21 or newer (JAVA_HOME if it is one, else the newest under /usr/lib/jvm); the
+# sourcing script's own die() says what is missing. afctl/src/main/sh/afctl and worker-agent/src/dist/bin/archfarm-worker
+# keep copies of their own: each ships alone to hosts without this repository (afctl's is POSIX sh, not bash).
 
 java_major() {
     local version
@@ -22,6 +24,7 @@ pick_jdk() {
             best=$(dirname "$(dirname "$candidate")")
         fi
     done
-    ((best_major >= 21)) || die "no JDK 21 or newer found (JAVA_HOME='${JAVA_HOME:-}', /usr/lib/jvm has none)"
+    ((best_major >= 21)) || die "no JDK 21 or newer found (JAVA_HOME='${JAVA_HOME:-}', /usr/lib/jvm has none);" \
+        "install one, e.g. Temurin 21, and set JAVA_HOME"
     export JAVA_HOME=$best
 }

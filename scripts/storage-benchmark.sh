@@ -16,8 +16,10 @@ for tool in buildah skopeo git docker-registry ip nft runc; do
         exit 2; }
 done
 cd "$ROOT"
-JAVA_HOME=$(worker-agent/src/dist/bin/archfarm-worker --print-java-home)
-export JAVA_HOME
+die() { echo "storage-benchmark: $*" >&2; exit 2; }
+# shellcheck source=scripts/pick-jdk.sh
+source "$ROOT/scripts/pick-jdk.sh"
+pick_jdk
 # the upstream modules' own small tests satisfy surefire's "a -Dtest that matches nothing fails" in each module
 ./mvnw -B -q -pl worker-agent -am verify -DskipITs -Dtest='MessagesJsonTest,TestServicesTest,StorageDriverBenchmark' \
     -Darchfarm.bench.runs="$RUNS" -Darchfarm.bench.out="$ROOT/worker-agent/target/storage-benchmark.txt" >/dev/null

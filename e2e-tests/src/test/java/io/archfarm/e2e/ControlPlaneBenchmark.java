@@ -85,7 +85,8 @@ class ControlPlaneBenchmark {
         print(String.format("%d simulated workers (%d slot%s each, native on one of %s, heart-beating every %d ms),"
                 + " %d connections; fleet ready in %.1f s", workers, slots, slots == 1 ? "" : "s", PLATFORMS,
                 heartbeat.toMillis(), (workers + 24) / 25, (System.nanoTime() - fleetStart) / 1e9));
-        print(controlPlanes + " portal(s) and " + controlPlanes + " scheduler(s) (JVM options: " + Farm.javaOpts()
+        print(controlPlanes + " portal(s) and " + controlPlanes + " scheduler(s) (JVM options: "
+                + (Farm.javaOpts().isEmpty() ? "scripts/farm-part.sh's defaults" : Farm.javaOpts())
                 + "), the machine's PostgreSQL and RabbitMQ, one docker-registry; " + projects
                 + " projects, every " + webhookEvery + "th build a signed GitHub push, the rest POST /api/v1/builds;"
                 + " each step " + seconds + " s of arrivals, then the backlog drains (at most "

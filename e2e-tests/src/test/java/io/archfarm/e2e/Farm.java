@@ -30,9 +30,10 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The whole farm as real processes: a docker-registry and a git daemon on free loopback ports, the portal, the
- * scheduler and the workers started from their runnable jars with the JVM running the tests, all on a fresh database
- * and a fresh broker prefix of the local PostgreSQL and RabbitMQ. Timings are short so that a lost worker is noticed
- * in seconds. {@link #portal()} calls the API as the farm's admin. {@link #close()} kills every process tree.
+ * scheduler and the workers started by {@code scripts/farm-part.sh} (as the launcher starts them) on the JVM running
+ * the tests, all on a fresh database and a fresh broker prefix of the local PostgreSQL and RabbitMQ. Timings are short
+ * so that a lost worker is noticed in seconds. {@link #portal()} calls the API as the farm's admin. {@link #close()}
+ * kills every process tree.
  */
 final class Farm implements AutoCloseable {
 
@@ -157,9 +158,6 @@ final class Farm implements AutoCloseable {
     private void startAll(List<WorkerSpec> workers) {
         RequiredTools.require("docker-registry", "git", "buildah", "skopeo");
         RequiredTools.requireEnabledBinfmt(QEMU_ENTRIES.toArray(String[]::new));
-        Path portalJar = requireJar("portal/target/portal-0.1.0-SNAPSHOT-exec.jar");
-        Path schedulerJar = requireJar("scheduler/target/scheduler-0.1.0-SNAPSHOT-exec.jar");
-        Path workerJar = requireJar("worker-agent/target/worker-agent-0.1.0-SNAPSHOT-exec.jar");
         recreate(logDir);
         recreate(workDir);
         // The farm's processes run on this host, so they need the host's services whatever the unit tests use.
@@ -181,11 +179,11 @@ final class Farm implements AutoCloseable {
         if (cluster != null) {
             clusterUsers = FarmBroker.create(cluster.rabbitmqctl(1), new Topology(prefix));
         }
-        startPortal(portalJar);
-        startScheduler(schedulerJar);
+        startPortal();
+        startScheduler();
         for (int i = 0; i < workers.size(); i++) {
             if (fleet == null) {
-                startWorker(workerJar, workers.get(i));
+                startWorker(workers.get(i));
             } else {
                 startFleetWorker(workers.get(i), i + 1, fleetUsers.worker().password());
             }
@@ -287,8 +285,8 @@ final class Farm implements AutoCloseable {
      * git daemon and registries allow-listed (internal hosts are refused otherwise) and its public URL, the base of
      * webhook URLs.
      */
-    private void startPortal(Path jar) {
-        portal = startPortal(jar, "portal");
+    private void startPortal() {
+        portal = startPortal("portal");
     }
 
     /**
@@ -296,10 +294,10 @@ final class Farm implements AutoCloseable {
      * admin signed in on it. {@code name} names its process and log.
      */
     PortalClient startAnotherPortal(String name) {
-        return startPortal(requireJar("portal/target/portal-0.1.0-SNAPSHOT-exec.jar"), name);
+        return startPortal(name);
     }
 
-    private PortalClient startPortal(Path jar, String name) {
+    private PortalClient startPortal(String name) {
         int port = FreePorts.next();
         String baseUrl = "http://127.0.0.1:" + port;
         Map<String, String> env = serviceEnv(port);
@@ -308,7 +306,7 @@ final class Farm implements AutoCloseable {
         env.put("ARCHFARM_SECURITY_ADMIN_PASSWORD_FILE", workDir.resolve("admin-password").toString());
         env.putAll(allowedHosts());
         env.put("ARCHFARM_PORTAL_PUBLIC_URL", baseUrl);
-        start(name, javaCommand(jar), env);
+        start(name, partCommand("portal"), env);
         awaitHealthy(name, () -> PortalClient.serviceHealthy(baseUrl));
         return PortalClient.signIn(baseUrl, ADMIN, ADMIN_PASSWORD);
     }
@@ -330,16 +328,16 @@ final class Farm implements AutoCloseable {
         return Base64.getEncoder().encodeToString(key);
     }
 
-    private void startScheduler(Path jar) {
-        startScheduler(jar, "scheduler");
+    private void startScheduler() {
+        startScheduler("scheduler");
     }
 
     /** One more scheduler on the same database and broker, active beside the first: they share the work. */
     void startAnotherScheduler(String name) {
-        startScheduler(requireJar("scheduler/target/scheduler-0.1.0-SNAPSHOT-exec.jar"), name);
+        startScheduler(name);
     }
 
-    private void startScheduler(Path jar, String name) {
+    private void startScheduler(String name) {
         int port = FreePorts.next();
         Map<String, String> env = serviceEnv(port);
         if (fleetBroker != null) {
@@ -355,11 +353,11 @@ final class Farm implements AutoCloseable {
         env.put("ARCHFARM_REGISTRY_CERTS_DIRS", secured.security().certsDir().toString());
         env.put("ARCHFARM_SCHEDULER_HEARTBEAT_TIMEOUT", "6s");
         env.put("ARCHFARM_SCHEDULER_TICK", "500ms");
-        start(name, javaCommand(jar), env);
+        start(name, partCommand("scheduler"), env);
         awaitHealthy(name, () -> PortalClient.serviceHealthy("http://127.0.0.1:" + port));
     }
 
-    private void startWorker(Path jar, WorkerSpec worker) {
+    private void startWorker(WorkerSpec worker) {
         Map<String, String> env = workerEnv(worker);
         if (fleetBroker != null) {
             env.putAll(fleetBrokerEnv(fleetUsers.worker()));
@@ -371,7 +369,7 @@ final class Farm implements AutoCloseable {
         env.put("ARCHFARM_REGISTRY_INSECURE", registry());
         // health, info and metrics on a port of its own, on loopback (a fleet's workers on hosts of their own get none)
         env.put("ARCHFARM_WORKER_MANAGEMENT_PORT", Integer.toString(FreePorts.next()));
-        start("worker-" + worker.id(), javaCommand(jar), env);
+        start("worker-" + worker.id(), partCommand("worker"), env);
     }
 
     /**
@@ -381,7 +379,7 @@ final class Farm implements AutoCloseable {
     void startFleetWorker(WorkerSpec worker, int host, String brokerPassword) {
         Map<String, String> env = workerEnv(worker);
         env.putAll(fleetBrokerEnv(new FarmBroker.Login(fleetUsers.worker().username(), brokerPassword)));
-        start("worker-" + worker.id(), fleet.inHost(host, javaCommand(workerJar())), env);
+        start("worker-" + worker.id(), fleet.inHost(host, partCommand("worker")), env);
     }
 
     /** What every worker of this farm is given, whatever its broker: the spec, short timings, the registries' CAs. */
@@ -416,10 +414,6 @@ final class Farm implements AutoCloseable {
     /** The farm's virtual host and users on its RabbitMQ cluster ({@link #startOnCluster}). */
     FarmBroker clusterUsers() {
         return clusterUsers;
-    }
-
-    private Path workerJar() {
-        return requireJar("worker-agent/target/worker-agent-0.1.0-SNAPSHOT-exec.jar");
     }
 
     FleetNetwork fleet() {
@@ -472,29 +466,32 @@ final class Farm implements AutoCloseable {
                 + TestServices.localAmqpHost() + ":" + TestServices.localAmqpPort();
     }
 
-    /** The launcher's own defaults (ARCHFARM_JAVA_OPTS): small heaps and quick start-ups for a farm on one host. */
-    static final String DEFAULT_JAVA_OPTS = "-Xms32m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
-
     /**
-     * The JVM options of the farm's processes: the launcher's defaults, or {@code -Darchfarm.farm.java-opts} (the
-     * control-plane benchmark measures with the JIT's full tiers and larger heaps, as a fleet's control plane runs).
+     * The JVM options of the farm's processes as {@code -Darchfarm.farm.java-opts} sets them (the control-plane
+     * benchmark measures with the JIT's full tiers and larger heaps, as a fleet's control plane runs), or empty for
+     * the defaults of {@code scripts/farm-part.sh}, the launcher's.
      */
     static String javaOpts() {
-        String opts = System.getProperty("archfarm.farm.java-opts", "").strip();
-        return opts.isEmpty() ? DEFAULT_JAVA_OPTS : opts;
+        return System.getProperty("archfarm.farm.java-opts", "").strip();
     }
 
-    private static List<String> javaCommand(Path jar) {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString()));
-        command.addAll(List.of(javaOpts().split("\\s+")));
-        command.addAll(List.of("-jar", jar.toString()));
-        return List.copyOf(command);
+    /**
+     * How a part of the farm ({@code portal}, {@code scheduler}, {@code worker}) is started: by the launcher's own
+     * {@code scripts/farm-part.sh}, which picks the jar and the JVM options and execs the JVM (the process is the
+     * JVM). {@link #start} gives it the JVM running the tests.
+     */
+    private List<String> partCommand(String part) {
+        return List.of(root.resolve("scripts/farm-part.sh").toString(), part);
     }
 
     private void start(String name, List<String> command, Map<String, String> env) {
+        Map<String, String> withJvm = new HashMap<>(env);
+        withJvm.put("JAVA_HOME", System.getProperty("java.home"));
+        if (!javaOpts().isEmpty()) {
+            withJvm.put("ARCHFARM_JAVA_OPTS", javaOpts());
+        }
         launches.put(name, new Launch(command, Map.copyOf(env)));
-        processes.put(name, FarmProcess.start(name, command, env, logDir));
+        processes.put(name, FarmProcess.start(name, command, withJvm, logDir));
     }
 
     private record Launch(List<String> command, Map<String, String> env) {
@@ -554,14 +551,6 @@ final class Farm implements AutoCloseable {
         }
     }
 
-    private Path requireJar(String relative) {
-        Path jar = root.resolve(relative);
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("the runnable jar " + jar + " is missing: build it first with "
-                    + "'mvn -B -DskipTests package' in " + root + " (./archfarm test runs the whole reactor)");
-        }
-        return jar;
-    }
 
     String registry() {
         return registry.address();

@@ -1,6 +1,5 @@
 package io.archfarm.scheduler;
 
-import io.archfarm.model.Topology;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,10 +10,5 @@ class TimeConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
-    }
-
-    @Bean
-    Topology topology(TopologyProperties properties) {
-        return properties.topology();
     }
 }

@@ -1,6 +1,5 @@
 package io.archfarm.worker;
 
-import io.archfarm.model.Topology;
 import io.archfarm.model.messages.WorkerTools;
 import io.archfarm.model.metrics.ErrorKind;
 import io.micrometer.core.instrument.Counter;
@@ -33,11 +32,6 @@ import org.springframework.context.annotation.Configuration;
 class WorkerConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerConfiguration.class);
-
-    @Bean
-    Topology topology(TopologyProperties properties) {
-        return new Topology(properties.prefix());
-    }
 
     @Bean
     WorkerIdentity workerIdentity(WorkerProperties properties) {

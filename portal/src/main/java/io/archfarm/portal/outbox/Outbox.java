@@ -2,36 +2,30 @@ package io.archfarm.portal.outbox;
 
 import io.archfarm.model.Topology;
 import io.archfarm.model.messages.Message;
-import java.time.Clock;
-import java.time.Instant;
+import io.archfarm.outbox.OutboxWriter;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * How the portal announces work: a row in the outbox table, written in the caller's transaction so that the
- * announcement exists exactly when the change it announces does. The scheduler's relay publishes it.
+ * How the portal announces work: a row in the outbox table, written by the shared {@link OutboxWriter} in the
+ * caller's transaction (it refuses to write without one), so that the announcement exists exactly when the change it
+ * announces does. The scheduler's relay publishes it.
  */
 @Component
 public class Outbox {
 
-    private final OutboxRepository rows;
-    private final JsonMapper json;
+    private final OutboxWriter writer;
     private final Topology topology;
-    private final Clock clock;
 
-    Outbox(OutboxRepository rows, JsonMapper json, TopologyProperties topology, Clock clock) {
-        this.rows = rows;
-        this.json = json;
-        this.topology = topology.topology();
-        this.clock = clock;
+    Outbox(JdbcClient jdbc, JsonMapper json, Topology topology) {
+        this.writer = new OutboxWriter(jdbc, json);
+        this.topology = topology;
     }
 
     /** Queues {@code message} for the events exchange under {@code routingKey}; needs a running transaction. */
-    @Transactional(propagation = Propagation.MANDATORY)
     public void announce(Message message, String routingKey) {
-        save(topology.eventsExchange(), routingKey, message);
+        writer.write(topology.eventsExchange(), routingKey, message);
     }
 
     /**
@@ -39,13 +33,7 @@ public class Outbox {
      * meant for ignores it); needs a running transaction. The relay counts a broadcast that no worker hears as
      * delivered.
      */
-    @Transactional(propagation = Propagation.MANDATORY)
     public void broadcastToWorkers(Message message) {
-        save(topology.controlExchange(), "", message);
-    }
-
-    private void save(String exchange, String routingKey, Message message) {
-        rows.save(new OutboxEntry(message.messageId(), exchange, routingKey, message.getClass().getName(),
-                json.writeValueAsString(message), Instant.now(clock)));
+        writer.write(topology.controlExchange(), "", message);
     }
 }

@@ -1,9 +1,11 @@
 package io.archfarm.scheduler.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.archfarm.model.ExecutionMode;
+import io.archfarm.model.messages.CancelJob;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.scheduler.Farm;
 import io.archfarm.testing.ArchfarmTestServices;
@@ -18,6 +20,7 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.transaction.IllegalTransactionStateException;
 
 /**
  * With the relay's tick at 10 s, a job the scheduler dispatches still reaches its queue at once: the dispatch's
@@ -36,6 +39,9 @@ class RelayAfterCommitTest {
 
     @Autowired
     Farm farm;
+
+    @Autowired
+    Outbox outbox;
 
     @Test
     void aDispatchedJobIsSentWithoutWaitingForTheTick() {
@@ -58,14 +64,22 @@ class RelayAfterCommitTest {
         // the relay marks the row sent once the broker confirmed it, which may be just after a consumer has it
         Map<String, Object> row = await("the assignment's outbox row marked sent").atMost(PROMPTLY)
                 .pollInterval(Duration.ofMillis(10)).until(() -> farm.jdbc().sql("""
-                        select published_at is not null as published,
+                        select id, published_at is not null as published,
                             round(extract(epoch from published_at - created_at) * 1000) as relay_millis
                         from outbox where message_type = :type and payload->>'jobId' = :job""")
                         .param("type", JobAssignment.class.getName()).param("job", job.jobId().toString()).query()
                         .singleRow(), r -> Boolean.TRUE.equals(r.get("published")));
         assertThat(row).containsEntry("published", true);
+        // one id rule for every writer (OutboxWriter): the row's id is the message's own, which consumers dedupe on
+        assertThat(row).containsEntry("id", job.messageId());
         System.out.println("relay after commit: assignment row written → published " + row.get("relay_millis")
                 + " ms; build request sent → assignment in its queue " + queuedMillis + " ms (tick 10s)");
+    }
+
+    @Test
+    void aMessageIsNotWrittenOutsideATransaction() {
+        assertThatThrownBy(() -> outbox.cancelJob(new CancelJob(UUID.randomUUID(), UUID.randomUUID(), 1, "test")))
+                .isInstanceOf(IllegalTransactionStateException.class);
     }
 
     /**

@@ -1,0 +1,2 @@
+/** The one writer of the outbox table, for the portal and the scheduler. */
+package io.archfarm.outbox;

@@ -1,0 +1,2 @@
+/** The one binding of {@code archfarm.topology.prefix} to the broker topology, for every service. */
+package io.archfarm.topology;
