@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.portal.max-rejected-deliveries-per-minute=3"})
 @Import(ArchfarmTestServices.class)
-class WebhookIntegrationTest {
+class WebhookIT {
 
     @TempDir
     static Path repoDir;

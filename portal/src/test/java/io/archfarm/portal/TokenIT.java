@@ -20,7 +20,7 @@ import tools.jackson.databind.JsonNode;
 /** Personal API tokens, and what the API answers without one, with a bad one and with a password. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(ArchfarmTestServices.class)
-class TokenIntegrationTest {
+class TokenIT {
 
     @LocalServerPort
     int port;

@@ -34,7 +34,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "archfarm.portal.scheduling=false")
 @Import(ArchfarmTestServices.class)
-class BoardIntegrationTest {
+class BoardIT {
 
     private static final Map<String, String> HTMX = Map.of("HX-Request", "true");
     private static final List<String> BOARD_PANELS = List.of("/board/active", "/board/queue", "/board/fleet");

@@ -25,13 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * "Retry failed platforms" through the API, with the test playing the scheduler's part in the database (jobs and
- * build status). The same context as {@link BuildApiIntegrationTest}, so a run of both starts the portal once.
+ * build status). The same context as {@link BuildApiIT}, so a run of both starts the portal once.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
                 "archfarm.git.allowed-hosts=127.0.0.1,localhost"})
 @Import(ArchfarmTestServices.class)
-class BuildRetryApiIntegrationTest {
+class BuildRetryApiIT {
 
     @TempDir
     static Path repoDir;
@@ -174,7 +174,7 @@ class BuildRetryApiIntegrationTest {
     // --- the scheduler's part, played in the database ---
 
     private UUID build(String... platforms) {
-        String body = BuildApiIntegrationTest.body(repo.url(), "\"team\": \"" + team + "\", \"platforms\": [\""
+        String body = BuildApiIT.body(repo.url(), "\"team\": \"" + team + "\", \"platforms\": [\""
                 + String.join("\", \"", platforms) + "\"]");
         return UUID.fromString(expect(developer.post("/api/v1/builds", body), 202).json().path("id").asString());
     }

@@ -25,8 +25,8 @@ import tools.jackson.databind.JsonNode;
 /** Projects through the API: defaults, validation, secrets kept secret, and builds with the project's defaults. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.portal.public-url=https://farm.example.com/"})
-@Import({ArchfarmTestServices.class, ProjectApiIntegrationTest.PublicForgeDns.class})
-class ProjectApiIntegrationTest {
+@Import({ArchfarmTestServices.class, ProjectApiIT.PublicForgeDns.class})
+class ProjectApiIT {
 
     /** This machine has no DNS: api.github.com answers with a public address, every other name as the system says. */
     @TestConfiguration

@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s"})
 @Import(ArchfarmTestServices.class)
-class RolesMatrixIntegrationTest {
+class RolesMatrixIT {
 
     @TempDir
     static Path repoDir;
@@ -59,7 +59,7 @@ class RolesMatrixIntegrationTest {
                 + "/logs?platform=linux/amd64")));
         actions.add(new Action("start a project build", t -> t.caller().post(project(t) + "/builds", "{}")));
         actions.add(new Action("start an ad-hoc build", t -> t.caller().post("/api/v1/builds",
-                BuildApiIntegrationTest.minimalBody(repo.url()).replaceFirst("\\{", "{\"team\":\"" + t.team()
+                BuildApiIT.minimalBody(repo.url()).replaceFirst("\\{", "{\"team\":\"" + t.team()
                         + "\","))));
         actions.add(new Action("cancel a build", t -> t.caller().post("/api/v1/builds/" + t.build() + "/cancel",
                 "")));
@@ -165,7 +165,7 @@ class RolesMatrixIntegrationTest {
         assertThat(adminRole.status()).isEqualTo(400);
         assertThat(adminRole.problemDetail()).contains("admin is a property of the user");
 
-        Answer adHocOutsideTeams = maintainer.post("/api/v1/builds", BuildApiIntegrationTest.minimalBody(repo.url()));
+        Answer adHocOutsideTeams = maintainer.post("/api/v1/builds", BuildApiIT.minimalBody(repo.url()));
         assertThat(adHocOutsideTeams.status()).isEqualTo(400);
         assertThat(adHocOutsideTeams.problemDetail()).contains("team is required");
 

@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "archfarm.portal.scheduling=false")
 @Import(ArchfarmTestServices.class)
-class OpenApiDocumentTest {
+class OpenApiDocumentIT {
 
     @LocalServerPort
     int port;

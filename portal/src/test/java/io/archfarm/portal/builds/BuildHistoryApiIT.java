@@ -36,7 +36,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
                 "archfarm.git.allowed-hosts=127.0.0.1,localhost", "archfarm.portal.scheduling=false"})
 @Import(ArchfarmTestServices.class)
-class BuildHistoryApiIntegrationTest {
+class BuildHistoryApiIT {
 
     private static final Pattern NEXT = Pattern.compile("^<(/api/v1/builds\\?[^>]+)>; rel=\"next\"$");
 

@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
         "archfarm.throttle.failure-window=15m", "archfarm.throttle.deliveries-per-project=5",
         "archfarm.throttle.delivery-window=10m", "archfarm.git.allow-file-urls=true"})
 @Import(ArchfarmTestServices.class)
-class ThrottlingIntegrationTest {
+class ThrottlingIT {
 
     private static final AtomicInteger SOURCES = new AtomicInteger();
     private static final JsonMapper JSON = JsonMapper.builder().build();

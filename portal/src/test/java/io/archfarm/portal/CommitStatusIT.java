@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
         "archfarm.commit-statuses.poll-interval=100ms", "archfarm.commit-statuses.first-retry=200ms",
         "archfarm.portal.public-url=https://farm.example.com"})
 @Import(ArchfarmTestServices.class)
-class CommitStatusIntegrationTest {
+class CommitStatusIT {
 
     private static final String SHA = WebhookFixtures.BRANCH_COMMIT;
 
@@ -167,7 +167,7 @@ class CommitStatusIntegrationTest {
         assertThat(project.path("commitStatus").has("token")).isFalse();
         byte[] body = WebhookFixtures.body(kind, "push-branch.json");
         Answer answer = new PortalApi(port).post("/hooks/" + team + "/hello-arch/" + kind.wireName(), body,
-                WebhookIntegrationTest.single(WebhookFixtures.headers(kind, kind == Forge.GITLAB ? "Push Hook"
+                WebhookIT.single(WebhookFixtures.headers(kind, kind == Forge.GITLAB ? "Push Hook"
                         : "push", UUID.randomUUID().toString(), body, project.path("webhookSecret").asString())));
         assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
         return new Pushed(answer, UUID.fromString(answer.json().path("build").asString()));

@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Import;
         "archfarm.security.admin-password=", "archfarm.security.admin-password-file=target/generated-admin-password"})
 @Import(ArchfarmTestServices.class)
 @ExtendWith(OutputCaptureExtension.class)
-class AdminBootstrapTest {
+class AdminBootstrapIT {
 
     @LocalServerPort
     int port;

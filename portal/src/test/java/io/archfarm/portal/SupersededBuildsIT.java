@@ -3,7 +3,7 @@ package io.archfarm.portal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.portal.PortalApi.Answer;
-import io.archfarm.portal.WebhookIntegrationTest.Hook;
+import io.archfarm.portal.WebhookIT.Hook;
 import io.archfarm.portal.forge.Forge;
 import io.archfarm.portal.forge.webhook.WebhookFixtures;
 import io.archfarm.testing.ArchfarmTestServices;
@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "archfarm.git.allow-file-urls=true")
 @Import(ArchfarmTestServices.class)
-class SupersededBuildsIntegrationTest {
+class SupersededBuildsIT {
 
     private static final String FIRST = WebhookFixtures.BRANCH_COMMIT;
     private static final String SECOND = "1111111111111111111111111111111111111111";
@@ -136,7 +136,7 @@ class SupersededBuildsIntegrationTest {
         String body = new String(WebhookFixtures.body(Forge.GITHUB, "push-branch.json"), StandardCharsets.UTF_8)
                 .replace("\"refs/heads/main\"", "\"" + ref + "\"").replace(FIRST, commit);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        Answer answer = hook.api().post(hook.path(Forge.GITHUB), bytes, WebhookIntegrationTest.single(
+        Answer answer = hook.api().post(hook.path(Forge.GITHUB), bytes, WebhookIT.single(
                 WebhookFixtures.headers(Forge.GITHUB, "push", deliveryId, bytes, hook.secret())));
         assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
         return answer.json().path("build").asString();

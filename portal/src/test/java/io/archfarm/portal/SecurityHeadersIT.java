@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Import;
 /** Every door of the portal sends the headers that keep its pages' URLs and the browser's features to itself. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(ArchfarmTestServices.class)
-class SecurityHeadersIntegrationTest {
+class SecurityHeadersIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.portal.public-url=https://farm.example.com/"})
 @Import(ArchfarmTestServices.class)
 @ExtendWith(OutputCaptureExtension.class)
-class BuildSecretApiIntegrationTest {
+class BuildSecretApiIT {
 
     private static final String VALUE = "s3cret-value-9c41d07be2";
     private static final List<String> DEBUGGED = List.of("io.archfarm", "org.springframework.web",
@@ -194,7 +194,7 @@ class BuildSecretApiIntegrationTest {
         PortalApi maintainer = farm.member(team, "maintainer");
         try {
             DEBUGGED.forEach(name -> logging.setLogLevel(name, LogLevel.DEBUG));
-            LoggerFactory.getLogger(BuildSecretApiIntegrationTest.class).debug("secret calls begin");
+            LoggerFactory.getLogger(BuildSecretApiIT.class).debug("secret calls begin");
             expect(maintainer.put(projectSecrets + "/canary", body(VALUE)), 201);
             expect(maintainer.put(teamSecrets + "/canary", body(VALUE)), 201);
             expect(maintainer.put(projectSecrets + "/bad%20id", body(VALUE)), 400);

@@ -3,7 +3,7 @@ package io.archfarm.portal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.portal.PortalApi.Answer;
-import io.archfarm.portal.WebhookIntegrationTest.Hook;
+import io.archfarm.portal.WebhookIT.Hook;
 import io.archfarm.portal.forge.Forge;
 import io.archfarm.portal.forge.webhook.WebhookFixtures;
 import io.archfarm.testing.ArchfarmTestServices;
@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.portal.webhook-duplicate-window=10m"})
 @Import(ArchfarmTestServices.class)
-class WebhookReplayIntegrationTest {
+class WebhookReplayIT {
 
     @TempDir
     static Path repoDir;
@@ -128,7 +128,7 @@ class WebhookReplayIntegrationTest {
         byte[] body = new String(WebhookFixtures.body(Forge.GITHUB, "push-branch.json"), StandardCharsets.UTF_8)
                 .replace("refs/heads/main", "refs/heads/ma\\u0000in").getBytes(StandardCharsets.UTF_8);
 
-        Answer answer = hook.api().post(hook.path(Forge.GITHUB), body, WebhookIntegrationTest.single(
+        Answer answer = hook.api().post(hook.path(Forge.GITHUB), body, WebhookIT.single(
                 WebhookFixtures.headers(Forge.GITHUB, "push", "nul-1", body, hook.secret())));
 
         assertThat(answer.status()).as(answer.toString()).isEqualTo(400);

@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** With the defaults (archfarm.git.allow-file-urls=false) a file:// repository is refused, even a real one. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(ArchfarmTestServices.class)
-class FileRepositoriesRefusedTest {
+class FileRepositoriesRefusedIT {
 
     @LocalServerPort
     int port;
@@ -28,7 +28,7 @@ class FileRepositoriesRefusedTest {
         GitRepositoryFixture repo = GitRepositoryFixture.create(dir);
 
         Answer answer = new PortalApi(port).asAdmin().post("/api/v1/builds",
-                BuildApiIntegrationTest.minimalBody(repo.url()));
+                BuildApiIT.minimalBody(repo.url()));
 
         assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
         assertThat(answer.problemDetail()).contains(repo.url()).contains("archfarm.git.allow-file-urls=false");

@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
                 "archfarm.git.allowed-hosts=127.0.0.1,localhost", "archfarm.portal.live-interval=100ms",
                 "archfarm.portal.live-keep-alive=1s"})
 @Import(ArchfarmTestServices.class)
-class BuildEventsIntegrationTest {
+class BuildEventsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 

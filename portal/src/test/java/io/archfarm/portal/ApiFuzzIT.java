@@ -42,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.portal.scheduling=false"})
 @Import(ArchfarmTestServices.class)
-class ApiFuzzIntegrationTest {
+class ApiFuzzIT {
 
     static final long SEED = Long.getLong("archfarm.fuzz.seed", 11L);
     static final int REQUESTS = 3000;
@@ -111,7 +111,7 @@ class ApiFuzzIntegrationTest {
             }
         }
 
-        System.out.println("ApiFuzzIntegrationTest: seed " + SEED + ", " + sent + " requests, status histogram "
+        System.out.println("ApiFuzzIT: seed " + SEED + ", " + sent + " requests, status histogram "
                 + histogram + "; of them to /hooks/: " + webhooks);
         assertThat(sent).as("requests sent within %d s", MAX_SECONDS).isGreaterThanOrEqualTo(REQUESTS);
         assertThat(failures).as("seed %d, histogram %s", SEED, histogram).isEmpty();

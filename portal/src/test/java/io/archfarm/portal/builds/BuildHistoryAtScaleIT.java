@@ -36,7 +36,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
  */
 @SpringBootTest(properties = "archfarm.portal.scheduling=false")
 @Import(ArchfarmTestServices.class)
-class BuildHistoryAtScaleTest {
+class BuildHistoryAtScaleIT {
 
     private static final UUID BIG = UUID.fromString("00000000-0000-0000-0000-0000000000a1");
     private static final UUID SMALL = UUID.fromString("00000000-0000-0000-0000-0000000000a2");
@@ -178,7 +178,7 @@ class BuildHistoryAtScaleTest {
         }
 
         Optional<Set<UUID>> scope() {
-            return BuildHistoryAtScaleTest.scope(team);
+            return BuildHistoryAtScaleIT.scope(team);
         }
     }
 

@@ -21,13 +21,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Admins drain and resume workers: the order goes through the outbox to the workers' control fanout. The test plays
- * the scheduler's part (the {@code workers} table). The same context as {@link BuildApiIntegrationTest}.
+ * the scheduler's part (the {@code workers} table). The same context as {@link BuildApiIT}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
                 "archfarm.git.allowed-hosts=127.0.0.1,localhost"})
 @Import(ArchfarmTestServices.class)
-class WorkerDrainApiIntegrationTest {
+class WorkerDrainApiIT {
 
     @LocalServerPort
     int port;

@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
                 "archfarm.git.allowed-hosts=127.0.0.1,localhost"})
 @Import(ArchfarmTestServices.class)
-class BuildApiIntegrationTest {
+class BuildApiIT {
 
     @TempDir
     static Path repoDir;

@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.portal.public-url=https://farm.example.com/"})
 @Import(ArchfarmTestServices.class)
 @ExtendWith(OutputCaptureExtension.class)
-class RegistryCredentialApiIntegrationTest {
+class RegistryCredentialApiIT {
 
     private static final String PASSWORD = "robot-pass-7f3a91c2e5";
     private static final List<String> DEBUGGED = List.of("io.archfarm", "org.springframework.web",
@@ -176,7 +176,7 @@ class RegistryCredentialApiIntegrationTest {
         PortalApi maintainer = farm.member(team, "maintainer");
         try {
             DEBUGGED.forEach(name -> logging.setLogLevel(name, LogLevel.DEBUG));
-            LoggerFactory.getLogger(RegistryCredentialApiIntegrationTest.class).debug("credential calls begin");
+            LoggerFactory.getLogger(RegistryCredentialApiIT.class).debug("credential calls begin");
             expect(maintainer.put(credential, body("robot", PASSWORD)), 200);
             expect(maintainer.put(credential, body("robot:bad", PASSWORD)), 400);
             expect(maintainer.put(credential, "{\"username\": \"robot\", \"password\": \"" + PASSWORD

@@ -44,7 +44,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.portal.public-url=https://farm.example.com/"})
 @Import(ArchfarmTestServices.class)
-class ProjectPageTest {
+class ProjectPageIT {
 
     @TempDir
     static Path repoDir;

@@ -32,9 +32,9 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
                 "archfarm.git.allowed-hosts=127.0.0.1,localhost",
-                "archfarm.metrics.scrape-token=" + ObservabilityIntegrationTest.SCRAPE_TOKEN})
+                "archfarm.metrics.scrape-token=" + ObservabilityIT.SCRAPE_TOKEN})
 @Import(ArchfarmTestServices.class)
-class ObservabilityIntegrationTest {
+class ObservabilityIT {
 
     static final String SCRAPE_TOKEN = "scrape-0123456789abcdef-0123456789abcdef";
     /** A documentation address (RFC 5737), as the loopback proxy the portal trusts forwards it. */

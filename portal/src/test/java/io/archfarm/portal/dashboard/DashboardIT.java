@@ -30,7 +30,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "archfarm.portal.scheduling=false")
 @Import(ArchfarmTestServices.class)
-class DashboardIntegrationTest {
+class DashboardIT {
 
     private static final Duration DAY = Duration.ofDays(1);
 

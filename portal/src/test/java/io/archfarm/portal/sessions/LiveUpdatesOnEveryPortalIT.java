@@ -43,7 +43,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
                 "archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
                 "archfarm.git.allowed-hosts=127.0.0.1,localhost"})
 @Import(ArchfarmTestServices.class)
-class LiveUpdatesOnEveryPortalIntegrationTest {
+class LiveUpdatesOnEveryPortalIT {
 
     @TempDir
     static Path repoDir;

@@ -35,7 +35,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
                 "spring.session.jdbc.cleanup-cron=* * * * * *", "archfarm.git.allow-file-urls=true",
                 "archfarm.git.timeout=20s", "archfarm.git.allowed-hosts=127.0.0.1,localhost"})
 @Import(ArchfarmTestServices.class)
-class SessionTimeoutIntegrationTest {
+class SessionTimeoutIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(8);
     /** How long the screens below watch: more than twice the timeout. */
@@ -103,7 +103,7 @@ class SessionTimeoutIntegrationTest {
         String viewer = builds.viewer();
         Browser idle = new Browser().signIn(port, viewer, FarmAccounts.PASSWORD);
         Instant signedIn = Instant.now();
-        String id = SharedSessionsIntegrationTest.sessionId(idle.sessionCookie());
+        String id = SharedSessionsIT.sessionId(idle.sessionCookie());
         assertThat(sessions(id)).isOne();
 
         // no request touches the session meanwhile: only the cleanup (every second here) can remove it

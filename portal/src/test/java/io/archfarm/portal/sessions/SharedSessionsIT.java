@@ -29,7 +29,7 @@ import org.springframework.transaction.support.TransactionOperations;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "archfarm.portal.scheduling=false")
 @Import(ArchfarmTestServices.class)
-class SharedSessionsIntegrationTest {
+class SharedSessionsIT {
 
     @LocalServerPort
     int portalA;

@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
                 "archfarm.git.allowed-hosts=127.0.0.1,localhost", "archfarm.portal.live-interval=100ms"})
 @Import(ArchfarmTestServices.class)
-class BuildPagesIntegrationTest {
+class BuildPagesIT {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
 

@@ -32,7 +32,7 @@ import org.springframework.web.util.HtmlUtils;
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
                 "archfarm.git.allowed-hosts=127.0.0.1,localhost", "archfarm.portal.scheduling=false"})
 @Import(ArchfarmTestServices.class)
-class BuildSearchPageIntegrationTest {
+class BuildSearchPageIT {
 
     private static final Pattern BUILD_ROW = Pattern.compile("<tr data-build=\"([0-9a-f-]{36})\"");
     private static final Pattern OLDER = Pattern.compile("id=\"older-builds\" href=\"([^\"]+)\"");

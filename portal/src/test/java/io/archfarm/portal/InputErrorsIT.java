@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "archfarm.git.allow-file-urls=true")
 @Import(ArchfarmTestServices.class)
-class InputErrorsIntegrationTest {
+class InputErrorsIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -138,7 +138,7 @@ class InputErrorsIntegrationTest {
                     assertProblem(answer, 409).contains("at the same time");
                 }
             }
-            System.out.println("InputErrorsIntegrationTest: 24 concurrent project updates answered " + statuses);
+            System.out.println("InputErrorsIT: 24 concurrent project updates answered " + statuses);
             assertThat(statuses).as("24 updates, 6 at a time").contains(200).allMatch(s -> s == 200 || s == 409);
         } finally {
             pool.shutdownNow();
@@ -152,7 +152,7 @@ class InputErrorsIntegrationTest {
         JsonNode problem = JSON.readTree(answer.body());
         assertThat(problem.path("status").asInt()).isEqualTo(status);
         String detail = problem.path("detail").asString();
-        assertThat(detail).as("no Java type names").doesNotContainPattern(ApiFuzzIntegrationTest.JAVA_TYPE);
+        assertThat(detail).as("no Java type names").doesNotContainPattern(ApiFuzzIT.JAVA_TYPE);
         return assertThat(detail);
     }
 
