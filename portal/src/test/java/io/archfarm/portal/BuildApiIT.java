@@ -147,7 +147,7 @@ class BuildApiIT {
         UUID amd = insertJob(UUID.fromString(id), "linux/amd64", "SUCCEEDED", 1, "w-1", "NATIVE",
                 "sha256:" + "d".repeat(64));
         insertJob(UUID.fromString(id), "linux/arm64", "RUNNING", 1, "w-2", "NATIVE", null);
-        // the JobFinished's own record as JSON: the shape the scheduler keeps (LayerCacheFlowTest)
+        // the JobFinished's own record as JSON: the shape the scheduler keeps (LayerCacheFlowIT)
         JobCache cache = new JobCache("USE", "adhoc/linux/amd64/0", List.of(
                 new JobCache.Step("1/3", "FROM 127.0.0.1:5000/base", true),
                 new JobCache.Step("2/3", "RUN make <all>", true),

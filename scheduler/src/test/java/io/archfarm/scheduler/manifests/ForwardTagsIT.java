@@ -29,7 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest
 @Import({ArchfarmTestServices.class, NoTicks.class})
-class ForwardTagsTest {
+class ForwardTagsIT {
 
     private static final byte[] MANIFEST = ("{\"schemaVersion\":2,\"mediaType\":\"" + TokenRegistry.OCI_MANIFEST
             + "\",\"config\":{},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);

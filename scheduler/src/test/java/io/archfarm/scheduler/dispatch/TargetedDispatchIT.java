@@ -21,7 +21,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 @SpringBootTest
 @Import({ArchfarmTestServices.class, NoTicks.class})
-class TargetedDispatchTest {
+class TargetedDispatchIT {
 
     private static final int QUEUED = 500;
 

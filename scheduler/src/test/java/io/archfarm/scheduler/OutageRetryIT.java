@@ -32,7 +32,7 @@ import org.springframework.context.annotation.Import;
         "archfarm.scheduler.retry-backoff-max=2s",
         "archfarm.scheduler.outage-budget=5s"})
 @Import({ArchfarmTestServices.class, Farm.class})
-class OutageRetryTest {
+class OutageRetryIT {
 
     private static final String IMAGE = "127.0.0.1:1/demo/hello";
     private static final String REFUSED = "registry 127.0.0.1:5000 failed the push of 127.0.0.1:5000/demo/hello"

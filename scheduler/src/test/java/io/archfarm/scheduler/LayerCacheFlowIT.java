@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The layer cache's settings reach the workers on every assignment, and what a worker's cache did comes back into
  * {@code platform_jobs.cache}: real PostgreSQL and RabbitMQ, the test playing the portal and the workers. A context
- * of its own (no native wait to speak of), so that its platforms are free of {@link SchedulerFlowTest}'s jobs.
+ * of its own (no native wait to speak of), so that its platforms are free of {@link SchedulerFlowIT}'s jobs.
  */
 @SpringBootTest(properties = {
         "archfarm.scheduler.tick=200ms",
@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
         "archfarm.scheduler.native-wait=1s",
         "archfarm.scheduler.heartbeat-timeout=60s"})
 @Import({ArchfarmTestServices.class, Farm.class})
-class LayerCacheFlowTest {
+class LayerCacheFlowIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 

@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Import;
 /** The relay sends rows as stored, confirmed, and keeps a row the broker would not route, with the reason. */
 @SpringBootTest(properties = "archfarm.scheduler.outbox-interval=100ms")
 @Import({ArchfarmTestServices.class, Farm.class})
-class OutboxRelayTest {
+class OutboxRelayIT {
 
     @Autowired
     Farm farm;

@@ -28,7 +28,7 @@ import org.springframework.context.annotation.Import;
         "archfarm.scheduler.outbox-interval=100ms",
         "archfarm.scheduler.heartbeat-timeout=60s"})
 @Import({ArchfarmTestServices.class, Farm.class})
-class IdempotentReportsTest {
+class IdempotentReportsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int MESSAGES = 50;

@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Import;
         "archfarm.scheduler.job-timeout=2s",
         "archfarm.scheduler.result-grace=1s"})
 @Import({ArchfarmTestServices.class, Farm.class})
-class OverdueJobTest {
+class OverdueJobIT {
 
     @Autowired
     Farm farm;

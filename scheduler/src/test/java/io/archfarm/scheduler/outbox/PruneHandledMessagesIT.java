@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** Old published rows and handled ids go; unpublished rows and recent ones stay. */
 @SpringBootTest(properties = "archfarm.scheduler.message-retention=7d")
 @Import(ArchfarmTestServices.class)
-class PruneHandledMessagesTest {
+class PruneHandledMessagesIT {
 
     @Autowired
     PruneHandledMessages prune;

@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
         "archfarm.scheduler.outbox-interval=100ms",
         "archfarm.scheduler.heartbeat-timeout=60s"})
 @Import({ArchfarmTestServices.class, Farm.class})
-class BuildSecretsClaimTest {
+class BuildSecretsClaimIT {
 
     private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
     private static final SecretKeyBox BOX = new SecretKeyBox(KEY, "test");

@@ -30,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "archfarm.scheduler.heartbeat-timeout=300s",
         "spring.rabbitmq.listener.simple.recovery-interval=1s"})
 @Import(Farm.class)
-class BrokerOutageTest {
+class BrokerOutageIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static PrivateRabbitNode node;

@@ -35,7 +35,7 @@ import org.springframework.context.annotation.Import;
         "archfarm.scheduler.unplaceable-timeout=2s",
         "archfarm.scheduler.heartbeat-timeout=60s"})
 @Import({ArchfarmTestServices.class, Farm.class})
-class SchedulerFlowTest {
+class SchedulerFlowIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String IMAGE = "127.0.0.1:1/demo/hello";

@@ -21,7 +21,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** The storage driver a worker's heartbeat names is kept in {@code workers.storage_driver}, as the last beat says. */
 @SpringBootTest
 @Import({ArchfarmTestServices.class, Farm.class})
-class WorkerStorageDriverTest {
+class WorkerStorageDriverIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 

@@ -35,7 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "spring.datasource.hikari.connection-timeout=2000"})
 @Import(Farm.class)
 @ExtendWith(OutputCaptureExtension.class)
-class DatabaseOutageTest {
+class DatabaseOutageIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration OUTAGE = Duration.ofSeconds(6);

@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
         "archfarm.scheduler.outbox-interval=100ms",
         "archfarm.scheduler.heartbeat-timeout=60s"})
 @Import({ArchfarmTestServices.class, Farm.class})
-class RetryFailedPlatformsTest {
+class RetryFailedPlatformsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String INDEX = "application/vnd.oci.image.index.v1+json";

@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Import;
         "archfarm.scheduler.unplaceable-timeout=60s",
         "archfarm.scheduler.max-attempts=2"})
 @Import({ArchfarmTestServices.class, Farm.class})
-class SilentWorkerTest {
+class SilentWorkerIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -39,7 +39,7 @@ import org.springframework.context.annotation.Import;
         "archfarm.scheduler.affinity-wait=2s",
         "archfarm.scheduler.heartbeat-timeout=60s"})
 @Import({ArchfarmTestServices.class, Farm.class})
-class AffinityTest {
+class AffinityIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String PLATFORM = "linux/ppc64le";

@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Import;
         "archfarm.scheduler.outbox-interval=100ms",
         "archfarm.scheduler.heartbeat-timeout=2s"})
 @Import({ArchfarmTestServices.class, Farm.class})
-class RestartedWorkerTest {
+class RestartedWorkerIT {
 
     @Autowired
     Farm farm;

@@ -44,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
         "logging.structured.format.console=ecs"})
 @Import({ArchfarmTestServices.class, Farm.class})
 @ExtendWith(OutputCaptureExtension.class)
-class SchedulerMetricsTest {
+class SchedulerMetricsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String PLATFORM = "linux/386";

@@ -33,7 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @SpringBootTest
 @Import({ArchfarmTestServices.class, NoTicks.class})
-class PlatformJobStoreTest {
+class PlatformJobStoreIT {
 
     private static final Instant NOW = Instant.parse("2026-12-07T06:00:00Z");
 

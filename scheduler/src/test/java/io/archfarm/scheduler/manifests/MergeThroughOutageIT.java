@@ -35,7 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "archfarm.scheduler.retry-backoff-max=1s",
         "archfarm.scheduler.outage-budget=6s"})
 @Import(ArchfarmTestServices.class)
-class MergeThroughOutageTest {
+class MergeThroughOutageIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final byte[] MANIFEST = ("{\"schemaVersion\":2,\"mediaType\":\"" + TokenRegistry.OCI_MANIFEST

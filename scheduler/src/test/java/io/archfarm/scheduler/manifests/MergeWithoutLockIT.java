@@ -36,7 +36,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @SpringBootTest
 @Import({ArchfarmTestServices.class, NoTicks.class})
-class MergeWithoutLockTest {
+class MergeWithoutLockIT {
 
     private static final byte[] MANIFEST = ("{\"schemaVersion\":2,\"mediaType\":\"" + TokenRegistry.OCI_MANIFEST
             + "\",\"config\":{},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);

@@ -28,7 +28,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 @SpringBootTest
 @Import({ArchfarmTestServices.class, Farm.class})
-class HeartbeatBatchesTest {
+class HeartbeatBatchesIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 

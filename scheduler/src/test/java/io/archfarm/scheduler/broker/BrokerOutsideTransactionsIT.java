@@ -17,7 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** Declaring a queue is broker I/O: refused inside a database transaction, done outside one. */
 @SpringBootTest
 @Import({ArchfarmTestServices.class, NoTicks.class})
-class BrokerOutsideTransactionsTest {
+class BrokerOutsideTransactionsIT {
 
     @Autowired
     JobQueues queues;

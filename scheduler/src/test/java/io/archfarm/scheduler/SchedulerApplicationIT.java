@@ -20,7 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(ArchfarmTestServices.class)
-class SchedulerApplicationTest {
+class SchedulerApplicationIT {
 
     @LocalServerPort
     int port;

@@ -28,7 +28,7 @@ import org.springframework.context.annotation.Import;
         "archfarm.scheduler.tick=10s",
         "archfarm.scheduler.heartbeat-timeout=60s"})
 @Import({ArchfarmTestServices.class, Farm.class})
-class RelayAfterCommitTest {
+class RelayAfterCommitIT {
 
     private static final String PLATFORM = "linux/386";
     /** Generous against the 10 s tick: a slow machine still makes it, a relay that waits for its tick never does. */
