@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** scripts/base-image.sh gives one OCI index whose images carry busybox built for their own architecture. */
-class BaseImageTest {
+class BaseImageIT {
 
     /** ELF e_machine of each architecture's busybox. */
     private static final Map<String, Integer> ELF_MACHINE = Map.of("amd64", 62, "arm64", 183, "s390x", 22, "arm/v7", 40,

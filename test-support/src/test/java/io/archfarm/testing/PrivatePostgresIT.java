@@ -11,7 +11,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /** The fault tests kill their own PostgreSQL: it dies at once, comes back on its port, keeps what was committed. */
-class PrivatePostgresTest {
+class PrivatePostgresIT {
 
     @Test
     void aKilledServerComesBackOnItsPortWithWhatWasCommitted() throws Exception {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * and says how to install it, unless {@code -Dcompose.validate=parse-only} is given, which reports the compose run
  * as skipped and still checks everything else.
  */
-class ComposeFileTest {
+class ComposeFileIT {
 
     static final String SWITCH = "compose.validate";
     private static final Path ROOT = Path.of(System.getProperty("archfarm.root", "..")).toAbsolutePath().normalize();

@@ -15,8 +15,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 
 /** The migrations apply to a real, empty PostgreSQL and leave the tables every service relies on. */
-@SpringBootTest(classes = MigrationsTest.Config.class)
-class MigrationsTest {
+@SpringBootTest(classes = MigrationsIT.Config.class)
+class MigrationsIT {
 
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration({DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class,

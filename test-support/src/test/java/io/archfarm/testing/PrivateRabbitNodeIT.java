@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The fault tests kill their own broker: it dies at once and comes back with its durable queues and messages. */
-class PrivateRabbitNodeTest {
+class PrivateRabbitNodeIT {
 
     @Test
     void aKilledNodeComesBackWithItsDurableMessages() throws Exception {
