@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.archfarm.model.messages.BuildCancelRequested;
 import io.archfarm.model.messages.BuildRetryRequested;
 import io.archfarm.portal.PortalApi.Answer;
-import io.archfarm.testing.ArchfarmTestServices;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,10 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * "Retry failed platforms" through the API, with the test playing the scheduler's part in the database (jobs and
  * build status). The same context as {@link BuildApiIT}, so a run of both starts the portal once.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
-                "archfarm.git.allowed-hosts=127.0.0.1,localhost"})
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class BuildRetryApiIT {
 
     @TempDir

@@ -2,7 +2,6 @@ package io.archfarm.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.archfarm.testing.ArchfarmTestServices;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,9 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,9 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Input that once made the portal answer 500, or answer the API in HTML: each gets a 4xx problem detail that says
  * what was wrong without naming a Java type.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "archfarm.git.allow-file-urls=true")
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class InputErrorsIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

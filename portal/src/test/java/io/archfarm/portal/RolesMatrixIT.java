@@ -4,7 +4,6 @@ import static io.archfarm.portal.FarmAccounts.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.portal.PortalApi.Answer;
-import io.archfarm.testing.ArchfarmTestServices;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,17 +13,13 @@ import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 
 /**
  * Every role against every action of the API, on its own team and on another team. On its own team a role gets
  * what it is allowed (2xx) or 403; on another team everything is 404, as if nothing there existed.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s"})
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class RolesMatrixIT {
 
     @TempDir

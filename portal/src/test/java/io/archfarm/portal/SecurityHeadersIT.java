@@ -2,7 +2,6 @@ package io.archfarm.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.archfarm.testing.ArchfarmTestServices;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,13 +9,10 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 
 /** Every door of the portal sends the headers that keep its pages' URLs and the browser's features to itself. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class SecurityHeadersIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -6,7 +6,6 @@ import io.archfarm.portal.PortalApi.Answer;
 import io.archfarm.portal.WebhookIT.Hook;
 import io.archfarm.portal.forge.Forge;
 import io.archfarm.portal.forge.webhook.WebhookFixtures;
-import io.archfarm.testing.ArchfarmTestServices;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,9 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -25,9 +22,7 @@ import tools.jackson.databind.JsonNode;
  * running builds of older commits of that branch, in the transaction that records the new build. Pushes are GitHub's
  * own delivery, with the pushed commit changed and the body signed again.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "archfarm.git.allow-file-urls=true")
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class SupersededBuildsIT {
 
     private static final String FIRST = WebhookFixtures.BRANCH_COMMIT;

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.archfarm.portal.FarmAccounts;
 import io.archfarm.portal.GitRepositoryFixture;
 import io.archfarm.portal.PortalApi;
+import io.archfarm.portal.PortalIntegrationTest;
 import io.archfarm.portal.forge.Forge;
 import io.archfarm.portal.forge.webhook.WebhookFixtures;
-import io.archfarm.testing.ArchfarmTestServices;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
@@ -30,9 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -41,9 +39,7 @@ import tools.jackson.databind.JsonNode;
  * with the API's own field messages, the webhook secret only after a POST, the registry credential (its password never
  * shown), "Build now", CSRF on every form.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"archfarm.git.allow-file-urls=true", "archfarm.portal.public-url=https://farm.example.com/"})
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class ProjectPageIT {
 
     @TempDir
