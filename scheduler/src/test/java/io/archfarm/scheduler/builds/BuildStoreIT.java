@@ -6,26 +6,33 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.archfarm.model.BuildStatus;
 import io.archfarm.model.IllegalTransitionException;
 import io.archfarm.scheduler.StoreRows;
-import io.archfarm.scheduler.NoTicks;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.testing.ArchfarmTestDatabase;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
+import org.springframework.boot.jdbc.test.autoconfigure.JdbcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Each transition of {@code builds} against real PostgreSQL, guarded by the status and version the caller read.
- * No scheduled duty runs ({@link NoTicks}), so none touches the rows under test.
+ * Only the store and PostgreSQL are started (a JDBC slice), so no scheduled duty touches the rows under test.
  */
-@SpringBootTest
-@Import({ArchfarmTestServices.class, NoTicks.class})
+@JdbcTest
+@AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
+@Transactional(propagation = Propagation.NOT_SUPPORTED)
+@ImportAutoConfiguration(JacksonAutoConfiguration.class)
+@Import({ArchfarmTestDatabase.class, BuildStore.class})
 class BuildStoreIT {
 
     private static final Instant NOW = Instant.parse("2026-12-07T06:00:00Z");

@@ -11,8 +11,7 @@ import io.archfarm.model.Platform;
 import io.archfarm.scheduler.StoreRows;
 import io.archfarm.scheduler.jobs.PlatformJobStore.Dispatch;
 import io.archfarm.scheduler.jobs.PlatformJobStore.DispatchScope;
-import io.archfarm.scheduler.NoTicks;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.testing.ArchfarmTestDatabase;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,19 +19,25 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
+import org.springframework.boot.jdbc.test.autoconfigure.JdbcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Each transition of {@code platform_jobs} against real PostgreSQL: it moves the row when the job is as the caller
  * read it, says it lost when the job moved on meanwhile, and throws, naming from and to, for a move the status table
- * does not allow. No scheduled duty runs ({@link NoTicks}), so none touches the rows under test.
+ * does not allow. Only the store and PostgreSQL are started (a JDBC slice), so no scheduled duty touches the rows
+ * under test.
  */
-@SpringBootTest
-@Import({ArchfarmTestServices.class, NoTicks.class})
+@JdbcTest
+@AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
+@Transactional(propagation = Propagation.NOT_SUPPORTED)
+@Import({ArchfarmTestDatabase.class, PlatformJobStore.class})
 class PlatformJobStoreIT {
 
     private static final Instant NOW = Instant.parse("2026-12-07T06:00:00Z");
