@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.archfarm.model.BuildStatus;
 import io.archfarm.model.IllegalTransitionException;
 import io.archfarm.scheduler.StoreRows;
+import io.archfarm.scheduler.jobs.PlatformJobStore;
 import io.archfarm.testing.ArchfarmTestDatabase;
 import java.time.Instant;
 import java.util.Map;
@@ -32,7 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
 @ImportAutoConfiguration(JacksonAutoConfiguration.class)
-@Import({ArchfarmTestDatabase.class, BuildStore.class})
+@Import({ArchfarmTestDatabase.class, BuildStore.class, PlatformJobStore.class})
 class BuildStoreIT {
 
     private static final Instant NOW = Instant.parse("2026-12-07T06:00:00Z");

@@ -9,6 +9,7 @@ import io.archfarm.model.JobStatus;
 import io.archfarm.model.Placement;
 import io.archfarm.model.Platform;
 import io.archfarm.scheduler.StoreRows;
+import io.archfarm.scheduler.builds.BuildStore;
 import io.archfarm.scheduler.jobs.PlatformJobStore.Dispatch;
 import io.archfarm.scheduler.jobs.PlatformJobStore.DispatchScope;
 import io.archfarm.testing.ArchfarmTestDatabase;
@@ -19,6 +20,8 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.boot.jdbc.test.autoconfigure.JdbcTest;
 import org.springframework.context.annotation.Import;
@@ -37,7 +40,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @JdbcTest
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
-@Import({ArchfarmTestDatabase.class, PlatformJobStore.class})
+@ImportAutoConfiguration(JacksonAutoConfiguration.class)
+@Import({ArchfarmTestDatabase.class, BuildStore.class, PlatformJobStore.class})
 class PlatformJobStoreIT {
 
     private static final Instant NOW = Instant.parse("2026-12-07T06:00:00Z");
