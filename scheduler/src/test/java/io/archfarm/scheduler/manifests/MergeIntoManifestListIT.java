@@ -9,7 +9,7 @@ import io.archfarm.model.Topology;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.scheduler.Farm;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.scheduler.SchedulerIntegrationTest;
 import io.archfarm.testing.LocalRegistry;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -20,19 +20,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The merge against a real registry: the index the registry serves is the one the database records. */
-@SpringBootTest(properties = {
-        "archfarm.scheduler.tick=200ms",
-        "archfarm.scheduler.outbox-interval=100ms",
-        "archfarm.scheduler.heartbeat-timeout=60s"})
-@Import({ArchfarmTestServices.class, Farm.class})
+@SchedulerIntegrationTest
 class MergeIntoManifestListIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -10,7 +10,7 @@ import io.archfarm.model.messages.BuildRetryRequested;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.scheduler.Farm;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.scheduler.SchedulerIntegrationTest;
 import io.archfarm.testing.LocalRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +19,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -30,11 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * "Retry failed platforms": only the jobs that did not succeed run again, at the next attempt, and the build is
  * merged a second time into one index of the kept and the new digests. Each test uses platforms of its own.
  */
-@SpringBootTest(properties = {
-        "archfarm.scheduler.tick=200ms",
-        "archfarm.scheduler.outbox-interval=100ms",
-        "archfarm.scheduler.heartbeat-timeout=60s"})
-@Import({ArchfarmTestServices.class, Farm.class})
+@SchedulerIntegrationTest
 class RetryFailedPlatformsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

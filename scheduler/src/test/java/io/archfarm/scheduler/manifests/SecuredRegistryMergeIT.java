@@ -14,7 +14,7 @@ import io.archfarm.model.registry.RegistryCredential;
 import io.archfarm.model.registry.WorkerSeal;
 import io.archfarm.model.secrets.SecretKeyBox;
 import io.archfarm.scheduler.Farm;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.scheduler.SchedulerIntegrationTest;
 import io.archfarm.testing.LocalRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +27,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -38,11 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The merge against registries as teams run them: TLS from a private CA (trusted through certs.d) and htpasswd logins,
  * with the credential from the scheduler's containers auth file or from the build's project.
  */
-@SpringBootTest(properties = {
-        "archfarm.scheduler.tick=200ms",
-        "archfarm.scheduler.outbox-interval=100ms",
-        "archfarm.scheduler.heartbeat-timeout=60s"})
-@Import({ArchfarmTestServices.class, Farm.class})
+@SchedulerIntegrationTest
 class SecuredRegistryMergeIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

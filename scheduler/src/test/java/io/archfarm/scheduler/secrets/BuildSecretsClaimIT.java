@@ -9,7 +9,7 @@ import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.registry.WorkerSeal;
 import io.archfarm.model.secrets.SecretKeyBox;
 import io.archfarm.scheduler.Farm;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.scheduler.SchedulerIntegrationTest;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.util.Base64;
@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,11 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * A build's secrets reach the worker that claimed one of its jobs, sealed for that worker's key only: its team's,
  * with its project's own in place of a team secret of the same id, and nothing of another project.
  */
-@SpringBootTest(properties = {
-        "archfarm.scheduler.tick=200ms",
-        "archfarm.scheduler.outbox-interval=100ms",
-        "archfarm.scheduler.heartbeat-timeout=60s"})
-@Import({ArchfarmTestServices.class, Farm.class})
+@SchedulerIntegrationTest
 class BuildSecretsClaimIT {
 
     private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);

@@ -7,27 +7,21 @@ import io.archfarm.model.Topology;
 import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.model.messages.WorkerHeartbeat;
 import io.archfarm.scheduler.Farm;
+import io.archfarm.scheduler.SchedulerIntegrationTest;
 import io.archfarm.scheduler.StoreRows;
-import io.archfarm.testing.ArchfarmTestServices;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 
 /**
  * Heartbeats (the latest by the worker's clock wins) and log chunks (one row per job, attempt and sequence number)
  * are idempotent by themselves: they write no processed_messages row, and a redelivered or overtaken one changes
  * nothing. The test prints the rows written per message, for the figures.
  */
-@SpringBootTest(properties = {
-        "archfarm.scheduler.tick=200ms",
-        "archfarm.scheduler.outbox-interval=100ms",
-        "archfarm.scheduler.heartbeat-timeout=60s"})
-@Import({ArchfarmTestServices.class, Farm.class})
+@SchedulerIntegrationTest
 class IdempotentReportsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
