@@ -2,7 +2,7 @@ package io.archfarm.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.testing.ArchfarmTestDatabase;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -21,7 +21,7 @@ class MigrationsIT {
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration({DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class,
             JdbcTemplateAutoConfiguration.class})
-    @Import(ArchfarmTestServices.class)
+    @Import(ArchfarmTestDatabase.class)
     static class Config {
     }
 
