@@ -1,4 +1,4 @@
--- A build history at scale for BuildHistoryAtScaleTest: 102,000 builds over 90 days, build 1 the newest: team
+-- A build history at scale for BuildHistoryAtScaleIT: 102,000 builds over 90 days, build 1 the newest: team
 -- hist-small's every 50th (project app-9), team hist-big's the other 99,960 (projects app-1 .. app-8). Statuses:
 -- 3 QUEUED, 5 RUNNING, then ~85% SUCCEEDED, FAILED, CANCELLED, PARTIAL. Refs: mostly refs/heads/main, every 7th a
 -- feature branch, every 499th a tag v<n>. Triggers: WEBHOOK (by pusher-<n>), every 19th API (by ada), every 97th

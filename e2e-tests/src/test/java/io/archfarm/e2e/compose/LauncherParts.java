@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * What the launcher ({@code ./archfarm up}) gives each part it starts as a plain process: the environment variables
  * of the portal and the scheduler, those every worker gets, and the workers it starts. Read from the script itself,
- * so that a setting added there and forgotten in docker-compose.yml fails {@code ComposeFileTest}.
+ * so that a setting added there and forgotten in docker-compose.yml fails {@code ComposeFileIT}.
  */
 record LauncherParts(Set<String> portal, Set<String> scheduler, Set<String> everyWorker, List<Worker> workers,
         String registry) {

@@ -21,7 +21,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * backlog of {@code archfarm.bench.heartbeats} (20,000) heartbeats from {@code archfarm.bench.workers} (1,000)
  * workers is queued while the listeners stand still, then drained; it prints heartbeats a second and the database's
  * transactions for them. Run: {@code mvn -pl shared-model,db-migrations,scheduler test -Dtest=MessagesJsonTest,
- * MigrationsTest,HeartbeatDrainBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ * MigrationsIT,HeartbeatDrainBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @SpringBootTest
 @Import({ArchfarmTestServices.class, Farm.class})

@@ -9,7 +9,7 @@ import io.archfarm.model.Topology;
 import io.archfarm.model.messages.ClaimReply;
 import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.messages.JobAssignment;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.testing.ArchfarmTestBroker;
 import io.archfarm.testing.Rabbitmqctl;
 import io.archfarm.testing.SchedulerDeclarations;
 import io.archfarm.testing.TestServices;
@@ -42,7 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "archfarm.worker.emulated-platforms=linux/s390x",
         "archfarm.worker.heartbeat-interval=500ms",
         "archfarm.worker.claim-timeout=20s"})
-@Import(ArchfarmTestServices.class)
+@Import(ArchfarmTestBroker.class)
 class BusyWorkerIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -10,7 +10,7 @@ import io.archfarm.model.messages.ClaimReply;
 import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobsWaiting;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.testing.ArchfarmTestBroker;
 import io.archfarm.testing.SchedulerDeclarations;
 import io.archfarm.worker.WorkerApplication;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +46,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "archfarm.worker.emulated-platforms=none",
         "archfarm.worker.heartbeat-interval=500ms",
         "archfarm.worker.claim-timeout=5s"})
-@Import(ArchfarmTestServices.class)
+@Import(ArchfarmTestBroker.class)
 class DoorbellIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -11,7 +11,7 @@ import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.messages.DrainWorker;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.WorkerHeartbeat;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.testing.ArchfarmTestBroker;
 import io.archfarm.testing.SchedulerDeclarations;
 import io.archfarm.worker.WorkerApplication;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "archfarm.worker.emulated-platforms=linux/s390x",
         "archfarm.worker.heartbeat-interval=500ms",
         "archfarm.worker.claim-timeout=10s"})
-@Import(ArchfarmTestServices.class)
+@Import(ArchfarmTestBroker.class)
 class OffersFirstIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -14,7 +14,7 @@ import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.model.messages.WorkerHeartbeat;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.testing.ArchfarmTestBroker;
 import io.archfarm.testing.LocalRegistry;
 import io.archfarm.testing.RequiredTools;
 import io.archfarm.testing.SchedulerDeclarations;
@@ -59,7 +59,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "archfarm.worker.heartbeat-interval=500ms",
         "archfarm.worker.claim-timeout=5s",
         "archfarm.git.allow-file-urls=true"})
-@Import(ArchfarmTestServices.class)
+@Import(ArchfarmTestBroker.class)
 class WorkerFlowIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -12,7 +12,7 @@ import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.WorkerHeartbeat;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.testing.ArchfarmTestBroker;
 import io.archfarm.testing.SchedulerDeclarations;
 import io.archfarm.worker.WorkerApplication;
 import java.net.URI;
@@ -55,7 +55,7 @@ import tools.jackson.databind.json.JsonMapper;
         "archfarm.worker.management-port=0",
         "archfarm.git.allow-file-urls=true",
         "logging.structured.format.console=ecs"})
-@Import(ArchfarmTestServices.class)
+@Import(ArchfarmTestBroker.class)
 @ExtendWith(OutputCaptureExtension.class)
 class WorkerObservabilityIT {
 

@@ -12,7 +12,7 @@ import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.WorkerHeartbeat;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.testing.ArchfarmTestBroker;
 import io.archfarm.testing.RequiredTools;
 import io.archfarm.testing.SchedulerDeclarations;
 import io.archfarm.worker.WorkerApplication;
@@ -43,7 +43,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "archfarm.worker.native-platforms=linux/amd64",
         "archfarm.worker.emulated-platforms=none",
         "archfarm.worker.heartbeat-interval=500ms"})
-@Import(ArchfarmTestServices.class)
+@Import(ArchfarmTestBroker.class)
 @DirtiesContext
 class WorkerShutdownIT {
 

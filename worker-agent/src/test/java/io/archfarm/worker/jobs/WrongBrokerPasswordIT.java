@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.archfarm.model.Topology;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.testing.ArchfarmTestBroker;
 import io.archfarm.testing.FarmBroker;
 import io.archfarm.testing.TestServices;
 import io.archfarm.worker.WorkerApplication;
@@ -27,7 +27,7 @@ import org.springframework.context.annotation.Import;
  * get theirs): it does not start, and its log says which broker refused which user, never the password.
  */
 @SpringBootTest(classes = WrongBrokerPasswordIT.BrokerOnly.class)
-@Import(ArchfarmTestServices.class)
+@Import(ArchfarmTestBroker.class)
 @ExtendWith(OutputCaptureExtension.class)
 class WrongBrokerPasswordIT {
 
