@@ -27,7 +27,7 @@ public final class JobLogContext implements AutoCloseable {
     }
 
     /** A context naming a build only. */
-    public static JobLogContext ofBuild(UUID buildId) {
+    public static JobLogContext ofBuild(@Nullable UUID buildId) {
         return new JobLogContext().with(BUILD_ID, buildId);
     }
 
