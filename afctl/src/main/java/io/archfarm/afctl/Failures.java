@@ -7,6 +7,8 @@ import io.archfarm.afctl.cli.ExitCodes;
 import io.archfarm.afctl.cli.Invocation;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -32,8 +34,9 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
                     + " (log in again: afctl login URL, or set AFCTL_TOKEN)", ExitCodes.UNREACHABLE);
             case ApiError e -> report(err, e.getMessage(), ExitCodes.ERROR);
             case FarmUnreachable e -> report(err, e.getMessage(), ExitCodes.UNREACHABLE);
-            case UncheckedIOException e -> report(err, e.getMessage() + ": " + e.getCause().getMessage(),
-                    ExitCodes.ERROR);
+            // an UncheckedIOException always has its IOException as the cause
+            case UncheckedIOException e -> report(err,
+                    e.getMessage() + ": " + Objects.requireNonNull(e.getCause()).getMessage(), ExitCodes.ERROR);
             default -> report(err, "unexpected error: " + error, ExitCodes.ERROR);
         };
         if (invocation.env().containsKey("AFCTL_DEBUG")) {
@@ -43,7 +46,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         return code;
     }
 
-    private static int report(PrintWriter err, String message, int code) {
+    private static int report(PrintWriter err, @Nullable String message, int code) {
         err.println("afctl: " + message);
         return code;
     }

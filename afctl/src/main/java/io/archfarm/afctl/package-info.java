@@ -3,4 +3,7 @@
  * by feature ({@code builds}, {@code farm}, {@code login}); what every command gets is in {@code cli}; the API's
  * wire in {@code api}.
  */
+@NullMarked
 package io.archfarm.afctl;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package io.archfarm.portal;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,6 +13,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminPasswordFile where a generated admin password is written, readable by its owner only
  */
 @ConfigurationProperties("archfarm.security")
-public record SecurityProperties(String secretKey, String adminPassword,
+public record SecurityProperties(@Nullable String secretKey, @Nullable String adminPassword,
         @DefaultValue("admin-password") Path adminPasswordFile) {
 }

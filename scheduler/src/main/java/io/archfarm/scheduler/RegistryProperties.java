@@ -4,6 +4,7 @@ import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -25,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
 public record RegistryProperties(
         @DefaultValue List<String> insecure,
         @NotNull @DefaultValue("30s") Duration timeout,
-        Path authFile,
+        @Nullable Path authFile,
         @DefaultValue List<Path> certsDirs) {
 
     /** Where the containers tools look, in their order, when {@code certs-dirs} is not set. */

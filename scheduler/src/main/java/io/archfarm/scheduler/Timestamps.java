@@ -3,6 +3,7 @@ package io.archfarm.scheduler;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import org.jspecify.annotations.Nullable;
 
 /** The PostgreSQL driver binds {@code timestamptz} from OffsetDateTime, not from Instant. */
 public final class Timestamps {
@@ -10,11 +11,11 @@ public final class Timestamps {
     private Timestamps() {
     }
 
-    public static OffsetDateTime of(Instant instant) {
+    public static @Nullable OffsetDateTime of(@Nullable Instant instant) {
         return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    public static Instant toInstant(OffsetDateTime time) {
+    public static @Nullable Instant toInstant(@Nullable OffsetDateTime time) {
         return time == null ? null : time.toInstant();
     }
 }

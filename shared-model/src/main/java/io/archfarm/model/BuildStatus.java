@@ -23,7 +23,7 @@ public enum BuildStatus {
     private static final Set<BuildStatus> ENDED = EnumSet.of(SUCCEEDED, PARTIAL, FAILED, CANCELLED);
 
     public boolean canMoveTo(BuildStatus next) {
-        return ALLOWED.get(this).contains(next);
+        return ALLOWED.getOrDefault(this, Set.of()).contains(next);
     }
 
     /** Returns {@code next} when the change is allowed, else throws naming both ends. */

@@ -1,6 +1,7 @@
 package io.archfarm.model;
 
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -62,7 +63,7 @@ public record ImageReference(String registry, String repository) {
             parse(image);
             return Optional.empty();
         } catch (IllegalArgumentException e) {
-            return Optional.of(e.getMessage());
+            return Optional.of(Objects.requireNonNullElse(e.getMessage(), image + " is not an image reference"));
         }
     }
 

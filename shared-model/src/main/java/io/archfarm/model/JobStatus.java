@@ -22,7 +22,7 @@ public enum JobStatus {
     private static final Set<JobStatus> ENDED = EnumSet.of(SUCCEEDED, FAILED, CANCELLED);
 
     public boolean canMoveTo(JobStatus next) {
-        return ALLOWED.get(this).contains(next);
+        return ALLOWED.getOrDefault(this, Set.of()).contains(next);
     }
 
     /** Returns {@code next} when the change is allowed, else throws naming both ends. */

@@ -3,6 +3,7 @@ package io.archfarm.model;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a worker says that a part of the farm failed for now (refused or reset the connection, timed out, answered
@@ -36,7 +37,7 @@ public final class PartOutage {
     }
 
     /** The part an attempt's error names as failing for now ({@code registry 127.0.0.1:5000}), if it is an outage. */
-    public static Optional<String> partOf(String error) {
+    public static Optional<String> partOf(@Nullable String error) {
         if (error == null) {
             return Optional.empty();
         }

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A container platform in its canonical OCI form: {@code linux/amd64}, {@code linux/arm64}, {@code linux/arm/v7}.
@@ -13,7 +14,7 @@ import java.util.Optional;
  * {@code arm64/v8}, {@code armhf}, {@code ppc64el}, {@code i686}, ...) and always yields the same canonical value, so
  * that two requests for "the same" platform are equal, route to the same queue and land once in a manifest list.
  */
-public record Platform(String os, String architecture, String variant) implements Comparable<Platform> {
+public record Platform(String os, String architecture, @Nullable String variant) implements Comparable<Platform> {
 
     public static final Platform LINUX_AMD64 = new Platform("linux", "amd64", null);
     public static final Platform LINUX_ARM64 = new Platform("linux", "arm64", null);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds what this host can build: the JVM's own architecture natively, and every architecture whose {@code qemu-*}
@@ -31,7 +32,7 @@ final class CapabilityDetection {
     }
 
     /** Unset: detect. {@code none}: nothing. Else exactly the listed platforms, canonical and without repeats. */
-    static List<Platform> resolve(String property, List<String> configured, Supplier<List<Platform>> detect) {
+    static List<Platform> resolve(String property, @Nullable List<String> configured, Supplier<List<Platform>> detect) {
         if (configured == null) {
             return detect.get();
         }

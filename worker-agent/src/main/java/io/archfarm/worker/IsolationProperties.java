@@ -5,6 +5,7 @@ import io.archfarm.worker.build.IsolationLevel;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -30,7 +31,7 @@ import org.springframework.validation.annotation.Validated;
 public record IsolationProperties(
         @NotNull @DefaultValue("netns") IsolationLevel level,
         @NotNull @DefaultValue("none") EgressPolicy egress,
-        String resolver,
+        @Nullable String resolver,
         @DefaultValue List<String> allow,
         @DefaultValue List<String> allowPrivate,
         @DefaultValue List<String> deny,

@@ -2,6 +2,7 @@ package io.archfarm.worker;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -19,6 +20,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                  allowed too, being the farm's own
  */
 @ConfigurationProperties("archfarm.registry")
-public record RegistryProperties(@DefaultValue List<String> insecure, Path authFile, Path certsDir,
+public record RegistryProperties(@DefaultValue List<String> insecure, @Nullable Path authFile, @Nullable Path certsDir,
         @DefaultValue List<String> allowedHosts) {
 }

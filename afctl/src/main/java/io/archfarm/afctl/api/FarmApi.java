@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -66,7 +67,7 @@ public final class FarmApi {
     }
 
     /** A POST with {@code body} as JSON, or with no body when it is null; the answer as JSON. */
-    public JsonNode post(Object path, Object body) {
+    public JsonNode post(Object path, @Nullable Object body) {
         HttpRequest.Builder request = request(path).header("Accept", "application/json");
         if (body == null) {
             request.POST(HttpRequest.BodyPublishers.noBody());
@@ -140,7 +141,7 @@ public final class FarmApi {
         return answer;
     }
 
-    FarmUnreachable unreachable(Throwable cause) {
+    FarmUnreachable unreachable(@Nullable Throwable cause) {
         String why = switch (cause) {
             case ConnectException e -> "connection refused";
             case HttpTimeoutException e -> e.getMessage() == null ? "timed out" : e.getMessage();

@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** A path with its query string, each value percent-encoded; values that are null are left out. */
 public final class Query {
@@ -19,7 +20,7 @@ public final class Query {
         return new Query(path);
     }
 
-    public Query with(String name, Object value) {
+    public Query with(String name, @Nullable Object value) {
         if (value != null) {
             parameters.add(encode(name) + "=" + encode(value.toString()));
         }

@@ -1,6 +1,7 @@
 package io.archfarm.afctl.api;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The text/event-stream format (WHATWG HTML, "server-sent events"), a line at a time: {@code event:} names the
@@ -10,8 +11,8 @@ import java.util.Optional;
  */
 public final class ServerEventParser {
 
-    private String name;
-    private StringBuilder data;
+    private @Nullable String name;
+    private @Nullable StringBuilder data;
 
     /** Takes one line (without its line break) and returns the event a blank line completes. */
     public Optional<ServerEvent> line(String line) {

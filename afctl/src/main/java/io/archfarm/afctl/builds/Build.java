@@ -7,16 +7,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A build as afctl reads the API's BuildView: only what it shows; fields a newer farm adds are ignored, and the JSON
  * itself is what {@code --output json} prints.
  */
-record Build(String id, String status, String team, String project, Long number, String trigger, String requestedBy,
-        String repository, String ref, String commit, String image, List<String> tags, String error,
-        Instant createdAt, Instant startedAt, Instant finishedAt, List<PlatformJob> platforms,
-        ManifestList manifestList, boolean retryable, List<String> retryPlatforms) {
+record Build(String id, String status, @Nullable String team, @Nullable String project, @Nullable Long number,
+        @Nullable String trigger, @Nullable String requestedBy, @Nullable String repository, @Nullable String ref,
+        @Nullable String commit, @Nullable String image, List<String> tags, @Nullable String error,
+        Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, List<PlatformJob> platforms,
+        @Nullable ManifestList manifestList, boolean retryable, List<String> retryPlatforms) {
 
     Build {
         tags = tags == null ? List.of() : tags;
@@ -29,8 +31,9 @@ record Build(String id, String status, String team, String project, Long number,
     }
 
     /** One platform job. */
-    record PlatformJob(String platform, String placement, String status, String mode, String worker, int attempt,
-            String digest, Long size, String error, Instant startedAt, Instant finishedAt) {
+    record PlatformJob(String platform, @Nullable String placement, String status, @Nullable String mode,
+            @Nullable String worker, int attempt, @Nullable String digest, @Nullable Long size, @Nullable String error,
+            @Nullable Instant startedAt, @Nullable Instant finishedAt) {
 
         /** How long it ran: to its end, or to {@code now} while it runs; empty before it started. */
         Optional<Duration> elapsed(Instant now) {
@@ -47,7 +50,7 @@ record Build(String id, String status, String team, String project, Long number,
         }
     }
 
-    record ManifestList(String digest, String mediaType, List<String> tags, List<Entry> entries) {
+    record ManifestList(String digest, @Nullable String mediaType, List<String> tags, List<Entry> entries) {
 
         ManifestList {
             tags = tags == null ? List.of() : tags;
@@ -55,7 +58,7 @@ record Build(String id, String status, String team, String project, Long number,
         }
     }
 
-    record Entry(String platform, String digest, long size, String mediaType) {
+    record Entry(String platform, String digest, long size, @Nullable String mediaType) {
     }
 
     BuildStatus buildStatus() {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,10 +47,10 @@ public final class BuildCommand implements Callable<Integer> {
 
     @Option(names = {"-f", "--file"}, paramLabel = "PATH",
             description = "the Containerfile, relative to the repository (default Containerfile)")
-    String file;
+    @Nullable String file;
 
     @Option(names = "--context", paramLabel = "DIR", description = "the build context in the repository (default .)")
-    String context;
+    @Nullable String context;
 
     @Option(names = "--build-arg", paramLabel = "NAME=VALUE", description = "a build argument (repeatable)")
     Map<String, String> buildArgs = new LinkedHashMap<>();
@@ -61,16 +62,16 @@ public final class BuildCommand implements Callable<Integer> {
 
     @Option(names = "--publish", paramLabel = "POLICY",
             description = "all (default: nothing unless every platform succeeds) or partial")
-    String publish;
+    @Nullable String publish;
 
     @Option(names = "--no-cache", description = "build every step again instead of reusing cached layers")
     boolean noCache;
 
     @Option(names = "--team", paramLabel = "TEAM", description = "the team the build belongs to (admins may omit it)")
-    String team;
+    @Nullable String team;
 
     @Option(names = "--project", paramLabel = "TEAM/PROJECT", description = "build a project with its settings")
-    String project;
+    @Nullable String project;
 
     @Option(names = "--follow", description = "follow the build to its end; the exit code says how it ended")
     boolean follow;
@@ -102,7 +103,7 @@ public final class BuildCommand implements Callable<Integer> {
         if (quiet && (follow || output.json())) {
             throw usage("--quiet prints only the id: it cannot be used with --follow or --output json");
         }
-        JsonNode accepted = project == null ? submitRepository() : submitProject();
+        JsonNode accepted = project == null ? submitRepository() : submitProject(project);
         String id = accepted.path("id").asString();
         if (follow) {
             if (!output.json()) {
@@ -168,7 +169,7 @@ public final class BuildCommand implements Callable<Integer> {
         request.put("platformPlacement", perPlatform.isEmpty() ? null : perPlatform);
     }
 
-    private JsonNode submitProject() {
+    private JsonNode submitProject(String project) {
         String[] names = project.split("/", -1);
         if (names.length != 2 || names[0].isBlank() || names[1].isBlank()) {
             throw usage("--project takes TEAM/PROJECT, not '" + project + "'");

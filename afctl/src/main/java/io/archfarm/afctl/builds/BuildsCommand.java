@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,40 +33,40 @@ import tools.jackson.databind.JsonNode;
 public final class BuildsCommand implements Callable<Integer> {
 
     @Option(names = "--team", paramLabel = "TEAM", description = "builds of this team")
-    String team;
+    @Nullable String team;
 
     @Option(names = "--project", paramLabel = "TEAM/PROJECT", description = "builds of this project")
-    String project;
+    @Nullable String project;
 
     @Option(names = "--ref", paramLabel = "REF", description = "of this branch or tag (name or full ref)")
-    String ref;
+    @Nullable String ref;
 
     @Option(names = "--commit", paramLabel = "HEX", description = "of a commit starting with these 7+ hex digits")
-    String commit;
+    @Nullable String commit;
 
     @Option(names = "--status", paramLabel = "STATUS",
             description = "QUEUED, RUNNING, SUCCEEDED, PARTIAL, FAILED or CANCELLED")
-    String status;
+    @Nullable String status;
 
     @Option(names = "--platform", paramLabel = "PLATFORM", description = "that built this platform")
-    String platform;
+    @Nullable String platform;
 
     @Option(names = "--trigger", paramLabel = "TRIGGER", description = "started this way (UI, API, WEBHOOK, …)")
-    String trigger;
+    @Nullable String trigger;
 
     @Option(names = "--requested-by", paramLabel = "USER", description = "started by this user")
-    String requestedBy;
+    @Nullable String requestedBy;
 
     @Option(names = "--since", paramLabel = "INSTANT",
             description = "accepted at or after: an ISO-8601 instant (2025-06-01T00:00:00Z) or a date (UTC)")
-    String since;
+    @Nullable String since;
 
     @Option(names = "--until", paramLabel = "INSTANT", description = "accepted before (a date: to its end)")
-    String until;
+    @Nullable String until;
 
     @Option(names = "--image", paramLabel = "REFERENCE",
             description = "that published REG/REPO:TAG or REG/REPO@sha256:…")
-    String image;
+    @Nullable String image;
 
     @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "20",
             description = "how many builds (1..500, default 20); with --all the size of each page")

@@ -1,6 +1,7 @@
 package io.archfarm.afctl.builds;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image reference as podman takes one: {@code REG/REPO[:TAG]} or {@code REG/REPO@sha256:…}; no tag means
@@ -9,7 +10,7 @@ import java.util.Optional;
  * @param tag    the tag, null for a reference by digest
  * @param digest the digest, null for a reference by tag
  */
-record ImageName(String repository, String tag, String digest) {
+record ImageName(String repository, @Nullable String tag, @Nullable String digest) {
 
     static ImageName parse(String reference) {
         int at = reference.indexOf('@');

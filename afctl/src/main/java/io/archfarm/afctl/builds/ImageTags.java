@@ -4,12 +4,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code --tag} values as podman takes them ({@code REG/IMG:TAG}, repeatable) turned into what the API wants: one
  * image repository and its tags. A manifest list is pushed to one repository, so every value must name the same one.
  */
-record ImageTags(String repository, List<String> tags) {
+record ImageTags(@Nullable String repository, List<String> tags) {
 
     static ImageTags of(List<String> references, Function<String, ? extends RuntimeException> usage) {
         String repository = null;

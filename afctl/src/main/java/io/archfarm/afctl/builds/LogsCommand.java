@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +40,7 @@ public final class LogsCommand implements Callable<Integer> {
     String build;
 
     @Option(names = "--platform", paramLabel = "PLATFORM", description = "only this platform's log")
-    String platform;
+    @Nullable String platform;
 
     @Option(names = {"-f", "--follow"}, description = "follow the logs until the build ends")
     boolean follow;
@@ -113,11 +114,11 @@ public final class LogsCommand implements Callable<Integer> {
     static final class LogPrinter implements BuildFollower.Listener {
 
         private final PrintWriter out;
-        private final String only;
+        private final @Nullable String only;
         private final boolean json;
         private final Map<String, Lines> lines = new HashMap<>();
 
-        LogPrinter(PrintWriter out, String only, boolean json) {
+        LogPrinter(PrintWriter out, @Nullable String only, boolean json) {
             this.out = out;
             this.only = only;
             this.json = json;

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The progress of a followed build as lines appended to a log: a line whenever the build's status changes or a
@@ -22,7 +23,7 @@ final class PlainProgress extends ProgressDisplay {
     private final PrintWriter out;
     private final Instant started;
     private final Map<String, String> shown = new HashMap<>();
-    private String shownBuild;
+    private @Nullable String shownBuild;
 
     PlainProgress(PrintWriter out, Clock clock) {
         super(clock);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What following a build has learnt: the build as the farm last sent it, and per platform the step its log has
@@ -22,10 +23,11 @@ final class Progress {
     private static final String ATTEMPT_HEADER = "=== attempt ";
 
     /** One platform as a display shows it; null cells are not known yet. */
-    record Row(String platform, String status, String mode, String worker, int attempt, String elapsed, String step) {
+    record Row(String platform, String status, @Nullable String mode, @Nullable String worker, int attempt,
+            @Nullable String elapsed, @Nullable String step) {
     }
 
-    private Build build;
+    private @Nullable Build build;
     private final Map<String, Step> steps = new HashMap<>();
     private final Map<String, Integer> attempts = new HashMap<>();
     private final Map<String, Lines> logLines = new HashMap<>();
@@ -61,7 +63,7 @@ final class Progress {
      * A step as buildah counts it, {@code 3/7}, and in a multi-stage build the stage too, {@code 2/3}. A job that
      * succeeded ran them all, whatever of its log has arrived yet: the farm may report the end before the last lines.
      */
-    private record Step(String stage, String step) {
+    private record Step(@Nullable String stage, String step) {
 
         Step completed() {
             return new Step(stage == null ? null : whole(stage), whole(step));

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * afctl's configuration file, {@code $XDG_CONFIG_HOME/afctl/config} (by default {@code ~/.config/afctl/config}):
@@ -26,7 +27,7 @@ public final class ConfigFile {
     static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     /** What the file holds. */
-    public record Contents(String url, String token) {
+    public record Contents(@Nullable String url, @Nullable String token) {
     }
 
     private ConfigFile() {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The farm afctl talks to and the token it shows: {@code AFCTL_URL} and {@code AFCTL_TOKEN} win over the config file.
@@ -43,7 +44,7 @@ public record FarmTarget(URI url, String token, String source) {
     }
 
     /** A farm's URL as a user writes it: http or https, a host, maybe a port and a path; no query, no user. */
-    public static URI parseUrl(String text, String source) {
+    public static URI parseUrl(@Nullable String text, String source) {
         if (text == null) {
             throw new AfctlException("no farm URL in " + source, ExitCodes.UNREACHABLE);
         }
@@ -64,7 +65,7 @@ public record FarmTarget(URI url, String token, String source) {
         }
     }
 
-    private static String blankToNull(String value) {
+    private static @Nullable String blankToNull(@Nullable String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
 }

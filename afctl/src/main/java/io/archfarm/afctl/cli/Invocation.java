@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything one run of afctl takes from outside: the environment, the home directory, the standard streams, a way to
@@ -29,7 +30,7 @@ public final class Invocation {
     private final Function<String, Optional<char[]>> secretPrompt;
     private final Terminal terminal;
     private final Clock clock;
-    private FarmApi api;
+    private @Nullable FarmApi api;
 
     /** @param secretPrompt asks the person at the terminal for a secret, without echo; empty without a terminal */
     public Invocation(Map<String, String> env, Path home, PrintWriter out, PrintWriter err, InputStream in,

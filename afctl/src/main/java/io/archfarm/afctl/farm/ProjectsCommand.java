@@ -10,6 +10,7 @@ import io.archfarm.afctl.text.Table;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 public final class ProjectsCommand implements Callable<Integer> {
 
     @Option(names = "--team", paramLabel = "TEAM", description = "only this team's projects")
-    String team;
+    @Nullable String team;
 
     @Mixin
     OutputOption output;

@@ -2,6 +2,7 @@ package io.archfarm.afctl.text;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rows under headers in aligned columns, two spaces apart, as podman prints its lists. A null cell prints as
@@ -16,7 +17,7 @@ public final class Table {
         this.headers = List.of(headers);
     }
 
-    public Table row(Object... cells) {
+    public Table row(@Nullable Object... cells) {
         if (cells.length != headers.size()) {
             throw new IllegalArgumentException(cells.length + " cells for " + headers.size() + " columns " + headers);
         }

@@ -2,6 +2,7 @@ package io.archfarm.afctl.text;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** Small text helpers for afctl's human output: padding, clocks and ages. */
 public final class Text {
@@ -23,7 +24,7 @@ public final class Text {
     }
 
     /** How long ago, roughly, as podman says it: {@code 12s ago}, {@code 3m ago}, {@code 5h ago}, {@code 2d ago}. */
-    public static String ago(Instant then, Instant now) {
+    public static @Nullable String ago(@Nullable Instant then, Instant now) {
         if (then == null) {
             return null;
         }

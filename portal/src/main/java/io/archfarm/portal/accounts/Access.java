@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
@@ -59,7 +60,8 @@ public class Access {
      * @param notFound the detail of the 404 a caller without any role in the team gets
      * @param where    how the 403 names the place, e.g. "in team 'web'"
      */
-    public void require(UUID teamId, Role needed, java.util.function.Supplier<String> notFound, String where) {
+    public void require(@Nullable UUID teamId, Role needed, java.util.function.Supplier<String> notFound,
+            String where) {
         Caller caller = caller();
         if (caller.admin()) {
             return;

@@ -3,6 +3,7 @@ package io.archfarm.portal.accounts;
 import java.io.Serial;
 import java.util.Collection;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.CredentialsContainer;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -39,9 +40,9 @@ class AccountUserDetails implements UserDetailsService {
         private static final long serialVersionUID = 1L;
 
         private final Caller caller;
-        private String passwordHash;
+        private @Nullable String passwordHash;
 
-        Details(Caller caller, String passwordHash) {
+        Details(Caller caller, @Nullable String passwordHash) {
             this.caller = caller;
             this.passwordHash = passwordHash;
         }
@@ -58,7 +59,7 @@ class AccountUserDetails implements UserDetailsService {
         }
 
         @Override
-        public String getPassword() {
+        public @Nullable String getPassword() {
             return passwordHash;
         }
 

@@ -6,8 +6,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -57,7 +59,7 @@ public class Accounts {
             throw ApiProblem.conflict("user '" + username + "' already exists");
         }
         UserAccount user = new UserAccount(UUID.randomUUID(), username, displayName == null ? username : displayName,
-                passwords.encode(password), admin, Instant.now(clock));
+                Objects.requireNonNull(passwords.encode(password)), admin, Instant.now(clock));
         try {
             return users.saveAndFlush(user);
         } catch (DataIntegrityViolationException e) {
@@ -70,7 +72,7 @@ public class Accounts {
      * passes null.
      */
     @Transactional
-    public void changePassword(String username, String current, String replacement) {
+    public void changePassword(String username, @Nullable String current, String replacement) {
         UserAccount user = user(username);
         if (current != null && (user.passwordHash() == null || !passwords.matches(current, user.passwordHash()))) {
             throw ApiProblem.badRequest("currentPassword", "currentPassword is not " + username + "'s password");
@@ -79,7 +81,7 @@ public class Accounts {
             throw ApiProblem.badRequest("newPassword", "newPassword must have " + MIN_PASSWORD_LENGTH
                     + " to 1024 characters");
         }
-        user.changePasswordHash(passwords.encode(replacement));
+        user.changePasswordHash(Objects.requireNonNull(passwords.encode(replacement)));
     }
 
     @Transactional

@@ -43,7 +43,7 @@ class AdminBootstrap implements ApplicationRunner {
         }
         String configured = properties.adminPassword();
         boolean generated = configured == null || configured.isBlank();
-        String password = generated ? generatePassword() : configured;
+        String password = configured == null || configured.isBlank() ? generatePassword() : configured;
         if (!generated && password.length() < Accounts.MIN_PASSWORD_LENGTH) {
             throw new IllegalStateException("ARCHFARM_ADMIN_PASSWORD (archfarm.security.admin-password) must have at "
                     + "least " + Accounts.MIN_PASSWORD_LENGTH + " characters");

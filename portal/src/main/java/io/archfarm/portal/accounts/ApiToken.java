@@ -6,6 +6,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** A personal API token; the row holds only the SHA-256 of the token, which is shown once at creation. */
 @Entity
@@ -28,18 +29,18 @@ class ApiToken {
     private Instant createdAt;
 
     @Column(name = "expires_at")
-    private Instant expiresAt;
+    private @Nullable Instant expiresAt;
 
     @Column(name = "last_used_at")
-    private Instant lastUsedAt;
+    private @Nullable Instant lastUsedAt;
 
     @Column(name = "revoked_at")
-    private Instant revokedAt;
+    private @Nullable Instant revokedAt;
 
     protected ApiToken() {
     }
 
-    ApiToken(UUID id, UUID userId, String name, String tokenHash, Instant createdAt, Instant expiresAt) {
+    ApiToken(UUID id, UUID userId, String name, String tokenHash, Instant createdAt, @Nullable Instant expiresAt) {
         this.id = id;
         this.userId = userId;
         this.name = name;
@@ -64,15 +65,15 @@ class ApiToken {
         return createdAt;
     }
 
-    Instant expiresAt() {
+    @Nullable Instant expiresAt() {
         return expiresAt;
     }
 
-    Instant lastUsedAt() {
+    @Nullable Instant lastUsedAt() {
         return lastUsedAt;
     }
 
-    Instant revokedAt() {
+    @Nullable Instant revokedAt() {
         return revokedAt;
     }
 

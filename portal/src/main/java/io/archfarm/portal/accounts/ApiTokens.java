@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.CredentialsExpiredException;
 import org.springframework.stereotype.Service;
@@ -38,11 +39,11 @@ public class ApiTokens {
     }
 
     @Transactional
-    public NewToken create(Caller caller, String name, Instant expiresAt) {
+    public NewToken create(Caller caller, @Nullable String name, @Nullable Instant expiresAt) {
         Instant now = Instant.now(clock);
-        checkNameAndExpiry(name, "ci", expiresAt, now);
+        String checked = checkNameAndExpiry(name, "ci", expiresAt, now);
         String token = newSecret(random, PREFIX);
-        ApiToken saved = tokens.save(new ApiToken(UUID.randomUUID(), caller.userId(), name.strip(), hash(token), now,
+        ApiToken saved = tokens.save(new ApiToken(UUID.randomUUID(), caller.userId(), checked.strip(), hash(token), now,
                 expiresAt));
         return new NewToken(saved.id(), saved.name(), token, saved.createdAt(), saved.expiresAt());
     }
@@ -82,7 +83,8 @@ public class ApiTokens {
     }
 
     /** The checks of a new token's {@code name} (e.g. {@code example}) and {@code expiresAt}, an API or board token. */
-    static void checkNameAndExpiry(String name, String example, Instant expiresAt, Instant now) {
+    /** @return the name, checked */
+    static String checkNameAndExpiry(@Nullable String name, String example, @Nullable Instant expiresAt, Instant now) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME) {
             throw ApiProblem.badRequest("name", "name is required (1 to " + MAX_NAME + " characters), e.g. \""
                     + example + "\"");
@@ -90,10 +92,11 @@ public class ApiTokens {
         if (expiresAt != null && !expiresAt.isAfter(now)) {
             throw ApiProblem.badRequest("expiresAt", "expiresAt " + expiresAt + " is not in the future");
         }
+        return name;
     }
 
     /** {@code revoked}, {@code expired} or {@code active}. */
-    static String state(Instant revokedAt, Instant expiresAt, Instant now) {
+    static String state(@Nullable Instant revokedAt, @Nullable Instant expiresAt, Instant now) {
         return revokedAt != null ? "revoked" : expiresAt != null && !expiresAt.isAfter(now) ? "expired" : "active";
     }
 
@@ -120,11 +123,11 @@ public class ApiTokens {
     }
 
     /** A token just created: the only time {@code token} is ever shown. */
-    public record NewToken(UUID id, String name, String token, Instant createdAt, Instant expiresAt) {
+    public record NewToken(UUID id, String name, String token, Instant createdAt, @Nullable Instant expiresAt) {
     }
 
     /** A token as its owner lists it, without its secret. */
-    public record TokenView(UUID id, String name, String state, Instant createdAt, Instant expiresAt,
-            Instant lastUsedAt, Instant revokedAt) {
+    public record TokenView(UUID id, String name, String state, Instant createdAt, @Nullable Instant expiresAt,
+            @Nullable Instant lastUsedAt, @Nullable Instant revokedAt) {
     }
 }

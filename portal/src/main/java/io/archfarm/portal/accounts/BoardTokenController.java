@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -54,6 +55,7 @@ class BoardTokenController {
         return tokens.revoke(id);
     }
 
-    record NewBoardTokenRequest(String name, List<String> teams, Boolean allTeams, Instant expiresAt) {
+    record NewBoardTokenRequest(@Nullable String name, @Nullable List<String> teams, @Nullable Boolean allTeams,
+            @Nullable Instant expiresAt) {
     }
 }

@@ -13,10 +13,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.CredentialsExpiredException;
@@ -62,28 +64,29 @@ public class BoardTokens {
      * only; the teams made later too).
      */
     @Transactional
-    public NewBoardToken create(String name, Collection<String> teams, boolean allTeams, Instant expiresAt) {
+    public NewBoardToken create(@Nullable String name, @Nullable Collection<String> teams, boolean allTeams,
+            @Nullable Instant expiresAt) {
         Caller caller = access.caller();
         Instant now = Instant.now(clock);
-        ApiTokens.checkNameAndExpiry(name, "office wall", expiresAt, now);
+        String checked = ApiTokens.checkNameAndExpiry(name, "office wall", expiresAt, now);
         List<Team> shown = teamsToShow(teams, allTeams);
         String token = ApiTokens.newSecret(random, PREFIX);
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                         insert into board_tokens (id, name, token_hash, all_teams, created_by, created_at, expires_at)
                         values (:id, :name, :hash, :all, :creator, :now, :expires)""")
-                .param("id", id).param("name", name.strip()).param("hash", ApiTokens.hash(token))
+                .param("id", id).param("name", checked.strip()).param("hash", ApiTokens.hash(token))
                 .param("all", allTeams).param("creator", caller.userId()).param("now", Timestamp.from(now))
                 .param("expires", expiresAt == null ? null : Timestamp.from(expiresAt)).update();
         for (Team team : shown) {
             jdbc.sql("insert into board_token_teams (token_id, team_id) values (:token, :team)")
                     .param("token", id).param("team", team.id()).update();
         }
-        return new NewBoardToken(id, name.strip(), token, portal.link(SIGN_IN_PATH + "#token=" + token),
+        return new NewBoardToken(id, checked.strip(), token, portal.link(SIGN_IN_PATH + "#token=" + token),
                 shown.stream().map(Team::slug).sorted().toList(), allTeams, now, expiresAt);
     }
 
-    private List<Team> teamsToShow(Collection<String> teams, boolean allTeams) {
+    private List<Team> teamsToShow(@Nullable Collection<String> teams, boolean allTeams) {
         List<String> slugs = teams == null ? List.of() : teams.stream().distinct().toList();
         if (allTeams) {
             access.requireAdmin("make a board token of every team");
@@ -127,7 +130,7 @@ public class BoardTokens {
                 .param("admin", caller.admin()).param("me", caller.userId());
         only.ifPresent(id -> query.param("id", id));
         return query.query((rs, n) -> new Row(rs.getObject("id", UUID.class), rs.getString("name"),
-                rs.getBoolean("all_teams"), rs.getString("username"), instant(rs, "created_at"),
+                rs.getBoolean("all_teams"), rs.getString("username"), Objects.requireNonNull(instant(rs, "created_at")),
                 instant(rs, "expires_at"), instant(rs, "last_used_at"), instant(rs, "revoked_at"))).list();
     }
 
@@ -217,7 +220,7 @@ public class BoardTokens {
         return Optional.of(List.copyOf(teams));
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
+    private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
@@ -229,7 +232,7 @@ public class BoardTokens {
      *                  which the browser never sends to a server, so it stays out of access logs and proxies
      */
     public record NewBoardToken(UUID id, String name, String token, String signInUrl, List<String> teams,
-            boolean allTeams, Instant createdAt, Instant expiresAt) {
+            boolean allTeams, Instant createdAt, @Nullable Instant expiresAt) {
     }
 
     /**
@@ -240,16 +243,16 @@ public class BoardTokens {
      * @param state      {@code active}, {@code expired} or {@code revoked}
      */
     public record BoardTokenView(UUID id, String name, boolean allTeams, List<String> teams, int otherTeams,
-            String createdBy, String state, Instant createdAt, Instant expiresAt, Instant lastUsedAt,
-            Instant revokedAt) {
+            String createdBy, String state, Instant createdAt, @Nullable Instant expiresAt,
+            @Nullable Instant lastUsedAt, @Nullable Instant revokedAt) {
     }
 
-    private record Row(UUID id, String name, boolean allTeams, String createdBy, Instant createdAt, Instant expiresAt,
-            Instant lastUsedAt, Instant revokedAt) {
+    private record Row(UUID id, String name, boolean allTeams, String createdBy, Instant createdAt,
+            @Nullable Instant expiresAt, @Nullable Instant lastUsedAt, @Nullable Instant revokedAt) {
     }
 
     private record Stored(UUID id, String name, boolean allTeams, UUID creator, boolean creatorAdmin,
-            Instant expiresAt, Instant revokedAt) {
+            @Nullable Instant expiresAt, @Nullable Instant revokedAt) {
     }
 
     private record TeamRef(UUID tokenId, UUID teamId, String slug) {

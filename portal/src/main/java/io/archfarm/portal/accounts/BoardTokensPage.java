@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -62,7 +63,7 @@ class BoardTokensPage {
     }
 
     /** The end of the day given (UTC), or none. */
-    private static java.time.Instant expiry(String expiresOn) {
+    private static java.time.@Nullable Instant expiry(String expiresOn) {
         if (expiresOn == null || expiresOn.isBlank()) {
             return null;
         }

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -58,6 +59,6 @@ class TokenController {
         return tokens.revoke(access.caller(), id);
     }
 
-    record NewTokenRequest(String name, Instant expiresAt) {
+    record NewTokenRequest(@Nullable String name, @Nullable Instant expiresAt) {
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A build as the portal inserts it. After the insert the scheduler owns status, times and error; the portal only
@@ -44,7 +45,7 @@ class Build {
 
     /** The branch the ref named when the build was accepted; null for a tag or a commit id. */
     @Column(name = "branch")
-    private String branch;
+    private @Nullable String branch;
 
     @Column(nullable = false)
     private String containerfile;
@@ -84,19 +85,19 @@ class Build {
     @Column(nullable = false)
     private PublishPolicy publish;
 
-    private String error;
+    private @Nullable String error;
 
     @Column(name = "requested_by")
-    private String requestedBy;
+    private @Nullable String requestedBy;
 
     @Column(name = "team_id")
-    private UUID teamId;
+    private @Nullable UUID teamId;
 
     @Column(name = "project_id")
-    private UUID projectId;
+    private @Nullable UUID projectId;
 
     @Column(name = "build_number")
-    private Long buildNumber;
+    private @Nullable Long buildNumber;
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
@@ -113,20 +114,20 @@ class Build {
     private boolean noCache;
 
     @Column(name = "cancel_requested_at")
-    private Instant cancelRequestedAt;
+    private @Nullable Instant cancelRequestedAt;
 
     /** Set with one update statement when a retry is asked for; the scheduler clears it when it takes it up. */
     @Column(name = "retry_requested_at", insertable = false, updatable = false)
-    private Instant retryRequestedAt;
+    private @Nullable Instant retryRequestedAt;
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
     @Column(name = "started_at")
-    private Instant startedAt;
+    private @Nullable Instant startedAt;
 
     @Column(name = "finished_at")
-    private Instant finishedAt;
+    private @Nullable Instant finishedAt;
 
     protected Build() {
     }
@@ -180,17 +181,17 @@ class Build {
         return own == null ? placement : Placement.valueOf(own);
     }
     PublishPolicy publish() { return publish; }
-    String error() { return error; }
-    UUID teamId() { return teamId; }
-    UUID projectId() { return projectId; }
-    Long buildNumber() { return buildNumber; }
+    @Nullable String error() { return error; }
+    @Nullable UUID teamId() { return teamId; }
+    @Nullable UUID projectId() { return projectId; }
+    @Nullable Long buildNumber() { return buildNumber; }
     BuildOrigin.Trigger trigger() { return trigger; }
-    String requestedBy() { return requestedBy; }
+    @Nullable String requestedBy() { return requestedBy; }
     LayerCache layerCache() { return LayerCache.of(layerCache, noCache); }
     boolean noCache() { return noCache; }
-    Instant cancelRequestedAt() { return cancelRequestedAt; }
-    Instant retryRequestedAt() { return retryRequestedAt; }
+    @Nullable Instant cancelRequestedAt() { return cancelRequestedAt; }
+    @Nullable Instant retryRequestedAt() { return retryRequestedAt; }
     Instant createdAt() { return createdAt; }
-    Instant startedAt() { return startedAt; }
-    Instant finishedAt() { return finishedAt; }
+    @Nullable Instant startedAt() { return startedAt; }
+    @Nullable Instant finishedAt() { return finishedAt; }
 }

@@ -5,6 +5,7 @@ import io.archfarm.portal.accounts.Role;
 import io.archfarm.portal.problems.ApiProblem;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,7 +40,7 @@ public class BuildAccess {
      * @param teamSlug the team asked for, or null
      * @return the team's id, or null for an admin's build outside any team
      */
-    public UUID teamForNewBuild(String teamSlug) {
+    public @Nullable UUID teamForNewBuild(@Nullable String teamSlug) {
         if (teamSlug != null && !teamSlug.isBlank()) {
             return access.team(teamSlug, Role.DEVELOPER).id();
         }

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -98,7 +99,7 @@ public class BuildHistory {
     }
 
     /** A page of builds, and the cursor of the next one; null on the last page. */
-    public record Page(List<BuildView> builds, String next) {
+    public record Page(List<BuildView> builds, @Nullable String next) {
     }
 
     /** "team/project" slugs of the projects of these teams (empty: every team), for a search form. */
@@ -109,7 +110,7 @@ public class BuildHistory {
         return jdbc.sql("select t.slug || '/' || p.slug from projects p join teams t on t.id = p.team_id"
                         + (teams.isPresent() ? " where p.team_id in (:teams)" : "") + " order by 1")
                 .params(teams.isPresent() ? Map.of("teams", teams.get()) : Map.of())
-                .query(String.class).list();
+                .query((rs, row) -> rs.getString(1)).list();
     }
 
     private Optional<UUID> project(String value) {

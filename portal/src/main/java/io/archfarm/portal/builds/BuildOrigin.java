@@ -1,6 +1,7 @@
 package io.archfarm.portal.builds;
 
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who a build is for and how it came about.
@@ -13,10 +14,11 @@ import java.util.UUID;
  * @param layerCache      whether the build may use the workers' layer cache: its project's setting, and on for an
  *                        ad-hoc build (it has no project to turn it off; {@code noCache} still builds every step)
  */
-public record BuildOrigin(UUID teamId, UUID projectId, Long buildNumber, Trigger trigger, String requestedBy,
+public record BuildOrigin(@Nullable UUID teamId, @Nullable UUID projectId, @Nullable Long buildNumber,
+        Trigger trigger, @Nullable String requestedBy,
         boolean fetchSubmodules, boolean layerCache) {
 
-    public static BuildOrigin adHoc(UUID teamId, Trigger trigger, String requestedBy) {
+    public static BuildOrigin adHoc(@Nullable UUID teamId, Trigger trigger, @Nullable String requestedBy) {
         return new BuildOrigin(teamId, null, null, trigger, requestedBy, false, true);
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -197,6 +198,6 @@ class BuildPages {
     }
 
     /** A failed platform's panel: what failed, and the first lines of its log that look like the error. */
-    public record FailedPlatform(String platform, String summary, List<String> errorLines) {
+    public record FailedPlatform(String platform, @Nullable String summary, List<String> errorLines) {
     }
 }

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -103,7 +104,7 @@ public class BuildQueries {
         }
         sql.append(" order by created_at desc limit :limit");
         params.put("limit", filter.limit());
-        return viewsOf(jdbc.sql(sql.toString()).params(params).query(UUID.class).list());
+        return viewsOf(jdbc.sql(sql.toString()).params(params).query((rs, row) -> rs.getObject(1, UUID.class)).list());
     }
 
     /** The builds with these ids, in this order (one that is gone meanwhile is left out). */
@@ -117,7 +118,8 @@ public class BuildQueries {
      * @param teams     the teams whose builds to include; empty means every team and the builds outside any team
      * @param projectId only this project's builds, or null
      */
-    public record BuildFilter(Optional<BuildStatus> status, Optional<Set<UUID>> teams, UUID projectId, int limit) {
+    public record BuildFilter(Optional<BuildStatus> status, Optional<Set<UUID>> teams, @Nullable UUID projectId,
+            int limit) {
     }
 
     /** Four queries for any number of builds: the builds, their jobs, their manifest lists and their entries. */
@@ -220,7 +222,7 @@ public class BuildQueries {
     private record JobRow(UUID buildId, PlatformJobView job) {
     }
 
-    static Instant instant(ResultSet rs, String column) throws SQLException {
+    static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }

@@ -2,6 +2,7 @@ package io.archfarm.portal.builds;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /api/v1/builds} as it arrives: everything optional here, so that the validator can name every missing
@@ -12,17 +13,17 @@ import java.util.Map;
  *                left out
  */
 public record BuildRequestBody(
-        String team,
-        String repository,
-        String ref,
-        String containerfile,
-        String context,
-        List<String> platforms,
-        String image,
-        List<String> tags,
-        Map<String, String> buildArgs,
-        String placement,
-        Map<String, String> platformPlacement,
-        String publish,
-        Boolean noCache) {
+        @Nullable String team,
+        @Nullable String repository,
+        @Nullable String ref,
+        @Nullable String containerfile,
+        @Nullable String context,
+        @Nullable List<String> platforms,
+        @Nullable String image,
+        @Nullable List<String> tags,
+        @Nullable Map<String, String> buildArgs,
+        @Nullable String placement,
+        @Nullable Map<String, String> platformPlacement,
+        @Nullable String publish,
+        @Nullable Boolean noCache) {
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /** Checks a build request field by field and collects every problem, each naming the value that is wrong. */
@@ -53,14 +54,16 @@ public class BuildRequestValidator {
         Map<Platform, Placement> platformPlacement = platformPlacement(body.platformPlacement(), platforms, problems);
         PublishPolicy publish = parsed("publish", body.publish(), PublishPolicy.DEFAULT, PublishPolicy::parse,
                 problems);
-        if (!problems.isEmpty()) {
+        String repository = body.repository();
+        if (!problems.isEmpty() || repository == null || image == null) {
+            // a missing repository or image is among the problems
             throw ApiProblem.invalidFields(problems);
         }
-        return new BuildSubmission(body.repository(), ref, containerfile, context, platforms, image, tags, buildArgs,
+        return new BuildSubmission(repository, ref, containerfile, context, platforms, image, tags, buildArgs,
                 placement, platformPlacement, publish, Boolean.TRUE.equals(body.noCache()));
     }
 
-    private static String ref(String ref, List<FieldProblem> problems) {
+    private static @Nullable String ref(@Nullable String ref, List<FieldProblem> problems) {
         if (ref == null) {
             return null;
         }
@@ -85,7 +88,8 @@ public class BuildRequestValidator {
         return Optional.empty();
     }
 
-    private static String relativePath(String field, String path, String fallback, List<FieldProblem> problems) {
+    private static String relativePath(String field, @Nullable String path, String fallback,
+            List<FieldProblem> problems) {
         if (path == null) {
             return fallback;
         }
@@ -93,7 +97,7 @@ public class BuildRequestValidator {
         return path;
     }
 
-    private static List<Platform> platforms(List<String> requested, List<FieldProblem> problems) {
+    private static List<Platform> platforms(@Nullable List<String> requested, List<FieldProblem> problems) {
         if (requested == null) {
             problems.add(new FieldProblem("platforms", "platforms is required, for example [\"linux/amd64\"]"));
             return List.of();
@@ -119,7 +123,8 @@ public class BuildRequestValidator {
     }
 
     /** Placements for single platforms, each of which must be one of the requested platforms. */
-    private static Map<Platform, Placement> platformPlacement(Map<String, String> requested, List<Platform> platforms,
+    private static Map<Platform, Placement> platformPlacement(@Nullable Map<String, String> requested,
+            List<Platform> platforms,
             List<FieldProblem> problems) {
         if (requested == null) {
             return Map.of();
@@ -146,7 +151,7 @@ public class BuildRequestValidator {
         return placements;
     }
 
-    private String image(String image, List<FieldProblem> problems) {
+    private @Nullable String image(@Nullable String image, List<FieldProblem> problems) {
         if (image == null || image.isBlank()) {
             problems.add(new FieldProblem("image", "image is required, for example \"registry.example:5000/team/app\""));
             return image;
@@ -156,7 +161,7 @@ public class BuildRequestValidator {
         return image;
     }
 
-    private static List<String> tags(List<String> tags, List<FieldProblem> problems) {
+    private static List<String> tags(@Nullable List<String> tags, List<FieldProblem> problems) {
         if (tags == null) {
             return DEFAULT_TAGS;
         }
@@ -177,7 +182,7 @@ public class BuildRequestValidator {
         return List.copyOf(unique);
     }
 
-    private static Map<String, String> buildArgs(Map<String, String> args, List<FieldProblem> problems) {
+    private static Map<String, String> buildArgs(@Nullable Map<String, String> args, List<FieldProblem> problems) {
         if (args == null) {
             return Map.of();
         }
@@ -195,7 +200,8 @@ public class BuildRequestValidator {
         return valid;
     }
 
-    private static <T> T parsed(String field, String value, T fallback, java.util.function.Function<String, T> parse,
+    private static <T extends @Nullable Object> T parsed(String field, @Nullable String value, T fallback,
+            java.util.function.Function<String, T> parse,
             List<FieldProblem> problems) {
         if (value == null) {
             return fallback;

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springdoc.core.annotations.ParameterObject;
 
 /**
@@ -49,7 +50,7 @@ public record BuildSearchParams(
     public static BuildSearchParams of(Map<String, String> values) {
         RecordComponent[] components = BuildSearchParams.class.getRecordComponents();
         Set<String> unknown = new HashSet<>(values.keySet());
-        Object[] arguments = new Object[components.length];
+        @Nullable Object[] arguments = new Object[components.length];
         for (int i = 0; i < components.length; i++) {
             arguments[i] = values.get(components[i].getName());
             unknown.remove(components[i].getName());
@@ -82,7 +83,7 @@ public record BuildSearchParams(
     }
 
     /** This search from {@code cursor} on (null: from the newest), as a query string without '?'. */
-    public String queryFrom(String cursor) {
+    public String queryFrom(@Nullable String cursor) {
         Map<String, String> query = given();
         query.remove("cursor");
         if (cursor != null) {
@@ -99,7 +100,7 @@ public record BuildSearchParams(
     }
 
     /** The same search with one parameter set (null: taken away). */
-    public BuildSearchParams with(String name, String value) {
+    public BuildSearchParams with(String name, @Nullable String value) {
         Map<String, String> values = new HashMap<>(given());
         if (value == null) {
             values.remove(name);

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -52,7 +53,7 @@ public class BuildService {
     }
 
     /** Asks the remote which commit {@code ref} (null: its HEAD branch) is, before any transaction starts. */
-    public ResolvedRef resolve(String repository, String requestedRef) {
+    public ResolvedRef resolve(String repository, @Nullable String requestedRef) {
         RemoteRefs refs = refsOf(repository);
         String ref = requestedRef != null ? requestedRef : refs.defaultBranch().orElseThrow(() ->
                 ApiProblem.badRequest("ref", "repository '" + repository
@@ -78,12 +79,12 @@ public class BuildService {
      *
      * @param fullRef {@code refs/heads/<branch>} or {@code refs/tags/<tag>}, or null when the ref is a commit id
      */
-    public record ResolvedRef(String ref, String commit, String fullRef) {
+    public record ResolvedRef(String ref, String commit, @Nullable String fullRef) {
 
         private static final String BRANCH_PREFIX = "refs/heads/";
 
         /** The branch {@link #fullRef} names, or null when it names a tag or the ref is a commit id. */
-        public String branch() {
+        public @Nullable String branch() {
             return fullRef != null && fullRef.startsWith(BRANCH_PREFIX) ? fullRef.substring(BRANCH_PREFIX.length())
                     : null;
         }
@@ -127,7 +128,7 @@ public class BuildService {
      * Asks the scheduler to stop a build on behalf of {@code requestedBy} (the signed-in username; null for an
      * unnamed user); asking again is a no-op, a build that already ended is a conflict.
      */
-    public void cancel(UUID id, String requestedBy) {
+    public void cancel(UUID id, @Nullable String requestedBy) {
         transaction.executeWithoutResult(tx -> {
             Instant now = Instant.now(clock);
             if (builds.markCancelRequested(id, now) == 1) {

@@ -5,6 +5,7 @@ import io.archfarm.model.Platform;
 import io.archfarm.model.PublishPolicy;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A build request that passed validation, with defaults filled in and platforms canonical and de-duplicated.
@@ -14,7 +15,7 @@ import java.util.Map;
  */
 public record BuildSubmission(
         String repository,
-        String ref,
+        @Nullable String ref,
         String containerfile,
         String context,
         List<Platform> platforms,

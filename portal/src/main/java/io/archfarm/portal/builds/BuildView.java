@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A build as the API and the pages show it: the request, where it stands, each platform job and the manifest list.
@@ -26,11 +27,11 @@ import java.util.UUID;
 public record BuildView(
         UUID id,
         String status,
-        String team,
-        String project,
-        Long number,
+        @Nullable String team,
+        @Nullable String project,
+        @Nullable Long number,
         String trigger,
-        String requestedBy,
+        @Nullable String requestedBy,
         String repository,
         String ref,
         String commit,
@@ -41,17 +42,17 @@ public record BuildView(
         Map<String, String> buildArgs,
         String placement,
         String publish,
-        String layerCache,
+        @Nullable String layerCache,
         boolean noCache,
-        String error,
+        @Nullable String error,
         Instant createdAt,
-        Instant startedAt,
-        Instant finishedAt,
+        @Nullable Instant startedAt,
+        @Nullable Instant finishedAt,
         List<PlatformJobView> platforms,
-        ManifestListView manifestList,
+        @Nullable ManifestListView manifestList,
         boolean retryable,
         List<String> retryPlatforms,
-        Instant retryRequestedAt) {
+        @Nullable Instant retryRequestedAt) {
 
     /**
      * One platform of the build; QUEUED at attempt 0 until the scheduler has fanned the build out.
@@ -66,10 +67,13 @@ public record BuildView(
      * @param tools     what the current attempt runs (or ran) with, as its worker said in its claim: kernel, storage
      *                  driver, buildah, skopeo, qemu per platform; null before it ran, and for workers that do not say
      */
-    public record PlatformJobView(String platform, String placement, String status, String mode, String worker,
-            int attempt, String digest, Long size, String error, Instant startedAt, Instant finishedAt,
-            String isolation, PhasesView phases, CacheView cache, String affinity, String preferredWorker,
-            WorkerTools tools) {
+    public record PlatformJobView(String platform, String placement, String status, @Nullable String mode,
+            @Nullable String worker,
+            int attempt, @Nullable String digest, @Nullable Long size, @Nullable String error,
+            @Nullable Instant startedAt, @Nullable Instant finishedAt,
+            @Nullable String isolation, @Nullable PhasesView phases, @Nullable CacheView cache,
+                    @Nullable String affinity, @Nullable String preferredWorker,
+            @Nullable WorkerTools tools) {
 
         static PlatformJobView notYetFannedOut(String platform, String placement) {
             return new PlatformJobView(platform, placement, "QUEUED", null, null, 0, null, null, null, null, null,
@@ -77,13 +81,13 @@ public record BuildView(
         }
 
         /** The first line of the error: what failed, without the log tail the worker appends. */
-        public String errorSummary() {
+        public @Nullable String errorSummary() {
             return error == null ? null : error.lines().findFirst().orElse(error);
         }
     }
 
     /** A layer cache mode as the API shows it: lower case, like the other settings (placement, publish). */
-    public static String layerCacheOf(LayerCache mode) {
+    public static @Nullable String layerCacheOf(@Nullable LayerCache mode) {
         return mode == null ? null : mode.name().toLowerCase(Locale.ROOT);
     }
 
@@ -100,7 +104,8 @@ public record BuildView(
      * Where a job's time went, in milliseconds, in the order it is spent; null where a phase was not measured (a
      * failure before it, a worker that predates phases, a platform that was not merged).
      */
-    public record PhasesView(Long queueWait, Long claim, Long fetch, Long pull, Long build, Long push, Long merge) {
+    public record PhasesView(@Nullable Long queueWait, @Nullable Long claim, @Nullable Long fetch,
+            @Nullable Long pull, @Nullable Long build, @Nullable Long push, @Nullable Long merge) {
 
         /** The measured phases by name ({@code queueWait}, …, {@code merge}), in order, for the build page. */
         public List<Map.Entry<String, Long>> measured() {
@@ -125,7 +130,8 @@ public record BuildView(
      * @param hits       steps that reused a cached layer
      * @param misses     steps that were built
      */
-    public record CacheView(String layerCache, String store, long hits, long misses, List<CacheStepView> steps) {
+    public record CacheView(@Nullable String layerCache, @Nullable String store, long hits, long misses,
+            List<CacheStepView> steps) {
 
         /** The steps buildah could cache; the page's "3 of 5 cached". */
         public int cacheable() {
@@ -134,10 +140,11 @@ public record BuildView(
     }
 
     /** @param step as buildah numbers it ({@code 3/7}) */
-    public record CacheStepView(String step, String instruction, boolean hit) {
+    public record CacheStepView(@Nullable String step, @Nullable String instruction, boolean hit) {
     }
 
-    public record ManifestListView(String digest, String mediaType, List<String> tags, List<ManifestEntryView> entries) {
+    public record ManifestListView(String digest, @Nullable String mediaType, List<String> tags,
+            List<ManifestEntryView> entries) {
     }
 
     public record ManifestEntryView(String platform, String digest, long size, String mediaType) {

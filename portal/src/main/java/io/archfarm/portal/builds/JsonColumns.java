@@ -5,6 +5,7 @@ import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,7 +26,7 @@ public final class JsonColumns {
     }
 
     /** A job's phases column; keys it does not know (a newer scheduler's) are left out. */
-    public static BuildView.PhasesView phases(String json) {
+    public static BuildView.@Nullable PhasesView phases(@Nullable String json) {
         if (json == null) {
             return null;
         }
@@ -39,7 +40,7 @@ public final class JsonColumns {
      * it); hits and misses are counted here, from the steps, so they can never disagree with them.
      */
     @SuppressWarnings("unchecked")
-    public static BuildView.CacheView cache(String json) {
+    public static BuildView.@Nullable CacheView cache(@Nullable String json) {
         if (json == null) {
             return null;
         }
@@ -55,7 +56,7 @@ public final class JsonColumns {
     }
 
     /** A worker's or a job's tools column, as the scheduler keeps them (made fit to show); null stays null. */
-    public static WorkerTools tools(String json) {
+    public static @Nullable WorkerTools tools(@Nullable String json) {
         return json == null ? null : JSON.readValue(json, WorkerTools.class);
     }
 

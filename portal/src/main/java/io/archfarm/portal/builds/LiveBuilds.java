@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -54,7 +55,7 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
     private final long intervalMillis;
     private final long keepAliveNanos;
     private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
-    private ScheduledExecutorService ticker;
+    private @Nullable ScheduledExecutorService ticker;
     private volatile boolean running;
 
     LiveBuilds(BuildQueries queries, BuildLogs logs, JsonMapper json, PortalProperties properties) {

@@ -6,6 +6,7 @@ import io.archfarm.portal.accounts.Caller;
 import io.archfarm.portal.web.UiController;
 import java.time.Clock;
 import java.util.Optional;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -67,7 +68,8 @@ class BoardPage {
 
     private BoardScope scope(Model model) {
         BoardScope scope;
-        if (SecurityContextHolder.getContext().getAuthentication().getPrincipal() instanceof BoardViewer viewer) {
+        Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
+        if (signedIn != null && signedIn.getPrincipal() instanceof BoardViewer viewer) {
             scope = new BoardScope(viewer.name(), false, viewer.teams());
         } else {
             Caller caller = access.caller();

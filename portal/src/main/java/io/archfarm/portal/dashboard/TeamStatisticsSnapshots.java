@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -91,7 +92,7 @@ class TeamStatisticsSnapshots {
     }
 
     private static final class Slot {
-        volatile TeamStatistics snapshot;
+        volatile @Nullable TeamStatistics snapshot;
         final AtomicBoolean refreshing = new AtomicBoolean();
     }
 }

@@ -3,6 +3,7 @@ package io.archfarm.portal.forge;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The git forges whose webhooks the farm takes and to which it reports commit statuses. */
 public enum Forge {
@@ -13,7 +14,7 @@ public enum Forge {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public static Optional<Forge> fromWireName(String name) {
+    public static Optional<Forge> fromWireName(@Nullable String name) {
         return Arrays.stream(values()).filter(f -> f.wireName().equalsIgnoreCase(name == null ? "" : name.strip()))
                 .findFirst();
     }

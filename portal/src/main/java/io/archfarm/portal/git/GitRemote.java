@@ -13,8 +13,10 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,13 +51,13 @@ public class GitRemote {
             Process git = start(url, out.toFile(), err.toFile());
             if (!git.waitFor(properties.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(git);
-                errors.get(ErrorKind.UNREACHABLE).increment();
+                counter(ErrorKind.UNREACHABLE).increment();
                 throw new RepositoryUnreachableException("repository '" + url + "' did not answer git ls-remote within "
                         + properties.timeout() + " (archfarm.git.timeout)");
             }
             if (git.exitValue() != 0) {
                 String said = Files.readString(err, StandardCharsets.UTF_8);
-                errors.get(GitErrors.kind(said)).increment();
+                counter(GitErrors.kind(said)).increment();
                 throw new RepositoryUnreachableException("repository '" + url + "' cannot be reached: "
                         + errorLines(said));
             }
@@ -113,7 +115,12 @@ public class GitRemote {
         git.waitFor(5, TimeUnit.SECONDS);
     }
 
-    private static void delete(Path path) {
+    /** Every kind has its counter from the constructor on. */
+    private Counter counter(ErrorKind kind) {
+        return Objects.requireNonNull(errors.get(kind));
+    }
+
+    private static void delete(@Nullable Path path) {
         if (path != null) {
             try {
                 Files.deleteIfExists(path);

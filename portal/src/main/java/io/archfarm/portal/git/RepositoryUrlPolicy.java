@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -52,7 +53,7 @@ public class RepositoryUrlPolicy {
     }
 
     /** Why {@code url} is refused, or empty when the farm may fetch from it. */
-    public Optional<String> refusal(String url) {
+    public Optional<String> refusal(@Nullable String url) {
         if (url == null || url.isBlank()) {
             return Optional.of("repository is required");
         }

@@ -2,6 +2,7 @@ package io.archfarm.portal.metrics;
 
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -14,5 +15,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("archfarm.metrics")
-public record MetricsProperties(String scrapeToken, @NotNull @DefaultValue("15s") Duration databaseRefresh) {
+public record MetricsProperties(@Nullable String scrapeToken, @NotNull @DefaultValue("15s") Duration databaseRefresh) {
 }

@@ -5,6 +5,7 @@ import io.archfarm.portal.accounts.TeamRole;
 import jakarta.servlet.http.HttpSession;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +24,7 @@ public class CurrentTeam {
     }
 
     /** The current team, switching to {@code requested} when the caller is in it; empty for someone in no team. */
-    public Optional<TeamRole> resolve(HttpSession session, String requested) {
+    public Optional<TeamRole> resolve(HttpSession session, @Nullable String requested) {
         List<TeamRole> teams = access.teams();
         if (requested != null && !requested.isBlank()) {
             Optional<TeamRole> chosen = bySlug(teams, requested);

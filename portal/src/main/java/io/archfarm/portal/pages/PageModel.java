@@ -5,6 +5,7 @@ import io.archfarm.portal.accounts.Caller;
 import io.archfarm.portal.accounts.CallerPrincipal;
 import io.archfarm.portal.web.UiController;
 import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -24,7 +25,7 @@ class PageModel {
     }
 
     @ModelAttribute("nav")
-    NavView nav(HttpServletRequest request) {
+    @Nullable NavView nav(HttpServletRequest request) {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication == null || authentication instanceof AnonymousAuthenticationToken
                 || !authentication.isAuthenticated() || !(authentication.getPrincipal() instanceof CallerPrincipal)) {

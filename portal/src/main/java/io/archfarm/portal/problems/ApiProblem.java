@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -14,24 +15,25 @@ public class ApiProblem extends RuntimeException {
 
     private final HttpStatus status;
     private final Map<String, Object> properties;
-    private final transient Duration retryAfter;
+    private final transient @Nullable Duration retryAfter;
 
-    private ApiProblem(HttpStatus status, String detail, Map<String, Object> properties) {
+    private ApiProblem(HttpStatus status, @Nullable String detail, Map<String, Object> properties) {
         this(status, detail, properties, null);
     }
 
-    private ApiProblem(HttpStatus status, String detail, Map<String, Object> properties, Duration retryAfter) {
+    private ApiProblem(HttpStatus status, @Nullable String detail, Map<String, Object> properties,
+            @Nullable Duration retryAfter) {
         super(detail);
         this.status = status;
         this.properties = properties;
         this.retryAfter = retryAfter;
     }
 
-    public static ApiProblem badRequest(String detail) {
+    public static ApiProblem badRequest(@Nullable String detail) {
         return new ApiProblem(HttpStatus.BAD_REQUEST, detail, Map.of());
     }
 
-    public static ApiProblem badRequest(String field, String detail) {
+    public static ApiProblem badRequest(String field, @Nullable String detail) {
         return new ApiProblem(HttpStatus.BAD_REQUEST, detail, Map.of("field", field));
     }
 
@@ -50,7 +52,7 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(HttpStatus.NOT_FOUND, detail, Map.of());
     }
 
-    public static ApiProblem unauthorized(String detail) {
+    public static ApiProblem unauthorized(@Nullable String detail) {
         return new ApiProblem(HttpStatus.UNAUTHORIZED, detail, Map.of());
     }
 
@@ -68,7 +70,7 @@ public class ApiProblem extends RuntimeException {
     }
 
     /** How long the caller should wait before asking again, or null. */
-    public Duration retryAfter() {
+    public @Nullable Duration retryAfter() {
         return retryAfter;
     }
 
@@ -81,6 +83,6 @@ public class ApiProblem extends RuntimeException {
     }
 
     /** One wrong field of a request, by its JSON name. */
-    public record FieldProblem(String field, String detail) {
+    public record FieldProblem(String field, @Nullable String detail) {
     }
 }

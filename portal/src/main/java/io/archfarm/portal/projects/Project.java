@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A repository a team builds with fixed defaults, by hand or on every matching push. The webhook secret and the
@@ -101,25 +102,25 @@ class Project {
     private String sealedWebhookSecret;
 
     @Enumerated(EnumType.STRING)
-    private Forge forge;
+    private @Nullable Forge forge;
 
     @Column(name = "forge_api_url")
-    private String forgeApiUrl;
+    private @Nullable String forgeApiUrl;
 
     @Column(name = "forge_repository")
-    private String forgeRepository;
+    private @Nullable String forgeRepository;
 
     @Column(name = "forge_token")
-    private String sealedForgeToken;
+    private @Nullable String sealedForgeToken;
 
     @Column(name = "registry_host")
-    private String registryHost;
+    private @Nullable String registryHost;
 
     @Column(name = "registry_username")
-    private String registryUsername;
+    private @Nullable String registryUsername;
 
     @Column(name = "registry_secret")
-    private String sealedRegistrySecret;
+    private @Nullable String sealedRegistrySecret;
 
     @Column(name = "last_build_number", nullable = false)
     private long lastBuildNumber;
@@ -136,6 +137,8 @@ class Project {
     protected Project() {
     }
 
+    // the settings follow at once: Projects calls configure(...) on the new project before it is saved
+    @SuppressWarnings("NullAway.Init")
     Project(UUID id, UUID teamId, String slug, String sealedWebhookSecret, Instant now) {
         this.id = id;
         this.teamId = teamId;
@@ -146,7 +149,7 @@ class Project {
     }
 
     /** Replaces every setting; a forge token of null keeps the one stored (tokens are never read back out). */
-    void configure(ProjectSettings settings, String sealedToken, Instant now) {
+    void configure(ProjectSettings settings, @Nullable String sealedToken, Instant now) {
         this.repository = settings.repository();
         this.defaultBranch = settings.defaultBranch();
         this.containerfile = settings.containerfile();
@@ -187,7 +190,8 @@ class Project {
     }
 
     /** Stores the credential for {@code registry}, or forgets it when {@code registry} is null. */
-    void registryCredential(String registry, String username, String sealedSecret, Instant now) {
+    void registryCredential(@Nullable String registry, @Nullable String username, @Nullable String sealedSecret,
+            Instant now) {
         this.registryHost = registry;
         this.registryUsername = registry == null ? null : username;
         this.sealedRegistrySecret = registry == null ? null : sealedSecret;
@@ -214,12 +218,12 @@ class Project {
     boolean layerCache() { return layerCache; }
     boolean cancelSuperseded() { return cancelSuperseded; }
     String sealedWebhookSecret() { return sealedWebhookSecret; }
-    Forge forge() { return forge; }
-    String forgeApiUrl() { return forgeApiUrl; }
-    String forgeRepository() { return forgeRepository; }
-    String sealedForgeToken() { return sealedForgeToken; }
-    String registryHost() { return registryHost; }
-    String registryUsername() { return registryUsername; }
+    @Nullable Forge forge() { return forge; }
+    @Nullable String forgeApiUrl() { return forgeApiUrl; }
+    @Nullable String forgeRepository() { return forgeRepository; }
+    @Nullable String sealedForgeToken() { return sealedForgeToken; }
+    @Nullable String registryHost() { return registryHost; }
+    @Nullable String registryUsername() { return registryUsername; }
     long lastBuildNumber() { return lastBuildNumber; }
     Instant createdAt() { return createdAt; }
     Instant updatedAt() { return updatedAt; }

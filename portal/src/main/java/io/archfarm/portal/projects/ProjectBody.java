@@ -2,6 +2,7 @@ package io.archfarm.portal.projects;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A project as {@code POST /api/v1/teams/{team}/projects} and {@code PUT /api/v1/projects/{team}/{project}} take it.
@@ -12,29 +13,30 @@ import java.util.Map;
  *                         that branch; off when left out
  */
 record ProjectBody(
-        String slug,
-        String repository,
-        String defaultBranch,
-        String containerfile,
-        String context,
-        List<String> platforms,
-        String placement,
-        Map<String, String> platformPlacement,
-        String image,
-        List<String> tagTemplates,
-        List<String> branchFilters,
-        List<String> tagFilters,
-        Map<String, String> buildArgs,
-        String publish,
-        Boolean fetchSubmodules,
-        Boolean layerCache,
-        Boolean cancelSuperseded,
-        CommitStatusBody commitStatus) {
+        @Nullable String slug,
+        @Nullable String repository,
+        @Nullable String defaultBranch,
+        @Nullable String containerfile,
+        @Nullable String context,
+        @Nullable List<String> platforms,
+        @Nullable String placement,
+        @Nullable Map<String, String> platformPlacement,
+        @Nullable String image,
+        @Nullable List<String> tagTemplates,
+        @Nullable List<String> branchFilters,
+        @Nullable List<String> tagFilters,
+        @Nullable Map<String, String> buildArgs,
+        @Nullable String publish,
+        @Nullable Boolean fetchSubmodules,
+        @Nullable Boolean layerCache,
+        @Nullable Boolean cancelSuperseded,
+        @Nullable CommitStatusBody commitStatus) {
 
     /**
      * Where to report commit statuses. {@code token} is write-only: it is never shown again, and a PUT without it
      * keeps the stored one.
      */
-    record CommitStatusBody(String forge, String apiUrl, String repository, String token) {
+    record CommitStatusBody(@Nullable String forge, @Nullable String apiUrl, @Nullable String repository,
+            @Nullable String token) {
     }
 }

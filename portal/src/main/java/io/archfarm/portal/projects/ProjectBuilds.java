@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -70,7 +71,7 @@ class ProjectBuilds {
                 false, BuildOrigin.Trigger.WEBHOOK, pushedBy);
     }
 
-    private UUID record(Project project, ResolvedRef source, List<Platform> platforms, List<String> tagsAsked,
+    private UUID record(Project project, ResolvedRef source, List<Platform> platforms, @Nullable List<String> tagsAsked,
             boolean noCache, BuildOrigin.Trigger trigger, String requestedBy) {
         return transaction.execute(tx -> {
             long number = jdbc.sql("update projects set last_build_number = last_build_number + 1 where id = :id "
@@ -103,7 +104,8 @@ class ProjectBuilds {
         TagTemplates.RefKind kind = fullRef == null ? null
                 : fullRef.startsWith(BRANCH_PREFIX) ? TagTemplates.RefKind.BRANCH
                 : fullRef.startsWith(TAG_PREFIX) ? TagTemplates.RefKind.TAG : null;
-        String name = kind == TagTemplates.RefKind.BRANCH ? fullRef.substring(BRANCH_PREFIX.length())
+        String name = fullRef == null ? null
+                : kind == TagTemplates.RefKind.BRANCH ? fullRef.substring(BRANCH_PREFIX.length())
                 : kind == TagTemplates.RefKind.TAG ? fullRef.substring(TAG_PREFIX.length()) : null;
         boolean defaultBranch = kind == TagTemplates.RefKind.BRANCH && project.defaultBranch().equals(name);
         List<String> tags = TagTemplates.render(project.tagTemplates(),
@@ -111,7 +113,8 @@ class ProjectBuilds {
         return tags.isEmpty() ? List.of("sha-" + source.commit().substring(0, 7)) : tags;
     }
 
-    private static List<Platform> platforms(Project project, List<String> asked, List<FieldProblem> problems) {
+    private static List<Platform> platforms(Project project, @Nullable List<String> asked,
+            List<FieldProblem> problems) {
         if (asked == null) {
             return project.platforms().stream().map(Platform::parse).toList();
         }
@@ -122,7 +125,7 @@ class ProjectBuilds {
         return BuildRequestValidator.canonicalPlatforms(asked, problems);
     }
 
-    private static List<String> tags(List<String> asked, List<FieldProblem> problems) {
+    private static @Nullable List<String> tags(@Nullable List<String> asked, List<FieldProblem> problems) {
         if (asked == null) {
             return null;
         }
@@ -148,6 +151,7 @@ class ProjectBuilds {
      *
      * @param noCache build every step again rather than reuse cached layers; false when left out
      */
-    record ProjectBuildBody(String ref, List<String> platforms, List<String> tags, Boolean noCache) {
+    record ProjectBuildBody(@Nullable String ref, @Nullable List<String> platforms, @Nullable List<String> tags,
+            @Nullable Boolean noCache) {
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A project's settings as the pages' form holds them: every field exactly as the person typed it, so that a refused
@@ -17,27 +18,27 @@ import java.util.stream.Stream;
  * {@code NAME=value} per line. The forge token is write-only and never put back into the page.
  */
 record ProjectForm(
-        String slug,
-        String repository,
-        String defaultBranch,
-        String containerfile,
-        String context,
-        String platforms,
-        String placement,
-        String platformPlacement,
-        String image,
-        String tagTemplates,
-        String branchFilters,
-        String tagFilters,
-        String buildArgs,
-        String publish,
-        String fetchSubmodules,
-        String layerCache,
-        String cancelSuperseded,
-        String forge,
-        String forgeApiUrl,
-        String forgeRepository,
-        String forgeToken) {
+        @Nullable String slug,
+        @Nullable String repository,
+        @Nullable String defaultBranch,
+        @Nullable String containerfile,
+        @Nullable String context,
+        @Nullable String platforms,
+        @Nullable String placement,
+        @Nullable String platformPlacement,
+        @Nullable String image,
+        @Nullable String tagTemplates,
+        @Nullable String branchFilters,
+        @Nullable String tagFilters,
+        @Nullable String buildArgs,
+        @Nullable String publish,
+        @Nullable String fetchSubmodules,
+        @Nullable String layerCache,
+        @Nullable String cancelSuperseded,
+        @Nullable String forge,
+        @Nullable String forgeApiUrl,
+        @Nullable String forgeRepository,
+        @Nullable String forgeToken) {
 
     /** The API's names of the fields this form shows, for its error messages; a new project also has {@code slug}. */
     static final List<String> FIELDS = List.of("slug", "repository", "defaultBranch", "containerfile", "context",
@@ -103,7 +104,7 @@ record ProjectForm(
         return checked(cancelSuperseded);
     }
 
-    private ProjectBody.CommitStatusBody commitStatus() {
+    private ProjectBody.@Nullable CommitStatusBody commitStatus() {
         if (blank(forge) && blank(forgeApiUrl) && blank(forgeRepository) && blank(forgeToken)) {
             return null;
         }
@@ -111,35 +112,39 @@ record ProjectForm(
                 orNull(forgeRepository), orNull(forgeToken));
     }
 
-    private static boolean checked(String value) {
+    private static boolean checked(@Nullable String value) {
         return value != null && (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("on"));
     }
 
-    private static boolean blank(String value) {
+    private static boolean blank(@Nullable String value) {
         return value == null || value.isBlank();
     }
 
-    private static String orNull(String value) {
-        return blank(value) ? null : value.strip();
+    private static @Nullable String orNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     /** A field the request did not send at all is left out (the API's default); an empty one is an empty list. */
-    private static List<String> lineList(String text) {
+    private static @Nullable List<String> lineList(@Nullable String text) {
         return text == null ? null : text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
     }
 
-    private static List<String> platformList(String text) {
-        return blank(text) ? null
+    private static @Nullable List<String> platformList(@Nullable String text) {
+        return text == null || text.isBlank() ? null
                 : Arrays.stream(text.strip().split("[,\\s]+")).filter(p -> !p.isEmpty()).toList();
     }
 
     /** {@code linux/s390x=native-only} per line; a line without '=' gets an empty placement, which the API names. */
-    private static Map<String, String> placements(String text) {
+    private static @Nullable Map<String, String> placements(@Nullable String text) {
         if (text == null) {
             return null;
         }
+        List<String> lines = lineList(text);
+        if (lines == null) {
+            return null;
+        }
         Map<String, String> map = new LinkedHashMap<>();
-        lineList(text).forEach(line -> {
+        lines.forEach(line -> {
             int eq = line.indexOf('=');
             map.put((eq < 0 ? line : line.substring(0, eq)).strip(), eq < 0 ? "" : line.substring(eq + 1).strip());
         });
@@ -147,7 +152,7 @@ record ProjectForm(
     }
 
     /** {@code NAME=value} per line; the value is kept as typed, a line without '=' is a build arg without a value. */
-    private static Map<String, String> buildArgMap(String text) {
+    private static @Nullable Map<String, String> buildArgMap(@Nullable String text) {
         if (text == null) {
             return null;
         }

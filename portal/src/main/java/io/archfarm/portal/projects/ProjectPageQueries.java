@@ -3,9 +3,11 @@ package io.archfarm.portal.projects;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -43,18 +45,20 @@ class ProjectPageQueries {
         return query.query((rs, n) -> {
             UUID build = rs.getObject("build_id", UUID.class);
             LastBuild last = build == null ? null : new LastBuild(build, rs.getLong("build_number"),
-                    rs.getString("status"), rs.getString("ref"), instant(rs.getTimestamp("created_at")));
+                    rs.getString("status"), rs.getString("ref"),
+                    Objects.requireNonNull(instant(rs.getTimestamp("created_at"))));
             return new ProjectRow(rs.getString("team"), rs.getString("slug"), rs.getString("repository"),
                     rs.getString("default_branch"), last);
         }).list();
     }
 
-    private static Instant instant(Timestamp timestamp) {
+    private static @Nullable Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
     }
 
     /** A project in the list; {@code lastBuild} is null before its first build. */
-    record ProjectRow(String team, String slug, String repository, String defaultBranch, LastBuild lastBuild) {
+    record ProjectRow(String team, String slug, String repository, String defaultBranch,
+            @Nullable LastBuild lastBuild) {
     }
 
     record LastBuild(UUID id, long number, String status, String ref, Instant createdAt) {

@@ -6,6 +6,7 @@ import io.archfarm.model.PublishPolicy;
 import io.archfarm.portal.forge.Forge;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A project's settings after validation, with defaults filled in and platforms canonical.
@@ -30,9 +31,10 @@ record ProjectSettings(
         boolean fetchSubmodules,
         boolean layerCache,
         boolean cancelSuperseded,
-        CommitStatusSettings commitStatus) {
+        @Nullable CommitStatusSettings commitStatus) {
 
     /** @param token the forge API token in plain text, or null to keep the stored one */
-    record CommitStatusSettings(Forge forge, String apiUrl, String repository, String token) {
+    record CommitStatusSettings(@Nullable Forge forge, @Nullable String apiUrl, @Nullable String repository,
+            @Nullable String token) {
     }
 }

@@ -10,6 +10,7 @@ import io.archfarm.portal.problems.ApiProblem.FieldProblem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,7 +37,7 @@ class ProjectValidator {
         this.urls = urls;
     }
 
-    String slug(String slug) {
+    String slug(@Nullable String slug) {
         if (slug == null || !SLUG.matcher(slug).matches()) {
             throw ApiProblem.badRequest("slug", "project slug '" + slug + "' is not valid: expected 1 to 64 of "
                     + "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit");
@@ -72,7 +73,8 @@ class ProjectValidator {
         List<String> tagFilters = orDefault(body.tagFilters(), DEFAULT_TAG_FILTERS);
         RefFilters.validate(tagFilters).forEach(why -> problems.add(new FieldProblem("tagFilters", why)));
         ProjectSettings.CommitStatusSettings status = commitStatus(body.commitStatus(), tokenStored, problems);
-        if (!problems.isEmpty()) {
+        if (!problems.isEmpty() || shared == null) {
+            // shared is null only when its validation added problems
             throw ApiProblem.invalidFields(problems);
         }
         return new ProjectSettings(shared.repository(), defaultBranch, shared.containerfile(), shared.context(),
@@ -82,7 +84,8 @@ class ProjectValidator {
                 Boolean.TRUE.equals(body.cancelSuperseded()), status);
     }
 
-    private ProjectSettings.CommitStatusSettings commitStatus(ProjectBody.CommitStatusBody body, boolean tokenStored,
+    private ProjectSettings.@Nullable CommitStatusSettings commitStatus(ProjectBody.@Nullable CommitStatusBody body,
+            boolean tokenStored,
             List<FieldProblem> problems) {
         if (body == null) {
             return null;
@@ -118,13 +121,15 @@ class ProjectValidator {
         Object errors = problem.properties().get("errors");
         if (errors instanceof List<?> list) {
             return ((List<FieldProblem>) list).stream().map(p -> p.field().equals("ref")
-                    ? new FieldProblem("defaultBranch", p.detail().replace("ref '", "defaultBranch '")) : p).toList();
+                    ? new FieldProblem("defaultBranch",
+                            String.valueOf(p.detail()).replace("ref '", "defaultBranch '"))
+                    : p).toList();
         }
         Object field = problem.properties().get("field");
         return List.of(new FieldProblem(field == null ? "project" : field.toString(), problem.getMessage()));
     }
 
-    private static List<String> orDefault(List<String> given, List<String> fallback) {
+    private static List<String> orDefault(@Nullable List<String> given, List<String> fallback) {
         return given == null ? fallback : given;
     }
 }

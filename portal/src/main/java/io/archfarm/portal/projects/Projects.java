@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -139,7 +140,7 @@ class Projects {
                 (a, b) -> a, LinkedHashMap::new));
     }
 
-    private ProjectView view(Team team, Project p, String secret) {
+    private ProjectView view(Team team, Project p, @Nullable String secret) {
         Map<String, String> placements = new LinkedHashMap<>();
         p.platformPlacements().forEach((platform, placement) ->
                 placements.put(platform, Placement.valueOf(placement).wireName()));
@@ -155,7 +156,7 @@ class Projects {
                 p.updatedAt(), secret);
     }
 
-    private String sealedToken(ProjectSettings settings) {
+    private @Nullable String sealedToken(ProjectSettings settings) {
         return settings.commitStatus() == null || settings.commitStatus().token() == null ? null
                 : secrets.seal(settings.commitStatus().token());
     }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A project's tag templates: what a build of a ref publishes its manifest list as. Placeholders are {@code {branch}},
@@ -40,7 +41,8 @@ public final class TagTemplates {
      * @param buildNumber   the project's number for this build
      * @param defaultBranch whether the ref is the project's default branch (only then does {@code latest} apply)
      */
-    public record Context(RefKind kind, String refName, String commit, long buildNumber, boolean defaultBranch) {
+    public record Context(@Nullable RefKind kind, @Nullable String refName, String commit, long buildNumber,
+            boolean defaultBranch) {
 
         public Context {
             Objects.requireNonNull(commit, "commit");
@@ -107,7 +109,7 @@ public final class TagTemplates {
     }
 
     /** The placeholder's value, or null when it does not apply to this build. */
-    private static String valueOf(String name, Context context) {
+    private static @Nullable String valueOf(String name, Context context) {
         return switch (name) {
             case "branch" -> context.kind() == RefKind.BRANCH ? context.refName() : null;
             case "tag" -> context.kind() == RefKind.TAG ? context.refName() : null;

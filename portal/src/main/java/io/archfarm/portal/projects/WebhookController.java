@@ -23,8 +23,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -117,7 +119,8 @@ class WebhookController {
             counts.refused(forgeName, problem);
             throw problem;
         }
-        counts.answered(forgeName, answer.getBody().result());
+        // every answer handle() gives has a body
+        counts.answered(forgeName, Objects.requireNonNull(answer.getBody()).result());
         return answer;
     }
 
@@ -159,7 +162,7 @@ class WebhookController {
      * {@code archfarm.portal.max-rejected-deliveries-per-minute} of them in the last minute: anyone can send those,
      * and they must not fill the database. Authentic deliveries are always logged.
      */
-    private void logRejected(Project project, Forge forge, HttpHeaders headers, String why) {
+    private void logRejected(Project project, Forge forge, HttpHeaders headers, @Nullable String why) {
         if (deliveries.rejectedInLastMinute(project.id()) >= portal.maxRejectedDeliveriesPerMinute()) {
             LOG.warn("{} webhook for {} rejected and not logged (over {} rejected deliveries a minute): {}",
                     forge.wireName(), project.slug(), portal.maxRejectedDeliveriesPerMinute(), why);
@@ -181,16 +184,18 @@ class WebhookController {
             return once(project, forge, push, Result.IGNORED, what + " does not match the project's "
                     + (branch ? "branchFilters " : "tagFilters ") + filters, HttpStatus.ACCEPTED);
         }
+        // only a deletion names no commit, and deletions were answered above
+        String commit = Objects.requireNonNull(push.commit(), "a push that deletes nothing names its commit");
         String fullRef = (branch ? ProjectBuilds.BRANCH_PREFIX : ProjectBuilds.TAG_PREFIX) + push.name();
-        String detail = "push to " + what + " at " + push.commit() + ": build started";
+        String detail = "push to " + what + " at " + commit + ": build started";
         Duration window = portal.webhookDuplicateWindow();
         PushOutcome outcome = transaction.execute(tx -> {
-            deliveries.holdPush(project.id(), push.name(), push.commit());
+            deliveries.holdPush(project.id(), push.name(), commit);
             if (deliveries.first(project.id(), forge, push.deliveryId()).isPresent()) {
                 return new PushOutcome.SameDelivery(); // said as such, before the rule for the same push
             }
             Optional<WebhookDeliveries.EarlierBuild> earlier = deliveries.builtByWebhookSince(project.id(),
-                    push.name(), push.commit(), Instant.now(clock).minus(window));
+                    push.name(), commit, Instant.now(clock).minus(window));
             if (earlier.isPresent()) {
                 return new PushOutcome.AlreadyBuilt(earlier.get());
             }
@@ -200,7 +205,7 @@ class WebhookController {
                 return new PushOutcome.SameDelivery(); // claimed by a delivery of the same id a moment ago
             }
             String pusher = push.pusher() == null ? forge.wireName() : push.pusher() + "@" + forge.wireName();
-            UUID build = builds.startForPush(project, fullRef, push.commit(), pusher);
+            UUID build = builds.startForPush(project, fullRef, commit, pusher);
             deliveries.attachBuild(claimed.get(), build);
             return new PushOutcome.Started(new DeliveryAnswer(Result.BUILT, detail, build,
                     portal.link("/builds/" + build)));
@@ -271,6 +276,6 @@ class WebhookController {
     }
 
     /** What the forge is told (and shows in its delivery log). */
-    record DeliveryAnswer(Result result, String detail, UUID build, String buildUrl) {
+    record DeliveryAnswer(Result result, String detail, @Nullable UUID build, @Nullable String buildUrl) {
     }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -51,8 +52,8 @@ class WebhookDeliveries {
     }
 
     /** Logs a delivery that claims nothing: DUPLICATE, REJECTED or MALFORMED. */
-    void log(UUID projectId, Forge forge, String deliveryId, String event, Result result, String detail,
-            UUID buildId) {
+    void log(UUID projectId, Forge forge, @Nullable String deliveryId, @Nullable String event, Result result,
+            @Nullable String detail, @Nullable UUID buildId) {
         jdbc.sql("""
                         insert into webhook_deliveries
                             (id, project_id, forge, delivery_id, event, result, detail, build_id, received_at)

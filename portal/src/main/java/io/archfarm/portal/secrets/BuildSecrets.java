@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -33,7 +34,7 @@ public class BuildSecrets {
     }
 
     /** Where a secret lives: a team's, or (with {@code projectId}) one project's of that team. */
-    public record Owner(UUID teamId, UUID projectId, String name) {
+    public record Owner(@Nullable UUID teamId, @Nullable UUID projectId, String name) {
 
         String scope() {
             return projectId == null ? "team" : "project";
@@ -47,7 +48,7 @@ public class BuildSecrets {
     @Transactional
     Stored set(Owner owner, String id, SecretBody body, String setBy) {
         String name = SecretBody.checkedId(id);
-        String sealed = box.seal(body.validated().value());
+        String sealed = box.seal(body.validValue());
         Instant now = clock.instant();
         if (replace(owner, name, sealed, setBy, now)) {
             return new Stored(new SecretView(name, owner.scope(), setBy, now), false);

@@ -5,12 +5,13 @@ import io.archfarm.portal.problems.ApiProblem.FieldProblem;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code PUT …/secrets/{id}}: the value of a build secret. It is write-only, so it never appears in an answer, a
  * page or the log (hence {@link #toString()}).
  */
-record SecretBody(String value) {
+record SecretBody(@Nullable String value) {
 
     /** What buildah accepts as a secret id, and what fits a file name in the job's secrets directory. */
     static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -28,8 +29,11 @@ record SecretBody(String value) {
         return id;
     }
 
-    /** @throws ApiProblem when the value is missing, empty or too large */
-    SecretBody validated() {
+    /**
+     * @return the value, checked
+     * @throws ApiProblem when the value is missing, empty or too large
+     */
+    String validValue() {
         if (value == null || value.isEmpty()) {
             throw ApiProblem.invalidFields(List.of(new FieldProblem("value",
                     "value is required: a JSON body {\"value\": \"…\"} with the secret, at least one character")));
@@ -39,7 +43,7 @@ record SecretBody(String value) {
             throw ApiProblem.invalidFields(List.of(new FieldProblem("value", "value is " + bytes
                     + " bytes (UTF-8); a secret may have at most " + MAX_VALUE_BYTES)));
         }
-        return this;
+        return value;
     }
 
     private static String abbreviated(String id) {

@@ -4,6 +4,7 @@ import io.archfarm.portal.accounts.BoardTokens;
 import io.archfarm.portal.web.UiController;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.ui.Model;
@@ -48,7 +49,7 @@ class BoardSignInPage {
     }
 
     /** Why the token is refused, or null when it opens the board. */
-    private String refusal(String token) {
+    private @Nullable String refusal(String token) {
         try {
             tokens.authenticate(token);
             return null;

@@ -2,6 +2,7 @@ package io.archfarm.portal.security;
 
 import io.archfarm.portal.accounts.BoardViewer;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
@@ -19,7 +20,7 @@ final class BoardTokenAuthentication extends AbstractAuthenticationToken {
     }
 
     @Override
-    public Object getCredentials() {
+    public @Nullable Object getCredentials() {
         return null;
     }
 

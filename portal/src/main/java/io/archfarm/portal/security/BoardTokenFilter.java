@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
@@ -68,7 +69,7 @@ final class BoardTokenFilter extends OncePerRequestFilter {
     }
 
     /** A person's session wins over a board cookie in the same browser. */
-    private static boolean signedIn(Authentication authentication) {
+    private static boolean signedIn(@Nullable Authentication authentication) {
         return authentication != null && authentication.isAuthenticated()
                 && !(authentication instanceof AnonymousAuthenticationToken);
     }

@@ -1,6 +1,7 @@
 package io.archfarm.portal.security;
 
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -46,7 +47,7 @@ class SessionStore {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         return new TransactionOperations() {
             @Override
-            public <T> T execute(TransactionCallback<T> action) {
+            public <T extends @Nullable Object> T execute(TransactionCallback<T> action) {
                 return transactions.execute(status -> {
                     jdbc.execute("set local synchronous_commit to off");
                     return action.doInTransaction(status);
@@ -64,7 +65,7 @@ class SessionStore {
         return repository -> repository.setConversionService(conversions);
     }
 
-    static Converter<byte[], Object> readOrAbsent(DeserializingConverter deserializer) {
+    static Converter<byte[], @Nullable Object> readOrAbsent(DeserializingConverter deserializer) {
         return bytes -> {
             try {
                 return deserializer.convert(bytes);

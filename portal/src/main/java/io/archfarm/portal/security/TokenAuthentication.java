@@ -3,16 +3,17 @@ package io.archfarm.portal.security;
 import io.archfarm.portal.accounts.Caller;
 import io.archfarm.portal.accounts.CallerPrincipal;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /** A bearer token: first as it arrives (unauthenticated), then with the caller it stands for. */
 final class TokenAuthentication extends AbstractAuthenticationToken {
 
-    private final transient String token;
-    private final Principal principal;
+    private final transient @Nullable String token;
+    private final @Nullable Principal principal;
 
-    private TokenAuthentication(String token, Principal principal) {
+    private TokenAuthentication(@Nullable String token, @Nullable Principal principal) {
         super(principal == null ? List.of() : List.of(new SimpleGrantedAuthority(
                 principal.caller().admin() ? "ROLE_ADMIN" : "ROLE_USER")));
         this.token = token;
@@ -28,17 +29,17 @@ final class TokenAuthentication extends AbstractAuthenticationToken {
         return new TokenAuthentication(null, new Principal(caller));
     }
 
-    String token() {
+    @Nullable String token() {
         return token;
     }
 
     @Override
-    public Object getCredentials() {
+    public @Nullable Object getCredentials() {
         return token;
     }
 
     @Override
-    public Object getPrincipal() {
+    public @Nullable Object getPrincipal() {
         return principal;
     }
 

@@ -1,6 +1,7 @@
 package io.archfarm.portal.security;
 
 import io.archfarm.portal.accounts.ApiTokens;
+import java.util.Objects;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 
@@ -15,7 +16,8 @@ final class TokenAuthenticationProvider implements AuthenticationProvider {
 
     @Override
     public Authentication authenticate(Authentication authentication) {
-        return TokenAuthentication.authenticated(tokens.authenticate(((TokenAuthentication) authentication).token()));
+        return TokenAuthentication.authenticated(tokens.authenticate(
+                Objects.requireNonNull(((TokenAuthentication) authentication).token(), "an unauthenticated token")));
     }
 
     @Override

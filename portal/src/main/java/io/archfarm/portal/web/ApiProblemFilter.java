@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import org.apache.tomcat.util.http.InvalidParameterException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -75,7 +76,7 @@ class ApiProblemFilter extends OncePerRequestFilter {
         }
     }
 
-    private static String wildcardContentType(String contentType) {
+    private static @Nullable String wildcardContentType(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             return null;
         }
@@ -142,7 +143,7 @@ class ApiProblemFilter extends OncePerRequestFilter {
         }
 
         @Override
-        public void sendError(int status, String message) throws IOException {
+        public void sendError(int status, @Nullable String message) throws IOException {
             if (isCommitted()) {
                 super.sendError(status, message);
                 return;

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /** How the pages write times, durations and sizes; templates call it as {@code ${@fmt.duration(...)}}. */
@@ -53,7 +54,7 @@ public class Formats {
         return "EMULATED".equals(mode) ? buildah + " · qemu " + known(tools.qemu().get(platform)) : buildah;
     }
 
-    private static String known(String version) {
+    private static String known(@Nullable String version) {
         return version == null ? "?" : version;
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** What a value was expected to be, in the words of a JSON or URL user rather than Java's type names. */
 final class JsonTypes {
@@ -20,7 +21,7 @@ final class JsonTypes {
     private JsonTypes() {
     }
 
-    static String describe(Class<?> type) {
+    static String describe(@Nullable Class<?> type) {
         if (type == null) {
             return "another kind of value";
         }

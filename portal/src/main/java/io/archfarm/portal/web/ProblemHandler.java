@@ -4,6 +4,7 @@ import io.archfarm.portal.problems.ApiProblem;
 import java.util.Collection;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -87,7 +88,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      * unreadable Accept gets a readable error.
      */
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+    protected @Nullable ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body,
+            HttpHeaders headers,
             HttpStatusCode statusCode, WebRequest request) {
         HttpHeaders problemHeaders = new HttpHeaders();
         problemHeaders.putAll(headers);
@@ -150,7 +152,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 + JsonTypes.describe(ex.getRequiredType()) + ")", Map.of("field", String.valueOf(name))));
     }
 
-    private static ResponseEntity<ProblemDetail> answer(HttpStatus status, String detail,
+    private static ResponseEntity<ProblemDetail> answer(HttpStatus status, @Nullable String detail,
             Map<String, Object> properties) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         properties.forEach(problem::setProperty);
@@ -172,7 +174,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ids == null ? "(none)" : ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
     }
 
-    private static <T extends Throwable> T causeOf(Throwable error, Class<T> type) {
+    private static <T extends Throwable> @Nullable T causeOf(Throwable error, Class<T> type) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);

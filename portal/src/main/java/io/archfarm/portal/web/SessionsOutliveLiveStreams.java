@@ -1,6 +1,7 @@
 package io.archfarm.portal.web;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.session.autoconfigure.SessionTimeout;
 import org.springframework.stereotype.Component;
 
@@ -20,7 +21,7 @@ class SessionsOutliveLiveStreams {
         check(sessions.getTimeout(), portal.liveTimeout());
     }
 
-    static void check(Duration sessionTimeout, Duration liveTimeout) {
+    static void check(@Nullable Duration sessionTimeout, Duration liveTimeout) {
         if (sessionTimeout == null || sessionTimeout.isNegative()) {
             return; // sessions that never end outlive every stream
         }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -62,7 +63,8 @@ class CurrentJobs {
     }
 
     /** A running job; {@code buildId} and {@code build} are null when the reader may not see the build. */
-    public record CurrentJob(String worker, String platform, String mode, int attempt, Instant startedAt, UUID buildId,
-            String build) {
+    public record CurrentJob(String worker, String platform, String mode, int attempt, @Nullable Instant startedAt,
+            @Nullable UUID buildId,
+            @Nullable String build) {
     }
 }

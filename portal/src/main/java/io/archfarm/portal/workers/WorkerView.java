@@ -3,6 +3,7 @@ package io.archfarm.portal.workers;
 import io.archfarm.model.messages.WorkerTools;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A worker of the fleet as the scheduler last saw it through its heartbeats.
@@ -15,6 +16,6 @@ import java.util.List;
  *                      emulated platform); null for a worker whose heartbeats do not say
  */
 public record WorkerView(String id, String host, List<String> nativePlatforms, List<String> emulatedPlatforms,
-        int slots, int busy, Instant lastSeen, String status, boolean draining, String storageDriver,
-        WorkerTools tools) {
+        int slots, int busy, Instant lastSeen, String status, boolean draining, @Nullable String storageDriver,
+        @Nullable WorkerTools tools) {
 }

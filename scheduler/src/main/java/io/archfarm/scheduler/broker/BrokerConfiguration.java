@@ -1,6 +1,7 @@
 package io.archfarm.scheduler.broker;
 
 import io.archfarm.model.Topology;
+import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
@@ -85,7 +86,7 @@ public class BrokerConfiguration {
     static class RejectInvalidMessages extends ConditionalRejectingErrorHandler.DefaultExceptionStrategy {
 
         @Override
-        protected boolean isUserCauseFatal(Throwable cause) {
+        protected boolean isUserCauseFatal(@Nullable Throwable cause) {
             return cause instanceof IllegalArgumentException || cause instanceof IllegalStateException;
         }
     }

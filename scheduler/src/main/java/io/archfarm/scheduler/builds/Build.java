@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A build as the scheduler reads it from {@code builds}; never leaves the scheduler.
@@ -38,9 +39,9 @@ public record Build(
         Placement placement,
         Map<String, Placement> platformPlacements,
         PublishPolicy publish,
-        String requestedBy,
-        Instant cancelRequestedAt,
-        UUID teamId,
+        @Nullable String requestedBy,
+        @Nullable Instant cancelRequestedAt,
+        @Nullable UUID teamId,
         boolean cacheEnabled,
         boolean noCache,
         long version,

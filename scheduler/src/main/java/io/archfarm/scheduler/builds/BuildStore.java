@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -69,7 +70,7 @@ public class BuildStore {
                   and exists (select 1 from platform_jobs j where j.build_id = b.id)
                   and not exists (select 1 from platform_jobs j where j.build_id = b.id
                                   and j.status in ('QUEUED', 'RUNNING'))""")
-                .param("now", Timestamps.of(now)).query(UUID.class).list();
+                .param("now", Timestamps.of(now)).query((rs, row) -> rs.getObject(1, UUID.class)).list();
     }
 
     /** When the build's next merge may start after an outage of its registry; empty when it need not wait. */
@@ -82,10 +83,10 @@ public class BuildStore {
     /** The outage the build's merges met so far, or empty when they met none. */
     public Optional<Outage> mergeOutage(UUID buildId) {
         return jdbc.sql("select merge_outage_part, merge_outage_since, merge_outage_failures from builds"
-                        + " where id = :id and merge_outage_part is not null")
+                        + " where id = :id and merge_outage_part is not null and merge_outage_since is not null")
                 .param("id", buildId)
                 .query((rs, n) -> new Outage(rs.getString("merge_outage_part"),
-                        Timestamps.toInstant(rs.getObject("merge_outage_since", OffsetDateTime.class)),
+                        rs.getObject("merge_outage_since", OffsetDateTime.class).toInstant(),
                         rs.getInt("merge_outage_failures")))
                 .optional();
     }
@@ -100,7 +101,7 @@ public class BuildStore {
 
     /** → SUCCEEDED, PARTIAL, FAILED or CANCELLED, with the error that says why (null for SUCCEEDED). */
     @Transactional(propagation = Propagation.MANDATORY)
-    public boolean end(Build build, BuildStatus end, String error, Instant now) {
+    public boolean end(Build build, BuildStatus end, @Nullable String error, Instant now) {
         if (!end.isTerminal()) {
             throw new IllegalArgumentException("a build ends SUCCEEDED, PARTIAL, FAILED or CANCELLED, not " + end);
         }

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -123,7 +124,7 @@ class GrantClaims {
         return new ClaimReply(UUID.randomUUID(), claim.messageId(), true, null, credential, sealedSecrets);
     }
 
-    private static String refusal(ClaimRequest claim, Build build, PlatformJob job) {
+    private static @Nullable String refusal(ClaimRequest claim, Build build, PlatformJob job) {
         if (claim.workerId() == null || claim.workerId().isBlank() || claim.mode() == null) {
             return "a claim must name its worker and mode";
         }
@@ -147,7 +148,7 @@ class GrantClaims {
      *
      * @throws CannotSeal when the claim carries no usable public key
      */
-    private WorkerSeal.Sealed sealedCredential(ClaimRequest claim, Build build) throws CannotSeal {
+    private WorkerSeal.@Nullable Sealed sealedCredential(ClaimRequest claim, Build build) throws CannotSeal {
         Optional<RegistryCredentials.Owned> owned;
         try {
             owned = credentials.ofProject(build.id(), ImageReference.parse(build.image()));
@@ -177,7 +178,7 @@ class GrantClaims {
      *
      * @throws CannotSeal when there are secrets and the claim carries no usable public key
      */
-    private WorkerSeal.Sealed sealedSecrets(ClaimRequest claim, Build build) throws CannotSeal {
+    private WorkerSeal.@Nullable Sealed sealedSecrets(ClaimRequest claim, Build build) throws CannotSeal {
         Map<String, String> opened;
         try {
             opened = secrets.of(build.id());
@@ -204,7 +205,7 @@ class GrantClaims {
         }
     }
 
-    private static ClaimReply refuse(ClaimRequest claim, String reason) {
+    private static ClaimReply refuse(ClaimRequest claim, @Nullable String reason) {
         log.info("claim of job {} attempt {} by {} refused: {}", claim.jobId(), claim.attempt(), claim.workerId(),
                 reason);
         return new ClaimReply(UUID.randomUUID(), claim.messageId(), false, reason);

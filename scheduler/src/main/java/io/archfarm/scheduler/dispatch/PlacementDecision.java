@@ -2,6 +2,7 @@ package io.archfarm.scheduler.dispatch;
 
 import io.archfarm.model.ExecutionMode;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the dispatcher does with one QUEUED job in this tick.
@@ -13,8 +14,8 @@ import java.time.Instant;
  * @param failure          the reason the job fails now, or null
  * @param offer            publish one to the preferred worker's own queue now (cache affinity), or null
  */
-record PlacementDecision(boolean sendNative, boolean sendEmulated, Instant nativeDeadline, Instant unplaceableSince,
-        String failure, Offer offer) {
+record PlacementDecision(boolean sendNative, boolean sendEmulated, @Nullable Instant nativeDeadline,
+        @Nullable Instant unplaceableSince, @Nullable String failure, @Nullable Offer offer) {
 
     /**
      * The job offered to one worker only, which claims it in {@code mode}, until {@code deadline}.
@@ -22,8 +23,8 @@ record PlacementDecision(boolean sendNative, boolean sendEmulated, Instant nativ
     record Offer(String worker, ExecutionMode mode, Instant deadline) {
     }
 
-    PlacementDecision(boolean sendNative, boolean sendEmulated, Instant nativeDeadline, Instant unplaceableSince,
-            String failure) {
+    PlacementDecision(boolean sendNative, boolean sendEmulated, @Nullable Instant nativeDeadline,
+            @Nullable Instant unplaceableSince, @Nullable String failure) {
         this(sendNative, sendEmulated, nativeDeadline, unplaceableSince, failure, null);
     }
 

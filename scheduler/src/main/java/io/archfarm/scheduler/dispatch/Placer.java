@@ -6,6 +6,7 @@ import io.archfarm.scheduler.jobs.PlatformJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The placement rules of ARCHITECTURE.md as a pure function of the job, the fleet, the workers that recently built
@@ -57,7 +58,8 @@ final class Placer {
      * For a job not yet on a shared queue: the offer to its preferred worker, waiting while that offer runs, or null
      * to place it on the shared queues (no preferred worker, the wait is over, or the worker left or drains).
      */
-    private PlacementDecision affinity(PlatformJob job, Fleet fleet, List<String> recentWorkers, Instant now) {
+    private @Nullable PlacementDecision affinity(PlatformJob job, Fleet fleet, List<String> recentWorkers,
+            Instant now) {
         if (job.affinityDeadline() == null) {
             if (affinityWait.isZero()) {
                 return null;
@@ -71,8 +73,10 @@ final class Placer {
             }
             return null;
         }
-        boolean offerRuns = now.isBefore(job.affinityDeadline())
-                && preferredMode(job, fleet, job.affinityWorker()) != null;
+        // the offer's worker and deadline are recorded together
+        String offeredTo = job.affinityWorker();
+        boolean offerRuns = offeredTo != null && now.isBefore(job.affinityDeadline())
+                && preferredMode(job, fleet, offeredTo) != null;
         return offerRuns ? new PlacementDecision(false, false, job.nativeDeadline(), null, null) : null;
     }
 
@@ -81,7 +85,7 @@ final class Placer {
      * online, or it cannot take the job in the mode the job's first placement uses (native when any online worker
      * builds the platform natively and the placement prefers native).
      */
-    static ExecutionMode preferredMode(PlatformJob job, Fleet fleet, String worker) {
+    static @Nullable ExecutionMode preferredMode(PlatformJob job, Fleet fleet, String worker) {
         Fleet.Worker online = worker == null ? null : fleet.workers().get(worker);
         if (online == null) {
             return null;

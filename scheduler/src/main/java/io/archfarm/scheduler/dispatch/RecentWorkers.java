@@ -44,6 +44,6 @@ class RecentWorkers {
                 .param("build", job.buildId()).param("platform", job.platform().toString())
                 .param("since", Timestamps.of(clock.instant().minus(properties.affinityWindow())))
                 .param("limit", CANDIDATES)
-                .query(String.class).list();
+                .query((rs, row) -> rs.getString(1)).list();
     }
 }

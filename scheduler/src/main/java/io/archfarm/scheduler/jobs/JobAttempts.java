@@ -4,6 +4,7 @@ import io.archfarm.model.ExecutionMode;
 import io.archfarm.scheduler.Timestamps;
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -31,7 +32,7 @@ public class JobAttempts {
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
-    public void close(UUID jobId, int attempt, String outcome, String error, Instant finishedAt) {
+    public void close(UUID jobId, int attempt, String outcome, @Nullable String error, Instant finishedAt) {
         jdbc.sql("update job_attempts set outcome = :outcome, error = :error, finished_at = :finished"
                         + " where job_id = :job and attempt = :attempt and finished_at is null")
                 .param("job", jobId).param("attempt", attempt).param("outcome", outcome).param("error", error)

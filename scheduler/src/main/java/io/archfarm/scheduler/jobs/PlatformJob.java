@@ -6,6 +6,7 @@ import io.archfarm.model.Placement;
 import io.archfarm.model.Platform;
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One platform job as read from {@code platform_jobs}; never leaves the scheduler.
@@ -23,13 +24,13 @@ public record PlatformJob(
         JobStatus status,
         int attempt,
         int maxAttempts,
-        String workerId,
+        @Nullable String workerId,
         boolean dispatchedNative,
         boolean dispatchedEmulated,
-        Instant nativeDeadline,
-        Instant unplaceableSince,
-        String affinityWorker,
-        Instant affinityDeadline,
+        @Nullable Instant nativeDeadline,
+        @Nullable Instant unplaceableSince,
+        @Nullable String affinityWorker,
+        @Nullable Instant affinityDeadline,
         Instant queuedAt,
-        ExecutionMode mode) {
+        @Nullable ExecutionMode mode) {
 }

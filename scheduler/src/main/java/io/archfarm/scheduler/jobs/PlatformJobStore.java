@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -80,14 +81,15 @@ public class PlatformJobStore {
     /** RUNNING jobs claimed before {@code cutoff}. */
     public List<UUID> runningSince(Instant cutoff) {
         return jdbc.sql("select id from platform_jobs where status = 'RUNNING' and started_at < :cutoff")
-                .param("cutoff", Timestamps.of(cutoff)).query(UUID.class).list();
+                .param("cutoff", Timestamps.of(cutoff)).query((rs, row) -> rs.getObject(1, UUID.class)).list();
     }
 
     /** RUNNING jobs of the worker claimed before {@code cutoff}. */
     public List<UUID> runningOnSince(String workerId, Instant cutoff) {
         return jdbc.sql("select id from platform_jobs where worker_id = :worker"
                         + " and status = 'RUNNING' and started_at < :cutoff")
-                .param("worker", workerId).param("cutoff", Timestamps.of(cutoff)).query(UUID.class).list();
+                .param("worker", workerId).param("cutoff", Timestamps.of(cutoff))
+                .query((rs, row) -> rs.getObject(1, UUID.class)).list();
     }
 
     /**
@@ -107,10 +109,10 @@ public class PlatformJobStore {
     /** The outage the job's attempts met so far, or empty when they met none. */
     public Optional<Outage> outage(UUID jobId) {
         return jdbc.sql("select outage_part, outage_since, outage_failures from platform_jobs"
-                        + " where id = :id and outage_part is not null")
+                        + " where id = :id and outage_part is not null and outage_since is not null")
                 .param("id", jobId)
                 .query((rs, n) -> new Outage(rs.getString("outage_part"),
-                        Timestamps.toInstant(rs.getObject("outage_since", OffsetDateTime.class)),
+                        rs.getObject("outage_since", OffsetDateTime.class).toInstant(),
                         rs.getInt("outage_failures")))
                 .optional();
     }
@@ -119,7 +121,7 @@ public class PlatformJobStore {
     public List<Platform> queuedPlatforms(DispatchScope scope) {
         var sql = jdbc.sql("select distinct pj.platform from platform_jobs pj join builds b on b.id = pj.build_id"
                 + " where pj.status = 'QUEUED' and b.cancel_requested_at is null" + scope.condition());
-        return scope.bind(sql).query(String.class).list().stream().map(Platform::parse).toList();
+        return scope.bind(sql).query((rs, row) -> rs.getString(1)).list().stream().map(Platform::parse).toList();
     }
 
     // ---- transitions
@@ -167,7 +169,7 @@ public class PlatformJobStore {
 
     /** QUEUED → FAILED: no worker could take the job within the unplaceable timeout. */
     @Transactional(propagation = Propagation.MANDATORY)
-    public boolean failUnplaceable(PlatformJob job, String error, Instant unplaceableSince, Instant now) {
+    public boolean failUnplaceable(PlatformJob job, String error, @Nullable Instant unplaceableSince, Instant now) {
         return change(job, JobStatus.FAILED, "error = :error, unplaceable_since = :since, finished_at = :now",
                 sql -> sql.param("error", error).param("since", Timestamps.of(unplaceableSince))
                         .param("now", Timestamps.of(now)));
@@ -178,7 +180,8 @@ public class PlatformJobStore {
      * (see the dispatcher's offers); {@code toolsJson} what the attempt runs with, as the claim said (or null).
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public boolean claim(PlatformJob job, String workerId, ExecutionMode mode, String toolsJson, Instant now) {
+    public boolean claim(PlatformJob job, String workerId, ExecutionMode mode, @Nullable String toolsJson,
+            Instant now) {
         return change(job, JobStatus.RUNNING, """
                 worker_id = :worker, mode = :mode, started_at = :now, unplaceable_since = null, error = null,
                 tools = cast(:tools as jsonb),
@@ -310,7 +313,7 @@ public class PlatformJobStore {
                 Timestamps.toInstant(rs.getObject("unplaceable_since", OffsetDateTime.class)),
                 rs.getString("affinity_worker"),
                 Timestamps.toInstant(rs.getObject("affinity_deadline", OffsetDateTime.class)),
-                Timestamps.toInstant(rs.getObject("queued_at", OffsetDateTime.class)),
+                rs.getObject("queued_at", OffsetDateTime.class).toInstant(),
                 rs.getString("mode") == null ? null : ExecutionMode.valueOf(rs.getString("mode")));
     }
 
@@ -323,8 +326,8 @@ public class PlatformJobStore {
      *
      * @param attempt the attempt its assignments carry (and the job is at afterwards)
      */
-    public record Dispatch(int attempt, boolean sentNative, boolean sentEmulated, Instant nativeDeadline,
-            Instant unplaceableSince, String affinityWorker, Instant affinityDeadline) {
+    public record Dispatch(int attempt, boolean sentNative, boolean sentEmulated, @Nullable Instant nativeDeadline,
+            @Nullable Instant unplaceableSince, @Nullable String affinityWorker, @Nullable Instant affinityDeadline) {
     }
 
     /** Which QUEUED jobs a dispatch looks at. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -71,8 +72,9 @@ class MergeBuild {
         }
         Map<Boolean, List<EndedJob>> bySuccess = read.jobs().stream()
                 .collect(Collectors.partitioningBy(job -> job.status() == JobStatus.SUCCEEDED));
-        List<EndedJob> succeeded = bySuccess.get(true);
-        List<EndedJob> failed = bySuccess.get(false);
+        // partitioningBy always holds both keys
+        List<EndedJob> succeeded = bySuccess.getOrDefault(true, List.of());
+        List<EndedJob> failed = bySuccess.getOrDefault(false, List.of());
         if (succeeded.isEmpty() || (!failed.isEmpty() && read.build().publish() == PublishPolicy.ALL)) {
             return record(read, BuildStatus.FAILED, failures(failed), null, Duration.ZERO);
         }
@@ -96,7 +98,7 @@ class MergeBuild {
      * The registry failed for now: the merge is tried again after a back-off, unless the registry has been failing
      * for the whole outage budget; then the build fails naming the registry and how long it was down.
      */
-    private boolean deferOrFail(Snapshot read, String part, String error) {
+    private boolean deferOrFail(Snapshot read, String part, @Nullable String error) {
         UUID buildId = read.build().id();
         Instant now = clock.instant();
         Outage outage = Outage.after(builds.mergeOutage(buildId).orElse(null), part, now);
@@ -108,7 +110,8 @@ class MergeBuild {
         Instant next = backOff.nextTry(outage, now);
         Boolean deferred = transactions.execute(status -> {
             Build locked = builds.lock(buildId).orElse(null);
-            return changeSinceRead(read, locked) == null && builds.mergeDeferred(locked, outage, next);
+            return locked != null && changeSinceRead(read, locked) == null
+                    && builds.mergeDeferred(locked, outage, next);
         });
         if (Boolean.TRUE.equals(deferred)) {
             log.warn("merge of build {} tried again not before {} ({} merge(s) in a row met it, since {}): {}",
@@ -118,7 +121,7 @@ class MergeBuild {
     }
 
     /** The build and its jobs when every job has ended and the build is still to be merged, else null. */
-    private Snapshot read(UUID buildId) {
+    private @Nullable Snapshot read(UUID buildId) {
         Build build = builds.find(buildId).orElse(null);
         if (build == null || build.status().isTerminal() || build.cancelRequested()) {
             return null;
@@ -135,12 +138,13 @@ class MergeBuild {
     }
 
     /** In one short transaction: the build's end, and its manifest list if one was pushed, unless it moved on. */
-    private boolean record(Snapshot read, BuildStatus end, String error, ImageIndex index, Duration merge) {
+    private boolean record(Snapshot read, BuildStatus end, @Nullable String error, @Nullable ImageIndex index,
+            Duration merge) {
         UUID buildId = read.build().id();
         Boolean recorded = transactions.execute(status -> {
             Build now = builds.lock(buildId).orElse(null);
             String change = changeSinceRead(read, now);
-            if (change != null) {
+            if (now == null || change != null) {
                 log.info("merge of build {} not recorded ({}{}): {}", buildId, end,
                         index == null ? "" : ", index " + index.digest() + " pushed", change);
                 return false;
@@ -161,7 +165,7 @@ class MergeBuild {
     }
 
     /** What changed since the read, or null when the build (locked) and its jobs are as they were. */
-    private String changeSinceRead(Snapshot read, Build now) {
+    private @Nullable String changeSinceRead(Snapshot read, @Nullable Build now) {
         if (now == null) {
             return "the build is gone";
         }

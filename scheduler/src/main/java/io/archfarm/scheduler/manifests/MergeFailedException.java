@@ -1,6 +1,7 @@
 package io.archfarm.scheduler.manifests;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The manifest list could not be published; the message is the build's error. When the registry failed for now
@@ -8,7 +9,7 @@ import java.util.Optional;
  */
 class MergeFailedException extends Exception {
 
-    private final String outagePart;
+    private final @Nullable String outagePart;
 
     MergeFailedException(String message, Throwable cause) {
         super(message, cause);

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLHandshakeException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -65,7 +66,7 @@ class RegistryClient {
         private final Optional<Owned> credential;
         private final HttpClient http;
         private final Map<String, String> tokens = new HashMap<>();
-        private String basic;
+        private @Nullable String basic;
 
         private Session(ImageReference image, Optional<Owned> credential, HttpClient http) {
             this.image = image;

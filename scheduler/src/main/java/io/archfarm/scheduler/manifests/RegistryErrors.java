@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,7 +27,8 @@ class RegistryErrors {
 
     /** Counts {@code error} and hands it back, to be thrown on. */
     RegistryException counted(RegistryException error) {
-        counters.get(error.kind()).increment();
+        // every kind has its counter from the constructor on
+        Objects.requireNonNull(counters.get(error.kind())).increment();
         return error;
     }
 }

@@ -1,6 +1,7 @@
 package io.archfarm.scheduler.manifests;
 
 import io.archfarm.model.metrics.ErrorKind;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The registry could not be reached or answered something other than what the distribution spec promises. A
@@ -15,11 +16,11 @@ class RegistryException extends Exception {
         this(message, null, ErrorKind.OTHER);
     }
 
-    RegistryException(String message, Throwable cause) {
+    RegistryException(String message, @Nullable Throwable cause) {
         this(message, cause, ErrorKind.OTHER);
     }
 
-    private RegistryException(String message, Throwable cause, ErrorKind kind) {
+    private RegistryException(String message, @Nullable Throwable cause, ErrorKind kind) {
         super(message, cause);
         this.kind = kind;
     }

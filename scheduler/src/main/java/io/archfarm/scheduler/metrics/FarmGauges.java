@@ -119,7 +119,7 @@ class FarmGauges {
                 });
         List<String> fleetPlatforms = jdbc.sql("select distinct p from workers,"
                 + " jsonb_array_elements_text(native_platforms || emulated_platforms) p where status <> 'OFFLINE'")
-                .query(String.class).list();
+                .query((rs, row) -> rs.getString(1)).list();
         Map<String, long[]> workers = new HashMap<>();
         jdbc.sql("select status, count(*), sum(slots), sum(busy) from workers group by status")
                 .query(rs -> {

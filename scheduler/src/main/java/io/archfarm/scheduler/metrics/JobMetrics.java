@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -40,7 +41,7 @@ public class JobMetrics {
     }
 
     /** An attempt ended {@code outcome} (as its worker reported it) after running {@code ran}. */
-    public void ended(Platform platform, ExecutionMode mode, String outcome, Duration ran) {
+    public void ended(Platform platform, @Nullable ExecutionMode mode, String outcome, Duration ran) {
         record(timer("archfarm.job.duration", "attempts from start to end on their worker", DURATION_BUCKETS)
                 .tags("platform", platform.toString(), "mode", mode == null ? "NONE" : mode.name(),
                         "outcome", outcome), ran);

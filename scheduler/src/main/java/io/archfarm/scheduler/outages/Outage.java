@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A part of the farm failing for now, as a job's attempts or a build's merges met it: which part, since when, how many
@@ -22,7 +23,7 @@ public record Outage(String part, Instant since, int failures) {
      *
      * @param previous the outage recorded so far, or null
      */
-    public static Outage after(Outage previous, String part, Instant now) {
+    public static Outage after(@Nullable Outage previous, String part, Instant now) {
         if (previous != null && previous.part().equals(part) && previous.since() != null) {
             return new Outage(part, previous.since(), previous.failures() + 1);
         }

@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -29,7 +30,7 @@ class RelayAfterCommit implements SmartLifecycle {
 
     private final PublishOutboxMessages relay;
     private final AtomicBoolean pending = new AtomicBoolean();
-    private volatile ExecutorService thread;
+    private volatile @Nullable ExecutorService thread;
 
     RelayAfterCommit(PublishOutboxMessages relay) {
         this.relay = relay;

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -32,7 +33,7 @@ public class RegistryCredentials {
     private final RegistryProperties properties;
     private final JsonMapper json;
     private final String secretKey;
-    private volatile SecretKeyBox box;
+    private volatile @Nullable SecretKeyBox box;
 
     RegistryCredentials(JdbcClient jdbc, RegistryProperties properties, JsonMapper json,
             @Value("${archfarm.security.secret-key:}") String secretKey) {

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -133,19 +134,19 @@ class RecordJobResults {
      * A phase the worker measured, or null where it did not; a figure no clock gives (negative, or above 30 days) is
      * dropped rather than shown, since a worker is less trusted than the control plane.
      */
-    private static Long phase(JobFinished result, Function<JobPhases, Long> which) {
+    private static @Nullable Long phase(JobFinished result, Function<JobPhases, @Nullable Long> which) {
         Long millis = result.phases() == null ? null : which.apply(result.phases());
         return millis == null || millis < 0 || millis > MAX_PHASE_MILLIS ? null : millis;
     }
 
     /** The layer cache's report as {@code platform_jobs.cache} keeps it (see {@link ReportedCache}), or null. */
-    private String cache(JobFinished result) {
+    private @Nullable String cache(JobFinished result) {
         var cache = ReportedCache.of(result.cache());
         return cache == null ? null : json.writeValueAsString(cache);
     }
 
     /** What the worker says, kept short: it is shown as it is, and a worker is less trusted than the control plane. */
-    private static String isolation(JobFinished result) {
+    private static @Nullable String isolation(JobFinished result) {
         if (result.isolation() == null) {
             return null;
         }

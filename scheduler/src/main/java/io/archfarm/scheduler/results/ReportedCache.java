@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a worker says its layer cache did, made fit to keep and show: a worker is less trusted than the control plane,
@@ -24,7 +25,7 @@ final class ReportedCache {
     }
 
     /** The {@code platform_jobs.cache} object, or null when the result says nothing about the cache. */
-    static Map<String, Object> of(JobCache cache) {
+    static @Nullable Map<String, Object> of(@Nullable JobCache cache) {
         if (cache == null) {
             return null;
         }
@@ -44,12 +45,12 @@ final class ReportedCache {
         return kept;
     }
 
-    private static String knownMode(String name) {
+    private static @Nullable String knownMode(@Nullable String name) {
         return name != null && Arrays.stream(LayerCache.values()).anyMatch(mode -> mode.name().equals(name))
                 ? name : null;
     }
 
-    private static String text(String value, int max) {
+    private static @Nullable String text(@Nullable String value, int max) {
         if (value == null) {
             return null;
         }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -19,7 +20,7 @@ public class BuildSecretsOfBuild {
 
     private final JdbcClient jdbc;
     private final String secretKey;
-    private volatile SecretKeyBox box;
+    private volatile @Nullable SecretKeyBox box;
 
     BuildSecretsOfBuild(JdbcClient jdbc, @Value("${archfarm.security.secret-key:}") String secretKey) {
         this.jdbc = jdbc;

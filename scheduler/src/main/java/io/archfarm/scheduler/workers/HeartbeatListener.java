@@ -11,6 +11,7 @@ import io.archfarm.scheduler.dispatch.DispatchQueuedJobs;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
@@ -92,7 +93,7 @@ class HeartbeatListener {
     }
 
     /** The heartbeat a message holds, or null (logged) when it holds none the scheduler can apply. */
-    private WorkerHeartbeat read(Message message) {
+    private @Nullable WorkerHeartbeat read(Message message) {
         try {
             if (converter.fromMessage(message) instanceof WorkerHeartbeat beat) {
                 if (beat.workerId() != null && !beat.workerId().isBlank()) {
@@ -126,7 +127,7 @@ class HeartbeatListener {
     }
 
     /** What PostgreSQL said, not the statement around it. */
-    private static String reason(RuntimeException e) {
+    private static @Nullable String reason(RuntimeException e) {
         return e instanceof DataIntegrityViolationException violation ? violation.getMostSpecificCause().getMessage()
                 : e.getMessage();
     }
@@ -166,7 +167,7 @@ class HeartbeatListener {
      * Applies the heartbeat unless the row shows a later one; returns null when it did not apply, else whether the
      * worker joined, came back or changed its platforms (its platforms' queued jobs are then worth a dispatch).
      */
-    private Boolean record(WorkerHeartbeat beat) {
+    private @Nullable Boolean record(WorkerHeartbeat beat) {
         WorkerStatus status = beat.draining() ? WorkerStatus.DRAINING : WorkerStatus.ONLINE;
         String nativePlatforms = json.writeValueAsString(orEmpty(beat.nativePlatforms()));
         String emulatedPlatforms = json.writeValueAsString(orEmpty(beat.emulatedPlatforms()));
@@ -210,7 +211,7 @@ class HeartbeatListener {
     }
 
     /** What the worker said, if it is a driver name that fits the column; anything else is not known. */
-    private static String storageDriver(WorkerHeartbeat beat) {
+    private static @Nullable String storageDriver(WorkerHeartbeat beat) {
         String driver = beat.storageDriver();
         if (driver == null || !driver.matches("[a-z0-9_-]{1,16}")) {
             return null;

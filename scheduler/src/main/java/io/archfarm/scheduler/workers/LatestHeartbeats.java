@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The heartbeats of a batch worth applying: each worker's latest, by the worker's clock (a heartbeat that names no
@@ -16,7 +17,7 @@ final class LatestHeartbeats {
     }
 
     /** {@code read} turns a message into its heartbeat, or null for one that holds none to apply. */
-    static <M> List<WorkerHeartbeat> of(List<M> messages, Function<M, WorkerHeartbeat> read) {
+    static <M> List<WorkerHeartbeat> of(List<M> messages, Function<M, @Nullable WorkerHeartbeat> read) {
         Map<String, WorkerHeartbeat> latest = new TreeMap<>();
         for (M message : messages) {
             WorkerHeartbeat beat = read.apply(message);

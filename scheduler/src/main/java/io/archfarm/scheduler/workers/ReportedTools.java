@@ -5,6 +5,7 @@ import io.archfarm.model.messages.WorkerTools;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,7 +23,7 @@ public final class ReportedTools {
     }
 
     /** The tools as JSON to store, or null when the worker said none. */
-    public static String json(WorkerTools tools, JsonMapper json) {
+    public static @Nullable String json(@Nullable WorkerTools tools, JsonMapper json) {
         return tools == null ? null : json.writeValueAsString(of(tools));
     }
 
@@ -45,7 +46,7 @@ public final class ReportedTools {
         }
     }
 
-    private static String text(String value) {
+    private static @Nullable String text(@Nullable String value) {
         if (value == null) {
             return null;
         }

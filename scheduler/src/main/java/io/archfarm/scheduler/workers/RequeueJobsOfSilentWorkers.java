@@ -44,7 +44,7 @@ class RequeueJobsOfSilentWorkers {
                         + " for update skip locked")
                 .param("offline", WorkerStatus.OFFLINE.name())
                 .param("cutoff", Timestamps.of(clock.instant().minus(properties.heartbeatTimeout())))
-                .query(String.class).list();
+                .query((rs, row) -> rs.getString(1)).list();
         for (String worker : silent) {
             jdbc.sql("update workers set status = :offline, busy = 0 where id = :id")
                     .param("offline", WorkerStatus.OFFLINE.name()).param("id", worker).update();

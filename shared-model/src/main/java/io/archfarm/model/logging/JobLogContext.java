@@ -3,6 +3,7 @@ package io.archfarm.model.logging;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 /**
@@ -20,24 +21,24 @@ public final class JobLogContext implements AutoCloseable {
     public static final String ATTEMPT = "attempt";
 
     /** What each key this context set held before, in the order set; null where it held nothing. */
-    private final Map<String, String> before = new LinkedHashMap<>();
+    private final Map<String, @Nullable String> before = new LinkedHashMap<>();
 
     private JobLogContext() {
     }
 
     /** A context naming a build only. */
-    public static JobLogContext ofBuild(UUID buildId) {
+    public static JobLogContext ofBuild(@Nullable UUID buildId) {
         return new JobLogContext().with(BUILD_ID, buildId);
     }
 
     /** A context naming one attempt of a platform job; {@code buildId} and {@code platform} may be null. */
-    public static JobLogContext ofJob(UUID buildId, UUID jobId, String platform, int attempt) {
+    public static JobLogContext ofJob(@Nullable UUID buildId, UUID jobId, @Nullable String platform, int attempt) {
         return new JobLogContext().with(BUILD_ID, buildId).with(JOB_ID, jobId).with(PLATFORM, platform)
                 .with(ATTEMPT, attempt);
     }
 
     /** Adds {@code key} (when its value is known) to this context, e.g. the build once a job's row was read. */
-    public JobLogContext with(String key, Object value) {
+    public JobLogContext with(String key, @Nullable Object value) {
         if (value != null) {
             if (!before.containsKey(key)) {
                 before.put(key, MDC.get(key));

@@ -2,6 +2,7 @@ package io.archfarm.model.messages;
 
 import io.archfarm.model.registry.WorkerSeal;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Scheduler → worker: the answer to a {@link ClaimRequest}; {@code reason} says why a claim was refused.
@@ -12,14 +13,15 @@ import java.util.UUID;
  *                   secret in place of its team's of the same id), sealed for the public key of the claim; null when
  *                   there are none
  */
-public record ClaimReply(UUID messageId, UUID requestId, boolean granted, String reason, WorkerSeal.Sealed credential,
-        WorkerSeal.Sealed secrets) implements Message {
+public record ClaimReply(UUID messageId, UUID requestId, boolean granted, @Nullable String reason,
+        WorkerSeal.@Nullable Sealed credential, WorkerSeal.@Nullable Sealed secrets) implements Message {
 
-    public ClaimReply(UUID messageId, UUID requestId, boolean granted, String reason) {
+    public ClaimReply(UUID messageId, UUID requestId, boolean granted, @Nullable String reason) {
         this(messageId, requestId, granted, reason, null, null);
     }
 
-    public ClaimReply(UUID messageId, UUID requestId, boolean granted, String reason, WorkerSeal.Sealed credential) {
+    public ClaimReply(UUID messageId, UUID requestId, boolean granted, @Nullable String reason,
+            WorkerSeal.@Nullable Sealed credential) {
         this(messageId, requestId, granted, reason, credential, null);
     }
 }

@@ -3,6 +3,7 @@ package io.archfarm.model.messages;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.archfarm.model.ExecutionMode;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Worker → scheduler (request/reply): may I start this attempt of this job now? The scheduler grants a claim to at
@@ -15,7 +16,7 @@ import java.util.UUID;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ClaimRequest(UUID messageId, UUID jobId, int attempt, String workerId, ExecutionMode mode,
-        String publicKey, WorkerTools tools) implements Message {
+        @Nullable String publicKey, @Nullable WorkerTools tools) implements Message {
 
     public ClaimRequest(UUID messageId, UUID jobId, int attempt, String workerId, ExecutionMode mode) {
         this(messageId, jobId, attempt, workerId, mode, null, null);
@@ -23,7 +24,7 @@ public record ClaimRequest(UUID messageId, UUID jobId, int attempt, String worke
 
     /** A claim that does not say its tools, as workers before the field sent it. */
     public ClaimRequest(UUID messageId, UUID jobId, int attempt, String workerId, ExecutionMode mode,
-            String publicKey) {
+            @Nullable String publicKey) {
         this(messageId, jobId, attempt, workerId, mode, publicKey, null);
     }
 }

@@ -6,6 +6,7 @@ import io.archfarm.model.LayerCache;
 import com.fasterxml.jackson.annotation.Nulls;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Scheduler → worker, on a job queue: build {@code platform} of {@code commit} and push it by digest to
@@ -43,12 +44,13 @@ public record JobAssignment(
         long timeoutSeconds,
         String cacheScope,
         LayerCache layerCache,
-        ExecutionMode mode) implements Message {
+        @Nullable ExecutionMode mode) implements Message {
 
     /** The scope of builds that belong to no team. */
     public static final String NO_TEAM_SCOPE = "adhoc";
 
     public JobAssignment {
+        // null from a scheduler before the layer cache (the message lacks the fields): never null once made
         cacheScope = cacheScope == null ? NO_TEAM_SCOPE : cacheScope;
         layerCache = layerCache == null ? LayerCache.OFF : layerCache;
     }
@@ -58,7 +60,7 @@ public record JobAssignment(
             String ref, String commit, boolean fetchSubmodules, String containerfile, String context,
             Map<String, String> buildArgs, String image, long timeoutSeconds) {
         this(messageId, jobId, buildId, attempt, platform, repository, ref, commit, fetchSubmodules, containerfile,
-                context, buildArgs, image, timeoutSeconds, null, null, null);
+                context, buildArgs, image, timeoutSeconds, NO_TEAM_SCOPE, LayerCache.OFF, null);
     }
 
     /** An assignment for a shared job queue, whose name says the mode. */

@@ -3,6 +3,7 @@ package io.archfarm.model.messages;
 import io.archfarm.model.JobOutcome;
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Worker → scheduler: how one attempt of a job ended. On success {@code digest}, {@code size} and
@@ -22,44 +23,47 @@ public record JobFinished(
         int attempt,
         String workerId,
         JobOutcome outcome,
-        String digest,
+        @Nullable String digest,
         long size,
-        String mediaType,
-        String error,
-        Integer exitCode,
+        @Nullable String mediaType,
+        @Nullable String error,
+        @Nullable Integer exitCode,
         Instant startedAt,
         Instant finishedAt,
         long buildMillis,
-        String isolation,
-        JobPhases phases,
-        JobCache cache) implements Message {
+        @Nullable String isolation,
+        @Nullable JobPhases phases,
+        @Nullable JobCache cache) implements Message {
 
     /** A result that says nothing about isolation, as workers before isolation levels sent. */
-    public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome, String digest,
-            long size, String mediaType, String error, Integer exitCode, Instant startedAt, Instant finishedAt,
+    public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome,
+            @Nullable String digest, long size, @Nullable String mediaType, @Nullable String error,
+            @Nullable Integer exitCode, Instant startedAt, Instant finishedAt,
             long buildMillis) {
         this(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode, startedAt,
                 finishedAt, buildMillis, null, null);
     }
 
     /** A result that says nothing about phases, as workers before phases sent. */
-    public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome, String digest,
-            long size, String mediaType, String error, Integer exitCode, Instant startedAt, Instant finishedAt,
-            long buildMillis, String isolation) {
+    public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome,
+            @Nullable String digest, long size, @Nullable String mediaType, @Nullable String error,
+            @Nullable Integer exitCode, Instant startedAt, Instant finishedAt,
+            long buildMillis, @Nullable String isolation) {
         this(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode, startedAt,
                 finishedAt, buildMillis, isolation, null, null);
     }
 
     /** A result that says nothing about the layer cache, as workers before it sent. */
-    public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome, String digest,
-            long size, String mediaType, String error, Integer exitCode, Instant startedAt, Instant finishedAt,
-            long buildMillis, String isolation, JobPhases phases) {
+    public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome,
+            @Nullable String digest, long size, @Nullable String mediaType, @Nullable String error,
+            @Nullable Integer exitCode, Instant startedAt, Instant finishedAt,
+            long buildMillis, @Nullable String isolation, @Nullable JobPhases phases) {
         this(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode, startedAt,
                 finishedAt, buildMillis, isolation, phases, null);
     }
 
     /** This result with {@code phases} in place of its own. */
-    public JobFinished withPhases(JobPhases phases) {
+    public JobFinished withPhases(@Nullable JobPhases phases) {
         return new JobFinished(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode,
                 startedAt, finishedAt, buildMillis, isolation, phases, cache);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Worker → scheduler, every few seconds: who I am, what I can build, and what I am running right now. A worker
@@ -31,14 +32,14 @@ public record WorkerHeartbeat(
         List<RunningJob> running,
         boolean draining,
         Instant sentAt,
-        String storageDriver,
-        List<RunningJob> finished,
-        WorkerTools tools) implements Message {
+        @Nullable String storageDriver,
+        @Nullable List<RunningJob> finished,
+        @Nullable WorkerTools tools) implements Message {
 
     /** A heartbeat that does not say its tools, as workers before the field sent it. */
     public WorkerHeartbeat(UUID messageId, String workerId, String host, List<String> nativePlatforms,
             List<String> emulatedPlatforms, int slots, List<RunningJob> running, boolean draining, Instant sentAt,
-            String storageDriver, List<RunningJob> finished) {
+            @Nullable String storageDriver, @Nullable List<RunningJob> finished) {
         this(messageId, workerId, host, nativePlatforms, emulatedPlatforms, slots, running, draining, sentAt,
                 storageDriver, finished, null);
     }
@@ -46,7 +47,7 @@ public record WorkerHeartbeat(
     /** A heartbeat that lists no finished attempts, as workers before the field sent it. */
     public WorkerHeartbeat(UUID messageId, String workerId, String host, List<String> nativePlatforms,
             List<String> emulatedPlatforms, int slots, List<RunningJob> running, boolean draining, Instant sentAt,
-            String storageDriver) {
+            @Nullable String storageDriver) {
         this(messageId, workerId, host, nativePlatforms, emulatedPlatforms, slots, running, draining, sentAt,
                 storageDriver, null, null);
     }

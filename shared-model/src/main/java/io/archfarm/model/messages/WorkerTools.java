@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tools a worker builds with, detected once when it starts: sent with its heartbeats (the fleet page,
@@ -18,8 +19,8 @@ import java.util.TreeMap;
  *                      that emulates nothing
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record WorkerTools(String kernel, String storageDriver, String buildah, String skopeo,
-        Map<String, String> qemu) {
+public record WorkerTools(@Nullable String kernel, @Nullable String storageDriver, @Nullable String buildah,
+        @Nullable String skopeo, Map<String, @Nullable String> qemu) {
 
     public WorkerTools {
         // a TreeMap: sorted by platform for the page, and a version the worker could not tell stays a null

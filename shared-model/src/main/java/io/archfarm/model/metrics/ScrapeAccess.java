@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who may read a part's metrics ({@code /actuator/prometheus}), build information ({@code /actuator/info}) and any
@@ -24,13 +25,13 @@ public final class ScrapeAccess {
     private static final Pattern ADDRESS_LITERAL = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%\\w]*");
     private static final String BEARER = "Bearer ";
 
-    private final byte[] token;
+    private final byte @Nullable [] token;
 
     /**
      * @param token the scrape token, or null or blank for none: then only loopback scrapers are let in
      * @throws IllegalArgumentException for a token shorter than 16 characters, naming the setting
      */
-    public ScrapeAccess(String token) {
+    public ScrapeAccess(@Nullable String token) {
         if (token == null || token.isBlank()) {
             this.token = null;
             return;
@@ -48,7 +49,7 @@ public final class ScrapeAccess {
      * @param path the request's path as the servlet container decoded and normalised it (its servlet path and path
      *             info, without {@code ;} parameters), so that no spelling of a guarded path passes
      */
-    public static boolean guards(String path) {
+    public static boolean guards(@Nullable String path) {
         String normal = path == null ? "" : path.replaceAll("/{2,}", "/");
         boolean actuator = normal.equals(ACTUATOR) || normal.startsWith(ACTUATOR + "/");
         boolean health = normal.equals(HEALTH) || normal.startsWith(HEALTH + "/");
@@ -59,11 +60,11 @@ public final class ScrapeAccess {
      * @param remoteAddress the client's address as the server sees it (behind a trusted proxy, the forwarded one)
      * @param authorization the request's {@code Authorization} header, or null
      */
-    public boolean allows(String remoteAddress, String authorization) {
+    public boolean allows(@Nullable String remoteAddress, @Nullable String authorization) {
         return fromLoopback(remoteAddress) || presentsToken(authorization);
     }
 
-    private boolean presentsToken(String authorization) {
+    private boolean presentsToken(@Nullable String authorization) {
         if (token == null || authorization == null || !authorization.regionMatches(true, 0, BEARER, 0,
                 BEARER.length())) {
             return false;
@@ -73,7 +74,7 @@ public final class ScrapeAccess {
     }
 
     /** An address literal on loopback ({@code 127.0.0.0/8}, {@code ::1}, {@code ::ffff:127.x.y.z}); never looked up. */
-    static boolean fromLoopback(String remoteAddress) {
+    static boolean fromLoopback(@Nullable String remoteAddress) {
         if (remoteAddress == null || !ADDRESS_LITERAL.matcher(remoteAddress).matches()) {
             return false;
         }

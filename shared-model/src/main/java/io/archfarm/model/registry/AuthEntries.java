@@ -3,6 +3,7 @@ package io.archfarm.model.registry;
 import io.archfarm.model.ImageReference;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code auths} of a containers auth file ({@code containers-auth.json(5)}, what buildah, skopeo and podman
@@ -37,7 +38,7 @@ public final class AuthEntries {
         }
     }
 
-    private String find(String key) {
+    private @Nullable String find(String key) {
         String auth = auths.get(key);
         if (auth == null && !key.contains("/")) {
             auth = legacy(key);
@@ -48,7 +49,7 @@ public final class AuthEntries {
         return auth == null || auth.isBlank() ? null : auth;
     }
 
-    private String legacy(String host) {
+    private @Nullable String legacy(String host) {
         String auth = auths.get("https://" + host);
         return auth != null ? auth : auths.get("https://" + host + "/v1/");
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the containers tools look for their auth file ({@code containers-auth.json(5)}), so that the scheduler and
@@ -35,7 +36,7 @@ public final class AuthFiles {
     }
 
     /** The configured file, or the first of the {@link #candidates} that exists. */
-    public static Optional<Path> locate(Path configured, Map<String, String> environment, Path home) {
+    public static Optional<Path> locate(@Nullable Path configured, Map<String, String> environment, Path home) {
         if (configured != null) {
             return Optional.of(configured);
         }

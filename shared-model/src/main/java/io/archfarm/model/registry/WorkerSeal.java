@@ -19,6 +19,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Seals a secret for one worker process: a fresh AES-256-GCM key encrypts it, and the worker's RSA public key
@@ -59,7 +60,7 @@ public final class WorkerSeal {
     }
 
     /** @throws IllegalArgumentException when {@code publicKey} is not a base64 RSA public key of at least 2048 bits */
-    public static Sealed seal(String publicKey, byte[] secret) {
+    public static Sealed seal(@Nullable String publicKey, byte[] secret) {
         PublicKey key = publicKey(publicKey);
         try {
             KeyGenerator aes = KeyGenerator.getInstance("AES");
@@ -98,7 +99,7 @@ public final class WorkerSeal {
         }
     }
 
-    private static PublicKey publicKey(String text) {
+    private static PublicKey publicKey(@Nullable String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("no worker public key to seal the secret for");
         }

@@ -8,6 +8,7 @@ import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encrypts the secrets the farm must be able to read back (webhook secrets, forge API tokens, registry credentials)
@@ -30,7 +31,7 @@ public final class SecretKeyBox {
      * @param configured the base64 key as configured
      * @param why        what the part needs the key for, for the message when it is missing
      */
-    public SecretKeyBox(String configured, String why) {
+    public SecretKeyBox(@Nullable String configured, String why) {
         this.key = new SecretKeySpec(keyBytes(configured, why), "AES");
     }
 
@@ -63,7 +64,7 @@ public final class SecretKeyBox {
         }
     }
 
-    private static byte[] keyBytes(String configured, String why) {
+    private static byte[] keyBytes(@Nullable String configured, String why) {
         if (configured == null || configured.isBlank()) {
             throw new IllegalStateException(SETTING + " is not set: " + why + "; create one with "
                     + "'openssl rand -base64 32', keep it safe, and give every portal and scheduler the same one");

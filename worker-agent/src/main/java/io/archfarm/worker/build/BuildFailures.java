@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a failed {@code buildah build} into a reason a person can act on: which step failed with which exit code,
@@ -71,7 +72,7 @@ final class BuildFailures {
      * answered 5xx), as buildah's own last error line says after its three tries: the registry's trouble, not the
      * build's, so the attempt is retried. Null if that is not why buildah stopped.
      */
-    private static String registryTrouble(List<String> lastLines) {
+    private static @Nullable String registryTrouble(List<String> lastLines) {
         String line = lastBuildahError(lastLines);
         if (line == null) {
             return null;
@@ -83,7 +84,7 @@ final class BuildFailures {
                 .orElse(null);
     }
 
-    private static String lastBuildahError(List<String> lastLines) {
+    private static @Nullable String lastBuildahError(List<String> lastLines) {
         for (int i = lastLines.size() - 1; i >= 0; i--) {
             if (BUILDAH_ERROR.matcher(lastLines.get(i)).find()) {
                 return lastLines.get(i);
@@ -93,7 +94,7 @@ final class BuildFailures {
     }
 
     /** The store error in buildah's own error line, never in what a RUN step printed; null if there is none. */
-    private static String storeTrouble(List<String> lastLines) {
+    private static @Nullable String storeTrouble(List<String> lastLines) {
         String line = lastBuildahError(lastLines);
         if (line == null) {
             return null;

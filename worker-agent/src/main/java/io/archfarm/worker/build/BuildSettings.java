@@ -3,6 +3,7 @@ package io.archfarm.worker.build;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the build side of a worker is configured with.
@@ -35,8 +36,8 @@ public record BuildSettings(
         boolean allowFileSubmodules,
         List<String> insecureRegistries,
         Path containersHome,
-        Path hostAuthFile,
-        Path certsDir,
+        @Nullable Path hostAuthFile,
+        @Nullable Path certsDir,
         List<String> allowedGitHosts,
         List<String> allowedRegistries,
         long gitCacheMaxBytes,
@@ -50,8 +51,9 @@ public record BuildSettings(
 
     /** Image stores of the default size. */
     public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
-            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome, Path hostAuthFile,
-            Path certsDir, List<String> allowedGitHosts, List<String> allowedRegistries, long gitCacheMaxBytes,
+            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome,
+            @Nullable Path hostAuthFile, @Nullable Path certsDir, List<String> allowedGitHosts,
+            List<String> allowedRegistries, long gitCacheMaxBytes,
             StorageDriver storageDriver) {
         this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
                 containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries, gitCacheMaxBytes,
@@ -67,8 +69,9 @@ public record BuildSettings(
 
     /** A git cache of the default size and vfs image stores. */
     public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
-            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome, Path hostAuthFile,
-            Path certsDir, List<String> allowedGitHosts, List<String> allowedRegistries) {
+            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome,
+            @Nullable Path hostAuthFile, @Nullable Path certsDir, List<String> allowedGitHosts,
+            List<String> allowedRegistries) {
         this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
                 containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries, DEFAULT_GIT_CACHE_BYTES,
                 StorageDriver.VFS);
@@ -76,8 +79,8 @@ public record BuildSettings(
 
     /** No internal host allowed beyond the insecure registries. */
     public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
-            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome, Path hostAuthFile,
-            Path certsDir) {
+            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome,
+            @Nullable Path hostAuthFile, @Nullable Path certsDir) {
         this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
                 containersHome, hostAuthFile, certsDir, List.of(), List.of());
     }
@@ -117,7 +120,7 @@ public record BuildSettings(
     }
 
     /** Where the mirrors of the git cache are, or null when it is off. */
-    Path gitCacheRoot() {
+    @Nullable Path gitCacheRoot() {
         return gitCacheMaxBytes > 0 ? workDir.resolve("git-cache") : null;
     }
 }

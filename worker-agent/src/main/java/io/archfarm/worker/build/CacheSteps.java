@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads {@code buildah build}'s output as it comes and tells, for each step, whether the layer cache had it. buildah
@@ -33,8 +34,8 @@ final class CacheSteps implements Consumer<String> {
     private final Consumer<String> next;
     private final List<JobCache.Step> steps = new ArrayList<>();
     private final Set<String> usedImages = new LinkedHashSet<>();
-    private String step;
-    private String instruction;
+    private @Nullable String step;
+    private @Nullable String instruction;
     private boolean hit;
 
     CacheSteps(Consumer<String> next) {
@@ -67,7 +68,8 @@ final class CacheSteps implements Consumer<String> {
     }
 
     private void end() {
-        if (step != null) {
+        // both are set together, on the line that starts a step
+        if (step != null && instruction != null) {
             steps.add(new JobCache.Step(step, instruction, hit));
         }
         step = null;

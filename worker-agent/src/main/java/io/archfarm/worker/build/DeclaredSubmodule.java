@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One submodule that a commit's {@code .gitmodules} declares. The file is read by git itself ({@code git config
@@ -16,7 +17,7 @@ import java.util.Map;
  *
  * @param url as written in {@code .gitmodules}, or null when the entry has none
  */
-record DeclaredSubmodule(String name, String path, String url) {
+record DeclaredSubmodule(String name, String path, @Nullable String url) {
 
     private static final String PREFIX = "submodule.";
 

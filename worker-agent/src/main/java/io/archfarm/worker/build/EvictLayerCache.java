@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -154,7 +155,7 @@ final class EvictLayerCache implements AutoCloseable {
     static Map<String, Instant> lastUseOfLeaves(StoreImages images, LayerCacheUse use) {
         Map<String, Instant> leaves = new LinkedHashMap<>();
         images.leaves().stream()
-                .map(leaf -> Map.entry(leaf, use.lastUsed(leaf).orElse(images.images().get(leaf).created())))
+                .map(leaf -> Map.entry(leaf, use.lastUsed(leaf).orElse(Objects.requireNonNull(images.images().get(leaf)).created())))
                 .sorted(Map.Entry.<String, Instant>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
                 .forEach(leaf -> leaves.put(leaf.getKey(), leaf.getValue()));
         return leaves;
@@ -179,7 +180,7 @@ final class EvictLayerCache implements AutoCloseable {
             StoreImages after = StoreImages.read(store.root(), store.driver());
             LayerCacheUse.of(dir).save(after.images().keySet());
             long size = diskUse(dir);
-            long freed = Math.max(0, sizes.get(dir) - size);
+            long freed = Math.max(0, Objects.requireNonNull(sizes.get(dir)) - size);
             sizes.put(dir, size);
             if (after.images().containsKey(candidate.imageId())) {
                 return Optional.empty();

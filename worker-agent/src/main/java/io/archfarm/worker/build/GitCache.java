@@ -21,11 +21,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
@@ -132,7 +134,7 @@ final class GitCache {
 
         @Override
         public void close() {
-            users.get(mirror).decrementAndGet();
+            Objects.requireNonNull(users.get(mirror)).decrementAndGet();
         }
 
         private boolean has(Attempt attempt, String commit) throws JobFailure {
@@ -217,8 +219,9 @@ final class GitCache {
         }
 
         private MirrorLock lock() throws JobFailure {
-            return MirrorLock.acquire(locks.computeIfAbsent(mirror, m -> new ReentrantLock()), lockFile(mirror),
-                    false);
+            // null only for a lock taken onlyIfFree
+            return Objects.requireNonNull(MirrorLock.acquire(locks.computeIfAbsent(mirror, m -> new ReentrantLock()),
+                    lockFile(mirror), false));
         }
     }
 
@@ -413,7 +416,7 @@ final class GitCache {
     private record MirrorLock(ReentrantLock lock, FileChannel channel, FileLock file) implements AutoCloseable {
 
         /** The lock, waiting for it; or, with {@code onlyIfFree}, null when someone holds it. */
-        static MirrorLock acquire(ReentrantLock lock, Path path, boolean onlyIfFree) throws JobFailure {
+        static @Nullable MirrorLock acquire(ReentrantLock lock, Path path, boolean onlyIfFree) throws JobFailure {
             if (onlyIfFree) {
                 if (!lock.tryLock()) {
                     return null;
@@ -451,7 +454,7 @@ final class GitCache {
             }
         }
 
-        private static void closeQuietly(FileChannel channel) {
+        private static void closeQuietly(@Nullable FileChannel channel) {
             if (channel != null) {
                 try {
                     channel.close();

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The farm's one host rule ({@link HostRule}) as the worker applies it to a git URL right before git connects: the
@@ -107,7 +108,7 @@ final class GitHosts {
     }
 
     /** A remote's transport, host and port (null: the transport's default). */
-    private record Remote(String scheme, String host, String port) {
+    private record Remote(String scheme, String host, @Nullable String port) {
 
         /** curl's {@code HOST:PORT:ADDRESS[,ADDRESS]...} for git's http(s) transport, which reads it. */
         List<String> pin(List<InetAddress> addresses) {

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
@@ -162,7 +163,7 @@ final class ImageStores {
     }
 
     /** The store's lock file, locked; null when another process (or another pool of this one) holds it. */
-    private static FileLock lockFile(Path dir) throws JobFailure {
+    private static @Nullable FileLock lockFile(Path dir) throws JobFailure {
         FileChannel channel = null;
         try {
             Files.createDirectories(dir);
@@ -178,7 +179,7 @@ final class ImageStores {
         }
     }
 
-    private static FileLock tryLock(FileChannel channel) throws IOException {
+    private static @Nullable FileLock tryLock(FileChannel channel) throws IOException {
         try {
             return channel.tryLock();
         } catch (OverlappingFileLockException heldInThisProcess) {
@@ -186,7 +187,7 @@ final class ImageStores {
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    private static void closeQuietly(@Nullable FileChannel channel) {
         if (channel == null) {
             return;
         }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,7 +25,7 @@ final class JobAuthFile {
     }
 
     /** The file the job's tools use: its own when it brings a credential, else the host's, else none. */
-    static Optional<Path> prepare(Path jobDir, Path hostAuthFile, Optional<JobCredential> credential)
+    static Optional<Path> prepare(Path jobDir, @Nullable Path hostAuthFile, Optional<JobCredential> credential)
             throws JobFailure {
         if (credential.isEmpty()) {
             return Optional.ofNullable(hostAuthFile).filter(Files::isRegularFile);
@@ -46,7 +47,7 @@ final class JobAuthFile {
         return Optional.of(path);
     }
 
-    private static ObjectNode hostEntries(Path hostAuthFile) throws JobFailure {
+    private static ObjectNode hostEntries(@Nullable Path hostAuthFile) throws JobFailure {
         if (hostAuthFile == null || !Files.isRegularFile(hostAuthFile)) {
             return JSON.createObjectNode();
         }

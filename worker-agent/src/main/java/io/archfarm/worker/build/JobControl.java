@@ -3,6 +3,7 @@ package io.archfarm.worker.build;
 import io.archfarm.model.JobOutcome;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The handle on one running attempt: lets another thread (a CancelJob, the shutdown) stop it, killing whatever
@@ -16,8 +17,8 @@ public final class JobControl {
 
     private final UUID jobId;
     private final int attempt;
-    private Stop stop;
-    private Process current;
+    private @Nullable Stop stop;
+    private @Nullable Process current;
 
     public JobControl(UUID jobId, int attempt) {
         this.jobId = jobId;

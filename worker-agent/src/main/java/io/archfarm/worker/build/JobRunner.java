@@ -21,11 +21,13 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
@@ -110,7 +112,7 @@ public final class JobRunner {
         Instant startedAt = Instant.now();
         Path jobDir = settings.workDir().resolve("jobs").resolve(job.jobId() + "-" + job.attempt());
         Duration[] buildTime = {Duration.ZERO};
-        JobCache[] cache = {null};
+        @Nullable JobCache[] cache = {null};
         Phases phases = new Phases();
         try {
             if (job.timeoutSeconds() <= 0) {
@@ -178,7 +180,7 @@ public final class JobRunner {
      * go: with the layer cache nothing after a successful build (its image and layers are the cache), without it the
      * job's image; after a failed build its working containers.
      */
-    private ImageManifest buildInOwnStore(Job job, Duration[] buildTime, JobCache[] cache) throws JobFailure {
+    private ImageManifest buildInOwnStore(Job job, Duration[] buildTime, @Nullable JobCache[] cache) throws JobFailure {
         Platform platform = job.platform();
         Path storeDir = null;
         try (ImageStores.ImageStore store = stores.lease(job.cacheScope(), platform)) {
@@ -221,7 +223,7 @@ public final class JobRunner {
     }
 
     /** Builds the image and returns its id. */
-    private String build(Job job, ImageStores.ImageStore store, Duration[] buildTime, JobCache[] cache)
+    private String build(Job job, ImageStores.ImageStore store, Duration[] buildTime, @Nullable JobCache[] cache)
             throws JobFailure {
         BuildCommands commands = store.commands();
         Attempt attempt = job.attempt();
@@ -240,14 +242,16 @@ public final class JobRunner {
                     job.layerCache(), imageIdFile, job.tree().context(), job.access());
             PullSpans pulls = new PullSpans(attempt.log()::line);
             CacheSteps steps = new CacheSteps(pulls);
+            JobCache made;
             try {
                 build = attempt.run(sandbox.wrap(secrets.addTo(command)), jobDir, env, steps);
             } finally {
-                cache[0] = steps.toCache(job.layerCache(), store.name(), attempt.log()::redact);
+                made = steps.toCache(job.layerCache(), store.name(), attempt.log()::redact);
+                cache[0] = made;
             }
             job.phases().built(build.elapsed(), pulls.pulled());
             if (job.layerCache() != LayerCache.OFF) {
-                attempt.log().line("layer cache: " + cache[0].hits() + " of " + cache[0].steps().size()
+                attempt.log().line("layer cache: " + made.hits() + " of " + made.steps().size()
                         + " steps from the cache (store " + store.name() + ")");
             }
             if (build.succeeded()) {
@@ -362,7 +366,8 @@ public final class JobRunner {
         try {
             return ImageReference.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new JobFailure(JobOutcome.FAILED, e.getMessage());
+            throw new JobFailure(JobOutcome.FAILED,
+                    Objects.requireNonNullElse(e.getMessage(), "not an image: " + value));
         }
     }
 
@@ -419,7 +424,8 @@ public final class JobRunner {
         try {
             return Platform.parse(value);
         } catch (UnknownPlatformException e) {
-            throw new JobFailure(JobOutcome.FAILED, e.getMessage());
+            throw new JobFailure(JobOutcome.FAILED,
+                    Objects.requireNonNullElse(e.getMessage(), "unknown platform " + value));
         }
     }
 
@@ -454,8 +460,9 @@ public final class JobRunner {
         }
     }
 
-    private JobFinished finished(JobAssignment job, JobOutcome outcome, ImageManifest manifest, String error,
-            Integer exitCode, Instant startedAt, Duration buildTime, Phases phases, JobCache cache) {
+    private JobFinished finished(JobAssignment job, JobOutcome outcome, @Nullable ImageManifest manifest,
+            @Nullable String error, @Nullable Integer exitCode, Instant startedAt, Duration buildTime, Phases phases,
+            @Nullable JobCache cache) {
         return new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(), settings.workerId(), outcome,
                 manifest == null ? null : manifest.digest(), manifest == null ? 0 : manifest.size(),
                 manifest == null ? null : manifest.mediaType(), error, exitCode, startedAt, Instant.now(),

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
@@ -27,10 +28,10 @@ final class JobSecretFiles implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobSecretFiles.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
-    private final Path dir;
+    private final @Nullable Path dir;
     private final List<String> arguments;
 
-    private JobSecretFiles(Path dir, List<String> arguments) {
+    private JobSecretFiles(@Nullable Path dir, List<String> arguments) {
         this.dir = dir;
         this.arguments = arguments;
     }

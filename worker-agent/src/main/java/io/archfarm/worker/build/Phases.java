@@ -2,6 +2,7 @@ package io.archfarm.worker.build;
 
 import io.archfarm.model.messages.JobPhases;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The stopwatch of one attempt on the worker: fetch, base-image pull, build without the pull, push. A phase that
@@ -9,10 +10,10 @@ import java.time.Duration;
  */
 final class Phases {
 
-    private Duration fetch;
-    private Duration pull;
-    private Duration build;
-    private Duration push;
+    private @Nullable Duration fetch;
+    private @Nullable Duration pull;
+    private @Nullable Duration build;
+    private @Nullable Duration push;
 
     void fetched(Duration elapsed) {
         fetch = elapsed;
@@ -34,7 +35,7 @@ final class Phases {
         return JobPhases.onWorker(null, millis(fetch), millis(pull), millis(build), millis(push));
     }
 
-    private static Long millis(Duration duration) {
+    private static @Nullable Long millis(@Nullable Duration duration) {
         return duration == null ? null : duration.toMillis();
     }
 }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -63,7 +64,7 @@ final class RefreshedSteps {
         Set<String> kept = new TreeSet<>();
         for (String replaced : replacedSteps(before, images, histories, onHistory)) {
             Set<String> chain = withImagesOn(replaced, histories, onHistory);
-            boolean needed = chain.stream().anyMatch(id -> !before.contains(id) || images.images().get(id).named());
+            boolean needed = chain.stream().anyMatch(id -> !before.contains(id) || named(images, id));
             if (needed) {
                 kept.add(replaced);
             } else {
@@ -71,10 +72,16 @@ final class RefreshedSteps {
             }
         }
         List<String> childrenFirst = remove.stream()
-                .sorted(Comparator.comparingInt((String id) -> histories.get(id).entries().size()).reversed()
+                .sorted(Comparator.comparingInt((String id) -> Objects.requireNonNull(histories.get(id)).entries().size()).reversed()
                         .thenComparing(Comparator.naturalOrder()))
                 .toList();
         return new Replaced(childrenFirst, kept);
+    }
+
+    /** Whether {@code id} is a named image; an id without an image (only a history) is none. */
+    private static boolean named(StoreImages images, String id) {
+        StoreImages.Image image = images.images().get(id);
+        return image != null && image.named();
     }
 
     /** The older images that are the same step on the same image as one the refreshed build made. */
@@ -94,7 +101,7 @@ final class RefreshedSteps {
                 continue;
             }
             for (String older : onHistory.getOrDefault(under.get(), List.of())) {
-                if (before.contains(older) && histories.get(older).step().orElseThrow().sameStep(step.get())) {
+                if (before.contains(older) && Objects.requireNonNull(histories.get(older)).step().orElseThrow().sameStep(step.get())) {
                     replaced.add(older);
                 }
             }

@@ -2,6 +2,7 @@ package io.archfarm.worker.build;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a worker isolates the RUN steps of every job it builds (one policy per farm, set on each worker).
@@ -21,7 +22,7 @@ import java.util.List;
 public record RunIsolation(
         IsolationLevel level,
         EgressPolicy egress,
-        String resolver,
+        @Nullable String resolver,
         List<String> allow,
         List<String> allowPrivate,
         List<String> deny,

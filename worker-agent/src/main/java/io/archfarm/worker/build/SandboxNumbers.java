@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,7 @@ final class SandboxNumbers {
     }
 
     /** Number {@code number} if no one holds it, else null. */
-    Lease tryLease(int number) {
+    @Nullable Lease tryLease(int number) {
         if (!reserve(number)) {
             return null;
         }
@@ -70,7 +71,7 @@ final class SandboxNumbers {
         held.remove(number);
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    private static void closeQuietly(@Nullable FileChannel channel) {
         if (channel != null) {
             try {
                 channel.close();

@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -24,7 +25,7 @@ final class SourceFetcher {
     private final GitHosts hosts;
     private final Git git;
     private final Submodules submodules;
-    private final GitCache cache;
+    private final @Nullable GitCache cache;
 
     /** A fetcher without a git cache: every job fetches from the server into its own directory. */
     SourceFetcher(GitUrlPolicy policy, GitUrlPolicy submodulePolicy, GitHosts hosts, Duration gitTimeout) {
@@ -36,7 +37,7 @@ final class SourceFetcher {
      * together; no cache when {@code cacheRoot} is null.
      */
     SourceFetcher(GitUrlPolicy policy, GitUrlPolicy submodulePolicy, GitHosts hosts, Duration gitTimeout,
-            Path cacheRoot, long cacheMaxBytes) {
+            @Nullable Path cacheRoot, long cacheMaxBytes) {
         this.policy = policy;
         this.hosts = hosts;
         this.git = new Git(policy, gitTimeout);

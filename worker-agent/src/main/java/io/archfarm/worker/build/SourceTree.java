@@ -4,6 +4,7 @@ import io.archfarm.model.JobOutcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /** The Containerfile and context of a job, checked to exist inside the checkout and not to escape it. */
 record SourceTree(Path containerfile, Path context) {
@@ -26,7 +27,7 @@ record SourceTree(Path containerfile, Path context) {
     }
 
     /** The real path of {@code relative} under {@code root}, or null when it is missing or leads outside. */
-    private static Path inside(Path root, String relative) {
+    private static @Nullable Path inside(Path root, String relative) {
         try {
             Path candidate = root.resolve(relative).normalize();
             if (!candidate.startsWith(root) || !Files.exists(candidate)) {

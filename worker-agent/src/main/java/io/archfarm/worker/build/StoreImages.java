@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,7 +49,7 @@ record StoreImages(Map<String, Image> images, Map<String, String> layerParents) 
     record History(List<Entry> entries, List<String> diffIds) {
 
         /** One step of an image's history; {@code created} is null when the config has no time. */
-        record Entry(String createdBy, boolean emptyLayer, String comment, String author, Instant created) {
+        record Entry(String createdBy, boolean emptyLayer, String comment, String author, @Nullable Instant created) {
 
             /**
              * The same instruction, whenever it ran: what buildah compares the step it is at with (the comment says
@@ -179,7 +180,7 @@ record StoreImages(Map<String, Image> images, Map<String, String> layerParents) 
     }
 
     /** {@code layer} and every layer under it; empty for null. */
-    private Set<String> stackOf(String layer) {
+    private Set<String> stackOf(@Nullable String layer) {
         Set<String> stack = new LinkedHashSet<>();
         List<String> todo = new ArrayList<>();
         if (layer != null) {

@@ -15,11 +15,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
@@ -64,10 +66,10 @@ class JobConsumers {
     private boolean running;
     /** Offers on the own queue still to come before the shared queues are consumed. */
     private int offersAwaited;
-    private Thread keeper;
+    private @Nullable Thread keeper;
 
     // the keeper's own (the channel also read by close(), once the keeper has ended)
-    private volatile Channel channel;
+    private volatile @Nullable Channel channel;
     private final Map<String, String> consumerTags = new LinkedHashMap<>();
     private int prefetch;
     private boolean brokerDownLogged;
@@ -149,7 +151,7 @@ class JobConsumers {
     }
 
     /** Waits for a job message for a slot; null once the worker stops. */
-    JobDelivery next() throws InterruptedException {
+    @Nullable JobDelivery next() throws InterruptedException {
         lock.lock();
         try {
             while (running && handoff.isEmpty()) {
@@ -279,8 +281,9 @@ class JobConsumers {
                 awaitOffers(offers >= prefetch ? offers : 0);
             }
             try {
-                channel.basicQos(prefetch);
-                String tag = channel.basicConsume(queue.name(), false, new JobConsumer(channel, queue));
+                Channel open = Objects.requireNonNull(channel, "opened by channelOpen() on this thread");
+                open.basicQos(prefetch);
+                String tag = open.basicConsume(queue.name(), false, new JobConsumer(open, queue));
                 consumerTags.put(queue.name(), tag);
             } catch (IOException | RuntimeException e) {
                 if (JobClaims.queueGone(e)) {

@@ -2,6 +2,7 @@ package io.archfarm.worker.jobs;
 
 import io.archfarm.model.ExecutionMode;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The job queues this worker takes work from in the order of preference: its own queue (jobs offered to it by cache
@@ -10,7 +11,7 @@ import java.util.List;
 record JobQueues(List<JobQueue> inPreferenceOrder) {
 
     /** @param mode the mode of the queue's jobs, or null for the worker's own queue, whose jobs each name theirs */
-    record JobQueue(String name, ExecutionMode mode) {
+    record JobQueue(String name, @Nullable ExecutionMode mode) {
     }
 
     JobQueues {

@@ -1,5 +1,7 @@
 package io.archfarm.portal.forge.status;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A forge did not take a status report. {@link #retryable()} tells the reporter whether trying the same report
  * later can help (the forge was down, slow or rate limiting) or not (the token or the repository is wrong).
@@ -8,7 +10,7 @@ public class CommitStatusException extends RuntimeException {
 
     private final boolean retryable;
 
-    CommitStatusException(String message, boolean retryable, Throwable cause) {
+    CommitStatusException(String message, boolean retryable, @Nullable Throwable cause) {
         super(message, cause);
         this.retryable = retryable;
     }

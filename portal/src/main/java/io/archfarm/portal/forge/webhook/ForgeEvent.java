@@ -1,6 +1,7 @@
 package io.archfarm.portal.forge.webhook;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an authentic webhook delivery asks of the farm, whichever forge sent it: a ping, a push to a branch or tag,
@@ -28,8 +29,8 @@ public sealed interface ForgeEvent {
      * {@code commit} is the commit to build, or null when the push deleted the ref; {@code pusher} is the forge's
      * user name of whoever pushed, or null when the forge did not say.
      */
-    record Push(String deliveryId, String event, RefKind kind, String name, String commit, boolean deletion,
-            String pusher) implements ForgeEvent {
+    record Push(String deliveryId, String event, RefKind kind, String name, @Nullable String commit, boolean deletion,
+            @Nullable String pusher) implements ForgeEvent {
 
         public Push {
             Objects.requireNonNull(deliveryId, "deliveryId");

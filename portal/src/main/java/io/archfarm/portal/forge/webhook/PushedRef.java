@@ -2,12 +2,14 @@ package io.archfarm.portal.forge.webhook;
 
 import io.archfarm.portal.forge.webhook.ForgeEvent.RefKind;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a push payload says, before it is checked: the full ref, the field holding the commit to build and its value,
  * whether the forge says the ref was deleted, and who pushed. {@link #toEvent} applies the rules all forges share.
  */
-record PushedRef(String ref, String commitField, String commit, boolean deletion, String pusher) {
+record PushedRef(@Nullable String ref, String commitField, @Nullable String commit, boolean deletion,
+        @Nullable String pusher) {
 
     private static final String BRANCH_PREFIX = "refs/heads/";
     private static final String TAG_PREFIX = "refs/tags/";
@@ -15,7 +17,7 @@ record PushedRef(String ref, String commitField, String commit, boolean deletion
     private static final Pattern ZERO_COMMIT = Pattern.compile("0{40}|0{64}");
 
     /** Forges announce a deleted ref as a push whose new commit is all zeros (SHA-1 or SHA-256 length). */
-    static boolean isZeroCommit(String commit) {
+    static boolean isZeroCommit(@Nullable String commit) {
         return commit != null && ZERO_COMMIT.matcher(commit).matches();
     }
 
@@ -56,7 +58,7 @@ record PushedRef(String ref, String commitField, String commit, boolean deletion
         return new ForgeEvent.Push(deliveryId, event, kind, name, commit, false, blankToNull(pusher));
     }
 
-    private static String blankToNull(String value) {
+    private static @Nullable String blankToNull(@Nullable String value) {
         return value == null || value.isBlank() ? null : value;
     }
 }

@@ -1,5 +1,6 @@
 package io.archfarm.portal.forge.webhook;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,7 +37,7 @@ final class WebhookPayloads {
      * @throws MalformedWebhookException when it holds a NUL character, which no ref, commit or name has (and which
      *         the delivery log could not store)
      */
-    static String string(JsonNode payload, String... path) {
+    static @Nullable String string(JsonNode payload, String... path) {
         JsonNode node = payload;
         for (String field : path) {
             node = node.path(field);
@@ -56,7 +57,7 @@ final class WebhookPayloads {
     }
 
     /** A value from the payload for an error message: quoted, and cut short so a message stays readable. */
-    static String quoted(String value) {
+    static String quoted(@Nullable String value) {
         if (value == null) {
             return "nothing";
         }
