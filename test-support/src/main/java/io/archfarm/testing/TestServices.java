@@ -34,6 +34,8 @@ public final class TestServices {
     public enum Mode { LOCAL, CONTAINERS }
 
     private static final int RABBIT_PROBES = 5;
+    private static final Duration LEFTOVER_QUEUE_EXPIRY = Duration.ofHours(3);
+    private static boolean leftoverPolicySet;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
     private static Mode mode;
 
@@ -164,6 +166,7 @@ public final class TestServices {
         Exception last = null;
         for (int attempt = 1; attempt <= RABBIT_PROBES; attempt++) {
             try (var ignored = factory.newConnection("archfarm-test-probe")) {
+                expireLeftoverQueues();
                 return;
             } catch (Exception e) {
                 last = e;
@@ -173,6 +176,28 @@ public final class TestServices {
         throw new IllegalStateException("RabbitMQ at " + localAmqpHost() + ":" + localAmqpPort() + " (" + SETTING
                 + "=local) is not usable: " + last + " (" + RABBIT_PROBES + " tries). Start it (./archfarm up does) or"
                 + " use containers.", last);
+    }
+
+    /**
+     * Once per test JVM: a policy on the local broker under which a queue of any test prefix that nobody has used for
+     * {@link #LEFTOVER_QUEUE_EXPIRY} is deleted by the broker. A run that is killed (a cancelled build, a crashed
+     * JVM) never reaches {@link BrokerCleanup}; its durable queues would otherwise stay for good, and a few hundred
+     * of them hold every file handle of a broker started with the usual 1,024 (it then takes connections and never
+     * answers them). The expiry is far longer than any run, during which a context's queues are in use or declared
+     * again. Best effort, as the stale databases are: without rabbitmqctl the tests run all the same.
+     */
+    private static synchronized void expireLeftoverQueues() {
+        if (leftoverPolicySet) {
+            return;
+        }
+        leftoverPolicySet = true;
+        try {
+            Rabbitmqctl.localBroker().run("set_policy", "--apply-to", "queues", "--priority", "-1",
+                    "archfarm-test-leftovers", "^archfarm-test-",
+                    "{\"expires\":" + LEFTOVER_QUEUE_EXPIRY.toMillis() + "}");
+        } catch (RuntimeException e) {
+            System.err.println("[archfarm tests] leftover test queues will not expire on their own: " + e.getMessage());
+        }
     }
 
     private static void pause(Duration duration) {

@@ -1,4 +1,4 @@
-/** What the API and the pages share: problem details, request limits, the page header and team switcher, formats. */
+/** The web layer's infrastructure: UI controllers, request limits, portal settings and how problems are rendered. */
 @NullMarked
 package io.archfarm.portal.web;
 
