@@ -22,16 +22,35 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** afctl, the farm's command-line client: its commands, and how a run ends (see {@link ExitCodes}). */
-@Command(name = "afctl", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Afctl.ClientVersion.class,
-        usageHelpAutoWidth = true, sortOptions = false,
+@Command(
+        name = "afctl",
+        mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Afctl.ClientVersion.class,
+        usageHelpAutoWidth = true,
+        sortOptions = false,
         description = "The Archfarm command-line client: multi-architecture builds on the farm, for people and CI.",
-        footer = {"", "Configure with 'afctl login URL', or AFCTL_URL and AFCTL_TOKEN (which win over the file).",
-                "Exit codes: 0 ok / build SUCCEEDED, 1 the farm refused, 2 bad flag or argument, 3 farm unreachable"
-                        + " or token refused, 4 build FAILED, 5 PARTIAL, 6 CANCELLED."},
-        subcommands = {LoginCommand.class, LogoutCommand.class, BuildCommand.class, FollowCommand.class,
-                InspectCommand.class, LogsCommand.class, CancelCommand.class, RetryCommand.class,
-                BuildsCommand.class, ProjectsCommand.class, WorkersCommand.class, VersionCommand.class,
-                CommandLine.HelpCommand.class})
+        footer = {
+            "",
+            "Configure with 'afctl login URL', or AFCTL_URL and AFCTL_TOKEN (which win over the file).",
+            "Exit codes: 0 ok / build SUCCEEDED, 1 the farm refused, 2 bad flag or argument, 3 farm unreachable"
+                    + " or token refused, 4 build FAILED, 5 PARTIAL, 6 CANCELLED."
+        },
+        subcommands = {
+            LoginCommand.class,
+            LogoutCommand.class,
+            BuildCommand.class,
+            FollowCommand.class,
+            InspectCommand.class,
+            LogsCommand.class,
+            CancelCommand.class,
+            RetryCommand.class,
+            BuildsCommand.class,
+            ProjectsCommand.class,
+            WorkersCommand.class,
+            VersionCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Afctl implements Runnable {
 
     @Spec

@@ -30,13 +30,21 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         invocation.out().flush();
         int code = switch (error) {
             case AfctlException e -> report(err, e.getMessage(), e.exitCode());
-            case ApiError e when e.unauthenticated() -> report(err, e.getMessage()
-                    + " (log in again: afctl login URL, or set AFCTL_TOKEN)", ExitCodes.UNREACHABLE);
+            case ApiError e
+            when e.unauthenticated() ->
+                report(
+                        err,
+                        e.getMessage() + " (log in again: afctl login URL, or set AFCTL_TOKEN)",
+                        ExitCodes.UNREACHABLE);
             case ApiError e -> report(err, e.getMessage(), ExitCodes.ERROR);
             case FarmUnreachable e -> report(err, e.getMessage(), ExitCodes.UNREACHABLE);
             // an UncheckedIOException always has its IOException as the cause
-            case UncheckedIOException e -> report(err,
-                    e.getMessage() + ": " + Objects.requireNonNull(e.getCause()).getMessage(), ExitCodes.ERROR);
+            case UncheckedIOException e ->
+                report(
+                        err,
+                        e.getMessage() + ": "
+                                + Objects.requireNonNull(e.getCause()).getMessage(),
+                        ExitCodes.ERROR);
             default -> report(err, "unexpected error: " + error, ExitCodes.ERROR);
         };
         if (invocation.env().containsKey("AFCTL_DEBUG")) {

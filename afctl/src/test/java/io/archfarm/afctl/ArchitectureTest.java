@@ -29,9 +29,16 @@ class ArchitectureTest {
 
     @Test
     void theClientAndTheTextOutputKnowNoCommand() {
-        noClasses().that().resideInAnyPackage("io.archfarm.afctl.api..", "io.archfarm.afctl.text..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.archfarm.afctl.builds..",
-                        "io.archfarm.afctl.cli..", "io.archfarm.afctl.farm..", "io.archfarm.afctl.login..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.archfarm.afctl.api..", "io.archfarm.afctl.text..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.archfarm.afctl.builds..",
+                        "io.archfarm.afctl.cli..",
+                        "io.archfarm.afctl.farm..",
+                        "io.archfarm.afctl.login..")
                 .because("commands are built on the client and the output, never the other way")
                 .check(AFCTL);
     }

@@ -20,15 +20,40 @@ class BuildRequestTest extends AgainstFakeFarm {
 
     @Test
     void aRepositoryBuildSendsEveryFlagAsItsField() {
-        Run.Result result = afctl("build", "--platform", "linux/amd64,linux/arm64", "--platform", "s390x",
-                "-t", "reg:5000/web/site:1.0", "--tag", "reg:5000/web/site", "-f", "build/Containerfile",
-                "--context", "build", "--build-arg", "GREETING=hi there", "--build-arg", "X=a=b",
-                "--placement", "native-only", "--placement", "linux/s390x=any", "--publish", "partial",
-                "--no-cache", "--team", "web", "git://h/site.git", "v1");
+        Run.Result result = afctl(
+                "build",
+                "--platform",
+                "linux/amd64,linux/arm64",
+                "--platform",
+                "s390x",
+                "-t",
+                "reg:5000/web/site:1.0",
+                "--tag",
+                "reg:5000/web/site",
+                "-f",
+                "build/Containerfile",
+                "--context",
+                "build",
+                "--build-arg",
+                "GREETING=hi there",
+                "--build-arg",
+                "X=a=b",
+                "--placement",
+                "native-only",
+                "--placement",
+                "linux/s390x=any",
+                "--publish",
+                "partial",
+                "--no-cache",
+                "--team",
+                "web",
+                "git://h/site.git",
+                "v1");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).startsWith("Build dddddddd-0000-0000-0000-000000000001 accepted: #8 web/site QUEUED "
-                + "(linux/amd64, linux/arm64)");
+        assertThat(result.out())
+                .startsWith("Build dddddddd-0000-0000-0000-000000000001 accepted: #8 web/site QUEUED "
+                        + "(linux/amd64, linux/arm64)");
         JsonNode request = Json.parse(farm.requests().getLast().body());
         assertThat(request).isEqualTo(Json.parse("""
                 {"team": "web", "repository": "git://h/site.git", "ref": "v1",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +23,8 @@ class ExitCodesTest extends AgainstFakeFarm {
         Run.Result result = afctl("follow", Recorded.BUILD_ID);
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("Manifest list sha256:" + "c".repeat(64))
+        assertThat(result.out())
+                .contains("Manifest list sha256:" + "c".repeat(64))
                 .contains("tag         127.0.0.1:5000/e2e/app:latest", "tag         127.0.0.1:5000/e2e/app:1.0")
                 .containsPattern("linux/amd64 +sha256:a{64} +1052 +NATIVE +native-1")
                 .containsPattern("linux/arm64 +sha256:b{64} +1049 +EMULATED +emulated-1");
@@ -36,7 +38,8 @@ class ExitCodesTest extends AgainstFakeFarm {
         Run.Result result = afctl("follow", Recorded.BUILD_ID);
 
         assertThat(result.exitCode()).isEqualTo(4);
-        assertThat(result.out()).contains("linux/arm64 FAILED: RUN step failed: exit status 3")
+        assertThat(result.out())
+                .contains("linux/arm64 FAILED: RUN step failed: exit status 3")
                 .contains("error: linux/arm64 failed: RUN step failed: exit status 3")
                 .contains("No manifest list was published.");
     }
@@ -77,12 +80,14 @@ class ExitCodesTest extends AgainstFakeFarm {
             closedPort = socket.getLocalPort();
         }
 
-        Run.Result result = new Run(home).env("AFCTL_URL", "http://127.0.0.1:" + closedPort).env("AFCTL_TOKEN", "t")
+        Run.Result result = new Run(home)
+                .env("AFCTL_URL", "http://127.0.0.1:" + closedPort)
+                .env("AFCTL_TOKEN", "t")
                 .afctl("workers");
 
         assertThat(result.exitCode()).isEqualTo(3);
-        assertThat(result.err()).isEqualTo("afctl: cannot reach the farm at http://127.0.0.1:" + closedPort
-                + ": connection refused\n");
+        assertThat(result.err())
+                .isEqualTo("afctl: cannot reach the farm at http://127.0.0.1:" + closedPort + ": connection refused\n");
     }
 
     @Test
@@ -90,13 +95,15 @@ class ExitCodesTest extends AgainstFakeFarm {
         Run.Result result = new Run(home).afctl("builds");
 
         assertThat(result.exitCode()).isEqualTo(3);
-        assertThat(result.err()).contains("no farm to talk to: run 'afctl login URL', or set AFCTL_URL and AFCTL_TOKEN");
+        assertThat(result.err())
+                .contains("no farm to talk to: run 'afctl login URL', or set AFCTL_URL and AFCTL_TOKEN");
     }
 
     @Test
     void anAnswerThatIsNoProblemStillGetsOneLine() {
-        farm.on("GET /api/v1/workers", new FakeFarm.Answer(502, "text/html",
-                "<html><body><h1>502 Bad Gateway</h1></body></html>", java.util.Map.of()));
+        farm.on(
+                "GET /api/v1/workers",
+                new FakeFarm.Answer(502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>", Map.of()));
 
         Run.Result result = afctl("workers");
 

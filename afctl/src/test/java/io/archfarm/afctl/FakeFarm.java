@@ -26,8 +26,12 @@ final class FakeFarm implements AutoCloseable {
         }
 
         static Answer problem(int status, String title, String detail) {
-            return new Answer(status, "application/problem+json", "{\"type\":\"about:blank\",\"title\":\"" + title
-                    + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}", Map.of());
+            return new Answer(
+                    status,
+                    "application/problem+json",
+                    "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\""
+                            + detail + "\"}",
+                    Map.of());
         }
 
         static Answer events(String stream) {
@@ -36,8 +40,7 @@ final class FakeFarm implements AutoCloseable {
     }
 
     /** A request as the server saw it. */
-    record Request(String method, String pathAndQuery, String authorization, String body) {
-    }
+    record Request(String method, String pathAndQuery, String authorization, String body) {}
 
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
@@ -69,11 +72,17 @@ final class FakeFarm implements AutoCloseable {
 
     private void answer(HttpExchange exchange) throws IOException {
         String target = exchange.getRequestURI().getRawPath()
-                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+                + (exchange.getRequestURI().getRawQuery() == null
+                        ? ""
+                        : "?" + exchange.getRequestURI().getRawQuery());
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        requests.add(new Request(exchange.getRequestMethod(), target,
-                exchange.getRequestHeaders().getFirst("Authorization"), body));
-        Answer answer = answers.getOrDefault(exchange.getRequestMethod() + " " + target,
+        requests.add(new Request(
+                exchange.getRequestMethod(),
+                target,
+                exchange.getRequestHeaders().getFirst("Authorization"),
+                body));
+        Answer answer = answers.getOrDefault(
+                exchange.getRequestMethod() + " " + target,
                 Answer.problem(404, "Not Found", "no recorded answer for " + target));
         byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", answer.contentType());

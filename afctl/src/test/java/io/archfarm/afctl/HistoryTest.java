@@ -20,12 +20,17 @@ class HistoryTest extends AgainstFakeFarm {
 
     @Test
     void allFollowsTheNextLinksToTheLastPage() {
-        farm.on("GET /api/v1/builds?status=FAILED&limit=2", new FakeFarm.Answer(200, "application/json",
-                "[" + build("aaaaaaaa-0000-0000-0000-000000000001", "FAILED") + ","
-                        + build("aaaaaaaa-0000-0000-0000-000000000002", "FAILED") + "]",
-                Map.of("Link", "</api/v1/builds?status=FAILED&limit=2&cursor=p2>; rel=\"next\"")));
-        farm.on("GET /api/v1/builds?status=FAILED&limit=2&cursor=p2", FakeFarm.Answer.json(
-                "[" + build("aaaaaaaa-0000-0000-0000-000000000003", "FAILED") + "]"));
+        farm.on(
+                "GET /api/v1/builds?status=FAILED&limit=2",
+                new FakeFarm.Answer(
+                        200,
+                        "application/json",
+                        "[" + build("aaaaaaaa-0000-0000-0000-000000000001", "FAILED") + ","
+                                + build("aaaaaaaa-0000-0000-0000-000000000002", "FAILED") + "]",
+                        Map.of("Link", "</api/v1/builds?status=FAILED&limit=2&cursor=p2>; rel=\"next\"")));
+        farm.on(
+                "GET /api/v1/builds?status=FAILED&limit=2&cursor=p2",
+                FakeFarm.Answer.json("[" + build("aaaaaaaa-0000-0000-0000-000000000003", "FAILED") + "]"));
 
         Run.Result result = afctl("builds", "--status", "FAILED", "--limit", "2", "--all", "-o", "json");
 
@@ -33,15 +38,21 @@ class HistoryTest extends AgainstFakeFarm {
         JsonNode builds = Json.parse(result.out());
         assertThat(builds.isArray()).isTrue();
         assertThat(builds.valueStream().map(b -> b.path("id").asString()))
-                .containsExactly("aaaaaaaa-0000-0000-0000-000000000001", "aaaaaaaa-0000-0000-0000-000000000002",
+                .containsExactly(
+                        "aaaaaaaa-0000-0000-0000-000000000001",
+                        "aaaaaaaa-0000-0000-0000-000000000002",
                         "aaaaaaaa-0000-0000-0000-000000000003");
     }
 
     @Test
     void withoutAllOnlyTheFirstPageIsShownAsATable() {
-        farm.on("GET /api/v1/builds?project=web%2Fsite&ref=main&limit=1", new FakeFarm.Answer(200, "application/json",
-                "[" + build("bbbbbbbb-0000-0000-0000-000000000001", "PARTIAL") + "]",
-                Map.of("Link", "</api/v1/builds?cursor=p2>; rel=\"next\"")));
+        farm.on(
+                "GET /api/v1/builds?project=web%2Fsite&ref=main&limit=1",
+                new FakeFarm.Answer(
+                        200,
+                        "application/json",
+                        "[" + build("bbbbbbbb-0000-0000-0000-000000000001", "PARTIAL") + "]",
+                        Map.of("Link", "</api/v1/builds?cursor=p2>; rel=\"next\"")));
 
         Run.Result result = afctl("builds", "--project", "web/site", "--ref", "main", "-n", "1");
 
@@ -55,11 +66,13 @@ class HistoryTest extends AgainstFakeFarm {
 
     @Test
     void aBuildIsFoundByTheStartOfItsId() {
-        farm.on("GET /api/v1/builds?limit=500", FakeFarm.Answer.json("[" + build(
-                "cccccccc-1111-0000-0000-000000000001", "SUCCEEDED") + "," + build(
-                "cccccccc-2222-0000-0000-000000000002", "SUCCEEDED") + "]"));
-        farm.on("POST /api/v1/builds/cccccccc-2222-0000-0000-000000000002/cancel", FakeFarm.Answer.json(build(
-                "cccccccc-2222-0000-0000-000000000002", "RUNNING")));
+        farm.on(
+                "GET /api/v1/builds?limit=500",
+                FakeFarm.Answer.json("[" + build("cccccccc-1111-0000-0000-000000000001", "SUCCEEDED") + ","
+                        + build("cccccccc-2222-0000-0000-000000000002", "SUCCEEDED") + "]"));
+        farm.on(
+                "POST /api/v1/builds/cccccccc-2222-0000-0000-000000000002/cancel",
+                FakeFarm.Answer.json(build("cccccccc-2222-0000-0000-000000000002", "RUNNING")));
 
         assertThat(afctl("cancel", "cccccccc-2222").exitCode()).isZero();
 

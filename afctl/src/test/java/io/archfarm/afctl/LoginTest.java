@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 class LoginTest extends AgainstFakeFarm {
 
     private static final String TOKEN = "af_secret-token-value";
-    private static final String ME = "{\"username\":\"ci\",\"admin\":false,\"teams\":[{\"slug\":\"web\",\"name\":\"Web\","
-            + "\"role\":\"DEVELOPER\"}]}";
+    private static final String ME =
+            "{\"username\":\"ci\",\"admin\":false,\"teams\":[{\"slug\":\"web\",\"name\":\"Web\","
+                    + "\"role\":\"DEVELOPER\"}]}";
 
     LoginTest() {
         farm.on("GET /api/v1/users/me", FakeFarm.Answer.json(ME)).on("GET /api/v1/workers", FakeFarm.Answer.json("[]"));
@@ -33,7 +34,8 @@ class LoginTest extends AgainstFakeFarm {
         assertThat(result.out()).contains("Logged in to " + farm.url() + " as ci (teams: web developer).");
         assertThat(result.out() + result.err()).doesNotContain(TOKEN);
         assertThat(farm.requests().getFirst().authorization()).isEqualTo("Bearer " + TOKEN);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config())))
+                .isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config().getParent())))
                 .isEqualTo("rwx------");
         assertThat(Files.readString(config())).contains("url = " + farm.url() + "\n", "token = " + TOKEN + "\n");
@@ -52,7 +54,10 @@ class LoginTest extends AgainstFakeFarm {
         Run.Result result = new Run(home).stdin(TOKEN).afctl("login", "--token-stdin", farm.url());
 
         assertThat(result.exitCode()).isEqualTo(3);
-        assertThat(result.err()).contains("refused the token").contains("nothing was saved").doesNotContain(TOKEN);
+        assertThat(result.err())
+                .contains("refused the token")
+                .contains("nothing was saved")
+                .doesNotContain(TOKEN);
         assertThat(config()).doesNotExist();
     }
 

@@ -2,6 +2,7 @@ package io.archfarm.afctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.archfarm.afctl.api.Json;
 import io.archfarm.afctl.cli.Terminal;
 import org.junit.jupiter.api.Test;
 
@@ -41,8 +42,7 @@ class ProgressDisplayTest extends AgainstFakeFarm {
 
     @Test
     void aTerminalGetsOneBlockRedrawnInPlace() {
-        Run.Result result = run().terminal(new Terminal(true, true, 80, true))
-                .afctl("follow", Recorded.BUILD_ID);
+        Run.Result result = run().terminal(new Terminal(true, true, 80, true)).afctl("follow", Recorded.BUILD_ID);
 
         assertThat(result.exitCode()).isZero();
         String out = result.out();
@@ -60,12 +60,13 @@ class ProgressDisplayTest extends AgainstFakeFarm {
 
     @Test
     void withoutColoursTheTerminalGetsNoColourCodes() {
-        Run.Result result = run().terminal(new Terminal(true, true, 40, false))
-                .afctl("follow", Recorded.BUILD_ID);
+        Run.Result result = run().terminal(new Terminal(true, true, 40, false)).afctl("follow", Recorded.BUILD_ID);
 
         assertThat(result.out()).doesNotContain(ESC + "32m");
-        assertThat(result.out().lines().filter(line -> line.startsWith(ESC + "2K"))
-                .map(line -> line.replaceAll("\u001b\\[[0-9]*[A-Za-z]", "")))
+        assertThat(result.out()
+                        .lines()
+                        .filter(line -> line.startsWith(ESC + "2K"))
+                        .map(line -> line.replaceAll("\u001b\\[[0-9]*[A-Za-z]", "")))
                 .allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(39));
     }
 
@@ -74,7 +75,7 @@ class ProgressDisplayTest extends AgainstFakeFarm {
         Run.Result result = run().afctl("follow", "-o", "json", Recorded.BUILD_ID);
 
         assertThat(result.exitCode()).isZero();
-        assertThat(io.archfarm.afctl.api.Json.parse(result.out()).path("manifestList").path("digest").asString())
+        assertThat(Json.parse(result.out()).path("manifestList").path("digest").asString())
                 .isEqualTo("sha256:" + "c".repeat(64));
         assertThat(result.err()).contains("[0:00] linux/arm64  SUCCEEDED  EMULATED  emulated-1    step 3/3");
     }

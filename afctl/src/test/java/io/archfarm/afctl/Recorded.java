@@ -10,8 +10,7 @@ final class Recorded {
 
     static final String BUILD_ID = "3f1c2a9e-8d1c-4b6a-9c55-2b1f0d1a26e6";
 
-    private Recorded() {
-    }
+    private Recorded() {}
 
     static String events(String name) {
         try (InputStream in = Recorded.class.getResourceAsStream("/events/" + name)) {
@@ -28,7 +27,7 @@ final class Recorded {
     static String endedAs(String name, String status) {
         String stream = events(name);
         int end = stream.lastIndexOf("event: end");
-        return stream.substring(end).replace("\"status\":\"SUCCEEDED\",\"team\"", "\"status\":\"" + status
-                + "\",\"team\"");
+        return stream.substring(end)
+                .replace("\"status\":\"SUCCEEDED\",\"team\"", "\"status\":\"" + status + "\",\"team\"");
     }
 }

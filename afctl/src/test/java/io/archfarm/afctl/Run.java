@@ -17,8 +17,7 @@ import java.util.Optional;
 /** One run of afctl inside the test's JVM: its environment, home, standard input and terminal, and what it printed. */
 final class Run {
 
-    record Result(int exitCode, String out, String err) {
-    }
+    record Result(int exitCode, String out, String err) {}
 
     private final Map<String, String> env = new HashMap<>();
     private final Path home;
@@ -58,8 +57,14 @@ final class Run {
     Result afctl(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        Invocation invocation = new Invocation(env, home, new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), prompt -> Optional.empty(), terminal,
+        Invocation invocation = new Invocation(
+                env,
+                home,
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                prompt -> Optional.empty(),
+                terminal,
                 clock);
         int code = Afctl.run(invocation, args);
         return new Result(code, out.toString(), err.toString());

@@ -14,7 +14,10 @@ class UsageErrorsTest {
 
     private Run.Result afctl(String... args) {
         // a farm that refuses connections: a usage error must not get as far as asking it
-        return new Run(home).env("AFCTL_URL", "http://127.0.0.1:9").env("AFCTL_TOKEN", "t").afctl(args);
+        return new Run(home)
+                .env("AFCTL_URL", "http://127.0.0.1:9")
+                .env("AFCTL_TOKEN", "t")
+                .afctl(args);
     }
 
     @Test
@@ -22,7 +25,8 @@ class UsageErrorsTest {
         Run.Result result = afctl("build", "--frob", "git://x/y.git");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("afctl: Unknown option: '--frob'")
+        assertThat(result.err())
+                .contains("afctl: Unknown option: '--frob'")
                 .contains("Try 'afctl build --help' for more information.");
         assertThat(result.err()).doesNotContain("at io.archfarm", "Exception");
         assertThat(result.out()).isEmpty();
@@ -33,7 +37,9 @@ class UsageErrorsTest {
         Run.Result result = afctl("bulid");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("Unmatched argument at index 0: 'bulid'").contains("build");
+        assertThat(result.err())
+                .contains("Unmatched argument at index 0: 'bulid'")
+                .contains("build");
     }
 
     @Test
@@ -54,15 +60,23 @@ class UsageErrorsTest {
             assertThat(result.exitCode()).isEqualTo(2);
             assertThat(result.err()).contains("--tag is missing");
         });
-        assertThat(afctl("build", "--platform", "linux/amd64", "--tag", "r:5000/a/b:1")).satisfies(result -> {
-            assertThat(result.exitCode()).isEqualTo(2);
-            assertThat(result.err()).contains("REPO is missing");
-        });
+        assertThat(afctl("build", "--platform", "linux/amd64", "--tag", "r:5000/a/b:1"))
+                .satisfies(result -> {
+                    assertThat(result.exitCode()).isEqualTo(2);
+                    assertThat(result.err()).contains("REPO is missing");
+                });
     }
 
     @Test
     void tagsOfTwoRepositoriesAreRefused() {
-        Run.Result result = afctl("build", "--platform", "linux/amd64", "--tag", "r:5000/a/b:1", "--tag", "r:5000/a/c:1",
+        Run.Result result = afctl(
+                "build",
+                "--platform",
+                "linux/amd64",
+                "--tag",
+                "r:5000/a/b:1",
+                "--tag",
+                "r:5000/a/c:1",
                 "git://h/r.git");
 
         assertThat(result.exitCode()).isEqualTo(2);
@@ -87,8 +101,8 @@ class UsageErrorsTest {
 
     @Test
     void aBuildArgNeedsAValue() {
-        Run.Result result = afctl("build", "--platform", "linux/amd64", "--tag", "r:5000/a/b", "--build-arg", "X",
-                "git://h/r.git");
+        Run.Result result =
+                afctl("build", "--platform", "linux/amd64", "--tag", "r:5000/a/b", "--build-arg", "X", "git://h/r.git");
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--build-arg").contains("KEY=VALUE");

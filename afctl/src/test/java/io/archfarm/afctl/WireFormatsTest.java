@@ -33,8 +33,11 @@ class WireFormatsTest {
                 id: 7
 
                 data: unnamed
-                """)).containsExactly(new ServerEvent("build", "{\"a\":1}"), new ServerEvent("log", "first\nsecond"),
-                new ServerEvent("message", "unnamed"));
+                """))
+                .containsExactly(
+                        new ServerEvent("build", "{\"a\":1}"),
+                        new ServerEvent("log", "first\nsecond"),
+                        new ServerEvent("message", "unnamed"));
     }
 
     @Test

@@ -87,8 +87,8 @@ final class AfctlProcess {
                 throw new AssertionError("afctl " + String.join(" ", args) + " did not end within " + timeout
                         + "; it printed: " + out.getNow("") + err.getNow(""));
             }
-            return new Result(process.exitValue(), out.join(), err.join(), Duration.ofNanos(System.nanoTime()
-                    - started));
+            return new Result(
+                    process.exitValue(), out.join(), err.join(), Duration.ofNanos(System.nanoTime() - started));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + executable, e);
         } catch (InterruptedException e) {
@@ -99,12 +99,14 @@ final class AfctlProcess {
 
     /** Reads a stream to its end on a thread of its own (never the common pool, which has one thread on 2 cores). */
     private static CompletableFuture<String> drain(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (stream) {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, task -> Thread.ofPlatform().daemon().start(task));
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try (stream) {
+                        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                task -> Thread.ofPlatform().daemon().start(task));
     }
 }

@@ -17,15 +17,16 @@ import tools.jackson.databind.JsonNode;
 class BaseImageIT {
 
     /** ELF e_machine of each architecture's busybox. */
-    private static final Map<String, Integer> ELF_MACHINE = Map.of("amd64", 62, "arm64", 183, "s390x", 22, "arm/v7", 40,
-            "ppc64le", 21);
+    private static final Map<String, Integer> ELF_MACHINE =
+            Map.of("amd64", 62, "arm64", 183, "s390x", 22, "arm/v7", 40, "ppc64le", 21);
 
     private static LocalRegistry registry;
 
     @BeforeAll
     static void pushBaseImage() throws Exception {
         RequiredTools.require("docker-registry", "buildah");
-        registry = LocalRegistry.start(Farm.workDir("base-image"), Farm.logDir("base-image").resolve("registry.log"));
+        registry = LocalRegistry.start(
+                Farm.workDir("base-image"), Farm.logDir("base-image").resolve("registry.log"));
         Farm.pushBaseImage(registry.address(), Farm.logDir("base-image"));
     }
 
@@ -47,8 +48,11 @@ class BaseImageIT {
             assertThat(entry.path("platform").path("os").asString()).isEqualTo("linux");
             JsonNode platform = entry.path("platform");
             String architecture = platform.path("architecture").asString()
-                    + (platform.hasNonNull("variant") ? "/" + platform.path("variant").asString() : "");
-            byte[] busybox = client.readFileBytes(Farm.BASE_IMAGE, entry.path("digest").asString(), "/bin/busybox")
+                    + (platform.hasNonNull("variant")
+                            ? "/" + platform.path("variant").asString()
+                            : "");
+            byte[] busybox = client.readFileBytes(
+                            Farm.BASE_IMAGE, entry.path("digest").asString(), "/bin/busybox")
                     .orElseThrow(() -> new AssertionError("no /bin/busybox in the " + architecture + " image"));
             machines.put(architecture, elfMachine(busybox));
         }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -79,8 +80,9 @@ final class Browser implements AutoCloseable {
      * pages' viewport meta, until {@link #wideScreen}.
      */
     void narrowScreen(int width, int height) {
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
-                "deviceScaleFactor", 1, "mobile", true));
+        driver.executeCdpCommand(
+                "Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", true));
     }
 
     /** The browser's own window again, after {@link #narrowScreen}. */
@@ -90,8 +92,9 @@ final class Browser implements AutoCloseable {
 
     /** Whether pages are told the reader's system prefers dark colours ({@code prefers-color-scheme: dark}). */
     void prefersDark(boolean dark) {
-        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of(Map.of(
-                "name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
+        driver.executeCdpCommand(
+                "Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
     }
 
     /**
@@ -128,7 +131,9 @@ final class Browser implements AutoCloseable {
         type(By.id("password"), password);
         click(By.id("sign-in"));
         By refused = By.id("login-error");
-        await(username + " signed in or refused").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        await(username + " signed in or refused")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptionsInstanceOf(WebDriverException.class)
                 .until(() -> isPresent(refused) || !currentPath().startsWith("/login"));
         if (isPresent(refused)) {
@@ -154,7 +159,9 @@ final class Browser implements AutoCloseable {
      */
     void submit(By button) {
         WebElement before = driver.findElement(By.tagName("html"));
-        await("a clickable " + button).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+        await("a clickable " + button)
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
                 .until(() -> {
                     driver.findElement(button).click();
@@ -165,7 +172,9 @@ final class Browser implements AutoCloseable {
         } catch (NoAlertPresentException noQuestionAsked) {
             // the button acts at once
         }
-        await("the page answering " + button).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        await("the page answering " + button)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
                 .ignoreExceptionsInstanceOf(WebDriverException.class)
                 .until(() -> isStale(before) && "complete".equals(script("return document.readyState;")));
         snapshot(pageName(currentPath()));
@@ -271,13 +280,19 @@ final class Browser implements AutoCloseable {
     private byte[] screenshot() {
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> metrics = (Map<String, Object>) driver.executeCdpCommand("Page.getLayoutMetrics",
-                    Map.of()).get("cssContentSize");
+            Map<String, Object> metrics = (Map<String, Object>)
+                    driver.executeCdpCommand("Page.getLayoutMetrics", Map.of()).get("cssContentSize");
             double width = ((Number) metrics.get("width")).doubleValue();
             double height = Math.min(((Number) metrics.get("height")).doubleValue(), 6000);
-            Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
-                    "captureBeyondViewport", true,
-                    "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+            Map<String, Object> shot = driver.executeCdpCommand(
+                    "Page.captureScreenshot",
+                    Map.of(
+                            "format",
+                            "png",
+                            "captureBeyondViewport",
+                            true,
+                            "clip",
+                            Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
             return Base64.getDecoder().decode((String) shot.get("data"));
         } catch (WebDriverException | ClassCastException | NullPointerException cdpUnavailable) {
             return driver.getScreenshotAs(OutputType.BYTES);
@@ -318,7 +333,8 @@ final class Browser implements AutoCloseable {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
             System.err.println("[archfarm e2e] cannot delete " + dir + ": " + e.getMessage());
         }

@@ -23,8 +23,8 @@ import org.openqa.selenium.WebDriverException;
 abstract class BrowserTest {
 
     static final Path SCREENSHOTS = Path.of(System.getProperty("archfarm.e2e.screenshots", "target/screenshots"));
-    private static final Path PROFILES = Path.of(System.getProperty("archfarm.e2e.work", "target/e2e-work"))
-            .resolve("browser-profiles");
+    private static final Path PROFILES =
+            Path.of(System.getProperty("archfarm.e2e.work", "target/e2e-work")).resolve("browser-profiles");
 
     // The header every signed-in page carries.
     static final By SIGNED_IN_AS = By.id("signed-in-as");
@@ -39,7 +39,8 @@ abstract class BrowserTest {
     @BeforeEach
     void openBrowser(TestInfo test) {
         Chromium.require();
-        String method = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test");
+        String method =
+                test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test");
         Path dir = SCREENSHOTS.resolve(getClass().getSimpleName()).resolve(method);
         Browser.deleteQuietly(dir);
         browser = Browser.open(portalUrl(), dir, PROFILES);
@@ -57,7 +58,9 @@ abstract class BrowserTest {
      * stale or not yet present element only means "not yet".
      */
     static void eventually(String what, Duration atMost, ThrowingRunnable assertions) {
-        await(what).atMost(atMost).pollInterval(Duration.ofMillis(500))
+        await(what)
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(500))
                 .ignoreExceptionsInstanceOf(WebDriverException.class)
                 .untilAsserted(assertions);
     }
@@ -67,7 +70,8 @@ abstract class BrowserTest {
         @Override
         public void afterTestExecution(ExtensionContext context) {
             if (context.getExecutionException().isPresent()
-                    && context.getTestInstance().orElse(null) instanceof BrowserTest test && test.browser != null) {
+                    && context.getTestInstance().orElse(null) instanceof BrowserTest test
+                    && test.browser != null) {
                 test.browser.failureSnapshot();
             }
         }

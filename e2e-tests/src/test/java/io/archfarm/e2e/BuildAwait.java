@@ -12,18 +12,19 @@ final class BuildAwait {
 
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED");
 
-    private BuildAwait() {
-    }
+    private BuildAwait() {}
 
     static JsonNode untilEnded(PortalClient portal, String buildId, Duration atMost) {
         AtomicReference<JsonNode> last = new AtomicReference<>();
-        await("build " + buildId + " ended").atMost(atMost).pollInterval(Duration.ofSeconds(1))
+        await("build " + buildId + " ended")
+                .atMost(atMost)
+                .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> {
                     JsonNode build = portal.build(buildId);
                     last.set(build);
                     if (!TERMINAL.contains(build.path("status").asString())) {
-                        throw new AssertionError("build " + buildId + " is still " + build.path("status").asString()
-                                + ": " + build.path("platforms"));
+                        throw new AssertionError("build " + buildId + " is still "
+                                + build.path("status").asString() + ": " + build.path("platforms"));
                     }
                 });
         return last.get();

@@ -2,6 +2,7 @@ package io.archfarm.e2e;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -59,10 +60,14 @@ final class BuildPage {
 
     /** Every platform row's status, by platform. */
     Map<String, String> platformStatuses() {
-        return browser.findAll(PLATFORM_ROWS).stream().collect(Collectors.toMap(
-                row -> row.getDomAttribute("data-platform"),
-                row -> row.findElement(By.cssSelector("td.status")).getText().strip(),
-                (a, b) -> b, java.util.TreeMap::new));
+        return browser.findAll(PLATFORM_ROWS).stream()
+                .collect(Collectors.toMap(
+                        row -> row.getDomAttribute("data-platform"),
+                        row -> row.findElement(By.cssSelector("td.status"))
+                                .getText()
+                                .strip(),
+                        (a, b) -> b,
+                        TreeMap::new));
     }
 
     /** A row's text, all cells. */
@@ -84,7 +89,10 @@ final class BuildPage {
     }
 
     List<String> pullLines() {
-        return browser.findAll(PULL_LINES).stream().map(WebElement::getText).map(String::strip).toList();
+        return browser.findAll(PULL_LINES).stream()
+                .map(WebElement::getText)
+                .map(String::strip)
+                .toList();
     }
 
     String manifestJson() {

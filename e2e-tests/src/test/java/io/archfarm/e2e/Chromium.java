@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -21,16 +22,24 @@ final class Chromium {
     static final Path BROWSER = Path.of(System.getProperty("archfarm.e2e.chromium", "/usr/bin/chromium"));
     static final Path DRIVER = Path.of(System.getProperty("archfarm.e2e.chromedriver", "/usr/bin/chromedriver"));
 
-    private static final List<String> ARGUMENTS = List.of("--headless=new", "--no-sandbox", "--disable-gpu",
-            "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,1000");
+    private static final List<String> ARGUMENTS = List.of(
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1400,1000");
 
-    private Chromium() {
-    }
+    private Chromium() {}
 
     /** Fails, naming the packages to install, unless both the browser and its driver are there. */
     static void require() {
-        List<Path> missing = java.util.stream.Stream.of(BROWSER, DRIVER).filter(path -> !Files.isExecutable(path))
+        List<Path> missing = Stream.of(BROWSER, DRIVER)
+                .filter(path -> !Files.isExecutable(path))
                 .toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("the browser tests need " + missing + ": install the Debian/Ubuntu "

@@ -53,8 +53,11 @@ class ControlPlaneBenchmark {
             List<String> repositories = builds.createProjects(projects);
             var images = SimulatedImages.pushOnce(farm.registry(), PLATFORMS, repositories);
             long fleetStart = System.nanoTime();
-            try (SimulatedFleet fleet = SimulatedFleet.start(new SimulatedFleet.Settings(workers, slots, PLATFORMS,
-                    Duration.ofMillis(buildTimes.getFirst()), heartbeat, 25, 1), farm.prefix(), images)) {
+            try (SimulatedFleet fleet = SimulatedFleet.start(
+                    new SimulatedFleet.Settings(
+                            workers, slots, PLATFORMS, Duration.ofMillis(buildTimes.getFirst()), heartbeat, 25, 1),
+                    farm.prefix(),
+                    images)) {
                 header(fleetStart);
                 print("");
                 print("warm-up (the JVMs' JIT, pools and caches; not a figure):");
@@ -82,9 +85,16 @@ class ControlPlaneBenchmark {
     private void header(long fleetStart) {
         print("Control plane with a simulated fleet (scripts/control-plane-benchmark.sh), "
                 + Runtime.getRuntime().availableProcessors() + " cores, everything on this one machine");
-        print(String.format("%d simulated workers (%d slot%s each, native on one of %s, heart-beating every %d ms),"
-                + " %d connections; fleet ready in %.1f s", workers, slots, slots == 1 ? "" : "s", PLATFORMS,
-                heartbeat.toMillis(), (workers + 24) / 25, (System.nanoTime() - fleetStart) / 1e9));
+        print(String.format(
+                "%d simulated workers (%d slot%s each, native on one of %s, heart-beating every %d ms),"
+                        + " %d connections; fleet ready in %.1f s",
+                workers,
+                slots,
+                slots == 1 ? "" : "s",
+                PLATFORMS,
+                heartbeat.toMillis(),
+                (workers + 24) / 25,
+                (System.nanoTime() - fleetStart) / 1e9));
         print(controlPlanes + " portal(s) and " + controlPlanes + " scheduler(s) (JVM options: "
                 + (Farm.javaOpts().isEmpty() ? "scripts/farm-part.sh's defaults" : Farm.javaOpts())
                 + "), the machine's PostgreSQL and RabbitMQ, one docker-registry; " + projects
@@ -97,13 +107,17 @@ class ControlPlaneBenchmark {
     private boolean step(SimulatedFleet fleet, SimulatedBuilds builds, int rate, int buildMillis) {
         Map<String, List<Long>> groups = new LinkedHashMap<>(ProcessCpu.services());
         farm.pids().forEach((name, pid) -> groups.put(name, List.of(pid)));
-        groups.put("simulator (this JVM: fleet and clients)", List.of(ProcessHandle.current().pid()));
+        groups.put(
+                "simulator (this JVM: fleet and clients)",
+                List.of(ProcessHandle.current().pid()));
         ProcessCpu.Reading before = ProcessCpu.read(groups);
-        List<SimulatedBuilds.Submitted> submitted = builds.submit(rate, rate * seconds, Duration.ofSeconds(seconds),
-                webhookEvery, Math.min(128, Math.max(8, rate * 2)));
+        List<SimulatedBuilds.Submitted> submitted = builds.submit(
+                rate, rate * seconds, Duration.ofSeconds(seconds), webhookEvery, Math.min(128, Math.max(8, rate * 2)));
         long loadEnd = System.nanoTime();
-        List<String> ids = submitted.stream().filter(SimulatedBuilds.Submitted::accepted)
-                .map(SimulatedBuilds.Submitted::buildId).toList();
+        List<String> ids = submitted.stream()
+                .filter(SimulatedBuilds.Submitted::accepted)
+                .map(SimulatedBuilds.Submitted::buildId)
+                .toList();
         String[] idArray = ids.toArray(String[]::new);
         long backlog = open(idArray);
         long drainDeadline = loadEnd + DRAIN_LIMIT.toNanos();
@@ -114,41 +128,78 @@ class ControlPlaneBenchmark {
         long left = open(idArray);
         ProcessCpu.Reading after = ProcessCpu.read(groups);
 
-        long first = submitted.stream().mapToLong(SimulatedBuilds.Submitted::submittedNanos).min().orElse(loadEnd);
-        long lastAnswer = submitted.stream().mapToLong(SimulatedBuilds.Submitted::answeredNanos).max().orElse(loadEnd);
-        Map<String, Object> b = one("select count(*) filter (where status = 'SUCCEEDED') as ok,"
-                + " count(*) filter (where status in ('FAILED', 'PARTIAL', 'CANCELLED')) as bad,"
-                + " extract(epoch from max(finished_at) - min(created_at)) as span,"
-                + " percentile_cont(0.5) within group (order by extract(epoch from finished_at - created_at) * 1000)"
-                + "   filter (where status = 'SUCCEEDED') as e2e50,"
-                + " percentile_cont(0.99) within group (order by extract(epoch from finished_at - created_at) * 1000)"
-                + "   filter (where status = 'SUCCEEDED') as e2e99"
-                + " from builds where id = any(?::uuid[])", (Object) idArray);
-        Map<String, Object> d = one("select percentile_cont(0.5) within group (order by ms) as p50,"
-                + " percentile_cont(0.95) within group (order by ms) as p95,"
-                + " percentile_cont(0.99) within group (order by ms) as p99, max(ms) as max, count(*) as n"
-                + " from (select extract(epoch from started_at - queued_at) * 1000 as ms from platform_jobs"
-                + "   where build_id = any(?::uuid[]) and started_at is not null) q", (Object) idArray);
-        Map<String, Object> attempts = one("select count(*) as n from job_attempts a join platform_jobs j"
-                + " on j.id = a.job_id where j.build_id = any(?::uuid[])", (Object) idArray);
-        double[] answers = submitted.stream().mapToDouble(s -> (s.answeredNanos() - s.submittedNanos()) / 1e6)
-                .sorted().toArray();
+        long first = submitted.stream()
+                .mapToLong(SimulatedBuilds.Submitted::submittedNanos)
+                .min()
+                .orElse(loadEnd);
+        long lastAnswer = submitted.stream()
+                .mapToLong(SimulatedBuilds.Submitted::answeredNanos)
+                .max()
+                .orElse(loadEnd);
+        Map<String, Object> b = one(
+                "select count(*) filter (where status = 'SUCCEEDED') as ok,"
+                        + " count(*) filter (where status in ('FAILED', 'PARTIAL', 'CANCELLED')) as bad,"
+                        + " extract(epoch from max(finished_at) - min(created_at)) as span,"
+                        + " percentile_cont(0.5) within group (order by extract(epoch from finished_at - created_at) * 1000)"
+                        + "   filter (where status = 'SUCCEEDED') as e2e50,"
+                        + " percentile_cont(0.99) within group (order by extract(epoch from finished_at - created_at) * 1000)"
+                        + "   filter (where status = 'SUCCEEDED') as e2e99"
+                        + " from builds where id = any(?::uuid[])",
+                (Object) idArray);
+        Map<String, Object> d = one(
+                "select percentile_cont(0.5) within group (order by ms) as p50,"
+                        + " percentile_cont(0.95) within group (order by ms) as p95,"
+                        + " percentile_cont(0.99) within group (order by ms) as p99, max(ms) as max, count(*) as n"
+                        + " from (select extract(epoch from started_at - queued_at) * 1000 as ms from platform_jobs"
+                        + "   where build_id = any(?::uuid[]) and started_at is not null) q",
+                (Object) idArray);
+        Map<String, Object> attempts = one(
+                "select count(*) as n from job_attempts a join platform_jobs j"
+                        + " on j.id = a.job_id where j.build_id = any(?::uuid[])",
+                (Object) idArray);
+        double[] answers = submitted.stream()
+                .mapToDouble(s -> (s.answeredNanos() - s.submittedNanos()) / 1e6)
+                .sorted()
+                .toArray();
         long refused = submitted.size() - ids.size();
         boolean sustained = refused == 0 && left == 0 && drain < 5 + buildMillis / 1000.0;
 
-        print(String.format("  %d builds/s asked: %d asked in %.1f s, %d accepted (%.1f/s accepted; %d refused: %s),"
-                + " portal answer p50 %.0f ms p99 %.0f ms", rate, submitted.size(), (lastAnswer - first) / 1e9,
-                ids.size(), ids.size() / ((lastAnswer - first) / 1e9), refused, refusals(submitted),
-                pct(answers, 0.5), pct(answers, 0.99)));
-        print(String.format("    completed: %s SUCCEEDED, %s failed, %d still open after the drain; %.1f builds/s"
-                + " completed (first accepted to last ended); backlog when arrivals stopped %d builds, drained in"
-                + " %.1f s -> %s", b.get("ok"), b.get("bad"), left, num(b.get("ok")) / Math.max(0.001,
-                num(b.get("span"))), backlog, drain, sustained ? "SUSTAINED" : "NOT sustained"));
-        print(String.format("    dispatch QUEUED->RUNNING (platform_jobs.queued_at -> started_at, %s jobs, %s"
-                + " attempts): p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms", d.get("n"), attempts.get("n"),
-                num(d.get("p50")), num(d.get("p95")), num(d.get("p99")), num(d.get("max"))));
-        print(String.format("    control-plane overhead (accepted -> SUCCEEDED, minus the %d ms build): p50 %.0f ms,"
-                + " p99 %.0f ms", buildMillis, num(b.get("e2e50")) - buildMillis, num(b.get("e2e99")) - buildMillis));
+        print(String.format(
+                "  %d builds/s asked: %d asked in %.1f s, %d accepted (%.1f/s accepted; %d refused: %s),"
+                        + " portal answer p50 %.0f ms p99 %.0f ms",
+                rate,
+                submitted.size(),
+                (lastAnswer - first) / 1e9,
+                ids.size(),
+                ids.size() / ((lastAnswer - first) / 1e9),
+                refused,
+                refusals(submitted),
+                pct(answers, 0.5),
+                pct(answers, 0.99)));
+        print(String.format(
+                "    completed: %s SUCCEEDED, %s failed, %d still open after the drain; %.1f builds/s"
+                        + " completed (first accepted to last ended); backlog when arrivals stopped %d builds, drained in"
+                        + " %.1f s -> %s",
+                b.get("ok"),
+                b.get("bad"),
+                left,
+                num(b.get("ok")) / Math.max(0.001, num(b.get("span"))),
+                backlog,
+                drain,
+                sustained ? "SUSTAINED" : "NOT sustained"));
+        print(String.format(
+                "    dispatch QUEUED->RUNNING (platform_jobs.queued_at -> started_at, %s jobs, %s"
+                        + " attempts): p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms",
+                d.get("n"),
+                attempts.get("n"),
+                num(d.get("p50")),
+                num(d.get("p95")),
+                num(d.get("p99")),
+                num(d.get("max"))));
+        print(String.format(
+                "    control-plane overhead (accepted -> SUCCEEDED, minus the %d ms build): p50 %.0f ms,"
+                        + " p99 %.0f ms",
+                buildMillis, num(b.get("e2e50")) - buildMillis, num(b.get("e2e99")) - buildMillis));
         print("    CPU share of wall time x cores over the step: " + cpuShares(before, after));
         return sustained;
     }
@@ -157,22 +208,30 @@ class ControlPlaneBenchmark {
         double wall = (after.nanos() - before.nanos()) / 1e9;
         double capacity = wall * Runtime.getRuntime().availableProcessors();
         String parts = after.seconds().entrySet().stream()
-                .map(e -> String.format("%s %.0f%%", e.getKey(), 100 * (e.getValue() - before.seconds()
-                        .getOrDefault(e.getKey(), 0.0)) / capacity))
+                .map(e -> String.format(
+                        "%s %.0f%%",
+                        e.getKey(), 100 * (e.getValue() - before.seconds().getOrDefault(e.getKey(), 0.0)) / capacity))
                 .collect(Collectors.joining(", "));
-        return parts + String.format("; the whole machine %.0f%% busy",
-                100 * (after.machineBusy() - before.machineBusy()) / (after.machineTotal() - before.machineTotal()));
+        return parts
+                + String.format(
+                        "; the whole machine %.0f%% busy",
+                        100
+                                * (after.machineBusy() - before.machineBusy())
+                                / (after.machineTotal() - before.machineTotal()));
     }
 
     private static String refusals(List<SimulatedBuilds.Submitted> submitted) {
-        Map<Integer, Long> byStatus = submitted.stream().filter(s -> !s.accepted())
+        Map<Integer, Long> byStatus = submitted.stream()
+                .filter(s -> !s.accepted())
                 .collect(Collectors.groupingBy(SimulatedBuilds.Submitted::status, Collectors.counting()));
         return byStatus.isEmpty() ? "none" : byStatus.toString();
     }
 
     private long open(String[] ids) {
-        return (long) num(one("select count(*) as n from builds where id = any(?::uuid[]) and status not in " + ENDED,
-                (Object) ids).get("n"));
+        return (long) num(
+                one("select count(*) as n from builds where id = any(?::uuid[]) and status not in " + ENDED, (Object)
+                                ids)
+                        .get("n"));
     }
 
     private Map<String, Object> one(String sql, Object... parameters) {
@@ -184,11 +243,16 @@ class ControlPlaneBenchmark {
     }
 
     private static double pct(double[] sorted, double p) {
-        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+        return sorted.length == 0
+                ? Double.NaN
+                : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
     private static List<Integer> ints(String list) {
-        return Arrays.stream(list.split(",")).map(String::trim).map(Integer::parseInt).toList();
+        return Arrays.stream(list.split(","))
+                .map(String::trim)
+                .map(Integer::parseInt)
+                .toList();
     }
 
     private void print(String line) {

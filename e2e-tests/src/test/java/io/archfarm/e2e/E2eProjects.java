@@ -30,8 +30,10 @@ final class E2eProjects {
 
     /** The project's robot account for its image's registry, user {@code robot}. */
     void setRobotCredential(String slug, String password) {
-        PortalClient.Answer answer = farm.portal().put("/api/v1/projects/" + team + "/" + slug
-                + "/registry-credential", Map.of("username", "robot", "password", password));
+        PortalClient.Answer answer = farm.portal()
+                .put(
+                        "/api/v1/projects/" + team + "/" + slug + "/registry-credential",
+                        Map.of("username", "robot", "password", password));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     }
 

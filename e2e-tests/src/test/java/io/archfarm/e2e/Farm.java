@@ -19,14 +19,18 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * The whole farm as real processes: a docker-registry and a git daemon on free loopback ports, the portal, the
@@ -51,6 +55,7 @@ final class Farm implements AutoCloseable {
     static final String BASE_IMAGE = "archfarm/busybox";
     /** The admin the portal creates at its first start; the tests call the API as this admin. */
     static final String ADMIN = "admin";
+
     static final String ADMIN_PASSWORD = "e2e-admin-password";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
@@ -62,20 +67,24 @@ final class Farm implements AutoCloseable {
     private final Map<String, Launch> launches = new HashMap<>();
     /** Set for a farm on services of its own ({@link #startOnOwnServices}): a PostgreSQL the test may kill. */
     private PrivatePostgres ownPostgres;
+
     private boolean ownServices;
     private final Thread shutdownHook = new Thread(this::killAll, "farm-shutdown");
     private final String prefix = TestServices.freshPrefix();
     /** One key for the portal, which seals project secrets, and the scheduler, which opens registry credentials. */
     private final String secretKey = newSecretKey();
+
     private LocalRegistry registry;
     /** A registry as teams run one: TLS from a CA of its own (in a certs.d the parts are given) and htpasswd logins. */
     private LocalRegistry secured;
     /** Set for a fleet: worker hosts as network namespaces, a broker of the farm's own over TLS, its users. */
     private FleetNetwork fleet;
+
     private PrivateRabbitNode fleetBroker;
     private FarmBroker fleetUsers;
     /** Set for a farm on a RabbitMQ cluster: every part is given all its nodes' addresses; the farm's own users. */
     private RabbitCluster cluster;
+
     private FarmBroker clusterUsers;
     private FarmDatabase database;
     private GitServer git;
@@ -144,15 +153,20 @@ final class Farm implements AutoCloseable {
     }
 
     static Path repositoryRoot() {
-        return Path.of(System.getProperty("archfarm.root", "..")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("archfarm.root", ".."))
+                .toAbsolutePath()
+                .normalize();
     }
 
     static Path logDir(String name) {
-        return Path.of(System.getProperty("archfarm.e2e.logs", "target/e2e-logs")).resolve(name);
+        return Path.of(System.getProperty("archfarm.e2e.logs", "target/e2e-logs"))
+                .resolve(name);
     }
 
     static Path workDir(String name) {
-        return Path.of(System.getProperty("archfarm.e2e.work", "target/e2e-work")).resolve(name).toAbsolutePath();
+        return Path.of(System.getProperty("archfarm.e2e.work", "target/e2e-work"))
+                .resolve(name)
+                .toAbsolutePath();
     }
 
     private void startAll(List<WorkerSpec> workers) {
@@ -166,7 +180,9 @@ final class Farm implements AutoCloseable {
         if (ownServices) {
             startOwnPostgres();
         } else {
-            database = new FarmDatabase(TestServices.freshLocalDatabase(), TestServices.localPostgresUser(),
+            database = new FarmDatabase(
+                    TestServices.freshLocalDatabase(),
+                    TestServices.localPostgresUser(),
                     TestServices.localPostgresPassword());
         }
         TestServices.requireLocalRabbit();
@@ -216,20 +232,31 @@ final class Farm implements AutoCloseable {
      */
     void copyBaseImageToSecured() {
         LocalRegistry.Security security = secured.security();
-        FarmProcess copy = FarmProcess.start("base-image-copy", List.of("skopeo", "copy", "--all",
-                "--src-tls-verify=false", "--dest-cert-dir", security.certsDir().resolve(secured.address()).toString(),
-                "--dest-authfile", securedAuthFile().toString(),
-                "docker://" + registry.address() + "/" + BASE_IMAGE,
-                "docker://" + secured.address() + "/" + BASE_IMAGE),
-                Map.of(), logDir);
+        FarmProcess copy = FarmProcess.start(
+                "base-image-copy",
+                List.of(
+                        "skopeo",
+                        "copy",
+                        "--all",
+                        "--src-tls-verify=false",
+                        "--dest-cert-dir",
+                        security.certsDir().resolve(secured.address()).toString(),
+                        "--dest-authfile",
+                        securedAuthFile().toString(),
+                        "docker://" + registry.address() + "/" + BASE_IMAGE,
+                        "docker://" + secured.address() + "/" + BASE_IMAGE),
+                Map.of(),
+                logDir);
         copy.awaitSuccess(300);
     }
 
     private Path securedAuthFile() {
         Path file = workDir.resolve("secured-auth.json");
         try {
-            String auth = Base64.getEncoder().encodeToString((secured.security().username() + ":"
-                    + secured.security().password()).getBytes(StandardCharsets.UTF_8));
+            String auth = Base64.getEncoder()
+                    .encodeToString((secured.security().username() + ":"
+                                    + secured.security().password())
+                            .getBytes(StandardCharsets.UTF_8));
             Files.writeString(file, "{\"auths\":{\"" + secured.address() + "\":{\"auth\":\"" + auth + "\"}}}");
             return file;
         } catch (IOException e) {
@@ -263,8 +290,10 @@ final class Farm implements AutoCloseable {
 
     /** Pushes the farm's multi-arch busybox with scripts/base-image.sh; fails with the script's output. */
     static void pushBaseImage(String registry, Path logDir) {
-        FarmProcess script = FarmProcess.start("base-image",
-                List.of(repositoryRoot().resolve("scripts/base-image.sh").toString(), registry, BASE_IMAGE), Map.of(),
+        FarmProcess script = FarmProcess.start(
+                "base-image",
+                List.of(repositoryRoot().resolve("scripts/base-image.sh").toString(), registry, BASE_IMAGE),
+                Map.of(),
                 logDir);
         script.awaitSuccess(600);
     }
@@ -303,7 +332,9 @@ final class Farm implements AutoCloseable {
         Map<String, String> env = serviceEnv(port);
         env.put("ARCHFARM_SECURITY_SECRET_KEY", secretKey);
         env.put("ARCHFARM_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        env.put("ARCHFARM_SECURITY_ADMIN_PASSWORD_FILE", workDir.resolve("admin-password").toString());
+        env.put(
+                "ARCHFARM_SECURITY_ADMIN_PASSWORD_FILE",
+                workDir.resolve("admin-password").toString());
         env.putAll(allowedHosts());
         env.put("ARCHFARM_PORTAL_PUBLIC_URL", baseUrl);
         start(name, partCommand("portal"), env);
@@ -391,24 +422,40 @@ final class Farm implements AutoCloseable {
         putUnlessDetected(env, "ARCHFARM_WORKER_NATIVE_PLATFORMS", worker.nativePlatforms());
         putUnlessDetected(env, "ARCHFARM_WORKER_EMULATED_PLATFORMS", worker.emulatedPlatforms());
         env.put("ARCHFARM_WORKER_SLOTS", Integer.toString(worker.slots()));
-        env.put("ARCHFARM_WORKER_WORK_DIR", workDir.resolve("workers").resolve(worker.id()).toString());
+        env.put(
+                "ARCHFARM_WORKER_WORK_DIR",
+                workDir.resolve("workers").resolve(worker.id()).toString());
         env.put("ARCHFARM_WORKER_HEARTBEAT_INTERVAL", "1s");
         env.putAll(allowedHosts());
         return env;
     }
 
     private Map<String, String> fleetBrokerEnv(FarmBroker.Login login) {
-        return Map.of("SPRING_RABBITMQ_ADDRESSES", "amqps://" + fleetBroker.address() + ":" + fleetBroker.amqpsPort(),
-                "SPRING_RABBITMQ_VIRTUAL_HOST", fleetUsers.virtualHost(),
-                "SPRING_RABBITMQ_USERNAME", login.username(), "SPRING_RABBITMQ_PASSWORD", login.password(),
-                "SPRING_RABBITMQ_SSL_BUNDLE", "broker",
-                "SPRING_SSL_BUNDLE_PEM_BROKER_TRUSTSTORE_CERTIFICATE", "file:" + fleetBroker.caCertificate());
+        return Map.of(
+                "SPRING_RABBITMQ_ADDRESSES",
+                "amqps://" + fleetBroker.address() + ":" + fleetBroker.amqpsPort(),
+                "SPRING_RABBITMQ_VIRTUAL_HOST",
+                fleetUsers.virtualHost(),
+                "SPRING_RABBITMQ_USERNAME",
+                login.username(),
+                "SPRING_RABBITMQ_PASSWORD",
+                login.password(),
+                "SPRING_RABBITMQ_SSL_BUNDLE",
+                "broker",
+                "SPRING_SSL_BUNDLE_PEM_BROKER_TRUSTSTORE_CERTIFICATE",
+                "file:" + fleetBroker.caCertificate());
     }
 
     private Map<String, String> clusterBrokerEnv(FarmBroker.Login login) {
-        return Map.of("SPRING_RABBITMQ_ADDRESSES", cluster.addresses(),
-                "SPRING_RABBITMQ_VIRTUAL_HOST", clusterUsers.virtualHost(),
-                "SPRING_RABBITMQ_USERNAME", login.username(), "SPRING_RABBITMQ_PASSWORD", login.password());
+        return Map.of(
+                "SPRING_RABBITMQ_ADDRESSES",
+                cluster.addresses(),
+                "SPRING_RABBITMQ_VIRTUAL_HOST",
+                clusterUsers.virtualHost(),
+                "SPRING_RABBITMQ_USERNAME",
+                login.username(),
+                "SPRING_RABBITMQ_PASSWORD",
+                login.password());
     }
 
     /** The farm's virtual host and users on its RabbitMQ cluster ({@link #startOnCluster}). */
@@ -440,8 +487,9 @@ final class Farm implements AutoCloseable {
      */
     String actuatorBase(String name) {
         Launch launch = launches.get(name);
-        String port = launch == null ? null : launch.env().getOrDefault("SERVER_PORT",
-                launch.env().get("ARCHFARM_WORKER_MANAGEMENT_PORT"));
+        String port = launch == null
+                ? null
+                : launch.env().getOrDefault("SERVER_PORT", launch.env().get("ARCHFARM_WORKER_MANAGEMENT_PORT"));
         if (port == null) {
             throw new IllegalArgumentException(name + " has no HTTP port; the farm's parts are " + launches.keySet());
         }
@@ -494,8 +542,7 @@ final class Farm implements AutoCloseable {
         processes.put(name, FarmProcess.start(name, command, withJvm, logDir));
     }
 
-    private record Launch(List<String> command, Map<String, String> env) {
-    }
+    private record Launch(List<String> command, Map<String, String> env) {}
 
     /**
      * Starts a process this farm started before, and that has died or was killed, again the same way (same port,
@@ -511,7 +558,10 @@ final class Farm implements AutoCloseable {
         if (name.startsWith("worker-")) {
             awaitHealthy(name, () -> portal.workerOnline(name.substring("worker-".length())));
         } else {
-            awaitHealthy(name, () -> PortalClient.serviceHealthy("http://127.0.0.1:" + launch.env().get("SERVER_PORT")));
+            awaitHealthy(
+                    name,
+                    () -> PortalClient.serviceHealthy(
+                            "http://127.0.0.1:" + launch.env().get("SERVER_PORT")));
         }
     }
 
@@ -538,19 +588,22 @@ final class Farm implements AutoCloseable {
         return service;
     }
 
-    private void awaitHealthy(String name, java.util.concurrent.Callable<Boolean> check) {
+    private void awaitHealthy(String name, Callable<Boolean> check) {
         FarmProcess process = processes.get(name);
         try {
-            await(name + " healthy").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500))
+            await(name + " healthy")
+                    .atMost(START_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(500))
                     .failFast(name + " exited", () -> process != null && !process.isAlive())
                     .ignoreExceptions()
                     .until(check);
-        } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
-            throw new IllegalStateException(name + " did not become healthy (" + e.getMessage() + "); end of its log:\n"
-                    + (process == null ? "(no process)" : process.tail(40)), e);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new IllegalStateException(
+                    name + " did not become healthy (" + e.getMessage() + "); end of its log:\n"
+                            + (process == null ? "(no process)" : process.tail(40)),
+                    e);
         }
     }
-
 
     String registry() {
         return registry.address();
@@ -591,16 +644,20 @@ final class Farm implements AutoCloseable {
     }
 
     String logTails() {
-        Stream<String> registryTail = registry == null ? Stream.empty()
+        Stream<String> registryTail = registry == null
+                ? Stream.empty()
                 : Stream.of("----- registry: " + registry.log() + "\n" + FarmProcess.tail(registry.log(), 40));
-        return Stream.concat(registryTail, processes.values().stream()
-                .map(p -> "----- " + p.name() + (p.isAlive() ? "" : " (exited)") + ": " + p.log() + "\n" + p.tail(40)))
+        return Stream.concat(
+                        registryTail,
+                        processes.values().stream()
+                                .map(p -> "----- " + p.name() + (p.isAlive() ? "" : " (exited)") + ": " + p.log() + "\n"
+                                        + p.tail(40)))
                 .collect(Collectors.joining("\n", "===== farm logs (tails) =====\n", "\n====="));
     }
 
     private void killAll() {
         List<FarmProcess> reversed = new ArrayList<>(processes.values());
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         reversed.forEach(FarmProcess::kill);
         unmountUnder(workDir);
         if (registry != null) {
@@ -645,15 +702,19 @@ final class Farm implements AutoCloseable {
     private void unmountUnder(Path dir) {
         List<String> mounts;
         try {
-            mounts = Files.readAllLines(Path.of("/proc/mounts")).stream().map(line -> line.split(" ")[1])
-                    .filter(point -> point.startsWith(dir + "/")).sorted(java.util.Comparator.reverseOrder()).toList();
+            mounts = Files.readAllLines(Path.of("/proc/mounts")).stream()
+                    .map(line -> line.split(" ")[1])
+                    .filter(point -> point.startsWith(dir + "/"))
+                    .sorted(Comparator.reverseOrder())
+                    .toList();
         } catch (IOException e) {
             System.err.println("[archfarm e2e] cannot read /proc/mounts: " + e);
             return;
         }
         for (String point : mounts) {
             try {
-                FarmProcess.start("umount", List.of("umount", "--lazy", point), Map.of(), logDir).awaitSuccess(30);
+                FarmProcess.start("umount", List.of("umount", "--lazy", point), Map.of(), logDir)
+                        .awaitSuccess(30);
             } catch (RuntimeException e) {
                 System.err.println("[archfarm e2e] cannot unmount " + point + ": " + e.getMessage());
             }
@@ -664,7 +725,8 @@ final class Farm implements AutoCloseable {
         try {
             if (Files.exists(dir)) {
                 try (Stream<Path> paths = Files.walk(dir)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                    paths.sorted(Comparator.reverseOrder())
+                            .forEach(path -> path.toFile().delete());
                 }
             }
             Files.createDirectories(dir);

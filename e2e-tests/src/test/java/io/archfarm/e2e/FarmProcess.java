@@ -29,14 +29,18 @@ final class FarmProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         // Settings the developer's shell may carry must not leak into the farm under test.
-        builder.environment().keySet().removeIf(key -> key.startsWith("SPRING_") || key.startsWith("SERVER_")
-                || (key.startsWith("ARCHFARM_") && !key.equals("ARCHFARM_CACHE")));
+        builder.environment()
+                .keySet()
+                .removeIf(key -> key.startsWith("SPRING_")
+                        || key.startsWith("SERVER_")
+                        || (key.startsWith("ARCHFARM_") && !key.equals("ARCHFARM_CACHE")));
         builder.environment().putAll(env);
         try {
             Files.createDirectories(logDir);
             return new FarmProcess(name, builder.start(), log);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name + " (" + command.getFirst() + "): " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot start " + name + " (" + command.getFirst() + "): " + e.getMessage(), e);
         }
     }
 
@@ -80,8 +84,11 @@ final class FarmProcess {
      */
     private static String commandLine(ProcessHandle process) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
-                    StandardCharsets.UTF_8).replace('\0', ' ').strip();
+            return new String(
+                            Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+                            StandardCharsets.UTF_8)
+                    .replace('\0', ' ')
+                    .strip();
         } catch (IOException gone) {
             return process.info().commandLine().orElse("");
         }

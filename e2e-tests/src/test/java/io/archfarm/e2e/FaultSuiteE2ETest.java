@@ -46,12 +46,13 @@ import tools.jackson.databind.JsonNode;
 class FaultSuiteE2ETest {
 
     private static final List<String> PLATFORMS = List.of("linux/amd64", "linux/arm64");
-    private static final List<String> PARTS = List.of("worker-fault-a", "scheduler", "portal", "registry",
-            "rabbitmq", "postgresql", "worker-fault-b");
+    private static final List<String> PARTS =
+            List.of("worker-fault-a", "scheduler", "portal", "registry", "rabbitmq", "postgresql", "worker-fault-b");
     /** How long each part stays dead before it is started again. */
     private static final Duration DOWN = Duration.ofSeconds(5);
     /** How long the farm runs whole between two kills. */
     private static final Duration BETWEEN = Duration.ofSeconds(6);
+
     private static final Duration RECOVERY_BOUND = Duration.ofMinutes(5);
 
     private static Farm farm;
@@ -63,14 +64,17 @@ class FaultSuiteE2ETest {
     private final Duration interval = Duration.ofMillis(Long.getLong("archfarm.faults.interval", 10_000));
     /** The part that is down or starting again now, or "" while the farm is whole: for the figures. */
     private volatile String down = "";
+
     private final Map<String, String> acceptedWhile = new ConcurrentHashMap<>();
     private final List<String> refusals = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startFarm() {
-        farm = Farm.startOnOwnServices("faults", List.of(
-                new Farm.WorkerSpec("fault-a", "linux/amd64", "linux/arm64", 2),
-                new Farm.WorkerSpec("fault-b", "linux/amd64", "linux/arm64", 2)));
+        farm = Farm.startOnOwnServices(
+                "faults",
+                List.of(
+                        new Farm.WorkerSpec("fault-a", "linux/amd64", "linux/arm64", 2),
+                        new Farm.WorkerSpec("fault-b", "linux/amd64", "linux/arm64", 2)));
     }
 
     @AfterAll
@@ -82,8 +86,13 @@ class FaultSuiteE2ETest {
 
     @Test
     void everyAcceptedBuildSucceedsWithItsOwnImageWhileEachPartIsKilledInTurn() throws Exception {
-        String repository = farm.git().createRepository("faults", Map.of("Containerfile", farm.fromBaseImage()
-                + "ARG BUILD\nLABEL io.archfarm.fault.build=$BUILD\nRUN echo \"$BUILD\" > /build-id\n"));
+        String repository = farm.git()
+                .createRepository(
+                        "faults",
+                        Map.of(
+                                "Containerfile",
+                                farm.fromBaseImage()
+                                        + "ARG BUILD\nLABEL io.archfarm.fault.build=$BUILD\nRUN echo \"$BUILD\" > /build-id\n"));
         String image = farm.registry() + "/faults/app";
         Instant start = Instant.now();
 
@@ -98,10 +107,15 @@ class FaultSuiteE2ETest {
         stream.get(builds * interval.toMillis() + Duration.ofMinutes(5).toMillis(), TimeUnit.MILLISECONDS);
         submitter.shutdown();
 
-        List<Map<String, Object>> recorded = await("every recorded build ended").atMost(RECOVERY_BOUND)
-                .pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-                .until(FaultSuiteE2ETest::recordedBuilds, rows -> rows.stream().allMatch(row ->
-                        List.of("SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED").contains((String) row.get("status"))));
+        List<Map<String, Object>> recorded = await("every recorded build ended")
+                .atMost(RECOVERY_BOUND)
+                .pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptions()
+                .until(
+                        FaultSuiteE2ETest::recordedBuilds,
+                        rows -> rows.stream()
+                                .allMatch(row -> List.of("SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED")
+                                        .contains((String) row.get("status"))));
         Duration afterRecovery = Duration.between(recovered, Instant.now());
 
         String figures = figures(outages, recorded, Duration.between(start, recovered), afterRecovery);
@@ -112,8 +126,10 @@ class FaultSuiteE2ETest {
         }
 
         assertThat(acceptedWhile).as("accepted builds").hasSize(builds);
-        assertThat(recorded).as("every recorded build, accepted or with its answer lost")
-                .allSatisfy(row -> assertThat(row.get("status")).as("build %s: %s", row.get("id"), row.get("error"))
+        assertThat(recorded)
+                .as("every recorded build, accepted or with its answer lost")
+                .allSatisfy(row -> assertThat(row.get("status"))
+                        .as("build %s: %s", row.get("id"), row.get("error"))
                         .isEqualTo("SUCCEEDED"));
         assertEachTagServesItsNewestBuild(image, recorded);
         assertNoAttemptsOverlapAndNoJobSucceededTwice();
@@ -123,8 +139,19 @@ class FaultSuiteE2ETest {
     private void submitStream(String repository, String image) {
         for (int n = 1; n <= builds; n++) {
             long due = System.nanoTime() + interval.toNanos();
-            Map<String, Object> request = Map.of("repository", repository, "ref", "main", "image", image,
-                    "platforms", PLATFORMS, "tags", List.of("build-" + n), "buildArgs", Map.of("BUILD", "b" + n));
+            Map<String, Object> request = Map.of(
+                    "repository",
+                    repository,
+                    "ref",
+                    "main",
+                    "image",
+                    image,
+                    "platforms",
+                    PLATFORMS,
+                    "tags",
+                    List.of("build-" + n),
+                    "buildArgs",
+                    Map.of("BUILD", "b" + n));
             Instant giveUp = Instant.now().plus(Duration.ofMinutes(3));
             while (true) {
                 String refusal;
@@ -141,8 +168,7 @@ class FaultSuiteE2ETest {
                 } catch (UncheckedIOException | IllegalStateException e) {
                     refusal = e.getMessage();
                 }
-                refusals.add("build " + n + " while " + (down.isEmpty() ? "whole" : down + " down") + ": "
-                        + refusal);
+                refusals.add("build " + n + " while " + (down.isEmpty() ? "whole" : down + " down") + ": " + refusal);
                 if (Instant.now().isAfter(giveUp)) {
                     throw new AssertionError("build " + n + " was refused for 3 minutes: " + refusal);
                 }
@@ -177,9 +203,10 @@ class FaultSuiteE2ETest {
     }
 
     private static List<Map<String, Object>> recordedBuilds() {
-        return farm.database().query("select b.id::text as id, b.status, b.error, b.tags::text as tags,"
-                + " b.accepted_seq, b.created_at, b.finished_at, m.digest as index_digest"
-                + " from builds b left join manifest_lists m on m.build_id = b.id order by b.accepted_seq");
+        return farm.database()
+                .query("select b.id::text as id, b.status, b.error, b.tags::text as tags,"
+                        + " b.accepted_seq, b.created_at, b.finished_at, m.digest as index_digest"
+                        + " from builds b left join manifest_lists m on m.build_id = b.id order by b.accepted_seq");
     }
 
     /**
@@ -198,10 +225,13 @@ class FaultSuiteE2ETest {
         for (Map.Entry<String, Map<String, Object>> tag : newestByTag.entrySet()) {
             Map<String, Object> build = tag.getValue();
             RegistryClient.Manifest served = registry.manifest(repository, tag.getKey());
-            assertThat(served.digest()).as("tag %s serves build %s's index", tag.getKey(), build.get("id"))
+            assertThat(served.digest())
+                    .as("tag %s serves build %s's index", tag.getKey(), build.get("id"))
                     .isEqualTo(build.get("index_digest"));
             JsonNode index = served.json();
-            assertThat(index.path("manifests")).as("tag %s's index", tag.getKey()).hasSize(PLATFORMS.size());
+            assertThat(index.path("manifests"))
+                    .as("tag %s's index", tag.getKey())
+                    .hasSize(PLATFORMS.size());
             String own = "b" + tag.getKey().substring("build-".length());
             for (JsonNode entry : index.path("manifests")) {
                 assertThat(registry.readFile(repository, entry.path("digest").asString(), "/build-id"))
@@ -212,8 +242,9 @@ class FaultSuiteE2ETest {
     }
 
     private static void assertNoAttemptsOverlapAndNoJobSucceededTwice() {
-        List<Map<String, Object>> attempts = farm.database().query("select job_id::text as job, attempt, outcome,"
-                + " started_at, finished_at from job_attempts order by job_id, attempt");
+        List<Map<String, Object>> attempts = farm.database()
+                .query("select job_id::text as job, attempt, outcome,"
+                        + " started_at, finished_at from job_attempts order by job_id, attempt");
         Map<String, Object> previous = null;
         Map<String, Integer> successes = new LinkedHashMap<>();
         for (Map<String, Object> attempt : attempts) {
@@ -222,55 +253,100 @@ class FaultSuiteE2ETest {
                 successes.merge(job, 1, Integer::sum);
             }
             if (previous != null && previous.get("job").equals(job)) {
-                assertThat(previous.get("finished_at")).as("attempt %s of job %s was closed before attempt %s",
-                        previous.get("attempt"), job, attempt.get("attempt")).isNotNull();
+                assertThat(previous.get("finished_at"))
+                        .as(
+                                "attempt %s of job %s was closed before attempt %s",
+                                previous.get("attempt"), job, attempt.get("attempt"))
+                        .isNotNull();
                 assertThat(((Timestamp) previous.get("finished_at")).toInstant())
-                        .as("attempt %s of job %s ended before attempt %s started", previous.get("attempt"), job,
-                                attempt.get("attempt"))
+                        .as(
+                                "attempt %s of job %s ended before attempt %s started",
+                                previous.get("attempt"), job, attempt.get("attempt"))
                         .isBeforeOrEqualTo(((Timestamp) attempt.get("started_at")).toInstant());
             }
             previous = attempt;
         }
-        assertThat(successes).as("jobs that succeeded more than once")
-                .allSatisfy((job, count) -> assertThat(count).as("successes of job %s", job).isOne());
+        assertThat(successes)
+                .as("jobs that succeeded more than once")
+                .allSatisfy((job, count) ->
+                        assertThat(count).as("successes of job %s", job).isOne());
     }
 
-    private String figures(Map<String, Duration> outages, List<Map<String, Object>> recorded, Duration stream,
+    private String figures(
+            Map<String, Duration> outages,
+            List<Map<String, Object>> recorded,
+            Duration stream,
             Duration afterRecovery) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "fault suite: %d builds of %s submitted over %d s while each part was"
-                + " killed (SIGKILL), %d s dead, and started again%n", builds, PLATFORMS, stream.toSeconds(),
+        out.append(String.format(
+                Locale.ROOT,
+                "fault suite: %d builds of %s submitted over %d s while each part was"
+                        + " killed (SIGKILL), %d s dead, and started again%n",
+                builds,
+                PLATFORMS,
+                stream.toSeconds(),
                 DOWN.toSeconds()));
-        out.append(String.format(Locale.ROOT, "%-16s %12s %16s %10s%n", "part killed", "not serving",
-                "accepted meanwhile", "succeeded"));
+        out.append(String.format(
+                Locale.ROOT,
+                "%-16s %12s %16s %10s%n",
+                "part killed",
+                "not serving",
+                "accepted meanwhile",
+                "succeeded"));
         for (Map.Entry<String, Duration> outage : outages.entrySet()) {
             List<String> meanwhile = acceptedWhile.entrySet().stream()
-                    .filter(e -> e.getValue().equals(outage.getKey())).map(Map.Entry::getKey).toList();
-            long succeeded = recorded.stream().filter(row -> meanwhile.contains(row.get("id"))
-                    && "SUCCEEDED".equals(row.get("status"))).count();
-            out.append(String.format(Locale.ROOT, "%-16s %10.1f s %16d %10d%n", outage.getKey(),
-                    outage.getValue().toMillis() / 1000.0, meanwhile.size(), succeeded));
+                    .filter(e -> e.getValue().equals(outage.getKey()))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            long succeeded = recorded.stream()
+                    .filter(row -> meanwhile.contains(row.get("id")) && "SUCCEEDED".equals(row.get("status")))
+                    .count();
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-16s %10.1f s %16d %10d%n",
+                    outage.getKey(),
+                    outage.getValue().toMillis() / 1000.0,
+                    meanwhile.size(),
+                    succeeded));
         }
         Map<String, Long> byStatus = new LinkedHashMap<>();
         recorded.forEach(row -> byStatus.merge((String) row.get("status"), 1L, Long::sum));
-        long attempts = (long) farm.database().query("select count(*) as n from job_attempts").getFirst().get("n");
-        long retried = (long) farm.database().query("select count(*) as n from job_attempts where attempt > 1")
-                .getFirst().get("n");
-        out.append(String.format(Locale.ROOT, "builds accepted %d, recorded %d %s; job attempts %d (%d retries);"
-                + " submissions refused and sent again %d%n", acceptedWhile.size(), recorded.size(), byStatus,
-                attempts, retried, refusals.size()));
-        out.append(String.format(Locale.ROOT, "every build ended %d s after the last part was back (bound %d s)%n",
-                afterRecovery.toSeconds(), RECOVERY_BOUND.toSeconds()));
+        long attempts = (long) farm.database()
+                .query("select count(*) as n from job_attempts")
+                .getFirst()
+                .get("n");
+        long retried = (long) farm.database()
+                .query("select count(*) as n from job_attempts where attempt > 1")
+                .getFirst()
+                .get("n");
+        out.append(String.format(
+                Locale.ROOT,
+                "builds accepted %d, recorded %d %s; job attempts %d (%d retries);"
+                        + " submissions refused and sent again %d%n",
+                acceptedWhile.size(),
+                recorded.size(),
+                byStatus,
+                attempts,
+                retried,
+                refusals.size()));
+        out.append(String.format(
+                Locale.ROOT,
+                "every build ended %d s after the last part was back (bound %d s)%n",
+                afterRecovery.toSeconds(),
+                RECOVERY_BOUND.toSeconds()));
         List<Duration> durations = new ArrayList<>();
         for (Map<String, Object> row : recorded) {
             if (row.get("finished_at") != null) {
-                durations.add(Duration.between(((Timestamp) row.get("created_at")).toInstant(),
+                durations.add(Duration.between(
+                        ((Timestamp) row.get("created_at")).toInstant(),
                         ((Timestamp) row.get("finished_at")).toInstant()));
             }
         }
         durations.sort(null);
         if (!durations.isEmpty()) {
-            out.append(String.format(Locale.ROOT, "build time, submission to end: median %.1f s, max %.1f s%n",
+            out.append(String.format(
+                    Locale.ROOT,
+                    "build time, submission to end: median %.1f s, max %.1f s%n",
                     durations.get(durations.size() / 2).toMillis() / 1000.0,
                     durations.getLast().toMillis() / 1000.0));
         }

@@ -57,9 +57,13 @@ class FleetBenchmark {
             for (int run = 0; run < runs; run++) {
                 String id = "new-host-" + run;
                 long start = System.nanoTime();
-                fleet.startFleetWorker(new Farm.WorkerSpec(id, "linux/amd64", "none", 1), WORKERS.size() + run + 1,
+                fleet.startFleetWorker(
+                        new Farm.WorkerSpec(id, "linux/amd64", "none", 1),
+                        WORKERS.size() + run + 1,
                         fleet.fleetUsers().worker().password());
-                await(id + " ONLINE").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                await(id + " ONLINE")
+                        .atMost(Duration.ofMinutes(3))
+                        .pollInterval(Duration.ofMillis(200))
                         .until(() -> fleet.portal().workerOnline(id));
                 record("a worker on a new host: start to ONLINE", seconds(start));
             }
@@ -73,15 +77,34 @@ class FleetBenchmark {
         Files.writeString(context.resolve("Containerfile"), containerfile(farm));
         for (int run = 0; run < runs; run++) {
             Path storage = context.resolve("storage-" + run);
-            List<String> buildah = List.of("buildah", "--storage-driver", "vfs", "--root",
-                    storage.resolve("root").toString(), "--runroot", storage.resolve("run").toString());
+            List<String> buildah = List.of(
+                    "buildah",
+                    "--storage-driver",
+                    "vfs",
+                    "--root",
+                    storage.resolve("root").toString(),
+                    "--runroot",
+                    storage.resolve("run").toString());
             long start = System.nanoTime();
             List<String> command = new ArrayList<>(buildah);
-            command.addAll(List.of("build", "--isolation", "chroot", "--tls-verify=false", "--platform",
-                    String.join(",", PLATFORMS), "--manifest", "localhost/bench-peer", context.toString()));
+            command.addAll(List.of(
+                    "build",
+                    "--isolation",
+                    "chroot",
+                    "--tls-verify=false",
+                    "--platform",
+                    String.join(",", PLATFORMS),
+                    "--manifest",
+                    "localhost/bench-peer",
+                    context.toString()));
             run(command);
             command = new ArrayList<>(buildah);
-            command.addAll(List.of("manifest", "push", "--all", "--tls-verify=false", "localhost/bench-peer",
+            command.addAll(List.of(
+                    "manifest",
+                    "push",
+                    "--all",
+                    "--tls-verify=false",
+                    "localhost/bench-peer",
                     "docker://" + farm.registry() + "/bench/peer:" + run));
             run(command);
             record("plain buildah, sequential platforms, then push", seconds(start));
@@ -89,14 +112,21 @@ class FleetBenchmark {
     }
 
     private void project(Farm farm, String slug, String registry, LocalRegistry secured) {
-        if (farm.portal().post("/api/v1/teams", Map.of("slug", TEAM, "name", "Bench")).status() != 201) {
-            assertThat(farm.portal().get("/api/v1/teams/" + TEAM).path("slug").asString()).isEqualTo(TEAM);
+        if (farm.portal()
+                        .post("/api/v1/teams", Map.of("slug", TEAM, "name", "Bench"))
+                        .status()
+                != 201) {
+            assertThat(farm.portal().get("/api/v1/teams/" + TEAM).path("slug").asString())
+                    .isEqualTo(TEAM);
         }
-        String from = secured == null ? farm.fromBaseImage() : "FROM " + secured.address() + "/"
-                + Farm.BASE_IMAGE + "\n";
+        String from =
+                secured == null ? farm.fromBaseImage() : "FROM " + secured.address() + "/" + Farm.BASE_IMAGE + "\n";
         E2eProjects projects = new E2eProjects(farm, TEAM);
-        projects.create(slug, Map.of("Containerfile", containerfile(farm).replace(farm.fromBaseImage(), from)),
-                PLATFORMS, registry + "/" + TEAM + "/" + slug);
+        projects.create(
+                slug,
+                Map.of("Containerfile", containerfile(farm).replace(farm.fromBaseImage(), from)),
+                PLATFORMS,
+                registry + "/" + TEAM + "/" + slug);
         if (secured != null) {
             projects.setRobotCredential(slug, secured.security().password());
         }
@@ -129,17 +159,24 @@ class FleetBenchmark {
         StringBuilder table = new StringBuilder("\n===== fleet benchmark: " + runs + " run(s) each, "
                 + Runtime.getRuntime().availableProcessors() + " cores =====\n");
         table.append(String.format(Locale.ROOT, "%-72s %8s %15s %9s%n", "what", "median", "range", "vs peer"));
-        figures.forEach((what, values) -> table.append(String.format(Locale.ROOT, "%-72s %7.1fs %6.1f-%6.1fs %9s%n",
-                what, median(values), values.stream().mapToDouble(d -> d).min().orElse(0),
+        figures.forEach((what, values) -> table.append(String.format(
+                Locale.ROOT,
+                "%-72s %7.1fs %6.1f-%6.1fs %9s%n",
+                what,
+                median(values),
+                values.stream().mapToDouble(d -> d).min().orElse(0),
                 values.stream().mapToDouble(d -> d).max().orElse(0),
                 what.startsWith("a worker") ? "" : String.format(Locale.ROOT, "%.2fx", median(values) / peer))));
         double plain = median(figures.get("loopback farm, plain http registry"));
         double tls = median(figures.get("loopback farm, registry with TLS and logins"));
         double fleet = median(figures.get("fleet: namespaced hosts, broker over TLS, registry with TLS and logins"));
-        table.append(String.format(Locale.ROOT, "TLS and logins cost per build on loopback: %+.1fs (%.2fx)%n",
-                tls - plain, tls / plain));
-        table.append(String.format(Locale.ROOT, "the namespaced fleet next to the loopback farm (same registry):"
-                + " %+.1fs (%.2fx)%n", fleet - tls, fleet / tls));
+        table.append(String.format(
+                Locale.ROOT, "TLS and logins cost per build on loopback: %+.1fs (%.2fx)%n", tls - plain, tls / plain));
+        table.append(String.format(
+                Locale.ROOT,
+                "the namespaced fleet next to the loopback farm (same registry):" + " %+.1fs (%.2fx)%n",
+                fleet - tls,
+                fleet / tls));
         System.out.println(table);
         try {
             Path out = Path.of(System.getProperty("archfarm.bench.out", "target/fleet-benchmark.txt"));

@@ -40,9 +40,12 @@ class FleetE2ETest {
 
     @BeforeAll
     static void startFleet() {
-        farm = Farm.startFleet("fleet", List.of(
-                new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
-                new Farm.WorkerSpec("emulated-1", "none", "linux/arm64,linux/s390x", 2)), 1);
+        farm = Farm.startFleet(
+                "fleet",
+                List.of(
+                        new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
+                        new Farm.WorkerSpec("emulated-1", "none", "linux/arm64,linux/s390x", 2)),
+                1);
         farm.portal().created("/api/v1/teams", Map.of("slug", TEAM, "name", "Fleet"));
         projects = new E2eProjects(farm, TEAM);
     }
@@ -63,8 +66,10 @@ class FleetE2ETest {
         JsonNode build = BuildAwait.untilEnded(farm.portal(), startBuild("uname"), BUILD_TIMEOUT);
 
         assertThat(build.path("status").asString()).as("build: %s", build).isEqualTo("SUCCEEDED");
-        assertThat(BuildAwait.platform(build, "linux/amd64").path("worker").asString()).isEqualTo("native-1");
-        assertThat(BuildAwait.platform(build, "linux/arm64").path("worker").asString()).isEqualTo("emulated-1");
+        assertThat(BuildAwait.platform(build, "linux/amd64").path("worker").asString())
+                .isEqualTo("native-1");
+        assertThat(BuildAwait.platform(build, "linux/arm64").path("worker").asString())
+                .isEqualTo("emulated-1");
         String digest = build.path("manifestList").path("digest").asString();
         HttpResponse<byte[]> served = registry.get("/v2/" + TEAM + "/uname/manifests/latest", INDEX);
         assertThat(served.statusCode()).isEqualTo(200);
@@ -72,37 +77,50 @@ class FleetE2ETest {
         JsonNode index = JsonMapper.shared().readTree(served.body());
         Map<String, String> registryDigests = new LinkedHashMap<>();
         for (JsonNode entry : index.path("manifests")) {
-            registryDigests.put("linux/" + entry.path("platform").path("architecture").asString(),
+            registryDigests.put(
+                    "linux/" + entry.path("platform").path("architecture").asString(),
                     entry.path("digest").asString());
         }
         for (String platform : PLATFORMS) {
-            List<Map<String, Object>> recorded = farm.database().query("select e.digest from manifest_list_entries e"
-                    + " join manifest_lists l on l.id = e.manifest_list_id where l.build_id = ? and e.platform = ?",
-                    UUID.fromString(build.path("id").asString()), platform);
+            List<Map<String, Object>> recorded = farm.database()
+                    .query(
+                            "select e.digest from manifest_list_entries e"
+                                    + " join manifest_lists l on l.id = e.manifest_list_id where l.build_id = ? and e.platform = ?",
+                            UUID.fromString(build.path("id").asString()),
+                            platform);
             assertThat(recorded).as(platform).hasSize(1);
-            assertThat(registryDigests.get(platform)).as(platform).isEqualTo(recorded.get(0).get("digest"));
-            assertThat(farm.portal().logs(build.path("id").asString(), platform)).as(platform)
+            assertThat(registryDigests.get(platform))
+                    .as(platform)
+                    .isEqualTo(recorded.get(0).get("digest"));
+            assertThat(farm.portal().logs(build.path("id").asString(), platform))
+                    .as(platform)
                     .contains("pushing " + registry.address());
         }
         for (int host = 1; host <= 2; host++) {
-            assertThat(farm.fleet().listeningIn(host)).as("sockets listening on worker host %d", host).isEmpty();
+            assertThat(farm.fleet().listeningIn(host))
+                    .as("sockets listening on worker host %d", host)
+                    .isEmpty();
         }
-        assertThat(farm.fleetBroker().rabbitmqctl().run("list_connections", "-p", farm.fleetUsers().virtualHost(),
-                "user", "ssl")).as("every worker connection is TLS, as the farm's worker user")
+        assertThat(farm.fleetBroker()
+                        .rabbitmqctl()
+                        .run("list_connections", "-p", farm.fleetUsers().virtualHost(), "user", "ssl"))
+                .as("every worker connection is TLS, as the farm's worker user")
                 .contains(farm.fleetUsers().worker().username() + "\ttrue")
                 .doesNotContain(farm.fleetUsers().worker().username() + "\tfalse");
     }
 
     @Test
     void aWorkerWithAWrongBrokerPasswordNeverJoinsAndItsLogSaysWhy() {
-        farm.startFleetWorker(new Farm.WorkerSpec("wrong-password", "linux/amd64", "none", 1), 3,
-                "not-the-worker-password");
+        farm.startFleetWorker(
+                new Farm.WorkerSpec("wrong-password", "linux/amd64", "none", 1), 3, "not-the-worker-password");
         FarmProcess worker = farm.process("worker-wrong-password");
 
         await("the refused worker exits").atMost(Duration.ofMinutes(2)).until(() -> !worker.isAlive());
 
-        assertThat(worker.tail(60)).contains("refused the login of user '" + farm.fleetUsers().worker().username()
-                + "' on virtual host '" + farm.fleetUsers().virtualHost() + "'")
+        assertThat(worker.tail(60))
+                .contains("refused the login of user '"
+                        + farm.fleetUsers().worker().username() + "' on virtual host '"
+                        + farm.fleetUsers().virtualHost() + "'")
                 .doesNotContain("not-the-worker-password");
         assertThat(farm.portal().workers().toString()).doesNotContain("wrong-password");
     }
@@ -123,8 +141,8 @@ class FleetE2ETest {
 
     @Test
     void aRegistryCertificateFromAnUnknownCaFailsTheBuildSayingWhereTheCaGoes() throws Exception {
-        try (LocalRegistry untrusted = LocalRegistry.startSecured("robot", "pw-" + UUID.randomUUID(),
-                farm.controlAddress())) {
+        try (LocalRegistry untrusted =
+                LocalRegistry.startSecured("robot", "pw-" + UUID.randomUUID(), farm.controlAddress())) {
             createProject("untrusted", untrusted.address(), "FROM scratch\nCOPY hello.txt /hello.txt\n");
             setCredential("untrusted", untrusted.security().password());
 
@@ -138,7 +156,10 @@ class FleetE2ETest {
     }
 
     private static void createProject(String slug, String registry, String containerfile) {
-        projects.create(slug, Map.of("Containerfile", containerfile, "hello.txt", "hello\n"), PLATFORMS,
+        projects.create(
+                slug,
+                Map.of("Containerfile", containerfile, "hello.txt", "hello\n"),
+                PLATFORMS,
                 registry + "/" + TEAM + "/" + slug);
     }
 
@@ -151,6 +172,7 @@ class FleetE2ETest {
     }
 
     private static String sha256(byte[] bytes) throws Exception {
-        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        return "sha256:"
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

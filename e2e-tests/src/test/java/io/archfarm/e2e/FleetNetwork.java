@@ -93,7 +93,10 @@ final class FleetNetwork implements AutoCloseable {
 
     /** The TCP sockets listening inside host {@code n}, as {@code ss -ltnH} prints them. */
     List<String> listeningIn(int host) {
-        return run(inHost(host, List.of("ss", "-ltnH"))).lines().filter(line -> !line.isBlank()).toList();
+        return run(inHost(host, List.of("ss", "-ltnH")))
+                .lines()
+                .filter(line -> !line.isBlank())
+                .toList();
     }
 
     private void addHost(int host) {
@@ -122,16 +125,18 @@ final class FleetNetwork implements AutoCloseable {
 
     private static String run(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not end within 30 s");
             }
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (" + process.exitValue()
-                        + "): " + output.strip() + " (network namespaces need root)");
+                throw new IllegalStateException(String.join(" ", command) + " failed (" + process.exitValue() + "): "
+                        + output.strip() + " (network namespaces need root)");
             }
             return output;
         } catch (IOException e) {

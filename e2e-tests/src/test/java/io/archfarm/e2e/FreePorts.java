@@ -9,8 +9,7 @@ import java.net.Socket;
 
 final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     static int next() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

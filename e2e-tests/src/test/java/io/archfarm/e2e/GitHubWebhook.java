@@ -35,9 +35,11 @@ final class GitHubWebhook {
 
     /** The body of a push of one new commit to {@code branch}, moving it from {@code before} to {@code after}. */
     static byte[] push(String branch, String before, String after, String message) {
-        String now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
-        Map<String, Object> author = Map.of("name", "Jane Smith", "email", "jane.smith@example.com",
-                "username", "jsmith");
+        String now = OffsetDateTime.now(ZoneOffset.UTC)
+                .truncatedTo(ChronoUnit.SECONDS)
+                .toString();
+        Map<String, Object> author =
+                Map.of("name", "Jane Smith", "email", "jane.smith@example.com", "username", "jsmith");
         Map<String, Object> commit = new LinkedHashMap<>();
         commit.put("id", after);
         commit.put("tree_id", "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
@@ -78,8 +80,10 @@ final class GitHubWebhook {
         payload.put("deleted", false);
         payload.put("forced", false);
         payload.put("base_ref", null);
-        payload.put("compare", "https://github.com/acme/hello-arch/compare/" + before.substring(0, 12) + "..."
-                + after.substring(0, 12));
+        payload.put(
+                "compare",
+                "https://github.com/acme/hello-arch/compare/" + before.substring(0, 12) + "..."
+                        + after.substring(0, 12));
         payload.put("commits", List.of(commit));
         payload.put("head_commit", commit);
         return Http.JSON.writeValueAsBytes(payload);

@@ -28,8 +28,15 @@ final class GitServer {
     }
 
     List<String> daemonCommand() {
-        return List.of("git", "daemon", "--reuseaddr", "--export-all", "--base-path=" + baseDir,
-                "--listen=" + address, "--port=" + port, baseDir.toString());
+        return List.of(
+                "git",
+                "daemon",
+                "--reuseaddr",
+                "--export-all",
+                "--base-path=" + baseDir,
+                "--listen=" + address,
+                "--port=" + port,
+                baseDir.toString());
     }
 
     String address() {
@@ -84,7 +91,8 @@ final class GitServer {
 
     /** The commit id branch main of the served repository points at. */
     String head(String name) {
-        return git(baseDir.resolve(name + ".git"), "rev-parse", "refs/heads/main").strip();
+        return git(baseDir.resolve(name + ".git"), "rev-parse", "refs/heads/main")
+                .strip();
     }
 
     private static String git(Path dir, String... args) {
@@ -92,7 +100,10 @@ final class GitServer {
         command.addAll(List.of(args));
         try {
             Files.createDirectories(dir);
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed in " + dir + ": " + output);

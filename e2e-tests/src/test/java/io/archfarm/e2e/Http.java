@@ -19,8 +19,7 @@ final class Http {
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
 
-    private Http() {
-    }
+    private Http() {}
 
     static HttpResponse<byte[]> send(HttpRequest.Builder request) {
         HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();

@@ -55,40 +55,57 @@ class MetricsE2ETest {
         String durations = "archfarm_job_duration_seconds_count{mode=\"NATIVE\",outcome=\"SUCCEEDED\","
                 + "platform=\"linux/amd64\"}";
         double succeededBefore = value(scrape("portal"), "archfarm_builds{status=\"SUCCEEDED\"}");
-        assertThat(value(scrape("worker-scraped"), "archfarm_worker_slots{worker=\"scraped\"}")).isEqualTo(1);
+        assertThat(value(scrape("worker-scraped"), "archfarm_worker_slots{worker=\"scraped\"}"))
+                .isEqualTo(1);
 
-        String repository = farm.git().createRepository("scraped", Map.of("Containerfile",
-                farm.fromBaseImage() + "RUN echo scraped > /scraped\n"));
-        String id = farm.portal().submitAccepted(Map.of("repository", repository, "ref", "main",
-                "image", farm.registry() + "/e2e/scraped", "platforms", List.of(AMD64)));
+        String repository = farm.git()
+                .createRepository(
+                        "scraped", Map.of("Containerfile", farm.fromBaseImage() + "RUN echo scraped > /scraped\n"));
+        String id = farm.portal()
+                .submitAccepted(Map.of(
+                        "repository",
+                        repository,
+                        "ref",
+                        "main",
+                        "image",
+                        farm.registry() + "/e2e/scraped",
+                        "platforms",
+                        List.of(AMD64)));
         JsonNode build = BuildAwait.untilEnded(farm.portal(), id, BUILD_TIME);
         assertThat(build.path("status").asString()).as("build %s", build).isEqualTo("SUCCEEDED");
 
         assertThat(value(scrape("worker-scraped"), jobs)).isEqualTo(1);
         String scheduler = scrape("scheduler");
         assertThat(value(scheduler, durations)).isEqualTo(1);
-        assertThat(value(scheduler, "archfarm_dispatch_latency_seconds_count{mode=\"NATIVE\","
-                + "platform=\"linux/amd64\"}")).isEqualTo(1);
+        assertThat(value(
+                        scheduler,
+                        "archfarm_dispatch_latency_seconds_count{mode=\"NATIVE\"," + "platform=\"linux/amd64\"}"))
+                .isEqualTo(1);
         assertThat(value(scheduler, "archfarm_fleet_slots")).isEqualTo(1);
-        await("the portal's gauge read again").atMost(Duration.ofSeconds(30)).until(() ->
-                value(scrape("portal"), "archfarm_builds{status=\"SUCCEEDED\"}") == succeededBefore + 1);
+        await("the portal's gauge read again")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> value(scrape("portal"), "archfarm_builds{status=\"SUCCEEDED\"}") == succeededBefore + 1);
 
-        assertThat(farm.portal().post("/hooks/nobody/nothing/github", Map.of()).status()).isEqualTo(404);
+        assertThat(farm.portal().post("/hooks/nobody/nothing/github", Map.of()).status())
+                .isEqualTo(404);
         String all = scrape("portal") + scrape("scheduler") + scrape("worker-scraped");
-        assertThat(dashboardMetrics()).as("every metric the Grafana dashboard draws is scraped")
+        assertThat(dashboardMetrics())
+                .as("every metric the Grafana dashboard draws is scraped")
                 .allSatisfy(name -> assertThat(all).containsPattern("(?m)^" + name + "[{ ]"));
 
         JsonNode tools = BuildAwait.platform(build, AMD64).path("tools");
         assertThat(tools.path("buildah").asString()).as("what the job ran with").matches("\\d+\\.\\d+.*");
         JsonNode fleet = farm.portal().workers();
-        assertThat(fleet.get(0).path("tools")).as("the worker's tools, as its heartbeats say").isEqualTo(tools);
+        assertThat(fleet.get(0).path("tools"))
+                .as("the worker's tools, as its heartbeats say")
+                .isEqualTo(tools);
     }
 
     /** The archfarm_ series docs/grafana/archfarm.json queries. */
     private static Set<String> dashboardMetrics() {
         try {
-            Matcher names = Pattern.compile("archfarm_[a-z_]+").matcher(Files.readString(
-                    Farm.repositoryRoot().resolve("docs/grafana/archfarm.json")));
+            Matcher names = Pattern.compile("archfarm_[a-z_]+")
+                    .matcher(Files.readString(Farm.repositoryRoot().resolve("docs/grafana/archfarm.json")));
             Set<String> found = new TreeSet<>();
             while (names.find()) {
                 found.add(names.group());
@@ -108,7 +125,8 @@ class MetricsE2ETest {
 
     /** The value of one series in a scrape; 0 when it is not there yet. */
     private static double value(String scrape, String series) {
-        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
+        Matcher line =
+                Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
         return line.find() ? Double.parseDouble(line.group(1)) : 0;
     }
 }

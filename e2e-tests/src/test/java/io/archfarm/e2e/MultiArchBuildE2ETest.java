@@ -21,8 +21,8 @@ import tools.jackson.databind.JsonNode;
  */
 class MultiArchBuildE2ETest {
 
-    private static final Map<String, String> UNAME = Map.of(
-            "linux/amd64", "x86_64", "linux/arm64", "aarch64", "linux/s390x", "s390x");
+    private static final Map<String, String> UNAME =
+            Map.of("linux/amd64", "x86_64", "linux/arm64", "aarch64", "linux/s390x", "s390x");
     private static final Map<String, String> MORE_UNAME = Map.of("linux/arm/v7", "armv7l", "linux/ppc64le", "ppc64le");
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(8);
 
@@ -33,9 +33,11 @@ class MultiArchBuildE2ETest {
 
     @BeforeAll
     static void startFarm() {
-        farm = Farm.start("multi-arch", List.of(
-                new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
-                new Farm.WorkerSpec("emulated-1", "none", Farm.WorkerSpec.DETECTED, 2)));
+        farm = Farm.start(
+                "multi-arch",
+                List.of(
+                        new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
+                        new Farm.WorkerSpec("emulated-1", "none", Farm.WorkerSpec.DETECTED, 2)));
     }
 
     @AfterAll
@@ -47,20 +49,27 @@ class MultiArchBuildE2ETest {
 
     @Test
     void buildsThreePlatformsNativelyAndUnderEmulationIntoOneManifestList() throws Exception {
-        String repository = farm.git().createRepository("uname", Map.of("Containerfile",
-                farm.fromBaseImage() + "RUN uname -m > /arch\n"));
+        String repository = farm.git()
+                .createRepository("uname", Map.of("Containerfile", farm.fromBaseImage() + "RUN uname -m > /arch\n"));
         String image = farm.registry() + "/e2e/uname";
-        String id = farm.portal().submitAccepted(request(repository, image, List.copyOf(UNAME.keySet()),
-                List.of("latest", "1.0")));
+        String id = farm.portal()
+                .submitAccepted(request(repository, image, List.copyOf(UNAME.keySet()), List.of("latest", "1.0")));
 
         JsonNode build = BuildAwait.untilEnded(farm.portal(), id, BUILD_TIMEOUT);
 
-        assertThat(build.path("status").asString()).as("build %s: %s", id, build).isEqualTo("SUCCEEDED");
-        assertThat(BuildAwait.platform(build, "linux/amd64").path("mode").asString()).isEqualTo("NATIVE");
-        assertThat(BuildAwait.platform(build, "linux/amd64").path("worker").asString()).isEqualTo("native-1");
+        assertThat(build.path("status").asString())
+                .as("build %s: %s", id, build)
+                .isEqualTo("SUCCEEDED");
+        assertThat(BuildAwait.platform(build, "linux/amd64").path("mode").asString())
+                .isEqualTo("NATIVE");
+        assertThat(BuildAwait.platform(build, "linux/amd64").path("worker").asString())
+                .isEqualTo("native-1");
         for (String emulated : List.of("linux/arm64", "linux/s390x")) {
-            assertThat(BuildAwait.platform(build, emulated).path("mode").asString()).as(emulated).isEqualTo("EMULATED");
-            assertThat(BuildAwait.platform(build, emulated).path("worker").asString()).as(emulated)
+            assertThat(BuildAwait.platform(build, emulated).path("mode").asString())
+                    .as(emulated)
+                    .isEqualTo("EMULATED");
+            assertThat(BuildAwait.platform(build, emulated).path("worker").asString())
+                    .as(emulated)
                     .isEqualTo("emulated-1");
         }
         for (String platform : UNAME.keySet()) {
@@ -80,15 +89,20 @@ class MultiArchBuildE2ETest {
         Map<String, String> indexDigests = new HashMap<>();
         for (JsonNode entry : latest.json().path("manifests")) {
             JsonNode platform = entry.path("platform");
-            indexDigests.put(platform.path("os").asString() + "/" + platform.path("architecture").asString(),
+            indexDigests.put(
+                    platform.path("os").asString() + "/"
+                            + platform.path("architecture").asString(),
                     entry.path("digest").asString());
         }
         assertThat(indexDigests).containsOnlyKeys(UNAME.keySet());
 
         for (Map.Entry<String, String> platform : UNAME.entrySet()) {
             String digest = indexDigests.get(platform.getKey());
-            assertThat(BuildAwait.platform(build, platform.getKey()).path("digest").asString())
-                    .as("API digest of %s", platform.getKey()).isEqualTo(digest);
+            assertThat(BuildAwait.platform(build, platform.getKey())
+                            .path("digest")
+                            .asString())
+                    .as("API digest of %s", platform.getKey())
+                    .isEqualTo(digest);
             assertThat(registry.readFile(repositoryPath, digest, "/arch"))
                     .as("/arch in the %s image", platform.getKey())
                     .hasValueSatisfying(arch -> assertThat(arch.trim()).isEqualTo(platform.getValue()));
@@ -105,32 +119,40 @@ class MultiArchBuildE2ETest {
      */
     @Test
     void twoPlatformsBuiltAtOnceOnOneWorkerEachGetTheirOwnBaseImage() throws Exception {
-        String repository = farm.git().createRepository("many-stages", Map.of(
-                "Containerfile", manyStagesFromOneTag(8), "hello", "hello\n"));
+        String repository = farm.git()
+                .createRepository("many-stages", Map.of("Containerfile", manyStagesFromOneTag(8), "hello", "hello\n"));
         List<String> platforms = List.of("linux/arm64", "linux/s390x");
         int builds = 4;
         int overlapping = 0;
         for (int i = 1; i <= builds; i++) {
-            String id = farm.portal().submitAccepted(request(repository, farm.registry() + "/e2e/many-stages",
-                    platforms, List.of("round-" + i)));
+            String id = farm.portal()
+                    .submitAccepted(request(
+                            repository, farm.registry() + "/e2e/many-stages", platforms, List.of("round-" + i)));
 
             JsonNode build = BuildAwait.untilEnded(farm.portal(), id, BUILD_TIMEOUT);
 
-            assertThat(build.path("status").asString()).as("build %d: %s", i, build).isEqualTo("SUCCEEDED");
+            assertThat(build.path("status").asString())
+                    .as("build %d: %s", i, build)
+                    .isEqualTo("SUCCEEDED");
             JsonNode arm64 = BuildAwait.platform(build, "linux/arm64");
             JsonNode s390x = BuildAwait.platform(build, "linux/s390x");
-            assertThat(List.of(arm64.path("worker").asString(), s390x.path("worker").asString()))
+            assertThat(List.of(
+                            arm64.path("worker").asString(),
+                            s390x.path("worker").asString()))
                     .containsOnly("emulated-1");
             if (ranAtTheSameTime(arm64, s390x)) {
                 overlapping++;
             }
             for (JsonNode job : List.of(arm64, s390x)) {
                 String platform = job.path("platform").asString();
-                assertThat(farm.registryClient().readFile("e2e/many-stages", job.path("digest").asString(), "/arch"))
-                        .as("build %d: /arch in the %s image", i, platform).hasValue(UNAME.get(platform) + "\n");
+                assertThat(farm.registryClient()
+                                .readFile("e2e/many-stages", job.path("digest").asString(), "/arch"))
+                        .as("build %d: /arch in the %s image", i, platform)
+                        .hasValue(UNAME.get(platform) + "\n");
             }
         }
-        assertThat(overlapping).as("builds whose two jobs ran at the same time; without that nothing is shown")
+        assertThat(overlapping)
+                .as("builds whose two jobs ran at the same time; without that nothing is shown")
                 .isGreaterThanOrEqualTo(builds / 2);
     }
 
@@ -146,13 +168,22 @@ class MultiArchBuildE2ETest {
     private static String manyStagesFromOneTag(int stages) {
         StringBuilder containerfile = new StringBuilder();
         for (int stage = 1; stage <= stages; stage++) {
-            containerfile.append(farm.fromBaseImage().replace("\n", " AS s" + stage + "\n"))
-                    .append("COPY hello /from-stage-").append(stage).append('\n');
+            containerfile
+                    .append(farm.fromBaseImage().replace("\n", " AS s" + stage + "\n"))
+                    .append("COPY hello /from-stage-")
+                    .append(stage)
+                    .append('\n');
         }
         containerfile.append(farm.fromBaseImage());
         for (int stage = 1; stage <= stages; stage++) {
-            containerfile.append("COPY --from=s").append(stage).append(" /from-stage-").append(stage)
-                    .append(" /from-stage-").append(stage).append('\n');
+            containerfile
+                    .append("COPY --from=s")
+                    .append(stage)
+                    .append(" /from-stage-")
+                    .append(stage)
+                    .append(" /from-stage-")
+                    .append(stage)
+                    .append('\n');
         }
         return containerfile.append("RUN uname -m > /arch\n").toString();
     }
@@ -161,10 +192,13 @@ class MultiArchBuildE2ETest {
         UUID build = UUID.fromString(buildId);
         FarmDatabase db = farm.database();
         assertThat(db.query("select digest from manifest_lists where build_id = ?", build))
-                .extracting(row -> row.get("digest")).containsExactly(indexDigest);
+                .extracting(row -> row.get("digest"))
+                .containsExactly(indexDigest);
         Map<String, Object> entries = new HashMap<>();
-        db.query("select e.platform, e.digest from manifest_list_entries e join manifest_lists m "
-                + "on m.id = e.manifest_list_id where m.build_id = ?", build)
+        db.query(
+                        "select e.platform, e.digest from manifest_list_entries e join manifest_lists m "
+                                + "on m.id = e.manifest_list_id where m.build_id = ?",
+                        build)
                 .forEach(row -> entries.put((String) row.get("platform"), row.get("digest")));
         assertThat(entries).isEqualTo(new HashMap<String, Object>(indexDigests));
         Map<String, Object> jobs = new HashMap<>();
@@ -180,33 +214,60 @@ class MultiArchBuildE2ETest {
      */
     @Test
     void theEmulatingWorkerOffersEveryPlatformItsEnabledQemuEntriesRun() {
-        JsonNode worker = farm.portal().workers().valueStream()
-                .filter(w -> w.path("id").asString().equals("emulated-1")).findFirst().orElseThrow();
-        assertThat(worker.path("emulatedPlatforms").valueStream().map(JsonNode::asString).toList())
-                .as("emulated-1: %s", worker).contains("linux/arm64", "linux/arm/v7", "linux/ppc64le", "linux/s390x");
+        JsonNode worker = farm.portal()
+                .workers()
+                .valueStream()
+                .filter(w -> w.path("id").asString().equals("emulated-1"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(worker.path("emulatedPlatforms")
+                        .valueStream()
+                        .map(JsonNode::asString)
+                        .toList())
+                .as("emulated-1: %s", worker)
+                .contains("linux/arm64", "linux/arm/v7", "linux/ppc64le", "linux/s390x");
 
-        String repository = farm.git().createRepository("more-arches", Map.of("Containerfile",
-                farm.fromBaseImage() + "RUN uname -m > /arch\n"));
-        String id = farm.portal().submitAccepted(request(repository, farm.registry() + "/e2e/more-arches",
-                List.copyOf(MORE_UNAME.keySet()), List.of("latest")));
+        String repository = farm.git()
+                .createRepository(
+                        "more-arches", Map.of("Containerfile", farm.fromBaseImage() + "RUN uname -m > /arch\n"));
+        String id = farm.portal()
+                .submitAccepted(request(
+                        repository,
+                        farm.registry() + "/e2e/more-arches",
+                        List.copyOf(MORE_UNAME.keySet()),
+                        List.of("latest")));
         JsonNode build = BuildAwait.untilEnded(farm.portal(), id, BUILD_TIMEOUT);
 
         assertThat(build.path("status").asString()).as("build %s", build).isEqualTo("SUCCEEDED");
         for (Map.Entry<String, String> platform : MORE_UNAME.entrySet()) {
             JsonNode job = BuildAwait.platform(build, platform.getKey());
             assertThat(job.path("mode").asString()).isEqualTo("EMULATED");
-            assertThat(farm.registryClient().readFile("e2e/more-arches", job.path("digest").asString(), "/arch"))
-                    .as("/arch in the %s image", platform.getKey()).hasValue(platform.getValue() + "\n");
+            assertThat(farm.registryClient()
+                            .readFile("e2e/more-arches", job.path("digest").asString(), "/arch"))
+                    .as("/arch in the %s image", platform.getKey())
+                    .hasValue(platform.getValue() + "\n");
         }
 
         RequiredTools.requireEnabledBinfmt("qemu-riscv64");
-        String scratch = farm.git().createRepository("riscv64", Map.of(
-                "Containerfile", "FROM scratch\nCOPY hello /hello\n", "hello", "hello\n"));
-        JsonNode riscv = BuildAwait.untilEnded(farm.portal(), farm.portal().submitAccepted(request(scratch,
-                farm.registry() + "/e2e/riscv64", List.of("linux/riscv64"), List.of("latest"))), BUILD_TIMEOUT);
+        String scratch = farm.git()
+                .createRepository(
+                        "riscv64", Map.of("Containerfile", "FROM scratch\nCOPY hello /hello\n", "hello", "hello\n"));
+        JsonNode riscv = BuildAwait.untilEnded(
+                farm.portal(),
+                farm.portal()
+                        .submitAccepted(request(
+                                scratch,
+                                farm.registry() + "/e2e/riscv64",
+                                List.of("linux/riscv64"),
+                                List.of("latest"))),
+                BUILD_TIMEOUT);
         assertThat(riscv.path("status").asString()).as("build %s", riscv).isEqualTo("SUCCEEDED");
-        RegistryClient.Manifest image = farm.registryClient().manifest("e2e/riscv64",
-                BuildAwait.platform(riscv, "linux/riscv64").path("digest").asString());
+        RegistryClient.Manifest image = farm.registryClient()
+                .manifest(
+                        "e2e/riscv64",
+                        BuildAwait.platform(riscv, "linux/riscv64")
+                                .path("digest")
+                                .asString());
         String configDigest = image.json().path("config").path("digest").asString();
         byte[] config = farm.registryClient().blob("e2e/riscv64", configDigest);
         assertThat(Http.json(config).path("architecture").asString()).isEqualTo("riscv64");
@@ -214,10 +275,13 @@ class MultiArchBuildE2ETest {
 
     @Test
     void aFailingRunStepFailsTheBuildWithItsExitCodeAndPublishesNothing() {
-        String repository = farm.git().createRepository("failing", Map.of("Containerfile",
-                farm.fromBaseImage() + "RUN echo about to fail && exit 3\n"));
-        String id = farm.portal().submitAccepted(request(repository, farm.registry() + "/e2e/failing",
-                List.of("linux/amd64"), List.of("latest")));
+        String repository = farm.git()
+                .createRepository(
+                        "failing",
+                        Map.of("Containerfile", farm.fromBaseImage() + "RUN echo about to fail && exit 3\n"));
+        String id = farm.portal()
+                .submitAccepted(request(
+                        repository, farm.registry() + "/e2e/failing", List.of("linux/amd64"), List.of("latest")));
 
         JsonNode build = BuildAwait.untilEnded(farm.portal(), id, BUILD_TIMEOUT);
 
@@ -225,16 +289,20 @@ class MultiArchBuildE2ETest {
         JsonNode job = BuildAwait.platform(build, "linux/amd64");
         assertThat(job.path("status").asString()).isEqualTo("FAILED");
         assertThat(job.path("error").asString() + " / " + build.path("error").asString())
-                .as("the reason names the exit code").containsPattern("(code|status) 3\\b");
+                .as("the reason names the exit code")
+                .containsPattern("(code|status) 3\\b");
         assertThat(farm.portal().logs(id, "linux/amd64")).contains("about to fail");
         assertThat(farm.registryClient().tags("e2e/failing")).isEmpty();
     }
 
     @Test
     void anUnknownPlatformIsRefusedWithAProblemNamingIt() {
-        PortalClient.Answer answer = farm.portal().submit(request(
-                farm.git().createRepository("unknown-platform", Map.of("Containerfile", farm.fromBaseImage())),
-                farm.registry() + "/e2e/unknown", List.of("linux/amd64", "linux/mips128"), List.of("latest")));
+        PortalClient.Answer answer = farm.portal()
+                .submit(request(
+                        farm.git().createRepository("unknown-platform", Map.of("Containerfile", farm.fromBaseImage())),
+                        farm.registry() + "/e2e/unknown",
+                        List.of("linux/amd64", "linux/mips128"),
+                        List.of("latest")));
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(400);
         assertThat(answer.contentType()).startsWith("application/problem+json");
@@ -243,8 +311,8 @@ class MultiArchBuildE2ETest {
                 .isEmpty();
     }
 
-    private static Map<String, Object> request(String repository, String image, List<String> platforms,
-            List<String> tags) {
+    private static Map<String, Object> request(
+            String repository, String image, List<String> platforms, List<String> tags) {
         return Map.of("repository", repository, "ref", "main", "image", image, "platforms", platforms, "tags", tags);
     }
 }

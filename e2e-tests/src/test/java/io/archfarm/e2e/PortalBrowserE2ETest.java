@@ -30,8 +30,8 @@ class PortalBrowserE2ETest extends BrowserTest {
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(6);
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
     private static final String WORKER = "browser-1";
-    private static final Map<String, String> UNAME = Map.of(
-            "linux/amd64", "x86_64", "linux/arm64", "aarch64", "linux/s390x", "s390x");
+    private static final Map<String, String> UNAME =
+            Map.of("linux/amd64", "x86_64", "linux/arm64", "aarch64", "linux/s390x", "s390x");
     private static final List<String> ALL_PLATFORMS = List.of("linux/amd64", "linux/arm64", "linux/s390x");
     private static final By PROBLEM_TITLE = By.id("problem-title");
     private static final AtomicInteger NAMES = new AtomicInteger();
@@ -44,8 +44,7 @@ class PortalBrowserE2ETest extends BrowserTest {
     @BeforeAll
     static void startFarm() {
         Chromium.require();
-        farm = Farm.start("browser", List.of(
-                new Farm.WorkerSpec(WORKER, "linux/amd64", "linux/arm64,linux/s390x", 3)));
+        farm = Farm.start("browser", List.of(new Farm.WorkerSpec(WORKER, "linux/amd64", "linux/arm64,linux/s390x", 3)));
     }
 
     @AfterAll
@@ -64,8 +63,10 @@ class PortalBrowserE2ETest extends BrowserTest {
     void aThreePlatformBuildSubmittedThroughTheFormGoesLiveToSucceededWithItsManifestList() {
         // a first step no layer cache can have, which runs for a few seconds: the page must see RUNNING however
         // warm the workers' caches are from the class's other builds (a RUN uname -m of theirs is cached otherwise)
-        Project project = project("uname", farm.fromBaseImage() + "RUN echo " + UUID.randomUUID()
-                + " > /run-id && sleep 3\nRUN uname -m\n", List.of("linux/amd64"));
+        Project project = project(
+                "uname",
+                farm.fromBaseImage() + "RUN echo " + UUID.randomUUID() + " > /run-id && sleep 3\nRUN uname -m\n",
+                List.of("linux/amd64"));
         browser.signIn(Farm.ADMIN, Farm.ADMIN_PASSWORD);
 
         browser.visit("/builds/new");
@@ -76,23 +77,34 @@ class PortalBrowserE2ETest extends BrowserTest {
 
         BuildPage page = landOnBuildPage();
         String mark = browser.markPage();
-        eventually("a platform RUNNING", BUILD_TIMEOUT, () -> assertThat(page.platformStatuses()).containsValue(
-                "RUNNING"));
-        browser.inOtherTab("/workers", () -> eventually("the worker busy", PAGE_TIMEOUT, () -> {
-            assertThat(browser.text(workerRow())).contains(WORKER);
-            browser.snapshot("workers-busy");
-        }));
+        eventually(
+                "a platform RUNNING",
+                BUILD_TIMEOUT,
+                () -> assertThat(page.platformStatuses()).containsValue("RUNNING"));
+        browser.inOtherTab(
+                "/workers",
+                () -> eventually("the worker busy", PAGE_TIMEOUT, () -> {
+                    assertThat(browser.text(workerRow())).contains(WORKER);
+                    browser.snapshot("workers-busy");
+                }));
         eventually("every platform and the build SUCCEEDED", BUILD_TIMEOUT, () -> {
-            assertThat(page.platformStatuses()).containsOnlyKeys(ALL_PLATFORMS)
-                    .allSatisfy((platform, status) -> assertThat(status).as(platform).isEqualTo("SUCCEEDED"));
+            assertThat(page.platformStatuses())
+                    .containsOnlyKeys(ALL_PLATFORMS)
+                    .allSatisfy((platform, status) ->
+                            assertThat(status).as(platform).isEqualTo("SUCCEEDED"));
             assertThat(page.status()).isEqualTo("SUCCEEDED");
         });
-        eventually("each log shows the platform's uname -m", PAGE_TIMEOUT, () -> UNAME.forEach((platform, machine) ->
-                assertThat(page.logText(platform)).as("log of %s", platform).containsPattern("(?m)^" + machine + "$")));
+        eventually(
+                "each log shows the platform's uname -m",
+                PAGE_TIMEOUT,
+                () -> UNAME.forEach((platform, machine) -> assertThat(page.logText(platform))
+                        .as("log of %s", platform)
+                        .containsPattern("(?m)^" + machine + "$")));
         eventually("the manifest list", PAGE_TIMEOUT, () -> {
             assertThat(page.indexDigest()).matches("sha256:[0-9a-f]{64}");
-            assertThat(page.pullLines()).contains("podman pull " + project.image() + ":latest",
-                    "docker pull " + project.image() + ":latest");
+            assertThat(page.pullLines())
+                    .contains(
+                            "podman pull " + project.image() + ":latest", "docker pull " + project.image() + ":latest");
             assertThat(page.manifestJson()).contains("\"s390x\"", "\"arm64\"", "\"amd64\"");
         });
         // the live page may swap a row out while it is read: read again until it holds still
@@ -100,18 +112,25 @@ class PortalBrowserE2ETest extends BrowserTest {
             assertThat(page.rowText("linux/amd64")).contains("NATIVE", WORKER);
             assertThat(page.rowText("linux/arm64")).contains("EMULATED", WORKER);
         });
-        assertThat(browser.hasMark(mark)).as("the page updated itself, without a reload").isTrue();
+        assertThat(browser.hasMark(mark))
+                .as("the page updated itself, without a reload")
+                .isTrue();
         browser.snapshot("build-succeeded");
 
         JsonNode build = farm.portal().build(page.id());
-        assertThat(build.path("platforms").valueStream().map(job -> job.path("platform").asString()))
+        assertThat(build.path("platforms")
+                        .valueStream()
+                        .map(job -> job.path("platform").asString()))
                 .containsExactlyInAnyOrderElementsOf(ALL_PLATFORMS);
-        assertThat(page.indexDigest()).isEqualTo(build.path("manifestList").path("digest").asString());
+        assertThat(page.indexDigest())
+                .isEqualTo(build.path("manifestList").path("digest").asString());
 
         browser.visit("/?team=" + project.team());
-        for (String panel : List.of("active-builds", "recent-builds", "success-rate", "durations", "queue-depth",
-                "workers-online")) {
-            assertThat(browser.isPresent(By.id(panel))).as("dashboard panel #%s", panel).isTrue();
+        for (String panel : List.of(
+                "active-builds", "recent-builds", "success-rate", "durations", "queue-depth", "workers-online")) {
+            assertThat(browser.isPresent(By.id(panel)))
+                    .as("dashboard panel #%s", panel)
+                    .isTrue();
         }
         assertThat(browser.text(By.id("recent-builds"))).contains(project.slug());
     }
@@ -119,8 +138,7 @@ class PortalBrowserE2ETest extends BrowserTest {
     @Test
     void theNewBuildFormShowsEachRefusalNextToItsField() {
         int n = NAMES.incrementAndGet();
-        String repository = farm.git().createRepository("refused-" + n, Map.of("Containerfile",
-                farm.fromBaseImage()));
+        String repository = farm.git().createRepository("refused-" + n, Map.of("Containerfile", farm.fromBaseImage()));
         browser.signIn(Farm.ADMIN, Farm.ADMIN_PASSWORD);
 
         browser.visit("/builds/new");
@@ -135,11 +153,14 @@ class PortalBrowserE2ETest extends BrowserTest {
         assertThat(browser.responseStatus()).isEqualTo(400);
         for (String field : List.of("image", "platforms", "tags")) {
             assertThat(browser.text(By.cssSelector(".field-error[data-field='" + field + "']")))
-                    .as("the message next to %s", field).isNotBlank();
+                    .as("the message next to %s", field)
+                    .isNotBlank();
         }
-        assertThat(browser.isPresent(By.cssSelector(".field-error[data-field='repository']"))).isFalse();
+        assertThat(browser.isPresent(By.cssSelector(".field-error[data-field='repository']")))
+                .isFalse();
         assertThat(browser.find(By.id("image")).getDomProperty("value")).isEqualTo("Not A Valid Image");
-        assertThat(farm.database().query("select id from builds where repository = ?", repository)).isEmpty();
+        assertThat(farm.database().query("select id from builds where repository = ?", repository))
+                .isEmpty();
     }
 
     @Test
@@ -165,7 +186,9 @@ class PortalBrowserE2ETest extends BrowserTest {
             assertThat(page.status()).isEqualTo("CANCELLED");
             assertThat(page.platformStatus("linux/amd64")).isEqualTo("CANCELLED");
         });
-        assertThat(browser.hasMark(mark)).as("the page updated itself, without a reload").isTrue();
+        assertThat(browser.hasMark(mark))
+                .as("the page updated itself, without a reload")
+                .isTrue();
         browser.snapshot("cancelled");
         assertThat(farm.portal().build(page.id()).path("status").asString()).isEqualTo("CANCELLED");
     }
@@ -181,8 +204,10 @@ class PortalBrowserE2ETest extends BrowserTest {
         RegistryClient registry = farm.registryClient();
         RegistryClient.Manifest fullBase = registry.manifest(Farm.BASE_IMAGE, "latest");
         registry.putManifest(Farm.BASE_IMAGE, baseTag, fullBase.mediaType(), without(fullBase, "s390x"));
-        Project project = project("retried", "FROM " + farm.registry() + "/" + Farm.BASE_IMAGE + ":" + baseTag
-                + "\nRUN uname -m\n", ALL_PLATFORMS);
+        Project project = project(
+                "retried",
+                "FROM " + farm.registry() + "/" + Farm.BASE_IMAGE + ":" + baseTag + "\nRUN uname -m\n",
+                ALL_PLATFORMS);
         String id = startBuild(project);
         browser.signIn(Farm.ADMIN, Farm.ADMIN_PASSWORD);
 
@@ -190,13 +215,17 @@ class PortalBrowserE2ETest extends BrowserTest {
         BuildPage page = new BuildPage(browser);
         String failingLive = browser.markPage();
         eventually("linux/s390x FAILED, the others SUCCEEDED", BUILD_TIMEOUT, () -> {
-            assertThat(page.platformStatuses()).isEqualTo(Map.of(
-                    "linux/amd64", "SUCCEEDED", "linux/arm64", "SUCCEEDED", "linux/s390x", "FAILED"));
+            assertThat(page.platformStatuses())
+                    .isEqualTo(Map.of("linux/amd64", "SUCCEEDED", "linux/arm64", "SUCCEEDED", "linux/s390x", "FAILED"));
             assertThat(page.status()).isEqualTo("FAILED");
             assertThat(browser.text(BuildPage.FAILED_STEP)).isNotBlank();
         });
-        assertThat(page.hasManifestList()).as("no manifest list for a failed build").isFalse();
-        assertThat(browser.hasMark(failingLive)).as("the page updated itself, without a reload").isTrue();
+        assertThat(page.hasManifestList())
+                .as("no manifest list for a failed build")
+                .isFalse();
+        assertThat(browser.hasMark(failingLive))
+                .as("the page updated itself, without a reload")
+                .isTrue();
         browser.snapshot("failed");
         Map<String, String> keptDigests = digests(farm.portal().build(id), "linux/amd64", "linux/arm64");
 
@@ -206,26 +235,41 @@ class PortalBrowserE2ETest extends BrowserTest {
         String mark = browser.markPage();
 
         eventually("the retried build SUCCEEDED with its manifest list", BUILD_TIMEOUT, () -> {
-            assertThat(page.platformStatuses()).containsOnlyKeys(ALL_PLATFORMS)
-                    .allSatisfy((platform, status) -> assertThat(status).as(platform).isEqualTo("SUCCEEDED"));
+            assertThat(page.platformStatuses())
+                    .containsOnlyKeys(ALL_PLATFORMS)
+                    .allSatisfy((platform, status) ->
+                            assertThat(status).as(platform).isEqualTo("SUCCEEDED"));
             assertThat(page.status()).isEqualTo("SUCCEEDED");
             assertThat(page.indexDigest()).matches("sha256:[0-9a-f]{64}");
         });
-        assertThat(browser.hasMark(mark)).as("the page updated itself, without a reload").isTrue();
+        assertThat(browser.hasMark(mark))
+                .as("the page updated itself, without a reload")
+                .isTrue();
         browser.snapshot("retried");
         JsonNode build = farm.portal().build(id);
-        assertThat(digests(build, "linux/amd64", "linux/arm64")).as("the kept digests").isEqualTo(keptDigests);
-        assertThat(BuildAwait.platform(build, "linux/s390x").path("attempt").asInt()).isEqualTo(2);
-        assertThat(BuildAwait.platform(build, "linux/amd64").path("attempt").asInt()).isEqualTo(1);
+        assertThat(digests(build, "linux/amd64", "linux/arm64"))
+                .as("the kept digests")
+                .isEqualTo(keptDigests);
+        assertThat(BuildAwait.platform(build, "linux/s390x").path("attempt").asInt())
+                .isEqualTo(2);
+        assertThat(BuildAwait.platform(build, "linux/amd64").path("attempt").asInt())
+                .isEqualTo(1);
         JsonNode index = registry.manifest(project.repositoryPath(), "latest").json();
         Map<String, String> entries = new LinkedHashMap<>();
-        index.path("manifests").forEach(entry -> entries.put("linux/" + entry.path("platform").path("architecture")
-                .asString(), entry.path("digest").asString()));
+        index.path("manifests")
+                .forEach(entry -> entries.put(
+                        "linux/" + entry.path("platform").path("architecture").asString(),
+                        entry.path("digest").asString()));
         assertThat(entries).containsOnlyKeys(ALL_PLATFORMS).containsAllEntriesOf(keptDigests);
-        assertThat(page.indexDigest()).isEqualTo(build.path("manifestList").path("digest").asString());
+        assertThat(page.indexDigest())
+                .isEqualTo(build.path("manifestList").path("digest").asString());
         JsonNode shown = Http.JSON.readTree(page.manifestJson());
-        assertThat(shown.path("manifests").valueStream().map(entry -> entry.path("digest").asString()))
-                .as("the manifest list on the page").hasSize(3).containsAll(keptDigests.values());
+        assertThat(shown.path("manifests")
+                        .valueStream()
+                        .map(entry -> entry.path("digest").asString()))
+                .as("the manifest list on the page")
+                .hasSize(3)
+                .containsAll(keptDigests.values());
     }
 
     @Test
@@ -236,23 +280,33 @@ class PortalBrowserE2ETest extends BrowserTest {
         String otherBuild = startBuild(other);
         String viewer = "viewer" + n;
         String password = "viewer-password-" + n;
-        farm.portal().created("/api/v1/users", Map.of("username", viewer, "password", password,
-                "displayName", "Viewer " + n));
-        PortalClient.Answer member = farm.portal().put("/api/v1/teams/" + own.team() + "/members/" + viewer,
-                Map.of("role", "viewer"));
+        farm.portal()
+                .created(
+                        "/api/v1/users",
+                        Map.of("username", viewer, "password", password, "displayName", "Viewer " + n));
+        PortalClient.Answer member =
+                farm.portal().put("/api/v1/teams/" + own.team() + "/members/" + viewer, Map.of("role", "viewer"));
         assertThat(member.status()).as(member.body()).isEqualTo(201);
 
         browser.signIn(viewer, password);
         browser.visit("/projects");
-        assertThat(browser.isPresent(projectLink(own))).as("a link to %s", own.path()).isTrue();
-        assertThat(browser.isPresent(projectLink(other))).as("a link to %s", other.path()).isFalse();
+        assertThat(browser.isPresent(projectLink(own)))
+                .as("a link to %s", own.path())
+                .isTrue();
+        assertThat(browser.isPresent(projectLink(other)))
+                .as("a link to %s", other.path())
+                .isFalse();
         assertThat(browser.text(By.id("projects"))).doesNotContain(other.slug());
 
         browser.click(projectLink(own));
-        eventually("the own project's page", PAGE_TIMEOUT, () ->
-                assertThat(browser.currentPath()).isEqualTo("/projects/" + own.path()));
+        eventually(
+                "the own project's page",
+                PAGE_TIMEOUT,
+                () -> assertThat(browser.currentPath()).isEqualTo("/projects/" + own.path()));
         browser.snapshot("own-project");
-        assertThat(browser.isPresent(By.id("reveal-secret"))).as("a secret reveal for a viewer").isFalse();
+        assertThat(browser.isPresent(By.id("reveal-secret")))
+                .as("a secret reveal for a viewer")
+                .isFalse();
 
         browser.visit("/projects/" + other.path());
         assertThat(browser.responseStatus()).as("the other team's project page").isEqualTo(404);
@@ -265,14 +319,18 @@ class PortalBrowserE2ETest extends BrowserTest {
         assertThat(browser.text(By.tagName("main"))).doesNotContain(other.repository());
 
         browser.visit("/workers");
-        assertThat(browser.isPresent(By.cssSelector("button.drain"))).as("drain buttons for a viewer").isFalse();
+        assertThat(browser.isPresent(By.cssSelector("button.drain")))
+                .as("drain buttons for a viewer")
+                .isFalse();
     }
 
     @Test
     void aLogLineWithAScriptTagAndColourCodesShowsAsReadableText() {
         // printf builds the colour codes from its format, so the step line buildah echoes holds none of them
-        Project project = project("escaping", farm.fromBaseImage()
-                + "RUN echo '<script>window.pwned=1</script>' && printf '\\033[3%dmred\\033[%dm\\n' 1 0\n",
+        Project project = project(
+                "escaping",
+                farm.fromBaseImage()
+                        + "RUN echo '<script>window.pwned=1</script>' && printf '\\033[3%dmred\\033[%dm\\n' 1 0\n",
                 List.of("linux/amd64"));
         String id = startBuild(project);
         browser.signIn(Farm.ADMIN, Farm.ADMIN_PASSWORD);
@@ -288,9 +346,14 @@ class PortalBrowserE2ETest extends BrowserTest {
         String log = page.logText("linux/amd64");
         assertThat(log).as("the script tag, as text").containsPattern("(?m)^<script>window.pwned=1</script>$");
         assertThat(browser.script("return typeof window.pwned;")).isEqualTo("undefined");
-        assertThat(browser.findAll(By.cssSelector("pre[data-log-platform] script"))).isEmpty();
-        assertThat(log).as("the colour codes").doesNotContain("\u001b", "[31m", "[0m").containsPattern("(?m)^red$");
-        assertThat(browser.findAll(BuildPage.RAW_LOGS)).isNotEmpty()
+        assertThat(browser.findAll(By.cssSelector("pre[data-log-platform] script")))
+                .isEmpty();
+        assertThat(log)
+                .as("the colour codes")
+                .doesNotContain("\u001b", "[31m", "[0m")
+                .containsPattern("(?m)^red$");
+        assertThat(browser.findAll(BuildPage.RAW_LOGS))
+                .isNotEmpty()
                 .allSatisfy(link -> assertThat(link.getDomAttribute("href")).isNotBlank());
     }
 
@@ -300,20 +363,31 @@ class PortalBrowserE2ETest extends BrowserTest {
 
         browser.visit("/workers");
 
-        eventually("the worker ONLINE", PAGE_TIMEOUT, () -> assertThat(workerState()).isEqualTo("ONLINE"));
+        eventually(
+                "the worker ONLINE",
+                PAGE_TIMEOUT,
+                () -> assertThat(workerState()).isEqualTo("ONLINE"));
         assertThat(browser.text(workerRow())).contains("linux/amd64", "linux/arm64", "linux/s390x");
         try {
             browser.submit(By.cssSelector("table#workers tr[data-worker='" + WORKER + "'] button.drain"));
-            eventually("the worker DRAINING", PAGE_TIMEOUT, () -> assertThat(workerState()).isEqualTo("DRAINING"));
+            eventually(
+                    "the worker DRAINING",
+                    PAGE_TIMEOUT,
+                    () -> assertThat(workerState()).isEqualTo("DRAINING"));
             browser.snapshot("draining");
 
             browser.submit(By.cssSelector("table#workers tr[data-worker='" + WORKER + "'] button.resume"));
-            eventually("the worker ONLINE again", PAGE_TIMEOUT, () -> assertThat(workerState()).isEqualTo("ONLINE"));
+            eventually(
+                    "the worker ONLINE again",
+                    PAGE_TIMEOUT,
+                    () -> assertThat(workerState()).isEqualTo("ONLINE"));
         } finally {
             // the other tests need the worker taking jobs
             farm.portal().post("/api/v1/workers/" + WORKER + "/resume", Map.of());
         }
-        assertThat(browser.findAll(By.cssSelector("table#workers button.drain"))).as("drain buttons").hasSize(1);
+        assertThat(browser.findAll(By.cssSelector("table#workers button.drain")))
+                .as("drain buttons")
+                .hasSize(1);
     }
 
     @Test
@@ -323,7 +397,10 @@ class PortalBrowserE2ETest extends BrowserTest {
 
         browser.click(SIGN_OUT);
 
-        eventually("the sign-in page", PAGE_TIMEOUT, () -> assertThat(browser.currentPath()).startsWith("/login"));
+        eventually(
+                "the sign-in page",
+                PAGE_TIMEOUT,
+                () -> assertThat(browser.currentPath()).startsWith("/login"));
         browser.snapshot("signed-out");
         browser.visit("/projects");
         assertThat(browser.currentPath()).as("a page after signing out").startsWith("/login");
@@ -353,8 +430,8 @@ class PortalBrowserE2ETest extends BrowserTest {
 
     /** Starts a build of the project's default branch through the API, as the admin. */
     private static String startBuild(Project project) {
-        PortalClient.Answer answer = farm.portal().post("/api/v1/projects/" + project.path() + "/builds",
-                Map.of("ref", "main"));
+        PortalClient.Answer answer =
+                farm.portal().post("/api/v1/projects/" + project.path() + "/builds", Map.of("ref", "main"));
         assertThat(answer.status()).as(answer.body()).isEqualTo(202);
         return answer.json().path("id").asString();
     }
@@ -374,7 +451,10 @@ class PortalBrowserE2ETest extends BrowserTest {
     }
 
     private String workerState() {
-        return browser.find(workerRow()).findElement(By.cssSelector("td.state")).getText().strip();
+        return browser.find(workerRow())
+                .findElement(By.cssSelector("td.state"))
+                .getText()
+                .strip();
     }
 
     private static By projectLink(Project project) {
@@ -405,7 +485,10 @@ class PortalBrowserE2ETest extends BrowserTest {
     }
 
     private BuildPage landOnBuildPage() {
-        eventually("a build page", PAGE_TIMEOUT, () -> assertThat(browser.currentPath()).matches(BuildPage.PATH));
+        eventually(
+                "a build page",
+                PAGE_TIMEOUT,
+                () -> assertThat(browser.currentPath()).matches(BuildPage.PATH));
         browser.snapshot("build-" + new BuildPage(browser).id().substring(0, 8));
         return new BuildPage(browser);
     }
@@ -413,7 +496,9 @@ class PortalBrowserE2ETest extends BrowserTest {
     private static Map<String, String> digests(JsonNode build, String... platforms) {
         Map<String, String> digests = new LinkedHashMap<>();
         for (String platform : platforms) {
-            digests.put(platform, BuildAwait.platform(build, platform).path("digest").asString());
+            digests.put(
+                    platform,
+                    BuildAwait.platform(build, platform).path("digest").asString());
         }
         assertThat(digests.values()).allSatisfy(digest -> assertThat(digest).startsWith("sha256:"));
         return digests;

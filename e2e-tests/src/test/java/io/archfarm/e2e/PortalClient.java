@@ -42,8 +42,8 @@ final class PortalClient {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"e2e\"}"))));
         if (answer.status() != 201) {
-            throw new AssertionError("the portal made no token for " + username + ": " + answer.status() + " "
-                    + answer.body());
+            throw new AssertionError(
+                    "the portal made no token for " + username + ": " + answer.status() + " " + answer.body());
         }
         return answer.json().path("token").asString();
     }
@@ -74,8 +74,8 @@ final class PortalClient {
     String submitAccepted(Map<String, Object> request) {
         Answer answer = submit(request);
         if (answer.status() != 202) {
-            throw new AssertionError("the portal did not accept " + request + ": " + answer.status() + " "
-                    + answer.body());
+            throw new AssertionError(
+                    "the portal did not accept " + request + ": " + answer.status() + " " + answer.body());
         }
         return answer.json().path("id").asString();
     }
@@ -100,8 +100,8 @@ final class PortalClient {
     JsonNode created(String path, Object body) {
         Answer answer = post(path, body);
         if (answer.status() != 201) {
-            throw new AssertionError("POST " + path + " " + body + " answered " + answer.status() + ": "
-                    + answer.body());
+            throw new AssertionError(
+                    "POST " + path + " " + body + " answered " + answer.status() + ": " + answer.body());
         }
         return answer.json();
     }
@@ -126,7 +126,8 @@ final class PortalClient {
 
     boolean workerOnline(String id) {
         for (JsonNode worker : workers()) {
-            if (worker.path("id").asString().equals(id) && worker.path("status").asString().equals("ONLINE")) {
+            if (worker.path("id").asString().equals(id)
+                    && worker.path("status").asString().equals("ONLINE")) {
                 return true;
             }
         }
@@ -136,7 +137,8 @@ final class PortalClient {
     static boolean serviceHealthy(String baseUrl) {
         try {
             HttpResponse<byte[]> response = Http.send(Http.get(baseUrl + "/actuator/health"));
-            return response.statusCode() == 200 && Http.json(response.body()).path("status").asString().equals("UP");
+            return response.statusCode() == 200
+                    && Http.json(response.body()).path("status").asString().equals("UP");
         } catch (RuntimeException e) {
             return false;
         }
@@ -155,7 +157,9 @@ final class PortalClient {
     }
 
     static Answer answer(HttpResponse<byte[]> response) {
-        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+        return new Answer(
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""),
                 new String(response.body(), StandardCharsets.UTF_8));
     }
 }

@@ -1,6 +1,7 @@
 package io.archfarm.e2e;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -21,11 +23,9 @@ final class ProcessCpu {
     private static final double TICK_SECONDS = 0.01;
 
     /** CPU seconds by group, and the machine's busy and total CPU seconds, at one moment. */
-    record Reading(long nanos, Map<String, Double> seconds, double machineBusy, double machineTotal) {
-    }
+    record Reading(long nanos, Map<String, Double> seconds, double machineBusy, double machineTotal) {}
 
-    private ProcessCpu() {
-    }
+    private ProcessCpu() {}
 
     /** The machine's RabbitMQ (the beam.smp whose home is /var/lib/rabbitmq) and every postgres process. */
     static Map<String, List<Long>> services() {
@@ -37,19 +37,21 @@ final class ProcessCpu {
 
     static Reading read(Map<String, List<Long>> groups) {
         Map<String, Double> seconds = new LinkedHashMap<>();
-        groups.forEach((name, pids) -> seconds.put(name, pids.stream().mapToDouble(ProcessCpu::seconds).sum()));
+        groups.forEach((name, pids) ->
+                seconds.put(name, pids.stream().mapToDouble(ProcessCpu::seconds).sum()));
         double[] machine = machine();
         return new Reading(System.nanoTime(), seconds, machine[0], machine[1]);
     }
 
-    private static List<Long> pids(java.util.function.Predicate<String> matches) {
+    private static List<Long> pids(Predicate<String> matches) {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             procs.filter(p -> p.getFileName().toString().matches("\\d+")).forEach(p -> {
                 try {
                     String comm = Files.readString(p.resolve("comm")).trim();
-                    String cmd = comm + " " + new String(Files.readAllBytes(p.resolve("cmdline")),
-                            StandardCharsets.UTF_8).replace('\0', ' ');
+                    String cmd = comm + " "
+                            + new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                                    .replace('\0', ' ');
                     if (matches.test(cmd)) {
                         pids.add(Long.parseLong(p.getFileName().toString()));
                     }
@@ -58,7 +60,7 @@ final class ProcessCpu {
                 }
             });
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return pids;
     }
@@ -69,8 +71,11 @@ final class ProcessCpu {
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // from the state (field 3) on: utime, stime and the waited-for children's cutime, cstime are fields 14-17
             // (the children: git processes a portal or git daemon runs, backends that ended)
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
-                    + Long.parseLong(fields[14])) * TICK_SECONDS;
+            return (Long.parseLong(fields[11])
+                            + Long.parseLong(fields[12])
+                            + Long.parseLong(fields[13])
+                            + Long.parseLong(fields[14]))
+                    * TICK_SECONDS;
         } catch (IOException | RuntimeException e) {
             return 0;
         }
@@ -79,7 +84,8 @@ final class ProcessCpu {
     /** Busy and total CPU seconds of the machine since boot (all cores). */
     private static double[] machine() {
         try {
-            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            String[] cpu =
+                    Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
             long total = 0;
             for (int i = 1; i < cpu.length; i++) {
                 total += Long.parseLong(cpu[i]);
@@ -87,7 +93,7 @@ final class ProcessCpu {
             long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
             return new double[] {(total - idle) * TICK_SECONDS, total * TICK_SECONDS};
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

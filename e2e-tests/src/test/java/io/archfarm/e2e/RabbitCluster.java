@@ -54,8 +54,12 @@ final class RabbitCluster implements AutoCloseable {
             throw new UncheckedIOException("cannot make the cluster's directory", e);
         }
         int amqp = threeFreePorts(-1);
-        RabbitCluster cluster = new RabbitCluster(dir, "archfarm-e2e-" + UUID.randomUUID().toString().substring(0, 6)
-                + "-n", amqp, threeFreePorts(amqp), logDir);
+        RabbitCluster cluster = new RabbitCluster(
+                dir,
+                "archfarm-e2e-" + UUID.randomUUID().toString().substring(0, 6) + "-n",
+                amqp,
+                threeFreePorts(amqp),
+                logDir);
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             cluster.run(240, "start");
@@ -68,7 +72,8 @@ final class RabbitCluster implements AutoCloseable {
 
     /** The farm's {@code spring.rabbitmq.addresses}: every node, node 1 first. */
     String addresses() {
-        return IntStream.rangeClosed(1, NODES).mapToObj(n -> "amqp://127.0.0.1:" + amqpPort(n))
+        return IntStream.rangeClosed(1, NODES)
+                .mapToObj(n -> "amqp://127.0.0.1:" + amqpPort(n))
                 .collect(Collectors.joining(","));
     }
 
@@ -91,8 +96,14 @@ final class RabbitCluster implements AutoCloseable {
 
     /** rabbitmqctl against node {@code node}, with the cluster's cookie. */
     Rabbitmqctl rabbitmqctl(int node) {
-        return Rabbitmqctl.node(CTL, nodeName(node), Map.of("HOME", dir.resolve("home").toString(),
-                "RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString()));
+        return Rabbitmqctl.node(
+                CTL,
+                nodeName(node),
+                Map.of(
+                        "HOME",
+                        dir.resolve("home").toString(),
+                        "RABBITMQ_CONF_ENV_FILE",
+                        dir.resolve("rabbitmq-env.conf").toString()));
     }
 
     /** SIGKILL of node {@code node}'s Erlang VM, as when its host dies. */
@@ -109,12 +120,16 @@ final class RabbitCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(script.toString()));
         command.addAll(List.of(arguments));
         String name = "rabbitmq-cluster-" + String.join("-", arguments);
-        FarmProcess.start(name, command, Map.of(
-                "ARCHFARM_RABBITMQ_CLUSTER_DIR", dir.toString(),
-                "ARCHFARM_RABBITMQ_CLUSTER_PORT", Integer.toString(amqpBasePort),
-                "ARCHFARM_RABBITMQ_CLUSTER_DIST_PORT", Integer.toString(distBasePort),
-                "ARCHFARM_RABBITMQ_CLUSTER_NAME", namePrefix,
-                "ARCHFARM_RABBITMQ_CLUSTER_TIMEOUT", Long.toString(timeoutSeconds - 20)), logDir)
+        FarmProcess.start(
+                        name,
+                        command,
+                        Map.of(
+                                "ARCHFARM_RABBITMQ_CLUSTER_DIR", dir.toString(),
+                                "ARCHFARM_RABBITMQ_CLUSTER_PORT", Integer.toString(amqpBasePort),
+                                "ARCHFARM_RABBITMQ_CLUSTER_DIST_PORT", Integer.toString(distBasePort),
+                                "ARCHFARM_RABBITMQ_CLUSTER_NAME", namePrefix,
+                                "ARCHFARM_RABBITMQ_CLUSTER_TIMEOUT", Long.toString(timeoutSeconds - 20)),
+                        logDir)
                 .awaitSuccess(timeoutSeconds);
     }
 

@@ -1,6 +1,8 @@
 package io.archfarm.e2e;
 
 import io.archfarm.testing.ImageLayers;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,7 +17,10 @@ final class RegistryClient {
 
     static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
     static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-    private static final String ACCEPT = String.join(", ", OCI_INDEX, OCI_MANIFEST,
+    private static final String ACCEPT = String.join(
+            ", ",
+            OCI_INDEX,
+            OCI_MANIFEST,
             "application/vnd.docker.distribution.manifest.list.v2+json",
             "application/vnd.docker.distribution.manifest.v2+json");
 
@@ -37,22 +42,24 @@ final class RegistryClient {
     }
 
     Manifest manifest(String repository, String reference) {
-        HttpResponse<byte[]> response = Http.send(Http.get(url(repository, "manifests/" + reference))
-                .header("Accept", ACCEPT));
+        HttpResponse<byte[]> response =
+                Http.send(Http.get(url(repository, "manifests/" + reference)).header("Accept", ACCEPT));
         if (response.statusCode() != 200) {
-            throw new AssertionError("registry " + hostPort + " has no manifest " + repository + ":" + reference
-                    + " (" + response.statusCode() + " " + new String(response.body(), StandardCharsets.UTF_8) + ")");
+            throw new AssertionError("registry " + hostPort + " has no manifest " + repository + ":" + reference + " ("
+                    + response.statusCode() + " " + new String(response.body(), StandardCharsets.UTF_8) + ")");
         }
-        return new Manifest(response.headers().firstValue("Content-Type").orElse(""),
-                response.headers().firstValue("Docker-Content-Digest").orElse(""), response.body());
+        return new Manifest(
+                response.headers().firstValue("Content-Type").orElse(""),
+                response.headers().firstValue("Docker-Content-Digest").orElse(""),
+                response.body());
     }
 
     /** Puts a manifest (or an index) under a tag, as a push does once the blobs it names are there. */
     void putManifest(String repository, String tag, String mediaType, byte[] manifest) {
-        HttpResponse<byte[]> response = Http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(url(repository, "manifests/" + tag)))
-                .header("Content-Type", mediaType)
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(manifest)));
+        HttpResponse<byte[]> response =
+                Http.send(HttpRequest.newBuilder(URI.create(url(repository, "manifests/" + tag)))
+                        .header("Content-Type", mediaType)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)));
         if (response.statusCode() != 201) {
             throw new AssertionError("registry " + hostPort + " refused " + repository + ":" + tag + " ("
                     + response.statusCode() + " " + new String(response.body(), StandardCharsets.UTF_8) + ")");
@@ -90,8 +97,10 @@ final class RegistryClient {
 
     Optional<byte[]> readFileBytes(String repository, String manifestDigest, String path) {
         JsonNode manifest = manifest(repository, manifestDigest).json();
-        List<ImageLayers.Layer> layers = manifest.path("layers").valueStream()
-                .map(layer -> new ImageLayers.Layer(blob(repository, layer.path("digest").asString()),
+        List<ImageLayers.Layer> layers = manifest.path("layers")
+                .valueStream()
+                .map(layer -> new ImageLayers.Layer(
+                        blob(repository, layer.path("digest").asString()),
                         layer.path("mediaType").asString()))
                 .toList();
         return ImageLayers.file(layers, path);
@@ -103,7 +112,9 @@ final class RegistryClient {
 
     static String sha256(byte[] bytes) {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -33,9 +33,11 @@ class SecuredRegistryE2ETest {
 
     @BeforeAll
     static void startFarm() {
-        farm = Farm.start("secured-registry", List.of(
-                new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
-                new Farm.WorkerSpec("emulated-1", "none", "linux/arm64", 1)));
+        farm = Farm.start(
+                "secured-registry",
+                List.of(
+                        new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
+                        new Farm.WorkerSpec("emulated-1", "none", "linux/arm64", 1)));
         farm.portal().created("/api/v1/teams", Map.of("slug", TEAM, "name", "Secure"));
         projects = new E2eProjects(farm, TEAM);
     }
@@ -51,9 +53,17 @@ class SecuredRegistryE2ETest {
     void aProjectsRobotAccountPublishesTheManifestListToARegistryWithTlsAndLogins() throws Exception {
         LocalRegistry registry = farm.securedRegistry();
         createProject("app");
-        JsonNode project = farm.portal().put("/api/v1/projects/" + TEAM + "/app/registry-credential",
-                Map.of("username", "robot", "password", registry.security().password())).json();
-        assertThat(project.path("registryCredential").path("registry").asString()).isEqualTo(registry.address());
+        JsonNode project = farm.portal()
+                .put(
+                        "/api/v1/projects/" + TEAM + "/app/registry-credential",
+                        Map.of(
+                                "username",
+                                "robot",
+                                "password",
+                                registry.security().password()))
+                .json();
+        assertThat(project.path("registryCredential").path("registry").asString())
+                .isEqualTo(registry.address());
         assertThat(project.toString()).doesNotContain(registry.security().password());
 
         JsonNode build = BuildAwait.untilEnded(farm.portal(), startBuild("app"), BUILD_TIMEOUT);
@@ -67,9 +77,11 @@ class SecuredRegistryE2ETest {
         for (String platform : List.of("linux/amd64", "linux/arm64")) {
             String image = BuildAwait.platform(build, platform).path("digest").asString();
             assertThat(registry.get("/v2/" + TEAM + "/app/manifests/" + image, LocalRegistry.OCI_MANIFEST)
-                    .statusCode()).as(platform)
+                            .statusCode())
+                    .as(platform)
                     .isEqualTo(200);
-            assertThat(farm.portal().logs(build.path("id").asString(), platform)).as(platform)
+            assertThat(farm.portal().logs(build.path("id").asString(), platform))
+                    .as(platform)
                     .contains("using the registry credential of project " + TEAM + "/app (user robot)")
                     .doesNotContain(registry.security().password());
         }
@@ -80,8 +92,10 @@ class SecuredRegistryE2ETest {
     void aWrongRobotPasswordFailsTheBuildNamingTheRegistryAndTheProject() {
         LocalRegistry registry = farm.securedRegistry();
         createProject("wrong");
-        farm.portal().put("/api/v1/projects/" + TEAM + "/wrong/registry-credential",
-                Map.of("username", "robot", "password", "not-the-robots-password"));
+        farm.portal()
+                .put(
+                        "/api/v1/projects/" + TEAM + "/wrong/registry-credential",
+                        Map.of("username", "robot", "password", "not-the-robots-password"));
 
         JsonNode build = BuildAwait.untilEnded(farm.portal(), startBuild("wrong"), BUILD_TIMEOUT);
 
@@ -93,9 +107,11 @@ class SecuredRegistryE2ETest {
     }
 
     private static void createProject(String slug) {
-        projects.create(slug, Map.of("Containerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n", "hello.txt",
-                "hello\n"), List.of("linux/amd64", "linux/arm64"), farm.securedRegistry().address() + "/" + TEAM + "/"
-                + slug);
+        projects.create(
+                slug,
+                Map.of("Containerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n", "hello.txt", "hello\n"),
+                List.of("linux/amd64", "linux/arm64"),
+                farm.securedRegistry().address() + "/" + TEAM + "/" + slug);
     }
 
     private static String startBuild(String slug) {
@@ -103,6 +119,7 @@ class SecuredRegistryE2ETest {
     }
 
     private static String sha256(byte[] bytes) throws Exception {
-        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        return "sha256:"
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

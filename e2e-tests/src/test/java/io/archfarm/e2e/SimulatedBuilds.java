@@ -24,15 +24,13 @@ import tools.jackson.databind.JsonNode;
 final class SimulatedBuilds {
 
     /** One build asked for: how, when (nanoTime), and its id once the portal accepted it (202). */
-    record Submitted(String via, String project, long submittedNanos, long answeredNanos, String buildId,
-            int status) {
+    record Submitted(String via, String project, long submittedNanos, long answeredNanos, String buildId, int status) {
         boolean accepted() {
             return status == 202;
         }
     }
 
-    record Project(String slug, String repository, String image, String webhookSecret) {
-    }
+    record Project(String slug, String repository, String image, String webhookSecret) {}
 
     private final Farm farm;
     private final String team;
@@ -54,8 +52,9 @@ final class SimulatedBuilds {
         List<String> repositories = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             String slug = "p" + i;
-            String repository = farm.git().createRepository(team + "-" + slug,
-                    Map.of("Containerfile", farm.fromBaseImage() + "RUN echo simulated\n"));
+            String repository = farm.git()
+                    .createRepository(
+                            team + "-" + slug, Map.of("Containerfile", farm.fromBaseImage() + "RUN echo simulated\n"));
             String imageRepository = "sim/" + slug;
             Map<String, Object> project = new LinkedHashMap<>();
             project.put("slug", slug);
@@ -66,7 +65,10 @@ final class SimulatedBuilds {
             project.put("tagTemplates", List.of("build-{build}"));
             project.put("branchFilters", List.of("main"));
             JsonNode created = farm.portal().created("/api/v1/teams/" + team + "/projects", project);
-            projects.add(new Project(slug, repository, farm.registry() + "/" + imageRepository,
+            projects.add(new Project(
+                    slug,
+                    repository,
+                    farm.registry() + "/" + imageRepository,
                     created.path("webhookSecret").asString()));
             repositories.add(imageRepository);
         }
@@ -79,8 +81,8 @@ final class SimulatedBuilds {
      */
     List<Submitted> submit(double perSecond, int count, Duration duration, int webhookEvery, int clients) {
         List<Submitted> submitted = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService senders = Executors.newFixedThreadPool(clients, Thread.ofPlatform()
-                .name("sim-submit-", 0).daemon().factory());
+        ExecutorService senders = Executors.newFixedThreadPool(
+                clients, Thread.ofPlatform().name("sim-submit-", 0).daemon().factory());
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         try {
@@ -118,9 +120,10 @@ final class SimulatedBuilds {
         String via;
         if (webhook) {
             via = "webhook";
-            GitHubWebhook hook = new GitHubWebhook(portal.baseUrl() + "/hooks/" + team + "/" + project.slug()
-                    + "/github", project.webhookSecret());
-            answer = hook.deliverPush(UUID.randomUUID().toString(),
+            GitHubWebhook hook = new GitHubWebhook(
+                    portal.baseUrl() + "/hooks/" + team + "/" + project.slug() + "/github", project.webhookSecret());
+            answer = hook.deliverPush(
+                    UUID.randomUUID().toString(),
                     GitHubWebhook.push("main", newCommit(), commit, "simulated push " + n));
         } else {
             via = "api";
@@ -135,7 +138,9 @@ final class SimulatedBuilds {
         }
         long answered = System.nanoTime();
         String id = answer.status() == 202
-                ? (webhook ? answer.json().path("build").asString() : answer.json().path("id").asString())
+                ? (webhook
+                        ? answer.json().path("build").asString()
+                        : answer.json().path("id").asString())
                 : null;
         return new Submitted(via, project.slug(), sent, answered, id, answer.status());
     }

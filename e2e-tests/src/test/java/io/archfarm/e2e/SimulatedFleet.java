@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,9 +45,14 @@ import tools.jackson.databind.json.JsonMapper;
 final class SimulatedFleet implements AutoCloseable {
 
     /** What a fleet is made of; platforms are handed out round robin, one native platform per worker. */
-    record Settings(int workers, int slots, List<String> platforms, Duration buildTime, Duration heartbeatInterval,
-            int workersPerConnection, int logChunks) {
-    }
+    record Settings(
+            int workers,
+            int slots,
+            List<String> platforms,
+            Duration buildTime,
+            Duration heartbeatInterval,
+            int workersPerConnection,
+            int logChunks) {}
 
     static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(10);
@@ -55,13 +61,14 @@ final class SimulatedFleet implements AutoCloseable {
     final Topology topology;
     final Map<String, SimulatedImages.Image> images;
     final Counters counters = new Counters();
-    final ScheduledExecutorService timers = Executors.newScheduledThreadPool(4, Thread.ofPlatform()
-            .name("sim-timer-", 0).daemon().factory());
+    final ScheduledExecutorService timers = Executors.newScheduledThreadPool(
+            4, Thread.ofPlatform().name("sim-timer-", 0).daemon().factory());
     /** Claims' answers and results are handled here, off the broker's consumer threads (they call the broker). */
-    final ExecutorService work = Executors.newFixedThreadPool(8, Thread.ofPlatform()
-            .name("sim-work-", 0).daemon().factory());
-    private final ExecutorService deliveries = Executors.newFixedThreadPool(4, Thread.ofPlatform()
-            .name("sim-consumer-", 0).daemon().factory());
+    final ExecutorService work = Executors.newFixedThreadPool(
+            8, Thread.ofPlatform().name("sim-work-", 0).daemon().factory());
+
+    private final ExecutorService deliveries = Executors.newFixedThreadPool(
+            4, Thread.ofPlatform().name("sim-consumer-", 0).daemon().factory());
     private final List<Connection> connections = new ArrayList<>();
     private final List<Publisher> publishers = new ArrayList<>();
     private final List<SimulatedWorker> workers = new ArrayList<>();
@@ -82,11 +89,12 @@ final class SimulatedFleet implements AutoCloseable {
         final AtomicLong returned = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         /** Claim round trips in microseconds: request published to reply read. */
-        final List<Long> claimMicros = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<Long> claimMicros = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public String toString() {
-            return "heartbeats " + heartbeats + ", jobs pushed " + pushed + " (put back " + putBack + "), claims granted "
+            return "heartbeats " + heartbeats + ", jobs pushed " + pushed + " (put back " + putBack
+                    + "), claims granted "
                     + granted + ", refused " + refused + ", unanswered " + unanswered + ", results sent " + finished
                     + ", publishes nacked " + nacked + ", returned " + returned + ", errors " + errors;
         }
@@ -121,8 +129,11 @@ final class SimulatedFleet implements AutoCloseable {
             long period = settings.heartbeatInterval().toMillis();
             for (int i = 0; i < fleet.workers.size(); i++) {
                 SimulatedWorker worker = fleet.workers.get(i);
-                fleet.timers.scheduleAtFixedRate(() -> fleet.heartbeat(worker), period * i / fleet.workers.size(),
-                        period, TimeUnit.MILLISECONDS);
+                fleet.timers.scheduleAtFixedRate(
+                        () -> fleet.heartbeat(worker),
+                        period * i / fleet.workers.size(),
+                        period,
+                        TimeUnit.MILLISECONDS);
             }
             return fleet;
         } catch (IOException | TimeoutException e) {
@@ -152,8 +163,8 @@ final class SimulatedFleet implements AutoCloseable {
                 publishers.add(publisher);
             }
             String platform = settings.platforms().get(i % settings.platforms().size());
-            workers.add(new SimulatedWorker(this, String.format("sim-%04d", i + 1), platform,
-                    connection.createChannel(), publisher));
+            workers.add(new SimulatedWorker(
+                    this, String.format("sim-%04d", i + 1), platform, connection.createChannel(), publisher));
         }
     }
 
@@ -194,9 +205,21 @@ final class SimulatedFleet implements AutoCloseable {
     private void heartbeat(SimulatedWorker worker) {
         try {
             Instant now = Instant.now();
-            worker.publisher.publish(Topology.WORKER_HEARTBEAT, new WorkerHeartbeat(UUID.randomUUID(), worker.id,
-                    "simulated", List.of(worker.platform), List.of(), settings.slots(), worker.running(), false,
-                    now, "overlay", worker.recentlyFinished(now)), false);
+            worker.publisher.publish(
+                    Topology.WORKER_HEARTBEAT,
+                    new WorkerHeartbeat(
+                            UUID.randomUUID(),
+                            worker.id,
+                            "simulated",
+                            List.of(worker.platform),
+                            List.of(),
+                            settings.slots(),
+                            worker.running(),
+                            false,
+                            now,
+                            "overlay",
+                            worker.recentlyFinished(now)),
+                    false);
             counters.heartbeats.incrementAndGet();
         } catch (RuntimeException e) {
             counters.errors.incrementAndGet();
@@ -257,12 +280,12 @@ final class SimulatedFleet implements AutoCloseable {
         Publisher(Channel channel) throws IOException {
             this.channel = channel;
             channel.confirmSelect();
-            channel.addConfirmListener((tag, multiple) -> { }, (tag, multiple) -> counters.nacked.incrementAndGet());
+            channel.addConfirmListener((tag, multiple) -> {}, (tag, multiple) -> counters.nacked.incrementAndGet());
             channel.addReturnListener(returned -> counters.returned.incrementAndGet());
             channel.basicConsume("amq.rabbitmq.reply-to", true, new DefaultConsumer(channel) {
                 @Override
-                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
-                        byte[] body) {
+                public void handleDelivery(
+                        String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
                     ClaimReply reply = JSON.readValue(body, ClaimReply.class);
                     CompletableFuture<ClaimReply> waiting = claims.get(reply.requestId());
                     if (waiting != null) {
@@ -282,10 +305,14 @@ final class SimulatedFleet implements AutoCloseable {
 
         private void send(String routingKey, Message message, boolean mandatory, String replyTo) {
             AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                    .contentType("application/json").contentEncoding("UTF-8")
-                    .messageId(message.messageId().toString()).replyTo(replyTo)
+                    .contentType("application/json")
+                    .contentEncoding("UTF-8")
+                    .messageId(message.messageId().toString())
+                    .replyTo(replyTo)
                     .correlationId(replyTo == null ? null : message.messageId().toString())
-                    .deliveryMode(2).headers(Map.of("__TypeId__", message.getClass().getName())).build();
+                    .deliveryMode(2)
+                    .headers(Map.of("__TypeId__", message.getClass().getName()))
+                    .build();
             byte[] body = JSON.writeValueAsBytes(message);
             synchronized (this) {
                 try {

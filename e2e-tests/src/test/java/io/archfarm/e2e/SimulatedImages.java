@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,9 @@ import tools.jackson.databind.JsonNode;
 final class SimulatedImages {
 
     /** One image as a worker reports it in its result. */
-    record Image(String digest, long size, String mediaType) {
-    }
+    record Image(String digest, long size, String mediaType) {}
 
-    private SimulatedImages() {
-    }
+    private SimulatedImages() {}
 
     /** Puts the base image of each platform into each repository; the images by platform ({@code linux/arm64}). */
     static Map<String, Image> pushOnce(String registry, List<String> platforms, List<String> repositories) {
@@ -48,7 +47,9 @@ final class SimulatedImages {
         for (JsonNode entry : index.path("manifests")) {
             JsonNode p = entry.path("platform");
             String name = p.path("os").asString() + "/" + p.path("architecture").asString()
-                    + (p.path("variant").isMissingNode() ? "" : "/" + p.path("variant").asString());
+                    + (p.path("variant").isMissingNode()
+                            ? ""
+                            : "/" + p.path("variant").asString());
             if (name.equals(platform)) {
                 return entry;
             }
@@ -57,7 +58,7 @@ final class SimulatedImages {
     }
 
     private static List<String> blobsOf(JsonNode manifest) {
-        List<String> blobs = new java.util.ArrayList<>();
+        List<String> blobs = new ArrayList<>();
         blobs.add(manifest.path("config").path("digest").asString());
         manifest.path("layers").forEach(layer -> blobs.add(layer.path("digest").asString()));
         return blobs;

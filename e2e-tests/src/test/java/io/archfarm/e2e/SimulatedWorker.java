@@ -44,11 +44,12 @@ final class SimulatedWorker {
     private final Map<UUID, Integer> running = new ConcurrentHashMap<>();
     /** Attempts ended, by when, listed in heartbeats for a while as the real worker does (RunningJobs). */
     private final Map<WorkerHeartbeat.RunningJob, Instant> finished = new ConcurrentHashMap<>();
+
     private int free;
     private boolean stopped;
 
-    SimulatedWorker(SimulatedFleet fleet, String id, String platform, Channel channel,
-            SimulatedFleet.Publisher publisher) {
+    SimulatedWorker(
+            SimulatedFleet fleet, String id, String platform, Channel channel, SimulatedFleet.Publisher publisher) {
         this.fleet = fleet;
         this.id = id;
         this.platform = platform;
@@ -72,7 +73,9 @@ final class SimulatedWorker {
     }
 
     List<WorkerHeartbeat.RunningJob> running() {
-        return running.entrySet().stream().map(e -> new WorkerHeartbeat.RunningJob(e.getKey(), e.getValue())).toList();
+        return running.entrySet().stream()
+                .map(e -> new WorkerHeartbeat.RunningJob(e.getKey(), e.getValue()))
+                .toList();
     }
 
     /** The attempts this worker ended within the last 10 minutes, as the real worker lists them. */
@@ -149,7 +152,8 @@ final class SimulatedWorker {
         ExecutionMode mode = queue.equals(queues.getLast()) ? ExecutionMode.NATIVE : job.mode();
         long claimStart = System.nanoTime();
         ClaimRequest request = new ClaimRequest(UUID.randomUUID(), job.jobId(), job.attempt(), id, mode);
-        fleet.claim(publisher, request).whenCompleteAsync((reply, failure) -> claimed(envelope, job, reply, claimStart), fleet.work);
+        fleet.claim(publisher, request)
+                .whenCompleteAsync((reply, failure) -> claimed(envelope, job, reply, claimStart), fleet.work);
     }
 
     private void claimed(Envelope envelope, JobAssignment job, ClaimReply reply, long claimStart) {
@@ -172,15 +176,24 @@ final class SimulatedWorker {
         Instant startedAt = Instant.now();
         try {
             for (int seq = 0; seq < fleet.settings.logChunks(); seq++) {
-                publisher.publish(Topology.JOB_LOG, new JobLogChunk(UUID.randomUUID(), job.jobId(), job.attempt(), seq,
-                        "STEP " + (seq + 1) + ": simulated build of " + job.platform() + " by " + id + "\n"), false);
+                publisher.publish(
+                        Topology.JOB_LOG,
+                        new JobLogChunk(
+                                UUID.randomUUID(),
+                                job.jobId(),
+                                job.attempt(),
+                                seq,
+                                "STEP " + (seq + 1) + ": simulated build of " + job.platform() + " by " + id + "\n"),
+                        false);
             }
         } catch (RuntimeException e) {
             fleet.counters.errors.incrementAndGet();
         }
         long buildMillis = fleet.buildTime().toMillis();
-        fleet.timers.schedule(() -> fleet.work.execute(() -> finish(job, startedAt, claimMicros / 1_000, buildMillis)),
-                buildMillis, TimeUnit.MILLISECONDS);
+        fleet.timers.schedule(
+                () -> fleet.work.execute(() -> finish(job, startedAt, claimMicros / 1_000, buildMillis)),
+                buildMillis,
+                TimeUnit.MILLISECONDS);
     }
 
     private void finish(JobAssignment job, Instant startedAt, long claimMillis, long buildMillis) {
@@ -188,10 +201,25 @@ final class SimulatedWorker {
         running.remove(job.jobId());
         try {
             SimulatedImages.Image image = fleet.images.get(job.platform());
-            publisher.publish(Topology.JOB_FINISHED, new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(), id,
-                    JobOutcome.SUCCEEDED, image.digest(), image.size(), image.mediaType(), null, 0, startedAt,
-                    Instant.now(), buildMillis, "simulated",
-                    JobPhases.onWorker(claimMillis, 0L, 0L, buildMillis, 0L)), true);
+            publisher.publish(
+                    Topology.JOB_FINISHED,
+                    new JobFinished(
+                            UUID.randomUUID(),
+                            job.jobId(),
+                            job.attempt(),
+                            id,
+                            JobOutcome.SUCCEEDED,
+                            image.digest(),
+                            image.size(),
+                            image.mediaType(),
+                            null,
+                            0,
+                            startedAt,
+                            Instant.now(),
+                            buildMillis,
+                            "simulated",
+                            JobPhases.onWorker(claimMillis, 0L, 0L, buildMillis, 0L)),
+                    true);
             fleet.counters.finished.incrementAndGet();
         } catch (RuntimeException e) {
             fleet.counters.errors.incrementAndGet();

@@ -18,11 +18,10 @@ final class TerminalCapture {
 
     private static final Pattern SGR = Pattern.compile("\u001b\\[([0-9;]*)m");
     private static final Pattern ANY_ESCAPE = Pattern.compile("\u001b\\[[0-9;?]*[A-Za-z]");
-    private static final Map<String, String> COLOURS = Map.of("31", "#ff6b6b", "32", "#5fd068", "33", "#f5c542",
-            "36", "#56c8d8");
+    private static final Map<String, String> COLOURS =
+            Map.of("31", "#ff6b6b", "32", "#5fd068", "33", "#f5c542", "36", "#56c8d8");
 
-    private TerminalCapture() {
-    }
+    private TerminalCapture() {}
 
     static String text(String screen) {
         return ANY_ESCAPE.matcher(screen).replaceAll("");
@@ -36,10 +35,18 @@ final class TerminalCapture {
             Path html = dir.resolve(name + ".html");
             Files.writeString(html, html(screen));
             if (Files.isExecutable(Chromium.BROWSER)) {
-                Process chromium = new ProcessBuilder(Chromium.BROWSER.toString(), "--headless", "--no-sandbox",
-                        "--disable-gpu", "--hide-scrollbars", "--window-size=" + (columns * 8 + 32) + ","
-                        + (lines * 17 + 32), "--screenshot=" + dir.resolve(name + ".png"), html.toUri().toString())
-                        .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".chromium.log").toFile()).start();
+                Process chromium = new ProcessBuilder(
+                                Chromium.BROWSER.toString(),
+                                "--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--hide-scrollbars",
+                                "--window-size=" + (columns * 8 + 32) + "," + (lines * 17 + 32),
+                                "--screenshot=" + dir.resolve(name + ".png"),
+                                html.toUri().toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve(name + ".chromium.log").toFile())
+                        .start();
                 chromium.waitFor(60, TimeUnit.SECONDS);
             }
         } catch (IOException e) {
@@ -58,8 +65,10 @@ final class TerminalCapture {
         Matcher sgr = SGR.matcher(screen);
         int from = 0;
         while (sgr.find()) {
-            body.append(escape(ANY_ESCAPE.matcher(screen.substring(from, sgr.start())).replaceAll("")));
-            for (String code : sgr.group(1).isEmpty() ? List.of("0") : List.of(sgr.group(1).split(";"))) {
+            body.append(escape(
+                    ANY_ESCAPE.matcher(screen.substring(from, sgr.start())).replaceAll("")));
+            for (String code :
+                    sgr.group(1).isEmpty() ? List.of("0") : List.of(sgr.group(1).split(";"))) {
                 switch (code) {
                     case "0" -> {
                         colour = null;
@@ -74,8 +83,10 @@ final class TerminalCapture {
             if (open) {
                 body.append("</span>");
             }
-            body.append("<span style=\"color:").append(colour == null ? "inherit" : colour)
-                    .append(dim ? ";opacity:0.6" : "").append("\">");
+            body.append("<span style=\"color:")
+                    .append(colour == null ? "inherit" : colour)
+                    .append(dim ? ";opacity:0.6" : "")
+                    .append("\">");
             open = true;
             from = sgr.end();
         }

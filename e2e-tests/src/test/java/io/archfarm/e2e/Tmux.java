@@ -27,8 +27,20 @@ final class Tmux implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> tmux = new ArrayList<>(List.of("tmux", "-S", socket.toString(), "-f", "/dev/null",
-                "new-session", "-d", "-s", "main", "-x", Integer.toString(columns), "-y", Integer.toString(lines)));
+        List<String> tmux = new ArrayList<>(List.of(
+                "tmux",
+                "-S",
+                socket.toString(),
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "main",
+                "-x",
+                Integer.toString(columns),
+                "-y",
+                Integer.toString(lines)));
         env.forEach((name, value) -> tmux.addAll(List.of("-e", name + "=" + value)));
         tmux.add(command);
         run(tmux);
@@ -41,7 +53,8 @@ final class Tmux implements AutoCloseable {
 
     private static String run(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new AssertionError(String.join(" ", command) + " failed: " + out);
@@ -58,7 +71,9 @@ final class Tmux implements AutoCloseable {
     @Override
     public void close() {
         try {
-            new ProcessBuilder("tmux", "-S", socket.toString(), "kill-server").start().waitFor(30, TimeUnit.SECONDS);
+            new ProcessBuilder("tmux", "-S", socket.toString(), "kill-server")
+                    .start()
+                    .waitFor(30, TimeUnit.SECONDS);
             Files.deleteIfExists(socket);
             Files.deleteIfExists(socket.getParent());
         } catch (IOException e) {

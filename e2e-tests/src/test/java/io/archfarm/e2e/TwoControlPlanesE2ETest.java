@@ -37,9 +37,11 @@ class TwoControlPlanesE2ETest {
 
     @BeforeAll
     static void startFarm() {
-        farm = Farm.start("two-control-planes", List.of(
-                new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
-                new Farm.WorkerSpec("emulated-1", "none", "linux/arm64", 2)));
+        farm = Farm.start(
+                "two-control-planes",
+                List.of(
+                        new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
+                        new Farm.WorkerSpec("emulated-1", "none", "linux/arm64", 2)));
         secondPortal = farm.startAnotherPortal("portal-2");
         farm.startAnotherScheduler("scheduler-2");
     }
@@ -53,14 +55,24 @@ class TwoControlPlanesE2ETest {
 
     @Test
     void buildsThroughEitherPortalAreDispatchedClaimedAndMergedOnce() {
-        String repository = farm.git().createRepository("two", Map.of("Containerfile",
-                farm.fromBaseImage() + "ARG N=0\nRUN echo \"$N\" > /n\n"));
+        String repository = farm.git()
+                .createRepository(
+                        "two", Map.of("Containerfile", farm.fromBaseImage() + "ARG N=0\nRUN echo \"$N\" > /n\n"));
         List<PortalClient> portals = List.of(farm.portal(), secondPortal);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < BUILDS; i++) {
-            ids.add(portals.get(i % 2).submitAccepted(Map.of("repository", repository, "ref", "main",
-                    "image", farm.registry() + "/e2e/two-" + i, "platforms", PLATFORMS,
-                    "buildArgs", Map.of("N", Integer.toString(i)))));
+            ids.add(portals.get(i % 2)
+                    .submitAccepted(Map.of(
+                            "repository",
+                            repository,
+                            "ref",
+                            "main",
+                            "image",
+                            farm.registry() + "/e2e/two-" + i,
+                            "platforms",
+                            PLATFORMS,
+                            "buildArgs",
+                            Map.of("N", Integer.toString(i)))));
         }
 
         for (int i = 0; i < BUILDS; i++) {
@@ -69,27 +81,40 @@ class TwoControlPlanesE2ETest {
             assertThat(build.path("status").asString()).as("build %s", build).isEqualTo("SUCCEEDED");
         }
 
-        List<Map<String, Object>> attempts = farm.database().query("select j.id, j.platform, count(a.attempt) as n"
-                + " from platform_jobs j left join job_attempts a on a.job_id = j.id"
-                + " where j.build_id = any(?::uuid[]) group by j.id, j.platform", (Object) ids.toArray(String[]::new));
+        List<Map<String, Object>> attempts = farm.database()
+                .query(
+                        "select j.id, j.platform, count(a.attempt) as n"
+                                + " from platform_jobs j left join job_attempts a on a.job_id = j.id"
+                                + " where j.build_id = any(?::uuid[]) group by j.id, j.platform",
+                        (Object) ids.toArray(String[]::new));
         assertThat(attempts).hasSize(BUILDS * PLATFORMS.size());
-        assertThat(attempts).as("attempts per job: each job claimed once").allSatisfy(job ->
-                assertThat(((Number) job.get("n")).intValue()).as("job %s", job).isEqualTo(1));
+        assertThat(attempts)
+                .as("attempts per job: each job claimed once")
+                .allSatisfy(job -> assertThat(((Number) job.get("n")).intValue())
+                        .as("job %s", job)
+                        .isEqualTo(1));
 
-        List<Map<String, Object>> indexes = farm.database().query("select build_id from manifest_lists"
-                + " where build_id = any(?::uuid[])", (Object) ids.toArray(String[]::new));
+        List<Map<String, Object>> indexes = farm.database()
+                .query("select build_id from manifest_lists" + " where build_id = any(?::uuid[])", (Object)
+                        ids.toArray(String[]::new));
         assertThat(indexes).hasSize(BUILDS);
 
         Map<String, List<String>> mergedBy = new LinkedHashMap<>();
         for (String scheduler : List.of("scheduler", "scheduler-2")) {
-            assertThat(farm.process(scheduler).isAlive()).as(scheduler + " runs").isTrue();
+            assertThat(farm.process(scheduler).isAlive())
+                    .as(scheduler + " runs")
+                    .isTrue();
             mergedBy.put(scheduler, mergesIn(scheduler, ids));
         }
         List<String> merges = mergedBy.values().stream().flatMap(List::stream).toList();
-        assertThat(merges).as("each build ended by one merge, on one of the schedulers: %s", mergedBy)
+        assertThat(merges)
+                .as("each build ended by one merge, on one of the schedulers: %s", mergedBy)
                 .containsExactlyInAnyOrderElementsOf(ids);
-        System.out.printf("two control planes: %d builds, merged by scheduler %d and scheduler-2 %d%n", BUILDS,
-                mergedBy.get("scheduler").size(), mergedBy.get("scheduler-2").size());
+        System.out.printf(
+                "two control planes: %d builds, merged by scheduler %d and scheduler-2 %d%n",
+                BUILDS,
+                mergedBy.get("scheduler").size(),
+                mergedBy.get("scheduler-2").size());
     }
 
     /** The builds of {@code ids} the scheduler's log says it ended, once per line. */

@@ -34,9 +34,11 @@ class WebhookPushE2ETest {
 
     @BeforeAll
     static void startFarm() {
-        farm = Farm.start("webhook-push", List.of(
-                new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
-                new Farm.WorkerSpec("emulated-1", "none", "linux/arm64", 1)));
+        farm = Farm.start(
+                "webhook-push",
+                List.of(
+                        new Farm.WorkerSpec("native-1", "linux/amd64", "none", 1),
+                        new Farm.WorkerSpec("emulated-1", "none", "linux/arm64", 1)));
     }
 
     @AfterAll
@@ -48,17 +50,23 @@ class WebhookPushE2ETest {
 
     @Test
     void aSignedGitHubPushBuildsThePushedCommitOnceAndPublishesTheTemplatedTags() {
-        String repository = farm.git().createRepository(PROJECT, Map.of("Containerfile",
-                farm.fromBaseImage() + "RUN uname -m > /arch\n"));
+        String repository = farm.git()
+                .createRepository(PROJECT, Map.of("Containerfile", farm.fromBaseImage() + "RUN uname -m > /arch\n"));
         String before = farm.git().head(PROJECT);
         farm.portal().created("/api/v1/teams", Map.of("slug", TEAM, "name", "Platform"));
         JsonNode project = farm.portal().created("/api/v1/teams/" + TEAM + "/projects", project(repository));
         String webhookUrl = project.path("webhooks").path("github").asString();
         assertThat(webhookUrl).isEqualTo(farm.portal().baseUrl() + "/hooks/" + TEAM + "/" + PROJECT + "/github");
-        GitHubWebhook github = new GitHubWebhook(webhookUrl, project.path("webhookSecret").asString());
+        GitHubWebhook github =
+                new GitHubWebhook(webhookUrl, project.path("webhookSecret").asString());
 
-        String pushed = farm.git().pushCommit(PROJECT, Map.of("Containerfile",
-                farm.fromBaseImage() + "RUN uname -m > /arch\nRUN echo pushed > /version\n"), "Say which version");
+        String pushed = farm.git()
+                .pushCommit(
+                        PROJECT,
+                        Map.of(
+                                "Containerfile",
+                                farm.fromBaseImage() + "RUN uname -m > /arch\nRUN echo pushed > /version\n"),
+                        "Say which version");
         assertThat(pushed).as("a new commit").isNotEqualTo(before).matches("[0-9a-f]{40}");
         byte[] push = GitHubWebhook.push("main", before, pushed, "Say which version");
         String deliveryId = UUID.randomUUID().toString();
@@ -75,19 +83,27 @@ class WebhookPushE2ETest {
         assertThat(build.path("project").asString()).isEqualTo(PROJECT);
         assertThat(build.path("trigger").asString()).isEqualTo("WEBHOOK");
         assertThat(build.path("number").asLong()).isEqualTo(1);
-        assertThat(BuildAwait.platform(build, "linux/amd64").path("mode").asString()).isEqualTo("NATIVE");
-        assertThat(BuildAwait.platform(build, "linux/arm64").path("mode").asString()).isEqualTo("EMULATED");
+        assertThat(BuildAwait.platform(build, "linux/amd64").path("mode").asString())
+                .isEqualTo("NATIVE");
+        assertThat(BuildAwait.platform(build, "linux/arm64").path("mode").asString())
+                .isEqualTo("EMULATED");
 
         List<String> tags = List.of("main", "sha-" + pushed.substring(0, 7), "build-1");
         JsonNode manifestList = build.path("manifestList");
-        assertThat(manifestList.path("tags").valueStream().map(JsonNode::asString).toList())
+        assertThat(manifestList
+                        .path("tags")
+                        .valueStream()
+                        .map(JsonNode::asString)
+                        .toList())
                 .containsExactlyInAnyOrderElementsOf(tags);
         assertPublished(tags, manifestList.path("digest").asString());
 
         assertRedeliveryStartsNothing(github, deliveryId, push, id);
         assertWrongSignatureIsRefused(github, push);
         assertThat(farm.portal().get("/api/v1/projects/" + TEAM + "/" + PROJECT + "/builds"))
-                .as("the project's builds").extracting(b -> b.path("id").asString()).containsExactly(id);
+                .as("the project's builds")
+                .extracting(b -> b.path("id").asString())
+                .containsExactly(id);
     }
 
     /** Each tag is the one OCI index of both platforms, whose images hold the pushed commit's files. */
@@ -101,20 +117,27 @@ class WebhookPushE2ETest {
             assertThat(index.digest()).as(tag).isEqualTo(index.computedDigest()).isEqualTo(indexDigest);
         }
         Map<String, String> images = new LinkedHashMap<>();
-        for (JsonNode entry : registry.manifest(repository, tags.getFirst()).json().path("manifests")) {
+        for (JsonNode entry :
+                registry.manifest(repository, tags.getFirst()).json().path("manifests")) {
             JsonNode platform = entry.path("platform");
-            images.put(platform.path("os").asString() + "/" + platform.path("architecture").asString(),
+            images.put(
+                    platform.path("os").asString() + "/"
+                            + platform.path("architecture").asString(),
                     entry.path("digest").asString());
         }
         assertThat(images).containsOnlyKeys(PLATFORMS);
         images.forEach((platform, digest) -> {
-            assertThat(registry.readFile(repository, digest, "/arch")).as(platform).hasValue(UNAME.get(platform) + "\n");
-            assertThat(registry.readFile(repository, digest, "/version")).as(platform).hasValue("pushed\n");
+            assertThat(registry.readFile(repository, digest, "/arch"))
+                    .as(platform)
+                    .hasValue(UNAME.get(platform) + "\n");
+            assertThat(registry.readFile(repository, digest, "/version"))
+                    .as(platform)
+                    .hasValue("pushed\n");
         });
     }
 
-    private static void assertRedeliveryStartsNothing(GitHubWebhook github, String deliveryId, byte[] push,
-            String firstBuild) {
+    private static void assertRedeliveryStartsNothing(
+            GitHubWebhook github, String deliveryId, byte[] push, String firstBuild) {
         PortalClient.Answer again = github.deliverPush(deliveryId, push);
 
         assertThat(again.status()).as(again.body()).isEqualTo(200);
@@ -123,8 +146,8 @@ class WebhookPushE2ETest {
     }
 
     private static void assertWrongSignatureIsRefused(GitHubWebhook github, byte[] push) {
-        PortalClient.Answer forged = github.deliverPushSignedWith("not-the-webhook-secret",
-                UUID.randomUUID().toString(), push);
+        PortalClient.Answer forged = github.deliverPushSignedWith(
+                "not-the-webhook-secret", UUID.randomUUID().toString(), push);
 
         assertThat(forged.status()).as(forged.body()).isEqualTo(401);
         assertThat(forged.contentType()).startsWith("application/problem+json");

@@ -24,9 +24,11 @@ class WorkerLossE2ETest {
 
     @BeforeAll
     static void startFarm() {
-        farm = Farm.start("worker-loss", List.of(
-                new Farm.WorkerSpec("native-a", "linux/amd64", "none", 1),
-                new Farm.WorkerSpec("native-b", "linux/amd64", "none", 1)));
+        farm = Farm.start(
+                "worker-loss",
+                List.of(
+                        new Farm.WorkerSpec("native-a", "linux/amd64", "none", 1),
+                        new Farm.WorkerSpec("native-b", "linux/amd64", "none", 1)));
     }
 
     @AfterAll
@@ -38,12 +40,25 @@ class WorkerLossE2ETest {
 
     @Test
     void aJobOfAKilledWorkerIsRetriedOnTheOtherWorker() {
-        String repository = farm.git().createRepository("slow", Map.of("Containerfile",
-                farm.fromBaseImage() + "RUN sleep 20\nRUN echo survived > /survived\n"));
-        String id = farm.portal().submitAccepted(Map.of("repository", repository, "ref", "main",
-                "image", farm.registry() + "/e2e/slow", "platforms", List.of("linux/amd64")));
+        String repository = farm.git()
+                .createRepository(
+                        "slow",
+                        Map.of(
+                                "Containerfile",
+                                farm.fromBaseImage() + "RUN sleep 20\nRUN echo survived > /survived\n"));
+        String id = farm.portal()
+                .submitAccepted(Map.of(
+                        "repository",
+                        repository,
+                        "ref",
+                        "main",
+                        "image",
+                        farm.registry() + "/e2e/slow",
+                        "platforms",
+                        List.of("linux/amd64")));
 
-        String victim = await("a worker runs the job's RUN sleep").atMost(Duration.ofMinutes(3))
+        String victim = await("a worker runs the job's RUN sleep")
+                .atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> runningSleep(), worker -> worker != null);
         farm.process("worker-" + victim).kill();
@@ -56,9 +71,12 @@ class WorkerLossE2ETest {
         assertThat(job.path("worker").asString()).isEqualTo(survivor);
         assertThat(job.path("attempt").asInt()).isEqualTo(2);
 
-        List<Map<String, Object>> attempts = farm.database().query("select a.attempt, a.worker_id, a.outcome, "
-                + "a.started_at, a.finished_at from job_attempts a join platform_jobs j on j.id = a.job_id "
-                + "where j.build_id = ? order by a.attempt", UUID.fromString(id));
+        List<Map<String, Object>> attempts = farm.database()
+                .query(
+                        "select a.attempt, a.worker_id, a.outcome, "
+                                + "a.started_at, a.finished_at from job_attempts a join platform_jobs j on j.id = a.job_id "
+                                + "where j.build_id = ? order by a.attempt",
+                        UUID.fromString(id));
         assertThat(attempts).extracting(row -> row.get("attempt")).containsExactly(1, 2);
         Map<String, Object> first = attempts.get(0);
         Map<String, Object> second = attempts.get(1);

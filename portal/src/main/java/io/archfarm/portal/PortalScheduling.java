@@ -8,5 +8,4 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @Configuration
 @EnableScheduling
 @ConditionalOnProperty(name = "archfarm.portal.scheduling", havingValue = "true", matchIfMissing = true)
-class PortalScheduling {
-}
+class PortalScheduling {}

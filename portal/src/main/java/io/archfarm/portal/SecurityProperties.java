@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminPasswordFile where a generated admin password is written, readable by its owner only
  */
 @ConfigurationProperties("archfarm.security")
-public record SecurityProperties(@Nullable String secretKey, @Nullable String adminPassword,
-        @DefaultValue("admin-password") Path adminPasswordFile) {
-}
+public record SecurityProperties(
+        @Nullable String secretKey,
+        @Nullable String adminPassword,
+        @DefaultValue("admin-password") Path adminPasswordFile) {}

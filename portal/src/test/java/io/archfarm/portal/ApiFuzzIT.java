@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * detail names no Java type. Every value that could name a host is loopback or refused by rule before anything
  * connects, so nothing leaves this machine.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.portal.scheduling=false"})
 @Import(ArchfarmTestServices.class)
 class ApiFuzzIT {
@@ -57,6 +60,7 @@ class ApiFuzzIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @BeforeAll
@@ -79,13 +83,21 @@ class ApiFuzzIT {
         FarmAccounts farm = new FarmAccounts(port);
         team = farm.team("fuzz");
         project = "app";
-        webhookSecret = farm.project(team, projectJson(project)).path("webhookSecret").asString();
-        token = farm.admin().post("/api/v1/tokens", "{\"name\":\"fuzz\"}").json().path("token").asString();
-        JsonNode build = farm.admin().post("/api/v1/projects/" + team + "/" + project + "/builds", "{}").json();
+        webhookSecret =
+                farm.project(team, projectJson(project)).path("webhookSecret").asString();
+        token = farm.admin()
+                .post("/api/v1/tokens", "{\"name\":\"fuzz\"}")
+                .json()
+                .path("token")
+                .asString();
+        JsonNode build = farm.admin()
+                .post("/api/v1/projects/" + team + "/" + project + "/builds", "{}")
+                .json();
         buildIds.add(build.path("id").asString());
         random = new Random(SEED);
 
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Map<Integer, Integer> histogram = new TreeMap<>();
         Map<Integer, Integer> webhooks = new TreeMap<>();
         List<String> failures = new ArrayList<>();
@@ -111,8 +123,8 @@ class ApiFuzzIT {
             }
         }
 
-        System.out.println("ApiFuzzIT: seed " + SEED + ", " + sent + " requests, status histogram "
-                + histogram + "; of them to /hooks/: " + webhooks);
+        System.out.println("ApiFuzzIT: seed " + SEED + ", " + sent + " requests, status histogram " + histogram
+                + "; of them to /hooks/: " + webhooks);
         assertThat(sent).as("requests sent within %d s", MAX_SECONDS).isGreaterThanOrEqualTo(REQUESTS);
         assertThat(failures).as("seed %d, histogram %s", SEED, histogram).isEmpty();
     }
@@ -143,7 +155,13 @@ class ApiFuzzIT {
 
     // ---- what is sent ------------------------------------------------------------------------------------------
 
-    record Fuzzed(String method, String path, String contentType, String accept, String authorization, byte[] body,
+    record Fuzzed(
+            String method,
+            String path,
+            String contentType,
+            String accept,
+            String authorization,
+            byte[] body,
             Map<String, String> extraHeaders) {
 
         HttpRequest build(int port) {
@@ -172,9 +190,10 @@ class ApiFuzzIT {
         @Override
         public String toString() {
             return method + " " + path + " [Content-Type: " + contentType + ", Accept: " + accept + ", auth: "
-                    + (authorization == null ? "none" : authorization.substring(0, Math.min(12,
-                    authorization.length()))) + "] " + (body == null ? "" : abbreviate(new String(body,
-                    StandardCharsets.UTF_8)));
+                    + (authorization == null
+                            ? "none"
+                            : authorization.substring(0, Math.min(12, authorization.length())))
+                    + "] " + (body == null ? "" : abbreviate(new String(body, StandardCharsets.UTF_8)));
         }
     }
 
@@ -190,13 +209,31 @@ class ApiFuzzIT {
                 || method.equals("POST") && path.startsWith(own + "/webhook-secret")) {
             method = "GET"; // the fuzzed project and its secret stay, so that the signed deliveries keep reaching it
         }
-        byte[] body = method.equals("GET") || method.equals("HEAD") || method.equals("DELETE") && chance(80) ? null
+        byte[] body = method.equals("GET") || method.equals("HEAD") || method.equals("DELETE") && chance(80)
+                ? null
                 : body(path);
-        String authorization = chance(85) ? "Bearer " + token : pick(null, "Bearer nonsense", "Bearer ",
-                "Basic !!!", PortalApi.basic("admin", "wrong"), "Digest x", "Bearer " + token + "x");
-        Map<String, String> extra = chance(90) ? Map.of() : Map.of(pick("X-GitHub-Event", "X-Gitlab-Event",
-                "X-Gitea-Event", "X-GitHub-Delivery", "X-Hub-Signature-256", "X-Gitlab-Token", "Range"),
-                pick("push", "Push Hook", "Tag Push Hook", "ping", "sha256=00", "bytes=0-1", "x", ""));
+        String authorization = chance(85)
+                ? "Bearer " + token
+                : pick(
+                        null,
+                        "Bearer nonsense",
+                        "Bearer ",
+                        "Basic !!!",
+                        PortalApi.basic("admin", "wrong"),
+                        "Digest x",
+                        "Bearer " + token + "x");
+        Map<String, String> extra = chance(90)
+                ? Map.of()
+                : Map.of(
+                        pick(
+                                "X-GitHub-Event",
+                                "X-Gitlab-Event",
+                                "X-Gitea-Event",
+                                "X-GitHub-Delivery",
+                                "X-Hub-Signature-256",
+                                "X-Gitlab-Token",
+                                "Range"),
+                        pick("push", "Push Hook", "Tag Push Hook", "ping", "sha256=00", "bytes=0-1", "x", ""));
         return new Fuzzed(method, path, contentType(), accept(), authorization, body, extra);
     }
 
@@ -212,11 +249,20 @@ class ApiFuzzIT {
         if (chance(20)) {
             return new Fuzzed("POST", path, contentType, accept(), null, body, Map.of());
         }
-        String event = forge == Forge.GITLAB ? pick("Push Hook", "Tag Push Hook", "Merge Request Hook", "")
+        String event = forge == Forge.GITLAB
+                ? pick("Push Hook", "Tag Push Hook", "Merge Request Hook", "")
                 : pick("push", "push", "ping", "issues", "");
-        HttpHeaders signed = WebhookFixtures.headers(forge, event, pick(UUID.randomUUID().toString(),
-                "d-" + random.nextInt(20), "D-" + random.nextInt(20), "x".repeat(300)), body, webhookSecret);
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        HttpHeaders signed = WebhookFixtures.headers(
+                forge,
+                event,
+                pick(
+                        UUID.randomUUID().toString(),
+                        "d-" + random.nextInt(20),
+                        "D-" + random.nextInt(20),
+                        "x".repeat(300)),
+                body,
+                webhookSecret);
+        Map<String, String> headers = new LinkedHashMap<>();
         signed.forEach((name, values) -> {
             if (!name.equalsIgnoreCase("Content-Type") && !values.getFirst().isEmpty()) {
                 headers.put(name, values.getFirst());
@@ -226,17 +272,43 @@ class ApiFuzzIT {
     }
 
     private String contentType() {
-        return chance(15) ? null : pick("application/json", "application/json", "application/json",
-                "*/*", "application/*", "text/plain", "application/xml", "application/json; charset=latin1",
-                "application/json; charset=nonsense", "multipart/form-data; boundary=x",
-                "application/x-www-form-urlencoded", "garbage", "application/json;;;", "application/problem+json",
-                "text/*", "application/json; charset=utf-16");
+        return chance(15)
+                ? null
+                : pick(
+                        "application/json",
+                        "application/json",
+                        "application/json",
+                        "*/*",
+                        "application/*",
+                        "text/plain",
+                        "application/xml",
+                        "application/json; charset=latin1",
+                        "application/json; charset=nonsense",
+                        "multipart/form-data; boundary=x",
+                        "application/x-www-form-urlencoded",
+                        "garbage",
+                        "application/json;;;",
+                        "application/problem+json",
+                        "text/*",
+                        "application/json; charset=utf-16");
     }
 
     private String accept() {
-        return chance(30) ? null : pick("*/*", "application/json", "application/problem+json", "text/html",
-                "image/png", "application/xml", "garbage", "text/*", "application/*", "text/plain",
-                "application/json;q=0", "text/event-stream");
+        return chance(30)
+                ? null
+                : pick(
+                        "*/*",
+                        "application/json",
+                        "application/problem+json",
+                        "text/html",
+                        "image/png",
+                        "application/xml",
+                        "garbage",
+                        "text/*",
+                        "application/*",
+                        "text/plain",
+                        "application/json;q=0",
+                        "text/event-stream");
     }
 
     private String path() {
@@ -244,18 +316,31 @@ class ApiFuzzIT {
         String t = chance(70) ? team : segment();
         String p = chance(70) ? project : segment();
         String path = pick(
-                "/api/v1/builds", "/api/v1/builds/" + build, "/api/v1/builds/" + build + "/logs",
-                "/api/v1/builds/" + build + "/cancel", "/api/v1/builds/" + build + "/retry",
-                "/api/v1/teams", "/api/v1/teams/" + t, "/api/v1/teams/" + t + "/projects",
+                "/api/v1/builds",
+                "/api/v1/builds/" + build,
+                "/api/v1/builds/" + build + "/logs",
+                "/api/v1/builds/" + build + "/cancel",
+                "/api/v1/builds/" + build + "/retry",
+                "/api/v1/teams",
+                "/api/v1/teams/" + t,
+                "/api/v1/teams/" + t + "/projects",
                 "/api/v1/teams/" + t + "/members/" + segment(),
-                "/api/v1/projects/" + t + "/" + p, "/api/v1/projects/" + t + "/" + p + "/builds",
+                "/api/v1/projects/" + t + "/" + p,
+                "/api/v1/projects/" + t + "/" + p + "/builds",
                 "/api/v1/projects/" + t + "/" + p + "/deliveries",
                 "/api/v1/projects/" + t + "/" + p + "/webhook-secret",
                 "/api/v1/projects/" + t + "/" + p + "/registry-credential",
-                "/api/v1/users", "/api/v1/users/me", "/api/v1/users/" + segment() + "/password",
-                "/api/v1/tokens", "/api/v1/tokens/" + segment(), "/api/v1/workers",
-                "/api/v1/workers/" + segment() + "/drain", "/api/v1/workers/" + segment() + "/resume",
-                "/api/v1/" + segment(), "/api/" + segment(), "/api/v2/builds",
+                "/api/v1/users",
+                "/api/v1/users/me",
+                "/api/v1/users/" + segment() + "/password",
+                "/api/v1/tokens",
+                "/api/v1/tokens/" + segment(),
+                "/api/v1/workers",
+                "/api/v1/workers/" + segment() + "/drain",
+                "/api/v1/workers/" + segment() + "/resume",
+                "/api/v1/" + segment(),
+                "/api/" + segment(),
+                "/api/v2/builds",
                 "/hooks/" + t + "/" + p + "/" + pick("github", "gitlab", "gitea", "forgejo", segment()),
                 "/hooks/" + segment());
         if (chance(25)) {
@@ -268,23 +353,70 @@ class ApiFuzzIT {
     }
 
     private String segment() {
-        return pick(UUID.randomUUID().toString(), "%ff", "%00", "%c0%ae", "..", "%2e%2e", "x".repeat(300), "-1",
-                "99999999999999999999", "%20", "%e2%98%83", "null", "0", "a%2fb", "%25", "%u0041",
-                UUID.randomUUID().toString().toUpperCase(Locale.ROOT), "admin", "me", "%7B%7D", "a%0Ab");
+        return pick(
+                UUID.randomUUID().toString(),
+                "%ff",
+                "%00",
+                "%c0%ae",
+                "..",
+                "%2e%2e",
+                "x".repeat(300),
+                "-1",
+                "99999999999999999999",
+                "%20",
+                "%e2%98%83",
+                "null",
+                "0",
+                "a%2fb",
+                "%25",
+                "%u0041",
+                UUID.randomUUID().toString().toUpperCase(Locale.ROOT),
+                "admin",
+                "me",
+                "%7B%7D",
+                "a%0Ab");
     }
 
     private String query() {
         String name = pick("limit", "status", "platform", "team", "cursor", "%ff", "x");
-        String value = pick("10", "-1", "0", "abc", "%ff", "%00", "99999999999999999999", "1e9", "RUNNING",
-                "linux%2Famd64", "%e2%98%83", "", "%", "%zz");
+        String value = pick(
+                "10",
+                "-1",
+                "0",
+                "abc",
+                "%ff",
+                "%00",
+                "99999999999999999999",
+                "1e9",
+                "RUNNING",
+                "linux%2Famd64",
+                "%e2%98%83",
+                "",
+                "%",
+                "%zz");
         return name + "=" + value + (chance(30) ? "&" + query() : "");
     }
 
     private byte[] body(String path) {
-        String json = chance(60) ? mutate(template(path)) : pick("", "null", "[]", "{", "{\"a\":", "\"text\"", "1e999",
-                "{\"name\":\"\\u0000\"}", "[".repeat(3000) + "]".repeat(3000), "{\"a\":".repeat(2000) + "1"
-                        + "}".repeat(2000), "\u0000\u0001\u0002", "{\"name\": \"\\ud800\"}", "<xml/>",
-                "name=x&password=y", "{\"name\":1e400}", "{\"limit\":123456789012345678901234567890}");
+        String json = chance(60)
+                ? mutate(template(path))
+                : pick(
+                        "",
+                        "null",
+                        "[]",
+                        "{",
+                        "{\"a\":",
+                        "\"text\"",
+                        "1e999",
+                        "{\"name\":\"\\u0000\"}",
+                        "[".repeat(3000) + "]".repeat(3000),
+                        "{\"a\":".repeat(2000) + "1" + "}".repeat(2000),
+                        "\u0000\u0001\u0002",
+                        "{\"name\": \"\\ud800\"}",
+                        "<xml/>",
+                        "name=x&password=y",
+                        "{\"name\":1e400}",
+                        "{\"limit\":123456789012345678901234567890}");
         if (chance(10)) {
             byte[] raw = new byte[random.nextInt(64)];
             random.nextBytes(raw);
@@ -292,7 +424,7 @@ class ApiFuzzIT {
         }
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         if (chance(10) && bytes.length > 2) {
-            return java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length - 1) + 1); // truncated
+            return Arrays.copyOf(bytes, random.nextInt(bytes.length - 1) + 1); // truncated
         }
         return bytes;
     }
@@ -323,7 +455,11 @@ class ApiFuzzIT {
         }
         if (path.startsWith("/hooks/")) {
             String ref = pick("refs/heads/main", "refs/tags/v1.0", "refs/heads/feature/x", "refs/notes/x", "main");
-            String commit = pick("a".repeat(40), "b".repeat(64), "0".repeat(40), "A".repeat(40),
+            String commit = pick(
+                    "a".repeat(40),
+                    "b".repeat(64),
+                    "0".repeat(40),
+                    "A".repeat(40),
                     String.format("%040x", random.nextInt(1000)));
             return "{\"ref\":\"" + ref + "\",\"after\":\"" + commit + "\",\"checkout_sha\":\"" + commit
                     + "\",\"zen\":\"z\",\"pusher\":{\"name\":\"p\"},\"user_username\":\"u\"}";
@@ -335,13 +471,13 @@ class ApiFuzzIT {
         return """
                 {"slug": "%s", "repository": "%s", "image": "127.0.0.1:5000/fuzz/app",
                  "platforms": ["linux/amd64", "linux/arm64"], "placement": "native-preferred",
-                 "tagTemplates": ["{branch}"], "branchFilters": ["main"], "buildArgs": {"A": "b"}}"""
-                .formatted(slug, repo.url());
+                 "tagTemplates": ["{branch}"], "branchFilters": ["main"], "buildArgs": {"A": "b"}}""".formatted(slug, repo.url());
     }
 
     /** Replaces one JSON value (a string, number, true/false/null) with a hostile one; hosts are never invented. */
     private String mutate(String json) {
-        var values = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|-?\\d+(?:\\.\\d+)?|true|false|null").matcher(json);
+        var values = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|-?\\d+(?:\\.\\d+)?|true|false|null")
+                .matcher(json);
         List<int[]> spans = new ArrayList<>();
         while (values.find()) {
             spans.add(new int[] {values.start(), values.end()});
@@ -350,11 +486,33 @@ class ApiFuzzIT {
             return json;
         }
         int[] span = spans.get(random.nextInt(spans.size()));
-        String hostile = pick("\"\\u0000\"", "\"a\\u0000b\"", "123456789012345678901234567890", "1e999", "-1",
-                "3.5", "true", "null", "[]", "{}", "[1,2]", "{\"x\":[null]}", "\"\"", "\"" + "x".repeat(5000) + "\"",
-                "\"\\u2603 \\ud83d\\ude00\"", "\"\\ud800\"", "\"-oProxyCommand=x\"", "\"http://10.0.0.1/x.git\"",
-                "\"linux/sparc\"", "\"../../etc/passwd\"", "\"%ff\"", "\"\\n\\r\\t\"", "\"<script>\"",
-                "\"1970-01-01T00:00:00Z\"", "\"not-a-date\"", "\"" + UUID.randomUUID() + "\"");
+        String hostile = pick(
+                "\"\\u0000\"",
+                "\"a\\u0000b\"",
+                "123456789012345678901234567890",
+                "1e999",
+                "-1",
+                "3.5",
+                "true",
+                "null",
+                "[]",
+                "{}",
+                "[1,2]",
+                "{\"x\":[null]}",
+                "\"\"",
+                "\"" + "x".repeat(5000) + "\"",
+                "\"\\u2603 \\ud83d\\ude00\"",
+                "\"\\ud800\"",
+                "\"-oProxyCommand=x\"",
+                "\"http://10.0.0.1/x.git\"",
+                "\"linux/sparc\"",
+                "\"../../etc/passwd\"",
+                "\"%ff\"",
+                "\"\\n\\r\\t\"",
+                "\"<script>\"",
+                "\"1970-01-01T00:00:00Z\"",
+                "\"not-a-date\"",
+                "\"" + UUID.randomUUID() + "\"");
         return json.substring(0, span[0]) + hostile + json.substring(span[1]);
     }
 

@@ -1,9 +1,9 @@
 package io.archfarm.portal;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -18,8 +18,8 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import jakarta.persistence.Entity;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.bind.annotation.RestController;
 import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.RestController;
 
 /** The portal's boundaries: entities stay behind the controllers, and the portal never talks to the broker. */
 class ArchitectureTest {
@@ -30,13 +30,16 @@ class ArchitectureTest {
             .importPackages("io.archfarm.portal");
 
     /** What every feature may use: the settings (root package), ApiProblem and the web layer's infrastructure. */
-    private static final String[] SHARED = {"io.archfarm.portal", "io.archfarm.portal.problems..",
-            "io.archfarm.portal.web.."};
+    private static final String[] SHARED = {
+        "io.archfarm.portal", "io.archfarm.portal.problems..", "io.archfarm.portal.web.."
+    };
 
     /** Private helpers of a controller may work with entities; what the web layer can call may not. */
     private static final ArchRule CONTROLLERS_KEEP_ENTITIES = methods()
-            .that().areNotPrivate()
-            .and().areDeclaredInClassesThat(CanBeAnnotated.Predicates.annotatedWith(RestController.class)
+            .that()
+            .areNotPrivate()
+            .and()
+            .areDeclaredInClassesThat(CanBeAnnotated.Predicates.annotatedWith(RestController.class)
                     .or(CanBeAnnotated.Predicates.annotatedWith(Controller.class)))
             .should(notExposeEntities());
 
@@ -49,8 +52,11 @@ class ArchitectureTest {
     /** Features throw ApiProblem, read the settings and mark their pages; none of those knows a feature. */
     @Test
     void problemsTheWebLayerAndTheSettingsKnowNoFeature() {
-        noClasses().that().resideInAnyPackage(SHARED)
-                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.archfarm.portal.*..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(SHARED)
+                .should()
+                .dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.archfarm.portal.*..")
                         .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage(SHARED))))
                 .check(PORTAL);
     }
@@ -78,19 +84,24 @@ class ArchitectureTest {
 
     @Test
     void nothingInThePortalTalksToTheBroker() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.springframework.amqp..", "com.rabbitmq..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework.amqp..", "com.rabbitmq..")
                 .check(PORTAL);
     }
 
     private static ArchCondition<JavaMethod> notExposeEntities() {
-        DescribedPredicate<JavaClass> entity = DescribedPredicate.describe("a JPA entity",
-                c -> c.isAnnotatedWith(Entity.class));
+        DescribedPredicate<JavaClass> entity =
+                DescribedPredicate.describe("a JPA entity", c -> c.isAnnotatedWith(Entity.class));
         return new ArchCondition<>("neither return nor accept a JPA entity") {
             @Override
             public void check(JavaMethod method, ConditionEvents events) {
-                boolean returns = method.getReturnType().getAllInvolvedRawTypes().stream().anyMatch(entity);
+                boolean returns =
+                        method.getReturnType().getAllInvolvedRawTypes().stream().anyMatch(entity);
                 boolean accepts = method.getParameterTypes().stream()
-                        .flatMap(t -> t.getAllInvolvedRawTypes().stream()).anyMatch(entity);
+                        .flatMap(t -> t.getAllInvolvedRawTypes().stream())
+                        .anyMatch(entity);
                 if (returns || accepts) {
                     events.add(SimpleConditionEvent.violated(method, method.getFullName() + " exposes a JPA entity"));
                 }

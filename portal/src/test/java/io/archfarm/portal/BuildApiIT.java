@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -36,12 +37,15 @@ class BuildApiIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
+
     @Value("${archfarm.topology.prefix}")
     String prefix;
 
@@ -62,8 +66,7 @@ class BuildApiIT {
         Answer answer = api.post("/api/v1/builds", """
                 {"repository": "%s", "ref": "v1.0", "platforms": ["linux/amd64", "aarch64", "linux/arm64/v8"],
                  "image": "127.0.0.1:5000/demo/hello", "tags": ["latest", "1.0"], "buildArgs": {"GREETING": "hi"},
-                 "placement": "any", "platformPlacement": {"aarch64": "native-only"}, "publish": "partial"}"""
-                .formatted(repo.url()));
+                 "placement": "any", "platformPlacement": {"aarch64": "native-only"}, "publish": "partial"}""".formatted(repo.url()));
 
         assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
         JsonNode build = answer.json();
@@ -81,22 +84,25 @@ class BuildApiIT {
         assertThat(build.path("platforms").get(0).path("attempt").asInt()).isZero();
         assertThat(build.path("manifestList").isNull()).isTrue();
 
-        String commitSha = jdbc.sql("select commit_sha from builds where id = :id").param("id", UUID.fromString(id))
-                .query(String.class).single();
+        String commitSha = jdbc.sql("select commit_sha from builds where id = :id")
+                .param("id", UUID.fromString(id))
+                .query(String.class)
+                .single();
         assertThat(commitSha).isEqualTo(repo.revParse("v1.0^{commit}"));
         assertThat(jdbc.sql("select platform_placements::text from builds where id = :id")
-                .param("id", UUID.fromString(id)).query(String.class).single())
+                        .param("id", UUID.fromString(id))
+                        .query(String.class)
+                        .single())
                 .isEqualTo("{\"linux/arm64\": \"NATIVE_ONLY\"}");
 
         Map<String, Object> outbox = jdbc.sql("""
                         select exchange_name, routing_key, message_type, payload::text as payload from outbox
-                        where payload->>'buildId' = :id""")
-                .param("id", id).query().singleRow();
+                        where payload->>'buildId' = :id""").param("id", id).query().singleRow();
         assertThat(outbox.get("exchange_name")).isEqualTo(prefix + ".events");
         assertThat(outbox.get("routing_key")).isEqualTo("build.requested");
         assertThat(outbox.get("message_type")).isEqualTo(BuildRequested.class.getName());
-        BuildRequested message = JsonMapper.builder().build().readValue((String) outbox.get("payload"),
-                BuildRequested.class);
+        BuildRequested message =
+                JsonMapper.builder().build().readValue((String) outbox.get("payload"), BuildRequested.class);
         assertThat(message.buildId()).hasToString(id);
         assertThat(message.messageId()).isNotNull();
 
@@ -117,37 +123,52 @@ class BuildApiIT {
         assertThat(texts(build.path("tags"))).containsExactly("latest");
         assertThat(build.path("placement").asString()).isEqualTo("native-preferred");
         assertThat(build.path("publish").asString()).isEqualTo("all");
-        assertThat(build.path("layerCache").asString()).as("an ad-hoc build uses the cache").isEqualTo("use");
+        assertThat(build.path("layerCache").asString())
+                .as("an ad-hoc build uses the cache")
+                .isEqualTo("use");
         assertThat(build.path("noCache").asBoolean()).isFalse();
     }
 
     @Test
     void aBuildMayAskToBuildEveryStepAgainAndKeepsWhatItAskedFor() {
-        JsonNode build = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\"], \"noCache\": true")).json();
+        JsonNode build = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\"], \"noCache\": true"))
+                .json();
 
         assertThat(build.path("noCache").asBoolean()).isTrue();
-        assertThat(build.path("layerCache").asString()).as("built again, new layers kept").isEqualTo("refresh");
+        assertThat(build.path("layerCache").asString())
+                .as("built again, new layers kept")
+                .isEqualTo("refresh");
         assertThat(jdbc.sql("select layer_cache::text || ' ' || no_cache::text from builds where id = :id")
-                .param("id", UUID.fromString(build.path("id").asString())).query(String.class).single())
+                        .param("id", UUID.fromString(build.path("id").asString()))
+                        .query(String.class)
+                        .single())
                 .isEqualTo("true true");
-        JsonNode explicit = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\"], \"noCache\": false")).json();
+        JsonNode explicit = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\"], \"noCache\": false"))
+                .json();
         assertThat(explicit.path("layerCache").asString()).isEqualTo("use");
     }
 
     @Test
     void eachPlatformShowsWhatTheLayerCacheDidAsTheSchedulerKeptIt() {
-        String id = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\", \"linux/arm64\"]")).json()
-                .path("id").asString();
-        UUID amd = insertJob(UUID.fromString(id), "linux/amd64", "SUCCEEDED", 1, "w-1", "NATIVE",
-                "sha256:" + "d".repeat(64));
+        String id = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\", \"linux/arm64\"]"))
+                .json()
+                .path("id")
+                .asString();
+        UUID amd = insertJob(
+                UUID.fromString(id), "linux/amd64", "SUCCEEDED", 1, "w-1", "NATIVE", "sha256:" + "d".repeat(64));
         insertJob(UUID.fromString(id), "linux/arm64", "RUNNING", 1, "w-2", "NATIVE", null);
         // the JobFinished's own record as JSON: the shape the scheduler keeps (LayerCacheFlowIT)
-        JobCache cache = new JobCache("USE", "adhoc/linux/amd64/0", List.of(
-                new JobCache.Step("1/3", "FROM 127.0.0.1:5000/base", true),
-                new JobCache.Step("2/3", "RUN make <all>", true),
-                new JobCache.Step("3/3", "COPY . /app", false)));
+        JobCache cache = new JobCache(
+                "USE",
+                "adhoc/linux/amd64/0",
+                List.of(
+                        new JobCache.Step("1/3", "FROM 127.0.0.1:5000/base", true),
+                        new JobCache.Step("2/3", "RUN make <all>", true),
+                        new JobCache.Step("3/3", "COPY . /app", false)));
         jdbc.sql("update platform_jobs set cache = cast(:cache as jsonb) where id = :id")
-                .param("cache", JsonMapper.builder().build().writeValueAsString(cache)).param("id", amd).update();
+                .param("cache", JsonMapper.builder().build().writeValueAsString(cache))
+                .param("id", amd)
+                .update();
 
         JsonNode platforms = api.get("/api/v1/builds/" + id).json().path("platforms");
 
@@ -157,8 +178,8 @@ class BuildApiIT {
         assertThat(shown.path("hits").asLong()).isEqualTo(2);
         assertThat(shown.path("misses").asLong()).isEqualTo(1);
         assertThat(texts(shown.path("steps"), "step")).containsExactly("1/3", "2/3", "3/3");
-        assertThat(texts(shown.path("steps"), "instruction")).containsExactly("FROM 127.0.0.1:5000/base",
-                "RUN make <all>", "COPY . /app");
+        assertThat(texts(shown.path("steps"), "instruction"))
+                .containsExactly("FROM 127.0.0.1:5000/base", "RUN make <all>", "COPY . /app");
         assertThat(shown.path("steps").get(2).path("hit").asBoolean()).isFalse();
         assertThat(platforms.get(1).path("cache").isNull()).as("not ended yet").isTrue();
     }
@@ -185,7 +206,9 @@ class BuildApiIT {
     void refusesARepositoryThatCannotBeReached() {
         Answer answer = api.post("/api/v1/builds", minimalBody("git://127.0.0.1:1/nothing.git"));
         assertThat(answer.status()).isEqualTo(400);
-        assertThat(answer.problemDetail()).contains("git://127.0.0.1:1/nothing.git").contains("cannot be reached")
+        assertThat(answer.problemDetail())
+                .contains("git://127.0.0.1:1/nothing.git")
+                .contains("cannot be reached")
                 .containsIgnoringCase("connect");
     }
 
@@ -193,7 +216,8 @@ class BuildApiIT {
     void refusesAFileRepositoryThatIsNotAGitRepository() {
         Answer answer = api.post("/api/v1/builds", minimalBody("file:///nonexistent/archfarm/repo.git"));
         assertThat(answer.status()).isEqualTo(400);
-        assertThat(answer.problemDetail()).contains("file:///nonexistent/archfarm/repo.git")
+        assertThat(answer.problemDetail())
+                .contains("file:///nonexistent/archfarm/repo.git")
                 .contains("does not appear to be a git repository");
     }
 
@@ -204,39 +228,62 @@ class BuildApiIT {
                 Arguments.of("malformed platform", body(repo, "\"platforms\": [\"linux/\"]"), "'linux/'"),
                 Arguments.of("empty platforms", body(repo, "\"platforms\": []"), "at least one platform"),
                 Arguments.of("missing platforms", body(repo, ""), "platforms is required"),
-                Arguments.of("missing image", "{\"repository\": \"" + repo + "\", \"platforms\": [\"amd64\"]}",
+                Arguments.of(
+                        "missing image",
+                        "{\"repository\": \"" + repo + "\", \"platforms\": [\"amd64\"]}",
                         "image is required"),
-                Arguments.of("missing repository",
-                        "{\"image\": \"127.0.0.1:5000/a\", \"platforms\": [\"amd64\"]}", "repository is required"),
-                Arguments.of("image with a tag", "{\"repository\": \"" + repo
-                        + "\", \"image\": \"127.0.0.1:5000/demo/hello:1.0\", \"platforms\": [\"amd64\"]}",
+                Arguments.of(
+                        "missing repository",
+                        "{\"image\": \"127.0.0.1:5000/a\", \"platforms\": [\"amd64\"]}",
+                        "repository is required"),
+                Arguments.of(
+                        "image with a tag",
+                        "{\"repository\": \"" + repo
+                                + "\", \"image\": \"127.0.0.1:5000/demo/hello:1.0\", \"platforms\": [\"amd64\"]}",
                         "'127.0.0.1:5000/demo/hello:1.0' must not carry a tag"),
-                Arguments.of("image with a digest", "{\"repository\": \"" + repo
-                        + "\", \"image\": \"demo/hello@sha256:" + "a".repeat(64) + "\", \"platforms\": [\"amd64\"]}",
+                Arguments.of(
+                        "image with a digest",
+                        "{\"repository\": \"" + repo + "\", \"image\": \"demo/hello@sha256:" + "a".repeat(64)
+                                + "\", \"platforms\": [\"amd64\"]}",
                         "must not carry a digest"),
-                Arguments.of("image with upper case", "{\"repository\": \"" + repo
-                        + "\", \"image\": \"127.0.0.1:5000/Demo/hello\", \"platforms\": [\"amd64\"]}",
+                Arguments.of(
+                        "image with upper case",
+                        "{\"repository\": \"" + repo
+                                + "\", \"image\": \"127.0.0.1:5000/Demo/hello\", \"platforms\": [\"amd64\"]}",
                         "'Demo'"),
-                Arguments.of("bad tag", body(repo, "\"platforms\": [\"amd64\"], \"tags\": [\"-latest\"]"),
-                        "tag '-latest'"),
-                Arguments.of("unknown property", body(repo, "\"platforms\": [\"amd64\"], \"platfroms\": []"),
+                Arguments.of(
+                        "bad tag", body(repo, "\"platforms\": [\"amd64\"], \"tags\": [\"-latest\"]"), "tag '-latest'"),
+                Arguments.of(
+                        "unknown property",
+                        body(repo, "\"platforms\": [\"amd64\"], \"platfroms\": []"),
                         "unknown property 'platfroms'"),
                 Arguments.of("malformed JSON", "{\"repository\": ", "malformed JSON"),
                 Arguments.of("wrong type", body(repo, "\"platforms\": \"linux/amd64\""), "'platforms'"),
                 Arguments.of("ftp repository", minimalBody("ftp://example.org/x.git"), "'ftp://example.org/x.git'"),
                 Arguments.of("ext:: repository", minimalBody("ext::sh -c touch% /tmp/pwned"), "'ext::sh -c"),
-                Arguments.of("unknown placement", body(repo, "\"platforms\": [\"amd64\"], \"placement\": \"fastest\""),
+                Arguments.of(
+                        "unknown placement",
+                        body(repo, "\"platforms\": [\"amd64\"], \"placement\": \"fastest\""),
                         "unknown placement 'fastest'"),
-                Arguments.of("unknown publish", body(repo, "\"platforms\": [\"amd64\"], \"publish\": \"some\""),
+                Arguments.of(
+                        "unknown publish",
+                        body(repo, "\"platforms\": [\"amd64\"], \"publish\": \"some\""),
                         "unknown publish policy 'some'"),
-                Arguments.of("bad build-arg", body(repo, "\"platforms\": [\"amd64\"], \"buildArgs\": {\"1X\": \"y\"}"),
+                Arguments.of(
+                        "bad build-arg",
+                        body(repo, "\"platforms\": [\"amd64\"], \"buildArgs\": {\"1X\": \"y\"}"),
                         "build-arg name '1X'"),
-                Arguments.of("absolute containerfile",
+                Arguments.of(
+                        "absolute containerfile",
                         body(repo, "\"platforms\": [\"amd64\"], \"containerfile\": \"/etc/passwd\""),
                         "containerfile '/etc/passwd'"),
-                Arguments.of("noCache not a boolean",
-                        body(repo, "\"platforms\": [\"amd64\"], \"noCache\": \"yes\""), "property 'noCache'"),
-                Arguments.of("escaping context", body(repo, "\"platforms\": [\"amd64\"], \"context\": \"src/../../x\""),
+                Arguments.of(
+                        "noCache not a boolean",
+                        body(repo, "\"platforms\": [\"amd64\"], \"noCache\": \"yes\""),
+                        "property 'noCache'"),
+                Arguments.of(
+                        "escaping context",
+                        body(repo, "\"platforms\": [\"amd64\"], \"context\": \"src/../../x\""),
                         "context 'src/../../x'"));
     }
 
@@ -253,7 +300,7 @@ class BuildApiIT {
 
     /** Issue 11: an image's registry follows the host rule; 127.0.0.1:5000 is allowed in every portal test. */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(delimiter = '|', textBlock = """
             169.254.169.254/demo/hello     | host 169.254.169.254 is a cloud metadata address
             10.0.0.1:5000/demo/hello       | host 10.0.0.1 is a private address
             192.168.1.20/demo/hello        | host 192.168.1.20 is a private address
@@ -265,14 +312,14 @@ class BuildApiIT {
     void refusesAnImageOnAnInternalRegistryWith400NamingTheHostAndTheSetting(String image, String why) {
         long before = outboxRows();
         Answer answer = api.post("/api/v1/builds", """
-                {"repository": "git://127.0.0.1:1/never-contacted.git", "platforms": ["amd64"], "image": "%s"}"""
-                .formatted(image));
+                {"repository": "git://127.0.0.1:1/never-contacted.git", "platforms": ["amd64"], "image": "%s"}""".formatted(image));
 
         assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
         assertThat(answer.contentType()).startsWith("application/problem+json");
         assertThat(answer.json().path("field").asString()).isEqualTo("image");
-        assertThat(answer.problemDetail()).isEqualTo("image '" + image + "' is refused: " + why
-                + "; an operator can allow it with archfarm.registry.allowed-hosts");
+        assertThat(answer.problemDetail())
+                .isEqualTo("image '" + image + "' is refused: " + why
+                        + "; an operator can allow it with archfarm.registry.allowed-hosts");
         assertThat(outboxRows()).isEqualTo(before);
     }
 
@@ -325,7 +372,9 @@ class BuildApiIT {
 
         List<String> all = texts(api.get("/api/v1/builds?limit=500").json(), "id");
         assertThat(all.indexOf(newer)).isLessThan(all.indexOf(older));
-        assertThat(texts(api.get("/api/v1/builds?status=failed").json(), "id")).contains(older).doesNotContain(newer);
+        assertThat(texts(api.get("/api/v1/builds?status=failed").json(), "id"))
+                .contains(older)
+                .doesNotContain(newer);
         assertThat(api.get("/api/v1/builds?limit=1").json()).hasSize(1);
     }
 
@@ -354,11 +403,17 @@ class BuildApiIT {
         List<Map<String, Object>> rows = jdbc.sql("""
                         select routing_key, message_type from outbox
                         where payload->>'buildId' = :id and message_type = :type""")
-                .param("id", id).param("type", BuildCancelRequested.class.getName()).query().listOfRows();
+                .param("id", id)
+                .param("type", BuildCancelRequested.class.getName())
+                .query()
+                .listOfRows();
         assertThat(rows).hasSize(1);
         assertThat(rows.getFirst().get("routing_key")).isEqualTo("build.cancel-requested");
         assertThat(jdbc.sql("select cancel_requested_at is not null from builds where id = :id")
-                .param("id", UUID.fromString(id)).query(Boolean.class).single()).isTrue();
+                        .param("id", UUID.fromString(id))
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
     }
 
     @Test
@@ -376,8 +431,10 @@ class BuildApiIT {
 
     @Test
     void showsPlatformJobsLogsAndTheManifestListTheSchedulerRecorded() {
-        String id = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\", \"linux/arm64\"]")).json()
-                .path("id").asString();
+        String id = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\", \"linux/arm64\"]"))
+                .json()
+                .path("id")
+                .asString();
         UUID buildId = UUID.fromString(id);
         UUID armJob = insertJob(buildId, "linux/arm64", "SUCCEEDED", 2, "w-2", "EMULATED", "sha256:" + "b".repeat(64));
         insertJob(buildId, "linux/amd64", "RUNNING", 1, "w-1", "NATIVE", null);
@@ -388,11 +445,12 @@ class BuildApiIT {
         insertLog(armJob, 2, 0, "STEP 1/2: FROM scratch\n");
         insertManifestList(buildId);
         jdbc.sql("update platform_jobs set isolation = 'netns, egress outside', affinity = 'MISS',"
-                + " affinity_worker = 'w-1' where id = :id").param("id", armJob).update();
+                        + " affinity_worker = 'w-1' where id = :id")
+                .param("id", armJob)
+                .update();
         jdbc.sql("""
                 update platform_jobs set phases = '{"queueWait": 12, "claim": 3, "fetch": 41, "pull": 0,
-                    "build": 900, "push": 77, "merge": 5, "cacheHits": 2}' where id = :id""")
-                .param("id", armJob).update();
+                    "build": 900, "push": 77, "merge": 5, "cacheHits": 2}' where id = :id""").param("id", armJob).update();
 
         JsonNode build = api.get("/api/v1/builds/" + id).json();
         JsonNode arm = build.path("platforms").get(1);
@@ -402,19 +460,26 @@ class BuildApiIT {
         assertThat(arm.path("worker").asString()).isEqualTo("w-2");
         assertThat(arm.path("attempt").asInt()).isEqualTo(2);
         assertThat(arm.path("isolation").asString()).isEqualTo("netns, egress outside");
-        assertThat(build.path("platforms").get(0).path("isolation").isNull()).as("not ended yet").isTrue();
-        assertThat(arm.path("affinity").asString()).as("claimed by another than its preferred worker")
+        assertThat(build.path("platforms").get(0).path("isolation").isNull())
+                .as("not ended yet")
+                .isTrue();
+        assertThat(arm.path("affinity").asString())
+                .as("claimed by another than its preferred worker")
                 .isEqualTo("MISS");
         assertThat(arm.path("preferredWorker").asString()).isEqualTo("w-1");
         JsonNode phases = arm.path("phases");
         assertThat(List.of("queueWait", "claim", "fetch", "pull", "build", "push", "merge").stream()
-                .map(name -> name + "=" + phases.path(name).asLong()).toList())
+                        .map(name -> name + "=" + phases.path(name).asLong())
+                        .toList())
                 .as("the phases in ms, a key the portal does not know left out")
                 .containsExactly("queueWait=12", "claim=3", "fetch=41", "pull=0", "build=900", "push=77", "merge=5");
         assertThat(phases.has("cacheHits")).isFalse();
-        assertThat(build.path("platforms").get(0).path("phases").isNull()).as("not ended yet").isTrue();
+        assertThat(build.path("platforms").get(0).path("phases").isNull())
+                .as("not ended yet")
+                .isTrue();
         assertThat(build.path("manifestList").path("digest").asString()).isEqualTo("sha256:" + "c".repeat(64));
-        assertThat(texts(build.path("manifestList").path("entries"), "platform")).containsExactly("linux/arm64");
+        assertThat(texts(build.path("manifestList").path("entries"), "platform"))
+                .containsExactly("linux/arm64");
 
         Answer log = api.get("/api/v1/builds/" + id + "/logs?platform=aarch64");
         assertThat(log.status()).isEqualTo(200);
@@ -463,12 +528,13 @@ class BuildApiIT {
                         values ('w-fleet', 'host-a', '["linux/amd64"]', '["linux/arm64","linux/s390x"]', 2, 1,
                                 'ONLINE', now(), now(), 'overlay'),
                                ('w-fleet-old', 'host-b', '["linux/amd64"]', '[]', 1, 0, 'ONLINE', now(), now(),
-                                null)""")
-                .update();
+                                null)""").update();
 
         JsonNode workers = api.get("/api/v1/workers").json();
-        JsonNode worker = Stream.of(toArray(workers)).filter(w -> w.path("id").asString().equals("w-fleet"))
-                .findFirst().orElseThrow(() -> new AssertionError("w-fleet missing from " + workers));
+        JsonNode worker = Stream.of(toArray(workers))
+                .filter(w -> w.path("id").asString().equals("w-fleet"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("w-fleet missing from " + workers));
         assertThat(worker.path("host").asString()).isEqualTo("host-a");
         assertThat(texts(worker.path("emulatedPlatforms"))).containsExactly("linux/arm64", "linux/s390x");
         assertThat(worker.path("slots").asInt()).isEqualTo(2);
@@ -476,9 +542,13 @@ class BuildApiIT {
         assertThat(worker.path("status").asString()).isEqualTo("ONLINE");
         assertThat(worker.path("lastSeen").asString()).isNotBlank();
         assertThat(worker.path("storageDriver").asString()).isEqualTo("overlay");
-        JsonNode old = Stream.of(toArray(workers)).filter(w -> w.path("id").asString().equals("w-fleet-old"))
-                .findFirst().orElseThrow(() -> new AssertionError("w-fleet-old missing from " + workers));
-        assertThat(old.path("storageDriver").isNull()).as("a worker that did not say its driver: %s", old).isTrue();
+        JsonNode old = Stream.of(toArray(workers))
+                .filter(w -> w.path("id").asString().equals("w-fleet-old"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("w-fleet-old missing from " + workers));
+        assertThat(old.path("storageDriver").isNull())
+                .as("a worker that did not say its driver: %s", old)
+                .isTrue();
     }
 
     @Test
@@ -490,13 +560,18 @@ class BuildApiIT {
 
     @Test
     void pagesListBuildsAndShowOneWithEverythingEscaped() {
-        String id = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\", \"linux/s390x\"]")).json()
-                .path("id").asString();
+        String id = submit(body(repo.url(), "\"platforms\": [\"linux/amd64\", \"linux/s390x\"]"))
+                .json()
+                .path("id")
+                .asString();
         jdbc.sql("update builds set status = 'FAILED', error = '<script>alert(1)</script>' where id = :id")
-                .param("id", UUID.fromString(id)).update();
+                .param("id", UUID.fromString(id))
+                .update();
 
         PortalApi browser = new PortalApi(port);
-        assertThat(browser.get("/").status()).as("a page without signing in sends to the sign-in form").isEqualTo(302);
+        assertThat(browser.get("/").status())
+                .as("a page without signing in sends to the sign-in form")
+                .isEqualTo(302);
         browser.signIn(PortalApi.ADMIN, PortalApi.ADMIN_PASSWORD);
         Answer list = browser.get("/builds?all=1");
         assertThat(list.status()).isEqualTo(200);
@@ -505,8 +580,14 @@ class BuildApiIT {
 
         Answer page = browser.get("/builds/" + id);
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains("Started by").contains("<dd>admin</dd>").contains("Platform jobs").contains(repo.revParse("HEAD")).contains("linux/s390x")
-                .contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)");
+        assertThat(page.body())
+                .contains("Started by")
+                .contains("<dd>admin</dd>")
+                .contains("Platform jobs")
+                .contains(repo.revParse("HEAD"))
+                .contains("linux/s390x")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+                .doesNotContain("<script>alert(1)");
 
         Answer missing = browser.get("/builds/" + UUID.randomUUID());
         assertThat(missing.status()).isEqualTo(404);
@@ -540,8 +621,9 @@ class BuildApiIT {
     }
 
     private static String oversizedBody() {
-        return body("git://127.0.0.1:1/x.git", "\"platforms\": [\"amd64\"], \"buildArgs\": {\"BIG\": \""
-                + "x".repeat(100_000) + "\"}");
+        return body(
+                "git://127.0.0.1:1/x.git",
+                "\"platforms\": [\"amd64\"], \"buildArgs\": {\"BIG\": \"" + "x".repeat(100_000) + "\"}");
     }
 
     private long outboxRows() {
@@ -549,20 +631,28 @@ class BuildApiIT {
     }
 
     private void setStatus(String id, String status) {
-        jdbc.sql("update builds set status = :status where id = :id").param("status", status)
-                .param("id", UUID.fromString(id)).update();
+        jdbc.sql("update builds set status = :status where id = :id")
+                .param("status", status)
+                .param("id", UUID.fromString(id))
+                .update();
     }
 
-    private UUID insertJob(UUID buildId, String platform, String status, int attempt, String worker, String mode,
-            String digest) {
+    private UUID insertJob(
+            UUID buildId, String platform, String status, int attempt, String worker, String mode, String digest) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                         insert into platform_jobs (id, build_id, platform, placement, status, attempt, max_attempts,
                                                    mode, worker_id, digest, queued_at, started_at)
                         values (:id, :build, :platform, 'NATIVE_PREFERRED', :status, :attempt, 3, :mode, :worker,
                                 :digest, now(), now())""")
-                .param("id", id).param("build", buildId).param("platform", platform).param("status", status)
-                .param("attempt", attempt).param("mode", mode).param("worker", worker).param("digest", digest)
+                .param("id", id)
+                .param("build", buildId)
+                .param("platform", platform)
+                .param("status", status)
+                .param("attempt", attempt)
+                .param("mode", mode)
+                .param("worker", worker)
+                .param("digest", digest)
                 .update();
         return id;
     }
@@ -571,13 +661,21 @@ class BuildApiIT {
         jdbc.sql("""
                         insert into job_attempts (job_id, attempt, worker_id, mode, started_at)
                         values (:job, :attempt, :worker, :mode, :at)""")
-                .param("job", job).param("attempt", attempt).param("worker", worker).param("mode", mode)
-                .param("at", OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC)).update();
+                .param("job", job)
+                .param("attempt", attempt)
+                .param("worker", worker)
+                .param("mode", mode)
+                .param("at", OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC))
+                .update();
     }
 
     private void insertLog(UUID job, int attempt, long seq, String content) {
         jdbc.sql("insert into job_logs (job_id, attempt, seq, content) values (:job, :attempt, :seq, :content)")
-                .param("job", job).param("attempt", attempt).param("seq", seq).param("content", content).update();
+                .param("job", job)
+                .param("attempt", attempt)
+                .param("seq", seq)
+                .param("content", content)
+                .update();
     }
 
     private void insertManifestList(UUID buildId) {
@@ -586,11 +684,16 @@ class BuildApiIT {
                         insert into manifest_lists (id, build_id, digest, media_type, size, tags, content, created_at)
                         values (:id, :build, :digest, 'application/vnd.oci.image.index.v1+json', 321, '["latest"]',
                                 '{}', now())""")
-                .param("id", id).param("build", buildId).param("digest", "sha256:" + "c".repeat(64)).update();
+                .param("id", id)
+                .param("build", buildId)
+                .param("digest", "sha256:" + "c".repeat(64))
+                .update();
         jdbc.sql("""
                         insert into manifest_list_entries (manifest_list_id, platform, digest, size, media_type)
                         values (:id, 'linux/arm64', :digest, 1234, 'application/vnd.oci.image.manifest.v1+json')""")
-                .param("id", id).param("digest", "sha256:" + "b".repeat(64)).update();
+                .param("id", id)
+                .param("digest", "sha256:" + "b".repeat(64))
+                .update();
     }
 
     private static List<String> texts(JsonNode array, String field) {

@@ -7,6 +7,7 @@ import io.archfarm.model.messages.BuildCancelRequested;
 import io.archfarm.model.messages.BuildRetryRequested;
 import io.archfarm.portal.PortalApi.Answer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,10 +30,12 @@ class BuildRetryApiIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -69,7 +72,9 @@ class BuildRetryApiIT {
         assertThat(first.status()).as(first.toString()).isEqualTo(202);
         assertThat(first.json().path("id").asString()).isEqualTo(build.toString());
         assertThat(texts(first.json().path("retryPlatforms"))).containsExactly("linux/arm64", "linux/s390x");
-        assertThat(first.json().path("retryable").asBoolean()).as("a retry waits for the scheduler").isFalse();
+        assertThat(first.json().path("retryable").asBoolean())
+                .as("a retry waits for the scheduler")
+                .isFalse();
         assertThat(first.json().path("retryRequestedAt").asString()).isNotBlank();
         assertThat(first.json().path("status").asString()).isEqualTo("PARTIAL");
         assertThat(second.status()).as(second.toString()).isEqualTo(202);
@@ -77,8 +82,9 @@ class BuildRetryApiIT {
         List<Map<String, Object>> rows = outboxRows(build, BuildRetryRequested.class);
         assertThat(rows).as("a double click is one retry").hasSize(1);
         assertThat(rows.getFirst().get("routing_key")).isEqualTo("build.retry-requested");
-        BuildRetryRequested message = JsonMapper.builder().build().readValue((String) rows.getFirst().get("payload"),
-                BuildRetryRequested.class);
+        BuildRetryRequested message = JsonMapper.builder()
+                .build()
+                .readValue((String) rows.getFirst().get("payload"), BuildRetryRequested.class);
         assertThat(message.buildId()).isEqualTo(build);
         assertThat(message.requestedBy()).isEqualTo(username(developer));
     }
@@ -107,10 +113,19 @@ class BuildRetryApiIT {
         assertThat(allSucceeded.problemDetail()).contains("every platform").contains("succeeded");
         for (UUID build : List.of(running, succeeded, mergeFailed)) {
             assertThat(outboxRows(build, BuildRetryRequested.class)).isEmpty();
-            assertThat(jdbc.sql("select retry_requested_at is null from builds where id = :id").param("id", build)
-                    .query(Boolean.class).single()).as("the mark is rolled back").isTrue();
+            assertThat(jdbc.sql("select retry_requested_at is null from builds where id = :id")
+                            .param("id", build)
+                            .query(Boolean.class)
+                            .single())
+                    .as("the mark is rolled back")
+                    .isTrue();
         }
-        assertThat(developer.get("/api/v1/builds/" + mergeFailed).json().path("retryable").asBoolean()).isFalse();
+        assertThat(developer
+                        .get("/api/v1/builds/" + mergeFailed)
+                        .json()
+                        .path("retryable")
+                        .asBoolean())
+                .isFalse();
     }
 
     @Test
@@ -131,7 +146,8 @@ class BuildRetryApiIT {
         assertThat(byOutsider.problemDetail()).contains("does not exist");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(outboxRows(build, BuildRetryRequested.class)).isEmpty();
-        assertThat(farm.admin().post("/api/v1/builds/" + build + "/retry", "").status()).isEqualTo(202);
+        assertThat(farm.admin().post("/api/v1/builds/" + build + "/retry", "").status())
+                .isEqualTo(202);
     }
 
     @Test
@@ -141,16 +157,17 @@ class BuildRetryApiIT {
         ended(build, "FAILED");
         jdbc.sql("""
                         insert into commit_statuses (build_id, reported_state, attempts, next_attempt_at, last_error)
-                        values (:build, 'FAILURE', 40, now() + interval '100 years', 'forge down')""")
-                .param("build", build).update();
+                        values (:build, 'FAILURE', 40, now() + interval '100 years', 'forge down')""").param("build", build).update();
 
         expect(developer.post("/api/v1/builds/" + build + "/retry", ""), 202);
 
         Map<String, Object> status = jdbc.sql("""
                         select attempts, last_error, next_attempt_at <= now() as due from commit_statuses
-                        where build_id = :build""")
-                .param("build", build).query().singleRow();
-        assertThat(status).containsEntry("attempts", 0).containsEntry("last_error", null).containsEntry("due", true);
+                        where build_id = :build""").param("build", build).query().singleRow();
+        assertThat(status)
+                .containsEntry("attempts", 0)
+                .containsEntry("last_error", null)
+                .containsEntry("due", true);
     }
 
     @Test
@@ -159,18 +176,26 @@ class BuildRetryApiIT {
 
         expect(developer.post("/api/v1/builds/" + build + "/cancel", ""), 202);
 
-        BuildCancelRequested message = JsonMapper.builder().build().readValue(
-                (String) outboxRows(build, BuildCancelRequested.class).getFirst().get("payload"),
-                BuildCancelRequested.class);
+        BuildCancelRequested message = JsonMapper.builder()
+                .build()
+                .readValue(
+                        (String) outboxRows(build, BuildCancelRequested.class)
+                                .getFirst()
+                                .get("payload"),
+                        BuildCancelRequested.class);
         assertThat(message.requestedBy()).isEqualTo(username(developer));
     }
 
     // --- the scheduler's part, played in the database ---
 
     private UUID build(String... platforms) {
-        String body = BuildApiIT.body(repo.url(), "\"team\": \"" + team + "\", \"platforms\": [\""
-                + String.join("\", \"", platforms) + "\"]");
-        return UUID.fromString(expect(developer.post("/api/v1/builds", body), 202).json().path("id").asString());
+        String body = BuildApiIT.body(
+                repo.url(),
+                "\"team\": \"" + team + "\", \"platforms\": [\"" + String.join("\", \"", platforms) + "\"]");
+        return UUID.fromString(expect(developer.post("/api/v1/builds", body), 202)
+                .json()
+                .path("id")
+                .asString());
     }
 
     private void job(UUID build, String platform, String status) {
@@ -179,23 +204,31 @@ class BuildRetryApiIT {
                                                    worker_id, mode, digest, error, queued_at, started_at)
                         values (:id, :build, :platform, 'NATIVE_PREFERRED', :status, 1, 3, 'w-1', 'NATIVE', :digest,
                                 :error, now(), now())""")
-                .param("id", UUID.randomUUID()).param("build", build).param("platform", platform)
+                .param("id", UUID.randomUUID())
+                .param("build", build)
+                .param("platform", platform)
                 .param("status", status)
                 .param("digest", "SUCCEEDED".equals(status) ? "sha256:" + "a".repeat(64) : null)
-                .param("error", "FAILED".equals(status) ? "RUN make exited with 2" : null).update();
+                .param("error", "FAILED".equals(status) ? "RUN make exited with 2" : null)
+                .update();
     }
 
     private void ended(UUID build, String status) {
-        jdbc.sql("update builds set status = :status, error = :error where id = :id").param("status", status)
+        jdbc.sql("update builds set status = :status, error = :error where id = :id")
+                .param("status", status)
                 .param("error", "FAILED".equals(status) ? "could not push the manifest list" : null)
-                .param("id", build).update();
+                .param("id", build)
+                .update();
     }
 
     private List<Map<String, Object>> outboxRows(UUID build, Class<?> type) {
         return jdbc.sql("""
                         select routing_key, payload::text as payload from outbox
                         where payload->>'buildId' = :id and message_type = :type""")
-                .param("id", build.toString()).param("type", type.getName()).query().listOfRows();
+                .param("id", build.toString())
+                .param("type", type.getName())
+                .query()
+                .listOfRows();
     }
 
     private static String username(PortalApi caller) {
@@ -203,7 +236,7 @@ class BuildRetryApiIT {
     }
 
     private static List<String> texts(JsonNode array) {
-        List<String> texts = new java.util.ArrayList<>();
+        List<String> texts = new ArrayList<>();
         array.values().forEach(node -> texts.add(node.asString()));
         return texts;
     }

@@ -4,8 +4,12 @@ import static io.archfarm.portal.FarmAccounts.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.portal.PortalApi.Answer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,17 +35,20 @@ import tools.jackson.databind.JsonNode;
 class BuildSecretApiIT {
 
     private static final String VALUE = "s3cret-value-9c41d07be2";
-    private static final List<String> DEBUGGED = List.of("io.archfarm", "org.springframework.web",
-            "org.springframework.security", "org.springframework.jdbc");
+    private static final List<String> DEBUGGED = List.of(
+            "io.archfarm", "org.springframework.web", "org.springframework.security", "org.springframework.jdbc");
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     LoggingSystem logging;
 
@@ -84,7 +91,9 @@ class BuildSecretApiIT {
         Answer listed = expect(farm.member(team, "viewer").get(projectSecrets), 200);
         assertThat(listed.json().findValuesAsString("id")).containsExactly("NPM_TOKEN");
         assertThat(listed.body()).doesNotContain(VALUE);
-        assertThat(expect(maintainer.get("/api/v1/projects/" + team + "/app"), 200).body()).doesNotContain(VALUE);
+        assertThat(expect(maintainer.get("/api/v1/projects/" + team + "/app"), 200)
+                        .body())
+                .doesNotContain(VALUE);
 
         expect(maintainer.put(projectSecrets + "/NPM_TOKEN", body("another-value")), 200);
         assertThat(sealedValue("NPM_TOKEN")).isNotEqualTo(sealed);
@@ -103,7 +112,8 @@ class BuildSecretApiIT {
         expect(maintainer.put(teamSecrets + "/team.only", body("team-only")), 201);
         expect(maintainer.put(projectSecrets + "/shared", body("project-value")), 201);
 
-        JsonNode teamList = expect(farm.member(team, "viewer").get(teamSecrets), 200).json();
+        JsonNode teamList =
+                expect(farm.member(team, "viewer").get(teamSecrets), 200).json();
         assertThat(teamList.findValuesAsString("id")).containsExactly("shared", "team.only");
         assertThat(teamList.findValuesAsString("scope")).containsOnly("team");
 
@@ -120,7 +130,9 @@ class BuildSecretApiIT {
     void onlyMaintainersChangeSecretsAndStrangersCannotTellTheTeamExists() {
         for (String role : new String[] {"developer", "viewer"}) {
             PortalApi member = farm.member(team, role);
-            assertThat(expect(member.put(projectSecrets + "/x", body(VALUE)), 403).problemDetail()).isNotBlank();
+            assertThat(expect(member.put(projectSecrets + "/x", body(VALUE)), 403)
+                            .problemDetail())
+                    .isNotBlank();
             expect(member.put(teamSecrets + "/x", body(VALUE)), 403);
             expect(member.delete(projectSecrets + "/x"), 403);
             expect(member.delete(teamSecrets + "/x"), 403);
@@ -146,17 +158,24 @@ class BuildSecretApiIT {
         expect(maintainer.put(projectSecrets + "/" + "a".repeat(65), body(VALUE)), 400);
         expect(maintainer.put(projectSecrets + "/..", body(VALUE)), 400);
 
-        assertThat(expect(maintainer.put(projectSecrets + "/x", body("")), 400).json().path("field").asString())
+        assertThat(expect(maintainer.put(projectSecrets + "/x", body("")), 400)
+                        .json()
+                        .path("field")
+                        .asString())
                 .isEqualTo("value");
-        assertThat(expect(maintainer.put(projectSecrets + "/x", ""), 400).problemDetail()).contains("value");
-        assertThat(expect(maintainer.put(projectSecrets + "/x", "{\"valu\": \"x\"}"), 400).json().path("field")
-                .asString()).isEqualTo("valu");
+        assertThat(expect(maintainer.put(projectSecrets + "/x", ""), 400).problemDetail())
+                .contains("value");
+        assertThat(expect(maintainer.put(projectSecrets + "/x", "{\"valu\": \"x\"}"), 400)
+                        .json()
+                        .path("field")
+                        .asString())
+                .isEqualTo("valu");
         Answer tooLarge = expect(maintainer.put(projectSecrets + "/x", body("x".repeat(48 * 1024 + 1))), 400);
         assertThat(tooLarge.problemDetail()).contains("at most 49152");
         expect(maintainer.put(projectSecrets + "/x", body("x".repeat(70 * 1024))), 413);
 
-        Answer multiLine = expect(maintainer.put(projectSecrets + "/key.pem", body("-----BEGIN KEY-----\\nabc\\n")),
-                201);
+        Answer multiLine =
+                expect(maintainer.put(projectSecrets + "/key.pem", body("-----BEGIN KEY-----\\nabc\\n")), 201);
         assertThat(multiLine.json().path("id").asString()).isEqualTo("key.pem");
         assertThat(storedCount()).isEqualTo(1);
     }
@@ -170,7 +189,10 @@ class BuildSecretApiIT {
         Answer set = admin.postForm(page + "/secrets", form(admin, page, "id", "NPM_TOKEN", "value", VALUE));
         assertThat(set.status()).as(set.body()).isEqualTo(302);
         Answer shown = expect(admin.get(page), 200);
-        assertThat(shown.body()).contains("NPM_TOKEN").contains("TEAM_TOKEN").contains("id=\"set-secret\"")
+        assertThat(shown.body())
+                .contains("NPM_TOKEN")
+                .contains("TEAM_TOKEN")
+                .contains("id=\"set-secret\"")
                 .doesNotContain(VALUE);
         assertThat(sealedValue("NPM_TOKEN")).startsWith("v1:");
 
@@ -180,7 +202,9 @@ class BuildSecretApiIT {
 
         Answer deleted = admin.postForm(page + "/secrets/NPM_TOKEN/delete", form(admin, page));
         assertThat(deleted.status()).isEqualTo(302);
-        assertThat(expect(admin.get(page), 200).body()).doesNotContain("NPM_TOKEN").contains("TEAM_TOKEN");
+        assertThat(expect(admin.get(page), 200).body())
+                .doesNotContain("NPM_TOKEN")
+                .contains("TEAM_TOKEN");
     }
 
     /** With the web layer's, the portal's and JDBC's debug logging on, as an operator chasing a problem would. */
@@ -203,13 +227,16 @@ class BuildSecretApiIT {
             DEBUGGED.forEach(name -> logging.setLogLevel(name, null));
         }
 
-        assertThat(output.getAll()).as("the log was captured").contains("secret calls begin")
-                .contains("BuildSecretController").doesNotContain(VALUE);
+        assertThat(output.getAll())
+                .as("the log was captured")
+                .contains("secret calls begin")
+                .contains("BuildSecretController")
+                .doesNotContain(VALUE);
     }
 
     /** A form body with the page's CSRF token, as the browser posts it. */
     private static String form(PortalApi session, String page, String... fields) {
-        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"")
+        Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"")
                 .matcher(expect(session.get(page), 200).body());
         assertThat(csrf.find()).as("the page has a CSRF token").isTrue();
         StringBuilder body = new StringBuilder("_csrf=").append(encoded(csrf.group(1)));
@@ -220,19 +247,24 @@ class BuildSecretApiIT {
     }
 
     private static String encoded(String value) {
-        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private String sealedValue(String name) {
         return jdbc.sql("""
                 select s.sealed_value from build_secrets s join projects p on p.id = s.project_id
                 join teams t on t.id = s.team_id where t.slug = :team and p.slug = 'app' and s.name = :name""")
-                .param("team", team).param("name", name).query(String.class).single();
+                .param("team", team)
+                .param("name", name)
+                .query(String.class)
+                .single();
     }
 
     private int storedCount() {
         return jdbc.sql("select count(*) from build_secrets s join teams t on t.id = s.team_id where t.slug = :team")
-                .param("team", team).query(Integer.class).single();
+                .param("team", team)
+                .query(Integer.class)
+                .single();
     }
 
     /** The JSON body; the value goes in as written, so JSON escapes stay escapes. */

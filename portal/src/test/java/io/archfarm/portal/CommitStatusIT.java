@@ -28,10 +28,13 @@ import tools.jackson.databind.JsonNode;
  * Commit statuses reach a forge stub on loopback exactly as each forge's API documents them: pending when a push
  * starts a build, then the outcome, with a link to the build's page. A forge answering 500 holds nothing back.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "archfarm.git.allow-file-urls=true", "archfarm.git.allowed-hosts=127.0.0.1,localhost",
-        "archfarm.commit-statuses.poll-interval=100ms", "archfarm.commit-statuses.first-retry=200ms",
-        "archfarm.portal.public-url=https://farm.example.com"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "archfarm.git.allow-file-urls=true", "archfarm.git.allowed-hosts=127.0.0.1,localhost",
+            "archfarm.commit-statuses.poll-interval=100ms", "archfarm.commit-statuses.first-retry=200ms",
+            "archfarm.portal.public-url=https://farm.example.com"
+        })
 @Import(ArchfarmTestServices.class)
 class CommitStatusIT {
 
@@ -39,10 +42,12 @@ class CommitStatusIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -132,13 +137,20 @@ class CommitStatusIT {
 
         assertThat(pushed.answer().status()).as("the push is accepted at once").isEqualTo(202);
         assertThat(jdbc.sql("select count(*) from outbox where payload::text like :id")
-                .param("id", "%" + pushed.build() + "%").query(Long.class).single())
-                .as("the build is announced to the scheduler whatever the forge does").isEqualTo(1);
+                        .param("id", "%" + pushed.build() + "%")
+                        .query(Long.class)
+                        .single())
+                .as("the build is announced to the scheduler whatever the forge does")
+                .isEqualTo(1);
 
         assertThat(ForgeStub.json(forge.received()).path("state").asString()).isEqualTo("pending");
-        await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql(
-                "select last_error from commit_statuses where build_id = :b").param("b", pushed.build())
-                .query(String.class).optional().filter(e -> e.contains("500")).isPresent());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> jdbc.sql("select last_error from commit_statuses where build_id = :b")
+                        .param("b", pushed.build())
+                        .query(String.class)
+                        .optional()
+                        .filter(e -> e.contains("500"))
+                        .isPresent());
         forge.received();
         assertThat(ForgeStub.json(forge.received()).path("state").asString()).isEqualTo("pending");
         await().atMost(Duration.ofSeconds(5)).until(() -> "PENDING".equals(reported(pushed.build())));
@@ -151,24 +163,30 @@ class CommitStatusIT {
 
     // --- helpers ---
 
-    private record Pushed(Answer answer, UUID build) {
-    }
+    private record Pushed(Answer answer, UUID build) {}
 
     /** A project reporting to the stub, and a GitHub-, GitLab- or Gitea-signed push of main to it. */
     private Pushed push(Forge kind, String apiRoot, String repository, String token) {
         FarmAccounts farm = new FarmAccounts(port);
         String team = farm.team("status");
-        JsonNode project = farm.project(team, """
+        JsonNode project =
+                farm.project(team, """
                 {"slug": "hello-arch", "repository": "%s", "platforms": ["linux/amd64"],
                  "image": "127.0.0.1:5000/acme/hello-arch",
-                 "commitStatus": {"forge": "%s", "apiUrl": "%s", "repository": "%s", "token": "%s"}}"""
-                .formatted(repo.url(), kind.wireName(), forge.api(apiRoot), repository, token));
+                 "commitStatus": {"forge": "%s", "apiUrl": "%s", "repository": "%s", "token": "%s"}}""".formatted(repo.url(), kind.wireName(), forge.api(apiRoot), repository, token));
         assertThat(project.path("commitStatus").path("tokenSet").asBoolean()).isTrue();
         assertThat(project.path("commitStatus").has("token")).isFalse();
         byte[] body = WebhookFixtures.body(kind, "push-branch.json");
-        Answer answer = new PortalApi(port).post("/hooks/" + team + "/hello-arch/" + kind.wireName(), body,
-                WebhookIT.single(WebhookFixtures.headers(kind, kind == Forge.GITLAB ? "Push Hook"
-                        : "push", UUID.randomUUID().toString(), body, project.path("webhookSecret").asString())));
+        Answer answer = new PortalApi(port)
+                .post(
+                        "/hooks/" + team + "/hello-arch/" + kind.wireName(),
+                        body,
+                        WebhookIT.single(WebhookFixtures.headers(
+                                kind,
+                                kind == Forge.GITLAB ? "Push Hook" : "push",
+                                UUID.randomUUID().toString(),
+                                body,
+                                project.path("webhookSecret").asString())));
         assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
         return new Pushed(answer, UUID.fromString(answer.json().path("build").asString()));
     }
@@ -176,11 +194,17 @@ class CommitStatusIT {
     /** What the scheduler does when a build ends. */
     private void finish(UUID build, String status, String error) {
         jdbc.sql("update builds set status = :status, error = :error, finished_at = now() where id = :id")
-                .param("status", status).param("error", error).param("id", build).update();
+                .param("status", status)
+                .param("error", error)
+                .param("id", build)
+                .update();
     }
 
     private String reported(UUID build) {
-        return jdbc.sql("select reported_state from commit_statuses where build_id = :b").param("b", build)
-                .query(String.class).optional().orElse(null);
+        return jdbc.sql("select reported_state from commit_statuses where build_id = :b")
+                .param("b", build)
+                .query(String.class)
+                .optional()
+                .orElse(null);
     }
 }

@@ -38,16 +38,24 @@ public final class FarmAccounts {
     /** A new person (no team), signed in with a token of theirs. */
     public PortalApi person(String prefix) {
         String username = unique(prefix);
-        expect(admin.post("/api/v1/users", "{\"username\":\"%s\",\"password\":\"%s\",\"displayName\":\"%s\"}"
-                .formatted(username, PASSWORD, username)), 201);
+        expect(
+                admin.post(
+                        "/api/v1/users",
+                        "{\"username\":\"%s\",\"password\":\"%s\",\"displayName\":\"%s\"}"
+                                .formatted(username, PASSWORD, username)),
+                201);
         return new PortalApi(port).as(username, PASSWORD);
     }
 
     /** A new person with {@code role} in {@code team}, signed in with a token of theirs. */
     public PortalApi member(String team, String role) {
         String username = unique(role);
-        expect(admin.post("/api/v1/users", "{\"username\":\"%s\",\"password\":\"%s\",\"displayName\":\"%s\"}"
-                .formatted(username, PASSWORD, username)), 201);
+        expect(
+                admin.post(
+                        "/api/v1/users",
+                        "{\"username\":\"%s\",\"password\":\"%s\",\"displayName\":\"%s\"}"
+                                .formatted(username, PASSWORD, username)),
+                201);
         expect(admin.put("/api/v1/teams/" + team + "/members/" + username, "{\"role\":\"" + role + "\"}"), 201);
         return new PortalApi(port).as(username, PASSWORD);
     }
@@ -58,7 +66,8 @@ public final class FarmAccounts {
      */
     public String username(String team, String role) {
         String username = unique(role);
-        expect(admin.post("/api/v1/users", "{\"username\":\"%s\",\"password\":\"%s\"}".formatted(username, PASSWORD)),
+        expect(
+                admin.post("/api/v1/users", "{\"username\":\"%s\",\"password\":\"%s\"}".formatted(username, PASSWORD)),
                 201);
         if (team != null) {
             expect(admin.put("/api/v1/teams/" + team + "/members/" + username, "{\"role\":\"" + role + "\"}"), 201);
@@ -68,7 +77,8 @@ public final class FarmAccounts {
 
     /** A project of the team, created by the admin; returns the answer's JSON (with its webhook secret). */
     public JsonNode project(String team, String json) {
-        return expect(admin.post("/api/v1/teams/" + team + "/projects", json), 201).json();
+        return expect(admin.post("/api/v1/teams/" + team + "/projects", json), 201)
+                .json();
     }
 
     public static Answer expect(Answer answer, int status) {

@@ -20,6 +20,7 @@ class FileRepositoriesRefusedIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -27,12 +28,13 @@ class FileRepositoriesRefusedIT {
     void refusesAFileUrlByDefault(@TempDir Path dir) {
         GitRepositoryFixture repo = GitRepositoryFixture.create(dir);
 
-        Answer answer = new PortalApi(port).asAdmin().post("/api/v1/builds",
-                BuildApiIT.minimalBody(repo.url()));
+        Answer answer = new PortalApi(port).asAdmin().post("/api/v1/builds", BuildApiIT.minimalBody(repo.url()));
 
         assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
         assertThat(answer.problemDetail()).contains(repo.url()).contains("archfarm.git.allow-file-urls=false");
-        assertThat(jdbc.sql("select count(*) from builds").query(Long.class).single()).isZero();
-        assertThat(jdbc.sql("select count(*) from outbox").query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("select count(*) from builds").query(Long.class).single())
+                .isZero();
+        assertThat(jdbc.sql("select count(*) from outbox").query(Long.class).single())
+                .isZero();
     }
 }

@@ -41,11 +41,14 @@ public final class GitRepositoryFixture {
     }
 
     public String git(String... args) {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=Archfarm Test",
-                "-c", "user.email=test@archfarm.invalid"));
+        List<String> command = new ArrayList<>(
+                List.of("git", "-c", "user.name=Archfarm Test", "-c", "user.email=test@archfarm.invalid"));
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new AssertionError("git " + String.join(" ", args) + " failed in " + dir + ": " + output);

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,7 @@ class InputErrorsIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @BeforeAll
@@ -46,6 +48,7 @@ class InputErrorsIT {
 
     @LocalServerPort
     int port;
+
     String token;
     String team;
 
@@ -54,7 +57,11 @@ class InputErrorsIT {
         FarmAccounts farm = new FarmAccounts(port);
         team = farm.team("input");
         farm.project(team, project("app"));
-        token = farm.admin().post("/api/v1/tokens", "{\"name\":\"input\"}").json().path("token").asString();
+        token = farm.admin()
+                .post("/api/v1/tokens", "{\"name\":\"input\"}")
+                .json()
+                .path("token")
+                .asString();
     }
 
     @ParameterizedTest
@@ -65,8 +72,9 @@ class InputErrorsIT {
             nonsense           | 415 | ''
             """)
     void aBodyWhoseContentTypeNamesNoFormatGets415(String contentType, int status, String says) throws Exception {
-        HttpResponse<String> answer = send(request("/api/v1/teams/" + team + "/projects").header("Content-Type",
-                contentType).POST(BodyPublishers.ofString(project("other"))));
+        HttpResponse<String> answer = send(request("/api/v1/teams/" + team + "/projects")
+                .header("Content-Type", contentType)
+                .POST(BodyPublishers.ofString(project("other"))));
 
         assertProblem(answer, status).contains(says);
     }
@@ -84,8 +92,7 @@ class InputErrorsIT {
             /api/v1/no-such-thing                    | 404 | ''
             /api/v1/teams/%e2%98%83                  | 404 | ''
             """)
-    void pathsAndQueryStringsThatCannotBeReadGetProblemDetails(String path, int status, String says)
-            throws Exception {
+    void pathsAndQueryStringsThatCannotBeReadGetProblemDetails(String path, int status, String says) throws Exception {
         HttpResponse<String> answer = send(request(path).GET());
 
         assertProblem(answer, status).contains(says);
@@ -94,24 +101,30 @@ class InputErrorsIT {
     @Test
     void aMethodTheResourceDoesNotTakeGets405AndAnAcceptItCannotMeetGets406() throws Exception {
         assertProblem(send(request("/api/v1/workers").method("PATCH", BodyPublishers.noBody())), 405);
-        assertProblem(send(request("/api/v1/workers").header("Accept", "image/png").GET()), 406);
-        assertProblem(send(request("/api/v1/workers/x/drain").header("Accept", "garbage").GET()), 405);
+        assertProblem(
+                send(request("/api/v1/workers").header("Accept", "image/png").GET()), 406);
+        assertProblem(
+                send(request("/api/v1/workers/x/drain")
+                        .header("Accept", "garbage")
+                        .GET()),
+                405);
     }
 
     @Test
     void aNulCharacterInAnyJsonStringIsRefusedNamingTheField() throws Exception {
-        HttpResponse<String> inName = send(request("/api/v1/tokens").header("Content-Type", "application/json")
+        HttpResponse<String> inName = send(request("/api/v1/tokens")
+                .header("Content-Type", "application/json")
                 .POST(BodyPublishers.ofString("{\"name\":\"a\\u0000b\"}")));
         assertProblem(inName, 400).contains("'name'").contains("NUL");
 
         HttpResponse<String> inList = send(request("/api/v1/projects/" + team + "/app")
-                .header("Content-Type", "application/json").PUT(BodyPublishers.ofString(project("app")
-                        .replace("\"main\"", "\"ma\\u0000in\""))));
+                .header("Content-Type", "application/json")
+                .PUT(BodyPublishers.ofString(project("app").replace("\"main\"", "\"ma\\u0000in\""))));
         assertProblem(inList, 400).contains("'branchFilters[0]'").contains("NUL");
 
         HttpResponse<String> inKey = send(request("/api/v1/projects/" + team + "/app")
-                .header("Content-Type", "application/json").PUT(BodyPublishers.ofString(project("app")
-                        .replace("{\"A\": \"b\"}", "{\"A\\u0000\": \"b\"}"))));
+                .header("Content-Type", "application/json")
+                .PUT(BodyPublishers.ofString(project("app").replace("{\"A\": \"b\"}", "{\"A\\u0000\": \"b\"}"))));
         assertProblem(inKey, 400).contains("buildArgs").contains("NUL");
     }
 
@@ -123,7 +136,8 @@ class InputErrorsIT {
             for (int i = 0; i < 24; i++) {
                 String body = project("app").replace("\"A\": \"b\"", "\"A\": \"v" + i + "\"");
                 updates.add(() -> send(request("/api/v1/projects/" + team + "/app")
-                        .header("Content-Type", "application/json").PUT(BodyPublishers.ofString(body))));
+                        .header("Content-Type", "application/json")
+                        .PUT(BodyPublishers.ofString(body))));
             }
             List<Integer> statuses = new ArrayList<>();
             for (Future<HttpResponse<String>> update : pool.invokeAll(updates, 2, TimeUnit.MINUTES)) {
@@ -140,9 +154,10 @@ class InputErrorsIT {
         }
     }
 
-    private org.assertj.core.api.AbstractStringAssert<?> assertProblem(HttpResponse<String> answer, int status) {
+    private AbstractStringAssert<?> assertProblem(HttpResponse<String> answer, int status) {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
-        assertThat(answer.headers().firstValue("Content-Type")).as(answer.body())
+        assertThat(answer.headers().firstValue("Content-Type"))
+                .as(answer.body())
                 .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         JsonNode problem = JSON.readTree(answer.body());
         assertThat(problem.path("status").asInt()).isEqualTo(status);
@@ -163,7 +178,6 @@ class InputErrorsIT {
     private static String project(String slug) {
         return """
                 {"slug": "%s", "repository": "%s", "image": "127.0.0.1:5000/input/app",
-                 "platforms": ["linux/amd64"], "branchFilters": ["main"], "buildArgs": {"A": "b"}}"""
-                .formatted(slug, repo.url());
+                 "platforms": ["linux/amd64"], "branchFilters": ["main"], "buildArgs": {"A": "b"}}""".formatted(slug, repo.url());
     }
 }

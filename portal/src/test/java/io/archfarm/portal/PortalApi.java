@@ -31,6 +31,7 @@ public final class PortalApi {
 
     /** The admin the tests' configuration bootstraps (portal/src/test/resources/config/application.yml). */
     public static final String ADMIN = "admin";
+
     public static final String ADMIN_PASSWORD = "test-admin-password-0123";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -47,7 +48,9 @@ public final class PortalApi {
     private PortalApi(String base, String authorization) {
         this.base = base;
         this.authorization = authorization;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).cookieHandler(new CookieManager())
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .cookieHandler(new CookieManager())
                 .build();
     }
 
@@ -76,8 +79,8 @@ public final class PortalApi {
     }
 
     public static String basic(String username, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password)
-                .getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     public Answer get(String path) {
@@ -103,20 +106,22 @@ public final class PortalApi {
 
     /** A raw delivery with the given headers, as a forge sends a webhook. */
     public Answer post(String path, byte[] body, Map<String, String> headers) {
-        HttpRequest.Builder request = request(path).header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request =
+                request(path).header("Content-Type", "application/json").POST(BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         return send(request);
     }
 
     /** A form as a browser posts it ({@code application/x-www-form-urlencoded}); the body is already encoded. */
     public Answer postForm(String path, String encodedBody) {
-        return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
+        return send(request(path)
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(BodyPublishers.ofString(encodedBody)));
     }
 
     public Answer put(String path, String json) {
-        return send(request(path).header("Content-Type", "application/json")
+        return send(request(path)
+                .header("Content-Type", "application/json")
                 .PUT(BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
     }
 
@@ -134,9 +139,12 @@ public final class PortalApi {
         String body = Map.of("username", username, "password", password, "_csrf", csrf.group(1)).entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        Answer answer = send(request("/login").header("Content-Type", "application/x-www-form-urlencoded")
+        Answer answer = send(request("/login")
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(BodyPublishers.ofString(body)));
-        if (answer.status() != 302 || answer.location() == null || answer.location().contains("error")) {
+        if (answer.status() != 302
+                || answer.location() == null
+                || answer.location().contains("error")) {
             throw new AssertionError("sign-in as " + username + " failed: " + answer);
         }
         return this;
@@ -145,8 +153,8 @@ public final class PortalApi {
     /** Opens an event stream with this client's credentials and cookies; returns once its headers arrived. */
     public HttpResponse<InputStream> openStream(String path) {
         try {
-            return http.send(request(path).header("Accept", "text/event-stream").GET().build(),
-                    BodyHandlers.ofInputStream());
+            return http.send(
+                    request(path).header("Accept", "text/event-stream").GET().build(), BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new AssertionError("could not open " + path + ": " + e, e);
         } catch (InterruptedException e) {
@@ -165,10 +173,14 @@ public final class PortalApi {
 
     private Answer send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(90)).build(),
-                    BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.headers().firstValue("Location").orElse(null), response.body(), response.headers());
+            HttpResponse<String> response = http.send(
+                    request.timeout(Duration.ofSeconds(90)).build(), BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Answer(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers().firstValue("Location").orElse(null),
+                    response.body(),
+                    response.headers());
         } catch (IOException e) {
             throw new AssertionError("request to the portal failed: " + e, e);
         } catch (InterruptedException e) {

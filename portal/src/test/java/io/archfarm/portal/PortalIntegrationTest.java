@@ -19,10 +19,13 @@ import org.springframework.context.annotation.Import;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
-                "archfarm.git.allowed-hosts=127.0.0.1,localhost",
-                "archfarm.portal.public-url=https://farm.example.com/"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "archfarm.git.allow-file-urls=true",
+            "archfarm.git.timeout=20s",
+            "archfarm.git.allowed-hosts=127.0.0.1,localhost",
+            "archfarm.portal.public-url=https://farm.example.com/"
+        })
 @Import(ArchfarmTestServices.class)
-public @interface PortalIntegrationTest {
-}
+public @interface PortalIntegrationTest {}

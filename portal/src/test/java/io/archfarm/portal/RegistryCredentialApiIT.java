@@ -31,17 +31,20 @@ import tools.jackson.databind.JsonNode;
 class RegistryCredentialApiIT {
 
     private static final String PASSWORD = "robot-pass-7f3a91c2e5";
-    private static final List<String> DEBUGGED = List.of("io.archfarm", "org.springframework.web",
-            "org.springframework.security");
+    private static final List<String> DEBUGGED =
+            List.of("io.archfarm", "org.springframework.web", "org.springframework.security");
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     LoggingSystem logging;
 
@@ -67,7 +70,8 @@ class RegistryCredentialApiIT {
     @Test
     void aMaintainerSetsTheCredentialAndOnlyItsSealedPasswordIsKept() {
         PortalApi maintainer = farm.member(team, "maintainer");
-        assertThat(maintainer.get(project).json().path("registryCredential").isNull()).isTrue();
+        assertThat(maintainer.get(project).json().path("registryCredential").isNull())
+                .isTrue();
 
         Answer set = expect(maintainer.put(credential, body("robot$ci", PASSWORD)), 200);
         JsonNode view = set.json().path("registryCredential");
@@ -78,9 +82,11 @@ class RegistryCredentialApiIT {
         assertThat(set.body()).doesNotContain(PASSWORD);
 
         Answer read = expect(farm.member(team, "viewer").get(project), 200);
-        assertThat(read.json().path("registryCredential").path("username").asString()).isEqualTo("robot$ci");
+        assertThat(read.json().path("registryCredential").path("username").asString())
+                .isEqualTo("robot$ci");
         assertThat(read.body()).doesNotContain(PASSWORD);
-        assertThat(expect(farm.admin().get("/api/v1/teams/" + team + "/projects"), 200).body())
+        assertThat(expect(farm.admin().get("/api/v1/teams/" + team + "/projects"), 200)
+                        .body())
                 .doesNotContain(PASSWORD);
 
         Map<String, Object> row = storedCredential();
@@ -88,8 +94,10 @@ class RegistryCredentialApiIT {
         assertThat(row.get("registry_username")).isEqualTo("robot$ci");
         assertThat((String) row.get("registry_secret")).startsWith("v1:").doesNotContain(PASSWORD);
 
-        JsonNode replaced = expect(maintainer.put(credential, body("robot2", "another-pass")), 200).json();
-        assertThat(replaced.path("registryCredential").path("username").asString()).isEqualTo("robot2");
+        JsonNode replaced = expect(maintainer.put(credential, body("robot2", "another-pass")), 200)
+                .json();
+        assertThat(replaced.path("registryCredential").path("username").asString())
+                .isEqualTo("robot2");
         assertThat((String) storedCredential().get("registry_secret")).isNotEqualTo(row.get("registry_secret"));
     }
 
@@ -97,7 +105,9 @@ class RegistryCredentialApiIT {
     void onlyMaintainersMayChangeItAndStrangersCannotTellTheProjectExists() {
         for (String role : new String[] {"developer", "viewer"}) {
             PortalApi member = farm.member(team, role);
-            assertThat(expect(member.put(credential, body("robot", PASSWORD)), 403).problemDetail()).isNotBlank();
+            assertThat(expect(member.put(credential, body("robot", PASSWORD)), 403)
+                            .problemDetail())
+                    .isNotBlank();
             expect(member.delete(credential), 403);
         }
         PortalApi stranger = farm.member(farm.team("other"), "maintainer");
@@ -113,12 +123,15 @@ class RegistryCredentialApiIT {
         PortalApi maintainer = farm.member(team, "maintainer");
         assertThat(refusedFields(maintainer.put(credential, "{\"password\": \"" + PASSWORD + "\"}")))
                 .containsExactly("username");
-        assertThat(refusedFields(maintainer.put(credential, "{\"username\": \"robot\"}"))).containsExactly("password");
+        assertThat(refusedFields(maintainer.put(credential, "{\"username\": \"robot\"}")))
+                .containsExactly("password");
         assertThat(refusedFields(maintainer.put(credential, body("", "")))).containsExactly("username", "password");
-        assertThat(refusedFields(maintainer.put(credential, body("robot:ci", PASSWORD)))).containsExactly("username");
+        assertThat(refusedFields(maintainer.put(credential, body("robot:ci", PASSWORD))))
+                .containsExactly("username");
         assertThat(refusedFields(maintainer.put(credential, body("robot\\nci", PASSWORD))))
                 .containsExactly("username");
-        assertThat(refusedFields(maintainer.put(credential, body(" robot", PASSWORD)))).containsExactly("username");
+        assertThat(refusedFields(maintainer.put(credential, body(" robot", PASSWORD))))
+                .containsExactly("username");
         assertThat(refusedFields(maintainer.put(credential, body("robot", "pass\\u0000word"))))
                 .containsExactly("password");
         Answer unknown = expect(maintainer.put(credential, "{\"user\": \"robot\", \"password\": \"x\"}"), 400);
@@ -135,10 +148,20 @@ class RegistryCredentialApiIT {
 
         JsonNode removed = expect(maintainer.delete(credential), 200).json();
         assertThat(removed.path("registryCredential").isNull()).isTrue();
-        assertThat(expect(maintainer.get(project), 200).json().path("registryCredential").isNull()).isTrue();
-        assertThat(storedCredential()).containsEntry("registry_host", null).containsEntry("registry_username", null)
+        assertThat(expect(maintainer.get(project), 200)
+                        .json()
+                        .path("registryCredential")
+                        .isNull())
+                .isTrue();
+        assertThat(storedCredential())
+                .containsEntry("registry_host", null)
+                .containsEntry("registry_username", null)
                 .containsEntry("registry_secret", null);
-        assertThat(expect(maintainer.delete(credential), 200).json().path("registryCredential").isNull()).isTrue();
+        assertThat(expect(maintainer.delete(credential), 200)
+                        .json()
+                        .path("registryCredential")
+                        .isNull())
+                .isTrue();
     }
 
     @Test
@@ -147,20 +170,26 @@ class RegistryCredentialApiIT {
         expect(maintainer.put(credential, body("robot", PASSWORD)), 200);
         String sealed = (String) storedCredential().get("registry_secret");
 
-        JsonNode moved = expect(maintainer.put(project, projectJson("registry.example.com/reg/app")), 200).json();
+        JsonNode moved = expect(maintainer.put(project, projectJson("registry.example.com/reg/app")), 200)
+                .json();
         assertThat(moved.path("registryCredential").path("registry").asString()).isEqualTo("127.0.0.1:5000");
         assertThat(moved.path("registryCredential").path("inUse").asBoolean()).isFalse();
-        assertThat(storedCredential()).containsEntry("registry_host", "127.0.0.1:5000")
+        assertThat(storedCredential())
+                .containsEntry("registry_host", "127.0.0.1:5000")
                 .containsEntry("registry_secret", sealed);
 
-        JsonNode otherPort = expect(maintainer.put(project, projectJson("127.0.0.1:5001/reg/app")), 200).json();
-        assertThat(otherPort.path("registryCredential").path("inUse").asBoolean()).isFalse();
+        JsonNode otherPort = expect(maintainer.put(project, projectJson("127.0.0.1:5001/reg/app")), 200)
+                .json();
+        assertThat(otherPort.path("registryCredential").path("inUse").asBoolean())
+                .isFalse();
 
-        JsonNode back = expect(maintainer.put(project, projectJson("127.0.0.1:5000/reg/other")), 200).json();
+        JsonNode back = expect(maintainer.put(project, projectJson("127.0.0.1:5000/reg/other")), 200)
+                .json();
         assertThat(back.path("registryCredential").path("inUse").asBoolean()).isTrue();
 
         expect(maintainer.put(project, projectJson("registry.example.com/reg/app")), 200);
-        JsonNode reset = expect(maintainer.put(credential, body("robot", PASSWORD)), 200).json();
+        JsonNode reset =
+                expect(maintainer.put(credential, body("robot", PASSWORD)), 200).json();
         assertThat(reset.path("registryCredential").path("registry").asString()).isEqualTo("registry.example.com");
         assertThat(reset.path("registryCredential").path("inUse").asBoolean()).isTrue();
     }
@@ -174,10 +203,11 @@ class RegistryCredentialApiIT {
             LoggerFactory.getLogger(RegistryCredentialApiIT.class).debug("credential calls begin");
             expect(maintainer.put(credential, body("robot", PASSWORD)), 200);
             expect(maintainer.put(credential, body("robot:bad", PASSWORD)), 400);
-            expect(maintainer.put(credential, "{\"username\": \"robot\", \"password\": \"" + PASSWORD
-                    + "\", \"x\": 1}"), 400);
-            expect(maintainer.put(credential, "{\"username\": \"robot\", \"password\": [\"" + PASSWORD + "\"]}"),
+            expect(
+                    maintainer.put(
+                            credential, "{\"username\": \"robot\", \"password\": \"" + PASSWORD + "\", \"x\": 1}"),
                     400);
+            expect(maintainer.put(credential, "{\"username\": \"robot\", \"password\": [\"" + PASSWORD + "\"]}"), 400);
             expect(maintainer.put(credential, "{\"username\": \"robot\", \"password\": \"" + PASSWORD), 400);
             expect(maintainer.get(project), 200);
             expect(maintainer.delete(credential), 200);
@@ -185,8 +215,11 @@ class RegistryCredentialApiIT {
             DEBUGGED.forEach(name -> logging.setLogLevel(name, null));
         }
 
-        assertThat(output.getAll()).as("the log was captured").contains("credential calls begin")
-                .contains("RegistryCredentialBody").doesNotContain(PASSWORD);
+        assertThat(output.getAll())
+                .as("the log was captured")
+                .contains("credential calls begin")
+                .contains("RegistryCredentialBody")
+                .doesNotContain(PASSWORD);
     }
 
     // --- helpers ---
@@ -194,8 +227,7 @@ class RegistryCredentialApiIT {
     private Map<String, Object> storedCredential() {
         return jdbc.sql("""
                 select registry_host, registry_username, registry_secret
-                from projects p join teams t on t.id = p.team_id where t.slug = :team and p.slug = 'app'""")
-                .param("team", team).query().singleRow();
+                from projects p join teams t on t.id = p.team_id where t.slug = :team and p.slug = 'app'""").param("team", team).query().singleRow();
     }
 
     private static String[] refusedFields(Answer answer) {

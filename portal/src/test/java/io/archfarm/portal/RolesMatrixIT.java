@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Every role against every action of the API, on its own team and on another team. On its own team a role gets
@@ -24,6 +25,7 @@ class RolesMatrixIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
@@ -35,12 +37,10 @@ class RolesMatrixIT {
     }
 
     /** One thing a caller may try, on a team's project and build. */
-    record Action(String name, Function<Target, Answer> call) {
-    }
+    record Action(String name, Function<Target, Answer> call) {}
 
     /** What an action acts on: a team, its project and one of its builds. */
-    record Target(PortalApi caller, String team, String project, String build) {
-    }
+    record Target(PortalApi caller, String team, String project, String build) {}
 
     private List<Action> actions(FarmAccounts farm) {
         List<Action> actions = new ArrayList<>();
@@ -50,21 +50,26 @@ class RolesMatrixIT {
         actions.add(new Action("list the project's builds", t -> t.caller().get(project(t) + "/builds")));
         actions.add(new Action("list the team's builds", t -> t.caller().get("/api/v1/builds?team=" + t.team())));
         actions.add(new Action("read a build", t -> t.caller().get("/api/v1/builds/" + t.build())));
-        actions.add(new Action("read a build's log", t -> t.caller().get("/api/v1/builds/" + t.build()
-                + "/logs?platform=linux/amd64")));
+        actions.add(new Action(
+                "read a build's log",
+                t -> t.caller().get("/api/v1/builds/" + t.build() + "/logs?platform=linux/amd64")));
         actions.add(new Action("start a project build", t -> t.caller().post(project(t) + "/builds", "{}")));
-        actions.add(new Action("start an ad-hoc build", t -> t.caller().post("/api/v1/builds",
-                BuildApiIT.minimalBody(repo.url()).replaceFirst("\\{", "{\"team\":\"" + t.team()
-                        + "\","))));
-        actions.add(new Action("cancel a build", t -> t.caller().post("/api/v1/builds/" + t.build() + "/cancel",
-                "")));
+        actions.add(new Action(
+                "start an ad-hoc build",
+                t -> t.caller()
+                        .post(
+                                "/api/v1/builds",
+                                BuildApiIT.minimalBody(repo.url())
+                                        .replaceFirst("\\{", "{\"team\":\"" + t.team() + "\","))));
+        actions.add(new Action("cancel a build", t -> t.caller().post("/api/v1/builds/" + t.build() + "/cancel", "")));
         actions.add(new Action("change the project", t -> t.caller().put(project(t), projectJson(null))));
-        actions.add(new Action("rotate the webhook secret", t -> t.caller().post(project(t) + "/webhook-secret",
-                "")));
+        actions.add(new Action("rotate the webhook secret", t -> t.caller().post(project(t) + "/webhook-secret", "")));
         actions.add(new Action("reveal the webhook secret", t -> t.caller().get(project(t) + "/webhook-secret")));
         actions.add(new Action("list webhook deliveries", t -> t.caller().get(project(t) + "/deliveries")));
-        actions.add(new Action("create a project", t -> t.caller().post("/api/v1/teams/" + t.team() + "/projects",
-                projectJson(FarmAccounts.unique("new")))));
+        actions.add(new Action(
+                "create a project",
+                t -> t.caller()
+                        .post("/api/v1/teams/" + t.team() + "/projects", projectJson(FarmAccounts.unique("new")))));
         actions.add(new Action("delete a project", t -> {
             String doomed = FarmAccounts.unique("doomed");
             farm.project(t.team(), projectJson(doomed));
@@ -116,7 +121,9 @@ class RolesMatrixIT {
         int role = 0;
         for (Map.Entry<String, PortalApi> caller : callers.entrySet()) {
             for (Action action : actions(farm)) {
-                int own = action.call().apply(new Target(caller.getValue(), teamA, projectA, buildA)).status();
+                int own = action.call()
+                        .apply(new Target(caller.getValue(), teamA, projectA, buildA))
+                        .status();
                 int expectedOwn = OWN_TEAM.get(action.name())[role];
                 if (own != expectedOwn) {
                     wrong.add(caller.getKey() + " / " + action.name() + " on own team: " + own + ", expected "
@@ -148,13 +155,17 @@ class RolesMatrixIT {
         assertThat(maintainer.get("/api/v1/builds").json()).hasSize(1);
         assertThat(farm.admin().get("/api/v1/builds").json().size()).isGreaterThanOrEqualTo(1);
 
-        Answer createUser = maintainer.post("/api/v1/users",
-                "{\"username\":\"mallory\",\"password\":\"long-enough-password\"}");
+        Answer createUser =
+                maintainer.post("/api/v1/users", "{\"username\":\"mallory\",\"password\":\"long-enough-password\"}");
         assertThat(createUser.status()).isEqualTo(403);
         assertThat(createUser.problemDetail()).contains("only an admin may create users");
-        assertThat(maintainer.post("/api/v1/teams", "{\"slug\":\"mine\",\"name\":\"Mine\"}").status())
+        assertThat(maintainer
+                        .post("/api/v1/teams", "{\"slug\":\"mine\",\"name\":\"Mine\"}")
+                        .status())
                 .isEqualTo(403);
-        assertThat(maintainer.put("/api/v1/teams/" + team + "/members/admin", "{\"role\":\"viewer\"}").status())
+        assertThat(maintainer
+                        .put("/api/v1/teams/" + team + "/members/admin", "{\"role\":\"viewer\"}")
+                        .status())
                 .isEqualTo(403);
         Answer adminRole = farm.admin().put("/api/v1/teams/" + team + "/members/admin", "{\"role\":\"admin\"}");
         assertThat(adminRole.status()).isEqualTo(400);
@@ -170,22 +181,23 @@ class RolesMatrixIT {
     }
 
     private static String startBuild(PortalApi caller, String team, String project) {
-        return expect(caller.post("/api/v1/projects/" + team + "/" + project + "/builds", "{}"), 202).json()
-                .path("id").asString();
+        return expect(caller.post("/api/v1/projects/" + team + "/" + project + "/builds", "{}"), 202)
+                .json()
+                .path("id")
+                .asString();
     }
 
     private static String project(Target t) {
         return "/api/v1/projects/" + t.team() + "/" + t.project();
     }
 
-    private static String slugOf(tools.jackson.databind.JsonNode project) {
+    private static String slugOf(JsonNode project) {
         return project.path("slug").asString();
     }
 
     private static String projectJson(String slug) {
         return """
                 {%s"repository": "%s", "platforms": ["linux/amd64", "linux/arm64"],
-                 "image": "127.0.0.1:5000/matrix/app", "defaultBranch": "trunk"}""".formatted(slug == null ? "" : "\"slug\": \"" + slug + "\", ",
-                repo.url());
+                 "image": "127.0.0.1:5000/matrix/app", "defaultBranch": "trunk"}""".formatted(slug == null ? "" : "\"slug\": \"" + slug + "\", ", repo.url());
     }
 }

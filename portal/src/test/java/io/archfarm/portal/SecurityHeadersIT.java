@@ -23,24 +23,40 @@ class SecurityHeadersIT {
     @ParameterizedTest
     @ValueSource(strings = {"/login", "/", "/api/v1/users/me", "/hooks/nobody/nothing/github"})
     void everyDoorSendsReferrerAndPermissionsPolicies(String path) throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(answer.headers().firstValue("Referrer-Policy")).as(path).hasValue("same-origin");
-        assertThat(answer.headers().firstValue("Permissions-Policy")).as(path)
+        assertThat(answer.headers().firstValue("Permissions-Policy"))
+                .as(path)
                 .hasValueSatisfying(policy -> assertThat(policy).contains("camera=()", "geolocation=()"));
-        assertThat(answer.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+        assertThat(answer.headers().firstValue("X-Content-Type-Options"))
+                .as(path)
+                .hasValue("nosniff");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/login", "/", "/api/v1/users/me", "/hooks/nobody/nothing/github", "/css/archfarm.css"})
     void everyDoorSendsAContentSecurityPolicyWithoutInlineScript(String path) throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
-        assertThat(answer.headers().firstValue("Content-Security-Policy")).as(path).hasValueSatisfying(csp ->
-                assertThat(csp).contains("default-src 'self'", "script-src 'self'", "style-src 'self'",
-                        "frame-ancestors 'none'", "object-src 'none'").doesNotContain("unsafe-inline", "unsafe-eval"));
+        assertThat(answer.headers().firstValue("Content-Security-Policy"))
+                .as(path)
+                .hasValueSatisfying(csp -> assertThat(csp)
+                        .contains(
+                                "default-src 'self'",
+                                "script-src 'self'",
+                                "style-src 'self'",
+                                "frame-ancestors 'none'",
+                                "object-src 'none'")
+                        .doesNotContain("unsafe-inline", "unsafe-eval"));
     }
 
     @ParameterizedTest
@@ -53,7 +69,9 @@ class SecurityHeadersIT {
 
         String page = browser.get(path).body();
 
-        assertThat(page).as(path).doesNotContainPattern("(?i)\\son[a-z]+\\s*=")
+        assertThat(page)
+                .as(path)
+                .doesNotContainPattern("(?i)\\son[a-z]+\\s*=")
                 .doesNotContainPattern("(?i)<script(?![^>]*\\ssrc=)[^>]*>")
                 .doesNotContainPattern("(?i)<style")
                 .doesNotContainPattern("(?i)\\sstyle\\s*=")
@@ -62,15 +80,24 @@ class SecurityHeadersIT {
 
     @Test
     void behindATlsProxyTheSessionCookieIsSecureAndHstsIsSent() throws Exception {
-        HttpResponse<String> overTls = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/login")).header("X-Forwarded-Proto", "https").GET().build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> plain = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/login")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> overTls = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
+                        .header("X-Forwarded-Proto", "https")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> plain = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
-        assertThat(overTls.headers().allValues("Set-Cookie")).as("the proxy (on loopback, trusted) said https")
+        assertThat(overTls.headers().allValues("Set-Cookie"))
+                .as("the proxy (on loopback, trusted) said https")
                 .anySatisfy(cookie -> assertThat(cookie).startsWith("SESSION=").contains("Secure"));
         assertThat(overTls.headers().firstValue("Strict-Transport-Security")).isPresent();
-        assertThat(plain.headers().allValues("Set-Cookie")).as("plain http on loopback, as the launcher runs it")
+        assertThat(plain.headers().allValues("Set-Cookie"))
+                .as("plain http on loopback, as the launcher runs it")
                 .allSatisfy(cookie -> assertThat(cookie).doesNotContain("Secure"));
         assertThat(plain.headers().firstValue("Strict-Transport-Security")).isEmpty();
     }
@@ -78,11 +105,17 @@ class SecurityHeadersIT {
     /** SESSION is Spring Session's cookie: the session lives in PostgreSQL, shared by every portal. */
     @Test
     void theSessionCookieIsSameSiteLaxAndHttpOnly() throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/login")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
-        assertThat(answer.headers().allValues("Set-Cookie")).as("the sign-in page starts a session for its CSRF token")
-                .anySatisfy(cookie -> assertThat(cookie).startsWith("SESSION=").contains("HttpOnly")
+        assertThat(answer.headers().allValues("Set-Cookie"))
+                .as("the sign-in page starts a session for its CSRF token")
+                .anySatisfy(cookie -> assertThat(cookie)
+                        .startsWith("SESSION=")
+                        .contains("HttpOnly")
                         .containsIgnoringCase("SameSite=Lax"));
     }
 }

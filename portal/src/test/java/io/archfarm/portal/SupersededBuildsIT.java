@@ -31,10 +31,12 @@ class SupersededBuildsIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -56,12 +58,15 @@ class SupersededBuildsIT {
 
         // a build by hand of the branch's head, then a push of the same commit: neither supersedes the other
         String head = repo.revParse("trunk");
-        Answer byHand = hook.farm().admin().post("/api/v1/projects/" + hook.team() + "/supersedes/builds",
-                "{\"ref\": \"trunk\"}");
+        Answer byHand = hook.farm()
+                .admin()
+                .post("/api/v1/projects/" + hook.team() + "/supersedes/builds", "{\"ref\": \"trunk\"}");
         assertThat(byHand.status()).as(byHand.toString()).isEqualTo(202);
         String handBuilt = byHand.json().path("id").asString();
         String pushed = push(hook, "refs/heads/trunk", head, "d-3");
-        assertThat(cancelRequested(handBuilt)).as("a build of the same commit supersedes nothing").isFalse();
+        assertThat(cancelRequested(handBuilt))
+                .as("a build of the same commit supersedes nothing")
+                .isFalse();
 
         String feature = push(hook, "refs/heads/feature", THIRD, "d-4");
         assertThat(cancelRequested(second)).as("a push to another branch").isFalse();
@@ -73,7 +78,9 @@ class SupersededBuildsIT {
         assertThat(cancelReasons(first)).as("asked once").hasSize(1);
 
         push(hook, "refs/heads/trunk", SECOND, "d-6");
-        assertThat(cancelRequested(handBuilt)).as("a build by hand of an older commit").isTrue();
+        assertThat(cancelRequested(handBuilt))
+                .as("a build by hand of an older commit")
+                .isTrue();
         assertThat(cancelRequested(pushed)).isTrue();
     }
 
@@ -82,13 +89,22 @@ class SupersededBuildsIT {
         Hook off = hook("keeps", false);
         String first = push(off, "refs/heads/main", FIRST, "k-1");
         push(off, "refs/heads/main", SECOND, "k-2");
-        assertThat(cancelRequested(first)).as("the project does not cancel superseded builds").isFalse();
-        assertThat(off.farm().admin().get("/api/v1/projects/" + off.team() + "/keeps").json()
-                .path("cancelSuperseded").asBoolean()).isFalse();
+        assertThat(cancelRequested(first))
+                .as("the project does not cancel superseded builds")
+                .isFalse();
+        assertThat(off.farm()
+                        .admin()
+                        .get("/api/v1/projects/" + off.team() + "/keeps")
+                        .json()
+                        .path("cancelSuperseded")
+                        .asBoolean())
+                .isFalse();
 
         Hook on = hook("ended", true);
         String ended = push(on, "refs/heads/main", FIRST, "e-1");
-        jdbc.sql("update builds set status = 'SUCCEEDED' where id = cast(:id as uuid)").param("id", ended).update();
+        jdbc.sql("update builds set status = 'SUCCEEDED' where id = cast(:id as uuid)")
+                .param("id", ended)
+                .update();
         String tagged = push(on, "refs/tags/v1.0.0", FIRST, "e-2");
         push(on, "refs/heads/main", SECOND, "e-3");
         assertThat(cancelRequested(ended)).as("an ended build").isFalse();
@@ -116,7 +132,13 @@ class SupersededBuildsIT {
         String team = farm.team("supersede");
         JsonNode project = farm.project(team, projectBody(slug, String.valueOf(cancelSuperseded)));
         assertThat(project.path("cancelSuperseded").asBoolean()).isEqualTo(cancelSuperseded);
-        return new Hook(farm, new PortalApi(port), team, slug, project.path("webhookSecret").asString(), jdbc);
+        return new Hook(
+                farm,
+                new PortalApi(port),
+                team,
+                slug,
+                project.path("webhookSecret").asString(),
+                jdbc);
     }
 
     private String projectBody(String slug, String cancelSuperseded) {
@@ -129,17 +151,24 @@ class SupersededBuildsIT {
     /** GitHub's push delivery for {@code ref} at {@code commit}, signed with the project's secret; the new build. */
     private static String push(Hook hook, String ref, String commit, String deliveryId) {
         String body = new String(WebhookFixtures.body(Forge.GITHUB, "push-branch.json"), StandardCharsets.UTF_8)
-                .replace("\"refs/heads/main\"", "\"" + ref + "\"").replace(FIRST, commit);
+                .replace("\"refs/heads/main\"", "\"" + ref + "\"")
+                .replace(FIRST, commit);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        Answer answer = hook.api().post(hook.path(Forge.GITHUB), bytes, WebhookIT.single(
-                WebhookFixtures.headers(Forge.GITHUB, "push", deliveryId, bytes, hook.secret())));
+        Answer answer = hook.api()
+                .post(
+                        hook.path(Forge.GITHUB),
+                        bytes,
+                        WebhookIT.single(
+                                WebhookFixtures.headers(Forge.GITHUB, "push", deliveryId, bytes, hook.secret())));
         assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
         return answer.json().path("build").asString();
     }
 
     private boolean cancelRequested(String buildId) {
         return jdbc.sql("select cancel_requested_at is not null from builds where id = cast(:id as uuid)")
-                .param("id", buildId).query(Boolean.class).single();
+                .param("id", buildId)
+                .query(Boolean.class)
+                .single();
     }
 
     /** The reasons of the cancel requests announced for the build, oldest first. */
@@ -147,7 +176,6 @@ class SupersededBuildsIT {
         return jdbc.sql("""
                         select payload->>'reason' from outbox
                         where message_type = 'io.archfarm.model.messages.BuildCancelRequested'
-                          and payload->>'buildId' = :id order by created_at""")
-                .param("id", buildId).query(String.class).list();
+                          and payload->>'buildId' = :id order by created_at""").param("id", buildId).query(String.class).list();
     }
 }

@@ -26,13 +26,15 @@ import tools.jackson.databind.JsonNode;
  * Replays start nothing: the same delivery id in another case, the same push (ref and commit) under a new id within
  * the window, and a GitLab delivery whose event header does not match its ref.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"archfarm.git.allow-file-urls=true", "archfarm.portal.webhook-duplicate-window=10m"})
 @Import(ArchfarmTestServices.class)
 class WebhookReplayIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @BeforeAll
@@ -42,6 +44,7 @@ class WebhookReplayIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -84,7 +87,8 @@ class WebhookReplayIT {
         assertThat(log.get(0).path("build").asString()).isEqualTo(build);
 
         Answer otherBranch = hook.deliver(forge, "push-other-branch.json", pushEvent(forge), "other");
-        assertThat(otherBranch.json().path("result").asString()).as("another ref is another push")
+        assertThat(otherBranch.json().path("result").asString())
+                .as("another ref is another push")
                 .isIn("BUILT", "IGNORED");
     }
 
@@ -95,8 +99,7 @@ class WebhookReplayIT {
         jdbc.sql("""
                         update webhook_deliveries set received_at = received_at - interval '11 minutes'
                         where delivery_id = 'long-ago' and project_id = (select p.id from projects p
-                          join teams t on t.id = p.team_id where t.slug = :team)""")
-                .param("team", hook.team()).update();
+                          join teams t on t.id = p.team_id where t.slug = :team)""").param("team", hook.team()).update();
 
         Answer again = hook.deliver(Forge.GITHUB, "push-branch.json", "push", "a-forge-redelivery-much-later");
 
@@ -118,7 +121,8 @@ class WebhookReplayIT {
         assertThat(branchAsTag.problemDetail()).contains("'Tag Push Hook' is for tags, but branch 'main'");
 
         assertThat(hook.builds()).isEmpty();
-        assertThat(hook.deliveries()).extracting(d -> d.path("result").asString())
+        assertThat(hook.deliveries())
+                .extracting(d -> d.path("result").asString())
                 .containsExactly("MALFORMED", "MALFORMED");
     }
 
@@ -126,10 +130,14 @@ class WebhookReplayIT {
     void aNulCharacterInASignedPayloadIs400NotA500() {
         Hook hook = hook();
         byte[] body = new String(WebhookFixtures.body(Forge.GITHUB, "push-branch.json"), StandardCharsets.UTF_8)
-                .replace("refs/heads/main", "refs/heads/ma\\u0000in").getBytes(StandardCharsets.UTF_8);
+                .replace("refs/heads/main", "refs/heads/ma\\u0000in")
+                .getBytes(StandardCharsets.UTF_8);
 
-        Answer answer = hook.api().post(hook.path(Forge.GITHUB), body, WebhookIT.single(
-                WebhookFixtures.headers(Forge.GITHUB, "push", "nul-1", body, hook.secret())));
+        Answer answer = hook.api()
+                .post(
+                        hook.path(Forge.GITHUB),
+                        body,
+                        WebhookIT.single(WebhookFixtures.headers(Forge.GITHUB, "push", "nul-1", body, hook.secret())));
 
         assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
         assertThat(answer.problemDetail()).contains("'ref' contains a NUL character");
@@ -142,7 +150,13 @@ class WebhookReplayIT {
         JsonNode project = farm.project(team, """
                 {"slug": "hello-arch", "repository": "%s",
                  "platforms": ["linux/amd64"], "image": "127.0.0.1:5000/acme/hello-arch"}""".formatted(repo.url()));
-        return new Hook(farm, new PortalApi(port), team, "hello-arch", project.path("webhookSecret").asString(), jdbc);
+        return new Hook(
+                farm,
+                new PortalApi(port),
+                team,
+                "hello-arch",
+                project.path("webhookSecret").asString(),
+                jdbc);
     }
 
     private static String pushEvent(Forge forge) {

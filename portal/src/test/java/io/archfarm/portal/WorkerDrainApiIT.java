@@ -25,8 +25,10 @@ class WorkerDrainApiIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
+
     @Value("${archfarm.topology.prefix}")
     String prefix;
 
@@ -47,7 +49,9 @@ class WorkerDrainApiIT {
 
         assertThat(drained.status()).as(drained.toString()).isEqualTo(202);
         assertThat(drained.json().path("id").asString()).isEqualTo(worker);
-        assertThat(drained.json().path("status").asString()).as("until its next heartbeat").isEqualTo("ONLINE");
+        assertThat(drained.json().path("status").asString())
+                .as("until its next heartbeat")
+                .isEqualTo("ONLINE");
         assertThat(drained.json().path("draining").asBoolean()).isFalse();
         assertThat(resumed.status()).isEqualTo(202);
         List<Map<String, Object>> rows = orders(worker);
@@ -67,12 +71,15 @@ class WorkerDrainApiIT {
 
     @Test
     void theFleetShowsADrainingWorker() {
-        jdbc.sql("update workers set status = 'DRAINING', draining = true where id = :id").param("id", worker)
+        jdbc.sql("update workers set status = 'DRAINING', draining = true where id = :id")
+                .param("id", worker)
                 .update();
 
         JsonNode workers = farm.admin().get("/api/v1/workers").json();
 
-        JsonNode shown = workers.values().stream().filter(w -> w.path("id").asString().equals(worker)).findFirst()
+        JsonNode shown = workers.values().stream()
+                .filter(w -> w.path("id").asString().equals(worker))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(worker + " missing from " + workers));
         assertThat(shown.path("status").asString()).isEqualTo("DRAINING");
         assertThat(shown.path("draining").asBoolean()).isTrue();
@@ -105,14 +112,16 @@ class WorkerDrainApiIT {
         jdbc.sql("""
                         insert into workers (id, host, native_platforms, emulated_platforms, slots, busy, status,
                                              first_seen, last_seen)
-                        values (:id, 'host-a', '["linux/amd64"]', '[]', 2, 0, :status, now(), now())""")
-                .param("id", id).param("status", status).update();
+                        values (:id, 'host-a', '["linux/amd64"]', '[]', 2, 0, :status, now(), now())""").param("id", id).param("status", status).update();
     }
 
     private List<Map<String, Object>> orders(String workerId) {
         return jdbc.sql("""
                         select exchange_name, routing_key, payload::text as payload from outbox
                         where message_type = :type and payload->>'workerId' = :worker order by created_at""")
-                .param("type", DrainWorker.class.getName()).param("worker", workerId).query().listOfRows();
+                .param("type", DrainWorker.class.getName())
+                .param("worker", workerId)
+                .query()
+                .listOfRows();
     }
 }

@@ -23,7 +23,10 @@ public class ProcessedMessages {
             throw new IllegalArgumentException("message for " + consumer + " carries no messageId");
         }
         return jdbc.sql("insert into processed_messages (message_id, consumer) values (:id, :consumer)"
-                        + " on conflict (message_id) do nothing")
-                .param("id", messageId).param("consumer", consumer).update() == 1;
+                                + " on conflict (message_id) do nothing")
+                        .param("id", messageId)
+                        .param("consumer", consumer)
+                        .update()
+                == 1;
     }
 }

@@ -30,8 +30,8 @@ public record RegistryProperties(
         @DefaultValue List<Path> certsDirs) {
 
     /** Where the containers tools look, in their order, when {@code certs-dirs} is not set. */
-    public static final List<Path> TOOLS_CERTS_DIRS = List.of(Path.of("/etc/containers/certs.d"),
-            Path.of("/etc/docker/certs.d"));
+    public static final List<Path> TOOLS_CERTS_DIRS =
+            List.of(Path.of("/etc/containers/certs.d"), Path.of("/etc/docker/certs.d"));
 
     public RegistryProperties {
         insecure = insecure == null ? List.of() : List.copyOf(insecure);

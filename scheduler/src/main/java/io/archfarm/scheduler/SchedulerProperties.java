@@ -70,7 +70,8 @@ public record SchedulerProperties(
                     + " (0 turns affinity off), was " + affinityWait);
         }
         if (nativeWait != null && nativeWait.isNegative()) {
-            throw new IllegalArgumentException("archfarm.scheduler.native-wait must not be negative, was " + nativeWait);
+            throw new IllegalArgumentException(
+                    "archfarm.scheduler.native-wait must not be negative, was " + nativeWait);
         }
         if (unplaceableTimeout != null && unplaceableTimeout.isNegative()) {
             throw new IllegalArgumentException(

@@ -8,8 +8,7 @@ import org.jspecify.annotations.Nullable;
 /** The PostgreSQL driver binds {@code timestamptz} from OffsetDateTime, not from Instant. */
 public final class Timestamps {
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     public static @Nullable OffsetDateTime of(@Nullable Instant instant) {
         return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);

@@ -11,6 +11,7 @@ import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -23,15 +24,25 @@ class ArchitectureTest {
 
     @Test
     void featurePackagesAreFreeOfCycles() {
-        slices().matching("io.archfarm.scheduler.(*)..").should().beFreeOfCycles().check(SCHEDULER);
+        slices().matching("io.archfarm.scheduler.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(SCHEDULER);
     }
 
     @Test
     void onlyTheOutboxAndTheBrokerConfigurationTouchTheRabbitTemplate() {
-        noClasses().that().resideOutsideOfPackages("io.archfarm.scheduler.outbox..", "io.archfarm.scheduler.broker..")
-                .should().dependOnClassesThat().haveFullyQualifiedName("org.springframework.amqp.rabbit.core.RabbitTemplate")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.springframework.amqp.core.AmqpTemplate")
-                .orShould().dependOnClassesThat()
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.archfarm.scheduler.outbox..", "io.archfarm.scheduler.broker..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("org.springframework.amqp.rabbit.core.RabbitTemplate")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("org.springframework.amqp.core.AmqpTemplate")
+                .orShould()
+                .dependOnClassesThat()
                 .haveFullyQualifiedName("org.springframework.amqp.rabbit.core.RabbitOperations")
                 .because("every message the scheduler sends goes through the transactional outbox")
                 .check(SCHEDULER);
@@ -40,13 +51,18 @@ class ArchitectureTest {
     @Test
     void theSchedulerIsScanned() {
         // guards the rule above against passing on an empty import
-        org.assertj.core.api.Assertions.assertThat(SCHEDULER.contain("io.archfarm.scheduler.outbox.Outbox")).isTrue();
+        Assertions.assertThat(SCHEDULER.contain("io.archfarm.scheduler.outbox.Outbox"))
+                .isTrue();
     }
 
     @Test
     void onlyTheBrokerConfigurationDeclaresTopology() {
-        noClasses().that().resideOutsideOfPackage("io.archfarm.scheduler.broker..")
-                .should().dependOnClassesThat().haveFullyQualifiedName("org.springframework.amqp.core.AmqpAdmin")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.archfarm.scheduler.broker..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("org.springframework.amqp.core.AmqpAdmin")
                 .check(SCHEDULER);
     }
 
@@ -56,14 +72,17 @@ class ArchitectureTest {
      */
     @Test
     void noTransactionalMethodDoesBrokerOrRegistryIo() {
-        noClasses().should().callMethodWhere(new DescribedPredicate<JavaMethodCall>(
-                        "a @Transactional method calls the broker or the registry") {
-                    @Override
-                    public boolean test(JavaMethodCall call) {
-                        return runsInATransaction(call.getOrigin())
-                                && BROKER_OR_REGISTRY.stream().anyMatch(call.getTargetOwner()::isAssignableTo);
-                    }
-                })
+        noClasses()
+                .should()
+                .callMethodWhere(
+                        new DescribedPredicate<JavaMethodCall>(
+                                "a @Transactional method calls the broker or the registry") {
+                            @Override
+                            public boolean test(JavaMethodCall call) {
+                                return runsInATransaction(call.getOrigin())
+                                        && BROKER_OR_REGISTRY.stream().anyMatch(call.getTargetOwner()::isAssignableTo);
+                            }
+                        })
                 .because("no broker or registry I/O runs inside a database transaction (DESIGN.md rule 11)")
                 .check(SCHEDULER);
     }
@@ -73,14 +92,18 @@ class ArchitectureTest {
         if (!method.isAnnotatedWith(Transactional.class)) {
             return false;
         }
-        return method.getAnnotationOfType(Transactional.class.getName()).get("propagation")
+        return method.getAnnotationOfType(Transactional.class.getName())
+                .get("propagation")
                 .map(value -> ((JavaEnumConstant) value).name())
                 .map(name -> !name.equals("NEVER") && !name.equals("NOT_SUPPORTED"))
                 .orElse(true);
     }
 
-    private static final List<String> BROKER_OR_REGISTRY = List.of("io.archfarm.scheduler.broker.JobQueues",
-            "org.springframework.amqp.core.AmqpAdmin", "org.springframework.amqp.core.AmqpTemplate",
-            "io.archfarm.scheduler.outbox.ConfirmedPublisher", "io.archfarm.scheduler.manifests.RegistryClient",
+    private static final List<String> BROKER_OR_REGISTRY = List.of(
+            "io.archfarm.scheduler.broker.JobQueues",
+            "org.springframework.amqp.core.AmqpAdmin",
+            "org.springframework.amqp.core.AmqpTemplate",
+            "io.archfarm.scheduler.outbox.ConfirmedPublisher",
+            "io.archfarm.scheduler.manifests.RegistryClient",
             "io.archfarm.scheduler.manifests.RegistryClient$Session");
 }

@@ -24,11 +24,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * reconnect by themselves, fan it out and dispatch its job. The broker is a RabbitMQ node of the test's own
  * ({@link PrivateRabbitNode}), never the machine's shared one.
  */
-@SpringBootTest(properties = {
-        "archfarm.scheduler.tick=200ms",
-        "archfarm.scheduler.outbox-interval=100ms",
-        "archfarm.scheduler.heartbeat-timeout=300s",
-        "spring.rabbitmq.listener.simple.recovery-interval=1s"})
+@SpringBootTest(
+        properties = {
+            "archfarm.scheduler.tick=200ms",
+            "archfarm.scheduler.outbox-interval=100ms",
+            "archfarm.scheduler.heartbeat-timeout=300s",
+            "spring.rabbitmq.listener.simple.recovery-interval=1s"
+        })
 @Import(Farm.class)
 class BrokerOutageIT {
 
@@ -62,32 +64,44 @@ class BrokerOutageIT {
     @Test
     void aBuildAcceptedWhileTheBrokerIsDownIsDispatchedOnceItIsBack() throws Exception {
         farm.heartbeat("w-ppc", List.of("linux/ppc64le"), List.of(), List.of());
-        await().atMost(WAIT).until(() -> farm.jdbc().sql("select count(*) from workers where id = 'w-ppc'"
-                + " and status = 'ONLINE'").query(Long.class).single() == 1);
+        await().atMost(WAIT)
+                .until(() -> farm.jdbc()
+                                .sql("select count(*) from workers where id = 'w-ppc'" + " and status = 'ONLINE'")
+                                .query(Long.class)
+                                .single()
+                        == 1);
 
         node.kill();
         long down = System.nanoTime();
-        UUID buildId = farm.requestBuild(List.of("linux/ppc64le"), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/app",
-                List.of());
+        UUID buildId =
+                farm.requestBuild(List.of("linux/ppc64le"), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/app", List.of());
         // the relay tries and fails meanwhile: the row stays unpublished
         await().atMost(WAIT).during(Duration.ofSeconds(2)).until(() -> unpublished(buildId) == 1);
         node.restart();
         long downMillis = (System.nanoTime() - down) / 1_000_000;
 
-        JobAssignment job = await().atMost(WAIT).ignoreExceptions()
+        JobAssignment job = await().atMost(WAIT)
+                .ignoreExceptions()
                 .until(() -> (JobAssignment) farm.poll("linux/ppc64le", ExecutionMode.NATIVE), a -> a != null);
         long backMillis = (System.nanoTime() - down) / 1_000_000 - downMillis;
-        System.out.printf("[archfarm figures] broker down %d ms; the build's job was dispatched %d ms after the"
-                + " broker was back%n", downMillis, backMillis);
+        System.out.printf(
+                "[archfarm figures] broker down %d ms; the build's job was dispatched %d ms after the"
+                        + " broker was back%n",
+                downMillis, backMillis);
 
         assertThat(job.buildId()).isEqualTo(buildId);
         assertThat(unpublished(buildId)).isZero();
-        assertThat(farm.claim(job.jobId(), job.attempt(), "w-ppc", ExecutionMode.NATIVE).granted())
-                .as("claims are answered again").isTrue();
+        assertThat(farm.claim(job.jobId(), job.attempt(), "w-ppc", ExecutionMode.NATIVE)
+                        .granted())
+                .as("claims are answered again")
+                .isTrue();
     }
 
     private long unpublished(UUID buildId) {
-        return farm.jdbc().sql("select count(*) from outbox where published_at is null and payload->>'buildId' = :b")
-                .param("b", buildId.toString()).query(Long.class).single();
+        return farm.jdbc()
+                .sql("select count(*) from outbox where published_at is null and payload->>'buildId' = :b")
+                .param("b", buildId.toString())
+                .query(Long.class)
+                .single();
     }
 }

@@ -28,11 +28,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * arrives while the database is down is not lost but redone once it is back, and the build goes on from there. The
  * database is a PostgreSQL of the test's own ({@link PrivatePostgres}), never the machine's shared one.
  */
-@SpringBootTest(properties = {
-        "archfarm.scheduler.tick=200ms",
-        "archfarm.scheduler.outbox-interval=100ms",
-        "archfarm.scheduler.heartbeat-timeout=120s",
-        "spring.datasource.hikari.connection-timeout=2000"})
+@SpringBootTest(
+        properties = {
+            "archfarm.scheduler.tick=200ms",
+            "archfarm.scheduler.outbox-interval=100ms",
+            "archfarm.scheduler.heartbeat-timeout=120s",
+            "spring.datasource.hikari.connection-timeout=2000"
+        })
 @Import(Farm.class)
 @ExtendWith(OutputCaptureExtension.class)
 class DatabaseOutageIT {
@@ -74,18 +76,28 @@ class DatabaseOutageIT {
     @Test
     void aResultThatArrivesWhileTheDatabaseIsDownIsRecordedOnceItIsBack(CapturedOutput output) throws Exception {
         farm.heartbeat("w-s390x", List.of("linux/s390x"), List.of(), List.of());
-        await().atMost(WAIT).until(() -> farm.jdbc().sql("select count(*) from workers where id = 'w-s390x'"
-                + " and status = 'ONLINE'").query(Long.class).single() == 1);
-        UUID buildId = farm.requestBuild(List.of("linux/s390x"), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/app",
-                List.of());
+        await().atMost(WAIT)
+                .until(() -> farm.jdbc()
+                                .sql("select count(*) from workers where id = 'w-s390x'" + " and status = 'ONLINE'")
+                                .query(Long.class)
+                                .single()
+                        == 1);
+        UUID buildId =
+                farm.requestBuild(List.of("linux/s390x"), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/app", List.of());
         JobAssignment job = farm.takeAssignment("linux/s390x", ExecutionMode.NATIVE);
-        assertThat(farm.claim(job.jobId(), job.attempt(), "w-s390x", ExecutionMode.NATIVE).granted()).isTrue();
+        assertThat(farm.claim(job.jobId(), job.attempt(), "w-s390x", ExecutionMode.NATIVE)
+                        .granted())
+                .isTrue();
 
         postgres.kill();
         int failuresBefore = listenerFailures(output);
         long down = System.nanoTime();
-        farm.finished(job.jobId(), job.attempt(), "w-s390x", JobOutcome.FAILED, "step failed: RUN false exited"
-                + " with code 1");
+        farm.finished(
+                job.jobId(),
+                job.attempt(),
+                "w-s390x",
+                JobOutcome.FAILED,
+                "step failed: RUN false exited" + " with code 1");
         // while it is down the result is tried, fails and goes back to its queue; the outage lasts OUTAGE
         await().atMost(WAIT).until(() -> listenerFailures(output) > failuresBefore);
         Thread.sleep(Math.max(0, OUTAGE.toMillis() - (System.nanoTime() - down) / 1_000_000));
@@ -94,17 +106,23 @@ class DatabaseOutageIT {
 
         // the test's own reads go through the same pool, which reconnects too
         await().atMost(WAIT).ignoreExceptions().until(() -> "FAILED".equals(farm.jobStatus(job.jobId())));
-        await().atMost(WAIT).ignoreExceptions().until(() -> "FAILED".equals(farm.build(buildId).get("status")));
+        await().atMost(WAIT)
+                .ignoreExceptions()
+                .until(() -> "FAILED".equals(farm.build(buildId).get("status")));
         assertThat((String) farm.build(buildId).get("error")).contains("step failed: RUN false exited with code 1");
         int tries = listenerFailures(output) - failuresBefore;
-        System.out.printf("[archfarm figures] database down %d ms: the result failed %d time(s) before it was"
-                + " recorded%n", downMillis, tries);
-        assertThat(tries).as("tries of the result while the database was down, with back-off")
+        System.out.printf(
+                "[archfarm figures] database down %d ms: the result failed %d time(s) before it was" + " recorded%n",
+                downMillis, tries);
+        assertThat(tries)
+                .as("tries of the result while the database was down, with back-off")
                 .isLessThanOrEqualTo((int) (downMillis / 1000) + 2);
     }
 
     private static int listenerFailures(CapturedOutput output) {
-        return (int) output.getOut().lines().filter(line -> line.contains("Execution of Rabbit message listener"
-                + " failed")).count();
+        return (int) output.getOut()
+                .lines()
+                .filter(line -> line.contains("Execution of Rabbit message listener" + " failed"))
+                .count();
     }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -29,11 +30,13 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code platform_jobs.cache}: real PostgreSQL and RabbitMQ, the test playing the portal and the workers. A context
  * of its own (no native wait to speak of), so that its platforms are free of {@link SchedulerFlowIT}'s jobs.
  */
-@SpringBootTest(properties = {
-        "archfarm.scheduler.tick=200ms",
-        "archfarm.scheduler.outbox-interval=100ms",
-        "archfarm.scheduler.native-wait=1s",
-        "archfarm.scheduler.heartbeat-timeout=60s"})
+@SpringBootTest(
+        properties = {
+            "archfarm.scheduler.tick=200ms",
+            "archfarm.scheduler.outbox-interval=100ms",
+            "archfarm.scheduler.native-wait=1s",
+            "archfarm.scheduler.heartbeat-timeout=60s"
+        })
 @Import({ArchfarmTestServices.class, Farm.class})
 class LayerCacheFlowIT {
 
@@ -41,6 +44,7 @@ class LayerCacheFlowIT {
 
     @Autowired
     Farm farm;
+
     @Autowired
     JsonMapper json;
 
@@ -62,8 +66,12 @@ class LayerCacheFlowIT {
         assertThat(byBuild.get(uses).cacheScope()).isEqualTo(team.toString());
         assertThat(byBuild.get(uses).layerCache()).isEqualTo(LayerCache.USE);
         assertThat(byBuild.get(refreshes).cacheScope()).isEqualTo(team.toString());
-        assertThat(byBuild.get(refreshes).layerCache()).as("noCache builds again, keeps").isEqualTo(LayerCache.REFRESH);
-        assertThat(byBuild.get(off).layerCache()).as("the project's cache is off").isEqualTo(LayerCache.OFF);
+        assertThat(byBuild.get(refreshes).layerCache())
+                .as("noCache builds again, keeps")
+                .isEqualTo(LayerCache.REFRESH);
+        assertThat(byBuild.get(off).layerCache())
+                .as("the project's cache is off")
+                .isEqualTo(LayerCache.OFF);
         assertThat(byBuild.get(adHoc).cacheScope()).as("a build of no team").isEqualTo(JobAssignment.NO_TEAM_SCOPE);
         assertThat(byBuild.get(adHoc).layerCache()).isEqualTo(LayerCache.USE);
     }
@@ -73,7 +81,9 @@ class LayerCacheFlowIT {
         online("w-cache-arm", "linux/arm64");
         farm.requestBuildWithCache(farm.team("keepers"), List.of("linux/arm64"), true, false);
         JobAssignment job = farm.takeAssignment("linux/arm64", ExecutionMode.NATIVE);
-        assertThat(farm.claim(job.jobId(), 1, "w-cache-arm", ExecutionMode.NATIVE).granted()).isTrue();
+        assertThat(farm.claim(job.jobId(), 1, "w-cache-arm", ExecutionMode.NATIVE)
+                        .granted())
+                .isTrue();
         List<JobCache.Step> steps = new ArrayList<>(List.of(
                 new JobCache.Step("1/3", "FROM base", true),
                 new JobCache.Step("2/3", "RUN echo <b>\u001b[31mred</b>", true),
@@ -82,15 +92,19 @@ class LayerCacheFlowIT {
         finished(job, new JobCache("USE", job.cacheScope() + "/linux/arm64/0", steps));
 
         await().atMost(WAIT).until(() -> farm.job(job.jobId()).get("cache") != null);
-        Map<String, Object> cache = json.readValue(farm.job(job.jobId()).get("cache").toString(),
-                new tools.jackson.core.type.TypeReference<Map<String, Object>>() { });
-        assertThat(cache).containsEntry("layerCache", "USE")
+        Map<String, Object> cache = json.readValue(
+                farm.job(job.jobId()).get("cache").toString(), new TypeReference<Map<String, Object>>() {});
+        assertThat(cache)
+                .containsEntry("layerCache", "USE")
                 .containsEntry("store", job.cacheScope() + "/linux/arm64/0");
         assertThat(cache.get("steps")).asList().hasSize(3);
-        assertThat(farm.jdbc().sql("""
+        assertThat(farm.jdbc()
+                        .sql("""
                         select string_agg(s->>'step' || ' ' || (s->>'hit') || ' ' || (s->>'instruction'), '|')
                         from platform_jobs, jsonb_array_elements(cache->'steps') s where id = :j""")
-                .param("j", job.jobId()).query(String.class).single())
+                        .param("j", job.jobId())
+                        .query(String.class)
+                        .single())
                 .as("steps in order; the escape character a worker sent is gone, the markup is left to the page")
                 .isEqualTo("1/3 true FROM base|2/3 true RUN echo <b> [31mred</b>|3/3 false COPY . /app");
     }
@@ -100,7 +114,9 @@ class LayerCacheFlowIT {
         online("w-cache-ppc", "linux/ppc64le");
         farm.requestBuildWithCache(null, List.of("linux/ppc64le"), true, false);
         JobAssignment job = farm.takeAssignment("linux/ppc64le", ExecutionMode.NATIVE);
-        assertThat(farm.claim(job.jobId(), 1, "w-cache-ppc", ExecutionMode.NATIVE).granted()).isTrue();
+        assertThat(farm.claim(job.jobId(), 1, "w-cache-ppc", ExecutionMode.NATIVE)
+                        .granted())
+                .isTrue();
         List<JobCache.Step> steps = new ArrayList<>();
         for (int i = 1; i <= 600; i++) {
             steps.add(new JobCache.Step(i + "/600", "RUN " + "x".repeat(300), false));
@@ -109,10 +125,14 @@ class LayerCacheFlowIT {
         finished(job, new JobCache("EVERYTHING", "adhoc/linux/ppc64le/1", steps));
 
         await().atMost(WAIT).until(() -> farm.job(job.jobId()).get("cache") != null);
-        assertThat(farm.jdbc().sql("""
+        assertThat(farm.jdbc()
+                        .sql("""
                         select coalesce(cache->>'layerCache', 'absent') || ' ' || jsonb_array_length(cache->'steps')
                                || ' ' || length(cache->'steps'->0->>'instruction')
-                        from platform_jobs where id = :j""").param("j", job.jobId()).query(String.class).single())
+                        from platform_jobs where id = :j""")
+                        .param("j", job.jobId())
+                        .query(String.class)
+                        .single())
                 .isEqualTo("absent 500 200");
     }
 
@@ -121,11 +141,29 @@ class LayerCacheFlowIT {
         online("w-cache-386", "linux/386");
         UUID buildId = farm.requestBuildWithCache(null, List.of("linux/386"), true, false);
         JobAssignment job = farm.takeAssignment("linux/386", ExecutionMode.NATIVE);
-        assertThat(farm.claim(job.jobId(), 1, "w-cache-386", ExecutionMode.NATIVE).granted()).isTrue();
-        farm.send(Topology.JOB_FINISHED, new JobFinished(UUID.randomUUID(), job.jobId(), 1, "w-cache-386",
-                JobOutcome.FAILED, null, 0, null, "RUN step exited with 1", 1, Instant.now(), Instant.now(), 10,
-                null, null, new JobCache("USE", "adhoc/linux/386/0", List.of(new JobCache.Step("1/1", "RUN false",
-                        false)))));
+        assertThat(farm.claim(job.jobId(), 1, "w-cache-386", ExecutionMode.NATIVE)
+                        .granted())
+                .isTrue();
+        farm.send(
+                Topology.JOB_FINISHED,
+                new JobFinished(
+                        UUID.randomUUID(),
+                        job.jobId(),
+                        1,
+                        "w-cache-386",
+                        JobOutcome.FAILED,
+                        null,
+                        0,
+                        null,
+                        "RUN step exited with 1",
+                        1,
+                        Instant.now(),
+                        Instant.now(),
+                        10,
+                        null,
+                        null,
+                        new JobCache(
+                                "USE", "adhoc/linux/386/0", List.of(new JobCache.Step("1/1", "RUN false", false)))));
         await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(buildId)).containsEntry("status", "FAILED"));
         assertThat(farm.job(job.jobId()).get("cache")).isNotNull();
 
@@ -139,15 +177,36 @@ class LayerCacheFlowIT {
 
     /** A failed attempt, which keeps the test clear of the merge (its registry is not there). */
     private void finished(JobAssignment job, JobCache cache) {
-        farm.send(Topology.JOB_FINISHED, new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(),
-                "w-worker", JobOutcome.FAILED, null, 0, null, "RUN step exited with 1", 1, Instant.now(),
-                Instant.now(), 10, "netns, egress none", null, cache));
+        farm.send(
+                Topology.JOB_FINISHED,
+                new JobFinished(
+                        UUID.randomUUID(),
+                        job.jobId(),
+                        job.attempt(),
+                        "w-worker",
+                        JobOutcome.FAILED,
+                        null,
+                        0,
+                        null,
+                        "RUN step exited with 1",
+                        1,
+                        Instant.now(),
+                        Instant.now(),
+                        10,
+                        "netns, egress none",
+                        null,
+                        cache));
     }
 
     private void online(String workerId, String platform) {
         farm.heartbeat(workerId, List.of(platform), List.of(), List.of());
-        await("worker " + workerId + " online").atMost(WAIT).until(() -> farm.jdbc()
-                .sql("select count(*) from workers where id = :id and status = 'ONLINE'").param("id", workerId)
-                .query(Long.class).single() == 1);
+        await("worker " + workerId + " online")
+                .atMost(WAIT)
+                .until(() -> farm.jdbc()
+                                .sql("select count(*) from workers where id = :id and status = 'ONLINE'")
+                                .param("id", workerId)
+                                .query(Long.class)
+                                .single()
+                        == 1);
     }
 }

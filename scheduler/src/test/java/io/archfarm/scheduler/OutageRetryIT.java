@@ -23,14 +23,16 @@ import org.springframework.context.annotation.Import;
  * the queue, is tried again, and fails only once the registry has been failing for the outage budget, whatever the
  * job's number of attempts.
  */
-@SpringBootTest(properties = {
-        "archfarm.scheduler.tick=200ms",
-        "archfarm.scheduler.outbox-interval=100ms",
-        "archfarm.scheduler.heartbeat-timeout=60s",
-        "archfarm.scheduler.max-attempts=2",
-        "archfarm.scheduler.retry-backoff=2s",
-        "archfarm.scheduler.retry-backoff-max=2s",
-        "archfarm.scheduler.outage-budget=5s"})
+@SpringBootTest(
+        properties = {
+            "archfarm.scheduler.tick=200ms",
+            "archfarm.scheduler.outbox-interval=100ms",
+            "archfarm.scheduler.heartbeat-timeout=60s",
+            "archfarm.scheduler.max-attempts=2",
+            "archfarm.scheduler.retry-backoff=2s",
+            "archfarm.scheduler.retry-backoff-max=2s",
+            "archfarm.scheduler.outage-budget=5s"
+        })
 @Import({ArchfarmTestServices.class, Farm.class})
 class OutageRetryIT {
 
@@ -47,17 +49,22 @@ class OutageRetryIT {
         awaitWorkerOnline("w-v7");
         farm.requestBuild(List.of("linux/arm/v7"), "NATIVE_ONLY", "ALL", IMAGE, List.of());
         JobAssignment first = farm.takeAssignment("linux/arm/v7", ExecutionMode.NATIVE);
-        assertThat(farm.claim(first.jobId(), 1, "w-v7", ExecutionMode.NATIVE).granted()).isTrue();
+        assertThat(farm.claim(first.jobId(), 1, "w-v7", ExecutionMode.NATIVE).granted())
+                .isTrue();
 
         farm.finished(first.jobId(), 1, "w-v7", JobOutcome.INFRA_FAILED, REFUSED);
         await().atMost(Duration.ofSeconds(10)).until(() -> "QUEUED".equals(farm.jobStatus(first.jobId())));
         Map<String, Object> queued = farm.job(first.jobId());
         Instant notBefore = ((Timestamp) queued.get("not_before")).toInstant();
         Instant requeued = ((Timestamp) queued.get("queued_at")).toInstant();
-        assertThat(Duration.between(requeued, notBefore)).as("equal jitter of a 2 s wait")
+        assertThat(Duration.between(requeued, notBefore))
+                .as("equal jitter of a 2 s wait")
                 .isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
-        assertThat(queued).containsEntry("outage_part", "registry 127.0.0.1:5000").containsEntry("outage_failures", 1);
-        assertThat(farm.poll("linux/arm/v7", ExecutionMode.NATIVE)).as("not dispatched before its back-off ends")
+        assertThat(queued)
+                .containsEntry("outage_part", "registry 127.0.0.1:5000")
+                .containsEntry("outage_failures", 1);
+        assertThat(farm.poll("linux/arm/v7", ExecutionMode.NATIVE))
+                .as("not dispatched before its back-off ends")
                 .isNull();
 
         JobAssignment second = farm.takeAssignment("linux/arm/v7", ExecutionMode.NATIVE);
@@ -65,11 +72,15 @@ class OutageRetryIT {
 
         assertThat(second.jobId()).isEqualTo(first.jobId());
         assertThat(second.attempt()).isEqualTo(2);
-        assertThat(dispatched).as("dispatched once due, by the sweep").isAfterOrEqualTo(notBefore)
+        assertThat(dispatched)
+                .as("dispatched once due, by the sweep")
+                .isAfterOrEqualTo(notBefore)
                 .isBefore(notBefore.plusSeconds(3));
-        assertThat(farm.job(first.jobId())).as("an outage does not use up the job's attempts")
+        assertThat(farm.job(first.jobId()))
+                .as("an outage does not use up the job's attempts")
                 .containsEntry("max_attempts", 3);
-        assertThat(farm.claim(second.jobId(), 2, "w-v7", ExecutionMode.NATIVE).granted()).isTrue();
+        assertThat(farm.claim(second.jobId(), 2, "w-v7", ExecutionMode.NATIVE).granted())
+                .isTrue();
     }
 
     @Test
@@ -83,7 +94,9 @@ class OutageRetryIT {
         for (int round = 0; round < 10 && (jobId == null || "QUEUED".equals(farm.jobStatus(jobId))); round++) {
             JobAssignment job = farm.takeAssignment("linux/386", ExecutionMode.NATIVE);
             jobId = job.jobId();
-            assertThat(farm.claim(job.jobId(), job.attempt(), "w-386", ExecutionMode.NATIVE).granted()).isTrue();
+            assertThat(farm.claim(job.jobId(), job.attempt(), "w-386", ExecutionMode.NATIVE)
+                            .granted())
+                    .isTrue();
             firstFailure = firstFailure == null ? Instant.now() : firstFailure;
             farm.finished(job.jobId(), job.attempt(), "w-386", JobOutcome.INFRA_FAILED, REFUSED);
             attempts++;
@@ -92,14 +105,17 @@ class OutageRetryIT {
         }
 
         assertThat(farm.jobStatus(jobId)).isEqualTo("FAILED");
-        assertThat(attempts).as("more attempts than max-attempts (2): the budget bounds an outage").isGreaterThan(2);
+        assertThat(attempts)
+                .as("more attempts than max-attempts (2): the budget bounds an outage")
+                .isGreaterThan(2);
         Duration down = Duration.between(firstFailure, Instant.now());
         assertThat(down).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
         assertThat((String) farm.job(jobId).get("error"))
                 .matches("(?s)registry 127\\.0\\.0\\.1:5000 unreachable for [5-9] s since \\d\\d:\\d\\d:\\d\\d UTC,"
                         + " longer than the outage budget of 5 s \\(\\d attempts met it\\): infrastructure failure"
                         + " on w-386: registry 127.0.0.1:5000 failed the push .*");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "FAILED".equals(farm.build(buildId).get("status")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "FAILED".equals(farm.build(buildId).get("status")));
         assertThat((String) farm.build(buildId).get("error"))
                 .startsWith("platforms failed: linux/386 failed: registry 127.0.0.1:5000 unreachable for ");
     }
@@ -110,17 +126,24 @@ class OutageRetryIT {
         awaitWorkerOnline("w-v6");
         UUID buildId = farm.requestBuild(List.of("linux/arm/v6"), "NATIVE_ONLY", "ALL", IMAGE, List.of());
         JobAssignment job = farm.takeAssignment("linux/arm/v6", ExecutionMode.NATIVE);
-        assertThat(farm.claim(job.jobId(), 1, "w-v6", ExecutionMode.NATIVE).granted()).isTrue();
+        assertThat(farm.claim(job.jobId(), 1, "w-v6", ExecutionMode.NATIVE).granted())
+                .isTrue();
 
         farm.finished(job.jobId(), 1, "w-v6", JobOutcome.FAILED, "step failed: RUN false exited with code 1");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> "FAILED".equals(farm.build(buildId).get("status")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "FAILED".equals(farm.build(buildId).get("status")));
         assertThat(farm.job(job.jobId())).containsEntry("attempt", 1).containsEntry("outage_failures", 0);
     }
 
     private void awaitWorkerOnline(String workerId) {
-        await("worker " + workerId + " online").atMost(Duration.ofSeconds(20)).until(() -> farm.jdbc()
-                .sql("select count(*) from workers where id = :id and status = 'ONLINE'").param("id", workerId)
-                .query(Long.class).single() == 1);
+        await("worker " + workerId + " online")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> farm.jdbc()
+                                .sql("select count(*) from workers where id = :id and status = 'ONLINE'")
+                                .param("id", workerId)
+                                .query(Long.class)
+                                .single()
+                        == 1);
     }
 }

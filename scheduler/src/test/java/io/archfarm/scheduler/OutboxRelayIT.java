@@ -10,10 +10,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
@@ -41,23 +41,29 @@ class OutboxRelayIT {
     }
 
     private void relaysThroughTheBroker(String queue) {
-        admin.declareBinding(new Binding(queue, Binding.DestinationType.QUEUE, farm.topology().eventsExchange(),
-                "test.relay", null));
+        admin.declareBinding(new Binding(
+                queue, Binding.DestinationType.QUEUE, farm.topology().eventsExchange(), "test.relay", null));
         UUID messageId = UUID.randomUUID();
         farm.portalOutbox("test.relay", new BuildRequested(messageId, UUID.randomUUID(), Instant.now()));
 
-        Message message = await().atMost(Duration.ofSeconds(10))
-                .until(() -> farm.rabbit().receive(queue), m -> m != null);
+        Message message =
+                await().atMost(Duration.ofSeconds(10)).until(() -> farm.rabbit().receive(queue), m -> m != null);
 
         assertThat(message.getMessageProperties().getContentType()).isEqualTo("application/json");
         assertThat((String) message.getMessageProperties().getHeader("__TypeId__"))
                 .isEqualTo(BuildRequested.class.getName());
-        String stored = farm.jdbc().sql("select payload::text from outbox where payload->>'messageId' = :m")
-                .param("m", messageId.toString()).query(String.class).single();
+        String stored = farm.jdbc()
+                .sql("select payload::text from outbox where payload->>'messageId' = :m")
+                .param("m", messageId.toString())
+                .query(String.class)
+                .single();
         assertThat(new String(message.getBody())).isEqualTo(stored);
-        await().atMost(Duration.ofSeconds(10)).until(() -> farm.jdbc()
-                .sql("select published_at is not null from outbox where payload->>'messageId' = :m")
-                .param("m", messageId.toString()).query(Boolean.class).single());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> farm.jdbc()
+                        .sql("select published_at is not null from outbox where payload->>'messageId' = :m")
+                        .param("m", messageId.toString())
+                        .query(Boolean.class)
+                        .single());
     }
 
     @Test
@@ -65,12 +71,19 @@ class OutboxRelayIT {
         UUID messageId = UUID.randomUUID();
         farm.portalOutbox("nobody.listens", new BuildRequested(messageId, UUID.randomUUID(), Instant.now()));
 
-        Map<String, Object> row = await().atMost(Duration.ofSeconds(10)).until(() -> farm.jdbc()
-                .sql("select * from outbox where payload->>'messageId' = :m").param("m", messageId.toString())
-                .query().singleRow(), r -> ((Integer) r.get("attempts")) >= 2);
+        Map<String, Object> row = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> farm.jdbc()
+                                .sql("select * from outbox where payload->>'messageId' = :m")
+                                .param("m", messageId.toString())
+                                .query()
+                                .singleRow(),
+                        r -> ((Integer) r.get("attempts")) >= 2);
 
         assertThat(row.get("published_at")).isNull();
-        assertThat((String) row.get("last_error")).contains("returned by the broker").contains("NO_ROUTE")
+        assertThat((String) row.get("last_error"))
+                .contains("returned by the broker")
+                .contains("NO_ROUTE")
                 .contains("nobody.listens");
     }
 }

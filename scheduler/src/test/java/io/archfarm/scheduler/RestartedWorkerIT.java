@@ -17,10 +17,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 
 /** A worker that restarts under the same id never falls silent; its heartbeat tells which jobs it lost. */
-@SpringBootTest(properties = {
-        "archfarm.scheduler.tick=200ms",
-        "archfarm.scheduler.outbox-interval=100ms",
-        "archfarm.scheduler.heartbeat-timeout=2s"})
+@SpringBootTest(
+        properties = {
+            "archfarm.scheduler.tick=200ms",
+            "archfarm.scheduler.outbox-interval=100ms",
+            "archfarm.scheduler.heartbeat-timeout=2s"
+        })
 @Import({ArchfarmTestServices.class, Farm.class})
 class RestartedWorkerIT {
 
@@ -30,10 +32,10 @@ class RestartedWorkerIT {
     @Test
     void aJobTheWorkersHeartbeatNoLongerListsIsRequeued() {
         farm.heartbeat("w-1", List.of("linux/amd64"), List.of(), List.of());
-        UUID buildId = farm.requestBuild(List.of("linux/amd64"), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/x",
-                List.of());
+        UUID buildId = farm.requestBuild(List.of("linux/amd64"), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/x", List.of());
         JobAssignment first = farm.takeAssignment("linux/amd64", ExecutionMode.NATIVE);
-        assertThat(farm.claim(first.jobId(), 1, "w-1", ExecutionMode.NATIVE).granted()).isTrue();
+        assertThat(farm.claim(first.jobId(), 1, "w-1", ExecutionMode.NATIVE).granted())
+                .isTrue();
         var running = List.of(new WorkerHeartbeat.RunningJob(first.jobId(), 1));
 
         // while the worker lists the job it keeps it, however long that takes
@@ -50,10 +52,13 @@ class RestartedWorkerIT {
         JobAssignment second = farm.takeAssignment("linux/amd64", ExecutionMode.NATIVE);
         assertThat(second.jobId()).isEqualTo(first.jobId());
         assertThat(second.attempt()).isEqualTo(2);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(farm.jdbc()
-                .sql("select error from job_attempts where job_id = :j and attempt = 1")
-                .param("j", first.jobId()).query(String.class).single())
-                .isEqualTo("worker w-1 no longer runs attempt 1 (it restarted or dropped the job)"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(farm.jdbc()
+                                .sql("select error from job_attempts where job_id = :j and attempt = 1")
+                                .param("j", first.jobId())
+                                .query(String.class)
+                                .single())
+                        .isEqualTo("worker w-1 no longer runs attempt 1 (it restarted or dropped the job)"));
         assertThat(farm.build(buildId)).containsEntry("status", "RUNNING");
     }
 
@@ -68,7 +73,8 @@ class RestartedWorkerIT {
         farm.heartbeatSentAt("w-2", List.of("linux/s390x"), List.of(), sent);
         farm.requestBuild(List.of("linux/s390x"), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/y", List.of());
         JobAssignment job = farm.takeAssignment("linux/s390x", ExecutionMode.NATIVE);
-        assertThat(farm.claim(job.jobId(), 1, "w-2", ExecutionMode.NATIVE).granted()).isTrue();
+        assertThat(farm.claim(job.jobId(), 1, "w-2", ExecutionMode.NATIVE).granted())
+                .isTrue();
 
         // past the heartbeat timeout since the claim, the worker's heartbeats from before it keep arriving
         long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
@@ -79,8 +85,8 @@ class RestartedWorkerIT {
         }
 
         farm.heartbeat("w-2", List.of("linux/s390x"), List.of(), List.of());
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(farm.job(job.jobId()))
-                .containsEntry("attempt", 2));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(farm.job(job.jobId())).containsEntry("attempt", 2));
     }
 
     /**
@@ -92,7 +98,8 @@ class RestartedWorkerIT {
         farm.heartbeat("w-3", List.of("linux/arm/v7"), List.of(), List.of());
         farm.requestBuild(List.of("linux/arm/v7"), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/z", List.of());
         JobAssignment job = farm.takeAssignment("linux/arm/v7", ExecutionMode.NATIVE);
-        assertThat(farm.claim(job.jobId(), 1, "w-3", ExecutionMode.NATIVE).granted()).isTrue();
+        assertThat(farm.claim(job.jobId(), 1, "w-3", ExecutionMode.NATIVE).granted())
+                .isTrue();
         var finished = List.of(new WorkerHeartbeat.RunningJob(job.jobId(), 1));
 
         // past the heartbeat timeout since the claim, the worker runs nothing but lists the attempt as finished
@@ -104,8 +111,8 @@ class RestartedWorkerIT {
         }
 
         farm.heartbeatWithFinished("w-3", List.of("linux/arm/v7"), List.of(), List.of());
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(farm.job(job.jobId()))
-                .containsEntry("attempt", 2));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(farm.job(job.jobId())).containsEntry("attempt", 2));
     }
 
     private static void sleep(long millis) {

@@ -31,15 +31,21 @@ class SchedulerApplicationIT {
     @Test
     void startsMigratedAndHealthy() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> env = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/env")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> env = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/env"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"");
         assertThat(env.statusCode()).isEqualTo(404);
-        assertThat(jdbc.sql("select count(*) from flyway_schema_history where success").query(Long.class).single())
+        assertThat(jdbc.sql("select count(*) from flyway_schema_history where success")
+                        .query(Long.class)
+                        .single())
                 .isPositive();
     }
 }

@@ -19,10 +19,11 @@ import org.springframework.context.annotation.Import;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@SpringBootTest(properties = {
-        "archfarm.scheduler.tick=200ms",
-        "archfarm.scheduler.outbox-interval=100ms",
-        "archfarm.scheduler.heartbeat-timeout=60s"})
+@SpringBootTest(
+        properties = {
+            "archfarm.scheduler.tick=200ms",
+            "archfarm.scheduler.outbox-interval=100ms",
+            "archfarm.scheduler.heartbeat-timeout=60s"
+        })
 @Import({ArchfarmTestServices.class, Farm.class})
-public @interface SchedulerIntegrationTest {
-}
+public @interface SchedulerIntegrationTest {}

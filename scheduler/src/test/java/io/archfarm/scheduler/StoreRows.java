@@ -23,7 +23,10 @@ public final class StoreRows {
                 values (:id, :status, 'https://git.example/demo.git', 'main',
                     'c0ffee0000000000000000000000000000000000', 'Containerfile', '.', :image, '["1.0"]',
                     '["linux/amd64"]', 'NATIVE_ONLY', 'ALL', 'alice', now())""")
-                .param("id", id).param("status", status).param("image", image).update();
+                .param("id", id)
+                .param("status", status)
+                .param("image", image)
+                .update();
         return id;
     }
 
@@ -37,9 +40,14 @@ public final class StoreRows {
                 insert into platform_jobs (id, build_id, platform, placement, status, attempt, max_attempts, queued_at,
                     worker_id, digest)
                 values (:id, :build, :platform, 'NATIVE_ONLY', :status, :attempt, 3, now(), :worker, :digest)""")
-                .param("id", id).param("build", buildId).param("platform", platform).param("status", status)
-                .param("attempt", attempt).param("worker", status.equals("RUNNING") ? "w-1" : null)
-                .param("digest", digest).update();
+                .param("id", id)
+                .param("build", buildId)
+                .param("platform", platform)
+                .param("status", status)
+                .param("attempt", attempt)
+                .param("worker", status.equals("RUNNING") ? "w-1" : null)
+                .param("digest", digest)
+                .update();
         return id;
     }
 }

@@ -21,7 +21,8 @@ public record BrokerPermissions(String configure, String write, String read) {
         // a prefix is [a-z0-9._-]: only its dots mean something in a regular expression
         String prefix = topology.prefix().replace(".", "\\.");
         String controlQueue = prefix + "\\.worker\\..+\\.control";
-        return new BrokerPermissions("^" + controlQueue + "$",
+        return new BrokerPermissions(
+                "^" + controlQueue + "$",
                 "^(" + prefix + "\\.worker-events|" + controlQueue + ")$",
                 "^(" + prefix + "\\.jobs\\..+|" + prefix + "\\.control|" + controlQueue + ")$");
     }

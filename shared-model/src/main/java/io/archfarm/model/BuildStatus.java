@@ -10,7 +10,12 @@ import java.util.Set;
  * still ended until then, so {@link #isTerminal()} names the ends explicitly instead of reading the table.
  */
 public enum BuildStatus {
-    QUEUED, RUNNING, SUCCEEDED, PARTIAL, FAILED, CANCELLED;
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    PARTIAL,
+    FAILED,
+    CANCELLED;
 
     private static final Map<BuildStatus, Set<BuildStatus>> ALLOWED = Map.of(
             QUEUED, EnumSet.of(RUNNING, FAILED, CANCELLED),

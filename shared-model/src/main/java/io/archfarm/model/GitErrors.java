@@ -15,20 +15,40 @@ import java.util.regex.Pattern;
 public final class GitErrors {
 
     /** The server, or the way to it, failing for now. */
-    private static final List<String> TRANSIENT = List.of("connection refused", "couldn't connect to server",
-            "failed to connect to", "connection timed out", "operation timed out", "timed out after",
-            "connection reset", "empty reply from server", "recv failure", "send failure", "broken pipe",
-            "the remote end hung up unexpectedly", "early eof", "temporary failure in name resolution",
-            "could not resolve host", "no route to host", "network is unreachable");
+    private static final List<String> TRANSIENT = List.of(
+            "connection refused",
+            "couldn't connect to server",
+            "failed to connect to",
+            "connection timed out",
+            "operation timed out",
+            "timed out after",
+            "connection reset",
+            "empty reply from server",
+            "recv failure",
+            "send failure",
+            "broken pipe",
+            "the remote end hung up unexpectedly",
+            "early eof",
+            "temporary failure in name resolution",
+            "could not resolve host",
+            "no route to host",
+            "network is unreachable");
+
     private static final Pattern SERVER_ERROR = Pattern.compile("the requested url returned error: (5\\d\\d|429)");
     /** The server answered, and said no. */
-    private static final List<String> REFUSALS = List.of("authentication failed", "could not read username",
-            "could not read password", "permission denied", "host key verification failed", "not found",
-            "the requested url returned error: 401", "the requested url returned error: 403",
-            "the requested url returned error: 404", "does not appear to be a git repository");
+    private static final List<String> REFUSALS = List.of(
+            "authentication failed",
+            "could not read username",
+            "could not read password",
+            "permission denied",
+            "host key verification failed",
+            "not found",
+            "the requested url returned error: 401",
+            "the requested url returned error: 403",
+            "the requested url returned error: 404",
+            "does not appear to be a git repository");
 
-    private GitErrors() {
-    }
+    private GitErrors() {}
 
     /** The words of a git server failing for now in {@code lower} (git's output in lower case), if any. */
     public static Optional<String> transientWords(String lower) {

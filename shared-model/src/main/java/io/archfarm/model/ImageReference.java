@@ -20,8 +20,8 @@ public record ImageReference(String registry, String repository) {
     public static final String DOCKER_HUB = "docker.io";
 
     private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-    private static final Pattern DOMAIN = Pattern.compile("(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT
-            + ")*|\\[[0-9A-Fa-f:]+\\])(?::[0-9]+)?");
+    private static final Pattern DOMAIN = Pattern.compile(
+            "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*|\\[[0-9A-Fa-f:]+\\])(?::[0-9]+)?");
     private static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
     private static final int MAX_NAME_LENGTH = 255;
@@ -47,8 +47,10 @@ public record ImageReference(String registry, String repository) {
         }
         for (int i = hasRegistry ? 1 : 0; i < components.length; i++) {
             if (!PATH_COMPONENT.matcher(components[i]).matches()) {
-                throw invalid(image, "has a malformed path component '" + components[i]
-                        + "': expected lower-case letters and digits, separated by '.', '_', '__' or '-'");
+                throw invalid(
+                        image,
+                        "has a malformed path component '" + components[i]
+                                + "': expected lower-case letters and digits, separated by '.', '_', '__' or '-'");
             }
         }
         if (!hasRegistry) {
@@ -69,7 +71,8 @@ public record ImageReference(String registry, String repository) {
 
     /** Why {@code tag} is not a valid image tag, or empty when it is one. */
     public static Optional<String> tagRefusal(String tag) {
-        return tag != null && TAG.matcher(tag).matches() ? Optional.empty()
+        return tag != null && TAG.matcher(tag).matches()
+                ? Optional.empty()
                 : Optional.of("tag '" + tag + "' is not a valid tag: expected [A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
     }
 
@@ -80,7 +83,9 @@ public record ImageReference(String registry, String repository) {
 
     /** As the distribution reference does: a first component with a dot or port, or localhost, is a registry. */
     private static boolean looksLikeDomain(String component) {
-        return component.contains(".") || component.contains(":") || component.equals("localhost")
+        return component.contains(".")
+                || component.contains(":")
+                || component.equals("localhost")
                 || !component.equals(component.toLowerCase(Locale.ROOT));
     }
 

@@ -10,7 +10,11 @@ import java.util.Set;
  * person asked to retry; such a job has still ended until then, so {@link #isTerminal()} names the ends explicitly.
  */
 public enum JobStatus {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
 
     private static final Map<JobStatus, Set<JobStatus>> ALLOWED = Map.of(
             QUEUED, EnumSet.of(RUNNING, FAILED, CANCELLED),

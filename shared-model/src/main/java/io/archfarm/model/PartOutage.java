@@ -16,12 +16,12 @@ public final class PartOutage {
 
     /** The two kinds of part a worker meets on its own; the broker and the database are the control plane's. */
     public static final String REGISTRY = "registry";
+
     public static final String GIT_SERVER = "git server";
 
     private static final Pattern PART = Pattern.compile("^((?:registry|git server) [^\\s'\"]+) failed ");
 
-    private PartOutage() {
-    }
+    private PartOutage() {}
 
     /**
      * The reason of an attempt that met an outage: {@code registry 127.0.0.1:5000 failed the push of

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * {@code arm64/v8}, {@code armhf}, {@code ppc64el}, {@code i686}, ...) and always yields the same canonical value, so
  * that two requests for "the same" platform are equal, route to the same queue and land once in a manifest list.
  */
-public record Platform(String os, String architecture, @Nullable String variant) implements Comparable<Platform> {
+public record Platform(
+        String os, String architecture, @Nullable String variant) implements Comparable<Platform> {
 
     public static final Platform LINUX_AMD64 = new Platform("linux", "amd64", null);
     public static final Platform LINUX_ARM64 = new Platform("linux", "arm64", null);
@@ -34,23 +35,41 @@ public record Platform(String os, String architecture, @Nullable String variant)
 
     /** Aliases of "arch[/variant]", lower case, to the canonical "arch[/variant]". */
     private static final Map<String, String> ARCH_ALIASES = Map.ofEntries(
-            Map.entry("amd64", "amd64"), Map.entry("x86_64", "amd64"), Map.entry("x86-64", "amd64"),
-            Map.entry("x64", "amd64"), Map.entry("amd64/v1", "amd64"),
-            Map.entry("arm64", "arm64"), Map.entry("aarch64", "arm64"), Map.entry("arm64/v8", "arm64"),
-            Map.entry("aarch64/v8", "arm64"), Map.entry("armv8", "arm64"),
-            Map.entry("arm", "arm/v7"), Map.entry("arm/v7", "arm/v7"), Map.entry("armhf", "arm/v7"),
-            Map.entry("armv7", "arm/v7"), Map.entry("armv7l", "arm/v7"), Map.entry("arm/7", "arm/v7"),
-            Map.entry("arm/v6", "arm/v6"), Map.entry("armv6", "arm/v6"), Map.entry("armv6l", "arm/v6"),
-            Map.entry("arm/v5", "arm/v5"), Map.entry("armel", "arm/v5"), Map.entry("armv5", "arm/v5"),
-            Map.entry("ppc64le", "ppc64le"), Map.entry("ppc64el", "ppc64le"),
+            Map.entry("amd64", "amd64"),
+            Map.entry("x86_64", "amd64"),
+            Map.entry("x86-64", "amd64"),
+            Map.entry("x64", "amd64"),
+            Map.entry("amd64/v1", "amd64"),
+            Map.entry("arm64", "arm64"),
+            Map.entry("aarch64", "arm64"),
+            Map.entry("arm64/v8", "arm64"),
+            Map.entry("aarch64/v8", "arm64"),
+            Map.entry("armv8", "arm64"),
+            Map.entry("arm", "arm/v7"),
+            Map.entry("arm/v7", "arm/v7"),
+            Map.entry("armhf", "arm/v7"),
+            Map.entry("armv7", "arm/v7"),
+            Map.entry("armv7l", "arm/v7"),
+            Map.entry("arm/7", "arm/v7"),
+            Map.entry("arm/v6", "arm/v6"),
+            Map.entry("armv6", "arm/v6"),
+            Map.entry("armv6l", "arm/v6"),
+            Map.entry("arm/v5", "arm/v5"),
+            Map.entry("armel", "arm/v5"),
+            Map.entry("armv5", "arm/v5"),
+            Map.entry("ppc64le", "ppc64le"),
+            Map.entry("ppc64el", "ppc64le"),
             Map.entry("s390x", "s390x"),
             Map.entry("riscv64", "riscv64"),
-            Map.entry("386", "386"), Map.entry("i386", "386"), Map.entry("i686", "386"), Map.entry("x86", "386"));
+            Map.entry("386", "386"),
+            Map.entry("i386", "386"),
+            Map.entry("i686", "386"),
+            Map.entry("x86", "386"));
 
     /** qemu's name for each canonical architecture (the suffix of a {@code qemu-*} binfmt_misc entry). */
     private static final Map<String, String> QEMU_NAMES = Map.of(
-            "amd64", "x86_64", "arm64", "aarch64", "arm", "arm", "ppc64le", "ppc64le",
-            "s390x", "s390x", "riscv64", "riscv64", "386", "i386");
+            "amd64", "x86_64", "arm64", "aarch64", "arm", "arm", "ppc64le", "ppc64le", "s390x", "s390x", "riscv64",
+            "riscv64", "386", "i386");
 
     public Platform {
         Objects.requireNonNull(os, "os");
@@ -74,8 +93,11 @@ public record Platform(String os, String architecture, @Nullable String variant)
             os = text.substring(0, slash);
             archAndVariant = text.substring(slash + 1);
         }
-        if (os.isEmpty() || archAndVariant.isEmpty() || archAndVariant.split("/", -1).length > 2
-                || archAndVariant.startsWith("/") || archAndVariant.endsWith("/")) {
+        if (os.isEmpty()
+                || archAndVariant.isEmpty()
+                || archAndVariant.split("/", -1).length > 2
+                || archAndVariant.startsWith("/")
+                || archAndVariant.endsWith("/")) {
             throw new UnknownPlatformException(value, "expected os/arch[/variant], for example linux/arm64");
         }
         if (!os.equals("linux")) {

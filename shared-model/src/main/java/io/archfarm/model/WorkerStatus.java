@@ -2,5 +2,7 @@ package io.archfarm.model;
 
 /** A worker as the scheduler sees it through its heartbeats. */
 public enum WorkerStatus {
-    ONLINE, DRAINING, OFFLINE
+    ONLINE,
+    DRAINING,
+    OFFLINE
 }

@@ -29,9 +29,17 @@ class ArchitectureTest {
 
     @Test
     void theModelKnowsNoServiceAndNoFramework() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("io.archfarm.portal..",
-                        "io.archfarm.scheduler..", "io.archfarm.worker..", "io.archfarm.afctl..",
-                        "org.springframework..", "jakarta.persistence..", "org.hibernate..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.archfarm.portal..",
+                        "io.archfarm.scheduler..",
+                        "io.archfarm.worker..",
+                        "io.archfarm.afctl..",
+                        "org.springframework..",
+                        "jakarta.persistence..",
+                        "org.hibernate..")
                 .because("every service depends on the model, and the model on none of them (no Spring beans, no JPA)")
                 .check(MODEL);
     }

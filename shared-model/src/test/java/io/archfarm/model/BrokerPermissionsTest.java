@@ -13,8 +13,10 @@ class BrokerPermissionsTest {
     void aWorkerConfiguresOnlyControlQueues() {
         assertThat(topology.workerControlQueue("native-1")).matches(worker.configure());
         assertThat(topology.workerControlQueue("host.example.org-42")).matches(worker.configure());
-        assertThat(topology.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE)).doesNotMatch(worker.configure());
-        assertThat(topology.workerJobQueue("native-1")).as("the scheduler declares a worker's own job queue")
+        assertThat(topology.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE))
+                .doesNotMatch(worker.configure());
+        assertThat(topology.workerJobQueue("native-1"))
+                .as("the scheduler declares a worker's own job queue")
                 .doesNotMatch(worker.configure());
         assertThat(topology.workerEventsExchange()).doesNotMatch(worker.configure());
         assertThat("farmXone.worker.a.control").doesNotMatch(worker.configure());
@@ -32,11 +34,14 @@ class BrokerPermissionsTest {
 
     @Test
     void aWorkerReadsJobQueuesAndTheControlFanoutButNoSchedulerQueue() {
-        assertThat(topology.jobQueue(Platform.parse("linux/s390x"), ExecutionMode.EMULATED)).matches(worker.read());
+        assertThat(topology.jobQueue(Platform.parse("linux/s390x"), ExecutionMode.EMULATED))
+                .matches(worker.read());
         assertThat(topology.controlExchange()).matches(worker.read());
         assertThat(topology.workerControlQueue("native-1")).matches(worker.read());
-        assertThat(topology.workerJobQueue("host.example.org-42")).as("its own job queue (cache affinity)")
-                .matches(worker.read()).doesNotMatch(worker.write());
+        assertThat(topology.workerJobQueue("host.example.org-42"))
+                .as("its own job queue (cache affinity)")
+                .matches(worker.read())
+                .doesNotMatch(worker.write());
         assertThat(topology.buildRequestsQueue()).doesNotMatch(worker.read());
         assertThat(topology.claimsQueue()).doesNotMatch(worker.read());
         assertThat(topology.heartbeatsQueue()).doesNotMatch(worker.read());

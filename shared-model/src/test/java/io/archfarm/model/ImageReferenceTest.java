@@ -2,6 +2,8 @@ package io.archfarm.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -9,31 +11,45 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ImageReferenceTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1:5000/demo/hello", "registry.example.com/team/app", "localhost/app",
-            "localhost:5000/a/b/c", "hello", "library/hello-world", "a/b__c/d.e", "my-registry:443/x_y",
-            "[::1]:5000/app", "Registry.Example/app"})
+    @ValueSource(
+            strings = {
+                "127.0.0.1:5000/demo/hello",
+                "registry.example.com/team/app",
+                "localhost/app",
+                "localhost:5000/a/b/c",
+                "hello",
+                "library/hello-world",
+                "a/b__c/d.e",
+                "my-registry:443/x_y",
+                "[::1]:5000/app",
+                "Registry.Example/app"
+            })
     void acceptsRepositoryReferences(String image) {
         assertThat(ImageReference.refusal(image)).isEmpty();
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "127.0.0.1:5000/demo/hello:1.0 | must not carry a tag",
-        "hello:latest                  | must not carry a tag",
-        "hello@sha256:abcd             | must not carry a digest",
-        "127.0.0.1:5000/Demo/hello     | path component 'Demo'",
-        "demo//hello                   | path component ''",
-        "demo/hello/                   | path component ''",
-        "demo/-hello                   | path component '-hello'",
-        "demo/hello..x                 | path component 'hello..x'",
-        "-bad.host/app                 | registry host '-bad.host'",
-        "host:port/app                 | registry host 'host:port'"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "127.0.0.1:5000/demo/hello:1.0 | must not carry a tag",
+                "hello:latest                  | must not carry a tag",
+                "hello@sha256:abcd             | must not carry a digest",
+                "127.0.0.1:5000/Demo/hello     | path component 'Demo'",
+                "demo//hello                   | path component ''",
+                "demo/hello/                   | path component ''",
+                "demo/-hello                   | path component '-hello'",
+                "demo/hello..x                 | path component 'hello..x'",
+                "-bad.host/app                 | registry host '-bad.host'",
+                "host:port/app                 | registry host 'host:port'"
+            })
     void refusesMalformedReferencesNamingThem(String image, String why) {
-        assertThat(ImageReference.refusal(image)).hasValueSatisfying(
-                message -> assertThat(message).contains("'" + image + "'").contains(why));
+        assertThat(ImageReference.refusal(image))
+                .hasValueSatisfying(message ->
+                        assertThat(message).contains("'" + image + "'").contains(why));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void splitsRegistryAndRepositoryAsContainerToolsDo() {
         assertThat(ImageReference.parse("127.0.0.1:5000/demo/hello"))
                 .isEqualTo(new ImageReference("127.0.0.1:5000", "demo/hello"));
@@ -42,7 +58,7 @@ class ImageReferenceTest {
         assertThat(ImageReference.parse("hello")).isEqualTo(new ImageReference("docker.io", "library/hello"));
         assertThat(ImageReference.parse("hello").apiHost()).isEqualTo("registry-1.docker.io");
         assertThat(ImageReference.parse("[::1]:5000/app").apiHost()).isEqualTo("[::1]:5000");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageReference.parse("reg.example.com/"))
+        Assertions.assertThatThrownBy(() -> ImageReference.parse("reg.example.com/"))
                 .hasMessageContaining("'reg.example.com/'");
     }
 
@@ -55,10 +71,11 @@ class ImageReferenceTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "-x", ".x", "a b", "a/b", "a:b"})
     void refusesTags(String tag) {
-        assertThat(ImageReference.tagRefusal(tag)).hasValueSatisfying(m -> assertThat(m).contains("'" + tag + "'"));
+        assertThat(ImageReference.tagRefusal(tag))
+                .hasValueSatisfying(m -> assertThat(m).contains("'" + tag + "'"));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void refusesATagOfMoreThan128Characters() {
         assertThat(ImageReference.tagRefusal("a".repeat(128))).isEmpty();
         assertThat(ImageReference.tagRefusal("a".repeat(129))).isPresent();

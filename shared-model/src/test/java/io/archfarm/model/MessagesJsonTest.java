@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The records cross the broker as JSON: each must come back equal to what was sent. */
@@ -26,9 +27,21 @@ class MessagesJsonTest {
 
     @Test
     void jobAssignmentRoundTrips() {
-        var assignment = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 2, "linux/arm64",
-                "git://127.0.0.1/hello.git", "main", "0123456789abcdef0123456789abcdef01234567", true, "Containerfile",
-                ".", Map.of("GREETING", "hi"), "127.0.0.1:5000/demo/hello", 3600);
+        var assignment = new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                2,
+                "linux/arm64",
+                "git://127.0.0.1/hello.git",
+                "main",
+                "0123456789abcdef0123456789abcdef01234567",
+                true,
+                "Containerfile",
+                ".",
+                Map.of("GREETING", "hi"),
+                "127.0.0.1:5000/demo/hello",
+                3600);
         assertThat(roundTrip(assignment)).isEqualTo(assignment);
     }
 
@@ -50,9 +63,22 @@ class MessagesJsonTest {
 
     @Test
     void aJobAssignmentCarriesItsCacheScopeAndWhatToDoWithTheCache() {
-        var assignment = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/s390x",
-                "git://127.0.0.1/hello.git", "main", "0123456789abcdef0123456789abcdef01234567", false, "Containerfile",
-                ".", Map.of(), "127.0.0.1:5000/demo/hello", 3600, "5d2a7e3c-1b4f-4e8a-b6c9-0f3d2e1a4b57",
+        var assignment = new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/s390x",
+                "git://127.0.0.1/hello.git",
+                "main",
+                "0123456789abcdef0123456789abcdef01234567",
+                false,
+                "Containerfile",
+                ".",
+                Map.of(),
+                "127.0.0.1:5000/demo/hello",
+                3600,
+                "5d2a7e3c-1b4f-4e8a-b6c9-0f3d2e1a4b57",
                 LayerCache.REFRESH);
         assertThat(roundTrip(assignment)).isEqualTo(assignment);
     }
@@ -60,10 +86,22 @@ class MessagesJsonTest {
     /** A scheduler from before the layer cache: the job uses none, in the scope of builds of no team. */
     @Test
     void aJobAssignmentWithoutCacheFieldsUsesNoCache() {
-        String older = json.writeValueAsString(new JobAssignment(UUID.randomUUID(), UUID.randomUUID(),
-                UUID.randomUUID(), 1, "linux/arm64", "git://127.0.0.1/hello.git", "main",
-                "0123456789abcdef0123456789abcdef01234567", false, "Containerfile", ".", Map.of(),
-                "127.0.0.1:5000/demo/hello", 3600)).replaceAll(",\"(cacheScope|layerCache)\":\"[^\"]*\"", "");
+        String older = json.writeValueAsString(new JobAssignment(
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        1,
+                        "linux/arm64",
+                        "git://127.0.0.1/hello.git",
+                        "main",
+                        "0123456789abcdef0123456789abcdef01234567",
+                        false,
+                        "Containerfile",
+                        ".",
+                        Map.of(),
+                        "127.0.0.1:5000/demo/hello",
+                        3600))
+                .replaceAll(",\"(cacheScope|layerCache)\":\"[^\"]*\"", "");
         assertThat(older).doesNotContain("cacheScope").doesNotContain("layerCache");
 
         JobAssignment assignment = json.readValue(older, JobAssignment.class);
@@ -82,13 +120,30 @@ class MessagesJsonTest {
 
     @Test
     void jobFinishedKeepsItsCacheStepsAndCountsThem() {
-        var cache = new JobCache("USE", "team-1/linux-arm64/1", List.of(
-                new JobCache.Step("2/4", "RUN make", true), new JobCache.Step("3/4", "COPY app /app", false),
-                new JobCache.Step("4/4", "CMD [\"/app\"]", false)));
-        var finished = new JobFinished(UUID.randomUUID(), UUID.randomUUID(), 1, "w-1", JobOutcome.SUCCEEDED,
-                "sha256:" + "a".repeat(64), 512, "application/vnd.oci.image.manifest.v1+json", null, null,
-                Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:01:00Z"), 60_000,
-                "netns, egress none", JobPhases.onWorker(4L, 120L, null, 900L, 80L), cache);
+        var cache = new JobCache(
+                "USE",
+                "team-1/linux-arm64/1",
+                List.of(
+                        new JobCache.Step("2/4", "RUN make", true),
+                        new JobCache.Step("3/4", "COPY app /app", false),
+                        new JobCache.Step("4/4", "CMD [\"/app\"]", false)));
+        var finished = new JobFinished(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "w-1",
+                JobOutcome.SUCCEEDED,
+                "sha256:" + "a".repeat(64),
+                512,
+                "application/vnd.oci.image.manifest.v1+json",
+                null,
+                null,
+                Instant.parse("2026-11-28T10:00:00Z"),
+                Instant.parse("2026-11-28T10:01:00Z"),
+                60_000,
+                "netns, egress none",
+                JobPhases.onWorker(4L, 120L, null, 900L, 80L),
+                cache);
 
         JobFinished read = roundTrip(finished);
 
@@ -101,41 +156,83 @@ class MessagesJsonTest {
     void aNullStepOfACacheIsDroppedNotTheWholeResult() {
         String withNull = "{\"layerCache\":\"USE\",\"store\":\"adhoc/linux-amd64/1\","
                 + "\"steps\":[null,{\"step\":\"2/2\",\"instruction\":\"RUN make\",\"hit\":true}]}";
-        assertThat(json.readValue(withNull, JobCache.class).steps()).extracting(JobCache.Step::step)
+        assertThat(json.readValue(withNull, JobCache.class).steps())
+                .extracting(JobCache.Step::step)
                 .containsExactly("2/2");
     }
 
     @Test
     void jobFinishedRoundTrips() {
-        var finished = new JobFinished(UUID.randomUUID(), UUID.randomUUID(), 1, "w-1", JobOutcome.FAILED, null, 0,
-                null, "step failed", 3, Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:01:00Z"),
+        var finished = new JobFinished(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "w-1",
+                JobOutcome.FAILED,
+                null,
+                0,
+                null,
+                "step failed",
+                3,
+                Instant.parse("2026-11-28T10:00:00Z"),
+                Instant.parse("2026-11-28T10:01:00Z"),
                 60_000);
         assertThat(roundTrip(finished)).isEqualTo(finished);
     }
 
     @Test
     void jobFinishedKeepsItsPhasesAndReadsAResultWithout() throws Exception {
-        var finished = new JobFinished(UUID.randomUUID(), UUID.randomUUID(), 1, "w-1", JobOutcome.SUCCEEDED,
-                "sha256:" + "a".repeat(64), 512, "application/vnd.oci.image.manifest.v1+json", null, null,
-                Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:01:00Z"), 60_000,
-                "netns, egress none", JobPhases.onWorker(4L, 120L, null, 900L, 80L));
+        var finished = new JobFinished(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "w-1",
+                JobOutcome.SUCCEEDED,
+                "sha256:" + "a".repeat(64),
+                512,
+                "application/vnd.oci.image.manifest.v1+json",
+                null,
+                null,
+                Instant.parse("2026-11-28T10:00:00Z"),
+                Instant.parse("2026-11-28T10:01:00Z"),
+                60_000,
+                "netns, egress none",
+                JobPhases.onWorker(4L, 120L, null, 900L, 80L));
         assertThat(roundTrip(finished)).isEqualTo(finished);
-        assertThat(roundTrip(finished).phases().pull()).as("no pull measured stays unknown, not 0").isNull();
+        assertThat(roundTrip(finished).phases().pull())
+                .as("no pull measured stays unknown, not 0")
+                .isNull();
         assertThat(roundTrip(finished.withPhases(null)).phases()).isNull();
     }
 
     @Test
     void heartbeatRoundTrips() {
-        var heartbeat = new WorkerHeartbeat(UUID.randomUUID(), "w-1", "host", List.of("linux/amd64"),
-                List.of("linux/arm64"), 2, List.of(new WorkerHeartbeat.RunningJob(UUID.randomUUID(), 1)), false,
-                Instant.parse("2026-11-28T10:00:00Z"), "overlay");
+        var heartbeat = new WorkerHeartbeat(
+                UUID.randomUUID(),
+                "w-1",
+                "host",
+                List.of("linux/amd64"),
+                List.of("linux/arm64"),
+                2,
+                List.of(new WorkerHeartbeat.RunningJob(UUID.randomUUID(), 1)),
+                false,
+                Instant.parse("2026-11-28T10:00:00Z"),
+                "overlay");
         assertThat(roundTrip(heartbeat)).isEqualTo(heartbeat);
     }
 
     @Test
     void aHeartbeatOfAWorkerBeforeTheStorageDriverFieldReadsAsNoDriver() {
-        String old = json.writeValueAsString(new WorkerHeartbeat(UUID.randomUUID(), "w-1", "host",
-                List.of("linux/amd64"), List.of(), 1, List.of(), false, Instant.parse("2026-11-28T10:00:00Z")))
+        String old = json.writeValueAsString(new WorkerHeartbeat(
+                        UUID.randomUUID(),
+                        "w-1",
+                        "host",
+                        List.of("linux/amd64"),
+                        List.of(),
+                        1,
+                        List.of(),
+                        false,
+                        Instant.parse("2026-11-28T10:00:00Z")))
                 .replace(",\"storageDriver\":null", "");
         assertThat(old).doesNotContain("storageDriver");
         assertThat(json.readValue(old, WorkerHeartbeat.class).storageDriver()).isNull();
@@ -143,26 +240,51 @@ class MessagesJsonTest {
 
     @Test
     void aHeartbeatCarriesTheWorkersToolsWithAQemuVersionPerPlatform() {
-        var tools = new WorkerTools("6.1.0-28-amd64", "overlay", "1.28.2", "1.9.3",
+        var tools = new WorkerTools(
+                "6.1.0-28-amd64",
+                "overlay",
+                "1.28.2",
+                "1.9.3",
                 Map.of("linux/s390x", "7.2.19", "linux/arm64", "7.2.19"));
-        var heartbeat = new WorkerHeartbeat(UUID.randomUUID(), "w-1", "host", List.of("linux/amd64"),
-                List.of("linux/arm64", "linux/s390x"), 2, List.of(), false, Instant.parse("2026-11-28T10:00:00Z"),
-                "overlay", List.of(), tools);
+        var heartbeat = new WorkerHeartbeat(
+                UUID.randomUUID(),
+                "w-1",
+                "host",
+                List.of("linux/amd64"),
+                List.of("linux/arm64", "linux/s390x"),
+                2,
+                List.of(),
+                false,
+                Instant.parse("2026-11-28T10:00:00Z"),
+                "overlay",
+                List.of(),
+                tools);
 
         WorkerHeartbeat read = roundTrip(heartbeat);
 
         assertThat(read).isEqualTo(heartbeat);
-        assertThat(json.writeValueAsString(tools)).as("the shape GET /api/v1/workers shows").isEqualTo(
-                "{\"kernel\":\"6.1.0-28-amd64\",\"storageDriver\":\"overlay\",\"buildah\":\"1.28.2\","
+        assertThat(json.writeValueAsString(tools))
+                .as("the shape GET /api/v1/workers shows")
+                .isEqualTo("{\"kernel\":\"6.1.0-28-amd64\",\"storageDriver\":\"overlay\",\"buildah\":\"1.28.2\","
                         + "\"skopeo\":\"1.9.3\",\"qemu\":{\"linux/arm64\":\"7.2.19\",\"linux/s390x\":\"7.2.19\"}}");
     }
 
     /** A worker before the field (or one that could not tell a version) sends none: nothing breaks, it is unknown. */
     @Test
     void aHeartbeatWithoutToolsReadsAsUnknownTools() {
-        String old = json.writeValueAsString(new WorkerHeartbeat(UUID.randomUUID(), "w-1", "host",
-                List.of("linux/amd64"), List.of(), 1, List.of(), false, Instant.parse("2026-11-28T10:00:00Z"),
-                "vfs", List.of())).replace(",\"tools\":null", "");
+        String old = json.writeValueAsString(new WorkerHeartbeat(
+                        UUID.randomUUID(),
+                        "w-1",
+                        "host",
+                        List.of("linux/amd64"),
+                        List.of(),
+                        1,
+                        List.of(),
+                        false,
+                        Instant.parse("2026-11-28T10:00:00Z"),
+                        "vfs",
+                        List.of()))
+                .replace(",\"tools\":null", "");
         assertThat(old).doesNotContain("tools");
         assertThat(json.readValue(old, WorkerHeartbeat.class).tools()).isNull();
 
@@ -180,10 +302,21 @@ class MessagesJsonTest {
     @Test
     void unknownFieldsOfANewerPartAreSkipped() {
         JsonMapper strict = JsonMapper.builder()
-                .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-        String newer = json.writeValueAsString(new WorkerHeartbeat(UUID.randomUUID(), "w-1", "host",
-                List.of("linux/amd64"), List.of(), 1, List.of(), false, Instant.parse("2026-11-28T10:00:00Z"),
-                "overlay", List.of(), new WorkerTools("6.1.0", "overlay", "1.28.2", "1.9.3", Map.of())))
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+        String newer = json.writeValueAsString(new WorkerHeartbeat(
+                        UUID.randomUUID(),
+                        "w-1",
+                        "host",
+                        List.of("linux/amd64"),
+                        List.of(),
+                        1,
+                        List.of(),
+                        false,
+                        Instant.parse("2026-11-28T10:00:00Z"),
+                        "overlay",
+                        List.of(),
+                        new WorkerTools("6.1.0", "overlay", "1.28.2", "1.9.3", Map.of())))
                 .replace("\"skopeo\":", "\"crun\":\"1.8\",\"skopeo\":")
                 .replace("\"draining\":", "\"gpu\":{\"count\":1},\"draining\":");
         assertThat(newer).contains("crun").contains("gpu");
@@ -192,25 +325,33 @@ class MessagesJsonTest {
 
         assertThat(read.tools().buildah()).isEqualTo("1.28.2");
         assertThat(read.tools().skopeo()).isEqualTo("1.9.3");
-        String claim = json.writeValueAsString(new ClaimRequest(UUID.randomUUID(), UUID.randomUUID(), 1, "w-1",
-                ExecutionMode.EMULATED, null, read.tools())).replace("{\"messageId\"", "{\"trace\":\"x\",\"messageId\"");
+        String claim = json.writeValueAsString(new ClaimRequest(
+                        UUID.randomUUID(), UUID.randomUUID(), 1, "w-1", ExecutionMode.EMULATED, null, read.tools()))
+                .replace("{\"messageId\"", "{\"trace\":\"x\",\"messageId\"");
         assertThat(strict.readValue(claim, ClaimRequest.class).tools()).isEqualTo(read.tools());
     }
 
     @Test
     void aClaimCarriesTheToolsItsAttemptRunsWith() {
-        var claim = new ClaimRequest(UUID.randomUUID(), UUID.randomUUID(), 2, "w-1", ExecutionMode.EMULATED, "key",
+        var claim = new ClaimRequest(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                2,
+                "w-1",
+                ExecutionMode.EMULATED,
+                "key",
                 new WorkerTools("6.1.0", "vfs", "1.28.2", "1.9.3", Map.of("linux/arm64", "7.2.19")));
         assertThat(roundTrip(claim)).isEqualTo(claim);
-        String old = json.writeValueAsString(new ClaimRequest(UUID.randomUUID(), UUID.randomUUID(), 1, "w-1",
-                ExecutionMode.NATIVE, "key")).replace(",\"tools\":null", "");
+        String old = json.writeValueAsString(
+                        new ClaimRequest(UUID.randomUUID(), UUID.randomUUID(), 1, "w-1", ExecutionMode.NATIVE, "key"))
+                .replace(",\"tools\":null", "");
         assertThat(json.readValue(old, ClaimRequest.class).tools()).isNull();
     }
 
     @Test
     void retryAndDrainRoundTrip() {
-        var retry = new BuildRetryRequested(UUID.randomUUID(), UUID.randomUUID(), "alice",
-                Instant.parse("2026-11-28T10:00:00Z"));
+        var retry = new BuildRetryRequested(
+                UUID.randomUUID(), UUID.randomUUID(), "alice", Instant.parse("2026-11-28T10:00:00Z"));
         var drain = new DrainWorker(UUID.randomUUID(), "w-1", true, "admin", Instant.parse("2026-11-28T10:00:00Z"));
         assertThat(roundTrip(retry)).isEqualTo(retry);
         assertThat(roundTrip(drain)).isEqualTo(drain);
@@ -218,10 +359,16 @@ class MessagesJsonTest {
 
     @Test
     void theDoorbellRoundTripsWithEachJobsQueue() {
-        var doorbell = new JobsWaiting(UUID.randomUUID(), List.of("archfarm.jobs.linux-amd64.native",
-                "archfarm.jobs.linux-amd64.native", "archfarm.jobs.worker.w-1"));
+        var doorbell = new JobsWaiting(
+                UUID.randomUUID(),
+                List.of(
+                        "archfarm.jobs.linux-amd64.native",
+                        "archfarm.jobs.linux-amd64.native",
+                        "archfarm.jobs.worker.w-1"));
         assertThat(roundTrip(doorbell)).isEqualTo(doorbell);
-        assertThat(roundTrip(doorbell).queues()).as("a queue named twice holds two new jobs").hasSize(3);
+        assertThat(roundTrip(doorbell).queues())
+                .as("a queue named twice holds two new jobs")
+                .hasSize(3);
     }
 
     @SuppressWarnings("unchecked")

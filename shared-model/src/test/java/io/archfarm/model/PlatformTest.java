@@ -3,35 +3,35 @@ package io.archfarm.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class PlatformTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-            "linux/amd64, linux/amd64",
-            "x86_64, linux/amd64",
-            "linux/x86_64, linux/amd64",
-            "AMD64, linux/amd64",
-            "aarch64, linux/arm64",
-            "arm64, linux/arm64",
-            "arm64/v8, linux/arm64",
-            "linux/arm64/v8, linux/arm64",
-            "linux/aarch64, linux/arm64",
-            "armhf, linux/arm/v7",
-            "arm/v7, linux/arm/v7",
-            "linux/arm, linux/arm/v7",
-            "linux/arm/v6, linux/arm/v6",
-            "ppc64le, linux/ppc64le",
-            "ppc64el, linux/ppc64le",
-            "s390x, linux/s390x",
-            "riscv64, linux/riscv64",
-            "386, linux/386",
-            "i686, linux/386",
-            "' linux/s390x ', linux/s390x",
+        "linux/amd64, linux/amd64",
+        "x86_64, linux/amd64",
+        "linux/x86_64, linux/amd64",
+        "AMD64, linux/amd64",
+        "aarch64, linux/arm64",
+        "arm64, linux/arm64",
+        "arm64/v8, linux/arm64",
+        "linux/arm64/v8, linux/arm64",
+        "linux/aarch64, linux/arm64",
+        "armhf, linux/arm/v7",
+        "arm/v7, linux/arm/v7",
+        "linux/arm, linux/arm/v7",
+        "linux/arm/v6, linux/arm/v6",
+        "ppc64le, linux/ppc64le",
+        "ppc64el, linux/ppc64le",
+        "s390x, linux/s390x",
+        "riscv64, linux/riscv64",
+        "386, linux/386",
+        "i686, linux/386",
+        "' linux/s390x ', linux/s390x",
     })
     void normalisesAliases(String input, String canonical) {
         assertThat(Platform.parse(input)).hasToString(canonical);
@@ -39,7 +39,9 @@ class PlatformTest {
 
     @Test
     void aliasesOfOnePlatformAreEqual() {
-        assertThat(Platform.parse("aarch64")).isEqualTo(Platform.parse("linux/arm64/v8")).isEqualTo(Platform.LINUX_ARM64);
+        assertThat(Platform.parse("aarch64"))
+                .isEqualTo(Platform.parse("linux/arm64/v8"))
+                .isEqualTo(Platform.LINUX_ARM64);
     }
 
     @ParameterizedTest

@@ -25,7 +25,9 @@ class StatusTransitionsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = BuildStatus.class, names = {"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"})
+    @EnumSource(
+            value = BuildStatus.class,
+            names = {"SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"})
     void finishedBuildsHaveEndedAndOnlyARetryReopensThem(BuildStatus finished) {
         assertThat(finished.isTerminal()).isTrue();
         for (BuildStatus next : BuildStatus.values()) {
@@ -35,14 +37,19 @@ class StatusTransitionsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = BuildStatus.class, names = {"PARTIAL", "FAILED", "CANCELLED"})
+    @EnumSource(
+            value = BuildStatus.class,
+            names = {"PARTIAL", "FAILED", "CANCELLED"})
     void aBuildWithFailedPlatformsCanBeRetried(BuildStatus ended) {
         assertThat(ended.isRetryable()).isTrue();
-        assertThat(ended.moveTo(BuildStatus.RUNNING).moveTo(BuildStatus.SUCCEEDED)).isEqualTo(BuildStatus.SUCCEEDED);
+        assertThat(ended.moveTo(BuildStatus.RUNNING).moveTo(BuildStatus.SUCCEEDED))
+                .isEqualTo(BuildStatus.SUCCEEDED);
     }
 
     @ParameterizedTest
-    @EnumSource(value = BuildStatus.class, names = {"QUEUED", "RUNNING", "SUCCEEDED"})
+    @EnumSource(
+            value = BuildStatus.class,
+            names = {"QUEUED", "RUNNING", "SUCCEEDED"})
     void runningAndSucceededBuildsCannotBeRetried(BuildStatus status) {
         assertThat(status.isRetryable()).isFalse();
     }
@@ -72,7 +79,9 @@ class StatusTransitionsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = JobStatus.class, names = {"FAILED", "CANCELLED"})
+    @EnumSource(
+            value = JobStatus.class,
+            names = {"FAILED", "CANCELLED"})
     void anEndedJobIsQueuedAgainOnlyByARetryOfItsBuild(JobStatus ended) {
         assertThat(ended.isTerminal()).isTrue();
         assertThat(ended.moveTo(JobStatus.QUEUED)).isEqualTo(JobStatus.QUEUED);
@@ -87,7 +96,8 @@ class StatusTransitionsTest {
     void placementAndPublishParseTheirWireNames() {
         assertThat(Placement.parse("native-preferred")).isEqualTo(Placement.NATIVE_PREFERRED);
         assertThat(Placement.ANY.wireName()).isEqualTo("any");
-        assertThatThrownBy(() -> Placement.parse("native-first")).hasMessageContaining("'native-first'")
+        assertThatThrownBy(() -> Placement.parse("native-first"))
+                .hasMessageContaining("'native-first'")
                 .hasMessageContaining("native-only, native-preferred, any");
         assertThat(PublishPolicy.parse("partial")).isEqualTo(PublishPolicy.PARTIAL);
         assertThatThrownBy(() -> PublishPolicy.parse("some")).hasMessageContaining("'some'");

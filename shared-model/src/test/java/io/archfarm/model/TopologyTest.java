@@ -14,7 +14,8 @@ class TopologyTest {
                 .isEqualTo("archfarm.jobs.linux-arm-v7.emulated");
         assertThat(topology.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE))
                 .isEqualTo("archfarm.jobs.linux-amd64.native");
-        assertThat(topology.workerJobQueue("arm64-1")).as("one worker's own queue, next to the shared ones")
+        assertThat(topology.workerJobQueue("arm64-1"))
+                .as("one worker's own queue, next to the shared ones")
                 .isEqualTo("archfarm.jobs.worker.arm64-1");
     }
 
@@ -35,7 +36,8 @@ class TopologyTest {
     @Test
     void workersPublishOnAnExchangeOfTheirOwn() {
         Topology topology = Topology.defaults();
-        assertThat(topology.workerEventsExchange()).isEqualTo("archfarm.worker-events")
+        assertThat(topology.workerEventsExchange())
+                .isEqualTo("archfarm.worker-events")
                 .isNotEqualTo(topology.eventsExchange());
     }
 }

@@ -56,8 +56,7 @@ public class ArchfarmTestBroker {
     }
 
     /** The broker prefix of one test context. */
-    public record TestPrefix(String value) {
-    }
+    public record TestPrefix(String value) {}
 
     static class ContainersMode implements Condition {
         @Override

@@ -11,5 +11,4 @@ import org.springframework.context.annotation.Import;
  */
 @TestConfiguration(proxyBeanMethods = false)
 @Import({ArchfarmTestDatabase.class, ArchfarmTestBroker.class})
-public class ArchfarmTestServices {
-}
+public class ArchfarmTestServices {}

@@ -6,6 +6,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.Platform;
 import io.archfarm.model.Topology;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,13 +18,17 @@ import java.util.List;
  */
 public final class BrokerCleanup {
 
-    private BrokerCleanup() {
-    }
+    private BrokerCleanup() {}
 
     public static List<String> queuesOf(Topology topology) {
-        List<String> queues = new ArrayList<>(List.of(topology.buildRequestsQueue(), topology.buildCancelsQueue(),
-                topology.buildRetriesQueue(), topology.claimsQueue(), topology.jobLogsQueue(),
-                topology.jobResultsQueue(), topology.heartbeatsQueue()));
+        List<String> queues = new ArrayList<>(List.of(
+                topology.buildRequestsQueue(),
+                topology.buildCancelsQueue(),
+                topology.buildRetriesQueue(),
+                topology.claimsQueue(),
+                topology.jobLogsQueue(),
+                topology.jobResultsQueue(),
+                topology.heartbeatsQueue()));
         for (Platform platform : Platform.KNOWN) {
             for (ExecutionMode mode : ExecutionMode.values()) {
                 queues.add(topology.jobQueue(platform, mode));
@@ -44,8 +49,11 @@ public final class BrokerCleanup {
             for (String queue : queuesOf(topology)) {
                 delete(connection, channel -> channel.queueDelete(queue));
             }
-            for (String exchange : List.of(topology.jobsExchange(), topology.eventsExchange(),
-                    topology.workerEventsExchange(), topology.controlExchange())) {
+            for (String exchange : List.of(
+                    topology.jobsExchange(),
+                    topology.eventsExchange(),
+                    topology.workerEventsExchange(),
+                    topology.controlExchange())) {
                 delete(connection, channel -> channel.exchangeDelete(exchange));
             }
         } catch (Exception e) {
@@ -61,7 +69,7 @@ public final class BrokerCleanup {
         // a failed delete closes its channel, so every delete gets a channel of its own
         try (Channel channel = connection.createChannel()) {
             action.run(channel);
-        } catch (java.io.IOException ignoredMissing) {
+        } catch (IOException ignoredMissing) {
             // the queue or exchange was never declared in this run
         }
     }

@@ -15,8 +15,7 @@ import java.util.UUID;
 public final class FarmBroker implements AutoCloseable {
 
     /** A broker user and its password. */
-    public record Login(String username, String password) {
-    }
+    public record Login(String username, String password) {}
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -39,7 +38,9 @@ public final class FarmBroker implements AutoCloseable {
 
     public static FarmBroker create(Rabbitmqctl rabbitmqctl, Topology topology) {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        FarmBroker broker = new FarmBroker(rabbitmqctl, "archfarm-test-" + run,
+        FarmBroker broker = new FarmBroker(
+                rabbitmqctl,
+                "archfarm-test-" + run,
                 new Login("archfarm-test-scheduler-" + run, password()),
                 new Login("archfarm-test-worker-" + run, password()));
         try {
@@ -79,8 +80,14 @@ public final class FarmBroker implements AutoCloseable {
 
     private void addUser(Login login, BrokerPermissions permissions) {
         rabbitmqctl.runWithInput(login.password(), "add_user", login.username());
-        rabbitmqctl.run("set_permissions", "-p", virtualHost, login.username(), permissions.configure(),
-                permissions.write(), permissions.read());
+        rabbitmqctl.run(
+                "set_permissions",
+                "-p",
+                virtualHost,
+                login.username(),
+                permissions.configure(),
+                permissions.write(),
+                permissions.read());
     }
 
     private static String password() {
@@ -92,8 +99,9 @@ public final class FarmBroker implements AutoCloseable {
     /** Deletes the virtual host (with every queue in it) and both users; what is already gone is left alone. */
     @Override
     public void close() {
-        for (String[] command : new String[][] {{"delete_vhost", virtualHost},
-                {"delete_user", scheduler.username()}, {"delete_user", worker.username()}}) {
+        for (String[] command : new String[][] {
+            {"delete_vhost", virtualHost}, {"delete_user", scheduler.username()}, {"delete_user", worker.username()}
+        }) {
             try {
                 rabbitmqctl.run(command);
             } catch (RuntimeException e) {

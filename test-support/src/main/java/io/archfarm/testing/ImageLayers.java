@@ -17,11 +17,9 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 public final class ImageLayers {
 
     /** A layer blob and the media type its manifest gives it. */
-    public record Layer(byte[] blob, String mediaType) {
-    }
+    public record Layer(byte[] blob, String mediaType) {}
 
-    private ImageLayers() {
-    }
+    private ImageLayers() {}
 
     /** The file at {@code path} in the image made of {@code layers} (in manifest order): the last layer holding it. */
     public static Optional<byte[]> file(List<Layer> layers, String path) {
@@ -40,7 +38,8 @@ public final class ImageLayers {
         String mediaType = layer.mediaType();
         try (InputStream raw = new ByteArrayInputStream(layer.blob());
                 InputStream plain = mediaType.endsWith("+gzip") || mediaType.endsWith(".gzip")
-                        ? new GzipCompressorInputStream(raw) : raw;
+                        ? new GzipCompressorInputStream(raw)
+                        : raw;
                 TarArchiveInputStream tar = new TarArchiveInputStream(plain)) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {

@@ -45,11 +45,11 @@ public final class LocalRegistry implements AutoCloseable {
     private final HttpClient http;
 
     /** What a secured registry adds: its certificates, a certs.d root for clients, and the test's login. */
-    public record Security(TestCertificates certificates, Path certsDir, String username, String password) {
-    }
+    public record Security(TestCertificates certificates, Path certsDir, String username, String password) {}
 
-    private LocalRegistry(Process process, Path config, String address, Path dataDir, Path log, Path temporaryDir,
-            Security security) throws IOException {
+    private LocalRegistry(
+            Process process, Path config, String address, Path dataDir, Path log, Path temporaryDir, Security security)
+            throws IOException {
         this.process = process;
         this.config = config;
         this.address = address;
@@ -57,8 +57,11 @@ public final class LocalRegistry implements AutoCloseable {
         this.log = log;
         this.temporaryDir = temporaryDir;
         this.security = security;
-        this.http = security == null ? HttpClient.newHttpClient()
-                : HttpClient.newBuilder().sslContext(trusting(security.certificates().ca())).build();
+        this.http = security == null
+                ? HttpClient.newHttpClient()
+                : HttpClient.newBuilder()
+                        .sslContext(trusting(security.certificates().ca()))
+                        .build();
     }
 
     /**
@@ -78,13 +81,14 @@ public final class LocalRegistry implements AutoCloseable {
         TestCertificates certificates = TestCertificates.make(dir.resolve("tls"), ip);
         Path htpasswd = dir.resolve("htpasswd");
         Process hash = new ProcessBuilder("htpasswd", "-B", "-i", "-c", htpasswd.toString(), username)
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         hash.getOutputStream().write(password.getBytes(StandardCharsets.UTF_8));
         hash.getOutputStream().close();
         try {
             if (!hash.waitFor(60, TimeUnit.SECONDS) || hash.exitValue() != 0) {
-                throw new IOException("htpasswd failed: " + new String(hash.getInputStream().readAllBytes(),
-                        StandardCharsets.UTF_8));
+                throw new IOException(
+                        "htpasswd failed: " + new String(hash.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -92,7 +96,14 @@ public final class LocalRegistry implements AutoCloseable {
         }
         String tlsAndAuth = "  tls:\n    certificate: " + certificates.cert() + "\n    key: " + certificates.key()
                 + "\nauth:\n  htpasswd:\n    realm: archfarm-test\n    path: " + htpasswd + "\n";
-        return start(ip, dir, dir.resolve("data"), false, dir.resolve("registry.log"), dir, tlsAndAuth,
+        return start(
+                ip,
+                dir,
+                dir.resolve("data"),
+                false,
+                dir.resolve("registry.log"),
+                dir,
+                tlsAndAuth,
                 address -> new Security(certificates, certsDir(dir, address, certificates), username, password));
     }
 
@@ -142,8 +153,16 @@ public final class LocalRegistry implements AutoCloseable {
         return start("127.0.0.1", dir, dataDir, readOnly, log, temporaryDir, "", address -> null);
     }
 
-    private static LocalRegistry start(String ip, Path dir, Path dataDir, boolean readOnly, Path log,
-            Path temporaryDir, String extraConfig, Function<String, Security> security) throws IOException {
+    private static LocalRegistry start(
+            String ip,
+            Path dir,
+            Path dataDir,
+            boolean readOnly,
+            Path log,
+            Path temporaryDir,
+            String extraConfig,
+            Function<String, Security> security)
+            throws IOException {
         RequiredTools.require("docker-registry");
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
@@ -169,8 +188,8 @@ public final class LocalRegistry implements AutoCloseable {
                   addr: %s
                 """.formatted(dataDir, readOnly, address) + extraConfig);
         Process process = serve(config, log);
-        LocalRegistry registry = new LocalRegistry(process, config, address, dataDir, log, temporaryDir,
-                security.apply(address));
+        LocalRegistry registry =
+                new LocalRegistry(process, config, address, dataDir, log, temporaryDir, security.apply(address));
         registry.awaitAnswering();
         return registry;
     }
@@ -213,8 +232,9 @@ public final class LocalRegistry implements AutoCloseable {
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
         while (!answers()) {
             if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-                String why = process.isAlive() ? "did not answer on " + address + " within "
-                        + START_TIMEOUT_MILLIS / 1000 + "s" : "exited with " + process.exitValue();
+                String why = process.isAlive()
+                        ? "did not answer on " + address + " within " + START_TIMEOUT_MILLIS / 1000 + "s"
+                        : "exited with " + process.exitValue();
                 close();
                 throw new IllegalStateException("docker-registry " + why + "; its log " + log + ":\n" + logText());
             }
@@ -245,11 +265,15 @@ public final class LocalRegistry implements AutoCloseable {
 
     /** A request to {@code path} (from {@code /v2/} on) with this registry's scheme and, if secured, its login. */
     public HttpRequest.Builder request(String path) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create((security == null ? "http" : "https")
-                + "://" + address + path));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create((security == null ? "http" : "https") + "://" + address + path));
         if (security != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (security.username() + ":" + security.password()).getBytes(StandardCharsets.UTF_8)));
+            request.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((security.username() + ":" + security.password())
+                                            .getBytes(StandardCharsets.UTF_8)));
         }
         return request;
     }
@@ -264,7 +288,8 @@ public final class LocalRegistry implements AutoCloseable {
         try (InputStream in = Files.newInputStream(ca)) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
-            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            store.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
@@ -318,7 +343,8 @@ public final class LocalRegistry implements AutoCloseable {
         }
         if (temporaryDir != null) {
             try (Stream<Path> files = Files.walk(temporaryDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             } catch (IOException e) {
                 System.err.println("[archfarm tests] could not delete " + temporaryDir + ": " + e);
             }

@@ -48,8 +48,19 @@ public final class PrivatePostgres implements AutoCloseable {
         chown(dir);
         PrivatePostgres server = new PrivatePostgres(bin, dir, freePort());
         try {
-            run(asPostgres(bin.resolve("initdb").toString(), "--pgdata", data.toString(), "--username", "postgres",
-                    "--auth", "trust", "--encoding", "UTF8", "--no-instructions"), dir.resolve("initdb.log"));
+            run(
+                    asPostgres(
+                            bin.resolve("initdb").toString(),
+                            "--pgdata",
+                            data.toString(),
+                            "--username",
+                            "postgres",
+                            "--auth",
+                            "trust",
+                            "--encoding",
+                            "UTF8",
+                            "--no-instructions"),
+                    dir.resolve("initdb.log"));
             server.launch(sockets);
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -72,8 +83,17 @@ public final class PrivatePostgres implements AutoCloseable {
             throw new IllegalArgumentException("database name " + name + " is not [a-z][a-z0-9_]*");
         }
         try {
-            run(asPostgres(bin.resolve("createdb").toString(), "--host", "127.0.0.1", "--port",
-                    Integer.toString(port), "--username", "postgres", name), dir.resolve("createdb.log"));
+            run(
+                    asPostgres(
+                            bin.resolve("createdb").toString(),
+                            "--host",
+                            "127.0.0.1",
+                            "--port",
+                            Integer.toString(port),
+                            "--username",
+                            "postgres",
+                            name),
+                    dir.resolve("createdb.log"));
         } catch (IOException e) {
             throw new IllegalStateException("createdb " + name + " failed: " + e.getMessage(), e);
         }
@@ -108,17 +128,29 @@ public final class PrivatePostgres implements AutoCloseable {
 
     private void launch(Path sockets) throws IOException {
         // setpriv execs the server itself, so process is the postmaster and SIGKILL reaches it, not a wrapper
-        process = new ProcessBuilder(asPostgres(bin.resolve("postgres").toString(), "-D",
-                dir.resolve("data").toString(), "-p", Integer.toString(port), "-k", sockets.toString(),
-                "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"))
+        process = new ProcessBuilder(asPostgres(
+                        bin.resolve("postgres").toString(),
+                        "-D",
+                        dir.resolve("data").toString(),
+                        "-p",
+                        Integer.toString(port),
+                        "-k",
+                        sockets.toString(),
+                        "-c",
+                        "listen_addresses=127.0.0.1",
+                        "-c",
+                        "fsync=off",
+                        "-c",
+                        "max_connections=200"))
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("server.log").toFile()))
                 .start();
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
         while (!accepts()) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the private PostgreSQL exited " + process.exitValue() + "; see "
-                        + dir.resolve("server.log"));
+                throw new IllegalStateException(
+                        "the private PostgreSQL exited " + process.exitValue() + "; see " + dir.resolve("server.log"));
             }
             if (System.currentTimeMillis() > deadline) {
                 throw new IllegalStateException("the private PostgreSQL does not listen on 127.0.0.1:" + port
@@ -138,8 +170,16 @@ public final class PrivatePostgres implements AutoCloseable {
 
     private boolean ready() {
         try {
-            Process check = new ProcessBuilder(bin.resolve("pg_isready").toString(), "--host", "127.0.0.1",
-                    "--port", Integer.toString(port), "--timeout", "2").redirectErrorStream(true).start();
+            Process check = new ProcessBuilder(
+                            bin.resolve("pg_isready").toString(),
+                            "--host",
+                            "127.0.0.1",
+                            "--port",
+                            Integer.toString(port),
+                            "--timeout",
+                            "2")
+                    .redirectErrorStream(true)
+                    .start();
             check.getInputStream().readAllBytes();
             return check.waitFor(5, TimeUnit.SECONDS) && check.exitValue() == 0;
         } catch (IOException e) {
@@ -184,7 +224,8 @@ public final class PrivatePostgres implements AutoCloseable {
         }
         try (Stream<Path> versions = Files.list(VERSIONS)) {
             return versions.filter(v -> v.getFileName().toString().matches("\\d+"))
-                    .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
+                    .max(Comparator.comparingInt(
+                            v -> Integer.parseInt(v.getFileName().toString())))
                     .map(v -> v.resolve("bin"))
                     .filter(b -> Files.isExecutable(b.resolve("postgres")))
                     .orElseThrow(() -> new IllegalStateException("no PostgreSQL server under " + VERSIONS));
@@ -192,8 +233,8 @@ public final class PrivatePostgres implements AutoCloseable {
     }
 
     private static List<String> asPostgres(String... command) {
-        List<String> full = new ArrayList<>(List.of("setpriv", "--reuid=" + SYSTEM_USER, "--regid=" + SYSTEM_USER,
-                "--init-groups", "--"));
+        List<String> full = new ArrayList<>(
+                List.of("setpriv", "--reuid=" + SYSTEM_USER, "--regid=" + SYSTEM_USER, "--init-groups", "--"));
         full.addAll(List.of(command));
         return full;
     }

@@ -37,8 +37,14 @@ public final class PrivateRabbitNode implements AutoCloseable {
     private final int amqpsPort;
     private final Rabbitmqctl rabbitmqctl;
 
-    private PrivateRabbitNode(Process process, Map<String, String> environment, Path dir, String address,
-            int amqpPort, int amqpsPort, Rabbitmqctl rabbitmqctl) {
+    private PrivateRabbitNode(
+            Process process,
+            Map<String, String> environment,
+            Path dir,
+            String address,
+            int amqpPort,
+            int amqpsPort,
+            Rabbitmqctl rabbitmqctl) {
         this.process = process;
         this.environment = environment;
         this.dir = dir;
@@ -66,14 +72,18 @@ public final class PrivateRabbitNode implements AutoCloseable {
         int distPort = freePort("127.0.0.1");
         Map<String, String> environment = environment(dir, nodeName, amqpPort, distPort);
         writeCertificates(dir, address);
-        Files.writeString(dir.resolve("rabbitmq.conf"), String.join("\n",
-                "listeners.tcp.default = " + address + ":" + amqpPort,
-                "listeners.ssl.default = " + address + ":" + amqpsPort,
-                "ssl_options.cacertfile = " + dir.resolve("ca.pem"),
-                "ssl_options.certfile = " + dir.resolve("server.pem"),
-                "ssl_options.keyfile = " + dir.resolve("server.key"),
-                "ssl_options.verify = verify_none",
-                "ssl_options.fail_if_no_peer_cert = false", ""));
+        Files.writeString(
+                dir.resolve("rabbitmq.conf"),
+                String.join(
+                        "\n",
+                        "listeners.tcp.default = " + address + ":" + amqpPort,
+                        "listeners.ssl.default = " + address + ":" + amqpsPort,
+                        "ssl_options.cacertfile = " + dir.resolve("ca.pem"),
+                        "ssl_options.certfile = " + dir.resolve("server.pem"),
+                        "ssl_options.keyfile = " + dir.resolve("server.key"),
+                        "ssl_options.verify = verify_none",
+                        "ssl_options.fail_if_no_peer_cert = false",
+                        ""));
         Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
         Files.writeString(dir.resolve("rabbitmq-env.conf"), "");
         Path home = Files.createDirectories(dir.resolve("home"));
@@ -82,8 +92,14 @@ public final class PrivateRabbitNode implements AutoCloseable {
         new SecureRandom().nextBytes(secret);
         Files.writeString(cookie, HexFormat.of().formatHex(secret).toUpperCase());
         Files.setPosixFilePermissions(cookie, PosixFilePermissions.fromString("r--------"));
-        PrivateRabbitNode node = new PrivateRabbitNode(launch(dir, environment), environment, dir, address, amqpPort,
-                amqpsPort, Rabbitmqctl.node(CTL, nodeName, environment));
+        PrivateRabbitNode node = new PrivateRabbitNode(
+                launch(dir, environment),
+                environment,
+                dir,
+                address,
+                amqpPort,
+                amqpsPort,
+                Rabbitmqctl.node(CTL, nodeName, environment));
         try {
             node.awaitListening();
             node.rabbitmqctl.run("await_startup");
@@ -95,8 +111,10 @@ public final class PrivateRabbitNode implements AutoCloseable {
     }
 
     private static Process launch(Path dir, Map<String, String> environment) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(SERVER).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));
+        ProcessBuilder builder = new ProcessBuilder(SERVER)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("server.log").toFile()));
         builder.environment().putAll(environment);
         return builder.start();
     }
@@ -130,14 +148,18 @@ public final class PrivateRabbitNode implements AutoCloseable {
         return Map.ofEntries(
                 Map.entry("HOME", dir.resolve("home").toString()),
                 // the machine's rabbitmq-env.conf names the machine's node: this one reads an empty file instead
-                Map.entry("RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString()),
+                Map.entry(
+                        "RABBITMQ_CONF_ENV_FILE",
+                        dir.resolve("rabbitmq-env.conf").toString()),
                 Map.entry("RABBITMQ_NODENAME", nodeName),
                 Map.entry("RABBITMQ_NODE_PORT", Integer.toString(amqpPort)),
                 Map.entry("RABBITMQ_DIST_PORT", Integer.toString(distPort)),
                 Map.entry("RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString()),
                 Map.entry("RABBITMQ_LOG_BASE", dir.resolve("log").toString()),
                 Map.entry("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq.conf").toString()),
-                Map.entry("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString()),
+                Map.entry(
+                        "RABBITMQ_ENABLED_PLUGINS_FILE",
+                        dir.resolve("enabled_plugins").toString()),
                 Map.entry("RABBITMQ_PID_FILE", dir.resolve("rabbitmq.pid").toString()),
                 Map.entry("ERL_EPMD_ADDRESS", "127.0.0.1"),
                 Map.entry("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}"));
@@ -145,17 +167,58 @@ public final class PrivateRabbitNode implements AutoCloseable {
 
     private static void writeCertificates(Path dir, String address) throws IOException {
         Files.writeString(dir.resolve("server.ext"), "subjectAltName=DNS:localhost,IP:" + address + "\n");
-        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=archfarm test CA",
-                "-keyout", "ca.key", "-out", "ca.pem");
-        openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + address, "-keyout", "server.key",
-                "-out", "server.csr");
-        openssl(dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-days", "2", "-extfile", "server.ext", "-out", "server.pem");
+        openssl(
+                dir,
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=archfarm test CA",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem");
+        openssl(
+                dir,
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=" + address,
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr");
+        openssl(
+                dir,
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-extfile",
+                "server.ext",
+                "-out",
+                "server.pem");
     }
 
     private static void openssl(Path dir, String... arguments) throws IOException {
-        Process openssl = new ProcessBuilder(Stream.concat(Stream.of("openssl"), Stream.of(arguments)).toList())
-                .directory(dir.toFile()).redirectErrorStream(true).start();
+        Process openssl = new ProcessBuilder(Stream.concat(Stream.of("openssl"), Stream.of(arguments))
+                        .toList())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         try {
             String output = new String(openssl.getInputStream().readAllBytes());
             if (!openssl.waitFor(30, TimeUnit.SECONDS) || openssl.exitValue() != 0) {

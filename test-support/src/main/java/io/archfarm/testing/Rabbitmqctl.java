@@ -56,13 +56,13 @@ public final class Rabbitmqctl {
             }
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", line) + " did not end within " + TIMEOUT_SECONDS
-                        + " s");
+                throw new IllegalStateException(
+                        String.join(" ", line) + " did not end within " + TIMEOUT_SECONDS + " s");
             }
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", line) + " exited " + process.exitValue() + ": "
-                        + output.strip());
+                throw new IllegalStateException(
+                        String.join(" ", line) + " exited " + process.exitValue() + ": " + output.strip());
             }
             return output;
         } catch (IOException e) {

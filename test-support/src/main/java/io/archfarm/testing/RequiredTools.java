@@ -15,12 +15,12 @@ import java.util.stream.Stream;
  */
 public final class RequiredTools {
 
-    private RequiredTools() {
-    }
+    private RequiredTools() {}
 
     /** Fails unless every tool is an executable on the PATH. */
     public static void require(String... tools) {
-        List<String> missing = Arrays.stream(tools).filter(tool -> !onPath(tool)).toList();
+        List<String> missing =
+                Arrays.stream(tools).filter(tool -> !onPath(tool)).toList();
         if (!missing.isEmpty()) {
             // every tool the tests use comes from the Debian/Ubuntu package of the same name
             throw new IllegalStateException("the tests need " + missing + " on the PATH " + System.getenv("PATH")

@@ -18,12 +18,10 @@ public final class SchedulerDeclarations {
 
     private static final Map<String, Object> QUORUM = Map.of("x-queue-type", "quorum");
 
-    private SchedulerDeclarations() {
-    }
+    private SchedulerDeclarations() {}
 
     /** The exchanges, the scheduler's queues and their bindings, and both job queues of every platform given. */
-    public static void declare(Channel channel, Topology topology, Collection<Platform> platforms)
-            throws IOException {
+    public static void declare(Channel channel, Topology topology, Collection<Platform> platforms) throws IOException {
         channel.exchangeDeclare(topology.eventsExchange(), BuiltinExchangeType.DIRECT, true);
         channel.exchangeDeclare(topology.workerEventsExchange(), BuiltinExchangeType.DIRECT, true);
         channel.exchangeDeclare(topology.jobsExchange(), BuiltinExchangeType.DIRECT, true);

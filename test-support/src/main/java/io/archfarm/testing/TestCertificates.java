@@ -30,14 +30,54 @@ public record TestCertificates(Path ca, Path cert, Path key) {
         Path key = dir.resolve("server.key");
         Path extensions = dir.resolve("server.ext");
         String names = List.of(ips).stream().map(ip -> "IP:" + ip).collect(Collectors.joining(","));
-        Files.writeString(extensions, "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
-                + "extendedKeyUsage=serverAuth\nsubjectAltName=" + names + "\n");
-        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", caKey.toString(), "-out",
-                ca.toString(), "-days", "2", "-subj", "/CN=archfarm test CA " + dir.getFileName());
-        openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", csr.toString(),
-                "-subj", "/CN=" + ips[0]);
-        openssl(dir, "x509", "-req", "-in", csr.toString(), "-CA", ca.toString(), "-CAkey", caKey.toString(),
-                "-CAcreateserial", "-out", cert.toString(), "-days", "2", "-extfile", extensions.toString());
+        Files.writeString(
+                extensions,
+                "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
+                        + "extendedKeyUsage=serverAuth\nsubjectAltName=" + names + "\n");
+        openssl(
+                dir,
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                caKey.toString(),
+                "-out",
+                ca.toString(),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=archfarm test CA " + dir.getFileName());
+        openssl(
+                dir,
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                csr.toString(),
+                "-subj",
+                "/CN=" + ips[0]);
+        openssl(
+                dir,
+                "x509",
+                "-req",
+                "-in",
+                csr.toString(),
+                "-CA",
+                ca.toString(),
+                "-CAkey",
+                caKey.toString(),
+                "-CAcreateserial",
+                "-out",
+                cert.toString(),
+                "-days",
+                "2",
+                "-extfile",
+                extensions.toString());
         return new TestCertificates(ca, cert, key);
     }
 
@@ -45,9 +85,11 @@ public record TestCertificates(Path ca, Path cert, Path key) {
         List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(arguments));
         Path log = dir.resolve("openssl.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();

@@ -31,7 +31,10 @@ public final class TestServices {
 
     public static final String SETTING = "ARCHFARM_TEST_SERVICES";
 
-    public enum Mode { LOCAL, CONTAINERS }
+    public enum Mode {
+        LOCAL,
+        CONTAINERS
+    }
 
     private static final int RABBIT_PROBES = 5;
     private static final Duration LEFTOVER_QUEUE_EXPIRY = Duration.ofHours(3);
@@ -39,8 +42,7 @@ public final class TestServices {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
     private static Mode mode;
 
-    private TestServices() {
-    }
+    private TestServices() {}
 
     /** The pure decision, apart from the environment, so that it can be tested. */
     static Mode resolve(String setting, BooleanSupplier dockerAvailable) {
@@ -56,8 +58,9 @@ public final class TestServices {
                 }
                 yield Mode.CONTAINERS;
             }
-            default -> throw new IllegalArgumentException(
-                    SETTING + "='" + setting + "' is not one of: local, containers, auto");
+            default ->
+                throw new IllegalArgumentException(
+                        SETTING + "='" + setting + "' is not one of: local, containers, auto");
         };
     }
 
@@ -65,10 +68,14 @@ public final class TestServices {
         if (mode == null) {
             String setting = setting(SETTING, "archfarm.test.services", "auto");
             mode = resolve(setting, TestServices::dockerAvailable);
-            System.err.printf("[archfarm tests] %s=%s -> %s%n", SETTING, setting, mode == Mode.LOCAL
-                    ? "LOCAL services: PostgreSQL " + localPostgresUrl() + ", RabbitMQ " + localAmqpHost() + ":"
-                            + localAmqpPort()
-                    : "CONTAINERS (Testcontainers with @ServiceConnection)");
+            System.err.printf(
+                    "[archfarm tests] %s=%s -> %s%n",
+                    SETTING,
+                    setting,
+                    mode == Mode.LOCAL
+                            ? "LOCAL services: PostgreSQL " + localPostgresUrl() + ", RabbitMQ " + localAmqpHost() + ":"
+                                    + localAmqpPort()
+                            : "CONTAINERS (Testcontainers with @ServiceConnection)");
         }
         return mode;
     }
@@ -122,13 +129,15 @@ public final class TestServices {
     public static String freshLocalDatabase() {
         String name = "archfarm_test_" + LocalDateTime.now().format(STAMP) + "_"
                 + UUID.randomUUID().toString().substring(0, 8);
-        try (Connection admin = DriverManager.getConnection(localPostgresUrl(), localPostgresUser(),
-                localPostgresPassword())) {
+        try (Connection admin =
+                DriverManager.getConnection(localPostgresUrl(), localPostgresUser(), localPostgresPassword())) {
             dropStaleDatabases(admin);
             admin.createStatement().execute("create database " + name);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + localPostgresUrl() + " (" + SETTING + "=local) "
-                    + "is not usable: " + e.getMessage() + ". Start it (./archfarm up does) or use containers.", e);
+            throw new IllegalStateException(
+                    "PostgreSQL at " + localPostgresUrl() + " (" + SETTING + "=local) " + "is not usable: "
+                            + e.getMessage() + ". Start it (./archfarm up does) or use containers.",
+                    e);
         }
         return localPostgresUrl().substring(0, localPostgresUrl().lastIndexOf('/') + 1) + name;
     }
@@ -136,8 +145,8 @@ public final class TestServices {
     private static void dropStaleDatabases(Connection admin) throws SQLException {
         String cutoff = "archfarm_test_" + LocalDateTime.now().minusDays(1).format(STAMP);
         List<String> stale = new ArrayList<>();
-        try (var rs = admin.createStatement().executeQuery(
-                "select datname from pg_database where datname like 'archfarm\\_test\\_%'")) {
+        try (var rs = admin.createStatement()
+                .executeQuery("select datname from pg_database where datname like 'archfarm\\_test\\_%'")) {
             while (rs.next()) {
                 if (rs.getString(1).compareTo(cutoff) < 0) {
                     stale.add(rs.getString(1));
@@ -173,9 +182,12 @@ public final class TestServices {
                 pause(Duration.ofSeconds(2));
             }
         }
-        throw new IllegalStateException("RabbitMQ at " + localAmqpHost() + ":" + localAmqpPort() + " (" + SETTING
-                + "=local) is not usable: " + last + " (" + RABBIT_PROBES + " tries). Start it (./archfarm up does) or"
-                + " use containers.", last);
+        throw new IllegalStateException(
+                "RabbitMQ at " + localAmqpHost() + ":" + localAmqpPort() + " (" + SETTING
+                        + "=local) is not usable: " + last + " (" + RABBIT_PROBES
+                        + " tries). Start it (./archfarm up does) or"
+                        + " use containers.",
+                last);
     }
 
     /**
@@ -192,9 +204,16 @@ public final class TestServices {
         }
         leftoverPolicySet = true;
         try {
-            Rabbitmqctl.localBroker().run("set_policy", "--apply-to", "queues", "--priority", "-1",
-                    "archfarm-test-leftovers", "^archfarm-test-",
-                    "{\"expires\":" + LEFTOVER_QUEUE_EXPIRY.toMillis() + "}");
+            Rabbitmqctl.localBroker()
+                    .run(
+                            "set_policy",
+                            "--apply-to",
+                            "queues",
+                            "--priority",
+                            "-1",
+                            "archfarm-test-leftovers",
+                            "^archfarm-test-",
+                            "{\"expires\":" + LEFTOVER_QUEUE_EXPIRY.toMillis() + "}");
         } catch (RuntimeException e) {
             System.err.println("[archfarm tests] leftover test queues will not expire on their own: " + e.getMessage());
         }

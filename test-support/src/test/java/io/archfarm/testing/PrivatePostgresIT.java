@@ -27,7 +27,8 @@ class PrivatePostgresIT {
             server.kill();
 
             assertThat(server.running()).isFalse();
-            assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "").close())
+            assertThatThrownBy(() ->
+                            DriverManager.getConnection(url, "postgres", "").close())
                     .isInstanceOf(SQLException.class);
 
             server.restart();

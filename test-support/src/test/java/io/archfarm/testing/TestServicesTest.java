@@ -27,8 +27,7 @@ class TestServicesTest {
 
     @Test
     void unknownSettingIsNamed() {
-        assertThatThrownBy(() -> TestServices.resolve("sometimes", () -> true))
-                .hasMessageContaining("'sometimes'");
+        assertThatThrownBy(() -> TestServices.resolve("sometimes", () -> true)).hasMessageContaining("'sometimes'");
     }
 
     @Test

@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * binding, so that a bad prefix stops a service at its start with a message that names it.
  */
 @ConfigurationProperties("archfarm.topology")
-public record TopologyProperties(@DefaultValue(Topology.DEFAULT_PREFIX) String prefix) {
+public record TopologyProperties(
+        @DefaultValue(Topology.DEFAULT_PREFIX) String prefix) {
 
     public TopologyProperties {
         new Topology(prefix);

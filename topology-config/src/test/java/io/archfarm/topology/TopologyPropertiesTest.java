@@ -19,14 +19,16 @@ class TopologyPropertiesTest {
 
     @Test
     void thePrefixNamesEveryExchange() {
-        assertThat(bind(Map.of("archfarm.topology.prefix", "e2e-1")).topology().jobsExchange()).isEqualTo("e2e-1.jobs");
+        assertThat(bind(Map.of("archfarm.topology.prefix", "e2e-1")).topology().jobsExchange())
+                .isEqualTo("e2e-1.jobs");
     }
 
     @Test
     void aBadPrefixFailsTheBindingAndIsNamed() {
         assertThatThrownBy(() -> bind(Map.of("archfarm.topology.prefix", "Bad Prefix")))
                 .isInstanceOf(BindException.class)
-                .rootCause().hasMessageContaining("'Bad Prefix'");
+                .rootCause()
+                .hasMessageContaining("'Bad Prefix'");
     }
 
     private static TopologyProperties bind(Map<String, String> properties) {

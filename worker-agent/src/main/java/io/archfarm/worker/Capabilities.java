@@ -8,7 +8,8 @@ public record Capabilities(List<Platform> nativePlatforms, List<Platform> emulat
 
     public Capabilities {
         List<Platform> natives = List.copyOf(nativePlatforms);
-        emulatedPlatforms = emulatedPlatforms.stream().filter(p -> !natives.contains(p)).toList();
+        emulatedPlatforms =
+                emulatedPlatforms.stream().filter(p -> !natives.contains(p)).toList();
         nativePlatforms = natives;
     }
 

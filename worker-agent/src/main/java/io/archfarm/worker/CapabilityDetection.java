@@ -20,14 +20,17 @@ final class CapabilityDetection {
 
     static final String NONE = "none";
 
-    private CapabilityDetection() {
-    }
+    private CapabilityDetection() {}
 
     static Capabilities of(WorkerProperties properties) {
-        List<Platform> nativePlatforms = resolve("archfarm.worker.native-platforms", properties.nativePlatforms(),
+        List<Platform> nativePlatforms = resolve(
+                "archfarm.worker.native-platforms",
+                properties.nativePlatforms(),
                 () -> Platform.ofJvm().stream().toList());
-        List<Platform> emulatedPlatforms = resolve("archfarm.worker.emulated-platforms",
-                properties.emulatedPlatforms(), () -> emulatedByBinfmt(properties.binfmtDir()));
+        List<Platform> emulatedPlatforms = resolve(
+                "archfarm.worker.emulated-platforms",
+                properties.emulatedPlatforms(),
+                () -> emulatedByBinfmt(properties.binfmtDir()));
         return new Capabilities(nativePlatforms, emulatedPlatforms, properties.slots());
     }
 
@@ -43,7 +46,11 @@ final class CapabilityDetection {
         if (values.isEmpty()) {
             throw new IllegalArgumentException(property + " is empty: list platforms, or say '" + NONE + "'");
         }
-        return values.stream().map(value -> parse(property, value)).distinct().sorted().toList();
+        return values.stream()
+                .map(value -> parse(property, value))
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     private static Platform parse(String property, String value) {

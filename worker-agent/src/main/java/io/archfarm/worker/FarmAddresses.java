@@ -19,8 +19,7 @@ final class FarmAddresses {
 
     private static final Logger LOG = LoggerFactory.getLogger(FarmAddresses.class);
 
-    private FarmAddresses() {
-    }
+    private FarmAddresses() {}
 
     /** @param hosts host names or addresses, each optionally with {@code :port} */
     static List<String> of(Collection<String> hosts) {
@@ -37,8 +36,10 @@ final class FarmAddresses {
                     }
                 }
             } catch (UnknownHostException e) {
-                LOG.warn("{} does not resolve now: RUN steps are not denied its addresses unless "
-                        + "archfarm.isolation.deny lists them", name);
+                LOG.warn(
+                        "{} does not resolve now: RUN steps are not denied its addresses unless "
+                                + "archfarm.isolation.deny lists them",
+                        name);
             }
         }
         return List.copyOf(addresses);

@@ -28,5 +28,4 @@ public record GitProperties(
         @NotNull @DefaultValue("60s") Duration timeout,
         @NotNull @DefaultValue List<String> allowedHosts,
         @DefaultValue("true") boolean cacheEnabled,
-        @NotNull @DefaultValue("5GB") DataSize cacheMaxSize) {
-}
+        @NotNull @DefaultValue("5GB") DataSize cacheMaxSize) {}

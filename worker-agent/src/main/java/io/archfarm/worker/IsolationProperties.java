@@ -37,5 +37,4 @@ public record IsolationProperties(
         @DefaultValue List<String> deny,
         @NotNull @DefaultValue("10.231.0.0/16") String sandboxSubnet,
         @NotNull @DefaultValue("runc") String runtime,
-        @NotNull @DefaultValue("/run/archfarm/sandboxes") Path lockDir) {
-}
+        @NotNull @DefaultValue("/run/archfarm/sandboxes") Path lockDir) {}

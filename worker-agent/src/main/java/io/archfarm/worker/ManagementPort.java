@@ -25,10 +25,14 @@ class ManagementPort implements EnvironmentPostProcessor {
         if (port == null || port.isBlank()) {
             return;
         }
-        environment.getPropertySources().addFirst(new MapPropertySource("archfarmWorkerManagementPort", Map.of(
-                "spring.main.web-application-type", "servlet",
-                "server.port", Integer.toString(parse(port.strip())),
-                "server.address", environment.getProperty(ADDRESS, DEFAULT_ADDRESS))));
+        environment
+                .getPropertySources()
+                .addFirst(new MapPropertySource(
+                        "archfarmWorkerManagementPort",
+                        Map.of(
+                                "spring.main.web-application-type", "servlet",
+                                "server.port", Integer.toString(parse(port.strip())),
+                                "server.address", environment.getProperty(ADDRESS, DEFAULT_ADDRESS))));
     }
 
     private static int parse(String port) {
@@ -40,7 +44,7 @@ class ManagementPort implements EnvironmentPostProcessor {
         } catch (NumberFormatException e) {
             // said below
         }
-        throw new IllegalArgumentException(PORT + " must be a port number (0 for a free one), or unset for no port;"
-                + " was '" + port + "'");
+        throw new IllegalArgumentException(
+                PORT + " must be a port number (0 for a free one), or unset for no port;" + " was '" + port + "'");
     }
 }

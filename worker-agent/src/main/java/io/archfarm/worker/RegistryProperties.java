@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                  allowed too, being the farm's own
  */
 @ConfigurationProperties("archfarm.registry")
-public record RegistryProperties(@DefaultValue List<String> insecure, @Nullable Path authFile, @Nullable Path certsDir,
-        @DefaultValue List<String> allowedHosts) {
-}
+public record RegistryProperties(
+        @DefaultValue List<String> insecure,
+        @Nullable Path authFile,
+        @Nullable Path certsDir,
+        @DefaultValue List<String> allowedHosts) {}

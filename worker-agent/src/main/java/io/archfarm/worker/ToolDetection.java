@@ -27,25 +27,33 @@ final class ToolDetection {
     private static final Logger LOG = LoggerFactory.getLogger(ToolDetection.class);
     /** {@code buildah version 1.28.2 (…)}, {@code skopeo version 1.9.3}, {@code qemu-aarch64 version 7.2.22 (…)}. */
     private static final Pattern VERSION = Pattern.compile("\\bversion\\s+v?([0-9][0-9A-Za-z.+~_-]{0,63})");
+
     private static final Pattern INTERPRETER = Pattern.compile("(?m)^interpreter\\s+(\\S+)");
     private static final long ANSWER_SECONDS = 10;
 
-    private ToolDetection() {
-    }
+    private ToolDetection() {}
 
     static WorkerTools detect(List<Platform> emulated, Path binfmtDir, String storageDriver) {
         Map<String, String> qemu = new LinkedHashMap<>();
         for (Platform platform : emulated) {
-            qemu.put(platform.toString(), qemuVersion(binfmtDir.resolve("qemu-" + platform.qemuName())).orElse(null));
+            qemu.put(
+                    platform.toString(),
+                    qemuVersion(binfmtDir.resolve("qemu-" + platform.qemuName()))
+                            .orElse(null));
         }
-        return new WorkerTools(kernel().orElse(null), storageDriver, version(List.of("buildah", "--version"))
-                .orElse(null), version(List.of("skopeo", "--version")).orElse(null), qemu);
+        return new WorkerTools(
+                kernel().orElse(null),
+                storageDriver,
+                version(List.of("buildah", "--version")).orElse(null),
+                version(List.of("skopeo", "--version")).orElse(null),
+                qemu);
     }
 
     /** The running kernel's release, as {@code uname -r} prints it. */
     private static Optional<String> kernel() {
         try {
-            return Optional.of(Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip())
+            return Optional.of(Files.readString(Path.of("/proc/sys/kernel/osrelease"))
+                            .strip())
                     .filter(release -> !release.isEmpty());
         } catch (IOException e) {
             return Optional.ofNullable(System.getProperty("os.version"));
@@ -77,8 +85,10 @@ final class ToolDetection {
         try {
             // to a file, not a pipe: a tool that hangs must not hold the worker's start beyond the timeout
             output = Files.createTempFile("archfarm-tool-version", ".out");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             process.getOutputStream().close();
             if (!process.waitFor(ANSWER_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -32,15 +32,29 @@ class WorkerManagement {
 
     @Bean
     InfoContributor workerInfo(WorkerIdentity identity, Capabilities capabilities, WorkerTools tools) {
-        return info -> info.withDetail("worker", Map.of("id", identity.id(), "host", identity.host(),
-                "nativePlatforms", capabilities.nativeNames(), "emulatedPlatforms", capabilities.emulatedNames(),
-                "slots", capabilities.slots(), "tools", tools));
+        return info -> info.withDetail(
+                "worker",
+                Map.of(
+                        "id",
+                        identity.id(),
+                        "host",
+                        identity.host(),
+                        "nativePlatforms",
+                        capabilities.nativeNames(),
+                        "emulatedPlatforms",
+                        capabilities.emulatedNames(),
+                        "slots",
+                        capabilities.slots(),
+                        "tools",
+                        tools));
     }
 
     @Bean
     ApplicationListener<WebServerInitializedEvent> managementPortLog(WorkerIdentity identity) {
-        return event -> LOG.info("worker {} serves health, info and metrics on port {} "
-                + "(/actuator/prometheus; archfarm.worker.management-port)", identity.id(),
+        return event -> LOG.info(
+                "worker {} serves health, info and metrics on port {} "
+                        + "(/actuator/prometheus; archfarm.worker.management-port)",
+                identity.id(),
                 event.getWebServer().getPort());
     }
 }

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -26,8 +26,9 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("archfarm.worker")
 public record WorkerProperties(
-        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]*", message = "must be letters, digits, '.', '_' or '-'")
-        @Nullable String id,
+        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]*", message = "must be letters, digits, '.', '_' or '-'") @Nullable
+        String id,
+
         @Min(1) @DefaultValue("1") int slots,
         @Nullable List<String> nativePlatforms,
         @Nullable List<String> emulatedPlatforms,
@@ -36,9 +37,14 @@ public record WorkerProperties(
         @NotNull @DefaultValue("/proc/sys/fs/binfmt_misc") Path binfmtDir,
         @NotNull @DefaultValue("5s") Duration heartbeatInterval,
         @NotNull @DefaultValue("10s") Duration claimTimeout,
-        @NotNull @DefaultValue("auto") @Pattern(regexp = "(?i)auto|overlay|vfs", message = "must be auto, overlay or vfs")
+
+        @NotNull
+        @DefaultValue("auto")
+        @Pattern(regexp = "(?i)auto|overlay|vfs", message = "must be auto, overlay or vfs")
         String storageDriver,
+
         @NotNull @DefaultValue("20GB") DataSize layerCacheMaxSize,
         @Min(0) @Max(65535) @Nullable Integer managementPort,
-        @NotNull @DefaultValue(ManagementPort.DEFAULT_ADDRESS) String managementAddress) {
-}
+
+        @NotNull @DefaultValue(ManagementPort.DEFAULT_ADDRESS)
+        String managementAddress) {}

@@ -17,9 +17,16 @@ class ArchitectureTest {
 
     @Test
     void theWorkerNeverTouchesADatabase() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage(
-                        "javax.sql..", "jakarta.persistence..", "org.springframework.jdbc..",
-                        "org.springframework.data..", "org.hibernate..", "java.sql..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "javax.sql..",
+                        "jakarta.persistence..",
+                        "org.springframework.jdbc..",
+                        "org.springframework.data..",
+                        "org.hibernate..",
+                        "java.sql..")
                 .because("workers reach the farm only through the broker, the registry and git")
                 .check(workerClasses);
     }
@@ -31,8 +38,12 @@ class ArchitectureTest {
 
     @Test
     void theBuildSideKnowsNothingOfTheBroker() {
-        noClasses().that().resideInAPackage("io.archfarm.worker.build..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework.amqp..", "com.rabbitmq..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.archfarm.worker.build..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework.amqp..", "com.rabbitmq..")
                 .check(workerClasses);
     }
 }

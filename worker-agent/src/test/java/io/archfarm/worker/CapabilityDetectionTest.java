@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
 
 class CapabilityDetectionTest {
 
@@ -35,7 +36,8 @@ class CapabilityDetectionTest {
 
     @Test
     void aMissingBinfmtDirectoryMeansNoEmulation() {
-        assertThat(CapabilityDetection.emulatedByBinfmt(binfmt.resolve("absent"))).isEmpty();
+        assertThat(CapabilityDetection.emulatedByBinfmt(binfmt.resolve("absent")))
+                .isEmpty();
     }
 
     @Test
@@ -50,8 +52,8 @@ class CapabilityDetectionTest {
 
     @Test
     void configuredListsReplaceDetectionAndAreCanonical() {
-        Capabilities capabilities = CapabilityDetection.of(
-                properties(List.of("aarch64"), List.of("linux/s390x", "x86_64", "arm64/v8"), 1));
+        Capabilities capabilities =
+                CapabilityDetection.of(properties(List.of("aarch64"), List.of("linux/s390x", "x86_64", "arm64/v8"), 1));
         assertThat(capabilities.nativeNames()).containsExactly("linux/arm64");
         assertThat(capabilities.emulatedNames()).containsExactly("linux/amd64", "linux/s390x");
     }
@@ -82,8 +84,19 @@ class CapabilityDetectionTest {
     }
 
     private WorkerProperties properties(List<String> nativePlatforms, List<String> emulatedPlatforms, int slots) {
-        return new WorkerProperties("w1", slots, nativePlatforms, emulatedPlatforms, null, null, binfmt,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), "auto",
-                org.springframework.util.unit.DataSize.ofGigabytes(20), null, "127.0.0.1");
+        return new WorkerProperties(
+                "w1",
+                slots,
+                nativePlatforms,
+                emulatedPlatforms,
+                null,
+                null,
+                binfmt,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                "auto",
+                DataSize.ofGigabytes(20),
+                null,
+                "127.0.0.1");
     }
 }

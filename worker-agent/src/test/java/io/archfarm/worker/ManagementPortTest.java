@@ -19,14 +19,15 @@ class ManagementPortTest {
 
     @Test
     void aPortIsServedOnLoopbackUnlessAnAddressIsGiven() {
-        MockEnvironment environment = new MockEnvironment().withProperty(ManagementPort.PORT, "9101")
-                .withProperty("server.port", "8080");
+        MockEnvironment environment =
+                new MockEnvironment().withProperty(ManagementPort.PORT, "9101").withProperty("server.port", "8080");
         new ManagementPort().postProcessEnvironment(environment, new SpringApplication());
         assertThat(environment.getProperty("spring.main.web-application-type")).isEqualTo("servlet");
         assertThat(environment.getProperty("server.port")).isEqualTo("9101");
         assertThat(environment.getProperty("server.address")).isEqualTo("127.0.0.1");
 
-        MockEnvironment open = new MockEnvironment().withProperty(ManagementPort.PORT, "0")
+        MockEnvironment open = new MockEnvironment()
+                .withProperty(ManagementPort.PORT, "0")
                 .withProperty(ManagementPort.ADDRESS, "0.0.0.0");
         new ManagementPort().postProcessEnvironment(open, new SpringApplication());
         assertThat(open.getProperty("server.port")).isEqualTo("0");
@@ -37,6 +38,7 @@ class ManagementPortTest {
     void aPortThatIsNoneIsRefusedNamingTheSetting() {
         MockEnvironment environment = new MockEnvironment().withProperty(ManagementPort.PORT, "metrics");
         assertThatThrownBy(() -> new ManagementPort().postProcessEnvironment(environment, new SpringApplication()))
-                .hasMessageContaining("archfarm.worker.management-port").hasMessageContaining("'metrics'");
+                .hasMessageContaining("archfarm.worker.management-port")
+                .hasMessageContaining("'metrics'");
     }
 }

@@ -39,16 +39,22 @@ class WorkerPackageIT {
         try (Stream<Path> entries = Files.list(unpacked)) {
             packageDir = entries.findFirst().orElseThrow();
         }
-        Map<String, String> where = Map.of("ARCHFARM_WORKER_SKIP_PACKAGES", "1",
-                "ARCHFARM_WORKER_PREFIX", root.resolve("opt/archfarm-worker").toString(),
-                "ARCHFARM_WORKER_ETC", root.resolve("etc/archfarm").toString(),
-                "ARCHFARM_WORKER_UNITS", root.resolve("etc/systemd/system").toString());
+        Map<String, String> where = Map.of(
+                "ARCHFARM_WORKER_SKIP_PACKAGES",
+                "1",
+                "ARCHFARM_WORKER_PREFIX",
+                root.resolve("opt/archfarm-worker").toString(),
+                "ARCHFARM_WORKER_ETC",
+                root.resolve("etc/archfarm").toString(),
+                "ARCHFARM_WORKER_UNITS",
+                root.resolve("etc/systemd/system").toString());
 
         String installed = run(List.of(packageDir.resolve("install.sh").toString()), where, 60);
 
         assertThat(installed).contains("systemctl enable --now archfarm-worker");
         Path env = root.resolve("etc/archfarm/worker.env");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(env))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(env)))
+                .isEqualTo("rw-------");
         Path unit = root.resolve("etc/systemd/system/archfarm-worker.service");
         assertThat(Files.readString(unit))
                 .contains("ExecStart=/opt/archfarm-worker/bin/archfarm-worker")
@@ -58,7 +64,8 @@ class WorkerPackageIT {
         assertThat(wrapper).isExecutable();
         assertThat(root.resolve("opt/archfarm-worker/lib/worker-agent.jar")).isRegularFile();
         assertThat(run(List.of(packageDir.resolve("install.sh").toString()), where, 60))
-                .as("a second install keeps the operator's settings").contains("kept " + env);
+                .as("a second install keeps the operator's settings")
+                .contains("kept " + env);
 
         Map<String, String> settings = new HashMap<>(settingsOf(env));
         settings.put("SPRING_RABBITMQ_ADDRESSES", "amqp://127.0.0.1:5672");
@@ -71,17 +78,21 @@ class WorkerPackageIT {
         settings.put("ARCHFARM_WORKER_EMULATED_PLATFORMS", "none");
         Process agent = start(List.of(wrapper.toString()), settings);
 
-        assertThat(agent.waitFor(120, TimeUnit.SECONDS)).as("the agent gives up on a refused login").isTrue();
+        assertThat(agent.waitFor(120, TimeUnit.SECONDS))
+                .as("the agent gives up on a refused login")
+                .isTrue();
         String output = new String(agent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(agent.exitValue()).as(output).isEqualTo(1);
-        assertThat(output).contains("refused the login of user 'archfarm-worker' on virtual host 'archfarm'")
+        assertThat(output)
+                .contains("refused the login of user 'archfarm-worker' on virtual host 'archfarm'")
                 .doesNotContain(WRONG_PASSWORD);
     }
 
     private static Path tarball() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
             return files.filter(f -> f.getFileName().toString().matches("worker-agent-.*-dist\\.tar\\.gz"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no target/worker-agent-*-dist.tar.gz: "
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no target/worker-agent-*-dist.tar.gz: "
                             + "the package phase makes it (mvn package or verify)"));
         }
     }
@@ -109,7 +120,8 @@ class WorkerPackageIT {
     }
 
     private static Process start(List<String> command, Map<String, String> env) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().keySet().removeIf(name -> name.startsWith("SPRING_") || name.startsWith("ARCHFARM_"));
         builder.environment().putAll(env);

@@ -18,14 +18,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EventConnection implements AutoCloseable {
 
-    private sealed interface Item {
-    }
+    private sealed interface Item {}
 
-    private record Received(ServerEvent event) implements Item {
-    }
+    private record Received(ServerEvent event) implements Item {}
 
-    private record Ended(String why) implements Item {
-    }
+    private record Ended(String why) implements Item {}
 
     private final FarmApi api;
     private final InputStream body;

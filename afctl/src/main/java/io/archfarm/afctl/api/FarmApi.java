@@ -30,11 +30,19 @@ public final class FarmApi {
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Map<Integer, String> REASONS = Map.ofEntries(
-            Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"),
-            Map.entry(404, "Not Found"), Map.entry(405, "Method Not Allowed"), Map.entry(406, "Not Acceptable"),
-            Map.entry(409, "Conflict"), Map.entry(415, "Unsupported Media Type"),
-            Map.entry(429, "Too Many Requests"), Map.entry(500, "Internal Server Error"),
-            Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"), Map.entry(504, "Gateway Timeout"));
+            Map.entry(400, "Bad Request"),
+            Map.entry(401, "Unauthorized"),
+            Map.entry(403, "Forbidden"),
+            Map.entry(404, "Not Found"),
+            Map.entry(405, "Method Not Allowed"),
+            Map.entry(406, "Not Acceptable"),
+            Map.entry(409, "Conflict"),
+            Map.entry(415, "Unsupported Media Type"),
+            Map.entry(429, "Too Many Requests"),
+            Map.entry(500, "Internal Server Error"),
+            Map.entry(502, "Bad Gateway"),
+            Map.entry(503, "Service Unavailable"),
+            Map.entry(504, "Gateway Timeout"));
 
     private final String base;
     private final String token;
@@ -47,8 +55,11 @@ public final class FarmApi {
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.token = token;
         this.userAgent = userAgent;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     public String base() {
@@ -56,14 +67,17 @@ public final class FarmApi {
     }
 
     public JsonNode get(Object path) {
-        return Json.parse(send(request(path).GET().header("Accept", "application/json")).body());
+        return Json.parse(
+                send(request(path).GET().header("Accept", "application/json")).body());
     }
 
     /** One page of a paged list; {@code pathOrUrl} is a path of the API or a {@link Page#next()} of an earlier page. */
     public Page page(Object pathOrUrl) {
         HttpResponse<String> answer = send(request(pathOrUrl).GET().header("Accept", "application/json"));
-        return new Page(Json.parse(answer.body()), LinkHeader.next(answer.headers().allValues("Link"))
-                .map(next -> URI.create(base + "/").resolve(next).toString()));
+        return new Page(
+                Json.parse(answer.body()),
+                LinkHeader.next(answer.headers().allValues("Link"))
+                        .map(next -> URI.create(base + "/").resolve(next).toString()));
     }
 
     /** A POST with {@code body} as JSON, or with no body when it is null; the answer as JSON. */
@@ -87,7 +101,8 @@ public final class FarmApi {
      * wait for the answer's headers is bounded here; the reader watches the stream's silence itself.
      */
     public InputStream events(Object path) {
-        HttpRequest request = request(path).GET().header("Accept", "text/event-stream").build();
+        HttpRequest request =
+                request(path).GET().header("Accept", "text/event-stream").build();
         CompletableFuture<HttpResponse<InputStream>> pending =
                 http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
         HttpResponse<InputStream> answer;
@@ -105,7 +120,9 @@ public final class FarmApi {
         }
         if (answer.statusCode() / 100 != 2) {
             try (InputStream body = answer.body()) {
-                throw problem(answer.statusCode(), answer.headers().firstValue("Content-Type").orElse(""),
+                throw problem(
+                        answer.statusCode(),
+                        answer.headers().firstValue("Content-Type").orElse(""),
                         new String(body.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw unreachable(e);
@@ -127,7 +144,8 @@ public final class FarmApi {
     private HttpResponse<String> send(HttpRequest.Builder request) {
         HttpResponse<String> answer;
         try {
-            answer = http.send(request.timeout(ANSWER_TIMEOUT).build(),
+            answer = http.send(
+                    request.timeout(ANSWER_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw unreachable(e);
@@ -136,7 +154,10 @@ public final class FarmApi {
             throw unreachable(e);
         }
         if (answer.statusCode() / 100 != 2) {
-            throw problem(answer.statusCode(), answer.headers().firstValue("Content-Type").orElse(""), answer.body());
+            throw problem(
+                    answer.statusCode(),
+                    answer.headers().firstValue("Content-Type").orElse(""),
+                    answer.body());
         }
         return answer;
     }
@@ -165,7 +186,9 @@ public final class FarmApi {
                 // described below like any other body
             }
         }
-        String text = body == null ? "" : body.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip();
+        String text = body == null
+                ? ""
+                : body.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip();
         return new ApiError(status, reason, text.length() > 200 ? text.substring(0, 200) + "…" : text);
     }
 }

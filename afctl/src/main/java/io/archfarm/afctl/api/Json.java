@@ -15,8 +15,7 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     public static JsonNode parse(String text) {
         return MAPPER.readTree(text);

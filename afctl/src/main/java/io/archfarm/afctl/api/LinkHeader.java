@@ -11,8 +11,7 @@ final class LinkHeader {
     private static final Pattern LINK = Pattern.compile("<([^>]*)>((?:\\s*;\\s*[^;,]+)*)");
     private static final Pattern REL = Pattern.compile("(?i);\\s*rel\\s*=\\s*(?:\"([^\"]*)\"|([^\\s;,]+))");
 
-    private LinkHeader() {
-    }
+    private LinkHeader() {}
 
     /** A rel value is a list of relation types separated by blanks. */
     private static boolean isNext(String relationTypes) {

@@ -1,5 +1,4 @@
 package io.archfarm.afctl.api;
 
 /** One server-sent event: its name ({@code message} when the server gave none) and its data lines joined. */
-public record ServerEvent(String name, String data) {
-}
+public record ServerEvent(String name, String data) {}

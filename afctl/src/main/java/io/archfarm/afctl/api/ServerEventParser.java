@@ -45,7 +45,8 @@ public final class ServerEventParser {
     }
 
     private Optional<ServerEvent> dispatch() {
-        Optional<ServerEvent> event = data == null ? Optional.empty()
+        Optional<ServerEvent> event = data == null
+                ? Optional.empty()
                 : Optional.of(new ServerEvent(name == null || name.isEmpty() ? "message" : name, data.toString()));
         name = null;
         data = null;

@@ -14,11 +14,27 @@ import tools.jackson.databind.JsonNode;
  * A build as afctl reads the API's BuildView: only what it shows; fields a newer farm adds are ignored, and the JSON
  * itself is what {@code --output json} prints.
  */
-record Build(String id, String status, @Nullable String team, @Nullable String project, @Nullable Long number,
-        @Nullable String trigger, @Nullable String requestedBy, @Nullable String repository, @Nullable String ref,
-        @Nullable String commit, @Nullable String image, List<String> tags, @Nullable String error,
-        Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, List<PlatformJob> platforms,
-        @Nullable ManifestList manifestList, boolean retryable, List<String> retryPlatforms) {
+record Build(
+        String id,
+        String status,
+        @Nullable String team,
+        @Nullable String project,
+        @Nullable Long number,
+        @Nullable String trigger,
+        @Nullable String requestedBy,
+        @Nullable String repository,
+        @Nullable String ref,
+        @Nullable String commit,
+        @Nullable String image,
+        List<String> tags,
+        @Nullable String error,
+        Instant createdAt,
+        @Nullable Instant startedAt,
+        @Nullable Instant finishedAt,
+        List<PlatformJob> platforms,
+        @Nullable ManifestList manifestList,
+        boolean retryable,
+        List<String> retryPlatforms) {
 
     Build {
         tags = tags == null ? List.of() : tags;
@@ -31,9 +47,18 @@ record Build(String id, String status, @Nullable String team, @Nullable String p
     }
 
     /** One platform job. */
-    record PlatformJob(String platform, @Nullable String placement, String status, @Nullable String mode,
-            @Nullable String worker, int attempt, @Nullable String digest, @Nullable Long size, @Nullable String error,
-            @Nullable Instant startedAt, @Nullable Instant finishedAt) {
+    record PlatformJob(
+            String platform,
+            @Nullable String placement,
+            String status,
+            @Nullable String mode,
+            @Nullable String worker,
+            int attempt,
+            @Nullable String digest,
+            @Nullable Long size,
+            @Nullable String error,
+            @Nullable Instant startedAt,
+            @Nullable Instant finishedAt) {
 
         /** How long it ran: to its end, or to {@code now} while it runs; empty before it started. */
         Optional<Duration> elapsed(Instant now) {
@@ -58,8 +83,11 @@ record Build(String id, String status, @Nullable String team, @Nullable String p
         }
     }
 
-    record Entry(String platform, String digest, long size, @Nullable String mediaType) {
-    }
+    record Entry(
+            String platform,
+            String digest,
+            long size,
+            @Nullable String mediaType) {}
 
     BuildStatus buildStatus() {
         return BuildStatus.valueOf(status);

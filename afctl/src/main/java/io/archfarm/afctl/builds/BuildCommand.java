@@ -27,56 +27,78 @@ import tools.jackson.databind.JsonNode;
  * flags, or of a project with its settings ({@code POST /api/v1/projects/{team}/{project}/builds}); with
  * {@code --follow}, followed to its end.
  */
-@Command(name = "build", sortOptions = false,
-        customSynopsis = {"afctl build --platform P[,P...] --tag REG/IMG[:TAG]... [OPTIONS] REPO [REF]",
-                "       afctl build --project TEAM/PROJECT [--platform P[,P...]] [--tag TAG]... [OPTIONS] [REF]"},
+@Command(
+        name = "build",
+        sortOptions = false,
+        customSynopsis = {
+            "afctl build --platform P[,P...] --tag REG/IMG[:TAG]... [OPTIONS] REPO [REF]",
+            "       afctl build --project TEAM/PROJECT [--platform P[,P...]] [--tag TAG]... [OPTIONS] [REF]"
+        },
         header = "Build a multi-platform image on the farm.",
         description = "Builds a git repository (REPO at REF, by default its HEAD branch), or a project with its own "
                 + "settings. Prints the accepted build; --follow shows its progress per platform and ends with its "
                 + "manifest list and an exit code for how it ended (0 SUCCEEDED, 4 FAILED, 5 PARTIAL, 6 CANCELLED).")
 public final class BuildCommand implements Callable<Integer> {
 
-    @Option(names = "--platform", split = ",", paramLabel = "PLATFORM",
+    @Option(
+            names = "--platform",
+            split = ",",
+            paramLabel = "PLATFORM",
             description = "platforms to build, e.g. linux/amd64,linux/arm64 (required for REPO)")
     List<String> platforms = new ArrayList<>();
 
-    @Option(names = {"-t", "--tag"}, paramLabel = "IMAGE",
+    @Option(
+            names = {"-t", "--tag"},
+            paramLabel = "IMAGE",
             description = "REG/IMG[:TAG] to publish the manifest list as (repeatable, one repository); "
                     + "with --project only tag names")
     List<String> tags = new ArrayList<>();
 
-    @Option(names = {"-f", "--file"}, paramLabel = "PATH",
+    @Option(
+            names = {"-f", "--file"},
+            paramLabel = "PATH",
             description = "the Containerfile, relative to the repository (default Containerfile)")
-    @Nullable String file;
+    @Nullable
+    String file;
 
     @Option(names = "--context", paramLabel = "DIR", description = "the build context in the repository (default .)")
-    @Nullable String context;
+    @Nullable
+    String context;
 
     @Option(names = "--build-arg", paramLabel = "NAME=VALUE", description = "a build argument (repeatable)")
     Map<String, String> buildArgs = new LinkedHashMap<>();
 
-    @Option(names = "--placement", paramLabel = "[PLATFORM=]HOW",
-            description = "native-preferred (default), native-only or any; PLATFORM=HOW for one platform "
-                    + "(repeatable)")
+    @Option(
+            names = "--placement",
+            paramLabel = "[PLATFORM=]HOW",
+            description =
+                    "native-preferred (default), native-only or any; PLATFORM=HOW for one platform " + "(repeatable)")
     List<String> placements = new ArrayList<>();
 
-    @Option(names = "--publish", paramLabel = "POLICY",
+    @Option(
+            names = "--publish",
+            paramLabel = "POLICY",
             description = "all (default: nothing unless every platform succeeds) or partial")
-    @Nullable String publish;
+    @Nullable
+    String publish;
 
     @Option(names = "--no-cache", description = "build every step again instead of reusing cached layers")
     boolean noCache;
 
     @Option(names = "--team", paramLabel = "TEAM", description = "the team the build belongs to (admins may omit it)")
-    @Nullable String team;
+    @Nullable
+    String team;
 
     @Option(names = "--project", paramLabel = "TEAM/PROJECT", description = "build a project with its settings")
-    @Nullable String project;
+    @Nullable
+    String project;
 
     @Option(names = "--follow", description = "follow the build to its end; the exit code says how it ended")
     boolean follow;
 
-    @Option(names = {"-q", "--quiet"}, description = "print only the build's id")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "print only the build's id")
     boolean quiet;
 
     @Mixin
@@ -85,7 +107,9 @@ public final class BuildCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Parameters(arity = "0..2", paramLabel = "REPO|REF",
+    @Parameters(
+            arity = "0..2",
+            paramLabel = "REPO|REF",
             description = "the git repository (https://…, git://…) and the branch, tag or commit to build")
     List<String> arguments = new ArrayList<>();
 
@@ -117,8 +141,14 @@ public final class BuildCommand implements Callable<Integer> {
             invocation.out().println(id);
         } else {
             Build build = Build.of(accepted);
-            invocation.out().println("Build " + id + " accepted: " + build.title() + " " + build.status() + " ("
-                    + String.join(", ", build.platforms().stream().map(Build.PlatformJob::platform).toList()) + ")");
+            invocation
+                    .out()
+                    .println("Build " + id + " accepted: " + build.title() + " " + build.status() + " ("
+                            + String.join(
+                                    ", ",
+                                    build.platforms().stream()
+                                            .map(Build.PlatformJob::platform)
+                                            .toList()) + ")");
             invocation.out().println("Follow it with: afctl follow " + id);
         }
         return ExitCodes.OK;
@@ -201,8 +231,11 @@ public final class BuildCommand implements Callable<Integer> {
         request.put("tags", tagNames.isEmpty() ? null : List.copyOf(tagNames));
         request.put("noCache", noCache ? Boolean.TRUE : null);
         request.values().removeIf(value -> value == null);
-        return invocation.api().post("/api/v1/projects/" + Query.segment(names[0]) + "/" + Query.segment(names[1])
-                + "/builds", request);
+        return invocation
+                .api()
+                .post(
+                        "/api/v1/projects/" + Query.segment(names[0]) + "/" + Query.segment(names[1]) + "/builds",
+                        request);
     }
 
     private static void addIf(List<String> names, boolean given, String name) {

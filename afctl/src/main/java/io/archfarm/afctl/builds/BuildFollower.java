@@ -97,8 +97,8 @@ final class BuildFollower {
     }
 
     /** The end event's build, or empty when the stream broke or went silent before it. */
-    private Optional<JsonNode> readUntilEnd(EventConnection events, Map<String, String> cursors, Until until,
-            Listener listener) {
+    private Optional<JsonNode> readUntilEnd(
+            EventConnection events, Map<String, String> cursors, Until until, Listener listener) {
         while (true) {
             Optional<ServerEvent> next = events.next(POLL);
             if (next.isEmpty()) {
@@ -114,7 +114,9 @@ final class BuildFollower {
                     JsonNode view = Json.parse(event.data());
                     Build build = Build.of(view);
                     listener.build(view, build);
-                    if (until == Until.ENDED && build.ended() && view.path("retryRequestedAt").asString("").isEmpty()) {
+                    if (until == Until.ENDED
+                            && build.ended()
+                            && view.path("retryRequestedAt").asString("").isEmpty()) {
                         return Optional.of(view);
                     }
                 }
@@ -137,7 +139,8 @@ final class BuildFollower {
     }
 
     private static Query path(String id, boolean logs, Map<String, String> cursors) {
-        return Query.path("/api/v1/builds/" + id + "/events").with("logs", logs ? null : "false")
+        return Query.path("/api/v1/builds/" + id + "/events")
+                .with("logs", logs ? null : "false")
                 .withEach("cursor", cursors.values());
     }
 

@@ -16,12 +16,10 @@ import tools.jackson.databind.JsonNode;
 final class BuildIds {
 
     static final int SEARCHED = 500;
-    private static final Pattern FULL = Pattern.compile(
-            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern FULL = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern PREFIX = Pattern.compile("[0-9a-f]{8}[0-9a-f-]{0,27}");
 
-    private BuildIds() {
-    }
+    private BuildIds() {}
 
     /** Whether {@code argument} names a build (an id or the start of one), not an image. */
     static boolean isBuild(String argument) {
@@ -35,8 +33,9 @@ final class BuildIds {
             return id;
         }
         if (!PREFIX.matcher(id).matches()) {
-            throw new AfctlException("'" + argument + "' is not a build id: expected a UUID, or its first 8 or more "
-                    + "hex digits", ExitCodes.USAGE);
+            throw new AfctlException(
+                    "'" + argument + "' is not a build id: expected a UUID, or its first 8 or more " + "hex digits",
+                    ExitCodes.USAGE);
         }
         List<String> matches = new ArrayList<>();
         for (JsonNode build : api.get("/api/v1/builds?limit=" + SEARCHED)) {
@@ -49,10 +48,13 @@ final class BuildIds {
             return matches.getFirst();
         }
         if (matches.isEmpty()) {
-            throw new AfctlException("no build id starts with " + argument + " among the newest " + SEARCHED
-                    + " builds you can see; give the whole id", ExitCodes.ERROR);
+            throw new AfctlException(
+                    "no build id starts with " + argument + " among the newest " + SEARCHED
+                            + " builds you can see; give the whole id",
+                    ExitCodes.ERROR);
         }
-        throw new AfctlException(argument + " starts the ids of several builds: " + String.join(", ", matches)
-                + "; give more of it", ExitCodes.USAGE);
+        throw new AfctlException(
+                argument + " starts the ids of several builds: " + String.join(", ", matches) + "; give more of it",
+                ExitCodes.USAGE);
     }
 }

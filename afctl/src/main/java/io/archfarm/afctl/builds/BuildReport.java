@@ -12,19 +12,20 @@ import java.util.Optional;
  */
 final class BuildReport {
 
-    private BuildReport() {
-    }
+    private BuildReport() {}
 
     /** Each platform that did not succeed with the first line of its error, and the build's own error. */
     static void failures(PrintWriter out, Build build) {
         for (Build.PlatformJob job : build.platforms()) {
             if (!"SUCCEEDED".equals(job.status())) {
-                out.println(job.platform() + " " + job.status() + job.errorSummary().map(e -> ": " + e).orElse(""));
+                out.println(job.platform() + " " + job.status()
+                        + job.errorSummary().map(e -> ": " + e).orElse(""));
             }
         }
         if (build.error() != null) {
             String summary = build.error().lines().findFirst().orElse(build.error());
-            if (build.platforms().stream().noneMatch(job -> job.errorSummary().filter(summary::equals).isPresent())) {
+            if (build.platforms().stream()
+                    .noneMatch(job -> job.errorSummary().filter(summary::equals).isPresent())) {
                 out.println("error: " + summary);
             }
         }
@@ -46,7 +47,8 @@ final class BuildReport {
         for (String reference : references(build, list)) {
             out.println("  tag         " + reference);
         }
-        Table entries = entryMediaTypes ? new Table("PLATFORM", "DIGEST", "SIZE", "MEDIA TYPE", "MODE", "WORKER")
+        Table entries = entryMediaTypes
+                ? new Table("PLATFORM", "DIGEST", "SIZE", "MEDIA TYPE", "MODE", "WORKER")
                 : new Table("PLATFORM", "DIGEST", "SIZE", "MODE", "WORKER");
         for (Build.Entry entry : list.entries()) {
             Optional<Build.PlatformJob> job = build.platform(entry.platform());
@@ -64,6 +66,8 @@ final class BuildReport {
 
     /** {@code registry/repo:tag} for each tag the list was pushed under. */
     static List<String> references(Build build, Build.ManifestList list) {
-        return list.tags().stream().map(tag -> build.image() == null ? tag : build.image() + ":" + tag).toList();
+        return list.tags().stream()
+                .map(tag -> build.image() == null ? tag : build.image() + ":" + tag)
+                .toList();
     }
 }

@@ -27,48 +27,71 @@ import tools.jackson.databind.JsonNode;
  * {@code afctl builds}: the build history, newest first, filtered by the farm ({@code GET /api/v1/builds}); with
  * {@code --all}, every page, following each answer's {@code Link: rel="next"}.
  */
-@Command(name = "builds", sortOptions = false, header = "List builds, newest first.",
+@Command(
+        name = "builds",
+        sortOptions = false,
+        header = "List builds, newest first.",
         description = "The newest --limit builds that match the filters, or with --all every one (page after page). "
                 + "-o json prints them as one JSON array.")
 public final class BuildsCommand implements Callable<Integer> {
 
     @Option(names = "--team", paramLabel = "TEAM", description = "builds of this team")
-    @Nullable String team;
+    @Nullable
+    String team;
 
     @Option(names = "--project", paramLabel = "TEAM/PROJECT", description = "builds of this project")
-    @Nullable String project;
+    @Nullable
+    String project;
 
     @Option(names = "--ref", paramLabel = "REF", description = "of this branch or tag (name or full ref)")
-    @Nullable String ref;
+    @Nullable
+    String ref;
 
     @Option(names = "--commit", paramLabel = "HEX", description = "of a commit starting with these 7+ hex digits")
-    @Nullable String commit;
+    @Nullable
+    String commit;
 
-    @Option(names = "--status", paramLabel = "STATUS",
+    @Option(
+            names = "--status",
+            paramLabel = "STATUS",
             description = "QUEUED, RUNNING, SUCCEEDED, PARTIAL, FAILED or CANCELLED")
-    @Nullable String status;
+    @Nullable
+    String status;
 
     @Option(names = "--platform", paramLabel = "PLATFORM", description = "that built this platform")
-    @Nullable String platform;
+    @Nullable
+    String platform;
 
     @Option(names = "--trigger", paramLabel = "TRIGGER", description = "started this way (UI, API, WEBHOOK, …)")
-    @Nullable String trigger;
+    @Nullable
+    String trigger;
 
     @Option(names = "--requested-by", paramLabel = "USER", description = "started by this user")
-    @Nullable String requestedBy;
+    @Nullable
+    String requestedBy;
 
-    @Option(names = "--since", paramLabel = "INSTANT",
+    @Option(
+            names = "--since",
+            paramLabel = "INSTANT",
             description = "accepted at or after: an ISO-8601 instant (2025-06-01T00:00:00Z) or a date (UTC)")
-    @Nullable String since;
+    @Nullable
+    String since;
 
     @Option(names = "--until", paramLabel = "INSTANT", description = "accepted before (a date: to its end)")
-    @Nullable String until;
+    @Nullable
+    String until;
 
-    @Option(names = "--image", paramLabel = "REFERENCE",
+    @Option(
+            names = "--image",
+            paramLabel = "REFERENCE",
             description = "that published REG/REPO:TAG or REG/REPO@sha256:…")
-    @Nullable String image;
+    @Nullable
+    String image;
 
-    @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "20",
+    @Option(
+            names = {"-n", "--limit"},
+            paramLabel = "N",
+            defaultValue = "20",
             description = "how many builds (1..500, default 20); with --all the size of each page")
     int limit;
 
@@ -103,10 +126,20 @@ public final class BuildsCommand implements Callable<Integer> {
 
     private List<JsonNode> fetch(FarmApi api) {
         List<JsonNode> builds = new ArrayList<>();
-        Optional<String> next = Optional.of(Query.path("/api/v1/builds").with("team", team).with("project", project)
-                .with("ref", ref).with("commit", commit).with("status", status).with("platform", platform)
-                .with("trigger", trigger).with("requestedBy", requestedBy).with("since", since).with("until", until)
-                .with("image", image).with("limit", limit).toString());
+        Optional<String> next = Optional.of(Query.path("/api/v1/builds")
+                .with("team", team)
+                .with("project", project)
+                .with("ref", ref)
+                .with("commit", commit)
+                .with("status", status)
+                .with("platform", platform)
+                .with("trigger", trigger)
+                .with("requestedBy", requestedBy)
+                .with("since", since)
+                .with("until", until)
+                .with("image", image)
+                .with("limit", limit)
+                .toString());
         while (next.isPresent()) {
             Page page = api.page(next.get());
             page.items().forEach(builds::add);
@@ -119,9 +152,17 @@ public final class BuildsCommand implements Callable<Integer> {
         Table table = new Table("ID", "BUILD", "REF", "COMMIT", "STATUS", "PLATFORMS", "CREATED", "DURATION");
         for (JsonNode view : builds) {
             Build build = Build.of(view);
-            table.row(Text.shortId(build.id()), build.title(), build.ref(),
-                    build.commit() == null ? null : build.commit().substring(0, Math.min(7, build.commit().length())),
-                    build.status(), platforms(build), Text.ago(build.createdAt(), now),
+            table.row(
+                    Text.shortId(build.id()),
+                    build.title(),
+                    build.ref(),
+                    build.commit() == null
+                            ? null
+                            : build.commit()
+                                    .substring(0, Math.min(7, build.commit().length())),
+                    build.status(),
+                    platforms(build),
+                    Text.ago(build.createdAt(), now),
                     build.startedAt() == null ? null : Text.clock(build.elapsed(now)));
         }
         return table.render();

@@ -11,7 +11,9 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
 /** {@code afctl cancel BUILD}: asks the farm to stop a queued or running build; its jobs stop soon after. */
-@Command(name = "cancel", header = "Cancel a queued or running build.",
+@Command(
+        name = "cancel",
+        header = "Cancel a queued or running build.",
         description = "The build ends CANCELLED once its jobs have stopped; afctl follow BUILD shows when.")
 public final class CancelCommand implements Callable<Integer> {
 
@@ -35,8 +37,10 @@ public final class CancelCommand implements Callable<Integer> {
             invocation.out().println(Json.pretty(answer));
         } else {
             Build cancelled = Build.of(answer);
-            invocation.out().println("Cancelling build " + id + " (" + cancelled.title() + "), " + cancelled.status()
-                    + " now; afctl follow " + id + " shows its end.");
+            invocation
+                    .out()
+                    .println("Cancelling build " + id + " (" + cancelled.title() + "), " + cancelled.status()
+                            + " now; afctl follow " + id + " shows its end.");
         }
         return ExitCodes.OK;
     }

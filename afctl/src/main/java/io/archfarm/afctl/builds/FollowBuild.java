@@ -45,7 +45,8 @@ final class FollowBuild {
             case PLAIN -> false;
             case AUTO -> invocation.terminal().stdout();
         };
-        return terminal ? new TerminalProgress(invocation.out(), invocation.terminal(), invocation.clock())
+        return terminal
+                ? new TerminalProgress(invocation.out(), invocation.terminal(), invocation.clock())
                 : new PlainProgress(invocation.out(), invocation.clock());
     }
 }

@@ -8,7 +8,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code afctl follow BUILD}: what {@code afctl build --follow} does, for a build that is already there. */
-@Command(name = "follow", header = "Follow a build to its end.",
+@Command(
+        name = "follow",
+        header = "Follow a build to its end.",
         description = "Live progress per platform (status, NATIVE/EMULATED, worker, elapsed, step), then the manifest "
                 + "list; the exit code says how it ended (0 SUCCEEDED, 4 FAILED, 5 PARTIAL, 6 CANCELLED).")
 public final class FollowCommand implements Callable<Integer> {

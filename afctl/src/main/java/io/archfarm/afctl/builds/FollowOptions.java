@@ -7,10 +7,15 @@ final class FollowOptions {
 
     /** {@code auto}: redrawn in place on a terminal, appended lines anywhere else. */
     enum ProgressMode {
-        AUTO, TTY, PLAIN
+        AUTO,
+        TTY,
+        PLAIN
     }
 
-    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+    @Option(
+            names = "--progress",
+            paramLabel = "MODE",
+            defaultValue = "auto",
             description = "auto (redrawn in place on a terminal, plain lines otherwise), tty or plain")
     ProgressMode progress = ProgressMode.AUTO;
 }

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param tag    the tag, null for a reference by digest
  * @param digest the digest, null for a reference by tag
  */
-record ImageName(String repository, @Nullable String tag, @Nullable String digest) {
+record ImageName(
+        String repository, @Nullable String tag, @Nullable String digest) {
 
     static ImageName parse(String reference) {
         int at = reference.indexOf('@');

@@ -19,13 +19,16 @@ import tools.jackson.databind.JsonNode;
  * each platform's mode and worker. An IMAGE is found as the newest build that published it
  * ({@code GET /api/v1/builds?image=…&limit=1}); the answer is checked to have published it indeed.
  */
-@Command(name = "inspect", header = "Show the manifest list of a build or an image.",
+@Command(
+        name = "inspect",
+        header = "Show the manifest list of a build or an image.",
         description = "The manifest list of a build, or of the newest build that published an image: its digest and "
                 + "tags, and per platform its digest, size, media type, NATIVE/EMULATED and worker. -o json prints "
                 + "the build as the API has it (.manifestList, .platforms[]).")
 public final class InspectCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "BUILD|IMAGE",
+    @Parameters(
+            paramLabel = "BUILD|IMAGE",
             description = "a build's id (or its first 8+ hex digits), or REG/REPO[:TAG] or REG/REPO@sha256:…")
     String target;
 
@@ -41,12 +44,15 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FarmApi api = invocation.api();
-        JsonNode view = BuildIds.isBuild(target) ? api.get("/api/v1/builds/" + BuildIds.resolve(api, target))
+        JsonNode view = BuildIds.isBuild(target)
+                ? api.get("/api/v1/builds/" + BuildIds.resolve(api, target))
                 : publisherOf(api, ImageName.parse(target));
         Build build = Build.of(view);
         if (build.manifestList() == null) {
-            throw new AfctlException("build " + build.id() + " (" + build.title() + ") has no manifest list: it is "
-                    + build.status() + (build.ended() ? "" : " (afctl follow " + build.id() + ")"), ExitCodes.ERROR);
+            throw new AfctlException(
+                    "build " + build.id() + " (" + build.title() + ") has no manifest list: it is " + build.status()
+                            + (build.ended() ? "" : " (afctl follow " + build.id() + ")"),
+                    ExitCodes.ERROR);
         }
         PrintWriter out = invocation.out();
         if (output.json()) {
@@ -64,7 +70,8 @@ public final class InspectCommand implements Callable<Integer> {
 
     /** The newest build that published {@code image}: the farm's filter, checked against what it answers. */
     private static JsonNode publisherOf(FarmApi api, ImageName image) {
-        for (JsonNode candidate : api.get(Query.path("/api/v1/builds").with("image", image).with("limit", 1))) {
+        for (JsonNode candidate :
+                api.get(Query.path("/api/v1/builds").with("image", image).with("limit", 1))) {
             if (image.publishedBy(Build.of(candidate))) {
                 return candidate;
             }

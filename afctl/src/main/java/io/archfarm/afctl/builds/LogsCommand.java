@@ -31,7 +31,9 @@ import tools.jackson.databind.JsonNode;
  * {@code --platform} a build of several platforms shows each log under {@code ==> platform <==}, or, followed, each
  * line after its platform's name, as the lines come.
  */
-@Command(name = "logs", header = "Print a build's logs.",
+@Command(
+        name = "logs",
+        header = "Print a build's logs.",
         description = "Every attempt of each platform under its own header; -f follows them until the build ends. "
                 + "-o json: [{platform, log}], or with -f one {platform, text} object per line as it comes.")
 public final class LogsCommand implements Callable<Integer> {
@@ -40,9 +42,12 @@ public final class LogsCommand implements Callable<Integer> {
     String build;
 
     @Option(names = "--platform", paramLabel = "PLATFORM", description = "only this platform's log")
-    @Nullable String platform;
+    @Nullable
+    String platform;
 
-    @Option(names = {"-f", "--follow"}, description = "follow the logs until the build ends")
+    @Option(
+            names = {"-f", "--follow"},
+            description = "follow the logs until the build ends")
     boolean follow;
 
     @Mixin
@@ -68,8 +73,11 @@ public final class LogsCommand implements Callable<Integer> {
             printer.unfinishedLines();
             return ExitCodes.OK;
         }
-        List<String> platforms = only != null ? List.of(only) : Build.of(api.get("/api/v1/builds/" + id)).platforms()
-                .stream().map(Build.PlatformJob::platform).toList();
+        List<String> platforms = only != null
+                ? List.of(only)
+                : Build.of(api.get("/api/v1/builds/" + id)).platforms().stream()
+                        .map(Build.PlatformJob::platform)
+                        .toList();
         Map<String, String> logs = new LinkedHashMap<>();
         for (String name : platforms) {
             logs.put(name, api.text(Query.path("/api/v1/builds/" + id + "/logs").with("platform", name)));
@@ -139,7 +147,8 @@ public final class LogsCommand implements Callable<Integer> {
             } else if (only != null) {
                 out.print(text);
             } else {
-                lines.computeIfAbsent(name, p -> new Lines()).add(text)
+                lines.computeIfAbsent(name, p -> new Lines())
+                        .add(text)
                         .forEach(line -> out.println(name + " | " + line));
             }
             out.flush();

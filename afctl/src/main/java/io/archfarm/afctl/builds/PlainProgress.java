@@ -41,7 +41,8 @@ final class PlainProgress extends ProgressDisplay {
                 shownBuild = buildLine;
             }
             List<Progress.Row> rows = progress.rows(now);
-            int width = rows.stream().mapToInt(row -> row.platform().length()).max().orElse(0);
+            int width =
+                    rows.stream().mapToInt(row -> row.platform().length()).max().orElse(0);
             for (Progress.Row row : rows) {
                 String line = line(row, width);
                 if (!line.equals(shown.put(row.platform(), line))) {
@@ -53,9 +54,12 @@ final class PlainProgress extends ProgressDisplay {
     }
 
     private static String line(Progress.Row row, int width) {
-        StringBuilder line = new StringBuilder(Text.padRight(row.platform(), width)).append("  ")
-                .append(Text.padRight(row.status(), 9)).append("  ")
-                .append(Text.padRight(row.mode() == null ? "-" : row.mode(), 8)).append("  ")
+        StringBuilder line = new StringBuilder(Text.padRight(row.platform(), width))
+                .append("  ")
+                .append(Text.padRight(row.status(), 9))
+                .append("  ")
+                .append(Text.padRight(row.mode() == null ? "-" : row.mode(), 8))
+                .append("  ")
                 .append(Text.padRight(row.worker() == null ? "-" : row.worker(), WORKER_WIDTH));
         if (row.attempt() > 1) {
             line.append("  attempt ").append(row.attempt());

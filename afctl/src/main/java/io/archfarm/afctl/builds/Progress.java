@@ -23,9 +23,14 @@ final class Progress {
     private static final String ATTEMPT_HEADER = "=== attempt ";
 
     /** One platform as a display shows it; null cells are not known yet. */
-    record Row(String platform, String status, @Nullable String mode, @Nullable String worker, int attempt,
-            @Nullable String elapsed, @Nullable String step) {
-    }
+    record Row(
+            String platform,
+            String status,
+            @Nullable String mode,
+            @Nullable String worker,
+            int attempt,
+            @Nullable String elapsed,
+            @Nullable String step) {}
 
     private @Nullable Build build;
     private final Map<String, Step> steps = new HashMap<>();
@@ -96,8 +101,14 @@ final class Progress {
         for (Build.PlatformJob job : build.platforms()) {
             Optional<Step> step = Optional.ofNullable(steps.get(job.platform()))
                     .map(reached -> "SUCCEEDED".equals(job.status()) ? reached.completed() : reached);
-            rows.add(new Row(job.platform(), job.status(), job.mode(), job.worker(), job.attempt(),
-                    job.elapsed(now).map(Text::clock).orElse(null), step.map(Step::toString).orElse(null)));
+            rows.add(new Row(
+                    job.platform(),
+                    job.status(),
+                    job.mode(),
+                    job.worker(),
+                    job.attempt(),
+                    job.elapsed(now).map(Text::clock).orElse(null),
+                    step.map(Step::toString).orElse(null)));
         }
         return rows;
     }

@@ -2,6 +2,7 @@ package io.archfarm.afctl.builds;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,7 +28,7 @@ abstract class ProgressDisplay implements BuildFollower.Listener {
     public final void log(String platform, String text) {
         String before = progress.step(platform).orElse(null);
         progress.log(platform, text);
-        if (!java.util.Objects.equals(before, progress.step(platform).orElse(null))) {
+        if (!Objects.equals(before, progress.step(platform).orElse(null))) {
             changed(clock.instant());
         }
     }

@@ -15,7 +15,9 @@ import tools.jackson.databind.JsonNode;
  * {@code afctl retry BUILD}: builds again the platforms of an ended build that did not succeed, at the same commit,
  * and merges them with the kept ones into one manifest list.
  */
-@Command(name = "retry", header = "Build again the platforms of an ended build that did not succeed.",
+@Command(
+        name = "retry",
+        header = "Build again the platforms of an ended build that did not succeed.",
         description = "For a FAILED, PARTIAL or CANCELLED build: the platforms that did not succeed are built again "
                 + "at the same commit; the others are kept and merged with them into one manifest list.")
 public final class RetryCommand implements Callable<Integer> {
@@ -44,8 +46,11 @@ public final class RetryCommand implements Callable<Integer> {
         JsonNode answer = invocation.api().post("/api/v1/builds/" + id + "/retry", null);
         if (follow) {
             if (!output.json()) {
-                invocation.out().println("Retrying " + String.join(", ", Build.of(answer).retryPlatforms())
-                        + " of build " + id + "; following it.");
+                invocation
+                        .out()
+                        .println(
+                                "Retrying " + String.join(", ", Build.of(answer).retryPlatforms()) + " of build " + id
+                                        + "; following it.");
             }
             return new FollowBuild(invocation).follow(id, followOptions.progress, output.json());
         }
@@ -53,8 +58,10 @@ public final class RetryCommand implements Callable<Integer> {
             invocation.out().println(Json.pretty(answer));
         } else {
             Build retried = Build.of(answer);
-            invocation.out().println("Retrying " + String.join(", ", retried.retryPlatforms()) + " of build " + id
-                    + " (" + retried.title() + "); afctl follow " + id + " shows its end.");
+            invocation
+                    .out()
+                    .println("Retrying " + String.join(", ", retried.retryPlatforms()) + " of build " + id + " ("
+                            + retried.title() + "); afctl follow " + id + " shows its end.");
         }
         return ExitCodes.OK;
     }

@@ -25,8 +25,8 @@ final class TerminalProgress extends ProgressDisplay {
     private static final Duration MIN_REDRAW = Duration.ofMillis(100);
     private static final Duration CLOCK_REDRAW = Duration.ofSeconds(1);
     private static final Pattern STATUS = Pattern.compile("\\b(QUEUED|RUNNING|SUCCEEDED|PARTIAL|FAILED|CANCELLED)\\b");
-    private static final Map<String, String> COLOURS = Map.of("QUEUED", "2", "RUNNING", "36", "SUCCEEDED", "32",
-            "PARTIAL", "33", "FAILED", "31", "CANCELLED", "33");
+    private static final Map<String, String> COLOURS = Map.of(
+            "QUEUED", "2", "RUNNING", "36", "SUCCEEDED", "32", "PARTIAL", "33", "FAILED", "31", "CANCELLED", "33");
 
     private final PrintWriter out;
     private final Terminal terminal;
@@ -107,7 +107,7 @@ final class TerminalProgress extends ProgressDisplay {
         if (!status.find()) {
             return line;
         }
-        return line.substring(0, status.start()) + ESC + COLOURS.get(status.group(1)) + "m" + status.group(1)
-                + ESC + "0m" + line.substring(status.end());
+        return line.substring(0, status.start()) + ESC + COLOURS.get(status.group(1)) + "m" + status.group(1) + ESC
+                + "0m" + line.substring(status.end());
     }
 }

@@ -27,11 +27,9 @@ public final class ConfigFile {
     static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     /** What the file holds. */
-    public record Contents(@Nullable String url, @Nullable String token) {
-    }
+    public record Contents(@Nullable String url, @Nullable String token) {}
 
-    private ConfigFile() {
-    }
+    private ConfigFile() {}
 
     public static Path location(Map<String, String> env, Path home) {
         String xdg = env.get("XDG_CONFIG_HOME");
@@ -77,8 +75,8 @@ public final class ConfigFile {
         try {
             Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
             Files.setPosixFilePermissions(directory, OWNER_ONLY_DIRECTORY);
-            Path written = Files.createTempFile(directory, ".config", ".tmp",
-                    PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+            Path written = Files.createTempFile(
+                    directory, ".config", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
             try {
                 Files.writeString(written, text(contents), StandardCharsets.UTF_8);
                 move(written, file);
@@ -99,8 +97,8 @@ public final class ConfigFile {
     }
 
     private static String text(Contents contents) {
-        StringBuilder text = new StringBuilder("# afctl: the farm and its API token, written by 'afctl login' "
-                + "(keep it mode 0600)\n");
+        StringBuilder text = new StringBuilder(
+                "# afctl: the farm and its API token, written by 'afctl login' " + "(keep it mode 0600)\n");
         if (contents.url() != null) {
             text.append("url = ").append(contents.url()).append('\n');
         }

@@ -23,8 +23,7 @@ public final class ExitCodes {
     /** A followed build ended CANCELLED. */
     public static final int CANCELLED = 6;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 
     /** The exit code of a build that ended with {@code status}. */
     public static int of(BuildStatus status) {

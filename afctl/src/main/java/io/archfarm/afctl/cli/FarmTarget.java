@@ -27,8 +27,9 @@ public record FarmTarget(URI url, String token, String source) {
         String envToken = blankToNull(env.get(TOKEN_VARIABLE));
         String fileUrl = file.map(ConfigFile.Contents::url).orElse(null);
         if (envUrl == null && fileUrl == null) {
-            throw new AfctlException("no farm to talk to: run 'afctl login URL', or set " + URL_VARIABLE + " and "
-                    + TOKEN_VARIABLE, ExitCodes.UNREACHABLE);
+            throw new AfctlException(
+                    "no farm to talk to: run 'afctl login URL', or set " + URL_VARIABLE + " and " + TOKEN_VARIABLE,
+                    ExitCodes.UNREACHABLE);
         }
         String source = envUrl != null ? URL_VARIABLE : configFile.toString();
         URI url = parseUrl(envUrl != null ? envUrl : fileUrl, source);
@@ -37,8 +38,9 @@ public record FarmTarget(URI url, String token, String source) {
             token = blankToNull(file.get().token());
         }
         if (token == null) {
-            throw new AfctlException("no API token for " + url + ": run 'afctl login " + url + "', or set "
-                    + TOKEN_VARIABLE, ExitCodes.UNREACHABLE);
+            throw new AfctlException(
+                    "no API token for " + url + ": run 'afctl login " + url + "', or set " + TOKEN_VARIABLE,
+                    ExitCodes.UNREACHABLE);
         }
         return new FarmTarget(url, token, source);
     }

@@ -33,8 +33,15 @@ public final class Invocation {
     private @Nullable FarmApi api;
 
     /** @param secretPrompt asks the person at the terminal for a secret, without echo; empty without a terminal */
-    public Invocation(Map<String, String> env, Path home, PrintWriter out, PrintWriter err, InputStream in,
-            Function<String, Optional<char[]>> secretPrompt, Terminal terminal, Clock clock) {
+    public Invocation(
+            Map<String, String> env,
+            Path home,
+            PrintWriter out,
+            PrintWriter err,
+            InputStream in,
+            Function<String, Optional<char[]>> secretPrompt,
+            Terminal terminal,
+            Clock clock) {
         this.env = Map.copyOf(env);
         this.home = home;
         this.out = out;
@@ -48,10 +55,15 @@ public final class Invocation {
     public static Invocation ofSystem() {
         Map<String, String> env = System.getenv();
         Console console = System.console();
-        return new Invocation(env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))),
-                writer(System.out), writer(System.err), System.in,
+        return new Invocation(
+                env,
+                Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))),
+                writer(System.out),
+                writer(System.err),
+                System.in,
                 prompt -> console == null ? Optional.empty() : Optional.ofNullable(console.readPassword("%s", prompt)),
-                Terminal.detect(env), Clock.systemUTC());
+                Terminal.detect(env),
+                Clock.systemUTC());
     }
 
     private static PrintWriter writer(PrintStream stream) {

@@ -7,10 +7,14 @@ public final class OutputOption {
 
     /** How a command prints what it got. */
     public enum Format {
-        TABLE, JSON
+        TABLE,
+        JSON
     }
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table (for people, the default) or json (the API's JSON, for scripts)")
     Format format = Format.TABLE;
 

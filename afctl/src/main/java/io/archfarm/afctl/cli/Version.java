@@ -10,8 +10,7 @@ public final class Version {
 
     private static final String CLIENT = read();
 
-    private Version() {
-    }
+    private Version() {}
 
     public static String client() {
         return CLIENT;

@@ -17,13 +17,16 @@ import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
 /** {@code afctl projects}: the projects of one team, or of every team the caller is in (admins: every team). */
-@Command(name = "projects", header = "List projects.",
+@Command(
+        name = "projects",
+        header = "List projects.",
         description = "The projects of --team, or of every team you are in (admins: every team). -o json prints "
                 + "them as one JSON array.")
 public final class ProjectsCommand implements Callable<Integer> {
 
     @Option(names = "--team", paramLabel = "TEAM", description = "only this team's projects")
-    @Nullable String team;
+    @Nullable
+    String team;
 
     @Mixin
     OutputOption output;
@@ -56,9 +59,14 @@ public final class ProjectsCommand implements Callable<Integer> {
             List<String> platforms = new ArrayList<>();
             project.path("platforms").forEach(p -> platforms.add(p.asString()));
             long last = project.path("lastBuildNumber").asLong(0);
-            table.row(project.path("team").asString("") + "/" + project.path("slug").asString(""),
-                    project.path("repository").asString(""), project.path("defaultBranch").asString(""),
-                    String.join(",", platforms), project.path("image").asString(""), last == 0 ? null : "#" + last);
+            table.row(
+                    project.path("team").asString("") + "/"
+                            + project.path("slug").asString(""),
+                    project.path("repository").asString(""),
+                    project.path("defaultBranch").asString(""),
+                    String.join(",", platforms),
+                    project.path("image").asString(""),
+                    last == 0 ? null : "#" + last);
         }
         invocation.out().print(table.render());
         return ExitCodes.OK;

@@ -20,7 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
  * endpoint is reported as unknown with the status it answered, never guessed; the client's version is printed first
  * whatever happens after.
  */
-@Command(name = "version", header = "Print afctl's version and the farm's.",
+@Command(
+        name = "version",
+        header = "Print afctl's version and the farm's.",
         description = "The farm's comes from GET /api/v1/version; a farm without it is shown as unknown, with the "
                 + "status it answered. -o json: {\"client\": {\"version\"}, \"server\": <the API's answer or "
                 + "null>, \"serverError\": {status, title, detail} when it failed}.")
@@ -87,7 +89,7 @@ public final class VersionCommand implements Callable<Integer> {
             return "";
         }
         String shortCommit = commit.length() > 12 ? commit.substring(0, 12) : commit;
-        return " (" + (commit.isEmpty() ? "" : "commit " + shortCommit) + (commit.isEmpty() || built.isEmpty()
-                ? "" : ", ") + (built.isEmpty() ? "" : "built " + built) + ")";
+        return " (" + (commit.isEmpty() ? "" : "commit " + shortCommit)
+                + (commit.isEmpty() || built.isEmpty() ? "" : ", ") + (built.isEmpty() ? "" : "built " + built) + ")";
     }
 }

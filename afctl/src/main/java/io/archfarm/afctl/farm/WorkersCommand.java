@@ -21,7 +21,9 @@ import tools.jackson.databind.JsonNode;
  * {@code afctl workers}: the fleet as the farm last heard it, with each worker's tool versions (buildah, skopeo,
  * qemu, kernel, storage driver) when the farm reports them.
  */
-@Command(name = "workers", header = "List the farm's workers.",
+@Command(
+        name = "workers",
+        header = "List the farm's workers.",
         description = "Status, native and emulated platforms, busy/total slots, last heartbeat, and the tools they "
                 + "build with (buildah, skopeo, qemu, kernel, storage driver) when the farm reports them.")
 public final class WorkersCommand implements Callable<Integer> {
@@ -51,12 +53,17 @@ public final class WorkersCommand implements Callable<Integer> {
         for (JsonNode worker : workers) {
             String lastSeen = worker.path("lastSeen").asString("");
             JsonNode tools = worker.path("tools");
-            String toolSummary = tools.isObject() ? summary(Json.as(tools, WorkerTools.class))
+            String toolSummary = tools.isObject()
+                    ? summary(Json.as(tools, WorkerTools.class))
                     : worker.path("storageDriver").asString("");
-            table.row(worker.path("id").asString(""), worker.path("status").asString(""),
-                    platforms(worker.path("nativePlatforms")), platforms(worker.path("emulatedPlatforms")),
+            table.row(
+                    worker.path("id").asString(""),
+                    worker.path("status").asString(""),
+                    platforms(worker.path("nativePlatforms")),
+                    platforms(worker.path("emulatedPlatforms")),
                     worker.path("busy").asInt(0) + "/" + worker.path("slots").asInt(0),
-                    lastSeen.isEmpty() ? null : Text.ago(Instant.parse(lastSeen), now), toolSummary);
+                    lastSeen.isEmpty() ? null : Text.ago(Instant.parse(lastSeen), now),
+                    toolSummary);
         }
         return table.render();
     }
@@ -70,7 +77,8 @@ public final class WorkersCommand implements Callable<Integer> {
         if (tools.skopeo() != null) {
             parts.add("skopeo " + tools.skopeo());
         }
-        TreeSet<String> qemu = new TreeSet<>(tools.qemu().values().stream().filter(Objects::nonNull).toList());
+        TreeSet<String> qemu = new TreeSet<>(
+                tools.qemu().values().stream().filter(Objects::nonNull).toList());
         if (!qemu.isEmpty()) {
             parts.add("qemu " + String.join("/", qemu));
         }

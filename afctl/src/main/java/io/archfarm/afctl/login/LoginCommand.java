@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +30,9 @@ import tools.jackson.databind.JsonNode;
  * farm ({@code GET /api/v1/users/me}) and only then writes the URL and the token to the config file. The token is
  * never printed.
  */
-@Command(name = "login", sortOptions = false,
+@Command(
+        name = "login",
+        sortOptions = false,
         header = "Log in to a farm with an API token.",
         description = "Asks for an API token (or reads it with --token-stdin), checks it with the farm at URL and "
                 + "keeps both in the config file (~/.config/afctl/config, mode 0600). Make a token in the portal "
@@ -79,15 +82,18 @@ public final class LoginCommand implements Callable<Integer> {
                 throw new UncheckedIOException("cannot read the token from standard input", e);
             }
         } else {
-            char[] typed = invocation.askSecret("API token for " + farm + ": ").orElseThrow(() -> new AfctlException(
-                    "no terminal to ask for the token on: give it on standard input with --token-stdin",
-                    ExitCodes.USAGE));
+            char[] typed = invocation
+                    .askSecret("API token for " + farm + ": ")
+                    .orElseThrow(() -> new AfctlException(
+                            "no terminal to ask for the token on: give it on standard input with --token-stdin",
+                            ExitCodes.USAGE));
             token = new String(typed).strip();
             Arrays.fill(typed, ' ');
         }
         if (token.isEmpty() || token.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
-            throw new AfctlException(token.isEmpty() ? "the token is empty"
-                    : "the token holds blanks or control characters", ExitCodes.USAGE);
+            throw new AfctlException(
+                    token.isEmpty() ? "the token is empty" : "the token holds blanks or control characters",
+                    ExitCodes.USAGE);
         }
         return token;
     }
@@ -97,8 +103,9 @@ public final class LoginCommand implements Callable<Integer> {
             return new FarmApi(farm, token, Invocation.userAgent()).get("/api/v1/users/me");
         } catch (ApiError e) {
             if (e.unauthenticated()) {
-                throw new AfctlException("the farm at " + farm + " refused the token: " + e.getMessage()
-                        + "; nothing was saved", ExitCodes.UNREACHABLE);
+                throw new AfctlException(
+                        "the farm at " + farm + " refused the token: " + e.getMessage() + "; nothing was saved",
+                        ExitCodes.UNREACHABLE);
             }
             throw e;
         }
@@ -107,8 +114,9 @@ public final class LoginCommand implements Callable<Integer> {
     /** {@code ada (teams: web maintainer)}, {@code admin (admin)}. */
     private static String describe(JsonNode me) {
         List<String> teams = new ArrayList<>();
-        me.path("teams").forEach(team -> teams.add(team.path("slug").asString("") + " "
-                + team.path("role").asString("").toLowerCase(java.util.Locale.ROOT)));
+        me.path("teams")
+                .forEach(team -> teams.add(team.path("slug").asString("") + " "
+                        + team.path("role").asString("").toLowerCase(Locale.ROOT)));
         String who = me.path("username").asString("?");
         if (me.path("admin").asBoolean(false)) {
             return who + " (admin)";

@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
  * {@code afctl logout}: forgets the token in the config file and keeps the URL. The token stays valid on the farm;
  * revoke it there ({@code DELETE /api/v1/tokens/{id}}) if it leaked.
  */
-@Command(name = "logout", header = "Remove the API token from the config file.",
+@Command(
+        name = "logout",
+        header = "Remove the API token from the config file.",
         description = "The token stays valid on the farm: revoke it there (DELETE /api/v1/tokens/{id}) if it leaked.")
 public final class LogoutCommand implements Callable<Integer> {
 

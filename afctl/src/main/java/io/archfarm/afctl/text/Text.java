@@ -7,8 +7,7 @@ import org.jspecify.annotations.Nullable;
 /** Small text helpers for afctl's human output: padding, clocks and ages. */
 public final class Text {
 
-    private Text() {
-    }
+    private Text() {}
 
     public static String padRight(String text, int width) {
         return text.length() >= width ? text : text + " ".repeat(width - text.length());

@@ -16,9 +16,38 @@ class ProgressTest {
     }
 
     private static Build withJob(String status, int attempt, Instant finished) {
-        return new Build("id", status, "t", "p", 1L, "API", "ci", "git://h/r.git", "main", "abc", "r/i",
-                List.of("latest"), null, T0, T0, finished, List.of(new Build.PlatformJob("linux/arm64", "any", status,
-                        "EMULATED", "emulated-1", attempt, null, null, null, T0, finished)), null, false, List.of());
+        return new Build(
+                "id",
+                status,
+                "t",
+                "p",
+                1L,
+                "API",
+                "ci",
+                "git://h/r.git",
+                "main",
+                "abc",
+                "r/i",
+                List.of("latest"),
+                null,
+                T0,
+                T0,
+                finished,
+                List.of(new Build.PlatformJob(
+                        "linux/arm64",
+                        "any",
+                        status,
+                        "EMULATED",
+                        "emulated-1",
+                        attempt,
+                        null,
+                        null,
+                        null,
+                        T0,
+                        finished)),
+                null,
+                false,
+                List.of());
     }
 
     @Test
@@ -41,10 +70,14 @@ class ProgressTest {
 
         progress.build(withJob("SUCCEEDED", 1, T0.plusSeconds(9)));
 
-        assertThat(progress.rows(T0.plusSeconds(20))).extracting(Progress.Row::step).containsExactly("[2/2] 5/5");
+        assertThat(progress.rows(T0.plusSeconds(20)))
+                .extracting(Progress.Row::step)
+                .containsExactly("[2/2] 5/5");
 
         progress.build(withJob("FAILED", 1, T0.plusSeconds(9)));
-        assertThat(progress.rows(T0.plusSeconds(20))).extracting(Progress.Row::step).containsExactly("[1/2] 2/5");
+        assertThat(progress.rows(T0.plusSeconds(20)))
+                .extracting(Progress.Row::step)
+                .containsExactly("[1/2] 2/5");
     }
 
     @Test
@@ -81,7 +114,7 @@ class ProgressTest {
         Progress progress = new Progress();
         progress.build(running(1));
 
-        assertThat(progress.rows(T0.plusSeconds(75))).containsExactly(new Progress.Row("linux/arm64", "RUNNING",
-                "EMULATED", "emulated-1", 1, "1:15", null));
+        assertThat(progress.rows(T0.plusSeconds(75)))
+                .containsExactly(new Progress.Row("linux/arm64", "RUNNING", "EMULATED", "emulated-1", 1, "1:15", null));
     }
 }

@@ -43,16 +43,22 @@ import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
 class BuildSchemaContractIT {
 
     @Configuration(proxyBeanMethods = false)
-    @ImportAutoConfiguration({DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class,
-            HibernateJpaAutoConfiguration.class, DataJpaRepositoriesAutoConfiguration.class,
-            TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class,
-            JacksonAutoConfiguration.class})
+    @ImportAutoConfiguration({
+        DataSourceAutoConfiguration.class,
+        FlywayAutoConfiguration.class,
+        HibernateJpaAutoConfiguration.class,
+        DataJpaRepositoriesAutoConfiguration.class,
+        TransactionAutoConfiguration.class,
+        JdbcTemplateAutoConfiguration.class,
+        JdbcClientAutoConfiguration.class,
+        JacksonAutoConfiguration.class
+    })
     @EntityScan(basePackageClasses = Build.class)
-    @EnableJpaRepositories(basePackageClasses = BuildRepository.class, includeFilters = @ComponentScan.Filter(
-            type = FilterType.ASSIGNABLE_TYPE, classes = BuildRepository.class))
+    @EnableJpaRepositories(
+            basePackageClasses = BuildRepository.class,
+            includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = BuildRepository.class))
     @Import({ArchfarmTestDatabase.class, BuildStore.class})
-    static class Config {
-    }
+    static class Config {}
 
     @Autowired
     BuildRepository portalBuilds;
@@ -63,15 +69,24 @@ class BuildSchemaContractIT {
     @Test
     void aBuildThePortalRecordsReadsTheSameInTheScheduler() {
         UUID id = UUID.randomUUID();
-        var submission = new BuildSubmission("https://git.example.com/team/app.git", "main", "Containerfile.prod",
-                "services/app", List.of(Platform.LINUX_AMD64, Platform.LINUX_ARM64), "registry.example.com/team/app",
-                List.of("latest", "1.2.3"), Map.of("VERSION", "1.2.3", "MODE", "release"), Placement.NATIVE_PREFERRED,
-                Map.of(Platform.LINUX_ARM64, Placement.NATIVE_ONLY), PublishPolicy.PARTIAL, true);
-        var source = new BuildService.ResolvedRef("main", "0123456789abcdef0123456789abcdef01234567",
-                "refs/heads/main");
+        var submission = new BuildSubmission(
+                "https://git.example.com/team/app.git",
+                "main",
+                "Containerfile.prod",
+                "services/app",
+                List.of(Platform.LINUX_AMD64, Platform.LINUX_ARM64),
+                "registry.example.com/team/app",
+                List.of("latest", "1.2.3"),
+                Map.of("VERSION", "1.2.3", "MODE", "release"),
+                Placement.NATIVE_PREFERRED,
+                Map.of(Platform.LINUX_ARM64, Placement.NATIVE_ONLY),
+                PublishPolicy.PARTIAL,
+                true);
+        var source =
+                new BuildService.ResolvedRef("main", "0123456789abcdef0123456789abcdef01234567", "refs/heads/main");
         var origin = new BuildOrigin(null, null, null, BuildOrigin.Trigger.API, "alice", true, true);
-        portalBuilds.saveAndFlush(Build.queued(id, submission, source, origin,
-                Instant.now().truncatedTo(ChronoUnit.MICROS)));
+        portalBuilds.saveAndFlush(
+                Build.queued(id, submission, source, origin, Instant.now().truncatedTo(ChronoUnit.MICROS)));
 
         var read = schedulerBuilds.find(id).orElseThrow();
 

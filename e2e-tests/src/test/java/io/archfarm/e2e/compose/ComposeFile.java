@@ -20,7 +20,8 @@ record ComposeFile(Map<String, Service> services) {
     record Service(String name, Map<String, Object> definition) {
 
         Optional<String> buildTarget() {
-            return Optional.ofNullable(map(definition.get("build")).get("target")).map(String::valueOf);
+            return Optional.ofNullable(map(definition.get("build")).get("target"))
+                    .map(String::valueOf);
         }
 
         /** Its environment, in map or list form; a value is as written (interpolation is compose's business). */
@@ -45,7 +46,8 @@ record ComposeFile(Map<String, Service> services) {
                 return List.of();
             }
             Object test = healthcheck.get("test");
-            List<String> command = test instanceof List<?> list ? list.stream().map(String::valueOf).toList()
+            List<String> command = test instanceof List<?> list
+                    ? list.stream().map(String::valueOf).toList()
                     : test == null ? List.of() : List.of("CMD-SHELL", String.valueOf(test));
             return command.isEmpty() || command.getFirst().equals("NONE") ? List.of() : command;
         }
@@ -57,8 +59,9 @@ record ComposeFile(Map<String, Service> services) {
             if (dependsOn instanceof List<?> list) {
                 list.forEach(name -> conditions.put(String.valueOf(name), "service_started"));
             } else {
-                map(dependsOn).forEach((name, spec) -> conditions.put(name,
-                        String.valueOf(map(spec).getOrDefault("condition", "service_started"))));
+                map(dependsOn)
+                        .forEach((name, spec) -> conditions.put(
+                                name, String.valueOf(map(spec).getOrDefault("condition", "service_started"))));
             }
             return conditions;
         }
@@ -74,7 +77,8 @@ record ComposeFile(Map<String, Service> services) {
         }
 
         List<String> list(String key) {
-            return definition.get(key) instanceof List<?> list ? list.stream().map(String::valueOf).toList()
+            return definition.get(key) instanceof List<?> list
+                    ? list.stream().map(String::valueOf).toList()
                     : List.of();
         }
     }
@@ -94,16 +98,18 @@ record ComposeFile(Map<String, Service> services) {
     Service service(String name) {
         Service service = services.get(name);
         if (service == null) {
-            throw new AssertionError("docker-compose.yml has no service '" + name + "' (it has " + services.keySet()
-                    + ")");
+            throw new AssertionError(
+                    "docker-compose.yml has no service '" + name + "' (it has " + services.keySet() + ")");
         }
         return service;
     }
 
     /** A one-shot: it is not restarted, and another service waits for it to complete. */
     boolean isOneShot(Service service) {
-        return service.restart().equals("no") && services.values().stream()
-                .anyMatch(other -> "service_completed_successfully".equals(other.dependsOn().get(service.name())));
+        return service.restart().equals("no")
+                && services.values().stream()
+                        .anyMatch(other -> "service_completed_successfully"
+                                .equals(other.dependsOn().get(service.name())));
     }
 
     @SuppressWarnings("unchecked")

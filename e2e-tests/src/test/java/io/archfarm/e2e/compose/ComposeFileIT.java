@@ -33,13 +33,15 @@ import org.junit.jupiter.api.Test;
 class ComposeFileIT {
 
     static final String SWITCH = "compose.validate";
-    private static final Path ROOT = Path.of(System.getProperty("archfarm.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT =
+            Path.of(System.getProperty("archfarm.root", "..")).toAbsolutePath().normalize();
     private static final Path COMPOSE = ROOT.resolve("docker-compose.yml");
     /** The farm's parts in the launcher, and the services and Dockerfile stages that run them in compose. */
-    private static final Map<String, String> STAGES = Map.of("portal", "portal", "scheduler", "scheduler",
-            "worker-native", "worker", "worker-emulated", "worker");
-    private static final Map<String, String> WORKERS = Map.of("native-1", "worker-native",
-            "emulated-1", "worker-emulated");
+    private static final Map<String, String> STAGES = Map.of(
+            "portal", "portal", "scheduler", "scheduler", "worker-native", "worker", "worker-emulated", "worker");
+
+    private static final Map<String, String> WORKERS =
+            Map.of("native-1", "worker-native", "emulated-1", "worker-emulated");
 
     private final ComposeFile compose = ComposeFile.read(COMPOSE);
     private final DockerfileStages dockerfile = DockerfileStages.read(ROOT.resolve("Dockerfile"));
@@ -53,12 +55,18 @@ class ComposeFileIT {
         try {
             RequiredTools.require("docker-compose");
         } catch (IllegalStateException e) {
-            throw new IllegalStateException(e.getMessage() + "; or run with -D" + SWITCH + "=parse-only to check "
-                    + "docker-compose.yml without a compose implementation", e);
+            throw new IllegalStateException(
+                    e.getMessage() + "; or run with -D" + SWITCH + "=parse-only to check "
+                            + "docker-compose.yml without a compose implementation",
+                    e);
         }
-        Map<String, String> secrets = Map.of("ARCHFARM_SECURITY_SECRET_KEY",
-                "c2VjcmV0LWtleS1mb3ItY29tcG9zZS1jb25maWctb25seQ==", "ARCHFARM_BROKER_SCHEDULER_PASSWORD",
-                "scheduler-password-for-config-only", "ARCHFARM_BROKER_WORKER_PASSWORD", "worker-password-for-config");
+        Map<String, String> secrets = Map.of(
+                "ARCHFARM_SECURITY_SECRET_KEY",
+                "c2VjcmV0LWtleS1mb3ItY29tcG9zZS1jb25maWctb25seQ==",
+                "ARCHFARM_BROKER_SCHEDULER_PASSWORD",
+                "scheduler-password-for-config-only",
+                "ARCHFARM_BROKER_WORKER_PASSWORD",
+                "worker-password-for-config");
         Run valid = dockerCompose(secrets);
         assertEquals(0, valid.exitCode(), "docker-compose config refused docker-compose.yml:\n" + valid.output());
 
@@ -74,18 +82,23 @@ class ComposeFileIT {
     @Test
     void everyServiceHasAHealthcheckOrIsAOneShot() {
         for (Service service : compose.services().values()) {
-            assertTrue(!service.healthcheck().isEmpty() || compose.isOneShot(service), service.name()
-                    + " has no healthcheck and is not a one-shot (restart \"no\", waited for with "
-                    + "service_completed_successfully)");
+            assertTrue(
+                    !service.healthcheck().isEmpty() || compose.isOneShot(service),
+                    service.name()
+                            + " has no healthcheck and is not a one-shot (restart \"no\", waited for with "
+                            + "service_completed_successfully)");
         }
     }
 
     @Test
     void aServiceWaitsUntilWhatItNeedsIsHealthyOrCompleted() {
         for (Service service : compose.services().values()) {
-            service.networkOf().ifPresent(network -> assertEquals("service_healthy",
-                    service.dependsOn().get(network), service.name() + " joins " + network + "'s network: it must "
-                            + "wait until " + network + " is healthy"));
+            service.networkOf()
+                    .ifPresent(network -> assertEquals(
+                            "service_healthy",
+                            service.dependsOn().get(network),
+                            service.name() + " joins " + network + "'s network: it must " + "wait until " + network
+                                    + " is healthy"));
             service.dependsOn().forEach((name, condition) -> {
                 Service needed = compose.service(name);
                 String expected = compose.isOneShot(needed) ? "service_completed_successfully" : "service_healthy";
@@ -108,7 +121,8 @@ class ComposeFileIT {
             assertEquals("CMD", test.getFirst(), serviceName + "'s healthcheck should name its tool: " + test);
             DockerfileStages.Stage stage = dockerfile.stage(stageName);
             String tool = test.get(1);
-            assertTrue(stage.aptPackages().contains(tool) || stage.copied().contains(tool),
+            assertTrue(
+                    stage.aptPackages().contains(tool) || stage.copied().contains(tool),
                     serviceName + "'s healthcheck runs " + tool + ", which stage " + stageName + " neither installs "
                             + stage.aptPackages() + " nor copies in " + stage.copied());
         });
@@ -118,14 +132,18 @@ class ComposeFileIT {
     void theFarmsRegistryNameIsTheOnePublishedOnTheHostAndTheLaunchersToo() {
         String name = launcher.registry();
         String port = name.substring(name.lastIndexOf(':') + 1);
-        assertTrue(compose.service("registry").list("ports").contains(name + ":" + port),
+        assertTrue(
+                compose.service("registry").list("ports").contains(name + ":" + port),
                 "the registry should publish " + name + " on the host, from its port " + port + ": "
                         + compose.service("registry").list("ports"));
         for (String serviceName : List.of("scheduler", "worker-native", "worker-emulated")) {
             Service service = compose.service(serviceName);
             assertEquals(name, service.environment().get("ARCHFARM_REGISTRY_INSECURE"), serviceName);
-            assertEquals("registry", service.networkOf().orElse(""), serviceName + " must run in the registry's "
-                    + "network namespace, where " + name + " is the registry");
+            assertEquals(
+                    "registry",
+                    service.networkOf().orElse(""),
+                    serviceName + " must run in the registry's " + "network namespace, where " + name
+                            + " is the registry");
         }
     }
 
@@ -139,7 +157,11 @@ class ComposeFileIT {
 
     @Test
     void theWorkersOfferWhatTheLaunchersWorkersOffer() {
-        assertEquals(WORKERS.keySet(), Set.copyOf(launcher.workers().stream().map(LauncherParts.Worker::id).toList()),
+        assertEquals(
+                WORKERS.keySet(),
+                Set.copyOf(launcher.workers().stream()
+                        .map(LauncherParts.Worker::id)
+                        .toList()),
                 "the launcher's workers");
         for (LauncherParts.Worker worker : launcher.workers()) {
             Service service = compose.service(WORKERS.get(worker.id()));
@@ -149,7 +171,8 @@ class ComposeFileIT {
             assertPlatforms(service, "ARCHFARM_WORKER_EMULATED_PLATFORMS", worker.emulatedPlatforms());
             if (worker.emulatedPlatforms().isEmpty()) {
                 String binfmt = environment.get("ARCHFARM_WORKER_BINFMT_DIR");
-                assertTrue(service.list("volumes").contains("/proc/sys/fs/binfmt_misc:" + binfmt + ":ro"),
+                assertTrue(
+                        service.list("volumes").contains("/proc/sys/fs/binfmt_misc:" + binfmt + ":ro"),
                         service.name() + " detects emulation: it needs the host's binfmt_misc mounted at "
                                 + "ARCHFARM_WORKER_BINFMT_DIR (" + binfmt + "): " + service.list("volumes"));
             }
@@ -159,13 +182,15 @@ class ComposeFileIT {
     private void assertInstalls(String stageName, String... packages) {
         Set<String> installed = dockerfile.stage(stageName).aptPackages();
         for (String pkg : packages) {
-            assertTrue(installed.contains(pkg), "the Dockerfile's " + stageName + " stage should install " + pkg
-                    + "; it installs " + installed);
+            assertTrue(
+                    installed.contains(pkg),
+                    "the Dockerfile's " + stageName + " stage should install " + pkg + "; it installs " + installed);
         }
     }
 
     private void assertSettings(String serviceName, Set<String> launcherSettings) {
-        Set<String> given = new TreeSet<>(compose.service(serviceName).environment().keySet());
+        Set<String> given =
+                new TreeSet<>(compose.service(serviceName).environment().keySet());
         given.addAll(dockerfile.stage(STAGES.get(serviceName)).environment());
         Set<String> missing = new TreeSet<>(launcherSettings);
         missing.removeAll(given);
@@ -176,8 +201,10 @@ class ComposeFileIT {
     private static void assertPlatforms(Service service, String variable, String launcherValue) {
         String value = service.environment().get(variable);
         if (launcherValue.isEmpty()) {
-            assertFalse(service.environment().containsKey(variable), service.name() + " should detect " + variable
-                    + " as the launcher's worker does, not set it to " + value);
+            assertFalse(
+                    service.environment().containsKey(variable),
+                    service.name() + " should detect " + variable + " as the launcher's worker does, not set it to "
+                            + value);
         } else {
             assertEquals(launcherValue, value, service.name() + "'s " + variable);
         }
@@ -188,18 +215,19 @@ class ComposeFileIT {
         return switch (setting) {
             case "", "full" -> true;
             case "parse-only" -> false;
-            default -> throw new IllegalArgumentException("-D" + SWITCH + "=" + setting
-                    + " is not one of: full (the default: docker-compose config must pass), parse-only");
+            default ->
+                throw new IllegalArgumentException("-D" + SWITCH + "=" + setting
+                        + " is not one of: full (the default: docker-compose config must pass), parse-only");
         };
     }
 
-    private record Run(int exitCode, String output) {
-    }
+    private record Run(int exitCode, String output) {}
 
     /** {@code docker-compose config -q} on the file, with these of its required secrets set. */
     private static Run dockerCompose(Map<String, String> secrets) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
-                .directory(ROOT.toFile()).redirectErrorStream(true);
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(name -> name.startsWith("COMPOSE_") || name.startsWith("ARCHFARM_"));
         environment.putAll(secrets);

@@ -16,22 +16,21 @@ import java.util.regex.Pattern;
  * of the portal and the scheduler, those every worker gets, and the workers it starts. Read from the script itself,
  * so that a setting added there and forgotten in docker-compose.yml fails {@code ComposeFileIT}.
  */
-record LauncherParts(Set<String> portal, Set<String> scheduler, Set<String> everyWorker, List<Worker> workers,
-        String registry) {
+record LauncherParts(
+        Set<String> portal, Set<String> scheduler, Set<String> everyWorker, List<Worker> workers, String registry) {
 
     /** A {@code start_worker <id> <native> <emulated> <slots>} line; an empty list is left to detection. */
-    record Worker(String id, String nativePlatforms, String emulatedPlatforms, String slots) {
-    }
+    record Worker(String id, String nativePlatforms, String emulatedPlatforms, String slots) {}
 
     private static final Pattern SETTING = Pattern.compile("(?:^|[\\s(])((?:ARCHFARM|SPRING|SERVER)_[A-Z0-9_]+)=");
     private static final Pattern LOCAL_SETTINGS = Pattern.compile("local settings=\\(([^)]*)\\)");
-    private static final Pattern START_WORKER = Pattern.compile(
-            "^start_worker (\\S+) (\"\"|\\S+) (\"\"|\\S+) (\\S+)$");
+    private static final Pattern START_WORKER = Pattern.compile("^start_worker (\\S+) (\"\"|\\S+) (\"\"|\\S+) (\\S+)$");
     private static final Pattern REGISTRY_PORT = Pattern.compile("REGISTRY_PORT=\\$\\{ARCHFARM_REGISTRY_PORT:-(\\d+)}");
     /** The registry is where the launcher binds, by default loopback: {@code REGISTRY=$HERE:$REGISTRY_PORT}. */
     private static final Pattern REGISTRY = Pattern.compile("(?m)^REGISTRY=\\$HERE:\\$REGISTRY_PORT$");
-    private static final Pattern BIND_ADDRESS = Pattern.compile(
-            "(?m)^BIND_ADDRESS=\\$\\{ARCHFARM_BIND_ADDRESS:-([0-9.]+)}$");
+
+    private static final Pattern BIND_ADDRESS =
+            Pattern.compile("(?m)^BIND_ADDRESS=\\$\\{ARCHFARM_BIND_ADDRESS:-([0-9.]+)}$");
 
     static LauncherParts read(Path launcher) {
         String script;
@@ -44,11 +43,12 @@ record LauncherParts(Set<String> portal, Set<String> scheduler, Set<String> ever
         Set<String> broker = brokerSettings(script);
         Set<String> scheduler = new LinkedHashSet<>(settingsOf(lines, "start_with_broker scheduler "));
         scheduler.addAll(broker);
-        Set<String> everyWorker = new LinkedHashSet<>(names(find(LOCAL_SETTINGS, function(script, "start_worker"),
-                "start_worker's settings").group(1)));
+        Set<String> everyWorker = new LinkedHashSet<>(
+                names(find(LOCAL_SETTINGS, function(script, "start_worker"), "start_worker's settings")
+                        .group(1)));
         everyWorker.addAll(broker);
-        return new LauncherParts(settingsOf(lines, "java_part portal "), scheduler, everyWorker, workers(lines),
-                registry(script));
+        return new LauncherParts(
+                settingsOf(lines, "java_part portal "), scheduler, everyWorker, workers(lines), registry(script));
     }
 
     /**
@@ -94,8 +94,8 @@ record LauncherParts(Set<String> portal, Set<String> scheduler, Set<String> ever
         for (String line : lines) {
             Matcher start = START_WORKER.matcher(line);
             if (start.matches()) {
-                workers.add(new Worker(start.group(1), unquote(start.group(2)), unquote(start.group(3)),
-                        start.group(4)));
+                workers.add(
+                        new Worker(start.group(1), unquote(start.group(2)), unquote(start.group(3)), start.group(4)));
             }
         }
         if (workers.isEmpty()) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.Authentication;
@@ -40,7 +41,8 @@ public class Access {
         Caller caller = caller();
         if (caller.admin()) {
             return teams.findAllByOrderBySlug().stream()
-                    .map(t -> new TeamRole(t.id(), t.slug(), t.name(), Role.MAINTAINER)).toList();
+                    .map(t -> new TeamRole(t.id(), t.slug(), t.name(), Role.MAINTAINER))
+                    .toList();
         }
         return memberships.teamsOf(caller.userId());
     }
@@ -60,8 +62,7 @@ public class Access {
      * @param notFound the detail of the 404 a caller without any role in the team gets
      * @param where    how the 403 names the place, e.g. "in team 'web'"
      */
-    public void require(@Nullable UUID teamId, Role needed, java.util.function.Supplier<String> notFound,
-            String where) {
+    public void require(@Nullable UUID teamId, Role needed, Supplier<String> notFound, String where) {
         Caller caller = caller();
         if (caller.admin()) {
             return;
@@ -71,8 +72,8 @@ public class Access {
             throw ApiProblem.notFound(notFound.get());
         }
         if (!role.get().includes(needed)) {
-            throw ApiProblem.forbidden(caller.username() + " is a " + role.get().wireName() + " " + where + "; this needs "
-                    + needed.wireName() + " or more");
+            throw ApiProblem.forbidden(caller.username() + " is a " + role.get().wireName() + " " + where
+                    + "; this needs " + needed.wireName() + " or more");
         }
     }
 
@@ -88,7 +89,8 @@ public class Access {
         if (caller.admin()) {
             return Optional.empty();
         }
-        return Optional.of(memberships.teamsOf(caller.userId()).stream().map(TeamRole::teamId)
+        return Optional.of(memberships.teamsOf(caller.userId()).stream()
+                .map(TeamRole::teamId)
                 .collect(Collectors.toUnmodifiableSet()));
     }
 

@@ -38,9 +38,10 @@ class AccountController {
     ResponseEntity<UserView> createUser(@RequestBody(required = false) NewUser body) {
         access.requireAdmin("create users");
         NewUser user = required(body, "a JSON user {username, password, displayName}");
-        UserAccount created = accounts.createUser(user.username(), user.password(), user.displayName(),
-                Boolean.TRUE.equals(user.admin()));
-        return ResponseEntity.created(URI.create("/api/v1/users/" + created.username())).body(view(created));
+        UserAccount created = accounts.createUser(
+                user.username(), user.password(), user.displayName(), Boolean.TRUE.equals(user.admin()));
+        return ResponseEntity.created(URI.create("/api/v1/users/" + created.username()))
+                .body(view(created));
     }
 
     @Operation(summary = "Every person (admin)")
@@ -55,8 +56,12 @@ class AccountController {
     @GetMapping("/users/me")
     Me me() {
         Caller caller = access.caller();
-        return new Me(caller.username(), caller.admin(), access.teams().stream()
-                .map(t -> new TeamMembership(t.slug(), t.name(), t.role())).toList());
+        return new Me(
+                caller.username(),
+                caller.admin(),
+                access.teams().stream()
+                        .map(t -> new TeamMembership(t.slug(), t.name(), t.role()))
+                        .toList());
     }
 
     /** Changes the caller's own password; the current one is required. */
@@ -76,10 +81,11 @@ class AccountController {
     @Operation(summary = "Reset someone's password (admin)")
     @ApiResponse(responseCode = "204", description = "changed")
     @PutMapping("/users/{username}/password")
-    ResponseEntity<Void> resetPassword(@PathVariable String username,
-            @RequestBody(required = false) PasswordChange body) {
+    ResponseEntity<Void> resetPassword(
+            @PathVariable String username, @RequestBody(required = false) PasswordChange body) {
         access.requireAdmin("reset passwords");
-        accounts.changePassword(username, null, required(body, "a JSON {newPassword}").newPassword());
+        accounts.changePassword(
+                username, null, required(body, "a JSON {newPassword}").newPassword());
         return ResponseEntity.noContent().build();
     }
 
@@ -90,13 +96,16 @@ class AccountController {
         access.requireAdmin("create teams");
         NewTeam team = required(body, "a JSON team {slug, name}");
         Team created = accounts.createTeam(team.slug(), team.name());
-        return ResponseEntity.created(URI.create("/api/v1/teams/" + created.slug())).body(view(created));
+        return ResponseEntity.created(URI.create("/api/v1/teams/" + created.slug()))
+                .body(view(created));
     }
 
     @Operation(summary = "The caller's teams")
     @GetMapping("/teams")
     List<TeamMembership> teams() {
-        return access.teams().stream().map(t -> new TeamMembership(t.slug(), t.name(), t.role())).toList();
+        return access.teams().stream()
+                .map(t -> new TeamMembership(t.slug(), t.name(), t.role()))
+                .toList();
     }
 
     @Operation(summary = "One team with its members")
@@ -109,11 +118,12 @@ class AccountController {
     @ApiResponse(responseCode = "201", description = "added to the team", useReturnTypeSchema = true)
     @ApiResponse(responseCode = "200", description = "their role changed", useReturnTypeSchema = true)
     @PutMapping("/teams/{team}/members/{username}")
-    ResponseEntity<TeamView> setMember(@PathVariable String team, @PathVariable String username,
-            @RequestBody(required = false) MemberRole body) {
+    ResponseEntity<TeamView> setMember(
+            @PathVariable String team, @PathVariable String username, @RequestBody(required = false) MemberRole body) {
         access.requireAdmin("change team memberships");
         Team found = access.team(team, Role.VIEWER);
-        boolean added = accounts.setMember(found, username, required(body, "a JSON {role}").role());
+        boolean added = accounts.setMember(
+                found, username, required(body, "a JSON {role}").role());
         return ResponseEntity.status(added ? 201 : 200).body(view(found));
     }
 
@@ -141,27 +151,19 @@ class AccountController {
         return body;
     }
 
-    record NewUser(String username, String password, String displayName, Boolean admin) {
-    }
+    record NewUser(String username, String password, String displayName, Boolean admin) {}
 
-    record PasswordChange(String currentPassword, String newPassword) {
-    }
+    record PasswordChange(String currentPassword, String newPassword) {}
 
-    record NewTeam(String slug, String name) {
-    }
+    record NewTeam(String slug, String name) {}
 
-    record MemberRole(String role) {
-    }
+    record MemberRole(String role) {}
 
-    record UserView(UUID id, String username, String displayName, boolean admin, Instant createdAt) {
-    }
+    record UserView(UUID id, String username, String displayName, boolean admin, Instant createdAt) {}
 
-    record TeamView(String slug, String name, Instant createdAt, List<MemberView> members) {
-    }
+    record TeamView(String slug, String name, Instant createdAt, List<MemberView> members) {}
 
-    record TeamMembership(String slug, String name, Role role) {
-    }
+    record TeamMembership(String slug, String name, Role role) {}
 
-    record Me(String username, boolean admin, List<TeamMembership> teams) {
-    }
+    record Me(String username, boolean admin, List<TeamMembership> teams) {}
 }

@@ -54,7 +54,8 @@ class AccountUserDetails implements UserDetailsService {
 
         @Override
         public Collection<? extends GrantedAuthority> getAuthorities() {
-            return caller.admin() ? List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))
+            return caller.admin()
+                    ? List.of(new SimpleGrantedAuthority("ROLE_ADMIN"))
                     : List.of(new SimpleGrantedAuthority("ROLE_USER"));
         }
 

@@ -7,10 +7,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.Sort;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -29,7 +31,11 @@ public class Accounts {
     private final PasswordEncoder passwords;
     private final Clock clock;
 
-    Accounts(UserRepository users, TeamRepository teams, MembershipRepository memberships, PasswordEncoder passwords,
+    Accounts(
+            UserRepository users,
+            TeamRepository teams,
+            MembershipRepository memberships,
+            PasswordEncoder passwords,
             Clock clock) {
         this.users = users;
         this.teams = teams;
@@ -42,12 +48,14 @@ public class Accounts {
     public UserAccount createUser(String username, String password, String displayName, boolean admin) {
         List<FieldProblem> problems = new ArrayList<>();
         if (username == null || !USERNAME.matcher(username).matches()) {
-            problems.add(new FieldProblem("username", "username '" + username + "' is not valid: expected 1 to 64 of "
-                    + "letters, digits, '.', '_' and '-', starting with a letter or digit"));
+            problems.add(new FieldProblem(
+                    "username",
+                    "username '" + username + "' is not valid: expected 1 to 64 of "
+                            + "letters, digits, '.', '_' and '-', starting with a letter or digit"));
         }
         if (password == null || password.length() < MIN_PASSWORD_LENGTH || password.length() > 1024) {
-            problems.add(new FieldProblem("password", "password must have " + MIN_PASSWORD_LENGTH
-                    + " to 1024 characters"));
+            problems.add(
+                    new FieldProblem("password", "password must have " + MIN_PASSWORD_LENGTH + " to 1024 characters"));
         }
         if (displayName != null && (displayName.isBlank() || displayName.length() > 200)) {
             problems.add(new FieldProblem("displayName", "displayName must have 1 to 200 characters"));
@@ -58,8 +66,13 @@ public class Accounts {
         if (users.findByUsername(username).isPresent()) {
             throw ApiProblem.conflict("user '" + username + "' already exists");
         }
-        UserAccount user = new UserAccount(UUID.randomUUID(), username, displayName == null ? username : displayName,
-                Objects.requireNonNull(passwords.encode(password)), admin, Instant.now(clock));
+        UserAccount user = new UserAccount(
+                UUID.randomUUID(),
+                username,
+                displayName == null ? username : displayName,
+                Objects.requireNonNull(passwords.encode(password)),
+                admin,
+                Instant.now(clock));
         try {
             return users.saveAndFlush(user);
         } catch (DataIntegrityViolationException e) {
@@ -78,8 +91,8 @@ public class Accounts {
             throw ApiProblem.badRequest("currentPassword", "currentPassword is not " + username + "'s password");
         }
         if (replacement == null || replacement.length() < MIN_PASSWORD_LENGTH || replacement.length() > 1024) {
-            throw ApiProblem.badRequest("newPassword", "newPassword must have " + MIN_PASSWORD_LENGTH
-                    + " to 1024 characters");
+            throw ApiProblem.badRequest(
+                    "newPassword", "newPassword must have " + MIN_PASSWORD_LENGTH + " to 1024 characters");
         }
         user.changePasswordHash(Objects.requireNonNull(passwords.encode(replacement)));
     }
@@ -88,8 +101,10 @@ public class Accounts {
     public Team createTeam(String slug, String name) {
         List<FieldProblem> problems = new ArrayList<>();
         if (slug == null || !TEAM_SLUG.matcher(slug).matches()) {
-            problems.add(new FieldProblem("slug", "team slug '" + slug + "' is not valid: expected 1 to 64 of "
-                    + "lowercase letters, digits and '-', starting with a letter or digit"));
+            problems.add(new FieldProblem(
+                    "slug",
+                    "team slug '" + slug + "' is not valid: expected 1 to 64 of "
+                            + "lowercase letters, digits and '-', starting with a letter or digit"));
         }
         if (name == null || name.isBlank() || name.length() > 200) {
             problems.add(new FieldProblem("name", "name is required (1 to 200 characters)"));
@@ -110,19 +125,26 @@ public class Accounts {
     /** Gives {@code username} the role in the team, adding them or changing their role. Returns true if added. */
     @Transactional
     public boolean setMember(Team team, String username, String roleName) {
-        Role role = Role.fromWireName(roleName).orElseThrow(() -> ApiProblem.badRequest("role", "role '" + roleName
-                + "' is not a team role: expected viewer, developer or maintainer"
-                + ("admin".equalsIgnoreCase(roleName) ? " (admin is a property of the user, set when it is created)"
-                        : "")));
+        Role role = Role.fromWireName(roleName)
+                .orElseThrow(() -> ApiProblem.badRequest(
+                        "role",
+                        "role '" + roleName
+                                + "' is not a team role: expected viewer, developer or maintainer"
+                                + ("admin".equalsIgnoreCase(roleName)
+                                        ? " (admin is a property of the user, set when it is created)"
+                                        : "")));
         UserAccount user = user(username);
         Membership.Key key = new Membership.Key(team.id(), user.id());
-        return memberships.findById(key).map(m -> {
-            m.changeRole(role);
-            return false;
-        }).orElseGet(() -> {
-            memberships.save(new Membership(team.id(), user.id(), role, Instant.now(clock)));
-            return true;
-        });
+        return memberships
+                .findById(key)
+                .map(m -> {
+                    m.changeRole(role);
+                    return false;
+                })
+                .orElseGet(() -> {
+                    memberships.save(new Membership(team.id(), user.id(), role, Instant.now(clock)));
+                    return true;
+                });
     }
 
     @Transactional
@@ -136,7 +158,7 @@ public class Accounts {
     }
 
     /** A team by slug, without any access check: for webhooks, which authenticate with the project's secret. */
-    public java.util.Optional<Team> teamBySlug(String slug) {
+    public Optional<Team> teamBySlug(String slug) {
         return teams.findBySlug(slug == null ? "" : slug);
     }
 
@@ -149,7 +171,7 @@ public class Accounts {
     }
 
     public List<UserAccount> allUsers() {
-        return users.findAll(org.springframework.data.domain.Sort.by("username"));
+        return users.findAll(Sort.by("username"));
     }
 
     private UserAccount user(String username) {

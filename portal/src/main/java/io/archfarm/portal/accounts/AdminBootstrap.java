@@ -62,8 +62,11 @@ class AdminBootstrap implements ApplicationRunner {
         }
         if (generated) {
             // never the password itself: logs are kept, shipped and read by more people than the admin
-            LOG.warn("Created the admin account '{}' with a generated password, written to {} (readable by its owner"
-                    + " only)", ADMIN, properties.adminPasswordFile().toAbsolutePath());
+            LOG.warn(
+                    "Created the admin account '{}' with a generated password, written to {} (readable by its owner"
+                            + " only)",
+                    ADMIN,
+                    properties.adminPasswordFile().toAbsolutePath());
         } else {
             LOG.info("Created the admin account '{}' with the password from ARCHFARM_ADMIN_PASSWORD", ADMIN);
         }

@@ -37,8 +37,7 @@ class ApiToken {
     @Column(name = "revoked_at")
     private @Nullable Instant revokedAt;
 
-    protected ApiToken() {
-    }
+    protected ApiToken() {}
 
     ApiToken(UUID id, UUID userId, String name, String tokenHash, Instant createdAt, @Nullable Instant expiresAt) {
         this.id = id;
@@ -65,15 +64,18 @@ class ApiToken {
         return createdAt;
     }
 
-    @Nullable Instant expiresAt() {
+    @Nullable
+    Instant expiresAt() {
         return expiresAt;
     }
 
-    @Nullable Instant lastUsedAt() {
+    @Nullable
+    Instant lastUsedAt() {
         return lastUsedAt;
     }
 
-    @Nullable Instant revokedAt() {
+    @Nullable
+    Instant revokedAt() {
         return revokedAt;
     }
 

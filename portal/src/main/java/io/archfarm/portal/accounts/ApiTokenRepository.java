@@ -21,7 +21,6 @@ interface ApiTokenRepository extends JpaRepository<ApiToken, UUID> {
     @Modifying
     @Query(value = """
             update api_tokens set last_used_at = :now
-            where id = :id and (last_used_at is null or last_used_at < cast(:now as timestamptz) - interval '1 minute')""",
-            nativeQuery = true)
+            where id = :id and (last_used_at is null or last_used_at < cast(:now as timestamptz) - interval '1 minute')""", nativeQuery = true)
     int touch(@Param("id") UUID id, @Param("now") Instant now);
 }

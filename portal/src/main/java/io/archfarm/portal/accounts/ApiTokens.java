@@ -43,13 +43,15 @@ public class ApiTokens {
         Instant now = Instant.now(clock);
         String checked = checkNameAndExpiry(name, "ci", expiresAt, now);
         String token = newSecret(random, PREFIX);
-        ApiToken saved = tokens.save(new ApiToken(UUID.randomUUID(), caller.userId(), checked.strip(), hash(token), now,
-                expiresAt));
+        ApiToken saved = tokens.save(
+                new ApiToken(UUID.randomUUID(), caller.userId(), checked.strip(), hash(token), now, expiresAt));
         return new NewToken(saved.id(), saved.name(), token, saved.createdAt(), saved.expiresAt());
     }
 
     public List<TokenView> list(Caller caller) {
-        return tokens.findByUserIdOrderByCreatedAtDesc(caller.userId()).stream().map(this::view).toList();
+        return tokens.findByUserIdOrderByCreatedAtDesc(caller.userId()).stream()
+                .map(this::view)
+                .toList();
     }
 
     @Transactional
@@ -86,8 +88,8 @@ public class ApiTokens {
     /** @return the name, checked */
     static String checkNameAndExpiry(@Nullable String name, String example, @Nullable Instant expiresAt, Instant now) {
         if (name == null || name.isBlank() || name.length() > MAX_NAME) {
-            throw ApiProblem.badRequest("name", "name is required (1 to " + MAX_NAME + " characters), e.g. \""
-                    + example + "\"");
+            throw ApiProblem.badRequest(
+                    "name", "name is required (1 to " + MAX_NAME + " characters), e.g. \"" + example + "\"");
         }
         if (expiresAt != null && !expiresAt.isAfter(now)) {
             throw ApiProblem.badRequest("expiresAt", "expiresAt " + expiresAt + " is not in the future");
@@ -109,8 +111,8 @@ public class ApiTokens {
 
     static String hash(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
@@ -118,16 +120,31 @@ public class ApiTokens {
 
     private TokenView view(ApiToken token) {
         String state = state(token.revokedAt(), token.expiresAt(), Instant.now(clock));
-        return new TokenView(token.id(), token.name(), state, token.createdAt(), token.expiresAt(),
-                token.lastUsedAt(), token.revokedAt());
+        return new TokenView(
+                token.id(),
+                token.name(),
+                state,
+                token.createdAt(),
+                token.expiresAt(),
+                token.lastUsedAt(),
+                token.revokedAt());
     }
 
     /** A token just created: the only time {@code token} is ever shown. */
-    public record NewToken(UUID id, String name, String token, Instant createdAt, @Nullable Instant expiresAt) {
-    }
+    public record NewToken(
+            UUID id,
+            String name,
+            String token,
+            Instant createdAt,
+            @Nullable Instant expiresAt) {}
 
     /** A token as its owner lists it, without its secret. */
-    public record TokenView(UUID id, String name, String state, Instant createdAt, @Nullable Instant expiresAt,
-            @Nullable Instant lastUsedAt, @Nullable Instant revokedAt) {
-    }
+    public record TokenView(
+            UUID id,
+            String name,
+            String state,
+            Instant createdAt,
+            @Nullable Instant expiresAt,
+            @Nullable Instant lastUsedAt,
+            @Nullable Instant revokedAt) {}
 }

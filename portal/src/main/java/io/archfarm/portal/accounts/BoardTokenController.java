@@ -37,10 +37,11 @@ class BoardTokenController {
     @PostMapping
     ResponseEntity<BoardTokens.NewBoardToken> create(@RequestBody(required = false) NewBoardTokenRequest body) {
         NewBoardTokenRequest request = body == null ? new NewBoardTokenRequest(null, null, null, null) : body;
-        BoardTokens.NewBoardToken token = tokens.create(request.name(), request.teams(),
-                Boolean.TRUE.equals(request.allTeams()), request.expiresAt());
+        BoardTokens.NewBoardToken token = tokens.create(
+                request.name(), request.teams(), Boolean.TRUE.equals(request.allTeams()), request.expiresAt());
         return ResponseEntity.created(URI.create("/api/v1/board-tokens/" + token.id()))
-                .header("Cache-Control", "no-store").body(token);
+                .header("Cache-Control", "no-store")
+                .body(token);
     }
 
     @Operation(summary = "The board tokens the caller may see and revoke")
@@ -55,7 +56,9 @@ class BoardTokenController {
         return tokens.revoke(id);
     }
 
-    record NewBoardTokenRequest(@Nullable String name, @Nullable List<String> teams, @Nullable Boolean allTeams,
-            @Nullable Instant expiresAt) {
-    }
+    record NewBoardTokenRequest(
+            @Nullable String name,
+            @Nullable List<String> teams,
+            @Nullable Boolean allTeams,
+            @Nullable Instant expiresAt) {}
 }

@@ -64,8 +64,8 @@ public class BoardTokens {
      * only; the teams made later too).
      */
     @Transactional
-    public NewBoardToken create(@Nullable String name, @Nullable Collection<String> teams, boolean allTeams,
-            @Nullable Instant expiresAt) {
+    public NewBoardToken create(
+            @Nullable String name, @Nullable Collection<String> teams, boolean allTeams, @Nullable Instant expiresAt) {
         Caller caller = access.caller();
         Instant now = Instant.now(clock);
         String checked = ApiTokens.checkNameAndExpiry(name, "office wall", expiresAt, now);
@@ -75,30 +75,47 @@ public class BoardTokens {
         jdbc.sql("""
                         insert into board_tokens (id, name, token_hash, all_teams, created_by, created_at, expires_at)
                         values (:id, :name, :hash, :all, :creator, :now, :expires)""")
-                .param("id", id).param("name", checked.strip()).param("hash", ApiTokens.hash(token))
-                .param("all", allTeams).param("creator", caller.userId()).param("now", Timestamp.from(now))
-                .param("expires", expiresAt == null ? null : Timestamp.from(expiresAt)).update();
+                .param("id", id)
+                .param("name", checked.strip())
+                .param("hash", ApiTokens.hash(token))
+                .param("all", allTeams)
+                .param("creator", caller.userId())
+                .param("now", Timestamp.from(now))
+                .param("expires", expiresAt == null ? null : Timestamp.from(expiresAt))
+                .update();
         for (Team team : shown) {
             jdbc.sql("insert into board_token_teams (token_id, team_id) values (:token, :team)")
-                    .param("token", id).param("team", team.id()).update();
+                    .param("token", id)
+                    .param("team", team.id())
+                    .update();
         }
-        return new NewBoardToken(id, checked.strip(), token, portal.link(SIGN_IN_PATH + "#token=" + token),
-                shown.stream().map(Team::slug).sorted().toList(), allTeams, now, expiresAt);
+        return new NewBoardToken(
+                id,
+                checked.strip(),
+                token,
+                portal.link(SIGN_IN_PATH + "#token=" + token),
+                shown.stream().map(Team::slug).sorted().toList(),
+                allTeams,
+                now,
+                expiresAt);
     }
 
     private List<Team> teamsToShow(@Nullable Collection<String> teams, boolean allTeams) {
-        List<String> slugs = teams == null ? List.of() : teams.stream().distinct().toList();
+        List<String> slugs =
+                teams == null ? List.of() : teams.stream().distinct().toList();
         if (allTeams) {
             access.requireAdmin("make a board token of every team");
             if (!slugs.isEmpty()) {
-                throw ApiProblem.badRequest("teams", "a board token of every team (allTeams) names no teams; got "
-                        + slugs);
+                throw ApiProblem.badRequest(
+                        "teams", "a board token of every team (allTeams) names no teams; got " + slugs);
             }
             return List.of();
         }
         if (slugs.isEmpty()) {
-            throw ApiProblem.badRequest("teams", "teams is required: the slugs of the teams the board shows, e.g."
-                    + " [\"web\"] (or allTeams: true, for an admin)");
+            throw ApiProblem.badRequest(
+                    "teams",
+                    "teams is required: the slugs of the teams the board shows, e.g."
+                            + " [\"web\"] (or allTeams: true, for an admin)");
         }
         return slugs.stream().map(slug -> access.team(slug, Role.MAINTAINER)).toList();
     }
@@ -115,7 +132,9 @@ public class BoardTokens {
             throw ApiProblem.notFound("board token " + id + " does not exist");
         }
         jdbc.sql("update board_tokens set revoked_at = :now where id = :id and revoked_at is null")
-                .param("now", Timestamp.from(Instant.now(clock))).param("id", id).update();
+                .param("now", Timestamp.from(Instant.now(clock)))
+                .param("id", id)
+                .update();
         return views(managed(Optional.of(id))).getFirst();
     }
 
@@ -125,13 +144,20 @@ public class BoardTokens {
                         select b.id, b.name, b.all_teams, b.created_at, b.expires_at, b.last_used_at, b.revoked_at,
                                u.username
                         from board_tokens b join users u on u.id = b.created_by
-                        where %s and %s order by b.created_at desc"""
-                        .formatted(MANAGED, only.isPresent() ? "b.id = :id" : "true"))
-                .param("admin", caller.admin()).param("me", caller.userId());
+                        where %s and %s order by b.created_at desc""".formatted(MANAGED, only.isPresent() ? "b.id = :id" : "true"))
+                .param("admin", caller.admin())
+                .param("me", caller.userId());
         only.ifPresent(id -> query.param("id", id));
-        return query.query((rs, n) -> new Row(rs.getObject("id", UUID.class), rs.getString("name"),
-                rs.getBoolean("all_teams"), rs.getString("username"), Objects.requireNonNull(instant(rs, "created_at")),
-                instant(rs, "expires_at"), instant(rs, "last_used_at"), instant(rs, "revoked_at"))).list();
+        return query.query((rs, n) -> new Row(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("name"),
+                        rs.getBoolean("all_teams"),
+                        rs.getString("username"),
+                        Objects.requireNonNull(instant(rs, "created_at")),
+                        instant(rs, "expires_at"),
+                        instant(rs, "last_used_at"),
+                        instant(rs, "revoked_at")))
+                .list();
     }
 
     /** Each token with the teams it shows that the caller sees; the others are only counted. */
@@ -139,24 +165,40 @@ public class BoardTokens {
         if (rows.isEmpty()) {
             return List.of();
         }
-        Map<UUID, List<TeamRef>> teams = jdbc.sql("""
+        Map<UUID, List<TeamRef>> teams = jdbc
+                .sql("""
                         select t.token_id, tm.id, tm.slug from board_token_teams t join teams tm on tm.id = t.team_id
                         where t.token_id in (:ids) order by tm.slug""")
                 .param("ids", rows.stream().map(Row::id).toList())
-                .query((rs, n) -> new TeamRef(rs.getObject("token_id", UUID.class), rs.getObject("id", UUID.class),
-                        rs.getString("slug")))
-                .list().stream().collect(Collectors.groupingBy(TeamRef::tokenId, LinkedHashMap::new,
-                        Collectors.toList()));
+                .query((rs, n) -> new TeamRef(
+                        rs.getObject("token_id", UUID.class), rs.getObject("id", UUID.class), rs.getString("slug")))
+                .list()
+                .stream()
+                .collect(Collectors.groupingBy(TeamRef::tokenId, LinkedHashMap::new, Collectors.toList()));
         Optional<Set<UUID>> visible = access.visibleTeamIds();
         Instant now = Instant.now(clock);
-        return rows.stream().map(row -> {
-            List<TeamRef> shown = teams.getOrDefault(row.id(), List.of());
-            List<String> seen = shown.stream().filter(t -> visible.map(v -> v.contains(t.teamId())).orElse(true))
-                    .map(TeamRef::slug).toList();
-            return new BoardTokenView(row.id(), row.name(), row.allTeams(), seen, shown.size() - seen.size(),
-                    row.createdBy(), ApiTokens.state(row.revokedAt(), row.expiresAt(), now), row.createdAt(),
-                    row.expiresAt(), row.lastUsedAt(), row.revokedAt());
-        }).toList();
+        return rows.stream()
+                .map(row -> {
+                    List<TeamRef> shown = teams.getOrDefault(row.id(), List.of());
+                    List<String> seen = shown.stream()
+                            .filter(t ->
+                                    visible.map(v -> v.contains(t.teamId())).orElse(true))
+                            .map(TeamRef::slug)
+                            .toList();
+                    return new BoardTokenView(
+                            row.id(),
+                            row.name(),
+                            row.allTeams(),
+                            seen,
+                            shown.size() - seen.size(),
+                            row.createdBy(),
+                            ApiTokens.state(row.revokedAt(), row.expiresAt(), now),
+                            row.createdAt(),
+                            row.expiresAt(),
+                            row.lastUsedAt(),
+                            row.revokedAt());
+                })
+                .toList();
     }
 
     /**
@@ -174,25 +216,28 @@ public class BoardTokens {
                         select b.id, b.name, b.all_teams, b.created_by, b.expires_at, b.revoked_at, u.admin
                         from board_tokens b join users u on u.id = b.created_by where b.token_hash = :hash""")
                 .param("hash", ApiTokens.hash(token))
-                .query((rs, n) -> new Stored(rs.getObject("id", UUID.class), rs.getString("name"),
-                        rs.getBoolean("all_teams"), rs.getObject("created_by", UUID.class), rs.getBoolean("admin"),
-                        instant(rs, "expires_at"), instant(rs, "revoked_at")))
-                .optional().orElseThrow(() -> new BadCredentialsException("the board token is not valid"));
+                .query((rs, n) -> new Stored(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("name"),
+                        rs.getBoolean("all_teams"),
+                        rs.getObject("created_by", UUID.class),
+                        rs.getBoolean("admin"),
+                        instant(rs, "expires_at"),
+                        instant(rs, "revoked_at")))
+                .optional()
+                .orElseThrow(() -> new BadCredentialsException("the board token is not valid"));
         Instant now = Instant.now(clock);
         if (found.revokedAt() != null) {
-            throw new BadCredentialsException("board token '" + found.name() + "' was revoked at "
-                    + found.revokedAt());
+            throw new BadCredentialsException("board token '" + found.name() + "' was revoked at " + found.revokedAt());
         }
         if (found.expiresAt() != null && !found.expiresAt().isAfter(now)) {
-            throw new CredentialsExpiredException("board token '" + found.name() + "' expired at "
-                    + found.expiresAt());
+            throw new CredentialsExpiredException("board token '" + found.name() + "' expired at " + found.expiresAt());
         }
         BoardViewer viewer = new BoardViewer(found.id(), found.name(), shownTeams(found));
         jdbc.sql("""
                         update board_tokens set last_used_at = :now where id = :id
                           and (last_used_at is null
-                               or last_used_at < cast(:now as timestamptz) - interval '1 minute')""")
-                .param("now", Timestamp.from(now)).param("id", found.id()).update();
+                               or last_used_at < cast(:now as timestamptz) - interval '1 minute')""").param("now", Timestamp.from(now)).param("id", found.id()).update();
         return viewer;
     }
 
@@ -209,9 +254,11 @@ public class BoardTokens {
                         where t.token_id = :token and (:admin or exists (
                             select 1 from memberships m where m.team_id = t.team_id and m.user_id = :creator))
                         order by tm.slug""")
-                .param("token", token.id()).param("admin", token.creatorAdmin()).param("creator", token.creator())
-                .query((rs, n) -> new TeamRole(rs.getObject("id", UUID.class), rs.getString("slug"),
-                        rs.getString("name"), Role.VIEWER))
+                .param("token", token.id())
+                .param("admin", token.creatorAdmin())
+                .param("creator", token.creator())
+                .query((rs, n) -> new TeamRole(
+                        rs.getObject("id", UUID.class), rs.getString("slug"), rs.getString("name"), Role.VIEWER))
                 .list();
         if (teams.isEmpty()) {
             throw new BadCredentialsException("board token '" + token.name() + "' shows no team any more: its teams"
@@ -231,9 +278,15 @@ public class BoardTokens {
      * @param signInUrl opened on the wall screen, signs it in: the token rides in the fragment ({@code #token=}),
      *                  which the browser never sends to a server, so it stays out of access logs and proxies
      */
-    public record NewBoardToken(UUID id, String name, String token, String signInUrl, List<String> teams,
-            boolean allTeams, Instant createdAt, @Nullable Instant expiresAt) {
-    }
+    public record NewBoardToken(
+            UUID id,
+            String name,
+            String token,
+            String signInUrl,
+            List<String> teams,
+            boolean allTeams,
+            Instant createdAt,
+            @Nullable Instant expiresAt) {}
 
     /**
      * A token as the people who manage it list it, without its secret.
@@ -242,19 +295,37 @@ public class BoardTokens {
      * @param otherTeams how many more it shows, of teams the reader does not see
      * @param state      {@code active}, {@code expired} or {@code revoked}
      */
-    public record BoardTokenView(UUID id, String name, boolean allTeams, List<String> teams, int otherTeams,
-            String createdBy, String state, Instant createdAt, @Nullable Instant expiresAt,
-            @Nullable Instant lastUsedAt, @Nullable Instant revokedAt) {
-    }
+    public record BoardTokenView(
+            UUID id,
+            String name,
+            boolean allTeams,
+            List<String> teams,
+            int otherTeams,
+            String createdBy,
+            String state,
+            Instant createdAt,
+            @Nullable Instant expiresAt,
+            @Nullable Instant lastUsedAt,
+            @Nullable Instant revokedAt) {}
 
-    private record Row(UUID id, String name, boolean allTeams, String createdBy, Instant createdAt,
-            @Nullable Instant expiresAt, @Nullable Instant lastUsedAt, @Nullable Instant revokedAt) {
-    }
+    private record Row(
+            UUID id,
+            String name,
+            boolean allTeams,
+            String createdBy,
+            Instant createdAt,
+            @Nullable Instant expiresAt,
+            @Nullable Instant lastUsedAt,
+            @Nullable Instant revokedAt) {}
 
-    private record Stored(UUID id, String name, boolean allTeams, UUID creator, boolean creatorAdmin,
-            @Nullable Instant expiresAt, @Nullable Instant revokedAt) {
-    }
+    private record Stored(
+            UUID id,
+            String name,
+            boolean allTeams,
+            UUID creator,
+            boolean creatorAdmin,
+            @Nullable Instant expiresAt,
+            @Nullable Instant revokedAt) {}
 
-    private record TeamRef(UUID tokenId, UUID teamId, String slug) {
-    }
+    private record TeamRef(UUID tokenId, UUID teamId, String slug) {}
 }

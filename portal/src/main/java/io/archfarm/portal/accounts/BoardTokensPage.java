@@ -3,6 +3,7 @@ package io.archfarm.portal.accounts;
 import io.archfarm.portal.problems.ApiProblem;
 import io.archfarm.portal.web.UiController;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -39,9 +40,13 @@ class BoardTokensPage {
     }
 
     @PostMapping("/board-tokens")
-    String create(@RequestParam(required = false) String name, @RequestParam(required = false) List<String> teams,
+    String create(
+            @RequestParam(required = false) String name,
+            @RequestParam(required = false) List<String> teams,
             @RequestParam(defaultValue = "false") boolean allTeams,
-            @RequestParam(required = false) String expiresOn, HttpServletResponse response, Model model) {
+            @RequestParam(required = false) String expiresOn,
+            HttpServletResponse response,
+            Model model) {
         try {
             model.addAttribute("created", tokens.create(name, teams, allTeams, expiry(expiresOn)));
             response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store"); // the token must not stay in any cache
@@ -63,12 +68,15 @@ class BoardTokensPage {
     }
 
     /** The end of the day given (UTC), or none. */
-    private static java.time.@Nullable Instant expiry(String expiresOn) {
+    private static @Nullable Instant expiry(String expiresOn) {
         if (expiresOn == null || expiresOn.isBlank()) {
             return null;
         }
         try {
-            return LocalDate.parse(expiresOn.strip()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return LocalDate.parse(expiresOn.strip())
+                    .plusDays(1)
+                    .atStartOfDay(ZoneOffset.UTC)
+                    .toInstant();
         } catch (DateTimeParseException e) {
             throw ApiProblem.badRequest("expiresOn", "expiresOn '" + expiresOn + "' is not a date (YYYY-MM-DD)");
         }
@@ -76,7 +84,9 @@ class BoardTokensPage {
 
     private void pageModel(Model model) {
         model.addAttribute("tokens", tokens.list());
-        model.addAttribute("maintained", access.teams().stream().filter(t -> t.role() == Role.MAINTAINER).toList());
+        model.addAttribute(
+                "maintained",
+                access.teams().stream().filter(t -> t.role() == Role.MAINTAINER).toList());
         model.addAttribute("admin", access.caller().admin());
     }
 }

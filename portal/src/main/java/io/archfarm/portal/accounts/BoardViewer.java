@@ -11,5 +11,4 @@ import java.util.UUID;
  * @param name  the token's name, e.g. "office wall"
  * @param teams the teams it shows, each as a viewer, by slug; empty for a token of every team (made by an admin)
  */
-public record BoardViewer(UUID tokenId, String name, Optional<List<TeamRole>> teams) {
-}
+public record BoardViewer(UUID tokenId, String name, Optional<List<TeamRole>> teams) {}

@@ -1,5 +1,4 @@
 package io.archfarm.portal.accounts;
 
 /** A member of a team as the API shows it. */
-public record MemberView(String username, String displayName, Role role) {
-}
+public record MemberView(String username, String displayName, Role role) {}

@@ -26,8 +26,7 @@ class Membership {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected Membership() {
-    }
+    protected Membership() {}
 
     Membership(UUID teamId, UUID userId, Role role, Instant createdAt) {
         this.key = new Key(teamId, userId);
@@ -44,6 +43,7 @@ class Membership {
     }
 
     @Embeddable
-    record Key(@Column(name = "team_id") UUID teamId, @Column(name = "user_id") UUID userId) implements Serializable {
-    }
+    record Key(
+            @Column(name = "team_id") UUID teamId,
+            @Column(name = "user_id") UUID userId) implements Serializable {}
 }

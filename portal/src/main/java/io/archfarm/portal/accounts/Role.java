@@ -27,7 +27,8 @@ public enum Role {
     }
 
     public static Optional<Role> fromWireName(String name) {
-        return Arrays.stream(values()).filter(r -> r.wireName().equalsIgnoreCase(name == null ? "" : name.strip()))
+        return Arrays.stream(values())
+                .filter(r -> r.wireName().equalsIgnoreCase(name == null ? "" : name.strip()))
                 .findFirst();
     }
 }

@@ -24,8 +24,7 @@ public class Team {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected Team() {
-    }
+    protected Team() {}
 
     Team(UUID id, String slug, String name, Instant createdAt) {
         this.id = id;

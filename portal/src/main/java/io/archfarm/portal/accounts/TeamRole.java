@@ -3,5 +3,4 @@ package io.archfarm.portal.accounts;
 import java.util.UUID;
 
 /** A team and the role someone has in it. */
-public record TeamRole(UUID teamId, String slug, String name, Role role) {
-}
+public record TeamRole(UUID teamId, String slug, String name, Role role) {}

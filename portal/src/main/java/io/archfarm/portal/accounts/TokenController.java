@@ -35,16 +35,21 @@ class TokenController {
     }
 
     @Operation(summary = "Make an API token (HTTP Basic with the password is taken here, and only here)")
-    @ApiResponse(responseCode = "201", description = "the token: shown in this answer only, ever",
+    @ApiResponse(
+            responseCode = "201",
+            description = "the token: shown in this answer only, ever",
             useReturnTypeSchema = true)
-    @ApiResponse(responseCode = "429", description = "too many failed sign-ins for this account or from this address;"
-            + " Retry-After says when to try again")
+    @ApiResponse(
+            responseCode = "429",
+            description = "too many failed sign-ins for this account or from this address;"
+                    + " Retry-After says when to try again")
     @PostMapping
     ResponseEntity<ApiTokens.NewToken> create(@RequestBody(required = false) NewTokenRequest body) {
         NewTokenRequest request = body == null ? new NewTokenRequest(null, null) : body;
         ApiTokens.NewToken token = tokens.create(access.caller(), request.name(), request.expiresAt());
         return ResponseEntity.created(URI.create("/api/v1/tokens/" + token.id()))
-                .header("Cache-Control", "no-store").body(token);
+                .header("Cache-Control", "no-store")
+                .body(token);
     }
 
     @Operation(summary = "The caller's tokens, without their secrets")
@@ -59,6 +64,5 @@ class TokenController {
         return tokens.revoke(access.caller(), id);
     }
 
-    record NewTokenRequest(@Nullable String name, @Nullable Instant expiresAt) {
-    }
+    record NewTokenRequest(@Nullable String name, @Nullable Instant expiresAt) {}
 }

@@ -30,8 +30,7 @@ public class UserAccount {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected UserAccount() {
-    }
+    protected UserAccount() {}
 
     UserAccount(UUID id, String username, String displayName, String passwordHash, boolean admin, Instant createdAt) {
         this.id = id;

@@ -12,6 +12,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -129,11 +130,10 @@ class Build {
     @Column(name = "finished_at")
     private @Nullable Instant finishedAt;
 
-    protected Build() {
-    }
+    protected Build() {}
 
-    static Build queued(UUID id, BuildSubmission submission, BuildService.ResolvedRef source, BuildOrigin origin,
-            Instant now) {
+    static Build queued(
+            UUID id, BuildSubmission submission, BuildService.ResolvedRef source, BuildOrigin origin, Instant now) {
         Build build = new Build();
         build.teamId = origin.teamId();
         build.projectId = origin.projectId();
@@ -156,42 +156,130 @@ class Build {
         build.platforms = submission.platforms().stream().map(Object::toString).toList();
         build.buildArgs = Map.copyOf(submission.buildArgs());
         build.placement = submission.placement();
-        build.platformPlacements = new java.util.LinkedHashMap<>();
-        submission.platformPlacement().forEach((platform, placement) ->
-                build.platformPlacements.put(platform.toString(), placement.name()));
+        build.platformPlacements = new LinkedHashMap<>();
+        submission
+                .platformPlacement()
+                .forEach((platform, placement) -> build.platformPlacements.put(platform.toString(), placement.name()));
         build.publish = submission.publish();
         build.createdAt = now;
         return build;
     }
 
-    UUID id() { return id; }
-    BuildStatus status() { return status; }
-    String repository() { return repository; }
-    String ref() { return ref; }
-    String commitSha() { return commitSha; }
-    String containerfile() { return containerfile; }
-    String contextDir() { return contextDir; }
-    String image() { return image; }
-    List<String> tags() { return tags; }
-    List<String> platforms() { return platforms; }
-    Map<String, String> buildArgs() { return buildArgs; }
-    Placement placement() { return placement; }
+    UUID id() {
+        return id;
+    }
+
+    BuildStatus status() {
+        return status;
+    }
+
+    String repository() {
+        return repository;
+    }
+
+    String ref() {
+        return ref;
+    }
+
+    String commitSha() {
+        return commitSha;
+    }
+
+    String containerfile() {
+        return containerfile;
+    }
+
+    String contextDir() {
+        return contextDir;
+    }
+
+    String image() {
+        return image;
+    }
+
+    List<String> tags() {
+        return tags;
+    }
+
+    List<String> platforms() {
+        return platforms;
+    }
+
+    Map<String, String> buildArgs() {
+        return buildArgs;
+    }
+
+    Placement placement() {
+        return placement;
+    }
+
     Placement placementOf(String platform) {
         String own = platformPlacements.get(platform);
         return own == null ? placement : Placement.valueOf(own);
     }
-    PublishPolicy publish() { return publish; }
-    @Nullable String error() { return error; }
-    @Nullable UUID teamId() { return teamId; }
-    @Nullable UUID projectId() { return projectId; }
-    @Nullable Long buildNumber() { return buildNumber; }
-    BuildOrigin.Trigger trigger() { return trigger; }
-    @Nullable String requestedBy() { return requestedBy; }
-    LayerCache layerCache() { return LayerCache.of(layerCache, noCache); }
-    boolean noCache() { return noCache; }
-    @Nullable Instant cancelRequestedAt() { return cancelRequestedAt; }
-    @Nullable Instant retryRequestedAt() { return retryRequestedAt; }
-    Instant createdAt() { return createdAt; }
-    @Nullable Instant startedAt() { return startedAt; }
-    @Nullable Instant finishedAt() { return finishedAt; }
+
+    PublishPolicy publish() {
+        return publish;
+    }
+
+    @Nullable
+    String error() {
+        return error;
+    }
+
+    @Nullable
+    UUID teamId() {
+        return teamId;
+    }
+
+    @Nullable
+    UUID projectId() {
+        return projectId;
+    }
+
+    @Nullable
+    Long buildNumber() {
+        return buildNumber;
+    }
+
+    BuildOrigin.Trigger trigger() {
+        return trigger;
+    }
+
+    @Nullable
+    String requestedBy() {
+        return requestedBy;
+    }
+
+    LayerCache layerCache() {
+        return LayerCache.of(layerCache, noCache);
+    }
+
+    boolean noCache() {
+        return noCache;
+    }
+
+    @Nullable
+    Instant cancelRequestedAt() {
+        return cancelRequestedAt;
+    }
+
+    @Nullable
+    Instant retryRequestedAt() {
+        return retryRequestedAt;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    @Nullable
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    @Nullable
+    Instant finishedAt() {
+        return finishedAt;
+    }
 }

@@ -45,8 +45,9 @@ public class BuildAccess {
             return access.team(teamSlug, Role.DEVELOPER).id();
         }
         if (!access.caller().admin()) {
-            throw ApiProblem.badRequest("team", "team is required: name the team the build is for (only admins "
-                    + "start builds outside a team)");
+            throw ApiProblem.badRequest(
+                    "team",
+                    "team is required: name the team the build is for (only admins " + "start builds outside a team)");
         }
         return null;
     }

@@ -48,8 +48,14 @@ class BuildController {
     private final LiveBuilds live;
     private final BuildHistory history;
 
-    BuildController(BuildRequestValidator validator, BuildService service, BuildLogs logs,
-            Access access, BuildAccess buildAccess, LiveBuilds live, BuildHistory history) {
+    BuildController(
+            BuildRequestValidator validator,
+            BuildService service,
+            BuildLogs logs,
+            Access access,
+            BuildAccess buildAccess,
+            LiveBuilds live,
+            BuildHistory history) {
         this.live = live;
         this.history = history;
         this.validator = validator;
@@ -60,29 +66,46 @@ class BuildController {
     }
 
     @Operation(summary = "Build any repository (developer of the team; admins also without one)")
-    @ApiResponse(responseCode = "202", description = "accepted; Location: /api/v1/builds/{id}",
+    @ApiResponse(
+            responseCode = "202",
+            description = "accepted; Location: /api/v1/builds/{id}",
             useReturnTypeSchema = true)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<BuildView> submit(@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "required: "
-            + "repository, image, platforms, and team unless an admin; a wrong field is a 400 naming it (all of "
-            + "them at once in errors)", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, examples = {
-                    @ExampleObject(name = "three platforms", value = """
+    ResponseEntity<BuildView> submit(
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            description = "required: "
+                                    + "repository, image, platforms, and team unless an admin; a wrong field is a 400 naming it (all of "
+                                    + "them at once in errors)",
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                                            examples = {
+                                                @ExampleObject(name = "three platforms", value = """
                             {"team": "web", "repository": "https://git.example.com/web/site.git", "ref": "main",
                              "platforms": ["linux/amd64", "linux/arm64", "linux/s390x"],
                              "image": "registry.example.com/web/site", "tags": ["latest", "1.4"],
                              "buildArgs": {"GREETING": "hi"}}"""),
-                    @ExampleObject(name = "native only for s390x, publish what succeeded, without cache", value = """
+                                                @ExampleObject(
+                                                        name =
+                                                                "native only for s390x, publish what succeeded, without cache",
+                                                        value = """
                             {"team": "web", "repository": "https://git.example.com/web/site.git", "ref": "v1.4.0",
                              "containerfile": "deploy/Containerfile", "context": ".",
                              "platforms": ["linux/amd64", "linux/arm64", "linux/s390x"],
                              "image": "registry.example.com/web/site", "tags": ["1.4.0"],
                              "placement": "native-preferred", "platformPlacement": {"linux/s390x": "native-only"},
-                             "publish": "partial", "noCache": true}""")}))
-            @RequestBody(required = false) BuildRequestBody body) {
+                             "publish": "partial", "noCache": true}""")
+                                            }))
+                    @RequestBody(required = false)
+                    BuildRequestBody body) {
         UUID teamId = buildAccess.teamForNewBuild(body == null ? null : body.team());
-        UUID id = service.submit(validator.validate(body),
-                BuildOrigin.adHoc(teamId, BuildOrigin.Trigger.API, access.caller().username()));
-        return ResponseEntity.accepted().location(URI.create("/api/v1/builds/" + id)).body(visible(id, Role.VIEWER));
+        UUID id = service.submit(
+                validator.validate(body),
+                BuildOrigin.adHoc(
+                        teamId, BuildOrigin.Trigger.API, access.caller().username()));
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/v1/builds/" + id))
+                .body(visible(id, Role.VIEWER));
     }
 
     @Operation(summary = "One build: its platform jobs, where each ran and how, and its manifest list")
@@ -96,10 +119,17 @@ class BuildController {
      * at a time: {@code Link: <...&cursor=...>; rel="next"} while older ones exist.
      */
     @Operation(summary = "Search the builds of the caller's teams, newest first, a page at a time")
-    @ApiResponse(responseCode = "200", description = "one page; while older builds exist, a Link header gives the "
-            + "next one", useReturnTypeSchema = true, headers = @Header(name = HttpHeaders.LINK, description = "</api/v"
-            + "1/builds?...&cursor=...>; rel=\"next\": the same search from where this page ended; absent on the last "
-            + "page", schema = @Schema(type = "string")))
+    @ApiResponse(
+            responseCode = "200",
+            description = "one page; while older builds exist, a Link header gives the " + "next one",
+            useReturnTypeSchema = true,
+            headers =
+                    @Header(
+                            name = HttpHeaders.LINK,
+                            description = "</api/v"
+                                    + "1/builds?...&cursor=...>; rel=\"next\": the same search from where this page ended; absent on the last "
+                                    + "page",
+                            schema = @Schema(type = "string")))
     @GetMapping
     ResponseEntity<List<BuildView>> history(BuildSearchParams search) {
         BuildHistory.Page page = history.search(search, access.visibleTeamIds());
@@ -123,7 +153,8 @@ class BuildController {
      * {@code end} (the final build), then the stream closes. A client that lost the stream comes back with the
      * {@code cursor} of the last log event of each platform and misses nothing, sees nothing twice.
      */
-    @Operation(summary = "Follow a build: its changes and new log text as server-sent events, until it has ended",
+    @Operation(
+            summary = "Follow a build: its changes and new log text as server-sent events, until it has ended",
             description = """
                     Events (`data:` is one line of JSON): `build`, the build as GET /api/v1/builds/{id} answers it, \
                     at once and again on every change of the build or one of its platform jobs; `log`, \
@@ -132,18 +163,32 @@ class BuildController {
                     comment at least every 15 s. The stream may also close without `end` (the portal stopping, or \
                     after archfarm.portal.live-timeout): connect again with the cursors. A signed-in page's session \
                     is taken here too.""")
-    @ApiResponse(responseCode = "200", description = "the event stream", content = @Content(
-            mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string"), examples = @ExampleObject(
-                    value = "event:build\ndata:{\"id\":\"…\",\"status\":\"RUNNING\",…}\n\nevent:log\ndata:{\"platform\":"
-                            + "\"linux/arm64\",\"text\":\"STEP 2/3: RUN make\\n\",\"cursor\":\"linux/arm64@1.42\"}\n\n"
-                            + ": keep-alive\n\nevent:end\ndata:{\"id\":\"…\",\"status\":\"SUCCEEDED\",…}\n\n")))
+    @ApiResponse(
+            responseCode = "200",
+            description = "the event stream",
+            content =
+                    @Content(
+                            mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+                            schema = @Schema(type = "string"),
+                            examples =
+                                    @ExampleObject(
+                                            value =
+                                                    "event:build\ndata:{\"id\":\"…\",\"status\":\"RUNNING\",…}\n\nevent:log\ndata:{\"platform\":"
+                                                            + "\"linux/arm64\",\"text\":\"STEP 2/3: RUN make\\n\",\"cursor\":\"linux/arm64@1.42\"}\n\n"
+                                                            + ": keep-alive\n\nevent:end\ndata:{\"id\":\"…\",\"status\":\"SUCCEEDED\",…}\n\n")))
     @GetMapping(value = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter events(@PathVariable UUID id,
-            @Parameter(description = "the cursor of the last log event of each platform seen (repeat it per "
-                    + "platform): the logs go on after it", example = "linux/arm64@1.42")
-            @RequestParam(name = "cursor", required = false) List<String> cursors,
+    SseEmitter events(
+            @PathVariable UUID id,
+            @Parameter(
+                            description = "the cursor of the last log event of each platform seen (repeat it per "
+                                    + "platform): the logs go on after it",
+                            example = "linux/arm64@1.42")
+                    @RequestParam(name = "cursor", required = false)
+                    List<String> cursors,
             @Parameter(description = "false: no log events, only the build's changes")
-            @RequestParam(defaultValue = "true") boolean logs, @Parameter(hidden = true) HttpServletResponse response) {
+                    @RequestParam(defaultValue = "true")
+                    boolean logs,
+            @Parameter(hidden = true) HttpServletResponse response) {
         BuildView build = visible(id, Role.VIEWER);
         Map<String, LogCursor> from = clientCursors(build, cursors);
         response.setHeader("Cache-Control", "no-store");
@@ -158,13 +203,17 @@ class BuildController {
             int at = cursor.lastIndexOf('@');
             Optional<LogCursor> position = at < 0 ? Optional.empty() : LogCursor.parseExactly(cursor.substring(at + 1));
             if (position.isEmpty()) {
-                throw ApiProblem.badRequest("cursor", "cursor '" + cursor + "' is not one this stream gave: expected "
-                        + "the cursor of a log event, such as linux/arm64@1.42");
+                throw ApiProblem.badRequest(
+                        "cursor",
+                        "cursor '" + cursor + "' is not one this stream gave: expected "
+                                + "the cursor of a log event, such as linux/arm64@1.42");
             }
             String platform = cursor.substring(0, at);
             if (build.platforms().stream().noneMatch(job -> job.platform().equals(platform))) {
-                throw ApiProblem.badRequest("cursor", "cursor '" + cursor + "' names platform '" + platform
-                        + "', which build " + build.id() + " does not build");
+                throw ApiProblem.badRequest(
+                        "cursor",
+                        "cursor '" + cursor + "' names platform '" + platform + "', which build " + build.id()
+                                + " does not build");
             }
             parsed.put(platform, position.get());
         }
@@ -172,7 +221,9 @@ class BuildController {
     }
 
     @Operation(summary = "Cancel a build (developer); 409 once it has ended")
-    @ApiResponse(responseCode = "202", description = "asked; running platforms are being stopped",
+    @ApiResponse(
+            responseCode = "202",
+            description = "asked; running platforms are being stopped",
             useReturnTypeSchema = true)
     @PostMapping("/{id}/cancel")
     ResponseEntity<BuildView> cancel(@PathVariable UUID id) {

@@ -72,7 +72,8 @@ public class BuildHistory {
     private Query query(BuildSearchParams params, Optional<Set<UUID>> teams) {
         Query query = new Query();
         if (params.team() != null && !params.team().isBlank()) {
-            query.teams(Optional.of(Set.of(access.team(params.team().strip(), Role.VIEWER).id())));
+            query.teams(Optional.of(
+                    Set.of(access.team(params.team().strip(), Role.VIEWER).id())));
         }
         query.teams(teams);
         project(params.project()).ifPresent(id -> query.and("b.project_id = :project", "project", id));
@@ -80,11 +81,15 @@ public class BuildHistory {
         commit(params.commit(), query);
         BuildQueries.statusParam(params.status())
                 .ifPresent(status -> query.and("b.status = :status", "status", status.name()));
-        platform(params.platform()).ifPresent(platform -> query.and(
-                "b.platforms @> jsonb_build_array(cast(:platform as text))", "platform", platform));
+        platform(params.platform())
+                .ifPresent(platform ->
+                        query.and("b.platforms @> jsonb_build_array(cast(:platform as text))", "platform", platform));
         trigger(params.trigger()).ifPresent(trigger -> query.and("b.trigger = :trigger", "trigger", trigger));
         if (given(params.requestedBy())) {
-            query.and("lower(b.requested_by) = lower(:requestedBy)", "requestedBy", params.requestedBy().strip());
+            query.and(
+                    "lower(b.requested_by) = lower(:requestedBy)",
+                    "requestedBy",
+                    params.requestedBy().strip());
         }
         Optional<Instant> since = instant("since", params.since(), false);
         Optional<Instant> until = instant("until", params.until(), true);
@@ -99,8 +104,7 @@ public class BuildHistory {
     }
 
     /** A page of builds, and the cursor of the next one; null on the last page. */
-    public record Page(List<BuildView> builds, @Nullable String next) {
-    }
+    public record Page(List<BuildView> builds, @Nullable String next) {}
 
     /** "team/project" slugs of the projects of these teams (empty: every team), for a search form. */
     public List<String> projectsOf(Optional<Set<UUID>> teams) {
@@ -110,7 +114,8 @@ public class BuildHistory {
         return jdbc.sql("select t.slug || '/' || p.slug from projects p join teams t on t.id = p.team_id"
                         + (teams.isPresent() ? " where p.team_id in (:teams)" : "") + " order by 1")
                 .params(teams.isPresent() ? Map.of("teams", teams.get()) : Map.of())
-                .query((rs, row) -> rs.getString(1)).list();
+                .query((rs, row) -> rs.getString(1))
+                .list();
     }
 
     private Optional<UUID> project(String value) {
@@ -123,7 +128,10 @@ public class BuildHistory {
         }
         Team team = access.team(parts[0], Role.VIEWER);
         return Optional.of(jdbc.sql("select id from projects where team_id = :team and slug = :slug")
-                .param("team", team.id()).param("slug", parts[1]).query(UUID.class).optional()
+                .param("team", team.id())
+                .param("slug", parts[1])
+                .query(UUID.class)
+                .optional()
                 .orElseThrow(() -> ApiProblem.notFound("project '" + value.strip() + "' does not exist")));
     }
 
@@ -143,8 +151,9 @@ public class BuildHistory {
             query.and("(b.ref = :ref or (b.ref = :tag and b.branch is null))", "ref", ref);
             query.bind("tag", ref.substring("refs/tags/".length()));
         } else if (ref.startsWith("refs/")) {
-            throw ApiProblem.badRequest("ref", "ref '" + value + "' is neither a branch or tag name nor "
-                    + "refs/heads/... or refs/tags/...");
+            throw ApiProblem.badRequest(
+                    "ref",
+                    "ref '" + value + "' is neither a branch or tag name nor " + "refs/heads/... or refs/tags/...");
         } else {
             query.and("(b.ref = :ref or b.branch = :ref or b.ref = :refHeads or b.ref = :refTags)", "ref", ref);
             query.bind("refHeads", "refs/heads/" + ref);
@@ -158,12 +167,15 @@ public class BuildHistory {
             return;
         }
         if (!COMMIT.matcher(value.strip()).matches()) {
-            throw ApiProblem.badRequest("commit", "commit '" + value + "' is not a commit id or a prefix of one: "
-                    + "expected 7 to 64 hex digits");
+            throw ApiProblem.badRequest(
+                    "commit",
+                    "commit '" + value + "' is not a commit id or a prefix of one: " + "expected 7 to 64 hex digits");
         }
         String prefix = value.strip().toLowerCase(Locale.ROOT);
-        query.and("b.commit_sha >= :commit and b.commit_sha < :commitEnd and starts_with(b.commit_sha, :commit)",
-                "commit", prefix);
+        query.and(
+                "b.commit_sha >= :commit and b.commit_sha < :commitEnd and starts_with(b.commit_sha, :commit)",
+                "commit",
+                prefix);
         query.bind("commitEnd", prefix + "g");
     }
 
@@ -183,10 +195,13 @@ public class BuildHistory {
             return Optional.empty();
         }
         try {
-            return Optional.of(BuildOrigin.Trigger.valueOf(value.strip().toUpperCase(Locale.ROOT)).name());
+            return Optional.of(BuildOrigin.Trigger.valueOf(value.strip().toUpperCase(Locale.ROOT))
+                    .name());
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("trigger", "unknown trigger '" + value + "': expected one of "
-                    + Arrays.toString(BuildOrigin.Trigger.values()));
+            throw ApiProblem.badRequest(
+                    "trigger",
+                    "unknown trigger '" + value + "': expected one of "
+                            + Arrays.toString(BuildOrigin.Trigger.values()));
         }
     }
 
@@ -201,10 +216,14 @@ public class BuildHistory {
         } catch (DateTimeParseException notAnInstant) {
             try {
                 LocalDate day = LocalDate.parse(text);
-                return Optional.of((endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant());
+                return Optional.of((endOfDay ? day.plusDays(1) : day)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant());
             } catch (DateTimeParseException notADate) {
-                throw ApiProblem.badRequest(name, name + " '" + value + "' is neither an ISO-8601 instant "
-                        + "(2026-12-01T09:30:00Z) nor a date (2026-12-01)");
+                throw ApiProblem.badRequest(
+                        name,
+                        name + " '" + value + "' is neither an ISO-8601 instant "
+                                + "(2026-12-01T09:30:00Z) nor a date (2026-12-01)");
             }
         }
     }
@@ -221,31 +240,38 @@ public class BuildHistory {
         String reference = value.strip();
         int at = reference.indexOf('@');
         int colon = reference.indexOf(':', reference.lastIndexOf('/') + 1);
-        String repository = at >= 0 ? reference.substring(0, at) : colon >= 0 ? reference.substring(0, colon)
-                : reference;
+        String repository =
+                at >= 0 ? reference.substring(0, at) : colon >= 0 ? reference.substring(0, colon) : reference;
         ImageReference parsed;
         try {
             parsed = ImageReference.parse(repository);
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("image", "image '" + value + "' is not REG/REPO:TAG or REG/REPO@sha256:...: "
-                    + e.getMessage());
+            throw ApiProblem.badRequest(
+                    "image", "image '" + value + "' is not REG/REPO:TAG or REG/REPO@sha256:...: " + e.getMessage());
         }
         query.and("b.image in (:images)", "images", new LinkedHashSet<>(List.of(repository, parsed.toString())));
         if (at >= 0) {
             String digest = reference.substring(at + 1);
             if (!DIGEST.matcher(digest).matches()) {
-                throw ApiProblem.badRequest("image", "image '" + value + "' has a malformed digest '" + digest
-                        + "': expected sha256: and 64 lower-case hex digits");
+                throw ApiProblem.badRequest(
+                        "image",
+                        "image '" + value + "' has a malformed digest '" + digest
+                                + "': expected sha256: and 64 lower-case hex digits");
             }
-            query.and("exists (select 1 from manifest_lists m where m.build_id = b.id and m.digest = :digest)",
-                    "digest", digest);
+            query.and(
+                    "exists (select 1 from manifest_lists m where m.build_id = b.id and m.digest = :digest)",
+                    "digest",
+                    digest);
         } else if (colon >= 0) {
             String tag = reference.substring(colon + 1);
             ImageReference.tagRefusal(tag).ifPresent(why -> {
                 throw ApiProblem.badRequest("image", "image '" + value + "': " + why);
             });
-            query.and("exists (select 1 from manifest_lists m where m.build_id = b.id"
-                    + " and m.tags @> jsonb_build_array(cast(:tag as text)))", "tag", tag);
+            query.and(
+                    "exists (select 1 from manifest_lists m where m.build_id = b.id"
+                            + " and m.tags @> jsonb_build_array(cast(:tag as text)))",
+                    "tag",
+                    tag);
         }
     }
 
@@ -257,8 +283,8 @@ public class BuildHistory {
         try {
             limit = Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest("limit", "'" + value + "' is not a valid limit (expected a whole number, 1.."
-                    + MAX_LIMIT + ")");
+            throw ApiProblem.badRequest(
+                    "limit", "'" + value + "' is not a valid limit (expected a whole number, 1.." + MAX_LIMIT + ")");
         }
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiProblem.badRequest("limit", "limit " + limit + " is out of range: expected 1.." + MAX_LIMIT);
@@ -268,7 +294,8 @@ public class BuildHistory {
 
     /** Opaque to callers: the accepted order of the last build of the previous page. */
     static String cursorAfter(long acceptedSeq) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((CURSOR_PREFIX + acceptedSeq).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -284,8 +311,10 @@ public class BuildHistory {
         } catch (IllegalArgumentException e) {
             // not one the farm gave: answered below
         }
-        throw ApiProblem.badRequest("cursor", "cursor '" + value + "' is not one this API gave: take it from the "
-                + "Link rel=\"next\" header of the previous page");
+        throw ApiProblem.badRequest(
+                "cursor",
+                "cursor '" + value + "' is not one this API gave: take it from the "
+                        + "Link rel=\"next\" header of the previous page");
     }
 
     private static boolean given(String value) {
@@ -329,17 +358,23 @@ public class BuildHistory {
             if (nothing) {
                 return new Page(List.of(), null);
             }
-            List<Map.Entry<UUID, Long>> rows = jdbc.sql(sql(limit)).params(params)
+            List<Map.Entry<UUID, Long>> rows = jdbc.sql(sql(limit))
+                    .params(params)
                     .query((rs, n) -> Map.entry(rs.getObject("id", UUID.class), rs.getLong("accepted_seq")))
                     .list();
             List<Map.Entry<UUID, Long>> shown = rows.subList(0, Math.min(limit, rows.size()));
             String next = rows.size() > limit ? cursorAfter(shown.getLast().getValue()) : null;
-            return new Page(queries.viewsOf(shown.stream().map(Map.Entry::getKey).toList()), next);
+            return new Page(
+                    queries.viewsOf(shown.stream().map(Map.Entry::getKey).toList()), next);
         }
 
         String plan(int limit) {
-            return String.join("\n", jdbc.sql("explain (analyze) " + sql(limit)).params(params)
-                    .query(String.class).list());
+            return String.join(
+                    "\n",
+                    jdbc.sql("explain (analyze) " + sql(limit))
+                            .params(params)
+                            .query(String.class)
+                            .list());
         }
 
         /** One row more than a page: whether it comes says whether there is a next page. */

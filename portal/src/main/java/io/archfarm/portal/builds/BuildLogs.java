@@ -28,8 +28,8 @@ class BuildLogs {
     /** A line that reports an error: "Error: ...", "fatal: ...", buildah's "ERRO[0001] ...". */
     private static final Pattern ERROR_LINE = Pattern.compile("(?i)^\\s*(?:error|fatal|erro\\[|panic)\\b");
     /** Failing that, a line that mentions one. */
-    private static final Pattern ERROR_WORD = Pattern.compile(
-            "(?i)\\berror\\b|\\bfatal\\b|exit (?:status|code)|not found|no such file|failed");
+    private static final Pattern ERROR_WORD =
+            Pattern.compile("(?i)\\berror\\b|\\bfatal\\b|exit (?:status|code)|not found|no such file|failed");
 
     private final BuildRepository builds;
     private final JdbcClient jdbc;
@@ -40,8 +40,8 @@ class BuildLogs {
     }
 
     String of(UUID buildId, String platformParameter) {
-        Build build = builds.findById(buildId)
-                .orElseThrow(() -> ApiProblem.notFound("build " + buildId + " does not exist"));
+        Build build =
+                builds.findById(buildId).orElseThrow(() -> ApiProblem.notFound("build " + buildId + " does not exist"));
         String platform = platformOf(build, platformParameter);
         return jobOf(buildId, platform).map(this::logOfJob).orElse("");
     }
@@ -51,8 +51,9 @@ class BuildLogs {
             if (build.platforms().size() == 1) {
                 return build.platforms().getFirst();
             }
-            throw ApiProblem.badRequest("platform", "build " + build.id() + " has platforms " + build.platforms()
-                    + ": say which log with ?platform=");
+            throw ApiProblem.badRequest(
+                    "platform",
+                    "build " + build.id() + " has platforms " + build.platforms() + ": say which log with ?platform=");
         }
         String platform;
         try {
@@ -69,17 +70,24 @@ class BuildLogs {
 
     private Optional<UUID> jobOf(UUID buildId, String platform) {
         return jdbc.sql("select id from platform_jobs where build_id = :build and platform = :platform")
-                .param("build", buildId).param("platform", platform)
-                .query(UUID.class).optional();
+                .param("build", buildId)
+                .param("platform", platform)
+                .query(UUID.class)
+                .optional();
     }
 
     /** "=== attempt 2 on worker w-1 (EMULATED) ===" per attempt that has started. */
     private TreeMap<Integer, String> headers(UUID jobId) {
-        return new TreeMap<>(jdbc.sql("select attempt, worker_id, mode from job_attempts where job_id = :job")
+        return new TreeMap<>(jdbc
+                .sql("select attempt, worker_id, mode from job_attempts where job_id = :job")
                 .param("job", jobId)
-                .query((rs, n) -> Map.entry(rs.getInt("attempt"), "=== attempt " + rs.getInt("attempt") + " on worker "
-                        + rs.getString("worker_id") + " (" + rs.getString("mode") + ") ==="))
-                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+                .query((rs, n) -> Map.entry(
+                        rs.getInt("attempt"),
+                        "=== attempt " + rs.getInt("attempt") + " on worker " + rs.getString("worker_id") + " ("
+                                + rs.getString("mode") + ") ==="))
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     /**
@@ -94,14 +102,17 @@ class BuildLogs {
         List<Chunk> newestFirst = jdbc.sql("""
                         select attempt, seq, content from job_logs where job_id = :job
                         order by attempt desc, seq desc limit :limit""")
-                .param("job", job.get()).param("limit", TAIL_CHUNKS)
-                .query((rs, n) -> new Chunk(new LogCursor(rs.getInt("attempt"), rs.getLong("seq")),
-                        rs.getString("content")))
+                .param("job", job.get())
+                .param("limit", TAIL_CHUNKS)
+                .query((rs, n) ->
+                        new Chunk(new LogCursor(rs.getInt("attempt"), rs.getLong("seq")), rs.getString("content")))
                 .list();
         List<Chunk> chunks = new ArrayList<>(newestFirst);
         Collections.reverse(chunks);
         TreeMap<Integer, String> headers = headers(job.get());
-        int firstAttempt = chunks.isEmpty() ? Integer.MAX_VALUE : chunks.getFirst().cursor().attempt();
+        int firstAttempt = chunks.isEmpty()
+                ? Integer.MAX_VALUE
+                : chunks.getFirst().cursor().attempt();
         StringBuilder text = new StringBuilder();
         LogCursor cursor = LogCursor.START;
         int attempt = chunks.size() == TAIL_CHUNKS ? firstAttempt : 0;
@@ -130,16 +141,18 @@ class BuildLogs {
                         select attempt, seq, content from job_logs
                         where job_id = :job and (attempt > :attempt or (attempt = :attempt and seq > :seq))
                         order by attempt, seq limit :limit""")
-                .param("job", job.get()).param("attempt", cursor.attempt()).param("seq", cursor.seq())
+                .param("job", job.get())
+                .param("attempt", cursor.attempt())
+                .param("seq", cursor.seq())
                 .param("limit", limit)
-                .query((rs, n) -> new Chunk(new LogCursor(rs.getInt("attempt"), rs.getLong("seq")),
-                        rs.getString("content")))
+                .query((rs, n) ->
+                        new Chunk(new LogCursor(rs.getInt("attempt"), rs.getLong("seq")), rs.getString("content")))
                 .list();
         if (chunks.isEmpty()) {
             return List.of();
         }
-        Map<Integer, String> headers = chunks.getLast().cursor().attempt() > cursor.attempt() ? headers(job.get())
-                : Map.of();
+        Map<Integer, String> headers =
+                chunks.getLast().cursor().attempt() > cursor.attempt() ? headers(job.get()) : Map.of();
         List<LiveChunk> live = new ArrayList<>();
         int attempt = cursor.attempt();
         for (Chunk chunk : chunks) {
@@ -160,11 +173,11 @@ class BuildLogs {
         if (job.isEmpty()) {
             return List.of();
         }
-        String log = ReadableLog.of(String.join("", jdbc.sql("""
+        String log = ReadableLog.of(String.join(
+                "", jdbc.sql("""
                         select content from job_logs where job_id = :job
                           and attempt = (select max(attempt) from job_logs where job_id = :job)
-                        order by seq""")
-                .param("job", job.get()).query(String.class).list()));
+                        order by seq""").param("job", job.get()).query(String.class).list()));
         List<String> lines = log.lines().toList();
         int first = firstMatch(lines, ERROR_LINE);
         if (first < 0) {
@@ -202,21 +215,19 @@ class BuildLogs {
             if (!text.isEmpty() && text.charAt(text.length() - 1) != '\n') {
                 text.append('\n');
             }
-            text.append(header == null ? "=== attempt " + next + " ===" : header).append('\n');
+            text.append(header == null ? "=== attempt " + next + " ===" : header)
+                    .append('\n');
         }
         return Math.max(shownUpTo, attempt);
     }
 
-    private record Chunk(LogCursor cursor, String content) {
-    }
+    private record Chunk(LogCursor cursor, String content) {}
 
     /** The shown end of a platform's log; {@code truncated} when earlier text is only in the raw log. */
-    public record LogTail(String platform, String text, LogCursor cursor, boolean truncated) {
-    }
+    public record LogTail(String platform, String text, LogCursor cursor, boolean truncated) {}
 
     /** New log text for a live reader, and the cursor after it. */
-    record LiveChunk(String platform, String text, LogCursor cursor) {
-    }
+    record LiveChunk(String platform, String text, LogCursor cursor) {}
 
     private String logOfJob(UUID jobId) {
         Map<Integer, String> headers = headers(jobId);
@@ -227,13 +238,16 @@ class BuildLogs {
                 .list();
         Map<Integer, StringBuilder> byAttempt = new TreeMap<>();
         headers.keySet().forEach(attempt -> byAttempt.put(attempt, new StringBuilder()));
-        chunks.forEach(c -> byAttempt.computeIfAbsent(c.getKey(), a -> new StringBuilder()).append(c.getValue()));
+        chunks.forEach(c ->
+                byAttempt.computeIfAbsent(c.getKey(), a -> new StringBuilder()).append(c.getValue()));
         StringBuilder log = new StringBuilder();
         byAttempt.forEach((attempt, text) -> {
             if (!log.isEmpty() && log.charAt(log.length() - 1) != '\n') {
                 log.append('\n');
             }
-            log.append(headers.getOrDefault(attempt, "=== attempt " + attempt + " ===")).append('\n').append(text);
+            log.append(headers.getOrDefault(attempt, "=== attempt " + attempt + " ==="))
+                    .append('\n')
+                    .append(text);
         });
         return log.toString();
     }

@@ -14,14 +14,23 @@ import org.jspecify.annotations.Nullable;
  * @param layerCache      whether the build may use the workers' layer cache: its project's setting, and on for an
  *                        ad-hoc build (it has no project to turn it off; {@code noCache} still builds every step)
  */
-public record BuildOrigin(@Nullable UUID teamId, @Nullable UUID projectId, @Nullable Long buildNumber,
-        Trigger trigger, @Nullable String requestedBy,
-        boolean fetchSubmodules, boolean layerCache) {
+public record BuildOrigin(
+        @Nullable UUID teamId,
+        @Nullable UUID projectId,
+        @Nullable Long buildNumber,
+        Trigger trigger,
+        @Nullable String requestedBy,
+        boolean fetchSubmodules,
+        boolean layerCache) {
 
     public static BuildOrigin adHoc(@Nullable UUID teamId, Trigger trigger, @Nullable String requestedBy) {
         return new BuildOrigin(teamId, null, null, trigger, requestedBy, false, true);
     }
 
     /** What started a build. */
-    public enum Trigger { API, WEBHOOK, UI }
+    public enum Trigger {
+        API,
+        WEBHOOK,
+        UI
+    }
 }

@@ -51,8 +51,16 @@ class BuildPages {
     private final JsonMapper json;
     private final BuildHistory history;
 
-    BuildPages(BuildQueries queries, BuildAccess buildAccess, BuildLogs logs, BuildService service, LiveBuilds live,
-            Access access, CurrentTeam currentTeam, JsonMapper json, BuildHistory history) {
+    BuildPages(
+            BuildQueries queries,
+            BuildAccess buildAccess,
+            BuildLogs logs,
+            BuildService service,
+            LiveBuilds live,
+            Access access,
+            CurrentTeam currentTeam,
+            JsonMapper json,
+            BuildHistory history) {
         this.history = history;
         this.json = json;
         this.queries = queries;
@@ -70,20 +78,25 @@ class BuildPages {
      * search can be shared. A wrong filter is shown next to its field, with the API's words.
      */
     @GetMapping("/builds")
-    String list(BuildSearchParams params, @RequestParam(required = false) String all, HttpSession session,
-            Model model, HttpServletResponse response) {
+    String list(
+            BuildSearchParams params,
+            @RequestParam(required = false) String all,
+            HttpSession session,
+            Model model,
+            HttpServletResponse response) {
         Optional<TeamRole> current = currentTeam.resolve(session, params.team());
         BuildSearchParams search = params.withoutTeam();
         boolean everyTeam = all != null || current.isEmpty();
         Optional<Set<UUID>> visible = access.visibleTeamIds();
-        Optional<Set<UUID>> teams = everyTeam || present(search.project()) ? visible
+        Optional<Set<UUID>> teams = everyTeam || present(search.project())
+                ? visible
                 : Optional.of(Set.of(current.get().teamId()));
         String scope = everyTeam ? "&all=1" : "";
         try {
             BuildHistory.Page page = history.search(search, teams);
             model.addAttribute("builds", page.builds());
-            model.addAttribute("older", page.next() == null ? null : "/builds?" + search.queryFrom(page.next())
-                    + scope);
+            model.addAttribute(
+                    "older", page.next() == null ? null : "/builds?" + search.queryFrom(page.next()) + scope);
             model.addAttribute("errors", Map.of());
         } catch (ApiProblem problem) {
             if (problem.status() != HttpStatus.BAD_REQUEST) {
@@ -91,8 +104,11 @@ class BuildPages {
             }
             response.setStatus(problem.status().value());
             model.addAttribute("builds", List.of());
-            model.addAttribute("errors", Map.of(String.valueOf(problem.properties().getOrDefault("field", "search")),
-                    List.of(problem.getMessage())));
+            model.addAttribute(
+                    "errors",
+                    Map.of(
+                            String.valueOf(problem.properties().getOrDefault("field", "search")),
+                            List.of(problem.getMessage())));
         }
         model.addAttribute("newest", present(search.cursor()) ? "/builds?" + search.queryFrom(null) + scope : null);
         model.addAttribute("search", search);
@@ -111,7 +127,8 @@ class BuildPages {
         BuildView build = buildAccess.view(BuildAccess.parseId(id), Role.VIEWER);
         panelModel(build, model);
         List<LogTail> tails = build.platforms().stream()
-                .map(job -> logs.tail(build.id(), job.platform(), LOG_TAIL_CHARS)).toList();
+                .map(job -> logs.tail(build.id(), job.platform(), LOG_TAIL_CHARS))
+                .toList();
         model.addAttribute("logs", tails);
         if (build.live()) {
             model.addAttribute("refreshWithoutScript", REFRESH_WITHOUT_SCRIPT_SECONDS);
@@ -127,7 +144,9 @@ class BuildPages {
     }
 
     @GetMapping(value = "/builds/{id}/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter live(@PathVariable String id, @RequestParam(name = "cursor", required = false) List<String> cursors,
+    SseEmitter live(
+            @PathVariable String id,
+            @RequestParam(name = "cursor", required = false) List<String> cursors,
             HttpServletResponse response) {
         BuildView build = buildAccess.view(BuildAccess.parseId(id), Role.VIEWER);
         response.setHeader("Cache-Control", "no-store");
@@ -166,13 +185,22 @@ class BuildPages {
     private void panelModel(BuildView build, Model model) {
         model.addAttribute("build", build);
         model.addAttribute("canAct", buildAccess.allows(build, Role.DEVELOPER));
-        model.addAttribute("failures", build.platforms().stream()
-                .filter(job -> "FAILED".equals(job.status()))
-                .map(job -> new FailedPlatform(job.platform(), job.errorSummary(),
-                        logs.firstErrorLines(build.id(), job.platform(), ERROR_LINES)))
-                .toList());
-        model.addAttribute("manifestJson", build.manifestList() == null ? null
-                : queries.manifestListJson(build.id()).map(this::indented).orElse(null));
+        model.addAttribute(
+                "failures",
+                build.platforms().stream()
+                        .filter(job -> "FAILED".equals(job.status()))
+                        .map(job -> new FailedPlatform(
+                                job.platform(),
+                                job.errorSummary(),
+                                logs.firstErrorLines(build.id(), job.platform(), ERROR_LINES)))
+                        .toList());
+        model.addAttribute(
+                "manifestJson",
+                build.manifestList() == null
+                        ? null
+                        : queries.manifestListJson(build.id())
+                                .map(this::indented)
+                                .orElse(null));
     }
 
     private String indented(String raw) {
@@ -198,6 +226,5 @@ class BuildPages {
     }
 
     /** A failed platform's panel: what failed, and the first lines of its log that look like the error. */
-    public record FailedPlatform(String platform, @Nullable String summary, List<String> errorLines) {
-    }
+    public record FailedPlatform(String platform, @Nullable String summary, List<String> errorLines) {}
 }

@@ -17,8 +17,7 @@ interface BuildRepository extends JpaRepository<Build, UUID> {
     @Modifying
     @Query(value = """
             update builds set cancel_requested_at = :at
-            where id = :id and cancel_requested_at is null and status in ('QUEUED', 'RUNNING')""",
-            nativeQuery = true)
+            where id = :id and cancel_requested_at is null and status in ('QUEUED', 'RUNNING')""", nativeQuery = true)
     int markCancelRequested(@Param("id") UUID id, @Param("at") Instant at);
 
     /**
@@ -29,12 +28,12 @@ interface BuildRepository extends JpaRepository<Build, UUID> {
     @Modifying
     @Query(value = """
             update builds set retry_requested_at = :at
-            where id = :id and retry_requested_at is null and status in ('FAILED', 'PARTIAL', 'CANCELLED')""",
-            nativeQuery = true)
+            where id = :id and retry_requested_at is null and status in ('FAILED', 'PARTIAL', 'CANCELLED')""", nativeQuery = true)
     int markRetryRequested(@Param("id") UUID id, @Param("at") Instant at);
 
     /** The platforms of the build whose job succeeded (the scheduler's table, read only). */
-    @Query(value = "select platform from platform_jobs where build_id = :id and status = 'SUCCEEDED'",
+    @Query(
+            value = "select platform from platform_jobs where build_id = :id and status = 'SUCCEEDED'",
             nativeQuery = true)
     List<String> succeededPlatforms(@Param("id") UUID id);
 
@@ -49,13 +48,19 @@ interface BuildRepository extends JpaRepository<Build, UUID> {
               and cancel_requested_at is null and status in ('QUEUED', 'RUNNING')
             returning id, build_number as number, commit_sha as commit""", nativeQuery = true)
     @Modifying
-    List<Superseded> markSupersededCancelRequested(@Param("project") UUID project, @Param("branch") String branch,
-            @Param("commit") String commit, @Param("newest") UUID newest, @Param("at") Instant at);
+    List<Superseded> markSupersededCancelRequested(
+            @Param("project") UUID project,
+            @Param("branch") String branch,
+            @Param("commit") String commit,
+            @Param("newest") UUID newest,
+            @Param("at") Instant at);
 
     /** A build a newer one of its branch superseded. */
     interface Superseded {
         UUID getId();
+
         Long getNumber();
+
         String getCommit();
     }
 }

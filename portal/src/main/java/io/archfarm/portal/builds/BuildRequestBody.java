@@ -25,5 +25,4 @@ public record BuildRequestBody(
         @Nullable String placement,
         @Nullable Map<String, String> platformPlacement,
         @Nullable String publish,
-        @Nullable Boolean noCache) {
-}
+        @Nullable Boolean noCache) {}

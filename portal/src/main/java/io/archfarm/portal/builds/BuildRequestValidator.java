@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -52,15 +53,26 @@ public class BuildRequestValidator {
         Map<String, String> buildArgs = buildArgs(body.buildArgs(), problems);
         Placement placement = parsed("placement", body.placement(), Placement.DEFAULT, Placement::parse, problems);
         Map<Platform, Placement> platformPlacement = platformPlacement(body.platformPlacement(), platforms, problems);
-        PublishPolicy publish = parsed("publish", body.publish(), PublishPolicy.DEFAULT, PublishPolicy::parse,
-                problems);
+        PublishPolicy publish =
+                parsed("publish", body.publish(), PublishPolicy.DEFAULT, PublishPolicy::parse, problems);
         String repository = body.repository();
         if (!problems.isEmpty() || repository == null || image == null) {
             // a missing repository or image is among the problems
             throw ApiProblem.invalidFields(problems);
         }
-        return new BuildSubmission(repository, ref, containerfile, context, platforms, image, tags, buildArgs,
-                placement, platformPlacement, publish, Boolean.TRUE.equals(body.noCache()));
+        return new BuildSubmission(
+                repository,
+                ref,
+                containerfile,
+                context,
+                platforms,
+                image,
+                tags,
+                buildArgs,
+                placement,
+                platformPlacement,
+                publish,
+                Boolean.TRUE.equals(body.noCache()));
     }
 
     private static @Nullable String ref(@Nullable String ref, List<FieldProblem> problems) {
@@ -88,8 +100,8 @@ public class BuildRequestValidator {
         return Optional.empty();
     }
 
-    private static String relativePath(String field, @Nullable String path, String fallback,
-            List<FieldProblem> problems) {
+    private static String relativePath(
+            String field, @Nullable String path, String fallback, List<FieldProblem> problems) {
         if (path == null) {
             return fallback;
         }
@@ -123,9 +135,8 @@ public class BuildRequestValidator {
     }
 
     /** Placements for single platforms, each of which must be one of the requested platforms. */
-    private static Map<Platform, Placement> platformPlacement(@Nullable Map<String, String> requested,
-            List<Platform> platforms,
-            List<FieldProblem> problems) {
+    private static Map<Platform, Placement> platformPlacement(
+            @Nullable Map<String, String> requested, List<Platform> platforms, List<FieldProblem> problems) {
         if (requested == null) {
             return Map.of();
         }
@@ -139,8 +150,10 @@ public class BuildRequestValidator {
                 return;
             }
             if (!platforms.isEmpty() && !platforms.contains(platform)) {
-                problems.add(new FieldProblem("platformPlacement", "platformPlacement names '" + name
-                        + "', which is not one of the requested platforms " + platforms));
+                problems.add(new FieldProblem(
+                        "platformPlacement",
+                        "platformPlacement names '" + name + "', which is not one of the requested platforms "
+                                + platforms));
                 return;
             }
             Placement placement = parsed("platformPlacement", value, null, Placement::parse, problems);
@@ -153,10 +166,12 @@ public class BuildRequestValidator {
 
     private @Nullable String image(@Nullable String image, List<FieldProblem> problems) {
         if (image == null || image.isBlank()) {
-            problems.add(new FieldProblem("image", "image is required, for example \"registry.example:5000/team/app\""));
+            problems.add(
+                    new FieldProblem("image", "image is required, for example \"registry.example:5000/team/app\""));
             return image;
         }
-        ImageReference.refusal(image).or(() -> registries.refusal(image))
+        ImageReference.refusal(image)
+                .or(() -> registries.refusal(image))
                 .ifPresent(why -> problems.add(new FieldProblem("image", why)));
         return image;
     }
@@ -175,8 +190,8 @@ public class BuildRequestValidator {
     public static List<String> validTags(List<String> tags, List<FieldProblem> problems) {
         Set<String> unique = new LinkedHashSet<>();
         for (String tag : tags) {
-            Optional<String> refusal = tag == null ? Optional.of("tag null is not a valid tag")
-                    : ImageReference.tagRefusal(tag);
+            Optional<String> refusal =
+                    tag == null ? Optional.of("tag null is not a valid tag") : ImageReference.tagRefusal(tag);
             refusal.ifPresentOrElse(why -> problems.add(new FieldProblem("tags", why)), () -> unique.add(tag));
         }
         return List.copyOf(unique);
@@ -189,8 +204,8 @@ public class BuildRequestValidator {
         Map<String, String> valid = new LinkedHashMap<>();
         args.forEach((name, value) -> {
             if (!BUILD_ARG_NAME.matcher(name).matches()) {
-                problems.add(new FieldProblem("buildArgs", "build-arg name '" + name
-                        + "' is not valid: expected [A-Za-z_][A-Za-z0-9_]*"));
+                problems.add(new FieldProblem(
+                        "buildArgs", "build-arg name '" + name + "' is not valid: expected [A-Za-z_][A-Za-z0-9_]*"));
             } else if (value == null) {
                 problems.add(new FieldProblem("buildArgs", "build-arg '" + name + "' has no value"));
             } else {
@@ -200,9 +215,8 @@ public class BuildRequestValidator {
         return valid;
     }
 
-    private static <T extends @Nullable Object> T parsed(String field, @Nullable String value, T fallback,
-            java.util.function.Function<String, T> parse,
-            List<FieldProblem> problems) {
+    private static <T extends @Nullable Object> T parsed(
+            String field, @Nullable String value, T fallback, Function<String, T> parse, List<FieldProblem> problems) {
         if (value == null) {
             return fallback;
         }

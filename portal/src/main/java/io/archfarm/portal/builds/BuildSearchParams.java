@@ -20,26 +20,53 @@ import org.springdoc.core.annotations.ParameterObject;
  */
 @ParameterObject
 public record BuildSearchParams(
-        @Parameter(description = "only this team's builds (its slug)") String team,
-        @Parameter(description = "only this project's builds: TEAM/PROJECT", example = "web/site") String project,
-        @Parameter(description = "a branch or tag name, or a full ref (refs/heads/main, refs/tags/v1)",
-                example = "main") String ref,
+        @Parameter(description = "only this team's builds (its slug)")
+        String team,
+
+        @Parameter(description = "only this project's builds: TEAM/PROJECT", example = "web/site")
+        String project,
+
+        @Parameter(
+                description = "a branch or tag name, or a full ref (refs/heads/main, refs/tags/v1)",
+                example = "main")
+        String ref,
+
         @Parameter(description = "a commit id or a prefix of it, at least 7 hex digits", example = "3f2a9c1")
         String commit,
-        @Parameter(description = "QUEUED, RUNNING, SUCCEEDED, PARTIAL, FAILED or CANCELLED") String status,
-        @Parameter(description = "builds that build this platform", example = "linux/arm64") String platform,
-        @Parameter(description = "how the build was started: API, UI or WEBHOOK") String trigger,
+
+        @Parameter(description = "QUEUED, RUNNING, SUCCEEDED, PARTIAL, FAILED or CANCELLED")
+        String status,
+
+        @Parameter(description = "builds that build this platform", example = "linux/arm64")
+        String platform,
+
+        @Parameter(description = "how the build was started: API, UI or WEBHOOK")
+        String trigger,
+
         @Parameter(description = "who started it (a user name; for a webhook build, as the build shows it)")
         String requestedBy,
-        @Parameter(description = "accepted at or after: an ISO-8601 instant, or a date (UTC)",
-                example = "2026-12-01T00:00:00Z") String since,
-        @Parameter(description = "accepted before: an ISO-8601 instant, or a date (UTC; that whole day included)",
-                example = "2026-12-07") String until,
-        @Parameter(description = "builds that published this tag or index digest of an image: REG/REPO:TAG or "
-                + "REG/REPO@sha256:... (REG/REPO alone: every build pushing there)",
-                example = "registry.example.com/web/site:1.4") String image,
-        @Parameter(description = "where the previous page ended: the cursor of its Link rel=\"next\"") String cursor,
-        @Parameter(description = "builds per page, 1..500", example = "50") String limit) {
+
+        @Parameter(
+                description = "accepted at or after: an ISO-8601 instant, or a date (UTC)",
+                example = "2026-12-01T00:00:00Z")
+        String since,
+
+        @Parameter(
+                description = "accepted before: an ISO-8601 instant, or a date (UTC; that whole day included)",
+                example = "2026-12-07")
+        String until,
+
+        @Parameter(
+                description = "builds that published this tag or index digest of an image: REG/REPO:TAG or "
+                        + "REG/REPO@sha256:... (REG/REPO alone: every build pushing there)",
+                example = "registry.example.com/web/site:1.4")
+        String image,
+
+        @Parameter(description = "where the previous page ended: the cursor of its Link rel=\"next\"")
+        String cursor,
+
+        @Parameter(description = "builds per page, 1..500", example = "50")
+        String limit) {
 
     /** No filter at all: the newest builds of the scope. */
     public static BuildSearchParams none() {
@@ -59,8 +86,11 @@ public record BuildSearchParams(
             throw new IllegalArgumentException("not a search parameter: " + unknown);
         }
         try {
-            return BuildSearchParams.class.getDeclaredConstructor(Arrays.stream(components)
-                    .map(RecordComponent::getType).toArray(Class<?>[]::new)).newInstance(arguments);
+            return BuildSearchParams.class
+                    .getDeclaredConstructor(Arrays.stream(components)
+                            .map(RecordComponent::getType)
+                            .toArray(Class<?>[]::new))
+                    .newInstance(arguments);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

@@ -36,8 +36,13 @@ public class BuildService {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    BuildService(GitRemote git, BuildRepository builds, Outbox outbox, TransactionTemplate transaction,
-            ApplicationEventPublisher events, Clock clock) {
+    BuildService(
+            GitRemote git,
+            BuildRepository builds,
+            Outbox outbox,
+            TransactionTemplate transaction,
+            ApplicationEventPublisher events,
+            Clock clock) {
         this.git = git;
         this.builds = builds;
         this.outbox = outbox;
@@ -55,11 +60,15 @@ public class BuildService {
     /** Asks the remote which commit {@code ref} (null: its HEAD branch) is, before any transaction starts. */
     public ResolvedRef resolve(String repository, @Nullable String requestedRef) {
         RemoteRefs refs = refsOf(repository);
-        String ref = requestedRef != null ? requestedRef : refs.defaultBranch().orElseThrow(() ->
-                ApiProblem.badRequest("ref", "repository '" + repository
-                        + "' has no HEAD branch (is it empty?): give a ref"));
-        String commit = refs.commitOf(ref).orElseThrow(() -> ApiProblem.badRequest("ref", "ref '" + ref
-                + "' does not exist in repository '" + repository + "'"));
+        String ref = requestedRef != null
+                ? requestedRef
+                : refs.defaultBranch()
+                        .orElseThrow(() -> ApiProblem.badRequest(
+                                "ref",
+                                "repository '" + repository + "' has no HEAD branch (is it empty?): give a ref"));
+        String commit = refs.commitOf(ref)
+                .orElseThrow(() -> ApiProblem.badRequest(
+                        "ref", "ref '" + ref + "' does not exist in repository '" + repository + "'"));
         return new ResolvedRef(ref, commit, refs.fullNameOf(ref).orElse(null));
     }
 
@@ -79,13 +88,15 @@ public class BuildService {
      *
      * @param fullRef {@code refs/heads/<branch>} or {@code refs/tags/<tag>}, or null when the ref is a commit id
      */
-    public record ResolvedRef(String ref, String commit, @Nullable String fullRef) {
+    public record ResolvedRef(
+            String ref, String commit, @Nullable String fullRef) {
 
         private static final String BRANCH_PREFIX = "refs/heads/";
 
         /** The branch {@link #fullRef} names, or null when it names a tag or the ref is a commit id. */
         public @Nullable String branch() {
-            return fullRef != null && fullRef.startsWith(BRANCH_PREFIX) ? fullRef.substring(BRANCH_PREFIX.length())
+            return fullRef != null && fullRef.startsWith(BRANCH_PREFIX)
+                    ? fullRef.substring(BRANCH_PREFIX.length())
                     : null;
         }
     }
@@ -104,12 +115,13 @@ public class BuildService {
             return 0;
         }
         Instant now = Instant.now(clock);
-        List<BuildRepository.Superseded> superseded = builds.markSupersededCancelRequested(projectId,
-                source.branch(), source.commit(), newest, now);
+        List<BuildRepository.Superseded> superseded =
+                builds.markSupersededCancelRequested(projectId, source.branch(), source.commit(), newest, now);
         for (BuildRepository.Superseded build : superseded) {
             String reason = "superseded by #" + newestNumber + " (commit " + shortCommit(source.commit())
                     + ") of branch " + source.branch();
-            outbox.announce(new BuildCancelRequested(UUID.randomUUID(), build.getId(), null, now, reason),
+            outbox.announce(
+                    new BuildCancelRequested(UUID.randomUUID(), build.getId(), null, now, reason),
                     Topology.BUILD_CANCEL_REQUESTED);
         }
         return superseded.size();
@@ -132,12 +144,12 @@ public class BuildService {
         transaction.executeWithoutResult(tx -> {
             Instant now = Instant.now(clock);
             if (builds.markCancelRequested(id, now) == 1) {
-                outbox.announce(new BuildCancelRequested(UUID.randomUUID(), id, requestedBy, now, null),
+                outbox.announce(
+                        new BuildCancelRequested(UUID.randomUUID(), id, requestedBy, now, null),
                         Topology.BUILD_CANCEL_REQUESTED);
                 return;
             }
-            Build build = builds.findById(id)
-                    .orElseThrow(() -> ApiProblem.notFound("build " + id + " does not exist"));
+            Build build = builds.findById(id).orElseThrow(() -> ApiProblem.notFound("build " + id + " does not exist"));
             if (build.cancelRequestedAt() == null && build.status().isTerminal()) {
                 throw ApiProblem.conflict("build " + id + " is already " + build.status() + " and cannot be cancelled");
             }
@@ -168,11 +180,12 @@ public class BuildService {
             if (platforms.isEmpty()) {
                 // rolls the mark back with the transaction
                 throw ApiProblem.conflict("every platform of build " + buildId + " succeeded, there is nothing to "
-                        + "retry" + (build.error() == null ? "" : " (it ended " + build.status() + ": "
-                        + build.error() + ")"));
+                        + "retry"
+                        + (build.error() == null ? "" : " (it ended " + build.status() + ": " + build.error() + ")"));
             }
             if (marked) {
-                outbox.announce(new BuildRetryRequested(UUID.randomUUID(), buildId, requestedBy, now),
+                outbox.announce(
+                        new BuildRetryRequested(UUID.randomUUID(), buildId, requestedBy, now),
                         Topology.BUILD_RETRY_REQUESTED);
                 events.publishEvent(new BuildRetryAccepted(buildId, now));
             }
@@ -182,8 +195,9 @@ public class BuildService {
 
     private static String whyNotRetryable(Build build) {
         return switch (build.status()) {
-            case QUEUED, RUNNING -> "build " + build.id() + " is " + build.status() + ": only a build that ended "
-                    + "FAILED, PARTIAL or CANCELLED can retry its failed platforms";
+            case QUEUED, RUNNING ->
+                "build " + build.id() + " is " + build.status() + ": only a build that ended "
+                        + "FAILED, PARTIAL or CANCELLED can retry its failed platforms";
             case SUCCEEDED -> "build " + build.id() + " SUCCEEDED: every platform was built, there is nothing to retry";
             default -> "build " + build.id() + " is " + build.status() + " and cannot be retried";
         };
@@ -191,7 +205,9 @@ public class BuildService {
 
     /** The build's platforms, in its order, without those whose job succeeded. */
     static List<String> notSucceeded(List<String> platforms, Collection<String> succeeded) {
-        return platforms.stream().filter(platform -> !succeeded.contains(platform)).toList();
+        return platforms.stream()
+                .filter(platform -> !succeeded.contains(platform))
+                .toList();
     }
 
     private RemoteRefs refsOf(String repository) {

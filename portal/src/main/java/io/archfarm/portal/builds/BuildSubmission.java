@@ -28,7 +28,18 @@ public record BuildSubmission(
         boolean noCache) {
 
     public BuildSubmission withTags(List<String> newTags) {
-        return new BuildSubmission(repository, ref, containerfile, context, platforms, image, List.copyOf(newTags),
-                buildArgs, placement, platformPlacement, publish, noCache);
+        return new BuildSubmission(
+                repository,
+                ref,
+                containerfile,
+                context,
+                platforms,
+                image,
+                List.copyOf(newTags),
+                buildArgs,
+                placement,
+                platformPlacement,
+                publish,
+                noCache);
     }
 }

@@ -67,17 +67,29 @@ public record BuildView(
      * @param tools     what the current attempt runs (or ran) with, as its worker said in its claim: kernel, storage
      *                  driver, buildah, skopeo, qemu per platform; null before it ran, and for workers that do not say
      */
-    public record PlatformJobView(String platform, String placement, String status, @Nullable String mode,
+    public record PlatformJobView(
+            String platform,
+            String placement,
+            String status,
+            @Nullable String mode,
             @Nullable String worker,
-            int attempt, @Nullable String digest, @Nullable Long size, @Nullable String error,
-            @Nullable Instant startedAt, @Nullable Instant finishedAt,
-            @Nullable String isolation, @Nullable PhasesView phases, @Nullable CacheView cache,
-                    @Nullable String affinity, @Nullable String preferredWorker,
+            int attempt,
+            @Nullable String digest,
+            @Nullable Long size,
+            @Nullable String error,
+            @Nullable Instant startedAt,
+            @Nullable Instant finishedAt,
+            @Nullable String isolation,
+            @Nullable PhasesView phases,
+            @Nullable CacheView cache,
+            @Nullable String affinity,
+            @Nullable String preferredWorker,
             @Nullable WorkerTools tools) {
 
         static PlatformJobView notYetFannedOut(String platform, String placement) {
-            return new PlatformJobView(platform, placement, "QUEUED", null, null, 0, null, null, null, null, null,
-                    null, null, null, null, null, null);
+            return new PlatformJobView(
+                    platform, placement, "QUEUED", null, null, 0, null, null, null, null, null, null, null, null, null,
+                    null, null);
         }
 
         /** The first line of the error: what failed, without the log tail the worker appends. */
@@ -104,8 +116,14 @@ public record BuildView(
      * Where a job's time went, in milliseconds, in the order it is spent; null where a phase was not measured (a
      * failure before it, a worker that predates phases, a platform that was not merged).
      */
-    public record PhasesView(@Nullable Long queueWait, @Nullable Long claim, @Nullable Long fetch,
-            @Nullable Long pull, @Nullable Long build, @Nullable Long push, @Nullable Long merge) {
+    public record PhasesView(
+            @Nullable Long queueWait,
+            @Nullable Long claim,
+            @Nullable Long fetch,
+            @Nullable Long pull,
+            @Nullable Long build,
+            @Nullable Long push,
+            @Nullable Long merge) {
 
         /** The measured phases by name ({@code queueWait}, …, {@code merge}), in order, for the build page. */
         public List<Map.Entry<String, Long>> measured() {
@@ -130,8 +148,8 @@ public record BuildView(
      * @param hits       steps that reused a cached layer
      * @param misses     steps that were built
      */
-    public record CacheView(@Nullable String layerCache, @Nullable String store, long hits, long misses,
-            List<CacheStepView> steps) {
+    public record CacheView(
+            @Nullable String layerCache, @Nullable String store, long hits, long misses, List<CacheStepView> steps) {
 
         /** The steps buildah could cache; the page's "3 of 5 cached". */
         public int cacheable() {
@@ -140,13 +158,11 @@ public record BuildView(
     }
 
     /** @param step as buildah numbers it ({@code 3/7}) */
-    public record CacheStepView(@Nullable String step, @Nullable String instruction, boolean hit) {
-    }
+    public record CacheStepView(
+            @Nullable String step, @Nullable String instruction, boolean hit) {}
 
-    public record ManifestListView(String digest, @Nullable String mediaType, List<String> tags,
-            List<ManifestEntryView> entries) {
-    }
+    public record ManifestListView(
+            String digest, @Nullable String mediaType, List<String> tags, List<ManifestEntryView> entries) {}
 
-    public record ManifestEntryView(String platform, String digest, long size, String mediaType) {
-    }
+    public record ManifestEntryView(String platform, String digest, long size, String mediaType) {}
 }

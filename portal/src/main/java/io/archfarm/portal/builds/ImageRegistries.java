@@ -32,7 +32,8 @@ class ImageRegistries {
 
     /** Why the registry of {@code image} (a valid image reference) is refused, or empty. */
     Optional<String> refusal(String image) {
-        return rule.refusal(ImageReference.parse(image)).filter(refusal -> !refusal.unresolved())
+        return rule.refusal(ImageReference.parse(image))
+                .filter(refusal -> !refusal.unresolved())
                 .map(HostRefusal::reason);
     }
 }

@@ -4,6 +4,7 @@ import io.archfarm.model.messages.WorkerTools;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
@@ -14,15 +15,14 @@ public final class JsonColumns {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private JsonColumns() {
-    }
+    private JsonColumns() {}
 
     public static List<String> stringList(String json) {
-        return json == null ? List.of() : JSON.readValue(json, new TypeReference<List<String>>() { });
+        return json == null ? List.of() : JSON.readValue(json, new TypeReference<List<String>>() {});
     }
 
     public static Map<String, String> stringMap(String json) {
-        return json == null ? Map.of() : JSON.readValue(json, new TypeReference<Map<String, String>>() { });
+        return json == null ? Map.of() : JSON.readValue(json, new TypeReference<Map<String, String>>() {});
     }
 
     /** A job's phases column; keys it does not know (a newer scheduler's) are left out. */
@@ -30,9 +30,15 @@ public final class JsonColumns {
         if (json == null) {
             return null;
         }
-        Map<String, Long> phases = JSON.readValue(json, new TypeReference<Map<String, Long>>() { });
-        return new BuildView.PhasesView(phases.get("queueWait"), phases.get("claim"), phases.get("fetch"),
-                phases.get("pull"), phases.get("build"), phases.get("push"), phases.get("merge"));
+        Map<String, Long> phases = JSON.readValue(json, new TypeReference<Map<String, Long>>() {});
+        return new BuildView.PhasesView(
+                phases.get("queueWait"),
+                phases.get("claim"),
+                phases.get("fetch"),
+                phases.get("pull"),
+                phases.get("build"),
+                phases.get("push"),
+                phases.get("merge"));
     }
 
     /**
@@ -44,15 +50,22 @@ public final class JsonColumns {
         if (json == null) {
             return null;
         }
-        Map<String, Object> cache = JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+        Map<String, Object> cache = JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
         List<BuildView.CacheStepView> steps = ((List<Map<String, Object>>) cache.getOrDefault("steps", List.of()))
-                .stream().map(step -> new BuildView.CacheStepView((String) step.get("step"),
-                        (String) step.get("instruction"), Boolean.TRUE.equals(step.get("hit"))))
-                .toList();
+                .stream()
+                        .map(step -> new BuildView.CacheStepView(
+                                (String) step.get("step"),
+                                (String) step.get("instruction"),
+                                Boolean.TRUE.equals(step.get("hit"))))
+                        .toList();
         long hits = steps.stream().filter(BuildView.CacheStepView::hit).count();
         String mode = (String) cache.get("layerCache");
-        return new BuildView.CacheView(mode == null ? null : mode.toLowerCase(java.util.Locale.ROOT),
-                (String) cache.get("store"), hits, steps.size() - hits, steps);
+        return new BuildView.CacheView(
+                mode == null ? null : mode.toLowerCase(Locale.ROOT),
+                (String) cache.get("store"),
+                hits,
+                steps.size() - hits,
+                steps);
     }
 
     /** A worker's or a job's tools column, as the scheduler keeps them (made fit to show); null stays null. */

@@ -69,8 +69,8 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
 
     @Override
     public synchronized void start() {
-        ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("live-builds").daemon()
-                .factory());
+        ticker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("live-builds").daemon().factory());
         ticker.scheduleWithFixedDelay(this::tick, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
         running = true;
     }
@@ -112,8 +112,8 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
         }
         Map<String, LogCursor> from = new ConcurrentHashMap<>();
         if (logs) {
-            build.platforms().forEach(job -> from.put(job.platform(), cursors.getOrDefault(job.platform(),
-                    LogCursor.START)));
+            build.platforms()
+                    .forEach(job -> from.put(job.platform(), cursors.getOrDefault(job.platform(), LogCursor.START)));
         }
         // no known state: the first tick says "state", so that a page rendered before the last change catches up
         Follower follower = new Follower(build.id(), reader, emitter, from);
@@ -185,8 +185,8 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
         }
         boolean quiet = true;
         for (Map.Entry<String, LogCursor> platform : follower.cursors.entrySet()) {
-            List<LiveChunk> chunks = logs.after(follower.buildId, platform.getKey(), platform.getValue(),
-                    CHUNKS_PER_TICK);
+            List<LiveChunk> chunks =
+                    logs.after(follower.buildId, platform.getKey(), platform.getValue(), CHUNKS_PER_TICK);
             if (chunks.isEmpty()) {
                 continue;
             }
@@ -195,8 +195,10 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
             chunks.forEach(chunk -> text.append(chunk.text()));
             LogCursor last = chunks.getLast().cursor();
             String cursor = follower.reader == Reader.CLIENT ? platform.getKey() + "@" + last : last.toString();
-            follower.send(SseEmitter.event().name("log").data(json.writeValueAsString(
-                    Map.of("platform", platform.getKey(), "text", text.toString(), "cursor", cursor))));
+            follower.send(SseEmitter.event()
+                    .name("log")
+                    .data(json.writeValueAsString(
+                            Map.of("platform", platform.getKey(), "text", text.toString(), "cursor", cursor))));
             platform.setValue(last);
         }
         boolean ended = isEnded(follower.state);
@@ -214,12 +216,14 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
 
     /** A page re-fetches its panel on the status; a client gets the whole build. */
     private SseEmitter.SseEventBuilder changed(Follower follower) {
-        return follower.reader == Reader.PAGE ? SseEmitter.event().name("state").data(status(follower.state))
+        return follower.reader == Reader.PAGE
+                ? SseEmitter.event().name("state").data(status(follower.state))
                 : SseEmitter.event().name("build").data(json.writeValueAsString(currentView(follower)));
     }
 
     private SseEmitter.SseEventBuilder ended(Follower follower) {
-        return follower.reader == Reader.PAGE ? SseEmitter.event().name("end").data(status(follower.state))
+        return follower.reader == Reader.PAGE
+                ? SseEmitter.event().name("end").data(status(follower.state))
                 : SseEmitter.event().name("end").data(json.writeValueAsString(currentView(follower)));
     }
 
@@ -246,11 +250,13 @@ class LiveBuilds implements SmartLifecycle, DisposableBean {
     }
 
     /** The build was deleted between reading its state and its view. */
-    private static final class BuildGone extends RuntimeException {
-    }
+    private static final class BuildGone extends RuntimeException {}
 
     /** Who reads a stream: what its events carry. */
-    private enum Reader { PAGE, CLIENT }
+    private enum Reader {
+        PAGE,
+        CLIENT
+    }
 
     private static final class Follower {
         private final UUID buildId;

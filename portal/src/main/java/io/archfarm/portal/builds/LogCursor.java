@@ -26,8 +26,9 @@ record LogCursor(int attempt, long seq) implements Comparable<LogCursor> {
         }
         int dot = text.indexOf('.');
         try {
-            return dot < 0 ? START : new LogCursor(Integer.parseInt(text.substring(0, dot)),
-                    Long.parseLong(text.substring(dot + 1)));
+            return dot < 0
+                    ? START
+                    : new LogCursor(Integer.parseInt(text.substring(0, dot)), Long.parseLong(text.substring(dot + 1)));
         } catch (NumberFormatException e) {
             return START;
         }
@@ -39,8 +40,8 @@ record LogCursor(int attempt, long seq) implements Comparable<LogCursor> {
             return Optional.empty();
         }
         int dot = text.indexOf('.');
-        return Optional.of(new LogCursor(Integer.parseInt(text.substring(0, dot)),
-                Long.parseLong(text.substring(dot + 1))));
+        return Optional.of(
+                new LogCursor(Integer.parseInt(text.substring(0, dot)), Long.parseLong(text.substring(dot + 1))));
     }
 
     @Override

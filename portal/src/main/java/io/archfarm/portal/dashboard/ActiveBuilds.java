@@ -26,11 +26,11 @@ class ActiveBuilds {
 
     /** @param teams whose builds; empty: every team's and the builds outside any team (an admin's view) */
     List<BuildView> of(Optional<Set<UUID>> teams, int limit) {
-        List<BuildView> active = new ArrayList<>(builds.recent(new BuildFilter(Optional.of(BuildStatus.RUNNING),
-                teams, null, limit)));
+        List<BuildView> active =
+                new ArrayList<>(builds.recent(new BuildFilter(Optional.of(BuildStatus.RUNNING), teams, null, limit)));
         if (active.size() < limit) {
-            active.addAll(builds.recent(new BuildFilter(Optional.of(BuildStatus.QUEUED), teams, null,
-                    limit - active.size())));
+            active.addAll(builds.recent(
+                    new BuildFilter(Optional.of(BuildStatus.QUEUED), teams, null, limit - active.size())));
         }
         return active;
     }

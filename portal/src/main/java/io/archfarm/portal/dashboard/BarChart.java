@@ -9,8 +9,16 @@ import java.util.Locale;
  * The median duration of each platform as bars, native and emulated side by side; every number the template draws
  * is computed here.
  */
-record BarChart(int width, int height, double left, double right, double top, double bottom,
-        List<DurationScale.Tick> ticks, List<Bar> bars, List<Label> platforms) {
+record BarChart(
+        int width,
+        int height,
+        double left,
+        double right,
+        double top,
+        double bottom,
+        List<DurationScale.Tick> ticks,
+        List<Bar> bars,
+        List<Label> platforms) {
 
     static final int WIDTH = 640;
     static final int HEIGHT = 240;
@@ -22,9 +30,18 @@ record BarChart(int width, int height, double left, double right, double top, do
     private static final List<String> MODES = List.of("NATIVE", "EMULATED");
 
     static BarChart of(List<PlatformDuration> durations, Formats fmt) {
-        List<String> platforms = durations.stream().map(PlatformDuration::platform).distinct().sorted().toList();
-        DurationScale scale = new DurationScale(durations.stream().mapToDouble(PlatformDuration::medianMillis).max()
-                .orElse(0), TOP, BOTTOM);
+        List<String> platforms = durations.stream()
+                .map(PlatformDuration::platform)
+                .distinct()
+                .sorted()
+                .toList();
+        DurationScale scale = new DurationScale(
+                durations.stream()
+                        .mapToDouble(PlatformDuration::medianMillis)
+                        .max()
+                        .orElse(0),
+                TOP,
+                BOTTOM);
         double slot = (RIGHT - LEFT) / Math.max(1, platforms.size());
         double barWidth = Math.min(MAX_BAR, slot * 0.36);
         List<Bar> bars = new ArrayList<>();
@@ -38,10 +55,17 @@ record BarChart(int width, int height, double left, double right, double top, do
                 }
                 double x = d.mode().equals(MODES.getFirst()) ? center - barWidth - 1 : center + 1;
                 double y = scale.y(d.medianMillis());
-                bars.add(new Bar(DurationScale.round(x), y, DurationScale.round(barWidth),
-                        DurationScale.round(BOTTOM - y), "bar-" + d.mode().toLowerCase(Locale.ROOT), d.platform(),
-                        d.mode(), fmt.duration(d.medianMillis()), d.platform() + " " + d.mode() + ": median "
-                                + fmt.duration(d.medianMillis()) + " over " + d.jobs() + " jobs"));
+                bars.add(new Bar(
+                        DurationScale.round(x),
+                        y,
+                        DurationScale.round(barWidth),
+                        DurationScale.round(BOTTOM - y),
+                        "bar-" + d.mode().toLowerCase(Locale.ROOT),
+                        d.platform(),
+                        d.mode(),
+                        fmt.duration(d.medianMillis()),
+                        d.platform() + " " + d.mode() + ": median " + fmt.duration(d.medianMillis()) + " over "
+                                + d.jobs() + " jobs"));
             }
         }
         return new BarChart(WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, scale.ticks(), bars, labels);
@@ -52,8 +76,16 @@ record BarChart(int width, int height, double left, double right, double top, do
     }
 
     /** One bar, with its value written above it and a tooltip ({@code <title>}). */
-    record Bar(double x, double y, double width, double height, String cssClass, String platform, String mode,
-            String value, String title) {
+    record Bar(
+            double x,
+            double y,
+            double width,
+            double height,
+            String cssClass,
+            String platform,
+            String mode,
+            String value,
+            String title) {
 
         public double labelX() {
             return DurationScale.round(x + width / 2);
@@ -64,6 +96,5 @@ record BarChart(int width, int height, double left, double right, double top, do
         }
     }
 
-    record Label(double x, double y, String text) {
-    }
+    record Label(double x, double y, String text) {}
 }

@@ -73,8 +73,8 @@ class BoardPage {
             scope = new BoardScope(viewer.name(), false, viewer.teams());
         } else {
             Caller caller = access.caller();
-            scope = new BoardScope(caller.username(), true,
-                    caller.admin() ? Optional.empty() : Optional.of(access.teams()));
+            scope = new BoardScope(
+                    caller.username(), true, caller.admin() ? Optional.empty() : Optional.of(access.teams()));
         }
         model.addAttribute("scope", scope);
         return scope;

@@ -23,6 +23,7 @@ public record BoardScope(String reader, boolean person, Optional<List<TeamRole>>
 
     /** The team names, for the board's heading; empty for every team. */
     public String teamNames() {
-        return teams.map(list -> list.stream().map(TeamRole::name).collect(Collectors.joining(", "))).orElse("");
+        return teams.map(list -> list.stream().map(TeamRole::name).collect(Collectors.joining(", ")))
+                .orElse("");
     }
 }

@@ -35,8 +35,14 @@ class DashboardPage {
     private final TeamStatisticsSnapshots statistics;
     private final Formats fmt;
 
-    DashboardPage(CurrentTeam currentTeam, Access access, BuildQueries builds, ActiveBuilds activeBuilds,
-            DashboardQueries live, TeamStatisticsSnapshots statistics, Formats fmt) {
+    DashboardPage(
+            CurrentTeam currentTeam,
+            Access access,
+            BuildQueries builds,
+            ActiveBuilds activeBuilds,
+            DashboardQueries live,
+            TeamStatisticsSnapshots statistics,
+            Formats fmt) {
         this.currentTeam = currentTeam;
         this.access = access;
         this.builds = builds;
@@ -104,7 +110,9 @@ class DashboardPage {
      * in another.
      */
     private TeamRole teamOf(HttpSession session, String of, Model model) {
-        TeamRole current = access.teams().stream().filter(team -> team.slug().equals(of)).findFirst()
+        TeamRole current = access.teams().stream()
+                .filter(team -> team.slug().equals(of))
+                .findFirst()
                 .or(() -> currentTeam.resolve(session, null))
                 .orElseThrow(() -> ApiProblem.notFound("you are in no team, so there is no dashboard to show"));
         model.addAttribute("team", current);
@@ -116,8 +124,9 @@ class DashboardPage {
     }
 
     private void recent(TeamRole team, Model model) {
-        model.addAttribute("recent", builds.recent(new BuildFilter(Optional.empty(),
-                Optional.of(Set.of(team.teamId())), null, RECENT)));
+        model.addAttribute(
+                "recent",
+                builds.recent(new BuildFilter(Optional.empty(), Optional.of(Set.of(team.teamId())), null, RECENT)));
         model.addAttribute("failedToday", live.failedToday(team.teamId()));
     }
 

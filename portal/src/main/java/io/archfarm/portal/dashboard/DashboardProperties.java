@@ -14,6 +14,6 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("archfarm.dashboard")
 @Validated
-record DashboardProperties(@DefaultValue("60s") @NotNull Duration statisticsRefreshAfter,
-        @DefaultValue("10m") @NotNull Duration statisticsExpireAfter) {
-}
+record DashboardProperties(
+        @DefaultValue("60s") @NotNull Duration statisticsRefreshAfter,
+        @DefaultValue("10m") @NotNull Duration statisticsExpireAfter) {}

@@ -35,8 +35,10 @@ class DashboardQueries {
         return jdbc.sql("""
                         select count(*) from builds
                         where team_id = :team and status in ('FAILED', 'PARTIAL') and finished_at >= :midnight""")
-                .param("team", team).param("midnight", today.atStartOfDay().atOffset(ZoneOffset.UTC))
-                .query(Long.class).single();
+                .param("team", team)
+                .param("midnight", today.atStartOfDay().atOffset(ZoneOffset.UTC))
+                .query(Long.class)
+                .single();
     }
 
     /**
@@ -48,8 +50,10 @@ class DashboardQueries {
      * 82 ms, which made the join read the whole table).
      */
     public List<QueueDepth> queueDepth(Optional<Set<UUID>> teams) {
-        String mine = teams.isEmpty() ? "true" : "j.build_id in (select id from builds where status in"
-                + " ('QUEUED', 'RUNNING') and " + ofTeams(teams, "team_id") + ")";
+        String mine = teams.isEmpty()
+                ? "true"
+                : "j.build_id in (select id from builds where status in" + " ('QUEUED', 'RUNNING') and "
+                        + ofTeams(teams, "team_id") + ")";
         JdbcClient.StatementSpec query = jdbc.sql("""
                         select j.platform, case when j.dispatched_emulated then 'EMULATED'
                                                 when j.dispatched_native then 'NATIVE' end as mode,
@@ -57,8 +61,9 @@ class DashboardQueries {
                         from platform_jobs j where j.status = 'QUEUED'
                         group by 1, 2 order by 1, 2 nulls first""".formatted(mine));
         teams.filter(ids -> !ids.isEmpty()).ifPresent(ids -> query.param("teams", ids));
-        return query.query((rs, n) -> new QueueDepth(rs.getString("platform"), rs.getString("mode"),
-                rs.getLong("teams"), rs.getLong("farm"))).list();
+        return query.query((rs, n) -> new QueueDepth(
+                        rs.getString("platform"), rs.getString("mode"), rs.getLong("teams"), rs.getLong("farm")))
+                .list();
     }
 
     /** Running and queued builds of {@code teams} (empty: every team, and the builds outside any). */
@@ -66,33 +71,41 @@ class DashboardQueries {
         JdbcClient.StatementSpec query = jdbc.sql("""
                         select count(*) filter (where status = 'RUNNING') as running,
                                count(*) filter (where status = 'QUEUED') as queued
-                        from builds where status in ('RUNNING', 'QUEUED') and %s"""
-                .formatted(ofTeams(teams, "team_id")));
+                        from builds where status in ('RUNNING', 'QUEUED') and %s""".formatted(ofTeams(teams, "team_id")));
         teams.filter(ids -> !ids.isEmpty()).ifPresent(ids -> query.param("teams", ids));
-        return query.query((rs, n) -> new ActiveCounts(rs.getLong("running"), rs.getLong("queued"))).single();
+        return query.query((rs, n) -> new ActiveCounts(rs.getLong("running"), rs.getLong("queued")))
+                .single();
     }
 
     /** The fleet by state, and the job slots of the workers that are not OFFLINE. */
     public WorkerCounts workers() {
-        Map<String, long[]> byStatus = jdbc.sql("""
+        Map<String, long[]> byStatus = jdbc
+                .sql("""
                         select status, count(*) as workers, sum(slots) as slots, sum(busy) as busy
                         from workers group by status""")
-                .query((rs, n) -> Map.entry(rs.getString("status"),
+                .query((rs, n) -> Map.entry(
+                        rs.getString("status"),
                         new long[] {rs.getLong("workers"), rs.getLong("slots"), rs.getLong("busy")}))
-                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         long[] none = {0, 0, 0};
         long[] online = byStatus.getOrDefault("ONLINE", none);
         long[] draining = byStatus.getOrDefault("DRAINING", none);
-        return new WorkerCounts(online[0], draining[0], byStatus.getOrDefault("OFFLINE", none)[0],
-                online[2] + draining[2], online[1] + draining[1]);
+        return new WorkerCounts(
+                online[0],
+                draining[0],
+                byStatus.getOrDefault("OFFLINE", none)[0],
+                online[2] + draining[2],
+                online[1] + draining[1]);
     }
 
     /** The SQL condition "owned by one of {@code teams}" on {@code column}, whose ids go in {@code :teams}. */
     private static String ofTeams(Optional<Set<UUID>> teams, String column) {
-        return teams.map(ids -> ids.isEmpty() ? "false" : column + " in (:teams)").orElse("true");
+        return teams.map(ids -> ids.isEmpty() ? "false" : column + " in (:teams)")
+                .orElse("true");
     }
 
     /** Builds of the board's teams that run and that wait. */
-    record ActiveCounts(long running, long queued) {
-    }
+    record ActiveCounts(long running, long queued) {}
 }

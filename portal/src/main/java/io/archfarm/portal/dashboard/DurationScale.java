@@ -12,9 +12,26 @@ final class DurationScale {
     private static final long SECOND = 1_000;
     private static final long MINUTE = 60 * SECOND;
     private static final long HOUR = 60 * MINUTE;
-    private static final long[] STEPS = {SECOND, 2 * SECOND, 5 * SECOND, 10 * SECOND, 15 * SECOND, 30 * SECOND, MINUTE,
-        2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR,
-        24 * HOUR};
+    private static final long[] STEPS = {
+        SECOND,
+        2 * SECOND,
+        5 * SECOND,
+        10 * SECOND,
+        15 * SECOND,
+        30 * SECOND,
+        MINUTE,
+        2 * MINUTE,
+        5 * MINUTE,
+        10 * MINUTE,
+        15 * MINUTE,
+        30 * MINUTE,
+        HOUR,
+        2 * HOUR,
+        3 * HOUR,
+        6 * HOUR,
+        12 * HOUR,
+        24 * HOUR
+    };
     private static final int MAX_STEPS = 5;
 
     private final long step;
@@ -43,8 +60,10 @@ final class DurationScale {
     }
 
     List<Tick> ticks() {
-        return LongStream.rangeClosed(0, max / step).map(i -> i * step)
-                .mapToObj(millis -> new Tick(y(millis), label(millis))).toList();
+        return LongStream.rangeClosed(0, max / step)
+                .map(i -> i * step)
+                .mapToObj(millis -> new Tick(y(millis), label(millis)))
+                .toList();
     }
 
     /** Short enough for an axis: "30 s", "5 min", "1 min 30 s", "2 h". */
@@ -66,6 +85,5 @@ final class DurationScale {
     }
 
     /** A gridline at {@code y} with its label. */
-    record Tick(double y, String label) {
-    }
+    record Tick(double y, String label) {}
 }

@@ -13,8 +13,16 @@ import java.util.Map;
  * The daily median duration of each platform and mode over the last 30 days, one line each (emulated ones dashed):
  * a platform that slows down shows as a rising line. Days without a succeeded job are skipped, not drawn as zero.
  */
-record LineChart(int width, int height, double left, double right, double top, double bottom,
-        List<DurationScale.Tick> ticks, List<BarChart.Label> days, List<Series> series) {
+record LineChart(
+        int width,
+        int height,
+        double left,
+        double right,
+        double top,
+        double bottom,
+        List<DurationScale.Tick> ticks,
+        List<BarChart.Label> days,
+        List<Series> series) {
 
     private static final int WIDTH = 640;
     private static final int HEIGHT = 240;
@@ -27,28 +35,34 @@ record LineChart(int width, int height, double left, double right, double top, d
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd", Locale.ROOT);
 
     static LineChart of(List<LocalDate> days, List<DailyMedian> medians, Formats fmt) {
-        DurationScale scale = new DurationScale(medians.stream().mapToDouble(DailyMedian::medianMillis).max()
-                .orElse(0), TOP, BOTTOM);
+        DurationScale scale = new DurationScale(
+                medians.stream().mapToDouble(DailyMedian::medianMillis).max().orElse(0), TOP, BOTTOM);
         double step = (RIGHT - LEFT) / Math.max(1, days.size() - 1);
-        List<String> platforms = medians.stream().map(DailyMedian::platform).distinct().sorted().toList();
+        List<String> platforms =
+                medians.stream().map(DailyMedian::platform).distinct().sorted().toList();
         Map<String, List<DailyMedian>> byLine = new LinkedHashMap<>();
-        medians.forEach(m -> byLine.computeIfAbsent(m.platform() + " " + m.mode(), k -> new ArrayList<>()).add(m));
-        List<Series> series = byLine.entrySet().stream().map(line -> {
-            DailyMedian first = line.getValue().getFirst();
-            String css = "series-" + platforms.indexOf(first.platform()) % COLOURS + " "
-                    + first.mode().toLowerCase(Locale.ROOT);
-            List<Dot> dots = line.getValue().stream()
-                    .filter(m -> days.contains(m.day()))
-                    .map(m -> new Dot(DurationScale.round(LEFT + step * days.indexOf(m.day())),
-                            scale.y(m.medianMillis()), line.getKey() + " " + m.day() + ": median "
-                                    + fmt.duration(m.medianMillis()) + " over " + m.jobs() + " jobs"))
-                    .toList();
-            return new Series(line.getKey(), css, dots);
-        }).toList();
+        medians.forEach(m -> byLine.computeIfAbsent(m.platform() + " " + m.mode(), k -> new ArrayList<>())
+                .add(m));
+        List<Series> series = byLine.entrySet().stream()
+                .map(line -> {
+                    DailyMedian first = line.getValue().getFirst();
+                    String css = "series-" + platforms.indexOf(first.platform()) % COLOURS + " "
+                            + first.mode().toLowerCase(Locale.ROOT);
+                    List<Dot> dots = line.getValue().stream()
+                            .filter(m -> days.contains(m.day()))
+                            .map(m -> new Dot(
+                                    DurationScale.round(LEFT + step * days.indexOf(m.day())),
+                                    scale.y(m.medianMillis()),
+                                    line.getKey() + " " + m.day() + ": median " + fmt.duration(m.medianMillis())
+                                            + " over " + m.jobs() + " jobs"))
+                            .toList();
+                    return new Series(line.getKey(), css, dots);
+                })
+                .toList();
         List<BarChart.Label> labels = new ArrayList<>();
         for (int i = days.size() - 1; i >= 0; i -= LABEL_EVERY_DAYS) {
-            labels.addFirst(new BarChart.Label(DurationScale.round(LEFT + step * i), BOTTOM + 18,
-                    DAY.format(days.get(i))));
+            labels.addFirst(
+                    new BarChart.Label(DurationScale.round(LEFT + step * i), BOTTOM + 18, DAY.format(days.get(i))));
         }
         return new LineChart(WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, scale.ticks(), labels, series);
     }
@@ -62,11 +76,13 @@ record LineChart(int width, int height, double left, double right, double top, d
 
         public String points() {
             StringBuilder points = new StringBuilder();
-            dots.forEach(dot -> points.append(points.isEmpty() ? "" : " ").append(dot.x()).append(',').append(dot.y()));
+            dots.forEach(dot -> points.append(points.isEmpty() ? "" : " ")
+                    .append(dot.x())
+                    .append(',')
+                    .append(dot.y()));
             return points.toString();
         }
     }
 
-    record Dot(double x, double y, String title) {
-    }
+    record Dot(double x, double y, String title) {}
 }

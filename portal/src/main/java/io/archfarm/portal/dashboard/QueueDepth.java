@@ -9,5 +9,4 @@ package io.archfarm.portal.dashboard;
  *             to the worker that built them last, or waiting for a worker that can build them at all)
  * @param team the jobs of the dashboard's team, or of the board's teams
  */
-record QueueDepth(String platform, String mode, long team, long farm) {
-}
+record QueueDepth(String platform, String mode, long team, long farm) {}

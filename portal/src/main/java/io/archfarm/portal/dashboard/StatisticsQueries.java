@@ -57,22 +57,29 @@ class StatisticsQueries {
                         where b.team_id = :team and b.status in %s and b.finished_at >= :since
                           and j.mode is not null and j.started_at is not null and j.finished_at is not null
                         group by grouping sets ((j.platform, j.mode), (j.platform, j.mode, 3))
-                        order by j.platform, j.mode desc, day""".formatted(ENDED))
-                .param("team", team).param("since", since)
-                .query((RowCallbackHandler) rs -> {
-                    double[] millis = doubles(rs.getArray("millis"));
-                    if (rs.getInt("all_days") == 1) {
-                        durations.add(new PlatformDuration(rs.getString("platform"), rs.getString("mode"),
-                                rs.getLong("jobs"), millis[0], millis[1]));
-                    } else {
-                        daily.add(new DailyMedian(rs.getString("platform"), rs.getString("mode"),
-                                rs.getObject("day", LocalDate.class), rs.getLong("jobs"), millis[0]));
-                    }
-                });
+                        order by j.platform, j.mode desc, day""".formatted(ENDED)).param("team", team).param("since", since).query((RowCallbackHandler) rs -> {
+            double[] millis = doubles(rs.getArray("millis"));
+            if (rs.getInt("all_days") == 1) {
+                durations.add(new PlatformDuration(
+                        rs.getString("platform"), rs.getString("mode"), rs.getLong("jobs"), millis[0], millis[1]));
+            } else {
+                daily.add(new DailyMedian(
+                        rs.getString("platform"),
+                        rs.getString("mode"),
+                        rs.getObject("day", LocalDate.class),
+                        rs.getLong("jobs"),
+                        millis[0]));
+            }
+        });
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        List<LocalDate> days = Stream.iterate(today.minusDays(LONG_WINDOW.toDays() - 1), d -> !d.isAfter(today),
-                d -> d.plusDays(1)).toList();
-        return new TeamStatistics(now, rates, days, durations,
+        List<LocalDate> days = Stream.iterate(
+                        today.minusDays(LONG_WINDOW.toDays() - 1), d -> !d.isAfter(today), d -> d.plusDays(1))
+                .toList();
+        return new TeamStatistics(
+                now,
+                rates,
+                days,
+                durations,
                 daily.stream().filter(d -> !d.day().isBefore(days.getFirst())).toList());
     }
 
@@ -84,9 +91,14 @@ class StatisticsQueries {
                                count(*) filter (where status = 'SUCCEEDED') as succeeded30
                         from builds
                         where team_id = :team and status in %s and finished_at >= :since30""".formatted(ENDED))
-                .param("team", team).param("since30", since30).param("since7", since7)
-                .query((rs, n) -> new SuccessRates(rs.getLong("ended7"), rs.getLong("succeeded7"),
-                        rs.getLong("ended30"), rs.getLong("succeeded30")))
+                .param("team", team)
+                .param("since30", since30)
+                .param("since7", since7)
+                .query((rs, n) -> new SuccessRates(
+                        rs.getLong("ended7"),
+                        rs.getLong("succeeded7"),
+                        rs.getLong("ended30"),
+                        rs.getLong("succeeded30")))
                 .single();
     }
 

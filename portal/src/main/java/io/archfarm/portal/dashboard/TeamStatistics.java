@@ -11,6 +11,9 @@ import java.util.List;
  * @param durations per platform and mode, by platform then NATIVE before EMULATED
  * @param daily     per platform, mode and day, in the same order, oldest day first
  */
-record TeamStatistics(Instant computedAt, SuccessRates rates, List<LocalDate> days, List<PlatformDuration> durations,
-        List<DailyMedian> daily) {
-}
+record TeamStatistics(
+        Instant computedAt,
+        SuccessRates rates,
+        List<LocalDate> days,
+        List<PlatformDuration> durations,
+        List<DailyMedian> daily) {}

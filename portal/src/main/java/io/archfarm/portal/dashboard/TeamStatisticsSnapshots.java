@@ -71,7 +71,9 @@ class TeamStatisticsSnapshots {
                 try {
                     slot.snapshot = queries.of(team);
                 } catch (RuntimeException e) {
-                    LOG.warn("could not refresh the dashboard statistics of team {}; showing the previous ones", team,
+                    LOG.warn(
+                            "could not refresh the dashboard statistics of team {}; showing the previous ones",
+                            team,
                             e);
                 } finally {
                     slot.refreshing.set(false);

@@ -6,5 +6,4 @@ package io.archfarm.portal.dashboard;
  * @param busySlots jobs running on the workers that are ONLINE or DRAINING
  * @param slots     the jobs those workers may run at once
  */
-record WorkerCounts(long online, long draining, long offline, long busySlots, long slots) {
-}
+record WorkerCounts(long online, long draining, long offline, long busySlots, long slots) {}

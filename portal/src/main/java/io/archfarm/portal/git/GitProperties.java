@@ -18,7 +18,9 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("archfarm.git")
 @Validated
-record GitProperties(@DefaultValue("false") boolean allowFileUrls, @DefaultValue("60s") @NotNull Duration timeout,
+record GitProperties(
+        @DefaultValue("false") boolean allowFileUrls,
+        @DefaultValue("60s") @NotNull Duration timeout,
         @DefaultValue @NotNull List<String> allowedHosts) {
 
     @ConstructorBinding

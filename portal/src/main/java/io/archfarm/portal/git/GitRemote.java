@@ -27,8 +27,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class GitRemote {
 
-    private static final List<String> GENERIC_HINT = List.of(
-            "Please make sure you have the correct access rights", "and the repository exists.");
+    private static final List<String> GENERIC_HINT =
+            List.of("Please make sure you have the correct access rights", "and the repository exists.");
 
     private final GitProperties properties;
     private final Map<ErrorKind, Counter> errors = new EnumMap<>(ErrorKind.class);
@@ -36,8 +36,12 @@ public class GitRemote {
     GitRemote(GitProperties properties, MeterRegistry registry) {
         this.properties = properties;
         for (ErrorKind kind : ErrorKind.values()) {
-            errors.put(kind, Counter.builder("archfarm.git.errors").tag("kind", kind.tag())
-                    .description("git ls-remote failures, by kind").register(registry));
+            errors.put(
+                    kind,
+                    Counter.builder("archfarm.git.errors")
+                            .tag("kind", kind.tag())
+                            .description("git ls-remote failures, by kind")
+                            .register(registry));
         }
     }
 
@@ -58,8 +62,8 @@ public class GitRemote {
             if (git.exitValue() != 0) {
                 String said = Files.readString(err, StandardCharsets.UTF_8);
                 counter(GitErrors.kind(said)).increment();
-                throw new RepositoryUnreachableException("repository '" + url + "' cannot be reached: "
-                        + errorLines(said));
+                throw new RepositoryUnreachableException(
+                        "repository '" + url + "' cannot be reached: " + errorLines(said));
             }
             return RemoteRefs.parse(Files.readString(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -74,19 +78,28 @@ public class GitRemote {
     }
 
     private Process start(String url, File out, File err) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("git",
-                "-c", "protocol.ext.allow=never",
-                "-c", "protocol.file.allow=" + (properties.allowFileUrls() ? "always" : "never"),
+        ProcessBuilder builder = new ProcessBuilder(
+                "git",
+                "-c",
+                "protocol.ext.allow=never",
+                "-c",
+                "protocol.file.allow=" + (properties.allowFileUrls() ? "always" : "never"),
                 // the URL's host was checked (RepositoryUrlPolicy); a redirect must not lead git somewhere unchecked
-                "-c", "http.followRedirects=false",
+                "-c",
+                "http.followRedirects=false",
                 // after "--" the URL is never an option, whatever the policy let through
-                "ls-remote", "--symref", "--", url);
+                "ls-remote",
+                "--symref",
+                "--",
+                url);
         Map<String, String> env = builder.environment();
         env.put("GIT_TERMINAL_PROMPT", "0");
         env.put("GIT_ASKPASS", "/bin/false");
         env.put("SSH_ASKPASS", "/bin/false");
-        env.put("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=" + Math.max(1,
-                properties.timeout().toSeconds()));
+        env.put(
+                "GIT_SSH_COMMAND",
+                "ssh -o BatchMode=yes -o ConnectTimeout="
+                        + Math.max(1, properties.timeout().toSeconds()));
         return builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(out)
                 .redirectError(err)
@@ -95,8 +108,10 @@ public class GitRemote {
 
     /** git's own words, from its first fatal/error line on, without the generic "make sure" hint. */
     static String errorLines(String stderr) {
-        List<String> lines = Arrays.stream(stderr.split("\n")).map(String::strip)
-                .filter(l -> !l.isEmpty() && !GENERIC_HINT.contains(l)).toList();
+        List<String> lines = Arrays.stream(stderr.split("\n"))
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !GENERIC_HINT.contains(l))
+                .toList();
         int first = 0;
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).startsWith("fatal:") || lines.get(i).startsWith("error:")) {
@@ -104,7 +119,8 @@ public class GitRemote {
                 break;
             }
         }
-        String text = lines.isEmpty() ? "git ls-remote failed without a message"
+        String text = lines.isEmpty()
+                ? "git ls-remote failed without a message"
                 : lines.subList(first, lines.size()).stream().collect(Collectors.joining(" "));
         return text.length() > 600 ? text.substring(text.length() - 600) : text;
     }

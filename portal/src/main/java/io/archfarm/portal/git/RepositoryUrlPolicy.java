@@ -26,10 +26,11 @@ public class RepositoryUrlPolicy {
     /** A forge API base URL: http(s), an authority and a path; no query or fragment. */
     private static final Pattern API_URL = Pattern.compile("(?i)https?://([^/?#]+)(/[^?#]*)?");
     /** {@code [userinfo@]host[:port]}, the host a name, an IPv4 address or an IPv6 address in brackets. */
-    private static final Pattern AUTHORITY = Pattern.compile(
-            "(?:[A-Za-z0-9._~!$&'()*+,;=%-]+@)?(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)(?::\\d{1,5})?");
+    private static final Pattern AUTHORITY =
+            Pattern.compile("(?:[A-Za-z0-9._~!$&'()*+,;=%-]+@)?(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)(?::\\d{1,5})?");
     /** {@code <transport>::<address>}, such as {@code ext::sh -c ...}: git hands the address to a helper. */
     private static final Pattern REMOTE_HELPER = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*::");
+
     private static final Pattern FILE_URL = Pattern.compile("(?i)file:///\\S+");
     /** scp-like {@code user@host:path}; no slash before the colon, or git would take it as a local path. */
     private static final Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9._-]+@([A-Za-z0-9.-]+):[^\\s]+");
@@ -78,12 +79,14 @@ public class RepositoryUrlPolicy {
                 return Optional.of("repository '" + url + "' is a file:// URL, which this farm does not accept "
                         + "(archfarm.git.allow-file-urls=false)");
             }
-            return FILE_URL.matcher(url).matches() ? Optional.empty()
+            return FILE_URL.matcher(url).matches()
+                    ? Optional.empty()
                     : Optional.of("repository '" + url + "' is not a valid file:/// URL");
         }
         Matcher schemeUrl = SCHEME_URL.matcher(url);
         if (schemeUrl.matches()) {
-            return hostOf(schemeUrl.group(2)).map(host -> hostRefusal("repository '" + url + "'", host))
+            return hostOf(schemeUrl.group(2))
+                    .map(host -> hostRefusal("repository '" + url + "'", host))
                     .orElseGet(() -> Optional.of("repository '" + url + "' does not name a valid host ("
                             + "host, host:port, user@host or an IPv6 address in brackets)"));
         }
@@ -114,7 +117,8 @@ public class RepositoryUrlPolicy {
             return Optional.of("forge API URL must not carry user information (user@ or user:secret@); the farm "
                     + "sends the project's forge API token in a header");
         }
-        return hostOf(api.group(1)).map(host -> hostRefusal("forge API URL '" + url + "'", host))
+        return hostOf(api.group(1))
+                .map(host -> hostRefusal("forge API URL '" + url + "'", host))
                 .orElseGet(() -> Optional.of("forge API URL '" + url + "' does not name a valid host"));
     }
 

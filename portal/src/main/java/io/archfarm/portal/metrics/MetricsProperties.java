@@ -15,5 +15,6 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("archfarm.metrics")
-public record MetricsProperties(@Nullable String scrapeToken, @NotNull @DefaultValue("15s") Duration databaseRefresh) {
-}
+public record MetricsProperties(
+        @Nullable String scrapeToken,
+        @NotNull @DefaultValue("15s") Duration databaseRefresh) {}

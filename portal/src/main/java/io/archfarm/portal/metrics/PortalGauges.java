@@ -24,11 +24,10 @@ import tools.jackson.databind.json.JsonMapper;
 class PortalGauges {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortalGauges.class);
-    private static final TypeReference<Map<String, Long>> COUNTS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Long>> COUNTS = new TypeReference<>() {};
 
     /** @param outboxLag seconds since the oldest unpublished outbox row was written, by the database's clock */
-    record Reading(Map<String, Long> builds, long unsent, double outboxLag) {
-    }
+    record Reading(Map<String, Long> builds, long unsent, double outboxLag) {}
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -40,14 +39,20 @@ class PortalGauges {
         this.json = json;
         for (BuildStatus status : BuildStatus.values()) {
             Gauge.builder("archfarm.builds", this, g -> g.reading.builds().getOrDefault(status.name(), 0L))
-                    .description("builds by status").tag("status", status.name()).register(registry);
+                    .description("builds by status")
+                    .tag("status", status.name())
+                    .register(registry);
         }
         Gauge.builder("archfarm.outbox.unsent", this, g -> g.reading.unsent())
-                .description("outbox rows not yet published").register(registry);
-        Gauge.builder("archfarm.outbox.lag", this, g -> g.reading.outboxLag()).baseUnit("seconds")
-                .description("age of the oldest unpublished outbox row (0 when none)").register(registry);
+                .description("outbox rows not yet published")
+                .register(registry);
+        Gauge.builder("archfarm.outbox.lag", this, g -> g.reading.outboxLag())
+                .baseUnit("seconds")
+                .description("age of the oldest unpublished outbox row (0 when none)")
+                .register(registry);
         refreshes = Timer.builder("archfarm.gauges.refresh")
-                .description("reading the gauges from PostgreSQL, what a refresh costs the portal").register(registry);
+                .description("reading the gauges from PostgreSQL, what a refresh costs the portal")
+                .register(registry);
     }
 
     @Scheduled(fixedDelayString = "${archfarm.metrics.database-refresh:15s}")
@@ -59,10 +64,15 @@ class PortalGauges {
                         count(*) as unsent,
                         coalesce(extract(epoch from clock_timestamp() - min(created_at)), 0) as lag
                     from outbox where published_at is null""")
-                    .query((rs, n) -> new Reading(json.readValue(rs.getString("builds"), COUNTS),
-                            rs.getLong("unsent"), Math.max(0, rs.getDouble("lag")))).single());
+                    .query((rs, n) -> new Reading(
+                            json.readValue(rs.getString("builds"), COUNTS),
+                            rs.getLong("unsent"),
+                            Math.max(0, rs.getDouble("lag"))))
+                    .single());
         } catch (DataAccessException e) {
-            LOG.warn("the farm's gauges were not read: {}", e.getMostSpecificCause().getMessage());
+            LOG.warn(
+                    "the farm's gauges were not read: {}",
+                    e.getMostSpecificCause().getMessage());
         }
     }
 }

@@ -5,7 +5,11 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** What every page's header shows: who is signed in, their teams and the one they are looking at. */
-public record NavView(String username, boolean admin, List<TeamView> teams, @Nullable TeamView currentTeam) {
+public record NavView(
+        String username,
+        boolean admin,
+        List<TeamView> teams,
+        @Nullable TeamView currentTeam) {
 
     public record TeamView(String slug, String name, String role) {
 

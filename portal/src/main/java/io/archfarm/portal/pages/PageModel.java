@@ -25,16 +25,24 @@ class PageModel {
     }
 
     @ModelAttribute("nav")
-    @Nullable NavView nav(HttpServletRequest request) {
+    @Nullable
+    NavView nav(HttpServletRequest request) {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication == null || authentication instanceof AnonymousAuthenticationToken
-                || !authentication.isAuthenticated() || !(authentication.getPrincipal() instanceof CallerPrincipal)) {
+        if (authentication == null
+                || authentication instanceof AnonymousAuthenticationToken
+                || !authentication.isAuthenticated()
+                || !(authentication.getPrincipal() instanceof CallerPrincipal)) {
             return null; // nobody, or a wall screen with a board token: no header
         }
         Caller caller = access.caller();
-        var current = currentTeam.resolve(request.getSession(), request.getParameter("team"))
-                .map(NavView.TeamView::of).orElse(null);
-        return new NavView(caller.username(), caller.admin(),
-                access.teams().stream().map(NavView.TeamView::of).toList(), current);
+        var current = currentTeam
+                .resolve(request.getSession(), request.getParameter("team"))
+                .map(NavView.TeamView::of)
+                .orElse(null);
+        return new NavView(
+                caller.username(),
+                caller.admin(),
+                access.teams().stream().map(NavView.TeamView::of).toList(),
+                current);
     }
 }

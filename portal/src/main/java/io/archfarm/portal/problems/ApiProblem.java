@@ -21,8 +21,8 @@ public class ApiProblem extends RuntimeException {
         this(status, detail, properties, null);
     }
 
-    private ApiProblem(HttpStatus status, @Nullable String detail, Map<String, Object> properties,
-            @Nullable Duration retryAfter) {
+    private ApiProblem(
+            HttpStatus status, @Nullable String detail, Map<String, Object> properties, @Nullable Duration retryAfter) {
         super(detail);
         this.status = status;
         this.properties = properties;
@@ -44,7 +44,8 @@ public class ApiProblem extends RuntimeException {
             properties.put("field", problems.getFirst().field());
         }
         properties.put("errors", problems);
-        String detail = String.join("; ", problems.stream().map(FieldProblem::detail).toList());
+        String detail =
+                String.join("; ", problems.stream().map(FieldProblem::detail).toList());
         return new ApiProblem(HttpStatus.BAD_REQUEST, detail, properties);
     }
 
@@ -83,6 +84,5 @@ public class ApiProblem extends RuntimeException {
     }
 
     /** One wrong field of a request, by its JSON name. */
-    public record FieldProblem(String field, @Nullable String detail) {
-    }
+    public record FieldProblem(String field, @Nullable String detail) {}
 }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +53,13 @@ class CommitStatusReporter {
     private final CommitStatusReporting settings;
     private final Clock clock;
 
-    CommitStatusReporter(JdbcClient jdbc, CommitStatusClient client, SecretBox secrets, PortalProperties portal,
-            CommitStatusReporting settings, Clock clock) {
+    CommitStatusReporter(
+            JdbcClient jdbc,
+            CommitStatusClient client,
+            SecretBox secrets,
+            PortalProperties portal,
+            CommitStatusReporting settings,
+            Clock clock) {
         this.jdbc = jdbc;
         this.client = client;
         this.secrets = secrets;
@@ -86,15 +92,23 @@ class CommitStatusReporter {
                         from due where cs.build_id = due.build_id
                         returning due.build_id as id, due.status, due.commit_sha, due.ref, due.build_number,
                                   due.error, cs.attempts, due.slug, due.forge, due.forge_api_url,
-                                  due.forge_repository, due.forge_token, due.desired"""
-                        .formatted(SHOWN_STATUS, DESIRED, DESIRED))
-                .param("now", Timestamp.from(now)).param("batch", BATCH)
+                                  due.forge_repository, due.forge_token, due.desired""".formatted(SHOWN_STATUS, DESIRED, DESIRED))
+                .param("now", Timestamp.from(now))
+                .param("batch", BATCH)
                 .param("leaseEnd", Timestamp.from(now.plus(settings.lease())))
-                .query((rs, n) -> new Owed(rs.getObject("id", UUID.class), rs.getString("status"),
-                        rs.getString("commit_sha"), rs.getString("ref"), rs.getLong("build_number"),
-                        rs.getString("error"), rs.getInt("attempts"), rs.getString("slug"),
-                        Forge.valueOf(rs.getString("forge")), rs.getString("forge_api_url"),
-                        rs.getString("forge_repository"), rs.getString("forge_token"),
+                .query((rs, n) -> new Owed(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("status"),
+                        rs.getString("commit_sha"),
+                        rs.getString("ref"),
+                        rs.getLong("build_number"),
+                        rs.getString("error"),
+                        rs.getInt("attempts"),
+                        rs.getString("slug"),
+                        Forge.valueOf(rs.getString("forge")),
+                        rs.getString("forge_api_url"),
+                        rs.getString("forge_repository"),
+                        rs.getString("forge_token"),
                         CommitState.valueOf(rs.getString("desired"))))
                 .list();
     }
@@ -109,33 +123,56 @@ class CommitStatusReporter {
     private void reportOwed(Owed owed) {
         Instant now = Instant.now(clock);
         try {
-            CommitStatusTarget target = new CommitStatusTarget(owed.forge(), URI.create(owed.apiUrl()),
-                    owed.repository(), secrets.open(owed.sealedToken()));
-            client.report(target, new CommitStatus(owed.commit(), owed.desired(), portal.link("/builds/" + owed.id()),
-                    description(owed), "archfarm/" + owed.project(), owed.ref()));
+            CommitStatusTarget target = new CommitStatusTarget(
+                    owed.forge(), URI.create(owed.apiUrl()), owed.repository(), secrets.open(owed.sealedToken()));
+            client.report(
+                    target,
+                    new CommitStatus(
+                            owed.commit(),
+                            owed.desired(),
+                            portal.link("/builds/" + owed.id()),
+                            description(owed),
+                            "archfarm/" + owed.project(),
+                            owed.ref()));
             jdbc.sql("""
                             update commit_statuses set reported_state = :state, attempts = 0, last_error = null,
                                    reported_at = :now, next_attempt_at = :now
                             where build_id = :build""")
-                    .param("state", owed.desired().name()).param("now", Timestamp.from(now))
-                    .param("build", owed.id()).update();
+                    .param("state", owed.desired().name())
+                    .param("now", Timestamp.from(now))
+                    .param("build", owed.id())
+                    .update();
         } catch (CommitStatusException | IllegalArgumentException | IllegalStateException e) {
             int attempts = owed.attempts() + 1;
             boolean giveUp = attempts >= settings.maxAttempts()
                     || (e instanceof CommitStatusException c && !c.retryable() && attempts >= 3);
             Instant next = giveUp ? now.plus(Duration.ofDays(36500)) : now.plus(backoff(attempts));
             if (giveUp) {
-                LOG.warn("gave up reporting {} for build {} to {} after {} attempts: {}", owed.desired(), owed.id(),
-                        owed.forge().wireName(), attempts, e.getMessage());
+                LOG.warn(
+                        "gave up reporting {} for build {} to {} after {} attempts: {}",
+                        owed.desired(),
+                        owed.id(),
+                        owed.forge().wireName(),
+                        attempts,
+                        e.getMessage());
             } else {
-                LOG.info("reporting {} for build {} to {} failed (attempt {}), retrying at {}: {}", owed.desired(),
-                        owed.id(), owed.forge().wireName(), attempts, next, e.getMessage());
+                LOG.info(
+                        "reporting {} for build {} to {} failed (attempt {}), retrying at {}: {}",
+                        owed.desired(),
+                        owed.id(),
+                        owed.forge().wireName(),
+                        attempts,
+                        next,
+                        e.getMessage());
             }
             jdbc.sql("""
                             update commit_statuses set attempts = :attempts, last_error = :error,
                                    next_attempt_at = :next where build_id = :build""")
-                    .param("attempts", attempts).param("error", e.getMessage())
-                    .param("next", Timestamp.from(next)).param("build", owed.id()).update();
+                    .param("attempts", attempts)
+                    .param("error", e.getMessage())
+                    .param("next", Timestamp.from(next))
+                    .param("build", owed.id())
+                    .update();
         }
     }
 
@@ -153,7 +190,7 @@ class CommitStatusReporter {
             case "PARTIAL" -> number + "published only some platforms" + reason(owed);
             case "FAILED" -> number + "failed" + reason(owed);
             case "CANCELLED" -> number + "was cancelled";
-            default -> number + owed.status().toLowerCase(java.util.Locale.ROOT);
+            default -> number + owed.status().toLowerCase(Locale.ROOT);
         };
     }
 
@@ -161,7 +198,18 @@ class CommitStatusReporter {
         return owed.error() == null ? "" : ": " + owed.error();
     }
 
-    private record Owed(UUID id, String status, String commit, String ref, long number, String error, int attempts,
-            String project, Forge forge, String apiUrl, String repository, String sealedToken, CommitState desired) {
-    }
+    private record Owed(
+            UUID id,
+            String status,
+            String commit,
+            String ref,
+            long number,
+            String error,
+            int attempts,
+            String project,
+            Forge forge,
+            String apiUrl,
+            String repository,
+            String sealedToken,
+            CommitState desired) {}
 }

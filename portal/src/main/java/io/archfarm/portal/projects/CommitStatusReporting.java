@@ -23,5 +23,4 @@ record CommitStatusReporting(
         @DefaultValue("2s") @NotNull Duration firstRetry,
         @DefaultValue("5m") @NotNull Duration maxRetry,
         @DefaultValue("40") @Positive int maxAttempts,
-        @DefaultValue("2m") @NotNull Duration lease) {
-}
+        @DefaultValue("2m") @NotNull Duration lease) {}

@@ -11,15 +11,24 @@ import org.jspecify.annotations.Nullable;
  * build arguments {@code NAME=value} one per line. Empty fields mean "the default", as in the API. {@code noCache}
  * is the "without cache" checkbox: sent as {@code true} when ticked, absent otherwise.
  */
-public record NewBuildForm(@Nullable String project, @Nullable String ref, @Nullable String team,
-        @Nullable String repository, @Nullable String image,
-        @Nullable String containerfile, @Nullable String context, @Nullable List<String> platforms,
-                @Nullable String placement, @Nullable String publish, @Nullable String tags,
-        @Nullable String buildArgs, @Nullable String noCache) {
+public record NewBuildForm(
+        @Nullable String project,
+        @Nullable String ref,
+        @Nullable String team,
+        @Nullable String repository,
+        @Nullable String image,
+        @Nullable String containerfile,
+        @Nullable String context,
+        @Nullable List<String> platforms,
+        @Nullable String placement,
+        @Nullable String publish,
+        @Nullable String tags,
+        @Nullable String buildArgs,
+        @Nullable String noCache) {
 
     static NewBuildForm blank(String project, String team) {
-        return new NewBuildForm(project, "", team, "", "", "Containerfile", ".", List.of(), "native-preferred", "all",
-                "", "", null);
+        return new NewBuildForm(
+                project, "", team, "", "", "Containerfile", ".", List.of(), "native-preferred", "all", "", "", null);
     }
 
     /** Whether "without cache" is ticked: every step built again, as {@code noCache} in the API. */
@@ -36,17 +45,20 @@ public record NewBuildForm(@Nullable String project, @Nullable String ref, @Null
         return (project == null ? "" : project).split("/", 2);
     }
 
-    @Nullable List<String> platformList() {
+    @Nullable
+    List<String> platformList() {
         return platforms == null || platforms.isEmpty() ? null : platforms;
     }
 
-    @Nullable List<String> tagList() {
+    @Nullable
+    List<String> tagList() {
         List<String> list = lines(tags);
         return list.isEmpty() ? null : list;
     }
 
     /** Lines without '=' are kept whole as a name, so that the validator names them. */
-    @Nullable Map<String, String> buildArgMap() {
+    @Nullable
+    Map<String, String> buildArgMap() {
         Map<String, String> args = new LinkedHashMap<>();
         for (String line : lines(buildArgs)) {
             int eq = line.indexOf('=');

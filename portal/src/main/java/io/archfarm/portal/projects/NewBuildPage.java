@@ -32,8 +32,19 @@ import org.springframework.web.bind.annotation.RequestParam;
 @UiController
 class NewBuildPage {
 
-    private static final Set<String> FIELDS = Set.of("project", "ref", "team", "repository", "image", "containerfile",
-            "context", "platforms", "placement", "publish", "tags", "buildArgs");
+    private static final Set<String> FIELDS = Set.of(
+            "project",
+            "ref",
+            "team",
+            "repository",
+            "image",
+            "containerfile",
+            "context",
+            "platforms",
+            "placement",
+            "publish",
+            "tags",
+            "buildArgs");
     private static final String ELSEWHERE = "form";
 
     private final Access access;
@@ -45,8 +56,15 @@ class NewBuildPage {
     private final BuildQueries queries;
     private final BuildAccess buildAccess;
 
-    NewBuildPage(Access access, CurrentTeam currentTeam, Projects projects, ProjectBuilds projectBuilds,
-            BuildRequestValidator validator, BuildService builds, BuildQueries queries, BuildAccess buildAccess) {
+    NewBuildPage(
+            Access access,
+            CurrentTeam currentTeam,
+            Projects projects,
+            ProjectBuilds projectBuilds,
+            BuildRequestValidator validator,
+            BuildService builds,
+            BuildQueries queries,
+            BuildAccess buildAccess) {
         this.buildAccess = buildAccess;
         this.access = access;
         this.currentTeam = currentTeam;
@@ -85,31 +103,50 @@ class NewBuildPage {
         Team owner = access.team(path[0], Role.VIEWER);
         Project project = projects.find(owner, path[1]);
         access.team(path[0], Role.DEVELOPER);
-        return projectBuilds.startByHand(project, new ProjectBuilds.ProjectBuildBody(
+        return projectBuilds.startByHand(
+                project,
+                new ProjectBuilds.ProjectBuildBody(
                         NewBuildForm.blankToNull(form.ref()), form.platformList(), form.tagList(), form.withoutCache()),
-                BuildOrigin.Trigger.UI, access.caller().username());
+                BuildOrigin.Trigger.UI,
+                access.caller().username());
     }
 
     private UUID startAdHocBuild(NewBuildForm form) {
         String teamSlug = NewBuildForm.blankToNull(form.team());
         UUID teamId = buildAccess.teamForNewBuild(teamSlug);
-        BuildRequestBody body = new BuildRequestBody(teamSlug, NewBuildForm.blankToNull(form.repository()),
-                NewBuildForm.blankToNull(form.ref()), NewBuildForm.blankToNull(form.containerfile()),
-                NewBuildForm.blankToNull(form.context()), form.platformList(), NewBuildForm.blankToNull(form.image()),
-                form.tagList(), form.buildArgMap(), NewBuildForm.blankToNull(form.placement()), null,
-                NewBuildForm.blankToNull(form.publish()), form.withoutCache());
-        return builds.submit(validator.validate(body), BuildOrigin.adHoc(teamId, BuildOrigin.Trigger.UI,
-                access.caller().username()));
+        BuildRequestBody body = new BuildRequestBody(
+                teamSlug,
+                NewBuildForm.blankToNull(form.repository()),
+                NewBuildForm.blankToNull(form.ref()),
+                NewBuildForm.blankToNull(form.containerfile()),
+                NewBuildForm.blankToNull(form.context()),
+                form.platformList(),
+                NewBuildForm.blankToNull(form.image()),
+                form.tagList(),
+                form.buildArgMap(),
+                NewBuildForm.blankToNull(form.placement()),
+                null,
+                NewBuildForm.blankToNull(form.publish()),
+                form.withoutCache());
+        return builds.submit(
+                validator.validate(body),
+                BuildOrigin.adHoc(
+                        teamId, BuildOrigin.Trigger.UI, access.caller().username()));
     }
 
     private String show(NewBuildForm form, Map<String, List<String>> errors, Model model) {
-        List<TeamRole> teams = access.teams().stream().filter(team -> team.role().includes(Role.DEVELOPER)).toList();
+        List<TeamRole> teams = access.teams().stream()
+                .filter(team -> team.role().includes(Role.DEVELOPER))
+                .toList();
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
         model.addAttribute("teams", teams);
-        model.addAttribute("projects", teams.stream()
-                .flatMap(team -> projects.list(access.team(team.slug(), Role.DEVELOPER)).stream())
-                .map(p -> p.team() + "/" + p.slug()).toList());
+        model.addAttribute(
+                "projects",
+                teams.stream()
+                        .flatMap(team -> projects.list(access.team(team.slug(), Role.DEVELOPER)).stream())
+                        .map(p -> p.team() + "/" + p.slug())
+                        .toList());
         model.addAttribute("platforms", queries.offeredPlatforms());
         return "builds/new";
     }

@@ -13,6 +13,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -134,8 +135,7 @@ class Project {
     @Version
     private long version;
 
-    protected Project() {
-    }
+    protected Project() {}
 
     // the settings follow at once: Projects calls configure(...) on the new project before it is saved
     @SuppressWarnings("NullAway.Init")
@@ -156,7 +156,7 @@ class Project {
         this.contextDir = settings.context();
         this.platforms = settings.platforms().stream().map(Object::toString).toList();
         this.placement = settings.placement();
-        this.platformPlacements = new java.util.LinkedHashMap<>();
+        this.platformPlacements = new LinkedHashMap<>();
         settings.platformPlacement().forEach((p, placement) -> platformPlacements.put(p.toString(), placement.name()));
         this.image = settings.image();
         this.tagTemplates = List.copyOf(settings.tagTemplates());
@@ -190,41 +190,133 @@ class Project {
     }
 
     /** Stores the credential for {@code registry}, or forgets it when {@code registry} is null. */
-    void registryCredential(@Nullable String registry, @Nullable String username, @Nullable String sealedSecret,
-            Instant now) {
+    void registryCredential(
+            @Nullable String registry, @Nullable String username, @Nullable String sealedSecret, Instant now) {
         this.registryHost = registry;
         this.registryUsername = registry == null ? null : username;
         this.sealedRegistrySecret = registry == null ? null : sealedSecret;
         this.updatedAt = now;
     }
 
-    UUID id() { return id; }
-    UUID teamId() { return teamId; }
-    String slug() { return slug; }
-    String repository() { return repository; }
-    String defaultBranch() { return defaultBranch; }
-    String containerfile() { return containerfile; }
-    String contextDir() { return contextDir; }
-    List<String> platforms() { return platforms; }
-    Placement placement() { return placement; }
-    Map<String, String> platformPlacements() { return platformPlacements; }
-    String image() { return image; }
-    List<String> tagTemplates() { return tagTemplates; }
-    List<String> branchFilters() { return branchFilters; }
-    List<String> tagFilters() { return tagFilters; }
-    Map<String, String> buildArgs() { return buildArgs; }
-    PublishPolicy publish() { return publish; }
-    boolean fetchSubmodules() { return fetchSubmodules; }
-    boolean layerCache() { return layerCache; }
-    boolean cancelSuperseded() { return cancelSuperseded; }
-    String sealedWebhookSecret() { return sealedWebhookSecret; }
-    @Nullable Forge forge() { return forge; }
-    @Nullable String forgeApiUrl() { return forgeApiUrl; }
-    @Nullable String forgeRepository() { return forgeRepository; }
-    @Nullable String sealedForgeToken() { return sealedForgeToken; }
-    @Nullable String registryHost() { return registryHost; }
-    @Nullable String registryUsername() { return registryUsername; }
-    long lastBuildNumber() { return lastBuildNumber; }
-    Instant createdAt() { return createdAt; }
-    Instant updatedAt() { return updatedAt; }
+    UUID id() {
+        return id;
+    }
+
+    UUID teamId() {
+        return teamId;
+    }
+
+    String slug() {
+        return slug;
+    }
+
+    String repository() {
+        return repository;
+    }
+
+    String defaultBranch() {
+        return defaultBranch;
+    }
+
+    String containerfile() {
+        return containerfile;
+    }
+
+    String contextDir() {
+        return contextDir;
+    }
+
+    List<String> platforms() {
+        return platforms;
+    }
+
+    Placement placement() {
+        return placement;
+    }
+
+    Map<String, String> platformPlacements() {
+        return platformPlacements;
+    }
+
+    String image() {
+        return image;
+    }
+
+    List<String> tagTemplates() {
+        return tagTemplates;
+    }
+
+    List<String> branchFilters() {
+        return branchFilters;
+    }
+
+    List<String> tagFilters() {
+        return tagFilters;
+    }
+
+    Map<String, String> buildArgs() {
+        return buildArgs;
+    }
+
+    PublishPolicy publish() {
+        return publish;
+    }
+
+    boolean fetchSubmodules() {
+        return fetchSubmodules;
+    }
+
+    boolean layerCache() {
+        return layerCache;
+    }
+
+    boolean cancelSuperseded() {
+        return cancelSuperseded;
+    }
+
+    String sealedWebhookSecret() {
+        return sealedWebhookSecret;
+    }
+
+    @Nullable
+    Forge forge() {
+        return forge;
+    }
+
+    @Nullable
+    String forgeApiUrl() {
+        return forgeApiUrl;
+    }
+
+    @Nullable
+    String forgeRepository() {
+        return forgeRepository;
+    }
+
+    @Nullable
+    String sealedForgeToken() {
+        return sealedForgeToken;
+    }
+
+    @Nullable
+    String registryHost() {
+        return registryHost;
+    }
+
+    @Nullable
+    String registryUsername() {
+        return registryUsername;
+    }
+
+    long lastBuildNumber() {
+        return lastBuildNumber;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    Instant updatedAt() {
+        return updatedAt;
+    }
 }

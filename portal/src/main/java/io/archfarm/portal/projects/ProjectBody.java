@@ -36,7 +36,9 @@ record ProjectBody(
      * Where to report commit statuses. {@code token} is write-only: it is never shown again, and a PUT without it
      * keeps the stored one.
      */
-    record CommitStatusBody(@Nullable String forge, @Nullable String apiUrl, @Nullable String repository,
-            @Nullable String token) {
-    }
+    record CommitStatusBody(
+            @Nullable String forge,
+            @Nullable String apiUrl,
+            @Nullable String repository,
+            @Nullable String token) {}
 }

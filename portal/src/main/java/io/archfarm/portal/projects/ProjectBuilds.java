@@ -9,6 +9,7 @@ import io.archfarm.portal.builds.BuildService.ResolvedRef;
 import io.archfarm.portal.builds.BuildSubmission;
 import io.archfarm.portal.problems.ApiProblem;
 import io.archfarm.portal.problems.ApiProblem.FieldProblem;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,8 +56,8 @@ class ProjectBuilds {
         if (!problems.isEmpty()) {
             throw ApiProblem.invalidFields(problems);
         }
-        ResolvedRef source = builds.resolve(project.repository(),
-                request.ref() == null ? project.defaultBranch() : request.ref());
+        ResolvedRef source =
+                builds.resolve(project.repository(), request.ref() == null ? project.defaultBranch() : request.ref());
         return record(project, source, platforms, tags, Boolean.TRUE.equals(request.noCache()), trigger, requestedBy);
     }
 
@@ -65,31 +66,67 @@ class ProjectBuilds {
      * the cache (as far as the project uses one): building everything again is a person's decision.
      */
     UUID startForPush(Project project, String fullRef, String commit, String pushedBy) {
-        String shortName = fullRef.startsWith(BRANCH_PREFIX) ? fullRef.substring(BRANCH_PREFIX.length())
+        String shortName = fullRef.startsWith(BRANCH_PREFIX)
+                ? fullRef.substring(BRANCH_PREFIX.length())
                 : fullRef.startsWith(TAG_PREFIX) ? fullRef.substring(TAG_PREFIX.length()) : fullRef;
-        return record(project, new ResolvedRef(shortName, commit, fullRef), platforms(project, null, List.of()), null,
-                false, BuildOrigin.Trigger.WEBHOOK, pushedBy);
+        return record(
+                project,
+                new ResolvedRef(shortName, commit, fullRef),
+                platforms(project, null, List.of()),
+                null,
+                false,
+                BuildOrigin.Trigger.WEBHOOK,
+                pushedBy);
     }
 
-    private UUID record(Project project, ResolvedRef source, List<Platform> platforms, @Nullable List<String> tagsAsked,
-            boolean noCache, BuildOrigin.Trigger trigger, String requestedBy) {
+    private UUID record(
+            Project project,
+            ResolvedRef source,
+            List<Platform> platforms,
+            @Nullable List<String> tagsAsked,
+            boolean noCache,
+            BuildOrigin.Trigger trigger,
+            String requestedBy) {
         return transaction.execute(tx -> {
             long number = jdbc.sql("update projects set last_build_number = last_build_number + 1 where id = :id "
-                    + "returning last_build_number").param("id", project.id()).query(Long.class).single();
+                            + "returning last_build_number")
+                    .param("id", project.id())
+                    .query(Long.class)
+                    .single();
             List<String> tags = tagsAsked != null ? tagsAsked : tagsFor(project, source, number);
-            BuildSubmission submission = new BuildSubmission(project.repository(), source.ref(),
-                    project.containerfile(), project.contextDir(), platforms, project.image(), tags,
-                    project.buildArgs(), project.placement(), placements(project, platforms), project.publish(),
+            BuildSubmission submission = new BuildSubmission(
+                    project.repository(),
+                    source.ref(),
+                    project.containerfile(),
+                    project.contextDir(),
+                    platforms,
+                    project.image(),
+                    tags,
+                    project.buildArgs(),
+                    project.placement(),
+                    placements(project, platforms),
+                    project.publish(),
                     noCache);
-            UUID id = builds.record(submission, source, new BuildOrigin(project.teamId(), project.id(), number,
-                    trigger, requestedBy, project.fetchSubmodules(), project.layerCache()));
+            UUID id = builds.record(
+                    submission,
+                    source,
+                    new BuildOrigin(
+                            project.teamId(),
+                            project.id(),
+                            number,
+                            trigger,
+                            requestedBy,
+                            project.fetchSubmodules(),
+                            project.layerCache()));
             if (project.cancelSuperseded()) {
                 builds.cancelSuperseded(project.id(), id, number, source);
             }
             if (project.forge() != null && project.sealedForgeToken() != null) {
                 // owed to the forge: pending now, then the outcome; reported in the background, never in the way
                 jdbc.sql("insert into commit_statuses (build_id, next_attempt_at) values (:build, :now)")
-                        .param("build", id).param("now", java.sql.Timestamp.from(Instant.now(clock))).update();
+                        .param("build", id)
+                        .param("now", Timestamp.from(Instant.now(clock)))
+                        .update();
             }
             return id;
         });
@@ -101,26 +138,33 @@ class ProjectBuilds {
      */
     static List<String> tagsFor(Project project, ResolvedRef source, long number) {
         String fullRef = source.fullRef();
-        TagTemplates.RefKind kind = fullRef == null ? null
-                : fullRef.startsWith(BRANCH_PREFIX) ? TagTemplates.RefKind.BRANCH
-                : fullRef.startsWith(TAG_PREFIX) ? TagTemplates.RefKind.TAG : null;
-        String name = fullRef == null ? null
-                : kind == TagTemplates.RefKind.BRANCH ? fullRef.substring(BRANCH_PREFIX.length())
-                : kind == TagTemplates.RefKind.TAG ? fullRef.substring(TAG_PREFIX.length()) : null;
-        boolean defaultBranch = kind == TagTemplates.RefKind.BRANCH && project.defaultBranch().equals(name);
-        List<String> tags = TagTemplates.render(project.tagTemplates(),
-                new TagTemplates.Context(kind, name, source.commit(), number, defaultBranch));
+        TagTemplates.RefKind kind = fullRef == null
+                ? null
+                : fullRef.startsWith(BRANCH_PREFIX)
+                        ? TagTemplates.RefKind.BRANCH
+                        : fullRef.startsWith(TAG_PREFIX) ? TagTemplates.RefKind.TAG : null;
+        String name = fullRef == null
+                ? null
+                : kind == TagTemplates.RefKind.BRANCH
+                        ? fullRef.substring(BRANCH_PREFIX.length())
+                        : kind == TagTemplates.RefKind.TAG ? fullRef.substring(TAG_PREFIX.length()) : null;
+        boolean defaultBranch =
+                kind == TagTemplates.RefKind.BRANCH && project.defaultBranch().equals(name);
+        List<String> tags = TagTemplates.render(
+                project.tagTemplates(), new TagTemplates.Context(kind, name, source.commit(), number, defaultBranch));
         return tags.isEmpty() ? List.of("sha-" + source.commit().substring(0, 7)) : tags;
     }
 
-    private static List<Platform> platforms(Project project, @Nullable List<String> asked,
-            List<FieldProblem> problems) {
+    private static List<Platform> platforms(
+            Project project, @Nullable List<String> asked, List<FieldProblem> problems) {
         if (asked == null) {
             return project.platforms().stream().map(Platform::parse).toList();
         }
         if (asked.isEmpty()) {
-            problems.add(new FieldProblem("platforms", "platforms must name at least one platform (leave it out for "
-                    + "the project's " + project.platforms() + ")"));
+            problems.add(new FieldProblem(
+                    "platforms",
+                    "platforms must name at least one platform (leave it out for " + "the project's "
+                            + project.platforms() + ")"));
         }
         return BuildRequestValidator.canonicalPlatforms(asked, problems);
     }
@@ -151,7 +195,9 @@ class ProjectBuilds {
      *
      * @param noCache build every step again rather than reuse cached layers; false when left out
      */
-    record ProjectBuildBody(@Nullable String ref, @Nullable List<String> platforms, @Nullable List<String> tags,
-            @Nullable Boolean noCache) {
-    }
+    record ProjectBuildBody(
+            @Nullable String ref,
+            @Nullable List<String> platforms,
+            @Nullable List<String> tags,
+            @Nullable Boolean noCache) {}
 }

@@ -4,8 +4,8 @@ import io.archfarm.portal.accounts.Access;
 import io.archfarm.portal.accounts.Role;
 import io.archfarm.portal.accounts.Team;
 import io.archfarm.portal.builds.BuildOrigin;
-import io.archfarm.portal.builds.BuildQueries.BuildFilter;
 import io.archfarm.portal.builds.BuildQueries;
+import io.archfarm.portal.builds.BuildQueries.BuildFilter;
 import io.archfarm.portal.builds.BuildView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -44,7 +44,11 @@ class ProjectController {
     private final BuildQueries queries;
     private final WebhookDeliveries deliveries;
 
-    ProjectController(Access access, Projects projects, ProjectBuilds builds, BuildQueries queries,
+    ProjectController(
+            Access access,
+            Projects projects,
+            ProjectBuilds builds,
+            BuildQueries queries,
             WebhookDeliveries deliveries) {
         this.access = access;
         this.projects = projects;
@@ -60,7 +64,8 @@ class ProjectController {
         Team owner = access.team(team, Role.MAINTAINER);
         ProjectView created = projects.create(owner, body);
         return ResponseEntity.created(URI.create("/api/v1/projects/" + owner.slug() + "/" + created.slug()))
-                .header("Cache-Control", "no-store").body(created);
+                .header("Cache-Control", "no-store")
+                .body(created);
     }
 
     @Operation(summary = "A team's projects")
@@ -77,8 +82,8 @@ class ProjectController {
 
     @Operation(summary = "Replace every setting of a project (maintainer)")
     @PutMapping("/projects/{team}/{project}")
-    ProjectView update(@PathVariable String team, @PathVariable String project,
-            @RequestBody(required = false) ProjectBody body) {
+    ProjectView update(
+            @PathVariable String team, @PathVariable String project, @RequestBody(required = false) ProjectBody body) {
         return projects.update(maintained(team, project), project, body);
     }
 
@@ -93,7 +98,9 @@ class ProjectController {
     /** Stores the credential (a robot account) for the registry of the project's image; never shown again. */
     @Operation(summary = "Set the credential for the registry of the project's image (maintainer)")
     @PutMapping("/projects/{team}/{project}/registry-credential")
-    ProjectView setRegistryCredential(@PathVariable String team, @PathVariable String project,
+    ProjectView setRegistryCredential(
+            @PathVariable String team,
+            @PathVariable String project,
             @RequestBody(required = false) RegistryCredentialBody body) {
         return projects.setRegistryCredential(maintained(team, project), project, body);
     }
@@ -121,43 +128,61 @@ class ProjectController {
 
     @Operation(summary = "The project's webhook deliveries, newest first, with what came of each (maintainer)")
     @GetMapping("/projects/{team}/{project}/deliveries")
-    List<WebhookDeliveries.DeliveryView> deliveries(@PathVariable String team, @PathVariable String project,
-            @RequestParam(defaultValue = "100") int limit) {
+    List<WebhookDeliveries.DeliveryView> deliveries(
+            @PathVariable String team, @PathVariable String project, @RequestParam(defaultValue = "100") int limit) {
         Team owner = maintained(team, project);
         return deliveries.newestFirst(projects.find(owner, project).id(), BuildQueries.limitParam(limit));
     }
 
     @Operation(summary = "Build the project (developer): its settings, the next number, templated tags")
-    @ApiResponse(responseCode = "202", description = "accepted; Location: /api/v1/builds/{id}",
+    @ApiResponse(
+            responseCode = "202",
+            description = "accepted; Location: /api/v1/builds/{id}",
             useReturnTypeSchema = true)
     @PostMapping("/projects/{team}/{project}/builds")
-    ResponseEntity<BuildView> build(@PathVariable String team, @PathVariable String project,
-            @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "every field optional: the "
-                    + "project's own settings stand in for what is left out", content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON_VALUE, examples = {
-                            @ExampleObject(name = "the default branch", value = "{}"),
-                            @ExampleObject(name = "a tag, again without cache", value = """
+    ResponseEntity<BuildView> build(
+            @PathVariable String team,
+            @PathVariable String project,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            description = "every field optional: the "
+                                    + "project's own settings stand in for what is left out",
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                                            examples = {
+                                                @ExampleObject(name = "the default branch", value = "{}"),
+                                                @ExampleObject(name = "a tag, again without cache", value = """
                                     {"ref": "v1.4.0", "noCache": true}"""),
-                            @ExampleObject(name = "a branch, one platform, own tags", value = """
+                                                @ExampleObject(name = "a branch, one platform, own tags", value = """
                                     {"ref": "release/1.4", "platforms": ["linux/arm64"],
-                                     "tags": ["1.4-arm64-test"]}""")}))
-            @RequestBody(required = false) ProjectBuilds.ProjectBuildBody body) {
+                                     "tags": ["1.4-arm64-test"]}""")
+                                            }))
+                    @RequestBody(required = false)
+                    ProjectBuilds.ProjectBuildBody body) {
         Team owner = access.team(team, Role.VIEWER);
         Project found = projects.find(owner, project);
         access.team(team, Role.DEVELOPER);
-        UUID id = builds.startByHand(found, body, BuildOrigin.Trigger.API, access.caller().username());
-        return ResponseEntity.accepted().location(URI.create("/api/v1/builds/" + id))
+        UUID id = builds.startByHand(
+                found, body, BuildOrigin.Trigger.API, access.caller().username());
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/v1/builds/" + id))
                 .body(queries.view(id).orElseThrow());
     }
 
     @Operation(summary = "The project's builds, newest first (the whole history: GET /api/v1/builds?project=)")
     @GetMapping("/projects/{team}/{project}/builds")
-    List<BuildView> builds(@PathVariable String team, @PathVariable String project,
-            @RequestParam(required = false) String status, @RequestParam(defaultValue = "50") int limit) {
+    List<BuildView> builds(
+            @PathVariable String team,
+            @PathVariable String project,
+            @RequestParam(required = false) String status,
+            @RequestParam(defaultValue = "50") int limit) {
         Team owner = access.team(team, Role.VIEWER);
         Project found = projects.find(owner, project);
-        return queries.recent(new BuildFilter(BuildQueries.statusParam(status), Optional.of(Set.of(owner.id())),
-                found.id(), BuildQueries.limitParam(limit)));
+        return queries.recent(new BuildFilter(
+                BuildQueries.statusParam(status),
+                Optional.of(Set.of(owner.id())),
+                found.id(),
+                BuildQueries.limitParam(limit)));
     }
 
     /** The team, once the caller is known to see the project (404 otherwise) and to maintain it (403 otherwise). */
@@ -167,6 +192,5 @@ class ProjectController {
         return access.team(team, Role.MAINTAINER);
     }
 
-    record Secret(String secret) {
-    }
+    record Secret(String secret) {}
 }

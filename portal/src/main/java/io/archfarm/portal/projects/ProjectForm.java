@@ -41,37 +41,90 @@ record ProjectForm(
         @Nullable String forgeToken) {
 
     /** The API's names of the fields this form shows, for its error messages; a new project also has {@code slug}. */
-    static final List<String> FIELDS = List.of("slug", "repository", "defaultBranch", "containerfile", "context",
-            "platforms", "placement", "platformPlacement", "image", "tagTemplates", "branchFilters", "tagFilters",
-            "buildArgs", "publish", "fetchSubmodules", "layerCache", "cancelSuperseded", "commitStatus.forge", "commitStatus.apiUrl",
-            "commitStatus.repository", "commitStatus.token");
+    static final List<String> FIELDS = List.of(
+            "slug",
+            "repository",
+            "defaultBranch",
+            "containerfile",
+            "context",
+            "platforms",
+            "placement",
+            "platformPlacement",
+            "image",
+            "tagTemplates",
+            "branchFilters",
+            "tagFilters",
+            "buildArgs",
+            "publish",
+            "fetchSubmodules",
+            "layerCache",
+            "cancelSuperseded",
+            "commitStatus.forge",
+            "commitStatus.apiUrl",
+            "commitStatus.repository",
+            "commitStatus.token");
 
     /** Where a message about no field of the form goes. */
     static final String ELSEWHERE = "form";
 
     /** What the form's selects offer, in the API's words; "" is "no commit statuses". */
-    static final Choices CHOICES = new Choices(Arrays.stream(Placement.values()).map(Placement::wireName).toList(),
+    static final Choices CHOICES = new Choices(
+            Arrays.stream(Placement.values()).map(Placement::wireName).toList(),
             Arrays.stream(PublishPolicy.values()).map(PublishPolicy::wireName).toList(),
-            Stream.concat(Stream.of(""), Arrays.stream(Forge.values()).map(Forge::wireName)).toList());
+            Stream.concat(Stream.of(""), Arrays.stream(Forge.values()).map(Forge::wireName))
+                    .toList());
 
     /** What a new project's form starts with: the API's defaults, so that nothing is hidden from the maintainer. */
     static ProjectForm defaults() {
-        return new ProjectForm("", "", ProjectValidator.DEFAULT_BRANCH, "Containerfile", ".", "",
-                Placement.DEFAULT.wireName(), "", "", lines(ProjectValidator.DEFAULT_TAG_TEMPLATES), "",
-                lines(ProjectValidator.DEFAULT_TAG_FILTERS), "", PublishPolicy.DEFAULT.wireName(), null, "true", null,
-                "", "", "", "");
+        return new ProjectForm(
+                "",
+                "",
+                ProjectValidator.DEFAULT_BRANCH,
+                "Containerfile",
+                ".",
+                "",
+                Placement.DEFAULT.wireName(),
+                "",
+                "",
+                lines(ProjectValidator.DEFAULT_TAG_TEMPLATES),
+                "",
+                lines(ProjectValidator.DEFAULT_TAG_FILTERS),
+                "",
+                PublishPolicy.DEFAULT.wireName(),
+                null,
+                "true",
+                null,
+                "",
+                "",
+                "",
+                "");
     }
 
     /** The project's current settings. */
     static ProjectForm of(ProjectView view) {
         ProjectView.CommitStatusView status = view.commitStatus();
-        return new ProjectForm(view.slug(), view.repository(), view.defaultBranch(), view.containerfile(),
-                view.context(), String.join(", ", view.platforms()), view.placement(),
-                pairs(view.platformPlacement()), view.image(), lines(view.tagTemplates()),
-                lines(view.branchFilters()), lines(view.tagFilters()), pairs(new TreeMap<>(view.buildArgs())),
-                view.publish(), view.fetchSubmodules() ? "true" : null, view.layerCache() ? "true" : null,
-                view.cancelSuperseded() ? "true" : null, status == null ? "" : status.forge(),
-                status == null ? "" : status.apiUrl(), status == null ? "" : status.repository(), "");
+        return new ProjectForm(
+                view.slug(),
+                view.repository(),
+                view.defaultBranch(),
+                view.containerfile(),
+                view.context(),
+                String.join(", ", view.platforms()),
+                view.placement(),
+                pairs(view.platformPlacement()),
+                view.image(),
+                lines(view.tagTemplates()),
+                lines(view.branchFilters()),
+                lines(view.tagFilters()),
+                pairs(new TreeMap<>(view.buildArgs())),
+                view.publish(),
+                view.fetchSubmodules() ? "true" : null,
+                view.layerCache() ? "true" : null,
+                view.cancelSuperseded() ? "true" : null,
+                status == null ? "" : status.forge(),
+                status == null ? "" : status.apiUrl(),
+                status == null ? "" : status.repository(),
+                "");
     }
 
     /**
@@ -80,12 +133,25 @@ record ProjectForm(
      * filters of a new project, which then default to its default branch, as in the API.
      */
     ProjectBody toBody(boolean creating) {
-        return new ProjectBody(creating ? orNull(slug) : null, orNull(repository), orNull(defaultBranch),
-                orNull(containerfile), orNull(context), platformList(platforms), orNull(placement),
-                placements(platformPlacement), orNull(image), lineList(tagTemplates),
-                creating && blank(branchFilters) ? null : lineList(branchFilters), lineList(tagFilters),
-                buildArgMap(buildArgs), orNull(publish), checked(fetchSubmodules), checked(layerCache),
-                checked(cancelSuperseded), commitStatus());
+        return new ProjectBody(
+                creating ? orNull(slug) : null,
+                orNull(repository),
+                orNull(defaultBranch),
+                orNull(containerfile),
+                orNull(context),
+                platformList(platforms),
+                orNull(placement),
+                placements(platformPlacement),
+                orNull(image),
+                lineList(tagTemplates),
+                creating && blank(branchFilters) ? null : lineList(branchFilters),
+                lineList(tagFilters),
+                buildArgMap(buildArgs),
+                orNull(publish),
+                checked(fetchSubmodules),
+                checked(layerCache),
+                checked(cancelSuperseded),
+                commitStatus());
     }
 
     public boolean fetchesSubmodules() {
@@ -108,8 +174,8 @@ record ProjectForm(
         if (blank(forge) && blank(forgeApiUrl) && blank(forgeRepository) && blank(forgeToken)) {
             return null;
         }
-        return new ProjectBody.CommitStatusBody(forge == null ? "" : forge.strip(), orNull(forgeApiUrl),
-                orNull(forgeRepository), orNull(forgeToken));
+        return new ProjectBody.CommitStatusBody(
+                forge == null ? "" : forge.strip(), orNull(forgeApiUrl), orNull(forgeRepository), orNull(forgeToken));
     }
 
     private static boolean checked(@Nullable String value) {
@@ -126,12 +192,20 @@ record ProjectForm(
 
     /** A field the request did not send at all is left out (the API's default); an empty one is an empty list. */
     private static @Nullable List<String> lineList(@Nullable String text) {
-        return text == null ? null : text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+        return text == null
+                ? null
+                : text.lines()
+                        .map(String::strip)
+                        .filter(line -> !line.isEmpty())
+                        .toList();
     }
 
     private static @Nullable List<String> platformList(@Nullable String text) {
-        return text == null || text.isBlank() ? null
-                : Arrays.stream(text.strip().split("[,\\s]+")).filter(p -> !p.isEmpty()).toList();
+        return text == null || text.isBlank()
+                ? null
+                : Arrays.stream(text.strip().split("[,\\s]+"))
+                        .filter(p -> !p.isEmpty())
+                        .toList();
     }
 
     /** {@code linux/s390x=native-only} per line; a line without '=' gets an empty placement, which the API names. */
@@ -146,7 +220,9 @@ record ProjectForm(
         Map<String, String> map = new LinkedHashMap<>();
         lines.forEach(line -> {
             int eq = line.indexOf('=');
-            map.put((eq < 0 ? line : line.substring(0, eq)).strip(), eq < 0 ? "" : line.substring(eq + 1).strip());
+            map.put(
+                    (eq < 0 ? line : line.substring(0, eq)).strip(),
+                    eq < 0 ? "" : line.substring(eq + 1).strip());
         });
         return map;
     }
@@ -168,8 +244,7 @@ record ProjectForm(
         return String.join("\n", values);
     }
 
-    record Choices(List<String> placements, List<String> publishPolicies, List<String> forges) {
-    }
+    record Choices(List<String> placements, List<String> publishPolicies, List<String> forges) {}
 
     private static String pairs(Map<String, String> map) {
         return map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));

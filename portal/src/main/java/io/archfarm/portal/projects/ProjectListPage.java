@@ -34,7 +34,11 @@ class ProjectListPage {
     private final ProjectPageQueries queries;
     private final CurrentTeam currentTeam;
 
-    ProjectListPage(Access access, Projects projects, ProjectValidator validator, ProjectPageQueries queries,
+    ProjectListPage(
+            Access access,
+            Projects projects,
+            ProjectValidator validator,
+            ProjectPageQueries queries,
             CurrentTeam currentTeam) {
         this.access = access;
         this.projects = projects;
@@ -50,11 +54,18 @@ class ProjectListPage {
 
     @GetMapping("/projects")
     String list(Model model) {
-        Map<String, List<ProjectRow>> byTeam = queries.overview(access.visibleTeamIds()).stream()
-                .collect(Collectors.groupingBy(ProjectRow::team));
-        model.addAttribute("teams", access.teams().stream().map(team -> new TeamProjects(team.slug(), team.name(),
-                team.role().wireName(), team.role().includes(Role.MAINTAINER),
-                byTeam.getOrDefault(team.slug(), List.of()))).toList());
+        Map<String, List<ProjectRow>> byTeam =
+                queries.overview(access.visibleTeamIds()).stream().collect(Collectors.groupingBy(ProjectRow::team));
+        model.addAttribute(
+                "teams",
+                access.teams().stream()
+                        .map(team -> new TeamProjects(
+                                team.slug(),
+                                team.name(),
+                                team.role().wireName(),
+                                team.role().includes(Role.MAINTAINER),
+                                byTeam.getOrDefault(team.slug(), List.of())))
+                        .toList());
         return "projects/list";
     }
 
@@ -65,8 +76,12 @@ class ProjectListPage {
     }
 
     @PostMapping("/projects/new")
-    String create(@RequestParam(required = false) String team, @ModelAttribute("form") ProjectForm form,
-            Model model, HttpServletResponse response, RedirectAttributes redirect) {
+    String create(
+            @RequestParam(required = false) String team,
+            @ModelAttribute("form") ProjectForm form,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes redirect) {
         Team owner = access.team(team, Role.MAINTAINER);
         ProjectBody body = form.toBody(true);
         try {
@@ -97,14 +112,14 @@ class ProjectListPage {
             validator.validate(body, false);
             return errors;
         } catch (ApiProblem rest) {
-            return ProjectPageErrors.merged(errors,
-                    ProjectPageErrors.byField(rest, ProjectForm.FIELDS, ProjectForm.ELSEWHERE));
+            return ProjectPageErrors.merged(
+                    errors, ProjectPageErrors.byField(rest, ProjectForm.FIELDS, ProjectForm.ELSEWHERE));
         }
     }
 
     private String form(Team owner, ProjectForm form, Map<String, List<String>> errors, Model model) {
-        model.addAttribute("team", new TeamProjects(owner.slug(), owner.name(), Role.MAINTAINER.wireName(), true,
-                List.of()));
+        model.addAttribute(
+                "team", new TeamProjects(owner.slug(), owner.name(), Role.MAINTAINER.wireName(), true, List.of()));
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
         return "projects/new";
@@ -114,11 +129,13 @@ class ProjectListPage {
         if (team != null && !team.isBlank()) {
             return team;
         }
-        return currentTeam.resolve(session, null).map(TeamRole::slug).orElseThrow(() ->
-                ApiProblem.badRequest("team", "choose the team the new project belongs to: /projects/new?team=<slug>"));
+        return currentTeam
+                .resolve(session, null)
+                .map(TeamRole::slug)
+                .orElseThrow(() -> ApiProblem.badRequest(
+                        "team", "choose the team the new project belongs to: /projects/new?team=<slug>"));
     }
 
     /** A team in the list, with the reader's role in it and its projects. */
-    record TeamProjects(String slug, String name, String role, boolean maintainer, List<ProjectRow> projects) {
-    }
+    record TeamProjects(String slug, String name, String role, boolean maintainer, List<ProjectRow> projects) {}
 }

@@ -49,7 +49,12 @@ class ProjectPage {
     private final BuildSecrets secrets;
     private final WebhookDeliveries deliveries;
 
-    ProjectPage(Access access, Projects projects, ProjectBuilds builds, BuildQueries queries, BuildSecrets secrets,
+    ProjectPage(
+            Access access,
+            Projects projects,
+            ProjectBuilds builds,
+            BuildQueries queries,
+            BuildSecrets secrets,
             WebhookDeliveries deliveries) {
         this.deliveries = deliveries;
         this.secrets = secrets;
@@ -79,8 +84,13 @@ class ProjectPage {
     }
 
     @PostMapping("/projects/{team}/{project}/settings")
-    String save(@PathVariable String team, @PathVariable String project, @ModelAttribute("form") ProjectForm form,
-            Model model, HttpServletResponse response, RedirectAttributes redirect) {
+    String save(
+            @PathVariable String team,
+            @PathVariable String project,
+            @ModelAttribute("form") ProjectForm form,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes redirect) {
         Team owner = maintained(team, project);
         try {
             projects.update(owner, project, form.toBody(false));
@@ -89,8 +99,7 @@ class ProjectPage {
                 throw problem;
             }
             response.setStatus(problem.status().value());
-            model.addAttribute("errors", ProjectPageErrors.byField(problem, ProjectForm.FIELDS,
-                    ProjectForm.ELSEWHERE));
+            model.addAttribute("errors", ProjectPageErrors.byField(problem, ProjectForm.FIELDS, ProjectForm.ELSEWHERE));
             return page(owner, project, model);
         }
         redirect.addFlashAttribute("notice", "saved");
@@ -99,8 +108,7 @@ class ProjectPage {
 
     /** Shows the webhook secret in the answer to this POST only, never in a page that a GET (or a cache) gives. */
     @PostMapping("/projects/{team}/{project}/webhook-secret")
-    String reveal(@PathVariable String team, @PathVariable String project, Model model,
-            HttpServletResponse response) {
+    String reveal(@PathVariable String team, @PathVariable String project, Model model, HttpServletResponse response) {
         Team owner = maintained(team, project);
         response.setHeader("Cache-Control", NO_STORE);
         model.addAttribute("secret", projects.webhookSecret(owner, project));
@@ -108,8 +116,7 @@ class ProjectPage {
     }
 
     @PostMapping("/projects/{team}/{project}/webhook-secret/rotate")
-    String rotate(@PathVariable String team, @PathVariable String project, Model model,
-            HttpServletResponse response) {
+    String rotate(@PathVariable String team, @PathVariable String project, Model model, HttpServletResponse response) {
         Team owner = maintained(team, project);
         response.setHeader("Cache-Control", NO_STORE);
         model.addAttribute("secret", projects.rotateWebhookSecret(owner, project));
@@ -119,9 +126,14 @@ class ProjectPage {
 
     /** Stores the credential for the registry of the project's image; the password is never shown again. */
     @PostMapping("/projects/{team}/{project}/registry-credential")
-    String setRegistryCredential(@PathVariable String team, @PathVariable String project,
-            @RequestParam(required = false) String username, @RequestParam(required = false) String password,
-            Model model, HttpServletResponse response, RedirectAttributes redirect) {
+    String setRegistryCredential(
+            @PathVariable String team,
+            @PathVariable String project,
+            @RequestParam(required = false) String username,
+            @RequestParam(required = false) String password,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes redirect) {
         Team owner = maintained(team, project);
         try {
             projects.setRegistryCredential(owner, project, new RegistryCredentialBody(username, password));
@@ -131,8 +143,7 @@ class ProjectPage {
             }
             response.setStatus(problem.status().value());
             model.addAttribute("credentialUsername", username);
-            model.addAttribute("credentialErrors", ProjectPageErrors.byField(problem, CREDENTIAL_FIELDS,
-                    "credential"));
+            model.addAttribute("credentialErrors", ProjectPageErrors.byField(problem, CREDENTIAL_FIELDS, "credential"));
             return page(owner, project, model);
         }
         redirect.addFlashAttribute("notice", "credentialSet");
@@ -140,8 +151,8 @@ class ProjectPage {
     }
 
     @PostMapping("/projects/{team}/{project}/registry-credential/delete")
-    String removeRegistryCredential(@PathVariable String team, @PathVariable String project,
-            RedirectAttributes redirect) {
+    String removeRegistryCredential(
+            @PathVariable String team, @PathVariable String project, RedirectAttributes redirect) {
         projects.removeRegistryCredential(maintained(team, project), project);
         redirect.addFlashAttribute("notice", "credentialRemoved");
         return "redirect:/projects/{team}/{project}";
@@ -149,12 +160,22 @@ class ProjectPage {
 
     /** Sets or replaces a project build secret; its value is never shown again, not even in a refusal. */
     @PostMapping("/projects/{team}/{project}/secrets")
-    String setSecret(@PathVariable String team, @PathVariable String project,
-            @RequestParam(required = false) String id, @RequestParam(required = false) String value, Model model,
-            HttpServletResponse response, RedirectAttributes redirect) {
+    String setSecret(
+            @PathVariable String team,
+            @PathVariable String project,
+            @RequestParam(required = false) String id,
+            @RequestParam(required = false) String value,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes redirect) {
         Team owner = maintained(team, project);
         try {
-            secrets.setForProject(owner, projects.find(owner, project).id(), id, value, access.caller().username());
+            secrets.setForProject(
+                    owner,
+                    projects.find(owner, project).id(),
+                    id,
+                    value,
+                    access.caller().username());
         } catch (ApiProblem problem) {
             if (problem.status() != HttpStatus.BAD_REQUEST && problem.status() != HttpStatus.CONFLICT) {
                 throw problem;
@@ -169,7 +190,10 @@ class ProjectPage {
     }
 
     @PostMapping("/projects/{team}/{project}/secrets/{id}/delete")
-    String deleteSecret(@PathVariable String team, @PathVariable String project, @PathVariable String id,
+    String deleteSecret(
+            @PathVariable String team,
+            @PathVariable String project,
+            @PathVariable String id,
             RedirectAttributes redirect) {
         Team owner = maintained(team, project);
         secrets.deleteForProject(owner, projects.find(owner, project).id(), id);
@@ -178,9 +202,13 @@ class ProjectPage {
     }
 
     @PostMapping("/projects/{team}/{project}/builds")
-    String buildNow(@PathVariable String team, @PathVariable String project,
-            @RequestParam(required = false) String ref, @RequestParam(defaultValue = "false") boolean noCache,
-            Model model, HttpServletResponse response) {
+    String buildNow(
+            @PathVariable String team,
+            @PathVariable String project,
+            @RequestParam(required = false) String ref,
+            @RequestParam(defaultValue = "false") boolean noCache,
+            Model model,
+            HttpServletResponse response) {
         Team owner = access.team(team, Role.VIEWER);
         projects.find(owner, project);
         access.team(team, Role.DEVELOPER);
@@ -208,10 +236,12 @@ class ProjectPage {
     }
 
     private UUID start(Team owner, String project, String ref, boolean noCache) {
-        return builds.startByHand(projects.find(owner, project),
-                new ProjectBuilds.ProjectBuildBody(ref == null || ref.isBlank() ? null : ref.strip(), null, null,
-                        noCache),
-                BuildOrigin.Trigger.UI, access.caller().username());
+        return builds.startByHand(
+                projects.find(owner, project),
+                new ProjectBuilds.ProjectBuildBody(
+                        ref == null || ref.isBlank() ? null : ref.strip(), null, null, noCache),
+                BuildOrigin.Trigger.UI,
+                access.caller().username());
     }
 
     private String page(Team owner, String slug, Model model) {
@@ -236,23 +266,35 @@ class ProjectPage {
         if (!model.containsAttribute("secretErrors")) {
             model.addAttribute("secretErrors", Map.of());
         }
-        model.addAttribute("secrets", secrets.ofProject(owner.id(), projects.find(owner, slug).id()));
-        model.addAttribute("imageRegistry", ImageReference.parse(project.image()).registry());
+        model.addAttribute(
+                "secrets",
+                secrets.ofProject(owner.id(), projects.find(owner, slug).id()));
+        model.addAttribute(
+                "imageRegistry", ImageReference.parse(project.image()).registry());
         model.addAttribute("builds", recent(owner, slug));
         // what the forges sent and what came of it: for maintainers, as GET .../deliveries is
-        model.addAttribute("deliveries", role.includes(Role.MAINTAINER)
-                ? deliveries.newestWithBuilds(projects.find(owner, slug).id(), RECENT_DELIVERIES) : List.of());
+        model.addAttribute(
+                "deliveries",
+                role.includes(Role.MAINTAINER)
+                        ? deliveries.newestWithBuilds(projects.find(owner, slug).id(), RECENT_DELIVERIES)
+                        : List.of());
         return "projects/detail";
     }
 
     private List<BuildView> recent(Team owner, String slug) {
-        return queries.recent(new BuildFilter(Optional.empty(), Optional.of(Set.of(owner.id())),
-                projects.find(owner, slug).id(), RECENT_BUILDS));
+        return queries.recent(new BuildFilter(
+                Optional.empty(),
+                Optional.of(Set.of(owner.id())),
+                projects.find(owner, slug).id(),
+                RECENT_BUILDS));
     }
 
     /** The caller's role in the team they can already see; an admin counts as its maintainer. */
     private Role roleIn(Team team) {
-        return access.teams().stream().filter(t -> t.teamId().equals(team.id())).map(TeamRole::role).findFirst()
+        return access.teams().stream()
+                .filter(t -> t.teamId().equals(team.id()))
+                .map(TeamRole::role)
+                .findFirst()
                 .orElse(Role.VIEWER);
     }
 

@@ -14,22 +14,24 @@ import java.util.Map;
  */
 final class ProjectPageErrors {
 
-    private ProjectPageErrors() {
-    }
+    private ProjectPageErrors() {}
 
     static Map<String, List<String>> byField(ApiProblem problem, Collection<String> fields, String elsewhere) {
         Map<String, List<String>> errors = new LinkedHashMap<>();
-        problems(problem).forEach(p -> errors
-                .computeIfAbsent(fields.contains(p.field()) ? p.field() : elsewhere, f -> new ArrayList<>())
-                .add(p.detail()));
+        problems(problem)
+                .forEach(p -> errors.computeIfAbsent(
+                                fields.contains(p.field()) ? p.field() : elsewhere, f -> new ArrayList<>())
+                        .add(p.detail()));
         return errors;
     }
 
     /** Both refusals together, the first one's messages first. */
     static Map<String, List<String>> merged(Map<String, List<String>> first, Map<String, List<String>> second) {
         Map<String, List<String>> merged = new LinkedHashMap<>();
-        first.forEach((field, messages) -> merged.computeIfAbsent(field, f -> new ArrayList<>()).addAll(messages));
-        second.forEach((field, messages) -> merged.computeIfAbsent(field, f -> new ArrayList<>()).addAll(messages));
+        first.forEach((field, messages) ->
+                merged.computeIfAbsent(field, f -> new ArrayList<>()).addAll(messages));
+        second.forEach((field, messages) ->
+                merged.computeIfAbsent(field, f -> new ArrayList<>()).addAll(messages));
         return merged;
     }
 

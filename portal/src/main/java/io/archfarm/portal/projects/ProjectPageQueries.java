@@ -43,13 +43,23 @@ class ProjectPageQueries {
             query = query.param("teams", teams.get());
         }
         return query.query((rs, n) -> {
-            UUID build = rs.getObject("build_id", UUID.class);
-            LastBuild last = build == null ? null : new LastBuild(build, rs.getLong("build_number"),
-                    rs.getString("status"), rs.getString("ref"),
-                    Objects.requireNonNull(instant(rs.getTimestamp("created_at"))));
-            return new ProjectRow(rs.getString("team"), rs.getString("slug"), rs.getString("repository"),
-                    rs.getString("default_branch"), last);
-        }).list();
+                    UUID build = rs.getObject("build_id", UUID.class);
+                    LastBuild last = build == null
+                            ? null
+                            : new LastBuild(
+                                    build,
+                                    rs.getLong("build_number"),
+                                    rs.getString("status"),
+                                    rs.getString("ref"),
+                                    Objects.requireNonNull(instant(rs.getTimestamp("created_at"))));
+                    return new ProjectRow(
+                            rs.getString("team"),
+                            rs.getString("slug"),
+                            rs.getString("repository"),
+                            rs.getString("default_branch"),
+                            last);
+                })
+                .list();
     }
 
     private static @Nullable Instant instant(Timestamp timestamp) {
@@ -57,10 +67,12 @@ class ProjectPageQueries {
     }
 
     /** A project in the list; {@code lastBuild} is null before its first build. */
-    record ProjectRow(String team, String slug, String repository, String defaultBranch,
-            @Nullable LastBuild lastBuild) {
-    }
+    record ProjectRow(
+            String team,
+            String slug,
+            String repository,
+            String defaultBranch,
+            @Nullable LastBuild lastBuild) {}
 
-    record LastBuild(UUID id, long number, String status, String ref, Instant createdAt) {
-    }
+    record LastBuild(UUID id, long number, String status, String ref, Instant createdAt) {}
 }

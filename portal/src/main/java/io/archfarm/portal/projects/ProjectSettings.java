@@ -34,7 +34,9 @@ record ProjectSettings(
         @Nullable CommitStatusSettings commitStatus) {
 
     /** @param token the forge API token in plain text, or null to keep the stored one */
-    record CommitStatusSettings(@Nullable Forge forge, @Nullable String apiUrl, @Nullable String repository,
-            @Nullable String token) {
-    }
+    record CommitStatusSettings(
+            @Nullable Forge forge,
+            @Nullable String apiUrl,
+            @Nullable String repository,
+            @Nullable String token) {}
 }

@@ -39,8 +39,10 @@ class ProjectValidator {
 
     String slug(@Nullable String slug) {
         if (slug == null || !SLUG.matcher(slug).matches()) {
-            throw ApiProblem.badRequest("slug", "project slug '" + slug + "' is not valid: expected 1 to 64 of "
-                    + "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit");
+            throw ApiProblem.badRequest(
+                    "slug",
+                    "project slug '" + slug + "' is not valid: expected 1 to 64 of "
+                            + "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit");
         }
         return slug;
     }
@@ -56,15 +58,27 @@ class ProjectValidator {
         String defaultBranch = body.defaultBranch() == null ? DEFAULT_BRANCH : body.defaultBranch();
         BuildSubmission shared = null;
         try {
-            shared = builds.validate(new BuildRequestBody(null, body.repository(), defaultBranch, body.containerfile(),
-                    body.context(), body.platforms(), body.image(), List.of("latest"), body.buildArgs(),
-                    body.placement(), body.platformPlacement(), body.publish(), null));
+            shared = builds.validate(new BuildRequestBody(
+                    null,
+                    body.repository(),
+                    defaultBranch,
+                    body.containerfile(),
+                    body.context(),
+                    body.platforms(),
+                    body.image(),
+                    List.of("latest"),
+                    body.buildArgs(),
+                    body.placement(),
+                    body.platformPlacement(),
+                    body.publish(),
+                    null));
         } catch (ApiProblem problem) {
             problems.addAll(fieldProblems(problem));
         }
         if (defaultBranch.startsWith("refs/") || defaultBranch.isBlank()) {
-            problems.add(new FieldProblem("defaultBranch", "defaultBranch '" + defaultBranch
-                    + "' must be a branch name such as main, not a full ref"));
+            problems.add(new FieldProblem(
+                    "defaultBranch",
+                    "defaultBranch '" + defaultBranch + "' must be a branch name such as main, not a full ref"));
         }
         List<String> templates = orDefault(body.tagTemplates(), DEFAULT_TAG_TEMPLATES);
         TagTemplates.validate(templates).forEach(why -> problems.add(new FieldProblem("tagTemplates", why)));
@@ -77,42 +91,62 @@ class ProjectValidator {
             // shared is null only when its validation added problems
             throw ApiProblem.invalidFields(problems);
         }
-        return new ProjectSettings(shared.repository(), defaultBranch, shared.containerfile(), shared.context(),
-                shared.platforms(), shared.placement(), shared.platformPlacement(), shared.image(), templates,
-                branchFilters, tagFilters, shared.buildArgs(), shared.publish(),
-                Boolean.TRUE.equals(body.fetchSubmodules()), !Boolean.FALSE.equals(body.layerCache()),
-                Boolean.TRUE.equals(body.cancelSuperseded()), status);
+        return new ProjectSettings(
+                shared.repository(),
+                defaultBranch,
+                shared.containerfile(),
+                shared.context(),
+                shared.platforms(),
+                shared.placement(),
+                shared.platformPlacement(),
+                shared.image(),
+                templates,
+                branchFilters,
+                tagFilters,
+                shared.buildArgs(),
+                shared.publish(),
+                Boolean.TRUE.equals(body.fetchSubmodules()),
+                !Boolean.FALSE.equals(body.layerCache()),
+                Boolean.TRUE.equals(body.cancelSuperseded()),
+                status);
     }
 
-    private ProjectSettings.@Nullable CommitStatusSettings commitStatus(ProjectBody.@Nullable CommitStatusBody body,
-            boolean tokenStored,
-            List<FieldProblem> problems) {
+    private ProjectSettings.@Nullable CommitStatusSettings commitStatus(
+            ProjectBody.@Nullable CommitStatusBody body, boolean tokenStored, List<FieldProblem> problems) {
         if (body == null) {
             return null;
         }
         Forge forge = Forge.fromWireName(body.forge()).orElse(null);
         if (forge == null) {
-            problems.add(new FieldProblem("commitStatus.forge", "forge '" + body.forge()
-                    + "' is not one of github, gitlab, gitea, forgejo"));
+            problems.add(new FieldProblem(
+                    "commitStatus.forge", "forge '" + body.forge() + "' is not one of github, gitlab, gitea, forgejo"));
         }
         if (body.apiUrl() == null || body.apiUrl().isBlank()) {
-            problems.add(new FieldProblem("commitStatus.apiUrl", "apiUrl is required, e.g. https://api.github.com, "
-                    + "https://gitlab.com/api/v4 or https://gitea.example/api/v1"));
+            problems.add(new FieldProblem(
+                    "commitStatus.apiUrl",
+                    "apiUrl is required, e.g. https://api.github.com, "
+                            + "https://gitlab.com/api/v4 or https://gitea.example/api/v1"));
         } else {
             urls.refusalOfApiUrl(body.apiUrl())
                     .ifPresent(why -> problems.add(new FieldProblem("commitStatus.apiUrl", why)));
         }
         Pattern repository = forge == Forge.GITLAB ? GITLAB_PROJECT : OWNER_NAME;
         if (body.repository() == null || !repository.matcher(body.repository()).matches()) {
-            problems.add(new FieldProblem("commitStatus.repository", "repository '" + body.repository() + "' is not "
-                    + (forge == Forge.GITLAB ? "a GitLab project id or path (group/project)" : "owner/name")));
+            problems.add(new FieldProblem(
+                    "commitStatus.repository",
+                    "repository '" + body.repository() + "' is not "
+                            + (forge == Forge.GITLAB ? "a GitLab project id or path (group/project)" : "owner/name")));
         }
         if ((body.token() == null || body.token().isBlank()) && !tokenStored) {
-            problems.add(new FieldProblem("commitStatus.token", "token is required: the forge API token the farm "
-                    + "reports commit statuses with"));
+            problems.add(new FieldProblem(
+                    "commitStatus.token",
+                    "token is required: the forge API token the farm " + "reports commit statuses with"));
         }
         String apiUrl = body.apiUrl() == null ? null : body.apiUrl().replaceAll("/+$", "");
-        return new ProjectSettings.CommitStatusSettings(forge, apiUrl, body.repository(),
+        return new ProjectSettings.CommitStatusSettings(
+                forge,
+                apiUrl,
+                body.repository(),
                 body.token() == null || body.token().isBlank() ? null : body.token());
     }
 
@@ -120,10 +154,14 @@ class ProjectValidator {
     private static List<FieldProblem> fieldProblems(ApiProblem problem) {
         Object errors = problem.properties().get("errors");
         if (errors instanceof List<?> list) {
-            return ((List<FieldProblem>) list).stream().map(p -> p.field().equals("ref")
-                    ? new FieldProblem("defaultBranch",
-                            String.valueOf(p.detail()).replace("ref '", "defaultBranch '"))
-                    : p).toList();
+            return ((List<FieldProblem>) list)
+                    .stream()
+                            .map(p -> p.field().equals("ref")
+                                    ? new FieldProblem(
+                                            "defaultBranch",
+                                            String.valueOf(p.detail()).replace("ref '", "defaultBranch '"))
+                                    : p)
+                            .toList();
         }
         Object field = problem.properties().get("field");
         return List.of(new FieldProblem(field == null ? "project" : field.toString(), problem.getMessage()));

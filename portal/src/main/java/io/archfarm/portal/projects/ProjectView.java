@@ -38,13 +38,12 @@ record ProjectView(
         @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String webhookSecret) {
 
     /** @param tokenSet whether a forge token is stored (the token itself is never shown) */
-    record CommitStatusView(String forge, @Nullable String apiUrl, @Nullable String repository, boolean tokenSet) {
-    }
+    record CommitStatusView(
+            String forge, @Nullable String apiUrl, @Nullable String repository, boolean tokenSet) {}
 
     /**
      * The project's registry credential without its password: the registry it was set for, the user, and whether it
      * is used, which it is only while the project's image is on that registry.
      */
-    record RegistryCredentialView(String registry, @Nullable String username, boolean inUse) {
-    }
+    record RegistryCredentialView(String registry, @Nullable String username, boolean inUse) {}
 }

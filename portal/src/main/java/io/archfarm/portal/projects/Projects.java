@@ -34,7 +34,11 @@ class Projects {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    Projects(ProjectRepository projects, ProjectValidator validator, SecretBox secrets, PortalProperties portal,
+    Projects(
+            ProjectRepository projects,
+            ProjectValidator validator,
+            SecretBox secrets,
+            PortalProperties portal,
             Clock clock) {
         this.projects = projects;
         this.validator = validator;
@@ -67,8 +71,10 @@ class Projects {
     ProjectView update(Team team, String slug, ProjectBody body) {
         Project project = find(team, slug);
         if (body != null && body.slug() != null && !body.slug().equals(slug)) {
-            throw ApiProblem.badRequest("slug", "a project cannot be renamed (slug '" + body.slug() + "' in the body, '"
-                    + slug + "' in the URL): create a new project instead");
+            throw ApiProblem.badRequest(
+                    "slug",
+                    "a project cannot be renamed (slug '" + body.slug() + "' in the body, '" + slug
+                            + "' in the URL): create a new project instead");
         }
         ProjectSettings settings = validator.validate(body, project.sealedForgeToken() != null);
         project.configure(settings, sealedToken(settings), Instant.now(clock));
@@ -97,8 +103,8 @@ class Projects {
         RegistryCredentialBody credential = body.validated();
         Project project = find(team, slug);
         String registry = ImageReference.parse(project.image()).registry();
-        project.registryCredential(registry, credential.username(), secrets.seal(credential.password()),
-                Instant.now(clock));
+        project.registryCredential(
+                registry, credential.username(), secrets.seal(credential.password()), Instant.now(clock));
         return view(team, project, null);
     }
 
@@ -121,7 +127,9 @@ class Projects {
 
     @Transactional(readOnly = true)
     List<ProjectView> list(Team team) {
-        return projects.findByTeamIdOrderBySlug(team.id()).stream().map(p -> view(team, p, null)).toList();
+        return projects.findByTeamIdOrderBySlug(team.id()).stream()
+                .map(p -> view(team, p, null))
+                .toList();
     }
 
     Optional<Project> findOptional(Team team, String slug) {
@@ -129,35 +137,66 @@ class Projects {
     }
 
     Project find(Team team, String slug) {
-        return projects.findByTeamIdAndSlug(team.id(), slug == null ? "" : slug).orElseThrow(() ->
-                ApiProblem.notFound("project '" + team.slug() + "/" + slug + "' does not exist"));
+        return projects.findByTeamIdAndSlug(team.id(), slug == null ? "" : slug)
+                .orElseThrow(() -> ApiProblem.notFound("project '" + team.slug() + "/" + slug + "' does not exist"));
     }
 
     /** The webhook URL for each forge: one per project per forge. */
     Map<String, String> webhookUrls(Team team, Project project) {
-        return Arrays.stream(Forge.values()).collect(Collectors.toMap(Forge::wireName,
-                forge -> portal.link("/hooks/" + team.slug() + "/" + project.slug() + "/" + forge.wireName()),
-                (a, b) -> a, LinkedHashMap::new));
+        return Arrays.stream(Forge.values())
+                .collect(Collectors.toMap(
+                        Forge::wireName,
+                        forge -> portal.link("/hooks/" + team.slug() + "/" + project.slug() + "/" + forge.wireName()),
+                        (a, b) -> a,
+                        LinkedHashMap::new));
     }
 
     private ProjectView view(Team team, Project p, @Nullable String secret) {
         Map<String, String> placements = new LinkedHashMap<>();
-        p.platformPlacements().forEach((platform, placement) ->
-                placements.put(platform, Placement.valueOf(placement).wireName()));
-        ProjectView.CommitStatusView status = p.forge() == null ? null : new ProjectView.CommitStatusView(
-                p.forge().wireName(), p.forgeApiUrl(), p.forgeRepository(), p.sealedForgeToken() != null);
-        ProjectView.RegistryCredentialView credential = p.registryHost() == null ? null
-                : new ProjectView.RegistryCredentialView(p.registryHost(), p.registryUsername(),
+        p.platformPlacements()
+                .forEach((platform, placement) ->
+                        placements.put(platform, Placement.valueOf(placement).wireName()));
+        ProjectView.CommitStatusView status = p.forge() == null
+                ? null
+                : new ProjectView.CommitStatusView(
+                        p.forge().wireName(), p.forgeApiUrl(), p.forgeRepository(), p.sealedForgeToken() != null);
+        ProjectView.RegistryCredentialView credential = p.registryHost() == null
+                ? null
+                : new ProjectView.RegistryCredentialView(
+                        p.registryHost(),
+                        p.registryUsername(),
                         p.registryHost().equals(ImageReference.parse(p.image()).registry()));
-        return new ProjectView(team.slug(), p.slug(), p.repository(), p.defaultBranch(), p.containerfile(),
-                p.contextDir(), p.platforms(), p.placement().wireName(), placements, p.image(), p.tagTemplates(),
-                p.branchFilters(), p.tagFilters(), p.buildArgs(), p.publish().wireName(), p.fetchSubmodules(),
-                p.layerCache(), p.cancelSuperseded(), status, credential, webhookUrls(team, p), p.lastBuildNumber(), p.createdAt(),
-                p.updatedAt(), secret);
+        return new ProjectView(
+                team.slug(),
+                p.slug(),
+                p.repository(),
+                p.defaultBranch(),
+                p.containerfile(),
+                p.contextDir(),
+                p.platforms(),
+                p.placement().wireName(),
+                placements,
+                p.image(),
+                p.tagTemplates(),
+                p.branchFilters(),
+                p.tagFilters(),
+                p.buildArgs(),
+                p.publish().wireName(),
+                p.fetchSubmodules(),
+                p.layerCache(),
+                p.cancelSuperseded(),
+                status,
+                credential,
+                webhookUrls(team, p),
+                p.lastBuildNumber(),
+                p.createdAt(),
+                p.updatedAt(),
+                secret);
     }
 
     private @Nullable String sealedToken(ProjectSettings settings) {
-        return settings.commitStatus() == null || settings.commitStatus().token() == null ? null
+        return settings.commitStatus() == null || settings.commitStatus().token() == null
+                ? null
                 : secrets.seal(settings.commitStatus().token());
     }
 

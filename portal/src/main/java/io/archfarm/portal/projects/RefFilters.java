@@ -15,8 +15,7 @@ public final class RefFilters {
 
     static final int MAX_PATTERNS = 50;
 
-    private RefFilters() {
-    }
+    private RefFilters() {}
 
     /** True when {@code refName} matches a positive pattern of {@code filters} and no {@code !} pattern. */
     public static boolean matches(List<String> filters, String refName) {

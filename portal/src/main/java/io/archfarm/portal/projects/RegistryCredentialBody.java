@@ -19,16 +19,20 @@ record RegistryCredentialBody(String username, String password) {
         List<FieldProblem> problems = new ArrayList<>();
         if (username == null || username.isBlank()) {
             problems.add(new FieldProblem("username", "username is required"));
-        } else if (username.length() > MAX_USERNAME || username.contains(":") || hasControl(username)
+        } else if (username.length() > MAX_USERNAME
+                || username.contains(":")
+                || hasControl(username)
                 || !username.strip().equals(username)) {
-            problems.add(new FieldProblem("username", "username must be at most " + MAX_USERNAME
-                    + " characters without ':', control characters or surrounding spaces"));
+            problems.add(new FieldProblem(
+                    "username",
+                    "username must be at most " + MAX_USERNAME
+                            + " characters without ':', control characters or surrounding spaces"));
         }
         if (password == null || password.isEmpty()) {
             problems.add(new FieldProblem("password", "password is required: the registry password or token"));
         } else if (password.length() > MAX_PASSWORD || hasControl(password)) {
-            problems.add(new FieldProblem("password", "password must be at most " + MAX_PASSWORD
-                    + " characters without control characters"));
+            problems.add(new FieldProblem(
+                    "password", "password must be at most " + MAX_PASSWORD + " characters without control characters"));
         }
         if (!problems.isEmpty()) {
             throw ApiProblem.invalidFields(problems);

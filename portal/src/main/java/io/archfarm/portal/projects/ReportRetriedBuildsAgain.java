@@ -26,6 +26,8 @@ class ReportRetriedBuildsAgain {
         jdbc.sql("""
                         update commit_statuses set attempts = 0, last_error = null, next_attempt_at = :now
                         where build_id = :build""")
-                .param("now", Timestamp.from(retry.at())).param("build", retry.buildId()).update();
+                .param("now", Timestamp.from(retry.at()))
+                .param("build", retry.buildId())
+                .update();
     }
 }

@@ -29,7 +29,8 @@ public final class TagTemplates {
 
     /** How the built commit was named: a branch, a tag, or (null) a bare commit id. */
     public enum RefKind {
-        BRANCH, TAG
+        BRANCH,
+        TAG
     }
 
     /**
@@ -41,19 +42,19 @@ public final class TagTemplates {
      * @param buildNumber   the project's number for this build
      * @param defaultBranch whether the ref is the project's default branch (only then does {@code latest} apply)
      */
-    public record Context(@Nullable RefKind kind, @Nullable String refName, String commit, long buildNumber,
-            boolean defaultBranch) {
+    public record Context(
+            @Nullable RefKind kind, @Nullable String refName, String commit, long buildNumber, boolean defaultBranch) {
 
         public Context {
             Objects.requireNonNull(commit, "commit");
             if ((kind == null) != (refName == null)) {
-                throw new IllegalArgumentException("a ref name goes with a ref kind: kind " + kind + ", name " + refName);
+                throw new IllegalArgumentException(
+                        "a ref name goes with a ref kind: kind " + kind + ", name " + refName);
             }
         }
     }
 
-    private TagTemplates() {
-    }
+    private TagTemplates() {}
 
     /**
      * The distinct tags {@code templates} give for {@code context}, in template order, each made a valid OCI tag:
@@ -89,8 +90,7 @@ public final class TagTemplates {
 
     private static Optional<String> renderOne(String template, Context context) {
         if (template.equals(LATEST)) {
-            return context.kind() == RefKind.BRANCH && context.defaultBranch()
-                    ? Optional.of(LATEST) : Optional.empty();
+            return context.kind() == RefKind.BRANCH && context.defaultBranch() ? Optional.of(LATEST) : Optional.empty();
         }
         StringBuilder tag = new StringBuilder();
         Matcher placeholder = PLACEHOLDER.matcher(template);
@@ -118,8 +118,9 @@ public final class TagTemplates {
                 Matcher sha = SHA.matcher(name);
                 sha.matches();
                 String commit = context.commit();
-                yield sha.group(1) == null ? commit : commit.substring(0, Math.min(commit.length(),
-                        Integer.parseInt(sha.group(1))));
+                yield sha.group(1) == null
+                        ? commit
+                        : commit.substring(0, Math.min(commit.length(), Integer.parseInt(sha.group(1))));
             }
         };
     }
@@ -151,8 +152,8 @@ public final class TagTemplates {
         } else {
             Matcher bad = NOT_IN_TAG.matcher(literal);
             if (bad.find()) {
-                problems.add("tag template '" + template + "' contains '" + bad.group() + "', which an image tag cannot "
-                        + "hold (letters, digits, '.', '_' and '-' only)");
+                problems.add("tag template '" + template + "' contains '" + bad.group()
+                        + "', which an image tag cannot " + "hold (letters, digits, '.', '_' and '-' only)");
             } else if (literal.length() > MAX_TAG_LENGTH) {
                 problems.add("tag template '" + template + "' is longer than a tag may be (" + MAX_TAG_LENGTH
                         + " characters)");
@@ -167,8 +168,8 @@ public final class TagTemplates {
         }
         Matcher sha = SHA.matcher(name);
         if (!sha.matches()) {
-            return Optional.of("tag template '" + template + "' has an unknown placeholder {" + name
-                    + "}; known are " + KNOWN);
+            return Optional.of(
+                    "tag template '" + template + "' has an unknown placeholder {" + name + "}; known are " + KNOWN);
         }
         if (sha.group(1) != null) {
             int length = Integer.parseInt(sha.group(1));

@@ -23,6 +23,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -60,9 +61,17 @@ class WebhookController {
     private final Clock clock;
     private final WebhookDeliveryCounts counts;
 
-    WebhookController(Accounts accounts, Projects projects, ProjectBuilds builds, WebhookDeliveries deliveries,
-            SecretBox secrets, TransactionTemplate transaction, PortalProperties portal, WebhookFloods floods,
-            Clock clock, WebhookDeliveryCounts counts) {
+    WebhookController(
+            Accounts accounts,
+            Projects projects,
+            ProjectBuilds builds,
+            WebhookDeliveries deliveries,
+            SecretBox secrets,
+            TransactionTemplate transaction,
+            PortalProperties portal,
+            WebhookFloods floods,
+            Clock clock,
+            WebhookDeliveryCounts counts) {
         this.floods = floods;
         this.counts = counts;
         this.clock = clock;
@@ -76,7 +85,8 @@ class WebhookController {
     }
 
     /** Handles one delivery and counts its outcome ({@link WebhookDeliveryCounts}). */
-    @Operation(summary = "A forge's delivery (GitHub, GitLab, Gitea, Forgejo): a push builds the pushed commit",
+    @Operation(
+            summary = "A forge's delivery (GitHub, GitLab, Gitea, Forgejo): a push builds the pushed commit",
             description = """
                     Authenticated by the forge's signature of the body with the project's webhook secret (GitLab: \
                     the secret itself as a token), not by an API token. Every delivery is logged with what came of \
@@ -84,34 +94,53 @@ class WebhookController {
                     of a ref and commit a webhook of the project built within the duplicate window, starts \
                     nothing.""")
     @Parameter(name = "forge", in = ParameterIn.PATH, description = "github, gitlab, gitea or forgejo")
-    @Parameter(name = "X-Hub-Signature-256", in = ParameterIn.HEADER, description = "GitHub: sha256=HMAC-SHA256 of "
-            + "the body with the webhook secret", example = "sha256=5b1e...")
-    @Parameter(name = "X-GitHub-Event", in = ParameterIn.HEADER, description = "GitHub, and Gitea's copy: push, "
-            + "ping, ...")
+    @Parameter(
+            name = "X-Hub-Signature-256",
+            in = ParameterIn.HEADER,
+            description = "GitHub: sha256=HMAC-SHA256 of " + "the body with the webhook secret",
+            example = "sha256=5b1e...")
+    @Parameter(
+            name = "X-GitHub-Event",
+            in = ParameterIn.HEADER,
+            description = "GitHub, and Gitea's copy: push, " + "ping, ...")
     @Parameter(name = "X-GitHub-Delivery", in = ParameterIn.HEADER, description = "GitHub: the delivery id")
     @Parameter(name = "X-Gitlab-Token", in = ParameterIn.HEADER, description = "GitLab: the webhook secret itself")
     @Parameter(name = "X-Gitlab-Event", in = ParameterIn.HEADER, description = "GitLab: Push Hook, Tag Push Hook")
     @Parameter(name = "X-Gitlab-Event-UUID", in = ParameterIn.HEADER, description = "GitLab: the delivery id")
-    @Parameter(name = "X-Gitea-Signature", in = ParameterIn.HEADER, description = "Gitea: hex HMAC-SHA256 of the "
-            + "body with the webhook secret")
+    @Parameter(
+            name = "X-Gitea-Signature",
+            in = ParameterIn.HEADER,
+            description = "Gitea: hex HMAC-SHA256 of the " + "body with the webhook secret")
     @Parameter(name = "X-Gitea-Event", in = ParameterIn.HEADER, description = "Gitea: push")
     @Parameter(name = "X-Gitea-Delivery", in = ParameterIn.HEADER, description = "Gitea: the delivery id")
-    @Parameter(name = "X-Forgejo-Signature", in = ParameterIn.HEADER, description = "Forgejo: hex HMAC-SHA256 of "
-            + "the body with the webhook secret")
+    @Parameter(
+            name = "X-Forgejo-Signature",
+            in = ParameterIn.HEADER,
+            description = "Forgejo: hex HMAC-SHA256 of " + "the body with the webhook secret")
     @Parameter(name = "X-Forgejo-Event", in = ParameterIn.HEADER, description = "Forgejo: push")
     @Parameter(name = "X-Forgejo-Delivery", in = ParameterIn.HEADER, description = "Forgejo: the delivery id")
-    @ApiResponse(responseCode = "202", description = "BUILT (build and buildUrl name it) or IGNORED (another event, "
-            + "a deletion, a ref outside the filters: detail says which)", useReturnTypeSchema = true)
-    @ApiResponse(responseCode = "200", description = "PING, or DUPLICATE (build names what the first delivery "
-            + "started)", useReturnTypeSchema = true)
+    @ApiResponse(
+            responseCode = "202",
+            description = "BUILT (build and buildUrl name it) or IGNORED (another event, "
+                    + "a deletion, a ref outside the filters: detail says which)",
+            useReturnTypeSchema = true)
+    @ApiResponse(
+            responseCode = "200",
+            description = "PING, or DUPLICATE (build names what the first delivery " + "started)",
+            useReturnTypeSchema = true)
     @ApiResponse(responseCode = "413", description = "larger than archfarm.portal.max-webhook-bytes")
     @PostMapping("/hooks/{team}/{project}/{forge}")
-    ResponseEntity<DeliveryAnswer> deliver(@PathVariable String team, @PathVariable String project,
-            @PathVariable("forge") String forgeName, @Parameter(hidden = true) @RequestHeader HttpHeaders headers,
-            @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "the forge's payload, exactly as it "
-                    + "sent it (the signature covers these bytes)", content = @Content(mediaType = "application/json",
-                    schema = @Schema(type = "object")))
-            @RequestBody(required = false) byte[] body) {
+    ResponseEntity<DeliveryAnswer> deliver(
+            @PathVariable String team,
+            @PathVariable String project,
+            @PathVariable("forge") String forgeName,
+            @Parameter(hidden = true) @RequestHeader HttpHeaders headers,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            description = "the forge's payload, exactly as it "
+                                    + "sent it (the signature covers these bytes)",
+                            content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
+                    @RequestBody(required = false)
+                    byte[] body) {
         ResponseEntity<DeliveryAnswer> answer;
         try {
             answer = handle(team, project, forgeName, headers, body);
@@ -124,15 +153,18 @@ class WebhookController {
         return answer;
     }
 
-    private ResponseEntity<DeliveryAnswer> handle(String team, String project, String forgeName, HttpHeaders headers,
-            byte[] body) {
-        Forge forge = Forge.fromWireName(forgeName).orElseThrow(() -> ApiProblem.notFound("no webhook for forge '"
-                + forgeName + "': expected github, gitlab, gitea or forgejo"));
+    private ResponseEntity<DeliveryAnswer> handle(
+            String team, String project, String forgeName, HttpHeaders headers, byte[] body) {
+        Forge forge = Forge.fromWireName(forgeName)
+                .orElseThrow(() -> ApiProblem.notFound(
+                        "no webhook for forge '" + forgeName + "': expected github, gitlab, gitea or forgejo"));
         Team owner = accounts.teamBySlug(team).orElseThrow(() -> unknownProject(team, project));
         Project found = projects.findOptional(owner, project).orElseThrow(() -> unknownProject(team, project));
         floods.admit(found.id()).ifPresent(wait -> {
-            throw ApiProblem.tooManyRequests("project '" + team + "/" + project + "' takes at most " + floods.limit()
-                    + "; this delivery was not read", wait);
+            throw ApiProblem.tooManyRequests(
+                    "project '" + team + "/" + project + "' takes at most " + floods.limit()
+                            + "; this delivery was not read",
+                    wait);
         });
         byte[] payload = body == null ? new byte[0] : body;
         try {
@@ -145,14 +177,20 @@ class WebhookController {
         try {
             event = ForgeEvents.parse(forge, headers, payload);
         } catch (MalformedWebhookException e) {
-            deliveries.log(found.id(), forge, ForgeEvents.claimedDeliveryId(forge, headers).orElse(null),
-                    ForgeEvents.claimedEvent(forge, headers).orElse(null), Result.MALFORMED, e.getMessage(), null);
+            deliveries.log(
+                    found.id(),
+                    forge,
+                    ForgeEvents.claimedDeliveryId(forge, headers).orElse(null),
+                    ForgeEvents.claimedEvent(forge, headers).orElse(null),
+                    Result.MALFORMED,
+                    e.getMessage(),
+                    null);
             throw ApiProblem.badRequest(e.getMessage());
         }
         return switch (event) {
             case ForgeEvent.Ping ping -> once(found, forge, ping, Result.PING, "pong", HttpStatus.OK);
-            case ForgeEvent.Other other -> once(found, forge, other, Result.IGNORED, other.reason(),
-                    HttpStatus.ACCEPTED);
+            case ForgeEvent.Other other ->
+                once(found, forge, other, Result.IGNORED, other.reason(), HttpStatus.ACCEPTED);
             case ForgeEvent.Push push -> push(found, forge, push);
         };
     }
@@ -164,25 +202,45 @@ class WebhookController {
      */
     private void logRejected(Project project, Forge forge, HttpHeaders headers, @Nullable String why) {
         if (deliveries.rejectedInLastMinute(project.id()) >= portal.maxRejectedDeliveriesPerMinute()) {
-            LOG.warn("{} webhook for {} rejected and not logged (over {} rejected deliveries a minute): {}",
-                    forge.wireName(), project.slug(), portal.maxRejectedDeliveriesPerMinute(), why);
+            LOG.warn(
+                    "{} webhook for {} rejected and not logged (over {} rejected deliveries a minute): {}",
+                    forge.wireName(),
+                    project.slug(),
+                    portal.maxRejectedDeliveriesPerMinute(),
+                    why);
             return;
         }
-        deliveries.log(project.id(), forge, ForgeEvents.claimedDeliveryId(forge, headers).orElse(null),
-                ForgeEvents.claimedEvent(forge, headers).orElse(null), Result.REJECTED, why, null);
+        deliveries.log(
+                project.id(),
+                forge,
+                ForgeEvents.claimedDeliveryId(forge, headers).orElse(null),
+                ForgeEvents.claimedEvent(forge, headers).orElse(null),
+                Result.REJECTED,
+                why,
+                null);
     }
 
     private ResponseEntity<DeliveryAnswer> push(Project project, Forge forge, ForgeEvent.Push push) {
         String what = (push.kind() == ForgeEvent.RefKind.BRANCH ? "branch '" : "tag '") + push.name() + "'";
         if (push.deletion()) {
-            return once(project, forge, push, Result.IGNORED, "deletion of " + what + " starts no build",
+            return once(
+                    project,
+                    forge,
+                    push,
+                    Result.IGNORED,
+                    "deletion of " + what + " starts no build",
                     HttpStatus.ACCEPTED);
         }
         boolean branch = push.kind() == ForgeEvent.RefKind.BRANCH;
-        java.util.List<String> filters = branch ? project.branchFilters() : project.tagFilters();
+        List<String> filters = branch ? project.branchFilters() : project.tagFilters();
         if (!RefFilters.matches(filters, push.name())) {
-            return once(project, forge, push, Result.IGNORED, what + " does not match the project's "
-                    + (branch ? "branchFilters " : "tagFilters ") + filters, HttpStatus.ACCEPTED);
+            return once(
+                    project,
+                    forge,
+                    push,
+                    Result.IGNORED,
+                    what + " does not match the project's " + (branch ? "branchFilters " : "tagFilters ") + filters,
+                    HttpStatus.ACCEPTED);
         }
         // only a deletion names no commit, and deletions were answered above
         String commit = Objects.requireNonNull(push.commit(), "a push that deletes nothing names its commit");
@@ -194,21 +252,21 @@ class WebhookController {
             if (deliveries.first(project.id(), forge, push.deliveryId()).isPresent()) {
                 return new PushOutcome.SameDelivery(); // said as such, before the rule for the same push
             }
-            Optional<WebhookDeliveries.EarlierBuild> earlier = deliveries.builtByWebhookSince(project.id(),
-                    push.name(), commit, Instant.now(clock).minus(window));
+            Optional<WebhookDeliveries.EarlierBuild> earlier = deliveries.builtByWebhookSince(
+                    project.id(), push.name(), commit, Instant.now(clock).minus(window));
             if (earlier.isPresent()) {
                 return new PushOutcome.AlreadyBuilt(earlier.get());
             }
-            Optional<UUID> claimed = deliveries.claim(project.id(), forge, push.deliveryId(), push.event(),
-                    Result.BUILT, detail);
+            Optional<UUID> claimed =
+                    deliveries.claim(project.id(), forge, push.deliveryId(), push.event(), Result.BUILT, detail);
             if (claimed.isEmpty()) {
                 return new PushOutcome.SameDelivery(); // claimed by a delivery of the same id a moment ago
             }
             String pusher = push.pusher() == null ? forge.wireName() : push.pusher() + "@" + forge.wireName();
             UUID build = builds.startForPush(project, fullRef, commit, pusher);
             deliveries.attachBuild(claimed.get(), build);
-            return new PushOutcome.Started(new DeliveryAnswer(Result.BUILT, detail, build,
-                    portal.link("/builds/" + build)));
+            return new PushOutcome.Started(
+                    new DeliveryAnswer(Result.BUILT, detail, build, portal.link("/builds/" + build)));
         });
         return switch (outcome) {
             case PushOutcome.Started started -> {
@@ -225,37 +283,41 @@ class WebhookController {
     /** What the transaction of a push decided. */
     private sealed interface PushOutcome {
 
-        record Started(DeliveryAnswer answer) implements PushOutcome {
-        }
+        record Started(DeliveryAnswer answer) implements PushOutcome {}
 
         /** The same push (ref and commit) was built by a webhook within the window. */
-        record AlreadyBuilt(WebhookDeliveries.EarlierBuild earlier) implements PushOutcome {
-        }
+        record AlreadyBuilt(WebhookDeliveries.EarlierBuild earlier) implements PushOutcome {}
 
         /** A delivery with this id (in any case) was handled before. */
-        record SameDelivery() implements PushOutcome {
-        }
+        record SameDelivery() implements PushOutcome {}
     }
 
     /**
      * A push a webhook of this project already built within {@code archfarm.portal.webhook-duplicate-window}: a
      * forge's retry under a new id, or a captured delivery sent again. Nothing starts; the log says which build.
      */
-    private ResponseEntity<DeliveryAnswer> samePush(Project project, Forge forge, ForgeEvent.Push push, String what,
-            WebhookDeliveries.EarlierBuild earlier, Duration window) {
+    private ResponseEntity<DeliveryAnswer> samePush(
+            Project project,
+            Forge forge,
+            ForgeEvent.Push push,
+            String what,
+            WebhookDeliveries.EarlierBuild earlier,
+            Duration window) {
         String detail = "push to " + what + " at " + push.commit() + " was already built by build #"
                 + earlier.number() + " (" + earlier.id() + "), started by delivery " + earlier.deliveryId() + " at "
                 + earlier.at() + "; nothing started (the same push within " + window.toMinutes() + " minutes)";
         deliveries.log(project.id(), forge, push.deliveryId(), push.event(), Result.DUPLICATE, detail, earlier.id());
         LOG.info("{} webhook {} for {}: {}", forge.wireName(), push.deliveryId(), project.slug(), detail);
-        return ResponseEntity.ok(new DeliveryAnswer(Result.DUPLICATE, detail, earlier.id(),
-                portal.link("/builds/" + earlier.id())));
+        return ResponseEntity.ok(
+                new DeliveryAnswer(Result.DUPLICATE, detail, earlier.id(), portal.link("/builds/" + earlier.id())));
     }
 
     /** Logs the delivery with its result once; a redelivery of the same id is logged as a duplicate. */
-    private ResponseEntity<DeliveryAnswer> once(Project project, Forge forge, ForgeEvent event, Result result,
-            String detail, HttpStatus status) {
-        if (deliveries.claim(project.id(), forge, event.deliveryId(), event.event(), result, detail).isEmpty()) {
+    private ResponseEntity<DeliveryAnswer> once(
+            Project project, Forge forge, ForgeEvent event, Result result, String detail, HttpStatus status) {
+        if (deliveries
+                .claim(project.id(), forge, event.deliveryId(), event.event(), result, detail)
+                .isEmpty()) {
             return duplicate(project, forge, event);
         }
         return ResponseEntity.status(status).body(new DeliveryAnswer(result, detail, null, null));
@@ -267,8 +329,8 @@ class WebhookController {
         String detail = "delivery " + event.deliveryId() + " was already handled ("
                 + first.map(d -> d.result() + ": " + d.detail()).orElse("earlier") + "); nothing done again";
         deliveries.log(project.id(), forge, event.deliveryId(), event.event(), Result.DUPLICATE, detail, build);
-        return ResponseEntity.ok(new DeliveryAnswer(Result.DUPLICATE, detail, build,
-                build == null ? null : portal.link("/builds/" + build)));
+        return ResponseEntity.ok(new DeliveryAnswer(
+                Result.DUPLICATE, detail, build, build == null ? null : portal.link("/builds/" + build)));
     }
 
     private static ApiProblem unknownProject(String team, String project) {
@@ -276,6 +338,9 @@ class WebhookController {
     }
 
     /** What the forge is told (and shows in its delivery log). */
-    record DeliveryAnswer(Result result, String detail, @Nullable UUID build, @Nullable String buildUrl) {
-    }
+    record DeliveryAnswer(
+            Result result,
+            String detail,
+            @Nullable UUID build,
+            @Nullable String buildUrl) {}
 }

@@ -1,9 +1,12 @@
 package io.archfarm.portal.projects;
 
 import io.archfarm.portal.forge.Forge;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,28 +42,47 @@ class WebhookDeliveries {
                         values (:id, :project, :forge, :delivery, :event, :result, :detail, :at)
                         on conflict (project_id, forge, lower(delivery_id)) where result in ('BUILT','PING','IGNORED')
                         do nothing""")
-                .param("id", id).param("project", projectId).param("forge", forge.name())
-                .param("delivery", deliveryId).param("event", event).param("result", result.name())
-                .param("detail", detail).param("at", Timestamp.from(Instant.now(clock)))
+                .param("id", id)
+                .param("project", projectId)
+                .param("forge", forge.name())
+                .param("delivery", deliveryId)
+                .param("event", event)
+                .param("result", result.name())
+                .param("detail", detail)
+                .param("at", Timestamp.from(Instant.now(clock)))
                 .update();
         return inserted == 1 ? Optional.of(id) : Optional.empty();
     }
 
     void attachBuild(UUID deliveryRow, UUID buildId) {
         jdbc.sql("update webhook_deliveries set build_id = :build where id = :id")
-                .param("build", buildId).param("id", deliveryRow).update();
+                .param("build", buildId)
+                .param("id", deliveryRow)
+                .update();
     }
 
     /** Logs a delivery that claims nothing: DUPLICATE, REJECTED or MALFORMED. */
-    void log(UUID projectId, Forge forge, @Nullable String deliveryId, @Nullable String event, Result result,
-            @Nullable String detail, @Nullable UUID buildId) {
+    void log(
+            UUID projectId,
+            Forge forge,
+            @Nullable String deliveryId,
+            @Nullable String event,
+            Result result,
+            @Nullable String detail,
+            @Nullable UUID buildId) {
         jdbc.sql("""
                         insert into webhook_deliveries
                             (id, project_id, forge, delivery_id, event, result, detail, build_id, received_at)
                         values (:id, :project, :forge, :delivery, :event, :result, :detail, :build, :at)""")
-                .param("id", UUID.randomUUID()).param("project", projectId).param("forge", forge.name())
-                .param("delivery", deliveryId).param("event", event).param("result", result.name())
-                .param("detail", detail).param("build", buildId).param("at", Timestamp.from(Instant.now(clock)))
+                .param("id", UUID.randomUUID())
+                .param("project", projectId)
+                .param("forge", forge.name())
+                .param("delivery", deliveryId)
+                .param("event", event)
+                .param("result", result.name())
+                .param("detail", detail)
+                .param("build", buildId)
+                .param("at", Timestamp.from(Instant.now(clock)))
                 .update();
     }
 
@@ -69,7 +91,8 @@ class WebhookDeliveries {
                         + "and result = 'REJECTED' and received_at > :since")
                 .param("project", projectId)
                 .param("since", Timestamp.from(Instant.now(clock).minusSeconds(60)))
-                .query(Integer.class).single();
+                .query(Integer.class)
+                .single();
     }
 
     /** What the delivery that claimed this id did. */
@@ -77,8 +100,11 @@ class WebhookDeliveries {
         return jdbc.sql("""
                         select * from webhook_deliveries where project_id = :project and forge = :forge
                           and lower(delivery_id) = lower(:delivery) and result in ('BUILT','PING','IGNORED')""")
-                .param("project", projectId).param("forge", forge.name()).param("delivery", deliveryId)
-                .query((rs, n) -> view(rs)).optional();
+                .param("project", projectId)
+                .param("forge", forge.name())
+                .param("delivery", deliveryId)
+                .query((rs, n) -> view(rs))
+                .optional();
     }
 
     /**
@@ -87,7 +113,9 @@ class WebhookDeliveries {
      */
     void holdPush(UUID projectId, String ref, String commit) {
         jdbc.sql("select pg_advisory_xact_lock(hashtextextended(:key, 0))")
-                .param("key", "webhook-push:" + projectId + ":" + ref + ":" + commit).query().listOfRows();
+                .param("key", "webhook-push:" + projectId + ":" + ref + ":" + commit)
+                .query()
+                .listOfRows();
     }
 
     /** The newest build a webhook of this project started for this ref (short name) and commit since {@code since}. */
@@ -98,11 +126,15 @@ class WebhookDeliveries {
                         where d.project_id = :project and d.result = 'BUILT' and d.received_at > :since
                           and b.ref = :ref and b.commit_sha = :commit
                         order by d.received_at desc limit 1""")
-                .param("project", projectId).param("since", Timestamp.from(since)).param("ref", ref)
+                .param("project", projectId)
+                .param("since", Timestamp.from(since))
+                .param("ref", ref)
                 .param("commit", commit)
-                .query((rs, n) -> new EarlierBuild(rs.getObject("id", UUID.class), rs.getLong("build_number"),
+                .query((rs, n) -> new EarlierBuild(
+                        rs.getObject("id", UUID.class),
+                        rs.getLong("build_number"),
                         rs.getString("delivery_id"),
-                        rs.getObject("received_at", java.time.OffsetDateTime.class).toInstant()))
+                        rs.getObject("received_at", OffsetDateTime.class).toInstant()))
                 .optional();
     }
 
@@ -110,8 +142,10 @@ class WebhookDeliveries {
         return jdbc.sql("""
                         select * from webhook_deliveries where project_id = :project
                         order by received_at desc, id limit :limit""")
-                .param("project", projectId).param("limit", limit)
-                .query((rs, n) -> view(rs)).list();
+                .param("project", projectId)
+                .param("limit", limit)
+                .query((rs, n) -> view(rs))
+                .list();
     }
 
     /** The newest deliveries for the project page, each with the number of the build it started (if any). */
@@ -119,15 +153,22 @@ class WebhookDeliveries {
         return jdbc.sql("""
                         select d.*, b.build_number from webhook_deliveries d left join builds b on b.id = d.build_id
                         where d.project_id = :project order by d.received_at desc, d.id limit :limit""")
-                .param("project", projectId).param("limit", limit)
-                .query((rs, n) -> new DeliveryRow(view(rs), rs.getObject("build_number", Long.class))).list();
+                .param("project", projectId)
+                .param("limit", limit)
+                .query((rs, n) -> new DeliveryRow(view(rs), rs.getObject("build_number", Long.class)))
+                .list();
     }
 
-    private static DeliveryView view(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new DeliveryView(rs.getObject("id", UUID.class), Forge.valueOf(rs.getString("forge")).wireName(),
-                rs.getString("delivery_id"), rs.getString("event"), Result.valueOf(rs.getString("result")),
-                rs.getString("detail"), rs.getObject("build_id", UUID.class),
-                rs.getObject("received_at", java.time.OffsetDateTime.class).toInstant());
+    private static DeliveryView view(ResultSet rs) throws SQLException {
+        return new DeliveryView(
+                rs.getObject("id", UUID.class),
+                Forge.valueOf(rs.getString("forge")).wireName(),
+                rs.getString("delivery_id"),
+                rs.getString("event"),
+                Result.valueOf(rs.getString("result")),
+                rs.getString("detail"),
+                rs.getObject("build_id", UUID.class),
+                rs.getObject("received_at", OffsetDateTime.class).toInstant());
     }
 
     /** What the farm did with a delivery. */
@@ -147,14 +188,18 @@ class WebhookDeliveries {
     }
 
     /** A build a webhook started: its id and number, the delivery that started it and when. */
-    record EarlierBuild(UUID id, long number, String deliveryId, Instant at) {
-    }
+    record EarlierBuild(UUID id, long number, String deliveryId, Instant at) {}
 
     /** A delivery as the project page lists it: with the build's number, or null when it started none. */
-    record DeliveryRow(DeliveryView delivery, Long buildNumber) {
-    }
+    record DeliveryRow(DeliveryView delivery, Long buildNumber) {}
 
-    record DeliveryView(UUID id, String forge, String deliveryId, String event, Result result, String detail,
-            UUID build, Instant receivedAt) {
-    }
+    record DeliveryView(
+            UUID id,
+            String forge,
+            String deliveryId,
+            String event,
+            Result result,
+            String detail,
+            UUID build,
+            Instant receivedAt) {}
 }

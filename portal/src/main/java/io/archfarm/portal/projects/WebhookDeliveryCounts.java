@@ -28,18 +28,26 @@ class WebhookDeliveryCounts {
 
     /** A delivery answered with a problem: the outcome the log shows for it, or what its status says. */
     void refused(String forgeName, ApiProblem problem) {
-        count(forgeName, switch (problem.status()) {
-            case UNAUTHORIZED -> WebhookDeliveries.Result.REJECTED.name();
-            case BAD_REQUEST -> WebhookDeliveries.Result.MALFORMED.name();
-            case TOO_MANY_REQUESTS -> "THROTTLED";
-            case NOT_FOUND -> "UNKNOWN";
-            default -> "ERROR";
-        });
+        count(
+                forgeName,
+                switch (problem.status()) {
+                    case UNAUTHORIZED -> WebhookDeliveries.Result.REJECTED.name();
+                    case BAD_REQUEST -> WebhookDeliveries.Result.MALFORMED.name();
+                    case TOO_MANY_REQUESTS -> "THROTTLED";
+                    case NOT_FOUND -> "UNKNOWN";
+                    default -> "ERROR";
+                });
     }
 
     private void count(String forgeName, String outcome) {
-        String forge = Forge.fromWireName(forgeName).map(Forge::wireName).orElse("other").toLowerCase(Locale.ROOT);
-        Counter.builder("archfarm.webhook.deliveries").description("webhook deliveries by forge and outcome")
-                .tags("forge", forge, "outcome", outcome).register(registry).increment();
+        String forge = Forge.fromWireName(forgeName)
+                .map(Forge::wireName)
+                .orElse("other")
+                .toLowerCase(Locale.ROOT);
+        Counter.builder("archfarm.webhook.deliveries")
+                .description("webhook deliveries by forge and outcome")
+                .tags("forge", forge, "outcome", outcome)
+                .register(registry)
+                .increment();
     }
 }

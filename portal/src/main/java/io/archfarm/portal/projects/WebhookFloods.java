@@ -28,7 +28,7 @@ class WebhookFloods {
     }
 
     String limit() {
-        return properties.deliveriesPerProject() + " deliveries per " + properties.deliveryWindow().toSeconds()
-                + " seconds";
+        return properties.deliveriesPerProject() + " deliveries per "
+                + properties.deliveryWindow().toSeconds() + " seconds";
     }
 }

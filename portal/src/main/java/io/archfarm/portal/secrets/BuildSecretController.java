@@ -45,17 +45,20 @@ class BuildSecretController {
     @ApiResponse(responseCode = "201", description = "new", useReturnTypeSchema = true)
     @ApiResponse(responseCode = "200", description = "replaced", useReturnTypeSchema = true)
     @PutMapping("/projects/{team}/{project}/secrets/{id}")
-    ResponseEntity<SecretView> setProjectSecret(@PathVariable String team, @PathVariable String project,
-            @PathVariable String id, @RequestBody(required = false) SecretBody body) {
-        return stored(projectOwner(team, project), id, body,
-                "/api/v1/projects/" + team + "/" + project + "/secrets/" + id);
+    ResponseEntity<SecretView> setProjectSecret(
+            @PathVariable String team,
+            @PathVariable String project,
+            @PathVariable String id,
+            @RequestBody(required = false) SecretBody body) {
+        return stored(
+                projectOwner(team, project), id, body, "/api/v1/projects/" + team + "/" + project + "/secrets/" + id);
     }
 
     @Operation(summary = "Delete a project secret (maintainer)")
     @ApiResponse(responseCode = "204", description = "deleted")
     @DeleteMapping("/projects/{team}/{project}/secrets/{id}")
-    ResponseEntity<Void> deleteProjectSecret(@PathVariable String team, @PathVariable String project,
-            @PathVariable String id) {
+    ResponseEntity<Void> deleteProjectSecret(
+            @PathVariable String team, @PathVariable String project, @PathVariable String id) {
         secrets.delete(projectOwner(team, project), id);
         return ResponseEntity.noContent().build();
     }
@@ -70,8 +73,8 @@ class BuildSecretController {
     @ApiResponse(responseCode = "201", description = "new", useReturnTypeSchema = true)
     @ApiResponse(responseCode = "200", description = "replaced", useReturnTypeSchema = true)
     @PutMapping("/teams/{team}/secrets/{id}")
-    ResponseEntity<SecretView> setTeamSecret(@PathVariable String team, @PathVariable String id,
-            @RequestBody(required = false) SecretBody body) {
+    ResponseEntity<SecretView> setTeamSecret(
+            @PathVariable String team, @PathVariable String id, @RequestBody(required = false) SecretBody body) {
         return stored(teamOwner(team), id, body, "/api/v1/teams/" + team + "/secrets/" + id);
     }
 
@@ -84,10 +87,14 @@ class BuildSecretController {
     }
 
     private ResponseEntity<SecretView> stored(BuildSecrets.Owner owner, String id, SecretBody body, String location) {
-        BuildSecrets.Stored stored = secrets.set(owner, id, body == null ? new SecretBody(null) : body,
+        BuildSecrets.Stored stored = secrets.set(
+                owner,
+                id,
+                body == null ? new SecretBody(null) : body,
                 access.caller().username());
         return (stored.created() ? ResponseEntity.created(URI.create(location)) : ResponseEntity.ok())
-                .header("Cache-Control", "no-store").body(stored.secret());
+                .header("Cache-Control", "no-store")
+                .body(stored.secret());
     }
 
     /** The project's secrets, once the caller is known to see it (404 otherwise) and maintain it (403 otherwise). */

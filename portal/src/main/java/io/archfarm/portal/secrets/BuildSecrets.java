@@ -42,8 +42,7 @@ public class BuildSecrets {
     }
 
     /** A secret set or replaced, and whether it was new. */
-    record Stored(SecretView secret, boolean created) {
-    }
+    record Stored(SecretView secret, boolean created) {}
 
     @Transactional
     Stored set(Owner owner, String id, SecretBody body, String setBy) {
@@ -61,8 +60,13 @@ public class BuildSecrets {
                         insert into build_secrets (id, team_id, project_id, name, sealed_value, set_by, set_at)
                         values (:id, :team, :project, :name, :value, :by, :at)
                         on conflict do nothing""")
-                .param("id", UUID.randomUUID()).param("team", owner.teamId()).param("project", owner.projectId())
-                .param("name", name).param("value", sealed).param("by", setBy).param("at", Timestamp.from(now))
+                .param("id", UUID.randomUUID())
+                .param("team", owner.teamId())
+                .param("project", owner.projectId())
+                .param("name", name)
+                .param("value", sealed)
+                .param("by", setBy)
+                .param("at", Timestamp.from(now))
                 .update();
         // none inserted: a concurrent PUT of the same id made it first, and this one, the later, replaces it
         if (inserted == 0) {
@@ -72,11 +76,17 @@ public class BuildSecrets {
     }
 
     private boolean replace(Owner owner, String name, String sealed, String setBy, Instant now) {
-        return jdbc.sql("update build_secrets set sealed_value = :value, set_by = :by, set_at = :at"
-                        + " where team_id = :team and project_id is not distinct from :project and name = :name")
-                .param("value", sealed).param("by", setBy).param("at", Timestamp.from(now))
-                .param("team", owner.teamId()).param("project", owner.projectId()).param("name", name)
-                .update() == 1;
+        return jdbc.sql(
+                                "update build_secrets set sealed_value = :value, set_by = :by, set_at = :at"
+                                        + " where team_id = :team and project_id is not distinct from :project and name = :name")
+                        .param("value", sealed)
+                        .param("by", setBy)
+                        .param("at", Timestamp.from(now))
+                        .param("team", owner.teamId())
+                        .param("project", owner.projectId())
+                        .param("name", name)
+                        .update()
+                == 1;
     }
 
     /** @throws ApiProblem 404 when the owner has no secret of that id */
@@ -84,8 +94,10 @@ public class BuildSecrets {
     void delete(Owner owner, String id) {
         int deleted = jdbc.sql("delete from build_secrets where team_id = :team"
                         + " and project_id is not distinct from :project and name = :name")
-                .param("team", owner.teamId()).param("project", owner.projectId())
-                .param("name", SecretBody.checkedId(id)).update();
+                .param("team", owner.teamId())
+                .param("project", owner.projectId())
+                .param("name", SecretBody.checkedId(id))
+                .update();
         if (deleted == 0) {
             throw ApiProblem.notFound(owner.name() + " has no secret '" + id + "'");
         }
@@ -97,7 +109,10 @@ public class BuildSecrets {
         return jdbc.sql("select name, set_by, set_at from build_secrets where team_id = :team and project_id is null"
                         + " order by name")
                 .param("team", teamId)
-                .query((rs, n) -> new SecretView(rs.getString("name"), "team", rs.getString("set_by"),
+                .query((rs, n) -> new SecretView(
+                        rs.getString("name"),
+                        "team",
+                        rs.getString("set_by"),
                         rs.getTimestamp("set_at").toInstant()))
                 .list();
     }
@@ -110,9 +125,13 @@ public class BuildSecrets {
                           from build_secrets
                          where team_id = :team and (project_id = :project or project_id is null)
                          order by name, project_id nulls last""")
-                .param("team", teamId).param("project", projectId)
-                .query((rs, n) -> new SecretView(rs.getString("name"), rs.getBoolean("own") ? "project" : "team",
-                        rs.getString("set_by"), rs.getTimestamp("set_at").toInstant()))
+                .param("team", teamId)
+                .param("project", projectId)
+                .query((rs, n) -> new SecretView(
+                        rs.getString("name"),
+                        rs.getBoolean("own") ? "project" : "team",
+                        rs.getString("set_by"),
+                        rs.getTimestamp("set_at").toInstant()))
                 .list();
     }
 
@@ -134,13 +153,19 @@ public class BuildSecrets {
     /** The id of the team's project, or a 404 that names it. */
     UUID projectId(UUID teamId, String teamSlug, String project) {
         return jdbc.sql("select id from projects where team_id = :team and slug = :slug")
-                .param("team", teamId).param("slug", project == null ? "" : project).query(UUID.class).optional()
+                .param("team", teamId)
+                .param("slug", project == null ? "" : project)
+                .query(UUID.class)
+                .optional()
                 .orElseThrow(() -> ApiProblem.notFound("project '" + teamSlug + "/" + project + "' does not exist"));
     }
 
     private int count(Owner owner) {
         return jdbc.sql("select count(*) from build_secrets where team_id = :team"
                         + " and project_id is not distinct from :project")
-                .param("team", owner.teamId()).param("project", owner.projectId()).query(Integer.class).single();
+                .param("team", owner.teamId())
+                .param("project", owner.projectId())
+                .query(Integer.class)
+                .single();
     }
 }

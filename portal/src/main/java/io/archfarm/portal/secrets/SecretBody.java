@@ -23,8 +23,10 @@ record SecretBody(@Nullable String value) {
 
     static String checkedId(String id) {
         if (id == null || !ID.matcher(id).matches() || id.equals(".") || id.equals("..")) {
-            throw ApiProblem.badRequest("id", "secret id '" + (id == null ? "" : abbreviated(id))
-                    + "' is invalid: 1 to 64 letters, digits, '_', '.' or '-' (and not '.' or '..')");
+            throw ApiProblem.badRequest(
+                    "id",
+                    "secret id '" + (id == null ? "" : abbreviated(id))
+                            + "' is invalid: 1 to 64 letters, digits, '_', '.' or '-' (and not '.' or '..')");
         }
         return id;
     }
@@ -35,13 +37,14 @@ record SecretBody(@Nullable String value) {
      */
     String validValue() {
         if (value == null || value.isEmpty()) {
-            throw ApiProblem.invalidFields(List.of(new FieldProblem("value",
+            throw ApiProblem.invalidFields(List.of(new FieldProblem(
+                    "value",
                     "value is required: a JSON body {\"value\": \"…\"} with the secret, at least one character")));
         }
         int bytes = value.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_VALUE_BYTES) {
-            throw ApiProblem.invalidFields(List.of(new FieldProblem("value", "value is " + bytes
-                    + " bytes (UTF-8); a secret may have at most " + MAX_VALUE_BYTES)));
+            throw ApiProblem.invalidFields(List.of(new FieldProblem(
+                    "value", "value is " + bytes + " bytes (UTF-8); a secret may have at most " + MAX_VALUE_BYTES)));
         }
         return value;
     }

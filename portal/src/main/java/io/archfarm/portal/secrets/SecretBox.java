@@ -11,7 +11,8 @@ public class SecretBox {
     private final SecretKeyBox box;
 
     public SecretBox(SecurityProperties properties) {
-        this.box = new SecretKeyBox(properties.secretKey(),
+        this.box = new SecretKeyBox(
+                properties.secretKey(),
                 "the portal needs it to encrypt webhook secrets, forge tokens and registry credentials");
     }
 

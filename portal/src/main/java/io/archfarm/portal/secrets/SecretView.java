@@ -7,5 +7,4 @@ import java.time.Instant;
  *
  * @param scope {@code project} or {@code team}; in a project's list, a team secret the project overrides is not shown
  */
-public record SecretView(String id, String scope, String setBy, Instant setAt) {
-}
+public record SecretView(String id, String scope, String setBy, Instant setAt) {}

@@ -57,7 +57,7 @@ final class ApiCredentialsConverter implements AuthenticationConverter {
         if (colon < 0) {
             throw new BadCredentialsException("the HTTP Basic credentials are not username:password");
         }
-        return UsernamePasswordAuthenticationToken.unauthenticated(decoded.substring(0, colon),
-                decoded.substring(colon + 1));
+        return UsernamePasswordAuthenticationToken.unauthenticated(
+                decoded.substring(0, colon), decoded.substring(colon + 1));
     }
 }

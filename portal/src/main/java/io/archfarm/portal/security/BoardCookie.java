@@ -23,14 +23,17 @@ final class BoardCookie {
     /** The longest a browser keeps a cookie (Chromium caps it at 400 days); every full board page renews it. */
     static final Duration MAX_AGE = Duration.ofDays(400);
 
-    private BoardCookie() {
-    }
+    private BoardCookie() {}
 
     static Optional<String> read(HttpServletRequest request) {
         Cookie[] cookies = request.getCookies();
-        return cookies == null ? Optional.empty() : Arrays.stream(cookies)
-                .filter(cookie -> NAME.equals(cookie.getName()) && !cookie.getValue().isBlank())
-                .map(Cookie::getValue).findFirst();
+        return cookies == null
+                ? Optional.empty()
+                : Arrays.stream(cookies)
+                        .filter(cookie -> NAME.equals(cookie.getName())
+                                && !cookie.getValue().isBlank())
+                        .map(Cookie::getValue)
+                        .findFirst();
     }
 
     static void write(HttpServletRequest request, HttpServletResponse response, String token) {
@@ -42,8 +45,13 @@ final class BoardCookie {
     }
 
     private static void set(HttpServletRequest request, HttpServletResponse response, String value, Duration maxAge) {
-        ResponseCookie cookie = ResponseCookie.from(NAME, value).path(request.getContextPath() + PATH)
-                .httpOnly(true).secure(request.isSecure()).sameSite("Lax").maxAge(maxAge).build();
+        ResponseCookie cookie = ResponseCookie.from(NAME, value)
+                .path(request.getContextPath() + PATH)
+                .httpOnly(true)
+                .secure(request.isSecure())
+                .sameSite("Lax")
+                .maxAge(maxAge)
+                .build();
         response.addHeader(HttpHeaders.SET_COOKIE, cookie.toString());
     }
 }

@@ -34,10 +34,14 @@ class BoardSignInPage {
     }
 
     @PostMapping(PATH)
-    String signIn(@RequestParam(required = false) String token, HttpServletRequest request,
-            HttpServletResponse response, Model model) {
+    String signIn(
+            @RequestParam(required = false) String token,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            Model model) {
         String given = token == null ? "" : token.strip();
-        String refused = given.isEmpty() ? "paste the board token (" + BoardTokens.PREFIX + "...) into the field"
+        String refused = given.isEmpty()
+                ? "paste the board token (" + BoardTokens.PREFIX + "...) into the field"
                 : refusal(given);
         if (refused != null) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());

@@ -33,8 +33,10 @@ final class BoardTokenFilter extends OncePerRequestFilter {
     static final String REFUSED = BoardTokenFilter.class.getName() + ".refused";
 
     private static final Logger LOG = LoggerFactory.getLogger(BoardTokenFilter.class);
-    private static final RequestMatcher BOARD = PathPatternRequestMatcher.withDefaults().matcher("/board/**");
-    private static final RequestMatcher BOARD_PAGE = PathPatternRequestMatcher.withDefaults().matcher("/board");
+    private static final RequestMatcher BOARD =
+            PathPatternRequestMatcher.withDefaults().matcher("/board/**");
+    private static final RequestMatcher BOARD_PAGE =
+            PathPatternRequestMatcher.withDefaults().matcher("/board");
 
     private final BoardTokens tokens;
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
@@ -70,7 +72,8 @@ final class BoardTokenFilter extends OncePerRequestFilter {
 
     /** A person's session wins over a board cookie in the same browser. */
     private static boolean signedIn(@Nullable Authentication authentication) {
-        return authentication != null && authentication.isAuthenticated()
+        return authentication != null
+                && authentication.isAuthenticated()
                 && !(authentication instanceof AnonymousAuthenticationToken);
     }
 }

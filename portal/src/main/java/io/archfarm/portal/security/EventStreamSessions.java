@@ -24,12 +24,14 @@ final class EventStreamSessions implements SecurityContextRepository {
     private final HttpSessionSecurityContextRepository sessions = new HttpSessionSecurityContextRepository();
 
     static boolean readsSession(HttpServletRequest request) {
-        return "GET".equals(request.getMethod()) && EVENTS.matcher(request.getRequestURI()).matches();
+        return "GET".equals(request.getMethod())
+                && EVENTS.matcher(request.getRequestURI()).matches();
     }
 
     @Override
     public DeferredSecurityContext loadDeferredContext(HttpServletRequest request) {
-        return readsSession(request) && request.getSession(false) != null ? sessions.loadDeferredContext(request)
+        return readsSession(request) && request.getSession(false) != null
+                ? sessions.loadDeferredContext(request)
                 : perRequest.loadDeferredContext(request);
     }
 

@@ -1,5 +1,6 @@
 package io.archfarm.portal.security;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -29,14 +30,15 @@ final class PageEntryPoint implements AuthenticationEntryPoint {
 
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
-            throws IOException, jakarta.servlet.ServletException {
+            throws IOException, ServletException {
         if (fromScript(request)) {
             response.setStatus(HttpStatus.UNAUTHORIZED.value());
             response.setHeader(HX_REFRESH, "true");
             response.setContentType(MediaType.TEXT_PLAIN_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8);
-            response.getWriter().write("not signed in (the session ended, or the board token no longer works):"
-                    + " reload the page to sign in\n");
+            response.getWriter()
+                    .write("not signed in (the session ended, or the board token no longer works):"
+                            + " reload the page to sign in\n");
             return;
         }
         if (request.getAttribute(BoardTokenFilter.REFUSED) != null) {

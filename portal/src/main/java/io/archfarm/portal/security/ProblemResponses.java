@@ -36,7 +36,8 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
                 ? "this API needs Authorization: Bearer <token>; create a token with POST /api/v1/tokens "
                         + "(HTTP Basic with your password is accepted there)"
                 : e.getMessage();
-        String challenge = e instanceof InsufficientAuthenticationException ? "Bearer realm=\"archfarm\""
+        String challenge = e instanceof InsufficientAuthenticationException
+                ? "Bearer realm=\"archfarm\""
                 : "Bearer realm=\"archfarm\", error=\"invalid_token\"";
         response.setHeader("WWW-Authenticate", challenge);
         write(response, HttpStatus.UNAUTHORIZED, detail);

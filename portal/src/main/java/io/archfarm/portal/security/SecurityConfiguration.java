@@ -2,6 +2,7 @@ package io.archfarm.portal.security;
 
 import io.archfarm.portal.accounts.ApiTokens;
 import io.archfarm.portal.accounts.BoardTokens;
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -16,8 +17,8 @@ import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
@@ -33,8 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 class SecurityConfiguration {
 
     /** What no page or answer of the farm needs: the browser features a build page could be made to ask for. */
-    static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
-            + "display-capture=(), interest-cohort=()";
+    static final String PERMISSIONS_POLICY =
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), " + "display-capture=(), interest-cohort=()";
 
     /**
      * Scripts, styles, images and connections (htmx, the live log's EventSource) only from the portal itself, and no
@@ -61,12 +62,12 @@ class SecurityConfiguration {
     PasswordEncoder passwordEncoder() {
         // Argon2id with Spring Security's current parameters; the {id} prefix lets a later default take over
         Argon2PasswordEncoder argon2 = Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
-        return new DelegatingPasswordEncoder("argon2", java.util.Map.of("argon2", argon2));
+        return new DelegatingPasswordEncoder("argon2", Map.of("argon2", argon2));
     }
 
     /** The password check of the form and of HTTP Basic, counted per account and per source. */
-    private static ThrottledAuthenticationProvider throttledPasswords(UserDetailsService users,
-            PasswordEncoder passwords, SignInThrottle throttle) {
+    private static ThrottledAuthenticationProvider throttledPasswords(
+            UserDetailsService users, PasswordEncoder passwords, SignInThrottle throttle) {
         DaoAuthenticationProvider dao = new DaoAuthenticationProvider(users);
         dao.setPasswordEncoder(passwords);
         return new ThrottledAuthenticationProvider(dao, throttle);
@@ -74,13 +75,20 @@ class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, UserDetailsService users, PasswordEncoder passwords,
-            SignInThrottle throttle, JsonMapper json) throws Exception {
+    SecurityFilterChain api(
+            HttpSecurity http,
+            ApiTokens tokens,
+            UserDetailsService users,
+            PasswordEncoder passwords,
+            SignInThrottle throttle,
+            JsonMapper json)
+            throws Exception {
         ProblemResponses problems = new ProblemResponses(json);
-        AuthenticationFilter credentials = new AuthenticationFilter(new ProviderManager(
-                new TokenAuthenticationProvider(tokens), throttledPasswords(users, passwords, throttle)),
+        AuthenticationFilter credentials = new AuthenticationFilter(
+                new ProviderManager(
+                        new TokenAuthenticationProvider(tokens), throttledPasswords(users, passwords, throttle)),
                 new ApiCredentialsConverter());
-        credentials.setSuccessHandler((request, response, authentication) -> { });
+        credentials.setSuccessHandler((request, response, authentication) -> {});
         credentials.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
         return http.securityMatcher("/api/**")
                 .headers(SecurityConfiguration::headers)
@@ -113,12 +121,15 @@ class SecurityConfiguration {
     @Bean
     @Order(0)
     SecurityFilterChain apiDocs(HttpSecurity http) throws Exception {
-        return http.securityMatcher("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
-                        "/swagger-ui/**")
+        return http.securityMatcher(
+                        "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**")
                 .headers(SecurityConfiguration::headers)
                 .csrf(csrf -> csrf.disable()) // nothing here changes anything
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET).permitAll().anyRequest().denyAll())
+                .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET)
+                        .permitAll()
+                        .anyRequest()
+                        .denyAll())
                 .requestCache(c -> c.disable())
                 .build();
     }
@@ -131,24 +142,42 @@ class SecurityConfiguration {
      */
     @Bean
     @Order(3)
-    SecurityFilterChain pages(HttpSecurity http, UserDetailsService users, PasswordEncoder passwords,
-            SignInThrottle throttle, BoardTokens boardTokens) throws Exception {
-        return http
-                .headers(SecurityConfiguration::headers)
+    SecurityFilterChain pages(
+            HttpSecurity http,
+            UserDetailsService users,
+            PasswordEncoder passwords,
+            SignInThrottle throttle,
+            BoardTokens boardTokens)
+            throws Exception {
+        return http.headers(SecurityConfiguration::headers)
                 // its own manager, without the global one as parent: a throttled attempt must not be tried again there
                 .authenticationManager(new ProviderManager(throttledPasswords(users, passwords, throttle)))
                 .addFilterBefore(new BoardTokenFilter(boardTokens), AnonymousAuthenticationFilter.class)
-                .authorizeHttpRequests(a -> a
-                        .requestMatchers("/login", SignInFailures.THROTTLED_PATH, "/actuator/health",
-                                "/actuator/health/**", "/error", "/css/**", "/js/**", "/webjars/**", "/favicon.ico",
-                                "/favicon.svg").permitAll()
+                .authorizeHttpRequests(a -> a.requestMatchers(
+                                "/login",
+                                SignInFailures.THROTTLED_PATH,
+                                "/actuator/health",
+                                "/actuator/health/**",
+                                "/error",
+                                "/css/**",
+                                "/js/**",
+                                "/webjars/**",
+                                "/favicon.ico",
+                                "/favicon.svg")
+                        .permitAll()
                         // for a scraper, not a person: ScrapeRule lets only loopback or the scrape token get here
-                        .requestMatchers("/actuator/prometheus", "/actuator/info").permitAll()
-                        .requestMatchers(BoardSignInPage.PATH).permitAll()
-                        .requestMatchers("/board/**").hasAnyRole(BoardTokenAuthentication.ROLE, "USER", "ADMIN")
-                        .anyRequest().hasAnyRole("USER", "ADMIN"))
+                        .requestMatchers("/actuator/prometheus", "/actuator/info")
+                        .permitAll()
+                        .requestMatchers(BoardSignInPage.PATH)
+                        .permitAll()
+                        .requestMatchers("/board/**")
+                        .hasAnyRole(BoardTokenAuthentication.ROLE, "USER", "ADMIN")
+                        .anyRequest()
+                        .hasAnyRole("USER", "ADMIN"))
                 .exceptionHandling(e -> e.authenticationEntryPoint(new PageEntryPoint()))
-                .formLogin(form -> form.loginPage("/login").failureHandler(new SignInFailures()).permitAll())
+                .formLogin(form -> form.loginPage("/login")
+                        .failureHandler(new SignInFailures())
+                        .permitAll())
                 .logout(logout -> logout.permitAll())
                 .build();
     }

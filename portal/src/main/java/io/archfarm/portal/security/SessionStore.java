@@ -60,8 +60,10 @@ class SessionStore {
     SessionRepositoryCustomizer<JdbcIndexedSessionRepository> unreadableSessionAttributesAreAbsent() {
         GenericConversionService conversions = new GenericConversionService();
         conversions.addConverter(Object.class, byte[].class, new SerializingConverter());
-        conversions.addConverter(byte[].class, Object.class, readOrAbsent(
-                new DeserializingConverter(SessionStore.class.getClassLoader())));
+        conversions.addConverter(
+                byte[].class,
+                Object.class,
+                readOrAbsent(new DeserializingConverter(SessionStore.class.getClassLoader())));
         return repository -> repository.setConversionService(conversions);
     }
 
@@ -70,8 +72,10 @@ class SessionStore {
             try {
                 return deserializer.convert(bytes);
             } catch (RuntimeException e) {
-                LOG.warn("a web session attribute could not be read (written by another version of the portal?); the"
-                        + " session goes on without it: {}", rootMessage(e));
+                LOG.warn(
+                        "a web session attribute could not be read (written by another version of the portal?); the"
+                                + " session goes on without it: {}",
+                        rootMessage(e));
                 return null;
             }
         };

@@ -18,14 +18,16 @@ final class SignInFailures implements AuthenticationFailureHandler {
 
     /** The request attribute {@code LoginPage} reads: seconds until the next attempt is taken. */
     static final String RETRY_AFTER_ATTRIBUTE = "archfarm.signInRetryAfter";
+
     static final String THROTTLED_PATH = "/login/throttled";
 
-    private final AuthenticationFailureHandler wrongPassword = new SimpleUrlAuthenticationFailureHandler(
-            "/login?error");
+    private final AuthenticationFailureHandler wrongPassword =
+            new SimpleUrlAuthenticationFailureHandler("/login?error");
 
     @Override
-    public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
-            AuthenticationException e) throws IOException, ServletException {
+    public void onAuthenticationFailure(
+            HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+            throws IOException, ServletException {
         if (e instanceof SignInThrottledException throttled) {
             response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(throttled.retryAfterSeconds()));
             request.setAttribute(RETRY_AFTER_ATTRIBUTE, throttled.retryAfterSeconds());

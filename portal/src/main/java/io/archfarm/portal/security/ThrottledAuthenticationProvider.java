@@ -27,7 +27,8 @@ final class ThrottledAuthenticationProvider implements AuthenticationProvider {
     public @Nullable Authentication authenticate(Authentication attempt) {
         String account = attempt.getName();
         String source = attempt.getDetails() instanceof WebAuthenticationDetails web && web.getRemoteAddress() != null
-                ? web.getRemoteAddress() : "unknown";
+                ? web.getRemoteAddress()
+                : "unknown";
         Optional<Duration> wait = throttle.attempt(account, source);
         if (wait.isPresent()) {
             throw new SignInThrottledException(wait.get());

@@ -2,6 +2,7 @@ package io.archfarm.portal.security;
 
 import io.archfarm.portal.accounts.Caller;
 import io.archfarm.portal.accounts.CallerPrincipal;
+import java.io.Serializable;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -14,8 +15,10 @@ final class TokenAuthentication extends AbstractAuthenticationToken {
     private final @Nullable Principal principal;
 
     private TokenAuthentication(@Nullable String token, @Nullable Principal principal) {
-        super(principal == null ? List.of() : List.of(new SimpleGrantedAuthority(
-                principal.caller().admin() ? "ROLE_ADMIN" : "ROLE_USER")));
+        super(
+                principal == null
+                        ? List.of()
+                        : List.of(new SimpleGrantedAuthority(principal.caller().admin() ? "ROLE_ADMIN" : "ROLE_USER")));
         this.token = token;
         this.principal = principal;
         setAuthenticated(principal != null);
@@ -29,7 +32,8 @@ final class TokenAuthentication extends AbstractAuthenticationToken {
         return new TokenAuthentication(null, new Principal(caller));
     }
 
-    @Nullable String token() {
+    @Nullable
+    String token() {
         return token;
     }
 
@@ -48,6 +52,5 @@ final class TokenAuthentication extends AbstractAuthenticationToken {
         return principal == null ? "" : principal.caller().username();
     }
 
-    record Principal(Caller caller) implements CallerPrincipal, java.io.Serializable {
-    }
+    record Principal(Caller caller) implements CallerPrincipal, Serializable {}
 }

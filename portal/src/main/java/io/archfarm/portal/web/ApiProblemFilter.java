@@ -56,8 +56,11 @@ class ApiProblemFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String wildcard = wildcardContentType(request.getContentType());
         if (wildcard != null) {
-            write(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type '" + wildcard + "' is a pattern, not a "
-                    + "format: send the body as application/json");
+            write(
+                    response,
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type '" + wildcard + "' is a pattern, not a "
+                            + "format: send the body as application/json");
             return;
         }
         ProblemOnSendError problems = new ProblemOnSendError(response);
@@ -71,7 +74,9 @@ class ApiProblemFilter extends OncePerRequestFilter {
                 return;
             }
             LOG.error("unexpected error answering {} {}", request.getMethod(), request.getRequestURI(), e);
-            answerUnlessCommitted(response, HttpStatus.INTERNAL_SERVER_ERROR,
+            answerUnlessCommitted(
+                    response,
+                    HttpStatus.INTERNAL_SERVER_ERROR,
                     "the portal failed to answer (details in the portal's log)");
         }
     }
@@ -113,14 +118,15 @@ class ApiProblemFilter extends OncePerRequestFilter {
     /** What the container would say for a status, in words for the API's callers. */
     static String detailFor(int status) {
         return switch (status) {
-            case 400 -> "the request cannot be read: its path or query string holds something the portal refuses "
-                    + "(a percent-encoding that is not UTF-8, an encoded slash or percent, '//', '..', a NUL)";
+            case 400 ->
+                "the request cannot be read: its path or query string holds something the portal refuses "
+                        + "(a percent-encoding that is not UTF-8, an encoded slash or percent, '//', '..', a NUL)";
             case 401 -> "this API needs Authorization: Bearer <token>";
             case 403 -> "not allowed";
             case 404 -> "there is no such API resource";
             case 405 -> "this resource does not take that method";
-            case 406 -> "this resource answers only in JSON (or as the resource says); ask with Accept: "
-                    + "application/json";
+            case 406 ->
+                "this resource answers only in JSON (or as the resource says); ask with Accept: " + "application/json";
             case 413 -> "the request is too large";
             case 415 -> "send the body as application/json";
             default -> {

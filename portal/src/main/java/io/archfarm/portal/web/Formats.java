@@ -1,10 +1,10 @@
 package io.archfarm.portal.web;
 
+import io.archfarm.model.messages.WorkerTools;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import io.archfarm.model.messages.WorkerTools;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +26,10 @@ public class Formats {
         if (tools == null) {
             return "";
         }
-        return String.join(" · ", "buildah " + known(tools.buildah()), "skopeo " + known(tools.skopeo()),
+        return String.join(
+                " · ",
+                "buildah " + known(tools.buildah()),
+                "skopeo " + known(tools.skopeo()),
                 "kernel " + known(tools.kernel()));
     }
 
@@ -36,9 +39,12 @@ public class Formats {
             return "";
         }
         Map<String, List<String>> byVersion = new TreeMap<>();
-        tools.qemu().forEach((platform, version) -> byVersion.computeIfAbsent(known(version),
-                v -> new ArrayList<>()).add(platform));
-        return byVersion.entrySet().stream().map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")")
+        tools.qemu()
+                .forEach((platform, version) -> byVersion
+                        .computeIfAbsent(known(version), v -> new ArrayList<>())
+                        .add(platform));
+        return byVersion.entrySet().stream()
+                .map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")")
                 .collect(Collectors.joining("; "));
     }
 
@@ -51,7 +57,9 @@ public class Formats {
             return "";
         }
         String buildah = "buildah " + known(tools.buildah());
-        return "EMULATED".equals(mode) ? buildah + " · qemu " + known(tools.qemu().get(platform)) : buildah;
+        return "EMULATED".equals(mode)
+                ? buildah + " · qemu " + known(tools.qemu().get(platform))
+                : buildah;
     }
 
     private static String known(@Nullable String version) {
@@ -82,7 +90,8 @@ public class Formats {
         if (start == null) {
             return "";
         }
-        return duration(Duration.between(start, end == null ? Instant.now() : end).toMillis());
+        return duration(
+                Duration.between(start, end == null ? Instant.now() : end).toMillis());
     }
 
     public String duration(long millis) {

@@ -15,11 +15,10 @@ final class JsonTypes {
 
     private static final Pattern QUOTED_TYPE = Pattern.compile("`[^`]*`");
     /** Where the parser was, in its own words: "(start marker at [Source: ...; byte offset: #1])". */
-    private static final Pattern LOCATION = Pattern.compile("\\s*\\(?\\s*(start marker )?at \\[Source:.*$",
-            Pattern.DOTALL);
+    private static final Pattern LOCATION =
+            Pattern.compile("\\s*\\(?\\s*(start marker )?at \\[Source:.*$", Pattern.DOTALL);
 
-    private JsonTypes() {
-    }
+    private JsonTypes() {}
 
     static String describe(@Nullable Class<?> type) {
         if (type == null) {
@@ -31,8 +30,12 @@ final class JsonTypes {
         if (type == Boolean.class || type == boolean.class) {
             return "true or false";
         }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
-                || type == Short.class || type == short.class) {
+        if (type == Integer.class
+                || type == int.class
+                || type == Long.class
+                || type == long.class
+                || type == Short.class
+                || type == short.class) {
             return "a whole number";
         }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
@@ -48,8 +51,10 @@ final class JsonTypes {
             return "a date and time such as 2030-01-31T12:00:00Z";
         }
         if (type.isEnum()) {
-            return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf)
-                    .collect(Collectors.joining(", "));
+            return "one of "
+                    + Arrays.stream(type.getEnumConstants())
+                            .map(String::valueOf)
+                            .collect(Collectors.joining(", "));
         }
         if (type.isArray() || Collection.class.isAssignableFrom(type)) {
             return "an array";

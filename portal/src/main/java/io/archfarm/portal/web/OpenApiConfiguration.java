@@ -45,8 +45,9 @@ class OpenApiConfiguration {
             "401", "no token, or a token that is unknown, expired or revoked",
             "403", "the caller sees the team, but its role there is not enough",
             "404", "no such thing, or one of a team the caller is not in (the same answer)");
-    private static final Map<String, String> CHANGE_PROBLEMS = Map.of(
-            "409", "the thing is not in a state that allows this, or someone changed it at the same time");
+
+    private static final Map<String, String> CHANGE_PROBLEMS =
+            Map.of("409", "the thing is not in a state that allows this, or someone changed it at the same time");
     private static final Map<String, String> WEBHOOK_PROBLEMS = Map.of(
             "400", "the delivery is signed but cannot be read (malformed)",
             "401", "the signature (GitLab: the token) is missing or wrong; logged as REJECTED",
@@ -56,19 +57,27 @@ class OpenApiConfiguration {
     @Bean
     OpenAPI archfarmApi() {
         return new OpenAPI()
-                .info(new Info().title("Archfarm API").version("v1")
-                        .description("""
+                .info(new Info().title("Archfarm API").version("v1").description("""
                                 The farm's REST API (`/api/v1`) and the forges' webhooks (`/hooks`). Every API call \
                                 needs `Authorization: Bearer <token>`: make one with `POST /api/v1/tokens` (HTTP Basic \
                                 with your password is accepted there, and only there). Errors are RFC 9457 problem \
                                 details (`application/problem+json`) whose `detail` names the wrong value. Someone \
                                 outside a team gets 404 for everything of that team."""))
                 .components(new Components()
-                        .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                                .scheme("bearer").bearerFormat("Archfarm API token")
-                                .description("An API token from POST /api/v1/tokens (or `./archfarm token`)"))
-                        .addSecuritySchemes(BASIC, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic")
-                                .description("A user's name and password: only POST /api/v1/tokens takes them")));
+                        .addSecuritySchemes(
+                                BEARER,
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .bearerFormat("Archfarm API token")
+                                        .description("An API token from POST /api/v1/tokens (or `./archfarm token`)"))
+                        .addSecuritySchemes(
+                                BASIC,
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("basic")
+                                        .description(
+                                                "A user's name and password: only POST /api/v1/tokens takes them")));
     }
 
     /**
@@ -105,12 +114,14 @@ class OpenApiConfiguration {
     /** Adds these problem answers where the operation does not say them itself; every error answer is a problem. */
     private static void problems(Operation operation, Map<String, String> problems) {
         ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
-        new TreeMap<>(problems).forEach((status, why) -> responses.putIfAbsent(status,
-                new ApiResponse().description(why)));
+        new TreeMap<>(problems)
+                .forEach((status, why) -> responses.putIfAbsent(status, new ApiResponse().description(why)));
         responses.forEach((status, response) -> {
             if (status.matches("[45]\\d\\d") && response.getContent() == null) {
-                response.content(new Content().addMediaType(PROBLEM_JSON, new MediaType().schema(new Schema<>()
-                        .$ref("#/components/schemas/" + PROBLEM))));
+                response.content(new Content()
+                        .addMediaType(
+                                PROBLEM_JSON,
+                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
             }
         });
         operation.setResponses(responses);
@@ -122,16 +133,27 @@ class OpenApiConfiguration {
         properties.put("type", new StringSchema().example("about:blank"));
         properties.put("title", new StringSchema().example("Bad Request"));
         properties.put("status", new IntegerSchema().example(400));
-        properties.put("detail", new StringSchema().description("what was wrong, naming the value")
-                .example("limit 0 is out of range: expected 1..500"));
+        properties.put(
+                "detail",
+                new StringSchema()
+                        .description("what was wrong, naming the value")
+                        .example("limit 0 is out of range: expected 1..500"));
         properties.put("instance", new StringSchema().example("/api/v1/builds"));
-        properties.put("field", new StringSchema().description("the one parameter or JSON property that was wrong")
-                .example("limit"));
-        properties.put("errors", new ArraySchema().description("one entry per wrong property, when several are")
-                .items(new ObjectSchema()
-                        .addProperty("field", new StringSchema())
-                        .addProperty("detail", new StringSchema())));
-        return new ObjectSchema().description("An RFC 9457 problem detail").properties(properties)
+        properties.put(
+                "field",
+                new StringSchema()
+                        .description("the one parameter or JSON property that was wrong")
+                        .example("limit"));
+        properties.put(
+                "errors",
+                new ArraySchema()
+                        .description("one entry per wrong property, when several are")
+                        .items(new ObjectSchema()
+                                .addProperty("field", new StringSchema())
+                                .addProperty("detail", new StringSchema())));
+        return new ObjectSchema()
+                .description("An RFC 9457 problem detail")
+                .properties(properties)
                 .required(List.of("status", "detail"));
     }
 }

@@ -24,7 +24,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("archfarm.portal")
 @Validated
-public record PortalProperties(@DefaultValue("65536") @Positive long maxRequestBytes,
+public record PortalProperties(
+        @DefaultValue("65536") @Positive long maxRequestBytes,
         @DefaultValue("26214400") @Positive long maxWebhookBytes,
         @DefaultValue("60") @Positive int maxRejectedDeliveriesPerMinute,
         @DefaultValue("http://127.0.0.1:8080") @NotNull URI publicUrl,

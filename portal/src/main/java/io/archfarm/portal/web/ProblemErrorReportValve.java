@@ -27,7 +27,8 @@ public class ProblemErrorReportValve extends ErrorReportValve {
     @Override
     protected void report(Request request, Response response, Throwable throwable) {
         int status = response.getStatus();
-        if (status < 400 || response.getContentWritten() > 0
+        if (status < 400
+                || response.getContentWritten() > 0
                 || !ApiProblemFilter.answersWithProblems(request.getRequestURI())) {
             super.report(request, response, throwable);
             return;
@@ -41,7 +42,9 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             Writer writer = response.getReporter();
             if (writer != null) {
                 writer.write("{\"type\":\"about:blank\",\"status\":" + status + ",\"detail\":\""
-                        + ApiProblemFilter.detailFor(status).replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+                        + ApiProblemFilter.detailFor(status)
+                                .replace("\\", "\\\\")
+                                .replace("\"", "\\\"") + "\"}");
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {

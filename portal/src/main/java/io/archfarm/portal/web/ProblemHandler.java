@@ -2,12 +2,13 @@ package io.archfarm.portal.web;
 
 import io.archfarm.portal.problems.ApiProblem;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DuplicateKeyException;
@@ -45,7 +46,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (problem.retryAfter() == null) {
             return answer;
         }
-        return ResponseEntity.status(answer.getStatusCode()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        return ResponseEntity.status(answer.getStatusCode())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(TokenBuckets.retryAfterSeconds(problem.retryAfter())))
                 .body(answer.getBody());
     }
@@ -59,26 +61,37 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** The security firewall's lazy check of parameter names and values (names holding control characters). */
     @ExceptionHandler(RequestRejectedException.class)
     ResponseEntity<ProblemDetail> rejectedParameters(RequestRejectedException error) {
-        return answer(HttpStatus.BAD_REQUEST, "a parameter name or value of the query string or form holds characters "
-                + "the portal refuses (control characters, line breaks)", Map.of());
+        return answer(
+                HttpStatus.BAD_REQUEST,
+                "a parameter name or value of the query string or form holds characters "
+                        + "the portal refuses (control characters, line breaks)",
+                Map.of());
     }
 
     /**
      * Two changes of one row at once: the one that lost saw a version that was no longer there. Nothing of it was
      * written; asking again reads the new state.
      */
-    @ExceptionHandler({OptimisticLockingFailureException.class, CannotAcquireLockException.class,
-            DuplicateKeyException.class})
+    @ExceptionHandler({
+        OptimisticLockingFailureException.class,
+        CannotAcquireLockException.class,
+        DuplicateKeyException.class
+    })
     ResponseEntity<ProblemDetail> concurrentChange(Exception error) {
-        return answer(HttpStatus.CONFLICT, "someone else changed this at the same time; nothing of this request was "
-                + "written: read it again and retry", Map.of());
+        return answer(
+                HttpStatus.CONFLICT,
+                "someone else changed this at the same time; nothing of this request was "
+                        + "written: read it again and retry",
+                Map.of());
     }
 
     /** Anything unforeseen: the client learns it was our fault, the log gets the details. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception error, WebRequest request) {
         LOG.error("unexpected error answering {}", request.getDescription(false), error);
-        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "the portal failed to answer (details in the portal's log)",
+        return answer(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "the portal failed to answer (details in the portal's log)",
                 Map.of());
     }
 
@@ -88,9 +101,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      * unreadable Accept gets a readable error.
      */
     @Override
-    protected @Nullable ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body,
-            HttpHeaders headers,
-            HttpStatusCode statusCode, WebRequest request) {
+    protected @Nullable ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, @Nullable Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         HttpHeaders problemHeaders = new HttpHeaders();
         problemHeaders.putAll(headers);
         problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
@@ -98,8 +110,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         RequestTooLargeException tooLarge = causeOf(ex, RequestTooLargeException.class);
         if (tooLarge != null) {
             return widen(answer(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage(), Map.of()));
@@ -107,8 +119,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         UnrecognizedPropertyException unknown = causeOf(ex, UnrecognizedPropertyException.class);
         if (unknown != null) {
             String field = fieldPath(unknown);
-            return widen(answer(HttpStatus.BAD_REQUEST, "unknown property '" + field + "'; known properties are "
-                    + known(unknown.getKnownPropertyIds()), Map.of("field", field)));
+            return widen(answer(
+                    HttpStatus.BAD_REQUEST,
+                    "unknown property '" + field + "'; known properties are " + known(unknown.getKnownPropertyIds()),
+                    Map.of("field", field)));
         }
         InvalidFormatException invalid = causeOf(ex, InvalidFormatException.class);
         if (invalid != null && invalid.getValue() instanceof String text && TextWithoutNul.hasNul(text)) {
@@ -116,47 +130,61 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             String detail = "property '" + field + "' contains a NUL character (\\u0000), which no text of the farm "
                     + "may hold";
             // shaped as the validators' answers are: field, and errors with one entry per field
-            return widen(answer(HttpStatus.BAD_REQUEST, detail, Map.of("field", field,
-                    "errors", java.util.List.of(new ApiProblem.FieldProblem(field, detail)))));
+            return widen(answer(
+                    HttpStatus.BAD_REQUEST,
+                    detail,
+                    Map.of("field", field, "errors", List.of(new ApiProblem.FieldProblem(field, detail)))));
         }
         MismatchedInputException mismatch = causeOf(ex, MismatchedInputException.class);
         if (mismatch != null && !mismatch.getPath().isEmpty()) {
             String field = fieldPath(mismatch);
-            return widen(answer(HttpStatus.BAD_REQUEST, "property '" + field + "' has the wrong type: expected "
-                    + JsonTypes.describe(mismatch.getTargetType()), Map.of("field", field)));
+            return widen(answer(
+                    HttpStatus.BAD_REQUEST,
+                    "property '" + field + "' has the wrong type: expected "
+                            + JsonTypes.describe(mismatch.getTargetType()),
+                    Map.of("field", field)));
         }
         if (causeOf(ex, InputCoercionException.class) != null) {
-            return widen(answer(HttpStatus.BAD_REQUEST, "malformed JSON: a number is out of the range its property "
-                    + "takes", Map.of()));
+            return widen(answer(
+                    HttpStatus.BAD_REQUEST,
+                    "malformed JSON: a number is out of the range its property " + "takes",
+                    Map.of()));
         }
         if (causeOf(ex, StreamConstraintsException.class) != null) {
-            return widen(answer(HttpStatus.BAD_REQUEST, "the JSON body is nested too deeply or holds a value too long"
-                    + " to read", Map.of()));
+            return widen(answer(
+                    HttpStatus.BAD_REQUEST,
+                    "the JSON body is nested too deeply or holds a value too long" + " to read",
+                    Map.of()));
         }
         JacksonException json = causeOf(ex, StreamReadException.class);
         if (json == null) {
             json = causeOf(ex, JacksonException.class);
         }
         if (json != null) {
-            return widen(answer(HttpStatus.BAD_REQUEST, "malformed JSON: " + JsonTypes.plain(json
-                    .getOriginalMessage()), Map.of()));
+            return widen(answer(
+                    HttpStatus.BAD_REQUEST, "malformed JSON: " + JsonTypes.plain(json.getOriginalMessage()), Map.of()));
         }
         return widen(answer(HttpStatus.BAD_REQUEST, "the request body could not be read as JSON", Map.of()));
     }
 
     @Override
-    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
-            HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleTypeMismatch(
+            TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
-        return widen(answer(HttpStatus.BAD_REQUEST, "'" + ex.getValue() + "' is not a valid " + name + " (expected "
-                + JsonTypes.describe(ex.getRequiredType()) + ")", Map.of("field", String.valueOf(name))));
+        return widen(answer(
+                HttpStatus.BAD_REQUEST,
+                "'" + ex.getValue() + "' is not a valid " + name + " (expected "
+                        + JsonTypes.describe(ex.getRequiredType()) + ")",
+                Map.of("field", String.valueOf(name))));
     }
 
-    private static ResponseEntity<ProblemDetail> answer(HttpStatus status, @Nullable String detail,
-            Map<String, Object> properties) {
+    private static ResponseEntity<ProblemDetail> answer(
+            HttpStatus status, @Nullable String detail, Map<String, Object> properties) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         properties.forEach(problem::setProperty);
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -167,11 +195,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     private static String fieldPath(JacksonException e) {
         return e.getPath().stream()
                 .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
     }
 
     private static String known(Collection<Object> ids) {
-        return ids == null ? "(none)" : ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+        return ids == null
+                ? "(none)"
+                : ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
     }
 
     private static <T extends Throwable> @Nullable T causeOf(Throwable error, Class<T> type) {

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -34,8 +35,9 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        chain.doFilter(new CappedRequest(request,
-                request.getRequestURI().startsWith("/hooks/") ? maxWebhookBytes : maxBytes), response);
+        chain.doFilter(
+                new CappedRequest(request, request.getRequestURI().startsWith("/hooks/") ? maxWebhookBytes : maxBytes),
+                response);
     }
 
     private static final class CappedRequest extends HttpServletRequestWrapper {
@@ -64,8 +66,8 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
         @Override
         public BufferedReader getReader() throws IOException {
             String encoding = getCharacterEncoding();
-            return new BufferedReader(new InputStreamReader(getInputStream(),
-                    encoding == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(encoding)));
+            return new BufferedReader(new InputStreamReader(
+                    getInputStream(), encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding)));
         }
     }
 

@@ -22,9 +22,14 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("archfarm.throttle")
 @Validated
-public record ThrottleProperties(@DefaultValue("5") @Positive int failuresPerAccount,
+public record ThrottleProperties(
+        @DefaultValue("5") @Positive int failuresPerAccount,
         @DefaultValue("20") @Positive int failuresPerSource,
-        @DefaultValue("15m") @NotNull @DurationMin(seconds = 1) Duration failureWindow,
+
+        @DefaultValue("15m") @NotNull @DurationMin(seconds = 1)
+        Duration failureWindow,
+
         @DefaultValue("120") @Positive int deliveriesPerProject,
-        @DefaultValue("1m") @NotNull @DurationMin(seconds = 1) Duration deliveryWindow) {
-}
+
+        @DefaultValue("1m") @NotNull @DurationMin(seconds = 1)
+        Duration deliveryWindow) {}

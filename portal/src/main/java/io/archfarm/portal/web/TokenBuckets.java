@@ -51,7 +51,9 @@ public final class TokenBuckets<K> {
     }
 
     private Bucket newBucket() {
-        return Bucket.builder().addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, window)).build();
+        return Bucket.builder()
+                .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, window))
+                .build();
     }
 
     /** {@code Retry-After} in whole seconds, rounded up, at least 1. */

@@ -31,7 +31,8 @@ class CurrentJobs {
      * @param visibleTeams the reader's teams; empty means every team (an admin)
      */
     Map<String, List<CurrentJob>> byWorker(Optional<Set<UUID>> visibleTeams) {
-        return jdbc.sql("""
+        return jdbc
+                .sql("""
                         select j.worker_id, j.platform, j.mode, j.attempt, j.started_at, b.id as build_id, b.team_id,
                                t.slug as team, p.slug as project, b.build_number
                         from platform_jobs j
@@ -42,16 +43,27 @@ class CurrentJobs {
                         order by j.started_at""")
                 .query((rs, n) -> {
                     UUID team = rs.getObject("team_id", UUID.class);
-                    boolean visible = visibleTeams.map(teams -> team != null && teams.contains(team)).orElse(true);
+                    boolean visible = visibleTeams
+                            .map(teams -> team != null && teams.contains(team))
+                            .orElse(true);
                     OffsetDateTime started = rs.getObject("started_at", OffsetDateTime.class);
-                    return new CurrentJob(rs.getString("worker_id"), rs.getString("platform"), rs.getString("mode"),
-                            rs.getInt("attempt"), started == null ? null : started.toInstant(),
+                    return new CurrentJob(
+                            rs.getString("worker_id"),
+                            rs.getString("platform"),
+                            rs.getString("mode"),
+                            rs.getInt("attempt"),
+                            started == null ? null : started.toInstant(),
                             visible ? rs.getObject("build_id", UUID.class) : null,
-                            visible ? label(rs.getString("team"), rs.getString("project"),
-                                    rs.getObject("build_number", Long.class), rs.getObject("build_id", UUID.class))
+                            visible
+                                    ? label(
+                                            rs.getString("team"),
+                                            rs.getString("project"),
+                                            rs.getObject("build_number", Long.class),
+                                            rs.getObject("build_id", UUID.class))
                                     : null);
                 })
-                .list().stream()
+                .list()
+                .stream()
                 .collect(Collectors.groupingBy(CurrentJob::worker));
     }
 
@@ -63,8 +75,12 @@ class CurrentJobs {
     }
 
     /** A running job; {@code buildId} and {@code build} are null when the reader may not see the build. */
-    public record CurrentJob(String worker, String platform, String mode, int attempt, @Nullable Instant startedAt,
+    public record CurrentJob(
+            String worker,
+            String platform,
+            String mode,
+            int attempt,
+            @Nullable Instant startedAt,
             @Nullable UUID buildId,
-            @Nullable String build) {
-    }
+            @Nullable String build) {}
 }

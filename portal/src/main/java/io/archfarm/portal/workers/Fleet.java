@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class Fleet {
 
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
     private static final String COLUMNS = "id, host, native_platforms, emulated_platforms, slots, busy, last_seen,"
             + " status, draining, storage_driver, tools";
 
@@ -46,13 +46,17 @@ public class Fleet {
 
     @Transactional(readOnly = true)
     public List<WorkerView> workers() {
-        return jdbc.sql("select " + COLUMNS + " from workers order by id").query(this::map).list();
+        return jdbc.sql("select " + COLUMNS + " from workers order by id")
+                .query(this::map)
+                .list();
     }
 
     @Transactional(readOnly = true)
     public Optional<WorkerView> worker(String workerId) {
-        return jdbc.sql("select " + COLUMNS + " from workers where id = :id").param("id", workerId)
-                .query(this::map).optional();
+        return jdbc.sql("select " + COLUMNS + " from workers where id = :id")
+                .param("id", workerId)
+                .query(this::map)
+                .optional();
     }
 
     /**
@@ -76,22 +80,28 @@ public class Fleet {
     }
 
     private void order(String workerId, boolean draining, String requestedBy) {
-        WorkerView worker = worker(workerId)
-                .orElseThrow(() -> ApiProblem.notFound("worker '" + workerId + "' does not exist"));
+        WorkerView worker =
+                worker(workerId).orElseThrow(() -> ApiProblem.notFound("worker '" + workerId + "' does not exist"));
         if (WorkerStatus.OFFLINE.name().equals(worker.status())) {
             throw ApiProblem.conflict("worker '" + workerId + "' is OFFLINE (last seen " + worker.lastSeen()
                     + "): it would not hear the order to " + (draining ? "drain" : "resume"));
         }
-        outbox.broadcastToWorkers(new DrainWorker(UUID.randomUUID(), workerId, draining, requestedBy,
-                Instant.now(clock)));
+        outbox.broadcastToWorkers(
+                new DrainWorker(UUID.randomUUID(), workerId, draining, requestedBy, Instant.now(clock)));
     }
 
     private WorkerView map(ResultSet rs, int row) throws SQLException {
-        return new WorkerView(rs.getString("id"), rs.getString("host"),
+        return new WorkerView(
+                rs.getString("id"),
+                rs.getString("host"),
                 json.readValue(rs.getString("native_platforms"), STRINGS),
-                json.readValue(rs.getString("emulated_platforms"), STRINGS), rs.getInt("slots"),
-                rs.getInt("busy"), rs.getObject("last_seen", OffsetDateTime.class).toInstant(),
-                rs.getString("status"), rs.getBoolean("draining"),
-                rs.getString("storage_driver"), JsonColumns.tools(rs.getString("tools")));
+                json.readValue(rs.getString("emulated_platforms"), STRINGS),
+                rs.getInt("slots"),
+                rs.getInt("busy"),
+                rs.getObject("last_seen", OffsetDateTime.class).toInstant(),
+                rs.getString("status"),
+                rs.getBoolean("draining"),
+                rs.getString("storage_driver"),
+                JsonColumns.tools(rs.getString("tools")));
     }
 }

@@ -33,7 +33,9 @@ class WorkerController {
 
     /** The worker finishes what it runs and takes no new job; the answer shows it as it stands before it obeys. */
     @Operation(summary = "Drain a worker: it finishes what it runs and takes no new job (admin)")
-    @ApiResponse(responseCode = "202", description = "asked; its next heartbeat shows DRAINING",
+    @ApiResponse(
+            responseCode = "202",
+            description = "asked; its next heartbeat shows DRAINING",
             useReturnTypeSchema = true)
     @PostMapping("/api/v1/workers/{id}/drain")
     ResponseEntity<WorkerView> drain(@PathVariable String id) {

@@ -15,7 +15,15 @@ import org.jspecify.annotations.Nullable;
  * @param tools         what it builds with, detected at its start (kernel, storage driver, buildah, skopeo, qemu per
  *                      emulated platform); null for a worker whose heartbeats do not say
  */
-public record WorkerView(String id, String host, List<String> nativePlatforms, List<String> emulatedPlatforms,
-        int slots, int busy, Instant lastSeen, String status, boolean draining, @Nullable String storageDriver,
-        @Nullable WorkerTools tools) {
-}
+public record WorkerView(
+        String id,
+        String host,
+        List<String> nativePlatforms,
+        List<String> emulatedPlatforms,
+        int slots,
+        int busy,
+        Instant lastSeen,
+        String status,
+        boolean draining,
+        @Nullable String storageDriver,
+        @Nullable WorkerTools tools) {}

@@ -13,8 +13,7 @@ class LeakyController {
         return List.of();
     }
 
-    void save(LeakyEntity entity) {
-    }
+    void save(LeakyEntity entity) {}
 
     @Entity
     static class LeakyEntity {

@@ -34,10 +34,15 @@ import tools.jackson.databind.JsonNode;
  * the build accepted through the API, its platform jobs and log chunks written as the scheduler writes them while
  * the stream is open, read as a client reads it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
-                "archfarm.git.allowed-hosts=127.0.0.1,localhost", "archfarm.portal.live-interval=100ms",
-                "archfarm.portal.live-keep-alive=1s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "archfarm.git.allow-file-urls=true",
+            "archfarm.git.timeout=20s",
+            "archfarm.git.allowed-hosts=127.0.0.1,localhost",
+            "archfarm.portal.live-interval=100ms",
+            "archfarm.portal.live-keep-alive=1s"
+        })
 @Import(ArchfarmTestServices.class)
 class BuildEventsIT {
 
@@ -45,12 +50,15 @@ class BuildEventsIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     BuildLogs logs;
 
@@ -79,7 +87,9 @@ class BuildEventsIT {
 
         await().atMost(WAIT).until(() -> !stream.events().isEmpty());
         assertThat(stream.events().getFirst().name()).isEqualTo("build");
-        assertThat(stream.events().getFirst().json()).as("exactly as GET /api/v1/builds/{id}").isEqualTo(accepted);
+        assertThat(stream.events().getFirst().json())
+                .as("exactly as GET /api/v1/builds/{id}")
+                .isEqualTo(accepted);
 
         UUID job = job(build, "linux/amd64", "RUNNING");
         await().atMost(WAIT).until(() -> stream.named("build").size() >= 2);
@@ -90,8 +100,9 @@ class BuildEventsIT {
 
         chunk(job, 1, "STEP 1/2: FROM base\n");
         chunk(job, 2, "STEP 2/2: RUN make\n");
-        await().atMost(WAIT).until(() -> stream.named("log").stream()
-                .anyMatch(event -> event.data().contains("RUN make")));
+        await().atMost(WAIT)
+                .until(() -> stream.named("log").stream()
+                        .anyMatch(event -> event.data().contains("RUN make")));
         chunk(job, 3, "done\n");
         end(build, job, "SUCCEEDED");
 
@@ -99,18 +110,25 @@ class BuildEventsIT {
         assertThat(stream.names().getLast()).as("the stream closes after end").isEqualTo("end");
         assertThat(stream.named("end")).hasSize(1);
         JsonNode ended = stream.named("end").getFirst().json();
-        assertThat(ended).as("the final build, as the API answers it")
+        assertThat(ended)
+                .as("the final build, as the API answers it")
                 .isEqualTo(viewer.get("/api/v1/builds/" + build).json());
         assertThat(ended.path("status").asString()).isEqualTo("SUCCEEDED");
-        String log = String.join("", stream.named("log").stream().map(event -> event.json().path("text").asString())
-                .toList());
-        assertThat(log).as("every chunk once, in order").isEqualTo(
-                "=== attempt 1 on worker w-events (NATIVE) ===\nSTEP 1/2: FROM base\nSTEP 2/2: RUN make\ndone\n");
+        String log = String.join(
+                "",
+                stream.named("log").stream()
+                        .map(event -> event.json().path("text").asString())
+                        .toList());
+        assertThat(log)
+                .as("every chunk once, in order")
+                .isEqualTo(
+                        "=== attempt 1 on worker w-events (NATIVE) ===\nSTEP 1/2: FROM base\nSTEP 2/2: RUN make\ndone\n");
         JsonNode lastLog = stream.named("log").getLast().json();
         assertThat(lastLog.path("platform").asString()).isEqualTo("linux/amd64");
         assertThat(lastLog.path("cursor").asString()).isEqualTo("linux/amd64@1.3");
-        assertThat(stream.events()).allSatisfy(event -> assertThat(event.data()).as("one line of JSON")
-                .doesNotContain("\n"));
+        assertThat(stream.events())
+                .allSatisfy(
+                        event -> assertThat(event.data()).as("one line of JSON").doesNotContain("\n"));
     }
 
     /**
@@ -127,7 +145,8 @@ class BuildEventsIT {
         assertThat(tail.text()).isEqualTo("=== attempt 1 on worker w-events (NATIVE) ===\n");
         chunk(job, 0, "STEP 1/2: FROM base\nSTEP 2/2: RUN sleep 120\n");
 
-        assertThat(logs.after(build, "linux/amd64", LogCursor.parse(tail.cursor().toString()), 100))
+        assertThat(logs.after(
+                        build, "linux/amd64", LogCursor.parse(tail.cursor().toString()), 100))
                 .extracting(BuildLogs.LiveChunk::text)
                 .containsExactly("STEP 1/2: FROM base\nSTEP 2/2: RUN sleep 120\n");
         assertThat(LogCursor.parseExactly(tail.cursor().toString())).contains(tail.cursor());
@@ -146,8 +165,10 @@ class BuildEventsIT {
 
         stream.ended().get(30, TimeUnit.SECONDS);
         assertThat(stream.names()).containsExactly("build", "log", "end");
-        assertThat(stream.named("log").getFirst().json().path("text").asString()).isEqualTo("not seen yet\n");
-        assertThat(stream.named("end").getFirst().json().path("status").asString()).isEqualTo("FAILED");
+        assertThat(stream.named("log").getFirst().json().path("text").asString())
+                .isEqualTo("not seen yet\n");
+        assertThat(stream.named("end").getFirst().json().path("status").asString())
+                .isEqualTo("FAILED");
     }
 
     @Test
@@ -185,7 +206,8 @@ class BuildEventsIT {
         assertThat(stream.status()).isEqualTo(404);
         assertThat(view.status()).isEqualTo(404);
         assertThat(stream.problemDetail()).isEqualTo(view.problemDetail()).contains(build.toString());
-        assertThat(drained(viewer.openStream("/api/v1/builds/" + UUID.randomUUID() + "/events")).status())
+        assertThat(drained(viewer.openStream("/api/v1/builds/" + UUID.randomUUID() + "/events"))
+                        .status())
                 .isEqualTo(404);
     }
 
@@ -193,8 +215,8 @@ class BuildEventsIT {
     void aBadTokenOrNoneIsUnauthorized() {
         UUID build = build();
 
-        Answer badToken = drained(new PortalApi(port).withToken("not-a-token").openStream(
-                "/api/v1/builds/" + build + "/events"));
+        Answer badToken =
+                drained(new PortalApi(port).withToken("not-a-token").openStream("/api/v1/builds/" + build + "/events"));
         Answer noToken = drained(new PortalApi(port).openStream("/api/v1/builds/" + build + "/events"));
 
         assertThat(badToken.status()).isEqualTo(401);
@@ -227,13 +249,15 @@ class BuildEventsIT {
         EventStream stream = EventStream.read(browser.openStream("/api/v1/builds/" + build + "/events"));
         await().atMost(WAIT).until(() -> !stream.named("build").isEmpty());
 
-        assertThat(browser.get("/api/v1/builds/" + build).status()).as("the rest of the API takes tokens only")
+        assertThat(browser.get("/api/v1/builds/" + build).status())
+                .as("the rest of the API takes tokens only")
                 .isEqualTo(401);
     }
 
     /** A build of the team on linux/amd64, accepted through the API. */
     private UUID build() {
-        Answer answer = FarmAccounts.expect(accounts.admin().post("/api/v1/builds", """
+        Answer answer =
+                FarmAccounts.expect(accounts.admin().post("/api/v1/builds", """
                 {"team": "%s", "repository": "%s", "ref": "trunk", "platforms": ["linux/amd64"],
                  "image": "127.0.0.1:5000/events/app"}""".formatted(team, repo.url())), 202);
         return UUID.fromString(answer.json().path("id").asString());
@@ -247,34 +271,50 @@ class BuildEventsIT {
                                            worker_id, queued_at, started_at)
                 values (:id, :build, :platform, 'NATIVE_PREFERRED', :status, 1, 3, 'NATIVE', 'w-events', now(),
                         now())""")
-                .param("id", id).param("build", build).param("platform", platform).param("status", status).update();
+                .param("id", id)
+                .param("build", build)
+                .param("platform", platform)
+                .param("status", status)
+                .update();
         jdbc.sql("""
                 insert into job_attempts (job_id, attempt, worker_id, mode, started_at)
-                values (:id, 1, 'w-events', 'NATIVE', :now)""")
-                .param("id", id).param("now", OffsetDateTime.now()).update();
-        jdbc.sql("update builds set status = 'RUNNING', started_at = now() where id = :id").param("id", build)
+                values (:id, 1, 'w-events', 'NATIVE', :now)""").param("id", id).param("now", OffsetDateTime.now()).update();
+        jdbc.sql("update builds set status = 'RUNNING', started_at = now() where id = :id")
+                .param("id", build)
                 .update();
         return id;
     }
 
     private void chunk(UUID job, long seq, String content) {
         jdbc.sql("insert into job_logs (job_id, attempt, seq, content) values (:job, 1, :seq, :content)")
-                .param("job", job).param("seq", seq).param("content", content).update();
+                .param("job", job)
+                .param("seq", seq)
+                .param("content", content)
+                .update();
     }
 
     /** The job and the build end, as the scheduler ends them. */
     private void end(UUID build, UUID job, String status) {
         jdbc.sql("update platform_jobs set status = :status, finished_at = now(), version = version + 1"
-                + " where id = :id").param("status", status).param("id", job).update();
+                        + " where id = :id")
+                .param("status", status)
+                .param("id", job)
+                .update();
         jdbc.sql("update builds set status = :status, finished_at = now(), version = version + 1 where id = :id")
-                .param("status", status).param("id", build).update();
+                .param("status", status)
+                .param("id", build)
+                .update();
     }
 
     /** A refused stream's answer, read whole. */
     private static Answer drained(HttpResponse<InputStream> response) {
         try (InputStream body = response.body()) {
-            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), null,
-                    new String(body.readAllBytes(), StandardCharsets.UTF_8), response.headers());
+            return new Answer(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    null,
+                    new String(body.readAllBytes(), StandardCharsets.UTF_8),
+                    response.headers());
         } catch (IOException e) {
             throw new AssertionError(e);
         }

@@ -10,6 +10,7 @@ import io.archfarm.testing.ArchfarmTestServices;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +33,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@code GET /api/v1/builds}: keyset pages with {@code Link: rel="next"} however far back, and each filter, on real
  * PostgreSQL with builds accepted through the API.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
-                "archfarm.git.allowed-hosts=127.0.0.1,localhost", "archfarm.portal.scheduling=false"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "archfarm.git.allow-file-urls=true",
+            "archfarm.git.timeout=20s",
+            "archfarm.git.allowed-hosts=127.0.0.1,localhost",
+            "archfarm.portal.scheduling=false"
+        })
 @Import(ArchfarmTestServices.class)
 class BuildHistoryApiIT {
 
@@ -42,10 +48,12 @@ class BuildHistoryApiIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -89,10 +97,12 @@ class BuildHistoryApiIT {
 
         assertThat(pages).isEqualTo(3);
         assertThat(ids(first)).hasSize(3);
-        assertThat(seen).as("newest first in accepted order, each once, the newcomer not slipped in")
+        assertThat(seen)
+                .as("newest first in accepted order, each once, the newcomer not slipped in")
                 .containsExactlyElementsOf(accepted);
         assertThat(ids(viewer.get("/api/v1/builds?team=" + team + "&limit=1"))).containsExactly(newcomer);
-        assertThat(viewer.get("/api/v1/builds?team=" + team).header("Link")).as("all 8 fit in the default 50")
+        assertThat(viewer.get("/api/v1/builds?team=" + team).header("Link"))
+                .as("all 8 fit in the default 50")
                 .isNull();
     }
 
@@ -101,59 +111,77 @@ class BuildHistoryApiIT {
         accounts.project(team, """
                 {"slug": "app", "repository": "%s", "image": "127.0.0.1:5000/history/app",
                  "platforms": ["linux/amd64"]}""".formatted(repo.url()));
-        UUID projectBuild = idOf(FarmAccounts.expect(accounts.member(team, "developer")
-                .post("/api/v1/projects/" + team + "/app/builds", "{\"ref\": \"trunk\"}"), 202));
+        UUID projectBuild = idOf(FarmAccounts.expect(
+                accounts.member(team, "developer")
+                        .post("/api/v1/projects/" + team + "/app/builds", "{\"ref\": \"trunk\"}"),
+                202));
         jdbc.sql("update builds set trigger = 'WEBHOOK', requested_by = 'pusher' where id = :id")
-                .param("id", projectBuild).update(); // as if a push had started it
+                .param("id", projectBuild)
+                .update(); // as if a push had started it
         UUID arm = adHoc("v1.0", "linux/arm64");
         UUID amd = adHoc("trunk", "linux/amd64");
         jdbc.sql("update builds set commit_sha = :sha, status = 'FAILED', created_at = :at where id = :id")
                 .param("sha", "abcdef0123456789abcdef0123456789abcdef01")
-                .param("at", java.sql.Timestamp.from(Instant.parse("2026-01-02T10:00:00Z"))).param("id", arm)
+                .param("at", Timestamp.from(Instant.parse("2026-01-02T10:00:00Z")))
+                .param("id", arm)
                 .update();
         String digest = "sha256:" + "e".repeat(64);
         jdbc.sql("""
                 insert into manifest_lists (id, build_id, digest, media_type, size, tags, content, created_at)
                 values (:id, :build, :digest, 'application/vnd.oci.image.index.v1+json', 100, '["1.4", "latest"]',
                         '{}', now())""")
-                .param("id", UUID.randomUUID()).param("build", amd).param("digest", digest).update();
+                .param("id", UUID.randomUUID())
+                .param("build", amd)
+                .param("digest", digest)
+                .update();
         String scope = "/api/v1/builds?team=" + team + "&";
 
         assertThat(ids(viewer.get(scope + "project=" + team + "/app"))).containsExactly(projectBuild.toString());
         assertThat(ids(viewer.get(scope + "ref=v1.0"))).containsExactly(arm.toString());
-        assertThat(ids(viewer.get(scope + "ref=refs/heads/trunk"))).containsExactly(amd.toString(),
-                projectBuild.toString());
+        assertThat(ids(viewer.get(scope + "ref=refs/heads/trunk")))
+                .containsExactly(amd.toString(), projectBuild.toString());
         assertThat(ids(viewer.get(scope + "commit=ABCDEF0"))).containsExactly(arm.toString());
         assertThat(ids(viewer.get(scope + "status=failed"))).containsExactly(arm.toString());
-        assertThat(ids(viewer.get(scope + "platform=aarch64"))).as("normalised like everywhere")
+        assertThat(ids(viewer.get(scope + "platform=aarch64")))
+                .as("normalised like everywhere")
                 .containsExactly(arm.toString());
         assertThat(ids(viewer.get(scope + "trigger=api"))).containsExactly(amd.toString(), arm.toString());
         assertThat(ids(viewer.get(scope + "trigger=WEBHOOK"))).containsExactly(projectBuild.toString());
         assertThat(ids(viewer.get(scope + "requestedBy=ADMIN"))).containsExactly(amd.toString(), arm.toString());
         assertThat(ids(viewer.get(scope + "since=2026-01-02&until=2026-01-02"))).containsExactly(arm.toString());
-        assertThat(ids(viewer.get(scope + "until=" + enc("2026-01-02T10:00:00Z")))).isEmpty();
+        assertThat(ids(viewer.get(scope + "until=" + enc("2026-01-02T10:00:00Z"))))
+                .isEmpty();
         assertThat(ids(viewer.get(scope + "image=" + enc("127.0.0.1:5000/history/adhoc:1.4"))))
                 .containsExactly(amd.toString());
         assertThat(ids(viewer.get(scope + "image=" + enc("127.0.0.1:5000/history/adhoc@" + digest))))
                 .containsExactly(amd.toString());
-        assertThat(ids(viewer.get(scope + "image=" + enc("127.0.0.1:5000/history/adhoc:2.0")))).isEmpty();
-        assertThat(ids(viewer.get(scope + "platform=linux/amd64&trigger=API"))).as("filters combine with AND")
+        assertThat(ids(viewer.get(scope + "image=" + enc("127.0.0.1:5000/history/adhoc:2.0"))))
+                .isEmpty();
+        assertThat(ids(viewer.get(scope + "platform=linux/amd64&trigger=API")))
+                .as("filters combine with AND")
                 .containsExactly(amd.toString());
     }
 
     @Test
     void aWrongFilterIsA400NamingItsParameter() {
         Map<String, String> wrong = Map.ofEntries(
-                Map.entry("limit=0", "limit"), Map.entry("limit=501", "limit"), Map.entry("limit=many", "limit"),
-                Map.entry("cursor=bm90IG1pbmU", "cursor"), Map.entry("commit=abc", "commit"),
-                Map.entry("commit=xyz1234", "commit"), Map.entry("status=DONE", "status"),
-                Map.entry("platform=plan9/pdp11", "platform"), Map.entry("trigger=cron", "trigger"),
-                Map.entry("since=yesterday", "since"), Map.entry("until=2026-13-01", "until"),
+                Map.entry("limit=0", "limit"),
+                Map.entry("limit=501", "limit"),
+                Map.entry("limit=many", "limit"),
+                Map.entry("cursor=bm90IG1pbmU", "cursor"),
+                Map.entry("commit=abc", "commit"),
+                Map.entry("commit=xyz1234", "commit"),
+                Map.entry("status=DONE", "status"),
+                Map.entry("platform=plan9/pdp11", "platform"),
+                Map.entry("trigger=cron", "trigger"),
+                Map.entry("since=yesterday", "since"),
+                Map.entry("until=2026-13-01", "until"),
                 Map.entry("since=2026-02-01&until=2026-01-01", "until"),
                 Map.entry("image=" + enc("Not An Image:1"), "image"),
                 Map.entry("image=" + enc("127.0.0.1:5000/a@sha256:beef"), "image"),
                 Map.entry("image=" + enc("127.0.0.1:5000/a:-bad"), "image"),
-                Map.entry("project=" + "no-slash", "project"), Map.entry("ref=refs/notes/x", "ref"));
+                Map.entry("project=" + "no-slash", "project"),
+                Map.entry("ref=refs/notes/x", "ref"));
         wrong.forEach((query, parameter) -> {
             Answer answer = viewer.get("/api/v1/builds?" + query);
             assertThat(answer.status()).as(query + ": " + answer).isEqualTo(400);
@@ -169,13 +197,15 @@ class BuildHistoryApiIT {
 
         assertThat(ids(outsider.get("/api/v1/builds?limit=500"))).doesNotContain(mine.toString());
         assertThat(outsider.get("/api/v1/builds?team=" + team).status()).isEqualTo(404);
-        assertThat(outsider.get("/api/v1/builds?project=" + team + "/app").status()).isEqualTo(404);
+        assertThat(outsider.get("/api/v1/builds?project=" + team + "/app").status())
+                .isEqualTo(404);
         assertThat(ids(accounts.admin().get("/api/v1/builds?team=" + team))).contains(mine.toString());
     }
 
     /** An ad-hoc build of the team, accepted through the API by the admin. */
     private UUID adHoc(String ref, String platform) {
-        return idOf(FarmAccounts.expect(accounts.admin().post("/api/v1/builds", """
+        return idOf(FarmAccounts.expect(
+                accounts.admin().post("/api/v1/builds", """
                 {"team": "%s", "repository": "%s", "ref": "%s", "platforms": ["%s"],
                  "image": "127.0.0.1:5000/history/adhoc"}""".formatted(team, repo.url(), ref, platform)), 202));
     }
@@ -186,7 +216,8 @@ class BuildHistoryApiIT {
 
     private static List<String> ids(Answer answer) {
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
-        return StreamSupport.stream(answer.json().spliterator(), false).map(build -> build.path("id").asString())
+        return StreamSupport.stream(answer.json().spliterator(), false)
+                .map(build -> build.path("id").asString())
                 .toList();
     }
 

@@ -45,8 +45,10 @@ class BuildHistoryAtScaleIT {
 
     @Autowired
     BuildHistory history;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     DataSource database;
 
@@ -55,14 +57,16 @@ class BuildHistoryAtScaleIT {
         if (!seeded) {
             long started = System.nanoTime();
             new ResourceDatabasePopulator(new ClassPathResource("history/seed-builds.sql")).execute(database);
-            System.out.printf("[measured] seeded %d builds in %d ms%n",
+            System.out.printf(
+                    "[measured] seeded %d builds in %d ms%n",
                     jdbc.sql("select count(*) from builds").query(Long.class).single(),
                     (System.nanoTime() - started) / 1_000_000);
             seeded = true;
         }
         Caller admin = new Caller(UUID.randomUUID(), "history-admin", true);
-        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                (CallerPrincipal) () -> admin, null, List.of()));
+        SecurityContextHolder.getContext()
+                .setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                        (CallerPrincipal) () -> admin, null, List.of()));
     }
 
     @AfterEach
@@ -73,17 +77,22 @@ class BuildHistoryAtScaleIT {
     @Test
     void everySearchWalksAnIndexOnTheFirstPageAndFarBack() {
         String commit = jdbc.sql("select commit_sha from builds where team_id = :big and status = 'SUCCEEDED'"
-                + " order by accepted_seq limit 1 offset 40000").param("big", BIG).query(String.class).single();
+                        + " order by accepted_seq limit 1 offset 40000")
+                .param("big", BIG)
+                .query(String.class)
+                .single();
         String oldCursor = BuildHistory.cursorAfter(jdbc.sql("select min(accepted_seq) + 300 from builds")
-                .query(Long.class).single());
+                .query(Long.class)
+                .single());
         Map<String, Search> searches = new LinkedHashMap<>();
         searches.put("team, no filter", new Search(BIG, p -> p));
         searches.put("team, 300 builds from the oldest", new Search(BIG, p -> p.with("cursor", oldCursor)));
         searches.put("a small team", new Search(SMALL, p -> p));
         searches.put("an admin, every team", new Search(null, p -> p));
         searches.put("project", new Search(BIG, p -> p.with("project", "hist-big/app-3")));
-        searches.put("project, far back", new Search(BIG, p -> p.with("project", "hist-big/app-3").with("cursor",
-                oldCursor)));
+        searches.put(
+                "project, far back",
+                new Search(BIG, p -> p.with("project", "hist-big/app-3").with("cursor", oldCursor)));
         searches.put("status RUNNING (rare)", new Search(BIG, p -> p.with("status", "RUNNING")));
         searches.put("status FAILED", new Search(BIG, p -> p.with("status", "FAILED")));
         searches.put("branch main", new Search(BIG, p -> p.with("ref", "main")));
@@ -97,11 +106,24 @@ class BuildHistoryAtScaleIT {
         searches.put("requestedBy bob", new Search(BIG, p -> p.with("requestedBy", "bob")));
         searches.put("requestedBy nobody", new Search(BIG, p -> p.with("requestedBy", "nobody")));
         String monthAgo = LocalDate.now(ZoneOffset.UTC).minusDays(30).toString();
-        searches.put("one day, 30 days back", new Search(BIG, p -> p.with("since", monthAgo).with("until", monthAgo)));
-        searches.put("image tag", new Search(BIG, p -> p.with("image", "registry.example.com/hist/app-"
-                + projectNumberOf(commit) + ":sha-" + commit.substring(0, 7))));
-        searches.put("image digest", new Search(BIG, p -> p.with("image", "registry.example.com/hist/app-"
-                + projectNumberOf(commit) + "@" + digestOf(commit))));
+        searches.put(
+                "one day, 30 days back",
+                new Search(BIG, p -> p.with("since", monthAgo).with("until", monthAgo)));
+        searches.put(
+                "image tag",
+                new Search(
+                        BIG,
+                        p -> p.with(
+                                "image",
+                                "registry.example.com/hist/app-" + projectNumberOf(commit) + ":sha-"
+                                        + commit.substring(0, 7))));
+        searches.put(
+                "image digest",
+                new Search(
+                        BIG,
+                        p -> p.with(
+                                "image",
+                                "registry.example.com/hist/app-" + projectNumberOf(commit) + "@" + digestOf(commit))));
 
         for (int i = 0; i < 3; i++) { // the first searches of a JVM are slow for reasons of its own (JIT, pools)
             searches.values().forEach(search -> history.search(search.params(), search.scope()));
@@ -113,15 +135,20 @@ class BuildHistoryAtScaleIT {
                 sequentialScans.add(name + ":\n" + plan);
             }
             BuildHistory.Page page = history.search(search.params(), search.scope());
-            System.out.printf("[measured] build history at 102,000 builds, %-32s %6.1f ms a page (%d builds, "
-                    + "median of %d, the page's views included)%n", name + ":", median(search), page.builds().size(),
-                    TIMED_RUNS);
+            System.out.printf(
+                    "[measured] build history at 102,000 builds, %-32s %6.1f ms a page (%d builds, "
+                            + "median of %d, the page's views included)%n",
+                    name + ":", median(search), page.builds().size(), TIMED_RUNS);
         });
         assertThat(sequentialScans).as("searches that read every build").isEmpty();
-        assertThat(history.search(BuildSearchParams.none().with("ref", "refs/tags/v9991"), scope(BIG)).builds())
-                .as("the seed is as the searches expect").hasSize(1);
+        assertThat(history.search(BuildSearchParams.none().with("ref", "refs/tags/v9991"), scope(BIG))
+                        .builds())
+                .as("the seed is as the searches expect")
+                .hasSize(1);
         assertThat(history.search(BuildSearchParams.none().with("commit", commit.substring(0, 8)), scope(BIG))
-                .builds()).extracting(BuildView::commit).containsExactly(commit);
+                        .builds())
+                .extracting(BuildView::commit)
+                .containsExactly(commit);
     }
 
     @Test
@@ -130,19 +157,25 @@ class BuildHistoryAtScaleIT {
         Set<UUID> seen = new HashSet<>();
         long started = System.nanoTime();
         int pages = 0;
-        for (BuildHistory.Page page = history.search(params, scope(SMALL)); ;
+        for (BuildHistory.Page page = history.search(params, scope(SMALL));
+                ;
                 page = history.search(params.with("cursor", page.next()), scope(SMALL))) {
             pages++;
-            page.builds().forEach(build -> assertThat(seen.add(build.id())).as("seen once").isTrue());
+            page.builds()
+                    .forEach(build ->
+                            assertThat(seen.add(build.id())).as("seen once").isTrue());
             if (page.next() == null) {
                 break;
             }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
-        System.out.printf("[measured] the whole history of a team of 2,040 builds in %d pages of 500: %d ms%n", pages,
-                millis);
-        assertThat(seen).hasSize(jdbc.sql("select count(*) from builds where team_id = :t").param("t", SMALL)
-                .query(Integer.class).single());
+        System.out.printf(
+                "[measured] the whole history of a team of 2,040 builds in %d pages of 500: %d ms%n", pages, millis);
+        assertThat(seen)
+                .hasSize(jdbc.sql("select count(*) from builds where team_id = :t")
+                        .param("t", SMALL)
+                        .query(Integer.class)
+                        .single());
     }
 
     private double median(Search search) {
@@ -158,12 +191,19 @@ class BuildHistoryAtScaleIT {
 
     private int projectNumberOf(String commit) {
         return jdbc.sql("select p.slug from builds b join projects p on p.id = b.project_id where b.commit_sha = :c")
-                .param("c", commit).query(String.class).single().charAt("app-".length()) - '0';
+                        .param("c", commit)
+                        .query(String.class)
+                        .single()
+                        .charAt("app-".length())
+                - '0';
     }
 
     private String digestOf(String commit) {
         return jdbc.sql("select m.digest from manifest_lists m join builds b on b.id = m.build_id"
-                + " where b.commit_sha = :c").param("c", commit).query(String.class).single();
+                        + " where b.commit_sha = :c")
+                .param("c", commit)
+                .query(String.class)
+                .single();
     }
 
     private static Optional<Set<UUID>> scope(UUID team) {
@@ -181,5 +221,4 @@ class BuildHistoryAtScaleIT {
             return BuildHistoryAtScaleIT.scope(team);
         }
     }
-
 }

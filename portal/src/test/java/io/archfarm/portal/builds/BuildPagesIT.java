@@ -34,9 +34,14 @@ import tools.jackson.databind.json.JsonMapper;
  * The build pages and the fleet page over HTTP with a signed-in session, on real PostgreSQL. The scheduler's side
  * (platform jobs, attempts, log chunks, workers) is written here as the scheduler writes it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
-                "archfarm.git.allowed-hosts=127.0.0.1,localhost", "archfarm.portal.live-interval=100ms"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "archfarm.git.allow-file-urls=true",
+            "archfarm.git.timeout=20s",
+            "archfarm.git.allowed-hosts=127.0.0.1,localhost",
+            "archfarm.portal.live-interval=100ms"
+        })
 @Import(ArchfarmTestServices.class)
 class BuildPagesIT {
 
@@ -44,10 +49,12 @@ class BuildPagesIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -75,15 +82,18 @@ class BuildPagesIT {
         Answer page = viewer.get("/builds/" + build);
 
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains("data-platform=\"linux/amd64\" data-status=\"RUNNING\"")
+        assertThat(page.body())
+                .contains("data-platform=\"linux/amd64\" data-status=\"RUNNING\"")
                 .contains("=== attempt 1 on worker w-pages (NATIVE) ===")
                 .contains("red and &lt;script&gt;window.pwned=1&lt;/script&gt;")
                 .contains("data-cursor=\"1.1\"")
-                .doesNotContain("<script>window.pwned").doesNotContain("\u001B")
+                .doesNotContain("<script>window.pwned")
+                .doesNotContain("\u001B")
                 // a viewer sees no cancel button
                 .doesNotContain("id=\"cancel-build\"");
         assertThat(viewer.get("/builds/" + build + "/log?platform=linux/amd64").body())
-                .as("the raw log keeps every byte").contains("\u001B[31mred");
+                .as("the raw log keeps every byte")
+                .contains("\u001B[31mred");
     }
 
     @Test
@@ -92,15 +102,22 @@ class BuildPagesIT {
         UUID job = job(build, "linux/amd64", "FAILED", 1);
         chunk(job, 1, 1, "first chunk\n");
         chunk(job, 1, 2, "second chunk\n");
-        jdbc.sql("update builds set status = 'FAILED', finished_at = now() where id = :id").param("id", build).update();
+        jdbc.sql("update builds set status = 'FAILED', finished_at = now() where id = :id")
+                .param("id", build)
+                .update();
 
-        Answer stream = signedIn("viewer").get("/builds/" + build + "/live?cursor="
-                + URLEncoder.encode("linux/amd64@1.1", StandardCharsets.UTF_8));
+        Answer stream = signedIn("viewer")
+                .get("/builds/" + build + "/live?cursor="
+                        + URLEncoder.encode("linux/amd64@1.1", StandardCharsets.UTF_8));
 
         assertThat(stream.status()).isEqualTo(200);
         assertThat(stream.contentType()).startsWith("text/event-stream");
-        assertThat(stream.body()).contains("event:state").contains("second chunk").doesNotContain("first chunk")
-                .contains("\"cursor\":\"1.2\"").contains("event:end");
+        assertThat(stream.body())
+                .contains("event:state")
+                .contains("second chunk")
+                .doesNotContain("first chunk")
+                .contains("\"cursor\":\"1.2\"")
+                .contains("event:end");
     }
 
     @Test
@@ -114,10 +131,14 @@ class BuildPagesIT {
 
         String page = signedIn("developer").get("/builds/" + build).body();
 
-        assertThat(page).contains("Where the time went")
-                .contains("queue 12 ms · ").contains("fetch 41 ms · ").contains("build 2.4 s · ")
+        assertThat(page)
+                .contains("Where the time went")
+                .contains("queue 12 ms · ")
+                .contains("fetch 41 ms · ")
+                .contains("build 2.4 s · ")
                 .contains("push 77 ms<")
-                .as("a phase not measured is not shown as 0").doesNotContain("claim 0 ms");
+                .as("a phase not measured is not shown as 0")
+                .doesNotContain("claim 0 ms");
     }
 
     @Test
@@ -125,27 +146,38 @@ class BuildPagesIT {
         UUID build = build();
         UUID job = job(build, "linux/amd64", "SUCCEEDED", 1);
         job(build, "linux/s390x", "RUNNING", 1);
-        JobCache cache = new JobCache("REFRESH", team + "/linux/amd64/1", List.of(
-                new JobCache.Step("1/5", "FROM base", true),
-                new JobCache.Step("2/5", "RUN echo <script>window.pwned=1</script>", true),
-                new JobCache.Step("3/5", "COPY . /src", true),
-                new JobCache.Step("4/5", "RUN make", false),
-                new JobCache.Step("5/5", "CMD [\"/app\"]", false)));
+        JobCache cache = new JobCache(
+                "REFRESH",
+                team + "/linux/amd64/1",
+                List.of(
+                        new JobCache.Step("1/5", "FROM base", true),
+                        new JobCache.Step("2/5", "RUN echo <script>window.pwned=1</script>", true),
+                        new JobCache.Step("3/5", "COPY . /src", true),
+                        new JobCache.Step("4/5", "RUN make", false),
+                        new JobCache.Step("5/5", "CMD [\"/app\"]", false)));
         jdbc.sql("update platform_jobs set cache = cast(:cache as jsonb) where id = :id")
-                .param("cache", JsonMapper.builder().build().writeValueAsString(cache)).param("id", job).update();
+                .param("cache", JsonMapper.builder().build().writeValueAsString(cache))
+                .param("id", job)
+                .update();
 
         String page = signedIn("viewer").get("/builds/" + build).body();
 
-        assertThat(page).contains("<th>Layer cache</th>").contains("3 of 5 cached")
+        assertThat(page)
+                .contains("<th>Layer cache</th>")
+                .contains("3 of 5 cached")
                 .contains("data-hits=\"3\" data-steps=\"5\"")
                 .containsPattern("<li class=\"miss\" data-hit=\"false\"><code>4/5</code> <span class=\"chip\">built"
                         + "</span>\\s*<code>RUN make</code></li>")
                 .containsPattern("<li class=\"hit\" data-hit=\"true\"><code>1/5</code> <span class=\"chip\">cached"
                         + "</span>\\s*<code>FROM base</code></li>")
-                .contains("RUN echo &lt;script&gt;window.pwned=1&lt;/script&gt;").doesNotContain("<script>window.pwned")
+                .contains("RUN echo &lt;script&gt;window.pwned=1&lt;/script&gt;")
+                .doesNotContain("<script>window.pwned")
                 .contains("Image store on the worker: " + team + "/linux/amd64/1")
-                .as("the build's own setting").contains("id=\"build-layer-cache\" data-layer-cache=\"use\"");
-        assertThat(page.split("<details", -1)).as("only the platform that reported its cache").hasSize(2);
+                .as("the build's own setting")
+                .contains("id=\"build-layer-cache\" data-layer-cache=\"use\"");
+        assertThat(page.split("<details", -1))
+                .as("only the platform that reported its cache")
+                .hasSize(2);
     }
 
     @Test
@@ -154,13 +186,17 @@ class BuildPagesIT {
         UUID hit = job(build, "linux/amd64", "SUCCEEDED", 1);
         UUID miss = job(build, "linux/s390x", "RUNNING", 1);
         jdbc.sql("update platform_jobs set affinity = 'HIT', affinity_worker = 'w-amd' where id = :id")
-                .param("id", hit).update();
+                .param("id", hit)
+                .update();
         jdbc.sql("update platform_jobs set affinity = 'MISS', affinity_worker = 'w-zed' where id = :id")
-                .param("id", miss).update();
+                .param("id", miss)
+                .update();
 
         String page = signedIn("developer").get("/builds/" + build).body();
 
-        assertThat(page).contains("Cache affinity").contains("data-affinity=\"HIT\">hit<")
+        assertThat(page)
+                .contains("Cache affinity")
+                .contains("data-affinity=\"HIT\">hit<")
                 .contains("data-affinity=\"MISS\">miss (w-zed preferred)<");
     }
 
@@ -169,17 +205,23 @@ class BuildPagesIT {
         UUID build = build();
         job(build, "linux/amd64", "SUCCEEDED", 1);
         UUID job = job(build, "linux/s390x", "FAILED", 1);
-        jdbc.sql("update platform_jobs set error = :error where id = :id").param("id", job)
-                .param("error", "step failed: RUN false exited with code 1; buildah exited with code 1\n(tail)").update();
+        jdbc.sql("update platform_jobs set error = :error where id = :id")
+                .param("id", job)
+                .param("error", "step failed: RUN false exited with code 1; buildah exited with code 1\n(tail)")
+                .update();
         chunk(job, 1, 1, "STEP 2/2: RUN false\nError: building at STEP \"RUN false\": exit status 1\nmore\n");
-        jdbc.sql("update builds set status = 'FAILED', finished_at = now() where id = :id").param("id", build).update();
+        jdbc.sql("update builds set status = 'FAILED', finished_at = now() where id = :id")
+                .param("id", build)
+                .update();
 
         String page = signedIn("developer").get("/builds/" + build).body();
 
-        assertThat(page).contains("id=\"failed-step\"")
+        assertThat(page)
+                .contains("id=\"failed-step\"")
                 .contains("step failed: RUN false exited with code 1; buildah exited with code 1")
                 .contains("Error: building at STEP &quot;RUN false&quot;: exit status 1")
-                .contains("id=\"retry-build\"").contains("Retry failed platforms (linux/s390x)");
+                .contains("id=\"retry-build\"")
+                .contains("Retry failed platforms (linux/s390x)");
     }
 
     @Test
@@ -191,7 +233,9 @@ class BuildPagesIT {
         assertThat(page.status()).isEqualTo(404);
         assertThat(page.body()).contains("build " + build + " does not exist");
         assertThat(outsider.get("/builds/" + build + "/live").status()).isEqualTo(404);
-        assertThat(outsider.get("/builds/" + build + "/log?platform=linux/amd64").status()).isEqualTo(404);
+        assertThat(outsider.get("/builds/" + build + "/log?platform=linux/amd64")
+                        .status())
+                .isEqualTo(404);
         assertThat(outsider.get("/builds/not-a-uuid").status()).isEqualTo(404);
         assertThat(outsider.get("/builds").body()).doesNotContain(build.toString());
     }
@@ -208,7 +252,10 @@ class BuildPagesIT {
         assertThat(cancelled.status()).isEqualTo(302);
         assertThat(cancelled.location()).endsWith("/builds/" + build);
         assertThat(jdbc.sql("select count(*) from outbox where routing_key = 'build.cancel-requested'"
-                + " and payload->>'buildId' = :id").param("id", build.toString()).query(Long.class).single())
+                                + " and payload->>'buildId' = :id")
+                        .param("id", build.toString())
+                        .query(Long.class)
+                        .single())
                 .isOne();
     }
 
@@ -235,18 +282,19 @@ class BuildPagesIT {
         Answer answer = form(developer, "/builds/new", "/builds/new", fields);
 
         assertThat(answer.status()).isEqualTo(400);
-        assertThat(answer.body()).contains("class=\"field-error\" data-field=\"image\"")
+        assertThat(answer.body())
+                .contains("class=\"field-error\" data-field=\"image\"")
                 .contains("class=\"field-error\" data-field=\"platforms\"")
                 .contains("class=\"field-error\" data-field=\"tags\"")
                 .contains("value=\"Not A Valid Image\"");
-        assertThat(jdbc.sql("select count(*) from builds").query(Long.class).single()).isEqualTo(before);
+        assertThat(jdbc.sql("select count(*) from builds").query(Long.class).single())
+                .isEqualTo(before);
     }
 
     @Test
     void theNewBuildFormStartsAProjectBuildAtARef() {
         accounts.project(team, """
-                {"slug": "app", "repository": "%s", "image": "127.0.0.1:5000/pages/app", "platforms": ["linux/amd64"]}"""
-                .formatted(repo.url()));
+                {"slug": "app", "repository": "%s", "image": "127.0.0.1:5000/pages/app", "platforms": ["linux/amd64"]}""".formatted(repo.url()));
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("project", team + "/app");
         fields.put("ref", "trunk");
@@ -261,10 +309,17 @@ class BuildPagesIT {
         assertThat(answer.status()).as(answer.toString()).isEqualTo(302);
         UUID id = UUID.fromString(answer.location().substring(answer.location().lastIndexOf('/') + 1));
         Map<String, Object> row = jdbc.sql("select trigger, ref, platforms::text as platforms, build_number, no_cache"
-                + " from builds where id = :id").param("id", id).query().singleRow();
-        assertThat(row).containsEntry("trigger", "UI").containsEntry("ref", "trunk")
-                .containsEntry("platforms", "[\"linux/arm64\"]").containsEntry("build_number", 1L)
-                .as("'without cache' ticked").containsEntry("no_cache", true);
+                        + " from builds where id = :id")
+                .param("id", id)
+                .query()
+                .singleRow();
+        assertThat(row)
+                .containsEntry("trigger", "UI")
+                .containsEntry("ref", "trunk")
+                .containsEntry("platforms", "[\"linux/arm64\"]")
+                .containsEntry("build_number", 1L)
+                .as("'without cache' ticked")
+                .containsEntry("no_cache", true);
     }
 
     @Test
@@ -274,29 +329,37 @@ class BuildPagesIT {
                 insert into workers (id, host, native_platforms, emulated_platforms, slots, busy, status, first_seen,
                                      last_seen, storage_driver)
                 values (:id, 'host-1', '["linux/amd64"]', '["linux/s390x"]', 2, 1, 'ONLINE', now(), now(),
-                        'overlay')""")
-                .param("id", worker).update();
+                        'overlay')""").param("id", worker).update();
         UUID build = build();
         UUID job = job(build, "linux/s390x", "RUNNING", 1);
-        jdbc.sql("update platform_jobs set worker_id = :w, mode = 'EMULATED' where id = :id").param("w", worker)
-                .param("id", job).update();
+        jdbc.sql("update platform_jobs set worker_id = :w, mode = 'EMULATED' where id = :id")
+                .param("w", worker)
+                .param("id", job)
+                .update();
 
         String asMember = signedIn("viewer").get("/workers").body();
-        assertThat(asMember).contains("data-worker=\"" + worker + "\"").contains("1 / 2")
-                .contains("/builds/" + build).doesNotContain("class=\"drain\"")
+        assertThat(asMember)
+                .contains("data-worker=\"" + worker + "\"")
+                .contains("1 / 2")
+                .contains("/builds/" + build)
+                .doesNotContain("class=\"drain\"")
                 .contains("<td class=\"storage-driver\">overlay</td>");
         String asOutsider = signedInOutside().get("/workers").body();
-        assertThat(asOutsider).contains("data-worker=\"" + worker + "\"").doesNotContain("/builds/" + build)
+        assertThat(asOutsider)
+                .contains("data-worker=\"" + worker + "\"")
+                .doesNotContain("/builds/" + build)
                 .contains("a build of another team");
         PortalApi admin = new PortalApi(port).signIn(PortalApi.ADMIN, PortalApi.ADMIN_PASSWORD);
         assertThat(admin.get("/workers").body()).contains("class=\"drain\"");
-        assertThat(form(signedIn("maintainer"), "/workers", "/workers/" + worker + "/drain", Map.of()).status())
+        assertThat(form(signedIn("maintainer"), "/workers", "/workers/" + worker + "/drain", Map.of())
+                        .status())
                 .isEqualTo(403);
     }
 
     /** An ad-hoc build of the team, recorded through the API (so the portal wrote it as it always does). */
     private UUID build() {
-        Answer answer = FarmAccounts.expect(accounts.admin().post("/api/v1/builds", """
+        Answer answer =
+                FarmAccounts.expect(accounts.admin().post("/api/v1/builds", """
                 {"team": "%s", "repository": "%s", "ref": "trunk", "platforms": ["linux/amd64", "linux/s390x"],
                  "image": "127.0.0.1:5000/pages/app"}""".formatted(team, repo.url())), 202);
         return UUID.fromString(answer.json().path("id").asString());
@@ -309,28 +372,41 @@ class BuildPagesIT {
                                            worker_id, queued_at, started_at)
                 values (:id, :build, :platform, 'NATIVE_PREFERRED', :status, :attempt, 3, 'NATIVE', 'w-pages', now(),
                         now())""")
-                .param("id", id).param("build", build).param("platform", platform).param("status", status)
-                .param("attempt", attempt).update();
+                .param("id", id)
+                .param("build", build)
+                .param("platform", platform)
+                .param("status", status)
+                .param("attempt", attempt)
+                .update();
         jdbc.sql("""
                 insert into job_attempts (job_id, attempt, worker_id, mode, started_at)
                 values (:id, :attempt, 'w-pages', 'NATIVE', :now)""")
-                .param("id", id).param("attempt", attempt).param("now", OffsetDateTime.now()).update();
+                .param("id", id)
+                .param("attempt", attempt)
+                .param("now", OffsetDateTime.now())
+                .update();
         jdbc.sql("update builds set status = 'RUNNING', started_at = now() where id = :id and status = 'QUEUED'")
-                .param("id", build).update();
+                .param("id", build)
+                .update();
         return id;
     }
 
     private void chunk(UUID job, int attempt, long seq, String content) {
         jdbc.sql("insert into job_logs (job_id, attempt, seq, content) values (:job, :attempt, :seq, :content)")
-                .param("job", job).param("attempt", attempt).param("seq", seq).param("content", content).update();
+                .param("job", job)
+                .param("attempt", attempt)
+                .param("seq", seq)
+                .param("content", content)
+                .update();
     }
 
     /** Someone with {@code role} in the test's team, signed in through the sign-in form. */
     private PortalApi signedIn(String role) {
         String username = FarmAccounts.unique(role);
         createUser(username);
-        FarmAccounts.expect(accounts.admin().put("/api/v1/teams/" + team + "/members/" + username,
-                "{\"role\":\"" + role + "\"}"), 201);
+        FarmAccounts.expect(
+                accounts.admin().put("/api/v1/teams/" + team + "/members/" + username, "{\"role\":\"" + role + "\"}"),
+                201);
         return new PortalApi(port).signIn(username, FarmAccounts.PASSWORD);
     }
 
@@ -341,8 +417,12 @@ class BuildPagesIT {
     }
 
     private void createUser(String username) {
-        FarmAccounts.expect(accounts.admin().post("/api/v1/users", "{\"username\":\"%s\",\"password\":\"%s\"}"
-                .formatted(username, FarmAccounts.PASSWORD)), 201);
+        FarmAccounts.expect(
+                accounts.admin()
+                        .post(
+                                "/api/v1/users",
+                                "{\"username\":\"%s\",\"password\":\"%s\"}".formatted(username, FarmAccounts.PASSWORD)),
+                201);
     }
 
     /** Posts a form as the browser would: with the session's CSRF token, taken from {@code page}. */

@@ -28,9 +28,14 @@ import org.springframework.web.util.HtmlUtils;
  * results a page at a time with an "Older" link that carries the cursor and the filters, a wrong filter shown next
  * to its field.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
-                "archfarm.git.allowed-hosts=127.0.0.1,localhost", "archfarm.portal.scheduling=false"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "archfarm.git.allow-file-urls=true",
+            "archfarm.git.timeout=20s",
+            "archfarm.git.allowed-hosts=127.0.0.1,localhost",
+            "archfarm.portal.scheduling=false"
+        })
 @Import(ArchfarmTestServices.class)
 class BuildSearchPageIT {
 
@@ -39,10 +44,12 @@ class BuildSearchPageIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -66,17 +73,21 @@ class BuildSearchPageIT {
     void aSearchIsAGetFormWhoseFiltersStayInTheUrlAndInTheForm() {
         UUID arm = build("linux/arm64");
         UUID amd = build("linux/amd64");
-        jdbc.sql("update builds set status = 'FAILED', commit_sha = :sha where id = :id").param("id", arm)
-                .param("sha", "0123abcd" + "0".repeat(32)).update();
+        jdbc.sql("update builds set status = 'FAILED', commit_sha = :sha where id = :id")
+                .param("id", arm)
+                .param("sha", "0123abcd" + "0".repeat(32))
+                .update();
 
         Answer page = browser.get("/builds?status=FAILED&platform=linux/arm64&commit=0123abc&since=2020-01-01");
 
         assertThat(page.status()).isEqualTo(200);
         assertThat(rows(page)).containsExactly(arm.toString());
-        assertThat(page.body()).contains("<form id=\"build-search\" class=\"search\" method=\"get\" action=\"/builds\">")
+        assertThat(page.body())
+                .contains("<form id=\"build-search\" class=\"search\" method=\"get\" action=\"/builds\">")
                 .containsPattern("<option value=\"FAILED\"\\s+selected=\"selected\">FAILED</option>")
                 .containsPattern("<option value=\"linux/arm64\"\\s+selected=\"selected\">linux/arm64</option>")
-                .contains("value=\"0123abc\"").contains("value=\"2020-01-01\"");
+                .contains("value=\"0123abc\"")
+                .contains("value=\"2020-01-01\"");
         assertThat(rows(browser.get("/builds?platform=linux/amd64"))).containsExactly(amd.toString());
         assertThat(rows(browser.get("/builds?commit=0123abc&status=SUCCEEDED"))).isEmpty();
         assertThat(browser.get("/builds?commit=0123abc&status=SUCCEEDED").body())
@@ -95,7 +106,10 @@ class BuildSearchPageIT {
         Matcher older = OLDER.matcher(first.body());
         assertThat(older.find()).as("an Older link").isTrue();
         String link = HtmlUtils.htmlUnescape(older.group(1));
-        assertThat(link).startsWith("/builds?").contains("platform=linux%2Famd64").contains("limit=2")
+        assertThat(link)
+                .startsWith("/builds?")
+                .contains("platform=linux%2Famd64")
+                .contains("limit=2")
                 .contains("cursor=");
 
         Answer second = browser.get(link);
@@ -108,7 +122,8 @@ class BuildSearchPageIT {
         Answer page = browser.get("/builds?commit=xyz");
 
         assertThat(page.status()).isEqualTo(400);
-        assertThat(page.body()).contains("class=\"field-error\" data-field=\"commit\"")
+        assertThat(page.body())
+                .contains("class=\"field-error\" data-field=\"commit\"")
                 .contains("commit &#39;xyz&#39; is not a commit id or a prefix of one")
                 .containsPattern("id=\"search-commit\" name=\"commit\" value=\"xyz\"[^>]*class=\"invalid\"");
     }
@@ -123,13 +138,18 @@ class BuildSearchPageIT {
     }
 
     private UUID build(String platform) {
-        Answer answer = FarmAccounts.expect(accounts.admin().post("/api/v1/builds", """
+        Answer answer = FarmAccounts.expect(
+                accounts.admin().post("/api/v1/builds", """
                 {"team": "%s", "repository": "%s", "ref": "trunk", "platforms": ["%s"],
                  "image": "127.0.0.1:5000/search/app"}""".formatted(team, repo.url(), platform)), 202);
         return UUID.fromString(answer.json().path("id").asString());
     }
 
     private static List<String> rows(Answer page) {
-        return BUILD_ROW.matcher(page.body()).results().map(match -> match.group(1)).toList();
+        return BUILD_ROW
+                .matcher(page.body())
+                .results()
+                .map(match -> match.group(1))
+                .toList();
     }
 }

@@ -25,39 +25,44 @@ record EventStream(List<Event> events, List<String> comments, CompletableFuture<
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** A thread per stream: each blocks on its socket until the stream ends. */
-    private static final Executor READERS = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
+    private static final Executor READERS =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
 
     static EventStream read(HttpResponse<InputStream> response) {
         assertThat(response.statusCode()).as("the stream opens").isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         List<Event> events = new CopyOnWriteArrayList<>();
         List<String> comments = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(),
-                    StandardCharsets.UTF_8))) {
-                String name = "message";
-                StringBuilder data = null;
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (line.isEmpty()) {
-                        if (data != null) {
-                            events.add(new Event(name, data.toString()));
+        CompletableFuture<Void> ended = CompletableFuture.runAsync(
+                () -> {
+                    try (BufferedReader lines =
+                            new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                        String name = "message";
+                        StringBuilder data = null;
+                        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                            if (line.isEmpty()) {
+                                if (data != null) {
+                                    events.add(new Event(name, data.toString()));
+                                }
+                                name = "message";
+                                data = null;
+                            } else if (line.startsWith(":")) {
+                                comments.add(line);
+                            } else if (line.startsWith("event:")) {
+                                name = line.substring("event:".length()).strip();
+                            } else if (line.startsWith("data:")) {
+                                String value = line.substring("data:".length());
+                                value = value.startsWith(" ") ? value.substring(1) : value;
+                                data = data == null
+                                        ? new StringBuilder(value)
+                                        : data.append('\n').append(value);
+                            }
                         }
-                        name = "message";
-                        data = null;
-                    } else if (line.startsWith(":")) {
-                        comments.add(line);
-                    } else if (line.startsWith("event:")) {
-                        name = line.substring("event:".length()).strip();
-                    } else if (line.startsWith("data:")) {
-                        String value = line.substring("data:".length());
-                        value = value.startsWith(" ") ? value.substring(1) : value;
-                        data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, READERS);
+                },
+                READERS);
         return new EventStream(events, comments, ended);
     }
 

@@ -11,12 +11,15 @@ import io.archfarm.portal.PortalApi.Answer;
 import io.archfarm.portal.sessions.Browser;
 import io.archfarm.portal.sessions.Browser.Page;
 import io.archfarm.testing.ArchfarmTestServices;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  * builds, what a board token opens (the board's pages) and what it does not (every other page, the API), and what a
  * page's script gets once its session or token is gone (401 and HX-Refresh, never the sign-in form).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "archfarm.portal.scheduling=false")
 @Import(ArchfarmTestServices.class)
 class BoardIT {
@@ -41,6 +45,7 @@ class BoardIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -87,22 +92,32 @@ class BoardIT {
         assertThat(board.status()).isEqualTo(200);
         String active = section(board.body(), "board-active");
         assertThat(rows(active)).containsExactly(runningA.toString(), queuedA.toString());
-        assertThat(active).contains("data-running=\"1\" data-queued=\"1\"")
+        assertThat(active)
+                .contains("data-running=\"1\" data-queued=\"1\"")
                 .contains("data-platform=\"linux/amd64\" data-status=\"RUNNING\"")
                 .contains("data-platform=\"linux/arm64\" data-status=\"QUEUED\"")
                 .contains("data-platform=\"linux/s390x\" data-status=\"QUEUED\"")
-                .contains("href=\"/builds/" + runningA + "\"").contains(">" + teamA + "<");
+                .contains("href=\"/builds/" + runningA + "\"")
+                .contains(">" + teamA + "<");
         assertThat(section(board.body(), "board-queue"))
                 .contains("<tr data-platform=\"linux/arm64\" data-mode=\"EMULATED\">");
-        assertThat(board.body()).contains("id=\"signed-in-as\"").contains("Team " + teamA)
-                .contains("Team " + teamC).doesNotContain("Team " + teamB);
+        assertThat(board.body())
+                .contains("id=\"signed-in-as\"")
+                .contains("Team " + teamA)
+                .contains("Team " + teamC)
+                .doesNotContain("Team " + teamB);
         for (String page : withPanels("/board")) {
             String body = browser.get(page).body();
-            assertThat(body).as(page).doesNotContain(runningB.toString()).doesNotContain(outsideAnyTeam.toString())
-                    .doesNotContain("b-running").doesNotContain("ad-hoc");
+            assertThat(body)
+                    .as(page)
+                    .doesNotContain(runningB.toString())
+                    .doesNotContain(outsideAnyTeam.toString())
+                    .doesNotContain("b-running")
+                    .doesNotContain("ad-hoc");
         }
         assertThat(queueCount(browser.get("/board/queue").body(), "linux/arm64", "EMULATED"))
-                .as("this board's teams: A's arm64 job, not B's running one").isEqualTo(1);
+                .as("this board's teams: A's arm64 job, not B's running one")
+                .isEqualTo(1);
     }
 
     @Test
@@ -134,22 +149,38 @@ class BoardIT {
 
         assertThat(signedIn.status()).isEqualTo(302);
         assertThat(signedIn.location()).endsWith("/board");
-        assertThat(setCookie(signedIn, "ARCHFARM_BOARD")).startsWith("ARCHFARM_BOARD=" + token + ";")
-                .contains("Path=/board").contains("HttpOnly").contains("SameSite=Lax").contains("Max-Age=");
+        assertThat(setCookie(signedIn, "ARCHFARM_BOARD"))
+                .startsWith("ARCHFARM_BOARD=" + token + ";")
+                .contains("Path=/board")
+                .contains("HttpOnly")
+                .contains("SameSite=Lax")
+                .contains("Max-Age=");
         Page board = screen.get(port, "/board");
         assertThat(board.status()).isEqualTo(200);
         assertThat(rows(section(board.body(), "board-active")))
                 .containsExactly(runningA.toString(), queuedA.toString());
-        assertThat(board.body()).as("no header, no link to another page, no form")
-                .doesNotContain("id=\"signed-in-as\"").doesNotContain("href=\"/builds/").doesNotContain("<form")
-                .doesNotContain("board-tokens-link").contains("Board token office wall");
+        assertThat(board.body())
+                .as("no header, no link to another page, no form")
+                .doesNotContain("id=\"signed-in-as\"")
+                .doesNotContain("href=\"/builds/")
+                .doesNotContain("<form")
+                .doesNotContain("board-tokens-link")
+                .contains("Board token office wall");
         for (String panel : BOARD_PANELS) {
             assertThat(screen.get(port, panel, HTMX).status()).as(panel).isEqualTo(200);
         }
 
         // this browser sends the cookie everywhere (a real one sends it only under /board): the portal still refuses
-        for (String path : List.of("/", "/builds", "/builds/" + runningA, "/builds/" + runningA + "/panel",
-                "/builds/new", "/projects", "/workers", "/board-tokens", "/dashboard/active?of=" + teamA)) {
+        for (String path : List.of(
+                "/",
+                "/builds",
+                "/builds/" + runningA,
+                "/builds/" + runningA + "/panel",
+                "/builds/new",
+                "/projects",
+                "/workers",
+                "/board-tokens",
+                "/dashboard/active?of=" + teamA)) {
             assertThat(screen.get(port, path).sentToSignIn()).as(path).isTrue();
         }
         for (String api : List.of("/api/v1/builds", "/api/v1/users/me", "/api/v1/board-tokens")) {
@@ -168,7 +199,8 @@ class BoardIT {
         signInScreen(screen, created.path("token").asString());
         assertThat(screen.get(port, "/board/active", HTMX).status()).isEqualTo(200);
 
-        Answer revoked = new PortalApi(port).as(maintainer, FarmAccounts.PASSWORD)
+        Answer revoked = new PortalApi(port)
+                .as(maintainer, FarmAccounts.PASSWORD)
                 .delete("/api/v1/board-tokens/" + created.path("id").asString());
         assertThat(revoked.json().path("state").asString()).isEqualTo("revoked");
 
@@ -179,9 +211,13 @@ class BoardIT {
         Page reload = screen.get(port, "/board");
         assertThat(reload.status()).as("the reload htmx makes").isEqualTo(302);
         assertThat(reload.location()).endsWith("/board/sign-in?ended");
-        assertThat(setCookie(reload, "ARCHFARM_BOARD")).startsWith("ARCHFARM_BOARD=;").contains("Max-Age=0");
+        assertThat(setCookie(reload, "ARCHFARM_BOARD"))
+                .startsWith("ARCHFARM_BOARD=;")
+                .contains("Max-Age=0");
         assertThat(screen.get(port, "/board/sign-in?ended").body()).contains("id=\"board-ended\"");
-        assertThat(screen.get(port, "/board").sentToSignIn()).as("without the cookie: a person's sign-in").isTrue();
+        assertThat(screen.get(port, "/board").sentToSignIn())
+                .as("without the cookie: a person's sign-in")
+                .isTrue();
     }
 
     @Test
@@ -189,12 +225,12 @@ class BoardIT {
         String maintainer = person();
         join(maintainer, teamA, "maintainer");
         join(maintainer, teamB, "maintainer");
-        JsonNode created = newToken(maintainer, "{\"name\": \"both\", \"teams\": [\"" + teamA + "\", \"" + teamB
-                + "\"]}");
+        JsonNode created =
+                newToken(maintainer, "{\"name\": \"both\", \"teams\": [\"" + teamA + "\", \"" + teamB + "\"]}");
         Browser screen = new Browser();
         signInScreen(screen, created.path("token").asString());
-        assertThat(rows(screen.get(port, "/board/active", HTMX).body())).contains(runningA.toString(),
-                runningB.toString());
+        assertThat(rows(screen.get(port, "/board/active", HTMX).body()))
+                .contains(runningA.toString(), runningB.toString());
 
         expect(farm.admin().delete("/api/v1/teams/" + teamB + "/members/" + maintainer), 204);
         assertThat(rows(screen.get(port, "/board/active", HTMX).body()))
@@ -216,32 +252,55 @@ class BoardIT {
         String ofA = "{\"name\": \"wall\", \"teams\": [\"" + teamA + "\"]}";
 
         assertThat(asViewer.post("/api/v1/board-tokens", ofA).status()).isEqualTo(403);
-        assertThat(asMaintainer.post("/api/v1/board-tokens", "{\"name\": \"wall\", \"teams\": [\"" + teamB + "\"]}")
-                .status()).as("a team the maintainer is not in does not exist for them").isEqualTo(404);
-        assertThat(asMaintainer.post("/api/v1/board-tokens", "{\"name\": \"wall\", \"allTeams\": true}").status())
+        assertThat(asMaintainer
+                        .post("/api/v1/board-tokens", "{\"name\": \"wall\", \"teams\": [\"" + teamB + "\"]}")
+                        .status())
+                .as("a team the maintainer is not in does not exist for them")
+                .isEqualTo(404);
+        assertThat(asMaintainer
+                        .post("/api/v1/board-tokens", "{\"name\": \"wall\", \"allTeams\": true}")
+                        .status())
                 .isEqualTo(403);
-        assertThat(asMaintainer.post("/api/v1/board-tokens", "{\"name\": \"wall\", \"teams\": []}").problemDetail())
+        assertThat(asMaintainer
+                        .post("/api/v1/board-tokens", "{\"name\": \"wall\", \"teams\": []}")
+                        .problemDetail())
                 .contains("teams is required");
-        assertThat(asMaintainer.post("/api/v1/board-tokens", "{\"teams\": [\"" + teamA + "\"]}").problemDetail())
+        assertThat(asMaintainer
+                        .post("/api/v1/board-tokens", "{\"teams\": [\"" + teamA + "\"]}")
+                        .problemDetail())
                 .contains("name is required");
 
-        Answer everyTeam = expect(farm.admin().post("/api/v1/board-tokens",
-                "{\"name\": \"operations\", \"allTeams\": true}"), 201);
+        Answer everyTeam = expect(
+                farm.admin().post("/api/v1/board-tokens", "{\"name\": \"operations\", \"allTeams\": true}"), 201);
         Browser screen = new Browser();
         signInScreen(screen, everyTeam.json().path("token").asString());
-        assertThat(rows(screen.get(port, "/board/active", HTMX).body())).contains(runningA.toString(),
-                runningB.toString(), outsideAnyTeam.toString());
+        assertThat(rows(screen.get(port, "/board/active", HTMX).body()))
+                .contains(runningA.toString(), runningB.toString(), outsideAnyTeam.toString());
 
         // a token of A and B by the admin: A's maintainer manages it, without learning B's name
-        JsonNode both = expect(farm.admin().post("/api/v1/board-tokens", "{\"name\": \"hall\", \"teams\": [\""
-                + teamA + "\", \"" + teamB + "\"]}"), 201).json();
-        JsonNode listed = asMaintainer.get("/api/v1/board-tokens").json().valueStream()
-                .filter(t -> t.path("id").asString().equals(both.path("id").asString())).findFirst().orElseThrow();
+        JsonNode both = expect(
+                        farm.admin()
+                                .post(
+                                        "/api/v1/board-tokens",
+                                        "{\"name\": \"hall\", \"teams\": [\"" + teamA + "\", \"" + teamB + "\"]}"),
+                        201)
+                .json();
+        JsonNode listed = asMaintainer
+                .get("/api/v1/board-tokens")
+                .json()
+                .valueStream()
+                .filter(t -> t.path("id").asString().equals(both.path("id").asString()))
+                .findFirst()
+                .orElseThrow();
         assertThat(listed.path("teams").valueStream().map(JsonNode::asString)).containsExactly(teamA);
         assertThat(listed.path("otherTeams").asInt()).isEqualTo(1);
         assertThat(listed.toString()).doesNotContain(teamB).doesNotContain("afb_");
-        assertThat(asViewer.delete("/api/v1/board-tokens/" + both.path("id").asString()).status()).isEqualTo(404);
-        assertThat(asMaintainer.delete("/api/v1/board-tokens/" + both.path("id").asString()).status())
+        assertThat(asViewer.delete("/api/v1/board-tokens/" + both.path("id").asString())
+                        .status())
+                .isEqualTo(404);
+        assertThat(asMaintainer
+                        .delete("/api/v1/board-tokens/" + both.path("id").asString())
+                        .status())
                 .isEqualTo(200);
     }
 
@@ -251,18 +310,21 @@ class BoardIT {
         join(maintainer, teamA, "maintainer");
         Browser person = new Browser().signIn(port, maintainer, FarmAccounts.PASSWORD);
         Page page = person.get(port, "/board-tokens");
-        assertThat(page.body()).contains("id=\"board-token-team-" + teamA + "\"")
-                .doesNotContain("board-token-team-" + teamB).doesNotContain("id=\"board-token-all\"");
+        assertThat(page.body())
+                .contains("id=\"board-token-team-" + teamA + "\"")
+                .doesNotContain("board-token-team-" + teamB)
+                .doesNotContain("id=\"board-token-all\"");
 
-        Page created = person.postForm(port, "/board-tokens", Map.of("name", "kitchen", "teams", teamA,
-                "_csrf", page.csrf()));
+        Page created =
+                person.postForm(port, "/board-tokens", Map.of("name", "kitchen", "teams", teamA, "_csrf", page.csrf()));
 
         assertThat(created.status()).isEqualTo(200);
         assertThat(created.header("Cache-Control")).contains("no-store");
         Matcher token = Pattern.compile("id=\"new-board-token-value\">(afb_[A-Za-z0-9_-]{43})<")
                 .matcher(created.body());
         assertThat(token.find()).as("the new token on the page").isTrue();
-        assertThat(created.body()).contains("/board/sign-in#token=" + token.group(1))
+        assertThat(created.body())
+                .contains("/board/sign-in#token=" + token.group(1))
                 .contains("data-board-token=");
         assertThat(person.get(port, "/board-tokens").body()).as("shown once").doesNotContain(token.group(1));
         Browser screen = new Browser();
@@ -272,7 +334,10 @@ class BoardIT {
     @Test
     void theBoardsSignInSaysWhyATokenIsRefused() {
         Browser screen = new Browser();
-        String personal = farm.admin().post("/api/v1/tokens", "{\"name\": \"not-a-board\"}").json().path("token")
+        String personal = farm.admin()
+                .post("/api/v1/tokens", "{\"name\": \"not-a-board\"}")
+                .json()
+                .path("token")
                 .asString();
 
         Page wrongKind = signInScreen(screen, personal);
@@ -291,13 +356,19 @@ class BoardIT {
         String member = person();
         join(member, teamA, "viewer");
         Browser browser = new Browser().signIn(port, member, FarmAccounts.PASSWORD);
-        assertThat(browser.get(port, "/dashboard/active?of=" + teamA, HTMX).status()).isEqualTo(200);
+        assertThat(browser.get(port, "/dashboard/active?of=" + teamA, HTMX).status())
+                .isEqualTo(200);
         jdbc.sql("delete from spring_session where session_id = :id")
-                .param("id", new String(java.util.Base64.getDecoder().decode(browser.cookie("SESSION")),
-                        java.nio.charset.StandardCharsets.UTF_8)).update();
+                .param("id", new String(Base64.getDecoder().decode(browser.cookie("SESSION")), StandardCharsets.UTF_8))
+                .update();
 
-        for (String panel : List.of("/dashboard/active?of=" + teamA, "/dashboard/queue?of=" + teamA,
-                "/workers/table", "/builds/" + runningA + "/panel", "/board/active", "/board/fleet")) {
+        for (String panel : List.of(
+                "/dashboard/active?of=" + teamA,
+                "/dashboard/queue?of=" + teamA,
+                "/workers/table",
+                "/builds/" + runningA + "/panel",
+                "/board/active",
+                "/board/fleet")) {
             Page refresh = browser.get(port, panel, HTMX);
             assertThat(refresh.status()).as(panel).isEqualTo(401);
             assertThat(refresh.header("HX-Refresh")).as(panel).isEqualTo("true");
@@ -306,7 +377,8 @@ class BoardIT {
         Page stream = browser.get(port, "/builds/" + runningA + "/live", Map.of("Accept", "text/event-stream"));
         assertThat(stream.status()).as("the build page's event stream").isEqualTo(401);
         assertThat(browser.get(port, "/dashboard/active?of=" + teamA).sentToSignIn())
-                .as("a navigation still goes to the sign-in page").isTrue();
+                .as("a navigation still goes to the sign-in page")
+                .isTrue();
         assertThat(browser.get(port, "/board").sentToSignIn()).isTrue();
     }
 
@@ -314,19 +386,23 @@ class BoardIT {
 
     private String person() {
         String username = FarmAccounts.unique("board");
-        expect(farm.admin().post("/api/v1/users", "{\"username\":\"%s\",\"password\":\"%s\",\"displayName\":\"%s\"}"
-                .formatted(username, FarmAccounts.PASSWORD, username)), 201);
+        expect(
+                farm.admin()
+                        .post(
+                                "/api/v1/users",
+                                "{\"username\":\"%s\",\"password\":\"%s\",\"displayName\":\"%s\"}"
+                                        .formatted(username, FarmAccounts.PASSWORD, username)),
+                201);
         return username;
     }
 
     private void join(String username, String team, String role) {
-        expect(farm.admin().put("/api/v1/teams/" + team + "/members/" + username, "{\"role\":\"" + role + "\"}"),
-                201);
+        expect(farm.admin().put("/api/v1/teams/" + team + "/members/" + username, "{\"role\":\"" + role + "\"}"), 201);
     }
 
     private JsonNode newToken(String username, String json) {
-        return expect(new PortalApi(port).as(username, FarmAccounts.PASSWORD).post("/api/v1/board-tokens", json),
-                201).json();
+        return expect(new PortalApi(port).as(username, FarmAccounts.PASSWORD).post("/api/v1/board-tokens", json), 201)
+                .json();
     }
 
     /** The board's sign-in form, as a wall screen submits it (CSRF token included). */
@@ -336,19 +412,25 @@ class BoardIT {
     }
 
     private static String setCookie(Page answer, String name) {
-        return answer.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Set-Cookie"))
-                .flatMap(e -> e.getValue().stream()).filter(value -> value.startsWith(name + "=")).findFirst()
+        return answer.headers().entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase("Set-Cookie"))
+                .flatMap(e -> e.getValue().stream())
+                .filter(value -> value.startsWith(name + "="))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no Set-Cookie " + name + " in " + answer.headers()));
     }
 
     private static List<String> withPanels(String page) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(page), BOARD_PANELS.stream()).toList();
+        return Stream.concat(Stream.of(page), BOARD_PANELS.stream()).toList();
     }
 
     /** The board's teams' count of a platform and queue in the queue table. */
     private static long queueCount(String html, String platform, String mode) {
-        Matcher m = Pattern.compile("<tr data-platform=\"" + Pattern.quote(platform) + "\" data-mode=\"" + mode
-                + "\">.*?class=\"num team\">(\\d+)</td>", Pattern.DOTALL).matcher(html);
+        Matcher m = Pattern.compile(
+                        "<tr data-platform=\"" + Pattern.quote(platform) + "\" data-mode=\"" + mode
+                                + "\">.*?class=\"num team\">(\\d+)</td>",
+                        Pattern.DOTALL)
+                .matcher(html);
         assertThat(m.find()).as(platform + " " + mode + " in the queue").isTrue();
         return Long.parseLong(m.group(1));
     }

@@ -27,7 +27,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The dashboard of a team, signed in through the form as a browser is, over builds and platform jobs written
  * straight into the tables with known statuses, times and durations (no scheduler runs here).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "archfarm.portal.scheduling=false")
 @Import(ArchfarmTestServices.class)
 class DashboardIT {
@@ -36,6 +37,7 @@ class DashboardIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -79,18 +81,34 @@ class DashboardIT {
         UUID partial = build(a, "PARTIAL", "refs/heads/a-partial", ago(DAY.multipliedBy(3)));
         job(partial, "linux/arm64", "FAILED", "NATIVE", 999);
         // ended 10 days ago: 2 SUCCEEDED, 2 FAILED
-        job(build(a, "SUCCEEDED", "refs/heads/a-7", ago(DAY.multipliedBy(10))), "linux/s390x", "SUCCEEDED",
-                "EMULATED", 700);
-        job(build(a, "SUCCEEDED", "refs/heads/a-8", ago(DAY.multipliedBy(10))), "linux/s390x", "SUCCEEDED",
-                "EMULATED", 900);
+        job(
+                build(a, "SUCCEEDED", "refs/heads/a-7", ago(DAY.multipliedBy(10))),
+                "linux/s390x",
+                "SUCCEEDED",
+                "EMULATED",
+                700);
+        job(
+                build(a, "SUCCEEDED", "refs/heads/a-8", ago(DAY.multipliedBy(10))),
+                "linux/s390x",
+                "SUCCEEDED",
+                "EMULATED",
+                900);
         for (int i = 0; i < 2; i++) {
-            job(build(a, "FAILED", "refs/heads/a-old-failure", ago(DAY.multipliedBy(10))), "linux/s390x", "FAILED",
-                    "EMULATED", 999);
+            job(
+                    build(a, "FAILED", "refs/heads/a-old-failure", ago(DAY.multipliedBy(10))),
+                    "linux/s390x",
+                    "FAILED",
+                    "EMULATED",
+                    999);
         }
         // ended 40 days ago: outside every window, however long they took
         for (int i = 0; i < 3; i++) {
-            job(build(a, "SUCCEEDED", "refs/heads/a-ancient", ago(DAY.multipliedBy(40))), "linux/amd64",
-                    "SUCCEEDED", "NATIVE", 5000);
+            job(
+                    build(a, "SUCCEEDED", "refs/heads/a-ancient", ago(DAY.multipliedBy(40))),
+                    "linux/amd64",
+                    "SUCCEEDED",
+                    "NATIVE",
+                    5000);
         }
         UUID running = build(a, "RUNNING", "refs/heads/a-running", null);
         job(running, "linux/amd64", "RUNNING", "NATIVE", 0);
@@ -107,8 +125,7 @@ class DashboardIT {
         return new TeamA(running, queued, failedToday, List.of(secret, secretRunning));
     }
 
-    record TeamA(UUID running, UUID queued, UUID failedToday, List<UUID> teamBBuilds) {
-    }
+    record TeamA(UUID running, UUID queued, UUID failedToday, List<UUID> teamBBuilds) {}
 
     @Test
     void showsTheTeamsBuildsRatesDurationsQueueAndFleet() {
@@ -129,19 +146,29 @@ class DashboardIT {
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.contentType()).startsWith("text/html");
         String active = section(page.body(), "active-builds");
-        assertThat(rows(active)).containsExactly(seeded.running().toString(), seeded.queued().toString());
-        assertThat(active).contains("data-platform=\"linux/amd64\" data-status=\"RUNNING\"")
+        assertThat(rows(active))
+                .containsExactly(seeded.running().toString(), seeded.queued().toString());
+        assertThat(active)
+                .contains("data-platform=\"linux/amd64\" data-status=\"RUNNING\"")
                 .contains("data-platform=\"linux/s390x\" data-status=\"QUEUED\"")
-                .contains("href=\"/builds/" + seeded.running() + "\"").contains("refs/heads/a-running");
+                .contains("href=\"/builds/" + seeded.running() + "\"")
+                .contains("refs/heads/a-running");
         String recent = section(page.body(), "recent-builds");
-        assertThat(rows(recent)).hasSize(15).startsWith(seeded.queued().toString(), seeded.running().toString())
+        assertThat(rows(recent))
+                .hasSize(15)
+                .startsWith(seeded.queued().toString(), seeded.running().toString())
                 .contains(seeded.failedToday().toString());
         assertThat(value(recent, "id=\"failed-today\"")).isEqualTo("1");
 
         String rates = section(page.body(), "success-rate");
-        assertThat(rates).contains("data-window=\"7d\"").contains("data-ended=\"8\" data-succeeded=\"6\"")
-                .contains("75 %").contains("6 of 8 ended builds")
-                .contains("data-ended=\"12\" data-succeeded=\"8\"").contains("67 %").contains("8 of 12 ended builds");
+        assertThat(rates)
+                .contains("data-window=\"7d\"")
+                .contains("data-ended=\"8\" data-succeeded=\"6\"")
+                .contains("75 %")
+                .contains("6 of 8 ended builds")
+                .contains("data-ended=\"12\" data-succeeded=\"8\"")
+                .contains("67 %")
+                .contains("8 of 12 ended builds");
 
         String durations = section(page.body(), "durations");
         assertThat(durationRow(durations, "linux/amd64", "NATIVE")).isEqualTo("5 30000 48000 30 s 48 s");
@@ -154,8 +181,10 @@ class DashboardIT {
         assertThat(count(durations, "<rect class=\"bar-native\"")).isEqualTo(2);
         assertThat(count(durations, "<rect class=\"bar-emulated\"")).isEqualTo(2);
         assertThat(count(durations, "<polyline")).isEqualTo(4);
-        assertThat(durations).contains("<svg id=\"median-chart\" class=\"chart\"")
-                .contains("<svg id=\"daily-chart\" class=\"chart\"").doesNotContain("<canvas");
+        assertThat(durations)
+                .contains("<svg id=\"median-chart\" class=\"chart\"")
+                .contains("<svg id=\"daily-chart\" class=\"chart\"")
+                .doesNotContain("<canvas");
 
         String queue = section(page.body(), "queue-depth");
         assertThat(queueRow(queue, "linux/arm64")).isEqualTo("2 " + (queuedArm64 + 3));
@@ -170,7 +199,10 @@ class DashboardIT {
         for (UUID hidden : seeded.teamBBuilds()) {
             assertThat(page.body()).doesNotContain(hidden.toString());
         }
-        assertThat(page.body()).doesNotContain("only-team-b").doesNotContain("b-running").doesNotContain("7777");
+        assertThat(page.body())
+                .doesNotContain("only-team-b")
+                .doesNotContain("b-running")
+                .doesNotContain("7777");
     }
 
     @Test
@@ -182,12 +214,15 @@ class DashboardIT {
         for (String panel : List.of("active", "recent", "success-rate", "durations", "queue", "workers")) {
             Answer fragment = member.get("/dashboard/" + panel + "?of=" + teamA);
             assertThat(fragment.status()).as(panel).isEqualTo(200);
-            assertThat(fragment.body()).as(panel).doesNotContain("<html").contains("hx-get=\"/dashboard/" + panel
-                    + "?of=" + teamA + "\"");
+            assertThat(fragment.body())
+                    .as(panel)
+                    .doesNotContain("<html")
+                    .contains("hx-get=\"/dashboard/" + panel + "?of=" + teamA + "\"");
         }
         Answer active = member.get("/dashboard/active?of=" + teamA);
         assertThat(active.body()).startsWith("<section id=\"active-builds\"");
-        assertThat(rows(active.body())).containsExactly(seeded.running().toString(), seeded.queued().toString());
+        assertThat(rows(active.body()))
+                .containsExactly(seeded.running().toString(), seeded.queued().toString());
         assertThat(durationRow(member.get("/dashboard/durations").body(), "linux/amd64", "NATIVE"))
                 .isEqualTo("5 30000 48000 30 s 48 s");
     }
@@ -197,25 +232,38 @@ class DashboardIT {
         TeamA seeded = seed();
         PortalApi memberOfA = signedIn(member(teamA));
 
-        for (String path : List.of("/?team=" + teamB, "/", "/dashboard/active?of=" + teamB,
-                "/dashboard/active?team=" + teamB, "/dashboard/recent?of=" + teamB, "/dashboard/durations?of=" + teamB,
-                "/dashboard/success-rate?of=" + teamB, "/dashboard/queue?of=" + teamB)) {
+        for (String path : List.of(
+                "/?team=" + teamB,
+                "/",
+                "/dashboard/active?of=" + teamB,
+                "/dashboard/active?team=" + teamB,
+                "/dashboard/recent?of=" + teamB,
+                "/dashboard/durations?of=" + teamB,
+                "/dashboard/success-rate?of=" + teamB,
+                "/dashboard/queue?of=" + teamB)) {
             Answer answer = memberOfA.get(path);
             assertThat(answer.status()).as(path).isEqualTo(200);
             for (UUID hidden : seeded.teamBBuilds()) {
                 assertThat(answer.body()).as(path).doesNotContain(hidden.toString());
             }
-            assertThat(answer.body()).as(path).doesNotContain("only-team-b").doesNotContain("b-running")
+            assertThat(answer.body())
+                    .as(path)
+                    .doesNotContain("only-team-b")
+                    .doesNotContain("b-running")
                     .doesNotContain("?of=" + teamB + "\"");
         }
-        assertThat(memberOfA.get("/?team=" + teamB).body()).contains("data-team=\"" + teamA + "\"")
+        assertThat(memberOfA.get("/?team=" + teamB).body())
+                .contains("data-team=\"" + teamA + "\"")
                 .contains(seeded.running().toString());
 
         // what A may not see is there: B's own members see it
         PortalApi memberOfB = signedIn(member(teamB));
         Answer ofB = memberOfB.get("/");
-        assertThat(ofB.body()).contains("data-team=\"" + teamB + "\"").contains("only-team-b")
-                .contains(seeded.teamBBuilds().get(1).toString()).doesNotContain(seeded.running().toString());
+        assertThat(ofB.body())
+                .contains("data-team=\"" + teamB + "\"")
+                .contains("only-team-b")
+                .contains(seeded.teamBBuilds().get(1).toString())
+                .doesNotContain(seeded.running().toString());
         assertThat(durationRow(ofB.body(), "linux/amd64", "NATIVE")).startsWith("1 7777000 7777000 ");
     }
 
@@ -224,15 +272,19 @@ class DashboardIT {
         TeamA seeded = seed();
         PortalApi admin = new PortalApi(port).signIn(PortalApi.ADMIN, PortalApi.ADMIN_PASSWORD);
 
-        assertThat(admin.get("/?team=" + teamA).body()).contains("data-team=\"" + teamA + "\"")
-                .contains(seeded.running().toString()).doesNotContain("only-team-b");
+        assertThat(admin.get("/?team=" + teamA).body())
+                .contains("data-team=\"" + teamA + "\"")
+                .contains(seeded.running().toString())
+                .doesNotContain("only-team-b");
         assertThat(admin.get("/").body()).as("the team is remembered").contains("data-team=\"" + teamA + "\"");
-        assertThat(admin.get("/?team=" + teamB).body()).contains("data-team=\"" + teamB + "\"")
-                .contains("only-team-b").doesNotContain(seeded.running().toString());
+        assertThat(admin.get("/?team=" + teamB).body())
+                .contains("data-team=\"" + teamB + "\"")
+                .contains("only-team-b")
+                .doesNotContain(seeded.running().toString());
 
         // a dashboard of A left open in another tab refreshes A's panels, and leaves B the current team
-        assertThat(rows(admin.get("/dashboard/active?of=" + teamA).body())).containsExactly(
-                seeded.running().toString(), seeded.queued().toString());
+        assertThat(rows(admin.get("/dashboard/active?of=" + teamA).body()))
+                .containsExactly(seeded.running().toString(), seeded.queued().toString());
         assertThat(admin.get("/").body()).contains("data-team=\"" + teamB + "\"");
     }
 
@@ -244,7 +296,9 @@ class DashboardIT {
 
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.contentType()).startsWith("text/html");
-        assertThat(page.body()).contains("id=\"no-team\"").contains("not in any team")
+        assertThat(page.body())
+                .contains("id=\"no-team\"")
+                .contains("not in any team")
                 .doesNotContain("id=\"active-builds\"");
         Answer panel = loner.get("/dashboard/active");
         assertThat(panel.status()).isEqualTo(404);
@@ -255,8 +309,13 @@ class DashboardIT {
 
     private String person() {
         String username = FarmAccounts.unique("dash");
-        expect(farm.admin().post("/api/v1/users", "{\"username\":\"%s\",\"password\":\"%s\",\"displayName\":\"%s\"}"
-                .formatted(username, FarmAccounts.PASSWORD, username)), 201);
+        expect(
+                farm.admin()
+                        .post(
+                                "/api/v1/users",
+                                "{\"username\":\"%s\",\"password\":\"%s\",\"displayName\":\"%s\"}"
+                                        .formatted(username, FarmAccounts.PASSWORD, username)),
+                201);
         return username;
     }
 
@@ -292,13 +351,14 @@ class DashboardIT {
     private long queuedJobs(String platform) {
         return jdbc.sql("""
                         select count(*) from platform_jobs where status = 'QUEUED' and platform = :platform
-                          and not dispatched_native and not dispatched_emulated""")
-                .param("platform", platform).query(Long.class).single();
+                          and not dispatched_native and not dispatched_emulated""").param("platform", platform).query(Long.class).single();
     }
 
     private long workers(String status) {
-        return jdbc.sql("select count(*) from workers where status = :status").param("status", status)
-                .query(Long.class).single();
+        return jdbc.sql("select count(*) from workers where status = :status")
+                .param("status", status)
+                .query(Long.class)
+                .single();
     }
 
     private Instant ago(Duration duration) {
@@ -317,9 +377,11 @@ class DashboardIT {
 
     /** "jobs median-ms p95-ms median p95" of a platform and mode in the durations table. */
     private static String durationRow(String html, String platform, String mode) {
-        Matcher m = Pattern.compile("<tr data-platform=\"" + Pattern.quote(platform) + "\" data-mode=\"" + mode
-                + "\" data-jobs=\"(\\d+)\" data-median-ms=\"(\\d+)\" data-p95-ms=\"(\\d+)\">.*?"
-                + "class=\"num median\">([^<]*)</td>\\s*<td class=\"num p95\">([^<]*)</td>", Pattern.DOTALL)
+        Matcher m = Pattern.compile(
+                        "<tr data-platform=\"" + Pattern.quote(platform) + "\" data-mode=\"" + mode
+                                + "\" data-jobs=\"(\\d+)\" data-median-ms=\"(\\d+)\" data-p95-ms=\"(\\d+)\">.*?"
+                                + "class=\"num median\">([^<]*)</td>\\s*<td class=\"num p95\">([^<]*)</td>",
+                        Pattern.DOTALL)
                 .matcher(html);
         assertThat(m.find()).as(platform + " " + mode + " in the durations").isTrue();
         return String.join(" ", m.group(1), m.group(2), m.group(3), m.group(4), m.group(5));
@@ -327,8 +389,11 @@ class DashboardIT {
 
     /** "team farm" of a platform in the queue table. */
     private static String queueRow(String html, String platform) {
-        Matcher m = Pattern.compile("<tr data-platform=\"" + Pattern.quote(platform) + "\">.*?class=\"num team\">(\\d+)"
-                + "</td>\\s*<td class=\"num farm\">(\\d+)</td>", Pattern.DOTALL).matcher(html);
+        Matcher m = Pattern.compile(
+                        "<tr data-platform=\"" + Pattern.quote(platform) + "\">.*?class=\"num team\">(\\d+)"
+                                + "</td>\\s*<td class=\"num farm\">(\\d+)</td>",
+                        Pattern.DOTALL)
+                .matcher(html);
         assertThat(m.find()).as(platform + " in the queue").isTrue();
         return m.group(1) + " " + m.group(2);
     }

@@ -36,8 +36,8 @@ class TeamStatisticsSnapshotsTest {
             return new TeamStatistics(clock.instant(), SuccessRates.NONE, List.of(), List.of(), List.of());
         }
     };
-    private final TeamStatisticsSnapshots snapshots = new TeamStatisticsSnapshots(queries, clock,
-            new DashboardProperties(Duration.ofSeconds(30), Duration.ofMinutes(10)));
+    private final TeamStatisticsSnapshots snapshots = new TeamStatisticsSnapshots(
+            queries, clock, new DashboardProperties(Duration.ofSeconds(30), Duration.ofMinutes(10)));
 
     @AfterEach
     void stop() {
@@ -60,7 +60,9 @@ class TeamStatisticsSnapshotsTest {
         release = new CountDownLatch(1);
 
         assertThat(snapshots.of(TEAM)).isSameAs(first);
-        assertThat(snapshots.of(TEAM)).as("a second view does not start a second refresh").isSameAs(first);
+        assertThat(snapshots.of(TEAM))
+                .as("a second view does not start a second refresh")
+                .isSameAs(first);
         release.countDown();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> snapshots.of(TEAM) != first);

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 
 class GitPropertiesTest {
 
@@ -22,17 +22,19 @@ class GitPropertiesTest {
 
     @Test
     void readsAllowedHostsAsACommaSeparatedList() {
-        GitProperties properties = new Binder(new MapConfigurationPropertySource(
-                Map.of("archfarm.git.allowed-hosts", "127.0.0.1,localhost"))).bindOrCreate("archfarm.git",
-                GitProperties.class);
+        GitProperties properties = new Binder(
+                        new MapConfigurationPropertySource(Map.of("archfarm.git.allowed-hosts", "127.0.0.1,localhost")))
+                .bindOrCreate("archfarm.git", GitProperties.class);
         assertThat(properties.allowedHosts()).containsExactly("127.0.0.1", "localhost");
     }
 
     @Test
     void readsAllowedHostsFromTheEnvironment() {
         StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().addFirst(new SystemEnvironmentPropertySource("env",
-                Map.of("ARCHFARM_GIT_ALLOWED_HOSTS", "127.0.0.1,localhost,10.20.0.0/16")));
+        environment
+                .getPropertySources()
+                .addFirst(new SystemEnvironmentPropertySource(
+                        "env", Map.of("ARCHFARM_GIT_ALLOWED_HOSTS", "127.0.0.1,localhost,10.20.0.0/16")));
         GitProperties properties = new Binder(ConfigurationPropertySources.get(environment))
                 .bindOrCreate("archfarm.git", GitProperties.class);
         assertThat(properties.allowedHosts()).containsExactly("127.0.0.1", "localhost", "10.20.0.0/16");

@@ -3,11 +3,11 @@ package io.archfarm.portal.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 /** The real git binary against remotes that fail in the ways networks do. */
@@ -39,7 +39,9 @@ class GitRemoteTest {
                 .isInstanceOf(RepositoryUnreachableException.class)
                 .hasMessageContaining("'git://127.0.0.1:1/nothing.git' cannot be reached")
                 .hasMessageContaining("Connection refused");
-        assertThat(errors("unreachable")).as("counted as the git server being down").isEqualTo(1);
+        assertThat(errors("unreachable"))
+                .as("counted as the git server being down")
+                .isEqualTo(1);
         assertThat(errors("refused")).isZero();
     }
 

@@ -80,10 +80,11 @@ class RemoteRefsTest {
 
                 Please make sure you have the correct access rights
                 and the repository exists.
-                """)).isEqualTo("fatal: '/tmp/nonexist' does not appear to be a git repository "
-                + "fatal: Could not read from remote repository.");
+                """))
+                .isEqualTo("fatal: '/tmp/nonexist' does not appear to be a git repository "
+                        + "fatal: Could not read from remote repository.");
         assertThat(GitRemote.errorLines("fatal: unable to connect to 127.0.0.1:\n"
-                + "127.0.0.1[0: 127.0.0.1]: errno=Connection refused\n"))
+                        + "127.0.0.1[0: 127.0.0.1]: errno=Connection refused\n"))
                 .endsWith("errno=Connection refused");
     }
 }

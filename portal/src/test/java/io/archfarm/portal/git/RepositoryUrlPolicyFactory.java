@@ -14,8 +14,7 @@ public final class RepositoryUrlPolicyFactory {
     /** What every name resolves to under {@link #policy(boolean)}: an address on the public internet. */
     public static final String PUBLIC_ADDRESS = "140.82.121.3";
 
-    private RepositoryUrlPolicyFactory() {
-    }
+    private RepositoryUrlPolicyFactory() {}
 
     /** No allowed hosts; every host name resolves to {@link #PUBLIC_ADDRESS}, so tests never depend on DNS. */
     public static RepositoryUrlPolicy policy(boolean allowFileUrls) {
@@ -37,8 +36,10 @@ public final class RepositoryUrlPolicyFactory {
      */
     public static HostResolver resolver(Map<String, List<String>> answers) {
         return host -> {
-            List<String> literals = answers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(host))
-                    .map(Map.Entry::getValue).findFirst()
+            List<String> literals = answers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(host))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
                     .orElseThrow(() -> new UnknownHostException(host + ": Name or service not known"));
             List<InetAddress> addresses = new ArrayList<>();
             for (String literal : literals) {

@@ -32,27 +32,55 @@ class RepositoryUrlPolicyTest {
     private final RepositoryUrlPolicy withDns = policy(false, List.of(), DNS);
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://github.com/team/app.git", "http://140.82.121.3:8080/x.git",
-            "git://140.82.121.3/hello.git", "ssh://git@git.example.com:2222/team/app.git", "git@github.com:team/app.git",
-            "GIT://host/x", "ssh://git@[2606:4700::1111]/x.git", "https://[2001:4860:4860::8888]:8443/x.git",
-            "https://git.example.com./x.git", "https://my_git.example.com/x.git"})
+    @ValueSource(
+            strings = {
+                "https://github.com/team/app.git",
+                "http://140.82.121.3:8080/x.git",
+                "git://140.82.121.3/hello.git",
+                "ssh://git@git.example.com:2222/team/app.git",
+                "git@github.com:team/app.git",
+                "GIT://host/x",
+                "ssh://git@[2606:4700::1111]/x.git",
+                "https://[2001:4860:4860::8888]:8443/x.git",
+                "https://git.example.com./x.git",
+                "https://my_git.example.com/x.git"
+            })
     void acceptsNetworkTransportsToPublicHosts(String url) {
         assertThat(strict.refusal(url)).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ftp://example.org/x.git", "/srv/git/app.git", "app.git", "https://", "-uhttps://x/y",
-            "git@host", "https://host/x y", "ssh://host/x\n", "https://evil.example#@127.0.0.1/x.git",
-            "https://a@b@c.example/x.git", "ssh://-oProxyCommand=touch/x.git", "https://host:/x.git",
-            "https://[::1/x.git", "https://[not:v6]/x.git", "https://-host.example/x.git", "http://127.0.0.1\\@x.example/"})
+    @ValueSource(
+            strings = {
+                "ftp://example.org/x.git",
+                "/srv/git/app.git",
+                "app.git",
+                "https://",
+                "-uhttps://x/y",
+                "git@host",
+                "https://host/x y",
+                "ssh://host/x\n",
+                "https://evil.example#@127.0.0.1/x.git",
+                "https://a@b@c.example/x.git",
+                "ssh://-oProxyCommand=touch/x.git",
+                "https://host:/x.git",
+                "https://[::1/x.git",
+                "https://[not:v6]/x.git",
+                "https://-host.example/x.git",
+                "http://127.0.0.1\\@x.example/"
+            })
     void refusesEverythingElseNamingTheUrl(String url) {
         assertThat(strict.refusal(url)).hasValueSatisfying(m -> assertThat(m).startsWith("repository '"));
     }
 
     /** scp-like user@host:path lets any user part through, so an option for git could pass as one. */
     @ParameterizedTest
-    @ValueSource(strings = {"-oProxyCommand=touch@github.com:team/app.git", "--upload-pack=touch@github.com:x",
-            "-u@github.com:team/app.git"})
+    @ValueSource(
+            strings = {
+                "-oProxyCommand=touch@github.com:team/app.git",
+                "--upload-pack=touch@github.com:x",
+                "-u@github.com:team/app.git"
+            })
     void refusesAUrlThatGitWouldReadAsAnOption(String url) {
         assertThat(strict.refusal(url)).hasValue("repository '" + url + "' must not start with '-'");
     }
@@ -77,8 +105,9 @@ class RepositoryUrlPolicyTest {
             255.255.255.255   | a reserved address
             """)
     void refusesInternalIpv4Addresses(String address, String kind) {
-        assertThat(strict.refusal("https://" + address + "/team/app.git")).contains("repository 'https://" + address
-                + "/team/app.git' is refused: host " + address + " is " + kind + "; " + HINT);
+        assertThat(strict.refusal("https://" + address + "/team/app.git"))
+                .contains("repository 'https://" + address + "/team/app.git' is refused: host " + address + " is "
+                        + kind + "; " + HINT);
     }
 
     @ParameterizedTest
@@ -101,32 +130,48 @@ class RepositoryUrlPolicyTest {
             ::127.0.0.1         | a loopback address
             """)
     void refusesInternalIpv6AddressesSeeingThroughEmbeddedIpv4(String address, String kind) {
-        assertThat(strict.refusal("ssh://git@[" + address + "]:2222/x.git")).hasValueSatisfying(m -> assertThat(m)
-                .contains("host " + address + " is " + kind + "; " + HINT));
+        assertThat(strict.refusal("ssh://git@[" + address + "]:2222/x.git"))
+                .hasValueSatisfying(m -> assertThat(m).contains("host " + address + " is " + kind + "; " + HINT));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"172.15.255.255", "172.32.0.1", "100.63.255.255", "100.128.0.1", "11.0.0.1",
-            "192.169.0.1", "169.255.0.1", "126.255.255.255", "223.255.255.255", "[2001:4860:4860::8888]",
-            "[fbff::1]", "[2a00:1450::1]", "[::ffff:140.82.121.3]", "[64:ff9b::8c52:7903]"})
+    @ValueSource(
+            strings = {
+                "172.15.255.255",
+                "172.32.0.1",
+                "100.63.255.255",
+                "100.128.0.1",
+                "11.0.0.1",
+                "192.169.0.1",
+                "169.255.0.1",
+                "126.255.255.255",
+                "223.255.255.255",
+                "[2001:4860:4860::8888]",
+                "[fbff::1]",
+                "[2a00:1450::1]",
+                "[::ffff:140.82.121.3]",
+                "[64:ff9b::8c52:7903]"
+            })
     void acceptsPublicAddressesNextToTheBlockedRanges(String host) {
         assertThat(strict.refusal("https://" + host + "/x.git")).isEmpty();
     }
 
     @Test
     void refusesANameThatResolvesInsideAndSaysWhereTo() {
-        assertThat(withDns.refusal("https://git.internal/team/app.git")).contains("repository "
-                + "'https://git.internal/team/app.git' is refused: host 'git.internal' resolves to 10.0.0.5, a private "
-                + "address; " + HINT);
+        assertThat(withDns.refusal("https://git.internal/team/app.git"))
+                .contains("repository "
+                        + "'https://git.internal/team/app.git' is refused: host 'git.internal' resolves to 10.0.0.5, a private "
+                        + "address; " + HINT);
         assertThat(withDns.refusal("https://github.com/team/app.git")).isEmpty();
     }
 
     @Test
     void refusesADnsAnswerWithOnePublicAndOnePrivateAddress() {
-        assertThat(withDns.refusal("https://mixed.example/x.git")).hasValueSatisfying(m -> assertThat(m)
-                .contains("host 'mixed.example' resolves to 192.168.0.10, a private address"));
-        assertThat(withDns.refusal("https://localhost/x.git")).hasValueSatisfying(m -> assertThat(m)
-                .contains("resolves to 127.0.0.1, a loopback address"));
+        assertThat(withDns.refusal("https://mixed.example/x.git"))
+                .hasValueSatisfying(m ->
+                        assertThat(m).contains("host 'mixed.example' resolves to 192.168.0.10, a private address"));
+        assertThat(withDns.refusal("https://localhost/x.git"))
+                .hasValueSatisfying(m -> assertThat(m).contains("resolves to 127.0.0.1, a loopback address"));
     }
 
     @Test
@@ -135,16 +180,20 @@ class RepositoryUrlPolicyTest {
         InetAddress address = Inet6Address.getByAddress(null, mapped, null);
         assertThat(address).isInstanceOf(Inet6Address.class);
         RepositoryUrlPolicy policy = policy(false, List.of(), host -> List.of(address));
-        assertThat(policy.refusal("https://sneaky.example/x.git")).hasValueSatisfying(m -> assertThat(m)
-                .contains("host 'sneaky.example' resolves to 127.0.0.1, a loopback address"));
+        assertThat(policy.refusal("https://sneaky.example/x.git"))
+                .hasValueSatisfying(
+                        m -> assertThat(m).contains("host 'sneaky.example' resolves to 127.0.0.1, a loopback address"));
         assertThat(policy(false, List.of("127.0.0.1"), host -> List.of(address))
-                .refusal("https://sneaky.example/x.git")).isEmpty();
+                        .refusal("https://sneaky.example/x.git"))
+                .isEmpty();
     }
 
     @Test
     void refusesANameThatDoesNotResolve() {
-        assertThat(withDns.refusal("https://nowhere.invalid/x.git")).contains("repository "
-                + "'https://nowhere.invalid/x.git' is refused: host 'nowhere.invalid' does not resolve to any address");
+        assertThat(withDns.refusal("https://nowhere.invalid/x.git"))
+                .contains(
+                        "repository "
+                                + "'https://nowhere.invalid/x.git' is refused: host 'nowhere.invalid' does not resolve to any address");
         assertThat(policy(false, List.of(), host -> List.of()).refusal("https://empty.example/x.git"))
                 .hasValueSatisfying(m -> assertThat(m).contains("does not resolve"));
     }
@@ -152,16 +201,18 @@ class RepositoryUrlPolicyTest {
     @ParameterizedTest
     @ValueSource(strings = {"metadata.google.internal", "METADATA.Google.Internal", "metadata.google.internal."})
     void refusesTheMetadataNameWhateverItResolvesTo(String host) {
-        assertThat(strict.refusal("http://" + host + "/computeMetadata/v1/x.git")).hasValueSatisfying(m ->
-                assertThat(m).contains("host '" + host + "' is a cloud metadata address; " + HINT));
+        assertThat(strict.refusal("http://" + host + "/computeMetadata/v1/x.git"))
+                .hasValueSatisfying(
+                        m -> assertThat(m).contains("host '" + host + "' is a cloud metadata address; " + HINT));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"0177.0.0.1", "2130706433", "0x7f.0.0.1", "0x7f000001", "127.1", "010.0.0.1", "1.2.3.04"})
     void refusesNumericHostsThatParsersReadDifferently(String host) {
         assertThat(policy(false, List.of("127.0.0.0/8", "10.0.0.0/8")).refusal("http://" + host + "/x.git"))
-                .hasValueSatisfying(m -> assertThat(m).contains("host '" + host + "' is a numeric address in a form "
-                        + "that git and the farm read differently"));
+                .hasValueSatisfying(m -> assertThat(m)
+                        .contains("host '" + host + "' is a numeric address in a form "
+                                + "that git and the farm read differently"));
     }
 
     @Test
@@ -171,11 +222,11 @@ class RepositoryUrlPolicyTest {
         assertThat(policy.refusal("http://LOCALHOST/x.git")).isEmpty();
         assertThat(policy.refusal("ssh://git@GIT.internal/x.git")).isEmpty();
         assertThat(policy.refusal("git@git.internal:team/app.git")).isEmpty();
-        assertThat(policy.refusal("https://other.internal/x.git")).hasValueSatisfying(m -> assertThat(m)
-                .contains("resolves to 10.0.0.6, a private address"));
+        assertThat(policy.refusal("https://other.internal/x.git"))
+                .hasValueSatisfying(m -> assertThat(m).contains("resolves to 10.0.0.6, a private address"));
         assertThat(policy.refusal("https://sub.git.internal/x.git")).isPresent();
-        assertThat(policy.refusal("https://127.0.0.1/x.git")).hasValueSatisfying(m -> assertThat(m)
-                .contains("host 127.0.0.1 is a loopback address"));
+        assertThat(policy.refusal("https://127.0.0.1/x.git"))
+                .hasValueSatisfying(m -> assertThat(m).contains("host 127.0.0.1 is a loopback address"));
     }
 
     @Test
@@ -185,9 +236,11 @@ class RepositoryUrlPolicyTest {
         assertThat(policy.refusal("http://127.0.0.1:9418/hello.git")).isEmpty();
         assertThat(policy.refusal("ssh://git@[::1]:2222/x.git")).isEmpty();
         assertThat(policy.refusal("https://[::ffff:127.0.0.1]/x.git")).isEmpty();
-        assertThat(policy.refusal("https://localhost/x.git")).as("both of its addresses are allowed").isEmpty();
-        assertThat(policy.refusal("git://127.0.0.2/hello.git")).hasValueSatisfying(m -> assertThat(m)
-                .contains("host 127.0.0.2 is a loopback address"));
+        assertThat(policy.refusal("https://localhost/x.git"))
+                .as("both of its addresses are allowed")
+                .isEmpty();
+        assertThat(policy.refusal("git://127.0.0.2/hello.git"))
+                .hasValueSatisfying(m -> assertThat(m).contains("host 127.0.0.2 is a loopback address"));
     }
 
     @Test
@@ -198,8 +251,9 @@ class RepositoryUrlPolicyTest {
         assertThat(policy.refusal("https://pool.internal/x.git")).isEmpty();
         assertThat(policy.refusal("https://10.21.0.1/x.git")).isPresent();
         assertThat(policy.refusal("https://[fd13::5]/x.git")).isPresent();
-        assertThat(policy.refusal("https://spread.internal/x.git")).hasValueSatisfying(m -> assertThat(m)
-                .contains("host 'spread.internal' resolves to 10.30.0.1, a private address"));
+        assertThat(policy.refusal("https://spread.internal/x.git"))
+                .hasValueSatisfying(
+                        m -> assertThat(m).contains("host 'spread.internal' resolves to 10.30.0.1, a private address"));
     }
 
     @Test
@@ -207,60 +261,90 @@ class RepositoryUrlPolicyTest {
         RepositoryUrlPolicy linkLocal = policy(false, List.of("169.254.0.0/16", "0.0.0.0/0"));
         assertThat(linkLocal.refusal("http://169.254.1.1/x.git")).isEmpty();
         assertThat(linkLocal.refusal("http://10.1.1.1/x.git")).isEmpty();
-        assertThat(linkLocal.refusal("http://169.254.169.254/x.git")).hasValueSatisfying(m -> assertThat(m)
-                .contains("a cloud metadata address"));
-        assertThat(policy(false, List.of("169.254.169.254")).refusal("http://169.254.169.254/x.git")).isEmpty();
+        assertThat(linkLocal.refusal("http://169.254.169.254/x.git"))
+                .hasValueSatisfying(m -> assertThat(m).contains("a cloud metadata address"));
+        assertThat(policy(false, List.of("169.254.169.254")).refusal("http://169.254.169.254/x.git"))
+                .isEmpty();
     }
 
     @Test
     void checksTheHostOfScpLikeUrls() {
-        assertThat(withDns.refusal("git@git.internal:team/app.git")).contains("repository 'git@git.internal:team/app.git'"
-                + " is refused: host 'git.internal' resolves to 10.0.0.5, a private address; " + HINT);
-        assertThat(withDns.refusal("git@10.0.0.5:team/app.git")).hasValueSatisfying(m -> assertThat(m)
-                .contains("host 10.0.0.5 is a private address"));
+        assertThat(withDns.refusal("git@git.internal:team/app.git"))
+                .contains("repository 'git@git.internal:team/app.git'"
+                        + " is refused: host 'git.internal' resolves to 10.0.0.5, a private address; " + HINT);
+        assertThat(withDns.refusal("git@10.0.0.5:team/app.git"))
+                .hasValueSatisfying(m -> assertThat(m).contains("host 10.0.0.5 is a private address"));
         assertThat(withDns.refusal("git@github.com:team/app.git")).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"10.0.0.0/33", "fd00::/129", "10.0.0.0/x", "not a host", "2130706433", "-bad.example",
-            "10.0.0.256", "1:2:3"})
+    @ValueSource(
+            strings = {
+                "10.0.0.0/33",
+                "fd00::/129",
+                "10.0.0.0/x",
+                "not a host",
+                "2130706433",
+                "-bad.example",
+                "10.0.0.256",
+                "1:2:3"
+            })
     void refusesToStartWithAMalformedAllowedHost(String entry) {
-        assertThatIllegalArgumentException().isThrownBy(() -> policy(false, List.of(entry)))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> policy(false, List.of(entry)))
                 .withMessageStartingWith("archfarm.git.allowed-hosts: '" + entry + "'");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://api.github.com", "https://gitlab.example.com/api/v4", "http://140.82.121.3:3000/",
-            "https://[2001:4860:4860::8888]/api/v1"})
+    @ValueSource(
+            strings = {
+                "https://api.github.com",
+                "https://gitlab.example.com/api/v4",
+                "http://140.82.121.3:3000/",
+                "https://[2001:4860:4860::8888]/api/v1"
+            })
     void acceptsPublicForgeApiUrls(String url) {
         assertThat(strict.refusalOfApiUrl(url)).isEmpty();
     }
 
     @Test
     void refusesForgeApiUrlsOnInternalHostsUnlessAllowed() {
-        assertThat(strict.refusalOfApiUrl("http://127.0.0.1:3000/api/v1")).contains("forge API URL "
-                + "'http://127.0.0.1:3000/api/v1' is refused: host 127.0.0.1 is a loopback address; " + HINT);
-        assertThat(withDns.refusalOfApiUrl("https://git.internal/api/v4")).hasValueSatisfying(m -> assertThat(m)
-                .contains("resolves to 10.0.0.5, a private address"));
-        assertThat(policy(false, List.of("127.0.0.1")).refusalOfApiUrl("http://127.0.0.1:3000/api/v1")).isEmpty();
+        assertThat(strict.refusalOfApiUrl("http://127.0.0.1:3000/api/v1"))
+                .contains("forge API URL "
+                        + "'http://127.0.0.1:3000/api/v1' is refused: host 127.0.0.1 is a loopback address; " + HINT);
+        assertThat(withDns.refusalOfApiUrl("https://git.internal/api/v4"))
+                .hasValueSatisfying(m -> assertThat(m).contains("resolves to 10.0.0.5, a private address"));
+        assertThat(policy(false, List.of("127.0.0.1")).refusalOfApiUrl("http://127.0.0.1:3000/api/v1"))
+                .isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ssh://api.example.com", "git://api.example.com/", "api.example.com",
-            "https://api.example.com/x?token=1", "https://api.example.com/#x", "https://", "https://host:/x"})
+    @ValueSource(
+            strings = {
+                "ssh://api.example.com",
+                "git://api.example.com/",
+                "api.example.com",
+                "https://api.example.com/x?token=1",
+                "https://api.example.com/#x",
+                "https://",
+                "https://host:/x"
+            })
     void refusesForgeApiUrlsThatAreNotPlainHttp(String url) {
-        assertThat(strict.refusalOfApiUrl(url)).hasValueSatisfying(m -> assertThat(m).startsWith("forge API URL '"));
+        assertThat(strict.refusalOfApiUrl(url))
+                .hasValueSatisfying(m -> assertThat(m).startsWith("forge API URL '"));
     }
 
     @Test
     void refusesUserInformationInAForgeApiUrlWithoutRepeatingIt() {
-        assertThat(strict.refusalOfApiUrl("https://bot:s3cr3t@api.example.com/")).hasValueSatisfying(m -> assertThat(m)
-                .contains("must not carry user information").doesNotContain("s3cr3t"));
-        assertThat(strict.refusalOfApiUrl("https://s3cr3t@api.example.com/")).hasValueSatisfying(m -> assertThat(m)
-                .doesNotContain("s3cr3t"));
+        assertThat(strict.refusalOfApiUrl("https://bot:s3cr3t@api.example.com/"))
+                .hasValueSatisfying(m -> assertThat(m)
+                        .contains("must not carry user information")
+                        .doesNotContain("s3cr3t"));
+        assertThat(strict.refusalOfApiUrl("https://s3cr3t@api.example.com/"))
+                .hasValueSatisfying(m -> assertThat(m).doesNotContain("s3cr3t"));
         assertThat(strict.refusalOfApiUrl(null)).contains("forge API URL is required");
-        assertThat(strict.refusalOfApiUrl("https://api.example.com/ x")).hasValueSatisfying(m -> assertThat(m)
-                .contains("whitespace or control characters"));
+        assertThat(strict.refusalOfApiUrl("https://api.example.com/ x"))
+                .hasValueSatisfying(m -> assertThat(m).contains("whitespace or control characters"));
     }
 
     @ParameterizedTest
@@ -271,8 +355,10 @@ class RepositoryUrlPolicyTest {
 
     @Test
     void acceptsFileUrlsOnlyWhenAllowed() {
-        assertThat(strict.refusal("file:///srv/git/app.git")).hasValueSatisfying(
-                m -> assertThat(m).contains("'file:///srv/git/app.git'").contains("archfarm.git.allow-file-urls=false"));
+        assertThat(strict.refusal("file:///srv/git/app.git"))
+                .hasValueSatisfying(m -> assertThat(m)
+                        .contains("'file:///srv/git/app.git'")
+                        .contains("archfarm.git.allow-file-urls=false"));
         assertThat(withFiles.refusal("file:///srv/git/app.git")).isEmpty();
         assertThat(withFiles.refusal("file://host/srv/app.git")).isPresent();
     }
@@ -285,9 +371,13 @@ class RepositoryUrlPolicyTest {
 
     @Test
     void refusesCredentialsInTheUrlWithoutRepeatingThem() {
-        assertThat(strict.refusal("https://ci-bot:s3cr3t-t0ken@git.example.com/team/app.git")).hasValueSatisfying(
-                m -> assertThat(m).contains("must not carry a password or token").doesNotContain("s3cr3t"));
-        assertThat(strict.refusal("ssh://git@git.example.com:2222/team/app.git")).isEmpty();
-        assertThat(strict.refusal("https://ci-bot@git.example.com/team/app.git")).isEmpty();
+        assertThat(strict.refusal("https://ci-bot:s3cr3t-t0ken@git.example.com/team/app.git"))
+                .hasValueSatisfying(m -> assertThat(m)
+                        .contains("must not carry a password or token")
+                        .doesNotContain("s3cr3t"));
+        assertThat(strict.refusal("ssh://git@git.example.com:2222/team/app.git"))
+                .isEmpty();
+        assertThat(strict.refusal("https://ci-bot@git.example.com/team/app.git"))
+                .isEmpty();
     }
 }

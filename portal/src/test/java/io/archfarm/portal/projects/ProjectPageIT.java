@@ -14,6 +14,7 @@ import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -44,10 +45,12 @@ class ProjectPageIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -76,14 +79,20 @@ class ProjectPageIT {
         Browser maintainer = signedIn(member("maintainer"));
         Page project = maintainer.get(page);
         assertThat(project.status()).isEqualTo(200);
-        assertThat(project.body()).contains("<form id=\"project-settings\"").contains("id=\"reveal-secret\"")
-                .contains("id=\"build-now\"").doesNotContain("id=\"webhook-secret\"");
+        assertThat(project.body())
+                .contains("<form id=\"project-settings\"")
+                .contains("id=\"reveal-secret\"")
+                .contains("id=\"build-now\"")
+                .doesNotContain("id=\"webhook-secret\"");
         for (String forge : new String[] {"github", "gitlab", "gitea", "forgejo"}) {
             assertThat(project.body()).contains("https://farm.example.com/hooks/" + team + "/site/" + forge);
         }
         assertThat(project.body()).contains("application/json").contains("Tag push events");
 
-        String secret = farm.admin().get("/api/v1/projects/" + team + "/site/webhook-secret").json().path("secret")
+        String secret = farm.admin()
+                .get("/api/v1/projects/" + team + "/site/webhook-secret")
+                .json()
+                .path("secret")
                 .asString();
         assertThat(project.body()).doesNotContain(secret);
         Page revealed = maintainer.post(page + "/webhook-secret", Map.of());
@@ -96,8 +105,12 @@ class ProjectPageIT {
         assertThat(rotated.header("Cache-Control")).contains("no-store");
         String fresh = text(rotated, "code", "webhook-secret");
         assertThat(fresh).matches("[0-9a-f]{64}").isNotEqualTo(secret);
-        assertThat(farm.admin().get("/api/v1/projects/" + team + "/site/webhook-secret").json().path("secret")
-                .asString()).isEqualTo(fresh);
+        assertThat(farm.admin()
+                        .get("/api/v1/projects/" + team + "/site/webhook-secret")
+                        .json()
+                        .path("secret")
+                        .asString())
+                .isEqualTo(fresh);
 
         Map<String, String> settings = settings();
         settings.put("platforms", "linux/amd64, linux/s390x");
@@ -105,7 +118,9 @@ class ProjectPageIT {
         Page saved = maintainer.post(page + "/settings", settings);
         assertThat(saved.status()).isEqualTo(302);
         assertThat(saved.location()).endsWith(page);
-        assertThat(maintainer.get(page).body()).contains("id=\"notice\"").contains("Settings saved.")
+        assertThat(maintainer.get(page).body())
+                .contains("id=\"notice\"")
+                .contains("Settings saved.")
                 .contains("v*\n!v*-rc*");
         JsonNode stored = farm.admin().get("/api/v1" + page).json();
         assertThat(stored.path("platforms").toString()).isEqualTo("[\"linux/amd64\",\"linux/s390x\"]");
@@ -129,16 +144,22 @@ class ProjectPageIT {
 
         Page shown = signedIn(member("maintainer")).get(project);
 
-        assertThat(shown.body()).contains("id=\"webhook-deliveries\"").contains("id=\"deliveries-table\"")
+        assertThat(shown.body())
+                .contains("id=\"webhook-deliveries\"")
+                .contains("id=\"deliveries-table\"")
                 .containsPattern("data-delivery=\"delivery-1\" data-result=\"BUILT\"[\\s\\S]*?<td>GitHub</td>"
                         + "[\\s\\S]*?<code>push</code>[\\s\\S]*?<a href=\"/builds/"
                         + built.json().path("build").asString() + "\">#1</a>")
                 .containsPattern("data-delivery=\"delivery-2\" data-result=\"REJECTED\"")
-                .as("the reason it was refused").containsIgnoringCase("signature");
-        assertThat(shown.body().indexOf("delivery-2")).as("newest first")
+                .as("the reason it was refused")
+                .containsIgnoringCase("signature");
+        assertThat(shown.body().indexOf("delivery-2"))
+                .as("newest first")
                 .isLessThan(shown.body().indexOf("delivery-1"));
         for (String role : new String[] {"viewer", "developer"}) {
-            assertThat(signedIn(member(role)).get(project).body()).as(role).doesNotContain("webhook-deliveries")
+            assertThat(signedIn(member(role)).get(project).body())
+                    .as(role)
+                    .doesNotContain("webhook-deliveries")
                     .doesNotContain("delivery-1");
         }
         assertThat(signedIn(member("maintainer")).get(page).body()).contains("id=\"deliveries-none\"");
@@ -149,45 +170,72 @@ class ProjectPageIT {
         String password = "robot-pass-5d1e07b9";
         Browser maintainer = signedIn(member("maintainer"));
         Page project = maintainer.get(page);
-        assertThat(project.body()).contains("id=\"registry-credential\"").contains("id=\"credential-none\"")
-                .contains("<form id=\"set-credential\"").doesNotContain("id=\"remove-credential\"")
+        assertThat(project.body())
+                .contains("id=\"registry-credential\"")
+                .contains("id=\"credential-none\"")
+                .contains("<form id=\"set-credential\"")
+                .doesNotContain("id=\"remove-credential\"")
                 .containsPattern("<input id=\"registry-password\" name=\"password\" type=\"password\" value=\"\"");
 
-        Page refused = maintainer.post(page + "/registry-credential", Map.of("username", "robot:ci",
-                "password", password));
+        Page refused =
+                maintainer.post(page + "/registry-credential", Map.of("username", "robot:ci", "password", password));
         assertThat(refused.status()).isEqualTo(400);
         assertThat(fieldError(refused, "username")).contains("':'");
         assertThat(fieldError(refused, "password")).isNull();
-        assertThat(refused.body()).doesNotContain(password)
+        assertThat(refused.body())
+                .doesNotContain(password)
                 .containsPattern("<input id=\"registry-username\"[^>]*value=\"robot:ci\"[^>]*class=\"invalid\"");
         Page missing = maintainer.post(page + "/registry-credential", Map.of("username", "robot", "password", ""));
         assertThat(missing.status()).isEqualTo(400);
         assertThat(fieldError(missing, "password")).contains("password is required");
-        assertThat(farm.admin().get("/api/v1" + page).json().path("registryCredential").isNull()).isTrue();
+        assertThat(farm.admin()
+                        .get("/api/v1" + page)
+                        .json()
+                        .path("registryCredential")
+                        .isNull())
+                .isTrue();
 
         Page saved = maintainer.post(page + "/registry-credential", Map.of("username", "robot", "password", password));
         assertThat(saved.status()).isEqualTo(302);
         assertThat(saved.location()).endsWith(page);
         Page shown = maintainer.get(page);
-        assertThat(shown.body()).contains("Registry credential saved").contains("data-in-use=\"true\"")
-                .contains("id=\"remove-credential\"").doesNotContain(password).doesNotContain("id=\"credential-none\"");
+        assertThat(shown.body())
+                .contains("Registry credential saved")
+                .contains("data-in-use=\"true\"")
+                .contains("id=\"remove-credential\"")
+                .doesNotContain(password)
+                .doesNotContain("id=\"credential-none\"");
         assertThat(text(shown, "code", "credential-registry")).isEqualTo("127.0.0.1:5000");
         assertThat(text(shown, "code", "credential-username")).isEqualTo("robot");
-        assertThat(farm.admin().get("/api/v1" + page).json().path("registryCredential").path("username").asString())
+        assertThat(farm.admin()
+                        .get("/api/v1" + page)
+                        .json()
+                        .path("registryCredential")
+                        .path("username")
+                        .asString())
                 .isEqualTo("robot");
 
         Map<String, String> moved = settings();
         moved.put("image", "registry.example.com/web/site");
         assertThat(maintainer.post(page + "/settings", moved).status()).isEqualTo(302);
-        assertThat(maintainer.get(page).body()).contains("data-in-use=\"false\"").contains("registry.example.com")
+        assertThat(maintainer.get(page).body())
+                .contains("data-in-use=\"false\"")
+                .contains("registry.example.com")
                 .doesNotContain(password);
 
         Page removed = maintainer.post(page + "/registry-credential/delete", Map.of());
         assertThat(removed.status()).isEqualTo(302);
         assertThat(removed.location()).endsWith(page);
-        assertThat(maintainer.get(page).body()).contains("Registry credential removed")
-                .contains("id=\"credential-none\"").doesNotContain("id=\"remove-credential\"");
-        assertThat(farm.admin().get("/api/v1" + page).json().path("registryCredential").isNull()).isTrue();
+        assertThat(maintainer.get(page).body())
+                .contains("Registry credential removed")
+                .contains("id=\"credential-none\"")
+                .doesNotContain("id=\"remove-credential\"");
+        assertThat(farm.admin()
+                        .get("/api/v1" + page)
+                        .json()
+                        .path("registryCredential")
+                        .isNull())
+                .isTrue();
     }
 
     @Test
@@ -195,24 +243,36 @@ class ProjectPageIT {
         Browser viewer = signedIn(member("viewer"));
         Page project = viewer.get(page);
         assertThat(project.status()).isEqualTo(200);
-        assertThat(project.body()).contains("id=\"project-facts\"").contains("linux/amd64, linux/arm64")
-                .contains("GREETING=&lt;b&gt;hi&lt;/b&gt;").doesNotContain("<b>hi</b>")
-                .contains("id=\"webhook-urls\"").doesNotContain("id=\"project-settings\"")
-                .doesNotContain("id=\"reveal-secret\"").doesNotContain("id=\"build-now\"")
-                .doesNotContain("id=\"delete-project\"").doesNotContain("id=\"registry-credential\"")
+        assertThat(project.body())
+                .contains("id=\"project-facts\"")
+                .contains("linux/amd64, linux/arm64")
+                .contains("GREETING=&lt;b&gt;hi&lt;/b&gt;")
+                .doesNotContain("<b>hi</b>")
+                .contains("id=\"webhook-urls\"")
+                .doesNotContain("id=\"project-settings\"")
+                .doesNotContain("id=\"reveal-secret\"")
+                .doesNotContain("id=\"build-now\"")
+                .doesNotContain("id=\"delete-project\"")
+                .doesNotContain("id=\"registry-credential\"")
                 .doesNotContain("id=\"set-credential\"");
         assertThat(viewer.post(page + "/webhook-secret", Map.of()).status()).isEqualTo(403);
         assertThat(viewer.post(page + "/registry-credential", Map.of("username", "robot", "password", "pw"))
-                .status()).isEqualTo(403);
-        assertThat(viewer.post(page + "/registry-credential/delete", Map.of()).status()).isEqualTo(403);
+                        .status())
+                .isEqualTo(403);
+        assertThat(viewer.post(page + "/registry-credential/delete", Map.of()).status())
+                .isEqualTo(403);
         assertThat(viewer.post(page + "/settings", settings()).status()).isEqualTo(403);
         assertThat(viewer.post(page + "/builds", Map.of("ref", "")).status()).isEqualTo(403);
         assertThat(viewer.post(page + "/delete", Map.of()).status()).isEqualTo(403);
 
         Page developer = signedIn(member("developer")).get(page);
-        assertThat(developer.body()).contains("id=\"build-now\"").contains("id=\"build-ref\"")
-                .contains("id=\"build-now-submit\"").contains("id=\"project-facts\"")
-                .doesNotContain("id=\"project-settings\"").doesNotContain("id=\"reveal-secret\"")
+        assertThat(developer.body())
+                .contains("id=\"build-now\"")
+                .contains("id=\"build-ref\"")
+                .contains("id=\"build-now-submit\"")
+                .contains("id=\"project-facts\"")
+                .doesNotContain("id=\"project-settings\"")
+                .doesNotContain("id=\"reveal-secret\"")
                 .doesNotContain("id=\"set-credential\"");
     }
 
@@ -226,20 +286,27 @@ class ProjectPageIT {
         assertThat(outsider.get("/projects/" + team + "/nope").status()).isEqualTo(404);
         assertThat(outsider.post(page + "/webhook-secret", Map.of()).status()).isEqualTo(404);
         assertThat(outsider.post(page + "/registry-credential", Map.of("username", "robot", "password", "pw"))
-                .status()).isEqualTo(404);
+                        .status())
+                .isEqualTo(404);
         assertThat(outsider.post(page + "/builds", Map.of("ref", "")).status()).isEqualTo(404);
         assertThat(outsider.get(page + "/recent-builds").status()).isEqualTo(404);
         assertThat(outsider.get("/projects/new?team=" + team).status()).isEqualTo(404);
 
         Page list = outsider.get("/projects");
         assertThat(list.status()).isEqualTo(200);
-        assertThat(list.body()).contains("<table id=\"projects\"").doesNotContain("data-project=\"" + team + "/site\"")
+        assertThat(list.body())
+                .contains("<table id=\"projects\"")
+                .doesNotContain("data-project=\"" + team + "/site\"")
                 .contains("data-team=\"" + other + "\"");
 
         Page own = signedIn(member("viewer")).get("/projects");
-        assertThat(own.body()).contains("data-project=\"" + team + "/site\"").contains(repo.url())
-                .contains("no builds yet").doesNotContain("class=\"new-project\"");
-        assertThat(signedIn(person()).get("/projects").body()).contains("id=\"no-teams\"")
+        assertThat(own.body())
+                .contains("data-project=\"" + team + "/site\"")
+                .contains(repo.url())
+                .contains("no builds yet")
+                .doesNotContain("class=\"new-project\"");
+        assertThat(signedIn(person()).get("/projects").body())
+                .contains("id=\"no-teams\"")
                 .doesNotContain("data-project=");
     }
 
@@ -255,9 +322,11 @@ class ProjectPageIT {
         assertThat(fieldError(refused, "platforms")).contains("linux/sparc");
         assertThat(fieldError(refused, "tagTemplates")).contains("{brnch}");
         assertThat(fieldError(refused, "image")).isNull();
-        assertThat(refused.body()).containsPattern("<input id=\"platforms\"[^>]*value=\"linux/amd64, linux/sparc\"")
+        assertThat(refused.body())
+                .containsPattern("<input id=\"platforms\"[^>]*value=\"linux/amd64, linux/sparc\"")
                 .containsPattern("<input id=\"platforms\"[^>]*class=\"invalid\"")
-                .containsPattern("<textarea id=\"tagTemplates\"[^>]*class=\"invalid\"[^>]*>\\{brnch}\nlatest</textarea>")
+                .containsPattern(
+                        "<textarea id=\"tagTemplates\"[^>]*class=\"invalid\"[^>]*>\\{brnch}\nlatest</textarea>")
                 .doesNotContainPattern("<input id=\"image\"[^>]*class=\"invalid\"");
         JsonNode stored = farm.admin().get("/api/v1" + page).json();
         assertThat(stored.path("platforms").toString()).isEqualTo("[\"linux/amd64\",\"linux/arm64\"]");
@@ -274,9 +343,10 @@ class ProjectPageIT {
         Page refused = maintainer.post(page + "/settings", settings);
 
         assertThat(refused.status()).isEqualTo(400);
-        assertThat(fieldError(refused, "image")).contains("image '169.254.169.254/web/site' is refused: host "
-                + "169.254.169.254 is a cloud metadata address; an operator can allow it with "
-                + "archfarm.registry.allowed-hosts");
+        assertThat(fieldError(refused, "image"))
+                .contains("image '169.254.169.254/web/site' is refused: host "
+                        + "169.254.169.254 is a cloud metadata address; an operator can allow it with "
+                        + "archfarm.registry.allowed-hosts");
         assertThat(farm.admin().get("/api/v1" + page).json().path("image").asString())
                 .isEqualTo("127.0.0.1:5000/web/site");
     }
@@ -288,7 +358,8 @@ class ProjectPageIT {
         Page started = browser.post(page + "/builds", Map.of("ref", ""));
         assertThat(started.status()).isEqualTo(302);
         assertThat(started.location()).matches(".*/builds/[0-9a-f-]{36}");
-        UUID id = UUID.fromString(started.location().substring(started.location().lastIndexOf('/') + 1));
+        UUID id =
+                UUID.fromString(started.location().substring(started.location().lastIndexOf('/') + 1));
         JsonNode build = farm.admin().get("/api/v1/builds/" + id).json();
         assertThat(build.path("ref").asString()).isEqualTo("trunk");
         assertThat(build.path("commit").asString()).isEqualTo(repo.revParse("trunk"));
@@ -299,55 +370,79 @@ class ProjectPageIT {
         Page tagged = browser.post(page + "/builds", Map.of("ref", "v1.0"));
         assertThat(tagged.status()).isEqualTo(302);
         Page project = browser.get(page);
-        assertThat(project.body()).contains("id=\"project-builds\"").contains(">#1</a>").contains(">#2</a>")
+        assertThat(project.body())
+                .contains("id=\"project-builds\"")
+                .contains(">#1</a>")
+                .contains(">#2</a>")
                 .contains("data-platform=\"linux/arm64\"");
-        assertThat(browser.get("/projects").body()).contains("data-project=\"" + team + "/site\"").contains(">#2</a>");
+        assertThat(browser.get("/projects").body())
+                .contains("data-project=\"" + team + "/site\"")
+                .contains(">#2</a>");
         Page panel = browser.get(page + "/recent-builds");
-        assertThat(panel.body()).startsWith("<section id=\"recent-builds\"").contains("hx-trigger=\"every 3s\"")
-                .contains(">#2</a>").doesNotContain("<header");
+        assertThat(panel.body())
+                .startsWith("<section id=\"recent-builds\"")
+                .contains("hx-trigger=\"every 3s\"")
+                .contains(">#2</a>")
+                .doesNotContain("<header");
 
         Page missing = browser.post(page + "/builds", Map.of("ref", "nope"));
         assertThat(missing.status()).isEqualTo(400);
-        String apiDetail = expect(farm.admin().post("/api/v1/projects/" + team + "/site/builds",
-                "{\"ref\": \"nope\"}"), 400).problemDetail();
+        String apiDetail = expect(
+                        farm.admin().post("/api/v1/projects/" + team + "/site/builds", "{\"ref\": \"nope\"}"), 400)
+                .problemDetail();
         assertThat(fieldError(missing, "ref")).isEqualTo(apiDetail).contains("'nope' does not exist");
         assertThat(missing.body()).containsPattern("<input id=\"build-ref\"[^>]*value=\"nope\"[^>]*class=\"invalid\"");
-        assertThat(farm.admin().get("/api/v1/projects/" + team + "/site/builds").json()).hasSize(2);
+        assertThat(farm.admin().get("/api/v1/projects/" + team + "/site/builds").json())
+                .hasSize(2);
     }
 
     @Test
     void theLayerCacheIsTickedUntilAMaintainerClearsItAndBuildNowMayGoWithoutIt() {
         Browser maintainer = signedIn(member("maintainer"));
-        assertThat(maintainer.get("/projects/new?team=" + team).body()).as("a new project's form: on")
+        assertThat(maintainer.get("/projects/new?team=" + team).body())
+                .as("a new project's form: on")
                 .containsPattern("<input type=\"checkbox\" id=\"layerCache\"[^>]*checked=\"checked\"");
         Page project = maintainer.get(page);
-        assertThat(project.body()).contains("Layer cache")
+        assertThat(project.body())
+                .contains("Layer cache")
                 .containsPattern("<input type=\"checkbox\" id=\"layerCache\"[^>]*checked=\"checked\"")
                 .containsPattern("<input type=\"checkbox\" id=\"build-no-cache\" name=\"noCache\" value=\"true\"");
 
         Page withoutCache = maintainer.post(page + "/builds", Map.of("ref", "", "noCache", "true"));
         assertThat(withoutCache.status()).isEqualTo(302);
-        JsonNode refreshed = farm.admin().get("/api/v1/builds/" + idOf(withoutCache)).json();
+        JsonNode refreshed =
+                farm.admin().get("/api/v1/builds/" + idOf(withoutCache)).json();
         assertThat(refreshed.path("noCache").asBoolean()).isTrue();
         assertThat(refreshed.path("layerCache").asString()).isEqualTo("refresh");
         Page withCache = maintainer.post(page + "/builds", Map.of("ref", ""));
-        assertThat(farm.admin().get("/api/v1/builds/" + idOf(withCache)).json().path("layerCache").asString())
+        assertThat(farm.admin()
+                        .get("/api/v1/builds/" + idOf(withCache))
+                        .json()
+                        .path("layerCache")
+                        .asString())
                 .isEqualTo("use");
 
         Map<String, String> ticked = settings();
         ticked.put("layerCache", "true");
         assertThat(maintainer.post(page + "/settings", ticked).status()).isEqualTo(302);
-        assertThat(farm.admin().get("/api/v1" + page).json().path("layerCache").asBoolean()).isTrue();
+        assertThat(farm.admin().get("/api/v1" + page).json().path("layerCache").asBoolean())
+                .isTrue();
         // a cleared checkbox sends nothing: that is "off", not the API's default
         assertThat(maintainer.post(page + "/settings", settings()).status()).isEqualTo(302);
-        assertThat(farm.admin().get("/api/v1" + page).json().path("layerCache").asBoolean()).isFalse();
+        assertThat(farm.admin().get("/api/v1" + page).json().path("layerCache").asBoolean())
+                .isFalse();
         assertThat(maintainer.get(page).body())
                 .containsPattern("<input type=\"checkbox\" id=\"layerCache\" name=\"layerCache\" value=\"true\""
                         + "\\s+aria-describedby=\"hint-layerCache\">")
                 .contains("This project does not use the layer cache");
-        assertThat(text(signedIn(member("viewer")).get(page), "dd", "fact-layer-cache")).isEqualTo("no");
+        assertThat(text(signedIn(member("viewer")).get(page), "dd", "fact-layer-cache"))
+                .isEqualTo("no");
         Page off = maintainer.post(page + "/builds", Map.of("ref", ""));
-        assertThat(farm.admin().get("/api/v1/builds/" + idOf(off)).json().path("layerCache").asString())
+        assertThat(farm.admin()
+                        .get("/api/v1/builds/" + idOf(off))
+                        .json()
+                        .path("layerCache")
+                        .asString())
                 .isEqualTo("off");
     }
 
@@ -357,20 +452,35 @@ class ProjectPageIT {
         maintainer.get(page);
         Map<String, String> settings = settings();
         settings.put("platforms", "linux/s390x");
-        assertThat(maintainer.postWithoutCsrf(page + "/settings", settings).status()).isEqualTo(403);
-        assertThat(maintainer.postWithoutCsrf(page + "/webhook-secret", Map.of()).status()).isEqualTo(403);
-        assertThat(maintainer.postWithoutCsrf(page + "/registry-credential", Map.of("username", "robot",
-                "password", "pw")).status()).isEqualTo(403);
-        assertThat(maintainer.postWithoutCsrf(page + "/registry-credential/delete", Map.of()).status())
+        assertThat(maintainer.postWithoutCsrf(page + "/settings", settings).status())
                 .isEqualTo(403);
-        assertThat(maintainer.postWithoutCsrf(page + "/builds", Map.of("ref", "")).status()).isEqualTo(403);
-        assertThat(maintainer.postWithoutCsrf(page + "/delete", Map.of()).status()).isEqualTo(403);
-        assertThat(maintainer.postWithoutCsrf("/projects/new", Map.of("team", team, "slug", "x")).status())
+        assertThat(maintainer
+                        .postWithoutCsrf(page + "/webhook-secret", Map.of())
+                        .status())
+                .isEqualTo(403);
+        assertThat(maintainer
+                        .postWithoutCsrf(page + "/registry-credential", Map.of("username", "robot", "password", "pw"))
+                        .status())
+                .isEqualTo(403);
+        assertThat(maintainer
+                        .postWithoutCsrf(page + "/registry-credential/delete", Map.of())
+                        .status())
+                .isEqualTo(403);
+        assertThat(maintainer
+                        .postWithoutCsrf(page + "/builds", Map.of("ref", ""))
+                        .status())
+                .isEqualTo(403);
+        assertThat(maintainer.postWithoutCsrf(page + "/delete", Map.of()).status())
+                .isEqualTo(403);
+        assertThat(maintainer
+                        .postWithoutCsrf("/projects/new", Map.of("team", team, "slug", "x"))
+                        .status())
                 .isEqualTo(403);
         JsonNode stored = farm.admin().get("/api/v1" + page).json();
         assertThat(stored.path("platforms").toString()).isEqualTo("[\"linux/amd64\",\"linux/arm64\"]");
         assertThat(stored.path("registryCredential").isNull()).isTrue();
-        assertThat(farm.admin().get("/api/v1/projects/" + team + "/site/builds").json()).isEmpty();
+        assertThat(farm.admin().get("/api/v1/projects/" + team + "/site/builds").json())
+                .isEmpty();
     }
 
     @Test
@@ -380,7 +490,10 @@ class ProjectPageIT {
         Page form = maintainer.get("/projects/new?team=" + team);
         assertThat(form.status()).isEqualTo(200);
         assertThat(form.body()).contains("<form id=\"new-project\"").contains("{branch}\n{tag}\nsha-{sha:7}\nlatest");
-        assertThat(signedIn(member("developer")).get("/projects/new?team=" + team).status()).isEqualTo(403);
+        assertThat(signedIn(member("developer"))
+                        .get("/projects/new?team=" + team)
+                        .status())
+                .isEqualTo(403);
 
         Map<String, String> fields = settings();
         fields.put("team", team);
@@ -409,9 +522,11 @@ class ProjectPageIT {
         Page deleted = maintainer.post("/projects/" + team + "/api/delete", Map.of());
         assertThat(deleted.status()).isEqualTo(302);
         assertThat(deleted.location()).endsWith("/projects");
-        assertThat(maintainer.get("/projects").body()).contains(team + "/api deleted")
+        assertThat(maintainer.get("/projects").body())
+                .contains(team + "/api deleted")
                 .doesNotContain("data-project=\"" + team + "/api\"");
-        assertThat(farm.admin().get("/api/v1/projects/" + team + "/api").status()).isEqualTo(404);
+        assertThat(farm.admin().get("/api/v1/projects/" + team + "/api").status())
+                .isEqualTo(404);
     }
 
     // --- helpers ---
@@ -441,8 +556,9 @@ class ProjectPageIT {
 
     /** GitHub's headers for a push delivery, signed with {@code secret} (PortalApi sets the content type). */
     private static Map<String, String> signed(String deliveryId, byte[] body, String secret) {
-        Map<String, String> headers = new LinkedHashMap<>(WebhookFixtures.headers(Forge.GITHUB, "push", deliveryId,
-                body, secret).toSingleValueMap());
+        Map<String, String> headers =
+                new LinkedHashMap<>(WebhookFixtures.headers(Forge.GITHUB, "push", deliveryId, body, secret)
+                        .toSingleValueMap());
         headers.keySet().removeIf(name -> name.equalsIgnoreCase("Content-Type"));
         return headers;
     }
@@ -452,22 +568,28 @@ class ProjectPageIT {
         return UUID.fromString(started.location().substring(started.location().lastIndexOf('/') + 1));
     }
 
-        private String member(String role) {
+    private String member(String role) {
         return member(team, role);
     }
 
     /** A new person with {@code role} in {@code team}; returns the username (the password is FarmAccounts'). */
     private String member(String inTeam, String role) {
         String username = person();
-        expect(farm.admin().put("/api/v1/teams/" + inTeam + "/members/" + username, "{\"role\":\"" + role + "\"}"),
+        expect(
+                farm.admin().put("/api/v1/teams/" + inTeam + "/members/" + username, "{\"role\":\"" + role + "\"}"),
                 201);
         return username;
     }
 
     private String person() {
         String username = FarmAccounts.unique("person");
-        expect(farm.admin().post("/api/v1/users", "{\"username\":\"%s\",\"password\":\"%s\",\"displayName\":\"%s\"}"
-                .formatted(username, FarmAccounts.PASSWORD, username)), 201);
+        expect(
+                farm.admin()
+                        .post(
+                                "/api/v1/users",
+                                "{\"username\":\"%s\",\"password\":\"%s\",\"displayName\":\"%s\"}"
+                                        .formatted(username, FarmAccounts.PASSWORD, username)),
+                201);
         return username;
     }
 
@@ -477,27 +599,36 @@ class ProjectPageIT {
 
     /** The text of the element with this id, unescaped. */
     private static String text(Page page, String tag, String id) {
-        Matcher m = Pattern.compile("<" + tag + " id=\"" + id + "\"[^>]*>([^<]*)</" + tag + ">").matcher(page.body());
+        Matcher m = Pattern.compile("<" + tag + " id=\"" + id + "\"[^>]*>([^<]*)</" + tag + ">")
+                .matcher(page.body());
         assertThat(m.find()).as("%s#%s in %s", tag, id, page.body()).isTrue();
         return unescape(m.group(1));
     }
 
     /** The messages of {@code .field-error[data-field=field]}, unescaped and joined; null when there is none. */
     private static String fieldError(Page page, String field) {
-        Matcher m = Pattern.compile("<div class=\"field-error\" data-field=\"" + Pattern.quote(field)
-                + "\">(.*?)</div>\\s*</div>", Pattern.DOTALL).matcher(page.body());
+        Matcher m = Pattern.compile(
+                        "<div class=\"field-error\" data-field=\"" + Pattern.quote(field) + "\">(.*?)</div>\\s*</div>",
+                        Pattern.DOTALL)
+                .matcher(page.body());
         if (!m.find()) {
             return null;
         }
-        return unescape(m.group(1).replaceAll("\\s*<div>", "").replaceAll("</div>\\s*", "\n").strip());
+        return unescape(m.group(1)
+                .replaceAll("\\s*<div>", "")
+                .replaceAll("</div>\\s*", "\n")
+                .strip());
     }
 
     private static String unescape(String html) {
-        return html.replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">")
+        return html.replace("&#39;", "'")
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
                 .replace("&amp;", "&");
     }
 
-    record Page(int status, String location, java.net.http.HttpHeaders headers, String body) {
+    record Page(int status, String location, HttpHeaders headers, String body) {
 
         String header(String name) {
             return headers.firstValue(name).orElse("");
@@ -510,8 +641,10 @@ class ProjectPageIT {
         private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
 
         private final String base;
-        private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        private final HttpClient http = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         private String csrf;
 
         Browser(String base) {
@@ -521,7 +654,9 @@ class ProjectPageIT {
         Browser signIn(String username, String password) {
             get("/login");
             Page answer = post("/login", Map.of("username", username, "password", password));
-            assertThat(answer.status()).as("sign-in as %s: %s", username, answer).isEqualTo(302);
+            assertThat(answer.status())
+                    .as("sign-in as %s: %s", username, answer)
+                    .isEqualTo(302);
             assertThat(answer.location()).doesNotContain("error");
             csrf = null; // signing in starts a new session with a new token
             return this;
@@ -542,8 +677,10 @@ class ProjectPageIT {
         }
 
         Page postWithoutCsrf(String path, Map<String, String> fields) {
-            String body = fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
-                    + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+            String body = fields.entrySet().stream()
+                    .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                    .collect(Collectors.joining("&"));
             return send(HttpRequest.newBuilder(URI.create(base + path))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(body)));
@@ -551,14 +688,18 @@ class ProjectPageIT {
 
         private Page send(HttpRequest.Builder request) {
             try {
-                HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse<String> response = http.send(
+                        request.timeout(Duration.ofSeconds(60)).build(),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 Matcher token = CSRF.matcher(response.body());
                 if (token.find()) {
                     csrf = token.group(1);
                 }
-                return new Page(response.statusCode(), response.headers().firstValue("Location").orElse(null),
-                        response.headers(), response.body());
+                return new Page(
+                        response.statusCode(),
+                        response.headers().firstValue("Location").orElse(null),
+                        response.headers(),
+                        response.body());
             } catch (IOException e) {
                 throw new AssertionError("request to the portal failed: " + e, e);
             } catch (InterruptedException e) {

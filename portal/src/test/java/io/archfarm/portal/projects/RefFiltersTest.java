@@ -43,43 +43,53 @@ class RefFiltersTest {
         assertThat(RefFilters.matches(filters, "main")).isTrue();
         assertThat(RefFilters.matches(filters, "wip-login")).isFalse();
         assertThat(RefFilters.matches(List.of("!wip-*", "*"), "wip-login")).isFalse();
-        assertThat(RefFilters.matches(List.of("release/**", "!release/**/draft"), "release/1.0/draft")).isFalse();
-        assertThat(RefFilters.matches(List.of("release/**", "!release/**/draft"), "release/1.0")).isTrue();
+        assertThat(RefFilters.matches(List.of("release/**", "!release/**/draft"), "release/1.0/draft"))
+                .isFalse();
+        assertThat(RefFilters.matches(List.of("release/**", "!release/**/draft"), "release/1.0"))
+                .isTrue();
     }
 
     @Test
     void needsAPositivePattern() {
         assertThat(RefFilters.matches(List.of(), "main")).isFalse();
         assertThat(RefFilters.matches(null, "main")).isFalse();
-        assertThat(RefFilters.matches(List.of("!wip-*"), "main")).as("only exclusions let nothing through").isFalse();
+        assertThat(RefFilters.matches(List.of("!wip-*"), "main"))
+                .as("only exclusions let nothing through")
+                .isFalse();
     }
 
     @Test
     void acceptsUsualFilters() {
-        assertThat(RefFilters.validate(List.of("main", "release/**", "v*", "!wip-*"))).isEmpty();
+        assertThat(RefFilters.validate(List.of("main", "release/**", "v*", "!wip-*")))
+                .isEmpty();
         assertThat(RefFilters.validate(List.of())).isEmpty();
         assertThat(RefFilters.validate(null)).isEmpty();
     }
 
     @Test
     void refusesEmptyPatterns() {
-        assertThat(RefFilters.validate(Arrays.asList("main", "", "!", " ", null))).containsExactly(
-                "ref filter #2 is empty; write a glob such as main, release/** or !wip-*",
-                "ref filter #3 is empty; write a glob such as main, release/** or !wip-*",
-                "ref filter #4 is empty; write a glob such as main, release/** or !wip-*",
-                "ref filter #5 is empty; write a glob such as main, release/** or !wip-*");
+        assertThat(RefFilters.validate(Arrays.asList("main", "", "!", " ", null)))
+                .containsExactly(
+                        "ref filter #2 is empty; write a glob such as main, release/** or !wip-*",
+                        "ref filter #3 is empty; write a glob such as main, release/** or !wip-*",
+                        "ref filter #4 is empty; write a glob such as main, release/** or !wip-*",
+                        "ref filter #5 is empty; write a glob such as main, release/** or !wip-*");
     }
 
     @Test
     void refusesWhitespaceInsideAPattern() {
-        assertThat(RefFilters.validate(List.of("feature x"))).containsExactly("ref filter 'feature x' contains "
-                + "whitespace or control characters, which no git ref name has");
+        assertThat(RefFilters.validate(List.of("feature x")))
+                .containsExactly("ref filter 'feature x' contains "
+                        + "whitespace or control characters, which no git ref name has");
     }
 
     @Test
     void allowsAtMost50Patterns() {
-        assertThat(RefFilters.validate(IntStream.range(0, 50).mapToObj(i -> "b" + i).toList())).isEmpty();
-        assertThat(RefFilters.validate(IntStream.range(0, 51).mapToObj(i -> "b" + i).toList()))
+        assertThat(RefFilters.validate(
+                        IntStream.range(0, 50).mapToObj(i -> "b" + i).toList()))
+                .isEmpty();
+        assertThat(RefFilters.validate(
+                        IntStream.range(0, 51).mapToObj(i -> "b" + i).toList()))
                 .containsExactly("at most 50 ref filters, not 51");
     }
 }

@@ -29,15 +29,18 @@ public final class Browser {
     static final String SESSION_COOKIE = "SESSION";
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> cookies = new LinkedHashMap<>();
 
     /** Signs in through the sign-in form of the portal on {@code port}, CSRF token included. */
     public Browser signIn(int port, String username, String password) {
         Page form = get(port, "/login");
-        Page answer = postForm(port, "/login", Map.of("username", username, "password", password,
-                "_csrf", form.csrf()));
-        if (answer.status() != 302 || answer.location() == null || answer.location().contains("error")) {
+        Page answer =
+                postForm(port, "/login", Map.of("username", username, "password", password, "_csrf", form.csrf()));
+        if (answer.status() != 302
+                || answer.location() == null
+                || answer.location().contains("error")) {
             throw new AssertionError("sign-in as " + username + " failed: " + answer);
         }
         return this;
@@ -58,15 +61,22 @@ public final class Browser {
         String body = fields.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send(request(port, path).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(BodyPublishers.ofString(body)), BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return send(
+                request(port, path)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(BodyPublishers.ofString(body)),
+                BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     /** Opens an event stream (as EventSource does) and returns once its headers arrived. */
     HttpResponse<InputStream> openStream(int port, String path) {
         try {
-            HttpResponse<InputStream> response = http.send(request(port, path).header("Accept", "text/event-stream")
-                    .GET().build(), BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = http.send(
+                    request(port, path)
+                            .header("Accept", "text/event-stream")
+                            .GET()
+                            .build(),
+                    BodyHandlers.ofInputStream());
             keepCookies(response);
             return response;
         } catch (IOException e) {
@@ -95,8 +105,11 @@ public final class Browser {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(60));
         if (!cookies.isEmpty()) {
-            request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining("; ")));
+            request.header(
+                    "Cookie",
+                    cookies.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining("; ")));
         }
         return request;
     }
@@ -105,8 +118,11 @@ public final class Browser {
         try {
             HttpResponse<String> response = http.send(request.build(), body);
             keepCookies(response);
-            return new Page(response.statusCode(), response.headers().firstValue("Location").orElse(null),
-                    response.body(), response.headers().map());
+            return new Page(
+                    response.statusCode(),
+                    response.headers().firstValue("Location").orElse(null),
+                    response.body(),
+                    response.headers().map());
         } catch (IOException e) {
             throw new AssertionError("request to the portal failed: " + e, e);
         } catch (InterruptedException e) {
@@ -134,8 +150,11 @@ public final class Browser {
 
         /** The first value of a header (names without case), or null. */
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream())
+                    .findFirst()
+                    .orElse(null);
         }
 
         /** The CSRF token of the page's first form. */

@@ -38,21 +38,29 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * (the portal has no broker connection): a change recorded once reaches the open build pages on every portal, with
  * the same text. Portal A is the test context, portal B another instance on the same database.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"archfarm.portal.scheduling=false", "archfarm.portal.live-interval=100ms",
-                "archfarm.git.allow-file-urls=true", "archfarm.git.timeout=20s",
-                "archfarm.git.allowed-hosts=127.0.0.1,localhost"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "archfarm.portal.scheduling=false",
+            "archfarm.portal.live-interval=100ms",
+            "archfarm.git.allow-file-urls=true",
+            "archfarm.git.timeout=20s",
+            "archfarm.git.allowed-hosts=127.0.0.1,localhost"
+        })
 @Import(ArchfarmTestServices.class)
 class LiveUpdatesOnEveryPortalIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
     int portalA;
+
     @Autowired
     DataSource database;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -72,8 +80,8 @@ class LiveUpdatesOnEveryPortalIT {
 
     @Test
     void aChangeRecordedOnceReachesTheBuildPagesOfBothPortals() throws Exception {
-        portals = new PortalInstances(database, "archfarm.portal.scheduling=false",
-                "archfarm.portal.live-interval=100ms");
+        portals = new PortalInstances(
+                database, "archfarm.portal.scheduling=false", "archfarm.portal.live-interval=100ms");
         Portal portalB = portals.start();
         TeamBuilds builds = new TeamBuilds(new FarmAccounts(portalA), jdbc, repo);
         Browser browser = new Browser().signIn(portalA, builds.viewer(), FarmAccounts.PASSWORD);
@@ -82,8 +90,8 @@ class LiveUpdatesOnEveryPortalIT {
 
         Stream onA = Stream.read(browser.openStream(portalA, live));
         Stream onB = Stream.read(browser.openStream(portalB.port(), live));
-        await().atMost(Duration.ofSeconds(20)).until(() -> onA.text().contains("event:state")
-                && onB.text().contains("event:state"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> onA.text().contains("event:state") && onB.text().contains("event:state"));
         assertThat(onA.text() + onB.text()).doesNotContain("chunk recorded once");
 
         builds.chunk(running, 1, "chunk recorded once\n");
@@ -92,17 +100,21 @@ class LiveUpdatesOnEveryPortalIT {
         String endedA = onA.ended().get(30, TimeUnit.SECONDS);
         String endedB = onB.ended().get(30, TimeUnit.SECONDS);
         for (String stream : new String[] {endedA, endedB}) {
-            assertThat(stream).contains("chunk recorded once").contains("\"cursor\":\"1.1\"")
-                    .contains("event:end").contains("data:FAILED");
-            assertThat(stream.indexOf("chunk recorded once")).as("shown once")
+            assertThat(stream)
+                    .contains("chunk recorded once")
+                    .contains("\"cursor\":\"1.1\"")
+                    .contains("event:end")
+                    .contains("data:FAILED");
+            assertThat(stream.indexOf("chunk recorded once"))
+                    .as("shown once")
                     .isEqualTo(stream.lastIndexOf("chunk recorded once"));
         }
     }
 
     @Test
     void aPortalStopsPromptlyUnderOpenStreamsAndThePageGoesOnFromItsCursorOnAnother() throws Exception {
-        portals = new PortalInstances(database, "archfarm.portal.scheduling=false",
-                "archfarm.portal.live-interval=100ms");
+        portals = new PortalInstances(
+                database, "archfarm.portal.scheduling=false", "archfarm.portal.live-interval=100ms");
         Portal portalB = portals.start();
         TeamBuilds builds = new TeamBuilds(new FarmAccounts(portalA), jdbc, repo);
         Browser browser = new Browser().signIn(portalB.port(), builds.viewer(), FarmAccounts.PASSWORD);
@@ -116,18 +128,22 @@ class LiveUpdatesOnEveryPortalIT {
         portalB.stop();
         Duration stop = Duration.ofNanos(System.nanoTime() - stopping);
         System.out.println("[measured] a portal with an open live stream stopped in " + stop.toMillis() + " ms");
-        assertThat(stop).as("open streams do not hold a restart up (graceful shutdown waits for requests)")
+        assertThat(stop)
+                .as("open streams do not hold a restart up (graceful shutdown waits for requests)")
                 .isLessThan(Duration.ofSeconds(10));
-        assertThat(onB.ended().get(10, TimeUnit.SECONDS)).as("the stream ended, not cut")
+        assertThat(onB.ended().get(10, TimeUnit.SECONDS))
+                .as("the stream ended, not cut")
                 .contains("before the restart");
 
         builds.chunk(running, 2, "after the restart\n");
         builds.fail(running);
         // archfarm.js reconnects through the balancer, here to portal A, from the cursor of the last text it showed
-        Stream onA = Stream.read(browser.openStream(portalA, live + "?cursor=" + URLEncoder.encode("linux/amd64@1.1",
-                StandardCharsets.UTF_8)));
+        Stream onA = Stream.read(browser.openStream(
+                portalA, live + "?cursor=" + URLEncoder.encode("linux/amd64@1.1", StandardCharsets.UTF_8)));
         String continued = onA.ended().get(30, TimeUnit.SECONDS);
-        assertThat(continued).contains("after the restart").doesNotContain("before the restart")
+        assertThat(continued)
+                .contains("after the restart")
+                .doesNotContain("before the restart")
                 .contains("event:end");
     }
 
@@ -135,22 +151,25 @@ class LiveUpdatesOnEveryPortalIT {
     private record Stream(StringBuffer received, CompletableFuture<String> ended) {
 
         /** A thread per stream: each blocks on its socket until the stream ends. */
-        private static final Executor READERS = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
+        private static final Executor READERS =
+                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
 
         static Stream read(HttpResponse<InputStream> response) {
             assertThat(response.statusCode()).as("the live stream opens").isEqualTo(200);
             StringBuffer received = new StringBuffer();
-            CompletableFuture<String> ended = CompletableFuture.supplyAsync(() -> {
-                try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                        received.append(line).append('\n');
-                    }
-                    return received.toString();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, READERS);
+            CompletableFuture<String> ended = CompletableFuture.supplyAsync(
+                    () -> {
+                        try (BufferedReader lines =
+                                new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                                received.append(line).append('\n');
+                            }
+                            return received.toString();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    },
+                    READERS);
             return new Stream(received, ended);
         }
 

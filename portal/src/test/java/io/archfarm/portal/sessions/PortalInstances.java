@@ -35,7 +35,10 @@ final class PortalInstances implements AutoCloseable {
     /** Starts a portal and returns it once it listens. */
     Portal start() {
         List<String> all = new ArrayList<>(properties);
-        all.addAll(List.of("server.port=0", "spring.datasource.url=" + url, "spring.datasource.username=" + username,
+        all.addAll(List.of(
+                "server.port=0",
+                "spring.datasource.url=" + url,
+                "spring.datasource.username=" + username,
                 "spring.datasource.password=" + (password == null ? "" : password)));
         // as command-line arguments, which win over application.yml (its server.port among them)
         ConfigurableApplicationContext context = new SpringApplicationBuilder(PortalApplication.class)

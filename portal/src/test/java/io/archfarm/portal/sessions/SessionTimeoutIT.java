@@ -29,11 +29,18 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * that keeps watching (a dashboard refreshing its panels, a build page reconnecting its live stream) keeps its
  * session however long it watches. Here the timeout is 8 s and a live stream lasts 2 s, so that "long" fits a test.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"archfarm.portal.scheduling=false", "server.servlet.session.timeout=8s",
-                "archfarm.portal.live-timeout=2s", "archfarm.portal.live-interval=200ms",
-                "spring.session.jdbc.cleanup-cron=* * * * * *", "archfarm.git.allow-file-urls=true",
-                "archfarm.git.timeout=20s", "archfarm.git.allowed-hosts=127.0.0.1,localhost"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "archfarm.portal.scheduling=false",
+            "server.servlet.session.timeout=8s",
+            "archfarm.portal.live-timeout=2s",
+            "archfarm.portal.live-interval=200ms",
+            "spring.session.jdbc.cleanup-cron=* * * * * *",
+            "archfarm.git.allow-file-urls=true",
+            "archfarm.git.timeout=20s",
+            "archfarm.git.allowed-hosts=127.0.0.1,localhost"
+        })
 @Import(ArchfarmTestServices.class)
 class SessionTimeoutIT {
 
@@ -43,10 +50,12 @@ class SessionTimeoutIT {
 
     @TempDir
     static Path repoDir;
+
     static GitRepositoryFixture repo;
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -69,7 +78,8 @@ class SessionTimeoutIT {
         int refreshes = 0;
         while (Instant.now().isBefore(until)) {
             Page panel = screen.get(port, "/dashboard/active?of=" + builds.team());
-            assertThat(panel.status()).as("refresh %d of the running builds panel: %s", refreshes, panel)
+            assertThat(panel.status())
+                    .as("refresh %d of the running builds panel: %s", refreshes, panel)
                     .isEqualTo(200);
             refreshes++;
             Thread.sleep(3000); // the panel's own refresh interval (hx-trigger="every 3s")
@@ -107,15 +117,20 @@ class SessionTimeoutIT {
         assertThat(sessions(id)).isOne();
 
         // no request touches the session meanwhile: only the cleanup (every second here) can remove it
-        await().atMost(TIMEOUT.plusSeconds(15)).pollInterval(Duration.ofMillis(250)).until(() -> sessions(id) == 0);
+        await().atMost(TIMEOUT.plusSeconds(15))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> sessions(id) == 0);
 
-        assertThat(Duration.between(signedIn, Instant.now())).as("not before the timeout")
+        assertThat(Duration.between(signedIn, Instant.now()))
+                .as("not before the timeout")
                 .isGreaterThanOrEqualTo(TIMEOUT.minusSeconds(1));
         assertThat(idle.get(port, "/").sentToSignIn()).isTrue();
     }
 
     private int sessions(String id) {
-        return jdbc.sql("select count(*) from spring_session where session_id = :id").param("id", id)
-                .query(Integer.class).single();
+        return jdbc.sql("select count(*) from spring_session where session_id = :id")
+                .param("id", id)
+                .query(Integer.class)
+                .single();
     }
 }

@@ -36,13 +36,15 @@ import tools.jackson.databind.JsonNode;
  * each of its methods, and what each answers has a schema; the document and Swagger UI need no sign-in and open
  * nothing else.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "archfarm.portal.scheduling=false")
 @Import(ArchfarmTestServices.class)
 class OpenApiDocumentIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
@@ -63,22 +65,31 @@ class OpenApiDocumentIT {
         List<Route> routes = routes();
         routes.forEach(route -> {
             if (document.path("paths").path(route.path()).path(route.method()).isMissingNode()) {
-                missing.add(route.method().toUpperCase(Locale.ROOT) + " " + route.path() + " (" + route.handler() + ")");
+                missing.add(
+                        route.method().toUpperCase(Locale.ROOT) + " " + route.path() + " (" + route.handler() + ")");
             }
         });
 
-        List<String> unnamed = routes.stream().filter(route -> {
-            JsonNode operation = document.path("paths").path(route.path()).path(route.method());
-            return !operation.isMissingNode() && (operation.path("summary").asString("").isBlank()
-                    || operation.path("tags").toString().contains("-controller"));
-        }).map(Route::toString).toList();
+        List<String> unnamed = routes.stream()
+                .filter(route -> {
+                    JsonNode operation =
+                            document.path("paths").path(route.path()).path(route.method());
+                    return !operation.isMissingNode()
+                            && (operation.path("summary").asString("").isBlank()
+                                    || operation.path("tags").toString().contains("-controller"));
+                })
+                .map(Route::toString)
+                .toList();
 
         assertThat(routes).as("the routes found").hasSizeGreaterThan(40);
-        assertThat(unnamed).as("operations without a summary or a tag of their own (@Operation, @Tag)").isEmpty();
+        assertThat(unnamed)
+                .as("operations without a summary or a tag of their own (@Operation, @Tag)")
+                .isEmpty();
         assertThat(missing).as("routes the document does not describe").isEmpty();
         Set<String> documented = new TreeSet<>();
         document.path("paths").properties().forEach(path -> documented.add(path.getKey()));
-        assertThat(documented).as("only the API and the webhooks, not the pages")
+        assertThat(documented)
+                .as("only the API and the webhooks, not the pages")
                 .allSatisfy(path -> assertThat(path).matches("/(api/v1|hooks)/.*"));
     }
 
@@ -89,7 +100,10 @@ class OpenApiDocumentIT {
         List<String> wrong = new ArrayList<>();
         for (Route route : routes()) {
             ResolvableType body = bodyOf(route.returnType());
-            JsonNode responses = document.path("paths").path(route.path()).path(route.method()).path("responses");
+            JsonNode responses = document.path("paths")
+                    .path(route.path())
+                    .path(route.method())
+                    .path("responses");
             JsonNode success = successOf(responses);
             if (body == null) {
                 continue; // no body: 204 or an empty 202
@@ -123,28 +137,57 @@ class OpenApiDocumentIT {
         for (Route route : routes()) {
             JsonNode operation = document.path("paths").path(route.path()).path(route.method());
             if (route.path().startsWith("/hooks/")) {
-                assertThat(operation.path("security")).as(route + ": forges sign, they hold no token").isEmpty();
-                assertThat(operation.path("responses").path("401").path("content").has("application/problem+json"))
-                        .as(route.toString()).isTrue();
+                assertThat(operation.path("security"))
+                        .as(route + ": forges sign, they hold no token")
+                        .isEmpty();
+                assertThat(operation
+                                .path("responses")
+                                .path("401")
+                                .path("content")
+                                .has("application/problem+json"))
+                        .as(route.toString())
+                        .isTrue();
                 continue;
             }
-            assertThat(operation.path("security").toString()).as(route.toString()).contains("\"bearer\"");
+            assertThat(operation.path("security").toString())
+                    .as(route.toString())
+                    .contains("\"bearer\"");
             for (String status : List.of("400", "401", "403", "404")) {
-                assertThat(operation.path("responses").path(status).path("content").path("application/problem+json")
-                        .path("schema").path("$ref").asString()).as(route + " " + status)
+                assertThat(operation
+                                .path("responses")
+                                .path(status)
+                                .path("content")
+                                .path("application/problem+json")
+                                .path("schema")
+                                .path("$ref")
+                                .asString())
+                        .as(route + " " + status)
                         .isEqualTo("#/components/schemas/Problem");
             }
         }
-        assertThat(document.path("paths").path("/api/v1/tokens").path("post").path("security").toString())
-                .as("HTTP Basic only where it is taken").contains("\"basic\"");
+        assertThat(document.path("paths")
+                        .path("/api/v1/tokens")
+                        .path("post")
+                        .path("security")
+                        .toString())
+                .as("HTTP Basic only where it is taken")
+                .contains("\"basic\"");
     }
 
     @Test
     void theBuildRequestsComeWithExamples() {
-        JsonNode adHoc = document.path("paths").path("/api/v1/builds").path("post").path("requestBody")
-                .path("content").path("application/json");
-        JsonNode project = document.path("paths").path("/api/v1/projects/{team}/{project}/builds").path("post")
-                .path("requestBody").path("content").path("application/json");
+        JsonNode adHoc = document.path("paths")
+                .path("/api/v1/builds")
+                .path("post")
+                .path("requestBody")
+                .path("content")
+                .path("application/json");
+        JsonNode project = document.path("paths")
+                .path("/api/v1/projects/{team}/{project}/builds")
+                .path("post")
+                .path("requestBody")
+                .path("content")
+                .path("application/json");
 
         assertThat(adHoc.path("schema").path("$ref").asString()).endsWith("/BuildRequestBody");
         assertThat(adHoc.path("examples").toString()).contains("linux/arm64").contains("repository");
@@ -166,14 +209,17 @@ class OpenApiDocumentIT {
         assertThat(yaml.body()).contains("openapi: 3.");
 
         assertThat(anonymous.get("/api/v1/builds").status()).isEqualTo(401);
-        assertThat(anonymous.get("/builds").status()).as("the pages still send to sign-in").isEqualTo(302);
+        assertThat(anonymous.get("/builds").status())
+                .as("the pages still send to sign-in")
+                .isEqualTo(302);
         assertThat(anonymous.post("/v3/api-docs", "{}").status()).isEqualTo(403);
     }
 
     /** Every handler under /api and /hooks, once per path and method. */
     private List<Route> routes() {
         List<Route> routes = new ArrayList<>();
-        for (Map.Entry<RequestMappingInfo, HandlerMethod> mapping : mappings.getHandlerMethods().entrySet()) {
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> mapping :
+                mappings.getHandlerMethods().entrySet()) {
             RequestMappingInfo info = mapping.getKey();
             for (String path : info.getPatternValues()) {
                 if (!path.startsWith("/api/") && !path.startsWith("/hooks/")) {
@@ -181,7 +227,9 @@ class OpenApiDocumentIT {
                 }
                 Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
                 assertThat(methods).as("%s answers named methods", path).isNotEmpty();
-                methods.forEach(method -> routes.add(new Route(path, method.name().toLowerCase(Locale.ROOT),
+                methods.forEach(method -> routes.add(new Route(
+                        path,
+                        method.name().toLowerCase(Locale.ROOT),
                         ResolvableType.forMethodReturnType(mapping.getValue().getMethod()),
                         mapping.getValue().getShortLogMessage())));
             }

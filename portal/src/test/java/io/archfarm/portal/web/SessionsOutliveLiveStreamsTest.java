@@ -18,10 +18,12 @@ class SessionsOutliveLiveStreamsTest {
     void aSessionNoLongerThanALiveStreamIsRefusedNamingBothSettings() {
         assertThatThrownBy(() -> SessionsOutliveLiveStreams.check(Duration.ofMinutes(10), Duration.ofMinutes(10)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("server.servlet.session.timeout").hasMessageContaining("PT10M")
+                .hasMessageContaining("server.servlet.session.timeout")
+                .hasMessageContaining("PT10M")
                 .hasMessageContaining("archfarm.portal.live-timeout");
         assertThatThrownBy(() -> SessionsOutliveLiveStreams.check(Duration.ofSeconds(604), Duration.ofMinutes(10)))
-                .as("within the reconnect margin").isInstanceOf(IllegalStateException.class);
+                .as("within the reconnect margin")
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -34,6 +34,7 @@ public class BrokerConfiguration {
      * batch is handed over as soon as the queue has nothing more for {@link #HEARTBEAT_BATCH_WAIT_MS}.
      */
     static final int HEARTBEAT_BATCH = 100;
+
     static final long HEARTBEAT_BATCH_WAIT_MS = 20;
     static final String MESSAGES_PACKAGE = "io.archfarm.model.messages";
 
@@ -49,7 +50,8 @@ public class BrokerConfiguration {
      */
     @Bean
     SimpleRabbitListenerContainerFactory rabbitListenerContainerFactory(
-            SimpleRabbitListenerContainerFactoryConfigurer configurer, ConnectionFactory connectionFactory,
+            SimpleRabbitListenerContainerFactoryConfigurer configurer,
+            ConnectionFactory connectionFactory,
             JacksonJsonMessageConverter converter) {
         SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
         configurer.configure(factory, connectionFactory);
@@ -67,10 +69,11 @@ public class BrokerConfiguration {
      */
     @Bean(HEARTBEAT_LISTENER_CONTAINER_FACTORY)
     SimpleRabbitListenerContainerFactory heartbeatListenerContainerFactory(
-            SimpleRabbitListenerContainerFactoryConfigurer configurer, ConnectionFactory connectionFactory,
+            SimpleRabbitListenerContainerFactoryConfigurer configurer,
+            ConnectionFactory connectionFactory,
             JacksonJsonMessageConverter converter) {
-        SimpleRabbitListenerContainerFactory factory = rabbitListenerContainerFactory(configurer, connectionFactory,
-                converter);
+        SimpleRabbitListenerContainerFactory factory =
+                rabbitListenerContainerFactory(configurer, connectionFactory, converter);
         factory.setBatchListener(true);
         factory.setConsumerBatchEnabled(true);
         factory.setBatchSize(HEARTBEAT_BATCH);
@@ -104,8 +107,18 @@ public class BrokerConfiguration {
         Queue jobLogs = quorum(topology.jobLogsQueue());
         Queue jobResults = quorum(topology.jobResultsQueue());
         Queue heartbeats = quorum(topology.heartbeatsQueue());
-        return new Declarables(events, workerEvents, jobs, control, buildRequests, buildCancels, buildRetries,
-                claims, jobLogs, jobResults, heartbeats,
+        return new Declarables(
+                events,
+                workerEvents,
+                jobs,
+                control,
+                buildRequests,
+                buildCancels,
+                buildRetries,
+                claims,
+                jobLogs,
+                jobResults,
+                heartbeats,
                 bind(buildRequests, events, Topology.BUILD_REQUESTED),
                 bind(buildCancels, events, Topology.BUILD_CANCEL_REQUESTED),
                 bind(buildRetries, events, Topology.BUILD_RETRY_REQUESTED),

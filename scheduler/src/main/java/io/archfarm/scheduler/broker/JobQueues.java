@@ -1,5 +1,7 @@
 package io.archfarm.scheduler.broker;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.Platform;
 import io.archfarm.model.Topology;
@@ -10,8 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.ShutdownSignalException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
@@ -50,6 +50,7 @@ public class JobQueues {
      * outlives builds of hours during which the worker does not poll.
      */
     public static final Duration WORKER_QUEUE_EXPIRY = Duration.ofMinutes(30);
+
     static final Duration WORKER_QUEUE_REFRESH = Duration.ofMinutes(1);
 
     private final AmqpAdmin admin;
@@ -82,7 +83,8 @@ public class JobQueues {
                 Queue queue = BrokerConfiguration.quorum(name);
                 admin.declareQueue(queue);
                 admin.declareBinding(BindingBuilder.bind(queue)
-                        .to(new DirectExchange(topology.jobsExchange(), true, false)).with(name));
+                        .to(new DirectExchange(topology.jobsExchange(), true, false))
+                        .with(name));
                 declared.add(name);
             }
         }
@@ -107,7 +109,9 @@ public class JobQueues {
         Instant now = clock.instant();
         Instant last = workerQueuesDeclared.get(workerId);
         if (last == null || !now.isBefore(last.plus(WORKER_QUEUE_REFRESH))) {
-            Queue queue = QueueBuilder.nonDurable(name).classic().expires((int) WORKER_QUEUE_EXPIRY.toMillis())
+            Queue queue = QueueBuilder.nonDurable(name)
+                    .classic()
+                    .expires((int) WORKER_QUEUE_EXPIRY.toMillis())
                     .build();
             try {
                 admin.declareQueue(queue);
@@ -115,13 +119,17 @@ public class JobQueues {
                 if (!preconditionFailed(e)) {
                     throw e;
                 }
-                LOG.info("the own job queue {} of worker {} was declared with other arguments before; declaring it "
-                        + "again as a classic queue", name, workerId);
+                LOG.info(
+                        "the own job queue {} of worker {} was declared with other arguments before; declaring it "
+                                + "again as a classic queue",
+                        name,
+                        workerId);
                 admin.deleteQueue(name);
                 admin.declareQueue(queue);
             }
             admin.declareBinding(BindingBuilder.bind(queue)
-                    .to(new DirectExchange(topology.jobsExchange(), true, false)).with(name));
+                    .to(new DirectExchange(topology.jobsExchange(), true, false))
+                    .with(name));
             workerQueuesDeclared.put(workerId, now);
         }
         return name;
@@ -170,8 +178,10 @@ public class JobQueues {
     /** Whether the broker refused a declaration because the queue exists with other arguments (406). */
     static boolean preconditionFailed(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ShutdownSignalException signal && !signal.isHardError()
-                    && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == 406) {
+            if (cause instanceof ShutdownSignalException signal
+                    && !signal.isHardError()
+                    && signal.getReason() instanceof AMQP.Channel.Close close
+                    && close.getReplyCode() == 406) {
                 return true;
             }
         }

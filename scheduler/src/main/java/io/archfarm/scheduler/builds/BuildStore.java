@@ -34,8 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class BuildStore {
 
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -49,13 +49,18 @@ public class BuildStore {
 
     @Transactional(propagation = Propagation.MANDATORY)
     public Optional<Build> lock(UUID buildId) {
-        return jdbc.sql("select * from builds where id = :id for update").param("id", buildId)
-                .query(this::map).optional();
+        return jdbc.sql("select * from builds where id = :id for update")
+                .param("id", buildId)
+                .query(this::map)
+                .optional();
     }
 
     /** The build as it stands, without a lock. */
     public Optional<Build> find(UUID buildId) {
-        return jdbc.sql("select * from builds where id = :id").param("id", buildId).query(this::map).optional();
+        return jdbc.sql("select * from builds where id = :id")
+                .param("id", buildId)
+                .query(this::map)
+                .optional();
     }
 
     /**
@@ -70,14 +75,17 @@ public class BuildStore {
                   and exists (select 1 from platform_jobs j where j.build_id = b.id)
                   and not exists (select 1 from platform_jobs j where j.build_id = b.id
                                   and j.status in ('QUEUED', 'RUNNING'))""")
-                .param("now", Timestamps.of(now)).query((rs, row) -> rs.getObject(1, UUID.class)).list();
+                .param("now", Timestamps.of(now))
+                .query((rs, row) -> rs.getObject(1, UUID.class))
+                .list();
     }
 
     /** When the build's next merge may start after an outage of its registry; empty when it need not wait. */
     public Optional<Instant> mergeNotBefore(UUID buildId) {
         return jdbc.sql("select merge_not_before from builds where id = :id and merge_not_before is not null")
-                .param("id", buildId).query((rs, n) -> Timestamps.toInstant(
-                        rs.getObject("merge_not_before", OffsetDateTime.class))).optional();
+                .param("id", buildId)
+                .query((rs, n) -> Timestamps.toInstant(rs.getObject("merge_not_before", OffsetDateTime.class)))
+                .optional();
     }
 
     /** The outage the build's merges met so far, or empty when they met none. */
@@ -85,7 +93,8 @@ public class BuildStore {
         return jdbc.sql("select merge_outage_part, merge_outage_since, merge_outage_failures from builds"
                         + " where id = :id and merge_outage_part is not null and merge_outage_since is not null")
                 .param("id", buildId)
-                .query((rs, n) -> new Outage(rs.getString("merge_outage_part"),
+                .query((rs, n) -> new Outage(
+                        rs.getString("merge_outage_part"),
                         rs.getObject("merge_outage_since", OffsetDateTime.class).toInstant(),
                         rs.getInt("merge_outage_failures")))
                 .optional();
@@ -105,7 +114,10 @@ public class BuildStore {
         if (!end.isTerminal()) {
             throw new IllegalArgumentException("a build ends SUCCEEDED, PARTIAL, FAILED or CANCELLED, not " + end);
         }
-        return change(build, end, "error = :error, finished_at = :now",
+        return change(
+                build,
+                end,
+                "error = :error, finished_at = :now",
                 sql -> sql.param("error", error).param("now", Timestamps.of(now)));
     }
 
@@ -132,33 +144,40 @@ public class BuildStore {
                 update builds set merge_not_before = :notBefore, merge_outage_part = :part,
                     merge_outage_since = :since, merge_outage_failures = :failures, version = version + 1
                 where id = :id and status = :status and version = :version""")
-                .param("notBefore", Timestamps.of(notBefore)).param("part", outage.part())
-                .param("since", Timestamps.of(outage.since())).param("failures", outage.failures())
-                .param("id", build.id()).param("status", build.status().name()).param("version", build.version())
-                .update() == 1;
+                        .param("notBefore", Timestamps.of(notBefore))
+                        .param("part", outage.part())
+                        .param("since", Timestamps.of(outage.since()))
+                        .param("failures", outage.failures())
+                        .param("id", build.id())
+                        .param("status", build.status().name())
+                        .param("version", build.version())
+                        .update()
+                == 1;
     }
 
     /** The portal's mark against double requests has done its work once the scheduler took the request up. */
     @Transactional(propagation = Propagation.MANDATORY)
     public void retryTakenUp(UUID buildId) {
         jdbc.sql("update builds set retry_requested_at = null where id = :id and retry_requested_at is not null")
-                .param("id", buildId).update();
+                .param("id", buildId)
+                .update();
     }
 
-    private boolean change(Build build, BuildStatus to, String set,
-            UnaryOperator<JdbcClient.StatementSpec> params) {
+    private boolean change(Build build, BuildStatus to, String set, UnaryOperator<JdbcClient.StatementSpec> params) {
         BuildStatus next = build.status().moveTo(to);
         var sql = jdbc.sql("update builds set status = :to, " + set + ", version = version + 1"
                         + " where id = :id and status = :from and version = :version")
-                .param("to", next.name()).param("id", build.id()).param("from", build.status().name())
+                .param("to", next.name())
+                .param("id", build.id())
+                .param("from", build.status().name())
                 .param("version", build.version());
         return params.apply(sql).update() == 1;
     }
 
     private static Map<String, Placement> placements(Map<String, String> byPlatform) {
         Map<String, Placement> placements = new HashMap<>();
-        byPlatform.forEach((platform, placement) -> placements.put(Platform.parse(platform).toString(),
-                Placement.valueOf(placement)));
+        byPlatform.forEach((platform, placement) ->
+                placements.put(Platform.parse(platform).toString(), Placement.valueOf(placement)));
         return Map.copyOf(placements);
     }
 

@@ -33,8 +33,13 @@ class CancelBuild {
     private final ProcessedMessages processed;
     private final Clock clock;
 
-    CancelBuild(BuildStore builds, PlatformJobStore jobs, JobAttempts attempts, Outbox outbox,
-            ProcessedMessages processed, Clock clock) {
+    CancelBuild(
+            BuildStore builds,
+            PlatformJobStore jobs,
+            JobAttempts attempts,
+            Outbox outbox,
+            ProcessedMessages processed,
+            Clock clock) {
         this.builds = builds;
         this.jobs = jobs;
         this.attempts = attempts;
@@ -50,11 +55,14 @@ class CancelBuild {
         }
         Build build = builds.lock(request.buildId()).orElse(null);
         if (build == null || build.status().isTerminal()) {
-            log.info("cancel of build {} ignored: {}", request.buildId(),
+            log.info(
+                    "cancel of build {} ignored: {}",
+                    request.buildId(),
                     build == null ? "no such build" : "already " + build.status());
             return;
         }
-        String who = request.requestedBy() == null || request.requestedBy().isBlank() ? "an unnamed user"
+        String who = request.requestedBy() == null || request.requestedBy().isBlank()
+                ? "an unnamed user"
                 : request.requestedBy();
         String reason = request.reason() != null ? "cancelled: " + request.reason() : "cancelled by " + who;
         Instant now = clock.instant();
@@ -67,8 +75,8 @@ class CancelBuild {
                 ConcurrentChangeException.requireWon(jobs.cancel(job, reason, now), "cancel of job " + job.id());
             }
         }
-        ConcurrentChangeException.requireWon(builds.end(build, BuildStatus.CANCELLED, reason, now),
-                "cancel of build " + build.id());
+        ConcurrentChangeException.requireWon(
+                builds.end(build, BuildStatus.CANCELLED, reason, now), "cancel of build " + build.id());
         log.info("build {} {}", build.id(), reason);
     }
 }

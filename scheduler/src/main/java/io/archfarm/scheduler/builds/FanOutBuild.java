@@ -25,7 +25,11 @@ class FanOutBuild {
     private final SchedulerProperties properties;
     private final Clock clock;
 
-    FanOutBuild(PlatformJobStore jobs, BuildStore builds, ProcessedMessages processed, SchedulerProperties properties,
+    FanOutBuild(
+            PlatformJobStore jobs,
+            BuildStore builds,
+            ProcessedMessages processed,
+            SchedulerProperties properties,
             Clock clock) {
         this.jobs = jobs;
         this.builds = builds;
@@ -38,7 +42,9 @@ class FanOutBuild {
     @Transactional
     boolean fanOut(BuildRequested request) {
         if (!processed.firstTime(request.messageId(), CONSUMER)) {
-            log.info("BuildRequested {} for build {} seen before, nothing to do", request.messageId(),
+            log.info(
+                    "BuildRequested {} for build {} seen before, nothing to do",
+                    request.messageId(),
                     request.buildId());
             return false;
         }
@@ -48,7 +54,10 @@ class FanOutBuild {
             return false;
         }
         if (build.status().isTerminal() || build.cancelRequested()) {
-            log.info("build {} is {} (cancel requested: {}), not fanned out", build.id(), build.status(),
+            log.info(
+                    "build {} is {} (cancel requested: {}), not fanned out",
+                    build.id(),
+                    build.status(),
                     build.cancelRequested());
             return false;
         }
@@ -63,7 +72,11 @@ class FanOutBuild {
         int created = 0;
         for (String requested : build.platforms()) {
             Platform platform = Platform.parse(requested);
-            if (jobs.create(build.id(), platform, build.placementOf(platform.toString()), properties.maxAttempts(),
+            if (jobs.create(
+                    build.id(),
+                    platform,
+                    build.placementOf(platform.toString()),
+                    properties.maxAttempts(),
                     clock.instant())) {
                 created++;
             }

@@ -2,9 +2,9 @@ package io.archfarm.scheduler.builds;
 
 import io.archfarm.model.JobStatus;
 import io.archfarm.model.messages.BuildRetryRequested;
+import io.archfarm.scheduler.ConcurrentChangeException;
 import io.archfarm.scheduler.ProcessedMessages;
 import io.archfarm.scheduler.SchedulerProperties;
-import io.archfarm.scheduler.ConcurrentChangeException;
 import io.archfarm.scheduler.jobs.PlatformJob;
 import io.archfarm.scheduler.jobs.PlatformJobStore;
 import java.time.Clock;
@@ -37,8 +37,14 @@ class RetryBuild {
     private final SchedulerProperties properties;
     private final Clock clock;
 
-    RetryBuild(JdbcClient jdbc, BuildStore builds, PlatformJobStore jobs, FanOutBuild fanOut,
-            ProcessedMessages processed, SchedulerProperties properties, Clock clock) {
+    RetryBuild(
+            JdbcClient jdbc,
+            BuildStore builds,
+            PlatformJobStore jobs,
+            FanOutBuild fanOut,
+            ProcessedMessages processed,
+            SchedulerProperties properties,
+            Clock clock) {
         this.jdbc = jdbc;
         this.builds = builds;
         this.jobs = jobs;
@@ -52,7 +58,9 @@ class RetryBuild {
     @Transactional
     boolean retry(BuildRetryRequested request) {
         if (!processed.firstTime(request.messageId(), CONSUMER)) {
-            log.info("BuildRetryRequested {} for build {} seen before, nothing to do", request.messageId(),
+            log.info(
+                    "BuildRetryRequested {} for build {} seen before, nothing to do",
+                    request.messageId(),
                     request.buildId());
             return false;
         }
@@ -80,21 +88,28 @@ class RetryBuild {
             log.info("retry of build {} ignored: every platform succeeded", build.id());
             return false;
         }
-        jdbc.sql("delete from manifest_lists where build_id = :build").param("build", build.id()).update();
+        jdbc.sql("delete from manifest_lists where build_id = :build")
+                .param("build", build.id())
+                .update();
         ConcurrentChangeException.requireWon(builds.reopen(build, now), "re-opening build " + build.id());
-        log.info("build {} re-opened by {}: {}{}", build.id(), who(request), String.join(", ", retried),
+        log.info(
+                "build {} re-opened by {}: {}{}",
+                build.id(),
+                who(request),
+                String.join(", ", retried),
                 created == 0 ? "" : (retried.isEmpty() ? "" : ", ") + created + " platform(s) never fanned out");
         return true;
     }
 
     /** The old attempt's row, log and outcome stay; the job starts a fresh budget of attempts. */
     private void queueAgain(PlatformJob job, Instant now) {
-        ConcurrentChangeException.requireWon(jobs.reopen(job, properties.maxAttempts(), now),
-                "re-opening job " + job.id());
+        ConcurrentChangeException.requireWon(
+                jobs.reopen(job, properties.maxAttempts(), now), "re-opening job " + job.id());
     }
 
     private static String who(BuildRetryRequested request) {
-        return request.requestedBy() == null || request.requestedBy().isBlank() ? "an unnamed user"
+        return request.requestedBy() == null || request.requestedBy().isBlank()
+                ? "an unnamed user"
                 : request.requestedBy();
     }
 }

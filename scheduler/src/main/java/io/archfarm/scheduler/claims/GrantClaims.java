@@ -53,9 +53,16 @@ class GrantClaims {
     private final BuildSecretsOfBuild secrets;
     private final JobMetrics metrics;
 
-    GrantClaims(PlatformJobStore jobs, BuildStore builds, JobAttempts attempts,
-            ProcessedMessages processed, Clock clock, RegistryCredentials credentials, JsonMapper json,
-            BuildSecretsOfBuild secrets, JobMetrics metrics) {
+    GrantClaims(
+            PlatformJobStore jobs,
+            BuildStore builds,
+            JobAttempts attempts,
+            ProcessedMessages processed,
+            Clock clock,
+            RegistryCredentials credentials,
+            JsonMapper json,
+            BuildSecretsOfBuild secrets,
+            JobMetrics metrics) {
         this.secrets = secrets;
         this.metrics = metrics;
         this.credentials = credentials;
@@ -87,13 +94,19 @@ class GrantClaims {
         context.with(JobLogContext.PLATFORM, job.platform());
         if (!firstTime) {
             // a redelivered request: answer what the first one decided, change nothing
-            boolean mine = job.status() == JobStatus.RUNNING && job.attempt() == claim.attempt()
+            boolean mine = job.status() == JobStatus.RUNNING
+                    && job.attempt() == claim.attempt()
                     && claim.workerId().equals(job.workerId());
             if (!mine) {
                 return refuse(claim, "claim " + claim.messageId() + " was answered before");
             }
             try {
-                return new ClaimReply(UUID.randomUUID(), claim.messageId(), true, null, sealedCredential(claim, build),
+                return new ClaimReply(
+                        UUID.randomUUID(),
+                        claim.messageId(),
+                        true,
+                        null,
+                        sealedCredential(claim, build),
                         sealedSecrets(claim, build));
             } catch (CannotSeal e) {
                 return refuse(claim, e.getMessage());
@@ -112,15 +125,21 @@ class GrantClaims {
             return refuse(claim, e.getMessage());
         }
         Instant now = clock.instant();
-        ConcurrentChangeException.requireWon(jobs.claim(job, claim.workerId(), claim.mode(),
-                ReportedTools.json(claim.tools(), json), now), "claim of job " + job.id());
+        ConcurrentChangeException.requireWon(
+                jobs.claim(job, claim.workerId(), claim.mode(), ReportedTools.json(claim.tools(), json), now),
+                "claim of job " + job.id());
         metrics.dispatched(job.platform(), claim.mode(), Duration.between(job.queuedAt(), now));
         attempts.open(job.id(), job.attempt(), claim.workerId(), claim.mode(), now);
         if (build.status() == BuildStatus.QUEUED) {
             ConcurrentChangeException.requireWon(builds.start(build, now), "start of build " + build.id());
         }
-        log.info("job {} ({}) attempt {} granted to {} ({})", job.id(), job.platform(), job.attempt(),
-                claim.workerId(), claim.mode());
+        log.info(
+                "job {} ({}) attempt {} granted to {} ({})",
+                job.id(),
+                job.platform(),
+                job.attempt(),
+                claim.workerId(),
+                claim.mode());
         return new ClaimReply(UUID.randomUUID(), claim.messageId(), true, null, credential, sealedSecrets);
     }
 
@@ -153,8 +172,10 @@ class GrantClaims {
         try {
             owned = credentials.ofProject(build.id(), ImageReference.parse(build.image()));
         } catch (IllegalStateException e) {
-            log.error("the registry credential of build {} cannot be opened, its worker pushes without it: {}",
-                    build.id(), e.getMessage());
+            log.error(
+                    "the registry credential of build {} cannot be opened, its worker pushes without it: {}",
+                    build.id(),
+                    e.getMessage());
             return null;
         }
         if (owned.isEmpty()) {
@@ -162,9 +183,17 @@ class GrantClaims {
         }
         RegistryCredential credential = owned.get().credential();
         try {
-            return WorkerSeal.seal(claim.publicKey(), json.writeValueAsBytes(Map.of("registry",
-                    credential.registry(), "username", credential.username(), "secret", credential.secret(),
-                    "owner", owned.get().owner())));
+            return WorkerSeal.seal(
+                    claim.publicKey(),
+                    json.writeValueAsBytes(Map.of(
+                            "registry",
+                            credential.registry(),
+                            "username",
+                            credential.username(),
+                            "secret",
+                            credential.secret(),
+                            "owner",
+                            owned.get().owner())));
         } catch (IllegalArgumentException e) {
             throw new CannotSeal("the project's image needs its registry credential and it cannot be sealed for"
                     + " worker " + claim.workerId() + ": " + e.getMessage());
@@ -183,7 +212,9 @@ class GrantClaims {
         try {
             opened = secrets.of(build.id());
         } catch (IllegalStateException e) {
-            log.error("the build secrets of build {} cannot be opened, its jobs run without them: {}", build.id(),
+            log.error(
+                    "the build secrets of build {} cannot be opened, its jobs run without them: {}",
+                    build.id(),
                     e.getMessage());
             return null;
         }
@@ -193,8 +224,8 @@ class GrantClaims {
         try {
             return WorkerSeal.seal(claim.publicKey(), json.writeValueAsBytes(opened));
         } catch (IllegalArgumentException e) {
-            throw new CannotSeal("the build has secrets and they cannot be sealed for worker " + claim.workerId()
-                    + ": " + e.getMessage());
+            throw new CannotSeal("the build has secrets and they cannot be sealed for worker " + claim.workerId() + ": "
+                    + e.getMessage());
         }
     }
 
@@ -206,7 +237,11 @@ class GrantClaims {
     }
 
     private static ClaimReply refuse(ClaimRequest claim, @Nullable String reason) {
-        log.info("claim of job {} attempt {} by {} refused: {}", claim.jobId(), claim.attempt(), claim.workerId(),
+        log.info(
+                "claim of job {} attempt {} by {} refused: {}",
+                claim.jobId(),
+                claim.attempt(),
+                claim.workerId(),
                 reason);
         return new ClaimReply(UUID.randomUUID(), claim.messageId(), false, reason);
     }

@@ -1,8 +1,8 @@
 package io.archfarm.scheduler.dispatch;
 
 import io.archfarm.model.ExecutionMode;
-import io.archfarm.model.logging.JobLogContext;
 import io.archfarm.model.Platform;
+import io.archfarm.model.logging.JobLogContext;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.scheduler.ConcurrentChangeException;
 import io.archfarm.scheduler.SchedulerProperties;
@@ -55,24 +55,30 @@ public class DispatchQueuedJobs {
     private final FleetReader fleet;
     private final BuildStore builds;
     private final JobQueues queues;
-    private final io.archfarm.scheduler.outbox.Outbox outbox;
+    private final Outbox outbox;
     private final SchedulerProperties properties;
     private final Placer placer;
     private final RecentWorkers recentWorkers;
     private final Clock clock;
     private final TransactionTemplate transactions;
 
-    DispatchQueuedJobs(PlatformJobStore jobs, FleetReader fleet, BuildStore builds, JobQueues queues,
-            io.archfarm.scheduler.outbox.Outbox outbox, SchedulerProperties properties, RecentWorkers recentWorkers,
-            Clock clock, PlatformTransactionManager transactions) {
+    DispatchQueuedJobs(
+            PlatformJobStore jobs,
+            FleetReader fleet,
+            BuildStore builds,
+            JobQueues queues,
+            Outbox outbox,
+            SchedulerProperties properties,
+            RecentWorkers recentWorkers,
+            Clock clock,
+            PlatformTransactionManager transactions) {
         this.jobs = jobs;
         this.fleet = fleet;
         this.builds = builds;
         this.queues = queues;
         this.outbox = outbox;
         this.properties = properties;
-        this.placer = new Placer(properties.nativeWait(), properties.unplaceableTimeout(),
-                properties.affinityWait());
+        this.placer = new Placer(properties.nativeWait(), properties.unplaceableTimeout(), properties.affinityWait());
         this.recentWorkers = recentWorkers;
         this.clock = clock;
         this.transactions = new TransactionTemplate(transactions);
@@ -110,8 +116,8 @@ public class DispatchQueuedJobs {
             return round.looked();
         }
         declare(round);
-        Round again = Objects.requireNonNull(transactions.execute(status ->
-                placeAll(DispatchScope.builds(round.waitingForQueues()))));
+        Round again = Objects.requireNonNull(
+                transactions.execute(status -> placeAll(DispatchScope.builds(round.waitingForQueues()))));
         return round.looked() + again.looked();
     }
 
@@ -121,7 +127,9 @@ public class DispatchQueuedJobs {
             try {
                 queues.ensureDeclared(platform);
             } catch (AmqpException e) {
-                log.warn("the job queues of {} cannot be declared, its jobs wait for the next sweep: {}", platform,
+                log.warn(
+                        "the job queues of {} cannot be declared, its jobs wait for the next sweep: {}",
+                        platform,
                         e.getMessage());
             }
         }
@@ -129,8 +137,10 @@ public class DispatchQueuedJobs {
             try {
                 queues.ensureWorkerQueueDeclared(worker);
             } catch (AmqpException e) {
-                log.warn("the own job queue of worker {} cannot be declared, its offers wait for the next sweep: {}",
-                        worker, e.getMessage());
+                log.warn(
+                        "the own job queue of worker {} cannot be declared, its offers wait for the next sweep: {}",
+                        worker,
+                        e.getMessage());
             }
         }
     }
@@ -157,23 +167,25 @@ public class DispatchQueuedJobs {
     }
 
     /** Places the job with its ids in the log context of every line about it. */
-    private void place(PlatformJob job, PlacementDecision decision, Map<UUID, Build> buildsById, Instant now,
-            Round round) {
-        try (var context = JobLogContext.ofJob(job.buildId(), job.id(), job.platform().toString(),
-                Math.max(job.attempt(), 1))) {
+    private void place(
+            PlatformJob job, PlacementDecision decision, Map<UUID, Build> buildsById, Instant now, Round round) {
+        try (var context =
+                JobLogContext.ofJob(job.buildId(), job.id(), job.platform().toString(), Math.max(job.attempt(), 1))) {
             placeJob(job, decision, buildsById, now, round);
         }
     }
 
-    private void placeJob(PlatformJob job, PlacementDecision decision, Map<UUID, Build> buildsById, Instant now,
-            Round round) {
+    private void placeJob(
+            PlatformJob job, PlacementDecision decision, Map<UUID, Build> buildsById, Instant now, Round round) {
         if (decision.failure() != null) {
-            ConcurrentChangeException.requireWon(jobs.failUnplaceable(job, decision.failure(),
-                    decision.unplaceableSince(), now), "failing unplaceable job " + job.id());
+            ConcurrentChangeException.requireWon(
+                    jobs.failUnplaceable(job, decision.failure(), decision.unplaceableSince(), now),
+                    "failing unplaceable job " + job.id());
             log.info("job {} failed: {}", job.id(), decision.failure());
             return;
         }
-        if (!decision.sendsAnything() && Objects.equals(decision.nativeDeadline(), job.nativeDeadline())
+        if (!decision.sendsAnything()
+                && Objects.equals(decision.nativeDeadline(), job.nativeDeadline())
                 && Objects.equals(decision.unplaceableSince(), job.unplaceableSince())) {
             return;
         }
@@ -184,7 +196,8 @@ public class DispatchQueuedJobs {
         if (decision.sendsAnything()) {
             // attempt 0 means never dispatched; a requeue already counted its attempt up
             attempt = Math.max(attempt, 1);
-            Build build = buildsById.computeIfAbsent(job.buildId(), id -> builds.find(id).orElseThrow());
+            Build build = buildsById.computeIfAbsent(
+                    job.buildId(), id -> builds.find(id).orElseThrow());
             if (decision.offer() != null) {
                 offer(job, build, attempt, decision.offer());
             }
@@ -196,9 +209,17 @@ public class DispatchQueuedJobs {
             }
         }
         PlacementDecision.Offer offer = decision.offer();
-        ConcurrentChangeException.requireWon(jobs.dispatched(job, new Dispatch(attempt, decision.sendNative(),
-                decision.sendEmulated(), decision.nativeDeadline(), decision.unplaceableSince(),
-                offer == null ? null : offer.worker(), offer == null ? null : offer.deadline())),
+        ConcurrentChangeException.requireWon(
+                jobs.dispatched(
+                        job,
+                        new Dispatch(
+                                attempt,
+                                decision.sendNative(),
+                                decision.sendEmulated(),
+                                decision.nativeDeadline(),
+                                decision.unplaceableSince(),
+                                offer == null ? null : offer.worker(),
+                                offer == null ? null : offer.deadline())),
                 "dispatch of job " + job.id());
     }
 
@@ -209,7 +230,8 @@ public class DispatchQueuedJobs {
             round.platforms().add(job.platform());
             ready = false;
         }
-        if (decision.offer() != null && queues.declaredWorkerQueue(decision.offer().worker()).isEmpty()) {
+        if (decision.offer() != null
+                && queues.declaredWorkerQueue(decision.offer().worker()).isEmpty()) {
             round.workers().add(decision.offer().worker());
             ready = false;
         }
@@ -228,15 +250,34 @@ public class DispatchQueuedJobs {
     private void offer(PlatformJob job, Build build, int attempt, PlacementDecision.Offer offer) {
         String queue = queues.declaredWorkerQueue(offer.worker()).orElseThrow();
         outbox.jobAssignment(assignment(job, build, attempt).forWorker(offer.mode()), queue);
-        log.info("job {} ({}) attempt {} offered to its preferred worker {} ({}) until {}", job.id(), job.platform(),
-                attempt, offer.worker(), offer.mode(), offer.deadline());
+        log.info(
+                "job {} ({}) attempt {} offered to its preferred worker {} ({}) until {}",
+                job.id(),
+                job.platform(),
+                attempt,
+                offer.worker(),
+                offer.mode(),
+                offer.deadline());
     }
 
     private JobAssignment assignment(PlatformJob job, Build build, int attempt) {
-        return new JobAssignment(UUID.randomUUID(), job.id(), build.id(), attempt,
-                job.platform().toString(), build.repository(), build.ref(), build.commit(), build.fetchSubmodules(),
-                build.containerfile(), build.contextDir(), build.buildArgs(), build.image(),
-                properties.jobTimeout().toSeconds(), build.cacheScope(), build.layerCache());
+        return new JobAssignment(
+                UUID.randomUUID(),
+                job.id(),
+                build.id(),
+                attempt,
+                job.platform().toString(),
+                build.repository(),
+                build.ref(),
+                build.commit(),
+                build.fetchSubmodules(),
+                build.containerfile(),
+                build.contextDir(),
+                build.buildArgs(),
+                build.image(),
+                properties.jobTimeout().toSeconds(),
+                build.cacheScope(),
+                build.layerCache());
     }
 
     /** What one transaction of the dispatch did: how many jobs it looked at, and which queues it lacked. */

@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 class FleetReader {
 
     private static final Logger log = LoggerFactory.getLogger(FleetReader.class);
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
     private final JsonMapper json;

@@ -14,17 +14,25 @@ import org.jspecify.annotations.Nullable;
  * @param failure          the reason the job fails now, or null
  * @param offer            publish one to the preferred worker's own queue now (cache affinity), or null
  */
-record PlacementDecision(boolean sendNative, boolean sendEmulated, @Nullable Instant nativeDeadline,
-        @Nullable Instant unplaceableSince, @Nullable String failure, @Nullable Offer offer) {
+record PlacementDecision(
+        boolean sendNative,
+        boolean sendEmulated,
+        @Nullable Instant nativeDeadline,
+        @Nullable Instant unplaceableSince,
+        @Nullable String failure,
+        @Nullable Offer offer) {
 
     /**
      * The job offered to one worker only, which claims it in {@code mode}, until {@code deadline}.
      */
-    record Offer(String worker, ExecutionMode mode, Instant deadline) {
-    }
+    record Offer(String worker, ExecutionMode mode, Instant deadline) {}
 
-    PlacementDecision(boolean sendNative, boolean sendEmulated, @Nullable Instant nativeDeadline,
-            @Nullable Instant unplaceableSince, @Nullable String failure) {
+    PlacementDecision(
+            boolean sendNative,
+            boolean sendEmulated,
+            @Nullable Instant nativeDeadline,
+            @Nullable Instant unplaceableSince,
+            @Nullable String failure) {
         this(sendNative, sendEmulated, nativeDeadline, unplaceableSince, failure, null);
     }
 

@@ -46,10 +46,14 @@ final class Placer {
             }
         }
         return switch (job.placement()) {
-            case NATIVE_ONLY -> new PlacementDecision(!job.dispatchedNative(), false, job.nativeDeadline(), null,
-                    null);
-            case ANY -> new PlacementDecision(hasNative && !job.dispatchedNative(),
-                    hasEmulated && !job.dispatchedEmulated(), job.nativeDeadline(), null, null);
+            case NATIVE_ONLY -> new PlacementDecision(!job.dispatchedNative(), false, job.nativeDeadline(), null, null);
+            case ANY ->
+                new PlacementDecision(
+                        hasNative && !job.dispatchedNative(),
+                        hasEmulated && !job.dispatchedEmulated(),
+                        job.nativeDeadline(),
+                        null,
+                        null);
             case NATIVE_PREFERRED -> nativePreferred(job, hasNative, hasEmulated, now);
         };
     }
@@ -58,8 +62,8 @@ final class Placer {
      * For a job not yet on a shared queue: the offer to its preferred worker, waiting while that offer runs, or null
      * to place it on the shared queues (no preferred worker, the wait is over, or the worker left or drains).
      */
-    private @Nullable PlacementDecision affinity(PlatformJob job, Fleet fleet, List<String> recentWorkers,
-            Instant now) {
+    private @Nullable PlacementDecision affinity(
+            PlatformJob job, Fleet fleet, List<String> recentWorkers, Instant now) {
         if (job.affinityDeadline() == null) {
             if (affinityWait.isZero()) {
                 return null;
@@ -67,7 +71,12 @@ final class Placer {
             for (String worker : recentWorkers) {
                 ExecutionMode mode = preferredMode(job, fleet, worker);
                 if (mode != null) {
-                    return new PlacementDecision(false, false, job.nativeDeadline(), null, null,
+                    return new PlacementDecision(
+                            false,
+                            false,
+                            job.nativeDeadline(),
+                            null,
+                            null,
                             new PlacementDecision.Offer(worker, mode, now.plus(affinityWait)));
                 }
             }
@@ -75,7 +84,8 @@ final class Placer {
         }
         // the offer's worker and deadline are recorded together
         String offeredTo = job.affinityWorker();
-        boolean offerRuns = offeredTo != null && now.isBefore(job.affinityDeadline())
+        boolean offerRuns = offeredTo != null
+                && now.isBefore(job.affinityDeadline())
                 && preferredMode(job, fleet, offeredTo) != null;
         return offerRuns ? new PlacementDecision(false, false, job.nativeDeadline(), null, null) : null;
     }
@@ -94,9 +104,10 @@ final class Placer {
         boolean emulates = online.emulates(job.platform());
         return switch (job.placement()) {
             case NATIVE_ONLY -> builds ? ExecutionMode.NATIVE : null;
-            case NATIVE_PREFERRED -> fleet.buildsNatively(job.platform())
-                    ? (builds ? ExecutionMode.NATIVE : null)
-                    : (emulates ? ExecutionMode.EMULATED : null);
+            case NATIVE_PREFERRED ->
+                fleet.buildsNatively(job.platform())
+                        ? (builds ? ExecutionMode.NATIVE : null)
+                        : (emulates ? ExecutionMode.EMULATED : null);
             case ANY -> builds ? ExecutionMode.NATIVE : emulates ? ExecutionMode.EMULATED : null;
         };
     }

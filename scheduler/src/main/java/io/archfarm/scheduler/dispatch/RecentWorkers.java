@@ -41,9 +41,11 @@ class RecentWorkers {
                 group by pj.worker_id
                 order by max(pj.finished_at) desc
                 limit :limit""")
-                .param("build", job.buildId()).param("platform", job.platform().toString())
+                .param("build", job.buildId())
+                .param("platform", job.platform().toString())
                 .param("since", Timestamps.of(clock.instant().minus(properties.affinityWindow())))
                 .param("limit", CANDIDATES)
-                .query((rs, row) -> rs.getString(1)).list();
+                .query((rs, row) -> rs.getString(1))
+                .list();
     }
 }

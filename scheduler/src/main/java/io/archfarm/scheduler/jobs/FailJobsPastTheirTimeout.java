@@ -3,7 +3,9 @@ package io.archfarm.scheduler.jobs;
 import io.archfarm.model.JobStatus;
 import io.archfarm.scheduler.SchedulerProperties;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -24,8 +26,7 @@ class FailJobsPastTheirTimeout {
     private final SchedulerProperties properties;
     private final Clock clock;
 
-    FailJobsPastTheirTimeout(PlatformJobStore jobs, JobRetries retries, SchedulerProperties properties,
-            Clock clock) {
+    FailJobsPastTheirTimeout(PlatformJobStore jobs, JobRetries retries, SchedulerProperties properties, Clock clock) {
         this.jobs = jobs;
         this.retries = retries;
         this.properties = properties;
@@ -35,17 +36,22 @@ class FailJobsPastTheirTimeout {
     @Scheduled(fixedDelayString = "${archfarm.scheduler.tick:1s}")
     @Transactional
     public void failOverdue() {
-        List<UUID> overdue = jobs.runningSince(clock.instant()
-                .minus(properties.jobTimeout()).minus(properties.resultGrace()));
+        List<UUID> overdue =
+                jobs.runningSince(clock.instant().minus(properties.jobTimeout()).minus(properties.resultGrace()));
         for (UUID id : overdue) {
-            jobs.lock(id).filter(job -> job.status() == JobStatus.RUNNING).ifPresent(job -> retries.giveUp(job,
-                    OUTCOME, "no result from worker " + job.workerId() + " within the job timeout of "
-                            + human(properties.jobTimeout()) + " and " + human(properties.resultGrace()) + " of grace"));
+            jobs.lock(id)
+                    .filter(job -> job.status() == JobStatus.RUNNING)
+                    .ifPresent(job -> retries.giveUp(
+                            job,
+                            OUTCOME,
+                            "no result from worker " + job.workerId() + " within the job timeout of "
+                                    + human(properties.jobTimeout()) + " and " + human(properties.resultGrace())
+                                    + " of grace"));
         }
     }
 
     /** PT1H30M as 1h30m. */
-    private static String human(java.time.Duration duration) {
-        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    private static String human(Duration duration) {
+        return duration.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 }

@@ -27,15 +27,23 @@ public class JobAttempts {
     public void open(UUID jobId, int attempt, String workerId, ExecutionMode mode, Instant startedAt) {
         jdbc.sql("insert into job_attempts (job_id, attempt, worker_id, mode, started_at)"
                         + " values (:job, :attempt, :worker, :mode, :started)")
-                .param("job", jobId).param("attempt", attempt).param("worker", workerId)
-                .param("mode", mode.name()).param("started", Timestamps.of(startedAt)).update();
+                .param("job", jobId)
+                .param("attempt", attempt)
+                .param("worker", workerId)
+                .param("mode", mode.name())
+                .param("started", Timestamps.of(startedAt))
+                .update();
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void close(UUID jobId, int attempt, String outcome, @Nullable String error, Instant finishedAt) {
         jdbc.sql("update job_attempts set outcome = :outcome, error = :error, finished_at = :finished"
                         + " where job_id = :job and attempt = :attempt and finished_at is null")
-                .param("job", jobId).param("attempt", attempt).param("outcome", outcome).param("error", error)
-                .param("finished", Timestamps.of(finishedAt)).update();
+                .param("job", jobId)
+                .param("attempt", attempt)
+                .param("outcome", outcome)
+                .param("error", error)
+                .param("finished", Timestamps.of(finishedAt))
+                .update();
     }
 }

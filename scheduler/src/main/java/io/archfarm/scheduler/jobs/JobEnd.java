@@ -21,5 +21,4 @@ public record JobEnd(
         @Nullable Long pullMillis,
         @Nullable Long buildPhaseMillis,
         @Nullable Long pushMillis,
-        @Nullable String cacheJson) {
-}
+        @Nullable String cacheJson) {}

@@ -55,16 +55,26 @@ public class JobRetries {
         Outage outage = Outage.after(jobs.outage(job.id()).orElse(null), part, now);
         attempts.close(job.id(), job.attempt(), JobOutcome.INFRA_FAILED.name(), reason, now);
         if (backOff.budgetSpent(outage, now)) {
-            fail(job, outage.describe(now) + ", longer than the outage budget of "
-                    + Outage.format(backOff.budget()) + " (" + outage.failures() + " attempts met it): " + reason,
+            fail(
+                    job,
+                    outage.describe(now) + ", longer than the outage budget of " + Outage.format(backOff.budget())
+                            + " (" + outage.failures() + " attempts met it): " + reason,
                     now);
             return false;
         }
         Instant next = backOff.nextTry(outage, now);
-        ConcurrentChangeException.requireWon(jobs.requeueAfterOutage(job, reason, outage, next, now),
+        ConcurrentChangeException.requireWon(
+                jobs.requeueAfterOutage(job, reason, outage, next, now),
                 "requeue of job " + job.id() + " after an outage");
-        log.info("job {} ({}) queued again at attempt {}, not before {} ({} attempt(s) in a row met it, since {}): {}",
-                job.id(), job.platform(), job.attempt() + 1, next, outage.failures(), outage.since(), reason);
+        log.info(
+                "job {} ({}) queued again at attempt {}, not before {} ({} attempt(s) in a row met it, since {}): {}",
+                job.id(),
+                job.platform(),
+                job.attempt() + 1,
+                next,
+                outage.failures(),
+                outage.since(),
+                reason);
         return true;
     }
 

@@ -32,5 +32,4 @@ public record PlatformJob(
         @Nullable String affinityWorker,
         @Nullable Instant affinityDeadline,
         Instant queuedAt,
-        @Nullable ExecutionMode mode) {
-}
+        @Nullable ExecutionMode mode) {}

@@ -45,25 +45,33 @@ public class PlatformJobStore {
     @Transactional(propagation = Propagation.MANDATORY)
     public Optional<PlatformJob> lock(UUID jobId) {
         return jdbc.sql("select " + COLUMNS + " from platform_jobs pj where pj.id = :id for update")
-                .param("id", jobId).query(PlatformJobStore::map).optional();
+                .param("id", jobId)
+                .query(PlatformJobStore::map)
+                .optional();
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
     public List<PlatformJob> lockRunningOn(String workerId) {
         return jdbc.sql("select " + COLUMNS + " from platform_jobs pj"
                         + " where pj.worker_id = :worker and pj.status = 'RUNNING' for update")
-                .param("worker", workerId).query(PlatformJobStore::map).list();
+                .param("worker", workerId)
+                .query(PlatformJobStore::map)
+                .list();
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
     public List<PlatformJob> lockOfBuild(UUID buildId) {
         return jdbc.sql("select " + COLUMNS + " from platform_jobs pj where pj.build_id = :build"
                         + " order by pj.platform for update")
-                .param("build", buildId).query(PlatformJobStore::map).list();
+                .param("build", buildId)
+                .query(PlatformJobStore::map)
+                .list();
     }
 
     public Optional<UUID> buildOf(UUID jobId) {
-        return jdbc.sql("select build_id from platform_jobs where id = :id").param("id", jobId).query(UUID.class)
+        return jdbc.sql("select build_id from platform_jobs where id = :id")
+                .param("id", jobId)
+                .query(UUID.class)
                 .optional();
     }
 
@@ -72,8 +80,12 @@ public class PlatformJobStore {
         return jdbc.sql("select id, platform, status, attempt, digest, error from platform_jobs"
                         + " where build_id = :build order by platform")
                 .param("build", buildId)
-                .query((rs, n) -> new EndedJob(rs.getObject("id", UUID.class), rs.getString("platform"),
-                        JobStatus.valueOf(rs.getString("status")), rs.getInt("attempt"), rs.getString("digest"),
+                .query((rs, n) -> new EndedJob(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("platform"),
+                        JobStatus.valueOf(rs.getString("status")),
+                        rs.getInt("attempt"),
+                        rs.getString("digest"),
                         rs.getString("error")))
                 .list();
     }
@@ -81,15 +93,19 @@ public class PlatformJobStore {
     /** RUNNING jobs claimed before {@code cutoff}. */
     public List<UUID> runningSince(Instant cutoff) {
         return jdbc.sql("select id from platform_jobs where status = 'RUNNING' and started_at < :cutoff")
-                .param("cutoff", Timestamps.of(cutoff)).query((rs, row) -> rs.getObject(1, UUID.class)).list();
+                .param("cutoff", Timestamps.of(cutoff))
+                .query((rs, row) -> rs.getObject(1, UUID.class))
+                .list();
     }
 
     /** RUNNING jobs of the worker claimed before {@code cutoff}. */
     public List<UUID> runningOnSince(String workerId, Instant cutoff) {
         return jdbc.sql("select id from platform_jobs where worker_id = :worker"
                         + " and status = 'RUNNING' and started_at < :cutoff")
-                .param("worker", workerId).param("cutoff", Timestamps.of(cutoff))
-                .query((rs, row) -> rs.getObject(1, UUID.class)).list();
+                .param("worker", workerId)
+                .param("cutoff", Timestamps.of(cutoff))
+                .query((rs, row) -> rs.getObject(1, UUID.class))
+                .list();
     }
 
     /**
@@ -103,7 +119,9 @@ public class PlatformJobStore {
                 + " where pj.status = 'QUEUED' and b.cancel_requested_at is null"
                 + " and (pj.not_before is null or pj.not_before <= :now)" + scope.condition()
                 + " order by pj.queued_at for update of pj skip locked");
-        return scope.bind(sql.param("now", Timestamps.of(now))).query(PlatformJobStore::map).list();
+        return scope.bind(sql.param("now", Timestamps.of(now)))
+                .query(PlatformJobStore::map)
+                .list();
     }
 
     /** The outage the job's attempts met so far, or empty when they met none. */
@@ -111,7 +129,8 @@ public class PlatformJobStore {
         return jdbc.sql("select outage_part, outage_since, outage_failures from platform_jobs"
                         + " where id = :id and outage_part is not null and outage_since is not null")
                 .param("id", jobId)
-                .query((rs, n) -> new Outage(rs.getString("outage_part"),
+                .query((rs, n) -> new Outage(
+                        rs.getString("outage_part"),
                         rs.getObject("outage_since", OffsetDateTime.class).toInstant(),
                         rs.getInt("outage_failures")))
                 .optional();
@@ -121,7 +140,9 @@ public class PlatformJobStore {
     public List<Platform> queuedPlatforms(DispatchScope scope) {
         var sql = jdbc.sql("select distinct pj.platform from platform_jobs pj join builds b on b.id = pj.build_id"
                 + " where pj.status = 'QUEUED' and b.cancel_requested_at is null" + scope.condition());
-        return scope.bind(sql).query((rs, row) -> rs.getString(1)).list().stream().map(Platform::parse).toList();
+        return scope.bind(sql).query((rs, row) -> rs.getString(1)).list().stream()
+                .map(Platform::parse)
+                .toList();
     }
 
     // ---- transitions
@@ -134,9 +155,15 @@ public class PlatformJobStore {
                     queued_at)
                 values (:id, :build, :platform, :placement, :status, 0, :maxAttempts, :now)
                 on conflict (build_id, platform) do nothing""")
-                .param("id", UUID.randomUUID()).param("build", buildId).param("platform", platform.toString())
-                .param("placement", placement.name()).param("status", JobStatus.QUEUED.name())
-                .param("maxAttempts", maxAttempts).param("now", Timestamps.of(now)).update() == 1;
+                        .param("id", UUID.randomUUID())
+                        .param("build", buildId)
+                        .param("platform", platform.toString())
+                        .param("placement", placement.name())
+                        .param("status", JobStatus.QUEUED.name())
+                        .param("maxAttempts", maxAttempts)
+                        .param("now", Timestamps.of(now))
+                        .update()
+                == 1;
     }
 
     /**
@@ -146,8 +173,8 @@ public class PlatformJobStore {
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean dispatched(PlatformJob job, Dispatch dispatch) {
         if (job.status() != JobStatus.QUEUED) {
-            throw new IllegalStateException("job " + job.id() + " is " + job.status() + ", only a QUEUED job is"
-                    + " dispatched");
+            throw new IllegalStateException(
+                    "job " + job.id() + " is " + job.status() + ", only a QUEUED job is" + " dispatched");
         }
         return jdbc.sql("""
                 update platform_jobs set attempt = :newAttempt,
@@ -157,21 +184,29 @@ public class PlatformJobStore {
                     affinity_worker = coalesce(:affinityWorker, affinity_worker),
                     affinity_deadline = coalesce(:affinityDeadline, affinity_deadline), version = version + 1
                 where id = :id and status = :from and attempt = :attempt""")
-                .param("newAttempt", dispatch.attempt()).param("sendNative", dispatch.sentNative())
-                .param("sendEmulated", dispatch.sentEmulated())
-                .param("deadline", Timestamps.of(dispatch.nativeDeadline()))
-                .param("since", Timestamps.of(dispatch.unplaceableSince()))
-                .param("affinityWorker", dispatch.affinityWorker())
-                .param("affinityDeadline", Timestamps.of(dispatch.affinityDeadline()))
-                .param("id", job.id()).param("from", job.status().name()).param("attempt", job.attempt())
-                .update() == 1;
+                        .param("newAttempt", dispatch.attempt())
+                        .param("sendNative", dispatch.sentNative())
+                        .param("sendEmulated", dispatch.sentEmulated())
+                        .param("deadline", Timestamps.of(dispatch.nativeDeadline()))
+                        .param("since", Timestamps.of(dispatch.unplaceableSince()))
+                        .param("affinityWorker", dispatch.affinityWorker())
+                        .param("affinityDeadline", Timestamps.of(dispatch.affinityDeadline()))
+                        .param("id", job.id())
+                        .param("from", job.status().name())
+                        .param("attempt", job.attempt())
+                        .update()
+                == 1;
     }
 
     /** QUEUED → FAILED: no worker could take the job within the unplaceable timeout. */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean failUnplaceable(PlatformJob job, String error, @Nullable Instant unplaceableSince, Instant now) {
-        return change(job, JobStatus.FAILED, "error = :error, unplaceable_since = :since, finished_at = :now",
-                sql -> sql.param("error", error).param("since", Timestamps.of(unplaceableSince))
+        return change(
+                job,
+                JobStatus.FAILED,
+                "error = :error, unplaceable_since = :since, finished_at = :now",
+                sql -> sql.param("error", error)
+                        .param("since", Timestamps.of(unplaceableSince))
                         .param("now", Timestamps.of(now)));
     }
 
@@ -180,14 +215,19 @@ public class PlatformJobStore {
      * (see the dispatcher's offers); {@code toolsJson} what the attempt runs with, as the claim said (or null).
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public boolean claim(PlatformJob job, String workerId, ExecutionMode mode, @Nullable String toolsJson,
-            Instant now) {
-        return change(job, JobStatus.RUNNING, """
+    public boolean claim(
+            PlatformJob job, String workerId, ExecutionMode mode, @Nullable String toolsJson, Instant now) {
+        return change(
+                job,
+                JobStatus.RUNNING,
+                """
                 worker_id = :worker, mode = :mode, started_at = :now, unplaceable_since = null, error = null,
                 tools = cast(:tools as jsonb),
                 affinity = case when affinity_worker is null then 'NONE' when affinity_worker = :worker then 'HIT'
                     else 'MISS' end""",
-                sql -> sql.param("worker", workerId).param("mode", mode.name()).param("tools", toolsJson)
+                sql -> sql.param("worker", workerId)
+                        .param("mode", mode.name())
+                        .param("tools", toolsJson)
                         .param("now", Timestamps.of(now)));
     }
 
@@ -198,7 +238,10 @@ public class PlatformJobStore {
             throw new IllegalArgumentException("an attempt ends SUCCEEDED, FAILED or CANCELLED, not " + end);
         }
         boolean succeeded = end == JobStatus.SUCCEEDED;
-        return change(job, end, """
+        return change(
+                job,
+                end,
+                """
                 digest = :digest, image_size = :size, media_type = :mediaType, error = :error,
                 exit_code = :exitCode, build_millis = :millis, isolation = :isolation,
                 phases = jsonb_strip_nulls(jsonb_build_object(
@@ -210,22 +253,27 @@ public class PlatformJobStore {
                 sql -> sql.param("digest", succeeded ? details.digest() : null)
                         .param("size", succeeded ? details.size() : null)
                         .param("mediaType", succeeded ? details.mediaType() : null)
-                        .param("error", details.error()).param("exitCode", details.exitCode())
-                        .param("millis", details.buildMillis()).param("isolation", details.isolation())
-                        .param("claim", details.claimMillis()).param("fetch", details.fetchMillis())
-                        .param("pull", details.pullMillis()).param("build", details.buildPhaseMillis())
-                        .param("push", details.pushMillis()).param("cache", details.cacheJson())
+                        .param("error", details.error())
+                        .param("exitCode", details.exitCode())
+                        .param("millis", details.buildMillis())
+                        .param("isolation", details.isolation())
+                        .param("claim", details.claimMillis())
+                        .param("fetch", details.fetchMillis())
+                        .param("pull", details.pullMillis())
+                        .param("build", details.buildPhaseMillis())
+                        .param("push", details.pushMillis())
+                        .param("cache", details.cacheJson())
                         .param("now", Timestamps.of(now)));
     }
 
     /** RUNNING → QUEUED at the next attempt: the attempt ended without a result of its own (lost, infrastructure). */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean requeue(PlatformJob job, String reason, Instant now) {
-        return change(job, JobStatus.QUEUED, """
+        return change(
+                job, JobStatus.QUEUED, """
                 attempt = attempt + 1, worker_id = null, mode = null, dispatched_native = false,
                 dispatched_emulated = false, native_deadline = null, unplaceable_since = null, started_at = null,
-                error = :reason, queued_at = :now""",
-                sql -> sql.param("reason", reason).param("now", Timestamps.of(now)));
+                error = :reason, queued_at = :now""", sql -> sql.param("reason", reason).param("now", Timestamps.of(now)));
     }
 
     /**
@@ -234,30 +282,41 @@ public class PlatformJobStore {
      * the job's attempts ({@code max_attempts} grows with it): the outage budget bounds these.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public boolean requeueAfterOutage(PlatformJob job, String reason, Outage outage, Instant notBefore,
-            Instant now) {
-        return change(job, JobStatus.QUEUED, """
+    public boolean requeueAfterOutage(PlatformJob job, String reason, Outage outage, Instant notBefore, Instant now) {
+        return change(
+                job,
+                JobStatus.QUEUED,
+                """
                 attempt = attempt + 1, max_attempts = max_attempts + 1, worker_id = null, mode = null,
                 dispatched_native = false, dispatched_emulated = false, native_deadline = null,
                 unplaceable_since = null, started_at = null, error = :reason, queued_at = :now,
                 not_before = :notBefore, outage_part = :part, outage_since = :since,
                 outage_failures = :failures""",
-                sql -> sql.param("reason", reason).param("now", Timestamps.of(now))
-                        .param("notBefore", Timestamps.of(notBefore)).param("part", outage.part())
-                        .param("since", Timestamps.of(outage.since())).param("failures", outage.failures()));
+                sql -> sql.param("reason", reason)
+                        .param("now", Timestamps.of(now))
+                        .param("notBefore", Timestamps.of(notBefore))
+                        .param("part", outage.part())
+                        .param("since", Timestamps.of(outage.since()))
+                        .param("failures", outage.failures()));
     }
 
     /** → FAILED for good, with the reason. */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean fail(PlatformJob job, String error, Instant now) {
-        return change(job, JobStatus.FAILED, "error = :error, finished_at = :now",
+        return change(
+                job,
+                JobStatus.FAILED,
+                "error = :error, finished_at = :now",
                 sql -> sql.param("error", error).param("now", Timestamps.of(now)));
     }
 
     /** → CANCELLED: its build was cancelled. */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean cancel(PlatformJob job, String reason, Instant now) {
-        return change(job, JobStatus.CANCELLED, "error = :reason, finished_at = :now",
+        return change(
+                job,
+                JobStatus.CANCELLED,
+                "error = :reason, finished_at = :now",
                 sql -> sql.param("reason", reason).param("now", Timestamps.of(now)));
     }
 
@@ -268,14 +327,14 @@ public class PlatformJobStore {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean reopen(PlatformJob job, int budget, Instant now) {
-        return change(job, JobStatus.QUEUED, """
+        return change(
+                job, JobStatus.QUEUED, """
                 attempt = attempt + 1, max_attempts = attempt + :budget, worker_id = null, mode = null,
                 dispatched_native = false, dispatched_emulated = false, native_deadline = null,
                 unplaceable_since = null, digest = null, image_size = null, media_type = null, error = null,
                 exit_code = null, build_millis = null, isolation = null, phases = null, cache = null, tools = null,
                 started_at = null, finished_at = null, queued_at = :now, not_before = null, outage_part = null,
-                outage_since = null, outage_failures = 0""",
-                sql -> sql.param("budget", budget).param("now", Timestamps.of(now)));
+                outage_since = null, outage_failures = 0""", sql -> sql.param("budget", budget).param("now", Timestamps.of(now)));
     }
 
     /** Each merged platform's share of the merge, in its phases: the index is one piece of work for all of them. */
@@ -283,16 +342,16 @@ public class PlatformJobStore {
     public void recordMergeShare(UUID buildId, long shareMillis) {
         jdbc.sql("""
                 update platform_jobs set phases = coalesce(phases, '{}'::jsonb) || jsonb_build_object('merge', :share)
-                where build_id = :build and status = 'SUCCEEDED'""")
-                .param("share", shareMillis).param("build", buildId).update();
+                where build_id = :build and status = 'SUCCEEDED'""").param("share", shareMillis).param("build", buildId).update();
     }
 
-    private boolean change(PlatformJob job, JobStatus to, String set,
-            UnaryOperator<JdbcClient.StatementSpec> params) {
+    private boolean change(PlatformJob job, JobStatus to, String set, UnaryOperator<JdbcClient.StatementSpec> params) {
         JobStatus next = job.status().moveTo(to);
         var sql = jdbc.sql("update platform_jobs set status = :to, " + set + ", version = version + 1"
-                + " where id = :id and status = :from and attempt = :attempt")
-                .param("to", next.name()).param("id", job.id()).param("from", job.status().name())
+                        + " where id = :id and status = :from and attempt = :attempt")
+                .param("to", next.name())
+                .param("id", job.id())
+                .param("from", job.status().name())
                 .param("attempt", job.attempt());
         return params.apply(sql).update() == 1;
     }
@@ -318,17 +377,21 @@ public class PlatformJobStore {
     }
 
     /** A job of a build as the merge reads it: enough to index it and to see later whether it moved. */
-    public record EndedJob(UUID id, String platform, JobStatus status, int attempt, String digest, String error) {
-    }
+    public record EndedJob(UUID id, String platform, JobStatus status, int attempt, String digest, String error) {}
 
     /**
      * What one dispatch did to a QUEUED job.
      *
      * @param attempt the attempt its assignments carry (and the job is at afterwards)
      */
-    public record Dispatch(int attempt, boolean sentNative, boolean sentEmulated, @Nullable Instant nativeDeadline,
-            @Nullable Instant unplaceableSince, @Nullable String affinityWorker, @Nullable Instant affinityDeadline) {
-    }
+    public record Dispatch(
+            int attempt,
+            boolean sentNative,
+            boolean sentEmulated,
+            @Nullable Instant nativeDeadline,
+            @Nullable Instant unplaceableSince,
+            @Nullable String affinityWorker,
+            @Nullable Instant affinityDeadline) {}
 
     /** Which QUEUED jobs a dispatch looks at. */
     public sealed interface DispatchScope {
@@ -341,7 +404,8 @@ public class PlatformJobStore {
         }
 
         static DispatchScope platforms(Collection<Platform> platforms) {
-            return new OfPlatforms(platforms.stream().map(Platform::toString).distinct().toList());
+            return new OfPlatforms(
+                    platforms.stream().map(Platform::toString).distinct().toList());
         }
 
         String condition();

@@ -21,7 +21,9 @@ record ImageIndex(byte[] bytes, String digest, List<IndexEntry> entries) {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("an image index needs at least one image");
         }
-        List<IndexEntry> sorted = images.stream().sorted(Comparator.comparing(IndexEntry::platform)).toList();
+        List<IndexEntry> sorted = images.stream()
+                .sorted(Comparator.comparing(IndexEntry::platform))
+                .toList();
         JsonMapper json = JsonMapper.shared();
         ObjectNode index = json.createObjectNode();
         index.put("schemaVersion", 2);
@@ -48,7 +50,9 @@ record ImageIndex(byte[] bytes, String digest, List<IndexEntry> entries) {
 
     static String sha256(byte[] bytes) {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }

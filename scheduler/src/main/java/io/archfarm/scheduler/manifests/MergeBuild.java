@@ -48,8 +48,13 @@ class MergeBuild {
     private final Clock clock;
     private final TransactionTemplate transactions;
 
-    MergeBuild(BuildStore builds, PlatformJobStore jobs, PublishManifestList publisher, OutageBackOff backOff,
-            Clock clock, PlatformTransactionManager transactions) {
+    MergeBuild(
+            BuildStore builds,
+            PlatformJobStore jobs,
+            PublishManifestList publisher,
+            OutageBackOff backOff,
+            Clock clock,
+            PlatformTransactionManager transactions) {
         this.builds = builds;
         this.jobs = jobs;
         this.publisher = publisher;
@@ -70,8 +75,8 @@ class MergeBuild {
         if (read == null) {
             return false;
         }
-        Map<Boolean, List<EndedJob>> bySuccess = read.jobs().stream()
-                .collect(Collectors.partitioningBy(job -> job.status() == JobStatus.SUCCEEDED));
+        Map<Boolean, List<EndedJob>> bySuccess =
+                read.jobs().stream().collect(Collectors.partitioningBy(job -> job.status() == JobStatus.SUCCEEDED));
         // partitioningBy always holds both keys
         List<EndedJob> succeeded = bySuccess.getOrDefault(true, List.of());
         List<EndedJob> failed = bySuccess.getOrDefault(false, List.of());
@@ -81,8 +86,11 @@ class MergeBuild {
         long mergeStart = System.nanoTime();
         ImageIndex index;
         try {
-            index = publisher.push(read.build(), succeeded.stream().collect(
-                    Collectors.toMap(EndedJob::platform, EndedJob::digest, (a, b) -> a, LinkedHashMap::new)));
+            index = publisher.push(
+                    read.build(),
+                    succeeded.stream()
+                            .collect(Collectors.toMap(
+                                    EndedJob::platform, EndedJob::digest, (a, b) -> a, LinkedHashMap::new)));
         } catch (MergeFailedException e) {
             if (e.outagePart().isPresent()) {
                 return deferOrFail(read, e.outagePart().get(), e.getMessage());
@@ -90,8 +98,12 @@ class MergeBuild {
             return record(read, BuildStatus.FAILED, e.getMessage(), null, Duration.ZERO);
         }
         Duration merge = Duration.ofNanos(System.nanoTime() - mergeStart);
-        return record(read, failed.isEmpty() ? BuildStatus.SUCCEEDED : BuildStatus.PARTIAL,
-                failed.isEmpty() ? null : "published without " + failures(failed), index, merge);
+        return record(
+                read,
+                failed.isEmpty() ? BuildStatus.SUCCEEDED : BuildStatus.PARTIAL,
+                failed.isEmpty() ? null : "published without " + failures(failed),
+                index,
+                merge);
     }
 
     /**
@@ -103,19 +115,30 @@ class MergeBuild {
         Instant now = clock.instant();
         Outage outage = Outage.after(builds.mergeOutage(buildId).orElse(null), part, now);
         if (backOff.budgetSpent(outage, now)) {
-            return record(read, BuildStatus.FAILED, "merge: " + outage.describe(now)
-                    + ", longer than the outage budget of " + Outage.format(backOff.budget()) + " ("
-                    + outage.failures() + " merges met it): " + error, null, Duration.ZERO);
+            return record(
+                    read,
+                    BuildStatus.FAILED,
+                    "merge: " + outage.describe(now)
+                            + ", longer than the outage budget of " + Outage.format(backOff.budget()) + " ("
+                            + outage.failures() + " merges met it): " + error,
+                    null,
+                    Duration.ZERO);
         }
         Instant next = backOff.nextTry(outage, now);
         Boolean deferred = transactions.execute(status -> {
             Build locked = builds.lock(buildId).orElse(null);
-            return locked != null && changeSinceRead(read, locked) == null
+            return locked != null
+                    && changeSinceRead(read, locked) == null
                     && builds.mergeDeferred(locked, outage, next);
         });
         if (Boolean.TRUE.equals(deferred)) {
-            log.warn("merge of build {} tried again not before {} ({} merge(s) in a row met it, since {}): {}",
-                    buildId, next, outage.failures(), outage.since(), error);
+            log.warn(
+                    "merge of build {} tried again not before {} ({} merge(s) in a row met it, since {}): {}",
+                    buildId,
+                    next,
+                    outage.failures(),
+                    outage.since(),
+                    error);
         }
         return false;
     }
@@ -138,23 +161,28 @@ class MergeBuild {
     }
 
     /** In one short transaction: the build's end, and its manifest list if one was pushed, unless it moved on. */
-    private boolean record(Snapshot read, BuildStatus end, @Nullable String error, @Nullable ImageIndex index,
-            Duration merge) {
+    private boolean record(
+            Snapshot read, BuildStatus end, @Nullable String error, @Nullable ImageIndex index, Duration merge) {
         UUID buildId = read.build().id();
         Boolean recorded = transactions.execute(status -> {
             Build now = builds.lock(buildId).orElse(null);
             String change = changeSinceRead(read, now);
             if (now == null || change != null) {
-                log.info("merge of build {} not recorded ({}{}): {}", buildId, end,
-                        index == null ? "" : ", index " + index.digest() + " pushed", change);
+                log.info(
+                        "merge of build {} not recorded ({}{}): {}",
+                        buildId,
+                        end,
+                        index == null ? "" : ", index " + index.digest() + " pushed",
+                        change);
                 return false;
             }
             if (index != null) {
                 publisher.record(now, index);
-                jobs.recordMergeShare(buildId, merge.toMillis() / Math.max(1, index.entries().size()));
+                jobs.recordMergeShare(
+                        buildId, merge.toMillis() / Math.max(1, index.entries().size()));
             }
-            ConcurrentChangeException.requireWon(builds.end(now, end, error, clock.instant()),
-                    "end of build " + buildId);
+            ConcurrentChangeException.requireWon(
+                    builds.end(now, end, error, clock.instant()), "end of build " + buildId);
             return true;
         });
         if (Boolean.TRUE.equals(recorded)) {
@@ -172,7 +200,8 @@ class MergeBuild {
         if (now.cancelRequested()) {
             return "a cancel was asked meanwhile";
         }
-        if (now.status() != read.build().status() || now.version() != read.build().version()) {
+        if (now.status() != read.build().status()
+                || now.version() != read.build().version()) {
             return "the build changed meanwhile (now " + now.status() + ")";
         }
         if (!jobs.ofBuild(now.id()).equals(read.jobs())) {
@@ -198,6 +227,5 @@ class MergeBuild {
         return newline < 0 ? error : error.substring(0, newline);
     }
 
-    private record Snapshot(Build build, List<EndedJob> jobs) {
-    }
+    private record Snapshot(Build build, List<EndedJob> jobs) {}
 }

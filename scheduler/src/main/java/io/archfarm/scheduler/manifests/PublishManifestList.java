@@ -41,8 +41,14 @@ class PublishManifestList {
     private final Clock clock;
     private final RegistryErrors errors;
 
-    PublishManifestList(RegistryClient registry, TagHeads tagHeads, RegistryCredentials credentials, JdbcClient jdbc,
-            JsonMapper json, Clock clock, RegistryErrors errors) {
+    PublishManifestList(
+            RegistryClient registry,
+            TagHeads tagHeads,
+            RegistryCredentials credentials,
+            JdbcClient jdbc,
+            JsonMapper json,
+            Clock clock,
+            RegistryErrors errors) {
         this.registry = registry;
         this.errors = errors;
         this.tagHeads = tagHeads;
@@ -76,19 +82,23 @@ class PublishManifestList {
         } catch (IllegalStateException e) {
             throw new MergeFailedException("cannot publish the manifest list: " + e.getMessage(), e);
         } catch (RegistryException e) {
-            throw new MergeFailedException("cannot publish the manifest list: " + e.getMessage(), errors.counted(e),
-                    part(image));
+            throw new MergeFailedException(
+                    "cannot publish the manifest list: " + e.getMessage(), errors.counted(e), part(image));
         }
-        ImageIndex index = ImageIndex.assemble(readImages(session, image, digests), build.commit(),
-                build.repository());
+        ImageIndex index = ImageIndex.assemble(readImages(session, image, digests), build.commit(), build.repository());
         try {
             session.putIndex(index.digest(), index);
             for (String tag : build.tags()) {
                 pushForward(session, image, tag, build, index);
             }
         } catch (RegistryException e) {
-            throw new MergeFailedException((e.isTransient() ? part(image) + " failed the push of the manifest list: "
-                    : "registry refused the manifest list: ") + e.getMessage(), errors.counted(e), part(image));
+            throw new MergeFailedException(
+                    (e.isTransient()
+                                    ? part(image) + " failed the push of the manifest list: "
+                                    : "registry refused the manifest list: ")
+                            + e.getMessage(),
+                    errors.counted(e),
+                    part(image));
         }
         return index;
     }
@@ -99,8 +109,9 @@ class PublishManifestList {
      * this one. The last push to the tag is therefore always the newest claim's: a claimant reads the claim after its
      * own push, and any claim made after that read is followed by that claimant's own push.
      */
-    private void pushForward(RegistryClient.Session session, ImageReference image, String tag, Build build,
-            ImageIndex own) throws RegistryException {
+    private void pushForward(
+            RegistryClient.Session session, ImageReference image, String tag, Build build, ImageIndex own)
+            throws RegistryException {
         String repository = image.registry() + "/" + image.repository();
         TagHeads.Head head = tagHeads.claim(repository, tag, build, own);
         for (int round = 1; ; round++) {
@@ -110,15 +121,24 @@ class PublishManifestList {
                 break;
             }
             if (round == TAG_ROUNDS) {
-                log.warn("tag {}:{} claimed {} times more while build {} pushed it; its newest claimant pushes it",
-                        repository, tag, round, build.id());
+                log.warn(
+                        "tag {}:{} claimed {} times more while build {} pushed it; its newest claimant pushes it",
+                        repository,
+                        tag,
+                        round,
+                        build.id());
                 break;
             }
             head = after;
         }
         if (!head.isOf(build)) {
-            log.info("tag {}:{} stays on build {} (accepted after build {}), not moved back to {}", repository, tag,
-                    head.buildId(), build.id(), own.digest());
+            log.info(
+                    "tag {}:{} stays on build {} (accepted after build {}), not moved back to {}",
+                    repository,
+                    tag,
+                    head.buildId(),
+                    build.id(),
+                    own.digest());
         }
     }
 
@@ -126,17 +146,20 @@ class PublishManifestList {
         return PartOutage.REGISTRY + " " + image.registry();
     }
 
-    private List<IndexEntry> readImages(RegistryClient.Session session, ImageReference image,
-            Map<String, String> digests) throws MergeFailedException {
+    private List<IndexEntry> readImages(
+            RegistryClient.Session session, ImageReference image, Map<String, String> digests)
+            throws MergeFailedException {
         List<IndexEntry> entries = new ArrayList<>();
         for (Map.Entry<String, String> job : digests.entrySet()) {
             try {
                 RegistryClient.IndexEntryFacts facts = session.manifest(job.getValue());
-                entries.add(new IndexEntry(Platform.parse(job.getKey()), job.getValue(), facts.size(),
-                        facts.mediaType()));
+                entries.add(
+                        new IndexEntry(Platform.parse(job.getKey()), job.getValue(), facts.size(), facts.mediaType()));
             } catch (RegistryException e) {
-                throw new MergeFailedException("could not read the " + job.getKey() + " image from the registry: "
-                        + e.getMessage(), errors.counted(e), part(image));
+                throw new MergeFailedException(
+                        "could not read the " + job.getKey() + " image from the registry: " + e.getMessage(),
+                        errors.counted(e),
+                        part(image));
             }
         }
         return entries;
@@ -145,20 +168,31 @@ class PublishManifestList {
     /** Replaces the build's earlier manifest list, if any: a retried PARTIAL build is merged a second time. */
     @Transactional(propagation = Propagation.MANDATORY)
     void record(Build build, ImageIndex index) {
-        jdbc.sql("delete from manifest_lists where build_id = :build").param("build", build.id()).update();
+        jdbc.sql("delete from manifest_lists where build_id = :build")
+                .param("build", build.id())
+                .update();
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                 insert into manifest_lists (id, build_id, digest, media_type, size, tags, content, created_at)
                 values (:id, :build, :digest, :mediaType, :size, cast(:tags as jsonb), :content, :now)""")
-                .param("id", id).param("build", build.id()).param("digest", index.digest())
-                .param("mediaType", ImageIndex.MEDIA_TYPE).param("size", index.size())
-                .param("tags", json.writeValueAsString(build.tags())).param("content", index.content())
-                .param("now", Timestamps.of(clock.instant())).update();
+                .param("id", id)
+                .param("build", build.id())
+                .param("digest", index.digest())
+                .param("mediaType", ImageIndex.MEDIA_TYPE)
+                .param("size", index.size())
+                .param("tags", json.writeValueAsString(build.tags()))
+                .param("content", index.content())
+                .param("now", Timestamps.of(clock.instant()))
+                .update();
         for (IndexEntry entry : index.entries()) {
             jdbc.sql("insert into manifest_list_entries (manifest_list_id, platform, digest, size, media_type)"
                             + " values (:list, :platform, :digest, :size, :mediaType)")
-                    .param("list", id).param("platform", entry.platform().toString()).param("digest", entry.digest())
-                    .param("size", entry.size()).param("mediaType", entry.mediaType()).update();
+                    .param("list", id)
+                    .param("platform", entry.platform().toString())
+                    .param("digest", entry.digest())
+                    .param("size", entry.size())
+                    .param("mediaType", entry.mediaType())
+                    .update();
         }
     }
 }

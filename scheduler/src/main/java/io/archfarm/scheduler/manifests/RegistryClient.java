@@ -39,8 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class RegistryClient {
 
-    static final String MANIFEST_TYPES = "application/vnd.oci.image.manifest.v1+json, "
-            + "application/vnd.docker.distribution.manifest.v2+json";
+    static final String MANIFEST_TYPES =
+            "application/vnd.oci.image.manifest.v1+json, " + "application/vnd.docker.distribution.manifest.v2+json";
 
     private final RegistryProperties properties;
     private final JsonMapper json;
@@ -57,8 +57,7 @@ class RegistryClient {
     }
 
     /** Size and media type of a manifest as the registry serves it. */
-    record IndexEntryFacts(long size, String mediaType) {
-    }
+    record IndexEntryFacts(long size, String mediaType) {}
 
     final class Session {
 
@@ -76,35 +75,46 @@ class RegistryClient {
 
         /** Reads the manifest {@code digest} and checks that its bytes hash to that digest. */
         IndexEntryFacts manifest(String digest) throws RegistryException {
-            HttpResponse<byte[]> response = send("GET", digest, "pull", builder -> builder
-                    .header("Accept", MANIFEST_TYPES).GET());
+            HttpResponse<byte[]> response = send(
+                    "GET",
+                    digest,
+                    "pull",
+                    builder -> builder.header("Accept", MANIFEST_TYPES).GET());
             if (response.statusCode() != 200) {
-                throw RegistryException.answered("GET " + response.uri() + " answered " + response.statusCode() + ": "
-                        + body(response), response.statusCode());
+                throw RegistryException.answered(
+                        "GET " + response.uri() + " answered " + response.statusCode() + ": " + body(response),
+                        response.statusCode());
             }
             byte[] bytes = response.body();
             String actual = ImageIndex.sha256(bytes);
             if (!actual.equals(digest)) {
                 throw new RegistryException("manifest " + image + "@" + digest + " has bytes that hash to " + actual);
             }
-            String mediaType = response.headers().firstValue("Content-Type").map(t -> t.split(";")[0].trim())
+            String mediaType = response.headers()
+                    .firstValue("Content-Type")
+                    .map(t -> t.split(";")[0].trim())
                     .orElseThrow(() -> new RegistryException("GET " + response.uri() + " gave no Content-Type"));
             return new IndexEntryFacts(bytes.length, mediaType);
         }
 
         /** Puts the index under {@code reference} (its digest or a tag) and checks the registry stored those bytes. */
         void putIndex(String reference, ImageIndex index) throws RegistryException {
-            HttpResponse<byte[]> response = send("PUT", reference, "pull,push", builder -> builder
-                    .header("Content-Type", ImageIndex.MEDIA_TYPE)
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(index.bytes())));
+            HttpResponse<byte[]> response = send(
+                    "PUT",
+                    reference,
+                    "pull,push",
+                    builder -> builder.header("Content-Type", ImageIndex.MEDIA_TYPE)
+                            .PUT(HttpRequest.BodyPublishers.ofByteArray(index.bytes())));
             if (response.statusCode() != 201) {
-                throw RegistryException.answered("PUT " + response.uri() + " answered " + response.statusCode() + ": "
-                        + body(response), response.statusCode());
+                throw RegistryException.answered(
+                        "PUT " + response.uri() + " answered " + response.statusCode() + ": " + body(response),
+                        response.statusCode());
             }
-            String stored = response.headers().firstValue("Docker-Content-Digest").orElse(null);
+            String stored =
+                    response.headers().firstValue("Docker-Content-Digest").orElse(null);
             if (!index.digest().equals(stored)) {
-                throw new RegistryException("PUT " + response.uri() + " stored digest " + stored + ", expected "
-                        + index.digest());
+                throw new RegistryException(
+                        "PUT " + response.uri() + " stored digest " + stored + ", expected " + index.digest());
             }
         }
 
@@ -117,14 +127,15 @@ class RegistryClient {
             URI uri = URI.create(scheme(image.registry()) + "://" + image.apiHost() + "/v2/" + image.repository()
                     + "/manifests/" + reference);
             String scope = "repository:" + image.repository() + ":" + actions;
-            HttpResponse<byte[]> response = exchange(http, request.complete(authorized(uri, scope)).build(), method,
-                    uri);
+            HttpResponse<byte[]> response =
+                    exchange(http, request.complete(authorized(uri, scope)).build(), method, uri);
             if (response.statusCode() != 401) {
                 return refusedIfDenied(response, method);
             }
-            List<Challenge> challenges = Challenge.parse(String.join(", ",
-                    response.headers().allValues("WWW-Authenticate")));
-            Optional<Challenge> bearer = challenges.stream().filter(c -> c.is("Bearer")).findFirst();
+            List<Challenge> challenges =
+                    Challenge.parse(String.join(", ", response.headers().allValues("WWW-Authenticate")));
+            Optional<Challenge> bearer =
+                    challenges.stream().filter(c -> c.is("Bearer")).findFirst();
             if (bearer.isPresent()) {
                 tokens.put(scope, token(bearer.get(), scope));
             } else if (challenges.stream().anyMatch(c -> c.is("Basic"))) {
@@ -133,12 +144,14 @@ class RegistryClient {
                         + " project's registry credential, or add the registry to the scheduler's auth file"));
                 basic = "Basic " + owned.credential().basic();
             } else {
-                throw RegistryException.refused(method + " " + uri + " answered 401 with no challenge the farm can answer"
-                        + " (WWW-Authenticate: " + String.join(", ", response.headers().allValues("WWW-Authenticate"))
-                        + ")");
+                throw RegistryException.refused(
+                        method + " " + uri + " answered 401 with no challenge the farm can answer"
+                                + " (WWW-Authenticate: "
+                                + String.join(", ", response.headers().allValues("WWW-Authenticate"))
+                                + ")");
             }
-            return refusedIfDenied(exchange(http, request.complete(authorized(uri, scope)).build(), method, uri),
-                    method);
+            return refusedIfDenied(
+                    exchange(http, request.complete(authorized(uri, scope)).build(), method, uri), method);
         }
 
         private HttpRequest.Builder authorized(URI uri, String scope) {
@@ -164,29 +177,35 @@ class RegistryClient {
 
         /** A token for {@code scope} from the challenge's realm, asked with the credential if there is one. */
         private String token(Challenge challenge, String scope) throws RegistryException {
-            String realm = challenge.parameter("realm").orElseThrow(() -> new RegistryException("registry "
-                    + image.registry() + " sent a Bearer challenge without a realm"));
+            String realm = challenge
+                    .parameter("realm")
+                    .orElseThrow(() -> new RegistryException(
+                            "registry " + image.registry() + " sent a Bearer challenge without a realm"));
             URI realmUri = realm(realm);
             StringBuilder query = new StringBuilder(realmUri.getRawQuery() == null ? "" : realmUri.getRawQuery());
             challenge.parameter("service").ifPresent(service -> append(query, "service", service));
             append(query, "scope", scope);
             URI uri = URI.create(realmUri.getScheme() + "://" + realmUri.getRawAuthority()
                     + (realmUri.getRawPath() == null ? "" : realmUri.getRawPath()) + "?" + query);
-            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(properties.timeout()).GET();
-            credential.ifPresent(owned -> builder.header("Authorization", "Basic " + owned.credential().basic()));
+            HttpRequest.Builder builder =
+                    HttpRequest.newBuilder(uri).timeout(properties.timeout()).GET();
+            credential.ifPresent(owned -> builder.header(
+                    "Authorization", "Basic " + owned.credential().basic()));
             HttpResponse<byte[]> response = exchange(http, builder.build(), "GET", uri);
             if (response.statusCode() == 401 || response.statusCode() == 403) {
                 throw RegistryException.refused("registry " + image.registry() + " refused " + who() + " a token for "
                         + scope + " (" + response.statusCode() + " from " + uri.getHost() + ")");
             }
             if (response.statusCode() != 200) {
-                throw RegistryException.answered("the token service " + uri.getHost() + " of registry "
-                        + image.registry() + " answered " + response.statusCode() + ": " + body(response),
+                throw RegistryException.answered(
+                        "the token service " + uri.getHost() + " of registry " + image.registry() + " answered "
+                                + response.statusCode() + ": " + body(response),
                         response.statusCode());
             }
             try {
                 JsonNode answer = json.readTree(response.body());
-                String token = answer.path("token").asString(answer.path("access_token").asString(""));
+                String token = answer.path("token")
+                        .asString(answer.path("access_token").asString(""));
                 if (token.isEmpty()) {
                     throw new RegistryException("the token service " + uri.getHost() + " of registry "
                             + image.registry() + " answered no token");
@@ -207,7 +226,8 @@ class RegistryClient {
                 throw new RegistryException("registry " + image.registry() + " sent a realm that is not a URL");
             }
             boolean secure = "https".equals(uri.getScheme());
-            boolean insecureAllowed = "http".equals(uri.getScheme()) && uri.getRawAuthority() != null
+            boolean insecureAllowed = "http".equals(uri.getScheme())
+                    && uri.getRawAuthority() != null
                     && properties.isInsecure(uri.getRawAuthority());
             if (uri.getHost() == null || !(secure || insecureAllowed)) {
                 throw new RegistryException("registry " + image.registry() + " sent the token realm " + realm
@@ -217,8 +237,10 @@ class RegistryClient {
         }
 
         private String who() {
-            return credential.map(owned -> "the credential of " + owned.owner() + " (user "
-                    + owned.credential().username() + ")").orElse("anonymous access to");
+            return credential
+                    .map(owned -> "the credential of " + owned.owner() + " (user "
+                            + owned.credential().username() + ")")
+                    .orElse("anonymous access to");
         }
     }
 
@@ -230,23 +252,30 @@ class RegistryClient {
     /** One client per registry and set of CA files, so a CA added to certs.d is used from the next merge on. */
     private HttpClient client(String registry) throws RegistryException {
         try {
-            List<Path> caFiles = properties.isInsecure(registry) ? List.of()
+            List<Path> caFiles = properties.isInsecure(registry)
+                    ? List.of()
                     : RegistryTrust.caFiles(properties.certsDirs(), registry);
             StringBuilder key = new StringBuilder(registry);
             for (Path file : caFiles) {
-                key.append('|').append(file).append('@').append(Files.getLastModifiedTime(file).toMillis());
+                key.append('|')
+                        .append(file)
+                        .append('@')
+                        .append(Files.getLastModifiedTime(file).toMillis());
             }
             HttpClient existing = clients.get(key.toString());
             if (existing != null) {
                 return existing;
             }
-            HttpClient client = HttpClient.newBuilder().connectTimeout(properties.timeout())
-                    .followRedirects(HttpClient.Redirect.NEVER).sslContext(RegistryTrust.context(caFiles)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(properties.timeout())
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .sslContext(RegistryTrust.context(caFiles))
+                    .build();
             clients.put(key.toString(), client);
             return client;
         } catch (IOException e) {
-            throw new RegistryException("the CA certificates for registry " + registry + " cannot be read: "
-                    + e.getMessage(), e);
+            throw new RegistryException(
+                    "the CA certificates for registry " + registry + " cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -266,11 +295,17 @@ class RegistryClient {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (SSLHandshakeException e) {
-            throw RegistryException.untrusted("registry " + uri.getRawAuthority() + " presented a TLS certificate the"
-                    + " scheduler does not trust (" + method + " " + uri + "): put the CA that signed it in "
-                    + properties.certsDirs().stream().findFirst().map(Path::toString).orElse("<certs.d>") + "/"
-                    + uri.getRawAuthority() + "/ca.crt, or list the registry in archfarm.registry.insecure if it"
-                    + " speaks plain http (" + e.getMessage() + ")", e);
+            throw RegistryException.untrusted(
+                    "registry " + uri.getRawAuthority() + " presented a TLS certificate the"
+                            + " scheduler does not trust (" + method + " " + uri + "): put the CA that signed it in "
+                            + properties.certsDirs().stream()
+                                    .findFirst()
+                                    .map(Path::toString)
+                                    .orElse("<certs.d>") + "/"
+                            + uri.getRawAuthority()
+                            + "/ca.crt, or list the registry in archfarm.registry.insecure if it"
+                            + " speaks plain http (" + e.getMessage() + ")",
+                    e);
         } catch (IOException e) {
             // refused, reset, timed out, closed mid-answer: the registry or the way to it, for now
             throw RegistryException.transientFault(method + " " + uri + " failed: " + e, e);

@@ -20,8 +20,12 @@ class RegistryErrors {
 
     RegistryErrors(MeterRegistry registry) {
         for (ErrorKind kind : ErrorKind.values()) {
-            counters.put(kind, Counter.builder("archfarm.registry.errors").tag("kind", kind.tag())
-                    .description("the merge's failures at the registry, by kind").register(registry));
+            counters.put(
+                    kind,
+                    Counter.builder("archfarm.registry.errors")
+                            .tag("kind", kind.tag())
+                            .description("the merge's failures at the registry, by kind")
+                            .register(registry));
         }
     }
 

@@ -42,7 +42,8 @@ class RegistryException extends Exception {
 
     /** An answer of {@code status} that is not the one asked for: transient for a 5xx or 429. */
     static RegistryException answered(String message, int status) {
-        ErrorKind kind = isTransient(status) ? ErrorKind.UNREACHABLE
+        ErrorKind kind = isTransient(status)
+                ? ErrorKind.UNREACHABLE
                 : status == 401 || status == 403 ? ErrorKind.REFUSED : ErrorKind.OTHER;
         return new RegistryException(message, null, kind);
     }

@@ -24,8 +24,7 @@ import javax.net.ssl.X509TrustManager;
  */
 final class RegistryTrust {
 
-    private RegistryTrust() {
-    }
+    private RegistryTrust() {}
 
     /** The CA files for {@code registry} in the first of {@code certsDirs} that has a directory for it. */
     static List<Path> caFiles(List<Path> certsDirs, String registry) throws IOException {

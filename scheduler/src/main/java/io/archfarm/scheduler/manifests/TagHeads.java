@@ -52,9 +52,14 @@ class TagHeads {
                         index_digest = excluded.index_digest, index_content = excluded.index_content,
                         moved_at = excluded.moved_at
                     where tag_heads.accepted_seq <= excluded.accepted_seq""")
-                    .param("repository", repository).param("tag", tag).param("build", build.id())
-                    .param("seq", build.acceptedSeq()).param("digest", index.digest())
-                    .param("content", index.bytes()).param("now", Timestamps.of(clock.instant())).update();
+                    .param("repository", repository)
+                    .param("tag", tag)
+                    .param("build", build.id())
+                    .param("seq", build.acceptedSeq())
+                    .param("digest", index.digest())
+                    .param("content", index.bytes())
+                    .param("now", Timestamps.of(clock.instant()))
+                    .update();
             return read(repository, tag);
         });
     }
@@ -64,8 +69,11 @@ class TagHeads {
         return jdbc.sql("""
                 select build_id, accepted_seq, index_digest, index_content from tag_heads
                 where repository = :repository and tag = :tag""")
-                .param("repository", repository).param("tag", tag)
-                .query((rs, n) -> new Head(rs.getObject("build_id", UUID.class), rs.getLong("accepted_seq"),
+                .param("repository", repository)
+                .param("tag", tag)
+                .query((rs, n) -> new Head(
+                        rs.getObject("build_id", UUID.class),
+                        rs.getLong("accepted_seq"),
                         new ImageIndex(rs.getBytes("index_content"), rs.getString("index_digest"), List.of())))
                 .single();
     }

@@ -41,8 +41,13 @@ class FarmGauges {
      * @param workers   workers by status, each {@code [count, slots, busy]}
      * @param outboxLag seconds since the oldest unpublished outbox row was written, by the database's clock
      */
-    record Snapshot(Map<String, Long> builds, Map<List<String>, Long> queued, List<String> platforms,
-            Map<String, long[]> workers, long unsent, double outboxLag) {
+    record Snapshot(
+            Map<String, Long> builds,
+            Map<List<String>, Long> queued,
+            List<String> platforms,
+            Map<String, long[]> workers,
+            long unsent,
+            double outboxLag) {
 
         static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), List.of(), Map.of(), 0, 0);
 
@@ -52,8 +57,10 @@ class FarmGauges {
 
         /** Slots ({@code column} 1) or busy ones (2) of the workers online or draining. */
         long slots(int column) {
-            return workers.entrySet().stream().filter(e -> !e.getKey().equals(WorkerStatus.OFFLINE.name()))
-                    .mapToLong(e -> e.getValue()[column]).sum();
+            return workers.entrySet().stream()
+                    .filter(e -> !e.getKey().equals(WorkerStatus.OFFLINE.name()))
+                    .mapToLong(e -> e.getValue()[column])
+                    .sum();
         }
     }
 
@@ -65,33 +72,41 @@ class FarmGauges {
      * than vanish from the dashboards.
      */
     private final Set<String> platforms = new TreeSet<>();
+
     private volatile Snapshot snapshot = Snapshot.EMPTY;
 
     FarmGauges(JdbcClient jdbc, MeterRegistry registry) {
         this.jdbc = jdbc;
         for (BuildStatus status : BuildStatus.values()) {
             gauge("archfarm.builds", "builds by status", s -> s.builds().getOrDefault(status.name(), 0L))
-                    .tag("status", status.name()).register(registry);
+                    .tag("status", status.name())
+                    .register(registry);
         }
         for (WorkerStatus status : WorkerStatus.values()) {
             gauge("archfarm.fleet.workers", "workers by status", s -> s.workers(status.name()))
-                    .tag("status", status.name()).register(registry);
+                    .tag("status", status.name())
+                    .register(registry);
         }
-        gauge("archfarm.fleet.slots", "slots of the workers online or draining", s -> s.slots(1)).register(registry);
+        gauge("archfarm.fleet.slots", "slots of the workers online or draining", s -> s.slots(1))
+                .register(registry);
         gauge("archfarm.fleet.slots.busy", "attempts the workers online or draining run", s -> s.slots(2))
                 .register(registry);
-        gauge("archfarm.outbox.unsent", "outbox rows not yet published", Snapshot::unsent).register(registry);
+        gauge("archfarm.outbox.unsent", "outbox rows not yet published", Snapshot::unsent)
+                .register(registry);
         gauge("archfarm.outbox.lag", "age of the oldest unpublished outbox row (0 when none)", Snapshot::outboxLag)
-                .baseUnit("seconds").register(registry);
+                .baseUnit("seconds")
+                .register(registry);
         refreshes = Timer.builder("archfarm.gauges.refresh")
-                .description("reading the gauges from PostgreSQL, what a refresh costs the scheduler").register(registry);
+                .description("reading the gauges from PostgreSQL, what a refresh costs the scheduler")
+                .register(registry);
         queueDepth = MultiGauge.builder("archfarm.queue.depth")
                 .description("QUEUED platform jobs by platform and where they wait (NATIVE, EMULATED, NONE)")
                 .register(registry);
     }
 
     private Gauge.Builder<FarmGauges> gauge(String name, String description, ToDoubleFunction<Snapshot> value) {
-        return Gauge.builder(name, this, gauges -> value.applyAsDouble(gauges.snapshot)).description(description);
+        return Gauge.builder(name, this, gauges -> value.applyAsDouble(gauges.snapshot))
+                .description(description);
     }
 
     @Scheduled(fixedDelayString = "${archfarm.metrics.database-refresh:15s}")
@@ -101,25 +116,28 @@ class FarmGauges {
             showQueues(snapshot);
         } catch (DataAccessException e) {
             // the last snapshot stays: a dashboard shows the database's trouble in other ways
-            LOG.warn("the farm's gauges were not read: {}", e.getMostSpecificCause().getMessage());
+            LOG.warn(
+                    "the farm's gauges were not read: {}",
+                    e.getMostSpecificCause().getMessage());
         }
     }
 
     Snapshot read() {
         Map<String, Long> builds = new HashMap<>();
-        jdbc.sql("select status, count(*) from builds group by status")
-                .query(rs -> {
-                    builds.put(rs.getString(1), rs.getLong(2));
-                });
+        jdbc.sql("select status, count(*) from builds group by status").query(rs -> {
+            builds.put(rs.getString(1), rs.getLong(2));
+        });
         Map<List<String>, Long> queued = new HashMap<>();
         jdbc.sql("select platform, case when dispatched_emulated then 'EMULATED' when dispatched_native then 'NATIVE'"
                         + " else 'NONE' end, count(*) from platform_jobs where status = 'QUEUED' group by 1, 2")
                 .query(rs -> {
                     queued.put(List.of(rs.getString(1), rs.getString(2)), rs.getLong(3));
                 });
-        List<String> fleetPlatforms = jdbc.sql("select distinct p from workers,"
-                + " jsonb_array_elements_text(native_platforms || emulated_platforms) p where status <> 'OFFLINE'")
-                .query((rs, row) -> rs.getString(1)).list();
+        List<String> fleetPlatforms = jdbc.sql(
+                        "select distinct p from workers,"
+                                + " jsonb_array_elements_text(native_platforms || emulated_platforms) p where status <> 'OFFLINE'")
+                .query((rs, row) -> rs.getString(1))
+                .list();
         Map<String, long[]> workers = new HashMap<>();
         jdbc.sql("select status, count(*), sum(slots), sum(busy) from workers group by status")
                 .query(rs -> {
@@ -127,15 +145,21 @@ class FarmGauges {
                 });
         return jdbc.sql("select count(*), coalesce(extract(epoch from clock_timestamp() - min(created_at)), 0)"
                         + " from outbox where published_at is null")
-                .query((rs, n) -> new Snapshot(builds, queued, fleetPlatforms, workers, rs.getLong(1),
-                        Math.max(0, rs.getDouble(2)))).single();
+                .query((rs, n) -> new Snapshot(
+                        builds, queued, fleetPlatforms, workers, rs.getLong(1), Math.max(0, rs.getDouble(2))))
+                .single();
     }
 
     private void showQueues(Snapshot read) {
         read.queued().keySet().forEach(row -> platforms.add(row.getFirst()));
         platforms.addAll(read.platforms());
-        queueDepth.register(platforms.stream().flatMap(platform -> QUEUE_MODES.stream().map(mode ->
-                MultiGauge.Row.of(Tags.of("platform", platform, "mode", mode),
-                        read.queued().getOrDefault(List.of(platform, mode), 0L)))).toList(), true);
+        queueDepth.register(
+                platforms.stream()
+                        .flatMap(platform -> QUEUE_MODES.stream()
+                                .map(mode -> MultiGauge.Row.of(
+                                        Tags.of("platform", platform, "mode", mode),
+                                        read.queued().getOrDefault(List.of(platform, mode), 0L))))
+                        .toList(),
+                true);
     }
 }

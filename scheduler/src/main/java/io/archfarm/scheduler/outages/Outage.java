@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record Outage(String part, Instant since, int failures) {
 
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     /**
      * This failure as part of the outage {@code previous} if it names the same part, else the first of a new one.

@@ -42,8 +42,8 @@ class ConfirmedPublisher {
         CorrelationData correlation = new CorrelationData(row.id().toString());
         try {
             rabbit.send(row.exchange(), row.routingKey(), message, correlation);
-            CorrelationData.Confirm confirm = correlation.getFuture()
-                    .get(properties.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            CorrelationData.Confirm confirm =
+                    correlation.getFuture().get(properties.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
             ReturnedMessage returned = correlation.getReturned();
             // a broadcast that no worker's control queue receives reached everyone there is: it is delivered
             boolean broadcast = row.exchange().equals(topology.controlExchange());

@@ -33,11 +33,17 @@ class PruneHandledMessages {
     @Transactional
     public void prune() {
         var cutoff = Timestamps.of(clock.instant().minus(properties.messageRetention()));
-        int outbox = jdbc.sql("delete from outbox where published_at < :cutoff").param("cutoff", cutoff).update();
+        int outbox = jdbc.sql("delete from outbox where published_at < :cutoff")
+                .param("cutoff", cutoff)
+                .update();
         int processed = jdbc.sql("delete from processed_messages where processed_at < :cutoff")
-                .param("cutoff", cutoff).update();
+                .param("cutoff", cutoff)
+                .update();
         if (outbox + processed > 0) {
-            log.info("pruned {} published outbox rows and {} handled message ids older than {}", outbox, processed,
+            log.info(
+                    "pruned {} published outbox rows and {} handled message ids older than {}",
+                    outbox,
+                    processed,
                     properties.messageRetention());
         }
     }

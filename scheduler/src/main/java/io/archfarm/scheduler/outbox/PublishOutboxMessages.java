@@ -35,7 +35,10 @@ class PublishOutboxMessages {
     private final TransactionTemplate transactions;
     private final ReentrantLock relaying = new ReentrantLock();
 
-    PublishOutboxMessages(JdbcClient jdbc, ConfirmedPublisher publisher, SchedulerProperties properties,
+    PublishOutboxMessages(
+            JdbcClient jdbc,
+            ConfirmedPublisher publisher,
+            SchedulerProperties properties,
             PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.publisher = publisher;
@@ -75,8 +78,12 @@ class PublishOutboxMessages {
                 limit :batch
                 for update skip locked""")
                 .param("batch", properties.outboxBatch())
-                .query((rs, n) -> new OutboxRow(rs.getObject("id", UUID.class), rs.getString("exchange_name"),
-                        rs.getString("routing_key"), rs.getString("message_type"), rs.getString("payload")))
+                .query((rs, n) -> new OutboxRow(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("exchange_name"),
+                        rs.getString("routing_key"),
+                        rs.getString("message_type"),
+                        rs.getString("payload")))
                 .list();
         for (OutboxRow row : rows) {
             publish(row);
@@ -87,12 +94,21 @@ class PublishOutboxMessages {
         try {
             publisher.publish(row);
             jdbc.sql("update outbox set published_at = clock_timestamp(), attempts = attempts + 1, last_error = null"
-                    + " where id = :id").param("id", row.id()).update();
+                            + " where id = :id")
+                    .param("id", row.id())
+                    .update();
         } catch (PublishFailedException e) {
-            log.warn("outbox row {} ({} to {}/{}) not published, will retry: {}", row.id(), row.messageType(),
-                    row.exchange(), row.routingKey(), e.getMessage());
+            log.warn(
+                    "outbox row {} ({} to {}/{}) not published, will retry: {}",
+                    row.id(),
+                    row.messageType(),
+                    row.exchange(),
+                    row.routingKey(),
+                    e.getMessage());
             jdbc.sql("update outbox set attempts = attempts + 1, last_error = :error where id = :id")
-                    .param("id", row.id()).param("error", e.getMessage()).update();
+                    .param("id", row.id())
+                    .param("error", e.getMessage())
+                    .update();
         }
     }
 }

@@ -73,8 +73,8 @@ class RelayAfterCommit implements SmartLifecycle {
     @Override
     public synchronized void start() {
         if (thread == null) {
-            thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("outbox-relay").daemon()
-                    .factory());
+            thread = Executors.newSingleThreadExecutor(
+                    Thread.ofPlatform().name("outbox-relay").daemon().factory());
         }
     }
 

@@ -35,7 +35,10 @@ public class RegistryCredentials {
     private final String secretKey;
     private volatile @Nullable SecretKeyBox box;
 
-    RegistryCredentials(JdbcClient jdbc, RegistryProperties properties, JsonMapper json,
+    RegistryCredentials(
+            JdbcClient jdbc,
+            RegistryProperties properties,
+            JsonMapper json,
             @Value("${archfarm.security.secret-key:}") String secretKey) {
         this.jdbc = jdbc;
         this.properties = properties;
@@ -44,8 +47,7 @@ public class RegistryCredentials {
     }
 
     /** A credential and whose it is, for messages: {@code project team/app} or the auth file's path. */
-    public record Owned(RegistryCredential credential, String owner, boolean project) {
-    }
+    public record Owned(RegistryCredential credential, String owner, boolean project) {}
 
     /** The credential for the build's image: the project's, else the auth file's, else none (anonymous). */
     public Optional<Owned> forBuild(UUID buildId, ImageReference image) {
@@ -64,42 +66,52 @@ public class RegistryCredentials {
                                p.registry_secret
                           from builds b join projects p on p.id = b.project_id join teams t on t.id = p.team_id
                          where b.id = :build and p.registry_host = :registry""")
-                .param("build", buildId).param("registry", image.registry())
-                .query((rs, n) -> new Owned(new RegistryCredential(rs.getString("registry_host"),
-                        rs.getString("registry_username"), box().open(rs.getString("registry_secret"))),
-                        "project " + rs.getString("team") + "/" + rs.getString("project"), true))
+                .param("build", buildId)
+                .param("registry", image.registry())
+                .query((rs, n) -> new Owned(
+                        new RegistryCredential(
+                                rs.getString("registry_host"),
+                                rs.getString("registry_username"),
+                                box().open(rs.getString("registry_secret"))),
+                        "project " + rs.getString("team") + "/" + rs.getString("project"),
+                        true))
                 .optional();
     }
 
     /** The scheduler's own credential for the image's registry, from its containers auth file. */
     public Optional<Owned> fromAuthFile(ImageReference image) {
-        Optional<Path> file = AuthFiles.locate(properties.authFile(), System.getenv(),
-                Path.of(System.getProperty("user.home")));
+        Optional<Path> file =
+                AuthFiles.locate(properties.authFile(), System.getenv(), Path.of(System.getProperty("user.home")));
         if (file.isEmpty() || !Files.isRegularFile(file.get())) {
             return Optional.empty();
         }
         try {
             JsonNode auths = json.readTree(Files.readString(file.get())).path("auths");
             Map<String, String> entries = new LinkedHashMap<>();
-            auths.properties().forEach(entry -> entries.put(entry.getKey(),
-                    entry.getValue().path("auth").asString("")));
-            return new AuthEntries(entries).lookup(image)
+            auths.properties()
+                    .forEach(entry -> entries.put(
+                            entry.getKey(), entry.getValue().path("auth").asString("")));
+            return new AuthEntries(entries)
+                    .lookup(image)
                     .map(credential -> new Owned(credential, "the auth file " + file.get(), false));
         } catch (JacksonException e) {
             // never the parser's message: it may quote a piece of a secret
             throw new IllegalStateException("the registry auth file " + file.get() + " is not JSON"
-                    + (e.getLocation() == null ? "" : " (at line " + e.getLocation().getLineNr() + ")"));
+                    + (e.getLocation() == null
+                            ? ""
+                            : " (at line " + e.getLocation().getLineNr() + ")"));
         } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("the registry auth file " + file.get() + " cannot be read: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the registry auth file " + file.get() + " cannot be read: " + e.getMessage(), e);
         }
     }
 
     private SecretKeyBox box() {
         SecretKeyBox current = box;
         if (current == null) {
-            current = new SecretKeyBox(secretKey, "the scheduler needs it to open the registry credentials of "
-                    + "projects, sealed by the portal");
+            current = new SecretKeyBox(
+                    secretKey,
+                    "the scheduler needs it to open the registry credentials of " + "projects, sealed by the portal");
             box = current;
         }
         return current;

@@ -47,8 +47,15 @@ class RecordJobResults {
     private final JsonMapper json;
     private final JobMetrics metrics;
 
-    RecordJobResults(JdbcClient jdbc, PlatformJobStore jobs, JobAttempts attempts, JobRetries retries,
-            ProcessedMessages processed, Clock clock, JsonMapper json, JobMetrics metrics) {
+    RecordJobResults(
+            JdbcClient jdbc,
+            PlatformJobStore jobs,
+            JobAttempts attempts,
+            JobRetries retries,
+            ProcessedMessages processed,
+            Clock clock,
+            JsonMapper json,
+            JobMetrics metrics) {
         this.json = json;
         this.metrics = metrics;
         this.jdbc = jdbc;
@@ -69,8 +76,11 @@ class RecordJobResults {
                 insert into job_logs (job_id, attempt, seq, content)
                 select :job, :attempt, :seq, :content where exists (select 1 from platform_jobs where id = :job)
                 on conflict do nothing""")
-                .param("job", chunk.jobId()).param("attempt", chunk.attempt()).param("seq", chunk.seq())
-                .param("content", chunk.text() == null ? "" : chunk.text().replace("\u0000", "")).update();
+                .param("job", chunk.jobId())
+                .param("attempt", chunk.attempt())
+                .param("seq", chunk.seq())
+                .param("content", chunk.text() == null ? "" : chunk.text().replace("\u0000", ""))
+                .update();
     }
 
     /**
@@ -91,21 +101,28 @@ class RecordJobResults {
         }
         PlatformJob job = jobs.lock(result.jobId()).orElse(null);
         if (job == null || job.status() != JobStatus.RUNNING || job.attempt() != result.attempt()) {
-            log.info("JobFinished of job {} attempt {} ({}) ignored: the job is {}", result.jobId(),
-                    result.attempt(), result.outcome(), job == null ? "unknown"
-                            : job.status() + " at attempt " + job.attempt());
+            log.info(
+                    "JobFinished of job {} attempt {} ({}) ignored: the job is {}",
+                    result.jobId(),
+                    result.attempt(),
+                    result.outcome(),
+                    job == null ? "unknown" : job.status() + " at attempt " + job.attempt());
             return Optional.empty();
         }
         context.with(JobLogContext.BUILD_ID, job.buildId()).with(JobLogContext.PLATFORM, job.platform());
         if (result.startedAt() != null && result.finishedAt() != null) {
-            metrics.ended(job.platform(), job.mode(), result.outcome().name(),
+            metrics.ended(
+                    job.platform(),
+                    job.mode(),
+                    result.outcome().name(),
                     Duration.between(result.startedAt(), result.finishedAt()));
         }
         Instant now = clock.instant();
         if (result.outcome() == JobOutcome.INFRA_FAILED) {
             String reason = "infrastructure failure on " + result.workerId() + ": " + result.error();
             Optional<String> part = PartOutage.partOf(result.error());
-            boolean queuedAgain = part.isPresent() ? retries.retryAfterOutage(job, part.get(), reason)
+            boolean queuedAgain = part.isPresent()
+                    ? retries.retryAfterOutage(job, part.get(), reason)
                     : retries.retryOrFail(job, JobOutcome.INFRA_FAILED.name(), reason, false);
             return queuedAgain ? Optional.empty() : Optional.of(job.buildId());
         }
@@ -115,15 +132,26 @@ class RecordJobResults {
             default -> JobStatus.FAILED;
         };
         String error = result.error();
-        if (end == JobStatus.SUCCEEDED && (result.digest() == null || !result.digest().matches(DIGEST))) {
+        if (end == JobStatus.SUCCEEDED
+                && (result.digest() == null || !result.digest().matches(DIGEST))) {
             end = JobStatus.FAILED;
-            error = "worker " + result.workerId() + " reported success with an invalid image digest '"
-                    + result.digest() + "'";
+            error = "worker " + result.workerId() + " reported success with an invalid image digest '" + result.digest()
+                    + "'";
         }
-        JobEnd details = new JobEnd(result.digest(), result.size(), result.mediaType(), error, result.exitCode(),
-                result.buildMillis(), isolation(result), phase(result, JobPhases::claim),
-                phase(result, JobPhases::fetch), phase(result, JobPhases::pull), phase(result, JobPhases::build),
-                phase(result, JobPhases::push), cache(result));
+        JobEnd details = new JobEnd(
+                result.digest(),
+                result.size(),
+                result.mediaType(),
+                error,
+                result.exitCode(),
+                result.buildMillis(),
+                isolation(result),
+                phase(result, JobPhases::claim),
+                phase(result, JobPhases::fetch),
+                phase(result, JobPhases::pull),
+                phase(result, JobPhases::build),
+                phase(result, JobPhases::push),
+                cache(result));
         ConcurrentChangeException.requireWon(jobs.end(job, end, details, now), "end of job " + job.id());
         attempts.close(job.id(), job.attempt(), result.outcome().name(), error, now);
         log.info("job {} ({}) attempt {} ended {}", job.id(), job.platform(), job.attempt(), end);

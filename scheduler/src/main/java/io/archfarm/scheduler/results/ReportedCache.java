@@ -17,12 +17,12 @@ final class ReportedCache {
 
     /** More steps than any Containerfile the farm has seen; a longer list is cut, not refused. */
     static final int MAX_STEPS = 500;
+
     static final int MAX_INSTRUCTION = 200;
     private static final int MAX_STEP = 16;
     private static final int MAX_STORE = 200;
 
-    private ReportedCache() {
-    }
+    private ReportedCache() {}
 
     /** The {@code platform_jobs.cache} object, or null when the result says nothing about the cache. */
     static @Nullable Map<String, Object> of(@Nullable JobCache cache) {
@@ -32,7 +32,8 @@ final class ReportedCache {
         Map<String, Object> kept = new LinkedHashMap<>();
         kept.put("layerCache", knownMode(cache.layerCache()));
         kept.put("store", text(cache.store(), MAX_STORE));
-        List<Map<String, Object>> steps = cache.steps().stream().limit(MAX_STEPS).map(ReportedCache::step).toList();
+        List<Map<String, Object>> steps =
+                cache.steps().stream().limit(MAX_STEPS).map(ReportedCache::step).toList();
         kept.put("steps", steps);
         return kept;
     }
@@ -46,8 +47,11 @@ final class ReportedCache {
     }
 
     private static @Nullable String knownMode(@Nullable String name) {
-        return name != null && Arrays.stream(LayerCache.values()).anyMatch(mode -> mode.name().equals(name))
-                ? name : null;
+        return name != null
+                        && Arrays.stream(LayerCache.values())
+                                .anyMatch(mode -> mode.name().equals(name))
+                ? name
+                : null;
     }
 
     private static @Nullable String text(@Nullable String value, int max) {

@@ -41,7 +41,8 @@ public class BuildSecretsOfBuild {
                          where b.id = :build
                          order by s.name, s.project_id nulls last""")
                 .param("build", buildId)
-                .query((rs, n) -> Map.entry(rs.getString("name"), rs.getString("sealed_value"))).list();
+                .query((rs, n) -> Map.entry(rs.getString("name"), rs.getString("sealed_value")))
+                .list();
         Map<String, String> opened = new LinkedHashMap<>();
         sealed.forEach(secret -> opened.put(secret.getKey(), box().open(secret.getValue())));
         return opened;
@@ -50,8 +51,10 @@ public class BuildSecretsOfBuild {
     private SecretKeyBox box() {
         SecretKeyBox current = box;
         if (current == null) {
-            current = new SecretKeyBox(secretKey, "the scheduler needs it to open the build secrets of projects and"
-                    + " teams, sealed by the portal");
+            current = new SecretKeyBox(
+                    secretKey,
+                    "the scheduler needs it to open the build secrets of projects and"
+                            + " teams, sealed by the portal");
             box = current;
         }
         return current;

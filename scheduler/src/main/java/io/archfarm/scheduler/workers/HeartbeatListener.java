@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.amqp.support.converter.MessageConversionException;
 import org.springframework.amqp.support.converter.MessageConverter;
-import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -58,9 +58,16 @@ class HeartbeatListener {
     private final TransactionTemplate transactions;
     private final MessageConverter converter;
 
-    HeartbeatListener(JdbcClient jdbc, JsonMapper json, SchedulerProperties properties, Clock clock,
-            RequeueJobsForgottenByWorkers forgotten, JobQueues jobQueues, PlatformTransactionManager transactions,
-            DispatchQueuedJobs dispatcher, MessageConverter converter) {
+    HeartbeatListener(
+            JdbcClient jdbc,
+            JsonMapper json,
+            SchedulerProperties properties,
+            Clock clock,
+            RequeueJobsForgottenByWorkers forgotten,
+            JobQueues jobQueues,
+            PlatformTransactionManager transactions,
+            DispatchQueuedJobs dispatcher,
+            MessageConverter converter) {
         this.jdbc = jdbc;
         this.converter = converter;
         this.json = json;
@@ -72,7 +79,8 @@ class HeartbeatListener {
         this.transactions = new TransactionTemplate(transactions);
     }
 
-    @RabbitListener(queues = "#{@topology.heartbeatsQueue()}",
+    @RabbitListener(
+            queues = "#{@topology.heartbeatsQueue()}",
             containerFactory = BrokerConfiguration.HEARTBEAT_LISTENER_CONTAINER_FACTORY)
     void onHeartbeats(List<Message> messages) {
         List<WorkerHeartbeat> beats = LatestHeartbeats.of(messages, this::read);
@@ -81,12 +89,18 @@ class HeartbeatListener {
         try {
             joined = transactions.execute(status -> recordAll(beats));
         } catch (DataIntegrityViolationException | IllegalArgumentException | IllegalStateException e) {
-            LOG.warn("a batch of {} heartbeats failed on one of them ({}), applying each on its own", beats.size(),
+            LOG.warn(
+                    "a batch of {} heartbeats failed on one of them ({}), applying each on its own",
+                    beats.size(),
                     reason(e));
             joined = beats.stream().filter(this::recordAlone).toList();
         }
-        List<Platform> toDispatch = joined.stream().filter(beat -> !beat.draining())
-                .flatMap(HeartbeatListener::platforms).distinct().flatMap(HeartbeatListener::known).toList();
+        List<Platform> toDispatch = joined.stream()
+                .filter(beat -> !beat.draining())
+                .flatMap(HeartbeatListener::platforms)
+                .distinct()
+                .flatMap(HeartbeatListener::known)
+                .toList();
         if (!toDispatch.isEmpty()) {
             dispatcher.dispatchPlatforms(toDispatch);
         }
@@ -101,7 +115,8 @@ class HeartbeatListener {
                 }
                 LOG.warn("heartbeat {} names no worker, dropped", beat.messageId());
             } else {
-                LOG.warn("a message on the heartbeats queue is no heartbeat, dropped: {}",
+                LOG.warn(
+                        "a message on the heartbeats queue is no heartbeat, dropped: {}",
                         message.getMessageProperties());
             }
         } catch (MessageConversionException e) {
@@ -120,7 +135,10 @@ class HeartbeatListener {
         try {
             return Boolean.TRUE.equals(transactions.execute(status -> record(beat)));
         } catch (DataIntegrityViolationException | IllegalArgumentException | IllegalStateException e) {
-            LOG.warn("heartbeat {} of worker {} cannot be applied, dropped: {}", beat.messageId(), beat.workerId(),
+            LOG.warn(
+                    "heartbeat {} of worker {} cannot be applied, dropped: {}",
+                    beat.messageId(),
+                    beat.workerId(),
                     reason(e));
             return false;
         }
@@ -128,7 +146,8 @@ class HeartbeatListener {
 
     /** What PostgreSQL said, not the statement around it. */
     private static @Nullable String reason(RuntimeException e) {
-        return e instanceof DataIntegrityViolationException violation ? violation.getMostSpecificCause().getMessage()
+        return e instanceof DataIntegrityViolationException violation
+                ? violation.getMostSpecificCause().getMessage()
                 : e.getMessage();
     }
 
@@ -147,19 +166,24 @@ class HeartbeatListener {
 
     private void declareJobQueues(WorkerHeartbeat beat) {
         platforms(beat).forEach(name -> {
-                    try {
-                        jobQueues.ensureDeclared(Platform.parse(name));
-                    } catch (IllegalArgumentException e) {
-                        LOG.warn("worker {} names platform '{}', which has no job queue: {}", beat.workerId(), name,
-                                e.getMessage());
-                    }
-                });
+            try {
+                jobQueues.ensureDeclared(Platform.parse(name));
+            } catch (IllegalArgumentException e) {
+                LOG.warn(
+                        "worker {} names platform '{}', which has no job queue: {}",
+                        beat.workerId(),
+                        name,
+                        e.getMessage());
+            }
+        });
         try {
             jobQueues.ensureWorkerQueueDeclared(beat.workerId());
         } catch (AmqpException e) {
             // its heartbeat still counts: the worker takes jobs from the shared queues, and is preferred in vain
-            LOG.warn("the own job queue of worker {} cannot be declared, it gets no job by cache affinity: {}",
-                    beat.workerId(), e.getMessage());
+            LOG.warn(
+                    "the own job queue of worker {} cannot be declared, it gets no job by cache affinity: {}",
+                    beat.workerId(),
+                    e.getMessage());
         }
     }
 
@@ -200,10 +224,15 @@ class HeartbeatListener {
                 .param("now", Timestamps.of(clock.instant()))
                 .param("sent", Timestamps.of(beat.sentAt()))
                 .param("clockStep", properties.heartbeatTimeout().toMillis())
-                .query(Boolean.class).optional().orElse(null);
+                .query(Boolean.class)
+                .optional()
+                .orElse(null);
         if (joined == null) {
-            LOG.debug("heartbeat {} of worker {} sent at {} is older than the one applied, ignored", beat.messageId(),
-                    beat.workerId(), beat.sentAt());
+            LOG.debug(
+                    "heartbeat {} of worker {} sent at {} is older than the one applied, ignored",
+                    beat.messageId(),
+                    beat.workerId(),
+                    beat.sentAt());
             return null;
         }
         forgotten.requeue(beat);

@@ -13,8 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class LatestHeartbeats {
 
-    private LatestHeartbeats() {
-    }
+    private LatestHeartbeats() {}
 
     /** {@code read} turns a message into its heartbeat, or null for one that holds none to apply. */
     static <M> List<WorkerHeartbeat> of(List<M> messages, Function<M, @Nullable WorkerHeartbeat> read) {

@@ -19,8 +19,7 @@ public final class ReportedTools {
     static final int MAX_VERSION = 64;
     static final int MAX_PLATFORMS = 32;
 
-    private ReportedTools() {
-    }
+    private ReportedTools() {}
 
     /** The tools as JSON to store, or null when the worker said none. */
     public static @Nullable String json(@Nullable WorkerTools tools, JsonMapper json) {
@@ -34,8 +33,8 @@ public final class ReportedTools {
                 canonical(platform).ifPresent(name -> qemu.put(name, text(version)));
             }
         });
-        return new WorkerTools(text(tools.kernel()), text(tools.storageDriver()), text(tools.buildah()),
-                text(tools.skopeo()), qemu);
+        return new WorkerTools(
+                text(tools.kernel()), text(tools.storageDriver()), text(tools.buildah()), text(tools.skopeo()), qemu);
     }
 
     private static Optional<String> canonical(String platform) {

@@ -7,6 +7,7 @@ import io.archfarm.scheduler.jobs.JobRetries;
 import io.archfarm.scheduler.jobs.PlatformJob;
 import io.archfarm.scheduler.jobs.PlatformJobStore;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,8 +29,8 @@ class RequeueJobsForgottenByWorkers {
     private final SchedulerProperties properties;
     private final Clock clock;
 
-    RequeueJobsForgottenByWorkers(PlatformJobStore jobs, JobRetries retries,
-            SchedulerProperties properties, Clock clock) {
+    RequeueJobsForgottenByWorkers(
+            PlatformJobStore jobs, JobRetries retries, SchedulerProperties properties, Clock clock) {
         this.jobs = jobs;
         this.retries = retries;
         this.properties = properties;
@@ -46,15 +47,19 @@ class RequeueJobsForgottenByWorkers {
         if (beat.finished() != null) {
             beat.finished().forEach(r -> running.add(r.jobId() + "/" + r.attempt()));
         }
-        List<UUID> claimedEarlier = jobs.runningOnSince(beat.workerId(),
-                sentOrNow(beat).minus(properties.heartbeatTimeout()));
+        List<UUID> claimedEarlier =
+                jobs.runningOnSince(beat.workerId(), sentOrNow(beat).minus(properties.heartbeatTimeout()));
         if (claimedEarlier.isEmpty()) {
             return;
         }
         for (PlatformJob job : jobs.lockRunningOn(beat.workerId())) {
             if (claimedEarlier.contains(job.id()) && !running.contains(job.id() + "/" + job.attempt())) {
-                retries.retryOrFail(job, JobAttempts.LOST, "worker " + beat.workerId()
-                        + " no longer runs attempt " + job.attempt() + " (it restarted or dropped the job)", true);
+                retries.retryOrFail(
+                        job,
+                        JobAttempts.LOST,
+                        "worker " + beat.workerId() + " no longer runs attempt " + job.attempt()
+                                + " (it restarted or dropped the job)",
+                        true);
             }
         }
     }
@@ -64,8 +69,8 @@ class RequeueJobsForgottenByWorkers {
      * queue predates the jobs claimed meanwhile, so the cutoff counts from its sending, not from its reading. Counting
      * from now requeued jobs a busy scheduler read late heartbeats about, and ran them twice.
      */
-    private java.time.Instant sentOrNow(WorkerHeartbeat beat) {
-        java.time.Instant now = clock.instant();
+    private Instant sentOrNow(WorkerHeartbeat beat) {
+        Instant now = clock.instant();
         return beat.sentAt() == null || beat.sentAt().isAfter(now) ? now : beat.sentAt();
     }
 }

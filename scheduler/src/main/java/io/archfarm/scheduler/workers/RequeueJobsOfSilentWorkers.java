@@ -28,8 +28,8 @@ class RequeueJobsOfSilentWorkers {
     private final SchedulerProperties properties;
     private final Clock clock;
 
-    RequeueJobsOfSilentWorkers(JdbcClient jdbc, PlatformJobStore jobs, JobRetries retries,
-            SchedulerProperties properties, Clock clock) {
+    RequeueJobsOfSilentWorkers(
+            JdbcClient jdbc, PlatformJobStore jobs, JobRetries retries, SchedulerProperties properties, Clock clock) {
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.retries = retries;
@@ -44,10 +44,13 @@ class RequeueJobsOfSilentWorkers {
                         + " for update skip locked")
                 .param("offline", WorkerStatus.OFFLINE.name())
                 .param("cutoff", Timestamps.of(clock.instant().minus(properties.heartbeatTimeout())))
-                .query((rs, row) -> rs.getString(1)).list();
+                .query((rs, row) -> rs.getString(1))
+                .list();
         for (String worker : silent) {
             jdbc.sql("update workers set status = :offline, busy = 0 where id = :id")
-                    .param("offline", WorkerStatus.OFFLINE.name()).param("id", worker).update();
+                    .param("offline", WorkerStatus.OFFLINE.name())
+                    .param("id", worker)
+                    .update();
             log.info("worker {} silent for more than {}, now OFFLINE", worker, properties.heartbeatTimeout());
             for (PlatformJob job : jobs.lockRunningOn(worker)) {
                 retries.retryOrFail(job, JobAttempts.LOST, "worker " + worker + " stopped heart-beating", true);

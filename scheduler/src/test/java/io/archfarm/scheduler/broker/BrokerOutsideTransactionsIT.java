@@ -21,8 +21,10 @@ class BrokerOutsideTransactionsIT {
 
     @Autowired
     JobQueues queues;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     PlatformTransactionManager transactionManager;
 
@@ -32,11 +34,14 @@ class BrokerOutsideTransactionsIT {
         Platform platform = Platform.parse("linux/arm/v5");
 
         assertThatThrownBy(() -> transaction.executeWithoutResult(status -> {
-            jdbc.sql("select 1").query(Integer.class).single();
-            queues.ensureDeclared(platform);
-        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("inside a database transaction");
+                    jdbc.sql("select 1").query(Integer.class).single();
+                    queues.ensureDeclared(platform);
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("inside a database transaction");
         assertThatThrownBy(() -> transaction.executeWithoutResult(status -> queues.ensureWorkerQueueDeclared("w-x")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("inside a database transaction");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("inside a database transaction");
         assertThat(queues.isDeclared(platform)).isFalse();
 
         queues.ensureDeclared(platform);

@@ -40,8 +40,10 @@ class BuildStoreIT {
 
     @Autowired
     BuildStore store;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     PlatformTransactionManager transactionManager;
 
@@ -51,7 +53,9 @@ class BuildStoreIT {
         Build read = store.find(id).orElseThrow();
 
         assertThat(inTransaction(() -> store.start(read, NOW))).isTrue();
-        assertThat(inTransaction(() -> store.start(read, NOW))).as("the same read again").isFalse();
+        assertThat(inTransaction(() -> store.start(read, NOW)))
+                .as("the same read again")
+                .isFalse();
 
         assertThat(row(id)).containsEntry("status", "RUNNING").containsEntry("version", 1L);
         assertThat(row(id).get("started_at")).isNotNull();
@@ -62,35 +66,51 @@ class BuildStoreIT {
         UUID id = new StoreRows(jdbc).build("RUNNING", "r/x");
         Build read = store.find(id).orElseThrow();
         // something else changed the build meanwhile, leaving it RUNNING
-        jdbc.sql("update builds set version = version + 1 where id = :id").param("id", id).update();
+        jdbc.sql("update builds set version = version + 1 where id = :id")
+                .param("id", id)
+                .update();
 
-        assertThat(inTransaction(() -> store.end(read, BuildStatus.SUCCEEDED, null, NOW))).isFalse();
+        assertThat(inTransaction(() -> store.end(read, BuildStatus.SUCCEEDED, null, NOW)))
+                .isFalse();
         assertThat(inTransaction(() -> store.end(store.find(id).orElseThrow(), BuildStatus.FAILED, "broken", NOW)))
                 .isTrue();
         assertThat(row(id)).containsEntry("status", "FAILED").containsEntry("error", "broken");
-        assertThatThrownBy(() -> inTransaction(() -> store.end(store.find(id).orElseThrow(), BuildStatus.RUNNING,
-                null, NOW))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() ->
+                        inTransaction(() -> store.end(store.find(id).orElseThrow(), BuildStatus.RUNNING, null, NOW)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aReopenClearsTheEndAndTheCancelAndIllegalMovesThrow() {
         UUID id = new StoreRows(jdbc).build("CANCELLED", "r/x");
         jdbc.sql("update builds set cancel_requested_at = now(), error = 'cancelled by bob', finished_at = now()"
-                + " where id = :id").param("id", id).update();
+                        + " where id = :id")
+                .param("id", id)
+                .update();
 
-        assertThat(inTransaction(() -> store.reopen(store.find(id).orElseThrow(), NOW))).isTrue();
+        assertThat(inTransaction(() -> store.reopen(store.find(id).orElseThrow(), NOW)))
+                .isTrue();
 
-        assertThat(row(id)).containsEntry("status", "RUNNING").containsEntry("error", null)
-                .containsEntry("cancel_requested_at", null).containsEntry("finished_at", null);
+        assertThat(row(id))
+                .containsEntry("status", "RUNNING")
+                .containsEntry("error", null)
+                .containsEntry("cancel_requested_at", null)
+                .containsEntry("finished_at", null);
         assertThatThrownBy(() -> inTransaction(() -> store.start(store.find(id).orElseThrow(), NOW)))
-                .isInstanceOf(IllegalTransitionException.class).hasMessageContaining("RUNNING -> RUNNING");
+                .isInstanceOf(IllegalTransitionException.class)
+                .hasMessageContaining("RUNNING -> RUNNING");
         UUID succeeded = new StoreRows(jdbc).build("SUCCEEDED", "r/x");
-        assertThatThrownBy(() -> inTransaction(() -> store.reopen(store.find(succeeded).orElseThrow(), NOW)))
-                .isInstanceOf(IllegalTransitionException.class).hasMessageContaining("SUCCEEDED -> RUNNING");
+        assertThatThrownBy(() ->
+                        inTransaction(() -> store.reopen(store.find(succeeded).orElseThrow(), NOW)))
+                .isInstanceOf(IllegalTransitionException.class)
+                .hasMessageContaining("SUCCEEDED -> RUNNING");
     }
 
     private Map<String, Object> row(UUID id) {
-        return jdbc.sql("select * from builds where id = :id").param("id", id).query().singleRow();
+        return jdbc.sql("select * from builds where id = :id")
+                .param("id", id)
+                .query()
+                .singleRow();
     }
 
     private <T> T inTransaction(Supplier<T> work) {

@@ -32,12 +32,14 @@ import org.springframework.context.annotation.Import;
  * linux/ppc64le natively. Every build here is of the same repository (a build of no project counts as its
  * repository's).
  */
-@SpringBootTest(properties = {
-        "archfarm.scheduler.tick=200ms",
-        "archfarm.scheduler.outbox-interval=100ms",
-        "archfarm.scheduler.native-wait=30s",
-        "archfarm.scheduler.affinity-wait=2s",
-        "archfarm.scheduler.heartbeat-timeout=60s"})
+@SpringBootTest(
+        properties = {
+            "archfarm.scheduler.tick=200ms",
+            "archfarm.scheduler.outbox-interval=100ms",
+            "archfarm.scheduler.native-wait=30s",
+            "archfarm.scheduler.affinity-wait=2s",
+            "archfarm.scheduler.heartbeat-timeout=60s"
+        })
 @Import({ArchfarmTestServices.class, Farm.class})
 class AffinityIT {
 
@@ -47,8 +49,10 @@ class AffinityIT {
 
     @Autowired
     Farm farm;
+
     @Autowired
     AmqpAdmin admin;
+
     @Autowired
     JobQueues jobQueues;
 
@@ -62,7 +66,9 @@ class AffinityIT {
 
         assertThat(jobQueues.ensureWorkerQueueDeclared("w-earlier")).isEqualTo(queue);
 
-        assertThat(admin.getQueueInfo(queue)).as("declared again, empty").isNotNull()
+        assertThat(admin.getQueueInfo(queue))
+                .as("declared again, empty")
+                .isNotNull()
                 .satisfies(info -> assertThat(info.getMessageCount()).isZero());
         admin.deleteQueue(queue);
     }
@@ -74,13 +80,16 @@ class AffinityIT {
     @Test
     void aWorkersOwnQueueDeclaredDurableBeforeIsDeclaredAgainAsATransientQueue() {
         String queue = farm.topology().workerJobQueue("w-durable");
-        Queue durable = QueueBuilder.durable(queue).classic().expires((int) JobQueues.WORKER_QUEUE_EXPIRY.toMillis())
+        Queue durable = QueueBuilder.durable(queue)
+                .classic()
+                .expires((int) JobQueues.WORKER_QUEUE_EXPIRY.toMillis())
                 .build();
         admin.declareQueue(durable);
 
         assertThat(jobQueues.ensureWorkerQueueDeclared("w-durable")).isEqualTo(queue);
 
-        assertThatThrownBy(() -> admin.declareQueue(durable)).as("declaring it durable again")
+        assertThatThrownBy(() -> admin.declareQueue(durable))
+                .as("declaring it durable again")
                 .isInstanceOf(AmqpException.class);
         admin.deleteQueue(queue);
     }
@@ -91,7 +100,8 @@ class AffinityIT {
         heartbeat("w-b", false);
         awaitOnline("w-a");
         awaitOnline("w-b");
-        assertThat(admin.getQueueInfo(farm.topology().workerJobQueue("w-a"))).as("declared on the heartbeat")
+        assertThat(admin.getQueueInfo(farm.topology().workerJobQueue("w-a")))
+                .as("declared on the heartbeat")
                 .isNotNull();
 
         // nothing built yet: no preferred worker, the shared queue at once
@@ -107,9 +117,13 @@ class AffinityIT {
         JobAssignment offered = takeOffer("w-a");
         assertThat(offered.jobId()).isEqualTo(farm.jobOf(second, PLATFORM));
         assertThat(offered.mode()).isEqualTo(ExecutionMode.NATIVE);
-        assertThat(farm.poll(PLATFORM, ExecutionMode.NATIVE)).as("not on the shared queue meanwhile").isNull();
+        assertThat(farm.poll(PLATFORM, ExecutionMode.NATIVE))
+                .as("not on the shared queue meanwhile")
+                .isNull();
         assertThat(claim(offered, "w-a", offered.mode()).granted()).isTrue();
-        assertThat(farm.job(offered.jobId())).containsEntry("affinity", "HIT").containsEntry("affinity_worker", "w-a")
+        assertThat(farm.job(offered.jobId()))
+                .containsEntry("affinity", "HIT")
+                .containsEntry("affinity_worker", "w-a")
                 .containsEntry("mode", "NATIVE");
         succeed(offered, "w-a");
 
@@ -117,14 +131,17 @@ class AffinityIT {
         Instant queued = Instant.now();
         UUID third = build();
         JobAssignment shared = farm.takeAssignment(PLATFORM, ExecutionMode.NATIVE);
-        assertThat(Duration.between(queued, Instant.now())).as("the affinity wait")
+        assertThat(Duration.between(queued, Instant.now()))
+                .as("the affinity wait")
                 .isGreaterThan(Duration.ofMillis(1500));
         assertThat(shared.jobId()).isEqualTo(farm.jobOf(third, PLATFORM));
         assertThat(claim(shared, "w-b", ExecutionMode.NATIVE).granted()).isTrue();
         assertThat(farm.job(shared.jobId())).containsEntry("affinity", "MISS").containsEntry("affinity_worker", "w-a");
         JobAssignment late = takeOffer("w-a");
         ClaimReply refused = claim(late, "w-a", late.mode());
-        assertThat(refused.granted()).as("the copy left on w-a's queue is stale").isFalse();
+        assertThat(refused.granted())
+                .as("the copy left on w-a's queue is stale")
+                .isFalse();
         assertThat(refused.reason()).isEqualTo("job already running on w-b");
         succeed(shared, "w-b");
 
@@ -134,7 +151,8 @@ class AffinityIT {
         UUID fourth = build();
         JobAssignment next = takeOffer("w-a");
         assertThat(next.jobId()).isEqualTo(farm.jobOf(fourth, PLATFORM));
-        assertThat(farm.rabbit().receiveAndConvert(farm.topology().workerJobQueue("w-b"))).isNull();
+        assertThat(farm.rabbit().receiveAndConvert(farm.topology().workerJobQueue("w-b")))
+                .isNull();
         assertThat(claim(next, "w-a", next.mode()).granted()).isTrue();
         assertThat(farm.job(next.jobId())).containsEntry("affinity", "HIT");
     }
@@ -145,7 +163,8 @@ class AffinityIT {
 
     private JobAssignment takeOffer(String worker) {
         String queue = farm.topology().workerJobQueue(worker);
-        return await("a JobAssignment in " + queue).atMost(WAIT)
+        return await("a JobAssignment in " + queue)
+                .atMost(WAIT)
                 .until(() -> (JobAssignment) farm.rabbit().receiveAndConvert(queue), a -> a != null);
     }
 
@@ -154,16 +173,40 @@ class AffinityIT {
     }
 
     private void succeed(JobAssignment job, String worker) {
-        farm.send(Topology.JOB_FINISHED, new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(), worker,
-                JobOutcome.SUCCEEDED, "sha256:" + "b".repeat(64), 1234, "application/vnd.oci.image.manifest.v1+json",
-                null, null, Instant.now(), Instant.now(), 10));
-        await("job " + job.jobId() + " succeeded").atMost(WAIT)
+        farm.send(
+                Topology.JOB_FINISHED,
+                new JobFinished(
+                        UUID.randomUUID(),
+                        job.jobId(),
+                        job.attempt(),
+                        worker,
+                        JobOutcome.SUCCEEDED,
+                        "sha256:" + "b".repeat(64),
+                        1234,
+                        "application/vnd.oci.image.manifest.v1+json",
+                        null,
+                        null,
+                        Instant.now(),
+                        Instant.now(),
+                        10));
+        await("job " + job.jobId() + " succeeded")
+                .atMost(WAIT)
                 .until(() -> "SUCCEEDED".equals(farm.jobStatus(job.jobId())));
     }
 
     private void heartbeat(String worker, boolean draining) {
-        farm.send(Topology.WORKER_HEARTBEAT, new WorkerHeartbeat(UUID.randomUUID(), worker, "host-" + worker,
-                List.of(PLATFORM), List.of(), 1, List.of(), draining, Instant.now()));
+        farm.send(
+                Topology.WORKER_HEARTBEAT,
+                new WorkerHeartbeat(
+                        UUID.randomUUID(),
+                        worker,
+                        "host-" + worker,
+                        List.of(PLATFORM),
+                        List.of(),
+                        1,
+                        List.of(),
+                        draining,
+                        Instant.now()));
     }
 
     private void awaitOnline(String worker) {
@@ -171,7 +214,11 @@ class AffinityIT {
     }
 
     private String workerStatus(String worker) {
-        return farm.jdbc().sql("select status from workers where id = :id").param("id", worker).query(String.class)
-                .optional().orElse(null);
+        return farm.jdbc()
+                .sql("select status from workers where id = :id")
+                .param("id", worker)
+                .query(String.class)
+                .optional()
+                .orElse(null);
     }
 }

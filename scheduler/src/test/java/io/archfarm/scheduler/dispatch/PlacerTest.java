@@ -9,6 +9,7 @@ import io.archfarm.model.Platform;
 import io.archfarm.scheduler.jobs.PlatformJob;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,16 +26,16 @@ class PlacerTest {
 
     @Test
     void nativePreferredGoesToTheNativeQueueAndSetsTheDeadline() {
-        PlacementDecision decision = placer.decide(fresh(ARM64, Placement.NATIVE_PREFERRED), fleet(ARM64, null),
-                List.of(), NOW);
+        PlacementDecision decision =
+                placer.decide(fresh(ARM64, Placement.NATIVE_PREFERRED), fleet(ARM64, null), List.of(), NOW);
 
         assertThat(decision).isEqualTo(new PlacementDecision(true, false, NOW.plusSeconds(30), null, null));
     }
 
     @Test
     void nativePreferredWithoutANativeWorkerGoesStraightToEmulation() {
-        PlacementDecision decision = placer.decide(fresh(ARM64, Placement.NATIVE_PREFERRED), fleet(null, ARM64),
-                List.of(), NOW);
+        PlacementDecision decision =
+                placer.decide(fresh(ARM64, Placement.NATIVE_PREFERRED), fleet(null, ARM64), List.of(), NOW);
 
         assertThat(decision).isEqualTo(new PlacementDecision(false, true, null, null, null));
     }
@@ -63,13 +64,14 @@ class PlacerTest {
     void nativePreferredIsNotSentToEmulationTwice() {
         PlatformJob both = job(ARM64, Placement.NATIVE_PREFERRED, true, true, NOW.minusSeconds(1), null);
 
-        assertThat(placer.decide(both, fleet(ARM64, ARM64), List.of(), NOW).sendsAnything()).isFalse();
+        assertThat(placer.decide(both, fleet(ARM64, ARM64), List.of(), NOW).sendsAnything())
+                .isFalse();
     }
 
     @Test
     void nativeOnlyNeverGoesToEmulation() {
-        PlacementDecision decision = placer.decide(fresh(S390X, Placement.NATIVE_ONLY), fleet(null, S390X),
-                List.of(), NOW);
+        PlacementDecision decision =
+                placer.decide(fresh(S390X, Placement.NATIVE_ONLY), fleet(null, S390X), List.of(), NOW);
 
         assertThat(decision.sendsAnything()).isFalse();
         assertThat(decision.unplaceableSince()).isEqualTo(NOW);
@@ -98,8 +100,9 @@ class PlacerTest {
     void unplaceableNativePreferredJobNamesEmulationToo() {
         PlatformJob waiting = job(S390X, Placement.NATIVE_PREFERRED, false, false, null, NOW.minusSeconds(61));
 
-        assertThat(placer.decide(waiting, fleet(null, null), List.of(), NOW).failure()).isEqualTo(
-                "no online worker can build linux/s390x natively or under emulation (placement native-preferred)");
+        assertThat(placer.decide(waiting, fleet(null, null), List.of(), NOW).failure())
+                .isEqualTo(
+                        "no online worker can build linux/s390x natively or under emulation (placement native-preferred)");
     }
 
     @Test
@@ -116,14 +119,16 @@ class PlacerTest {
     void aJobIsOfferedToTheWorkerThatBuiltItLastUntilTheAffinityWaitEnds() {
         Fleet fleet = workers(Map.of("arm-a", worker(ARM64, null), "arm-b", worker(ARM64, null)));
 
-        PlacementDecision decision = placer.decide(fresh(ARM64, Placement.NATIVE_PREFERRED), fleet,
-                List.of("arm-b", "arm-a"), NOW);
+        PlacementDecision decision =
+                placer.decide(fresh(ARM64, Placement.NATIVE_PREFERRED), fleet, List.of("arm-b", "arm-a"), NOW);
 
-        assertThat(decision.offer()).isEqualTo(new PlacementDecision.Offer("arm-b", ExecutionMode.NATIVE,
-                NOW.plusSeconds(3)));
+        assertThat(decision.offer())
+                .isEqualTo(new PlacementDecision.Offer("arm-b", ExecutionMode.NATIVE, NOW.plusSeconds(3)));
         assertThat(decision.sendNative()).as("the shared queue not yet").isFalse();
         assertThat(decision.sendEmulated()).isFalse();
-        assertThat(decision.nativeDeadline()).as("the native wait has not begun").isNull();
+        assertThat(decision.nativeDeadline())
+                .as("the native wait has not begun")
+                .isNull();
     }
 
     @Test
@@ -133,24 +138,30 @@ class PlacerTest {
 
         PlacementDecision decision = placer.decide(job, fleet, List.of("qemu"), NOW);
 
-        assertThat(decision.offer()).as("an emulating worker is not preferred while a native one is online")
+        assertThat(decision.offer())
+                .as("an emulating worker is not preferred while a native one is online")
                 .isNull();
         assertThat(decision).isEqualTo(new PlacementDecision(true, false, NOW.plusSeconds(30), null, null));
         assertThat(placer.decide(job, fleet, List.of("qemu", "native"), NOW).offer())
-                .as("the next warm worker that builds natively is").isEqualTo(new PlacementDecision.Offer(
-                        "native", ExecutionMode.NATIVE, NOW.plusSeconds(3)));
+                .as("the next warm worker that builds natively is")
+                .isEqualTo(new PlacementDecision.Offer("native", ExecutionMode.NATIVE, NOW.plusSeconds(3)));
     }
 
     @Test
     void anEmulatingWorkerIsPreferredWhenTheJobGoesToEmulationAnyway() {
         Fleet fleet = workers(Map.of("qemu", worker(null, S390X)));
 
-        assertThat(placer.decide(fresh(S390X, Placement.NATIVE_PREFERRED), fleet, List.of("qemu"), NOW).offer())
+        assertThat(placer.decide(fresh(S390X, Placement.NATIVE_PREFERRED), fleet, List.of("qemu"), NOW)
+                        .offer())
                 .isEqualTo(new PlacementDecision.Offer("qemu", ExecutionMode.EMULATED, NOW.plusSeconds(3)));
-        assertThat(placer.decide(fresh(S390X, Placement.ANY), fleet, List.of("qemu"), NOW).offer().mode())
+        assertThat(placer.decide(fresh(S390X, Placement.ANY), fleet, List.of("qemu"), NOW)
+                        .offer()
+                        .mode())
                 .isEqualTo(ExecutionMode.EMULATED);
-        assertThat(placer.decide(fresh(S390X, Placement.NATIVE_ONLY), fleet, List.of("qemu"), NOW).offer())
-                .as("native-only: unplaceable, never offered to emulation").isNull();
+        assertThat(placer.decide(fresh(S390X, Placement.NATIVE_ONLY), fleet, List.of("qemu"), NOW)
+                        .offer())
+                .as("native-only: unplaceable, never offered to emulation")
+                .isNull();
     }
 
     @Test
@@ -171,7 +182,8 @@ class PlacerTest {
 
         PlacementDecision decision = placer.decide(offered, fleet, List.of("arm-a"), NOW);
 
-        assertThat(decision).as("never offered twice")
+        assertThat(decision)
+                .as("never offered twice")
                 .isEqualTo(new PlacementDecision(true, false, NOW.plusSeconds(30), null, null));
     }
 
@@ -191,8 +203,12 @@ class PlacerTest {
         Fleet fleet = workers(Map.of("arm-a", worker(ARM64, null)));
         Placer withoutAffinity = new Placer(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ZERO);
 
-        assertThat(placer.decide(fresh(ARM64, Placement.ANY), fleet, List.of(), NOW).offer()).isNull();
-        assertThat(placer.decide(fresh(ARM64, Placement.ANY), fleet, List.of("gone"), NOW).offer()).isNull();
+        assertThat(placer.decide(fresh(ARM64, Placement.ANY), fleet, List.of(), NOW)
+                        .offer())
+                .isNull();
+        assertThat(placer.decide(fresh(ARM64, Placement.ANY), fleet, List.of("gone"), NOW)
+                        .offer())
+                .isNull();
         assertThat(withoutAffinity.decide(fresh(ARM64, Placement.ANY), fleet, List.of("arm-a"), NOW))
                 .isEqualTo(new PlacementDecision(true, false, null, null, null));
     }
@@ -210,8 +226,8 @@ class PlacerTest {
     }
 
     private static Fleet workers(Map<String, Fleet.Worker> workers) {
-        Set<Platform> nativePlatforms = new java.util.HashSet<>();
-        Set<Platform> emulatedPlatforms = new java.util.HashSet<>();
+        Set<Platform> nativePlatforms = new HashSet<>();
+        Set<Platform> emulatedPlatforms = new HashSet<>();
         workers.values().forEach(each -> {
             nativePlatforms.addAll(each.nativePlatforms());
             emulatedPlatforms.addAll(each.emulatedPlatforms());
@@ -220,27 +236,65 @@ class PlacerTest {
     }
 
     private static Fleet.Worker worker(Platform nativePlatform, Platform emulatedPlatform) {
-        return new Fleet.Worker(nativePlatform == null ? Set.of() : Set.of(nativePlatform),
+        return new Fleet.Worker(
+                nativePlatform == null ? Set.of() : Set.of(nativePlatform),
                 emulatedPlatform == null ? Set.of() : Set.of(emulatedPlatform));
     }
 
     private static PlatformJob offered(Platform platform, String worker, Instant affinityDeadline) {
-        return new PlatformJob(UUID.randomUUID(), UUID.randomUUID(), platform, Placement.NATIVE_PREFERRED,
-                JobStatus.QUEUED, 1, 3, null, false, false, null, null, worker, affinityDeadline, NOW, null);
+        return new PlatformJob(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                platform,
+                Placement.NATIVE_PREFERRED,
+                JobStatus.QUEUED,
+                1,
+                3,
+                null,
+                false,
+                false,
+                null,
+                null,
+                worker,
+                affinityDeadline,
+                NOW,
+                null);
     }
 
     private static Fleet fleet(Platform nativePlatform, Platform emulatedPlatform) {
-        return new Fleet(nativePlatform == null ? Set.of() : Set.of(nativePlatform),
-                emulatedPlatform == null ? Set.of() : Set.of(emulatedPlatform), Map.of());
+        return new Fleet(
+                nativePlatform == null ? Set.of() : Set.of(nativePlatform),
+                emulatedPlatform == null ? Set.of() : Set.of(emulatedPlatform),
+                Map.of());
     }
 
     private static PlatformJob fresh(Platform platform, Placement placement) {
         return job(platform, placement, false, false, null, null);
     }
 
-    private static PlatformJob job(Platform platform, Placement placement, boolean dispatchedNative,
-            boolean dispatchedEmulated, Instant nativeDeadline, Instant unplaceableSince) {
-        return new PlatformJob(UUID.randomUUID(), UUID.randomUUID(), platform, placement, JobStatus.QUEUED, 1, 3,
-                null, dispatchedNative, dispatchedEmulated, nativeDeadline, unplaceableSince, null, null, NOW, null);
+    private static PlatformJob job(
+            Platform platform,
+            Placement placement,
+            boolean dispatchedNative,
+            boolean dispatchedEmulated,
+            Instant nativeDeadline,
+            Instant unplaceableSince) {
+        return new PlatformJob(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                platform,
+                placement,
+                JobStatus.QUEUED,
+                1,
+                3,
+                null,
+                dispatchedNative,
+                dispatchedEmulated,
+                nativeDeadline,
+                unplaceableSince,
+                null,
+                null,
+                NOW,
+                null);
     }
 }

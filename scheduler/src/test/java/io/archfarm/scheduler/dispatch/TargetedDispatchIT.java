@@ -3,8 +3,8 @@ package io.archfarm.scheduler.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.model.Platform;
-import io.archfarm.scheduler.StoreRows;
 import io.archfarm.scheduler.NoTicks;
+import io.archfarm.scheduler.StoreRows;
 import io.archfarm.testing.ArchfarmTestServices;
 import java.util.List;
 import java.util.UUID;
@@ -27,6 +27,7 @@ class TargetedDispatchIT {
 
     @Autowired
     DispatchQueuedJobs dispatcher;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -40,8 +41,7 @@ class TargetedDispatchIT {
                     platforms, placement, publish, requested_by, created_at)
                 select gen_random_uuid(), 'QUEUED', repository, ref, commit_sha, containerfile, context_dir, image,
                     platforms, placement, publish, requested_by, now()
-                from builds, generate_series(2, :n) where id = :backlog""")
-                .param("n", QUEUED).param("backlog", backlog).update();
+                from builds, generate_series(2, :n) where id = :backlog""").param("n", QUEUED).param("backlog", backlog).update();
         jdbc.sql("""
                 insert into platform_jobs (id, build_id, platform, placement, status, attempt, max_attempts, queued_at)
                 select gen_random_uuid(), id, 'linux/s390x', 'NATIVE_ONLY', 'QUEUED', 0, 3, now() from builds
@@ -64,9 +64,17 @@ class TargetedDispatchIT {
         int sweptAgain = dispatcher.sweep();
         long againMicros = (System.nanoTime() - start) / 1000;
 
-        System.out.printf("[figures] with %d queued jobs: a new build's dispatch looked at %d jobs (%d us), a joined"
-                + " worker's at %d (%d us), the sweep at %d (%d us; again, with nothing to write: %d jobs, %d us)%n",
-                QUEUED + 2, byBuild, buildMicros, byPlatform, platformMicros, swept, sweepMicros, sweptAgain,
+        System.out.printf(
+                "[figures] with %d queued jobs: a new build's dispatch looked at %d jobs (%d us), a joined"
+                        + " worker's at %d (%d us), the sweep at %d (%d us; again, with nothing to write: %d jobs, %d us)%n",
+                QUEUED + 2,
+                byBuild,
+                buildMicros,
+                byPlatform,
+                platformMicros,
+                swept,
+                sweepMicros,
+                sweptAgain,
                 againMicros);
         assertThat(byBuild).isEqualTo(2);
         assertThat(byPlatform).isEqualTo(1);

@@ -48,8 +48,10 @@ class PlatformJobStoreIT {
 
     @Autowired
     PlatformJobStore store;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     PlatformTransactionManager transactionManager;
 
@@ -59,9 +61,13 @@ class PlatformJobStoreIT {
         assertThat(inTransaction(() -> store.create(build, Platform.parse("linux/amd64"), Placement.ANY, 3, NOW)))
                 .isTrue();
         assertThat(inTransaction(() -> store.create(build, Platform.parse("linux/amd64"), Placement.ANY, 3, NOW)))
-                .as("a second job for the same platform").isFalse();
+                .as("a second job for the same platform")
+                .isFalse();
         assertThat(jdbc.sql("select status || '@' || attempt from platform_jobs where build_id = :b")
-                .param("b", build).query(String.class).list()).containsExactly("QUEUED@0");
+                        .param("b", build)
+                        .query(String.class)
+                        .list())
+                .containsExactly("QUEUED@0");
     }
 
     @Test
@@ -70,15 +76,22 @@ class PlatformJobStoreIT {
         PlatformJob read = lock(id);
 
         String tools = "{\"buildah\": \"1.28.2\"}";
-        assertThat(inTransaction(() -> store.claim(read, "w-a", ExecutionMode.NATIVE, tools, NOW))).isTrue();
+        assertThat(inTransaction(() -> store.claim(read, "w-a", ExecutionMode.NATIVE, tools, NOW)))
+                .isTrue();
         assertThat(inTransaction(() -> store.claim(read, "w-b", ExecutionMode.NATIVE, null, NOW)))
-                .as("the same read again: the job is RUNNING now").isFalse();
-        assertThat(row(id)).containsEntry("status", "RUNNING").containsEntry("worker_id", "w-a")
-                .containsEntry("mode", "NATIVE").containsEntry("affinity", "NONE");
-        assertThat(row(id).get("tools")).as("what the claim said its attempt runs with").hasToString(tools);
-        assertThatThrownBy(() -> inTransaction(() -> store.claim(lock(id), "w-b", ExecutionMode.NATIVE, null,
-                NOW)))
-                .isInstanceOf(IllegalTransitionException.class).hasMessageContaining("RUNNING -> RUNNING");
+                .as("the same read again: the job is RUNNING now")
+                .isFalse();
+        assertThat(row(id))
+                .containsEntry("status", "RUNNING")
+                .containsEntry("worker_id", "w-a")
+                .containsEntry("mode", "NATIVE")
+                .containsEntry("affinity", "NONE");
+        assertThat(row(id).get("tools"))
+                .as("what the claim said its attempt runs with")
+                .hasToString(tools);
+        assertThatThrownBy(() -> inTransaction(() -> store.claim(lock(id), "w-b", ExecutionMode.NATIVE, null, NOW)))
+                .isInstanceOf(IllegalTransitionException.class)
+                .hasMessageContaining("RUNNING -> RUNNING");
     }
 
     @Test
@@ -87,11 +100,17 @@ class PlatformJobStoreIT {
         PlatformJob read = lock(id);
 
         assertThat(inTransaction(() -> store.requeue(read, "worker lost", NOW))).isTrue();
-        assertThat(row(id)).containsEntry("status", "QUEUED").containsEntry("attempt", 2)
-                .containsEntry("worker_id", null).containsEntry("error", "worker lost");
-        jdbc.sql("update platform_jobs set status = 'RUNNING' where id = :id").param("id", id).update();
+        assertThat(row(id))
+                .containsEntry("status", "QUEUED")
+                .containsEntry("attempt", 2)
+                .containsEntry("worker_id", null)
+                .containsEntry("error", "worker lost");
+        jdbc.sql("update platform_jobs set status = 'RUNNING' where id = :id")
+                .param("id", id)
+                .update();
         assertThat(inTransaction(() -> store.requeue(read, "again", NOW)))
-                .as("RUNNING again, but at attempt 2, not 1").isFalse();
+                .as("RUNNING again, but at attempt 2, not 1")
+                .isFalse();
         assertThat(row(id)).containsEntry("attempt", 2);
     }
 
@@ -100,17 +119,34 @@ class PlatformJobStoreIT {
         UUID build = rows().build("RUNNING", "r/x");
         UUID won = rows().job(build, "linux/amd64", "RUNNING", 1);
         UUID lost = rows().job(build, "linux/arm64", "RUNNING", 1);
-        JobEnd end = new JobEnd("sha256:" + "a".repeat(64), 1234L, "application/vnd.oci.image.manifest.v1+json",
-                null, 0, 900L, "netns", 1L, 2L, 3L, 4L, 5L, null);
+        JobEnd end = new JobEnd(
+                "sha256:" + "a".repeat(64),
+                1234L,
+                "application/vnd.oci.image.manifest.v1+json",
+                null,
+                0,
+                900L,
+                "netns",
+                1L,
+                2L,
+                3L,
+                4L,
+                5L,
+                null);
 
-        assertThat(inTransaction(() -> store.end(lock(won), JobStatus.SUCCEEDED, end, NOW))).isTrue();
-        assertThat(inTransaction(() -> store.end(lock(lost), JobStatus.FAILED, end, NOW))).isTrue();
+        assertThat(inTransaction(() -> store.end(lock(won), JobStatus.SUCCEEDED, end, NOW)))
+                .isTrue();
+        assertThat(inTransaction(() -> store.end(lock(lost), JobStatus.FAILED, end, NOW)))
+                .isTrue();
 
-        assertThat(row(won)).containsEntry("status", "SUCCEEDED").containsEntry("digest", "sha256:" + "a".repeat(64))
+        assertThat(row(won))
+                .containsEntry("status", "SUCCEEDED")
+                .containsEntry("digest", "sha256:" + "a".repeat(64))
                 .containsEntry("image_size", 1234L);
         assertThat(row(lost)).containsEntry("status", "FAILED").containsEntry("digest", null);
         assertThatThrownBy(() -> inTransaction(() -> store.end(lock(won), JobStatus.FAILED, end, NOW)))
-                .isInstanceOf(IllegalTransitionException.class).hasMessageContaining("SUCCEEDED -> FAILED");
+                .isInstanceOf(IllegalTransitionException.class)
+                .hasMessageContaining("SUCCEEDED -> FAILED");
         assertThatThrownBy(() -> inTransaction(() -> store.end(lock(lost), JobStatus.QUEUED, end, NOW)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -123,7 +159,8 @@ class PlatformJobStoreIT {
         PlatformJob readFailed = lock(failed);
 
         assertThat(inTransaction(() -> store.fail(readFailed, "gave up", NOW))).isTrue();
-        assertThat(inTransaction(() -> store.cancel(lock(cancelled), "cancelled by bob", NOW))).isTrue();
+        assertThat(inTransaction(() -> store.cancel(lock(cancelled), "cancelled by bob", NOW)))
+                .isTrue();
         assertThat(inTransaction(() -> store.fail(readFailed, "twice", NOW))).isFalse();
 
         assertThat(row(failed)).containsEntry("status", "FAILED").containsEntry("error", "gave up");
@@ -139,10 +176,13 @@ class PlatformJobStoreIT {
 
         assertThat(inTransaction(() -> store.reopen(lock(failed), 3, NOW))).isTrue();
 
-        assertThat(row(failed)).containsEntry("status", "QUEUED").containsEntry("attempt", 4)
+        assertThat(row(failed))
+                .containsEntry("status", "QUEUED")
+                .containsEntry("attempt", 4)
                 .containsEntry("max_attempts", 6);
         assertThatThrownBy(() -> inTransaction(() -> store.reopen(lock(succeeded), 3, NOW)))
-                .isInstanceOf(IllegalTransitionException.class).hasMessageContaining("SUCCEEDED -> QUEUED");
+                .isInstanceOf(IllegalTransitionException.class)
+                .hasMessageContaining("SUCCEEDED -> QUEUED");
     }
 
     @Test
@@ -152,14 +192,20 @@ class PlatformJobStoreIT {
         UUID unplaceable = rows().job(build, "linux/s390x", "QUEUED", 0);
         PlatformJob read = lock(sent);
 
-        assertThat(inTransaction(() -> store.dispatched(read,
-                new Dispatch(1, true, false, NOW.plusSeconds(30), null, null, null)))).isTrue();
-        assertThat(inTransaction(() -> store.dispatched(read,
-                new Dispatch(1, false, true, null, null, null, null)))).as("stale: the job is at attempt 1").isFalse();
-        assertThat(inTransaction(() -> store.failUnplaceable(lock(unplaceable), "no worker", NOW, NOW))).isTrue();
+        assertThat(inTransaction(() ->
+                        store.dispatched(read, new Dispatch(1, true, false, NOW.plusSeconds(30), null, null, null))))
+                .isTrue();
+        assertThat(inTransaction(() -> store.dispatched(read, new Dispatch(1, false, true, null, null, null, null))))
+                .as("stale: the job is at attempt 1")
+                .isFalse();
+        assertThat(inTransaction(() -> store.failUnplaceable(lock(unplaceable), "no worker", NOW, NOW)))
+                .isTrue();
 
-        assertThat(row(sent)).containsEntry("status", "QUEUED").containsEntry("attempt", 1)
-                .containsEntry("dispatched_native", true).containsEntry("dispatched_emulated", false);
+        assertThat(row(sent))
+                .containsEntry("status", "QUEUED")
+                .containsEntry("attempt", 1)
+                .containsEntry("dispatched_native", true)
+                .containsEntry("dispatched_emulated", false);
         assertThat(row(unplaceable)).containsEntry("status", "FAILED").containsEntry("error", "no worker");
     }
 
@@ -173,8 +219,9 @@ class PlatformJobStoreIT {
 
         assertThat(inTransaction(() -> ids(store.lockQueued(DispatchScope.builds(List.of(mine)), Instant.now()))))
                 .containsExactly(mineJob);
-        assertThat(inTransaction(() -> ids(store.lockQueued(DispatchScope.platforms(
-                List.of(Platform.parse("linux/riscv64"))), Instant.now())))).containsExactly(otherJob);
+        assertThat(inTransaction(() -> ids(store.lockQueued(
+                        DispatchScope.platforms(List.of(Platform.parse("linux/riscv64"))), Instant.now()))))
+                .containsExactly(otherJob);
         assertThat(inTransaction(() -> ids(store.lockQueued(DispatchScope.ALL, Instant.now()))))
                 .contains(mineJob, otherJob);
     }
@@ -192,7 +239,10 @@ class PlatformJobStoreIT {
     }
 
     private Map<String, Object> row(UUID id) {
-        return jdbc.sql("select * from platform_jobs where id = :id").param("id", id).query().singleRow();
+        return jdbc.sql("select * from platform_jobs where id = :id")
+                .param("id", id)
+                .query()
+                .singleRow();
     }
 
     private <T> T inTransaction(Supplier<T> work) {

@@ -24,12 +24,14 @@ class ChallengeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "Bearer scope=\"repository:team/app:pull\",realm=\"https://auth.example/token\",service=\"registry.example\"",
-        "Bearer service=\"registry.example\", scope=\"repository:team/app:pull\", realm=\"https://auth.example/token\"",
-        "Bearer  realm = \"https://auth.example/token\" ,\tservice=\"registry.example\" , "
-                + "scope =\"repository:team/app:pull\"",
-        "bearer Realm=\"https://auth.example/token\",SERVICE=\"registry.example\",Scope=\"repository:team/app:pull\""})
+    @ValueSource(
+            strings = {
+                "Bearer scope=\"repository:team/app:pull\",realm=\"https://auth.example/token\",service=\"registry.example\"",
+                "Bearer service=\"registry.example\", scope=\"repository:team/app:pull\", realm=\"https://auth.example/token\"",
+                "Bearer  realm = \"https://auth.example/token\" ,\tservice=\"registry.example\" , "
+                        + "scope =\"repository:team/app:pull\"",
+                "bearer Realm=\"https://auth.example/token\",SERVICE=\"registry.example\",Scope=\"repository:team/app:pull\""
+            })
     void readsTheParametersInAnyOrderSpacingAndCase(String header) {
         List<Challenge> challenges = Challenge.parse(header);
 
@@ -43,7 +45,8 @@ class ChallengeTest {
     @Test
     void aCommaInsideAQuotedValueBelongsToTheValue() {
         Challenge challenge = Challenge.parse("Bearer realm=\"https://auth.example/token\","
-                + "scope=\"repository:team/app:pull,push\",service=\"registry.example\"").getFirst();
+                        + "scope=\"repository:team/app:pull,push\",service=\"registry.example\"")
+                .getFirst();
 
         assertThat(challenge.parameter("scope")).contains("repository:team/app:pull,push");
         assertThat(challenge.parameter("service")).contains("registry.example");
@@ -62,15 +65,16 @@ class ChallengeTest {
     void readsEveryChallengeOfOneHeader() {
         List<Challenge> challenges = Challenge.parse("Basic realm=\"x\", Bearer realm=\"y\",service=\"z\"");
 
-        assertThat(challenges).containsExactly(
-                new Challenge("Basic", Map.of("realm", "x")),
-                new Challenge("Bearer", Map.of("realm", "y", "service", "z")));
+        assertThat(challenges)
+                .containsExactly(
+                        new Challenge("Basic", Map.of("realm", "x")),
+                        new Challenge("Bearer", Map.of("realm", "y", "service", "z")));
     }
 
     @Test
     void readsUnquotedTokenValues() {
-        List<Challenge> challenges = Challenge.parse("Bearer realm=\"https://auth.example/token\","
-                + "service=registry.example, error=insufficient_scope");
+        List<Challenge> challenges = Challenge.parse(
+                "Bearer realm=\"https://auth.example/token\"," + "service=registry.example, error=insufficient_scope");
 
         assertThat(challenges).singleElement().satisfies(challenge -> {
             assertThat(challenge.parameter("service")).contains("registry.example");
@@ -81,13 +85,14 @@ class ChallengeTest {
 
     @Test
     void aSchemeWithoutParametersIsStillAChallenge() {
-        assertThat(Challenge.parse("Basic, Bearer realm=\"y\"")).containsExactly(
-                new Challenge("Basic", Map.of()), new Challenge("Bearer", Map.of("realm", "y")));
+        assertThat(Challenge.parse("Basic, Bearer realm=\"y\""))
+                .containsExactly(new Challenge("Basic", Map.of()), new Challenge("Bearer", Map.of("realm", "y")));
     }
 
     @Test
     void aMissingParameterIsEmpty() {
-        assertThat(Challenge.parse("Bearer realm=\"y\"").getFirst().parameter("service")).isEmpty();
+        assertThat(Challenge.parse("Bearer realm=\"y\"").getFirst().parameter("service"))
+                .isEmpty();
     }
 
     @ParameterizedTest

@@ -32,12 +32,14 @@ import org.springframework.test.context.DynamicPropertySource;
 class ForwardTagsIT {
 
     private static final byte[] MANIFEST = ("{\"schemaVersion\":2,\"mediaType\":\"" + TokenRegistry.OCI_MANIFEST
-            + "\",\"config\":{},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+                    + "\",\"config\":{},\"layers\":[]}")
+            .getBytes(StandardCharsets.UTF_8);
     private static final String DIGEST = TokenRegistry.sha256(MANIFEST);
     private static TokenRegistry registry;
 
     @Autowired
     MergeBuild merge;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -72,7 +74,9 @@ class ForwardTagsIT {
         assertThat(merge.mergeIfFinished(older)).isTrue();
 
         assertThat(registry.storedUnder(tag)).isEqualTo(indexDigest(newer)).isNotEqualTo(indexDigest(older));
-        assertThat(status(older)).as("the older build still published its index by digest").isEqualTo("SUCCEEDED");
+        assertThat(status(older))
+                .as("the older build still published its index by digest")
+                .isEqualTo("SUCCEEDED");
         assertThat(heldBy(tag)).isEqualTo(newer);
     }
 
@@ -99,7 +103,9 @@ class ForwardTagsIT {
         // the older merge claims the tag first; its push of the tag is held at the registry
         registry.holdingTheNextManifestPut(tag);
         Future<Boolean> olderMerge = merger.submit(() -> merge.mergeIfFinished(older));
-        assertThat(registry.awaitHeldRead(20)).as("the older merge pushes the tag").isTrue();
+        assertThat(registry.awaitHeldRead(20))
+                .as("the older merge pushes the tag")
+                .isTrue();
 
         // the newer merge claims the tag and pushes it while the older push hangs
         assertThat(merge.mergeIfFinished(newer)).isTrue();
@@ -122,7 +128,8 @@ class ForwardTagsIT {
         assertThat(merge.mergeIfFinished(newer)).isTrue();
 
         // the older build merged again, as a retry of a partial build would
-        jdbc.sql("update builds set status = 'RUNNING', version = version + 1 where id = :id").param("id", older)
+        jdbc.sql("update builds set status = 'RUNNING', version = version + 1 where id = :id")
+                .param("id", older)
                 .update();
         assertThat(merge.mergeIfFinished(older)).isTrue();
 
@@ -134,8 +141,10 @@ class ForwardTagsIT {
         StoreRows rows = new StoreRows(jdbc);
         UUID buildId = rows.build("RUNNING", registry.address() + "/team/app");
         jdbc.sql("update builds set tags = cast(:tags as jsonb), commit_sha = :commit where id = :id")
-                .param("tags", "[\"" + tag + "\"]").param("commit", commitPrefix + "0".repeat(38))
-                .param("id", buildId).update();
+                .param("tags", "[\"" + tag + "\"]")
+                .param("commit", commitPrefix + "0".repeat(38))
+                .param("id", buildId)
+                .update();
         rows.job(buildId, "linux/amd64", "SUCCEEDED", 1, DIGEST);
         return buildId;
     }
@@ -145,16 +154,23 @@ class ForwardTagsIT {
     }
 
     private String indexDigest(UUID buildId) {
-        return jdbc.sql("select digest from manifest_lists where build_id = :id").param("id", buildId)
-                .query(String.class).single();
+        return jdbc.sql("select digest from manifest_lists where build_id = :id")
+                .param("id", buildId)
+                .query(String.class)
+                .single();
     }
 
     private UUID heldBy(String tag) {
-        return jdbc.sql("select build_id from tag_heads where tag = :tag").param("tag", tag).query(UUID.class)
+        return jdbc.sql("select build_id from tag_heads where tag = :tag")
+                .param("tag", tag)
+                .query(UUID.class)
                 .single();
     }
 
     private String status(UUID buildId) {
-        return jdbc.sql("select status from builds where id = :id").param("id", buildId).query(String.class).single();
+        return jdbc.sql("select status from builds where id = :id")
+                .param("id", buildId)
+                .query(String.class)
+                .single();
     }
 }

@@ -19,12 +19,17 @@ class ImageIndexTest {
 
     @Test
     void writesTheExactOciIndexSortedByPlatformWithVariants() throws Exception {
-        ImageIndex index = ImageIndex.assemble(List.of(
-                new IndexEntry(Platform.parse("linux/arm64"), D2, 500, OCI),
-                new IndexEntry(Platform.parse("linux/arm/v7"), D3, 600,
-                        "application/vnd.docker.distribution.manifest.v2+json"),
-                new IndexEntry(Platform.parse("linux/amd64"), D1, 400, OCI)),
-                "0123abc", "https://git.example/demo.git");
+        ImageIndex index = ImageIndex.assemble(
+                List.of(
+                        new IndexEntry(Platform.parse("linux/arm64"), D2, 500, OCI),
+                        new IndexEntry(
+                                Platform.parse("linux/arm/v7"),
+                                D3,
+                                600,
+                                "application/vnd.docker.distribution.manifest.v2+json"),
+                        new IndexEntry(Platform.parse("linux/amd64"), D1, 400, OCI)),
+                "0123abc",
+                "https://git.example/demo.git");
 
         String expected = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
                 + "\"manifests\":["
@@ -38,10 +43,11 @@ class ImageIndexTest {
                 + "\"org.opencontainers.image.source\":\"https://git.example/demo.git\"}}";
         assertThat(index.content()).isEqualTo(expected);
         assertThat(index.size()).isEqualTo(expected.getBytes(StandardCharsets.UTF_8).length);
-        String sha = HexFormat.of().formatHex(
-                MessageDigest.getInstance("SHA-256").digest(expected.getBytes(StandardCharsets.UTF_8)));
+        String sha = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(expected.getBytes(StandardCharsets.UTF_8)));
         assertThat(index.digest()).isEqualTo("sha256:" + sha);
-        assertThat(index.entries()).extracting(e -> e.platform().toString())
+        assertThat(index.entries())
+                .extracting(e -> e.platform().toString())
                 .containsExactly("linux/amd64", "linux/arm/v7", "linux/arm64");
     }
 
@@ -56,7 +62,6 @@ class ImageIndexTest {
 
     @Test
     void anEmptyIndexIsRefused() {
-        assertThatThrownBy(() -> ImageIndex.assemble(List.of(), "c", "s"))
-                .hasMessageContaining("at least one image");
+        assertThatThrownBy(() -> ImageIndex.assemble(List.of(), "c", "s")).hasMessageContaining("at least one image");
     }
 }

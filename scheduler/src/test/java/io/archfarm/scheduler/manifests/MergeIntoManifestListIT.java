@@ -59,15 +59,22 @@ class MergeIntoManifestListIT {
     void allPlatformsSucceededGivesAnIndexUnderEveryTag() throws Exception {
         String amd64 = PushedImages.push(registry, "t/x", "amd64", null);
         String arm64 = PushedImages.push(registry, "t/x", "arm64", null);
-        UUID buildId = farm.requestBuild(List.of("linux/arm64", "linux/amd64"), "NATIVE_ONLY", "ALL",
-                registry.address() + "/t/x", List.of("1.0", "latest"));
+        UUID buildId = farm.requestBuild(
+                List.of("linux/arm64", "linux/amd64"),
+                "NATIVE_ONLY",
+                "ALL",
+                registry.address() + "/t/x",
+                List.of("1.0", "latest"));
 
         runAndSucceed(buildId, "linux/amd64", amd64);
         runAndSucceed(buildId, "linux/arm64", arm64);
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(buildId)).containsEntry("status", "SUCCEEDED"));
-        Map<String, Object> list = farm.jdbc().sql("select * from manifest_lists where build_id = :b")
-                .param("b", buildId).query().singleRow();
+        Map<String, Object> list = farm.jdbc()
+                .sql("select * from manifest_lists where build_id = :b")
+                .param("b", buildId)
+                .query()
+                .singleRow();
         String digest = (String) list.get("digest");
         for (String reference : List.of("1.0", "latest", digest)) {
             HttpResponse<byte[]> served = manifest("t/x", reference, INDEX);
@@ -78,21 +85,30 @@ class MergeIntoManifestListIT {
         }
         JsonNode index = JsonMapper.shared().readTree((String) list.get("content"));
         assertThat(index.get("mediaType").asString()).isEqualTo(INDEX);
-        assertThat(index.get("manifests").values()).extracting(m -> m.get("platform").get("architecture").asString()
-                + "=" + m.get("digest").asString()).containsExactly("amd64=" + amd64, "arm64=" + arm64);
-        assertThat(index.get("annotations").get("org.opencontainers.image.revision").asString())
+        assertThat(index.get("manifests").values())
+                .extracting(m -> m.get("platform").get("architecture").asString() + "="
+                        + m.get("digest").asString())
+                .containsExactly("amd64=" + amd64, "arm64=" + arm64);
+        assertThat(index.get("annotations")
+                        .get("org.opencontainers.image.revision")
+                        .asString())
                 .isEqualTo("c0ffee0000000000000000000000000000000000");
-        long amd64Size = manifest("t/x", amd64, "application/vnd.oci.image.manifest.v1+json").body().length;
+        long amd64Size = manifest("t/x", amd64, "application/vnd.oci.image.manifest.v1+json")
+                .body()
+                .length;
         assertThat(index.get("manifests").get(0).get("size").asLong()).isEqualTo(amd64Size);
-        assertThat(farm.jdbc().sql("select platform || '=' || digest from manifest_list_entries"
-                        + " where manifest_list_id = :l order by platform").param("l", list.get("id"))
-                .query(String.class).list()).containsExactly("linux/amd64=" + amd64, "linux/arm64=" + arm64);
+        assertThat(farm.jdbc()
+                        .sql("select platform || '=' || digest from manifest_list_entries"
+                                + " where manifest_list_id = :l order by platform")
+                        .param("l", list.get("id"))
+                        .query(String.class)
+                        .list())
+                .containsExactly("linux/amd64=" + amd64, "linux/arm64=" + arm64);
         assertThat(list).containsEntry("media_type", INDEX);
         assertThat(farm.jdbc().sql("""
                         select platform || ' ' || (phases->>'queueWait' is not null)
                                || ' ' || ((phases->>'merge')::bigint >= 0) || ' ' || (phases->>'build' is not null)
-                        from platform_jobs where build_id = :b order by platform""")
-                .param("b", buildId).query(String.class).list())
+                        from platform_jobs where build_id = :b order by platform""").param("b", buildId).query(String.class).list())
                 .as("each platform has its share of the merge; a worker without phases leaves only the scheduler's")
                 .containsExactly("linux/amd64 true true false", "linux/arm64 true true false");
     }
@@ -100,63 +116,97 @@ class MergeIntoManifestListIT {
     @Test
     void partialPublishIndexesTheSuccessesAndAllPublishesNothing() throws Exception {
         String ppc = PushedImages.push(registry, "t/partial", "ppc64le", null);
-        UUID partial = farm.requestBuild(List.of("linux/ppc64le", "linux/386"), "NATIVE_ONLY", "PARTIAL",
-                registry.address() + "/t/partial", List.of("p1"));
+        UUID partial = farm.requestBuild(
+                List.of("linux/ppc64le", "linux/386"),
+                "NATIVE_ONLY",
+                "PARTIAL",
+                registry.address() + "/t/partial",
+                List.of("p1"));
         runAndSucceed(partial, "linux/ppc64le", ppc);
         runAndFail(partial, "linux/386", "RUN make exited with 2");
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(partial)).containsEntry("status", "PARTIAL"));
-        JsonNode index = JsonMapper.shared().readTree(manifest("t/partial", "p1", INDEX).body());
-        assertThat(index.get("manifests").values()).extracting(m -> m.get("digest").asString()).containsExactly(ppc);
+        JsonNode index =
+                JsonMapper.shared().readTree(manifest("t/partial", "p1", INDEX).body());
+        assertThat(index.get("manifests").values())
+                .extracting(m -> m.get("digest").asString())
+                .containsExactly(ppc);
         assertThat((String) farm.build(partial).get("error")).contains("linux/386 failed: RUN make exited with 2");
 
         String riscv = PushedImages.push(registry, "t/all", "riscv64", null);
-        UUID all = farm.requestBuild(List.of("linux/riscv64", "linux/s390x"), "NATIVE_ONLY", "ALL",
-                registry.address() + "/t/all", List.of("a1"));
+        UUID all = farm.requestBuild(
+                List.of("linux/riscv64", "linux/s390x"),
+                "NATIVE_ONLY",
+                "ALL",
+                registry.address() + "/t/all",
+                List.of("a1"));
         runAndSucceed(all, "linux/riscv64", riscv);
         runAndFail(all, "linux/s390x", "RUN make exited with 3");
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(all)).containsEntry("status", "FAILED"));
-        assertThat(farm.build(all)).containsEntry("error",
-                "platforms failed: linux/s390x failed: RUN make exited with 3");
+        assertThat(farm.build(all))
+                .containsEntry("error", "platforms failed: linux/s390x failed: RUN make exited with 3");
         assertThat(manifest("t/all", "a1", INDEX).statusCode()).isEqualTo(404);
-        assertThat(farm.jdbc().sql("select count(*) from manifest_lists where build_id = :b").param("b", all)
-                .query(Long.class).single()).isZero();
+        assertThat(farm.jdbc()
+                        .sql("select count(*) from manifest_lists where build_id = :b")
+                        .param("b", all)
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test
     void anImageTheRegistryDoesNotHaveFailsTheBuildWithTheReason() {
-        UUID buildId = farm.requestBuild(List.of("linux/arm/v7"), "NATIVE_ONLY", "ALL",
-                registry.address() + "/t/missing", List.of("m1"));
+        UUID buildId = farm.requestBuild(
+                List.of("linux/arm/v7"), "NATIVE_ONLY", "ALL", registry.address() + "/t/missing", List.of("m1"));
         runAndSucceed(buildId, "linux/arm/v7", "sha256:" + "e".repeat(64));
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(buildId)).containsEntry("status", "FAILED"));
         assertThat((String) farm.build(buildId).get("error"))
-                .startsWith("could not read the linux/arm/v7 image from the registry: GET http://"
-                        + registry.address() + "/v2/t/missing/manifests/sha256:eeee")
+                .startsWith("could not read the linux/arm/v7 image from the registry: GET http://" + registry.address()
+                        + "/v2/t/missing/manifests/sha256:eeee")
                 .contains("404");
     }
 
     @Test
     void aRegistryThatRefusesTheManifestListFailsTheBuildAndMovesNoTag() throws Exception {
         String amd64 = PushedImages.push(registry, "t/refused", "amd64", null);
-        UUID buildId = farm.requestBuild(List.of("linux/amd64"), "NATIVE_ONLY", "ALL",
-                readOnly.address() + "/t/refused", List.of("r1"));
+        UUID buildId = farm.requestBuild(
+                List.of("linux/amd64"), "NATIVE_ONLY", "ALL", readOnly.address() + "/t/refused", List.of("r1"));
         runAndSucceed(buildId, "linux/amd64", amd64);
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(buildId)).containsEntry("status", "FAILED"));
-        assertThat((String) farm.build(buildId).get("error")).startsWith("registry refused the manifest list: ")
+        assertThat((String) farm.build(buildId).get("error"))
+                .startsWith("registry refused the manifest list: ")
                 .contains("answered 405");
-        assertThat(readOnly.get("/v2/t/refused/manifests/r1", INDEX).statusCode()).isEqualTo(404);
-        assertThat(farm.jdbc().sql("select count(*) from manifest_lists where build_id = :b").param("b", buildId)
-                .query(Long.class).single()).isZero();
+        assertThat(readOnly.get("/v2/t/refused/manifests/r1", INDEX).statusCode())
+                .isEqualTo(404);
+        assertThat(farm.jdbc()
+                        .sql("select count(*) from manifest_lists where build_id = :b")
+                        .param("b", buildId)
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     private void runAndSucceed(UUID buildId, String platform, String digest) {
         JobAssignment job = claimed(buildId, platform);
-        farm.send(Topology.JOB_FINISHED, new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(), worker(platform),
-                JobOutcome.SUCCEEDED, digest, 400, "application/vnd.oci.image.manifest.v1+json", null, null,
-                Instant.now(), Instant.now(), 1000));
+        farm.send(
+                Topology.JOB_FINISHED,
+                new JobFinished(
+                        UUID.randomUUID(),
+                        job.jobId(),
+                        job.attempt(),
+                        worker(platform),
+                        JobOutcome.SUCCEEDED,
+                        digest,
+                        400,
+                        "application/vnd.oci.image.manifest.v1+json",
+                        null,
+                        null,
+                        Instant.now(),
+                        Instant.now(),
+                        1000));
     }
 
     private void runAndFail(UUID buildId, String platform, String error) {
@@ -172,7 +222,9 @@ class MergeIntoManifestListIT {
         farm.heartbeat(worker(platform), List.of(platform), List.of(), List.of());
         JobAssignment job = farm.takeAssignment(platform, ExecutionMode.NATIVE);
         assertThat(job.buildId()).isEqualTo(buildId);
-        assertThat(farm.claim(job.jobId(), job.attempt(), worker(platform), ExecutionMode.NATIVE).granted()).isTrue();
+        assertThat(farm.claim(job.jobId(), job.attempt(), worker(platform), ExecutionMode.NATIVE)
+                        .granted())
+                .isTrue();
         return job;
     }
 

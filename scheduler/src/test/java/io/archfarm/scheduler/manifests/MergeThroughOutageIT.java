@@ -29,17 +29,20 @@ import org.springframework.test.context.DynamicPropertySource;
  * registry is back; after the outage budget it fails naming the registry and how long it was down. A registry that
  * answers the merge with a 4xx that will not change fails the build at once.
  */
-@SpringBootTest(properties = {
-        "archfarm.scheduler.tick=100ms",
-        "archfarm.scheduler.retry-backoff=500ms",
-        "archfarm.scheduler.retry-backoff-max=1s",
-        "archfarm.scheduler.outage-budget=6s"})
+@SpringBootTest(
+        properties = {
+            "archfarm.scheduler.tick=100ms",
+            "archfarm.scheduler.retry-backoff=500ms",
+            "archfarm.scheduler.retry-backoff-max=1s",
+            "archfarm.scheduler.outage-budget=6s"
+        })
 @Import(ArchfarmTestServices.class)
 class MergeThroughOutageIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final byte[] MANIFEST = ("{\"schemaVersion\":2,\"mediaType\":\"" + TokenRegistry.OCI_MANIFEST
-            + "\",\"config\":{},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+                    + "\",\"config\":{},\"layers\":[]}")
+            .getBytes(StandardCharsets.UTF_8);
     private static final String DIGEST = TokenRegistry.sha256(MANIFEST);
     private static TokenRegistry peer;
     private static LocalRegistry registry;
@@ -55,8 +58,8 @@ class MergeThroughOutageIT {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedAddress = "127.0.0.1:" + socket.getLocalPort();
         }
-        properties.add("archfarm.registry.insecure",
-                () -> peer.address() + "," + registry.address() + "," + closedAddress);
+        properties.add(
+                "archfarm.registry.insecure", () -> peer.address() + "," + registry.address() + "," + closedAddress);
     }
 
     @AfterEach
@@ -83,10 +86,12 @@ class MergeThroughOutageIT {
         Instant first = Instant.now();
         await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> failures(buildId) >= 3);
         Duration twoWaits = Duration.between(first, Instant.now());
-        assertThat(build(buildId)).containsEntry("status", "RUNNING")
+        assertThat(build(buildId))
+                .containsEntry("status", "RUNNING")
                 .containsEntry("merge_outage_part", "registry " + peer.address());
         // at least 250 ms + 500 ms (half of each wait), less what the first poll came late; no back-off: 2 ticks
-        assertThat(twoWaits).as("at least half of 500 ms, then half of 1 s, not a merge per 100 ms tick")
+        assertThat(twoWaits)
+                .as("at least half of 500 ms, then half of 1 s, not a merge per 100 ms tick")
                 .isGreaterThanOrEqualTo(Duration.ofMillis(600));
         peer.answering(null, 0);
 
@@ -107,8 +112,10 @@ class MergeThroughOutageIT {
 
         await().atMost(WAIT).until(() -> "SUCCEEDED".equals(build(buildId).get("status")));
         assertThat(manifestLists(buildId)).isOne();
-        assertThat(registry.get("/v2/t/restarted/manifests/1.0", ImageIndex.MEDIA_TYPE).statusCode())
-                .as("the tag was pushed once the registry was back").isEqualTo(200);
+        assertThat(registry.get("/v2/t/restarted/manifests/1.0", ImageIndex.MEDIA_TYPE)
+                        .statusCode())
+                .as("the tag was pushed once the registry was back")
+                .isEqualTo(200);
     }
 
     @Test
@@ -119,10 +126,11 @@ class MergeThroughOutageIT {
         await().atMost(WAIT).until(() -> "FAILED".equals(build(buildId).get("status")));
 
         assertThat(Duration.between(start, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
-        assertThat((String) build(buildId).get("error")).matches("(?s)merge: registry "
-                + closedAddress.replace(".", "\\.") + " unreachable for [6-9] s since \\d\\d:\\d\\d:\\d\\d UTC,"
-                + " longer than the outage budget of 6 s \\(\\d+ merges met it\\): could not read the linux/amd64"
-                + " image from the registry: GET http://.*ConnectException.*");
+        assertThat((String) build(buildId).get("error"))
+                .matches("(?s)merge: registry "
+                        + closedAddress.replace(".", "\\.") + " unreachable for [6-9] s since \\d\\d:\\d\\d:\\d\\d UTC,"
+                        + " longer than the outage budget of 6 s \\(\\d+ merges met it\\): could not read the linux/amd64"
+                        + " image from the registry: GET http://.*ConnectException.*");
         assertThat(manifestLists(buildId)).isZero();
     }
 
@@ -133,8 +141,9 @@ class MergeThroughOutageIT {
 
         await().atMost(WAIT).until(() -> "FAILED".equals(build(buildId).get("status")));
 
-        assertThat((String) build(buildId).get("error")).startsWith("registry refused the manifest list: PUT http://"
-                + peer.address()).contains("answered 400");
+        assertThat((String) build(buildId).get("error"))
+                .startsWith("registry refused the manifest list: PUT http://" + peer.address())
+                .contains("answered 400");
         assertThat(build(buildId)).containsEntry("merge_outage_failures", 0);
     }
 
@@ -151,11 +160,16 @@ class MergeThroughOutageIT {
     }
 
     private Map<String, Object> build(UUID buildId) {
-        return jdbc.sql("select * from builds where id = :id").param("id", buildId).query().singleRow();
+        return jdbc.sql("select * from builds where id = :id")
+                .param("id", buildId)
+                .query()
+                .singleRow();
     }
 
     private long manifestLists(UUID buildId) {
-        return jdbc.sql("select count(*) from manifest_lists where build_id = :id").param("id", buildId)
-                .query(Long.class).single();
+        return jdbc.sql("select count(*) from manifest_lists where build_id = :id")
+                .param("id", buildId)
+                .query(Long.class)
+                .single();
     }
 }

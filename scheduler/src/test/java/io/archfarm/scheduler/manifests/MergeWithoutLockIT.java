@@ -3,11 +3,11 @@ package io.archfarm.scheduler.manifests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.model.BuildStatus;
+import io.archfarm.scheduler.NoTicks;
 import io.archfarm.scheduler.StoreRows;
 import io.archfarm.scheduler.builds.Build;
 import io.archfarm.scheduler.builds.BuildStore;
 import io.archfarm.scheduler.jobs.PlatformJobStore;
-import io.archfarm.scheduler.NoTicks;
 import io.archfarm.testing.ArchfarmTestServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -39,18 +39,23 @@ import org.springframework.transaction.support.TransactionTemplate;
 class MergeWithoutLockIT {
 
     private static final byte[] MANIFEST = ("{\"schemaVersion\":2,\"mediaType\":\"" + TokenRegistry.OCI_MANIFEST
-            + "\",\"config\":{},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+                    + "\",\"config\":{},\"layers\":[]}")
+            .getBytes(StandardCharsets.UTF_8);
     private static final String DIGEST = TokenRegistry.sha256(MANIFEST);
     private static TokenRegistry registry;
 
     @Autowired
     MergeBuild merge;
+
     @Autowired
     BuildStore builds;
+
     @Autowired
     PlatformJobStore jobs;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     PlatformTransactionManager transactionManager;
 
@@ -84,11 +89,14 @@ class MergeWithoutLockIT {
         transaction(() -> {
             jdbc.sql("set local lock_timeout = '2s'").update();
             Build build = builds.lock(buildId).orElseThrow();
-            assertThat(builds.end(build, BuildStatus.CANCELLED, "cancelled by bob", Instant.now())).isTrue();
+            assertThat(builds.end(build, BuildStatus.CANCELLED, "cancelled by bob", Instant.now()))
+                    .isTrue();
         });
         registry.releaseHeldRead();
 
-        assertThat(merging.get(30, TimeUnit.SECONDS)).as("the merge recorded the build").isFalse();
+        assertThat(merging.get(30, TimeUnit.SECONDS))
+                .as("the merge recorded the build")
+                .isFalse();
         assertThat(status(buildId)).isEqualTo("CANCELLED");
         assertThat(manifestLists(buildId)).isZero();
     }
@@ -102,15 +110,22 @@ class MergeWithoutLockIT {
         transaction(() -> {
             jdbc.sql("set local lock_timeout = '2s'").update();
             Build build = builds.lock(buildId).orElseThrow();
-            assertThat(builds.end(build, BuildStatus.FAILED, "an earlier merge", Instant.now())).isTrue();
-            assertThat(builds.reopen(builds.lock(buildId).orElseThrow(), Instant.now())).isTrue();
+            assertThat(builds.end(build, BuildStatus.FAILED, "an earlier merge", Instant.now()))
+                    .isTrue();
+            assertThat(builds.reopen(builds.lock(buildId).orElseThrow(), Instant.now()))
+                    .isTrue();
             var job = jobs.lockOfBuild(buildId).getFirst();
-            jdbc.sql("update platform_jobs set status = 'FAILED' where id = :id").param("id", job.id()).update();
-            assertThat(jobs.reopen(jobs.lock(job.id()).orElseThrow(), 3, Instant.now())).isTrue();
+            jdbc.sql("update platform_jobs set status = 'FAILED' where id = :id")
+                    .param("id", job.id())
+                    .update();
+            assertThat(jobs.reopen(jobs.lock(job.id()).orElseThrow(), 3, Instant.now()))
+                    .isTrue();
         });
         registry.releaseHeldRead();
 
-        assertThat(merging.get(30, TimeUnit.SECONDS)).as("the merge recorded the build").isFalse();
+        assertThat(merging.get(30, TimeUnit.SECONDS))
+                .as("the merge recorded the build")
+                .isFalse();
         assertThat(status(buildId)).isEqualTo("RUNNING");
         assertThat(manifestLists(buildId)).isZero();
     }
@@ -123,7 +138,9 @@ class MergeWithoutLockIT {
 
         assertThat(status(buildId)).isEqualTo("SUCCEEDED");
         assertThat(manifestLists(buildId)).isOne();
-        assertThat(merge.mergeIfFinished(buildId)).as("a second merge of the same build").isFalse();
+        assertThat(merge.mergeIfFinished(buildId))
+                .as("a second merge of the same build")
+                .isFalse();
     }
 
     /** A RUNNING build whose one job succeeded with the image the registry peer serves. */
@@ -137,7 +154,9 @@ class MergeWithoutLockIT {
     private Future<Boolean> mergeWhileTheRegistryHoldsItsAnswer(UUID buildId) throws InterruptedException {
         registry.holdingTheNextManifestRead();
         Future<Boolean> merging = merger.submit(() -> merge.mergeIfFinished(buildId));
-        assertThat(registry.awaitHeldRead(20)).as("the merge reads the image manifest from the registry").isTrue();
+        assertThat(registry.awaitHeldRead(20))
+                .as("the merge reads the image manifest from the registry")
+                .isTrue();
         return merging;
     }
 
@@ -146,11 +165,16 @@ class MergeWithoutLockIT {
     }
 
     private String status(UUID buildId) {
-        return jdbc.sql("select status from builds where id = :id").param("id", buildId).query(String.class).single();
+        return jdbc.sql("select status from builds where id = :id")
+                .param("id", buildId)
+                .query(String.class)
+                .single();
     }
 
     private long manifestLists(UUID buildId) {
-        return jdbc.sql("select count(*) from manifest_lists where build_id = :id").param("id", buildId)
-                .query(Long.class).single();
+        return jdbc.sql("select count(*) from manifest_lists where build_id = :id")
+                .param("id", buildId)
+                .query(Long.class)
+                .single();
     }
 }

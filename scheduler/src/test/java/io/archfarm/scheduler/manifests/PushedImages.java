@@ -21,8 +21,7 @@ import java.util.zip.GZIPOutputStream;
  */
 final class PushedImages {
 
-    private PushedImages() {
-    }
+    private PushedImages() {}
 
     /** Pushes a one-layer OCI image for {@code arch} (a tar holding one text file) and returns its manifest digest. */
     static String push(LocalRegistry registry, String name, String arch, String variant) throws Exception {
@@ -41,9 +40,11 @@ final class PushedImages {
                 + sha256(layer) + "\",\"size\":" + layer.length + "}]}";
         byte[] manifestBytes = manifest.getBytes(StandardCharsets.UTF_8);
         String digest = sha256(manifestBytes);
-        HttpResponse<String> put = registry.send(registry.request("/v2/" + name + "/manifests/" + digest)
-                .header("Content-Type", LocalRegistry.OCI_MANIFEST)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(manifestBytes)).build(),
+        HttpResponse<String> put = registry.send(
+                registry.request("/v2/" + name + "/manifests/" + digest)
+                        .header("Content-Type", LocalRegistry.OCI_MANIFEST)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(manifestBytes))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (put.statusCode() != 201) {
             throw new IllegalStateException("manifest push answered " + put.statusCode() + ": " + put.body());
@@ -52,22 +53,29 @@ final class PushedImages {
     }
 
     static String sha256(byte[] bytes) throws Exception {
-        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        return "sha256:"
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     private static void uploadBlob(LocalRegistry registry, String name, byte[] blob) throws Exception {
-        HttpResponse<String> start = registry.send(registry.request("/v2/" + name + "/blobs/uploads/")
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> start = registry.send(
+                registry.request("/v2/" + name + "/blobs/uploads/")
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (start.statusCode() != 202) {
             throw new IllegalStateException("blob upload start answered " + start.statusCode() + ": " + start.body());
         }
         String location = start.headers().firstValue("Location").orElseThrow();
         URI uri = registry.request("/").build().uri().resolve(location);
-        String put = uri.getRawPath() + "?" + (uri.getRawQuery() == null ? "" : uri.getRawQuery() + "&")
-                + "digest=" + sha256(blob);
-        HttpResponse<String> done = registry.send(registry.request(put)
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(blob)).build(), HttpResponse.BodyHandlers.ofString());
+        String put = uri.getRawPath() + "?" + (uri.getRawQuery() == null ? "" : uri.getRawQuery() + "&") + "digest="
+                + sha256(blob);
+        HttpResponse<String> done = registry.send(
+                registry.request(put)
+                        .header("Content-Type", "application/octet-stream")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(blob))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (done.statusCode() != 201) {
             throw new IllegalStateException("blob upload answered " + done.statusCode() + ": " + done.body());
         }
@@ -80,9 +88,18 @@ final class PushedImages {
             Files.createDirectories(dir.resolve("content"));
             Files.writeString(dir.resolve("content").resolve(fileName), content);
             Path tar = dir.resolve("layer.tar");
-            Process process = new ProcessBuilder("tar", "--mtime=@0", "--owner=0", "--group=0",
-                    "-C", dir.resolve("content").toString(), "-cf", tar.toString(), fileName)
-                    .redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(
+                            "tar",
+                            "--mtime=@0",
+                            "--owner=0",
+                            "--group=0",
+                            "-C",
+                            dir.resolve("content").toString(),
+                            "-cf",
+                            tar.toString(),
+                            fileName)
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.waitFor() != 0) {
                 throw new IllegalStateException("tar failed: " + output);
@@ -90,7 +107,8 @@ final class PushedImages {
             return Files.readAllBytes(tar);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
     }

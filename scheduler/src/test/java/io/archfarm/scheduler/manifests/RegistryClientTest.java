@@ -27,8 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 class RegistryClientTest {
 
     private static final byte[] MANIFEST = ("{\"schemaVersion\":2,\"mediaType\":\"" + TokenRegistry.OCI_MANIFEST
-            + "\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:"
-            + "1".repeat(64) + "\",\"size\":2},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+                    + "\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:"
+                    + "1".repeat(64) + "\",\"size\":2},\"layers\":[]}")
+            .getBytes(StandardCharsets.UTF_8);
     private static final String DIGEST = TokenRegistry.sha256(MANIFEST);
 
     private TokenRegistry registry;
@@ -47,15 +48,18 @@ class RegistryClientTest {
 
     @Test
     void withoutACredentialTheClientFetchesAnAnonymousTokenAndReadsTheManifest() throws Exception {
-        IndexEntryFacts facts = client(registry.address()).session(image, Optional.empty()).manifest(DIGEST);
+        IndexEntryFacts facts =
+                client(registry.address()).session(image, Optional.empty()).manifest(DIGEST);
 
         assertThat(facts).isEqualTo(new IndexEntryFacts(MANIFEST.length, TokenRegistry.OCI_MANIFEST));
         assertThat(registry.tokenRequests()).singleElement().satisfies(request -> {
             assertThat(request.authorization()).isNull();
-            assertThat(request.query()).containsEntry("service", "test-registry")
+            assertThat(request.query())
+                    .containsEntry("service", "test-registry")
                     .containsEntry("scope", "repository:team/app:pull");
         });
-        assertThat(registry.registryRequests()).extracting(Received::authorization)
+        assertThat(registry.registryRequests())
+                .extracting(Received::authorization)
                 .containsExactly(null, "Bearer " + registry.issuedTokens().getFirst());
     }
 
@@ -63,7 +67,9 @@ class RegistryClientTest {
     void aManifestWhoseBytesDoNotHashToTheDigestIsRefused() {
         String otherDigest = TokenRegistry.sha256("other".getBytes(StandardCharsets.UTF_8));
 
-        assertThatThrownBy(() -> client(registry.address()).session(image, Optional.empty()).manifest(otherDigest))
+        assertThatThrownBy(() -> client(registry.address())
+                        .session(image, Optional.empty())
+                        .manifest(otherDigest))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining(image + "@" + otherDigest)
                 .hasMessageContaining("hash to " + DIGEST);
@@ -71,28 +77,37 @@ class RegistryClientTest {
 
     @Test
     void withACredentialTheTokenRequestCarriesItsBasicAndThePullScope() throws Exception {
-        client(registry.address()).session(image, Optional.of(owned("alice", "alice-secret"))).manifest(DIGEST);
+        client(registry.address())
+                .session(image, Optional.of(owned("alice", "alice-secret")))
+                .manifest(DIGEST);
 
         assertThat(registry.tokenRequests()).singleElement().satisfies(request -> {
             assertThat(request.authorization()).isEqualTo("Basic " + basic("alice", "alice-secret"));
-            assertThat(request.query()).containsEntry("service", "test-registry")
+            assertThat(request.query())
+                    .containsEntry("service", "test-registry")
                     .containsEntry("scope", "repository:team/app:pull");
         });
     }
 
     @Test
     void puttingAnIndexAsksForAPullAndPushToken() throws Exception {
-        ImageIndex index = ImageIndex.assemble(List.of(new IndexEntry(Platform.LINUX_AMD64, DIGEST, MANIFEST.length,
-                TokenRegistry.OCI_MANIFEST)), "0123abc", "https://git.example/app.git");
+        ImageIndex index = ImageIndex.assemble(
+                List.of(new IndexEntry(Platform.LINUX_AMD64, DIGEST, MANIFEST.length, TokenRegistry.OCI_MANIFEST)),
+                "0123abc",
+                "https://git.example/app.git");
 
-        client(registry.address()).session(image, Optional.of(owned("alice", "alice-secret"))).putIndex("1.0", index);
+        client(registry.address())
+                .session(image, Optional.of(owned("alice", "alice-secret")))
+                .putIndex("1.0", index);
 
         assertThat(registry.tokenRequests()).singleElement().satisfies(request -> {
             assertThat(request.authorization()).isEqualTo("Basic " + basic("alice", "alice-secret"));
-            assertThat(request.query()).containsEntry("service", "test-registry")
+            assertThat(request.query())
+                    .containsEntry("service", "test-registry")
                     .containsEntry("scope", "repository:team/app:pull,push");
         });
-        assertThat(registry.registryRequests()).extracting(Received::method, Received::path)
+        assertThat(registry.registryRequests())
+                .extracting(Received::method, Received::path)
                 .containsOnly(tuple("PUT", "/v2/team/app/manifests/1.0"));
     }
 
@@ -114,7 +129,8 @@ class RegistryClientTest {
         registry.answeringTokenRequestsWith(401);
 
         assertThatThrownBy(() -> client(registry.address())
-                .session(image, Optional.of(owned("robot$ci", "the-robot-secret"))).manifest(DIGEST))
+                        .session(image, Optional.of(owned("robot$ci", "the-robot-secret")))
+                        .manifest(DIGEST))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("registry " + registry.address())
                 .hasMessageContaining("project acme/app")
@@ -129,7 +145,8 @@ class RegistryClientTest {
             registry.challenging("Bearer realm=\"http://" + elsewhere.address() + "/token\",service=\"test-registry\"");
 
             assertThatThrownBy(() -> client(registry.address())
-                    .session(image, Optional.of(owned("alice", "alice-secret"))).manifest(DIGEST))
+                            .session(image, Optional.of(owned("alice", "alice-secret")))
+                            .manifest(DIGEST))
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining("http://" + elsewhere.address() + "/token")
                     .hasMessageContaining("neither https nor an http registry listed in archfarm.registry.insecure");
@@ -144,10 +161,12 @@ class RegistryClientTest {
             registry.challenging("Bearer realm=\"http://" + tokenServer.address() + "/token\"");
 
             assertThatThrownBy(() -> client(registry.address(), tokenServer.address())
-                    .session(image, Optional.empty()).manifest(DIGEST))
+                            .session(image, Optional.empty())
+                            .manifest(DIGEST))
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining("refused anonymous access to GET " + image);
-            assertThat(tokenServer.tokenRequests()).singleElement()
+            assertThat(tokenServer.tokenRequests())
+                    .singleElement()
                     .satisfies(request -> assertThat(request.query()).doesNotContainKey("service"));
         }
     }
@@ -161,9 +180,15 @@ class RegistryClientTest {
         client.session(image, Optional.of(owned("bob", "bob-secret"))).manifest(DIGEST);
 
         List<Received> bobs = registry.registryRequests().subList(2, 4);
-        assertThat(bobs).extracting(Received::authorization).doesNotContain(alicesToken).first().isNull();
-        assertThat(bobs.get(1).authorization()).isEqualTo("Bearer " + registry.issuedTokens().get(1));
-        assertThat(registry.tokenRequests()).extracting(Received::authorization)
+        assertThat(bobs)
+                .extracting(Received::authorization)
+                .doesNotContain(alicesToken)
+                .first()
+                .isNull();
+        assertThat(bobs.get(1).authorization())
+                .isEqualTo("Bearer " + registry.issuedTokens().get(1));
+        assertThat(registry.tokenRequests())
+                .extracting(Received::authorization)
                 .containsExactly("Basic " + basic("alice", "alice-secret"), "Basic " + basic("bob", "bob-secret"));
     }
 
@@ -171,7 +196,8 @@ class RegistryClientTest {
     void anAccessTokenInsteadOfATokenIsUsed() throws Exception {
         registry.namingTheToken("access_token");
 
-        IndexEntryFacts facts = client(registry.address()).session(image, Optional.empty()).manifest(DIGEST);
+        IndexEntryFacts facts =
+                client(registry.address()).session(image, Optional.empty()).manifest(DIGEST);
 
         assertThat(facts.size()).isEqualTo(MANIFEST.length);
         assertThat(registry.registryRequests().get(1).authorization())
@@ -182,7 +208,9 @@ class RegistryClientTest {
     void aTokenAnswerWithoutATokenFailsNamingTheTokenService() {
         registry.namingTheToken("something_else");
 
-        assertThatThrownBy(() -> client(registry.address()).session(image, Optional.empty()).manifest(DIGEST))
+        assertThatThrownBy(() -> client(registry.address())
+                        .session(image, Optional.empty())
+                        .manifest(DIGEST))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("the token service 127.0.0.1 of registry " + registry.address())
                 .hasMessageContaining("answered no token");
@@ -193,10 +221,12 @@ class RegistryClientTest {
         registry.basicOnly(basic("alice", "alice-secret"));
 
         IndexEntryFacts facts = client(registry.address())
-                .session(image, Optional.of(owned("alice", "alice-secret"))).manifest(DIGEST);
+                .session(image, Optional.of(owned("alice", "alice-secret")))
+                .manifest(DIGEST);
 
         assertThat(facts.size()).isEqualTo(MANIFEST.length);
-        assertThat(registry.registryRequests()).extracting(Received::authorization)
+        assertThat(registry.registryRequests())
+                .extracting(Received::authorization)
                 .containsExactly(null, "Basic " + basic("alice", "alice-secret"));
         assertThat(registry.tokenRequests()).isEmpty();
     }
@@ -205,7 +235,9 @@ class RegistryClientTest {
     void aBasicChallengeWithoutACredentialSaysTheRegistryRequiresALogin() {
         registry.basicOnly(basic("alice", "alice-secret"));
 
-        assertThatThrownBy(() -> client(registry.address()).session(image, Optional.empty()).manifest(DIGEST))
+        assertThatThrownBy(() -> client(registry.address())
+                        .session(image, Optional.empty())
+                        .manifest(DIGEST))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("registry " + registry.address() + " requires a login for " + image);
         assertThat(registry.registryRequests()).hasSize(1);
@@ -216,7 +248,8 @@ class RegistryClientTest {
         registry.basicOnly(basic("alice", "alice-secret"));
 
         assertThatThrownBy(() -> client(registry.address())
-                .session(image, Optional.of(owned("alice", "wrong-secret"))).manifest(DIGEST))
+                        .session(image, Optional.of(owned("alice", "wrong-secret")))
+                        .manifest(DIGEST))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("refused the credential of project acme/app (user alice) GET " + image)
                 .hasMessageNotContaining("wrong-secret");
@@ -226,14 +259,17 @@ class RegistryClientTest {
     void aChallengeTheClientCannotAnswerIsReportedWithTheHeader() {
         registry.challenging("Negotiate");
 
-        assertThatThrownBy(() -> client(registry.address()).session(image, Optional.empty()).manifest(DIGEST))
+        assertThatThrownBy(() -> client(registry.address())
+                        .session(image, Optional.empty())
+                        .manifest(DIGEST))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("no challenge the farm can answer")
                 .hasMessageContaining("WWW-Authenticate: Negotiate");
     }
 
     private static RegistryClient client(String... insecure) {
-        return new RegistryClient(new RegistryProperties(List.of(insecure), Duration.ofSeconds(10), null, null),
+        return new RegistryClient(
+                new RegistryProperties(List.of(insecure), Duration.ofSeconds(10), null, null),
                 JsonMapper.builder().build());
     }
 

@@ -56,8 +56,12 @@ class RetryFailedPlatformsIT {
     void aRetriedPlatformRunsAtTheNextAttemptAndTheIndexHoldsTheKeptDigestAndTheNewOne() throws Exception {
         String amd64 = PushedImages.push(registry, "t/retry", "amd64", null);
         String arm64 = PushedImages.push(registry, "t/retry", "arm64", null);
-        UUID buildId = farm.requestBuild(List.of("linux/amd64", "linux/arm64"), "NATIVE_ONLY", "PARTIAL",
-                registry.address() + "/t/retry", List.of("1.0"));
+        UUID buildId = farm.requestBuild(
+                List.of("linux/amd64", "linux/arm64"),
+                "NATIVE_ONLY",
+                "PARTIAL",
+                registry.address() + "/t/retry",
+                List.of("1.0"));
         JobAssignment amd64Job = claimed(buildId, "linux/amd64");
         succeed(amd64Job, amd64);
         JobAssignment failed = claimed(buildId, "linux/arm64");
@@ -71,17 +75,31 @@ class RetryFailedPlatformsIT {
         assertThat(again.jobId()).isEqualTo(failed.jobId());
         assertThat(again.attempt()).isEqualTo(2);
         assertThat(again.commit()).isEqualTo(failed.commit());
-        assertThat(farm.job(failed.jobId())).containsEntry("status", "QUEUED").containsEntry("attempt", 2)
-                .containsEntry("max_attempts", 4).containsEntry("error", null).containsEntry("worker_id", null);
-        assertThat(farm.build(buildId)).containsEntry("status", "RUNNING").containsEntry("error", null)
-                .containsEntry("finished_at", null).containsEntry("retry_requested_at", null);
-        assertThat(manifestLists(buildId)).as("the partial manifest list is gone until the new merge").isZero();
-        assertThat(farm.job(amd64Job.jobId())).containsEntry("status", "SUCCEEDED").containsEntry("attempt", 1)
+        assertThat(farm.job(failed.jobId()))
+                .containsEntry("status", "QUEUED")
+                .containsEntry("attempt", 2)
+                .containsEntry("max_attempts", 4)
+                .containsEntry("error", null)
+                .containsEntry("worker_id", null);
+        assertThat(farm.build(buildId))
+                .containsEntry("status", "RUNNING")
+                .containsEntry("error", null)
+                .containsEntry("finished_at", null)
+                .containsEntry("retry_requested_at", null);
+        assertThat(manifestLists(buildId))
+                .as("the partial manifest list is gone until the new merge")
+                .isZero();
+        assertThat(farm.job(amd64Job.jobId()))
+                .containsEntry("status", "SUCCEEDED")
+                .containsEntry("attempt", 1)
                 .containsEntry("digest", amd64);
-        assertThat(farm.claim(failed.jobId(), 1, worker("linux/arm64"), ExecutionMode.NATIVE).reason())
+        assertThat(farm.claim(failed.jobId(), 1, worker("linux/arm64"), ExecutionMode.NATIVE)
+                        .reason())
                 .isEqualTo("attempt 1 is stale, job is at attempt 2");
 
-        assertThat(farm.claim(again.jobId(), 2, worker("linux/arm64"), ExecutionMode.NATIVE).granted()).isTrue();
+        assertThat(farm.claim(again.jobId(), 2, worker("linux/arm64"), ExecutionMode.NATIVE)
+                        .granted())
+                .isTrue();
         succeed(again, arm64);
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(buildId)).containsEntry("status", "SUCCEEDED"));
@@ -90,11 +108,14 @@ class RetryFailedPlatformsIT {
         assertThat(manifestLists(buildId)).isEqualTo(1);
         assertThat(farm.jdbc().sql("""
                         select e.platform || '=' || e.digest from manifest_list_entries e
-                        join manifest_lists m on m.id = e.manifest_list_id where m.build_id = :b order by e.platform""")
-                .param("b", buildId).query(String.class).list())
+                        join manifest_lists m on m.id = e.manifest_list_id where m.build_id = :b order by e.platform""").param("b", buildId).query(String.class).list())
                 .containsExactly("linux/amd64=" + amd64, "linux/arm64=" + arm64);
-        assertThat(farm.jdbc().sql("select attempt || ' ' || outcome from job_attempts where job_id = :j"
-                        + " order by attempt").param("j", failed.jobId()).query(String.class).list())
+        assertThat(farm.jdbc()
+                        .sql("select attempt || ' ' || outcome from job_attempts where job_id = :j"
+                                + " order by attempt")
+                        .param("j", failed.jobId())
+                        .query(String.class)
+                        .list())
                 .containsExactly("1 FAILED", "2 SUCCEEDED");
 
         farm.portalOutbox(Topology.BUILD_RETRY_REQUESTED, retry);
@@ -102,15 +123,19 @@ class RetryFailedPlatformsIT {
         awaitProcessed(late.messageId());
         await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> unpublished() == 0);
         assertThat(farm.build(buildId)).containsEntry("status", "SUCCEEDED").containsEntry("retry_requested_at", null);
-        assertThat(farm.job(failed.jobId())).containsEntry("status", "SUCCEEDED").containsEntry("attempt", 2);
-        assertThat(farm.poll("linux/arm64", ExecutionMode.NATIVE)).as("no third attempt").isNull();
+        assertThat(farm.job(failed.jobId()))
+                .containsEntry("status", "SUCCEEDED")
+                .containsEntry("attempt", 2);
+        assertThat(farm.poll("linux/arm64", ExecutionMode.NATIVE))
+                .as("no third attempt")
+                .isNull();
         assertThat(manifestLists(buildId)).isEqualTo(1);
     }
 
     @Test
     void aCancelledBuildIsReopenedAndItsCancelledJobsQueuedAgain() {
-        UUID buildId = farm.requestBuild(List.of("linux/s390x"), "NATIVE_ONLY", "ALL",
-                registry.address() + "/t/cancelled", List.of("c1"));
+        UUID buildId = farm.requestBuild(
+                List.of("linux/s390x"), "NATIVE_ONLY", "ALL", registry.address() + "/t/cancelled", List.of("c1"));
         JobAssignment first = claimed(buildId, "linux/s390x");
         farm.requestCancel(buildId);
         await().atMost(WAIT).untilAsserted(() -> assertThat(farm.build(buildId)).containsEntry("status", "CANCELLED"));
@@ -121,20 +146,24 @@ class RetryFailedPlatformsIT {
         assertThat(again.jobId()).isEqualTo(first.jobId());
         assertThat(again.attempt()).isEqualTo(2);
         assertThat(farm.build(buildId)).containsEntry("status", "RUNNING").containsEntry("cancel_requested_at", null);
-        assertThat(farm.claim(again.jobId(), 2, worker("linux/s390x"), ExecutionMode.NATIVE).granted()).isTrue();
+        assertThat(farm.claim(again.jobId(), 2, worker("linux/s390x"), ExecutionMode.NATIVE)
+                        .granted())
+                .isTrue();
     }
 
     @Test
     void aRetryOfARunningBuildIsIgnored() {
-        UUID buildId = farm.requestBuild(List.of("linux/ppc64le"), "NATIVE_ONLY", "ALL",
-                registry.address() + "/t/running", List.of("x1"));
+        UUID buildId = farm.requestBuild(
+                List.of("linux/ppc64le"), "NATIVE_ONLY", "ALL", registry.address() + "/t/running", List.of("x1"));
         JobAssignment job = claimed(buildId, "linux/ppc64le");
 
         BuildRetryRequested retry = farm.requestRetry(buildId);
         awaitProcessed(retry.messageId());
 
         assertThat(farm.build(buildId)).containsEntry("status", "RUNNING").containsEntry("retry_requested_at", null);
-        assertThat(farm.job(job.jobId())).containsEntry("status", "RUNNING").containsEntry("attempt", 1)
+        assertThat(farm.job(job.jobId()))
+                .containsEntry("status", "RUNNING")
+                .containsEntry("attempt", 1)
                 .containsEntry("max_attempts", 3);
     }
 
@@ -142,34 +171,63 @@ class RetryFailedPlatformsIT {
         farm.heartbeat(worker(platform), List.of(platform), List.of(), List.of());
         JobAssignment job = farm.takeAssignment(platform, ExecutionMode.NATIVE);
         assertThat(job.buildId()).isEqualTo(buildId);
-        assertThat(farm.claim(job.jobId(), job.attempt(), worker(platform), ExecutionMode.NATIVE).granted()).isTrue();
+        assertThat(farm.claim(job.jobId(), job.attempt(), worker(platform), ExecutionMode.NATIVE)
+                        .granted())
+                .isTrue();
         return job;
     }
 
     private void succeed(JobAssignment job, String digest) {
-        farm.send(Topology.JOB_FINISHED, new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(),
-                worker(job.platform()), JobOutcome.SUCCEEDED, digest, 400, MANIFEST, null, null, Instant.now(),
-                Instant.now(), 1000));
+        farm.send(
+                Topology.JOB_FINISHED,
+                new JobFinished(
+                        UUID.randomUUID(),
+                        job.jobId(),
+                        job.attempt(),
+                        worker(job.platform()),
+                        JobOutcome.SUCCEEDED,
+                        digest,
+                        400,
+                        MANIFEST,
+                        null,
+                        null,
+                        Instant.now(),
+                        Instant.now(),
+                        1000));
     }
 
     private List<String> indexDigests(String tag) throws Exception {
-        JsonNode index = JsonMapper.shared().readTree(registry.get("/v2/t/retry/manifests/" + tag, INDEX).body());
-        return index.get("manifests").values().stream().map(m -> m.get("digest").asString()).toList();
+        JsonNode index = JsonMapper.shared()
+                .readTree(registry.get("/v2/t/retry/manifests/" + tag, INDEX).body());
+        return index.get("manifests").values().stream()
+                .map(m -> m.get("digest").asString())
+                .toList();
     }
 
     private long manifestLists(UUID buildId) {
-        return farm.jdbc().sql("select count(*) from manifest_lists where build_id = :b").param("b", buildId)
-                .query(Long.class).single();
+        return farm.jdbc()
+                .sql("select count(*) from manifest_lists where build_id = :b")
+                .param("b", buildId)
+                .query(Long.class)
+                .single();
     }
 
     private long unpublished() {
-        return farm.jdbc().sql("select count(*) from outbox where published_at is null").query(Long.class).single();
+        return farm.jdbc()
+                .sql("select count(*) from outbox where published_at is null")
+                .query(Long.class)
+                .single();
     }
 
     private void awaitProcessed(UUID messageId) {
-        await("message " + messageId + " processed").atMost(WAIT).until(() -> farm.jdbc()
-                .sql("select count(*) from processed_messages where message_id = :id").param("id", messageId)
-                .query(Long.class).single() == 1);
+        await("message " + messageId + " processed")
+                .atMost(WAIT)
+                .until(() -> farm.jdbc()
+                                .sql("select count(*) from processed_messages where message_id = :id")
+                                .param("id", messageId)
+                                .query(Long.class)
+                                .single()
+                        == 1);
     }
 
     private static String worker(String platform) {

@@ -33,8 +33,7 @@ final class TokenRegistry implements AutoCloseable {
     static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 
     /** One request as the peer received it. */
-    record Received(String method, String path, String authorization, Map<String, String> query) {
-    }
+    record Received(String method, String path, String authorization, Map<String, String> query) {}
 
     private final HttpServer server;
     private final Map<String, String> issuedScopes = new ConcurrentHashMap<>();
@@ -174,8 +173,12 @@ final class TokenRegistry implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             registryRequests.add(received(exchange, authorization));
             if (method.equals(failingMethod)) {
-                respond(exchange, failingStatus, ("{\"errors\":[{\"code\":\"" + (failingStatus == 400
-                        ? "MANIFEST_INVALID" : "UNAVAILABLE") + "\"}]}").getBytes(StandardCharsets.UTF_8));
+                respond(
+                        exchange,
+                        failingStatus,
+                        ("{\"errors\":[{\"code\":\"" + (failingStatus == 400 ? "MANIFEST_INVALID" : "UNAVAILABLE")
+                                        + "\"}]}")
+                                .getBytes(StandardCharsets.UTF_8));
             } else if (!allowed(method, authorization)) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", challenge);
                 respond(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}".getBytes(StandardCharsets.UTF_8));
@@ -226,7 +229,8 @@ final class TokenRegistry implements AutoCloseable {
         if (scope == null) {
             return false;
         }
-        List<String> actions = Arrays.asList(scope.substring(scope.lastIndexOf(':') + 1).split(","));
+        List<String> actions =
+                Arrays.asList(scope.substring(scope.lastIndexOf(':') + 1).split(","));
         return actions.contains(method.equals("PUT") ? "push" : "pull");
     }
 
@@ -242,8 +246,10 @@ final class TokenRegistry implements AutoCloseable {
             issuedScopes.put(token, request.query().getOrDefault("scope", ""));
             issued.add(token);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            respond(exchange, 200, ("{\"" + tokenField + "\":\"" + token + "\",\"expires_in\":300}")
-                    .getBytes(StandardCharsets.UTF_8));
+            respond(
+                    exchange,
+                    200,
+                    ("{\"" + tokenField + "\":\"" + token + "\",\"expires_in\":300}").getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -253,16 +259,20 @@ final class TokenRegistry implements AutoCloseable {
         if (raw != null) {
             for (String pair : raw.split("&")) {
                 int equals = pair.indexOf('=');
-                query.put(URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8),
+                query.put(
+                        URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8),
                         equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
             }
         }
-        return new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), authorization, query);
+        return new Received(
+                exchange.getRequestMethod(), exchange.getRequestURI().getPath(), authorization, query);
     }
 
     static String sha256(byte[] bytes) {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

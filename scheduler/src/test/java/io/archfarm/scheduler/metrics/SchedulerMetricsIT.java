@@ -36,12 +36,15 @@ import tools.jackson.databind.json.JsonMapper;
  * The scheduler's metrics, info, the tools it keeps and its JSON logs, against real PostgreSQL and RabbitMQ with the
  * test playing a worker of a platform no other test uses.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "archfarm.scheduler.tick=200ms",
-        "archfarm.scheduler.outbox-interval=100ms",
-        "archfarm.scheduler.heartbeat-timeout=60s",
-        "archfarm.metrics.database-refresh=1h",
-        "logging.structured.format.console=ecs"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "archfarm.scheduler.tick=200ms",
+            "archfarm.scheduler.outbox-interval=100ms",
+            "archfarm.scheduler.heartbeat-timeout=60s",
+            "archfarm.metrics.database-refresh=1h",
+            "logging.structured.format.console=ecs"
+        })
 @Import({ArchfarmTestServices.class, Farm.class})
 @ExtendWith(OutputCaptureExtension.class)
 class SchedulerMetricsIT {
@@ -52,32 +55,70 @@ class SchedulerMetricsIT {
 
     @Autowired
     Farm farm;
+
     @Autowired
     FarmGauges gauges;
+
     @LocalServerPort
     int port;
 
     @Test
     void aJobsDispatchAndRunAreMeasuredAndItsToolsAndIdsKept(CapturedOutput output) throws Exception {
-        WorkerTools tools = new WorkerTools("6.1.0-28-amd64", "overlay", "1.28.2\u001b[31m", "1.9.3",
+        WorkerTools tools = new WorkerTools(
+                "6.1.0-28-amd64",
+                "overlay",
+                "1.28.2\u001b[31m",
+                "1.9.3",
                 Map.of("linux/arm64", "7.2.22", "not a platform", "1.0"));
-        farm.send(Topology.WORKER_HEARTBEAT, new WorkerHeartbeat(UUID.randomUUID(), "w-386", "host-386",
-                List.of(PLATFORM), List.of(), 3, List.of(), false, Instant.now(), "overlay", List.of(), tools));
-        await().atMost(WAIT).until(() -> farm.jdbc().sql("select tools::text from workers where id = 'w-386'")
-                .query(String.class).optional().isPresent());
-        JsonNode kept = JSON.readTree(farm.jdbc().sql("select tools::text from workers where id = 'w-386'")
-                .query(String.class).single());
+        farm.send(
+                Topology.WORKER_HEARTBEAT,
+                new WorkerHeartbeat(
+                        UUID.randomUUID(),
+                        "w-386",
+                        "host-386",
+                        List.of(PLATFORM),
+                        List.of(),
+                        3,
+                        List.of(),
+                        false,
+                        Instant.now(),
+                        "overlay",
+                        List.of(),
+                        tools));
+        await().atMost(WAIT)
+                .until(() -> farm.jdbc()
+                        .sql("select tools::text from workers where id = 'w-386'")
+                        .query(String.class)
+                        .optional()
+                        .isPresent());
+        JsonNode kept = JSON.readTree(farm.jdbc()
+                .sql("select tools::text from workers where id = 'w-386'")
+                .query(String.class)
+                .single());
         assertThat(kept.get("buildah").asString()).as("control characters go").isEqualTo("1.28.2 [31m");
-        assertThat(kept.get("qemu").properties()).as("only platforms the farm knows").hasSize(1);
+        assertThat(kept.get("qemu").properties())
+                .as("only platforms the farm knows")
+                .hasSize(1);
         assertThat(kept.get("kernel").asString()).isEqualTo("6.1.0-28-amd64");
 
-        UUID buildId = farm.requestBuild(List.of(PLATFORM), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/metrics",
-                List.of("latest"));
+        UUID buildId = farm.requestBuild(
+                List.of(PLATFORM), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/metrics", List.of("latest"));
         JobAssignment job = farm.takeAssignment(PLATFORM, ExecutionMode.NATIVE);
-        assertThat(farm.claim(new ClaimRequest(UUID.randomUUID(), job.jobId(), job.attempt(), "w-386",
-                ExecutionMode.NATIVE, null, tools)).granted()).isTrue();
-        assertThat(JSON.readTree(farm.job(job.jobId()).get("tools").toString()).get("skopeo").asString())
-                .as("the job records what its attempt runs with").isEqualTo("1.9.3");
+        assertThat(farm.claim(new ClaimRequest(
+                                UUID.randomUUID(),
+                                job.jobId(),
+                                job.attempt(),
+                                "w-386",
+                                ExecutionMode.NATIVE,
+                                null,
+                                tools))
+                        .granted())
+                .isTrue();
+        assertThat(JSON.readTree(farm.job(job.jobId()).get("tools").toString())
+                        .get("skopeo")
+                        .asString())
+                .as("the job records what its attempt runs with")
+                .isEqualTo("1.9.3");
         farm.finished(job.jobId(), job.attempt(), "w-386", JobOutcome.FAILED, "step 2 failed");
         await().atMost(WAIT).until(() -> farm.jobStatus(job.jobId()).equals("FAILED"));
 
@@ -103,15 +144,25 @@ class SchedulerMetricsIT {
 
     /** The console line in JSON whose message starts with {@code message}. */
     private static JsonNode jsonLine(CapturedOutput output, String message) {
-        return await().atMost(WAIT).until(() -> output.getOut().lines().filter(line -> line.startsWith("{"))
-                .map(JSON::readTree).filter(line -> line.path("message").asString("").startsWith(message))
-                .findFirst().orElse(null), line -> line != null);
+        return await().atMost(WAIT)
+                .until(
+                        () -> output.getOut()
+                                .lines()
+                                .filter(line -> line.startsWith("{"))
+                                .map(JSON::readTree)
+                                .filter(line ->
+                                        line.path("message").asString("").startsWith(message))
+                                .findFirst()
+                                .orElse(null),
+                        line -> line != null);
     }
 
     private String get(String path) throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             return response.body();
         }

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class OutageBackOffTest {
 
     private static final Instant T0 = Instant.parse("2026-12-07T12:00:01Z");
-    private final OutageBackOff backOff = new OutageBackOff(Duration.ofMinutes(10), Duration.ofSeconds(1),
-            Duration.ofMinutes(1));
+    private final OutageBackOff backOff =
+            new OutageBackOff(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMinutes(1));
 
     @Test
     void waitsDoubleWithEachTryInARowUpToTheCap() {

@@ -3,6 +3,7 @@ package io.archfarm.scheduler.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.testing.ArchfarmTestServices;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,11 +33,15 @@ class PruneHandledMessagesIT {
         prune.prune();
 
         assertThat(jdbc.sql("select id from outbox where id in (:ids)")
-                .param("ids", java.util.List.of(oldPublished, oldUnpublished, recentPublished))
-                .query(UUID.class).list()).containsExactlyInAnyOrder(oldUnpublished, recentPublished);
+                        .param("ids", List.of(oldPublished, oldUnpublished, recentPublished))
+                        .query(UUID.class)
+                        .list())
+                .containsExactlyInAnyOrder(oldUnpublished, recentPublished);
         assertThat(jdbc.sql("select message_id from processed_messages where message_id in (:ids)")
-                .param("ids", java.util.List.of(oldHandled, recentHandled))
-                .query(UUID.class).list()).containsExactly(recentHandled);
+                        .param("ids", List.of(oldHandled, recentHandled))
+                        .query(UUID.class)
+                        .list())
+                .containsExactly(recentHandled);
     }
 
     private UUID outboxRow(String createdAt, String publishedAt) {
@@ -44,14 +49,17 @@ class PruneHandledMessagesIT {
         // the relay must not publish the test's unpublished row; an exchange nobody declared keeps it unpublished
         jdbc.sql("insert into outbox (id, exchange_name, routing_key, message_type, payload, created_at, published_at)"
                         + " values (:id, 'prune-test.none', 'none', 'x', '{}', " + createdAt + ", " + publishedAt + ")")
-                .param("id", id).update();
+                .param("id", id)
+                .update();
         return id;
     }
 
     private UUID handled(String processedAt) {
         UUID id = UUID.randomUUID();
         jdbc.sql("insert into processed_messages (message_id, consumer, processed_at) values (:id, 'test', "
-                + processedAt + ")").param("id", id).update();
+                        + processedAt + ")")
+                .param("id", id)
+                .update();
         return id;
     }
 }

@@ -26,10 +26,12 @@ import org.springframework.transaction.IllegalTransactionStateException;
  * With the relay's tick at 10 s, a job the scheduler dispatches still reaches its queue at once: the dispatch's
  * commit wakes the relay.
  */
-@SpringBootTest(properties = {
-        "archfarm.scheduler.outbox-interval=10s",
-        "archfarm.scheduler.tick=10s",
-        "archfarm.scheduler.heartbeat-timeout=60s"})
+@SpringBootTest(
+        properties = {
+            "archfarm.scheduler.outbox-interval=10s",
+            "archfarm.scheduler.tick=10s",
+            "archfarm.scheduler.heartbeat-timeout=60s"
+        })
 @Import({ArchfarmTestServices.class, Farm.class})
 class RelayAfterCommitIT {
 
@@ -46,29 +48,41 @@ class RelayAfterCommitIT {
     @Test
     void aDispatchedJobIsSentWithoutWaitingForTheTick() {
         farm.heartbeat("w-relay", List.of(PLATFORM), List.of(), List.of());
-        await("worker w-relay online").atMost(Duration.ofSeconds(20)).until(() -> farm.jdbc()
-                .sql("select count(*) from workers where id = 'w-relay' and status = 'ONLINE'")
-                .query(Long.class).single() == 1);
+        await("worker w-relay online")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> farm.jdbc()
+                                .sql("select count(*) from workers where id = 'w-relay' and status = 'ONLINE'")
+                                .query(Long.class)
+                                .single()
+                        == 1);
 
-        UUID buildId = farm.requestBuild(List.of(PLATFORM), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/relay",
-                List.of());
+        UUID buildId = farm.requestBuild(List.of(PLATFORM), "NATIVE_ONLY", "ALL", "127.0.0.1:1/demo/relay", List.of());
         long start = System.nanoTime();
         relayTheBuildRequest(buildId);
 
         // the tick is 10 s: an assignment in its queue within PROMPTLY was sent by the relay woken after the commit
-        JobAssignment job = await("the assignment in its queue").atMost(PROMPTLY).pollInterval(Duration.ofMillis(10))
+        JobAssignment job = await("the assignment in its queue")
+                .atMost(PROMPTLY)
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> (JobAssignment) farm.poll(PLATFORM, ExecutionMode.NATIVE), j -> j != null);
         long queuedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertThat(job.buildId()).isEqualTo(buildId);
 
         // the relay marks the row sent once the broker confirmed it, which may be just after a consumer has it
-        Map<String, Object> row = await("the assignment's outbox row marked sent").atMost(PROMPTLY)
-                .pollInterval(Duration.ofMillis(10)).until(() -> farm.jdbc().sql("""
+        Map<String, Object> row = await("the assignment's outbox row marked sent")
+                .atMost(PROMPTLY)
+                .pollInterval(Duration.ofMillis(10))
+                .until(
+                        () -> farm.jdbc()
+                                .sql("""
                         select id, published_at is not null as published,
                             round(extract(epoch from published_at - created_at) * 1000) as relay_millis
                         from outbox where message_type = :type and payload->>'jobId' = :job""")
-                        .param("type", JobAssignment.class.getName()).param("job", job.jobId().toString()).query()
-                        .singleRow(), r -> Boolean.TRUE.equals(r.get("published")));
+                                .param("type", JobAssignment.class.getName())
+                                .param("job", job.jobId().toString())
+                                .query()
+                                .singleRow(),
+                        r -> Boolean.TRUE.equals(r.get("published")));
         assertThat(row).containsEntry("published", true);
         // one id rule for every writer (OutboxWriter): the row's id is the message's own, which consumers dedupe on
         assertThat(row).containsEntry("id", job.messageId());
@@ -87,16 +101,21 @@ class RelayAfterCommitIT {
      * it as the relay would and marks it sent. Should the tick send it too, the scheduler ignores the second copy.
      */
     private void relayTheBuildRequest(UUID buildId) {
-        Map<String, Object> row = farm.jdbc().sql("""
+        Map<String, Object> row =
+                farm.jdbc().sql("""
                 select id, exchange_name, routing_key, message_type, payload::text as payload from outbox
-                where payload->>'buildId' = :build and message_type like '%BuildRequested'""")
-                .param("build", buildId.toString()).query().singleRow();
+                where payload->>'buildId' = :build and message_type like '%BuildRequested'""").param("build", buildId.toString()).query().singleRow();
         MessageProperties properties = new MessageProperties();
         properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         properties.setHeader("__TypeId__", row.get("message_type"));
-        farm.rabbit().send((String) row.get("exchange_name"), (String) row.get("routing_key"),
-                new Message(((String) row.get("payload")).getBytes(StandardCharsets.UTF_8), properties));
-        farm.jdbc().sql("update outbox set published_at = clock_timestamp() where id = :id")
-                .param("id", row.get("id")).update();
+        farm.rabbit()
+                .send(
+                        (String) row.get("exchange_name"),
+                        (String) row.get("routing_key"),
+                        new Message(((String) row.get("payload")).getBytes(StandardCharsets.UTF_8), properties));
+        farm.jdbc()
+                .sql("update outbox set published_at = clock_timestamp() where id = :id")
+                .param("id", row.get("id"))
+                .update();
     }
 }

@@ -34,12 +34,16 @@ class HeartbeatBatchesIT {
 
     @Autowired
     Farm farm;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     RabbitTemplate rabbit;
+
     @Autowired
     Topology topology;
+
     @Autowired
     AmqpAdmin admin;
 
@@ -78,7 +82,8 @@ class HeartbeatBatchesIT {
         });
         assertThat(hostAndSlots(broken)).isNull();
         // nothing was sent back to the queue to fail again
-        await().atMost(WAIT).until(() -> admin.getQueueInfo(topology.heartbeatsQueue()).getMessageCount() == 0);
+        await().atMost(WAIT)
+                .until(() -> admin.getQueueInfo(topology.heartbeatsQueue()).getMessageCount() == 0);
     }
 
     @Test
@@ -93,12 +98,22 @@ class HeartbeatBatchesIT {
         List<WorkerHeartbeat> latest = LatestHeartbeats.of(List.of(bNew, cDated, bOld, a, cUndated), beat -> beat);
 
         assertThat(latest).containsExactly(a, bNew, cUndated);
-        assertThat(LatestHeartbeats.of(List.of(a, bNew), beat -> beat == a ? null : beat)).containsExactly(bNew);
+        assertThat(LatestHeartbeats.of(List.of(a, bNew), beat -> beat == a ? null : beat))
+                .containsExactly(bNew);
     }
 
     private static WorkerHeartbeat beat(String workerId, String host, int slots, Instant sentAt) {
-        return new WorkerHeartbeat(UUID.randomUUID(), workerId, host, List.of("linux/amd64"), List.of(), slots,
-                List.of(), false, sentAt, "overlay");
+        return new WorkerHeartbeat(
+                UUID.randomUUID(),
+                workerId,
+                host,
+                List.of("linux/amd64"),
+                List.of(),
+                slots,
+                List.of(),
+                false,
+                sentAt,
+                "overlay");
     }
 
     private static Message unreadable() {
@@ -109,7 +124,10 @@ class HeartbeatBatchesIT {
     }
 
     private String hostAndSlots(String workerId) {
-        return jdbc.sql("select host || '/' || slots from workers where id = :id").param("id", workerId)
-                .query(String.class).optional().orElse(null);
+        return jdbc.sql("select host || '/' || slots from workers where id = :id")
+                .param("id", workerId)
+                .query(String.class)
+                .optional()
+                .orElse(null);
     }
 }

@@ -29,12 +29,16 @@ class HeartbeatDrainBenchmark {
 
     @Autowired
     Farm farm;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     Topology topology;
+
     @Autowired
     AmqpAdmin admin;
+
     @Autowired
     RabbitListenerEndpointRegistry listeners;
 
@@ -46,9 +50,19 @@ class HeartbeatDrainBenchmark {
         Instant sent = Instant.now().minusSeconds(total / workers + 1);
         for (int i = 0; i < total; i++) {
             String worker = String.format("bench-%04d", i % workers);
-            farm.send(Topology.WORKER_HEARTBEAT, new WorkerHeartbeat(UUID.randomUUID(), worker, "host-" + worker,
-                    List.of("linux/amd64"), List.of(), 1, List.of(), false,
-                    sent.plusMillis(i / workers * 1000L), "overlay"));
+            farm.send(
+                    Topology.WORKER_HEARTBEAT,
+                    new WorkerHeartbeat(
+                            UUID.randomUUID(),
+                            worker,
+                            "host-" + worker,
+                            List.of("linux/amd64"),
+                            List.of(),
+                            1,
+                            List.of(),
+                            false,
+                            sent.plusMillis(i / workers * 1000L),
+                            "overlay"));
         }
         while (queued() < total) {
             Thread.sleep(50);
@@ -62,9 +76,10 @@ class HeartbeatDrainBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long commits = commits() - commitsBefore;
-        System.out.printf("%n[heartbeat drain] %d heartbeats of %d workers drained in %.1f s: %.0f heartbeats/s, "
-                + "%d commits of the database (every client's, over the drain)%n%n", total, workers, seconds,
-                total / seconds, commits);
+        System.out.printf(
+                "%n[heartbeat drain] %d heartbeats of %d workers drained in %.1f s: %.0f heartbeats/s, "
+                        + "%d commits of the database (every client's, over the drain)%n%n",
+                total, workers, seconds, total / seconds, commits);
     }
 
     private long queued() {
@@ -74,6 +89,7 @@ class HeartbeatDrainBenchmark {
 
     private long commits() {
         return jdbc.sql("select xact_commit from pg_stat_database where datname = current_database()")
-                .query(Long.class).single();
+                .query(Long.class)
+                .single();
     }
 }

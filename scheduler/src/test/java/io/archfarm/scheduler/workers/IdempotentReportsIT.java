@@ -11,6 +11,8 @@ import io.archfarm.scheduler.SchedulerIntegrationTest;
 import io.archfarm.scheduler.StoreRows;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -33,13 +35,14 @@ class IdempotentReportsIT {
     @Test
     void heartbeatsWriteNoDedupRowAndAnOlderOneChangesNothing() {
         long dedupBefore = dedupRows();
-        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         for (int i = 0; i < MESSAGES; i++) {
             farm.send(Topology.WORKER_HEARTBEAT, beat("w-idem", List.of("linux/ppc64le"), 2, start.plusMillis(i)));
         }
         await().atMost(WAIT).until(() -> sentAt("w-idem"), start.plusMillis(MESSAGES - 1)::equals);
         long perHeartbeat = dedupRows() - dedupBefore;
-        System.out.printf("[figures] processed_messages rows per heartbeat: %.2f (%d heartbeats)%n",
+        System.out.printf(
+                "[figures] processed_messages rows per heartbeat: %.2f (%d heartbeats)%n",
                 perHeartbeat / (double) MESSAGES, MESSAGES);
         assertThat(perHeartbeat).isZero();
 
@@ -47,8 +50,12 @@ class IdempotentReportsIT {
         farm.send(Topology.WORKER_HEARTBEAT, beat("w-idem", List.of("linux/s390x"), 7, start.minusSeconds(1)));
         farm.send(Topology.WORKER_HEARTBEAT, beat("w-idem-marker", List.of(), 1, Instant.now()));
         await().atMost(WAIT).until(() -> sentAt("w-idem-marker") != null);
-        assertThat(farm.jdbc().sql("select slots from workers where id = 'w-idem'").query(Integer.class).single())
-                .as("the older heartbeat's slots").isEqualTo(2);
+        assertThat(farm.jdbc()
+                        .sql("select slots from workers where id = 'w-idem'")
+                        .query(Integer.class)
+                        .single())
+                .as("the older heartbeat's slots")
+                .isEqualTo(2);
     }
 
     @Test
@@ -68,30 +75,45 @@ class IdempotentReportsIT {
         await().atMost(WAIT).until(() -> logRows(job) == MESSAGES + 1);
 
         long perChunk = dedupRows() - dedupBefore;
-        System.out.printf("[figures] processed_messages rows per log chunk: %.2f (%d chunks)%n",
+        System.out.printf(
+                "[figures] processed_messages rows per log chunk: %.2f (%d chunks)%n",
                 perChunk / (double) (MESSAGES + 3), MESSAGES + 3);
         assertThat(perChunk).isZero();
-        assertThat(farm.jdbc().sql("select content from job_logs where job_id = :j and seq = 0").param("j", job)
-                .query(String.class).single()).isEqualTo("line 0\n");
+        assertThat(farm.jdbc()
+                        .sql("select content from job_logs where job_id = :j and seq = 0")
+                        .param("j", job)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("line 0\n");
     }
 
     private static WorkerHeartbeat beat(String worker, List<String> platforms, int slots, Instant sentAt) {
-        return new WorkerHeartbeat(UUID.randomUUID(), worker, "host-" + worker, platforms, List.of(), slots,
-                List.of(), false, sentAt);
+        return new WorkerHeartbeat(
+                UUID.randomUUID(), worker, "host-" + worker, platforms, List.of(), slots, List.of(), false, sentAt);
     }
 
     private Instant sentAt(String worker) {
-        return farm.jdbc().sql("select heartbeat_sent_at from workers where id = :id").param("id", worker)
-                .query(java.time.OffsetDateTime.class).optional().map(java.time.OffsetDateTime::toInstant)
+        return farm.jdbc()
+                .sql("select heartbeat_sent_at from workers where id = :id")
+                .param("id", worker)
+                .query(OffsetDateTime.class)
+                .optional()
+                .map(OffsetDateTime::toInstant)
                 .orElse(null);
     }
 
     private long dedupRows() {
-        return farm.jdbc().sql("select count(*) from processed_messages").query(Long.class).single();
+        return farm.jdbc()
+                .sql("select count(*) from processed_messages")
+                .query(Long.class)
+                .single();
     }
 
     private long logRows(UUID job) {
-        return farm.jdbc().sql("select count(*) from job_logs where job_id = :j").param("j", job).query(Long.class)
+        return farm.jdbc()
+                .sql("select count(*) from job_logs where job_id = :j")
+                .param("j", job)
+                .query(Long.class)
                 .single();
     }
 }

@@ -27,6 +27,7 @@ class WorkerStorageDriverIT {
 
     @Autowired
     Farm farm;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -42,7 +43,8 @@ class WorkerStorageDriverIT {
         // the worker restarted with archfarm.worker.storage-driver=vfs
         beat("w-overlay", "vfs", 2);
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(driverOf("w-overlay")).contains("vfs"));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(driverOf("w-overlay")).contains("vfs"));
     }
 
     @Test
@@ -59,17 +61,34 @@ class WorkerStorageDriverIT {
     }
 
     private void beat(String workerId, String driver, int slots) {
-        farm.send(Topology.WORKER_HEARTBEAT, new WorkerHeartbeat(UUID.randomUUID(), workerId, "host-" + workerId,
-                List.of("linux/amd64"), List.of(), slots, List.of(), false, Instant.now(), driver));
+        farm.send(
+                Topology.WORKER_HEARTBEAT,
+                new WorkerHeartbeat(
+                        UUID.randomUUID(),
+                        workerId,
+                        "host-" + workerId,
+                        List.of("linux/amd64"),
+                        List.of(),
+                        slots,
+                        List.of(),
+                        false,
+                        Instant.now(),
+                        driver));
     }
 
     private Optional<String> driverOf(String workerId) {
-        return jdbc.sql("select storage_driver from workers where id = :id").param("id", workerId)
-                .query((rs, n) -> Optional.ofNullable(rs.getString(1))).optional().flatMap(d -> d);
+        return jdbc.sql("select storage_driver from workers where id = :id")
+                .param("id", workerId)
+                .query((rs, n) -> Optional.ofNullable(rs.getString(1)))
+                .optional()
+                .flatMap(d -> d);
     }
 
     private int slots(String workerId) {
-        return jdbc.sql("select slots from workers where id = :id").param("id", workerId).query(Integer.class)
-                .optional().orElse(0);
+        return jdbc.sql("select slots from workers where id = :id")
+                .param("id", workerId)
+                .query(Integer.class)
+                .optional()
+                .orElse(0);
     }
 }

@@ -21,8 +21,9 @@ record AddressBlock(byte[] network, int prefixLength) {
     static AddressBlock parse(String text) {
         int slash = text.indexOf('/');
         String literal = slash < 0 ? text : text.substring(0, slash);
-        InetAddress address = IpLiterals.parse(literal).orElseThrow(() -> new IllegalArgumentException(
-                "'" + text + "' is not an IP address or CIDR block (such as 10.20.0.0/16 or fd12::/48)"));
+        InetAddress address = IpLiterals.parse(literal)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "'" + text + "' is not an IP address or CIDR block (such as 10.20.0.0/16 or fd12::/48)"));
         byte[] bytes = address.getAddress();
         int bits = bytes.length * 8;
         if (slash < 0) {
@@ -56,7 +57,8 @@ record AddressBlock(byte[] network, int prefixLength) {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof AddressBlock block && prefixLength == block.prefixLength
+        return other instanceof AddressBlock block
+                && prefixLength == block.prefixLength
                 && Arrays.equals(network, block.network);
     }
 

@@ -33,7 +33,9 @@ final class AllowedHosts {
                 continue;
             }
             String name = HostNames.normalised(entry);
-            if (entry.contains("/") || entry.contains(":") || IpLiterals.parse(entry).isPresent()) {
+            if (entry.contains("/")
+                    || entry.contains(":")
+                    || IpLiterals.parse(entry).isPresent()) {
                 blocks.add(parseBlock(setting, entry));
             } else if (HostNames.isValid(name) && !IpLiterals.isAmbiguousIpv4(name)) {
                 names.add(name);
@@ -67,7 +69,9 @@ final class AllowedHosts {
      * instance's credentials.
      */
     boolean allowsAddress(InetAddress address) {
-        return InternalAddresses.views(address).stream().anyMatch(view -> blocks.stream().anyMatch(
-                block -> block.contains(view) && (block.isSingleAddress() || !InternalAddresses.isMetadata(view))));
+        return InternalAddresses.views(address).stream()
+                .anyMatch(view -> blocks.stream()
+                        .anyMatch(block -> block.contains(view)
+                                && (block.isSingleAddress() || !InternalAddresses.isMetadata(view))));
     }
 }

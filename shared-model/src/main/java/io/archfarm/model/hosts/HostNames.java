@@ -9,8 +9,7 @@ final class HostNames {
     private static final String LABEL = "[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?";
     private static final Pattern HOST_NAME = Pattern.compile(LABEL + "(\\." + LABEL + ")*");
 
-    private HostNames() {
-    }
+    private HostNames() {}
 
     /** Lower case, without the trailing dot of a fully qualified name. */
     static String normalised(String host) {
@@ -23,6 +22,7 @@ final class HostNames {
      * ssh as an option.
      */
     static boolean isValid(String normalisedHost) {
-        return normalisedHost.length() <= 253 && HOST_NAME.matcher(normalisedHost).matches();
+        return normalisedHost.length() <= 253
+                && HOST_NAME.matcher(normalisedHost).matches();
     }
 }

@@ -46,7 +46,8 @@ public final class HostRule {
     public HostCheck check(String host) {
         if (host.length() > 2 && host.startsWith("[") && host.endsWith("]")) {
             String literal = host.substring(1, host.length() - 1);
-            return IpLiterals.parse(literal).map(address -> checkLiteral(literal, address))
+            return IpLiterals.parse(literal)
+                    .map(address -> checkLiteral(literal, address))
                     .orElseGet(() -> refused("host '" + host + "' is not a valid IPv6 address"));
         }
         Optional<InetAddress> literal = IpLiterals.parse(host);
@@ -74,7 +75,8 @@ public final class HostRule {
         if (allowed.allowsAddress(address)) {
             return HostCheck.passed();
         }
-        return InternalAddresses.kindOf(address).map(kind -> refused("host " + literal + " is " + kind + hint))
+        return InternalAddresses.kindOf(address)
+                .map(kind -> refused("host " + literal + " is " + kind + hint))
                 .orElseGet(HostCheck::passed);
     }
 

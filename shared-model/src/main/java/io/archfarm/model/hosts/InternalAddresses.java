@@ -16,18 +16,21 @@ import java.util.Set;
 final class InternalAddresses {
 
     /** Instance metadata services, which hand out cloud credentials (AWS, GCP, Azure; AWS over IPv6; Alibaba; Oracle). */
-    static final Set<AddressBlock> METADATA = Set.of(AddressBlock.parse("169.254.169.254"),
-            AddressBlock.parse("fd00:ec2::254"), AddressBlock.parse("100.100.100.200"), AddressBlock.parse("192.0.0.192"));
+    static final Set<AddressBlock> METADATA = Set.of(
+            AddressBlock.parse("169.254.169.254"),
+            AddressBlock.parse("fd00:ec2::254"),
+            AddressBlock.parse("100.100.100.200"),
+            AddressBlock.parse("192.0.0.192"));
+
     static final String METADATA_KIND = "a cloud metadata address";
 
     private static final Map<AddressBlock, String> RANGES = ranges();
 
     /** IPv6 prefixes that carry an IPv4 address in their last 32 bits and may reach it: NAT64 and IPv4-compatible. */
-    private static final List<AddressBlock> EMBEDDING_IPV4 = List.of(AddressBlock.parse("64:ff9b::/96"),
-            AddressBlock.parse("::/96"));
+    private static final List<AddressBlock> EMBEDDING_IPV4 =
+            List.of(AddressBlock.parse("64:ff9b::/96"), AddressBlock.parse("::/96"));
 
-    private InternalAddresses() {
-    }
+    private InternalAddresses() {}
 
     private static Map<AddressBlock, String> ranges() {
         Map<AddressBlock, String> ranges = new LinkedHashMap<>();
@@ -55,8 +58,10 @@ final class InternalAddresses {
             if (isMetadata(view)) {
                 return Optional.of(METADATA_KIND);
             }
-            Optional<String> kind = RANGES.entrySet().stream().filter(range -> range.getKey().contains(view))
-                    .map(Map.Entry::getValue).findFirst();
+            Optional<String> kind = RANGES.entrySet().stream()
+                    .filter(range -> range.getKey().contains(view))
+                    .map(Map.Entry::getValue)
+                    .findFirst();
             if (kind.isPresent()) {
                 return kind;
             }

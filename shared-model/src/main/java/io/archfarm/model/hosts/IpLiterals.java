@@ -18,12 +18,13 @@ final class IpLiterals {
     private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
     private static final Pattern DOTTED_QUAD = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
     /** What inet_aton (and curl) accept as IPv4: one to four decimal, octal or hex numbers. */
-    private static final Pattern NUMERIC_IPV4 = Pattern.compile("(?i)(0x[0-9a-f]*|\\d+)(\\.(0x[0-9a-f]*|\\d+)){0,3}\\.?");
+    private static final Pattern NUMERIC_IPV4 =
+            Pattern.compile("(?i)(0x[0-9a-f]*|\\d+)(\\.(0x[0-9a-f]*|\\d+)){0,3}\\.?");
+
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final byte[] MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
 
-    private IpLiterals() {
-    }
+    private IpLiterals() {}
 
     /** The address {@code text} spells (a dotted quad or an IPv6 literal without brackets), or empty. */
     static Optional<InetAddress> parse(String text) {
@@ -40,7 +41,8 @@ final class IpLiterals {
 
     /** True for a host that some parser reads as IPv4 but that is not a plain dotted quad. */
     static boolean isAmbiguousIpv4(String host) {
-        return NUMERIC_IPV4.matcher(host).matches() && !DOTTED_QUAD.matcher(host).matches();
+        return NUMERIC_IPV4.matcher(host).matches()
+                && !DOTTED_QUAD.matcher(host).matches();
     }
 
     /** {@code ::ffff:a.b.c.d} as the IPv4 address it stands for; every other address unchanged. */

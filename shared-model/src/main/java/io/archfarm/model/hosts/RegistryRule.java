@@ -57,8 +57,9 @@ public final class RegistryRule {
         if (known.contains(normalised(image.registry())) || known.contains(normalised(image.apiHost()))) {
             return Optional.empty();
         }
-        return hosts.refusal(hostOf(image.apiHost())).map(refusal -> new HostRefusal(refusal.unresolved(),
-                "image '" + image + "' is refused: " + refusal.reason()));
+        return hosts.refusal(hostOf(image.apiHost()))
+                .map(refusal ->
+                        new HostRefusal(refusal.unresolved(), "image '" + image + "' is refused: " + refusal.reason()));
     }
 
     /** {@code host[:port]} without the port; an IPv6 address keeps its brackets. */

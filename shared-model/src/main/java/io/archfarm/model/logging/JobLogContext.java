@@ -23,8 +23,7 @@ public final class JobLogContext implements AutoCloseable {
     /** What each key this context set held before, in the order set; null where it held nothing. */
     private final Map<String, @Nullable String> before = new LinkedHashMap<>();
 
-    private JobLogContext() {
-    }
+    private JobLogContext() {}
 
     /** A context naming a build only. */
     public static JobLogContext ofBuild(@Nullable UUID buildId) {
@@ -33,7 +32,10 @@ public final class JobLogContext implements AutoCloseable {
 
     /** A context naming one attempt of a platform job; {@code buildId} and {@code platform} may be null. */
     public static JobLogContext ofJob(@Nullable UUID buildId, UUID jobId, @Nullable String platform, int attempt) {
-        return new JobLogContext().with(BUILD_ID, buildId).with(JOB_ID, jobId).with(PLATFORM, platform)
+        return new JobLogContext()
+                .with(BUILD_ID, buildId)
+                .with(JOB_ID, jobId)
+                .with(PLATFORM, platform)
                 .with(ATTEMPT, attempt);
     }
 

@@ -11,6 +11,9 @@ import org.jspecify.annotations.Nullable;
  * @param reason      why the farm itself asked (a newer build superseded this one), recorded as the build's error;
  *                    null when a person asked ("cancelled by requestedBy")
  */
-public record BuildCancelRequested(UUID messageId, UUID buildId, @Nullable String requestedBy, Instant requestedAt,
-        @Nullable String reason) implements Message {
-}
+public record BuildCancelRequested(
+        UUID messageId,
+        UUID buildId,
+        @Nullable String requestedBy,
+        Instant requestedAt,
+        @Nullable String reason) implements Message {}

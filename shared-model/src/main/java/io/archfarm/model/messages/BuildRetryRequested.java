@@ -8,5 +8,4 @@ import java.util.UUID;
  * PARTIAL or CANCELLED) that did not succeed, and to merge them with the ones that did.
  */
 public record BuildRetryRequested(UUID messageId, UUID buildId, String requestedBy, Instant requestedAt)
-        implements Message {
-}
+        implements Message {}

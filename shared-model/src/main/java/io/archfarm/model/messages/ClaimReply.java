@@ -13,14 +13,24 @@ import org.jspecify.annotations.Nullable;
  *                   secret in place of its team's of the same id), sealed for the public key of the claim; null when
  *                   there are none
  */
-public record ClaimReply(UUID messageId, UUID requestId, boolean granted, @Nullable String reason,
-        WorkerSeal.@Nullable Sealed credential, WorkerSeal.@Nullable Sealed secrets) implements Message {
+public record ClaimReply(
+        UUID messageId,
+        UUID requestId,
+        boolean granted,
+        @Nullable String reason,
+        WorkerSeal.@Nullable Sealed credential,
+        WorkerSeal.@Nullable Sealed secrets)
+        implements Message {
 
     public ClaimReply(UUID messageId, UUID requestId, boolean granted, @Nullable String reason) {
         this(messageId, requestId, granted, reason, null, null);
     }
 
-    public ClaimReply(UUID messageId, UUID requestId, boolean granted, @Nullable String reason,
+    public ClaimReply(
+            UUID messageId,
+            UUID requestId,
+            boolean granted,
+            @Nullable String reason,
             WorkerSeal.@Nullable Sealed credential) {
         this(messageId, requestId, granted, reason, credential, null);
     }

@@ -15,16 +15,23 @@ import org.jspecify.annotations.Nullable;
  *                  worker older than that field
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ClaimRequest(UUID messageId, UUID jobId, int attempt, String workerId, ExecutionMode mode,
-        @Nullable String publicKey, @Nullable WorkerTools tools) implements Message {
+public record ClaimRequest(
+        UUID messageId,
+        UUID jobId,
+        int attempt,
+        String workerId,
+        ExecutionMode mode,
+        @Nullable String publicKey,
+        @Nullable WorkerTools tools)
+        implements Message {
 
     public ClaimRequest(UUID messageId, UUID jobId, int attempt, String workerId, ExecutionMode mode) {
         this(messageId, jobId, attempt, workerId, mode, null, null);
     }
 
     /** A claim that does not say its tools, as workers before the field sent it. */
-    public ClaimRequest(UUID messageId, UUID jobId, int attempt, String workerId, ExecutionMode mode,
-            @Nullable String publicKey) {
+    public ClaimRequest(
+            UUID messageId, UUID jobId, int attempt, String workerId, ExecutionMode mode, @Nullable String publicKey) {
         this(messageId, jobId, attempt, workerId, mode, publicKey, null);
     }
 }

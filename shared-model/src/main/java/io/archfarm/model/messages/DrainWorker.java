@@ -10,5 +10,4 @@ import java.util.UUID;
  * DRAINING and keeps out of the placement.
  */
 public record DrainWorker(UUID messageId, String workerId, boolean draining, String requestedBy, Instant requestedAt)
-        implements Message {
-}
+        implements Message {}

@@ -1,9 +1,9 @@
 package io.archfarm.model.messages;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.LayerCache;
-import com.fasterxml.jackson.annotation.Nulls;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -44,7 +44,8 @@ public record JobAssignment(
         long timeoutSeconds,
         String cacheScope,
         LayerCache layerCache,
-        @Nullable ExecutionMode mode) implements Message {
+        @Nullable ExecutionMode mode)
+        implements Message {
 
     /** The scope of builds that belong to no team. */
     public static final String NO_TEAM_SCOPE = "adhoc";
@@ -56,26 +57,98 @@ public record JobAssignment(
     }
 
     /** An assignment that uses no layer cache, as schedulers before the layer cache sent. */
-    public JobAssignment(UUID messageId, UUID jobId, UUID buildId, int attempt, String platform, String repository,
-            String ref, String commit, boolean fetchSubmodules, String containerfile, String context,
-            Map<String, String> buildArgs, String image, long timeoutSeconds) {
-        this(messageId, jobId, buildId, attempt, platform, repository, ref, commit, fetchSubmodules, containerfile,
-                context, buildArgs, image, timeoutSeconds, NO_TEAM_SCOPE, LayerCache.OFF, null);
+    public JobAssignment(
+            UUID messageId,
+            UUID jobId,
+            UUID buildId,
+            int attempt,
+            String platform,
+            String repository,
+            String ref,
+            String commit,
+            boolean fetchSubmodules,
+            String containerfile,
+            String context,
+            Map<String, String> buildArgs,
+            String image,
+            long timeoutSeconds) {
+        this(
+                messageId,
+                jobId,
+                buildId,
+                attempt,
+                platform,
+                repository,
+                ref,
+                commit,
+                fetchSubmodules,
+                containerfile,
+                context,
+                buildArgs,
+                image,
+                timeoutSeconds,
+                NO_TEAM_SCOPE,
+                LayerCache.OFF,
+                null);
     }
 
     /** An assignment for a shared job queue, whose name says the mode. */
-    public JobAssignment(UUID messageId, UUID jobId, UUID buildId, int attempt, String platform, String repository,
-            String ref, String commit, boolean fetchSubmodules, String containerfile, String context,
-            Map<String, String> buildArgs, String image, long timeoutSeconds, String cacheScope,
+    public JobAssignment(
+            UUID messageId,
+            UUID jobId,
+            UUID buildId,
+            int attempt,
+            String platform,
+            String repository,
+            String ref,
+            String commit,
+            boolean fetchSubmodules,
+            String containerfile,
+            String context,
+            Map<String, String> buildArgs,
+            String image,
+            long timeoutSeconds,
+            String cacheScope,
             LayerCache layerCache) {
-        this(messageId, jobId, buildId, attempt, platform, repository, ref, commit, fetchSubmodules, containerfile,
-                context, buildArgs, image, timeoutSeconds, cacheScope, layerCache, null);
+        this(
+                messageId,
+                jobId,
+                buildId,
+                attempt,
+                platform,
+                repository,
+                ref,
+                commit,
+                fetchSubmodules,
+                containerfile,
+                context,
+                buildArgs,
+                image,
+                timeoutSeconds,
+                cacheScope,
+                layerCache,
+                null);
     }
 
     /** The same assignment, for one worker's own queue: it claims with {@code mode}. */
     public JobAssignment forWorker(ExecutionMode mode) {
-        return new JobAssignment(messageId, jobId, buildId, attempt, platform, repository, ref, commit,
-                fetchSubmodules, containerfile, context, buildArgs, image, timeoutSeconds, cacheScope, layerCache,
+        return new JobAssignment(
+                messageId,
+                jobId,
+                buildId,
+                attempt,
+                platform,
+                repository,
+                ref,
+                commit,
+                fetchSubmodules,
+                containerfile,
+                context,
+                buildArgs,
+                image,
+                timeoutSeconds,
+                cacheScope,
+                layerCache,
                 mode);
     }
 }

@@ -15,7 +15,9 @@ public record JobCache(String layerCache, String store, List<Step> steps) {
 
     public JobCache {
         // a worker is trusted less than the scheduler: a null step is dropped rather than losing the whole result
-        steps = steps == null ? List.of() : steps.stream().filter(Objects::nonNull).toList();
+        steps = steps == null
+                ? List.of()
+                : steps.stream().filter(Objects::nonNull).toList();
     }
 
     public long hits() {
@@ -31,6 +33,5 @@ public record JobCache(String layerCache, String store, List<Step> steps) {
      * @param instruction the Containerfile instruction, at most 200 characters, build secrets redacted
      * @param hit         whether a cached layer was used
      */
-    public record Step(String step, String instruction, boolean hit) {
-    }
+    public record Step(String step, String instruction, boolean hit) {}
 }

@@ -33,38 +33,131 @@ public record JobFinished(
         long buildMillis,
         @Nullable String isolation,
         @Nullable JobPhases phases,
-        @Nullable JobCache cache) implements Message {
+        @Nullable JobCache cache)
+        implements Message {
 
     /** A result that says nothing about isolation, as workers before isolation levels sent. */
-    public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome,
-            @Nullable String digest, long size, @Nullable String mediaType, @Nullable String error,
-            @Nullable Integer exitCode, Instant startedAt, Instant finishedAt,
+    public JobFinished(
+            UUID messageId,
+            UUID jobId,
+            int attempt,
+            String workerId,
+            JobOutcome outcome,
+            @Nullable String digest,
+            long size,
+            @Nullable String mediaType,
+            @Nullable String error,
+            @Nullable Integer exitCode,
+            Instant startedAt,
+            Instant finishedAt,
             long buildMillis) {
-        this(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode, startedAt,
-                finishedAt, buildMillis, null, null);
+        this(
+                messageId,
+                jobId,
+                attempt,
+                workerId,
+                outcome,
+                digest,
+                size,
+                mediaType,
+                error,
+                exitCode,
+                startedAt,
+                finishedAt,
+                buildMillis,
+                null,
+                null);
     }
 
     /** A result that says nothing about phases, as workers before phases sent. */
-    public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome,
-            @Nullable String digest, long size, @Nullable String mediaType, @Nullable String error,
-            @Nullable Integer exitCode, Instant startedAt, Instant finishedAt,
-            long buildMillis, @Nullable String isolation) {
-        this(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode, startedAt,
-                finishedAt, buildMillis, isolation, null, null);
+    public JobFinished(
+            UUID messageId,
+            UUID jobId,
+            int attempt,
+            String workerId,
+            JobOutcome outcome,
+            @Nullable String digest,
+            long size,
+            @Nullable String mediaType,
+            @Nullable String error,
+            @Nullable Integer exitCode,
+            Instant startedAt,
+            Instant finishedAt,
+            long buildMillis,
+            @Nullable String isolation) {
+        this(
+                messageId,
+                jobId,
+                attempt,
+                workerId,
+                outcome,
+                digest,
+                size,
+                mediaType,
+                error,
+                exitCode,
+                startedAt,
+                finishedAt,
+                buildMillis,
+                isolation,
+                null,
+                null);
     }
 
     /** A result that says nothing about the layer cache, as workers before it sent. */
-    public JobFinished(UUID messageId, UUID jobId, int attempt, String workerId, JobOutcome outcome,
-            @Nullable String digest, long size, @Nullable String mediaType, @Nullable String error,
-            @Nullable Integer exitCode, Instant startedAt, Instant finishedAt,
-            long buildMillis, @Nullable String isolation, @Nullable JobPhases phases) {
-        this(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode, startedAt,
-                finishedAt, buildMillis, isolation, phases, null);
+    public JobFinished(
+            UUID messageId,
+            UUID jobId,
+            int attempt,
+            String workerId,
+            JobOutcome outcome,
+            @Nullable String digest,
+            long size,
+            @Nullable String mediaType,
+            @Nullable String error,
+            @Nullable Integer exitCode,
+            Instant startedAt,
+            Instant finishedAt,
+            long buildMillis,
+            @Nullable String isolation,
+            @Nullable JobPhases phases) {
+        this(
+                messageId,
+                jobId,
+                attempt,
+                workerId,
+                outcome,
+                digest,
+                size,
+                mediaType,
+                error,
+                exitCode,
+                startedAt,
+                finishedAt,
+                buildMillis,
+                isolation,
+                phases,
+                null);
     }
 
     /** This result with {@code phases} in place of its own. */
     public JobFinished withPhases(@Nullable JobPhases phases) {
-        return new JobFinished(messageId, jobId, attempt, workerId, outcome, digest, size, mediaType, error, exitCode,
-                startedAt, finishedAt, buildMillis, isolation, phases, cache);
+        return new JobFinished(
+                messageId,
+                jobId,
+                attempt,
+                workerId,
+                outcome,
+                digest,
+                size,
+                mediaType,
+                error,
+                exitCode,
+                startedAt,
+                finishedAt,
+                buildMillis,
+                isolation,
+                phases,
+                cache);
     }
 }

@@ -8,12 +8,22 @@ import org.jspecify.annotations.Nullable;
  * round trip, fetch, base-image pull, build without the pull, push); the scheduler adds what it sees (queue wait from
  * queued to claimed, the job's share of the merge).
  */
-public record JobPhases(@Nullable Long queueWait, @Nullable Long claim, @Nullable Long fetch, @Nullable Long pull,
-        @Nullable Long build, @Nullable Long push, @Nullable Long merge) {
+public record JobPhases(
+        @Nullable Long queueWait,
+        @Nullable Long claim,
+        @Nullable Long fetch,
+        @Nullable Long pull,
+        @Nullable Long build,
+        @Nullable Long push,
+        @Nullable Long merge) {
 
     /** What a worker measured, before the scheduler adds its own phases. */
-    public static JobPhases onWorker(@Nullable Long claim, @Nullable Long fetch, @Nullable Long pull,
-            @Nullable Long build, @Nullable Long push) {
+    public static JobPhases onWorker(
+            @Nullable Long claim,
+            @Nullable Long fetch,
+            @Nullable Long pull,
+            @Nullable Long build,
+            @Nullable Long push) {
         return new JobPhases(null, claim, fetch, pull, build, push, null);
     }
 

@@ -34,32 +34,90 @@ public record WorkerHeartbeat(
         Instant sentAt,
         @Nullable String storageDriver,
         @Nullable List<RunningJob> finished,
-        @Nullable WorkerTools tools) implements Message {
+        @Nullable WorkerTools tools)
+        implements Message {
 
     /** A heartbeat that does not say its tools, as workers before the field sent it. */
-    public WorkerHeartbeat(UUID messageId, String workerId, String host, List<String> nativePlatforms,
-            List<String> emulatedPlatforms, int slots, List<RunningJob> running, boolean draining, Instant sentAt,
-            @Nullable String storageDriver, @Nullable List<RunningJob> finished) {
-        this(messageId, workerId, host, nativePlatforms, emulatedPlatforms, slots, running, draining, sentAt,
-                storageDriver, finished, null);
+    public WorkerHeartbeat(
+            UUID messageId,
+            String workerId,
+            String host,
+            List<String> nativePlatforms,
+            List<String> emulatedPlatforms,
+            int slots,
+            List<RunningJob> running,
+            boolean draining,
+            Instant sentAt,
+            @Nullable String storageDriver,
+            @Nullable List<RunningJob> finished) {
+        this(
+                messageId,
+                workerId,
+                host,
+                nativePlatforms,
+                emulatedPlatforms,
+                slots,
+                running,
+                draining,
+                sentAt,
+                storageDriver,
+                finished,
+                null);
     }
 
     /** A heartbeat that lists no finished attempts, as workers before the field sent it. */
-    public WorkerHeartbeat(UUID messageId, String workerId, String host, List<String> nativePlatforms,
-            List<String> emulatedPlatforms, int slots, List<RunningJob> running, boolean draining, Instant sentAt,
+    public WorkerHeartbeat(
+            UUID messageId,
+            String workerId,
+            String host,
+            List<String> nativePlatforms,
+            List<String> emulatedPlatforms,
+            int slots,
+            List<RunningJob> running,
+            boolean draining,
+            Instant sentAt,
             @Nullable String storageDriver) {
-        this(messageId, workerId, host, nativePlatforms, emulatedPlatforms, slots, running, draining, sentAt,
-                storageDriver, null, null);
+        this(
+                messageId,
+                workerId,
+                host,
+                nativePlatforms,
+                emulatedPlatforms,
+                slots,
+                running,
+                draining,
+                sentAt,
+                storageDriver,
+                null,
+                null);
     }
 
     /** A heartbeat that does not say its storage driver, as workers before the field sent it. */
-    public WorkerHeartbeat(UUID messageId, String workerId, String host, List<String> nativePlatforms,
-            List<String> emulatedPlatforms, int slots, List<RunningJob> running, boolean draining, Instant sentAt) {
-        this(messageId, workerId, host, nativePlatforms, emulatedPlatforms, slots, running, draining, sentAt, null,
-                null, null);
+    public WorkerHeartbeat(
+            UUID messageId,
+            String workerId,
+            String host,
+            List<String> nativePlatforms,
+            List<String> emulatedPlatforms,
+            int slots,
+            List<RunningJob> running,
+            boolean draining,
+            Instant sentAt) {
+        this(
+                messageId,
+                workerId,
+                host,
+                nativePlatforms,
+                emulatedPlatforms,
+                slots,
+                running,
+                draining,
+                sentAt,
+                null,
+                null,
+                null);
     }
 
     /** One attempt the worker is executing. */
-    public record RunningJob(UUID jobId, int attempt) {
-    }
+    public record RunningJob(UUID jobId, int attempt) {}
 }

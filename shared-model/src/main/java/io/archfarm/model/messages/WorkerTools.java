@@ -19,8 +19,12 @@ import org.jspecify.annotations.Nullable;
  *                      that emulates nothing
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record WorkerTools(@Nullable String kernel, @Nullable String storageDriver, @Nullable String buildah,
-        @Nullable String skopeo, Map<String, @Nullable String> qemu) {
+public record WorkerTools(
+        @Nullable String kernel,
+        @Nullable String storageDriver,
+        @Nullable String buildah,
+        @Nullable String skopeo,
+        Map<String, @Nullable String> qemu) {
 
     public WorkerTools {
         // a TreeMap: sorted by platform for the page, and a version the worker could not tell stays a null

@@ -21,6 +21,7 @@ public final class ScrapeAccess {
     private static final String HEALTH = ACTUATOR + "/health";
     /** What a refused scraper is told to send ({@code WWW-Authenticate}). */
     public static final String CHALLENGE = "Bearer realm=\"archfarm-metrics\"";
+
     static final int MIN_TOKEN_LENGTH = 16;
     private static final Pattern ADDRESS_LITERAL = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%\\w]*");
     private static final String BEARER = "Bearer ";
@@ -65,8 +66,9 @@ public final class ScrapeAccess {
     }
 
     private boolean presentsToken(@Nullable String authorization) {
-        if (token == null || authorization == null || !authorization.regionMatches(true, 0, BEARER, 0,
-                BEARER.length())) {
+        if (token == null
+                || authorization == null
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return false;
         }
         byte[] presented = authorization.substring(BEARER.length()).strip().getBytes(StandardCharsets.UTF_8);

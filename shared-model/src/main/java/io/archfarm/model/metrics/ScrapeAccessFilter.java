@@ -25,14 +25,16 @@ public final class ScrapeAccessFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse answer
+        if (request instanceof HttpServletRequest http
+                && response instanceof HttpServletResponse answer
                 && ScrapeAccess.guards(path(http))
                 && !access.allows(http.getRemoteAddr(), http.getHeader("Authorization"))) {
             answer.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
             answer.setHeader("WWW-Authenticate", ScrapeAccess.CHALLENGE);
             answer.setContentType("text/plain;charset=UTF-8");
-            answer.getWriter().println(path(http) + " answers a scraper on this host, or one that sends"
-                    + " the farm's scrape token (archfarm.metrics.scrape-token) as a Bearer token");
+            answer.getWriter()
+                    .println(path(http) + " answers a scraper on this host, or one that sends"
+                            + " the farm's scrape token (archfarm.metrics.scrape-token) as a Bearer token");
             return;
         }
         chain.doFilter(request, response);

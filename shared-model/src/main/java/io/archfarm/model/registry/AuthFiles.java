@@ -16,8 +16,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class AuthFiles {
 
-    private AuthFiles() {
-    }
+    private AuthFiles() {}
 
     /** The places in the order the tools read them. */
     public static List<Path> candidates(Map<String, String> environment, Path home) {
@@ -40,6 +39,8 @@ public final class AuthFiles {
         if (configured != null) {
             return Optional.of(configured);
         }
-        return candidates(environment, home).stream().filter(Files::isRegularFile).findFirst();
+        return candidates(environment, home).stream()
+                .filter(Files::isRegularFile)
+                .findFirst();
     }
 }

@@ -10,7 +10,11 @@ import java.util.Base64;
 public record RegistryCredential(String registry, String username, String secret) {
 
     public RegistryCredential {
-        if (registry == null || registry.isBlank() || username == null || username.isBlank() || secret == null
+        if (registry == null
+                || registry.isBlank()
+                || username == null
+                || username.isBlank()
+                || secret == null
                 || secret.isEmpty()) {
             throw new IllegalArgumentException("a registry credential needs a registry, a user name and a secret");
         }

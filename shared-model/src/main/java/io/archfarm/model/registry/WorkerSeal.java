@@ -30,19 +30,17 @@ import org.jspecify.annotations.Nullable;
 public final class WorkerSeal {
 
     private static final String OAEP = "RSA/ECB/OAEPWithSHA-256AndMGF1Padding";
-    private static final OAEPParameterSpec OAEP_SHA256 = new OAEPParameterSpec("SHA-256", "MGF1",
-            MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
+    private static final OAEPParameterSpec OAEP_SHA256 =
+            new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
     private static final int KEY_BITS = 3072;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private WorkerSeal() {
-    }
+    private WorkerSeal() {}
 
     /** A secret sealed for one worker: the wrapped AES key and nonce | ciphertext | tag, both base64. */
-    public record Sealed(String key, String box) {
-    }
+    public record Sealed(String key, String box) {}
 
     public static KeyPair newKeyPair() {
         try {
@@ -75,8 +73,12 @@ public final class WorkerSeal {
             gcm.init(Cipher.ENCRYPT_MODE, contentKey, new GCMParameterSpec(TAG_BITS, nonce));
             byte[] sealed = gcm.doFinal(secret);
             Base64.Encoder base64 = Base64.getEncoder();
-            return new Sealed(base64.encodeToString(wrapped), base64.encodeToString(
-                    ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array()));
+            return new Sealed(
+                    base64.encodeToString(wrapped),
+                    base64.encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
+                            .put(nonce)
+                            .put(sealed)
+                            .array()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot seal a secret for a worker: " + e.getMessage(), e);
         }
@@ -94,8 +96,10 @@ public final class WorkerSeal {
             gcm.init(Cipher.DECRYPT_MODE, contentKey, new GCMParameterSpec(TAG_BITS, box, 0, NONCE_BYTES));
             return gcm.doFinal(box, NONCE_BYTES, box.length - NONCE_BYTES);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("a sealed secret cannot be opened with this worker's key ("
-                    + e.getClass().getSimpleName() + ")", e);
+            throw new IllegalArgumentException(
+                    "a sealed secret cannot be opened with this worker's key ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
         }
     }
 

@@ -42,8 +42,12 @@ public final class SecretKeyBox {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-            return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
-                    .put(nonce).put(sealed).array());
+            return PREFIX
+                    + Base64.getEncoder()
+                            .encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
+                                    .put(nonce)
+                                    .put(sealed)
+                                    .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot encrypt a secret: " + e.getMessage(), e);
         }
@@ -59,8 +63,10 @@ public final class SecretKeyBox {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
             return new String(cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot decrypt a stored secret: was archfarm.security.secret-key"
-                    + " changed? (" + e.getClass().getSimpleName() + ")", e);
+            throw new IllegalStateException(
+                    "cannot decrypt a stored secret: was archfarm.security.secret-key" + " changed? ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
         }
     }
 

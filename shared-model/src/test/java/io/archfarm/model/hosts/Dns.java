@@ -11,14 +11,15 @@ final class Dns {
 
     static final String PUBLIC_ADDRESS = "140.82.121.3";
 
-    private Dns() {
-    }
+    private Dns() {}
 
     /** Each name (any case) resolves to its IP literals; any other name does not resolve. */
     static HostResolver answering(Map<String, List<String>> answers) {
         return host -> {
-            List<String> literals = answers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(host))
-                    .map(Map.Entry::getValue).findFirst()
+            List<String> literals = answers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(host))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
                     .orElseThrow(() -> new UnknownHostException(host + ": Name or service not known"));
             List<InetAddress> addresses = new ArrayList<>();
             for (String literal : literals) {

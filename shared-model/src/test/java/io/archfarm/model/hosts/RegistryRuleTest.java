@@ -21,13 +21,16 @@ class RegistryRuleTest {
     @Test
     void refusesAnInternalRegistryNamingTheImageTheHostAndTheSetting() {
         RegistryRule rule = RegistryRule.of(List.of(), List.of(), DNS);
-        assertThat(rule.refusal(image("10.0.0.1:5000/team/app"))).contains(new HostRefusal(false,
-                "image '10.0.0.1:5000/team/app' is refused: host 10.0.0.1 is a private address; an operator can "
-                        + "allow it with archfarm.registry.allowed-hosts"));
-        assertThat(rule.refusal(image("registry.internal/team/app"))).hasValueSatisfying(r -> assertThat(r.reason())
-                .contains("host 'registry.internal' resolves to 10.0.0.7, a private address"));
-        assertThat(rule.refusal(image("[fd00::5]:5000/app"))).hasValueSatisfying(r -> assertThat(r.reason())
-                .contains("host fd00::5 is a private address"));
+        assertThat(rule.refusal(image("10.0.0.1:5000/team/app")))
+                .contains(new HostRefusal(
+                        false,
+                        "image '10.0.0.1:5000/team/app' is refused: host 10.0.0.1 is a private address; an operator can "
+                                + "allow it with archfarm.registry.allowed-hosts"));
+        assertThat(rule.refusal(image("registry.internal/team/app")))
+                .hasValueSatisfying(r -> assertThat(r.reason())
+                        .contains("host 'registry.internal' resolves to 10.0.0.7, a private address"));
+        assertThat(rule.refusal(image("[fd00::5]:5000/app")))
+                .hasValueSatisfying(r -> assertThat(r.reason()).contains("host fd00::5 is a private address"));
     }
 
     @Test
@@ -48,21 +51,23 @@ class RegistryRuleTest {
     void knowsTheFarmsOwnRegistriesExactlyWithTheirPort() {
         RegistryRule rule = RegistryRule.of(List.of("127.0.0.1:5000"), List.of(), DNS);
         assertThat(rule.refusal(image("127.0.0.1:5000/demo/hello"))).isEmpty();
-        assertThat(rule.refusal(image("127.0.0.1:5432/demo/hello"))).as("another port of the same host").isPresent();
+        assertThat(rule.refusal(image("127.0.0.1:5432/demo/hello")))
+                .as("another port of the same host")
+                .isPresent();
         assertThat(rule.refusal(image("127.0.0.1/demo/hello"))).isPresent();
     }
 
     @Test
     void theAllowListTakesRegistriesWithPortsAndHostsAddressesAndBlocks() {
-        RegistryRule rule = RegistryRule.of(List.of(), List.of("127.0.0.1:5000", "[::1]:5001", "localhost",
-                "10.0.0.0/8"), DNS);
+        RegistryRule rule =
+                RegistryRule.of(List.of(), List.of("127.0.0.1:5000", "[::1]:5001", "localhost", "10.0.0.0/8"), DNS);
         assertThat(rule.refusal(image("127.0.0.1:5000/a"))).isEmpty();
         assertThat(rule.refusal(image("[::1]:5001/a"))).isEmpty();
         assertThat(rule.refusal(image("localhost:5000/a"))).isEmpty();
         assertThat(rule.refusal(image("registry.internal:443/a"))).isEmpty();
         assertThat(rule.refusal(image("10.9.8.7:5000/a"))).isEmpty();
         assertThat(rule.refusal(image("[::1]:5000/a"))).isPresent();
-        assertThat(rule.refusal(image("169.254.169.254/a"))).hasValueSatisfying(r -> assertThat(r.reason())
-                .contains("a cloud metadata address"));
+        assertThat(rule.refusal(image("169.254.169.254/a")))
+                .hasValueSatisfying(r -> assertThat(r.reason()).contains("a cloud metadata address"));
     }
 }

@@ -71,7 +71,8 @@ class SsrfProbeTest {
             reserved / broadcast        | 255.255.255.255
             """)
     void everyInternalAddressClassIsRefusedAsAGitHostAndAsARegistry(String addressClass, String host) {
-        assertThat(git.refusal(host)).as("%s as a git host", addressClass)
+        assertThat(git.refusal(host))
+                .as("%s as a git host", addressClass)
                 .hasValueSatisfying(r -> assertThat(r.unresolved()).isFalse());
         String image = host + ":5000/probe/app";
         Optional<String> malformed = ImageReference.refusal(image);
@@ -80,7 +81,8 @@ class SsrfProbeTest {
             assertThat(malformed.get()).contains("has a malformed registry host");
             return;
         }
-        assertThat(registries.refusal(ImageReference.parse(image))).as("%s as a registry", addressClass)
+        assertThat(registries.refusal(ImageReference.parse(image)))
+                .as("%s as a registry", addressClass)
                 .hasValueSatisfying(r -> assertThat(r.reason()).startsWith("image '" + image + "' is refused: "));
     }
 }

@@ -19,8 +19,9 @@ class JobLogContextTest {
             assertThat(MDC.get(JobLogContext.PLATFORM)).isEqualTo("linux/arm64");
             assertThat(MDC.get(JobLogContext.ATTEMPT)).isEqualTo("2");
         }
-        assertThat(MDC.getCopyOfContextMap()).doesNotContainKeys(JobLogContext.BUILD_ID, JobLogContext.JOB_ID,
-                JobLogContext.PLATFORM, JobLogContext.ATTEMPT);
+        assertThat(MDC.getCopyOfContextMap())
+                .doesNotContainKeys(
+                        JobLogContext.BUILD_ID, JobLogContext.JOB_ID, JobLogContext.PLATFORM, JobLogContext.ATTEMPT);
     }
 
     @Test
@@ -29,7 +30,9 @@ class JobLogContextTest {
         try (JobLogContext outer = JobLogContext.ofBuild(build)) {
             try (JobLogContext inner = JobLogContext.ofJob(other, job, null, 1).with(JobLogContext.BUILD_ID, job)) {
                 assertThat(MDC.get(JobLogContext.BUILD_ID)).isEqualTo(job.toString());
-                assertThat(MDC.get(JobLogContext.PLATFORM)).as("an unknown value is left out").isNull();
+                assertThat(MDC.get(JobLogContext.PLATFORM))
+                        .as("an unknown value is left out")
+                        .isNull();
             }
             assertThat(MDC.get(JobLogContext.BUILD_ID)).isEqualTo(build.toString());
             assertThat(MDC.get(JobLogContext.JOB_ID)).isNull();

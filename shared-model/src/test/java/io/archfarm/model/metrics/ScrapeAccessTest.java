@@ -16,7 +16,8 @@ class ScrapeAccessTest {
         assertThat(noToken.allows("127.3.2.1", null)).isTrue();
         assertThat(noToken.allows("0:0:0:0:0:0:0:1", null)).isTrue();
         assertThat(noToken.allows("::1", null)).isTrue();
-        assertThat(noToken.allows("::ffff:127.0.0.1", null)).as("IPv4 loopback seen through a dual-stack socket")
+        assertThat(noToken.allows("::ffff:127.0.0.1", null))
+                .as("IPv4 loopback seen through a dual-stack socket")
                 .isTrue();
     }
 
@@ -28,8 +29,10 @@ class ScrapeAccessTest {
         assertThat(access.allows("192.0.2.10", "bearer " + TOKEN)).isTrue();
         assertThat(access.allows("192.0.2.10", "Bearer " + TOKEN + "x")).isFalse();
         assertThat(access.allows("192.0.2.10", "Basic " + TOKEN)).isFalse();
-        assertThat(access.allows("2001:db8::1", "Bearer wrong-token-of-some-length")).isFalse();
-        assertThat(new ScrapeAccess("  ").allows("192.0.2.10", "Bearer ")).as("no token set lets nobody in")
+        assertThat(access.allows("2001:db8::1", "Bearer wrong-token-of-some-length"))
+                .isFalse();
+        assertThat(new ScrapeAccess("  ").allows("192.0.2.10", "Bearer "))
+                .as("no token set lets nobody in")
                 .isFalse();
     }
 
@@ -43,7 +46,8 @@ class ScrapeAccessTest {
 
     @Test
     void aShortTokenIsRefusedNamingTheSetting() {
-        assertThatThrownBy(() -> new ScrapeAccess("short")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new ScrapeAccess("short"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("archfarm.metrics.scrape-token");
     }
 

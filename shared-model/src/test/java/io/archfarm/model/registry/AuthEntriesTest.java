@@ -21,9 +21,12 @@ class AuthEntriesTest {
     @Test
     void theMostSpecificKeyWins() {
         AuthEntries entries = new AuthEntries(Map.of(
-                REGISTRY, auth("everyone", "s1"),
-                REGISTRY + "/team", auth("team-user", "s2"),
-                REGISTRY + "/team/app", auth("app-robot", "s3")));
+                REGISTRY,
+                auth("everyone", "s1"),
+                REGISTRY + "/team",
+                auth("team-user", "s2"),
+                REGISTRY + "/team/app",
+                auth("app-robot", "s3")));
 
         assertThat(entries.lookup(ImageReference.parse(REGISTRY + "/team/app")))
                 .hasValueSatisfying(c -> assertThat(c.username()).isEqualTo("app-robot"));
@@ -42,8 +45,8 @@ class AuthEntriesTest {
 
     @Test
     void anEntryForAnotherRegistryIsNotUsed() {
-        AuthEntries entries = new AuthEntries(Map.of("registry.example", auth("ci", "secret"),
-                "other.example:5000", auth("other", "secret")));
+        AuthEntries entries = new AuthEntries(
+                Map.of("registry.example", auth("ci", "secret"), "other.example:5000", auth("other", "secret")));
 
         assertThat(entries.lookup(ImageReference.parse(REGISTRY + "/team/app"))).isEmpty();
     }
@@ -51,17 +54,17 @@ class AuthEntriesTest {
     @Test
     void dockersLegacyHttpsKeysMatchTheirHost() {
         assertThat(new AuthEntries(Map.of("https://" + REGISTRY, auth("legacy", "s")))
-                .lookup(ImageReference.parse(REGISTRY + "/team/app")))
+                        .lookup(ImageReference.parse(REGISTRY + "/team/app")))
                 .hasValueSatisfying(c -> assertThat(c.username()).isEqualTo("legacy"));
         assertThat(new AuthEntries(Map.of("https://" + REGISTRY + "/v1/", auth("legacy-v1", "s")))
-                .lookup(ImageReference.parse(REGISTRY + "/team/app")))
+                        .lookup(ImageReference.parse(REGISTRY + "/team/app")))
                 .hasValueSatisfying(c -> assertThat(c.username()).isEqualTo("legacy-v1"));
     }
 
     @Test
     void aRepositoryKeyWinsOverALegacyHostKey() {
-        AuthEntries entries = new AuthEntries(Map.of("https://" + REGISTRY + "/v1/", auth("legacy", "s1"),
-                REGISTRY + "/team/app", auth("robot", "s2")));
+        AuthEntries entries = new AuthEntries(Map.of(
+                "https://" + REGISTRY + "/v1/", auth("legacy", "s1"), REGISTRY + "/team/app", auth("robot", "s2")));
 
         assertThat(entries.lookup(ImageReference.parse(REGISTRY + "/team/app")))
                 .hasValueSatisfying(c -> assertThat(c.username()).isEqualTo("robot"));
@@ -78,8 +81,7 @@ class AuthEntriesTest {
 
     @Test
     void aBlankAuthFallsThroughToALessSpecificKey() {
-        AuthEntries entries = new AuthEntries(Map.of(REGISTRY + "/team/app", "",
-                REGISTRY, auth("ci", "secret")));
+        AuthEntries entries = new AuthEntries(Map.of(REGISTRY + "/team/app", "", REGISTRY, auth("ci", "secret")));
 
         assertThat(entries.lookup(ImageReference.parse(REGISTRY + "/team/app")))
                 .hasValueSatisfying(c -> assertThat(c.username()).isEqualTo("ci"));

@@ -16,21 +16,25 @@ class AuthFilesTest {
 
     @Test
     void withoutEnvironmentTheToolsLookInTheHomeConfigThenDockers() {
-        assertThat(AuthFiles.candidates(Map.of(), home)).containsExactly(
-                home.resolve(".config/containers/auth.json"), home.resolve(".docker/config.json"));
+        assertThat(AuthFiles.candidates(Map.of(), home))
+                .containsExactly(home.resolve(".config/containers/auth.json"), home.resolve(".docker/config.json"));
     }
 
     @Test
     void theRuntimeDirectoryComesFirst() {
-        assertThat(AuthFiles.candidates(Map.of("XDG_RUNTIME_DIR", "/run/user/1000"), home)).containsExactly(
-                Path.of("/run/user/1000/containers/auth.json"), home.resolve(".config/containers/auth.json"),
-                home.resolve(".docker/config.json"));
+        assertThat(AuthFiles.candidates(Map.of("XDG_RUNTIME_DIR", "/run/user/1000"), home))
+                .containsExactly(
+                        Path.of("/run/user/1000/containers/auth.json"),
+                        home.resolve(".config/containers/auth.json"),
+                        home.resolve(".docker/config.json"));
     }
 
     @Test
     void registryAuthFileIsTheOnlyPlaceWhenSet() {
-        assertThat(AuthFiles.candidates(Map.of("REGISTRY_AUTH_FILE", "/etc/archfarm/auth.json",
-                "XDG_RUNTIME_DIR", "/run/user/1000"), home)).containsExactly(Path.of("/etc/archfarm/auth.json"));
+        assertThat(AuthFiles.candidates(
+                        Map.of("REGISTRY_AUTH_FILE", "/etc/archfarm/auth.json", "XDG_RUNTIME_DIR", "/run/user/1000"),
+                        home))
+                .containsExactly(Path.of("/etc/archfarm/auth.json"));
     }
 
     @Test

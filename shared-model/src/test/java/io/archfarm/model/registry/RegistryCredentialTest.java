@@ -14,8 +14,10 @@ class RegistryCredentialTest {
         RegistryCredential credential = new RegistryCredential("registry.example:5000", "robot$ci", "s3cr3t-token");
 
         assertThat(credential.toString())
-                .contains("robot$ci").contains("registry.example:5000")
-                .doesNotContain("s3cr3t-token").doesNotContain(credential.basic());
+                .contains("robot$ci")
+                .contains("registry.example:5000")
+                .doesNotContain("s3cr3t-token")
+                .doesNotContain(credential.basic());
     }
 
     @Test
@@ -30,7 +32,8 @@ class RegistryCredentialTest {
     void fromBasicReadsWhatBasicWroteEvenWhenTheSecretHoldsColons() {
         RegistryCredential credential = new RegistryCredential("registry.example", "ci", "a:b::c");
 
-        assertThat(RegistryCredential.fromBasic("registry.example", credential.basic())).isEqualTo(credential);
+        assertThat(RegistryCredential.fromBasic("registry.example", credential.basic()))
+                .isEqualTo(credential);
     }
 
     @Test
@@ -45,7 +48,8 @@ class RegistryCredentialTest {
     void anAuthEntryThatIsNotBase64IsRefusedNamingTheRegistryNotTheEntry() {
         assertThatThrownBy(() -> RegistryCredential.fromBasic("registry.example", "not*base64!secret"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("registry.example").hasMessageContaining("not base64")
+                .hasMessageContaining("registry.example")
+                .hasMessageContaining("not base64")
                 .hasMessageNotContaining("secret");
     }
 
@@ -53,14 +57,16 @@ class RegistryCredentialTest {
     void anAuthEntryWithoutAColonIsRefusedWithoutQuotingIt() {
         assertThatThrownBy(() -> RegistryCredential.fromBasic("registry.example", base64("justasecret")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("registry.example").hasMessageContaining("user:secret")
+                .hasMessageContaining("registry.example")
+                .hasMessageContaining("user:secret")
                 .hasMessageNotContaining("justasecret");
     }
 
     @Test
     void anAuthEntryWithAnEmptyUserIsRefused() {
         assertThatThrownBy(() -> RegistryCredential.fromBasic("registry.example", base64(":secret")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user:secret");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("user:secret");
     }
 
     @Test
@@ -70,7 +76,8 @@ class RegistryCredentialTest {
         assertThatThrownBy(() -> new RegistryCredential("registry.example", "", "secret"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RegistryCredential.fromBasic("registry.example", base64("ci:")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a secret");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a secret");
     }
 
     private static String base64(String text) {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class WorkerSealTest {
 
-    private static final byte[] SECRET = "{\"username\":\"robot\",\"secret\":\"s3cr3t\"}"
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SECRET =
+            "{\"username\":\"robot\",\"secret\":\"s3cr3t\"}".getBytes(StandardCharsets.UTF_8);
     private static final KeyPair WORKER = WorkerSeal.newKeyPair();
     private static final KeyPair OTHER_WORKER = WorkerSeal.newKeyPair();
 
@@ -28,7 +28,8 @@ class WorkerSealTest {
         WorkerSeal.Sealed sealed = WorkerSeal.seal(WorkerSeal.text(WORKER.getPublic()), SECRET);
 
         assertThat(sealed.toString()).doesNotContain("s3cr3t").doesNotContain("robot");
-        assertThat(Base64.getDecoder().decode(sealed.box())).asString(StandardCharsets.ISO_8859_1)
+        assertThat(Base64.getDecoder().decode(sealed.box()))
+                .asString(StandardCharsets.ISO_8859_1)
                 .doesNotContain("s3cr3t");
     }
 
@@ -57,7 +58,8 @@ class WorkerSealTest {
         WorkerSeal.Sealed sealed = WorkerSeal.seal(WorkerSeal.text(WORKER.getPublic()), SECRET);
         byte[] box = Base64.getDecoder().decode(sealed.box());
         box[box.length / 2] ^= 1;
-        WorkerSeal.Sealed tampered = new WorkerSeal.Sealed(sealed.key(), Base64.getEncoder().encodeToString(box));
+        WorkerSeal.Sealed tampered =
+                new WorkerSeal.Sealed(sealed.key(), Base64.getEncoder().encodeToString(box));
 
         assertThatThrownBy(() -> WorkerSeal.open(WORKER.getPrivate(), tampered))
                 .isInstanceOf(IllegalArgumentException.class)

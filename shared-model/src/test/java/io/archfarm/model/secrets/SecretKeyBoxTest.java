@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class SecretKeyBoxTest {
 
     private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
-    private static final String OTHER_KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef"
-            .getBytes());
+    private static final String OTHER_KEY =
+            Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
 
     @Test
     void opensWhatItSealed() {
@@ -59,6 +59,7 @@ class SecretKeyBoxTest {
     void aKeyOfTheWrongLengthIsRefused() {
         assertThatThrownBy(() -> new SecretKeyBox(Base64.getEncoder().encodeToString(new byte[16]), "test"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("must be 32 bytes").hasMessageContaining("not 16");
+                .hasMessageContaining("must be 32 bytes")
+                .hasMessageContaining("not 16");
     }
 }

@@ -33,8 +33,8 @@ record AllowedDestination(String host, OptionalInt port) {
         if (host.contains("/") || Ipv4Network.looksLikeOne(host)) {
             Ipv4Network.parse(host);
         } else if (!HOST_NAME.matcher(host).matches()) {
-            throw new IllegalArgumentException("'" + entry + "': '" + host + "' is neither an IPv4 network nor a "
-                    + "host name");
+            throw new IllegalArgumentException(
+                    "'" + entry + "': '" + host + "' is neither an IPv4 network nor a " + "host name");
         }
         return new AllowedDestination(host, OptionalInt.of(port));
     }

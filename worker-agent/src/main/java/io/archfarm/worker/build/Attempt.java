@@ -40,8 +40,13 @@ final class Attempt {
     }
 
     /** As {@link #run(List, Path, Map, Duration)}, with the output going to {@code output} instead of the log. */
-    ProcessResult run(List<String> command, Path directory, Map<String, String> environment, Duration limit,
-            Consumer<String> output) throws JobFailure {
+    ProcessResult run(
+            List<String> command,
+            Path directory,
+            Map<String, String> environment,
+            Duration limit,
+            Consumer<String> output)
+            throws JobFailure {
         checkNotStopped();
         Duration remaining = Duration.between(Instant.now(), deadline);
         if (remaining.isNegative() || remaining.isZero()) {
@@ -50,11 +55,10 @@ final class Attempt {
         boolean jobLimitFirst = remaining.compareTo(limit) <= 0;
         ProcessResult result;
         try {
-            result = runner.run(command, directory, environment, jobLimitFirst ? remaining : limit, control,
-                    output);
+            result = runner.run(command, directory, environment, jobLimitFirst ? remaining : limit, control, output);
         } catch (IOException e) {
-            throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot run " + command.getFirst()
-                    + " on this worker: " + e.getMessage());
+            throw new JobFailure(
+                    JobOutcome.INFRA_FAILED, "cannot run " + command.getFirst() + " on this worker: " + e.getMessage());
         }
         checkNotStopped();
         if (result.timedOut() && jobLimitFirst) {

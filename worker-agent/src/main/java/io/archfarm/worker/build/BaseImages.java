@@ -26,11 +26,10 @@ final class BaseImages {
     private static final Pattern ARG = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(?:=(\\S*))?");
     private static final Pattern FROM_OPTION = Pattern.compile("--from=(\\S+)");
     private static final Pattern MOUNT_FROM = Pattern.compile("(?:^|,)from=([^,\\s]+)");
-    private static final Pattern VARIABLE = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)(?::[-+]([^}]*))?}"
-            + "|([A-Za-z_][A-Za-z0-9_]*))");
+    private static final Pattern VARIABLE =
+            Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)(?::[-+]([^}]*))?}" + "|([A-Za-z_][A-Za-z0-9_]*))");
 
-    private BaseImages() {
-    }
+    private BaseImages() {}
 
     /** The image references {@code containerfile} pulls for {@code platform}, as written after expansion. */
     static List<String> of(String containerfile, Map<String, String> buildArgs, Platform platform) {
@@ -68,15 +67,13 @@ final class BaseImages {
                         }
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return List.copyOf(images);
     }
 
-    private static void declareGlobal(String declaration, Map<String, String> buildArgs,
-            Map<String, String> globals) {
+    private static void declareGlobal(String declaration, Map<String, String> buildArgs, Map<String, String> globals) {
         for (String word : words(declaration)) {
             Matcher arg = ARG.matcher(word);
             if (arg.matches()) {
@@ -87,8 +84,8 @@ final class BaseImages {
         }
     }
 
-    private static void fromOptions(String text, Pattern option, Map<String, String> globals, Set<String> stages,
-            Set<String> images) {
+    private static void fromOptions(
+            String text, Pattern option, Map<String, String> globals, Set<String> stages, Set<String> images) {
         Matcher from = option.matcher(text);
         while (from.find()) {
             addImage(expand(unquote(from.group(1)), globals), stages, images);
@@ -98,7 +95,9 @@ final class BaseImages {
     /** An image, unless it is {@code scratch}, an earlier stage's name or index, or nothing. */
     private static void addImage(String image, Set<String> stages, Set<String> images) {
         String name = image.strip();
-        if (name.isEmpty() || name.equalsIgnoreCase("scratch") || name.chars().allMatch(Character::isDigit)
+        if (name.isEmpty()
+                || name.equalsIgnoreCase("scratch")
+                || name.chars().allMatch(Character::isDigit)
                 || stages.contains(name.toLowerCase(Locale.ROOT))) {
             return;
         }
@@ -135,7 +134,8 @@ final class BaseImages {
             String value = values.getOrDefault(name, "");
             if (variable.group(2) != null) {
                 boolean useDefault = variable.group(0).contains(":-");
-                value = useDefault ? (value.isEmpty() ? variable.group(2) : value)
+                value = useDefault
+                        ? (value.isEmpty() ? variable.group(2) : value)
                         : (value.isEmpty() ? "" : variable.group(2));
             }
             variable.appendReplacement(expanded, Matcher.quoteReplacement(value));
@@ -149,8 +149,8 @@ final class BaseImages {
     }
 
     private static String unquote(String value) {
-        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-                || value.startsWith("'") && value.endsWith("'"))) {
+        if (value.length() >= 2
+                && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
             return value.substring(1, value.length() - 1);
         }
         return value;

@@ -28,14 +28,27 @@ record BuildCommands(Path storageRoot, Path runRoot, StorageDriver driver) {
      *
      * @param access the auth file and CA directory for the pulls of {@code FROM} images, each only when there is one
      */
-    List<String> build(Platform platform, Path containerfile, Map<String, String> buildArgs, LayerCache cache,
-            Path imageIdFile, Path context, RegistryAccess access) {
-        List<String> command = buildah("build", "--isolation", "chroot", "--platform", platform.toString(),
-                "-f", containerfile.toString(), "--pull=true");
+    List<String> build(
+            Platform platform,
+            Path containerfile,
+            Map<String, String> buildArgs,
+            LayerCache cache,
+            Path imageIdFile,
+            Path context,
+            RegistryAccess access) {
+        List<String> command = buildah(
+                "build",
+                "--isolation",
+                "chroot",
+                "--platform",
+                platform.toString(),
+                "-f",
+                containerfile.toString(),
+                "--pull=true");
         switch (cache) {
             case USE -> command.add("--layers");
             case REFRESH -> command.addAll(List.of("--layers", "--no-cache"));
-            case OFF -> { }
+            case OFF -> {}
         }
         access.authFile().ifPresent(file -> command.addAll(List.of("--authfile", file.toString())));
         access.certDir().ifPresent(dir -> command.addAll(List.of("--cert-dir", dir.toString())));
@@ -69,8 +82,8 @@ record BuildCommands(Path storageRoot, Path runRoot, StorageDriver driver) {
     }
 
     /** Copies the image as it is (same digest) from the layout to the registry, addressed by digest: no tag moves. */
-    static List<String> copyToRegistry(Path layout, String image, String digest, boolean insecure,
-            RegistryAccess access) {
+    static List<String> copyToRegistry(
+            Path layout, String image, String digest, boolean insecure, RegistryAccess access) {
         List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--preserve-digests"));
         if (insecure) {
             command.add("--dest-tls-verify=false");
@@ -82,12 +95,17 @@ record BuildCommands(Path storageRoot, Path runRoot, StorageDriver driver) {
     }
 
     /** The auth file and the CA directory a job's buildah and skopeo are given, when they are not the tools' own. */
-    record RegistryAccess(Optional<Path> authFile, Optional<Path> certDir) {
-    }
+    record RegistryAccess(Optional<Path> authFile, Optional<Path> certDir) {}
 
     private List<String> buildah(String... arguments) {
-        List<String> command = new ArrayList<>(List.of("buildah", "--storage-driver", driver.flag(),
-                "--root", storageRoot.toString(), "--runroot", runRoot.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "buildah",
+                "--storage-driver",
+                driver.flag(),
+                "--root",
+                storageRoot.toString(),
+                "--runroot",
+                runRoot.toString()));
         command.addAll(List.of(arguments));
         return command;
     }

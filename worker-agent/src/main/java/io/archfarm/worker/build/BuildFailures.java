@@ -16,43 +16,56 @@ import org.jspecify.annotations.Nullable;
 final class BuildFailures {
 
     static final int TAIL_LINES = 20;
-    private static final Pattern FAILED_STEP = Pattern.compile(
-            "building at STEP \"(.+?)\": .*?(?:exit status|exit code:?) (\\d+)");
-    private static final List<String> HOST_TROUBLE = List.of("no space left on device", "cannot allocate memory",
-            "too many open files", "database is locked");
+    private static final Pattern FAILED_STEP =
+            Pattern.compile("building at STEP \"(.+?)\": .*?(?:exit status|exit code:?) (\\d+)");
+    private static final List<String> HOST_TROUBLE =
+            List.of("no space left on device", "cannot allocate memory", "too many open files", "database is locked");
     /** containers/storage's own words for a store that lost an image, layer or container the build made or pulled. */
-    private static final List<String> STORE_TROUBLE = List.of("image not known", "layer not known",
-            "parent of layer not known", "container not known", "layer content is missing",
-            "error loading storage metadata", "that id is already in use", "layer is not mounted",
+    private static final List<String> STORE_TROUBLE = List.of(
+            "image not known",
+            "layer not known",
+            "parent of layer not known",
+            "container not known",
+            "layer content is missing",
+            "error loading storage metadata",
+            "that id is already in use",
+            "layer is not mounted",
             "creating read-write layer");
+
     private static final Pattern BUILDAH_ERROR = Pattern.compile("^(?:Error|error):? ");
     /** Where buildah's error names the registry it could not reach for a {@code FROM} image. */
-    private static final Pattern FROM_REGISTRY = Pattern.compile(
-            "(?:pinging container registry |docker://)([^/\\s:]+(?::\\d+)?)");
+    private static final Pattern FROM_REGISTRY =
+            Pattern.compile("(?:pinging container registry |docker://)([^/\\s:]+(?::\\d+)?)");
 
-    private BuildFailures() {
-    }
+    private BuildFailures() {}
 
     static JobFailure of(int exitCode, List<String> lastLines) {
-        String tail = String.join("\n", lastLines.subList(Math.max(0, lastLines.size() - TAIL_LINES),
-                lastLines.size()));
+        String tail =
+                String.join("\n", lastLines.subList(Math.max(0, lastLines.size() - TAIL_LINES), lastLines.size()));
         String exited = "buildah exited with code " + exitCode;
         if (exitCode > 128) {
-            return new JobFailure(JobOutcome.INFRA_FAILED,
-                    "buildah crashed (killed by signal " + (exitCode - 128) + "); " + exited + "\n" + tail, exitCode);
+            return new JobFailure(
+                    JobOutcome.INFRA_FAILED,
+                    "buildah crashed (killed by signal " + (exitCode - 128) + "); " + exited + "\n" + tail,
+                    exitCode);
         }
         String lower = tail.toLowerCase(Locale.ROOT);
         for (String trouble : HOST_TROUBLE) {
             if (lower.contains(trouble)) {
-                return new JobFailure(JobOutcome.INFRA_FAILED,
-                        "the worker ran into '" + trouble + "'; " + exited + "\n" + tail, exitCode);
+                return new JobFailure(
+                        JobOutcome.INFRA_FAILED,
+                        "the worker ran into '" + trouble + "'; " + exited + "\n" + tail,
+                        exitCode);
             }
         }
         for (int i = lastLines.size() - 1; i >= 0; i--) {
             Matcher step = FAILED_STEP.matcher(lastLines.get(i));
             if (step.find()) {
-                return new JobFailure(JobOutcome.FAILED, "step failed: " + step.group(1) + " exited with code "
-                        + step.group(2) + "; " + exited + "\n" + tail, exitCode);
+                return new JobFailure(
+                        JobOutcome.FAILED,
+                        "step failed: " + step.group(1) + " exited with code " + step.group(2) + "; " + exited + "\n"
+                                + tail,
+                        exitCode);
             }
         }
         String storeTrouble = storeTrouble(lastLines);
@@ -78,9 +91,10 @@ final class BuildFailures {
             return null;
         }
         Matcher registry = FROM_REGISTRY.matcher(line);
-        return RegistryFailures.transientWords(line).filter(words -> registry.find())
-                .map(words -> PartOutage.reason(PartOutage.REGISTRY, registry.group(1), "the pull of a FROM image",
-                        words))
+        return RegistryFailures.transientWords(line)
+                .filter(words -> registry.find())
+                .map(words ->
+                        PartOutage.reason(PartOutage.REGISTRY, registry.group(1), "the pull of a FROM image", words))
                 .orElse(null);
     }
 

@@ -50,14 +50,37 @@ public record BuildSettings(
     public static final long DEFAULT_LAYER_CACHE_BYTES = 20L << 30;
 
     /** Image stores of the default size. */
-    public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
-            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome,
-            @Nullable Path hostAuthFile, @Nullable Path certsDir, List<String> allowedGitHosts,
-            List<String> allowedRegistries, long gitCacheMaxBytes,
+    public BuildSettings(
+            String workerId,
+            Path workDir,
+            Path storageRoot,
+            Duration gitTimeout,
+            boolean allowFileUrls,
+            boolean allowFileSubmodules,
+            List<String> insecureRegistries,
+            Path containersHome,
+            @Nullable Path hostAuthFile,
+            @Nullable Path certsDir,
+            List<String> allowedGitHosts,
+            List<String> allowedRegistries,
+            long gitCacheMaxBytes,
             StorageDriver storageDriver) {
-        this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
-                containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries, gitCacheMaxBytes,
-                storageDriver, DEFAULT_LAYER_CACHE_BYTES);
+        this(
+                workerId,
+                workDir,
+                storageRoot,
+                gitTimeout,
+                allowFileUrls,
+                allowFileSubmodules,
+                insecureRegistries,
+                containersHome,
+                hostAuthFile,
+                certsDir,
+                allowedGitHosts,
+                allowedRegistries,
+                gitCacheMaxBytes,
+                storageDriver,
+                DEFAULT_LAYER_CACHE_BYTES);
     }
 
     public BuildSettings {
@@ -68,59 +91,168 @@ public record BuildSettings(
     }
 
     /** A git cache of the default size and vfs image stores. */
-    public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
-            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome,
-            @Nullable Path hostAuthFile, @Nullable Path certsDir, List<String> allowedGitHosts,
+    public BuildSettings(
+            String workerId,
+            Path workDir,
+            Path storageRoot,
+            Duration gitTimeout,
+            boolean allowFileUrls,
+            boolean allowFileSubmodules,
+            List<String> insecureRegistries,
+            Path containersHome,
+            @Nullable Path hostAuthFile,
+            @Nullable Path certsDir,
+            List<String> allowedGitHosts,
             List<String> allowedRegistries) {
-        this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
-                containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries, DEFAULT_GIT_CACHE_BYTES,
+        this(
+                workerId,
+                workDir,
+                storageRoot,
+                gitTimeout,
+                allowFileUrls,
+                allowFileSubmodules,
+                insecureRegistries,
+                containersHome,
+                hostAuthFile,
+                certsDir,
+                allowedGitHosts,
+                allowedRegistries,
+                DEFAULT_GIT_CACHE_BYTES,
                 StorageDriver.VFS);
     }
 
     /** No internal host allowed beyond the insecure registries. */
-    public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
-            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome,
-            @Nullable Path hostAuthFile, @Nullable Path certsDir) {
-        this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
-                containersHome, hostAuthFile, certsDir, List.of(), List.of());
+    public BuildSettings(
+            String workerId,
+            Path workDir,
+            Path storageRoot,
+            Duration gitTimeout,
+            boolean allowFileUrls,
+            boolean allowFileSubmodules,
+            List<String> insecureRegistries,
+            Path containersHome,
+            @Nullable Path hostAuthFile,
+            @Nullable Path certsDir) {
+        this(
+                workerId,
+                workDir,
+                storageRoot,
+                gitTimeout,
+                allowFileUrls,
+                allowFileSubmodules,
+                insecureRegistries,
+                containersHome,
+                hostAuthFile,
+                certsDir,
+                List.of(),
+                List.of());
     }
 
-    public BuildSettings(String workerId, Path workDir, Path storageRoot, Duration gitTimeout, boolean allowFileUrls,
-            boolean allowFileSubmodules, List<String> insecureRegistries, Path containersHome) {
-        this(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules, insecureRegistries,
-                containersHome, null, null);
+    public BuildSettings(
+            String workerId,
+            Path workDir,
+            Path storageRoot,
+            Duration gitTimeout,
+            boolean allowFileUrls,
+            boolean allowFileSubmodules,
+            List<String> insecureRegistries,
+            Path containersHome) {
+        this(
+                workerId,
+                workDir,
+                storageRoot,
+                gitTimeout,
+                allowFileUrls,
+                allowFileSubmodules,
+                insecureRegistries,
+                containersHome,
+                null,
+                null);
     }
 
     /** These settings with {@code archfarm.git.allowed-hosts} and {@code archfarm.registry.allowed-hosts}. */
     public BuildSettings withAllowedHosts(List<String> gitHosts, List<String> registries) {
-        return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
-                insecureRegistries, containersHome, hostAuthFile, certsDir, gitHosts, registries, gitCacheMaxBytes,
-                storageDriver, layerCacheMaxBytes);
+        return new BuildSettings(
+                workerId,
+                workDir,
+                storageRoot,
+                gitTimeout,
+                allowFileUrls,
+                allowFileSubmodules,
+                insecureRegistries,
+                containersHome,
+                hostAuthFile,
+                certsDir,
+                gitHosts,
+                registries,
+                gitCacheMaxBytes,
+                storageDriver,
+                layerCacheMaxBytes);
     }
 
     /** These settings with a git cache of at most {@code maxBytes}, or none when it is 0. */
     public BuildSettings withGitCache(long maxBytes) {
-        return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
-                insecureRegistries, containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries,
-                maxBytes, storageDriver, layerCacheMaxBytes);
+        return new BuildSettings(
+                workerId,
+                workDir,
+                storageRoot,
+                gitTimeout,
+                allowFileUrls,
+                allowFileSubmodules,
+                insecureRegistries,
+                containersHome,
+                hostAuthFile,
+                certsDir,
+                allowedGitHosts,
+                allowedRegistries,
+                maxBytes,
+                storageDriver,
+                layerCacheMaxBytes);
     }
 
     /** These settings with image stores of {@code driver}. */
     public BuildSettings withStorageDriver(StorageDriver driver) {
-        return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
-                insecureRegistries, containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries,
-                gitCacheMaxBytes, driver, layerCacheMaxBytes);
+        return new BuildSettings(
+                workerId,
+                workDir,
+                storageRoot,
+                gitTimeout,
+                allowFileUrls,
+                allowFileSubmodules,
+                insecureRegistries,
+                containersHome,
+                hostAuthFile,
+                certsDir,
+                allowedGitHosts,
+                allowedRegistries,
+                gitCacheMaxBytes,
+                driver,
+                layerCacheMaxBytes);
     }
 
     /** These settings with image stores of at most {@code maxBytes} together. */
     public BuildSettings withLayerCache(long maxBytes) {
-        return new BuildSettings(workerId, workDir, storageRoot, gitTimeout, allowFileUrls, allowFileSubmodules,
-                insecureRegistries, containersHome, hostAuthFile, certsDir, allowedGitHosts, allowedRegistries,
-                gitCacheMaxBytes, storageDriver, maxBytes);
+        return new BuildSettings(
+                workerId,
+                workDir,
+                storageRoot,
+                gitTimeout,
+                allowFileUrls,
+                allowFileSubmodules,
+                insecureRegistries,
+                containersHome,
+                hostAuthFile,
+                certsDir,
+                allowedGitHosts,
+                allowedRegistries,
+                gitCacheMaxBytes,
+                storageDriver,
+                maxBytes);
     }
 
     /** Where the mirrors of the git cache are, or null when it is off. */
-    @Nullable Path gitCacheRoot() {
+    @Nullable
+    Path gitCacheRoot() {
         return gitCacheMaxBytes > 0 ? workDir.resolve("git-cache") : null;
     }
 }

@@ -58,7 +58,8 @@ final class CacheSteps implements Consumer<String> {
                     usedImages.add(from.group(1));
                 }
                 if (!text.regionMatches(true, 0, "FROM ", 0, 5)) {
-                    step = stepLine.group(1) == null ? stepLine.group(2)
+                    step = stepLine.group(1) == null
+                            ? stepLine.group(2)
                             : "[" + stepLine.group(1) + "] " + stepLine.group(2);
                     instruction = text;
                 }
@@ -83,8 +84,12 @@ final class CacheSteps implements Consumer<String> {
      */
     JobCache toCache(LayerCache cache, String store, UnaryOperator<String> redact) {
         end();
-        return new JobCache(cache.name(), store, steps.stream()
-                .map(s -> new JobCache.Step(s.step(), cap(redact.apply(s.instruction())), s.hit())).toList());
+        return new JobCache(
+                cache.name(),
+                store,
+                steps.stream()
+                        .map(s -> new JobCache.Step(s.step(), cap(redact.apply(s.instruction())), s.hit()))
+                        .toList());
     }
 
     /** The ids of the images the build took from the cache or named as a stage, in the order met. */
@@ -93,7 +98,8 @@ final class CacheSteps implements Consumer<String> {
     }
 
     private static String cap(String instruction) {
-        return instruction.length() <= MAX_INSTRUCTION ? instruction
+        return instruction.length() <= MAX_INSTRUCTION
+                ? instruction
                 : instruction.substring(0, MAX_INSTRUCTION - 1) + "…";
     }
 }

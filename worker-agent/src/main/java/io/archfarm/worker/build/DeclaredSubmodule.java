@@ -36,8 +36,15 @@ record DeclaredSubmodule(String name, String path, @Nullable String url) {
             return List.of();
         }
         List<String> lines = new ArrayList<>();
-        ProcessResult result = git.read(attempt, checkout, lines::add, "config", "--file", ".gitmodules",
-                "--get-regexp", "^submodule\\..*\\.(path|url)$");
+        ProcessResult result = git.read(
+                attempt,
+                checkout,
+                lines::add,
+                "config",
+                "--file",
+                ".gitmodules",
+                "--get-regexp",
+                "^submodule\\..*\\.(path|url)$");
         // exit code 1: the file declares no submodule path or url
         if (result.exitCode() == 1 && lines.isEmpty()) {
             return List.of();

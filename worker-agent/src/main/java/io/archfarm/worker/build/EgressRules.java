@@ -17,12 +17,23 @@ final class EgressRules {
      * which holds 100.100.100.200), loopback, link-local (169.254.169.254 and every other metadata address there),
      * IETF protocol assignments, the documentation and benchmarking ranges, multicast and reserved.
      */
-    static final List<String> INTERNAL = List.of("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
-            "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15",
-            "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4");
+    static final List<String> INTERNAL = List.of(
+            "0.0.0.0/8",
+            "10.0.0.0/8",
+            "100.64.0.0/10",
+            "127.0.0.0/8",
+            "169.254.0.0/16",
+            "172.16.0.0/12",
+            "192.0.0.0/24",
+            "192.0.2.0/24",
+            "192.168.0.0/16",
+            "198.18.0.0/15",
+            "198.51.100.0/24",
+            "203.0.113.0/24",
+            "224.0.0.0/4",
+            "240.0.0.0/4");
 
-    private EgressRules() {
-    }
+    private EgressRules() {}
 
     /**
      * @param allowed the allow-list, host names already resolved to addresses (each {@code <net>} or
@@ -53,7 +64,8 @@ final class EgressRules {
             egress.add("accept");
         }
         String hostSide = quoted(sandbox.hostInterface());
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "table inet " + sandbox.table() + " {",
                 "  chain input {",
                 "    type filter hook input priority -10; policy accept;",
@@ -79,12 +91,14 @@ final class EgressRules {
         if (parts.length == 1) {
             return List.of("ip daddr " + parts[0] + " accept");
         }
-        return List.of("ip daddr " + parts[0] + " tcp dport " + parts[1] + " accept",
+        return List.of(
+                "ip daddr " + parts[0] + " tcp dport " + parts[1] + " accept",
                 "ip daddr " + parts[0] + " udp dport " + parts[1] + " accept");
     }
 
     private static String set(List<String> networks) {
-        return networks.stream().map(n -> Ipv4Network.parse(n).toString())
+        return networks.stream()
+                .map(n -> Ipv4Network.parse(n).toString())
                 .collect(Collectors.joining(", ", "{ ", " }"));
     }
 

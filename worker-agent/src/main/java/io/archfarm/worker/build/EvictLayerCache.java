@@ -50,15 +50,14 @@ final class EvictLayerCache implements AutoCloseable {
     private final AtomicBoolean queued = new AtomicBoolean();
     /** The disk each store used when last measured: only stores a job or the eviction changed are measured again. */
     private final Map<Path, Long> sizes = new HashMap<>();
+
     private final Set<Path> changed = ConcurrentHashMap.newKeySet();
 
     /** An image that went, and how much disk its store gave back. */
-    record Evicted(String store, String imageId, Instant lastUsed, long freedBytes) {
-    }
+    record Evicted(String store, String imageId, Instant lastUsed, long freedBytes) {}
 
     /** An image that could go: a leaf of a store no job held when it was looked at. */
-    private record Candidate(Path storeDir, String imageId, Instant lastUsed) {
-    }
+    private record Candidate(Path storeDir, String imageId, Instant lastUsed) {}
 
     EvictLayerCache(ImageStores stores, long maxBytes, Path workDir) {
         this.stores = stores;
@@ -97,8 +96,11 @@ final class EvictLayerCache implements AutoCloseable {
                     .filter(c -> !passedOver.contains(c.storeDir() + " " + c.imageId()))
                     .min(Comparator.comparing(Candidate::lastUsed).thenComparing(Candidate::imageId));
             if (oldest.isEmpty()) {
-                LOG.warn("the image stores use {} bytes, over the layer cache's bound of {}, and nothing more can go "
-                        + "now: what is left is in use", total, maxBytes);
+                LOG.warn(
+                        "the image stores use {} bytes, over the layer cache's bound of {}, and nothing more can go "
+                                + "now: what is left is in use",
+                        total,
+                        maxBytes);
                 break;
             }
             Optional<Evicted> gone = remove(oldest.get());
@@ -110,8 +112,12 @@ final class EvictLayerCache implements AutoCloseable {
             }
         }
         if (!evicted.isEmpty()) {
-            LOG.info("layer cache: evicted {} image(s), {} bytes freed; the image stores use {} bytes of at most {}",
-                    evicted.size(), evicted.stream().mapToLong(Evicted::freedBytes).sum(), total, maxBytes);
+            LOG.info(
+                    "layer cache: evicted {} image(s), {} bytes freed; the image stores use {} bytes of at most {}",
+                    evicted.size(),
+                    evicted.stream().mapToLong(Evicted::freedBytes).sum(),
+                    total,
+                    maxBytes);
         }
         return evicted;
     }
@@ -155,7 +161,11 @@ final class EvictLayerCache implements AutoCloseable {
     static Map<String, Instant> lastUseOfLeaves(StoreImages images, LayerCacheUse use) {
         Map<String, Instant> leaves = new LinkedHashMap<>();
         images.leaves().stream()
-                .map(leaf -> Map.entry(leaf, use.lastUsed(leaf).orElse(Objects.requireNonNull(images.images().get(leaf)).created())))
+                .map(leaf -> Map.entry(
+                        leaf,
+                        use.lastUsed(leaf)
+                                .orElse(Objects.requireNonNull(images.images().get(leaf))
+                                        .created())))
                 .sorted(Map.Entry.<String, Instant>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
                 .forEach(leaf -> leaves.put(leaf.getKey(), leaf.getValue()));
         return leaves;
@@ -170,10 +180,18 @@ final class EvictLayerCache implements AutoCloseable {
             }
             StoreImages before = StoreImages.read(store.root(), store.driver());
             if (before.leaves().contains(candidate.imageId())) {
-                ProcessResult removed = processes.run(store.commands().removeImage(candidate.imageId()), workDir,
-                        Map.of(), REMOVE_LIMIT, new JobControl(UUID.randomUUID(), 0), line -> { });
+                ProcessResult removed = processes.run(
+                        store.commands().removeImage(candidate.imageId()),
+                        workDir,
+                        Map.of(),
+                        REMOVE_LIMIT,
+                        new JobControl(UUID.randomUUID(), 0),
+                        line -> {});
                 if (!removed.succeeded()) {
-                    LOG.warn("layer cache: cannot evict image {} of {}: {}", candidate.imageId(), store.name(),
+                    LOG.warn(
+                            "layer cache: cannot evict image {} of {}: {}",
+                            candidate.imageId(),
+                            store.name(),
                             removed.lastLine());
                 }
             }
@@ -185,8 +203,12 @@ final class EvictLayerCache implements AutoCloseable {
             if (after.images().containsKey(candidate.imageId())) {
                 return Optional.empty();
             }
-            LOG.info("layer cache: evicted image {} of {} (last used {}), {} bytes freed", candidate.imageId(),
-                    store.name(), candidate.lastUsed(), freed);
+            LOG.info(
+                    "layer cache: evicted image {} of {} (last used {}), {} bytes freed",
+                    candidate.imageId(),
+                    store.name(),
+                    candidate.lastUsed(),
+                    freed);
             return Optional.of(new Evicted(store.name(), candidate.imageId(), candidate.lastUsed(), freed));
         } catch (IOException | JobFailure e) {
             LOG.warn("layer cache: cannot evict image {} of {}: {}", candidate.imageId(), dir, e.getMessage());
@@ -204,7 +226,8 @@ final class EvictLayerCache implements AutoCloseable {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
-                    return directory.getFileName().toString().equals("merged") ? FileVisitResult.SKIP_SUBTREE
+                    return directory.getFileName().toString().equals("merged")
+                            ? FileVisitResult.SKIP_SUBTREE
                             : FileVisitResult.CONTINUE;
                 }
 

@@ -21,8 +21,8 @@ final class Git {
      * Recursing into submodules is decided by the worker alone, never by the host's own git configuration; and an
      * HTTP redirect must not take git to a host the portal never checked.
      */
-    private static final List<String> NO_IMPLICIT_RECURSION = List.of("-c", "submodule.recurse=false",
-            "-c", "http.followRedirects=false");
+    private static final List<String> NO_IMPLICIT_RECURSION =
+            List.of("-c", "submodule.recurse=false", "-c", "http.followRedirects=false");
 
     private final GitUrlPolicy policy;
     private final Duration timeout;
@@ -51,8 +51,9 @@ final class Git {
         return execute(attempt, directory, output, List.of(), arguments);
     }
 
-    private ProcessResult execute(Attempt attempt, Path directory, Consumer<String> output, List<String> config,
-            String... arguments) throws JobFailure {
+    private ProcessResult execute(
+            Attempt attempt, Path directory, Consumer<String> output, List<String> config, String... arguments)
+            throws JobFailure {
         List<String> command = new ArrayList<>(List.of("git"));
         command.addAll(NO_IMPLICIT_RECURSION);
         command.addAll(policy.gitOptions());
@@ -60,10 +61,15 @@ final class Git {
             command.addAll(List.of("-c", setting));
         }
         command.addAll(List.of(arguments));
-        ProcessResult result = attempt.run(command, directory, Map.of(
-                "GIT_TERMINAL_PROMPT", "0",
-                "GIT_SSH_COMMAND", "ssh -o BatchMode=yes",
-                "GIT_ALLOW_PROTOCOL", policy.allowedProtocols()), timeout, output);
+        ProcessResult result = attempt.run(
+                command,
+                directory,
+                Map.of(
+                        "GIT_TERMINAL_PROMPT", "0",
+                        "GIT_SSH_COMMAND", "ssh -o BatchMode=yes",
+                        "GIT_ALLOW_PROTOCOL", policy.allowedProtocols()),
+                timeout,
+                output);
         if (result.timedOut()) {
             throw timedOut(arguments);
         }
@@ -75,9 +81,12 @@ final class Git {
         String words = "timed out after " + timeout.toSeconds() + " s";
         int dashes = List.of(arguments).indexOf("--");
         String url = dashes >= 0 && dashes + 1 < arguments.length ? arguments[dashes + 1] : null;
-        return new JobFailure(JobOutcome.INFRA_FAILED, Optional.ofNullable(url).flatMap(GitHosts::serverOf)
-                .map(server -> PartOutage.reason(PartOutage.GIT_SERVER, server,
-                        "the git " + arguments[0] + " of " + url, words))
-                .orElse("git " + arguments[0] + " " + words));
+        return new JobFailure(
+                JobOutcome.INFRA_FAILED,
+                Optional.ofNullable(url)
+                        .flatMap(GitHosts::serverOf)
+                        .map(server -> PartOutage.reason(
+                                PartOutage.GIT_SERVER, server, "the git " + arguments[0] + " of " + url, words))
+                        .orElse("git " + arguments[0] + " " + words));
     }
 }

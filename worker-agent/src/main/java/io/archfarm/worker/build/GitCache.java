@@ -55,6 +55,7 @@ final class GitCache {
     static final int KEPT_REFS = 32;
     /** Packs in a mirror beyond which a fetch consolidates them into one. */
     static final int MAX_PACKS = 16;
+
     private static final String REFS = "refs/archfarm/";
 
     private final Path root;
@@ -70,8 +71,7 @@ final class GitCache {
     }
 
     /** How much a fetch added to a mirror. */
-    record Fetched(boolean hit, long objects, long kibibytes) {
-    }
+    record Fetched(boolean hit, long objects, long kibibytes) {}
 
     /** The mirror of {@code url}, marked in use (never evicted) until the use is closed. */
     Use use(String url) {
@@ -110,14 +110,17 @@ final class GitCache {
                 try {
                     return fetch(attempt, url, pins, ref, commit);
                 } catch (CorruptMirror e) {
-                    attempt.log().line("git cache: the mirror is corrupt (" + e.getMessage()
-                            + "); deleting it and fetching again");
+                    attempt.log()
+                            .line("git cache: the mirror is corrupt (" + e.getMessage()
+                                    + "); deleting it and fetching again");
                     delete(mirror);
                     try {
                         return fetch(attempt, url, pins, ref, commit);
                     } catch (CorruptMirror again) {
-                        throw new JobFailure(JobOutcome.INFRA_FAILED, "the git cache's mirror of " + url
-                                + " is corrupt again after a fresh fetch: " + again.getMessage());
+                        throw new JobFailure(
+                                JobOutcome.INFRA_FAILED,
+                                "the git cache's mirror of " + url + " is corrupt again after a fresh fetch: "
+                                        + again.getMessage());
                     }
                 }
             } finally {
@@ -139,14 +142,25 @@ final class GitCache {
 
         private boolean has(Attempt attempt, String commit) throws JobFailure {
             return Files.isDirectory(mirror.resolve("objects"))
-                    && git.read(attempt, mirror, line -> { }, "cat-file", "-e", commit + "^{commit}").succeeded();
+                    && git.read(attempt, mirror, line -> {}, "cat-file", "-e", commit + "^{commit}")
+                            .succeeded();
         }
 
         private Fetched fetch(Attempt attempt, String url, List<String> pins, String ref, String commit)
                 throws JobFailure, CorruptMirror {
             initialise(attempt);
             Counts before = Counts.of(mirror);
-            ProcessResult byId = git.run(attempt, mirror, pins, "fetch", "-q", "--depth", "1", "--no-tags", "--", url,
+            ProcessResult byId = git.run(
+                    attempt,
+                    mirror,
+                    pins,
+                    "fetch",
+                    "-q",
+                    "--depth",
+                    "1",
+                    "--no-tags",
+                    "--",
+                    url,
                     "+" + commit + ":" + REFS + commit);
             // git fetches past unreadable objects of its own (it just offers the server less), so a fetch that
             // succeeded but met them leaves a mirror that would fail again: it is fetched again from scratch too
@@ -159,15 +173,18 @@ final class GitCache {
             if (after.packs() > MAX_PACKS) {
                 // many small packs make every lookup slower; -d drops only the packs it replaced, and git looks again
                 // when an object moves under a reader
-                git.read(attempt, mirror, line -> { }, "repack", "-a", "-d", "-q");
+                git.read(attempt, mirror, line -> {}, "repack", "-a", "-d", "-q");
             }
-            return new Fetched(false, Math.max(0, after.objects() - before.objects()),
+            return new Fetched(
+                    false,
+                    Math.max(0, after.objects() - before.objects()),
                     Math.max(0, after.kibibytes() - before.kibibytes()));
         }
 
         /** Servers that refuse fetching an unadvertised commit id still serve the ref; the commit must be in it. */
-        private void fetchRef(Attempt attempt, String url, List<String> pins, String ref, String commit,
-                ProcessResult byId) throws JobFailure, CorruptMirror {
+        private void fetchRef(
+                Attempt attempt, String url, List<String> pins, String ref, String commit, ProcessResult byId)
+                throws JobFailure, CorruptMirror {
             if (ref == null || ref.isBlank() || ref.startsWith("-")) {
                 throw SourceFetcher.fetchFailed(url, commit, byId);
             }
@@ -177,7 +194,8 @@ final class GitCache {
                 failIfCorrupt(byRef);
                 throw SourceFetcher.fetchFailed(url, commit, byRef);
             }
-            if (!git.read(attempt, mirror, line -> { }, "cat-file", "-e", commit + "^{commit}").succeeded()) {
+            if (!git.read(attempt, mirror, line -> {}, "cat-file", "-e", commit + "^{commit}")
+                    .succeeded()) {
                 throw new JobFailure(JobOutcome.FAILED, "commit " + commit + " is not in " + ref + " of " + url);
             }
             require(git.run(attempt, mirror, "update-ref", REFS + commit, commit), "cannot keep " + commit);
@@ -194,19 +212,21 @@ final class GitCache {
             require(git.run(attempt, mirror, "config", "gc.auto", "0"), "cannot configure the git cache mirror");
             // a fetch keeps its pack, whose index appears at once: a job that reads without the lock never sees a
             // commit whose trees are still being written, as it could with loose objects
-            require(git.run(attempt, mirror, "config", "fetch.unpackLimit", "1"),
+            require(
+                    git.run(attempt, mirror, "config", "fetch.unpackLimit", "1"),
                     "cannot configure the git cache mirror");
         }
 
         private void dropOldRefs(Attempt attempt) throws JobFailure {
             List<String> refs = new ArrayList<>();
-            git.read(attempt, mirror, refs::add, "for-each-ref", "--sort=-committerdate", "--format=%(refname)",
-                    REFS);
-            for (String old : refs.stream().filter(r -> r.startsWith(REFS)).skip(KEPT_REFS).toList()) {
-                git.read(attempt, mirror, line -> { }, "update-ref", "-d", old);
+            git.read(attempt, mirror, refs::add, "for-each-ref", "--sort=-committerdate", "--format=%(refname)", REFS);
+            for (String old : refs.stream()
+                    .filter(r -> r.startsWith(REFS))
+                    .skip(KEPT_REFS)
+                    .toList()) {
+                git.read(attempt, mirror, line -> {}, "update-ref", "-d", old);
             }
         }
-
 
         private void touch() {
             try {
@@ -220,8 +240,8 @@ final class GitCache {
 
         private MirrorLock lock() throws JobFailure {
             // null only for a lock taken onlyIfFree
-            return Objects.requireNonNull(MirrorLock.acquire(locks.computeIfAbsent(mirror, m -> new ReentrantLock()),
-                    lockFile(mirror), false));
+            return Objects.requireNonNull(MirrorLock.acquire(
+                    locks.computeIfAbsent(mirror, m -> new ReentrantLock()), lockFile(mirror), false));
         }
     }
 
@@ -246,7 +266,8 @@ final class GitCache {
             long bytes = 0;
             long packs = 0;
             try (Stream<Path> files = Files.list(packDir)) {
-                for (Path idx : files.filter(f -> f.getFileName().toString().endsWith(".idx")).toList()) {
+                for (Path idx : files.filter(f -> f.getFileName().toString().endsWith(".idx"))
+                        .toList()) {
                     String name = idx.getFileName().toString();
                     Path pack = idx.resolveSibling(name.substring(0, name.length() - 4) + ".pack");
                     if (Files.exists(pack)) {
@@ -256,8 +277,8 @@ final class GitCache {
                     }
                 }
             } catch (IOException e) {
-                throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot read the packs of the git cache mirror "
-                        + mirror + ": " + e);
+                throw new JobFailure(
+                        JobOutcome.INFRA_FAILED, "cannot read the packs of the git cache mirror " + mirror + ": " + e);
             }
             return new Counts(objects, bytes / 1024, packs);
         }
@@ -295,7 +316,9 @@ final class GitCache {
 
     private static void failIfCorrupt(ProcessResult result) throws CorruptMirror {
         if (!result.stopped() && !result.timedOut() && looksCorrupt(result)) {
-            throw new CorruptMirror(result.lastLines().stream().filter(GitCache::saysCorrupt).findFirst()
+            throw new CorruptMirror(result.lastLines().stream()
+                    .filter(GitCache::saysCorrupt)
+                    .findFirst()
                     .orElse(result.lastLine()));
         }
     }
@@ -315,19 +338,24 @@ final class GitCache {
             if (total <= maxBytes) {
                 return;
             }
-            if (mirror.equals(current) || users.getOrDefault(mirror, new AtomicInteger()).get() > 0) {
+            if (mirror.equals(current)
+                    || users.getOrDefault(mirror, new AtomicInteger()).get() > 0) {
                 continue;
             }
             ReentrantLock lock = locks.computeIfAbsent(mirror, m -> new ReentrantLock());
             try (MirrorLock held = MirrorLock.acquire(lock, lockFile(mirror), true)) {
-                if (held == null || users.getOrDefault(mirror, new AtomicInteger()).get() > 0) {
+                if (held == null
+                        || users.getOrDefault(mirror, new AtomicInteger()).get() > 0) {
                     continue;
                 }
                 long size = size(mirror);
                 delete(mirror);
                 total -= size;
-                LOG.info("git cache: evicted {} ({} KiB, least recently used) to stay under {} KiB", mirror,
-                        size / 1024, maxBytes / 1024);
+                LOG.info(
+                        "git cache: evicted {} ({} KiB, least recently used) to stay under {} KiB",
+                        mirror,
+                        size / 1024,
+                        maxBytes / 1024);
             } catch (JobFailure e) {
                 LOG.warn("git cache: cannot evict {}: {}", mirror, e.getMessage());
             }
@@ -339,7 +367,9 @@ final class GitCache {
             return new ArrayList<>();
         }
         try (Stream<Path> entries = Files.list(root)) {
-            return new ArrayList<>(entries.filter(p -> p.getFileName().toString().endsWith(".git")).toList());
+            return new ArrayList<>(
+                    entries.filter(p -> p.getFileName().toString().endsWith(".git"))
+                            .toList());
         } catch (IOException e) {
             LOG.warn("git cache: cannot list {}: {}", root, e.toString());
             return new ArrayList<>();
@@ -348,13 +378,15 @@ final class GitCache {
 
     static long size(Path mirror) {
         try (Stream<Path> files = Files.walk(mirror)) {
-            return files.filter(Files::isRegularFile).mapToLong(file -> {
-                try {
-                    return Files.size(file);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(file -> {
+                        try {
+                            return Files.size(file);
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    })
+                    .sum();
         } catch (IOException | UncheckedIOException e) {
             return 0;
         }

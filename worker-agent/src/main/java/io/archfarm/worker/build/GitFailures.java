@@ -15,8 +15,7 @@ import java.util.Optional;
  */
 final class GitFailures {
 
-    private GitFailures() {
-    }
+    private GitFailures() {}
 
     /**
      * Why fetching {@code what} from {@code repository} failed, as a {@link JobFailure}: INFRA_FAILED naming the git
@@ -28,17 +27,29 @@ final class GitFailures {
         Optional<String> words = transientWords(lower);
         String server = GitHosts.serverOf(repository).orElse(repository);
         if (words.isPresent() && !refused(lower)) {
-            return new JobFailure(JobOutcome.INFRA_FAILED, PartOutage.reason(PartOutage.GIT_SERVER, server,
-                    "the fetch of " + what + " from " + repository, words.get()) + "\n" + fatal(lines))
+            return new JobFailure(
+                            JobOutcome.INFRA_FAILED,
+                            PartOutage.reason(
+                                            PartOutage.GIT_SERVER,
+                                            server,
+                                            "the fetch of " + what + " from " + repository,
+                                            words.get())
+                                    + "\n" + fatal(lines))
                     .because(PartError.git(ErrorKind.UNREACHABLE));
         }
         if (refused(lower)) {
-            return new JobFailure(JobOutcome.FAILED, "git server " + server + " refused the fetch of " + what
-                    + " from " + repository + ": " + fatal(lines) + " (check the repository URL and that the farm"
-                    + " may read it)").because(PartError.git(ErrorKind.REFUSED));
+            return new JobFailure(
+                            JobOutcome.FAILED,
+                            "git server " + server + " refused the fetch of " + what
+                                    + " from " + repository + ": " + fatal(lines)
+                                    + " (check the repository URL and that the farm"
+                                    + " may read it)")
+                    .because(PartError.git(ErrorKind.REFUSED));
         }
-        return new JobFailure(JobOutcome.INFRA_FAILED, "fetching " + what + " from " + repository + " failed: "
-                + fatal(lines)).because(PartError.git(ErrorKind.OTHER));
+        return new JobFailure(
+                        JobOutcome.INFRA_FAILED,
+                        "fetching " + what + " from " + repository + " failed: " + fatal(lines))
+                .because(PartError.git(ErrorKind.OTHER));
     }
 
     /** The words of a git server failing for now in {@code lower}, if any. */

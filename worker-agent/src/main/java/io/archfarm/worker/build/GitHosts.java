@@ -26,13 +26,14 @@ final class GitHosts {
 
     static final String SETTING = "archfarm.git.allowed-hosts";
 
-    private static final Pattern NETWORK_URL = Pattern.compile(
-            "(?i)(https?|git|ssh|git\\+ssh|ssh\\+git)://([^/]*)(/.*)?");
+    private static final Pattern NETWORK_URL =
+            Pattern.compile("(?i)(https?|git|ssh|git\\+ssh|ssh\\+git)://([^/]*)(/.*)?");
     /** {@code [userinfo@]host[:port]}, the host a name, an IPv4 address or an IPv6 address in brackets. */
-    private static final Pattern AUTHORITY = Pattern.compile(
-            "(?:[A-Za-z0-9._~!$&'()*+,;=%-]+@)?(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)(?::(\\d{0,5}))?");
+    private static final Pattern AUTHORITY =
+            Pattern.compile("(?:[A-Za-z0-9._~!$&'()*+,;=%-]+@)?(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)(?::(\\d{0,5}))?");
     /** scp-like {@code [user@]host:path}, as {@link GitUrlPolicy} lets it through. */
     private static final Pattern SCP_LIKE = Pattern.compile("(?:[^@/:\\s]+@)?(\\[[0-9A-Fa-f:.]+]|[^@/:\\[\\]\\s]+):.*");
+
     private static final Pattern SCHEME = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://.*");
 
     private final HostRule rule;
@@ -60,7 +61,8 @@ final class GitHosts {
         HostCheck check = rule.check(remote.get().host());
         Optional<HostRefusal> refusal = check.refusal();
         if (refusal.isPresent()) {
-            throw new JobFailure(refusal.get().unresolved() ? JobOutcome.INFRA_FAILED : JobOutcome.FAILED,
+            throw new JobFailure(
+                    refusal.get().unresolved() ? JobOutcome.INFRA_FAILED : JobOutcome.FAILED,
                     "repository '" + url + "' refused: " + refusal.get().reason());
         }
         return remote.get().pin(check.addresses());
@@ -76,8 +78,11 @@ final class GitHosts {
      * none; empty for a local repository.
      */
     static Optional<String> serverOf(String url) {
-        return remoteOf(url).map(remote -> remote.host().toLowerCase(Locale.ROOT) + ":"
-                + (remote.port() == null || remote.port().isEmpty() ? defaultPort(remote.scheme()) : remote.port()));
+        return remoteOf(url)
+                .map(remote -> remote.host().toLowerCase(Locale.ROOT) + ":"
+                        + (remote.port() == null || remote.port().isEmpty()
+                                ? defaultPort(remote.scheme())
+                                : remote.port()));
     }
 
     private static String defaultPort(String scheme) {
@@ -93,8 +98,10 @@ final class GitHosts {
         Matcher network = NETWORK_URL.matcher(url);
         if (network.matches()) {
             Matcher authority = AUTHORITY.matcher(network.group(2));
-            return authority.matches() ? Optional.of(new Remote(network.group(1).toLowerCase(Locale.ROOT),
-                    authority.group(1), authority.group(2))) : Optional.empty();
+            return authority.matches()
+                    ? Optional.of(new Remote(
+                            network.group(1).toLowerCase(Locale.ROOT), authority.group(1), authority.group(2)))
+                    : Optional.empty();
         }
         if (SCHEME.matcher(url).matches() || url.startsWith("/") || url.startsWith(".") || url.startsWith("~")) {
             return Optional.empty();
@@ -108,7 +115,8 @@ final class GitHosts {
     }
 
     /** A remote's transport, host and port (null: the transport's default). */
-    private record Remote(String scheme, String host, @Nullable String port) {
+    private record Remote(
+            String scheme, String host, @Nullable String port) {
 
         /** curl's {@code HOST:PORT:ADDRESS[,ADDRESS]...} for git's http(s) transport, which reads it. */
         List<String> pin(List<InetAddress> addresses) {
@@ -117,8 +125,8 @@ final class GitHosts {
             }
             String effectivePort = port == null || port.isEmpty() ? (scheme.equals("https") ? "443" : "80") : port;
             String literals = addresses.stream().map(Remote::literal).distinct().collect(Collectors.joining(","));
-            return List.of("http.curloptResolve=" + host.toLowerCase(Locale.ROOT) + ":" + effectivePort + ":"
-                    + literals);
+            return List.of(
+                    "http.curloptResolve=" + host.toLowerCase(Locale.ROOT) + ":" + effectivePort + ":" + literals);
         }
 
         private static String literal(InetAddress address) {

@@ -20,6 +20,7 @@ final class GitUrlPolicy {
      * address ({@code ssh://[::1]/x}) has {@code ::} too, but not right after the scheme characters.
      */
     private static final Pattern REMOTE_HELPER = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*::");
+
     private static final Pattern SCP_LIKE = Pattern.compile("^(?:[^@/:\\s]+@)?[^@/:\\s]+:[^\\s]*$");
 
     private final boolean allowFileUrls;
@@ -55,8 +56,8 @@ final class GitUrlPolicy {
      * ({@code user}, git's default, refuses it there).
      */
     List<String> gitOptions() {
-        return List.of("-c", "protocol.ext.allow=never",
-                "-c", "protocol.file.allow=" + (allowFileUrls ? "always" : "user"));
+        return List.of(
+                "-c", "protocol.ext.allow=never", "-c", "protocol.file.allow=" + (allowFileUrls ? "always" : "user"));
     }
 
     void check(String url) throws JobFailure {
@@ -92,8 +93,8 @@ final class GitUrlPolicy {
 
     private void requireFileUrlsAllowed(String url) throws JobFailure {
         if (!allowFileUrls) {
-            throw refuse(url, "local repositories (file://) are not allowed on this worker (" + fileSetting
-                    + "=false)");
+            throw refuse(
+                    url, "local repositories (file://) are not allowed on this worker (" + fileSetting + "=false)");
         }
     }
 

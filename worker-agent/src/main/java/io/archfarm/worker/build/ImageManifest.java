@@ -19,12 +19,14 @@ record ImageManifest(String digest, long size, String mediaType) {
             JsonNode index = JSON.readTree(Files.readString(layout.resolve("index.json")));
             for (JsonNode descriptor : index.path("manifests")) {
                 if (digest.equals(descriptor.path("digest").asString(null))) {
-                    return new ImageManifest(digest, descriptor.path("size").asLong(-1),
+                    return new ImageManifest(
+                            digest,
+                            descriptor.path("size").asLong(-1),
                             descriptor.path("mediaType").asString(null));
                 }
             }
-            throw new JobFailure(JobOutcome.INFRA_FAILED,
-                    "the OCI layout " + layout + " has no manifest with digest " + digest);
+            throw new JobFailure(
+                    JobOutcome.INFRA_FAILED, "the OCI layout " + layout + " has no manifest with digest " + digest);
         } catch (IOException | JacksonException e) {
             throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot read the OCI layout " + layout + ": " + e);
         }

@@ -45,6 +45,7 @@ final class ImageStores {
     private static final Logger LOG = LoggerFactory.getLogger(ImageStores.class);
     /** A directory name and nothing else: a scope from a message must not lead the worker to another path. */
     private static final Pattern SCOPE = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+
     private static final Pattern NUMBER = Pattern.compile("[1-9][0-9]*");
 
     private final Path storageRoot;
@@ -59,15 +60,18 @@ final class ImageStores {
         this.storageRoot = storageRoot;
         this.driver = driver;
         if (Files.exists(storageRoot.resolve("storage.lock"))) {
-            LOG.warn("{} holds a buildah store of an earlier worker version that shared one store among all "
-                    + "platforms; nothing uses it now: delete everything in it but the <os>-<arch> directories "
-                    + "(vfs*, storage.lock, mounts, tmp, ...) to free the disk",
+            LOG.warn(
+                    "{} holds a buildah store of an earlier worker version that shared one store among all "
+                            + "platforms; nothing uses it now: delete everything in it but the <os>-<arch> directories "
+                            + "(vfs*, storage.lock, mounts, tmp, ...) to free the disk",
                     storageRoot);
         }
         for (Path old : platformStoresOfTheLayoutBeforeScopes()) {
-            LOG.warn("{} holds image stores of an earlier worker version, shared by every team; nothing uses them "
-                    + "now (stores are per team: <storage-root>/<scope>/<platform>/<n>): delete {} to free the disk",
-                    old, old);
+            LOG.warn(
+                    "{} holds image stores of an earlier worker version, shared by every team; nothing uses them "
+                            + "now (stores are per team: <storage-root>/<scope>/<platform>/<n>): delete {} to free the disk",
+                    old,
+                    old);
         }
     }
 
@@ -96,8 +100,10 @@ final class ImageStores {
      */
     ImageStore lease(String scope, Platform platform) throws JobFailure {
         if (scope == null || !SCOPE.matcher(scope).matches()) {
-            throw new JobFailure(JobOutcome.FAILED, "the job's cache scope '" + scope + "' is invalid: it must be "
-                    + "1 to 64 of a-z, 0-9 and '-', starting with a letter or digit");
+            throw new JobFailure(
+                    JobOutcome.FAILED,
+                    "the job's cache scope '" + scope + "' is invalid: it must be "
+                            + "1 to 64 of a-z, 0-9 and '-', starting with a letter or digit");
         }
         Path platformDir = storageRoot.resolve(scope).resolve(platform.key());
         for (int number = 1; ; number++) {
@@ -117,7 +123,8 @@ final class ImageStores {
                 continue;
             }
             for (Path platform : children(scope)) {
-                children(platform).stream().filter(n -> NUMBER.matcher(n.getFileName().toString()).matches())
+                children(platform).stream()
+                        .filter(n -> NUMBER.matcher(n.getFileName().toString()).matches())
                         .forEach(dirs::add);
             }
         }
@@ -250,8 +257,12 @@ final class ImageStores {
                     continue;
                 }
                 if (other != StorageDriver.VFS) {
-                    LOG.warn("image store {} holds an unused {} store ({}): delete it to free the disk once nothing "
-                            + "is mounted under it", dir, other.flag(), otherRoot);
+                    LOG.warn(
+                            "image store {} holds an unused {} store ({}): delete it to free the disk once nothing "
+                                    + "is mounted under it",
+                            dir,
+                            other.flag(),
+                            otherRoot);
                     continue;
                 }
                 try {

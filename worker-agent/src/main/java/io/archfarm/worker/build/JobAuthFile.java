@@ -21,8 +21,7 @@ final class JobAuthFile {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private JobAuthFile() {
-    }
+    private JobAuthFile() {}
 
     /** The file the job's tools use: its own when it brings a credential, else the host's, else none. */
     static Optional<Path> prepare(Path jobDir, @Nullable Path hostAuthFile, Optional<JobCredential> credential)
@@ -31,9 +30,11 @@ final class JobAuthFile {
             return Optional.ofNullable(hostAuthFile).filter(Files::isRegularFile);
         }
         ObjectNode file = hostEntries(hostAuthFile);
-        ObjectNode auths = file.has("auths") && file.get("auths").isObject() ? (ObjectNode) file.get("auths")
+        ObjectNode auths = file.has("auths") && file.get("auths").isObject()
+                ? (ObjectNode) file.get("auths")
                 : file.putObject("auths");
-        auths.putObject(credential.get().registry()).put("auth", credential.get().credential().basic());
+        auths.putObject(credential.get().registry())
+                .put("auth", credential.get().credential().basic());
         Path path = jobDir.resolve("auth.json");
         try {
             Files.createDirectories(jobDir);
@@ -41,8 +42,8 @@ final class JobAuthFile {
             Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(path, JSON.writeValueAsBytes(file), StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException e) {
-            throw new JobFailure(JobOutcome.INFRA_FAILED,
-                    "cannot write the job's registry auth file: " + e.getMessage());
+            throw new JobFailure(
+                    JobOutcome.INFRA_FAILED, "cannot write the job's registry auth file: " + e.getMessage());
         }
         return Optional.of(path);
     }
@@ -52,14 +53,16 @@ final class JobAuthFile {
             return JSON.createObjectNode();
         }
         try {
-            return JSON.readTree(Files.readString(hostAuthFile)) instanceof ObjectNode object ? object
+            return JSON.readTree(Files.readString(hostAuthFile)) instanceof ObjectNode object
+                    ? object
                     : JSON.createObjectNode();
         } catch (JacksonException e) {
             // never the parser's message: it may quote a piece of a secret
-            throw new JobFailure(JobOutcome.INFRA_FAILED,
-                    "the worker's registry auth file " + hostAuthFile + " is not JSON");
+            throw new JobFailure(
+                    JobOutcome.INFRA_FAILED, "the worker's registry auth file " + hostAuthFile + " is not JSON");
         } catch (IOException e) {
-            throw new JobFailure(JobOutcome.INFRA_FAILED,
+            throw new JobFailure(
+                    JobOutcome.INFRA_FAILED,
                     "cannot read the worker's registry auth file " + hostAuthFile + ": " + e.getMessage());
         }
     }

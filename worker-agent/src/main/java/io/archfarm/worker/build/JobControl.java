@@ -12,8 +12,7 @@ import org.jspecify.annotations.Nullable;
 public final class JobControl {
 
     /** Why the attempt was stopped from outside, and how it should end. */
-    public record Stop(JobOutcome outcome, String reason) {
-    }
+    public record Stop(JobOutcome outcome, String reason) {}
 
     private final UUID jobId;
     private final int attempt;

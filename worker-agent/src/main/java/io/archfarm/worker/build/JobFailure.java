@@ -25,7 +25,11 @@ final class JobFailure extends Exception {
         this(outcome, message, exitCode, imageStoreBroken, null);
     }
 
-    private JobFailure(JobOutcome outcome, String message, @Nullable Integer exitCode, boolean imageStoreBroken,
+    private JobFailure(
+            JobOutcome outcome,
+            String message,
+            @Nullable Integer exitCode,
+            boolean imageStoreBroken,
             @Nullable PartError partError) {
         super(message);
         this.outcome = outcome;
@@ -54,7 +58,8 @@ final class JobFailure extends Exception {
         return outcome;
     }
 
-    @Nullable Integer exitCode() {
+    @Nullable
+    Integer exitCode() {
         return exitCode;
     }
 

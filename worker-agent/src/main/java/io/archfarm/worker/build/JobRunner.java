@@ -1,7 +1,7 @@
 package io.archfarm.worker.build;
 
-import io.archfarm.model.ImageReference;
 import io.archfarm.model.ExecutionMode;
+import io.archfarm.model.ImageReference;
 import io.archfarm.model.JobOutcome;
 import io.archfarm.model.LayerCache;
 import io.archfarm.model.Platform;
@@ -64,7 +64,7 @@ public final class JobRunner {
     }
 
     public JobRunner(BuildSettings settings, RunIsolation isolation) {
-        this(settings, isolation, error -> { });
+        this(settings, isolation, error -> {});
     }
 
     /** @param partErrors told of each job's failure on the way to a registry or a git server (the metrics) */
@@ -74,20 +74,23 @@ public final class JobRunner {
 
     /** With {@code resolver} for the host rule instead of the system's DNS: tests bring their own answers. */
     JobRunner(BuildSettings settings, HostResolver resolver) {
-        this(settings, RunIsolation.host(), resolver, error -> { });
+        this(settings, RunIsolation.host(), resolver, error -> {});
     }
 
-    private JobRunner(BuildSettings settings, RunIsolation isolation, HostResolver resolver,
-            Consumer<PartError> partErrors) {
+    private JobRunner(
+            BuildSettings settings, RunIsolation isolation, HostResolver resolver, Consumer<PartError> partErrors) {
         this.settings = settings;
         this.partErrors = partErrors;
         this.isolation = isolation;
         this.sandboxes = new NetworkSandboxes(isolation, settings.workDir().resolve("sandboxes"));
         // before the first job: what a crashed worker left goes, and the host is checked for what the level needs
         sandboxes.prepareHost();
-        this.sources = new SourceFetcher(new GitUrlPolicy(settings.allowFileUrls()),
+        this.sources = new SourceFetcher(
+                new GitUrlPolicy(settings.allowFileUrls()),
                 GitUrlPolicy.forSubmodules(settings.allowFileSubmodules()),
-                new GitHosts(settings.allowedGitHosts(), resolver), settings.gitTimeout(), settings.gitCacheRoot(),
+                new GitHosts(settings.allowedGitHosts(), resolver),
+                settings.gitTimeout(),
+                settings.gitCacheRoot(),
                 settings.gitCacheMaxBytes());
         this.registries = RegistryRule.of(settings.insecureRegistries(), settings.allowedRegistries(), resolver);
         this.stores = new ImageStores(settings.storageRoot(), settings.storageDriver());
@@ -98,8 +101,8 @@ public final class JobRunner {
         return run(job, mode, control, log, Optional.empty());
     }
 
-    public JobFinished run(JobAssignment job, ExecutionMode mode, JobControl control, JobLog log,
-            Optional<JobCredential> credential) {
+    public JobFinished run(
+            JobAssignment job, ExecutionMode mode, JobControl control, JobLog log, Optional<JobCredential> credential) {
         return run(job, mode, control, log, credential, JobSecrets.none());
     }
 
@@ -107,8 +110,13 @@ public final class JobRunner {
      * @param credential the project's registry credential the claim's answer brought, if any
      * @param secrets    the build secrets the claim's answer brought; {@code log} should redact them
      */
-    public JobFinished run(JobAssignment job, ExecutionMode mode, JobControl control, JobLog log,
-            Optional<JobCredential> credential, JobSecrets secrets) {
+    public JobFinished run(
+            JobAssignment job,
+            ExecutionMode mode,
+            JobControl control,
+            JobLog log,
+            Optional<JobCredential> credential,
+            JobSecrets secrets) {
         Instant startedAt = Instant.now();
         Path jobDir = settings.workDir().resolve("jobs").resolve(job.jobId() + "-" + job.attempt());
         Duration[] buildTime = {Duration.ZERO};
@@ -136,27 +144,55 @@ public final class JobRunner {
             BuildCommands.RegistryAccess access = new BuildCommands.RegistryAccess(
                     JobAuthFile.prepare(jobDir, settings.hostAuthFile(), credential), certDir(image));
             if (!secrets.isEmpty()) {
-                log.line("build secrets for RUN --mount=type=secret,id=…: " + String.join(", ",
-                        secrets.values().keySet()));
+                log.line("build secrets for RUN --mount=type=secret,id=…: "
+                        + String.join(", ", secrets.values().keySet()));
             }
-            ImageManifest manifest = buildInOwnStore(new Job(attempt, jobDir, platform, tree, buildArgs,
-                    job.cacheScope(), job.layerCache(), image, credential, access, secrets, phases), buildTime,
+            ImageManifest manifest = buildInOwnStore(
+                    new Job(
+                            attempt,
+                            jobDir,
+                            platform,
+                            tree,
+                            buildArgs,
+                            job.cacheScope(),
+                            job.layerCache(),
+                            image,
+                            credential,
+                            access,
+                            secrets,
+                            phases),
+                    buildTime,
                     cache);
-            log.line("pushed " + image + "@" + manifest.digest() + " (" + manifest.mediaType() + ", "
-                    + manifest.size() + " bytes)");
-            return finished(job, JobOutcome.SUCCEEDED, manifest, null, null, startedAt, buildTime[0], phases,
-                    cache[0]);
+            log.line("pushed " + image + "@" + manifest.digest() + " (" + manifest.mediaType() + ", " + manifest.size()
+                    + " bytes)");
+            return finished(job, JobOutcome.SUCCEEDED, manifest, null, null, startedAt, buildTime[0], phases, cache[0]);
         } catch (JobFailure failure) {
             failure.partError().ifPresent(partErrors);
             // the first line only: the rest of the message is the log's own tail, already above
             log.line("error: " + failure.getMessage().lines().findFirst().orElse(""));
-            return finished(job, failure.outcome(), null, log.redact(failure.getMessage()), failure.exitCode(),
-                    startedAt, buildTime[0], phases, cache[0]);
+            return finished(
+                    job,
+                    failure.outcome(),
+                    null,
+                    log.redact(failure.getMessage()),
+                    failure.exitCode(),
+                    startedAt,
+                    buildTime[0],
+                    phases,
+                    cache[0]);
         } catch (RuntimeException e) {
             LOG.error("job {} attempt {} broke the worker", job.jobId(), job.attempt(), e);
             log.line("error: the worker failed: " + e);
-            return finished(job, JobOutcome.INFRA_FAILED, null, log.redact("the worker failed: " + e), null,
-                    startedAt, buildTime[0], phases, cache[0]);
+            return finished(
+                    job,
+                    JobOutcome.INFRA_FAILED,
+                    null,
+                    log.redact("the worker failed: " + e),
+                    null,
+                    startedAt,
+                    buildTime[0],
+                    phases,
+                    cache[0]);
         } finally {
             deleteTree(jobDir);
             log.flush();
@@ -164,14 +200,24 @@ public final class JobRunner {
     }
 
     /** One attempt's inputs, as the build and the push need them. */
-    private record Job(Attempt attempt, Path jobDir, Platform platform, SourceTree tree, Map<String, String> buildArgs,
-            String cacheScope, LayerCache layerCache, ImageReference image, Optional<JobCredential> credential,
-            BuildCommands.RegistryAccess access, JobSecrets secrets, Phases phases) {
-    }
+    private record Job(
+            Attempt attempt,
+            Path jobDir,
+            Platform platform,
+            SourceTree tree,
+            Map<String, String> buildArgs,
+            String cacheScope,
+            LayerCache layerCache,
+            ImageReference image,
+            Optional<JobCredential> credential,
+            BuildCommands.RegistryAccess access,
+            JobSecrets secrets,
+            Phases phases) {}
 
     /** The CA directory of the image's registry under the configured certs.d root, if that is not the tools' own. */
     private Optional<Path> certDir(ImageReference image) {
-        return Optional.ofNullable(settings.certsDir()).map(root -> root.resolve(image.registry()))
+        return Optional.ofNullable(settings.certsDir())
+                .map(root -> root.resolve(image.registry()))
                 .filter(Files::isDirectory);
     }
 
@@ -195,8 +241,10 @@ public final class JobRunner {
             } catch (JobFailure failure) {
                 if (failure.imageStoreBroken()) {
                     store.discard();
-                    job.attempt().log().line("image store " + store.name() + " is discarded: the next job of "
-                            + platform + " here starts with an empty one");
+                    job.attempt()
+                            .log()
+                            .line("image store " + store.name() + " is discarded: the next job of " + platform
+                                    + " here starts with an empty one");
                 }
                 throw failure;
             } finally {
@@ -216,8 +264,9 @@ public final class JobRunner {
     private static String describe(LayerCache cache) {
         return switch (cache) {
             case USE -> "on";
-            case REFRESH -> "refreshed (--no-cache: every step is built again, the new layers replace the older ones "
-                    + "of the same steps)";
+            case REFRESH ->
+                "refreshed (--no-cache: every step is built again, the new layers replace the older ones "
+                        + "of the same steps)";
             case OFF -> "off for this project (nothing of the build is kept)";
         };
     }
@@ -238,8 +287,14 @@ public final class JobRunner {
         try (JobSecretFiles secrets = JobSecretFiles.write(jobDir.resolve("secrets"), job.secrets());
                 NetworkSandbox sandbox = sandboxes.open()) {
             attempt.log().line(sandbox.description());
-            List<String> command = commands.build(job.platform(), job.tree().containerfile(), job.buildArgs(),
-                    job.layerCache(), imageIdFile, job.tree().context(), job.access());
+            List<String> command = commands.build(
+                    job.platform(),
+                    job.tree().containerfile(),
+                    job.buildArgs(),
+                    job.layerCache(),
+                    imageIdFile,
+                    job.tree().context(),
+                    job.access());
             PullSpans pulls = new PullSpans(attempt.log()::line);
             CacheSteps steps = new CacheSteps(pulls);
             JobCache made;
@@ -251,8 +306,9 @@ public final class JobRunner {
             }
             job.phases().built(build.elapsed(), pulls.pulled());
             if (job.layerCache() != LayerCache.OFF) {
-                attempt.log().line("layer cache: " + made.hits() + " of " + made.steps().size()
-                        + " steps from the cache (store " + store.name() + ")");
+                attempt.log()
+                        .line("layer cache: " + made.hits() + " of "
+                                + made.steps().size() + " steps from the cache (store " + store.name() + ")");
             }
             if (build.succeeded()) {
                 recordUse(store, steps.usedImages(), readImageId(imageIdFile), job.layerCache());
@@ -260,13 +316,15 @@ public final class JobRunner {
         }
         buildTime[0] = buildTime[0].plus(build.elapsed());
         // a failed --no-cache build replaced the steps it got to as well: a fixed build must not go back to older ones
-        if (before.isPresent() && (build.succeeded()
-                || !BuildFailures.of(build.exitCode(), build.lastLines()).imageStoreBroken())) {
+        if (before.isPresent()
+                && (build.succeeded()
+                        || !BuildFailures.of(build.exitCode(), build.lastLines())
+                                .imageStoreBroken())) {
             RefreshedSteps.dropReplaced(store, before.get(), processes, settings.workDir(), attempt.log()::line);
         }
         if (!build.succeeded()) {
-            Optional<String> registry = RegistryFailures.reason(build.lastLines(), image, job.credential(),
-                    "the pull of a FROM image");
+            Optional<String> registry =
+                    RegistryFailures.reason(build.lastLines(), image, job.credential(), "the pull of a FROM image");
             if (registry.isPresent()) {
                 throw new JobFailure(JobOutcome.FAILED, registry.get() + "\n" + build.tail(5), build.exitCode())
                         .because(PartError.registry(RegistryFailures.kind(build.lastLines())));
@@ -285,7 +343,8 @@ public final class JobRunner {
             return Optional.empty();
         }
         try {
-            return Optional.of(StoreImages.read(store.root(), store.driver()).images().keySet());
+            return Optional.of(
+                    StoreImages.read(store.root(), store.driver()).images().keySet());
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot read the images of {} before a --no-cache build: {}", store.dir(), e.toString());
             return Optional.empty();
@@ -326,15 +385,17 @@ public final class JobRunner {
         buildTime[0] = buildTime[0].plus(toLayout.elapsed());
         job.phases().pushed(toLayout.elapsed());
         if (!toLayout.succeeded()) {
-            throw new JobFailure(JobOutcome.INFRA_FAILED, "buildah push into the OCI layout failed: "
-                    + toLayout.tail(5), toLayout.exitCode());
+            throw new JobFailure(
+                    JobOutcome.INFRA_FAILED,
+                    "buildah push into the OCI layout failed: " + toLayout.tail(5),
+                    toLayout.exitCode());
         }
         String digest = readDigest(digestFile);
         ImageManifest manifest = ImageManifest.fromLayout(layout, digest);
         attempt.log().line("pushing " + image + "@" + digest);
         boolean insecure = settings.insecureRegistries().contains(image.registry());
-        ProcessResult copy = attempt.run(BuildCommands.copyToRegistry(layout, image.toString(), digest, insecure,
-                job.access()), jobDir, env);
+        ProcessResult copy = attempt.run(
+                BuildCommands.copyToRegistry(layout, image.toString(), digest, insecure, job.access()), jobDir, env);
         buildTime[0] = buildTime[0].plus(copy.elapsed());
         job.phases().pushed(copy.elapsed());
         if (!copy.succeeded()) {
@@ -345,29 +406,28 @@ public final class JobRunner {
     }
 
     /** Why the copy to the registry failed: a refused login or untrusted certificate, an outage, or a refusal. */
-    private static JobFailure pushFailed(ImageReference image, Optional<JobCredential> credential,
-            ProcessResult copy) {
-        Optional<String> registry = RegistryFailures.reason(copy.lastLines(), image, credential,
-                "the push of " + image);
+    private static JobFailure pushFailed(ImageReference image, Optional<JobCredential> credential, ProcessResult copy) {
+        Optional<String> registry =
+                RegistryFailures.reason(copy.lastLines(), image, credential, "the push of " + image);
         if (registry.isPresent()) {
             return new JobFailure(JobOutcome.FAILED, registry.get() + "\n" + copy.tail(5), copy.exitCode());
         }
-        Optional<String> registryTrouble = RegistryFailures.transientReason(copy.lastLines(), image,
-                "the push of " + image);
+        Optional<String> registryTrouble =
+                RegistryFailures.transientReason(copy.lastLines(), image, "the push of " + image);
         if (registryTrouble.isPresent()) {
-            return new JobFailure(JobOutcome.INFRA_FAILED, registryTrouble.get() + "\n" + copy.tail(5),
-                    copy.exitCode());
+            return new JobFailure(
+                    JobOutcome.INFRA_FAILED, registryTrouble.get() + "\n" + copy.tail(5), copy.exitCode());
         }
-        return new JobFailure(JobOutcome.FAILED, "registry refused the push of " + image + ": " + copy.tail(5),
-                copy.exitCode());
+        return new JobFailure(
+                JobOutcome.FAILED, "registry refused the push of " + image + ": " + copy.tail(5), copy.exitCode());
     }
 
     private static ImageReference image(String value) throws JobFailure {
         try {
             return ImageReference.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new JobFailure(JobOutcome.FAILED,
-                    Objects.requireNonNullElse(e.getMessage(), "not an image: " + value));
+            throw new JobFailure(
+                    JobOutcome.FAILED, Objects.requireNonNullElse(e.getMessage(), "not an image: " + value));
         }
     }
 
@@ -378,7 +438,8 @@ public final class JobRunner {
     private void checkRegistry(ImageReference image) throws JobFailure {
         Optional<HostRefusal> refusal = registries.refusal(image);
         if (refusal.isPresent()) {
-            throw new JobFailure(refusal.get().unresolved() ? JobOutcome.INFRA_FAILED : JobOutcome.FAILED,
+            throw new JobFailure(
+                    refusal.get().unresolved() ? JobOutcome.INFRA_FAILED : JobOutcome.FAILED,
                     refusal.get().reason());
         }
     }
@@ -388,8 +449,7 @@ public final class JobRunner {
      * worker's network, where a {@code FROM} at an internal address would reach what RUN steps cannot. A name that
      * does not resolve now is left to buildah, whose pull then says so.
      */
-    private void checkBaseImages(SourceTree tree, Map<String, String> buildArgs, Platform platform)
-            throws JobFailure {
+    private void checkBaseImages(SourceTree tree, Map<String, String> buildArgs, Platform platform) throws JobFailure {
         String containerfile;
         try {
             containerfile = Files.readString(tree.containerfile(), StandardCharsets.ISO_8859_1);
@@ -400,8 +460,10 @@ public final class JobRunner {
             Optional<ImageReference> base = repositoryOf(reference);
             Optional<HostRefusal> refusal = base.flatMap(registries::refusal);
             if (refusal.isPresent() && !refusal.get().unresolved()) {
-                throw new JobFailure(JobOutcome.FAILED, "the Containerfile pulls '" + reference + "': "
-                        + refusal.get().reason());
+                throw new JobFailure(
+                        JobOutcome.FAILED,
+                        "the Containerfile pulls '" + reference + "': "
+                                + refusal.get().reason());
             }
         }
     }
@@ -424,8 +486,8 @@ public final class JobRunner {
         try {
             return Platform.parse(value);
         } catch (UnknownPlatformException e) {
-            throw new JobFailure(JobOutcome.FAILED,
-                    Objects.requireNonNullElse(e.getMessage(), "unknown platform " + value));
+            throw new JobFailure(
+                    JobOutcome.FAILED, Objects.requireNonNullElse(e.getMessage(), "unknown platform " + value));
         }
     }
 
@@ -435,8 +497,10 @@ public final class JobRunner {
         }
         for (var arg : buildArgs.entrySet()) {
             if (arg.getKey() == null || !BUILD_ARG.matcher(arg.getKey()).matches() || arg.getValue() == null) {
-                throw new JobFailure(JobOutcome.FAILED, "build argument '" + arg.getKey() + "=" + arg.getValue()
-                        + "' is invalid: names are letters, digits and '_', values must be set");
+                throw new JobFailure(
+                        JobOutcome.FAILED,
+                        "build argument '" + arg.getKey() + "=" + arg.getValue()
+                                + "' is invalid: names are letters, digits and '_', values must be set");
             }
         }
         return buildArgs;
@@ -460,20 +524,45 @@ public final class JobRunner {
         }
     }
 
-    private JobFinished finished(JobAssignment job, JobOutcome outcome, @Nullable ImageManifest manifest,
-            @Nullable String error, @Nullable Integer exitCode, Instant startedAt, Duration buildTime, Phases phases,
+    private JobFinished finished(
+            JobAssignment job,
+            JobOutcome outcome,
+            @Nullable ImageManifest manifest,
+            @Nullable String error,
+            @Nullable Integer exitCode,
+            Instant startedAt,
+            Duration buildTime,
+            Phases phases,
             @Nullable JobCache cache) {
-        return new JobFinished(UUID.randomUUID(), job.jobId(), job.attempt(), settings.workerId(), outcome,
-                manifest == null ? null : manifest.digest(), manifest == null ? 0 : manifest.size(),
-                manifest == null ? null : manifest.mediaType(), error, exitCode, startedAt, Instant.now(),
-                buildTime.toMillis(), isolation.describe(), phases.toMessage(), cache);
+        return new JobFinished(
+                UUID.randomUUID(),
+                job.jobId(),
+                job.attempt(),
+                settings.workerId(),
+                outcome,
+                manifest == null ? null : manifest.digest(),
+                manifest == null ? 0 : manifest.size(),
+                manifest == null ? null : manifest.mediaType(),
+                error,
+                exitCode,
+                startedAt,
+                Instant.now(),
+                buildTime.toMillis(),
+                isolation.describe(),
+                phases.toMessage(),
+                cache);
     }
 
     /** Best effort: a leftover costs disk, not correctness. */
     private void removeQuietly(List<String> command, String what) {
         try {
-            ProcessResult removed = processes.run(command, settings.workDir(), Map.of(), CLEANUP_LIMIT,
-                    new JobControl(UUID.randomUUID(), 0), line -> { });
+            ProcessResult removed = processes.run(
+                    command,
+                    settings.workDir(),
+                    Map.of(),
+                    CLEANUP_LIMIT,
+                    new JobControl(UUID.randomUUID(), 0),
+                    line -> {});
             if (!removed.succeeded() && removed.lastLines().stream().noneMatch(l -> l.contains("not known"))) {
                 LOG.debug("cannot remove {}: {}", what, removed.lastLine());
             }

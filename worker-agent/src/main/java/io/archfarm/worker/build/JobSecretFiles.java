@@ -45,21 +45,21 @@ final class JobSecretFiles implements AutoCloseable {
         try {
             Files.createDirectories(dir.getParent());
             FileSystemUtils.deleteRecursively(dir);
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                    "rwx------")));
+            Files.createDirectory(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             int n = 0;
             for (Map.Entry<String, String> secret : secrets.values().entrySet()) {
                 if (!ID.matcher(secret.getKey()).matches()) {
                     // the portal allows no other ids; one with a ',' would add options to buildah's --secret
-                    throw new JobFailure(JobOutcome.FAILED, "build secret id '" + secret.getKey() + "' is not "
-                            + ID.pattern());
+                    throw new JobFailure(
+                            JobOutcome.FAILED, "build secret id '" + secret.getKey() + "' is not " + ID.pattern());
                 }
                 // numbered, not named: the file's name never depends on what the id says
                 Path file = dir.resolve("secret-" + ++n);
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                        "rw-------")));
-                Files.write(file, secret.getValue().getBytes(StandardCharsets.UTF_8),
-                        StandardOpenOption.TRUNCATE_EXISTING);
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.write(
+                        file, secret.getValue().getBytes(StandardCharsets.UTF_8), StandardOpenOption.TRUNCATE_EXISTING);
                 arguments.addAll(List.of("--secret", "id=" + secret.getKey() + ",src=" + file));
             }
         } catch (JobFailure e) {
@@ -67,8 +67,10 @@ final class JobSecretFiles implements AutoCloseable {
             throw e;
         } catch (IOException e) {
             deleteQuietly(dir);
-            throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot write the job's build secrets under " + dir
-                    + ": " + e.getClass().getSimpleName());
+            throw new JobFailure(
+                    JobOutcome.INFRA_FAILED,
+                    "cannot write the job's build secrets under " + dir + ": "
+                            + e.getClass().getSimpleName());
         }
         return new JobSecretFiles(dir, List.copyOf(arguments));
     }

@@ -59,8 +59,9 @@ final class LayerCacheUse {
     void save(Set<String> present) throws IOException {
         lastUsed.keySet().retainAll(present);
         StringBuilder text = new StringBuilder();
-        new TreeMap<>(lastUsed).forEach((id, at) -> text.append(id).append(' ').append(at.toEpochMilli())
-                .append('\n'));
+        new TreeMap<>(lastUsed)
+                .forEach((id, at) ->
+                        text.append(id).append(' ').append(at.toEpochMilli()).append('\n'));
         Path temporary = file.resolveSibling(FILE + ".tmp");
         Files.writeString(temporary, text, StandardCharsets.UTF_8);
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

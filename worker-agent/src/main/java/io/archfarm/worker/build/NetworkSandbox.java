@@ -22,20 +22,27 @@ final class NetworkSandbox implements AutoCloseable {
     }
 
     static NetworkSandbox host() {
-        return new NetworkSandbox("RUN steps share the worker's network (isolation level host)",
-                List.of("--isolation", "chroot"), () -> { });
+        return new NetworkSandbox(
+                "RUN steps share the worker's network (isolation level host)",
+                List.of("--isolation", "chroot"),
+                () -> {});
     }
 
     static NetworkSandbox netns(SandboxAddresses sandbox, RunIsolation isolation, Runnable removal) {
-        List<String> options = new ArrayList<>(List.of("--isolation", "oci", "--runtime", isolation.runtime(),
-                "--network", "ns:/run/netns/" + sandbox.namespace()));
+        List<String> options = new ArrayList<>(List.of(
+                "--isolation",
+                "oci",
+                "--runtime",
+                isolation.runtime(),
+                "--network",
+                "ns:/run/netns/" + sandbox.namespace()));
         boolean resolves = isolation.egress() != EgressPolicy.NONE && isolation.resolver() != null;
         // with no resolver buildah would copy the host's resolv.conf, which names the host's own (loopback) one
         options.addAll(List.of("--dns", resolves ? isolation.resolver() : "none"));
         String dns = resolves ? ", DNS " + isolation.resolver() : ", no DNS";
         String address = isolation.egress() == EgressPolicy.NONE ? "" : ", address " + sandbox.jobAddress();
-        return new NetworkSandbox("RUN steps run in network namespace " + sandbox.namespace() + address + dns,
-                options, removal);
+        return new NetworkSandbox(
+                "RUN steps run in network namespace " + sandbox.namespace() + address + dns, options, removal);
     }
 
     /** Says where the RUN steps run, for the job's log. */

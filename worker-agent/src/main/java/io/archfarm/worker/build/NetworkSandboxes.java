@@ -35,10 +35,10 @@ public final class NetworkSandboxes {
 
     private static final Logger LOG = LoggerFactory.getLogger(NetworkSandboxes.class);
     private static final Duration COMMAND_LIMIT = Duration.ofSeconds(30);
-    private static final Pattern NAMESPACE = Pattern.compile(Pattern.quote(SandboxAddresses.NAMESPACE_PREFIX)
-            + "(\\d+)\\b");
-    private static final Pattern TABLE = Pattern.compile("table inet " + Pattern.quote(SandboxAddresses.TABLE_PREFIX)
-            + "(\\d+)\\b");
+    private static final Pattern NAMESPACE =
+            Pattern.compile(Pattern.quote(SandboxAddresses.NAMESPACE_PREFIX) + "(\\d+)\\b");
+    private static final Pattern TABLE =
+            Pattern.compile("table inet " + Pattern.quote(SandboxAddresses.TABLE_PREFIX) + "(\\d+)\\b");
 
     private static final Path NETNS_DIR = Path.of("/run/netns");
     private static final Path HOST_INTERFACES = Path.of("/sys/class/net");
@@ -48,8 +48,13 @@ public final class NetworkSandboxes {
     private final ProcessRunner processes = new ProcessRunner();
     private final SandboxNumbers numbers;
     /** One thread at most, and none while there is nothing to remove. */
-    private final ExecutorService removal = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("sandbox-removal").factory());
+    private final ExecutorService removal = new ThreadPoolExecutor(
+            0,
+            1,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            Thread.ofPlatform().daemon().name("sandbox-removal").factory());
 
     public NetworkSandboxes(RunIsolation isolation, Path workDir) {
         this.isolation = isolation;
@@ -104,7 +109,9 @@ public final class NetworkSandboxes {
         if (isolation.egress() != EgressPolicy.NONE) {
             enableForwarding();
         }
-        LOG.info("RUN steps are isolated: {}, sandboxes numbered from {}", isolation.describe(),
+        LOG.info(
+                "RUN steps are isolated: {}, sandboxes numbered from {}",
+                isolation.describe(),
                 isolation.sandboxSubnet());
     }
 
@@ -115,8 +122,18 @@ public final class NetworkSandboxes {
         if (isolation.egress() == EgressPolicy.NONE) {
             return;
         }
-        run(List.of("ip", "link", "add", sandbox.hostInterface(), "type", "veth", "peer", "name",
-                sandbox.jobInterface(), "netns", ns));
+        run(List.of(
+                "ip",
+                "link",
+                "add",
+                sandbox.hostInterface(),
+                "type",
+                "veth",
+                "peer",
+                "name",
+                sandbox.jobInterface(),
+                "netns",
+                ns));
         run(List.of("ip", "-n", ns, "link", "set", sandbox.jobInterface(), "name", "eth0"));
         run(List.of("ip", "-n", ns, "addr", "add", sandbox.jobAddress() + "/30", "dev", "eth0"));
         run(List.of("ip", "-n", ns, "link", "set", "eth0", "up"));
@@ -141,7 +158,8 @@ public final class NetworkSandboxes {
         List<String> resolved = new ArrayList<>();
         for (String entry : isolation.allow()) {
             AllowedDestination destination = AllowedDestination.parse(entry);
-            String port = destination.port().isPresent() ? " " + destination.port().getAsInt() : "";
+            String port =
+                    destination.port().isPresent() ? " " + destination.port().getAsInt() : "";
             if (destination.isNetwork()) {
                 resolved.add(Ipv4Network.parse(destination.host()) + port);
                 continue;
@@ -211,7 +229,9 @@ public final class NetworkSandboxes {
         } catch (IllegalStateException e) {
             return;
         }
-        pids.lines().map(String::strip).filter(line -> line.matches("\\d+"))
+        pids.lines()
+                .map(String::strip)
+                .filter(line -> line.matches("\\d+"))
                 .forEach(pid -> ProcessHandle.of(Long.parseLong(pid)).ifPresent(process -> {
                     LOG.info("killing process {} left in network sandbox {}", pid, sandbox.namespace());
                     process.destroyForcibly();
@@ -228,8 +248,8 @@ public final class NetworkSandboxes {
                     + "file systems mounted and none is in /proc/self/mountinfo (a process started by 'ip netns exec' "
                     + "gets a /sys without them: use 'nsenter --net=...'); or set archfarm.isolation.level=host");
         }
-        for (List<String> probe : List.of(List.of("ip", "-V"), List.of("nft", "--version"),
-                List.of(isolation.runtime(), "--version"))) {
+        for (List<String> probe :
+                List.of(List.of("ip", "-V"), List.of("nft", "--version"), List.of(isolation.runtime(), "--version"))) {
             try {
                 ProcessResult result = execute(probe);
                 if (result.succeeded()) {
@@ -293,16 +313,18 @@ public final class NetworkSandboxes {
             throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot make the job's network sandbox: " + e);
         }
         if (!result.succeeded()) {
-            throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot make the job's network sandbox: "
-                    + String.join(" ", command) + " failed: " + result.tail(3));
+            throw new JobFailure(
+                    JobOutcome.INFRA_FAILED,
+                    "cannot make the job's network sandbox: " + String.join(" ", command) + " failed: "
+                            + result.tail(3));
         }
     }
 
     private String output(List<String> command) {
         List<String> lines = new ArrayList<>();
         try {
-            processes.run(command, Path.of("/"), Map.of(), COMMAND_LIMIT, new JobControl(UUID.randomUUID(), 0),
-                    lines::add);
+            processes.run(
+                    command, Path.of("/"), Map.of(), COMMAND_LIMIT, new JobControl(UUID.randomUUID(), 0), lines::add);
             return String.join("\n", lines);
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + command + ": " + e);
@@ -318,8 +340,8 @@ public final class NetworkSandboxes {
     }
 
     private ProcessResult execute(List<String> command) throws IOException {
-        return processes.run(command, Path.of("/"), Map.of(), COMMAND_LIMIT, new JobControl(UUID.randomUUID(), 0),
-                line -> { });
+        return processes.run(
+                command, Path.of("/"), Map.of(), COMMAND_LIMIT, new JobControl(UUID.randomUUID(), 0), line -> {});
     }
 
     private static void deleteQuietly(Path file) {

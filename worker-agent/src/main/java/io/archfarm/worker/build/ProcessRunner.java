@@ -25,9 +25,16 @@ class ProcessRunner {
     static final int KEPT_LINES = 40;
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(5);
 
-    ProcessResult run(List<String> command, Path directory, Map<String, String> environment, Duration timeout,
-            JobControl control, Consumer<String> lines) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+    ProcessResult run(
+            List<String> command,
+            Path directory,
+            Map<String, String> environment,
+            Duration timeout,
+            JobControl control,
+            Consumer<String> lines)
+            throws IOException {
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);
         long started = System.nanoTime();
         Process process = builder.start();
@@ -56,14 +63,18 @@ class ProcessRunner {
         // the program only: its arguments may hold build arguments
         LOG.debug("{} ({} arguments) ran {} ms", command.getFirst(), command.size() - 1, elapsed.toMillis());
         synchronized (kept) {
-            return new ProcessResult(process.isAlive() ? -1 : process.exitValue(), timedOut && !stopped, stopped,
-                    List.copyOf(kept), elapsed);
+            return new ProcessResult(
+                    process.isAlive() ? -1 : process.exitValue(),
+                    timedOut && !stopped,
+                    stopped,
+                    List.copyOf(kept),
+                    elapsed);
         }
     }
 
     private static void pump(Process process, Deque<String> kept, Consumer<String> lines) {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 synchronized (kept) {

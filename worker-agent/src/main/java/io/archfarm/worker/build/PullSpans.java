@@ -14,8 +14,12 @@ import java.util.function.LongSupplier;
  */
 final class PullSpans implements Consumer<String> {
 
-    private static final Set<String> COPY_LINES = Set.of("Getting image source signatures", "Copying blob",
-            "Copying config", "Writing manifest", "Storing signatures");
+    private static final Set<String> COPY_LINES = Set.of(
+            "Getting image source signatures",
+            "Copying blob",
+            "Copying config",
+            "Writing manifest",
+            "Storing signatures");
 
     private final Consumer<String> next;
     private final LongSupplier nanoTime;

@@ -40,8 +40,7 @@ final class RefreshedSteps {
     private static final Logger LOG = LoggerFactory.getLogger(RefreshedSteps.class);
     private static final Duration REMOVE_LIMIT = Duration.ofMinutes(2);
 
-    private RefreshedSteps() {
-    }
+    private RefreshedSteps() {}
 
     /**
      * What a refreshed build replaced.
@@ -49,8 +48,7 @@ final class RefreshedSteps {
      * @param remove the images to remove, each after every image built on it
      * @param kept   replaced steps that stay because a named image stands on them
      */
-    record Replaced(List<String> remove, Set<String> kept) {
-    }
+    record Replaced(List<String> remove, Set<String> kept) {}
 
     /**
      * @param before    the ids of the store's images before the refreshed build: the others are its own
@@ -58,8 +56,10 @@ final class RefreshedSteps {
      */
     static Replaced replaced(Set<String> before, StoreImages images, Map<String, StoreImages.History> histories) {
         Map<StoreImages.History, List<String>> onHistory = new HashMap<>();
-        histories.forEach((id, history) -> history.parent().ifPresent(
-                parent -> onHistory.computeIfAbsent(parent, p -> new ArrayList<>()).add(id)));
+        histories.forEach((id, history) -> history.parent()
+                .ifPresent(parent -> onHistory
+                        .computeIfAbsent(parent, p -> new ArrayList<>())
+                        .add(id)));
         Set<String> remove = new LinkedHashSet<>();
         Set<String> kept = new TreeSet<>();
         for (String replaced : replacedSteps(before, images, histories, onHistory)) {
@@ -72,7 +72,10 @@ final class RefreshedSteps {
             }
         }
         List<String> childrenFirst = remove.stream()
-                .sorted(Comparator.comparingInt((String id) -> Objects.requireNonNull(histories.get(id)).entries().size()).reversed()
+                .sorted(Comparator.comparingInt((String id) -> Objects.requireNonNull(histories.get(id))
+                                .entries()
+                                .size())
+                        .reversed()
                         .thenComparing(Comparator.naturalOrder()))
                 .toList();
         return new Replaced(childrenFirst, kept);
@@ -85,8 +88,11 @@ final class RefreshedSteps {
     }
 
     /** The older images that are the same step on the same image as one the refreshed build made. */
-    private static Set<String> replacedSteps(Set<String> before, StoreImages images,
-            Map<String, StoreImages.History> histories, Map<StoreImages.History, List<String>> onHistory) {
+    private static Set<String> replacedSteps(
+            Set<String> before,
+            StoreImages images,
+            Map<String, StoreImages.History> histories,
+            Map<StoreImages.History, List<String>> onHistory) {
         Set<String> replaced = new TreeSet<>();
         for (var made : histories.entrySet()) {
             // a named image the build brought is a base image it pulled, no step it built
@@ -101,7 +107,11 @@ final class RefreshedSteps {
                 continue;
             }
             for (String older : onHistory.getOrDefault(under.get(), List.of())) {
-                if (before.contains(older) && Objects.requireNonNull(histories.get(older)).step().orElseThrow().sameStep(step.get())) {
+                if (before.contains(older)
+                        && Objects.requireNonNull(histories.get(older))
+                                .step()
+                                .orElseThrow()
+                                .sameStep(step.get())) {
                     replaced.add(older);
                 }
             }
@@ -110,8 +120,8 @@ final class RefreshedSteps {
     }
 
     /** {@code id} and every image built on it, step on step. */
-    private static Set<String> withImagesOn(String id, Map<String, StoreImages.History> histories,
-            Map<StoreImages.History, List<String>> onHistory) {
+    private static Set<String> withImagesOn(
+            String id, Map<String, StoreImages.History> histories, Map<StoreImages.History, List<String>> onHistory) {
         Set<String> chain = new LinkedHashSet<>();
         Deque<String> todo = new ArrayDeque<>(List.of(id));
         while (!todo.isEmpty()) {
@@ -130,28 +140,40 @@ final class RefreshedSteps {
      * @param before the store's images before the build
      * @param log    the job's log
      */
-    static void dropReplaced(ImageStores.ImageStore store, Set<String> before, ProcessRunner processes, Path workDir,
+    static void dropReplaced(
+            ImageStores.ImageStore store,
+            Set<String> before,
+            ProcessRunner processes,
+            Path workDir,
             Consumer<String> log) {
         try {
             StoreImages images = StoreImages.read(store.root(), store.driver());
             Replaced replaced = replaced(before, images, images.histories(store.root(), store.driver()));
             if (!replaced.kept().isEmpty()) {
                 log.accept("layer cache: --no-cache kept older cached images a named image stands on: "
-                        + String.join(", ", replaced.kept().stream().map(id -> id.substring(0, 12)).toList()));
+                        + String.join(
+                                ", ",
+                                replaced.kept().stream()
+                                        .map(id -> id.substring(0, 12))
+                                        .toList()));
             }
             if (replaced.remove().isEmpty()) {
                 return;
             }
             List<String> command = store.commands().removeImages(replaced.remove());
-            ProcessResult removed = processes.run(command, workDir, Map.of(), REMOVE_LIMIT,
-                    new JobControl(UUID.randomUUID(), 0), line -> { });
+            ProcessResult removed = processes.run(
+                    command, workDir, Map.of(), REMOVE_LIMIT, new JobControl(UUID.randomUUID(), 0), line -> {});
             StoreImages after = StoreImages.read(store.root(), store.driver());
             LayerCacheUse.of(store.dir()).save(after.images().keySet());
-            List<String> left = replaced.remove().stream().filter(after.images()::containsKey).toList();
+            List<String> left = replaced.remove().stream()
+                    .filter(after.images()::containsKey)
+                    .toList();
             int gone = replaced.remove().size() - left.size();
             log.accept("layer cache: --no-cache replaced " + gone + " older cached " + (gone == 1 ? "image" : "images")
-                    + (left.isEmpty() ? "" : "; " + left.size() + " could not be removed (" + removed.lastLine()
-                            + "): a later build may still take their layers"));
+                    + (left.isEmpty()
+                            ? ""
+                            : "; " + left.size() + " could not be removed (" + removed.lastLine()
+                                    + "): a later build may still take their layers"));
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot remove the cached images a --no-cache build replaced in {}", store.dir(), e);
             log.accept("layer cache: cannot remove the older cached images --no-cache replaced: " + e.getMessage());

@@ -16,8 +16,7 @@ public final class RegistriesConf {
 
     static final String DROP_IN = ".config/containers/registries.conf.d/50-archfarm-worker.conf";
 
-    private RegistriesConf() {
-    }
+    private RegistriesConf() {}
 
     static String render(List<String> insecureRegistries) {
         StringBuilder conf = new StringBuilder("# written by the Archfarm worker at start-up: the host's"

@@ -14,21 +14,37 @@ import java.util.Optional;
  */
 final class RegistryFailures {
 
-    private static final List<String> REFUSED_LOGIN = List.of("unauthorized", "authentication required",
-            "invalid username/password", "denied: requested access", "access to the requested resource is not"
-            + " authorized", "incorrect username or password");
-    private static final List<String> UNTRUSTED = List.of("x509:", "tls: failed to verify certificate",
-            "certificate signed by unknown authority", "certificate is not valid");
+    private static final List<String> REFUSED_LOGIN = List.of(
+            "unauthorized",
+            "authentication required",
+            "invalid username/password",
+            "denied: requested access",
+            "access to the requested resource is not" + " authorized",
+            "incorrect username or password");
+    private static final List<String> UNTRUSTED = List.of(
+            "x509:",
+            "tls: failed to verify certificate",
+            "certificate signed by unknown authority",
+            "certificate is not valid");
 
     /** A registry or the way to it failing for now: another attempt, here or on another worker, may get through. */
-    private static final List<String> TRANSIENT = List.of("500 (internal server error)", "502 (bad gateway)",
-            "503 (service unavailable)", "504 (gateway timeout)", "429 (too many requests)", "connection refused",
-            "connection reset by peer", "broken pipe", "i/o timeout", "tls handshake timeout",
-            "context deadline exceeded", "timeout exceeded while awaiting headers", "no route to host",
+    private static final List<String> TRANSIENT = List.of(
+            "500 (internal server error)",
+            "502 (bad gateway)",
+            "503 (service unavailable)",
+            "504 (gateway timeout)",
+            "429 (too many requests)",
+            "connection refused",
+            "connection reset by peer",
+            "broken pipe",
+            "i/o timeout",
+            "tls handshake timeout",
+            "context deadline exceeded",
+            "timeout exceeded while awaiting headers",
+            "no route to host",
             "unexpected eof");
 
-    private RegistryFailures() {
-    }
+    private RegistryFailures() {}
 
     /** The words of {@link #TRANSIENT} in {@code line}, if it has any: a registry failing for now. */
     static Optional<String> transientWords(String line) {
@@ -42,7 +58,9 @@ final class RegistryFailures {
      */
     static Optional<String> transientReason(List<String> lastLines, ImageReference image, String doing) {
         String lower = String.join("\n", lastLines).toLowerCase(Locale.ROOT);
-        return TRANSIENT.stream().filter(lower::contains).findFirst()
+        return TRANSIENT.stream()
+                .filter(lower::contains)
+                .findFirst()
                 .map(what -> PartOutage.reason(PartOutage.REGISTRY, image.registry(), doing, what));
     }
 
@@ -59,8 +77,8 @@ final class RegistryFailures {
     }
 
     /** @param doing what failed, e.g. {@code the push of 127.0.0.1:5000/team/app} */
-    static Optional<String> reason(List<String> lastLines, ImageReference image, Optional<JobCredential> credential,
-            String doing) {
+    static Optional<String> reason(
+            List<String> lastLines, ImageReference image, Optional<JobCredential> credential, String doing) {
         String lower = String.join("\n", lastLines).toLowerCase(Locale.ROOT);
         String registry = image.registry();
         if (UNTRUSTED.stream().anyMatch(lower::contains)) {
@@ -70,7 +88,8 @@ final class RegistryFailures {
                     + " archfarm.registry.insecure if it speaks plain http");
         }
         if (REFUSED_LOGIN.stream().anyMatch(lower::contains)) {
-            return Optional.of(credential.<String>map(c -> "registry " + registry + " refused the credential of "
+            return Optional.of(credential
+                    .<String>map(c -> "registry " + registry + " refused the credential of "
                             + c.owner() + " (user " + c.credential().username() + ") for " + doing
                             + ": check the project's registry credential and what the account may push")
                     .orElse("registry " + registry + " refused anonymous access for " + doing + ": set the"

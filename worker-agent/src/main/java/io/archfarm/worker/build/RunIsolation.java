@@ -48,8 +48,16 @@ public record RunIsolation(
 
     /** Today's behaviour, as tests of other things build with. */
     public static RunIsolation host() {
-        return new RunIsolation(IsolationLevel.HOST, EgressPolicy.OUTSIDE, null, List.of(), List.of(), List.of(),
-                "10.231.0.0/16", "runc", Path.of("/run/archfarm/sandboxes"));
+        return new RunIsolation(
+                IsolationLevel.HOST,
+                EgressPolicy.OUTSIDE,
+                null,
+                List.of(),
+                List.of(),
+                List.of(),
+                "10.231.0.0/16",
+                "runc",
+                Path.of("/run/archfarm/sandboxes"));
     }
 
     /** As the job log, the job's record, the API and the pages show it: {@code netns, egress outside}. */

@@ -42,15 +42,16 @@ final class SandboxNumbers {
     }
 
     /** Number {@code number} if no one holds it, else null. */
-    @Nullable Lease tryLease(int number) {
+    @Nullable
+    Lease tryLease(int number) {
         if (!reserve(number)) {
             return null;
         }
         FileChannel channel = null;
         try {
             Files.createDirectories(lockDir);
-            channel = FileChannel.open(lockDir.resolve(number + ".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    lockDir.resolve(number + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock != null) {
                 return new Lease(number, lock);

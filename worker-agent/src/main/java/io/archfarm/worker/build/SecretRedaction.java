@@ -32,7 +32,8 @@ public final class SecretRedaction {
 
     private SecretRedaction(List<String> needles) {
         this.needles = needles;
-        this.multiLine = needles.stream().filter(needle -> needle.contains("\n")).toList();
+        this.multiLine =
+                needles.stream().filter(needle -> needle.contains("\n")).toList();
     }
 
     public static SecretRedaction none() {
@@ -48,7 +49,9 @@ public final class SecretRedaction {
             }
             needles.add(shown);
             if (shown.contains("\n")) {
-                shown.lines().filter(line -> line.strip().length() >= MIN_LINE_CHARS).forEach(needles::add);
+                shown.lines()
+                        .filter(line -> line.strip().length() >= MIN_LINE_CHARS)
+                        .forEach(needles::add);
             }
             base64(value.getBytes(StandardCharsets.UTF_8), needles);
         }
@@ -161,7 +164,8 @@ public final class SecretRedaction {
     private int startOfAValueAtTheEnd(String text) {
         int longest = 0;
         for (String needle : multiLine) {
-            for (int end = needle.lastIndexOf('\n', needle.length() - 2); end >= 0 && end + 1 > longest;
+            for (int end = needle.lastIndexOf('\n', needle.length() - 2);
+                    end >= 0 && end + 1 > longest;
                     end = needle.lastIndexOf('\n', end - 1)) {
                 int length = end + 1;
                 if (length <= text.length() && text.regionMatches(text.length() - length, needle, 0, length)) {
@@ -174,6 +178,5 @@ public final class SecretRedaction {
     }
 
     /** The redacted text, and how many characters of the input it covers (the rest waits for more output). */
-    record Redacted(String text, int consumed) {
-    }
+    record Redacted(String text, int consumed) {}
 }

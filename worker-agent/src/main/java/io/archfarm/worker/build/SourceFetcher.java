@@ -36,8 +36,13 @@ final class SourceFetcher {
      * A fetcher whose jobs fetch through the worker's mirrors under {@code cacheRoot}, at most {@code cacheMaxBytes}
      * together; no cache when {@code cacheRoot} is null.
      */
-    SourceFetcher(GitUrlPolicy policy, GitUrlPolicy submodulePolicy, GitHosts hosts, Duration gitTimeout,
-            @Nullable Path cacheRoot, long cacheMaxBytes) {
+    SourceFetcher(
+            GitUrlPolicy policy,
+            GitUrlPolicy submodulePolicy,
+            GitHosts hosts,
+            Duration gitTimeout,
+            @Nullable Path cacheRoot,
+            long cacheMaxBytes) {
         this.policy = policy;
         this.hosts = hosts;
         this.git = new Git(policy, gitTimeout);
@@ -61,8 +66,8 @@ final class SourceFetcher {
         attempt.log().line("fetching " + repository + " at " + commit + (ref == null ? "" : " (" + ref + ")"));
         if (cache == null) {
             git(attempt, checkout, "init", "-q", ".");
-            ProcessResult byId = git.run(attempt, checkout, pins, "fetch", "-q", "--depth", "1", "--no-tags", "--",
-                    repository, commit);
+            ProcessResult byId = git.run(
+                    attempt, checkout, pins, "fetch", "-q", "--depth", "1", "--no-tags", "--", repository, commit);
             if (!byId.succeeded()) {
                 fetchRef(attempt, checkout, new Remote(repository, pins), ref, commit, byId);
             }
@@ -85,20 +90,25 @@ final class SourceFetcher {
      * and it never writes into the mirror nor depends on it afterwards. A checkout that finds the mirror's objects
      * broken deletes the mirror and starts again, once.
      */
-    private void fetchThroughCache(Attempt attempt, GitCache.Use mirror, Remote remote, String ref, String commit,
-            Path checkout) throws JobFailure {
+    private void fetchThroughCache(
+            Attempt attempt, GitCache.Use mirror, Remote remote, String ref, String commit, Path checkout)
+            throws JobFailure {
         for (int round = 1; ; round++) {
             long started = System.nanoTime();
             GitCache.Fetched fetched = mirror.ensure(attempt, remote.url(), remote.pins(), ref, commit);
             long millis = (System.nanoTime() - started) / 1_000_000;
-            attempt.log().line(fetched.hit()
-                    ? "git cache hit: " + commit + " was already in this worker's mirror, fetched 0 objects"
-                    : "git cache miss: fetched " + fetched.objects() + " objects (" + fetched.kibibytes()
-                            + " KiB) into this worker's mirror in " + millis + " ms");
+            attempt.log()
+                    .line(
+                            fetched.hit()
+                                    ? "git cache hit: " + commit
+                                            + " was already in this worker's mirror, fetched 0 objects"
+                                    : "git cache miss: fetched " + fetched.objects() + " objects ("
+                                            + fetched.kibibytes() + " KiB) into this worker's mirror in " + millis
+                                            + " ms");
             git(attempt, checkout, "init", "-q", ".");
             borrowObjects(mirror.mirror(), checkout);
-            ProcessResult checkedOut = git.run(attempt, checkout, List.of("advice.detachedHead=false"), "checkout",
-                    "-q", "--detach", commit);
+            ProcessResult checkedOut = git.run(
+                    attempt, checkout, List.of("advice.detachedHead=false"), "checkout", "-q", "--detach", commit);
             if (checkedOut.succeeded()) {
                 verifyHead(checkout, commit);
                 dissociate(attempt, checkout);
@@ -107,8 +117,9 @@ final class SourceFetcher {
             if (round > 1 || !GitCache.looksCorrupt(checkedOut)) {
                 require(checkedOut, "git checkout of " + commit + " failed");
             }
-            attempt.log().line("git cache: the mirror's objects are broken (" + checkedOut.lastLine()
-                    + "); deleting it and fetching again");
+            attempt.log()
+                    .line("git cache: the mirror's objects are broken (" + checkedOut.lastLine()
+                            + "); deleting it and fetching again");
             mirror.discard();
             clear(checkout);
         }
@@ -117,7 +128,8 @@ final class SourceFetcher {
     private void dissociate(Attempt attempt, Path checkout) throws JobFailure {
         // stored, not compressed again, and without a search for deltas: the copy lives as long as the job, and
         // compressing a tree of some MB took longer than the whole warm fetch
-        require(git.run(attempt, checkout, List.of("pack.compression=0"), "repack", "-a", "-d", "-q", "--window=0"),
+        require(
+                git.run(attempt, checkout, List.of("pack.compression=0"), "repack", "-a", "-d", "-q", "--window=0"),
                 "cannot copy the commit's objects out of the git cache");
         try {
             Files.delete(checkout.resolve(".git/objects/info/alternates"));
@@ -130,7 +142,8 @@ final class SourceFetcher {
         try {
             Path info = checkout.resolve(".git/objects/info");
             Files.createDirectories(info);
-            Files.writeString(info.resolve("alternates"), mirror.resolve("objects").toAbsolutePath() + "\n");
+            Files.writeString(
+                    info.resolve("alternates"), mirror.resolve("objects").toAbsolutePath() + "\n");
             // the mirror is shallow: without its boundary, git would look for parents that were never fetched
             Path shallow = mirror.resolve("shallow");
             if (Files.exists(shallow)) {
@@ -142,7 +155,8 @@ final class SourceFetcher {
     }
 
     private void checkOut(Attempt attempt, Path checkout, String commit) throws JobFailure {
-        require(git.run(attempt, checkout, List.of("advice.detachedHead=false"), "checkout", "-q", "--detach", commit),
+        require(
+                git.run(attempt, checkout, List.of("advice.detachedHead=false"), "checkout", "-q", "--detach", commit),
                 "git checkout of " + commit + " failed");
         verifyHead(checkout, commit);
     }
@@ -174,18 +188,17 @@ final class SourceFetcher {
 
     /** Servers that refuse fetching an unadvertised commit id still serve the ref; the commit must be in it. */
     /** The repository's URL and the pins of its checked addresses. */
-    private record Remote(String url, List<String> pins) {
-    }
+    private record Remote(String url, List<String> pins) {}
 
-    private void fetchRef(Attempt attempt, Path checkout, Remote remote, String ref, String commit,
-            ProcessResult byId) throws JobFailure {
+    private void fetchRef(Attempt attempt, Path checkout, Remote remote, String ref, String commit, ProcessResult byId)
+            throws JobFailure {
         String repository = remote.url();
         if (ref == null || ref.isBlank() || ref.startsWith("-")) {
             throw fetchFailed(repository, commit, byId);
         }
         attempt.log().line("fetching by commit id was refused; fetching " + ref + " instead");
-        ProcessResult byRef = git.run(attempt, checkout, remote.pins(), "fetch", "-q", "--no-tags", "--", repository,
-                ref);
+        ProcessResult byRef =
+                git.run(attempt, checkout, remote.pins(), "fetch", "-q", "--no-tags", "--", repository, ref);
         if (!byRef.succeeded()) {
             throw fetchFailed(repository, commit, byRef);
         }

@@ -15,13 +15,13 @@ record SourceTree(Path containerfile, Path context) {
         Path root = realPath(checkout);
         Path foundFile = inside(root, file);
         if (foundFile == null || !Files.isRegularFile(foundFile)) {
-            throw new JobFailure(JobOutcome.FAILED,
-                    "Containerfile '" + file + "' not found in commit " + abbreviate(commit));
+            throw new JobFailure(
+                    JobOutcome.FAILED, "Containerfile '" + file + "' not found in commit " + abbreviate(commit));
         }
         Path foundContext = inside(root, dir);
         if (foundContext == null || !Files.isDirectory(foundContext)) {
-            throw new JobFailure(JobOutcome.FAILED,
-                    "context directory '" + dir + "' not found in commit " + abbreviate(commit));
+            throw new JobFailure(
+                    JobOutcome.FAILED, "context directory '" + dir + "' not found in commit " + abbreviate(commit));
         }
         return new SourceTree(foundFile, foundContext);
     }

@@ -30,8 +30,7 @@ public final class StorageDriverDetection {
         boolean works(Path scratch);
     }
 
-    private StorageDriverDetection() {
-    }
+    private StorageDriverDetection() {}
 
     /**
      * @param configured {@code auto}, {@code overlay} or {@code vfs}
@@ -54,20 +53,24 @@ public final class StorageDriverDetection {
                 }
                 yield StorageDriver.OVERLAY;
             }
-            default -> throw new IllegalArgumentException("archfarm.worker.storage-driver must be auto, overlay or "
-                    + "vfs, was '" + configured + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "archfarm.worker.storage-driver must be auto, overlay or " + "vfs, was '" + configured + "'");
         };
     }
 
     static boolean overlayWorks(String filesystems, Path storageRoot, OverlayProbe probe) {
-        boolean listed = filesystems.lines().map(String::trim)
+        boolean listed = filesystems
+                .lines()
+                .map(String::trim)
                 .anyMatch(line -> List.of(line.split("\\s+")).getLast().equals("overlay"));
         if (!listed) {
             LOG.info("the kernel has no overlay filesystem ({} does not list it): image stores use vfs", FILESYSTEMS);
             return false;
         }
         // named by the process: two workers given one storage root by mistake must not delete each other's probe
-        Path scratch = storageRoot.resolve("overlay-probe-" + ProcessHandle.current().pid());
+        Path scratch =
+                storageRoot.resolve("overlay-probe-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(storageRoot);
             FileSystemUtils.deleteRecursively(scratch);
@@ -94,13 +97,23 @@ public final class StorageDriverDetection {
 
     /** containers/storage mounts a test overlay when it opens an overlay store: {@code buildah info} does that. */
     private static boolean buildahOpensOverlay(Path scratch) {
-        List<String> command = List.of("buildah", "--storage-driver", "overlay",
-                "--root", scratch.resolve("root").toString(), "--runroot", scratch.resolve("run").toString(),
-                "info", "--format", "{{.store.GraphDriverName}}");
+        List<String> command = List.of(
+                "buildah",
+                "--storage-driver",
+                "overlay",
+                "--root",
+                scratch.resolve("root").toString(),
+                "--runroot",
+                scratch.resolve("run").toString(),
+                "info",
+                "--format",
+                "{{.store.GraphDriverName}}");
         try {
             // to a file, not a pipe: a hung buildah must not block the worker's start beyond the timeout
             Path output = Files.createDirectories(scratch).resolve("info.out");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
                     .start();
             process.getOutputStream().close();
             if (!process.waitFor(PROBE_SECONDS, TimeUnit.SECONDS)) {
@@ -110,8 +123,11 @@ public final class StorageDriverDetection {
             }
             String answer = Files.readString(output, StandardCharsets.UTF_8).trim();
             if (process.exitValue() != 0 || !answer.equals("overlay")) {
-                LOG.warn("buildah cannot open an overlay store in {} (exit {}): {}; image stores use vfs",
-                        scratch, process.exitValue(), answer.lines().reduce((a, b) -> b).orElse(""));
+                LOG.warn(
+                        "buildah cannot open an overlay store in {} (exit {}): {}; image stores use vfs",
+                        scratch,
+                        process.exitValue(),
+                        answer.lines().reduce((a, b) -> b).orElse(""));
                 return false;
             }
             return true;

@@ -36,8 +36,7 @@ record StoreImages(Map<String, Image> images, Map<String, String> layerParents) 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** @param layer the image's top layer */
-    record Image(String id, String layer, Instant created, boolean named) {
-    }
+    record Image(String id, String layer, Instant created, boolean named) {}
 
     /**
      * What buildah's layer cache matches an image by (buildah 1.28, {@code intermediateImageExists}): the history its
@@ -49,7 +48,12 @@ record StoreImages(Map<String, Image> images, Map<String, String> layerParents) 
     record History(List<Entry> entries, List<String> diffIds) {
 
         /** One step of an image's history; {@code created} is null when the config has no time. */
-        record Entry(String createdBy, boolean emptyLayer, String comment, String author, @Nullable Instant created) {
+        record Entry(
+                String createdBy,
+                boolean emptyLayer,
+                String comment,
+                String author,
+                @Nullable Instant created) {
 
             /**
              * The same instruction, whenever it ran: what buildah compares the step it is at with (the comment says
@@ -70,7 +74,8 @@ record StoreImages(Map<String, Image> images, Map<String, String> layerParents) 
                 return Optional.empty();
             }
             boolean madeLayer = !entries.getLast().emptyLayer() && !diffIds.isEmpty();
-            return Optional.of(new History(entries.subList(0, entries.size() - 1),
+            return Optional.of(new History(
+                    entries.subList(0, entries.size() - 1),
                     madeLayer ? diffIds.subList(0, diffIds.size() - 1) : diffIds));
         }
 
@@ -85,8 +90,16 @@ record StoreImages(Map<String, Image> images, Map<String, String> layerParents) 
         for (JsonNode image : array(root.resolve(driver.flag() + "-images/images.json"))) {
             String id = image.path("id").asString("");
             String created = image.path("created").asString("");
-            Instant made = created.isEmpty() ? Instant.EPOCH : OffsetDateTime.parse(created).toInstant();
-            images.put(id, new Image(id, image.path("layer").asString(""), made, !image.path("names").isEmpty()));
+            Instant made = created.isEmpty()
+                    ? Instant.EPOCH
+                    : OffsetDateTime.parse(created).toInstant();
+            images.put(
+                    id,
+                    new Image(
+                            id,
+                            image.path("layer").asString(""),
+                            made,
+                            !image.path("names").isEmpty()));
         }
         Map<String, String> parents = new HashMap<>();
         for (JsonNode layer : array(root.resolve(driver.flag() + "-layers/layers.json"))) {
@@ -108,8 +121,8 @@ record StoreImages(Map<String, Image> images, Map<String, String> layerParents) 
         Path dir = root.resolve(driver.flag() + "-images");
         for (String id : images.keySet()) {
             String key = "sha256:" + id;
-            Path config = dir.resolve(id).resolve("=" + Base64.getEncoder().encodeToString(key.getBytes(
-                    StandardCharsets.UTF_8)));
+            Path config = dir.resolve(id)
+                    .resolve("=" + Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8)));
             try {
                 histories.put(id, history(JSON.readTree(Files.readString(config))));
             } catch (IOException | JacksonException | DateTimeParseException unreadable) {
@@ -123,10 +136,12 @@ record StoreImages(Map<String, Image> images, Map<String, String> layerParents) 
         List<History.Entry> entries = new ArrayList<>();
         for (JsonNode entry : config.path("history")) {
             String created = entry.path("created").asString("");
-            entries.add(new History.Entry(entry.path("created_by").asString(""),
-                    entry.path("empty_layer").asBoolean(false), entry.path("comment").asString(""),
-                    entry.path("author").asString(""), created.isEmpty() ? null
-                            : OffsetDateTime.parse(created).toInstant()));
+            entries.add(new History.Entry(
+                    entry.path("created_by").asString(""),
+                    entry.path("empty_layer").asBoolean(false),
+                    entry.path("comment").asString(""),
+                    entry.path("author").asString(""),
+                    created.isEmpty() ? null : OffsetDateTime.parse(created).toInstant()));
         }
         List<String> diffIds = new ArrayList<>();
         config.path("rootfs").path("diff_ids").forEach(diffId -> diffIds.add(diffId.asString("")));
@@ -153,8 +168,8 @@ record StoreImages(Map<String, Image> images, Map<String, String> layerParents) 
         for (Image child : images.values()) {
             Set<String> below = stackOf(layerParents.get(child.layer()));
             for (Image image : images.values()) {
-                boolean sameLayerEarlier = image.layer().equals(child.layer()) && image.created().isBefore(
-                        child.created());
+                boolean sameLayerEarlier =
+                        image.layer().equals(child.layer()) && image.created().isBefore(child.created());
                 if (image != child && (below.contains(image.layer()) || sameLayerEarlier)) {
                     parents.add(image.id());
                 }
@@ -174,8 +189,12 @@ record StoreImages(Map<String, Image> images, Map<String, String> layerParents) 
                 layers.addAll(stackOf(image.layer()));
             }
         }
-        Set<String> used = new LinkedHashSet<>(ids.stream().filter(images::containsKey).toList());
-        images.values().stream().filter(i -> layers.contains(i.layer())).map(Image::id).forEach(used::add);
+        Set<String> used =
+                new LinkedHashSet<>(ids.stream().filter(images::containsKey).toList());
+        images.values().stream()
+                .filter(i -> layers.contains(i.layer()))
+                .map(Image::id)
+                .forEach(used::add);
         return used;
     }
 

@@ -19,15 +19,16 @@ final class StoreMounts {
     private static final Logger LOG = LoggerFactory.getLogger(StoreMounts.class);
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
-    private StoreMounts() {
-    }
+    private StoreMounts() {}
 
     /** Lazily unmounts every mount point under {@code dir}, the deepest first. */
     static void detach(Path dir) {
         for (String mountPoint : under(dir, readMountInfo())) {
             try {
-                Process umount = new ProcessBuilder("umount", "-l", mountPoint).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Process umount = new ProcessBuilder("umount", "-l", mountPoint)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 if (!umount.waitFor(30, TimeUnit.SECONDS)) {
                     umount.destroyForcibly();
                 }
@@ -66,7 +67,9 @@ final class StoreMounts {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < field.length(); i++) {
             char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+            if (c == '\\'
+                    && i + 3 < field.length()
+                    && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
                 out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
                 i += 3;
             } else {

@@ -29,6 +29,7 @@ final class Submodules {
 
     /** A line of {@code git submodule status}: state, commit, path, and git's description in parentheses. */
     private static final Pattern STATUS = Pattern.compile("^([ +U-])([0-9a-f]+) (.+?)(?: \\(.*\\))?$");
+
     private static final String SUBMODULE = "submodule.";
     private static final String URL = ".url";
     private static final String FATAL = "fatal: ";
@@ -54,7 +55,8 @@ final class Submodules {
             return;
         }
         // a relative submodule URL is resolved against the remote "origin", which a fetch by URL does not set
-        require(git.run(attempt, checkout, "config", "remote.origin.url", repository),
+        require(
+                git.run(attempt, checkout, "config", "remote.origin.url", repository),
                 "cannot record the repository URL for relative submodule URLs");
         Level level = initAndCheck(attempt, checkout, "", declared);
         attempt.log().line("fetching submodules " + paths(level.submodules(), "") + " (recursively, depth 1)");
@@ -63,27 +65,27 @@ final class Submodules {
     }
 
     /** The submodules of one repository whose URLs passed, and the pins of their checked addresses. */
-    private record Level(List<DeclaredSubmodule> submodules, List<String> pins) {
-    }
+    private record Level(List<DeclaredSubmodule> submodules, List<String> pins) {}
 
     /** Fetches one level of submodules whose URLs passed, then, for each of them, the level below it. */
-    private void fetchLevel(Attempt attempt, Path directory, String prefix, Level level, int depth)
-            throws JobFailure {
+    private void fetchLevel(Attempt attempt, Path directory, String prefix, Level level, int depth) throws JobFailure {
         ProcessResult update = git.run(attempt, directory, level.pins(), "submodule", "update", "--depth", "1");
         if (!update.succeeded()) {
             throw updateFailed(update);
         }
         for (DeclaredSubmodule submodule : level.submodules()) {
             Path below = directory.resolve(submodule.path());
-            List<DeclaredSubmodule> nested = Files.exists(below.resolve(".git"))
-                    ? DeclaredSubmodule.readFrom(git, attempt, below) : List.of();
+            List<DeclaredSubmodule> nested =
+                    Files.exists(below.resolve(".git")) ? DeclaredSubmodule.readFrom(git, attempt, below) : List.of();
             if (nested.isEmpty()) {
                 continue;
             }
             String where = prefix + submodule.path() + "/";
             if (depth >= MAX_DEPTH) {
-                throw new JobFailure(JobOutcome.FAILED, "submodule " + prefix + submodule.path() + " has submodules"
-                        + " of its own more than " + MAX_DEPTH + " levels down; the worker fetches no deeper");
+                throw new JobFailure(
+                        JobOutcome.FAILED,
+                        "submodule " + prefix + submodule.path() + " has submodules" + " of its own more than "
+                                + MAX_DEPTH + " levels down; the worker fetches no deeper");
             }
             Level nestedLevel = initAndCheck(attempt, below, where, nested);
             attempt.log().line("fetching submodules " + paths(nestedLevel.submodules(), where));
@@ -115,18 +117,19 @@ final class Submodules {
      */
     private Map<String, String> configuredUrls(Attempt attempt, Path directory) throws JobFailure {
         List<String> lines = new ArrayList<>();
-        ProcessResult read = git.read(attempt, directory, lines::add, "config", "--local", "-z", "--get-regexp",
-                "^submodule\\..*\\.url$");
+        ProcessResult read = git.read(
+                attempt, directory, lines::add, "config", "--local", "-z", "--get-regexp", "^submodule\\..*\\.url$");
         if (!read.succeeded() && read.exitCode() != 1) {
-            throw new JobFailure(JobOutcome.INFRA_FAILED, "cannot read the submodule URLs git would use: "
-                    + read.lastLine());
+            throw new JobFailure(
+                    JobOutcome.INFRA_FAILED, "cannot read the submodule URLs git would use: " + read.lastLine());
         }
         Map<String, String> urls = new LinkedHashMap<>();
         for (String entry : String.join("\n", lines).split("\0")) {
             int newline = entry.indexOf('\n');
             String key = newline < 0 ? entry : entry.substring(0, newline);
             if (key.startsWith(SUBMODULE) && key.endsWith(URL) && key.length() > SUBMODULE.length() + URL.length()) {
-                urls.put(key.substring(SUBMODULE.length(), key.length() - URL.length()),
+                urls.put(
+                        key.substring(SUBMODULE.length(), key.length() - URL.length()),
                         newline < 0 ? "" : entry.substring(newline + 1));
             }
         }
@@ -145,8 +148,9 @@ final class Submodules {
         } catch (JobFailure unreadable) {
             which = "";
         }
-        attempt.log().line("the repository has submodules" + which + " that were not fetched: the project does not"
-                + " ask for submodules, so their directories are empty");
+        attempt.log()
+                .line("the repository has submodules" + which + " that were not fetched: the project does not"
+                        + " ask for submodules, so their directories are empty");
     }
 
     private List<String> check(String path, String url) throws JobFailure {
@@ -160,28 +164,38 @@ final class Submodules {
 
     private void logFetched(Attempt attempt, Path checkout) throws JobFailure {
         List<String> status = new ArrayList<>();
-        require(git.read(attempt, checkout, status::add, "submodule", "status", "--recursive"),
+        require(
+                git.read(attempt, checkout, status::add, "submodule", "status", "--recursive"),
                 "git submodule status failed");
         for (String line : status) {
             Matcher entry = STATUS.matcher(line);
             if (!entry.matches()) {
                 continue;
             }
-            attempt.log().line(entry.group(1).equals("-")
-                    ? "submodule " + entry.group(3) + " was not fetched (its update mode in .gitmodules is none)"
-                    : "fetched submodule " + entry.group(3) + " at " + entry.group(2));
+            attempt.log()
+                    .line(
+                            entry.group(1).equals("-")
+                                    ? "submodule " + entry.group(3)
+                                            + " was not fetched (its update mode in .gitmodules is none)"
+                                    : "fetched submodule " + entry.group(3) + " at " + entry.group(2));
         }
     }
 
     /** Git retries a failed clone once, so its reasons come twice; each is said once, the file case with the cure. */
     private JobFailure updateFailed(ProcessResult update) {
-        List<String> reasons = update.lastLines().stream().filter(line -> line.startsWith(FATAL))
-                .map(line -> line.substring(FATAL.length())).distinct().toList();
+        List<String> reasons = update.lastLines().stream()
+                .filter(line -> line.startsWith(FATAL))
+                .map(line -> line.substring(FATAL.length()))
+                .distinct()
+                .toList();
         String reason = reasons.isEmpty() ? update.lastLine() : String.join("; ", reasons);
         if (reasons.stream().anyMatch(line -> line.startsWith("transport '") && line.endsWith("' not allowed"))) {
-            return new JobFailure(JobOutcome.FAILED, "fetching submodules failed: " + reason + " (this worker fetches"
-                    + " submodules only over " + policy.allowedProtocols().replace(':', ',')
-                    + "; file:// needs archfarm.git.allow-file-submodules=true)");
+            return new JobFailure(
+                    JobOutcome.FAILED,
+                    "fetching submodules failed: " + reason + " (this worker fetches"
+                            + " submodules only over "
+                            + policy.allowedProtocols().replace(':', ',')
+                            + "; file:// needs archfarm.git.allow-file-submodules=true)");
         }
         return outage(update.lastLines(), reason)
                 .orElse(new JobFailure(JobOutcome.INFRA_FAILED, "fetching submodules failed: " + reason));
@@ -196,10 +210,16 @@ final class Submodules {
         }
         String url = clone.group(1);
         return GitFailures.transientWords(text.toLowerCase(Locale.ROOT))
-                .flatMap(words -> GitHosts.serverOf(url).map(server -> new JobFailure(JobOutcome.INFRA_FAILED,
-                        PartOutage.reason(PartOutage.GIT_SERVER, server, "the fetch of submodule " + url, words)
-                                + "; fetching submodules failed: " + reason)
-                        .because(PartError.git(ErrorKind.UNREACHABLE))));
+                .flatMap(words -> GitHosts.serverOf(url)
+                        .map(server -> new JobFailure(
+                                        JobOutcome.INFRA_FAILED,
+                                        PartOutage.reason(
+                                                        PartOutage.GIT_SERVER,
+                                                        server,
+                                                        "the fetch of submodule " + url,
+                                                        words)
+                                                + "; fetching submodules failed: " + reason)
+                                .because(PartError.git(ErrorKind.UNREACHABLE))));
     }
 
     private static void require(ProcessResult result, String what) throws JobFailure {

@@ -24,7 +24,8 @@ class BrokerLoginFailureAnalyzer extends AbstractFailureAnalyzer<AmqpAuthenticat
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, AmqpAuthenticationException cause) {
         Login login = login();
-        String refusal = String.valueOf(NestedExceptionUtils.getMostSpecificCause(cause).getMessage())
+        String refusal = String.valueOf(
+                        NestedExceptionUtils.getMostSpecificCause(cause).getMessage())
                 .replaceFirst("\\.$", "");
         return new FailureAnalysis(
                 "The broker at " + login.hostPort() + " refused the login of user '" + login.user()
@@ -37,8 +38,7 @@ class BrokerLoginFailureAnalyzer extends AbstractFailureAnalyzer<AmqpAuthenticat
                 cause);
     }
 
-    private record Login(String hostPort, String user, String virtualHost) {
-    }
+    private record Login(String hostPort, String user, String virtualHost) {}
 
     /** The first of {@code spring.rabbitmq.addresses} (its user and vhost win), else host, port and username. */
     private Login login() {
@@ -47,8 +47,11 @@ class BrokerLoginFailureAnalyzer extends AbstractFailureAnalyzer<AmqpAuthenticat
         String addresses = environment.getProperty("spring.rabbitmq.addresses", "");
         String first = addresses.split(",")[0].trim();
         if (first.isEmpty()) {
-            return new Login(environment.getProperty("spring.rabbitmq.host", "localhost") + ":"
-                    + environment.getProperty("spring.rabbitmq.port", "5672"), user, virtualHost);
+            return new Login(
+                    environment.getProperty("spring.rabbitmq.host", "localhost") + ":"
+                            + environment.getProperty("spring.rabbitmq.port", "5672"),
+                    user,
+                    virtualHost);
         }
         if (!first.contains("://")) {
             return new Login(first, user, virtualHost);
@@ -57,7 +60,8 @@ class BrokerLoginFailureAnalyzer extends AbstractFailureAnalyzer<AmqpAuthenticat
             URI uri = new URI(first);
             String userInfo = uri.getRawUserInfo();
             String path = uri.getPath();
-            return new Login(uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()),
+            return new Login(
+                    uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()),
                     userInfo == null ? user : userInfo.split(":", 2)[0],
                     path == null || path.length() <= 1 ? virtualHost : path.substring(1));
         } catch (URISyntaxException e) {

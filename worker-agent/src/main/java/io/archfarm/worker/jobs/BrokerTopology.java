@@ -34,8 +34,8 @@ class BrokerTopology {
             queues.add(new JobQueues.JobQueue(topology.jobQueue(platform, ExecutionMode.NATIVE), ExecutionMode.NATIVE));
         }
         for (Platform platform : capabilities.emulatedPlatforms()) {
-            queues.add(new JobQueues.JobQueue(topology.jobQueue(platform, ExecutionMode.EMULATED),
-                    ExecutionMode.EMULATED));
+            queues.add(new JobQueues.JobQueue(
+                    topology.jobQueue(platform, ExecutionMode.EMULATED), ExecutionMode.EMULATED));
         }
         return new JobQueues(queues);
     }

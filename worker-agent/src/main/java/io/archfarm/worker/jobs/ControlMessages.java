@@ -26,18 +26,21 @@ class ControlMessages {
     private static final Logger LOG = LoggerFactory.getLogger(ControlMessages.class);
 
     @Bean
-    SimpleMessageListenerContainer controlMessagesListener(ConnectionFactory connectionFactory, Queue controlQueue,
-            MessageConverter converter, RunningJobs runningJobs, DrainOrders drainOrders) {
+    SimpleMessageListenerContainer controlMessagesListener(
+            ConnectionFactory connectionFactory,
+            Queue controlQueue,
+            MessageConverter converter,
+            RunningJobs runningJobs,
+            DrainOrders drainOrders) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueues(controlQueue);
         container.setDefaultRequeueRejected(false);
-        container.setMessageListener((MessageListener) message -> handle(message, converter, runningJobs,
-                drainOrders));
+        container.setMessageListener((MessageListener) message -> handle(message, converter, runningJobs, drainOrders));
         return container;
     }
 
-    private static void handle(Message message, MessageConverter converter, RunningJobs runningJobs,
-            DrainOrders drainOrders) {
+    private static void handle(
+            Message message, MessageConverter converter, RunningJobs runningJobs, DrainOrders drainOrders) {
         Object body;
         try {
             body = converter.fromMessage(message);
@@ -52,10 +55,10 @@ class ControlMessages {
                 }
             }
             case DrainWorker order -> drainOrders.obey(order);
-            case JobsWaiting doorbell -> LOG.trace("doorbell {} ignored: jobs are pushed to this worker",
-                    doorbell.messageId());
-            default -> LOG.warn("ignoring a control message that is not a CancelJob, DrainWorker or JobsWaiting: {}",
-                    body);
+            case JobsWaiting doorbell ->
+                LOG.trace("doorbell {} ignored: jobs are pushed to this worker", doorbell.messageId());
+            default ->
+                LOG.warn("ignoring a control message that is not a CancelJob, DrainWorker or JobsWaiting: {}", body);
         }
     }
 }

@@ -30,8 +30,8 @@ class DrainOrders {
         if (!identity.id().equals(order.workerId())) {
             return;
         }
-        String who = order.requestedBy() == null || order.requestedBy().isBlank() ? "an unnamed admin"
-                : order.requestedBy();
+        String who =
+                order.requestedBy() == null || order.requestedBy().isBlank() ? "an unnamed admin" : order.requestedBy();
         if (order.draining()) {
             slots.drain();
             LOG.info("draining on the order of {}: running jobs finish, no new job is taken", who);

@@ -38,17 +38,19 @@ class JobClaims {
          * @param secrets    the build's secrets, opened
          * @param claim      the claim's round trip: request sent to answer read (a phase of the job)
          */
-        record Claimed(JobAssignment job, ExecutionMode mode, Optional<JobCredential> credential,
-                JobSecrets secrets, Duration claim) implements Claim {
-        }
+        record Claimed(
+                JobAssignment job,
+                ExecutionMode mode,
+                Optional<JobCredential> credential,
+                JobSecrets secrets,
+                Duration claim)
+                implements Claim {}
 
         /** The message was dropped (refused claim, unreadable): the slot is free again. */
-        record Dropped() implements Claim {
-        }
+        record Dropped() implements Claim {}
 
         /** The scheduler did not answer: the message went back; give the scheduler time before the next claim. */
-        record NoAnswer() implements Claim {
-        }
+        record NoAnswer() implements Claim {}
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(JobClaims.class);
@@ -60,7 +62,11 @@ class JobClaims {
     private final WorkerTools tools;
     private final DefaultMessagePropertiesConverter properties = new DefaultMessagePropertiesConverter();
 
-    JobClaims(MessageConverter converter, WorkerPublisher publisher, WorkerIdentity identity, WorkerKey key,
+    JobClaims(
+            MessageConverter converter,
+            WorkerPublisher publisher,
+            WorkerIdentity identity,
+            WorkerKey key,
             WorkerTools tools) {
         this.key = key;
         this.tools = tools;
@@ -72,8 +78,10 @@ class JobClaims {
     /** Whether the broker closed the channel because the queue does not exist (404 NOT_FOUND). */
     static boolean queueGone(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ShutdownSignalException signal && !signal.isHardError()
-                    && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == 404) {
+            if (cause instanceof ShutdownSignalException signal
+                    && !signal.isHardError()
+                    && signal.getReason() instanceof AMQP.Channel.Close close
+                    && close.getReplyCode() == 404) {
                 return true;
             }
         }
@@ -84,7 +92,8 @@ class JobClaims {
         JobQueues.JobQueue queue = delivery.queue();
         JobAssignment job;
         try {
-            job = (JobAssignment) converter.fromMessage(new Message(delivery.body(),
+            job = (JobAssignment) converter.fromMessage(new Message(
+                    delivery.body(),
                     properties.toMessageProperties(delivery.properties(), delivery.envelope(), "UTF-8")));
         } catch (RuntimeException e) {
             LOG.error("dropping a message on {} that is not a readable JobAssignment: {}", queue.name(), e.toString());
@@ -100,25 +109,36 @@ class JobClaims {
         JobQueues.JobQueue queue = delivery.queue();
         ExecutionMode mode = queue.mode() != null ? queue.mode() : job.mode();
         if (mode == null) {
-            LOG.error("dropping job {} attempt {} on {}: it names no execution mode", job.jobId(), job.attempt(),
+            LOG.error(
+                    "dropping job {} attempt {} on {}: it names no execution mode",
+                    job.jobId(),
+                    job.attempt(),
                     queue.name());
             delivery.reject();
             return new Claim.Dropped();
         }
         long claimStart = System.nanoTime();
-        Optional<ClaimReply> reply = ask(new ClaimRequest(UUID.randomUUID(), job.jobId(), job.attempt(),
-                identity.id(), mode, key.publicKey(), tools));
+        Optional<ClaimReply> reply = ask(new ClaimRequest(
+                UUID.randomUUID(), job.jobId(), job.attempt(), identity.id(), mode, key.publicKey(), tools));
         if (reply.isEmpty()) {
             delivery.requeue();
             return new Claim.NoAnswer();
         }
         delivery.ack();
         if (!reply.get().granted()) {
-            LOG.info("claim of job {} attempt {} refused ({}): dropping this copy", job.jobId(), job.attempt(),
+            LOG.info(
+                    "claim of job {} attempt {} refused ({}): dropping this copy",
+                    job.jobId(),
+                    job.attempt(),
                     reply.get().reason());
             return new Claim.Dropped();
         }
-        LOG.info("claimed job {} attempt {} ({} {}{})", job.jobId(), job.attempt(), job.platform(), mode,
+        LOG.info(
+                "claimed job {} attempt {} ({} {}{})",
+                job.jobId(),
+                job.attempt(),
+                job.platform(),
+                mode,
                 queue.mode() == null ? ", offered to this worker" : "");
         Duration claim = Duration.ofNanos(System.nanoTime() - claimStart);
         return new Claim.Claimed(job, mode, credential(job, reply.get()), secrets(job, reply.get()), claim);
@@ -131,8 +151,11 @@ class JobClaims {
         try {
             return Optional.of(key.open(reply.credential()));
         } catch (IllegalArgumentException e) {
-            LOG.error("job {} attempt {}: its registry credential cannot be opened, it runs without: {}",
-                    job.jobId(), job.attempt(), e.getMessage());
+            LOG.error(
+                    "job {} attempt {}: its registry credential cannot be opened, it runs without: {}",
+                    job.jobId(),
+                    job.attempt(),
+                    e.getMessage());
             return Optional.empty();
         }
     }
@@ -144,8 +167,11 @@ class JobClaims {
         try {
             return key.openSecrets(reply.secrets());
         } catch (IllegalArgumentException e) {
-            LOG.error("job {} attempt {}: its build secrets cannot be opened, it runs without: {}", job.jobId(),
-                    job.attempt(), e.getMessage());
+            LOG.error(
+                    "job {} attempt {}: its build secrets cannot be opened, it runs without: {}",
+                    job.jobId(),
+                    job.attempt(),
+                    e.getMessage());
             return JobSecrets.none();
         }
     }
@@ -154,7 +180,9 @@ class JobClaims {
         try {
             Optional<ClaimReply> reply = publisher.claim(request);
             if (reply.isEmpty()) {
-                LOG.warn("no answer to the claim of job {} attempt {}: leaving it in the queue", request.jobId(),
+                LOG.warn(
+                        "no answer to the claim of job {} attempt {}: leaving it in the queue",
+                        request.jobId(),
                         request.attempt());
             }
             return reply;

@@ -66,6 +66,7 @@ class JobConsumers {
     private boolean running;
     /** Offers on the own queue still to come before the shared queues are consumed. */
     private int offersAwaited;
+
     private @Nullable Thread keeper;
 
     // the keeper's own (the channel also read by close(), once the keeper has ended)
@@ -74,7 +75,10 @@ class JobConsumers {
     private int prefetch;
     private boolean brokerDownLogged;
 
-    JobConsumers(ConnectionFactory connectionFactory, SchedulerTopology schedulerTopology, RabbitAdmin admin,
+    JobConsumers(
+            ConnectionFactory connectionFactory,
+            SchedulerTopology schedulerTopology,
+            RabbitAdmin admin,
             Capabilities capabilities) {
         this.connectionFactory = connectionFactory;
         this.schedulerTopology = schedulerTopology;
@@ -151,7 +155,8 @@ class JobConsumers {
     }
 
     /** Waits for a job message for a slot; null once the worker stops. */
-    @Nullable JobDelivery next() throws InterruptedException {
+    @Nullable
+    JobDelivery next() throws InterruptedException {
         lock.lock();
         try {
             while (running && handoff.isEmpty()) {
@@ -315,8 +320,10 @@ class JobConsumers {
             lock.unlock();
         }
         if (offers > 0) {
-            LOG.debug("{} offer(s) on this worker's own queue fill its {} free slot(s): the shared queues wait",
-                    offers, prefetch);
+            LOG.debug(
+                    "{} offer(s) on this worker's own queue fill its {} free slot(s): the shared queues wait",
+                    offers,
+                    prefetch);
         }
     }
 
@@ -360,7 +367,7 @@ class JobConsumers {
         if (!cause.isInitiatedByApplication()) {
             LOG.warn("the job consumers' channel closed ({}): consuming again on a new one", cause.getMessage());
         }
-        change(() -> { });
+        change(() -> {});
     }
 
     private void cancelAll() {
@@ -414,8 +421,8 @@ class JobConsumers {
         }
 
         @Override
-        public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
-                byte[] body) {
+        public void handleDelivery(
+                String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
             delivered(new JobDelivery(getChannel(), queue, envelope, properties, body));
         }
 

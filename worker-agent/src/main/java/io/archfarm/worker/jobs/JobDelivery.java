@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * it came on: when that channel has closed meanwhile, the broker has put the message back already and there is
  * nothing left to settle.
  */
-record JobDelivery(Channel channel, JobQueues.JobQueue queue, Envelope envelope, AMQP.BasicProperties properties,
-        byte[] body) {
+record JobDelivery(
+        Channel channel, JobQueues.JobQueue queue, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobDelivery.class);
 
@@ -43,15 +43,18 @@ record JobDelivery(Channel channel, JobQueues.JobQueue queue, Envelope envelope,
 
     private void settle(String what, Settlement settlement) {
         if (!channel.isOpen()) {
-            LOG.debug("{} of a message on {} skipped: its channel closed, so the broker put it back", what,
-                    queue.name());
+            LOG.debug(
+                    "{} of a message on {} skipped: its channel closed, so the broker put it back", what, queue.name());
             return;
         }
         try {
             settlement.run();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("{} of a message on {} failed ({}); if its channel closed, the broker put it back", what,
-                    queue.name(), e.toString());
+            LOG.warn(
+                    "{} of a message on {} failed ({}); if its channel closed, the broker put it back",
+                    what,
+                    queue.name(),
+                    e.toString());
         }
     }
 }

@@ -11,8 +11,7 @@ import org.jspecify.annotations.Nullable;
 record JobQueues(List<JobQueue> inPreferenceOrder) {
 
     /** @param mode the mode of the queue's jobs, or null for the worker's own queue, whose jobs each name theirs */
-    record JobQueue(String name, @Nullable ExecutionMode mode) {
-    }
+    record JobQueue(String name, @Nullable ExecutionMode mode) {}
 
     JobQueues {
         inPreferenceOrder = List.copyOf(inPreferenceOrder);

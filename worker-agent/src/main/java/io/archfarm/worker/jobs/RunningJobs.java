@@ -25,8 +25,7 @@ class RunningJobs {
 
     static final Duration FINISHED_LISTED = Duration.ofMinutes(10);
 
-    record Running(JobControl control, JobLog log) {
-    }
+    record Running(JobControl control, JobLog log) {}
 
     private final Map<RunningJob, Running> running = new ConcurrentHashMap<>();
     private final Map<RunningJob, Instant> finished = new ConcurrentHashMap<>();
@@ -64,7 +63,8 @@ class RunningJobs {
     }
 
     private static List<RunningJob> sorted(Collection<RunningJob> jobs) {
-        return jobs.stream().sorted(Comparator.comparing(RunningJob::jobId).thenComparing(RunningJob::attempt))
+        return jobs.stream()
+                .sorted(Comparator.comparing(RunningJob::jobId).thenComparing(RunningJob::attempt))
                 .toList();
     }
 

@@ -39,7 +39,11 @@ class SchedulerTopology {
     private List<JobQueues.JobQueue> existing = List.of();
     private boolean exchangesFound;
 
-    SchedulerTopology(RabbitTemplate template, RabbitAdmin admin, Topology topology, JobQueues jobQueues,
+    SchedulerTopology(
+            RabbitTemplate template,
+            RabbitAdmin admin,
+            Topology topology,
+            JobQueues jobQueues,
             Binding controlBinding) {
         this.template = template;
         this.admin = admin;
@@ -67,7 +71,8 @@ class SchedulerTopology {
     synchronized void lost(JobQueues.JobQueue queue) {
         if (found.remove(queue.name())) {
             existing = existing.stream().filter(each -> !each.equals(queue)).toList();
-            LOG.warn("job queue {} is gone; this worker consumes it again once the scheduler declared it", queue.name());
+            LOG.warn(
+                    "job queue {} is gone; this worker consumes it again once the scheduler declared it", queue.name());
         }
     }
 
@@ -99,9 +104,12 @@ class SchedulerTopology {
         existing = List.copyOf(queues);
         if (!missing.isEmpty() && !now.isBefore(nextLog)) {
             nextLog = now.plus(LOG_INTERVAL);
-            LOG.warn("waiting for the scheduler to declare {} (prefix '{}'): the scheduler owns the farm's exchanges "
-                    + "and queues, and declares a platform's job queues when a heartbeat first names it. Until then "
-                    + "this worker {}.", String.join(", ", missing), topology.prefix(),
+            LOG.warn(
+                    "waiting for the scheduler to declare {} (prefix '{}'): the scheduler owns the farm's exchanges "
+                            + "and queues, and declares a platform's job queues when a heartbeat first names it. Until then "
+                            + "this worker {}.",
+                    String.join(", ", missing),
+                    topology.prefix(),
                     exchangesFound ? "takes no job from them" : "sends no heartbeat and takes no job");
         } else if (missing.isEmpty()) {
             LOG.info("the scheduler's exchanges and this worker's {} job queues exist", existing.size());

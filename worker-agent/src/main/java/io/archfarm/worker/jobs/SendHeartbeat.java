@@ -28,8 +28,14 @@ class SendHeartbeat {
     private final String storageDriver;
     private final WorkerTools tools;
 
-    SendHeartbeat(WorkerIdentity identity, Capabilities capabilities, RunningJobs runningJobs, WorkerSlots slots,
-            WorkerPublisher publisher, SchedulerTopology schedulerTopology, BuildSettings settings,
+    SendHeartbeat(
+            WorkerIdentity identity,
+            Capabilities capabilities,
+            RunningJobs runningJobs,
+            WorkerSlots slots,
+            WorkerPublisher publisher,
+            SchedulerTopology schedulerTopology,
+            BuildSettings settings,
             WorkerTools tools) {
         this.storageDriver = settings.storageDriver().flag();
         this.tools = tools;
@@ -48,9 +54,19 @@ class SendHeartbeat {
                 return;
             }
             Instant now = Instant.now();
-            publisher.heartbeat(new WorkerHeartbeat(UUID.randomUUID(), identity.id(), identity.host(),
-                    capabilities.nativeNames(), capabilities.emulatedNames(), capabilities.slots(),
-                    runningJobs.list(), slots.draining(), now, storageDriver, runningJobs.recentlyFinished(now), tools));
+            publisher.heartbeat(new WorkerHeartbeat(
+                    UUID.randomUUID(),
+                    identity.id(),
+                    identity.host(),
+                    capabilities.nativeNames(),
+                    capabilities.emulatedNames(),
+                    capabilities.slots(),
+                    runningJobs.list(),
+                    slots.draining(),
+                    now,
+                    storageDriver,
+                    runningJobs.recentlyFinished(now),
+                    tools));
         } catch (AmqpException e) {
             LOG.warn("heartbeat not sent: {}", e.toString());
         }

@@ -24,15 +24,21 @@ class SlotMetrics {
     SlotMetrics(MeterRegistry registry, RunningJobs running, Capabilities capabilities, WorkerIdentity identity) {
         this.registry = registry;
         this.worker = identity.id();
-        Gauge.builder("archfarm.worker.slots", capabilities, Capabilities::slots).tag("worker", worker)
-                .description("jobs this worker runs at once").register(registry);
-        Gauge.builder("archfarm.worker.slots.busy", running, RunningJobs::count).tag("worker", worker)
-                .description("attempts this worker runs now").register(registry);
+        Gauge.builder("archfarm.worker.slots", capabilities, Capabilities::slots)
+                .tag("worker", worker)
+                .description("jobs this worker runs at once")
+                .register(registry);
+        Gauge.builder("archfarm.worker.slots.busy", running, RunningJobs::count)
+                .tag("worker", worker)
+                .description("attempts this worker runs now")
+                .register(registry);
     }
 
     void ended(String platform, ExecutionMode mode, JobOutcome outcome) {
-        Counter.builder("archfarm.worker.jobs").description("attempts this worker ended")
+        Counter.builder("archfarm.worker.jobs")
+                .description("attempts this worker ended")
                 .tags("worker", worker, "platform", platform, "mode", mode.name(), "outcome", outcome.name())
-                .register(registry).increment();
+                .register(registry)
+                .increment();
     }
 }

@@ -34,8 +34,11 @@ class WorkerKey {
         byte[] plain = WorkerSeal.open(pair.getPrivate(), sealed);
         try {
             JsonNode credential = JSON.readTree(plain);
-            return new JobCredential(new RegistryCredential(credential.path("registry").asString(""),
-                    credential.path("username").asString(""), credential.path("secret").asString("")),
+            return new JobCredential(
+                    new RegistryCredential(
+                            credential.path("registry").asString(""),
+                            credential.path("username").asString(""),
+                            credential.path("secret").asString("")),
                     credential.path("owner").asString("the project"));
         } catch (JacksonException e) {
             throw new IllegalArgumentException("the sealed registry credential is not the JSON the scheduler sends");
@@ -48,11 +51,13 @@ class WorkerKey {
         try {
             JsonNode secrets = JSON.readTree(plain);
             if (!secrets.isObject()) {
-                throw new IllegalArgumentException("the sealed build secrets are not the JSON object the scheduler"
-                        + " sends");
+                throw new IllegalArgumentException(
+                        "the sealed build secrets are not the JSON object the scheduler" + " sends");
             }
             Map<String, String> values = new LinkedHashMap<>();
-            secrets.properties().forEach(secret -> values.put(secret.getKey(), secret.getValue().asString("")));
+            secrets.properties()
+                    .forEach(secret ->
+                            values.put(secret.getKey(), secret.getValue().asString("")));
             return JobSecrets.of(values);
         } catch (JacksonException e) {
             // never the parser's message: it may quote a piece of a secret

@@ -55,15 +55,19 @@ class WorkerPublisher {
         try {
             send(Topology.JOB_LOG, chunk);
         } catch (AmqpException e) {
-            LOG.warn("log chunk {} of job {} attempt {} not sent: {}", chunk.seq(), chunk.jobId(), chunk.attempt(),
+            LOG.warn(
+                    "log chunk {} of job {} attempt {} not sent: {}",
+                    chunk.seq(),
+                    chunk.jobId(),
+                    chunk.attempt(),
                     e.toString());
         }
     }
 
     /** The scheduler's answer, or empty when none came within the claim timeout. */
     Optional<ClaimReply> claim(ClaimRequest request) {
-        Object reply = template.convertSendAndReceive(topology.workerEventsExchange(), Topology.JOB_CLAIM, request,
-                withId(request));
+        Object reply = template.convertSendAndReceive(
+                topology.workerEventsExchange(), Topology.JOB_CLAIM, request, withId(request));
         if (reply instanceof ClaimReply claimReply && request.messageId().equals(claimReply.requestId())) {
             return Optional.of(claimReply);
         }
@@ -85,12 +89,20 @@ class WorkerPublisher {
                 return;
             } catch (AmqpException | IllegalStateException e) {
                 if (tries == RESULT_TRIES) {
-                    LOG.error("result of job {} attempt {} ({}) could not be delivered: {}", result.jobId(),
-                            result.attempt(), result.outcome(), e.toString());
+                    LOG.error(
+                            "result of job {} attempt {} ({}) could not be delivered: {}",
+                            result.jobId(),
+                            result.attempt(),
+                            result.outcome(),
+                            e.toString());
                     return;
                 }
-                LOG.warn("result of job {} attempt {} not delivered yet ({}), trying again in {}", result.jobId(),
-                        result.attempt(), e.toString(), pause);
+                LOG.warn(
+                        "result of job {} attempt {} not delivered yet ({}), trying again in {}",
+                        result.jobId(),
+                        result.attempt(),
+                        e.toString(),
+                        pause);
                 pauseFor(pause);
                 pause = pause.multipliedBy(2);
             }

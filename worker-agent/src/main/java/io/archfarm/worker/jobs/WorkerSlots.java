@@ -45,8 +45,14 @@ class WorkerSlots implements SmartLifecycle {
     private volatile boolean running;
     private volatile boolean draining;
 
-    WorkerSlots(JobConsumers consumers, JobClaims claims, JobRunner runner, RunningJobs runningJobs,
-            WorkerPublisher publisher, Capabilities capabilities, SlotMetrics metrics) {
+    WorkerSlots(
+            JobConsumers consumers,
+            JobClaims claims,
+            JobRunner runner,
+            RunningJobs runningJobs,
+            WorkerPublisher publisher,
+            Capabilities capabilities,
+            SlotMetrics metrics) {
         this.consumers = consumers;
         this.metrics = metrics;
         this.claims = claims;
@@ -151,7 +157,7 @@ class WorkerSlots implements SmartLifecycle {
         }
         switch (claim) {
             case JobClaims.Claim.Claimed claimed -> run(claimed);
-            case JobClaims.Claim.Dropped dropped -> { }
+            case JobClaims.Claim.Dropped dropped -> {}
             case JobClaims.Claim.NoAnswer noAnswer -> pause(NO_ANSWER_PAUSE);
         }
     }
@@ -167,7 +173,11 @@ class WorkerSlots implements SmartLifecycle {
     private void runClaimed(JobClaims.Claim.Claimed claimed) {
         var job = claimed.job();
         JobControl control = new JobControl(job.jobId(), job.attempt());
-        JobLog log = new JobLog(job.jobId(), job.attempt(), publisher::logChunk, claimed.secrets().redaction());
+        JobLog log = new JobLog(
+                job.jobId(),
+                job.attempt(),
+                publisher::logChunk,
+                claimed.secrets().redaction());
         runningJobs.add(control, log);
         if (!running) {
             control.stop(JobOutcome.INFRA_FAILED, SHUTTING_DOWN);
@@ -176,7 +186,8 @@ class WorkerSlots implements SmartLifecycle {
         try {
             result = runner.run(job, claimed.mode(), control, log, claimed.credential(), claimed.secrets());
             if (result.phases() != null) {
-                result = result.withPhases(result.phases().withClaim(claimed.claim().toMillis()));
+                result = result.withPhases(
+                        result.phases().withClaim(claimed.claim().toMillis()));
             }
         } finally {
             if (result != null) {
@@ -187,8 +198,14 @@ class WorkerSlots implements SmartLifecycle {
             }
         }
         metrics.ended(job.platform(), claimed.mode(), result.outcome());
-        LOG.info("job {} attempt {} ended {}{}", job.jobId(), job.attempt(), result.outcome(),
-                result.error() == null ? " " + result.digest() : ": " + result.error().lines().findFirst().orElse(""));
+        LOG.info(
+                "job {} attempt {} ended {}{}",
+                job.jobId(),
+                job.attempt(),
+                result.outcome(),
+                result.error() == null
+                        ? " " + result.digest()
+                        : ": " + result.error().lines().findFirst().orElse(""));
         publisher.finished(result);
     }
 

@@ -24,8 +24,8 @@ class BaseImagesTest {
                 FROM scratch
                 """;
 
-        assertThat(BaseImages.of(containerfile, Map.of(), ARM64)).containsExactly("registry.example/base:1",
-                "tools.example/helper:2", "cache.example/deps");
+        assertThat(BaseImages.of(containerfile, Map.of(), ARM64))
+                .containsExactly("registry.example/base:1", "tools.example/helper:2", "cache.example/deps");
     }
 
     @Test

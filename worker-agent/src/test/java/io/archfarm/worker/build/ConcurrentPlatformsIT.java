@@ -33,9 +33,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,6 +55,7 @@ class ConcurrentPlatformsIT {
 
     @TempDir
     static Path dir;
+
     static LocalRegistry registry;
     static GitRepository repository;
     static String commit;
@@ -71,8 +72,15 @@ class ConcurrentPlatformsIT {
         repository = GitRepository.create(dir.resolve("repo"));
         commit = repository.commit(Map.of("Containerfile", manyStages(base), "hello", "hello\n"));
         Path workDir = dir.resolve("worker");
-        worker = new JobRunner(new BuildSettings("it-worker", workDir, workDir.resolve("storage"),
-                Duration.ofSeconds(60), true, false, List.of(registry.address()), containersHome)
+        worker = new JobRunner(new BuildSettings(
+                        "it-worker",
+                        workDir,
+                        workDir.resolve("storage"),
+                        Duration.ofSeconds(60),
+                        true,
+                        false,
+                        List.of(registry.address()),
+                        containersHome)
                 .withStorageDriver(StorageDriverDetection.choose("auto", workDir.resolve("storage"))));
     }
 
@@ -93,7 +101,9 @@ class ConcurrentPlatformsIT {
                 for (var run : runs.entrySet()) {
                     assertBuiltFromItsOwnPlatform(run.getKey(), run.getValue(), round);
                 }
-                assertThat(runs.values()).extracting(Run::store).as("round %d: the stores the jobs used", round)
+                assertThat(runs.values())
+                        .extracting(Run::store)
+                        .as("round %d: the stores the jobs used", round)
                         .doesNotHaveDuplicates();
             }
         } finally {
@@ -111,15 +121,25 @@ class ConcurrentPlatformsIT {
             throws Exception {
         Path workDir = dir.resolve("broken-worker-" + driver.flag());
         Path storageRoot = workDir.resolve("storage");
-        JobRunner brokenWorker = new JobRunner(new BuildSettings("it-worker", workDir,
-                storageRoot, Duration.ofSeconds(60), true, false, List.of(registry.address()),
-                dir.resolve("containers-home")).withStorageDriver(driver));
+        JobRunner brokenWorker = new JobRunner(new BuildSettings(
+                        "it-worker",
+                        workDir,
+                        storageRoot,
+                        Duration.ofSeconds(60),
+                        true,
+                        false,
+                        List.of(registry.address()),
+                        dir.resolve("containers-home"))
+                .withStorageDriver(driver));
         assertThat(run(brokenWorker, "linux/arm64").finished().outcome()).isEqualTo(JobOutcome.SUCCEEDED);
-        Path layers = driver == StorageDriver.VFS ? storageRoot.resolve("adhoc/linux-arm64/1/root/vfs/dir")
+        Path layers = driver == StorageDriver.VFS
+                ? storageRoot.resolve("adhoc/linux-arm64/1/root/vfs/dir")
                 : storageRoot.resolve("adhoc/linux-arm64/1/overlay-root/overlay");
         String content = driver == StorageDriver.VFS ? "base-arch" : "diff/base-arch";
         try (var layerDirs = Files.list(layers)) {
-            List<Path> baseLayers = layerDirs.filter(layer -> Files.exists(layer.resolve(content))).toList();
+            List<Path> baseLayers = layerDirs
+                    .filter(layer -> Files.exists(layer.resolve(content)))
+                    .toList();
             assertThat(baseLayers).as("the base image's layer in %s", layers).hasSize(1);
             FileSystemUtils.deleteRecursively(baseLayers.getFirst());
         }
@@ -136,7 +156,10 @@ class ConcurrentPlatformsIT {
 
     private record Run(JobFinished finished, String log) {
         String store() {
-            return log.lines().filter(line -> line.startsWith("image store ")).findFirst().orElse("(none)");
+            return log.lines()
+                    .filter(line -> line.startsWith("image store "))
+                    .findFirst()
+                    .orElse("(none)");
         }
     }
 
@@ -158,11 +181,23 @@ class ConcurrentPlatformsIT {
 
     private static Run run(JobRunner worker, String platform) {
         List<JobLogChunk> chunks = new CopyOnWriteArrayList<>();
-        JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, platform,
-                repository.url(), "main", commit, false, "Containerfile", ".", Map.of(),
-                registry.address() + "/it/app-" + PLATFORMS.get(platform), 600);
-        JobFinished finished = worker.run(job, ExecutionMode.EMULATED, new JobControl(job.jobId(), 1),
-                new JobLog(job.jobId(), 1, chunks::add));
+        JobAssignment job = new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                platform,
+                repository.url(),
+                "main",
+                commit,
+                false,
+                "Containerfile",
+                ".",
+                Map.of(),
+                registry.address() + "/it/app-" + PLATFORMS.get(platform),
+                600);
+        JobFinished finished = worker.run(
+                job, ExecutionMode.EMULATED, new JobControl(job.jobId(), 1), new JobLog(job.jobId(), 1, chunks::add));
         return new Run(finished, chunks.stream().map(JobLogChunk::text).collect(Collectors.joining()));
     }
 
@@ -171,42 +206,68 @@ class ConcurrentPlatformsIT {
         List<JobFinished> finished = runs.values().stream().map(Run::finished).toList();
         JobFinished first = finished.get(0);
         JobFinished second = finished.get(1);
-        assertThat(first.startedAt().isBefore(second.finishedAt()) && second.startedAt().isBefore(first.finishedAt()))
-                .as("round %d: the jobs ran at the same time (%s)", round, finished).isTrue();
+        assertThat(first.startedAt().isBefore(second.finishedAt())
+                        && second.startedAt().isBefore(first.finishedAt()))
+                .as("round %d: the jobs ran at the same time (%s)", round, finished)
+                .isTrue();
     }
 
     private static void assertBuiltFromItsOwnPlatform(String platform, Run run, int round) throws Exception {
         String architecture = PLATFORMS.get(platform);
-        assertThat(run.finished().outcome()).as("round %d, %s: %s\n%s", round, platform, run.finished().error(),
-                run.log()).isEqualTo(JobOutcome.SUCCEEDED);
+        assertThat(run.finished().outcome())
+                .as("round %d, %s: %s\n%s", round, platform, run.finished().error(), run.log())
+                .isEqualTo(JobOutcome.SUCCEEDED);
         String repositoryName = "it/app-" + architecture;
-        JsonNode manifest = JSON.readTree(get("/v2/" + repositoryName + "/manifests/" + run.finished().digest(),
-                LocalRegistry.OCI_MANIFEST));
-        JsonNode config = JSON.readTree(get("/v2/" + repositoryName + "/blobs/"
-                + manifest.path("config").path("digest").asString(), null));
-        assertThat(config.path("architecture").asString()).as("round %d, %s: config", round, platform)
+        JsonNode manifest = JSON.readTree(
+                get("/v2/" + repositoryName + "/manifests/" + run.finished().digest(), LocalRegistry.OCI_MANIFEST));
+        JsonNode config = JSON.readTree(get(
+                "/v2/" + repositoryName + "/blobs/"
+                        + manifest.path("config").path("digest").asString(),
+                null));
+        assertThat(config.path("architecture").asString())
+                .as("round %d, %s: config", round, platform)
                 .isEqualTo(architecture);
         List<ImageLayers.Layer> layers = new ArrayList<>();
         for (JsonNode layer : manifest.path("layers")) {
-            layers.add(new ImageLayers.Layer(get("/v2/" + repositoryName + "/blobs/" + layer.path("digest").asString(),
-                    null), layer.path("mediaType").asString()));
+            layers.add(new ImageLayers.Layer(
+                    get(
+                            "/v2/" + repositoryName + "/blobs/"
+                                    + layer.path("digest").asString(),
+                            null),
+                    layer.path("mediaType").asString()));
         }
         assertThat(ImageLayers.file(layers, "/base-arch").map(bytes -> new String(bytes, StandardCharsets.UTF_8)))
-                .as("round %d, %s: the base image in its layers", round, platform).hasValue(architecture + "\n");
+                .as("round %d, %s: the base image in its layers", round, platform)
+                .hasValue(architecture + "\n");
         for (int stage = 1; stage <= STAGES; stage++) {
-            assertThat(ImageLayers.file(layers, "/from-stage-" + stage)).as("round %d, %s: stage %d", round, platform,
-                    stage).isPresent();
+            assertThat(ImageLayers.file(layers, "/from-stage-" + stage))
+                    .as("round %d, %s: stage %d", round, platform, stage)
+                    .isPresent();
         }
     }
 
     /** {@code FROM base AS s1 … FROM base AS sN}, then {@code FROM base} copying one file from every stage. */
     private static String manyStages(String base) {
         StringBuilder containerfile = new StringBuilder();
-        IntStream.rangeClosed(1, STAGES).forEach(stage -> containerfile.append("FROM ").append(base)
-                .append(" AS s").append(stage).append("\nCOPY hello /from-stage-").append(stage).append('\n'));
+        IntStream.rangeClosed(1, STAGES)
+                .forEach(stage -> containerfile
+                        .append("FROM ")
+                        .append(base)
+                        .append(" AS s")
+                        .append(stage)
+                        .append("\nCOPY hello /from-stage-")
+                        .append(stage)
+                        .append('\n'));
         containerfile.append("FROM ").append(base).append('\n');
-        IntStream.rangeClosed(1, STAGES).forEach(stage -> containerfile.append("COPY --from=s").append(stage)
-                .append(" /from-stage-").append(stage).append(" /from-stage-").append(stage).append('\n'));
+        IntStream.rangeClosed(1, STAGES)
+                .forEach(stage -> containerfile
+                        .append("COPY --from=s")
+                        .append(stage)
+                        .append(" /from-stage-")
+                        .append(stage)
+                        .append(" /from-stage-")
+                        .append(stage)
+                        .append('\n'));
         return containerfile.toString();
     }
 
@@ -216,12 +277,26 @@ class ConcurrentPlatformsIT {
         for (String architecture : PLATFORMS.values()) {
             Files.writeString(context.resolve("arch-" + architecture), architecture + "\n");
         }
-        Files.writeString(context.resolve("Containerfile"),
-                "FROM scratch\nARG TARGETARCH\nCOPY arch-${TARGETARCH} /base-arch\n");
-        List<String> buildah = List.of("buildah", "--storage-driver", "vfs", "--root",
-                dir.resolve("base-storage/root").toString(), "--runroot", dir.resolve("base-storage/run").toString());
-        run(buildah, "build", "--isolation", "chroot", "--platform", String.join(",", PLATFORMS.keySet()),
-                "--manifest", "localhost/it-base", context.toString());
+        Files.writeString(
+                context.resolve("Containerfile"), "FROM scratch\nARG TARGETARCH\nCOPY arch-${TARGETARCH} /base-arch\n");
+        List<String> buildah = List.of(
+                "buildah",
+                "--storage-driver",
+                "vfs",
+                "--root",
+                dir.resolve("base-storage/root").toString(),
+                "--runroot",
+                dir.resolve("base-storage/run").toString());
+        run(
+                buildah,
+                "build",
+                "--isolation",
+                "chroot",
+                "--platform",
+                String.join(",", PLATFORMS.keySet()),
+                "--manifest",
+                "localhost/it-base",
+                context.toString());
         run(buildah, "manifest", "push", "--all", "--tls-verify=false", "localhost/it-base", "docker://" + base);
     }
 

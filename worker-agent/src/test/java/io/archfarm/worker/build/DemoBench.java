@@ -26,8 +26,11 @@ record DemoBench(GitRepository repository, String commit, LocalRegistry registry
 
     static DemoBench prepare(Path dir, LocalRegistry registry) throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
-        ProbeNamespace.run(Duration.ofMinutes(10), root.resolve("scripts/base-image.sh").toString(),
-                registry.address(), "archfarm/busybox");
+        ProbeNamespace.run(
+                Duration.ofMinutes(10),
+                root.resolve("scripts/base-image.sh").toString(),
+                registry.address(),
+                "archfarm/busybox");
         GitRepository repository = GitRepository.create(dir.resolve("hello"));
         String containerfile = Files.readString(root.resolve("examples/hello/Containerfile"))
                 .replace("127.0.0.1:5000/", registry.address() + "/");
@@ -36,13 +39,26 @@ record DemoBench(GitRepository repository, String commit, LocalRegistry registry
 
     /** One platform job from claim to pushed image, as the worker reports it (startedAt to finishedAt). */
     long build(JobRunner runner, String platform) {
-        JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, platform,
-                repository.url(), "main", commit, false, "Containerfile", ".", Map.of("GREETING", "bench"),
-                registry.address() + "/bench/hello", 600);
+        JobAssignment job = new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                platform,
+                repository.url(),
+                "main",
+                commit,
+                false,
+                "Containerfile",
+                ".",
+                Map.of("GREETING", "bench"),
+                registry.address() + "/bench/hello",
+                600);
         List<JobLogChunk> chunks = new CopyOnWriteArrayList<>();
-        JobFinished finished = runner.run(job, ExecutionMode.NATIVE, new JobControl(job.jobId(), 1),
-                new JobLog(job.jobId(), 1, chunks::add));
-        assertThat(finished.outcome()).as(chunks.stream().map(JobLogChunk::text).collect(Collectors.joining()))
+        JobFinished finished = runner.run(
+                job, ExecutionMode.NATIVE, new JobControl(job.jobId(), 1), new JobLog(job.jobId(), 1, chunks::add));
+        assertThat(finished.outcome())
+                .as(chunks.stream().map(JobLogChunk::text).collect(Collectors.joining()))
                 .isEqualTo(JobOutcome.SUCCEEDED);
         return Duration.between(finished.startedAt(), finished.finishedAt()).toMillis();
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.testing.RequiredTools;
 import io.archfarm.worker.testing.GitRepository;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -47,9 +49,17 @@ class GitCacheBenchmark {
         GitRepository repository = GitRepository.create(dir.resolve("served/project"));
         List<String> commits = history(repository, COMMITS + runs);
         int port = freePort();
-        Process daemon = new ProcessBuilder("git", "daemon", "--reuseaddr", "--export-all",
-                "--base-path=" + dir.resolve("served"), "--listen=127.0.0.1", "--port=" + port)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
+        Process daemon = new ProcessBuilder(
+                        "git",
+                        "daemon",
+                        "--reuseaddr",
+                        "--export-all",
+                        "--base-path=" + dir.resolve("served"),
+                        "--listen=127.0.0.1",
+                        "--port=" + port)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("daemon.log").toFile())
+                .start();
         try {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> accepts(port));
             String url = "git://127.0.0.1:" + port + "/project";
@@ -69,8 +79,18 @@ class GitCacheBenchmark {
                 sizes.put("cache warm (1 new commit)", lastCacheLine);
                 hit.add(fetch(warmFetcher, url, commits.get(COMMITS + run)));
             }
-            report(runs, Map.of("no cache", uncached, "cache cold", cold, "cache warm (1 new commit)", warm,
-                    "cache hit (same commit)", hit), sizes);
+            report(
+                    runs,
+                    Map.of(
+                            "no cache",
+                            uncached,
+                            "cache cold",
+                            cold,
+                            "cache warm (1 new commit)",
+                            warm,
+                            "cache hit (same commit)",
+                            hit),
+                    sizes);
         } finally {
             daemon.destroy();
             daemon.waitFor(10, TimeUnit.SECONDS);
@@ -101,9 +121,13 @@ class GitCacheBenchmark {
     }
 
     private SourceFetcher fetcher(String cache) {
-        return new SourceFetcher(new GitUrlPolicy(false), GitUrlPolicy.forSubmodules(false),
-                new GitHosts(List.of("127.0.0.1"), host -> List.of()), Duration.ofSeconds(60),
-                cache == null ? null : dir.resolve("caches").resolve(cache), BuildSettings.DEFAULT_GIT_CACHE_BYTES);
+        return new SourceFetcher(
+                new GitUrlPolicy(false),
+                GitUrlPolicy.forSubmodules(false),
+                new GitHosts(List.of("127.0.0.1"), host -> List.of()),
+                Duration.ofSeconds(60),
+                cache == null ? null : dir.resolve("caches").resolve(cache),
+                BuildSettings.DEFAULT_GIT_CACHE_BYTES);
     }
 
     /** One job's fetch, in ms. */
@@ -113,25 +137,38 @@ class GitCacheBenchmark {
         JobLog log = new JobLog(jobId, 1, chunks::add);
         Path checkout = dir.resolve("checkouts").resolve(jobId.toString());
         long started = System.nanoTime();
-        fetcher.fetch(new Attempt(new JobControl(jobId, 1), log, new ProcessRunner(), 300), url, "main", commit,
-                false, checkout);
+        fetcher.fetch(
+                new Attempt(new JobControl(jobId, 1), log, new ProcessRunner(), 300),
+                url,
+                "main",
+                commit,
+                false,
+                checkout);
         long millis = (System.nanoTime() - started) / 1_000_000;
         log.flush();
-        lastCacheLine = chunks.stream().map(JobLogChunk::text).flatMap(String::lines)
-                .filter(line -> line.startsWith("git cache")).findFirst().orElse("");
-        assertThat(checkout.resolve("src/file0.txt")).as(chunks.stream().map(JobLogChunk::text)
-                .collect(Collectors.joining())).exists();
+        lastCacheLine = chunks.stream()
+                .map(JobLogChunk::text)
+                .flatMap(String::lines)
+                .filter(line -> line.startsWith("git cache"))
+                .findFirst()
+                .orElse("");
+        assertThat(checkout.resolve("src/file0.txt"))
+                .as(chunks.stream().map(JobLogChunk::text).collect(Collectors.joining()))
+                .exists();
         return millis;
     }
 
-    private static void report(int runs, Map<String, List<Long>> millis, Map<String, String> sizes)
-            throws Exception {
+    private static void report(int runs, Map<String, List<Long>> millis, Map<String, String> sizes) throws Exception {
         StringBuilder out = new StringBuilder("git fetch of one job, " + COMMITS + " commits, " + FILES
                 + " files of 64 KiB, git daemon on loopback: ms, median of " + runs + " [min..max]\n");
         for (String name : List.of("no cache", "cache cold", "cache warm (1 new commit)", "cache hit (same commit)")) {
             List<Long> sorted = millis.get(name).stream().sorted().toList();
-            out.append(String.format("%-28s %8d %16s  %s%n", name, sorted.get(sorted.size() / 2),
-                    "[" + sorted.getFirst() + ".." + sorted.getLast() + "]", sizes.getOrDefault(name, "")));
+            out.append(String.format(
+                    "%-28s %8d %16s  %s%n",
+                    name,
+                    sorted.get(sorted.size() / 2),
+                    "[" + sorted.getFirst() + ".." + sorted.getLast() + "]",
+                    sizes.getOrDefault(name, "")));
         }
         System.out.print(out);
         Path target = Path.of(System.getProperty("archfarm.bench.out", "target/git-cache-benchmark.txt"));
@@ -140,15 +177,15 @@ class GitCacheBenchmark {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
     private static boolean accepts(int port) {
-        try (Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             return true;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

@@ -8,11 +8,13 @@ import io.archfarm.model.messages.JobLogChunk;
 import io.archfarm.worker.testing.GitRepository;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,11 +75,13 @@ class GitCacheTest {
         assertThat(firstObjects).isEqualTo(14);
         // the new commit, the new root tree and the new blob: nothing the mirror already had
         assertThat(fetchedObjects(secondLog)).isEqualTo(3);
-        assertThat(thirdLog).contains("git cache hit: " + second + " was already in this worker's mirror, fetched 0"
-                + " objects");
+        assertThat(thirdLog)
+                .contains("git cache hit: " + second + " was already in this worker's mirror, fetched 0" + " objects");
         assertThat(dir.resolve("checkout-two/new.txt")).hasContent("one new file");
         assertThat(dir.resolve("checkout-three/src/file3.txt")).hasContent("version 4 of file 3");
-        assertThat(dir.resolve("checkout-one/new.txt")).as("one job's checkout is not another's").doesNotExist();
+        assertThat(dir.resolve("checkout-one/new.txt"))
+                .as("one job's checkout is not another's")
+                .doesNotExist();
         assertThat(mirrors()).hasSize(1);
     }
 
@@ -203,7 +207,8 @@ class GitCacheTest {
         }
 
         try (Stream<Path> packs = Files.list(mirrors().getFirst().resolve("objects/pack"))) {
-            assertThat(packs.filter(p -> p.toString().endsWith(".pack")).count()).isLessThanOrEqualTo(2);
+            assertThat(packs.filter(p -> p.toString().endsWith(".pack")).count())
+                    .isLessThanOrEqualTo(2);
         }
         fetch(fetcher, last, "after-repack");
         assertThat(dir.resolve("checkout-after-repack/step.txt")).hasContent("step " + (GitCache.MAX_PACKS + 1));
@@ -232,8 +237,11 @@ class GitCacheTest {
 
     @Test
     void withTheCacheOffEveryJobFetchesIntoItsOwnDirectory() throws Exception {
-        SourceFetcher fetcher = new SourceFetcher(new GitUrlPolicy(true), GitUrlPolicy.forSubmodules(true),
-                new GitHosts(List.of(), host -> List.of()), Duration.ofSeconds(60));
+        SourceFetcher fetcher = new SourceFetcher(
+                new GitUrlPolicy(true),
+                GitUrlPolicy.forSubmodules(true),
+                new GitHosts(List.of(), host -> List.of()),
+                Duration.ofSeconds(60));
         String commit = project.commit(Map.of("Containerfile", "FROM scratch\n"));
 
         String log = fetch(fetcher, commit, "uncached");
@@ -244,10 +252,22 @@ class GitCacheTest {
     }
 
     private SourceFetcher fetcher(long maxBytes) {
-        BuildSettings settings = new BuildSettings("cache-test", dir.resolve("work"), dir.resolve("storage"),
-                Duration.ofSeconds(60), true, true, List.of(), dir.resolve("home")).withGitCache(maxBytes);
-        return new SourceFetcher(new GitUrlPolicy(true), GitUrlPolicy.forSubmodules(true),
-                new GitHosts(List.of(), host -> List.of()), settings.gitTimeout(), settings.gitCacheRoot(),
+        BuildSettings settings = new BuildSettings(
+                        "cache-test",
+                        dir.resolve("work"),
+                        dir.resolve("storage"),
+                        Duration.ofSeconds(60),
+                        true,
+                        true,
+                        List.of(),
+                        dir.resolve("home"))
+                .withGitCache(maxBytes);
+        return new SourceFetcher(
+                new GitUrlPolicy(true),
+                GitUrlPolicy.forSubmodules(true),
+                new GitHosts(List.of(), host -> List.of()),
+                settings.gitTimeout(),
+                settings.gitCacheRoot(),
                 settings.gitCacheMaxBytes());
     }
 
@@ -267,15 +287,20 @@ class GitCacheTest {
         Attempt attempt = new Attempt(new JobControl(jobId, 1), log, new ProcessRunner(), 120);
         fetcher.fetch(attempt, url, "main", commit, withSubmodules, dir.resolve("checkout-" + name));
         log.flush();
-        return chunks.stream().filter(chunk -> chunk.jobId().equals(jobId)).map(JobLogChunk::text)
+        return chunks.stream()
+                .filter(chunk -> chunk.jobId().equals(jobId))
+                .map(JobLogChunk::text)
                 .collect(Collectors.joining());
     }
 
     private static String git(Path directory, String... arguments) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("git"));
+        List<String> command = new ArrayList<>(List.of("git"));
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        Process process = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(command + ": " + output).isZero();
         return output.strip();

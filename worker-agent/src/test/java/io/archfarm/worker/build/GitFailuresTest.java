@@ -29,6 +29,7 @@ class GitFailuresTest {
 
     @TempDir
     Path dir;
+
     private HttpServer server;
 
     @BeforeEach
@@ -59,8 +60,9 @@ class GitFailuresTest {
 
         assertThat(failure.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
         assertThat(PartOutage.partOf(failure.getMessage())).hasValue("git server " + serverOf(url));
-        assertThat(failure.getMessage()).startsWith("git server " + serverOf(url) + " failed the fetch of " + COMMIT
-                + " from " + url + " ('").contains("): the attempt is retried\nfatal: unable to access");
+        assertThat(failure.getMessage())
+                .startsWith("git server " + serverOf(url) + " failed the fetch of " + COMMIT + " from " + url + " ('")
+                .contains("): the attempt is retried\nfatal: unable to access");
     }
 
     @Test
@@ -70,7 +72,8 @@ class GitFailuresTest {
         JobFailure failure = GitFailures.of(url, COMMIT, fetch(url));
 
         assertThat(failure.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
-        assertThat(failure.getMessage()).startsWith("git server " + serverOf(url) + " failed the fetch of ")
+        assertThat(failure.getMessage())
+                .startsWith("git server " + serverOf(url) + " failed the fetch of ")
                 .contains("('connection refused')");
     }
 
@@ -82,7 +85,8 @@ class GitFailuresTest {
             JobFailure failure = GitFailures.of(url, COMMIT, fetch(url));
 
             assertThat(failure.outcome()).as("%d", status).isEqualTo(JobOutcome.INFRA_FAILED);
-            assertThat(failure.getMessage()).as("%d", status)
+            assertThat(failure.getMessage())
+                    .as("%d", status)
                     .contains("('the requested url returned error: " + status + "')");
             assertThat(PartOutage.partOf(failure.getMessage())).isPresent();
         }
@@ -96,7 +100,8 @@ class GitFailuresTest {
             JobFailure failure = GitFailures.of(url, COMMIT, fetch(url));
 
             assertThat(failure.outcome()).as("%d", status).isEqualTo(JobOutcome.FAILED);
-            assertThat(failure.getMessage()).as("%d", status)
+            assertThat(failure.getMessage())
+                    .as("%d", status)
                     .startsWith("git server " + serverOf(url) + " refused the fetch of " + COMMIT);
             assertThat(PartOutage.partOf(failure.getMessage())).isEmpty();
         }
@@ -105,12 +110,21 @@ class GitFailuresTest {
     @Test
     void aServerThatTimesOutIsRetried() {
         // curl's words when git's http.lowSpeedTime runs out, and ssh's for a host that never answers
-        assertThat(GitFailures.of("https://git.example/a.git", COMMIT, List.of("error: RPC failed; curl 28"
-                + " Operation timed out after 30000 milliseconds with 0 bytes received",
-                "fatal: expected flush after ref listing")).outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
-        JobFailure ssh = GitFailures.of("git@git.example:team/a.git", COMMIT, List.of(
-                "ssh: connect to host git.example port 22: Connection timed out",
-                "fatal: Could not read from remote repository."));
+        assertThat(GitFailures.of(
+                                "https://git.example/a.git",
+                                COMMIT,
+                                List.of(
+                                        "error: RPC failed; curl 28"
+                                                + " Operation timed out after 30000 milliseconds with 0 bytes received",
+                                        "fatal: expected flush after ref listing"))
+                        .outcome())
+                .isEqualTo(JobOutcome.INFRA_FAILED);
+        JobFailure ssh = GitFailures.of(
+                "git@git.example:team/a.git",
+                COMMIT,
+                List.of(
+                        "ssh: connect to host git.example port 22: Connection timed out",
+                        "fatal: Could not read from remote repository."));
         assertThat(ssh.outcome()).isEqualTo(JobOutcome.INFRA_FAILED);
         assertThat(ssh.getMessage()).startsWith("git server git.example:22 failed the fetch of");
     }
@@ -123,8 +137,9 @@ class GitFailuresTest {
     private List<String> fetch(String url) throws Exception {
         Path repo = Files.createTempDirectory(dir, "repo");
         run(repo, "git", "init", "-q", ".");
-        ProcessBuilder fetch = new ProcessBuilder("git", "fetch", "-q", "--depth", "1", "--no-tags", "--", url,
-                COMMIT).directory(repo.toFile()).redirectErrorStream(true);
+        ProcessBuilder fetch = new ProcessBuilder("git", "fetch", "-q", "--depth", "1", "--no-tags", "--", url, COMMIT)
+                .directory(repo.toFile())
+                .redirectErrorStream(true);
         fetch.environment().put("GIT_TERMINAL_PROMPT", "0");
         Process git = fetch.start();
         String output = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -134,7 +149,10 @@ class GitFailuresTest {
     }
 
     private static void run(Path directory, String... command) throws Exception {
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .start();
         process.getInputStream().readAllBytes();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }

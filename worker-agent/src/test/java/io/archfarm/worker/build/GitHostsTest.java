@@ -34,14 +34,21 @@ class GitHostsTest {
             http://git.example:8080/x.git | http.curloptResolve=git.example:8080:140.82.121.3,[2606:50c0:0:0:0:0:0:1]
             """)
     void pinsHttpToTheAddressesItChecked(String url, String pin) throws JobFailure {
-        GitHosts hosts = new GitHosts(List.of(), host -> List.of(InetAddress.getByName("140.82.121.3"),
-                InetAddress.getByName("2606:50c0::1")));
+        GitHosts hosts = new GitHosts(
+                List.of(),
+                host -> List.of(InetAddress.getByName("140.82.121.3"), InetAddress.getByName("2606:50c0::1")));
         assertThat(hosts.check(url)).containsExactly(pin);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"git://git.example/x.git", "ssh://git@git.example/x.git", "git@git.example:x.git",
-            "https://140.82.121.3/x.git", "file:///srv/x.git"})
+    @ValueSource(
+            strings = {
+                "git://git.example/x.git",
+                "ssh://git@git.example/x.git",
+                "git@git.example:x.git",
+                "https://140.82.121.3/x.git",
+                "file:///srv/x.git"
+            })
     void pinsNothingGitCannotBePinnedFor(String url) throws JobFailure {
         GitHosts hosts = new GitHosts(List.of(), host -> List.of(InetAddress.getByName("140.82.121.3")));
         assertThat(hosts.check(url)).isEmpty();
@@ -54,10 +61,17 @@ class GitHostsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://evil.example#@127.0.0.1/x.git", "https://a@b@c.example/x.git",
-            "http://127.0.0.1\\\\@x.example/", "https:///x.git", "svn://10.0.0.1/x"})
+    @ValueSource(
+            strings = {
+                "https://evil.example#@127.0.0.1/x.git",
+                "https://a@b@c.example/x.git",
+                "http://127.0.0.1\\\\@x.example/",
+                "https:///x.git",
+                "svn://10.0.0.1/x"
+            })
     void refusesANetworkUrlWhoseHostItCannotTellForSure(String url) {
         assertThatThrownBy(() -> new GitHosts(List.of(), host -> List.of()).check(url))
-                .isInstanceOf(JobFailure.class).hasMessageStartingWith("repository '" + url + "' refused: ");
+                .isInstanceOf(JobFailure.class)
+                .hasMessageStartingWith("repository '" + url + "' refused: ");
     }
 }

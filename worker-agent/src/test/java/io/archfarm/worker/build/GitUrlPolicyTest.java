@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.archfarm.model.JobOutcome;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,9 +15,17 @@ class GitUrlPolicyTest {
     private final GitUrlPolicy allowingFiles = new GitUrlPolicy(true);
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://git.example.com/team/app.git", "http://127.0.0.1:9418/app",
-            "git://127.0.0.1/app.git", "ssh://git@example.com:2222/team/app.git", "git@github.com:team/app.git",
-            "example.com:team/app", "ssh://git@[::1]:2222/x.git", "https://[fd00:ec2::254]/x.git"})
+    @ValueSource(
+            strings = {
+                "https://git.example.com/team/app.git",
+                "http://127.0.0.1:9418/app",
+                "git://127.0.0.1/app.git",
+                "ssh://git@example.com:2222/team/app.git",
+                "git@github.com:team/app.git",
+                "example.com:team/app",
+                "ssh://git@[::1]:2222/x.git",
+                "https://[fd00:ec2::254]/x.git"
+            })
     void networkUrlsAreAlwaysAllowed(String url) {
         assertThatCode(() -> strict.check(url)).doesNotThrowAnyException();
     }
@@ -41,15 +50,21 @@ class GitUrlPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ftp://example.com/app.git", "--upload-pack=touch /tmp/x", "", "just-a-name",
-            "https://example.com/a b"})
+    @ValueSource(
+            strings = {
+                "ftp://example.com/app.git",
+                "--upload-pack=touch /tmp/x",
+                "",
+                "just-a-name",
+                "https://example.com/a b"
+            })
     void otherThingsAreRefusedNamingTheValue(String url) {
         assertThatThrownBy(() -> allowingFiles.check(url))
                 .isInstanceOf(JobFailure.class)
                 .hasMessageContaining("repository '" + url + "' refused");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void gitItselfIsLimitedToTheSameProtocols() {
         assertThat(strict.allowedProtocols()).isEqualTo("http:https:git:ssh");
         assertThat(allowingFiles.allowedProtocols()).endsWith(":file");

@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -82,7 +83,8 @@ class HostRuleOnTheWorkerTest {
                 .isInstanceOf(JobFailure.class)
                 .hasMessageStartingWith("submodule vendor/lib: repository '" + url + "' refused: " + why)
                 .satisfies(e -> assertThat(((JobFailure) e).outcome()).isEqualTo(JobOutcome.FAILED));
-        assertThat(processes.commands()).as("git init and checkout ran, then submodule init, and nothing after")
+        assertThat(processes.commands())
+                .as("git init and checkout ran, then submodule init, and nothing after")
                 .anyMatch(command -> command.endsWith(" submodule init"))
                 .noneMatch(command -> command.contains(" submodule update"));
         assertThat(log()).doesNotContain("fetching submodules");
@@ -92,8 +94,8 @@ class HostRuleOnTheWorkerTest {
     @Test
     void everyUrlGitWouldUseIsCheckedWhateverTheSubmodulesName() throws Exception {
         app.declareSubmodule("vendor/lib", library.url(), libraryCommit);
-        String commit = app.declareSubmodule("odd.name with space", "vendor/odd", "git://169.254.169.254/x.git",
-                libraryCommit);
+        String commit =
+                app.declareSubmodule("odd.name with space", "vendor/odd", "git://169.254.169.254/x.git", libraryCommit);
 
         assertThatThrownBy(() -> fetch(app.url(), commit))
                 .isInstanceOf(JobFailure.class)
@@ -114,8 +116,10 @@ class HostRuleOnTheWorkerTest {
                         + " 169.254.169.254 is a cloud metadata address; an operator can allow it with"
                         + " archfarm.git.allowed-hosts")
                 .satisfies(e -> assertThat(((JobFailure) e).outcome()).isEqualTo(JobOutcome.FAILED));
-        assertThat(processes.commands()).as("the first level is fetched, the second is not")
-                .filteredOn(command -> command.contains(" submodule update")).hasSize(1);
+        assertThat(processes.commands())
+                .as("the first level is fetched, the second is not")
+                .filteredOn(command -> command.contains(" submodule update"))
+                .hasSize(1);
         Path checkout = onlyCheckout();
         assertThat(checkout.resolve("vendor/lib/lib.txt")).exists();
         assertThat(checkout.resolve("vendor/lib/deep")).isEmptyDirectory();
@@ -142,26 +146,33 @@ class HostRuleOnTheWorkerTest {
     void gitConnectsOverHttpToTheAddressTheWorkerCheckedNotToASecondLookup() throws Exception {
         processes = new RecordingRunner("file:http");
         try (ListeningSocket server = new ListeningSocket(InetAddress.getByName("127.0.0.2"))) {
-            HostResolver pinnedDns = host -> host.equals("pinned.localhost")
-                    ? List.of(InetAddress.getByName("127.0.0.2")) : DNS.resolve(host);
-            SourceFetcher fetcher = new SourceFetcher(new GitUrlPolicy(true), GitUrlPolicy.forSubmodules(true),
-                    new GitHosts(List.of("127.0.0.0/8"), pinnedDns), Duration.ofSeconds(30));
+            HostResolver pinnedDns = host ->
+                    host.equals("pinned.localhost") ? List.of(InetAddress.getByName("127.0.0.2")) : DNS.resolve(host);
+            SourceFetcher fetcher = new SourceFetcher(
+                    new GitUrlPolicy(true),
+                    GitUrlPolicy.forSubmodules(true),
+                    new GitHosts(List.of("127.0.0.0/8"), pinnedDns),
+                    Duration.ofSeconds(30));
             String url = "http://pinned.localhost:" + server.port() + "/lib.git";
             String commit = app.declareSubmodule("vendor/lib", url, libraryCommit);
 
             // the socket closes each connection unanswered: the submodule's server failing for now
-            assertThatThrownBy(() -> fetch(fetcher, app.url(), commit)).isInstanceOf(JobFailure.class)
+            assertThatThrownBy(() -> fetch(fetcher, app.url(), commit))
+                    .isInstanceOf(JobFailure.class)
                     .hasMessageStartingWith("git server pinned.localhost:" + server.port() + " failed the fetch of"
                             + " submodule " + url)
                     .hasMessageContaining("; fetching submodules failed: ");
             assertThat(server.accepted()).as("connections to 127.0.0.2").isPositive();
-            assertThat(processes.commands()).filteredOn(command -> command.contains(" submodule update"))
-                    .singleElement().asString()
+            assertThat(processes.commands())
+                    .filteredOn(command -> command.contains(" submodule update"))
+                    .singleElement()
+                    .asString()
                     .contains("-c http.curloptResolve=pinned.localhost:" + server.port() + ":127.0.0.2 submodule");
 
             int before = server.accepted();
-            assertThatThrownBy(() -> fetch(fetcher, "http://pinned.localhost:" + server.port() + "/app.git",
-                    "a".repeat(40))).isInstanceOf(JobFailure.class);
+            assertThatThrownBy(() ->
+                            fetch(fetcher, "http://pinned.localhost:" + server.port() + "/app.git", "a".repeat(40)))
+                    .isInstanceOf(JobFailure.class);
             assertThat(server.accepted()).as("the repository's fetch, too").isGreaterThan(before);
         }
     }
@@ -194,13 +205,17 @@ class HostRuleOnTheWorkerTest {
     void theJobFailsAsTheBuildsOwnFailure() throws Exception {
         String commit = app.declareSubmodule("vendor/loop", "http://127.0.0.1:1/lib.git", libraryCommit);
 
-        JobFinished finished = runner().run(job(commit, true, "127.0.0.1:5000/demo/app"), ExecutionMode.NATIVE,
-                new JobControl(jobId, 1), log);
+        JobFinished finished = runner().run(
+                        job(commit, true, "127.0.0.1:5000/demo/app"),
+                        ExecutionMode.NATIVE,
+                        new JobControl(jobId, 1),
+                        log);
 
         assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
-        assertThat(finished.error()).isEqualTo("submodule vendor/loop: repository 'http://127.0.0.1:1/lib.git'"
-                + " refused: host 127.0.0.1 is a loopback address; an operator can allow it with"
-                + " archfarm.git.allowed-hosts");
+        assertThat(finished.error())
+                .isEqualTo("submodule vendor/loop: repository 'http://127.0.0.1:1/lib.git'"
+                        + " refused: host 127.0.0.1 is a loopback address; an operator can allow it with"
+                        + " archfarm.git.allowed-hosts");
     }
 
     @ParameterizedTest
@@ -213,8 +228,8 @@ class HostRuleOnTheWorkerTest {
     void anImageOnARefusedRegistryFailsBeforeAnythingIsBuiltOrPushed(String image, String why) throws Exception {
         String commit = app.commit(Map.of("README", "no submodules\n"));
 
-        JobFinished finished = runner().run(job(commit, false, image), ExecutionMode.NATIVE,
-                new JobControl(jobId, 1), log);
+        JobFinished finished =
+                runner().run(job(commit, false, image), ExecutionMode.NATIVE, new JobControl(jobId, 1), log);
 
         assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
         assertThat(finished.error()).startsWith(why).contains("archfarm.registry.allowed-hosts");
@@ -237,11 +252,15 @@ class HostRuleOnTheWorkerTest {
             throws Exception {
         String commit = app.commit(Map.of("Containerfile", containerfile.replace("\\n", "\n") + "\n"));
 
-        JobFinished finished = runner().run(job(commit, false, "127.0.0.1:5000/demo/app"), ExecutionMode.NATIVE,
-                new JobControl(jobId, 1), log);
+        JobFinished finished = runner().run(
+                        job(commit, false, "127.0.0.1:5000/demo/app"),
+                        ExecutionMode.NATIVE,
+                        new JobControl(jobId, 1),
+                        log);
 
         assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
-        assertThat(finished.error()).startsWith("the Containerfile pulls '" + pulled + "': image ")
+        assertThat(finished.error())
+                .startsWith("the Containerfile pulls '" + pulled + "': image ")
                 .contains("is refused", "archfarm.registry.allowed-hosts");
         assertThat(log()).doesNotContain("image store", "pushing");
     }
@@ -256,8 +275,11 @@ class HostRuleOnTheWorkerTest {
                 COPY --from=0 /bin /bin
                 """));
 
-        JobFinished finished = runner().run(job(commit, false, "127.0.0.1:5000/demo/app"), ExecutionMode.NATIVE,
-                new JobControl(jobId, 1), log);
+        JobFinished finished = runner().run(
+                        job(commit, false, "127.0.0.1:5000/demo/app"),
+                        ExecutionMode.NATIVE,
+                        new JobControl(jobId, 1),
+                        log);
 
         assertThat(finished.error()).doesNotContain("the Containerfile pulls");
         assertThat(log()).contains("image store");
@@ -265,19 +287,43 @@ class HostRuleOnTheWorkerTest {
 
     private JobRunner runner() {
         Path workDir = dir.resolve("worker-" + UUID.randomUUID());
-        return new JobRunner(new BuildSettings("host-rule-it", workDir, workDir.resolve("storage"),
-                Duration.ofSeconds(30), true, true, List.of("127.0.0.1:5000"), workDir.resolve("containers-home")),
+        return new JobRunner(
+                new BuildSettings(
+                        "host-rule-it",
+                        workDir,
+                        workDir.resolve("storage"),
+                        Duration.ofSeconds(30),
+                        true,
+                        true,
+                        List.of("127.0.0.1:5000"),
+                        workDir.resolve("containers-home")),
                 DNS);
     }
 
     private JobAssignment job(String commit, boolean submodules, String image) {
-        return new JobAssignment(UUID.randomUUID(), jobId, UUID.randomUUID(), 1, "linux/amd64", app.url(), "main",
-                commit, submodules, "Containerfile", ".", Map.of(), image, 600);
+        return new JobAssignment(
+                UUID.randomUUID(),
+                jobId,
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                app.url(),
+                "main",
+                commit,
+                submodules,
+                "Containerfile",
+                ".",
+                Map.of(),
+                image,
+                600);
     }
 
     private SourceFetcher fetcher(List<String> allowedHosts) {
-        return new SourceFetcher(new GitUrlPolicy(true), GitUrlPolicy.forSubmodules(true),
-                new GitHosts(allowedHosts, DNS), Duration.ofSeconds(30));
+        return new SourceFetcher(
+                new GitUrlPolicy(true),
+                GitUrlPolicy.forSubmodules(true),
+                new GitHosts(allowedHosts, DNS),
+                Duration.ofSeconds(30));
     }
 
     private void fetch(String repository, String commit) throws JobFailure {
@@ -323,8 +369,10 @@ class HostRuleOnTheWorkerTest {
     }
 
     private Path onlyCheckout() throws IOException {
-        try (var checkouts = java.nio.file.Files.list(dir)) {
-            return checkouts.filter(path -> path.getFileName().toString().startsWith("checkout-")).findFirst()
+        try (var checkouts = Files.list(dir)) {
+            return checkouts
+                    .filter(path -> path.getFileName().toString().startsWith("checkout-"))
+                    .findFirst()
                     .orElseThrow();
         }
     }
@@ -345,8 +393,14 @@ class HostRuleOnTheWorkerTest {
         }
 
         @Override
-        ProcessResult run(List<String> command, Path directory, Map<String, String> environment, Duration timeout,
-                JobControl control, Consumer<String> lines) throws IOException {
+        ProcessResult run(
+                List<String> command,
+                Path directory,
+                Map<String, String> environment,
+                Duration timeout,
+                JobControl control,
+                Consumer<String> lines)
+                throws IOException {
             commands.add(String.join(" ", command));
             Map<String, String> fileOnly = new HashMap<>(environment);
             fileOnly.put("GIT_ALLOW_PROTOCOL", protocols);

@@ -53,8 +53,8 @@ class ImageStoresTest {
                 var second = stores.lease(JobAssignment.NO_TEAM_SCOPE, Platform.LINUX_ARM64)) {
             assertThat(first.name()).isEqualTo("5d2a7e3c-1b4f-4e8a-b6c9-0f3d2e1a4b57/linux-arm64/1");
             assertThat(second.name()).isEqualTo("adhoc/linux-arm64/1");
-            assertThat(first.root()).isEqualTo(
-                    storageRoot.resolve("5d2a7e3c-1b4f-4e8a-b6c9-0f3d2e1a4b57/linux-arm64/1/root"));
+            assertThat(first.root())
+                    .isEqualTo(storageRoot.resolve("5d2a7e3c-1b4f-4e8a-b6c9-0f3d2e1a4b57/linux-arm64/1/root"));
         }
     }
 
@@ -63,9 +63,12 @@ class ImageStoresTest {
     void aScopeThatIsNoPlainNameFailsTheJob() {
         ImageStores stores = new ImageStores(storageRoot);
         for (String scope : List.of("../other-team", "a/b", "", "Team", "-x", ".", "a".repeat(65))) {
-            assertThatThrownBy(() -> stores.lease(scope, Platform.LINUX_ARM64)).as(scope)
-                    .isInstanceOf(JobFailure.class).hasMessageContaining("cache scope")
-                    .extracting(e -> ((JobFailure) e).outcome()).isEqualTo(JobOutcome.FAILED);
+            assertThatThrownBy(() -> stores.lease(scope, Platform.LINUX_ARM64))
+                    .as(scope)
+                    .isInstanceOf(JobFailure.class)
+                    .hasMessageContaining("cache scope")
+                    .extracting(e -> ((JobFailure) e).outcome())
+                    .isEqualTo(JobOutcome.FAILED);
         }
         assertThat(storageRoot).isEmptyDirectory();
     }
@@ -89,7 +92,8 @@ class ImageStoresTest {
         first.close();
 
         try (var third = stores.lease(TEAM, Platform.LINUX_ARM64)) {
-            assertThat(third.name()).as("the store whose base images are already there")
+            assertThat(third.name())
+                    .as("the store whose base images are already there")
                     .isEqualTo("team-a/linux-arm64/1");
         }
         second.close();
@@ -140,7 +144,8 @@ class ImageStoresTest {
     /** Another process (another worker given the same storage root) holds store 1: this worker takes store 2. */
     @Test
     void aStoreLockedByAnotherProcessIsPassedOver() throws Exception {
-        Path lockFile = Files.createDirectories(storageRoot.resolve("team-a/linux-arm64/1")).resolve("lock");
+        Path lockFile = Files.createDirectories(storageRoot.resolve("team-a/linux-arm64/1"))
+                .resolve("lock");
         Process holder = holdLockInAnotherProcess(lockFile);
         try {
             try (var lease = new ImageStores(storageRoot).lease(TEAM, Platform.LINUX_ARM64)) {
@@ -182,7 +187,8 @@ class ImageStoresTest {
                 """);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process holder = new ProcessBuilder(java.toString(), source.toString(), lockFile.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         try (var output = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(output.readLine()).as("the other process took the lock").isEqualTo("locked");
         }

@@ -1,6 +1,5 @@
 package io.archfarm.worker.build;
 
-
 import io.archfarm.testing.LocalRegistry;
 import io.archfarm.testing.RequiredTools;
 import java.nio.file.Files;
@@ -35,8 +34,8 @@ class IsolationBenchmark {
             DemoBench demo = DemoBench.prepare(dir, registry);
 
             Map<String, JobRunner> runners = new LinkedHashMap<>();
-            for (RunIsolation isolation : List.of(RunIsolation.host(), netns(EgressPolicy.NONE),
-                    netns(EgressPolicy.OUTSIDE))) {
+            for (RunIsolation isolation :
+                    List.of(RunIsolation.host(), netns(EgressPolicy.NONE), netns(EgressPolicy.OUTSIDE))) {
                 runners.put(isolation.describe(), runner(isolation, registry));
             }
             Map<String, List<Long>> millis = new LinkedHashMap<>();
@@ -75,20 +74,36 @@ class IsolationBenchmark {
     }
 
     private static RunIsolation netns(EgressPolicy egress) {
-        return new RunIsolation(IsolationLevel.NETNS, egress, null, List.of(), List.of(), List.of(),
-                "10.231.0.0/16", "runc", Path.of("/run/archfarm/sandboxes"));
+        return new RunIsolation(
+                IsolationLevel.NETNS,
+                egress,
+                null,
+                List.of(),
+                List.of(),
+                List.of(),
+                "10.231.0.0/16",
+                "runc",
+                Path.of("/run/archfarm/sandboxes"));
     }
 
     private JobRunner runner(RunIsolation isolation, LocalRegistry registry) throws Exception {
         Path workDir = dir.resolve("worker-" + UUID.randomUUID());
         Path containersHome = workDir.resolve("containers-home");
         RegistriesConf.write(containersHome, List.of(registry.address()));
-        return new JobRunner(new BuildSettings("bench", workDir, workDir.resolve("storage"), Duration.ofSeconds(60),
-                true, true, List.of(registry.address()), containersHome), isolation);
+        return new JobRunner(
+                new BuildSettings(
+                        "bench",
+                        workDir,
+                        workDir.resolve("storage"),
+                        Duration.ofSeconds(60),
+                        true,
+                        true,
+                        List.of(registry.address()),
+                        containersHome),
+                isolation);
     }
 
-    private static void report(Map<String, List<Long>> millis, int runs, Map<String, Long> sandboxes)
-            throws Exception {
+    private static void report(Map<String, List<Long>> millis, int runs, Map<String, Long> sandboxes) throws Exception {
         StringBuilder out = new StringBuilder("isolation levels on examples/hello, ms per platform job (fetch, build, "
                 + "push), median of " + runs + " [min..max]; delta: median minus the host level's\n");
         out.append(String.format("%-26s %-12s %8s %16s %8s%n", "level", "platform", "median", "range", "delta"));
@@ -96,9 +111,12 @@ class IsolationBenchmark {
             String[] key = entry.getKey().split("\\|");
             List<Long> sorted = entry.getValue().stream().sorted().toList();
             long median = median(sorted);
-            long host = median(millis.get(RunIsolation.host().describe() + "|" + key[1]).stream().sorted().toList());
-            out.append(String.format("%-26s %-12s %8d %16s %+8d%n", key[0], key[1], median,
-                    "[" + sorted.getFirst() + ".." + sorted.getLast() + "]", median - host));
+            long host = median(millis.get(RunIsolation.host().describe() + "|" + key[1]).stream()
+                    .sorted()
+                    .toList());
+            out.append(String.format(
+                    "%-26s %-12s %8d %16s %+8d%n",
+                    key[0], key[1], median, "[" + sorted.getFirst() + ".." + sorted.getLast() + "]", median - host));
         }
         sandboxes.forEach((level, median) -> out.append(String.format(
                 "sandbox alone (make and remove, no build), %s: %d ms median of %d%n", level, median, runs * 4)));

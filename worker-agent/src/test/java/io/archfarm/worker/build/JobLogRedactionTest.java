@@ -21,13 +21,16 @@ import org.junit.jupiter.api.Test;
 class JobLogRedactionTest {
 
     private static final String TOKEN = "tok-3f9a6c1e77d2";
-    private static final String KEY = "-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nbm90IGEgcmVhbCBrZXk=\n"
-            + "-----END KEY-----\n";
+    private static final String KEY =
+            "-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nbm90IGEgcmVhbCBrZXk=\n" + "-----END KEY-----\n";
     /** A multi-line value whose lines are too short to be masked alone: only the whole value is. */
     private static final String PIN_CARD = "pin:\n4711\n0815\n";
 
     private final List<JobLogChunk> sent = new CopyOnWriteArrayList<>();
-    private final JobLog log = new JobLog(UUID.randomUUID(), 1, sent::add,
+    private final JobLog log = new JobLog(
+            UUID.randomUUID(),
+            1,
+            sent::add,
             JobSecrets.of(Map.of("token", TOKEN, "key", KEY, "card", PIN_CARD)).redaction());
 
     @Test
@@ -38,8 +41,9 @@ class JobLogRedactionTest {
         log.line("Authorization: Bearer " + TOKEN + " and again " + TOKEN);
         log.flush();
 
-        assertThat(text()).isEqualTo("****\nSTEP 4/4: RUN --mount=type=secret,id=token cat /run/secrets/token\n"
-                + "****16\nAuthorization: Bearer **** and again ****\n");
+        assertThat(text())
+                .isEqualTo("****\nSTEP 4/4: RUN --mount=type=secret,id=token cat /run/secrets/token\n"
+                        + "****16\nAuthorization: Bearer **** and again ****\n");
     }
 
     @Test
@@ -101,7 +105,10 @@ class JobLogRedactionTest {
         log.line("y".repeat(8 * 1024 - 5) + TOKEN + "z".repeat(100));
         log.flush();
 
-        assertThat(text()).doesNotContain(TOKEN.substring(0, 5)).contains("****").contains("[line cut]");
+        assertThat(text())
+                .doesNotContain(TOKEN.substring(0, 5))
+                .contains("****")
+                .contains("[line cut]");
     }
 
     @Test
@@ -118,14 +125,19 @@ class JobLogRedactionTest {
     @Test
     void aWrappedBase64OfALongValueIsMasked() {
         String longValue = "L".repeat(50) + "0123456789".repeat(10);
-        JobLog wrapped = new JobLog(UUID.randomUUID(), 1, sent::add, JobSecrets.of(Map.of("long", longValue))
-                .redaction());
+        JobLog wrapped = new JobLog(
+                UUID.randomUUID(),
+                1,
+                sent::add,
+                JobSecrets.of(Map.of("long", longValue)).redaction());
         String encoded = Base64.getMimeEncoder(76, "\n".getBytes(StandardCharsets.UTF_8))
                 .encodeToString(longValue.getBytes(StandardCharsets.UTF_8));
         encoded.lines().forEach(wrapped::line);
         wrapped.flush();
 
-        assertThat(text()).doesNotContain(encoded.lines().findFirst().orElseThrow()).contains("****");
+        assertThat(text())
+                .doesNotContain(encoded.lines().findFirst().orElseThrow())
+                .contains("****");
     }
 
     @Test
@@ -136,8 +148,11 @@ class JobLogRedactionTest {
 
     @Test
     void everyValueIsMaskedEvenAShortOne() {
-        JobLog shortValue = new JobLog(UUID.randomUUID(), 1, sent::add, JobSecrets.of(Map.of("s", "ab"))
-                .redaction());
+        JobLog shortValue = new JobLog(
+                UUID.randomUUID(),
+                1,
+                sent::add,
+                JobSecrets.of(Map.of("s", "ab")).redaction());
         shortValue.line("cab");
         shortValue.flush();
 
@@ -146,7 +161,8 @@ class JobLogRedactionTest {
 
     @Test
     void aJobWithoutSecretsSendsItsLogAsItIs() {
-        JobLog plain = new JobLog(UUID.randomUUID(), 1, sent::add, JobSecrets.none().redaction());
+        JobLog plain =
+                new JobLog(UUID.randomUUID(), 1, sent::add, JobSecrets.none().redaction());
         plain.line("-----BEGIN KEY-----");
         plain.flush();
 
@@ -155,7 +171,9 @@ class JobLogRedactionTest {
 
     @Test
     void secretsNameTheirIdsButNeverTheirValues() {
-        assertThat(JobSecrets.of(Map.of("token", TOKEN)).toString()).contains("token").doesNotContain(TOKEN);
+        assertThat(JobSecrets.of(Map.of("token", TOKEN)).toString())
+                .contains("token")
+                .doesNotContain(TOKEN);
     }
 
     private String text() {

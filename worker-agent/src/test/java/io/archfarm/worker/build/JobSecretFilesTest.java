@@ -21,27 +21,38 @@ class JobSecretFilesTest {
     void eachSecretIsAFileOfItsOwnInADirectoryOnlyTheWorkerReads() throws Exception {
         Path dir = jobDir.resolve("secrets");
         List<String> command;
-        try (JobSecretFiles files = JobSecretFiles.write(dir, JobSecrets.of(Map.of("canary", "v1\n", "npm.rc",
-                "v2")))) {
+        try (JobSecretFiles files =
+                JobSecretFiles.write(dir, JobSecrets.of(Map.of("canary", "v1\n", "npm.rc", "v2")))) {
             command = files.addTo(List.of("buildah", "--root", "/r", "build", "--platform", "linux/amd64", "ctx"));
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+                    .isEqualTo("rwx------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("secret-1"))))
                     .isEqualTo("rw-------");
             assertThat(Files.readString(dir.resolve("secret-1"))).isEqualTo("v1\n");
             assertThat(Files.readString(dir.resolve("secret-2"))).isEqualTo("v2");
         }
-        assertThat(command).containsExactly("buildah", "--root", "/r", "build",
-                "--secret", "id=canary,src=" + dir.resolve("secret-1"),
-                "--secret", "id=npm.rc,src=" + dir.resolve("secret-2"),
-                "--platform", "linux/amd64", "ctx");
+        assertThat(command)
+                .containsExactly(
+                        "buildah",
+                        "--root",
+                        "/r",
+                        "build",
+                        "--secret",
+                        "id=canary,src=" + dir.resolve("secret-1"),
+                        "--secret",
+                        "id=npm.rc,src=" + dir.resolve("secret-2"),
+                        "--platform",
+                        "linux/amd64",
+                        "ctx");
         assertThat(dir).doesNotExist();
     }
 
     @Test
     void anIdThatWouldAddOptionsToBuildahFailsTheJobAndLeavesNoFile() {
         Path dir = jobDir.resolve("secrets");
-        assertThatThrownBy(() -> JobSecretFiles.write(dir, JobSecrets.of(Map.of("ok", "v", "x,src=/etc/shadow",
-                "v")))).isInstanceOf(JobFailure.class).hasMessageContaining("x,src=/etc/shadow");
+        assertThatThrownBy(() -> JobSecretFiles.write(dir, JobSecrets.of(Map.of("ok", "v", "x,src=/etc/shadow", "v"))))
+                .isInstanceOf(JobFailure.class)
+                .hasMessageContaining("x,src=/etc/shadow");
         assertThat(dir).doesNotExist();
     }
 

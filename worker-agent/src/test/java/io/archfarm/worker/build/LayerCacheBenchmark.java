@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.JobOutcome;
 import io.archfarm.model.LayerCache;
+import io.archfarm.model.Platform;
 import io.archfarm.model.messages.JobAssignment;
 import io.archfarm.model.messages.JobFinished;
 import io.archfarm.model.messages.JobLogChunk;
@@ -44,9 +45,15 @@ class LayerCacheBenchmark {
     void coldAgainstWarmAgainstPlainBuildah() throws Exception {
         RequiredTools.require("buildah", "skopeo", "git", "docker-registry");
         try (LocalRegistry registry = LocalRegistry.start(Files.createDirectories(dir.resolve("registry")))) {
-            ProbeNamespace.run(Duration.ofMinutes(10),
-                    Path.of("..").toAbsolutePath().normalize().resolve("scripts/base-image.sh").toString(),
-                    registry.address(), "archfarm/busybox");
+            ProbeNamespace.run(
+                    Duration.ofMinutes(10),
+                    Path.of("..")
+                            .toAbsolutePath()
+                            .normalize()
+                            .resolve("scripts/base-image.sh")
+                            .toString(),
+                    registry.address(),
+                    "archfarm/busybox");
             String containerfile = "FROM " + registry.address() + "/archfarm/busybox\n"
                     + "RUN end=$(( $(date +%s) + 3 )); while [ $(date +%s) -lt $end ]; do :; done\n"
                     + "COPY app.txt /app.txt\n";
@@ -57,8 +64,15 @@ class LayerCacheBenchmark {
             Path containersHome = workDir.resolve("containers-home");
             RegistriesConf.write(containersHome, List.of(registry.address()));
             StorageDriver driver = StorageDriverDetection.choose("auto", workDir.resolve("storage"));
-            JobRunner runner = new JobRunner(new BuildSettings("bench", workDir, workDir.resolve("storage"),
-                    Duration.ofSeconds(600), true, true, List.of(registry.address()), containersHome)
+            JobRunner runner = new JobRunner(new BuildSettings(
+                            "bench",
+                            workDir,
+                            workDir.resolve("storage"),
+                            Duration.ofSeconds(600),
+                            true,
+                            true,
+                            List.of(registry.address()),
+                            containersHome)
                     .withStorageDriver(driver));
             List<String> out = new ArrayList<>();
             out.add("layer cache on one worker (" + driver.flag() + ", isolation host), ms: job = startedAt to "
@@ -75,20 +89,36 @@ class LayerCacheBenchmark {
                 long plainCold = plainBuild(driver, plainStore, platform, context, pushTo);
                 Files.writeString(context.resolve("app.txt"), "two\n");
                 long plainWarm = plainBuild(driver, plainStore, platform, context, pushTo);
-                out.add(String.format("%-12s cold %6d (%s)  warm %6d (%s)  warm/cold %.2f  | buildah --layers cold "
-                        + "%6d warm %6d  farm warm/buildah warm %.2f", platform, took(cold), phases(cold), took(warm),
-                        phases(warm), took(warm) / (double) took(cold), plainCold, plainWarm,
+                out.add(String.format(
+                        "%-12s cold %6d (%s)  warm %6d (%s)  warm/cold %.2f  | buildah --layers cold "
+                                + "%6d warm %6d  farm warm/buildah warm %.2f",
+                        platform,
+                        took(cold),
+                        phases(cold),
+                        took(warm),
+                        phases(warm),
+                        took(warm) / (double) took(cold),
+                        plainCold,
+                        plainWarm,
                         took(warm) / (double) plainWarm));
-                Path storeDir = workDir.resolve("storage").resolve(scope).resolve(
-                        io.archfarm.model.Platform.parse(platform).key()).resolve("1");
-                ImageStores.ImageStore store = new ImageStores(workDir.resolve("storage"), driver).tryLease(storeDir)
+                Path storeDir = workDir.resolve("storage")
+                        .resolve(scope)
+                        .resolve(Platform.parse(platform).key())
+                        .resolve("1");
+                ImageStores.ImageStore store = new ImageStores(workDir.resolve("storage"), driver)
+                        .tryLease(storeDir)
                         .orElseThrow();
                 try (store) {
                     long rmAll = timed(store.commands().removeContainers());
-                    String leaf = StoreImages.read(store.root(), driver).leaves().iterator().next();
+                    String leaf = StoreImages.read(store.root(), driver)
+                            .leaves()
+                            .iterator()
+                            .next();
                     long rmi = timed(store.commands().removeImage(leaf));
-                    out.add(String.format("%-12s the cleanup no longer run after a cached job: buildah rm --all %d, "
-                            + "buildah rmi %d", platform, rmAll, rmi));
+                    out.add(String.format(
+                            "%-12s the cleanup no longer run after a cached job: buildah rm --all %d, "
+                                    + "buildah rmi %d",
+                            platform, rmAll, rmi));
                 }
             }
             String report = String.join("\n", out) + "\n";
@@ -99,15 +129,35 @@ class LayerCacheBenchmark {
         }
     }
 
-    private static JobFinished job(JobRunner runner, GitRepository repository, String commit, String platform,
-            String scope, LocalRegistry registry) {
-        JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, platform,
-                repository.url(), "main", commit, false, "Containerfile", ".", Map.of(),
-                registry.address() + "/bench/app", 600, scope, LayerCache.USE);
+    private static JobFinished job(
+            JobRunner runner,
+            GitRepository repository,
+            String commit,
+            String platform,
+            String scope,
+            LocalRegistry registry) {
+        JobAssignment job = new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                platform,
+                repository.url(),
+                "main",
+                commit,
+                false,
+                "Containerfile",
+                ".",
+                Map.of(),
+                registry.address() + "/bench/app",
+                600,
+                scope,
+                LayerCache.USE);
         List<JobLogChunk> chunks = new CopyOnWriteArrayList<>();
-        JobFinished finished = runner.run(job, ExecutionMode.NATIVE, new JobControl(job.jobId(), 1),
-                new JobLog(job.jobId(), 1, chunks::add));
-        assertThat(finished.outcome()).as(chunks.stream().map(JobLogChunk::text).collect(Collectors.joining()))
+        JobFinished finished = runner.run(
+                job, ExecutionMode.NATIVE, new JobControl(job.jobId(), 1), new JobLog(job.jobId(), 1, chunks::add));
+        assertThat(finished.outcome())
+                .as(chunks.stream().map(JobLogChunk::text).collect(Collectors.joining()))
                 .isEqualTo(JobOutcome.SUCCEEDED);
         return finished;
     }
@@ -124,11 +174,26 @@ class LayerCacheBenchmark {
     /** What a user does on one host: {@code buildah build --layers}, then {@code buildah push} of the tag. */
     private long plainBuild(StorageDriver driver, Path store, String platform, Path context, String pushTo)
             throws Exception {
-        List<String> buildah = List.of("buildah", "--storage-driver", driver.flag(), "--root",
-                store.resolve("root").toString(), "--runroot", store.resolve("run").toString());
+        List<String> buildah = List.of(
+                "buildah",
+                "--storage-driver",
+                driver.flag(),
+                "--root",
+                store.resolve("root").toString(),
+                "--runroot",
+                store.resolve("run").toString());
         List<String> build = new ArrayList<>(buildah);
-        build.addAll(List.of("build", "--isolation", "chroot", "--layers", "--tls-verify=false", "--platform",
-                platform, "-t", pushTo, context.toString()));
+        build.addAll(List.of(
+                "build",
+                "--isolation",
+                "chroot",
+                "--layers",
+                "--tls-verify=false",
+                "--platform",
+                platform,
+                "-t",
+                pushTo,
+                context.toString()));
         List<String> push = new ArrayList<>(buildah);
         push.addAll(List.of("push", "--tls-verify=false", pushTo));
         return timed(build) + timed(push);

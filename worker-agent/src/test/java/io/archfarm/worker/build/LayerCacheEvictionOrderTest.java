@@ -28,6 +28,7 @@ class LayerCacheEvictionOrderTest {
 
     @TempDir
     Path store;
+
     StoreImages images;
 
     @BeforeEach
@@ -40,14 +41,17 @@ class LayerCacheEvictionOrderTest {
     @Test
     void onlyImagesNothingStandsOnAreLeaves() {
         assertThat(images.images()).hasSize(14);
-        assertThat(images.leaves()).contains(FIRST_FINAL, SECOND_FINAL).doesNotContain(BASE, RUN, FIRST_COPY)
+        assertThat(images.leaves())
+                .contains(FIRST_FINAL, SECOND_FINAL)
+                .doesNotContain(BASE, RUN, FIRST_COPY)
                 .as("the ARG step has the COPY's layer and came after it: the COPY is its parent")
                 .doesNotContain(FIRST_ARG);
     }
 
     @Test
     void aBuildUsesItsImageAndEveryImageUnderIt() {
-        assertThat(images.withImagesUnder(Set.of(FIRST_FINAL))).contains(FIRST_FINAL, FIRST_COPY, RUN, BASE)
+        assertThat(images.withImagesUnder(Set.of(FIRST_FINAL)))
+                .contains(FIRST_FINAL, FIRST_COPY, RUN, BASE)
                 .doesNotContain(SECOND_FINAL);
     }
 
@@ -55,14 +59,17 @@ class LayerCacheEvictionOrderTest {
     @Test
     void theLeastRecentlyUsedLeafGoesFirst() throws IOException {
         LayerCacheUse use = LayerCacheUse.of(store);
-        assertThat(EvictLayerCache.lastUseOfLeaves(images, use).keySet()).containsSubsequence(FIRST_FINAL,
-                SECOND_FINAL);
+        assertThat(EvictLayerCache.lastUseOfLeaves(images, use).keySet())
+                .containsSubsequence(FIRST_FINAL, SECOND_FINAL);
 
         use.used(Set.of(FIRST_FINAL), Instant.parse("2026-12-08T00:00:00Z"));
         use.save(images.images().keySet());
 
-        assertThat(EvictLayerCache.lastUseOfLeaves(images, LayerCacheUse.of(store)).keySet())
-                .containsSubsequence(SECOND_FINAL, FIRST_FINAL).last().isEqualTo(FIRST_FINAL);
+        assertThat(EvictLayerCache.lastUseOfLeaves(images, LayerCacheUse.of(store))
+                        .keySet())
+                .containsSubsequence(SECOND_FINAL, FIRST_FINAL)
+                .last()
+                .isEqualTo(FIRST_FINAL);
     }
 
     @Test
@@ -78,7 +85,8 @@ class LayerCacheEvictionOrderTest {
     @Test
     void anEmptyStoreHasNothingToEvict() throws IOException {
         StoreImages none = StoreImages.read(store.resolve("no-root"), StorageDriver.OVERLAY);
-        assertThat(EvictLayerCache.lastUseOfLeaves(none, LayerCacheUse.of(store))).isEmpty();
+        assertThat(EvictLayerCache.lastUseOfLeaves(none, LayerCacheUse.of(store)))
+                .isEmpty();
     }
 
     private static void copy(String resource, Path target) throws IOException {

@@ -41,11 +41,13 @@ class LayerCacheIT {
     private static final String RUN = "RUN i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; echo burnt > /burn";
     /** A RUN whose layer differs each time it runs: a step taken from the cache shows by its content too. */
     private static final String RUN_WITH_X = "RUN echo \"x=$X $(date +%s%N)\" > /x";
+
     private static final Pattern STEP = Pattern.compile("^(?:\\[\\d+/\\d+] )?STEP (\\d+/\\d+): (?!FROM )");
     private static final Pattern STEP_HIT = Pattern.compile("^--> Using cache ([0-9a-f]{64})$");
 
     @TempDir
     static Path dir;
+
     static LocalRegistry registry;
     static GitRepository repository;
     static String first;
@@ -60,34 +62,48 @@ class LayerCacheIT {
     static void aRegistryWithTheBaseImageAndTwoCommits() throws Exception {
         RequiredTools.require("buildah", "skopeo", "git", "docker-registry");
         registry = LocalRegistry.start(Files.createDirectories(dir.resolve("registry")));
-        ProbeNamespace.run(Duration.ofMinutes(10),
-                Path.of("..").toAbsolutePath().normalize().resolve("scripts/base-image.sh").toString(),
-                registry.address(), "archfarm/busybox");
+        ProbeNamespace.run(
+                Duration.ofMinutes(10),
+                Path.of("..")
+                        .toAbsolutePath()
+                        .normalize()
+                        .resolve("scripts/base-image.sh")
+                        .toString(),
+                registry.address(),
+                "archfarm/busybox");
         repository = GitRepository.create(dir.resolve("repo"));
         first = repository.commit(Map.of(
-                "app/Containerfile", "FROM " + registry.address() + "/archfarm/busybox\n" + RUN
-                        + "\nCOPY app.txt /app.txt\n",
+                "app/Containerfile",
+                        "FROM " + registry.address() + "/archfarm/busybox\n" + RUN + "\nCOPY app.txt /app.txt\n",
                 "app/app.txt", "one\n",
                 "derived/Containerfile", "FROM " + registry.address() + "/team/base:1\nRUN cat /content\n",
-                "base/Containerfile", "FROM " + registry.address() + "/archfarm/busybox\nARG CONTENT\n"
-                        + "RUN echo \"content $CONTENT\" > /content\n",
-                "failing/Containerfile", "FROM " + registry.address() + "/archfarm/busybox\n" + RUN
-                        + "\nRUN exit 3\n",
-                "failing/fixed.Containerfile", "FROM " + registry.address() + "/archfarm/busybox\n" + RUN
-                        + "\nRUN exit 0\n",
-                "refresh/Containerfile", "FROM " + registry.address() + "/archfarm/busybox\nARG X=0\n" + RUN_WITH_X
-                        + "\nCOPY f /f\n",
+                "base/Containerfile",
+                        "FROM " + registry.address() + "/archfarm/busybox\nARG CONTENT\n"
+                                + "RUN echo \"content $CONTENT\" > /content\n",
+                "failing/Containerfile", "FROM " + registry.address() + "/archfarm/busybox\n" + RUN + "\nRUN exit 3\n",
+                "failing/fixed.Containerfile",
+                        "FROM " + registry.address() + "/archfarm/busybox\n" + RUN + "\nRUN exit 0\n",
+                "refresh/Containerfile",
+                        "FROM " + registry.address() + "/archfarm/busybox\nARG X=0\n" + RUN_WITH_X + "\nCOPY f /f\n",
                 "refresh/f", "f\n",
-                "refresh/failing.Containerfile", "FROM " + registry.address() + "/archfarm/busybox\nARG X=0\n"
-                        + RUN_WITH_X + "\nRUN exit 3\n"));
+                "refresh/failing.Containerfile",
+                        "FROM " + registry.address() + "/archfarm/busybox\nARG X=0\n" + RUN_WITH_X + "\nRUN exit 3\n"));
         second = repository.commit(Map.of("app/app.txt", "two\n"));
         Path workDir = dir.resolve("worker");
         Path containersHome = workDir.resolve("containers-home");
         RegistriesConf.write(containersHome, List.of(registry.address()));
         storageRoot = workDir.resolve("storage");
         driver = StorageDriverDetection.choose("auto", storageRoot);
-        runner = new JobRunner(new BuildSettings("it-worker", workDir, storageRoot, Duration.ofSeconds(60), true,
-                true, List.of(registry.address()), containersHome).withStorageDriver(driver));
+        runner = new JobRunner(new BuildSettings(
+                        "it-worker",
+                        workDir,
+                        storageRoot,
+                        Duration.ofSeconds(60),
+                        true,
+                        true,
+                        List.of(registry.address()),
+                        containersHome)
+                .withStorageDriver(driver));
     }
 
     @AfterAll
@@ -110,8 +126,9 @@ class LayerCacheIT {
 
         JobFinished warm = run(job("team-a", second, LayerCache.USE));
         assertThat(warm.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
-        assertThat(warm.cache().steps()).containsExactly(new JobCache.Step("2/3", RUN, true),
-                new JobCache.Step("3/3", "COPY app.txt /app.txt", false));
+        assertThat(warm.cache().steps())
+                .containsExactly(
+                        new JobCache.Step("2/3", RUN, true), new JobCache.Step("3/3", "COPY app.txt /app.txt", false));
         assertThat(warm.cache().layerCache()).isEqualTo("USE");
         assertThat(warm.cache().store()).isEqualTo("team-a/linux-amd64/1");
         assertThat(log()).contains("layer cache: 1 of 2 steps from the cache (store team-a/linux-amd64/1)");
@@ -129,8 +146,12 @@ class LayerCacheIT {
 
         JobFinished again = run(job("team-a", second, LayerCache.USE));
         assertThat(again.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
-        assertThat(again.cache().steps()).as("after the refresh").allMatch(JobCache.Step::hit).hasSize(2);
-        assertThat(again.digest()).as("the image the --no-cache build made, taken whole from the cache")
+        assertThat(again.cache().steps())
+                .as("after the refresh")
+                .allMatch(JobCache.Step::hit)
+                .hasSize(2);
+        assertThat(again.digest())
+                .as("the image the --no-cache build made, taken whole from the cache")
                 .isEqualTo(refreshed.digest());
     }
 
@@ -142,9 +163,12 @@ class LayerCacheIT {
     void aFailedBuildKeepsItsLayersAndRecordsItsSteps() throws Exception {
         JobFinished failed = run(job("team-fail", first, LayerCache.USE, "failing/Containerfile", "failing"));
         assertThat(failed.outcome()).as(log()).isEqualTo(JobOutcome.FAILED);
-        assertThat(failed.cache().steps()).extracting(JobCache.Step::instruction).containsExactly(RUN, "RUN exit 3");
+        assertThat(failed.cache().steps())
+                .extracting(JobCache.Step::instruction)
+                .containsExactly(RUN, "RUN exit 3");
         Process containers = new ProcessBuilder(buildah("team-fail/linux-amd64/1", "containers", "-q"))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String left = new String(containers.getInputStream().readAllBytes()).strip();
         assertThat(containers.waitFor()).as(left).isZero();
         assertThat(left).as("working containers").isEmpty();
@@ -163,8 +187,10 @@ class LayerCacheIT {
     void afterARefreshTheNextBuildTakesTheRefreshedImages() throws Exception {
         StepRun a = build("team-refresh", LayerCache.USE, "a");
         StepRun b = build("team-refresh", LayerCache.USE, "b");
-        assertThat(b.finished().cache().steps()).as("what buildah does: the ARG from X=a's build, the RUN of X=b not")
-                .extracting(JobCache.Step::hit).containsExactly(true, false, false);
+        assertThat(b.finished().cache().steps())
+                .as("what buildah does: the ARG from X=a's build, the RUN of X=b not")
+                .extracting(JobCache.Step::hit)
+                .containsExactly(true, false, false);
         assertThat(b.hits().get("2/4")).isIn(a.made());
         Set<String> older = images("team-refresh/linux-amd64/1").images().keySet();
 
@@ -175,18 +201,25 @@ class LayerCacheIT {
         StoreImages after = images("team-refresh/linux-amd64/1");
         Set<String> left = new HashSet<>(after.images().keySet());
         left.retainAll(older);
-        assertThat(left).as("of the older images only the base image stays").hasSize(1)
+        assertThat(left)
+                .as("of the older images only the base image stays")
+                .hasSize(1)
                 .allMatch(id -> after.images().get(id).named());
 
         StepRun again = build("team-refresh", LayerCache.USE, "b");
-        assertThat(again.finished().cache().steps()).extracting(JobCache.Step::hit).containsExactly(true, true, true);
-        assertThat(again.hits().values()).as("the images the --no-cache build committed")
+        assertThat(again.finished().cache().steps())
+                .extracting(JobCache.Step::hit)
+                .containsExactly(true, true, true);
+        assertThat(again.hits().values())
+                .as("the images the --no-cache build committed")
                 .containsExactlyInAnyOrderElementsOf(refreshed.made());
         assertThat(again.finished().digest()).isEqualTo(refreshed.finished().digest());
 
         StepRun otherArgs = build("team-refresh", LayerCache.USE, "a");
-        assertThat(otherArgs.finished().cache().steps()).as("X=a's chain stood on the replaced ARG and went with it")
-                .extracting(JobCache.Step::hit).containsExactly(true, false, false);
+        assertThat(otherArgs.finished().cache().steps())
+                .as("X=a's chain stood on the replaced ARG and went with it")
+                .extracting(JobCache.Step::hit)
+                .containsExactly(true, false, false);
         assertThat(otherArgs.hits().get("2/4")).isIn(refreshed.made());
     }
 
@@ -196,13 +229,14 @@ class LayerCacheIT {
         StepRun older = build("team-refresh-same", LayerCache.USE, "a");
         StepRun refreshed = build("team-refresh-same", LayerCache.REFRESH, "a");
         assertThat(refreshed.log()).contains("layer cache: --no-cache replaced 3 older cached images");
-        assertThat(images("team-refresh-same/linux-amd64/1").images()).doesNotContainKeys(
-                older.made().toArray(String[]::new));
+        assertThat(images("team-refresh-same/linux-amd64/1").images())
+                .doesNotContainKeys(older.made().toArray(String[]::new));
 
         StepRun again = build("team-refresh-same", LayerCache.USE, "a");
         assertThat(again.finished().cache().hits()).isEqualTo(3);
-        assertThat(again.hits().values()).as("not the older chain").containsExactlyInAnyOrderElementsOf(
-                refreshed.made());
+        assertThat(again.hits().values())
+                .as("not the older chain")
+                .containsExactlyInAnyOrderElementsOf(refreshed.made());
     }
 
     /** A failed --no-cache build made its steps fresh too: the fixed build takes them, not the older ones. */
@@ -215,7 +249,9 @@ class LayerCacheIT {
         assertThat(refreshed.log()).contains("layer cache: --no-cache replaced 2 older cached images");
 
         StepRun fixed = build("team-refresh-failed", LayerCache.USE, "a");
-        assertThat(fixed.finished().cache().steps()).extracting(JobCache.Step::hit).containsExactly(true, true, false);
+        assertThat(fixed.finished().cache().steps())
+                .extracting(JobCache.Step::hit)
+                .containsExactly(true, true, false);
         assertThat(fixed.hits().values()).containsExactlyInAnyOrderElementsOf(refreshed.made());
     }
 
@@ -223,8 +259,7 @@ class LayerCacheIT {
      * A build of the refresh Containerfile: its log, the image each step took from the cache (buildah names only
      * those: with {@code --iidfile} it does not print the ids of the steps it commits) and the images it made.
      */
-    private record StepRun(JobFinished finished, String log, Map<String, String> hits, Set<String> made) {
-    }
+    private record StepRun(JobFinished finished, String log, Map<String, String> hits, Set<String> made) {}
 
     private StepRun build(String scope, LayerCache cache, String x) throws Exception {
         StepRun run = build(scope, cache, x, "refresh/Containerfile");
@@ -236,9 +271,23 @@ class LayerCacheIT {
         String store = scope + "/linux-amd64/1";
         Set<String> before = images(store).images().keySet();
         chunks.clear();
-        JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1,
-                "linux/amd64", repository.url(), "main", first, false, containerfile, "refresh",
-                Map.of("X", x), registry.address() + "/cache-it/refresh", 600, scope, cache);
+        JobAssignment job = new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                repository.url(),
+                "main",
+                first,
+                false,
+                containerfile,
+                "refresh",
+                Map.of("X", x),
+                registry.address() + "/cache-it/refresh",
+                600,
+                scope,
+                cache);
         JobFinished finished = run(job);
         Map<String, String> hits = new LinkedHashMap<>();
         String step = null;
@@ -281,13 +330,16 @@ class LayerCacheIT {
         assertThat(off.cache().hits()).isZero();
 
         StoreImages images = images("team-off/linux-amd64/1");
-        assertThat(images.images().values()).as("only the base image").hasSize(1)
+        assertThat(images.images().values())
+                .as("only the base image")
+                .hasSize(1)
                 .allMatch(StoreImages.Image::named);
 
         JobFinished offAgain = run(job("team-off", second, LayerCache.OFF));
         assertThat(offAgain.cache().hits()).isZero();
-        assertThat(log()).doesNotContain("Trying to pull " + registry.address() + "/archfarm/busybox:latest\n"
-                + "Getting image source signatures\nCopying blob");
+        assertThat(log())
+                .doesNotContain("Trying to pull " + registry.address() + "/archfarm/busybox:latest\n"
+                        + "Getting image source signatures\nCopying blob");
     }
 
     /** A FROM whose tag moved on the registry is pulled again at its new digest; the old layers do not hit. */
@@ -313,9 +365,12 @@ class LayerCacheIT {
     /** Over a bound, the least recently used image that nothing stands on goes first, until the stores are under. */
     @Test
     void evictionBringsTheStoresUnderTheBoundOldestFirst() throws Exception {
-        assertThat(run(job("team-evict", first, LayerCache.USE)).outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
+        assertThat(run(job("team-evict", first, LayerCache.USE)).outcome())
+                .as(log())
+                .isEqualTo(JobOutcome.SUCCEEDED);
         Set<String> firstBuild = images("team-evict/linux-amd64/1").leaves();
-        assertThat(run(job("team-evict", second, LayerCache.USE)).outcome()).as(log())
+        assertThat(run(job("team-evict", second, LayerCache.USE)).outcome())
+                .as(log())
                 .isEqualTo(JobOutcome.SUCCEEDED);
         Set<String> leaves = images("team-evict/linux-amd64/1").leaves();
         assertThat(leaves).hasSize(2).containsAll(firstBuild);
@@ -332,12 +387,16 @@ class LayerCacheIT {
         assertThat(evicted.getFirst().imageId()).as("the older build's image").isIn(firstBuild);
         assertThat(evicted.getFirst().freedBytes()).isPositive();
         assertThat(total(stores)).isLessThanOrEqualTo(bound);
-        assertThat(images("team-evict/linux-amd64/1").images()).as("the newer build's image stays")
-                .containsKeys(leaves.stream().filter(l -> !firstBuild.contains(l)).toArray(String[]::new));
+        assertThat(images("team-evict/linux-amd64/1").images())
+                .as("the newer build's image stays")
+                .containsKeys(
+                        leaves.stream().filter(l -> !firstBuild.contains(l)).toArray(String[]::new));
     }
 
     private static long total(ImageStores stores) {
-        return stores.storeDirectories().stream().mapToLong(EvictLayerCache::diskUse).sum();
+        return stores.storeDirectories().stream()
+                .mapToLong(EvictLayerCache::diskUse)
+                .sum();
     }
 
     private static StoreImages images(String store) throws Exception {
@@ -347,22 +406,56 @@ class LayerCacheIT {
 
     /** Builds the base image with {@code content} and moves {@code team/base:1} to it, as another team's CI would. */
     private void tagBase(String content) throws Exception {
-        JobAssignment base = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1,
-                "linux/amd64", repository.url(), "main", first, false, "base/Containerfile", "base",
-                Map.of("CONTENT", content), registry.address() + "/team/base", 600, "base-maker", LayerCache.OFF);
+        JobAssignment base = new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                repository.url(),
+                "main",
+                first,
+                false,
+                "base/Containerfile",
+                "base",
+                Map.of("CONTENT", content),
+                registry.address() + "/team/base",
+                600,
+                "base-maker",
+                LayerCache.OFF);
         JobFinished built = run(base);
         assertThat(built.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
-        Process copy = new ProcessBuilder("skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
-                "docker://" + registry.address() + "/team/base@" + built.digest(),
-                "docker://" + registry.address() + "/team/base:1").redirectErrorStream(true).start();
+        Process copy = new ProcessBuilder(
+                        "skopeo",
+                        "copy",
+                        "--src-tls-verify=false",
+                        "--dest-tls-verify=false",
+                        "docker://" + registry.address() + "/team/base@" + built.digest(),
+                        "docker://" + registry.address() + "/team/base:1")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(copy.getInputStream().readAllBytes());
         assertThat(copy.waitFor()).as(output).isZero();
     }
 
     private JobAssignment derived() {
-        return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/amd64",
-                repository.url(), "main", first, false, "derived/Containerfile", "derived", Map.of(),
-                registry.address() + "/team/derived", 600, "team-from", LayerCache.USE);
+        return new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                repository.url(),
+                "main",
+                first,
+                false,
+                "derived/Containerfile",
+                "derived",
+                Map.of(),
+                registry.address() + "/team/derived",
+                600,
+                "team-from",
+                LayerCache.USE);
     }
 
     private JobAssignment job(String scope, String commit, LayerCache cache) {
@@ -370,22 +463,45 @@ class LayerCacheIT {
     }
 
     private JobAssignment job(String scope, String commit, LayerCache cache, String containerfile, String context) {
-        return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/amd64",
-                repository.url(), "main", commit, false, containerfile, context, Map.of(),
-                registry.address() + "/cache-it/app", 600, scope, cache);
+        return new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                repository.url(),
+                "main",
+                commit,
+                false,
+                containerfile,
+                context,
+                Map.of(),
+                registry.address() + "/cache-it/app",
+                600,
+                scope,
+                cache);
     }
 
     private static List<String> buildah(String store, String... arguments) {
         Path dir = storageRoot.resolve(store);
         String prefix = driver == StorageDriver.VFS ? "" : driver.flag() + "-";
-        List<String> command = new ArrayList<>(List.of("buildah", "--storage-driver", driver.flag(), "--root",
-                dir.resolve(prefix + "root").toString(), "--runroot", dir.resolve(prefix + "run").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "buildah",
+                "--storage-driver",
+                driver.flag(),
+                "--root",
+                dir.resolve(prefix + "root").toString(),
+                "--runroot",
+                dir.resolve(prefix + "run").toString()));
         command.addAll(List.of(arguments));
         return command;
     }
 
     private JobFinished run(JobAssignment job) {
-        return runner.run(job, ExecutionMode.NATIVE, new JobControl(job.jobId(), job.attempt()),
+        return runner.run(
+                job,
+                ExecutionMode.NATIVE,
+                new JobControl(job.jobId(), job.attempt()),
                 new JobLog(job.jobId(), job.attempt(), chunks::add));
     }
 

@@ -9,8 +9,7 @@ import java.net.Socket;
 /** A TCP port that accepts and closes every connection, as a probe's target. */
 final class Listener {
 
-    private Listener() {
-    }
+    private Listener() {}
 
     static ServerSocket open(InetAddress address) throws IOException {
         ServerSocket server = new ServerSocket();

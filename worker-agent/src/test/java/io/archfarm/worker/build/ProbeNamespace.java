@@ -52,8 +52,16 @@ final class ProbeNamespace implements AutoCloseable {
             run("ip", "addr", "add", "10.213." + octet + ".1/30", "dev", host);
             run("ip", "addr", "add", "169.254." + octet + ".1/30", "dev", host);
             run("ip", "link", "set", host, "up");
-            Process listener = new ProcessBuilder("ip", "netns", "exec", name, "socat",
-                    "TCP-LISTEN:" + PORT + ",fork,reuseaddr", "EXEC:/bin/true").redirectErrorStream(true).start();
+            Process listener = new ProcessBuilder(
+                            "ip",
+                            "netns",
+                            "exec",
+                            name,
+                            "socat",
+                            "TCP-LISTEN:" + PORT + ",fork,reuseaddr",
+                            "EXEC:/bin/true")
+                    .redirectErrorStream(true)
+                    .start();
             ServerSocket hostEnd = Listener.open(InetAddress.getByName("10.213." + octet + ".1"));
             ProbeNamespace probe = new ProbeNamespace(name, octet, listener, hostEnd);
             probe.awaitListening();
@@ -87,12 +95,15 @@ final class ProbeNamespace implements AutoCloseable {
 
     /** The listener inside answers before a probe relies on it. */
     private void awaitListening() {
-        await("the listener in " + name).atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(privateAddress(), PORT), 1000);
-                return true;
-            }
-        });
+        await("the listener in " + name)
+                .atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(() -> {
+                    try (Socket socket = new Socket()) {
+                        socket.connect(new InetSocketAddress(privateAddress(), PORT), 1000);
+                        return true;
+                    }
+                });
     }
 
     @Override
@@ -111,15 +122,18 @@ final class ProbeNamespace implements AutoCloseable {
     static void run(Duration limit, String... command) throws IOException, InterruptedException {
         Path output = Files.createTempFile("probe-command", ".log");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
                     .start();
             boolean ended = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
             if (!ended) {
                 process.destroyForcibly().waitFor();
             }
             if (!ended || process.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + (ended ? " failed: " : " took over " + limit
-                        + ": ") + Files.readString(output, StandardCharsets.UTF_8));
+                throw new IOException(String.join(" ", command)
+                        + (ended ? " failed: " : " took over " + limit + ": ")
+                        + Files.readString(output, StandardCharsets.UTF_8));
             }
         } finally {
             Files.deleteIfExists(output);
@@ -127,7 +141,8 @@ final class ProbeNamespace implements AutoCloseable {
     }
 
     static String output(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        Process process =
+                new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor(30, TimeUnit.SECONDS);
         return output;

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.archfarm.model.JobOutcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +31,13 @@ class ProcessRunnerTest {
 
     @Test
     void streamsOutputLineByLineAndReportsTheExitCode() throws Exception {
-        ProcessResult result = runner.run(List.of("sh", "-c", "echo one; echo two >&2; exit 3"), dir, Map.of(),
-                Duration.ofSeconds(30), control, lines::add);
+        ProcessResult result = runner.run(
+                List.of("sh", "-c", "echo one; echo two >&2; exit 3"),
+                dir,
+                Map.of(),
+                Duration.ofSeconds(30),
+                control,
+                lines::add);
         assertThat(lines).containsExactlyInAnyOrder("one", "two");
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.succeeded()).isFalse();
@@ -37,8 +46,13 @@ class ProcessRunnerTest {
 
     @Test
     void passesTheEnvironment() throws Exception {
-        runner.run(List.of("sh", "-c", "echo $ARCHFARM_TEST"), dir, Map.of("ARCHFARM_TEST", "yes"),
-                Duration.ofSeconds(30), control, lines::add);
+        runner.run(
+                List.of("sh", "-c", "echo $ARCHFARM_TEST"),
+                dir,
+                Map.of("ARCHFARM_TEST", "yes"),
+                Duration.ofSeconds(30),
+                control,
+                lines::add);
         assertThat(lines).containsExactly("yes");
     }
 
@@ -49,7 +63,7 @@ class ProcessRunnerTest {
 
         control.stop(JobOutcome.CANCELLED, "cancelled by test");
 
-        ProcessResult result = run.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        ProcessResult result = run.orTimeout(30, TimeUnit.SECONDS).join();
         assertThat(result.stopped()).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> tree.stream().noneMatch(ProcessHandle::isAlive));
     }
@@ -59,7 +73,7 @@ class ProcessRunnerTest {
         CompletableFuture<ProcessResult> run = CompletableFuture.supplyAsync(() -> runQuietly(Duration.ofSeconds(3)));
         List<ProcessHandle> tree = awaitTreeOfThree();
 
-        ProcessResult result = run.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        ProcessResult result = run.orTimeout(30, TimeUnit.SECONDS).join();
         assertThat(result.timedOut()).isTrue();
         assertThat(result.stopped()).isFalse();
         await().atMost(Duration.ofSeconds(10)).until(() -> tree.stream().noneMatch(ProcessHandle::isAlive));
@@ -74,10 +88,12 @@ class ProcessRunnerTest {
     }
 
     private List<ProcessHandle> awaitTreeOfThree() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> control.currentProcess()
-                .map(p -> p.descendants().count() == 2).orElse(false));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> control.currentProcess()
+                        .map(p -> p.descendants().count() == 2)
+                        .orElse(false));
         Process shell = control.currentProcess().orElseThrow();
-        List<ProcessHandle> tree = new java.util.ArrayList<>(shell.descendants().toList());
+        List<ProcessHandle> tree = new ArrayList<>(shell.descendants().toList());
         tree.add(shell.toHandle());
         assertThat(tree).hasSize(3).allMatch(ProcessHandle::isAlive);
         return tree;
@@ -86,8 +102,8 @@ class ProcessRunnerTest {
     private ProcessResult runQuietly(Duration timeout) {
         try {
             return runner.run(TWO_SLEEPERS, dir, Map.of(), timeout, control, lines::add);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

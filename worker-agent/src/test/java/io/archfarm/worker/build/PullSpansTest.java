@@ -42,7 +42,7 @@ class PullSpansTest {
         at(125, "STEP 3/4: COPY --from=b / /");
         assertThat(spans.pulled()).isEqualTo(Duration.ofMillis(55));
 
-        PullSpans none = new PullSpans(line -> { }, () -> now);
+        PullSpans none = new PullSpans(line -> {}, () -> now);
         none.accept("STEP 1/1: FROM scratch");
         assertThat(none.pulled()).isZero();
     }

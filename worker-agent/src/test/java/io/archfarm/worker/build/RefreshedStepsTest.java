@@ -50,18 +50,32 @@ class RefreshedStepsTest {
         StoreImages images = StoreImages.read(root, StorageDriver.OVERLAY);
         Map<String, StoreImages.History> histories = images.histories(root, StorageDriver.OVERLAY);
 
-        assertThat(images.images().get(OLD_ARG).layer()).as("an ARG makes no layer")
-                .isEqualTo(images.images().get(NEW_ARG).layer()).isEqualTo(images.images().get(BASE).layer());
+        assertThat(images.images().get(OLD_ARG).layer())
+                .as("an ARG makes no layer")
+                .isEqualTo(images.images().get(NEW_ARG).layer())
+                .isEqualTo(images.images().get(BASE).layer());
         assertThat(histories).hasSize(9);
         assertThat(histories.get(OLD_ARG).parent()).hasValue(histories.get(BASE));
         assertThat(histories.get(NEW_ARG).parent()).hasValue(histories.get(BASE));
         assertThat(histories.get(OLD_RUN_B).parent()).hasValue(histories.get(OLD_ARG));
-        assertThat(histories.get(NEW_RUN).parent()).as("the same layer under it, another ARG image's history")
-                .hasValue(histories.get(NEW_ARG)).isNotEqualTo(histories.get(OLD_RUN_B).parent());
-        assertThat(histories.get(NEW_RUN).step().orElseThrow().sameStep(histories.get(OLD_RUN_B).step().orElseThrow()))
-                .as("X=b both times").isTrue();
-        assertThat(histories.get(NEW_RUN).step().orElseThrow().sameStep(histories.get(OLD_RUN_A).step().orElseThrow()))
-                .as("X=a is another step").isFalse();
+        assertThat(histories.get(NEW_RUN).parent())
+                .as("the same layer under it, another ARG image's history")
+                .hasValue(histories.get(NEW_ARG))
+                .isNotEqualTo(histories.get(OLD_RUN_B).parent());
+        assertThat(histories
+                        .get(NEW_RUN)
+                        .step()
+                        .orElseThrow()
+                        .sameStep(histories.get(OLD_RUN_B).step().orElseThrow()))
+                .as("X=b both times")
+                .isTrue();
+        assertThat(histories
+                        .get(NEW_RUN)
+                        .step()
+                        .orElseThrow()
+                        .sameStep(histories.get(OLD_RUN_A).step().orElseThrow()))
+                .as("X=a is another step")
+                .isFalse();
     }
 
     /**
@@ -74,7 +88,8 @@ class RefreshedStepsTest {
 
         assertThat(replaced.kept()).isEmpty();
         assertThat(replaced.remove()).containsExactlyInAnyOrder(OLD_ARG, OLD_RUN_A, OLD_COPY_A, OLD_RUN_B, OLD_COPY_B);
-        assertThat(replaced.remove()).containsSubsequence(OLD_COPY_A, OLD_RUN_A, OLD_ARG)
+        assertThat(replaced.remove())
+                .containsSubsequence(OLD_COPY_A, OLD_RUN_A, OLD_ARG)
                 .containsSubsequence(OLD_COPY_B, OLD_RUN_B, OLD_ARG);
     }
 
@@ -83,7 +98,8 @@ class RefreshedStepsTest {
         String oldArg = "4ab5d59f2818a89385a61f98f9c8b153385fd4e30e2912bb72b8c1026d069447";
         String oldRun = "fafc494ad237b93047e764a95f53de40c9e85efe76d19f97545efac98c0892b3";
         String oldCopy = "60f806d497709c7e46abae67c4336529ad4fa2baab4620c488b87a6c9efd6d95";
-        Set<String> refreshed = Set.of("a11ec51bb0400ce807a8cd28845f9fb53ba554e09f513b8145ae6eef7631f4dd",
+        Set<String> refreshed = Set.of(
+                "a11ec51bb0400ce807a8cd28845f9fb53ba554e09f513b8145ae6eef7631f4dd",
                 "deeaa9448f4a01dd0cf904ab84f66f583847f3ee7c65677424b7fc9953131f89",
                 "86043c3cfd0f901bca0d5826ab109ba307149137b0c2d45a7343e35d5863093f");
 
@@ -95,8 +111,8 @@ class RefreshedStepsTest {
     /** A named image is no cache: the replaced step it stands on stays, with all between them. */
     @Test
     void aReplacedStepANamedImageStandsOnStays() throws IOException {
-        RefreshedSteps.Replaced replaced = replaced("refresh-other-args", Map.of(OLD_COPY_A, "localhost/kept:1"),
-                REFRESHED);
+        RefreshedSteps.Replaced replaced =
+                replaced("refresh-other-args", Map.of(OLD_COPY_A, "localhost/kept:1"), REFRESHED);
 
         assertThat(replaced.kept()).containsExactly(OLD_ARG);
         assertThat(replaced.remove()).isEmpty();
@@ -124,13 +140,17 @@ class RefreshedStepsTest {
     void stepsOnAnotherBaseImageStay() {
         StoreImages.History oldBase = history(List.of(entry("FROM old", false, 1)), List.of("sha256:old"));
         StoreImages.History newBase = history(List.of(entry("FROM new", false, 2)), List.of("sha256:new"));
-        StoreImages.History oldRun = history(List.of(entry("FROM old", false, 1), entry("RUN make", false, 3)),
+        StoreImages.History oldRun = history(
+                List.of(entry("FROM old", false, 1), entry("RUN make", false, 3)),
                 List.of("sha256:old", "sha256:made1"));
-        StoreImages.History newRun = history(List.of(entry("FROM new", false, 2), entry("RUN make", false, 4)),
+        StoreImages.History newRun = history(
+                List.of(entry("FROM new", false, 2), entry("RUN make", false, 4)),
                 List.of("sha256:new", "sha256:made2"));
         StoreImages images = images("old-base", "new-base", "old-run", "new-run");
 
-        RefreshedSteps.Replaced replaced = RefreshedSteps.replaced(Set.of("old-base", "old-run"), images,
+        RefreshedSteps.Replaced replaced = RefreshedSteps.replaced(
+                Set.of("old-base", "old-run"),
+                images,
                 Map.of("old-base", oldBase, "new-base", newBase, "old-run", oldRun, "new-run", newRun));
 
         assertThat(replaced.remove()).isEmpty();
@@ -144,12 +164,15 @@ class RefreshedStepsTest {
     @Test
     void aPulledImageReplacesNothing() {
         StoreImages.History debian = history(List.of(entry("FROM debian", false, 1)), List.of("sha256:debian"));
-        StoreImages.History cached = history(List.of(entry("FROM debian", false, 1), entry("RUN make", false, 2)),
+        StoreImages.History cached = history(
+                List.of(entry("FROM debian", false, 1), entry("RUN make", false, 2)),
                 List.of("sha256:debian", "sha256:made1"));
-        StoreImages.History pulled = history(List.of(entry("FROM debian", false, 1), entry("RUN make", false, 3)),
+        StoreImages.History pulled = history(
+                List.of(entry("FROM debian", false, 1), entry("RUN make", false, 3)),
                 List.of("sha256:debian", "sha256:made2"));
 
-        RefreshedSteps.Replaced replaced = RefreshedSteps.replaced(Set.of("debian-base", "cached"),
+        RefreshedSteps.Replaced replaced = RefreshedSteps.replaced(
+                Set.of("debian-base", "cached"),
                 images("debian-base", "cached", "pulled-base"),
                 Map.of("debian-base", debian, "cached", cached, "pulled-base", pulled));
 
@@ -161,11 +184,13 @@ class RefreshedStepsTest {
     void aFirstStepOnScratchIsReplacedToo() {
         StoreImages.History older = history(List.of(entry("COPY file:abc in /", false, 1)), List.of("sha256:one"));
         StoreImages.History newer = history(List.of(entry("COPY file:abc in /", false, 2)), List.of("sha256:two"));
-        StoreImages.History olderOther = history(List.of(entry("COPY file:def in /", false, 1)),
-                List.of("sha256:three"));
+        StoreImages.History olderOther =
+                history(List.of(entry("COPY file:def in /", false, 1)), List.of("sha256:three"));
 
-        RefreshedSteps.Replaced replaced = RefreshedSteps.replaced(Set.of("older", "other"),
-                images("older", "newer", "other"), Map.of("older", older, "newer", newer, "other", olderOther));
+        RefreshedSteps.Replaced replaced = RefreshedSteps.replaced(
+                Set.of("older", "other"),
+                images("older", "newer", "other"),
+                Map.of("older", older, "newer", newer, "other", olderOther));
 
         assertThat(replaced.remove()).containsExactly("older");
     }
@@ -201,7 +226,8 @@ class RefreshedStepsTest {
         Path imagesDir = Files.createDirectories(root.resolve("overlay-images"));
         String imagesJson = resource(fixture + "/images.json");
         for (var name : names.entrySet()) {
-            imagesJson = imagesJson.replace("\"id\": \"" + name.getKey() + "\",",
+            imagesJson = imagesJson.replace(
+                    "\"id\": \"" + name.getKey() + "\",",
                     "\"id\": \"" + name.getKey() + "\", \"names\": [\"" + name.getValue() + "\"],");
         }
         Files.writeString(imagesDir.resolve("images.json"), imagesJson);
@@ -209,7 +235,8 @@ class RefreshedStepsTest {
         Files.writeString(root.resolve("overlay-layers/layers.json"), resource(fixture + "/layers.json"));
         for (String id : StoreImages.read(root, StorageDriver.OVERLAY).images().keySet()) {
             String key = Base64.getEncoder().encodeToString(("sha256:" + id).getBytes(StandardCharsets.UTF_8));
-            Files.writeString(Files.createDirectories(imagesDir.resolve(id)).resolve("=" + key),
+            Files.writeString(
+                    Files.createDirectories(imagesDir.resolve(id)).resolve("=" + key),
                     resource(fixture + "/" + id + ".json"));
         }
         return root;

@@ -46,6 +46,7 @@ class RunReachProbeIT {
 
     @TempDir
     static Path dir;
+
     static LocalRegistry registry;
     static ProbeNamespace probe;
     static ServerSocket loopback;
@@ -59,9 +60,15 @@ class RunReachProbeIT {
         RequiredTools.require("buildah", "skopeo", "git", "docker-registry", "ip", "nft", "runc", "socat");
         registry = LocalRegistry.start(Files.createDirectories(dir.resolve("registry")));
         // the first run on a machine downloads busybox-static for 5 architectures and builds the index
-        ProbeNamespace.run(Duration.ofMinutes(10),
-                Path.of("..").toAbsolutePath().normalize().resolve("scripts/base-image.sh").toString(),
-                registry.address(), "archfarm/busybox");
+        ProbeNamespace.run(
+                Duration.ofMinutes(10),
+                Path.of("..")
+                        .toAbsolutePath()
+                        .normalize()
+                        .resolve("scripts/base-image.sh")
+                        .toString(),
+                registry.address(),
+                "archfarm/busybox");
         probe = ProbeNamespace.create();
         loopback = Listener.open(InetAddress.getLoopbackAddress());
         repository = GitRepository.create(dir.resolve("repo"));
@@ -85,7 +92,11 @@ class RunReachProbeIT {
     static Map<String, String> targets() {
         Map<String, String> targets = new LinkedHashMap<>();
         targets.put("host-loopback", "127.0.0.1:" + loopback.getLocalPort());
-        targets.put("postgresql", "127.0.0.1:" + URI.create(TestServices.localPostgresUrl().substring(5)).getPort());
+        targets.put(
+                "postgresql",
+                "127.0.0.1:"
+                        + URI.create(TestServices.localPostgresUrl().substring(5))
+                                .getPort());
         targets.put("rabbitmq", "127.0.0.1:" + TestServices.localAmqpPort());
         targets.put("host-address", probe.hostAddress() + ":" + probe.hostPort());
         targets.put("private", probe.privateAddress() + ":" + ProbeNamespace.PORT);
@@ -94,7 +105,8 @@ class RunReachProbeIT {
     }
 
     private static String containerfile() {
-        String list = targets().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        String list = targets().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
         return "FROM " + registry.address() + "/archfarm/busybox\n"
                 + "RUN for t in " + list + "; do name=${t%%=*}; a=${t#*=}; "
@@ -106,7 +118,9 @@ class RunReachProbeIT {
     void withoutIsolationTheProbeReachesEveryTarget() throws Exception {
         Map<String, String> results = probeWith(RunIsolation.host());
 
-        assertThat(results).as(log()).containsOnlyKeys(targets().keySet())
+        assertThat(results)
+                .as(log())
+                .containsOnlyKeys(targets().keySet())
                 .allSatisfy((target, result) -> assertThat(result).as(target).isEqualTo("reached"));
     }
 
@@ -114,7 +128,9 @@ class RunReachProbeIT {
     void inItsOwnNamespaceWithoutEgressItReachesNothing() throws Exception {
         Map<String, String> results = probeWith(netns(EgressPolicy.NONE, List.of()));
 
-        assertThat(results).as(log()).containsOnlyKeys(targets().keySet())
+        assertThat(results)
+                .as(log())
+                .containsOnlyKeys(targets().keySet())
                 .allSatisfy((target, result) -> assertThat(result).as(target).isEqualTo("blocked"));
         assertSandboxRemoved();
     }
@@ -123,7 +139,9 @@ class RunReachProbeIT {
     void withEgressOutsideNoInternalAddressIsReached() throws Exception {
         Map<String, String> results = probeWith(netns(EgressPolicy.OUTSIDE, List.of()));
 
-        assertThat(results).as(log()).containsOnlyKeys(targets().keySet())
+        assertThat(results)
+                .as(log())
+                .containsOnlyKeys(targets().keySet())
                 .allSatisfy((target, result) -> assertThat(result).as(target).isEqualTo("blocked"));
         assertSandboxRemoved();
     }
@@ -133,9 +151,13 @@ class RunReachProbeIT {
     void aPrivateNetworkTheOperatorAllowsIsReachedAndNothingElse() throws Exception {
         Map<String, String> results = probeWith(netns(EgressPolicy.OUTSIDE, List.of(probe.privateNetwork())));
 
-        assertThat(results).as(log()).containsEntry("private", "reached")
-                .containsEntry("link-local", "blocked").containsEntry("host-address", "blocked")
-                .containsEntry("host-loopback", "blocked").containsEntry("postgresql", "blocked")
+        assertThat(results)
+                .as(log())
+                .containsEntry("private", "reached")
+                .containsEntry("link-local", "blocked")
+                .containsEntry("host-address", "blocked")
+                .containsEntry("host-loopback", "blocked")
+                .containsEntry("postgresql", "blocked")
                 .containsEntry("rabbitmq", "blocked");
         assertSandboxRemoved();
     }
@@ -151,14 +173,24 @@ class RunReachProbeIT {
 
         new NetworkSandboxes(isolation, dir.resolve("sandboxes")).prepareHost();
 
-        assertThat(leftover.waitFor(10, TimeUnit.SECONDS)).as("the process left in the sandbox is killed").isTrue();
+        assertThat(leftover.waitFor(10, TimeUnit.SECONDS))
+                .as("the process left in the sandbox is killed")
+                .isTrue();
         assertThat(ProbeNamespace.output("ip", "netns", "list")).doesNotContain(stale.namespace() + " ");
         assertThat(ProbeNamespace.output("nft", "list", "tables")).doesNotContain(stale.table() + "\n");
     }
 
     private static RunIsolation netns(EgressPolicy egress, List<String> allowPrivate) {
-        return new RunIsolation(IsolationLevel.NETNS, egress, null, List.of(), allowPrivate, List.of(),
-                "10.231.0.0/16", "runc", Path.of("/run/archfarm/sandboxes"));
+        return new RunIsolation(
+                IsolationLevel.NETNS,
+                egress,
+                null,
+                List.of(),
+                allowPrivate,
+                List.of(),
+                "10.231.0.0/16",
+                "runc",
+                Path.of("/run/archfarm/sandboxes"));
     }
 
     private Map<String, String> probeWith(RunIsolation isolation) throws Exception {
@@ -166,14 +198,35 @@ class RunReachProbeIT {
         Path containersHome = workDir.resolve("containers-home");
         RegistriesConf.write(containersHome, List.of(registry.address()));
         // the detected driver (overlay on this host): RUN steps under runc see the overlay-mounted root
-        JobRunner runner = new JobRunner(new BuildSettings("probe-worker", workDir, workDir.resolve("storage"),
-                Duration.ofSeconds(60), true, true, List.of(registry.address()), containersHome)
-                .withStorageDriver(StorageDriverDetection.choose("auto", workDir.resolve("storage"))), isolation);
-        JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1,
-                "linux/amd64", repository.url(), "main", commit, false, "probe/Containerfile", "probe", Map.of(),
-                registry.address() + "/probe/reach", 600);
-        JobFinished finished = runner.run(job, ExecutionMode.NATIVE, new JobControl(job.jobId(), 1),
-                new JobLog(job.jobId(), 1, chunks::add));
+        JobRunner runner = new JobRunner(
+                new BuildSettings(
+                                "probe-worker",
+                                workDir,
+                                workDir.resolve("storage"),
+                                Duration.ofSeconds(60),
+                                true,
+                                true,
+                                List.of(registry.address()),
+                                containersHome)
+                        .withStorageDriver(StorageDriverDetection.choose("auto", workDir.resolve("storage"))),
+                isolation);
+        JobAssignment job = new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                repository.url(),
+                "main",
+                commit,
+                false,
+                "probe/Containerfile",
+                "probe",
+                Map.of(),
+                registry.address() + "/probe/reach",
+                600);
+        JobFinished finished = runner.run(
+                job, ExecutionMode.NATIVE, new JobControl(job.jobId(), 1), new JobLog(job.jobId(), 1, chunks::add));
 
         assertThat(finished.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
         assertThat(finished.isolation()).isEqualTo(isolation.describe());
@@ -194,7 +247,8 @@ class RunReachProbeIT {
         String table = "archfarm_sb" + m.group(2);
         // removed right after the job, off its way: within seconds, not before the result
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(ProbeNamespace.output("ip", "netns", "list")).doesNotContain(namespace + " ")
+            assertThat(ProbeNamespace.output("ip", "netns", "list"))
+                    .doesNotContain(namespace + " ")
                     .doesNotContain(namespace + "\n");
             assertThat(ProbeNamespace.output("nft", "list", "tables")).doesNotContain(table + "\n");
         });

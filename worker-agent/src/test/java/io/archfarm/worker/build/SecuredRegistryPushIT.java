@@ -35,6 +35,7 @@ class SecuredRegistryPushIT {
 
     @TempDir
     static Path dir;
+
     static LocalRegistry registry;
     static GitRepository repository;
     static String commit;
@@ -61,8 +62,17 @@ class SecuredRegistryPushIT {
         Path workDir = dir.resolve(name);
         Path containersHome = workDir.resolve("containers-home");
         RegistriesConf.write(containersHome, List.of());
-        return new JobRunner(new BuildSettings("it-" + name, workDir, workDir.resolve("storage"),
-                Duration.ofSeconds(60), true, false, List.of(), containersHome, null, certsDir)
+        return new JobRunner(new BuildSettings(
+                        "it-" + name,
+                        workDir,
+                        workDir.resolve("storage"),
+                        Duration.ofSeconds(60),
+                        true,
+                        false,
+                        List.of(),
+                        containersHome,
+                        null,
+                        certsDir)
                 .withAllowedHosts(List.of(), List.of(registry.address())));
     }
 
@@ -80,34 +90,47 @@ class SecuredRegistryPushIT {
 
     @Test
     void theProjectsCredentialPushesOverVerifiedTlsAndPullsTheFromImageAndLeavesNothingOnDisk() throws Exception {
-        JobFinished base = run(trusting, job("image/Containerfile", "image", "team/base", Map.of()),
+        JobFinished base = run(
+                trusting,
+                job("image/Containerfile", "image", "team/base", Map.of()),
                 credential(registry.security().password()));
         assertThat(base.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
-        assertThat(registry.get("/v2/team/base/manifests/" + base.digest(), LocalRegistry.OCI_MANIFEST).statusCode())
+        assertThat(registry.get("/v2/team/base/manifests/" + base.digest(), LocalRegistry.OCI_MANIFEST)
+                        .statusCode())
                 .isEqualTo(200);
 
-        JobFinished derived = run(trusting, job("derived/Containerfile", "derived", "team/derived",
-                Map.of("BASE", registry.address() + "/team/base@" + base.digest())),
+        JobFinished derived = run(
+                trusting,
+                job(
+                        "derived/Containerfile",
+                        "derived",
+                        "team/derived",
+                        Map.of("BASE", registry.address() + "/team/base@" + base.digest())),
                 credential(registry.security().password()));
 
         assertThat(derived.outcome()).as(log()).isEqualTo(JobOutcome.SUCCEEDED);
         assertThat(registry.get("/v2/team/derived/manifests/" + derived.digest(), LocalRegistry.OCI_MANIFEST)
-                .statusCode()).isEqualTo(200);
-        assertThat(log()).contains("using the registry credential of project acme/app (user robot) for "
-                + registry.address()).doesNotContain(registry.security().password());
-        assertThat(filesUnder(dir.resolve("trusting"))).as("no auth file outlives its job")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(log())
+                .contains("using the registry credential of project acme/app (user robot) for " + registry.address())
+                .doesNotContain(registry.security().password());
+        assertThat(filesUnder(dir.resolve("trusting")))
+                .as("no auth file outlives its job")
                 .noneMatch(path -> path.getFileName().toString().equals("auth.json"));
         assertThat(Files.readAllBytes(dir.resolve("trusting/containers-home/" + RegistriesConf.DROP_IN)))
-                .asString().doesNotContain(registry.security().password());
+                .asString()
+                .doesNotContain(registry.security().password());
     }
 
     @Test
     void aWrongCredentialFailsTheJobNamingTheRegistryAndTheProject() {
-        JobFinished finished = run(trusting, job("image/Containerfile", "image", "team/wrong", Map.of()),
-                credential("not-the-password"));
+        JobFinished finished = run(
+                trusting, job("image/Containerfile", "image", "team/wrong", Map.of()), credential("not-the-password"));
 
         assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
-        assertThat(finished.error()).as(log())
+        assertThat(finished.error())
+                .as(log())
                 .startsWith("registry " + registry.address() + " refused the credential of project acme/app"
                         + " (user robot) for the push of " + registry.address() + "/team/wrong")
                 .doesNotContain("not-the-password");
@@ -115,41 +138,63 @@ class SecuredRegistryPushIT {
 
     @Test
     void noCredentialFailsTheJobSayingTheRegistryWantsOne() {
-        JobFinished finished = run(trusting, job("image/Containerfile", "image", "team/anonymous", Map.of()),
-                Optional.empty());
+        JobFinished finished =
+                run(trusting, job("image/Containerfile", "image", "team/anonymous", Map.of()), Optional.empty());
 
         assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
-        assertThat(finished.error()).as(log()).startsWith("registry " + registry.address()
-                + " refused anonymous access for the push of " + registry.address() + "/team/anonymous");
+        assertThat(finished.error())
+                .as(log())
+                .startsWith("registry " + registry.address() + " refused anonymous access for the push of "
+                        + registry.address() + "/team/anonymous");
     }
 
     @Test
     void aCertificateFromACaTheWorkerDoesNotKnowFailsTheJobSayingWhereTheCaGoes() {
-        JobFinished finished = run(untrusting, job("image/Containerfile", "image", "team/untrusted", Map.of()),
+        JobFinished finished = run(
+                untrusting,
+                job("image/Containerfile", "image", "team/untrusted", Map.of()),
                 credential(registry.security().password()));
 
         assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
-        assertThat(finished.error()).as(log()).startsWith("registry " + registry.address()
-                + " presented a TLS certificate this worker does not trust (the push of " + registry.address()
-                + "/team/untrusted): put the CA that signed it in /etc/containers/certs.d/" + registry.address()
-                + "/ca.crt");
+        assertThat(finished.error())
+                .as(log())
+                .startsWith("registry " + registry.address()
+                        + " presented a TLS certificate this worker does not trust (the push of " + registry.address()
+                        + "/team/untrusted): put the CA that signed it in /etc/containers/certs.d/" + registry.address()
+                        + "/ca.crt");
     }
 
     private static Optional<JobCredential> credential(String password) {
-        return Optional.of(new JobCredential(new RegistryCredential(registry.address(), "robot", password),
-                "project acme/app"));
+        return Optional.of(
+                new JobCredential(new RegistryCredential(registry.address(), "robot", password), "project acme/app"));
     }
 
     private JobFinished run(JobRunner runner, JobAssignment job, Optional<JobCredential> credential) {
-        return runner.run(job, ExecutionMode.NATIVE, new JobControl(job.jobId(), job.attempt()),
-                new JobLog(job.jobId(), job.attempt(), chunks::add), credential);
+        return runner.run(
+                job,
+                ExecutionMode.NATIVE,
+                new JobControl(job.jobId(), job.attempt()),
+                new JobLog(job.jobId(), job.attempt(), chunks::add),
+                credential);
     }
 
-    private static JobAssignment job(String containerfile, String context, String repositoryName,
-            Map<String, String> buildArgs) {
-        return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/amd64",
-                repository.url(), "main", commit, false, containerfile, context, buildArgs,
-                registry.address() + "/" + repositoryName, 600);
+    private static JobAssignment job(
+            String containerfile, String context, String repositoryName, Map<String, String> buildArgs) {
+        return new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                repository.url(),
+                "main",
+                commit,
+                false,
+                containerfile,
+                context,
+                buildArgs,
+                registry.address() + "/" + repositoryName,
+                600);
     }
 
     private String log() {

@@ -16,6 +16,7 @@ class SourceTreeTest {
 
     @TempDir
     Path root;
+
     Path checkout;
 
     @BeforeEach

@@ -70,28 +70,53 @@ class StorageDriverBenchmark {
     private JobRunner runner(Path workDir, StorageDriver driver, LocalRegistry registry) throws Exception {
         Path containersHome = workDir.resolve("containers-home");
         RegistriesConf.write(containersHome, List.of(registry.address()));
-        RunIsolation isolation = new RunIsolation(IsolationLevel.NETNS, EgressPolicy.NONE, null, List.of(),
-                List.of(), List.of(), "10.231.0.0/16", "runc", Path.of("/run/archfarm/sandboxes"));
-        return new JobRunner(new BuildSettings("bench-" + driver.flag(), workDir, workDir.resolve("storage"),
-                Duration.ofSeconds(60), true, true, List.of(registry.address()), containersHome)
-                .withStorageDriver(driver), isolation);
+        RunIsolation isolation = new RunIsolation(
+                IsolationLevel.NETNS,
+                EgressPolicy.NONE,
+                null,
+                List.of(),
+                List.of(),
+                List.of(),
+                "10.231.0.0/16",
+                "runc",
+                Path.of("/run/archfarm/sandboxes"));
+        return new JobRunner(
+                new BuildSettings(
+                                "bench-" + driver.flag(),
+                                workDir,
+                                workDir.resolve("storage"),
+                                Duration.ofSeconds(60),
+                                true,
+                                true,
+                                List.of(registry.address()),
+                                containersHome)
+                        .withStorageDriver(driver),
+                isolation);
     }
 
-    private static void report(Map<String, Long> cold, Map<String, List<Long>> warm, Map<StorageDriver, Path> storages,
-            int runs) throws Exception {
+    private static void report(
+            Map<String, Long> cold, Map<String, List<Long>> warm, Map<StorageDriver, Path> storages, int runs)
+            throws Exception {
         StringBuilder out = new StringBuilder("storage drivers on examples/hello (isolation netns, egress none), ms "
                 + "per platform job (fetch, build, push): cold = the first job (pulls the base image), warm = median "
                 + "of " + runs + " [min..max]; store = du of the platform's store after the last job\n");
-        out.append(String.format("%-8s %-12s %6s %8s %14s %10s%n", "driver", "platform", "cold", "warm", "range",
-                "store"));
+        out.append(String.format(
+                "%-8s %-12s %6s %8s %14s %10s%n", "driver", "platform", "cold", "warm", "range", "store"));
         for (var entry : warm.entrySet()) {
             String[] key = entry.getKey().split("\\|");
             List<Long> sorted = entry.getValue().stream().sorted().toList();
             StorageDriver driver = StorageDriver.valueOf(key[0].toUpperCase(Locale.ROOT));
-            Path store = storages.get(driver).resolve(JobAssignment.NO_TEAM_SCOPE)
+            Path store = storages.get(driver)
+                    .resolve(JobAssignment.NO_TEAM_SCOPE)
                     .resolve(Platform.parse(key[1]).key());
-            out.append(String.format("%-8s %-12s %6d %8d %14s %10s%n", key[0], key[1], cold.get(entry.getKey()),
-                    median(sorted), "[" + sorted.getFirst() + ".." + sorted.getLast() + "]", du(store)));
+            out.append(String.format(
+                    "%-8s %-12s %6d %8d %14s %10s%n",
+                    key[0],
+                    key[1],
+                    cold.get(entry.getKey()),
+                    median(sorted),
+                    "[" + sorted.getFirst() + ".." + sorted.getLast() + "]",
+                    du(store)));
         }
         System.out.print(out);
         Path target = Path.of(System.getProperty("archfarm.bench.out", "target/storage-benchmark.txt"));
@@ -101,7 +126,9 @@ class StorageDriverBenchmark {
 
     /** What the disk holds for the store, as {@code du -sh} counts it (hard links once). */
     private static String du(Path store) throws Exception {
-        Process du = new ProcessBuilder("du", "-sh", store.toString()).redirectErrorStream(true).start();
+        Process du = new ProcessBuilder("du", "-sh", store.toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(du.waitFor(60, TimeUnit.SECONDS)).as("du answers").isTrue();
         return new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\\s+")[0];
     }

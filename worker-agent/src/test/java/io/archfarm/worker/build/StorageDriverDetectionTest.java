@@ -22,14 +22,17 @@ class StorageDriverDetectionTest {
 
     @TempDir
     Path storageRoot;
+
     final List<Path> probed = new ArrayList<>();
 
     @Test
     void autoTakesOverlayWhenTheKernelHasItAndBuildahOpensAStore() {
         assertThat(StorageDriverDetection.choose("auto", WITH_OVERLAY, storageRoot, probe(true)))
                 .isEqualTo(StorageDriver.OVERLAY);
-        assertThat(probed).as("probed in a scratch directory on the storage root's filesystem")
-                .singleElement().satisfies(scratch -> {
+        assertThat(probed)
+                .as("probed in a scratch directory on the storage root's filesystem")
+                .singleElement()
+                .satisfies(scratch -> {
                     assertThat(scratch.getParent()).isEqualTo(storageRoot);
                     assertThat(scratch.getFileName().toString()).startsWith("overlay-probe-");
                     assertThat(scratch).as("the scratch directory is gone").doesNotExist();
@@ -46,7 +49,8 @@ class StorageDriverDetectionTest {
     void autoTakesVfsWithoutProbingWhenTheKernelHasNoOverlay() {
         assertThat(StorageDriverDetection.choose("auto", WITHOUT_OVERLAY, storageRoot, probe(true)))
                 .isEqualTo(StorageDriver.VFS);
-        assertThat(StorageDriverDetection.choose("AUTO", "", storageRoot, probe(true))).isEqualTo(StorageDriver.VFS);
+        assertThat(StorageDriverDetection.choose("AUTO", "", storageRoot, probe(true)))
+                .isEqualTo(StorageDriver.VFS);
         assertThat(probed).isEmpty();
     }
 
@@ -71,7 +75,8 @@ class StorageDriverDetectionTest {
     @Test
     void anUnknownDriverIsRefused() {
         assertThatThrownBy(() -> StorageDriverDetection.choose("btrfs", WITH_OVERLAY, storageRoot, probe(true)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auto, overlay or vfs");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("auto, overlay or vfs");
     }
 
     /** The real probe on this machine, whose kernel has overlay and whose buildah runs as root. */
@@ -88,8 +93,16 @@ class StorageDriverDetectionTest {
             vfsRoot = store.root();
             Files.createDirectories(vfsRoot.resolve("vfs/dir/layer"));
             var access = new BuildCommands.RegistryAccess(Optional.empty(), Optional.empty());
-            assertThat(store.commands().build(Platform.LINUX_ARM64, Path.of("Containerfile"), Map.of(),
-                    LayerCache.USE, Path.of("iid"), Path.of("."), access)).containsSequence("--storage-driver", "vfs");
+            assertThat(store.commands()
+                            .build(
+                                    Platform.LINUX_ARM64,
+                                    Path.of("Containerfile"),
+                                    Map.of(),
+                                    LayerCache.USE,
+                                    Path.of("iid"),
+                                    Path.of("."),
+                                    access))
+                    .containsSequence("--storage-driver", "vfs");
         }
         try (var store = new ImageStores(storageRoot, StorageDriver.OVERLAY).lease("adhoc", Platform.LINUX_ARM64)) {
             assertThat(store.root()).isNotEqualTo(vfsRoot).hasFileName("overlay-root");

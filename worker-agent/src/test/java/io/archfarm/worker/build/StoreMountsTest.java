@@ -17,9 +17,10 @@ class StoreMountsTest {
                 "99 22 0:54 / /w/storage/linux-arm64/10/overlay-root/overlay rw - ext4 /dev/vda rw",
                 "100 22 0:55 / /w/storage/linux-arm64/1/with\\040space rw - tmpfs tmpfs rw");
 
-        assertThat(StoreMounts.under(Path.of("/w/storage/linux-arm64/1"), mountInfo)).containsExactly(
-                "/w/storage/linux-arm64/1/overlay-root/overlay/abc/merged",
-                "/w/storage/linux-arm64/1/overlay-root/overlay",
-                "/w/storage/linux-arm64/1/with space");
+        assertThat(StoreMounts.under(Path.of("/w/storage/linux-arm64/1"), mountInfo))
+                .containsExactly(
+                        "/w/storage/linux-arm64/1/overlay-root/overlay/abc/merged",
+                        "/w/storage/linux-arm64/1/overlay-root/overlay",
+                        "/w/storage/linux-arm64/1/with space");
     }
 }

@@ -10,7 +10,6 @@ import io.archfarm.worker.testing.GitRepository;
 import io.archfarm.worker.testing.SilentGitServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,8 +55,9 @@ class SubmodulesTest {
 
         assertThat(checkout.resolve("Containerfile")).exists();
         assertThat(checkout.resolve("vendor/lib")).isEmptyDirectory();
-        assertThat(log()).contains("the repository has submodules (vendor/lib) that were not fetched: the project"
-                + " does not ask for submodules, so their directories are empty")
+        assertThat(log())
+                .contains("the repository has submodules (vendor/lib) that were not fetched: the project"
+                        + " does not ask for submodules, so their directories are empty")
                 .doesNotContain("fetching submodules");
     }
 
@@ -68,9 +68,13 @@ class SubmodulesTest {
         Path checkout = fetch(app, commit, true, true);
 
         assertThat(checkout.resolve("vendor/lib/lib.txt")).hasContent("from the submodule");
-        assertThat(checkout.resolve("vendor/lib/later.txt")).as("the pinned commit, not the branch").doesNotExist();
-        assertThat(log()).contains("fetching submodules vendor/lib (recursively, depth 1)",
-                "fetched submodule vendor/lib at " + libraryCommit);
+        assertThat(checkout.resolve("vendor/lib/later.txt"))
+                .as("the pinned commit, not the branch")
+                .doesNotExist();
+        assertThat(log())
+                .contains(
+                        "fetching submodules vendor/lib (recursively, depth 1)",
+                        "fetched submodule vendor/lib at " + libraryCommit);
     }
 
     @Test
@@ -83,8 +87,10 @@ class SubmodulesTest {
         Path checkout = fetch(app, commit, true, true);
 
         assertThat(checkout.resolve("vendor/lib/deep/deep.txt")).hasContent("two levels down");
-        assertThat(log()).contains("fetched submodule vendor/lib at " + nested,
-                "fetched submodule vendor/lib/deep at " + deepCommit);
+        assertThat(log())
+                .contains(
+                        "fetched submodule vendor/lib at " + nested,
+                        "fetched submodule vendor/lib/deep at " + deepCommit);
     }
 
     @Test
@@ -137,7 +143,8 @@ class SubmodulesTest {
         assertThatThrownBy(() -> fetch(app, commit, true, true))
                 .isInstanceOf(JobFailure.class)
                 .hasMessageStartingWith("fetching submodules failed: ")
-                .hasMessageContaining("'" + gone + "'").hasMessageContaining("vendor/gone")
+                .hasMessageContaining("'" + gone + "'")
+                .hasMessageContaining("vendor/gone")
                 .satisfies(e -> assertThat(((JobFailure) e).outcome()).isEqualTo(JobOutcome.INFRA_FAILED));
         assertThat(log()).contains("fetching submodules vendor/gone");
     }
@@ -153,12 +160,12 @@ class SubmodulesTest {
 
         assertThatThrownBy(() -> fetch(app, commit, true, true))
                 .isInstanceOf(JobFailure.class)
-                .hasMessageStartingWith("git server 127.0.0.1:" + closed + " failed the fetch of submodule " + url
-                        + " ('")
+                .hasMessageStartingWith(
+                        "git server 127.0.0.1:" + closed + " failed the fetch of submodule " + url + " ('")
                 .hasMessageContaining("; fetching submodules failed: ")
                 .satisfies(e -> assertThat(((JobFailure) e).outcome()).isEqualTo(JobOutcome.INFRA_FAILED))
-                .satisfies(e -> assertThat(PartOutage.partOf(e.getMessage()))
-                        .hasValue("git server 127.0.0.1:" + closed));
+                .satisfies(
+                        e -> assertThat(PartOutage.partOf(e.getMessage())).hasValue("git server 127.0.0.1:" + closed));
     }
 
     @Test
@@ -188,12 +195,19 @@ class SubmodulesTest {
         return fetch(repository, commit, withSubmodules, allowFileSubmodules, Duration.ofSeconds(60));
     }
 
-    private Path fetch(GitRepository repository, String commit, boolean withSubmodules, boolean allowFileSubmodules,
-            Duration gitTimeout) throws JobFailure {
+    private Path fetch(
+            GitRepository repository,
+            String commit,
+            boolean withSubmodules,
+            boolean allowFileSubmodules,
+            Duration gitTimeout)
+            throws JobFailure {
         // the silent git server is on loopback; names resolve nowhere, so no test depends on DNS
-        SourceFetcher fetcher = new SourceFetcher(new GitUrlPolicy(true),
+        SourceFetcher fetcher = new SourceFetcher(
+                new GitUrlPolicy(true),
                 GitUrlPolicy.forSubmodules(allowFileSubmodules),
-                new GitHosts(List.of("127.0.0.1"), host -> List.of()), gitTimeout);
+                new GitHosts(List.of("127.0.0.1"), host -> List.of()),
+                gitTimeout);
         Path checkout = dir.resolve("checkout-" + UUID.randomUUID());
         Attempt attempt = new Attempt(new JobControl(jobId, 1), log, new ProcessRunner(), 600);
         fetcher.fetch(attempt, repository.url(), "main", commit, withSubmodules, checkout);

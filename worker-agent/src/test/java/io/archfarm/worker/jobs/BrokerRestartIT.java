@@ -41,6 +41,7 @@ class BrokerRestartIT {
 
     @TempDir
     static Path dir;
+
     static PrivateRabbitNode node;
     static FarmBroker broker;
     static CachingConnectionFactory schedulerConnection;
@@ -50,8 +51,8 @@ class BrokerRestartIT {
     static void aBrokerOfItsOwn() throws Exception {
         node = PrivateRabbitNode.start();
         broker = FarmBroker.create(node.rabbitmqctl(), TOPOLOGY);
-        schedulerConnection = new CachingConnectionFactory(broker.connectionFactory(broker.scheduler(),
-                node.address(), node.amqpPort()));
+        schedulerConnection = new CachingConnectionFactory(
+                broker.connectionFactory(broker.scheduler(), node.address(), node.amqpPort()));
         scheduler = StandInScheduler.declaring(schedulerConnection, TOPOLOGY, List.of(Platform.LINUX_AMD64));
     }
 
@@ -71,17 +72,27 @@ class BrokerRestartIT {
     @Test
     void aWorkerTakesJobsAgainAfterTheBrokerRestarted() {
         FarmBroker.Login login = broker.worker();
-        try (ConfigurableApplicationContext worker = new SpringApplicationBuilder(WorkerApplication.class).run(
-                "--spring.rabbitmq.host=" + node.address(), "--spring.rabbitmq.port=" + node.amqpPort(),
-                "--spring.rabbitmq.virtual-host=" + broker.virtualHost(),
-                "--spring.rabbitmq.username=" + login.username(), "--spring.rabbitmq.password=" + login.password(),
-                "--archfarm.topology.prefix=" + TOPOLOGY.prefix(), "--archfarm.worker.id=restart-it",
-                "--archfarm.worker.work-dir=" + dir.resolve("worker"), "--archfarm.worker.slots=2",
-                "--archfarm.worker.native-platforms=linux/amd64", "--archfarm.worker.emulated-platforms=none",
-                "--archfarm.worker.heartbeat-interval=500ms", "--archfarm.worker.claim-timeout=5s")) {
-            await("a heartbeat").atMost(WAIT).until(
-                    () -> scheduler.receiveAndConvert(TOPOLOGY.heartbeatsQueue()) instanceof WorkerHeartbeat);
-            assertThat(refuseClaimOf(sendJob()).workerId()).as("before the restart").isEqualTo("restart-it");
+        try (ConfigurableApplicationContext worker = new SpringApplicationBuilder(WorkerApplication.class)
+                .run(
+                        "--spring.rabbitmq.host=" + node.address(),
+                        "--spring.rabbitmq.port=" + node.amqpPort(),
+                        "--spring.rabbitmq.virtual-host=" + broker.virtualHost(),
+                        "--spring.rabbitmq.username=" + login.username(),
+                        "--spring.rabbitmq.password=" + login.password(),
+                        "--archfarm.topology.prefix=" + TOPOLOGY.prefix(),
+                        "--archfarm.worker.id=restart-it",
+                        "--archfarm.worker.work-dir=" + dir.resolve("worker"),
+                        "--archfarm.worker.slots=2",
+                        "--archfarm.worker.native-platforms=linux/amd64",
+                        "--archfarm.worker.emulated-platforms=none",
+                        "--archfarm.worker.heartbeat-interval=500ms",
+                        "--archfarm.worker.claim-timeout=5s")) {
+            await("a heartbeat")
+                    .atMost(WAIT)
+                    .until(() -> scheduler.receiveAndConvert(TOPOLOGY.heartbeatsQueue()) instanceof WorkerHeartbeat);
+            assertThat(refuseClaimOf(sendJob()).workerId())
+                    .as("before the restart")
+                    .isEqualTo("restart-it");
 
             node.rabbitmqctl().run("stop_app");
             node.rabbitmqctl().run("start_app");
@@ -95,12 +106,24 @@ class BrokerRestartIT {
     }
 
     private static JobAssignment sendJob() {
-        JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1,
-                "linux/amd64", "https://git.example/none.git", "main", "a".repeat(40), false, "Containerfile", ".",
-                Map.of(), "127.0.0.1:5000/demo/restart", 600);
+        JobAssignment job = new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                "https://git.example/none.git",
+                "main",
+                "a".repeat(40),
+                false,
+                "Containerfile",
+                ".",
+                Map.of(),
+                "127.0.0.1:5000/demo/restart",
+                600);
         await("the job sent").atMost(WAIT).ignoreExceptions().until(() -> {
-            scheduler.convertAndSend(TOPOLOGY.jobsExchange(),
-                    TOPOLOGY.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE), job);
+            scheduler.convertAndSend(
+                    TOPOLOGY.jobsExchange(), TOPOLOGY.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE), job);
             return true;
         });
         return job;
@@ -108,14 +131,20 @@ class BrokerRestartIT {
 
     private static ClaimRequest refuseClaimOf(JobAssignment job) {
         List<ClaimRequest> claims = new CopyOnWriteArrayList<>();
-        await("a ClaimRequest for job " + job.jobId()).atMost(WAIT).pollInterval(Duration.ofMillis(50))
-                .ignoreExceptions().until(() -> {
+        await("a ClaimRequest for job " + job.jobId())
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .until(() -> {
                     scheduler.receiveAndReply(TOPOLOGY.claimsQueue(), (ClaimRequest request) -> {
                         claims.add(request);
                         return new ClaimReply(UUID.randomUUID(), request.messageId(), false, "refused by the test");
                     });
                     return claims.stream().anyMatch(claim -> claim.jobId().equals(job.jobId()));
                 });
-        return claims.stream().filter(claim -> claim.jobId().equals(job.jobId())).findFirst().orElseThrow();
+        return claims.stream()
+                .filter(claim -> claim.jobId().equals(job.jobId()))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -35,13 +35,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * of its two consumers had a prefetch of four.
  * The test stands in for the scheduler and answers the claims late, with refusals, so that nothing is built.
  */
-@SpringBootTest(classes = WorkerApplication.class, properties = {
-        "archfarm.worker.id=busy-worker-it",
-        "archfarm.worker.slots=4",
-        "archfarm.worker.native-platforms=linux/amd64",
-        "archfarm.worker.emulated-platforms=linux/s390x",
-        "archfarm.worker.heartbeat-interval=500ms",
-        "archfarm.worker.claim-timeout=20s"})
+@SpringBootTest(
+        classes = WorkerApplication.class,
+        properties = {
+            "archfarm.worker.id=busy-worker-it",
+            "archfarm.worker.slots=4",
+            "archfarm.worker.native-platforms=linux/amd64",
+            "archfarm.worker.emulated-platforms=linux/s390x",
+            "archfarm.worker.heartbeat-interval=500ms",
+            "archfarm.worker.claim-timeout=20s"
+        })
 @Import(ArchfarmTestBroker.class)
 class BusyWorkerIT {
 
@@ -54,8 +57,10 @@ class BusyWorkerIT {
 
     @Autowired
     RabbitTemplate template;
+
     @Autowired
     AmqpAdmin admin;
+
     @Autowired
     Topology topology;
 
@@ -70,8 +75,9 @@ class BusyWorkerIT {
             SchedulerDeclarations.declare(channel, topology, List.of(Platform.LINUX_AMD64, Platform.LINUX_S390X));
             return null;
         });
-        await("consuming both job queues").atMost(WAIT).until(() ->
-                consumers(nativeQueue()) == 1 && consumers(emulatedQueue()) == 1);
+        await("consuming both job queues")
+                .atMost(WAIT)
+                .until(() -> consumers(nativeQueue()) == 1 && consumers(emulatedQueue()) == 1);
 
         template.invoke(broker -> {
             for (int i = 0; i < JOBS; i++) {
@@ -84,21 +90,33 @@ class BusyWorkerIT {
         await("as many claims as slots").atMost(WAIT).until(() -> ready(topology.claimsQueue()) >= SLOTS);
         // a quorum queue counts a cancelled consumer while it still holds unacked messages (the claims asked), so
         // what shows that the worker holds nothing more is the jobs staying ready and no further claim
-        await("nothing more held").during(Duration.ofSeconds(3)).atMost(WAIT).untilAsserted(() ->
-                assertThat(List.of(ready(topology.claimsQueue()), ready(nativeQueue()) + ready(emulatedQueue())))
-                        .as("claims asked, jobs ready").containsExactly((long) SLOTS, (long) JOBS - SLOTS));
+        await("nothing more held")
+                .during(Duration.ofSeconds(3))
+                .atMost(WAIT)
+                .untilAsserted(() -> assertThat(
+                                List.of(ready(topology.claimsQueue()), ready(nativeQueue()) + ready(emulatedQueue())))
+                        .as("claims asked, jobs ready")
+                        .containsExactly((long) SLOTS, (long) JOBS - SLOTS));
         if (TestServices.mode() == TestServices.Mode.LOCAL) {
-            assertThat(Rabbitmqctl.localBroker().run("list_consumers", "--no-table-headers", "queue_name")
-                    .lines().filter(line -> line.startsWith(topology.prefix() + ".jobs.")))
-                    .as("the worker's consumers on the job queues, while its claims are asked").isEmpty();
+            assertThat(Rabbitmqctl.localBroker()
+                            .run("list_consumers", "--no-table-headers", "queue_name")
+                            .lines()
+                            .filter(line -> line.startsWith(topology.prefix() + ".jobs.")))
+                    .as("the worker's consumers on the job queues, while its claims are asked")
+                    .isEmpty();
         }
 
         // refused one by one, every job comes to a slot in the end and the queues are empty
-        await("every job claimed and refused").atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
-            template.receiveAndReply(topology.claimsQueue(), (ClaimRequest request) ->
-                    new ClaimReply(UUID.randomUUID(), request.messageId(), false, "refused by the test"));
-            return ready(nativeQueue()) + ready(emulatedQueue()) + ready(topology.claimsQueue()) == 0;
-        });
+        await("every job claimed and refused")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    template.receiveAndReply(
+                            topology.claimsQueue(),
+                            (ClaimRequest request) -> new ClaimReply(
+                                    UUID.randomUUID(), request.messageId(), false, "refused by the test"));
+                    return ready(nativeQueue()) + ready(emulatedQueue()) + ready(topology.claimsQueue()) == 0;
+                });
     }
 
     private String nativeQueue() {
@@ -118,8 +136,20 @@ class BusyWorkerIT {
     }
 
     private static JobAssignment job() {
-        return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/amd64",
-                "https://git.example/none.git", "main", "a".repeat(40), false, "Containerfile", ".", Map.of(),
-                "127.0.0.1:5000/demo/busy", 600);
+        return new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                "https://git.example/none.git",
+                "main",
+                "a".repeat(40),
+                false,
+                "Containerfile",
+                ".",
+                Map.of(),
+                "127.0.0.1:5000/demo/busy",
+                600);
     }
 }

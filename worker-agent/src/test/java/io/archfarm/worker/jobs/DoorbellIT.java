@@ -39,13 +39,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * one, and a doorbell (or a control message of a type this worker does not know) is dropped without effect. The test
  * stands in for the scheduler (jobs, doorbells, claims refused, so that nothing is built and no build tool is needed).
  */
-@SpringBootTest(classes = WorkerApplication.class, properties = {
-        "archfarm.worker.id=doorbell-it",
-        "archfarm.worker.slots=1",
-        "archfarm.worker.native-platforms=linux/amd64",
-        "archfarm.worker.emulated-platforms=none",
-        "archfarm.worker.heartbeat-interval=500ms",
-        "archfarm.worker.claim-timeout=5s"})
+@SpringBootTest(
+        classes = WorkerApplication.class,
+        properties = {
+            "archfarm.worker.id=doorbell-it",
+            "archfarm.worker.slots=1",
+            "archfarm.worker.native-platforms=linux/amd64",
+            "archfarm.worker.emulated-platforms=none",
+            "archfarm.worker.heartbeat-interval=500ms",
+            "archfarm.worker.claim-timeout=5s"
+        })
 @Import(ArchfarmTestBroker.class)
 class DoorbellIT {
 
@@ -58,8 +61,10 @@ class DoorbellIT {
 
     @Autowired
     RabbitTemplate template;
+
     @Autowired
     AmqpAdmin admin;
+
     @Autowired
     Topology topology;
 
@@ -99,12 +104,16 @@ class DoorbellIT {
         ring(jobQueue(), topology.workerJobQueue("another-worker"));
         // what an older worker meets in a message from a newer scheduler: a type it does not know, dropped
         template.send(topology.controlExchange(), "", unknownControlMessage());
-        await("no claim").during(Duration.ofSeconds(2)).atMost(WAIT).until(() ->
-                admin.getQueueInfo(topology.claimsQueue()).getMessageCount() == 0);
+        await("no claim")
+                .during(Duration.ofSeconds(2))
+                .atMost(WAIT)
+                .until(() -> admin.getQueueInfo(topology.claimsQueue()).getMessageCount() == 0);
 
         JobAssignment job = job();
         send(job);
-        assertThat(refuseNextClaim(PROMPTLY).jobId()).as("the worker still takes jobs").isEqualTo(job.jobId());
+        assertThat(refuseNextClaim(PROMPTLY).jobId())
+                .as("the worker still takes jobs")
+                .isEqualTo(job.jobId());
     }
 
     private String jobQueue() {
@@ -129,27 +138,43 @@ class DoorbellIT {
         MessageProperties properties = new MessageProperties();
         properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         properties.setHeader("__TypeId__", "io.archfarm.model.messages.SomethingNewer");
-        return new Message("{\"messageId\":\"%s\"}".formatted(UUID.randomUUID()).getBytes(StandardCharsets.UTF_8),
-                properties);
+        return new Message(
+                "{\"messageId\":\"%s\"}".formatted(UUID.randomUUID()).getBytes(StandardCharsets.UTF_8), properties);
     }
 
     /** No claim for a while: the slot dropped the refused copy and waits for the next job. */
     private void awaitTheSlotIdle() {
-        await("the slot idle").during(Duration.ofMillis(500)).atMost(WAIT).until(() ->
-                admin.getQueueInfo(topology.claimsQueue()).getMessageCount() == 0);
+        await("the slot idle")
+                .during(Duration.ofMillis(500))
+                .atMost(WAIT)
+                .until(() -> admin.getQueueInfo(topology.claimsQueue()).getMessageCount() == 0);
     }
 
     private static JobAssignment job() {
-        return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/amd64",
-                "https://git.example/none.git", "main", "a".repeat(40), false, "Containerfile", ".", Map.of(),
-                "127.0.0.1:5000/demo/doorbell", 600);
+        return new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                "https://git.example/none.git",
+                "main",
+                "a".repeat(40),
+                false,
+                "Containerfile",
+                ".",
+                Map.of(),
+                "127.0.0.1:5000/demo/doorbell",
+                600);
     }
 
     /** Answers the next claim with a refusal, as the scheduler does for a stale copy, and returns it. */
     private ClaimRequest refuseNextClaim(Duration within) {
         List<ClaimRequest> claims = new CopyOnWriteArrayList<>();
-        await("a ClaimRequest").atMost(within).pollInterval(Duration.ofMillis(10)).until(() ->
-                template.receiveAndReply(topology.claimsQueue(), (ClaimRequest request) -> {
+        await("a ClaimRequest")
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> template.receiveAndReply(topology.claimsQueue(), (ClaimRequest request) -> {
                     claims.add(request);
                     return new ClaimReply(UUID.randomUUID(), request.messageId(), false, "refused by the test");
                 }));

@@ -49,6 +49,7 @@ class IdleFleetIT {
 
     @TempDir
     static Path dir;
+
     static FarmBroker broker;
     static Rabbitmqctl rabbitmqctl;
     static CachingConnectionFactory schedulerConnection;
@@ -60,14 +61,15 @@ class IdleFleetIT {
         TestServices.requireLocalRabbit();
         rabbitmqctl = Rabbitmqctl.localBroker();
         broker = FarmBroker.onLocalBroker(TOPOLOGY);
-        schedulerConnection = new CachingConnectionFactory(broker.connectionFactory(broker.scheduler(),
-                TestServices.localAmqpHost(), TestServices.localAmqpPort()));
-        scheduler = StandInScheduler.declaring(schedulerConnection, TOPOLOGY,
-                List.of(Platform.LINUX_AMD64, Platform.LINUX_S390X));
+        schedulerConnection = new CachingConnectionFactory(broker.connectionFactory(
+                broker.scheduler(), TestServices.localAmqpHost(), TestServices.localAmqpPort()));
+        scheduler = StandInScheduler.declaring(
+                schedulerConnection, TOPOLOGY, List.of(Platform.LINUX_AMD64, Platform.LINUX_S390X));
         declareOwnQueue();
         worker = startWorker();
-        await("a heartbeat").atMost(WAIT).until(() ->
-                scheduler.receiveAndConvert(TOPOLOGY.heartbeatsQueue()) instanceof WorkerHeartbeat);
+        await("a heartbeat")
+                .atMost(WAIT)
+                .until(() -> scheduler.receiveAndConvert(TOPOLOGY.heartbeatsQueue()) instanceof WorkerHeartbeat);
     }
 
     @AfterAll
@@ -92,54 +94,83 @@ class IdleFleetIT {
         Traffic after = traffic();
         long framesIn = after.received() - before.received();
         long bytesIn = after.receivedBytes() - before.receivedBytes();
-        System.out.printf("idle worker, 20 slots, 3 job queues, %d s: the broker read %d socket reads (%.1f/s), "
-                + "%d bytes (%.0f B/s) from it; consumers: %s%n", WINDOW.toSeconds(), framesIn,
-                framesIn / (double) WINDOW.toSeconds(), bytesIn, bytesIn / (double) WINDOW.toSeconds(),
+        System.out.printf(
+                "idle worker, 20 slots, 3 job queues, %d s: the broker read %d socket reads (%.1f/s), "
+                        + "%d bytes (%.0f B/s) from it; consumers: %s%n",
+                WINDOW.toSeconds(),
+                framesIn,
+                framesIn / (double) WINDOW.toSeconds(),
+                bytesIn,
+                bytesIn / (double) WINDOW.toSeconds(),
                 consumers().strip().replace('\n', ';'));
         // heartbeats are 1 h apart here; what is left is the AMQP connection heartbeat (60 s)
-        assertThat(framesIn).as("reads by the broker from an idle worker in %s", WINDOW).isLessThan(10);
+        assertThat(framesIn)
+                .as("reads by the broker from an idle worker in %s", WINDOW)
+                .isLessThan(10);
     }
 
     @Test
     void aWorkerWhoseConnectionTheBrokerClosedTakesTheNextJob() {
         String closed = closeTheWorkersConnections();
         System.out.println("closed the worker's connection(s): " + closed);
-        JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1,
-                "linux/amd64", "https://git.example/none.git", "main", "a".repeat(40), false, "Containerfile", ".",
-                Map.of(), "127.0.0.1:5000/demo/recovery", 600);
-        scheduler.convertAndSend(TOPOLOGY.jobsExchange(), TOPOLOGY.jobQueue(Platform.LINUX_AMD64,
-                ExecutionMode.NATIVE), job);
+        JobAssignment job = new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                "https://git.example/none.git",
+                "main",
+                "a".repeat(40),
+                false,
+                "Containerfile",
+                ".",
+                Map.of(),
+                "127.0.0.1:5000/demo/recovery",
+                600);
+        scheduler.convertAndSend(
+                TOPOLOGY.jobsExchange(), TOPOLOGY.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE), job);
         List<ClaimRequest> claims = new CopyOnWriteArrayList<>();
-        await("a ClaimRequest after the connection was closed").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+        await("a ClaimRequest after the connection was closed")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> scheduler.receiveAndReply(TOPOLOGY.claimsQueue(), (ClaimRequest request) -> {
                     claims.add(request);
                     return new ClaimReply(UUID.randomUUID(), request.messageId(), false, "refused by the test");
                 }));
         assertThat(claims.getFirst().jobId()).isEqualTo(job.jobId());
         assertThat(claims.getFirst().workerId()).isEqualTo(WORKER);
-        await("one consumer on each job queue again").atMost(WAIT).untilAsserted(() ->
-                assertThat(jobConsumers()).containsExactlyInAnyOrder(TOPOLOGY.workerJobQueue(WORKER),
-                        TOPOLOGY.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE),
-                        TOPOLOGY.jobQueue(Platform.LINUX_S390X, ExecutionMode.EMULATED)));
+        await("one consumer on each job queue again")
+                .atMost(WAIT)
+                .untilAsserted(() -> assertThat(jobConsumers())
+                        .containsExactlyInAnyOrder(
+                                TOPOLOGY.workerJobQueue(WORKER),
+                                TOPOLOGY.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE),
+                                TOPOLOGY.jobQueue(Platform.LINUX_S390X, ExecutionMode.EMULATED)));
     }
 
     /** The job queues the worker consumes now, one entry per consumer. */
     private static List<String> jobConsumers() {
-        return consumers().lines().map(line -> line.split("\t")[0])
-                .filter(queue -> queue.startsWith(TOPOLOGY.prefix() + ".jobs.")).toList();
+        return consumers()
+                .lines()
+                .map(line -> line.split("\t")[0])
+                .filter(queue -> queue.startsWith(TOPOLOGY.prefix() + ".jobs."))
+                .toList();
     }
 
-    private record Traffic(long received, long receivedBytes) {
-    }
+    private record Traffic(long received, long receivedBytes) {}
 
     /** The broker's counters of the worker user's connections in the test's virtual host. */
     private static Traffic traffic() {
         long received = 0;
         long bytes = 0;
-        for (String line : rabbitmqctl.run("list_connections", "--no-table-headers", "vhost", "user", "recv_cnt",
-                "recv_oct").lines().toList()) {
+        for (String line : rabbitmqctl
+                .run("list_connections", "--no-table-headers", "vhost", "user", "recv_cnt", "recv_oct")
+                .lines()
+                .toList()) {
             String[] columns = line.split("\t");
-            if (columns.length == 4 && columns[0].equals(broker.virtualHost())
+            if (columns.length == 4
+                    && columns[0].equals(broker.virtualHost())
                     && columns[1].equals(broker.worker().username())) {
                 received += Long.parseLong(columns[2]);
                 bytes += Long.parseLong(columns[3]);
@@ -149,16 +180,19 @@ class IdleFleetIT {
     }
 
     private static String consumers() {
-        return rabbitmqctl.run("list_consumers", "--no-table-headers", "-p", broker.virtualHost(), "queue_name",
-                "prefetch_count");
+        return rabbitmqctl.run(
+                "list_consumers", "--no-table-headers", "-p", broker.virtualHost(), "queue_name", "prefetch_count");
     }
 
     private static String closeTheWorkersConnections() {
         StringBuilder closed = new StringBuilder();
-        for (String line : rabbitmqctl.run("list_connections", "--no-table-headers", "vhost", "user", "pid")
-                .lines().toList()) {
+        for (String line : rabbitmqctl
+                .run("list_connections", "--no-table-headers", "vhost", "user", "pid")
+                .lines()
+                .toList()) {
             String[] columns = line.split("\t");
-            if (columns.length == 3 && columns[0].equals(broker.virtualHost())
+            if (columns.length == 3
+                    && columns[0].equals(broker.virtualHost())
                     && columns[1].equals(broker.worker().username())) {
                 rabbitmqctl.run("close_connection", columns[2], "closed by IdleFleetIT");
                 closed.append(columns[2]).append(' ');
@@ -172,22 +206,32 @@ class IdleFleetIT {
     private static void declareOwnQueue() {
         RabbitAdmin admin = new RabbitAdmin(schedulerConnection);
         String name = TOPOLOGY.workerJobQueue(WORKER);
-        Queue queue = QueueBuilder.durable(name).classic().expires((int) Duration.ofMinutes(30).toMillis()).build();
+        Queue queue = QueueBuilder.durable(name)
+                .classic()
+                .expires((int) Duration.ofMinutes(30).toMillis())
+                .build();
         admin.declareQueue(queue);
-        admin.declareBinding(BindingBuilder.bind(queue).to(new DirectExchange(TOPOLOGY.jobsExchange(), true, false))
+        admin.declareBinding(BindingBuilder.bind(queue)
+                .to(new DirectExchange(TOPOLOGY.jobsExchange(), true, false))
                 .with(name));
     }
 
     private static ConfigurableApplicationContext startWorker() {
         FarmBroker.Login login = broker.worker();
-        return new SpringApplicationBuilder(WorkerApplication.class).run(
-                "--spring.rabbitmq.host=" + TestServices.localAmqpHost(),
-                "--spring.rabbitmq.port=" + TestServices.localAmqpPort(),
-                "--spring.rabbitmq.virtual-host=" + broker.virtualHost(),
-                "--spring.rabbitmq.username=" + login.username(), "--spring.rabbitmq.password=" + login.password(),
-                "--archfarm.topology.prefix=" + TOPOLOGY.prefix(), "--archfarm.worker.id=" + WORKER,
-                "--archfarm.worker.work-dir=" + dir.resolve("worker"), "--archfarm.worker.slots=20",
-                "--archfarm.worker.native-platforms=linux/amd64", "--archfarm.worker.emulated-platforms=linux/s390x",
-                "--archfarm.worker.heartbeat-interval=1h", "--archfarm.worker.claim-timeout=5s");
+        return new SpringApplicationBuilder(WorkerApplication.class)
+                .run(
+                        "--spring.rabbitmq.host=" + TestServices.localAmqpHost(),
+                        "--spring.rabbitmq.port=" + TestServices.localAmqpPort(),
+                        "--spring.rabbitmq.virtual-host=" + broker.virtualHost(),
+                        "--spring.rabbitmq.username=" + login.username(),
+                        "--spring.rabbitmq.password=" + login.password(),
+                        "--archfarm.topology.prefix=" + TOPOLOGY.prefix(),
+                        "--archfarm.worker.id=" + WORKER,
+                        "--archfarm.worker.work-dir=" + dir.resolve("worker"),
+                        "--archfarm.worker.slots=20",
+                        "--archfarm.worker.native-platforms=linux/amd64",
+                        "--archfarm.worker.emulated-platforms=linux/s390x",
+                        "--archfarm.worker.heartbeat-interval=1h",
+                        "--archfarm.worker.claim-timeout=5s");
     }
 }

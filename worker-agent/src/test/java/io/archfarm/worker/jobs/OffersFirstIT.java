@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.archfarm.model.ExecutionMode;
 import io.archfarm.model.Platform;
 import io.archfarm.model.Topology;
-import io.archfarm.model.messages.ClaimReply;
 import io.archfarm.model.messages.ClaimRequest;
 import io.archfarm.model.messages.DrainWorker;
 import io.archfarm.model.messages.JobAssignment;
@@ -43,13 +42,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * else: no consumer on any job queue, the other two jobs ready for any other worker. The test stands in for the
  * scheduler (drain orders, jobs, claims answered late or refused, so that nothing is built).
  */
-@SpringBootTest(classes = WorkerApplication.class, properties = {
-        "archfarm.worker.id=offers-first-it",
-        "archfarm.worker.slots=1",
-        "archfarm.worker.native-platforms=linux/amd64",
-        "archfarm.worker.emulated-platforms=linux/s390x",
-        "archfarm.worker.heartbeat-interval=500ms",
-        "archfarm.worker.claim-timeout=10s"})
+@SpringBootTest(
+        classes = WorkerApplication.class,
+        properties = {
+            "archfarm.worker.id=offers-first-it",
+            "archfarm.worker.slots=1",
+            "archfarm.worker.native-platforms=linux/amd64",
+            "archfarm.worker.emulated-platforms=linux/s390x",
+            "archfarm.worker.heartbeat-interval=500ms",
+            "archfarm.worker.claim-timeout=10s"
+        })
 @Import(ArchfarmTestBroker.class)
 class OffersFirstIT {
 
@@ -61,8 +63,10 @@ class OffersFirstIT {
 
     @Autowired
     RabbitTemplate template;
+
     @Autowired
     AmqpAdmin admin;
+
     @Autowired
     Topology topology;
 
@@ -77,21 +81,26 @@ class OffersFirstIT {
             SchedulerDeclarations.declare(channel, topology, List.of(Platform.LINUX_AMD64, Platform.LINUX_S390X));
             return null;
         });
-        Queue own = QueueBuilder.durable(ownQueue()).classic().expires((int) Duration.ofMinutes(30).toMillis())
+        Queue own = QueueBuilder.durable(ownQueue())
+                .classic()
+                .expires((int) Duration.ofMinutes(30).toMillis())
                 .build();
         admin.declareQueue(own);
-        admin.declareBinding(BindingBuilder.bind(own).to(new DirectExchange(topology.jobsExchange(), true, false))
+        admin.declareBinding(BindingBuilder.bind(own)
+                .to(new DirectExchange(topology.jobsExchange(), true, false))
                 .with(ownQueue()));
     }
 
     @Test
     void theOfferComesFirstAndNothingElseIsHeldWhileItIsClaimed() {
-        await("one consumer on each job queue").atMost(WAIT).until(() -> jobQueues().stream()
-                .allMatch(queue -> info(queue).getConsumerCount() == 1));
+        await("one consumer on each job queue")
+                .atMost(WAIT)
+                .until(() -> jobQueues().stream().allMatch(queue -> info(queue).getConsumerCount() == 1));
         order(true);
         awaitHeartbeat(WorkerHeartbeat::draining);
-        await("the consumers cancelled").atMost(WAIT).until(() -> jobQueues().stream()
-                .allMatch(queue -> info(queue).getConsumerCount() == 0));
+        await("the consumers cancelled")
+                .atMost(WAIT)
+                .until(() -> jobQueues().stream().allMatch(queue -> info(queue).getConsumerCount() == 0));
 
         JobAssignment shared = job();
         JobAssignment emulated = job();
@@ -104,8 +113,10 @@ class OffersFirstIT {
         ClaimRequest first = awaitClaim();
         assertThat(first.jobId()).as("the offer on its own queue first").isEqualTo(offered.jobId());
         // the claim is not answered yet: the one slot is taken, and the worker holds nothing more
-        await("nothing else held").during(Duration.ofSeconds(2)).atMost(WAIT).until(() ->
-                jobQueues().stream().allMatch(queue -> info(queue).getConsumerCount() == 0)
+        await("nothing else held")
+                .during(Duration.ofSeconds(2))
+                .atMost(WAIT)
+                .until(() -> jobQueues().stream().allMatch(queue -> info(queue).getConsumerCount() == 0)
                         && info(nativeQueue()).getMessageCount() == 1
                         && info(emulatedQueue()).getMessageCount() == 1
                         && info(topology.claimsQueue()).getMessageCount() == 0);
@@ -114,7 +125,9 @@ class OffersFirstIT {
     }
 
     private ClaimRequest awaitClaim() {
-        return (ClaimRequest) await("a ClaimRequest").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+        return (ClaimRequest) await("a ClaimRequest")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> template.receiveAndConvert(topology.claimsQueue()), claim -> claim != null);
     }
 
@@ -147,20 +160,40 @@ class OffersFirstIT {
     }
 
     private void order(boolean draining) {
-        template.convertAndSend(topology.controlExchange(), "",
+        template.convertAndSend(
+                topology.controlExchange(),
+                "",
                 new DrainWorker(UUID.randomUUID(), WORKER, draining, "admin", Instant.now()));
     }
 
     private static JobAssignment job() {
-        return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/amd64",
-                "https://git.example/none.git", "main", "a".repeat(40), false, "Containerfile", ".", Map.of(),
-                "127.0.0.1:5000/demo/offers-first", 600);
+        return new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                "https://git.example/none.git",
+                "main",
+                "a".repeat(40),
+                false,
+                "Containerfile",
+                ".",
+                Map.of(),
+                "127.0.0.1:5000/demo/offers-first",
+                600);
     }
 
     private WorkerHeartbeat awaitHeartbeat(Predicate<WorkerHeartbeat> matching) {
-        return await("a matching heartbeat").atMost(WAIT).until(() -> {
-            Object message = template.receiveAndConvert(topology.heartbeatsQueue());
-            return message instanceof WorkerHeartbeat heartbeat && matching.test(heartbeat) ? heartbeat : null;
-        }, heartbeat -> heartbeat != null);
+        return await("a matching heartbeat")
+                .atMost(WAIT)
+                .until(
+                        () -> {
+                            Object message = template.receiveAndConvert(topology.heartbeatsQueue());
+                            return message instanceof WorkerHeartbeat heartbeat && matching.test(heartbeat)
+                                    ? heartbeat
+                                    : null;
+                        },
+                        heartbeat -> heartbeat != null);
     }
 }

@@ -36,13 +36,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * ClaimRequest read by the test (standing in for the scheduler, which refuses every claim so that nothing is built).
  * One slot, so each job meets an idle worker.
  */
-@SpringBootTest(classes = WorkerApplication.class, properties = {
-        "archfarm.worker.id=queue-wait-it",
-        "archfarm.worker.slots=1",
-        "archfarm.worker.native-platforms=linux/amd64",
-        "archfarm.worker.emulated-platforms=linux/s390x",
-        "archfarm.worker.heartbeat-interval=500ms",
-        "archfarm.worker.claim-timeout=5s"})
+@SpringBootTest(
+        classes = WorkerApplication.class,
+        properties = {
+            "archfarm.worker.id=queue-wait-it",
+            "archfarm.worker.slots=1",
+            "archfarm.worker.native-platforms=linux/amd64",
+            "archfarm.worker.emulated-platforms=linux/s390x",
+            "archfarm.worker.heartbeat-interval=500ms",
+            "archfarm.worker.claim-timeout=5s"
+        })
 @Import(ArchfarmTestBroker.class)
 class QueueWaitIT {
 
@@ -54,8 +57,10 @@ class QueueWaitIT {
 
     @Autowired
     RabbitTemplate template;
+
     @Autowired
     AmqpAdmin admin;
+
     @Autowired
     Topology topology;
 
@@ -80,18 +85,25 @@ class QueueWaitIT {
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {
             JobAssignment job = job();
-            long start = send(job, i % 2 == 0 ? jobQueue() : topology.jobQueue(Platform.LINUX_S390X,
-                    ExecutionMode.EMULATED));
+            long start = send(
+                    job, i % 2 == 0 ? jobQueue() : topology.jobQueue(Platform.LINUX_S390X, ExecutionMode.EMULATED));
             assertThat(refuseNextClaim(WAIT).jobId()).isEqualTo(job.jobId());
             millis.add(Duration.ofNanos(System.nanoTime() - start).toMillis());
             awaitTheWorkerIdle();
         }
         List<Long> sorted = millis.stream().sorted().toList();
-        System.out.printf("queue wait (job confirmed → ClaimRequest read), %d jobs, no doorbell: median %d ms, "
-                + "p95 %d ms, max %d ms, mean %.1f ms; all %s%n", JOBS, sorted.get(JOBS / 2),
-                sorted.get(JOBS * 95 / 100 - 1), sorted.getLast(),
-                millis.stream().mapToLong(Long::longValue).average().orElse(0), millis);
-        assertThat(sorted.get(JOBS / 2)).as("median: no poll interval to wait for").isLessThan(100);
+        System.out.printf(
+                "queue wait (job confirmed → ClaimRequest read), %d jobs, no doorbell: median %d ms, "
+                        + "p95 %d ms, max %d ms, mean %.1f ms; all %s%n",
+                JOBS,
+                sorted.get(JOBS / 2),
+                sorted.get(JOBS * 95 / 100 - 1),
+                sorted.getLast(),
+                millis.stream().mapToLong(Long::longValue).average().orElse(0),
+                millis);
+        assertThat(sorted.get(JOBS / 2))
+                .as("median: no poll interval to wait for")
+                .isLessThan(100);
         assertThat(sorted.getLast()).as("slowest").isLessThan(1000);
     }
 
@@ -110,21 +122,38 @@ class QueueWaitIT {
 
     /** No claim for a while: the worker dropped the refused copy and waits for the next job. */
     private void awaitTheWorkerIdle() {
-        await("the worker idle").during(Duration.ofMillis(300)).atMost(WAIT).until(() ->
-                admin.getQueueInfo(topology.claimsQueue()).getMessageCount() == 0);
+        await("the worker idle")
+                .during(Duration.ofMillis(300))
+                .atMost(WAIT)
+                .until(() -> admin.getQueueInfo(topology.claimsQueue()).getMessageCount() == 0);
     }
 
     private static JobAssignment job() {
-        return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/amd64",
-                "https://git.example/none.git", "main", "a".repeat(40), false, "Containerfile", ".", Map.of(),
-                "127.0.0.1:5000/demo/queue-wait", 600);
+        return new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                "https://git.example/none.git",
+                "main",
+                "a".repeat(40),
+                false,
+                "Containerfile",
+                ".",
+                Map.of(),
+                "127.0.0.1:5000/demo/queue-wait",
+                600);
     }
 
     /** Answers the next claim with a refusal, as the scheduler does for a stale copy, and returns it. */
     private ClaimRequest refuseNextClaim(Duration within) {
         List<ClaimRequest> claims = new CopyOnWriteArrayList<>();
-        await("a ClaimRequest").atMost(within).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).until(() ->
-                template.receiveAndReply(topology.claimsQueue(), (ClaimRequest request) -> {
+        await("a ClaimRequest")
+                .atMost(within)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(2))
+                .until(() -> template.receiveAndReply(topology.claimsQueue(), (ClaimRequest request) -> {
                     claims.add(request);
                     return new ClaimReply(UUID.randomUUID(), request.messageId(), false, "refused by the test");
                 }));

@@ -22,7 +22,8 @@ class RunningJobsTest {
         assertThat(jobs.list()).isEmpty();
         assertThat(jobs.recentlyFinished(ended.plus(RunningJobs.FINISHED_LISTED)))
                 .containsExactly(new RunningJob(jobId, 2));
-        assertThat(jobs.recentlyFinished(ended.plus(RunningJobs.FINISHED_LISTED).plusSeconds(1))).isEmpty();
+        assertThat(jobs.recentlyFinished(ended.plus(RunningJobs.FINISHED_LISTED).plusSeconds(1)))
+                .isEmpty();
         assertThat(jobs.recentlyFinished(ended)).as("forgotten for good").isEmpty();
     }
 }

@@ -11,8 +11,7 @@ import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
 /** The scheduler's side of a worker test on a broker of its own: it declares the topology as the scheduler does. */
 final class StandInScheduler {
 
-    private StandInScheduler() {
-    }
+    private StandInScheduler() {}
 
     /** A template as the scheduler's user on {@code connection}, after declaring the topology for {@code platforms}. */
     static RabbitTemplate declaring(ConnectionFactory connection, Topology topology, List<Platform> platforms) {

@@ -38,12 +38,15 @@ import org.springframework.test.context.DynamicPropertySource;
  * for another worker changes nothing. The test stands in for the portal (orders on the control fanout) and the
  * scheduler (claims refused, so that nothing is built and no build tool is needed).
  */
-@SpringBootTest(classes = WorkerApplication.class, properties = {
-        "archfarm.worker.id=drain-it",
-        "archfarm.worker.native-platforms=linux/amd64",
-        "archfarm.worker.emulated-platforms=none",
-        "archfarm.worker.heartbeat-interval=500ms",
-        "archfarm.worker.claim-timeout=5s"})
+@SpringBootTest(
+        classes = WorkerApplication.class,
+        properties = {
+            "archfarm.worker.id=drain-it",
+            "archfarm.worker.native-platforms=linux/amd64",
+            "archfarm.worker.emulated-platforms=none",
+            "archfarm.worker.heartbeat-interval=500ms",
+            "archfarm.worker.claim-timeout=5s"
+        })
 @Import(ArchfarmTestBroker.class)
 class WorkerDrainIT {
 
@@ -54,8 +57,10 @@ class WorkerDrainIT {
 
     @Autowired
     RabbitTemplate template;
+
     @Autowired
     AmqpAdmin admin;
+
     @Autowired
     Topology topology;
 
@@ -80,15 +85,18 @@ class WorkerDrainIT {
         order("another-worker", true);
         JobAssignment first = job();
         template.convertAndSend(topology.jobsExchange(), jobQueue, first);
-        assertThat(refuseNextClaim().jobId()).as("an order for another worker changes nothing")
+        assertThat(refuseNextClaim().jobId())
+                .as("an order for another worker changes nothing")
                 .isEqualTo(first.jobId());
 
         order("drain-it", true);
         assertThat(awaitHeartbeat(WorkerHeartbeat::draining).workerId()).isEqualTo("drain-it");
         JobAssignment waiting = job();
         template.convertAndSend(topology.jobsExchange(), jobQueue, waiting);
-        await("the job left alone").during(Duration.ofSeconds(2)).atMost(WAIT).until(() ->
-                admin.getQueueInfo(jobQueue).getMessageCount() == 1
+        await("the job left alone")
+                .during(Duration.ofSeconds(2))
+                .atMost(WAIT)
+                .until(() -> admin.getQueueInfo(jobQueue).getMessageCount() == 1
                         && admin.getQueueInfo(topology.claimsQueue()).getMessageCount() == 0);
 
         order("drain-it", false);
@@ -98,21 +106,37 @@ class WorkerDrainIT {
     }
 
     private void order(String workerId, boolean draining) {
-        template.convertAndSend(topology.controlExchange(), "",
+        template.convertAndSend(
+                topology.controlExchange(),
+                "",
                 new DrainWorker(UUID.randomUUID(), workerId, draining, "admin", Instant.now()));
     }
 
     private static JobAssignment job() {
-        return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/amd64",
-                "https://git.example/none.git", "main", "a".repeat(40), false, "Containerfile", ".", Map.of(),
-                "127.0.0.1:5000/demo/drain", 600);
+        return new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                "https://git.example/none.git",
+                "main",
+                "a".repeat(40),
+                false,
+                "Containerfile",
+                ".",
+                Map.of(),
+                "127.0.0.1:5000/demo/drain",
+                600);
     }
 
     /** Answers the next claim with a refusal, as the scheduler does for a stale copy, and returns it. */
     private ClaimRequest refuseNextClaim() {
         List<ClaimRequest> claims = new CopyOnWriteArrayList<>();
-        await("a ClaimRequest").atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() ->
-                template.receiveAndReply(topology.claimsQueue(), (ClaimRequest request) -> {
+        await("a ClaimRequest")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> template.receiveAndReply(topology.claimsQueue(), (ClaimRequest request) -> {
                     claims.add(request);
                     return new ClaimReply(UUID.randomUUID(), request.messageId(), false, "refused by the test");
                 }));
@@ -120,9 +144,15 @@ class WorkerDrainIT {
     }
 
     private WorkerHeartbeat awaitHeartbeat(Predicate<WorkerHeartbeat> matching) {
-        return await("a matching heartbeat").atMost(WAIT).until(() -> {
-            Object message = template.receiveAndConvert(topology.heartbeatsQueue());
-            return message instanceof WorkerHeartbeat heartbeat && matching.test(heartbeat) ? heartbeat : null;
-        }, heartbeat -> heartbeat != null);
+        return await("a matching heartbeat")
+                .atMost(WAIT)
+                .until(
+                        () -> {
+                            Object message = template.receiveAndConvert(topology.heartbeatsQueue());
+                            return message instanceof WorkerHeartbeat heartbeat && matching.test(heartbeat)
+                                    ? heartbeat
+                                    : null;
+                        },
+                        heartbeat -> heartbeat != null);
     }
 }

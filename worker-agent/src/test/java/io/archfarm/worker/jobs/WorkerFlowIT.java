@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,14 +52,17 @@ import org.springframework.test.context.DynamicPropertySource;
  * The worker's whole Spring context against the real RabbitMQ, with the test standing in for the scheduler: it
  * answers claims and reads heartbeats, log chunks and results from the scheduler's queues.
  */
-@SpringBootTest(classes = WorkerApplication.class, properties = {
-        "archfarm.worker.id=flow-it",
-        "archfarm.worker.slots=2",
-        "archfarm.worker.native-platforms=linux/amd64",
-        "archfarm.worker.emulated-platforms=linux/s390x",
-        "archfarm.worker.heartbeat-interval=500ms",
-        "archfarm.worker.claim-timeout=5s",
-        "archfarm.git.allow-file-urls=true"})
+@SpringBootTest(
+        classes = WorkerApplication.class,
+        properties = {
+            "archfarm.worker.id=flow-it",
+            "archfarm.worker.slots=2",
+            "archfarm.worker.native-platforms=linux/amd64",
+            "archfarm.worker.emulated-platforms=linux/s390x",
+            "archfarm.worker.heartbeat-interval=500ms",
+            "archfarm.worker.claim-timeout=5s",
+            "archfarm.git.allow-file-urls=true"
+        })
 @Import(ArchfarmTestBroker.class)
 class WorkerFlowIT {
 
@@ -66,6 +70,7 @@ class WorkerFlowIT {
 
     @TempDir
     static Path dir;
+
     static LocalRegistry registry;
     static GitRepository repository;
     static String commit;
@@ -73,8 +78,10 @@ class WorkerFlowIT {
 
     @Autowired
     RabbitTemplate template;
+
     @Autowired
     AmqpAdmin admin;
+
     @Autowired
     Topology topology;
 
@@ -85,8 +92,8 @@ class WorkerFlowIT {
         RequiredTools.require("buildah", "skopeo", "git", "docker-registry");
         registry = LocalRegistry.start(Files.createDirectories(dir.resolve("registry")));
         repository = GitRepository.create(dir.resolve("repo"));
-        commit = repository.commit(Map.of("Containerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n",
-                "hello.txt", "hello\n"));
+        commit = repository.commit(
+                Map.of("Containerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n", "hello.txt", "hello\n"));
         silentServer = new SilentGitServer();
     }
 
@@ -132,13 +139,17 @@ class WorkerFlowIT {
         JobFinished finished = awaitResult(job.jobId());
         assertThat(finished.outcome()).as(logOf(job.jobId())).isEqualTo(JobOutcome.SUCCEEDED);
         assertThat(finished.digest()).startsWith("sha256:");
-        assertThat(finished.phases().claim()).as("the claim's round trip is a phase of the job").isNotNull()
+        assertThat(finished.phases().claim())
+                .as("the claim's round trip is a phase of the job")
+                .isNotNull()
                 .isNotNegative();
         assertThat(registry.get("/v2/demo/flow/manifests/" + finished.digest(), LocalRegistry.OCI_MANIFEST)
-                .statusCode()).isEqualTo(200);
+                        .statusCode())
+                .isEqualTo(200);
         await().atMost(WAIT).untilAsserted(() -> {
             drain(topology.jobLogsQueue());
-            assertThat(logOf(job.jobId())).contains("fetching " + repository.url() + " at " + commit)
+            assertThat(logOf(job.jobId()))
+                    .contains("fetching " + repository.url() + " at " + commit)
                     .contains("pushed " + registry.address() + "/demo/flow@" + finished.digest());
         });
         assertThat(chunksOf(job.jobId())).extracting(JobLogChunk::seq).startsWith(0L);
@@ -148,9 +159,12 @@ class WorkerFlowIT {
         assertThat(heartbeat.nativePlatforms()).containsExactly("linux/amd64");
         assertThat(heartbeat.emulatedPlatforms()).containsExactly("linux/s390x");
         assertThat(heartbeat.slots()).isEqualTo(2);
-        assertThat(heartbeat.storageDriver()).as("detected at start (storage-driver auto): this host has overlay")
+        assertThat(heartbeat.storageDriver())
+                .as("detected at start (storage-driver auto): this host has overlay")
                 .isEqualTo("overlay");
-        assertThat(admin.getQueueInfo(queue).getMessageCount()).as("the job message was acked").isZero();
+        assertThat(admin.getQueueInfo(queue).getMessageCount())
+                .as("the job message was acked")
+                .isZero();
     }
 
     @Test
@@ -169,18 +183,22 @@ class WorkerFlowIT {
             assertThat(chunksOf(job.jobId())).isEmpty();
             assertThat(resultOf(job.jobId())).isNull();
         });
-        assertThat(admin.getQueueInfo(queue).getMessageCount()).as("the stale copy was dropped").isZero();
+        assertThat(admin.getQueueInfo(queue).getMessageCount())
+                .as("the stale copy was dropped")
+                .isZero();
     }
 
     @Test
     void aCancelledJobIsKilledAndReportedCancelled() {
         JobAssignment job = job(silentServer.url(), "demo/cancelled");
-        template.convertAndSend(topology.jobsExchange(),
-                topology.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE), job);
+        template.convertAndSend(
+                topology.jobsExchange(), topology.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE), job);
         answerClaim(true);
         awaitHeartbeat(h -> h.running().contains(new WorkerHeartbeat.RunningJob(job.jobId(), job.attempt())));
 
-        template.convertAndSend(topology.controlExchange(), "",
+        template.convertAndSend(
+                topology.controlExchange(),
+                "",
                 new CancelJob(UUID.randomUUID(), job.jobId(), job.attempt(), "cancelled by the test"));
 
         JobFinished finished = awaitResult(job.jobId());
@@ -192,15 +210,18 @@ class WorkerFlowIT {
     @Test
     void anUnansweredClaimLeavesTheJobInTheQueueForTheNextTry() {
         JobAssignment job = job(repository.url(), "demo/unanswered");
-        template.convertAndSend(topology.jobsExchange(),
-                topology.jobQueue(Platform.LINUX_S390X, ExecutionMode.EMULATED), job);
+        template.convertAndSend(
+                topology.jobsExchange(), topology.jobQueue(Platform.LINUX_S390X, ExecutionMode.EMULATED), job);
 
-        Object unanswered = await("a first ClaimRequest").atMost(WAIT)
+        Object unanswered = await("a first ClaimRequest")
+                .atMost(WAIT)
                 .until(() -> template.receiveAndConvert(topology.claimsQueue()), claim -> claim != null);
         assertThat(((ClaimRequest) unanswered).jobId()).isEqualTo(job.jobId());
 
         ClaimRequest again = answerClaim(false);
-        assertThat(again.jobId()).as("the same job, requeued after the claim timed out").isEqualTo(job.jobId());
+        assertThat(again.jobId())
+                .as("the same job, requeued after the claim timed out")
+                .isEqualTo(job.jobId());
         assertThat(again.messageId()).isNotEqualTo(((ClaimRequest) unanswered).messageId());
     }
 
@@ -218,8 +239,8 @@ class WorkerFlowIT {
         // the queue expires (the worker was cut off for long): the shared queues still feed the worker
         admin.deleteQueue(own);
         JobAssignment shared = job(repository.url(), "demo/shared");
-        template.convertAndSend(topology.jobsExchange(),
-                topology.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE), shared);
+        template.convertAndSend(
+                topology.jobsExchange(), topology.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE), shared);
         ClaimRequest sharedClaim = answerClaim(false);
         assertThat(sharedClaim.jobId()).isEqualTo(shared.jobId());
         assertThat(sharedClaim.mode()).isEqualTo(ExecutionMode.NATIVE);
@@ -233,42 +254,73 @@ class WorkerFlowIT {
 
     /** As the scheduler's JobQueues declares a worker's own queue. */
     private void declareOwnQueue(String name) {
-        Queue queue = QueueBuilder.durable(name).classic().expires((int) Duration.ofMinutes(30).toMillis()).build();
+        Queue queue = QueueBuilder.durable(name)
+                .classic()
+                .expires((int) Duration.ofMinutes(30).toMillis())
+                .build();
         admin.declareQueue(queue);
-        admin.declareBinding(BindingBuilder.bind(queue).to(new DirectExchange(topology.jobsExchange(), true, false))
+        admin.declareBinding(BindingBuilder.bind(queue)
+                .to(new DirectExchange(topology.jobsExchange(), true, false))
                 .with(name));
     }
 
     private JobAssignment job(String repositoryUrl, String repositoryName) {
-        return new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "linux/amd64",
-                repositoryUrl, "main", commit, false, "Containerfile", ".", Map.of(),
-                registry.address() + "/" + repositoryName, 600);
+        return new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                repositoryUrl,
+                "main",
+                commit,
+                false,
+                "Containerfile",
+                ".",
+                Map.of(),
+                registry.address() + "/" + repositoryName,
+                600);
     }
 
     /** Answers the next claim as the scheduler would, and returns it. */
     private ClaimRequest answerClaim(boolean grant) {
         List<ClaimRequest> claims = new CopyOnWriteArrayList<>();
-        await("a ClaimRequest").atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() ->
-                template.receiveAndReply(topology.claimsQueue(), (ClaimRequest request) -> {
+        await("a ClaimRequest")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> template.receiveAndReply(topology.claimsQueue(), (ClaimRequest request) -> {
                     claims.add(request);
-                    return new ClaimReply(UUID.randomUUID(), request.messageId(), grant,
+                    return new ClaimReply(
+                            UUID.randomUUID(),
+                            request.messageId(),
+                            grant,
                             grant ? null : "attempt is no longer queued");
                 }));
         return claims.getFirst();
     }
 
     private JobFinished awaitResult(UUID jobId) {
-        return await("JobFinished of " + jobId).atMost(WAIT).until(() -> {
-            drain(topology.jobResultsQueue());
-            return resultOf(jobId);
-        }, result -> result != null);
+        return await("JobFinished of " + jobId)
+                .atMost(WAIT)
+                .until(
+                        () -> {
+                            drain(topology.jobResultsQueue());
+                            return resultOf(jobId);
+                        },
+                        result -> result != null);
     }
 
-    private WorkerHeartbeat awaitHeartbeat(java.util.function.Predicate<WorkerHeartbeat> matching) {
-        return await("a matching heartbeat").atMost(WAIT).until(() -> {
-            Object message = template.receiveAndConvert(topology.heartbeatsQueue());
-            return message instanceof WorkerHeartbeat heartbeat && matching.test(heartbeat) ? heartbeat : null;
-        }, heartbeat -> heartbeat != null);
+    private WorkerHeartbeat awaitHeartbeat(Predicate<WorkerHeartbeat> matching) {
+        return await("a matching heartbeat")
+                .atMost(WAIT)
+                .until(
+                        () -> {
+                            Object message = template.receiveAndConvert(topology.heartbeatsQueue());
+                            return message instanceof WorkerHeartbeat heartbeat && matching.test(heartbeat)
+                                    ? heartbeat
+                                    : null;
+                        },
+                        heartbeat -> heartbeat != null);
     }
 
     private void drain(String queue) {
@@ -279,13 +331,19 @@ class WorkerFlowIT {
     }
 
     private JobFinished resultOf(UUID jobId) {
-        return received.stream().filter(m -> m instanceof JobFinished f && f.jobId().equals(jobId))
-                .map(JobFinished.class::cast).findFirst().orElse(null);
+        return received.stream()
+                .filter(m -> m instanceof JobFinished f && f.jobId().equals(jobId))
+                .map(JobFinished.class::cast)
+                .findFirst()
+                .orElse(null);
     }
 
     private List<JobLogChunk> chunksOf(UUID jobId) {
-        return received.stream().filter(m -> m instanceof JobLogChunk c && c.jobId().equals(jobId))
-                .map(JobLogChunk.class::cast).sorted((a, b) -> Long.compare(a.seq(), b.seq())).toList();
+        return received.stream()
+                .filter(m -> m instanceof JobLogChunk c && c.jobId().equals(jobId))
+                .map(JobLogChunk.class::cast)
+                .sorted((a, b) -> Long.compare(a.seq(), b.seq()))
+                .toList();
     }
 
     private String logOf(UUID jobId) {

@@ -46,15 +46,18 @@ import tools.jackson.databind.json.JsonMapper;
  * scheduler: its tools go out in heartbeats and claims, a job's log lines carry the job's ids, a failed fetch is
  * counted as a git error, and {@code /actuator/prometheus} shows it.
  */
-@SpringBootTest(classes = WorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
+@SpringBootTest(
+        classes = WorkerApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
         properties = {
-        "archfarm.worker.id=observed-it",
-        "archfarm.worker.native-platforms=linux/amd64",
-        "archfarm.worker.emulated-platforms=none",
-        "archfarm.worker.heartbeat-interval=500ms",
-        "archfarm.worker.management-port=0",
-        "archfarm.git.allow-file-urls=true",
-        "logging.structured.format.console=ecs"})
+            "archfarm.worker.id=observed-it",
+            "archfarm.worker.native-platforms=linux/amd64",
+            "archfarm.worker.emulated-platforms=none",
+            "archfarm.worker.heartbeat-interval=500ms",
+            "archfarm.worker.management-port=0",
+            "archfarm.git.allow-file-urls=true",
+            "logging.structured.format.console=ecs"
+        })
 @Import(ArchfarmTestBroker.class)
 @ExtendWith(OutputCaptureExtension.class)
 class WorkerObservabilityIT {
@@ -67,8 +70,10 @@ class WorkerObservabilityIT {
 
     @Autowired
     RabbitTemplate template;
+
     @Autowired
     Topology topology;
+
     @Autowired
     WebServerApplicationContext context;
 
@@ -87,34 +92,56 @@ class WorkerObservabilityIT {
 
     @Test
     void aJobIsLoggedWithItsIdsCountedAndShownToAScraper(CapturedOutput output) throws Exception {
-        WorkerHeartbeat heartbeat = await().atMost(WAIT).until(() -> template.receiveAndConvert(
-                topology.heartbeatsQueue()), WorkerHeartbeat.class::isInstance) instanceof WorkerHeartbeat beat
-                ? beat : null;
-        assertThat(heartbeat.tools().buildah()).as("buildah --version on this host").matches("\\d+\\.\\d+.*");
+        WorkerHeartbeat heartbeat = await().atMost(WAIT)
+                                .until(
+                                        () -> template.receiveAndConvert(topology.heartbeatsQueue()),
+                                        WorkerHeartbeat.class::isInstance)
+                        instanceof WorkerHeartbeat beat
+                ? beat
+                : null;
+        assertThat(heartbeat.tools().buildah())
+                .as("buildah --version on this host")
+                .matches("\\d+\\.\\d+.*");
         assertThat(heartbeat.tools().kernel()).isNotBlank();
         assertThat(heartbeat.tools().storageDriver()).isIn("overlay", "vfs");
         String before = scrape("/actuator/prometheus");
-        assertThat(before).contains("archfarm_worker_slots{worker=\"observed-it\"} 1.0")
+        assertThat(before)
+                .contains("archfarm_worker_slots{worker=\"observed-it\"} 1.0")
                 .contains("archfarm_git_errors_total{kind=\"refused\"} 0.0");
 
-        JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1,
-                "linux/amd64", "file://" + dir.resolve("no-such-repository"), "main", "0".repeat(40), false,
-                "Containerfile", ".", Map.of(), "127.0.0.1:5000/observed/it", 600);
-        template.convertAndSend(topology.jobsExchange(), topology.jobQueue(Platform.LINUX_AMD64,
-                ExecutionMode.NATIVE), job);
+        JobAssignment job = new JobAssignment(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "linux/amd64",
+                "file://" + dir.resolve("no-such-repository"),
+                "main",
+                "0".repeat(40),
+                false,
+                "Containerfile",
+                ".",
+                Map.of(),
+                "127.0.0.1:5000/observed/it",
+                600);
+        template.convertAndSend(
+                topology.jobsExchange(), topology.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE), job);
         ClaimRequest claim = answerClaim();
-        assertThat(claim.tools()).as("the claim says what the attempt runs with").isEqualTo(heartbeat.tools());
+        assertThat(claim.tools())
+                .as("the claim says what the attempt runs with")
+                .isEqualTo(heartbeat.tools());
         JobFinished finished = awaitResult(job.jobId());
         assertThat(finished.outcome()).isEqualTo(JobOutcome.FAILED);
 
-        JsonNode ended = await().atMost(WAIT).until(() -> jsonLine(output, "job " + job.jobId() + " attempt 1 ended"),
-                line -> line != null);
+        JsonNode ended = await().atMost(WAIT)
+                .until(() -> jsonLine(output, "job " + job.jobId() + " attempt 1 ended"), line -> line != null);
         assertThat(ended.get("buildId").asString()).isEqualTo(job.buildId().toString());
         assertThat(ended.get("jobId").asString()).isEqualTo(job.jobId().toString());
         assertThat(ended.get("platform").asString()).isEqualTo("linux/amd64");
         assertThat(ended.get("attempt").asString()).isEqualTo("1");
         String after = scrape("/actuator/prometheus");
-        assertThat(after).contains("archfarm_git_errors_total{kind=\"refused\"} 1.0")
+        assertThat(after)
+                .contains("archfarm_git_errors_total{kind=\"refused\"} 1.0")
                 .contains("archfarm_worker_jobs_total{mode=\"NATIVE\",outcome=\"FAILED\",platform=\"linux/amd64\","
                         + "worker=\"observed-it\"} 1.0");
         assertThat(scrape("/actuator/info")).contains("\"worker\"").contains("\"buildah\"");
@@ -122,15 +149,22 @@ class WorkerObservabilityIT {
 
     /** The console line in JSON whose message starts with {@code message}, or null. */
     private static JsonNode jsonLine(CapturedOutput output, String message) {
-        return output.getOut().lines().filter(line -> line.startsWith("{")).map(JSON::readTree)
-                .filter(line -> line.path("message").asString("").startsWith(message)).findFirst().orElse(null);
+        return output.getOut()
+                .lines()
+                .filter(line -> line.startsWith("{"))
+                .map(JSON::readTree)
+                .filter(line -> line.path("message").asString("").startsWith(message))
+                .findFirst()
+                .orElse(null);
     }
 
     private String scrape(String path) throws Exception {
         int port = context.getWebServer().getPort();
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             return response.body();
         }
@@ -138,8 +172,10 @@ class WorkerObservabilityIT {
 
     private ClaimRequest answerClaim() {
         List<ClaimRequest> claims = new CopyOnWriteArrayList<>();
-        await("a ClaimRequest").atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() ->
-                template.receiveAndReply(topology.claimsQueue(), (ClaimRequest request) -> {
+        await("a ClaimRequest")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> template.receiveAndReply(topology.claimsQueue(), (ClaimRequest request) -> {
                     claims.add(request);
                     return new ClaimReply(UUID.randomUUID(), request.messageId(), true, null);
                 }));
@@ -147,8 +183,11 @@ class WorkerObservabilityIT {
     }
 
     private JobFinished awaitResult(UUID jobId) {
-        return (JobFinished) await("JobFinished of " + jobId).atMost(WAIT).until(
-                () -> template.receiveAndConvert(topology.jobResultsQueue()),
-                message -> message instanceof JobFinished finished && finished.jobId().equals(jobId));
+        return (JobFinished) await("JobFinished of " + jobId)
+                .atMost(WAIT)
+                .until(
+                        () -> template.receiveAndConvert(topology.jobResultsQueue()),
+                        message -> message instanceof JobFinished finished
+                                && finished.jobId().equals(jobId));
     }
 }

@@ -34,6 +34,7 @@ class WorkerOverTlsIT {
 
     @TempDir
     static Path dir;
+
     static PrivateRabbitNode node;
     static FarmBroker broker;
     static CachingConnectionFactory schedulerConnection;
@@ -43,8 +44,8 @@ class WorkerOverTlsIT {
     static void aBrokerWithATlsListener() throws Exception {
         node = PrivateRabbitNode.start();
         broker = FarmBroker.create(node.rabbitmqctl(), TOPOLOGY);
-        schedulerConnection = new CachingConnectionFactory(broker.connectionFactory(broker.scheduler(),
-                node.address(), node.amqpPort()));
+        schedulerConnection = new CachingConnectionFactory(
+                broker.connectionFactory(broker.scheduler(), node.address(), node.amqpPort()));
         scheduler = StandInScheduler.declaring(schedulerConnection, TOPOLOGY, List.of(Platform.LINUX_AMD64));
     }
 
@@ -64,21 +65,27 @@ class WorkerOverTlsIT {
     @Test
     void aWorkerJoinsOverTlsTrustingTheFarmsCa() {
         FarmBroker.Login login = broker.worker();
-        try (ConfigurableApplicationContext worker = new SpringApplicationBuilder(WorkerApplication.class).run(
-                "--spring.rabbitmq.addresses=amqps://" + node.address() + ":" + node.amqpsPort(),
-                "--spring.rabbitmq.virtual-host=" + broker.virtualHost(),
-                "--spring.rabbitmq.username=" + login.username(), "--spring.rabbitmq.password=" + login.password(),
-                "--spring.rabbitmq.ssl.bundle=broker",
-                "--spring.ssl.bundle.pem.broker.truststore.certificate=file:" + node.caCertificate(),
-                "--archfarm.topology.prefix=" + TOPOLOGY.prefix(), "--archfarm.worker.id=tls-it",
-                "--archfarm.worker.work-dir=" + dir.resolve("worker"),
-                "--archfarm.worker.native-platforms=linux/amd64", "--archfarm.worker.emulated-platforms=none",
-                "--archfarm.worker.heartbeat-interval=500ms")) {
-            WorkerHeartbeat heartbeat = await("a heartbeat over TLS").atMost(WAIT).until(
-                    () -> (WorkerHeartbeat) scheduler.receiveAndConvert(TOPOLOGY.heartbeatsQueue()), h -> h != null);
+        try (ConfigurableApplicationContext worker = new SpringApplicationBuilder(WorkerApplication.class)
+                .run(
+                        "--spring.rabbitmq.addresses=amqps://" + node.address() + ":" + node.amqpsPort(),
+                        "--spring.rabbitmq.virtual-host=" + broker.virtualHost(),
+                        "--spring.rabbitmq.username=" + login.username(),
+                        "--spring.rabbitmq.password=" + login.password(),
+                        "--spring.rabbitmq.ssl.bundle=broker",
+                        "--spring.ssl.bundle.pem.broker.truststore.certificate=file:" + node.caCertificate(),
+                        "--archfarm.topology.prefix=" + TOPOLOGY.prefix(),
+                        "--archfarm.worker.id=tls-it",
+                        "--archfarm.worker.work-dir=" + dir.resolve("worker"),
+                        "--archfarm.worker.native-platforms=linux/amd64",
+                        "--archfarm.worker.emulated-platforms=none",
+                        "--archfarm.worker.heartbeat-interval=500ms")) {
+            WorkerHeartbeat heartbeat = await("a heartbeat over TLS")
+                    .atMost(WAIT)
+                    .until(
+                            () -> (WorkerHeartbeat) scheduler.receiveAndConvert(TOPOLOGY.heartbeatsQueue()),
+                            h -> h != null);
             assertThat(heartbeat.workerId()).isEqualTo("tls-it");
-            assertThat(node.rabbitmqctl().run("list_connections", "-p", broker.virtualHost(), "user", "ssl",
-                    "port"))
+            assertThat(node.rabbitmqctl().run("list_connections", "-p", broker.virtualHost(), "user", "ssl", "port"))
                     .as("the worker's connection is the TLS one")
                     .contains(login.username() + "\ttrue\t" + node.amqpsPort());
         }

@@ -38,11 +38,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** A worker that shuts down kills what it runs and reports it INFRA_FAILED, so that the scheduler retries it. */
-@SpringBootTest(classes = WorkerApplication.class, properties = {
-        "archfarm.worker.id=shutdown-it",
-        "archfarm.worker.native-platforms=linux/amd64",
-        "archfarm.worker.emulated-platforms=none",
-        "archfarm.worker.heartbeat-interval=500ms"})
+@SpringBootTest(
+        classes = WorkerApplication.class,
+        properties = {
+            "archfarm.worker.id=shutdown-it",
+            "archfarm.worker.native-platforms=linux/amd64",
+            "archfarm.worker.emulated-platforms=none",
+            "archfarm.worker.heartbeat-interval=500ms"
+        })
 @Import(ArchfarmTestBroker.class)
 @DirtiesContext
 class WorkerShutdownIT {
@@ -54,14 +57,19 @@ class WorkerShutdownIT {
 
     @Autowired
     ConfigurableApplicationContext worker;
+
     @Autowired
     RabbitTemplate template;
+
     @Autowired
     AmqpAdmin admin;
+
     @Autowired
     Topology topology;
+
     @Autowired
     RabbitConnectionDetails rabbit;
+
     @Autowired
     MessageConverter converter;
 
@@ -80,23 +88,41 @@ class WorkerShutdownIT {
             return null;
         });
         try (SilentGitServer silent = new SilentGitServer()) {
-            JobAssignment job = new JobAssignment(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 2,
-                    "linux/amd64", silent.url(), "main", "a".repeat(40), false, "Containerfile", ".", Map.of(),
-                    "127.0.0.1:5000/demo/shutdown", 600);
-            template.convertAndSend(topology.jobsExchange(),
-                    topology.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE), job);
-            await("a ClaimRequest").atMost(WAIT).until(() -> template.receiveAndReply(topology.claimsQueue(),
-                    (ClaimRequest request) -> new ClaimReply(UUID.randomUUID(), request.messageId(), true, null)));
+            JobAssignment job = new JobAssignment(
+                    UUID.randomUUID(),
+                    UUID.randomUUID(),
+                    UUID.randomUUID(),
+                    2,
+                    "linux/amd64",
+                    silent.url(),
+                    "main",
+                    "a".repeat(40),
+                    false,
+                    "Containerfile",
+                    ".",
+                    Map.of(),
+                    "127.0.0.1:5000/demo/shutdown",
+                    600);
+            template.convertAndSend(
+                    topology.jobsExchange(), topology.jobQueue(Platform.LINUX_AMD64, ExecutionMode.NATIVE), job);
+            await("a ClaimRequest")
+                    .atMost(WAIT)
+                    .until(() -> template.receiveAndReply(
+                            topology.claimsQueue(),
+                            (ClaimRequest request) ->
+                                    new ClaimReply(UUID.randomUUID(), request.messageId(), true, null)));
             var running = new WorkerHeartbeat.RunningJob(job.jobId(), job.attempt());
-            await("a heartbeat listing the job").atMost(WAIT).until(() ->
-                    template.receiveAndConvert(topology.heartbeatsQueue()) instanceof WorkerHeartbeat heartbeat
-                            && heartbeat.running().contains(running));
+            await("a heartbeat listing the job")
+                    .atMost(WAIT)
+                    .until(() ->
+                            template.receiveAndConvert(topology.heartbeatsQueue()) instanceof WorkerHeartbeat heartbeat
+                                    && heartbeat.running().contains(running));
 
             // stops every lifecycle bean in phase order, as a SIGTERM does before the beans are destroyed
             worker.stop();
 
-            CachingConnectionFactory connections = new CachingConnectionFactory(rabbit.getFirstAddress().host(),
-                    rabbit.getFirstAddress().port());
+            CachingConnectionFactory connections = new CachingConnectionFactory(
+                    rabbit.getFirstAddress().host(), rabbit.getFirstAddress().port());
             connections.setUsername(rabbit.getUsername());
             connections.setPassword(rabbit.getPassword());
             if (rabbit.getVirtualHost() != null) {
@@ -105,7 +131,8 @@ class WorkerShutdownIT {
             try {
                 RabbitTemplate reader = new RabbitTemplate(connections);
                 reader.setMessageConverter(converter);
-                JobFinished finished = (JobFinished) await("the JobFinished sent while shutting down").atMost(WAIT)
+                JobFinished finished = (JobFinished) await("the JobFinished sent while shutting down")
+                        .atMost(WAIT)
                         .until(() -> reader.receiveAndConvert(topology.jobResultsQueue()), result -> result != null);
                 assertThat(finished.jobId()).isEqualTo(job.jobId());
                 assertThat(finished.attempt()).isEqualTo(2);

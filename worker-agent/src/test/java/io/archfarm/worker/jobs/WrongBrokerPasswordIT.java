@@ -35,8 +35,7 @@ class WrongBrokerPasswordIT {
 
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
-    static class BrokerOnly {
-    }
+    static class BrokerOnly {}
 
     @Autowired
     RabbitConnectionDetails broker;
@@ -48,16 +47,24 @@ class WrongBrokerPasswordIT {
     void doesNotJoinAndSaysWhichBrokerRefusedWhichUser(CapturedOutput output) {
         RabbitConnectionDetails.Address address = broker.getFirstAddress();
         // as command-line arguments, which win over the worker's application.yml as an operator's settings do
-        String[] settings = {"--spring.rabbitmq.host=" + address.host(), "--spring.rabbitmq.port=" + address.port(),
-                "--spring.rabbitmq.username=" + broker.getUsername(), "--spring.rabbitmq.password=" + WRONG_PASSWORD,
-                "--archfarm.worker.id=wrong-password-it", "--archfarm.worker.work-dir=" + workDir,
-                "--archfarm.worker.native-platforms=linux/amd64", "--archfarm.worker.emulated-platforms=none",
-                "--archfarm.topology.prefix=wrong-password-it"};
+        String[] settings = {
+            "--spring.rabbitmq.host=" + address.host(),
+            "--spring.rabbitmq.port=" + address.port(),
+            "--spring.rabbitmq.username=" + broker.getUsername(),
+            "--spring.rabbitmq.password=" + WRONG_PASSWORD,
+            "--archfarm.worker.id=wrong-password-it",
+            "--archfarm.worker.work-dir=" + workDir,
+            "--archfarm.worker.native-platforms=linux/amd64",
+            "--archfarm.worker.emulated-platforms=none",
+            "--archfarm.topology.prefix=wrong-password-it"
+        };
 
-        assertThatThrownBy(() -> new SpringApplicationBuilder(WorkerApplication.class).run(settings).close())
+        assertThatThrownBy(() -> new SpringApplicationBuilder(WorkerApplication.class)
+                        .run(settings)
+                        .close())
                 .hasRootCauseMessage(
-                "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. For details see the broker "
-                        + "logfile.");
+                        "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. For details see the broker "
+                                + "logfile.");
 
         assertThat(output.getAll())
                 .contains("APPLICATION FAILED TO START")
@@ -74,16 +81,22 @@ class WrongBrokerPasswordIT {
     @Test
     void theFarmsWorkerUserWithAWrongPasswordDoesNotJoinEither(CapturedOutput output) {
         try (FarmBroker farm = FarmBroker.onLocalBroker(new Topology(TestServices.freshPrefix()))) {
-            String[] settings = {"--spring.rabbitmq.host=" + TestServices.localAmqpHost(),
-                    "--spring.rabbitmq.port=" + TestServices.localAmqpPort(),
-                    "--spring.rabbitmq.virtual-host=" + farm.virtualHost(),
-                    "--spring.rabbitmq.username=" + farm.worker().username(),
-                    "--spring.rabbitmq.password=" + WRONG_PASSWORD,
-                    "--archfarm.worker.id=wrong-password-it", "--archfarm.worker.work-dir=" + workDir,
-                    "--archfarm.worker.native-platforms=linux/amd64", "--archfarm.worker.emulated-platforms=none",
-                    "--archfarm.topology.prefix=wrong-password-it"};
+            String[] settings = {
+                "--spring.rabbitmq.host=" + TestServices.localAmqpHost(),
+                "--spring.rabbitmq.port=" + TestServices.localAmqpPort(),
+                "--spring.rabbitmq.virtual-host=" + farm.virtualHost(),
+                "--spring.rabbitmq.username=" + farm.worker().username(),
+                "--spring.rabbitmq.password=" + WRONG_PASSWORD,
+                "--archfarm.worker.id=wrong-password-it",
+                "--archfarm.worker.work-dir=" + workDir,
+                "--archfarm.worker.native-platforms=linux/amd64",
+                "--archfarm.worker.emulated-platforms=none",
+                "--archfarm.topology.prefix=wrong-password-it"
+            };
 
-            assertThatThrownBy(() -> new SpringApplicationBuilder(WorkerApplication.class).run(settings).close())
+            assertThatThrownBy(() -> new SpringApplicationBuilder(WorkerApplication.class)
+                            .run(settings)
+                            .close())
                     .hasRootCauseMessage("ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. "
                             + "For details see the broker logfile.");
 

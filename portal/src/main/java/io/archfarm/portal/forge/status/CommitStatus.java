@@ -14,15 +14,15 @@ import java.util.regex.Pattern;
  *                    ({@code context} on GitHub and Gitea, {@code name} on GitLab)
  * @param ref         the branch or tag that was built; sent to GitLab only, which shows it; may be null
  */
-public record CommitStatus(String sha, CommitState state, String targetUrl, String description, String context,
-        String ref) {
+public record CommitStatus(
+        String sha, CommitState state, String targetUrl, String description, String context, String ref) {
 
     private static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
 
     public CommitStatus {
         if (sha == null || !FULL_SHA.matcher(sha).matches()) {
-            throw new IllegalArgumentException("commit sha '" + sha
-                    + "' is not a full commit id: expected 40 or 64 hex digits");
+            throw new IllegalArgumentException(
+                    "commit sha '" + sha + "' is not a full commit id: expected 40 or 64 hex digits");
         }
         Objects.requireNonNull(state, "state: expected PENDING, SUCCESS, FAILURE or ERROR");
         if (context == null || context.isBlank()) {

@@ -31,12 +31,16 @@ public class CommitStatusClient {
 
     public CommitStatusClient(CommitStatusProperties properties) {
         this.properties = properties;
-        HttpClient jdk = HttpClient.newBuilder().connectTimeout(properties.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient jdk = HttpClient.newBuilder()
+                .connectTimeout(properties.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(jdk);
         requests.setReadTimeout(properties.readTimeout());
-        this.http = RestClient.builder().requestFactory(requests)
-                .defaultHeader(HttpHeaders.USER_AGENT, "archfarm").build();
+        this.http = RestClient.builder()
+                .requestFactory(requests)
+                .defaultHeader(HttpHeaders.USER_AGENT, "archfarm")
+                .build();
     }
 
     /**
@@ -48,13 +52,18 @@ public class CommitStatusClient {
         StatusCall call = ForgeStatusApi.of(target.forge()).call(target, status);
         String what = "POST " + call.uri();
         try {
-            http.post().uri(call.uri()).headers(h -> call.headers().forEach(h::set))
-                    .contentType(MediaType.APPLICATION_JSON).body(call.body())
-                    .exchange((request, response) -> requireSuccess(what, response.getStatusCode(),
-                            response.getBody()));
+            http.post()
+                    .uri(call.uri())
+                    .headers(h -> call.headers().forEach(h::set))
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(call.body())
+                    .exchange(
+                            (request, response) -> requireSuccess(what, response.getStatusCode(), response.getBody()));
         } catch (ResourceAccessException e) {
-            throw new CommitStatusException(what + " to " + target.forge().wireName() + " failed: "
-                    + unreachable(e.getMostSpecificCause()), true, e);
+            throw new CommitStatusException(
+                    what + " to " + target.forge().wireName() + " failed: " + unreachable(e.getMostSpecificCause()),
+                    true,
+                    e);
         }
     }
 

@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("archfarm.forge-status")
 @Validated
 public record CommitStatusProperties(
-        @DefaultValue("5s") @NotNull @DurationMin(millis = 1) Duration connectTimeout,
-        @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration readTimeout) {
-}
+        @DefaultValue("5s") @NotNull @DurationMin(millis = 1)
+        Duration connectTimeout,
+
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 1)
+        Duration readTimeout) {}

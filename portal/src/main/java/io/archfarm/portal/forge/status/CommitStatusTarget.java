@@ -33,9 +33,12 @@ public record CommitStatusTarget(Forge forge, URI apiUrl, String repository, Str
     }
 
     private static void requireApiRoot(URI apiUrl) {
-        if (apiUrl == null || !apiUrl.isAbsolute() || apiUrl.getHost() == null
+        if (apiUrl == null
+                || !apiUrl.isAbsolute()
+                || apiUrl.getHost() == null
                 || !("https".equalsIgnoreCase(apiUrl.getScheme()) || "http".equalsIgnoreCase(apiUrl.getScheme()))
-                || apiUrl.getRawQuery() != null || apiUrl.getRawFragment() != null) {
+                || apiUrl.getRawQuery() != null
+                || apiUrl.getRawFragment() != null) {
             throw new IllegalArgumentException("forge API URL '" + apiUrl
                     + "' is not an API root: expected an http(s) URL without query, such as https://api.github.com");
         }
@@ -46,8 +49,8 @@ public record CommitStatusTarget(Forge forge, URI apiUrl, String repository, Str
         Pattern expected = gitlab ? GITLAB_PROJECT : OWNER_AND_NAME;
         if (repository == null || !expected.matcher(repository).matches()) {
             String shape = gitlab ? "a numeric project id or a path 'group/project'" : "'owner/name'";
-            throw new IllegalArgumentException("repository '" + repository + "' is not a " + forge.wireName()
-                    + " repository: expected " + shape);
+            throw new IllegalArgumentException(
+                    "repository '" + repository + "' is not a " + forge.wireName() + " repository: expected " + shape);
         }
     }
 

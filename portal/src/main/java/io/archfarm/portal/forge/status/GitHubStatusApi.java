@@ -18,13 +18,24 @@ final class GitHubStatusApi implements ForgeStatusApi {
     public StatusCall call(CommitStatusTarget target, CommitStatus status) {
         String[] ownerAndName = target.repository().split("/");
         return new StatusCall(
-                StatusCall.endpoint(target.apiUrl(), "repos", ownerAndName[0], ownerAndName[1], "statuses",
-                        status.sha()),
-                Map.of("Authorization", "Bearer " + target.token(),
-                        "Accept", "application/vnd.github+json",
-                        "X-GitHub-Api-Version", "2022-11-28"),
-                StatusCall.fields("state", state(status.state()), "target_url", status.targetUrl(),
-                        "description", truncate(status.description()), "context", status.context()));
+                StatusCall.endpoint(
+                        target.apiUrl(), "repos", ownerAndName[0], ownerAndName[1], "statuses", status.sha()),
+                Map.of(
+                        "Authorization",
+                        "Bearer " + target.token(),
+                        "Accept",
+                        "application/vnd.github+json",
+                        "X-GitHub-Api-Version",
+                        "2022-11-28"),
+                StatusCall.fields(
+                        "state",
+                        state(status.state()),
+                        "target_url",
+                        status.targetUrl(),
+                        "description",
+                        truncate(status.description()),
+                        "context",
+                        status.context()));
     }
 
     private static String state(CommitState state) {

@@ -18,8 +18,17 @@ final class GitLabStatusApi implements ForgeStatusApi {
         return new StatusCall(
                 StatusCall.endpoint(target.apiUrl(), "projects", target.repository(), "statuses", status.sha()),
                 Map.of("PRIVATE-TOKEN", target.token(), "Accept", "application/json"),
-                StatusCall.fields("state", state(status.state()), "ref", status.ref(), "name", status.context(),
-                        "target_url", status.targetUrl(), "description", status.description()));
+                StatusCall.fields(
+                        "state",
+                        state(status.state()),
+                        "ref",
+                        status.ref(),
+                        "name",
+                        status.context(),
+                        "target_url",
+                        status.targetUrl(),
+                        "description",
+                        status.description()));
     }
 
     private static String state(CommitState state) {

@@ -18,11 +18,18 @@ final class GiteaStatusApi implements ForgeStatusApi {
     public StatusCall call(CommitStatusTarget target, CommitStatus status) {
         String[] ownerAndName = target.repository().split("/");
         return new StatusCall(
-                StatusCall.endpoint(target.apiUrl(), "repos", ownerAndName[0], ownerAndName[1], "statuses",
-                        status.sha()),
+                StatusCall.endpoint(
+                        target.apiUrl(), "repos", ownerAndName[0], ownerAndName[1], "statuses", status.sha()),
                 Map.of("Authorization", "token " + target.token(), "Accept", "application/json"),
-                StatusCall.fields("state", state(status.state()), "target_url", status.targetUrl(),
-                        "description", status.description(), "context", status.context()));
+                StatusCall.fields(
+                        "state",
+                        state(status.state()),
+                        "target_url",
+                        status.targetUrl(),
+                        "description",
+                        status.description(),
+                        "context",
+                        status.context()));
     }
 
     private static String state(CommitState state) {

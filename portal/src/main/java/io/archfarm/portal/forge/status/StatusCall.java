@@ -25,7 +25,8 @@ record StatusCall(URI uri, Map<String, String> headers, Map<String, Object> body
      */
     static URI endpoint(URI apiRoot, String... segments) {
         String root = apiRoot.toString().replaceAll("/+$", "");
-        String path = Arrays.stream(segments).map(s -> UriUtils.encodePathSegment(s, StandardCharsets.UTF_8))
+        String path = Arrays.stream(segments)
+                .map(s -> UriUtils.encodePathSegment(s, StandardCharsets.UTF_8))
                 .collect(Collectors.joining("/"));
         return URI.create(root + "/" + path);
     }

@@ -29,8 +29,15 @@ public sealed interface ForgeEvent {
      * {@code commit} is the commit to build, or null when the push deleted the ref; {@code pusher} is the forge's
      * user name of whoever pushed, or null when the forge did not say.
      */
-    record Push(String deliveryId, String event, RefKind kind, String name, @Nullable String commit, boolean deletion,
-            @Nullable String pusher) implements ForgeEvent {
+    record Push(
+            String deliveryId,
+            String event,
+            RefKind kind,
+            String name,
+            @Nullable String commit,
+            boolean deletion,
+            @Nullable String pusher)
+            implements ForgeEvent {
 
         public Push {
             Objects.requireNonNull(deliveryId, "deliveryId");
@@ -60,6 +67,7 @@ public sealed interface ForgeEvent {
 
     /** Whether a push went to a branch ({@code refs/heads/}) or a tag ({@code refs/tags/}). */
     enum RefKind {
-        BRANCH, TAG
+        BRANCH,
+        TAG
     }
 }

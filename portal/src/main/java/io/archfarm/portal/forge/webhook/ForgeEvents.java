@@ -2,6 +2,7 @@ package io.archfarm.portal.forge.webhook;
 
 import io.archfarm.portal.forge.Forge;
 import java.util.Objects;
+import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import tools.jackson.databind.JsonNode;
 
@@ -11,20 +12,19 @@ import tools.jackson.databind.JsonNode;
  */
 public final class ForgeEvents {
 
-    private ForgeEvents() {
-    }
+    private ForgeEvents() {}
 
     /**
      * The delivery id the headers claim, unchecked and cut at 200 characters: for logging a delivery that is refused
      * before it could be parsed.
      */
-    public static java.util.Optional<String> claimedDeliveryId(Forge forge, HttpHeaders headers) {
+    public static Optional<String> claimedDeliveryId(Forge forge, HttpHeaders headers) {
         return WebhookHeaders.first(headers, WebhookHeaders.of(forge).delivery())
                 .map(v -> v.value().length() > 200 ? v.value().substring(0, 200) : v.value());
     }
 
     /** The event name the headers claim, unchecked and cut at 100 characters, for the same purpose. */
-    public static java.util.Optional<String> claimedEvent(Forge forge, HttpHeaders headers) {
+    public static Optional<String> claimedEvent(Forge forge, HttpHeaders headers) {
         return WebhookHeaders.first(headers, WebhookHeaders.of(forge).event())
                 .map(v -> v.value().length() > 100 ? v.value().substring(0, 100) : v.value());
     }

@@ -9,14 +9,17 @@ import tools.jackson.databind.JsonNode;
  */
 final class GitLabEvents {
 
-    private GitLabEvents() {
-    }
+    private GitLabEvents() {}
 
     static ForgeEvent parse(String deliveryId, String event, JsonNode payload) {
         return switch (event) {
-            case "Push Hook", "Tag Push Hook" -> matchingKind(event, push(payload).toEvent(deliveryId, event));
-            default -> new ForgeEvent.Other(deliveryId, event,
-                    "GitLab's '" + event + "' starts nothing: builds start on 'Push Hook' and 'Tag Push Hook'");
+            case "Push Hook", "Tag Push Hook" ->
+                matchingKind(event, push(payload).toEvent(deliveryId, event));
+            default ->
+                new ForgeEvent.Other(
+                        deliveryId,
+                        event,
+                        "GitLab's '" + event + "' starts nothing: builds start on 'Push Hook' and 'Tag Push Hook'");
         };
     }
 
@@ -29,7 +32,8 @@ final class GitLabEvents {
             boolean tagHook = event.equals("Tag Push Hook");
             if (tagHook != (push.kind() == ForgeEvent.RefKind.TAG)) {
                 throw new MalformedWebhookException("X-Gitlab-Event '" + event + "' does not match the ref: "
-                        + (tagHook ? "'Tag Push Hook' is for tags, but branch '" + push.name() + "' was pushed"
+                        + (tagHook
+                                ? "'Tag Push Hook' is for tags, but branch '" + push.name() + "' was pushed"
                                 : "'Push Hook' is for branches, but tag '" + push.name() + "' was pushed (GitLab "
                                         + "sends tags as 'Tag Push Hook')"));
             }
@@ -39,8 +43,11 @@ final class GitLabEvents {
 
     private static PushedRef push(JsonNode payload) {
         boolean deletion = PushedRef.isZeroCommit(WebhookPayloads.string(payload, "after"));
-        return new PushedRef(WebhookPayloads.string(payload, "ref"), "checkout_sha",
-                WebhookPayloads.string(payload, "checkout_sha"), deletion,
+        return new PushedRef(
+                WebhookPayloads.string(payload, "ref"),
+                "checkout_sha",
+                WebhookPayloads.string(payload, "checkout_sha"),
+                deletion,
                 WebhookPayloads.string(payload, "user_username"));
     }
 }

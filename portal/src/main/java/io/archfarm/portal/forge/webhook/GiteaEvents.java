@@ -9,20 +9,30 @@ import tools.jackson.databind.JsonNode;
  */
 final class GiteaEvents {
 
-    private GiteaEvents() {
-    }
+    private GiteaEvents() {}
 
     static ForgeEvent parse(String forgeName, String deliveryId, String event, JsonNode payload) {
         return switch (event) {
             case "push" -> push(payload).toEvent(deliveryId, event);
-            case "delete" -> new ForgeEvent.Other(deliveryId, event, "the " + refType(payload) + " "
-                    + WebhookPayloads.quoted(WebhookPayloads.string(payload, "ref"))
-                    + " was deleted: a deletion starts nothing");
-            case "create" -> new ForgeEvent.Other(deliveryId, event, "the " + refType(payload) + " "
-                    + WebhookPayloads.quoted(WebhookPayloads.string(payload, "ref"))
-                    + " was created: the 'push' event sent with it starts the build");
-            default -> new ForgeEvent.Other(deliveryId, event,
-                    forgeName + "'s '" + event + "' event starts nothing: builds start on 'push'");
+            case "delete" ->
+                new ForgeEvent.Other(
+                        deliveryId,
+                        event,
+                        "the " + refType(payload) + " "
+                                + WebhookPayloads.quoted(WebhookPayloads.string(payload, "ref"))
+                                + " was deleted: a deletion starts nothing");
+            case "create" ->
+                new ForgeEvent.Other(
+                        deliveryId,
+                        event,
+                        "the " + refType(payload) + " "
+                                + WebhookPayloads.quoted(WebhookPayloads.string(payload, "ref"))
+                                + " was created: the 'push' event sent with it starts the build");
+            default ->
+                new ForgeEvent.Other(
+                        deliveryId,
+                        event,
+                        forgeName + "'s '" + event + "' event starts nothing: builds start on 'push'");
         };
     }
 
@@ -32,8 +42,8 @@ final class GiteaEvents {
         if (pusher == null || pusher.isBlank()) {
             pusher = WebhookPayloads.string(payload, "pusher", "username");
         }
-        return new PushedRef(WebhookPayloads.string(payload, "ref"), "after", after, PushedRef.isZeroCommit(after),
-                pusher);
+        return new PushedRef(
+                WebhookPayloads.string(payload, "ref"), "after", after, PushedRef.isZeroCommit(after), pusher);
     }
 
     private static String refType(JsonNode payload) {

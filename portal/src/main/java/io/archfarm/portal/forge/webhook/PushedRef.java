@@ -8,7 +8,11 @@ import org.jspecify.annotations.Nullable;
  * What a push payload says, before it is checked: the full ref, the field holding the commit to build and its value,
  * whether the forge says the ref was deleted, and who pushed. {@link #toEvent} applies the rules all forges share.
  */
-record PushedRef(@Nullable String ref, String commitField, @Nullable String commit, boolean deletion,
+record PushedRef(
+        @Nullable String ref,
+        String commitField,
+        @Nullable String commit,
+        boolean deletion,
         @Nullable String pusher) {
 
     private static final String BRANCH_PREFIX = "refs/heads/";
@@ -41,7 +45,9 @@ record PushedRef(@Nullable String ref, String commitField, @Nullable String comm
             kind = RefKind.TAG;
             name = ref.substring(TAG_PREFIX.length());
         } else {
-            return new ForgeEvent.Other(deliveryId, event,
+            return new ForgeEvent.Other(
+                    deliveryId,
+                    event,
                     "a push to " + WebhookPayloads.quoted(ref) + ", which is neither a branch nor a tag");
         }
         if (name.isBlank()) {

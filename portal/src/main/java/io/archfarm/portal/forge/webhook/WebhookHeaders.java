@@ -17,21 +17,26 @@ record WebhookHeaders(List<String> event, List<String> delivery, List<String> pr
 
     static WebhookHeaders of(Forge forge) {
         return switch (forge) {
-            case GITHUB -> new WebhookHeaders(List.of("X-GitHub-Event"), List.of("X-GitHub-Delivery"),
-                    List.of("X-Hub-Signature-256"));
-            case GITLAB -> new WebhookHeaders(List.of("X-Gitlab-Event"),
-                    List.of("Idempotency-Key", "X-Gitlab-Event-UUID"), List.of("X-Gitlab-Token"));
-            case GITEA -> new WebhookHeaders(List.of("X-Gitea-Event"), List.of("X-Gitea-Delivery"),
-                    List.of("X-Gitea-Signature"));
-            case FORGEJO -> new WebhookHeaders(List.of("X-Forgejo-Event", "X-Gitea-Event"),
-                    List.of("X-Forgejo-Delivery", "X-Gitea-Delivery"),
-                    List.of("X-Forgejo-Signature", "X-Gitea-Signature"));
+            case GITHUB ->
+                new WebhookHeaders(
+                        List.of("X-GitHub-Event"), List.of("X-GitHub-Delivery"), List.of("X-Hub-Signature-256"));
+            case GITLAB ->
+                new WebhookHeaders(
+                        List.of("X-Gitlab-Event"),
+                        List.of("Idempotency-Key", "X-Gitlab-Event-UUID"),
+                        List.of("X-Gitlab-Token"));
+            case GITEA ->
+                new WebhookHeaders(List.of("X-Gitea-Event"), List.of("X-Gitea-Delivery"), List.of("X-Gitea-Signature"));
+            case FORGEJO ->
+                new WebhookHeaders(
+                        List.of("X-Forgejo-Event", "X-Gitea-Event"),
+                        List.of("X-Forgejo-Delivery", "X-Gitea-Delivery"),
+                        List.of("X-Forgejo-Signature", "X-Gitea-Signature"));
         };
     }
 
     /** A header's value together with the name it came under, so that messages name the header actually read. */
-    record Value(String name, String value) {
-    }
+    record Value(String name, String value) {}
 
     /** The first of {@code names} that the delivery carries with a non-blank value, stripped of spaces. */
     static Optional<Value> first(HttpHeaders headers, List<String> names) {
@@ -45,14 +50,16 @@ record WebhookHeaders(List<String> event, List<String> delivery, List<String> pr
     }
 
     String eventName(HttpHeaders headers) {
-        return first(headers, event).orElseThrow(() -> new MalformedWebhookException(
-                "the delivery has no " + described(event) + " header: it names the event, as the forge sends it"))
+        return first(headers, event)
+                .orElseThrow(() -> new MalformedWebhookException("the delivery has no " + described(event)
+                        + " header: it names the event, as the forge sends it"))
                 .value();
     }
 
     String deliveryId(HttpHeaders headers) {
-        Value id = first(headers, delivery).orElseThrow(() -> new MalformedWebhookException("the delivery has no "
-                + described(delivery) + " header: the farm needs the forge's delivery id to act on it only once"));
+        Value id = first(headers, delivery)
+                .orElseThrow(() -> new MalformedWebhookException("the delivery has no " + described(delivery)
+                        + " header: the farm needs the forge's delivery id to act on it only once"));
         if (id.value().length() > MAX_DELIVERY_ID_LENGTH) {
             throw new MalformedWebhookException(id.name() + " is " + id.value().length()
                     + " characters long; a delivery id has at most " + MAX_DELIVERY_ID_LENGTH);

@@ -11,8 +11,7 @@ final class WebhookPayloads {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int QUOTED_VALUE_LIMIT = 80;
 
-    private WebhookPayloads() {
-    }
+    private WebhookPayloads() {}
 
     /** The body as a JSON object; anything else is malformed, since every forge sends an object. */
     static JsonNode object(byte[] body) {
@@ -44,8 +43,8 @@ final class WebhookPayloads {
         }
         String value = node.isString() ? node.stringValue() : null;
         if (value != null && value.indexOf('\0') >= 0) {
-            throw new MalformedWebhookException("the payload's '" + String.join(".", path)
-                    + "' contains a NUL character (\\u0000)");
+            throw new MalformedWebhookException(
+                    "the payload's '" + String.join(".", path) + "' contains a NUL character (\\u0000)");
         }
         return value;
     }

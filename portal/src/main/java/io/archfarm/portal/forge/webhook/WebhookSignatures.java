@@ -24,8 +24,7 @@ public final class WebhookSignatures {
     private static final String GITHUB_PREFIX = "sha256=";
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
-    private WebhookSignatures() {
-    }
+    private WebhookSignatures() {}
 
     /**
      * Checks the delivery's signature or token against {@code secret}.
@@ -40,8 +39,8 @@ public final class WebhookSignatures {
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(body, "body");
         if (secret == null || secret.isEmpty()) {
-            throw new IllegalArgumentException("no webhook secret to verify the " + forge.wireName()
-                    + " delivery with");
+            throw new IllegalArgumentException(
+                    "no webhook secret to verify the " + forge.wireName() + " delivery with");
         }
         WebhookHeaders names = WebhookHeaders.of(forge);
         WebhookHeaders.Value proof = WebhookHeaders.first(headers, names.proof())
@@ -87,8 +86,8 @@ public final class WebhookSignatures {
 
     /** {@link MessageDigest#isEqual}'s time depends only on its first argument's length: the presented token. */
     private static void checkToken(WebhookHeaders.Value proof, String secret) {
-        if (!MessageDigest.isEqual(proof.value().getBytes(StandardCharsets.UTF_8),
-                secret.getBytes(StandardCharsets.UTF_8))) {
+        if (!MessageDigest.isEqual(
+                proof.value().getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8))) {
             throw new WebhookRejectedException(proof.name()
                     + " does not match the project's webhook secret: set the project's current secret as the"
                     + " webhook's secret token in GitLab");

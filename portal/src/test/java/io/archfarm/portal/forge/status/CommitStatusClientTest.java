@@ -21,8 +21,8 @@ class CommitStatusClientTest {
     static final String BUILD_PAGE = "http://farm.example/builds/42";
 
     private ForgeStub forge;
-    private final CommitStatusClient client = new CommitStatusClient(
-            new CommitStatusProperties(Duration.ofSeconds(2), Duration.ofSeconds(5)));
+    private final CommitStatusClient client =
+            new CommitStatusClient(new CommitStatusProperties(Duration.ofSeconds(2), Duration.ofSeconds(5)));
 
     @BeforeEach
     void startForge() throws IOException {
@@ -38,7 +38,8 @@ class CommitStatusClientTest {
     void githubGetsABearerTokenThePinnedApiVersionAndItsDocumentedBody() throws Exception {
         forge.answer(201, "{}");
 
-        client.report(new CommitStatusTarget(Forge.GITHUB, forge.api("/api/v3"), "octo-org/hello-world", "ghp_s3cret"),
+        client.report(
+                new CommitStatusTarget(Forge.GITHUB, forge.api("/api/v3"), "octo-org/hello-world", "ghp_s3cret"),
                 new CommitStatus(SHA, CommitState.SUCCESS, BUILD_PAGE, "Build #42 published", "archfarm", "main"));
 
         RecordedRequest request = forge.received();
@@ -61,7 +62,8 @@ class CommitStatusClientTest {
         forge.answer(201, "{}");
         String longer = "é".repeat(200);
 
-        client.report(new CommitStatusTarget(Forge.GITHUB, forge.api("/"), "octo-org/hello-world", "ghp_s3cret"),
+        client.report(
+                new CommitStatusTarget(Forge.GITHUB, forge.api("/"), "octo-org/hello-world", "ghp_s3cret"),
                 new CommitStatus(SHA, CommitState.FAILURE, BUILD_PAGE, longer, "archfarm", null));
 
         RecordedRequest request = forge.received();
@@ -75,7 +77,8 @@ class CommitStatusClientTest {
     void gitlabGetsTheProjectPathEncodedOnceAndAPrivateToken() throws Exception {
         forge.answer(201, "{}");
 
-        client.report(new CommitStatusTarget(Forge.GITLAB, forge.api("/api/v4"), "group/sub/project", "glpat-s3cret"),
+        client.report(
+                new CommitStatusTarget(Forge.GITLAB, forge.api("/api/v4"), "group/sub/project", "glpat-s3cret"),
                 new CommitStatus(SHA, CommitState.FAILURE, BUILD_PAGE, "linux/arm64 failed", "archfarm", "main"));
 
         RecordedRequest request = forge.received();
@@ -85,8 +88,7 @@ class CommitStatusClientTest {
         assertThat(request.getHeaders().get("Authorization")).isNull();
         assertCommonHeaders(request);
         JsonNode body = ForgeStub.json(request);
-        assertThat(body.propertyNames())
-                .containsExactlyInAnyOrder("state", "ref", "name", "target_url", "description");
+        assertThat(body.propertyNames()).containsExactlyInAnyOrder("state", "ref", "name", "target_url", "description");
         assertThat(body.get("state").asString()).isEqualTo("failed");
         assertThat(body.get("ref").asString()).isEqualTo("main");
         assertThat(body.get("name").asString()).isEqualTo("archfarm");
@@ -98,7 +100,8 @@ class CommitStatusClientTest {
     void gitlabTakesANumericProjectIdAndATrailingSlashOnTheApiRoot() throws Exception {
         forge.answer(201, "{}");
 
-        client.report(new CommitStatusTarget(Forge.GITLAB, forge.api("/api/v4/"), "42", "glpat-s3cret"),
+        client.report(
+                new CommitStatusTarget(Forge.GITLAB, forge.api("/api/v4/"), "42", "glpat-s3cret"),
                 new CommitStatus(SHA, CommitState.ERROR, BUILD_PAGE, "cancelled", "archfarm", null));
 
         RecordedRequest request = forge.received();
@@ -113,7 +116,8 @@ class CommitStatusClientTest {
     void giteaAndForgejoGetATokenAuthorizationAndTheirDocumentedBody(Forge kind) throws Exception {
         forge.answer(201, "{}");
 
-        client.report(new CommitStatusTarget(kind, forge.api("/api/v1"), "owner/name", "0123abcd"),
+        client.report(
+                new CommitStatusTarget(kind, forge.api("/api/v1"), "owner/name", "0123abcd"),
                 new CommitStatus(SHA, CommitState.PENDING, BUILD_PAGE, "Build #42 running", "archfarm", "main"));
 
         RecordedRequest request = forge.received();
@@ -134,11 +138,13 @@ class CommitStatusClientTest {
         "GITHUB, PENDING, pending", "GITHUB, SUCCESS, success", "GITHUB, FAILURE, failure", "GITHUB, ERROR, error",
         "GITLAB, PENDING, pending", "GITLAB, SUCCESS, success", "GITLAB, FAILURE, failed", "GITLAB, ERROR, canceled",
         "GITEA, PENDING, pending", "GITEA, SUCCESS, success", "GITEA, FAILURE, failure", "GITEA, ERROR, error",
-        "FORGEJO, PENDING, pending", "FORGEJO, SUCCESS, success", "FORGEJO, FAILURE, failure", "FORGEJO, ERROR, error"})
+        "FORGEJO, PENDING, pending", "FORGEJO, SUCCESS, success", "FORGEJO, FAILURE, failure", "FORGEJO, ERROR, error"
+    })
     void eachStateIsSpelledTheWayTheForgeDocumentsIt(Forge kind, CommitState state, String wire) throws Exception {
         forge.answer(201, "{}");
 
-        client.report(new CommitStatusTarget(kind, forge.api("/api"), "owner/name", "t0ken"),
+        client.report(
+                new CommitStatusTarget(kind, forge.api("/api"), "owner/name", "t0ken"),
                 new CommitStatus(SHA, state, BUILD_PAGE, null, "archfarm", null));
 
         assertThat(ForgeStub.json(forge.received()).get("state").asString()).isEqualTo(wire);
@@ -164,10 +170,14 @@ class CommitStatusClientTest {
     void aFailedCallNeverShowsTheToken() {
         forge.answer(403, "{\"message\":\"Resource not accessible by integration\"}");
 
-        CommitStatusException refused = catchThrowableOfType(CommitStatusException.class, () -> client.report(
-                new CommitStatusTarget(Forge.GITEA, forge.api("/api/v1"), "o/r", "s3cret-token"), pending()));
+        CommitStatusException refused = catchThrowableOfType(
+                CommitStatusException.class,
+                () -> client.report(
+                        new CommitStatusTarget(Forge.GITEA, forge.api("/api/v1"), "o/r", "s3cret-token"), pending()));
 
-        assertThat(refused.getMessage()).doesNotContain("s3cret-token").contains("403")
+        assertThat(refused.getMessage())
+                .doesNotContain("s3cret-token")
+                .contains("403")
                 .contains("Resource not accessible by integration");
         assertThat(refused.retryable()).isFalse();
     }

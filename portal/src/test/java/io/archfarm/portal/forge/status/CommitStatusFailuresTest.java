@@ -23,8 +23,8 @@ class CommitStatusFailuresTest {
     private static final Duration SHORT_READ_TIMEOUT = Duration.ofSeconds(1);
 
     private ForgeStub forge;
-    private final CommitStatusClient client = new CommitStatusClient(
-            new CommitStatusProperties(Duration.ofSeconds(2), Duration.ofSeconds(10)));
+    private final CommitStatusClient client =
+            new CommitStatusClient(new CommitStatusProperties(Duration.ofSeconds(2), Duration.ofSeconds(10)));
 
     @BeforeEach
     void startForge() throws IOException {
@@ -45,7 +45,8 @@ class CommitStatusFailuresTest {
         CommitStatusException failed = report(kind, repository);
 
         assertThat(failed.retryable()).isTrue();
-        assertThat(failed.getMessage()).contains("answered 500: " + "x".repeat(200))
+        assertThat(failed.getMessage())
+                .contains("answered 500: " + "x".repeat(200))
                 .doesNotContain("NOT-IN-THE-MESSAGE");
     }
 
@@ -63,33 +64,39 @@ class CommitStatusFailuresTest {
     @ParameterizedTest
     @CsvSource({"429, true", "503, true", "408, true", "404, false", "422, false", "302, false"})
     void onlyServerErrorsRateLimitsAndTimeoutsCanBeRetried(int code, boolean retryable) {
-        forge.answer(new MockResponse.Builder().code(code).setHeader("Location", "http://elsewhere.example/")
-                .body("answer " + code).build());
+        forge.answer(new MockResponse.Builder()
+                .code(code)
+                .setHeader("Location", "http://elsewhere.example/")
+                .body("answer " + code)
+                .build());
 
         CommitStatusException failed = report(Forge.GITHUB, "owner/name");
 
         assertThat(failed.retryable()).isEqualTo(retryable);
         assertThat(failed.getMessage()).contains("answered " + code);
-        assertThat(forge.requestCount()).as("a redirect is not followed, so the token goes nowhere else").isOne();
+        assertThat(forge.requestCount())
+                .as("a redirect is not followed, so the token goes nowhere else")
+                .isOne();
     }
 
     @Test
     void aForgeThatNeverAnswersTimesOutWithinTheReadTimeoutAndCanBeRetried() {
-        forge.answer(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
+        forge.answer(new MockResponse.Builder()
+                .onResponseStart(SocketEffect.Stall.INSTANCE)
+                .build());
 
-        CommitStatusClient impatient = new CommitStatusClient(
-                new CommitStatusProperties(Duration.ofSeconds(2), SHORT_READ_TIMEOUT));
+        CommitStatusClient impatient =
+                new CommitStatusClient(new CommitStatusProperties(Duration.ofSeconds(2), SHORT_READ_TIMEOUT));
         CommitStatusTarget target = new CommitStatusTarget(Forge.GITEA, forge.api("/api/v1"), "owner/name", "t0ken");
 
         long start = System.nanoTime();
-        CommitStatusException timedOut = catchThrowableOfType(CommitStatusException.class,
-                () -> impatient.report(target, pending()));
+        CommitStatusException timedOut =
+                catchThrowableOfType(CommitStatusException.class, () -> impatient.report(target, pending()));
         Duration waited = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(timedOut.retryable()).isTrue();
         assertThat(timedOut.getMessage()).contains("timed out");
-        assertThat(waited).isGreaterThanOrEqualTo(SHORT_READ_TIMEOUT)
-                .isLessThan(SHORT_READ_TIMEOUT.plusSeconds(2));
+        assertThat(waited).isGreaterThanOrEqualTo(SHORT_READ_TIMEOUT).isLessThan(SHORT_READ_TIMEOUT.plusSeconds(2));
     }
 
     @Test
@@ -97,8 +104,9 @@ class CommitStatusFailuresTest {
         URI gone = forge.api("/api/v4");
         forge.close();
 
-        CommitStatusException failed = catchThrowableOfType(CommitStatusException.class, () -> client.report(
-                new CommitStatusTarget(Forge.GITLAB, gone, "group/project", "t0ken"), pending()));
+        CommitStatusException failed = catchThrowableOfType(
+                CommitStatusException.class,
+                () -> client.report(new CommitStatusTarget(Forge.GITLAB, gone, "group/project", "t0ken"), pending()));
 
         assertThat(failed.retryable()).isTrue();
         assertThat(failed.getMessage()).contains("failed");
@@ -106,8 +114,8 @@ class CommitStatusFailuresTest {
 
     private CommitStatusException report(Forge kind, String repository) {
         CommitStatusTarget target = new CommitStatusTarget(kind, forge.api("/api"), repository, "t0ken");
-        CommitStatusException thrown = catchThrowableOfType(CommitStatusException.class,
-                () -> client.report(target, pending()));
+        CommitStatusException thrown =
+                catchThrowableOfType(CommitStatusException.class, () -> client.report(target, pending()));
         assertThat(thrown).as("the report should have failed").isNotNull();
         return thrown;
     }

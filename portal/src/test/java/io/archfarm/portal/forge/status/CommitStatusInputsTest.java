@@ -21,16 +21,29 @@ class CommitStatusInputsTest {
     private static final String SHA = CommitStatusClientTest.SHA;
 
     @ParameterizedTest
-    @CsvSource({"GITHUB, owner", "GITHUB, group/sub/project", "GITEA, /name", "FORGEJO, 'owner/ name'",
-        "GITLAB, project", "GITLAB, group//project"})
+    @CsvSource({
+        "GITHUB, owner",
+        "GITHUB, group/sub/project",
+        "GITEA, /name",
+        "FORGEJO, 'owner/ name'",
+        "GITLAB, project",
+        "GITLAB, group//project"
+    })
     void aRepositoryOfTheWrongShapeIsRefused(Forge kind, String repository) {
-        assertThatIllegalArgumentException().isThrownBy(() -> new CommitStatusTarget(kind, API, repository, "t"))
-                .withMessageContaining("'" + repository + "'").withMessageContaining("expected");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new CommitStatusTarget(kind, API, repository, "t"))
+                .withMessageContaining("'" + repository + "'")
+                .withMessageContaining("expected");
     }
 
     @ParameterizedTest
-    @CsvSource({"GITHUB, owner/name", "GITLAB, 42", "GITLAB, group/project", "GITLAB, group/sub/project",
-        "FORGEJO, owner/name.with-dots"})
+    @CsvSource({
+        "GITHUB, owner/name",
+        "GITLAB, 42",
+        "GITLAB, group/project",
+        "GITLAB, group/sub/project",
+        "FORGEJO, owner/name.with-dots"
+    })
     void aRepositoryOfTheForgesShapeIsTaken(Forge kind, String repository) {
         assertThatNoException().isThrownBy(() -> new CommitStatusTarget(kind, API, repository, "t"));
     }
@@ -59,8 +72,8 @@ class CommitStatusInputsTest {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new CommitStatus(SHA, CommitState.PENDING, null, null, " ", null))
                 .withMessageContaining("context");
-        assertThatNoException().isThrownBy(
-                () -> new CommitStatus("a".repeat(64), CommitState.SUCCESS, null, null, "archfarm", null));
+        assertThatNoException()
+                .isThrownBy(() -> new CommitStatus("a".repeat(64), CommitState.SUCCESS, null, null, "archfarm", null));
     }
 
     @Test
@@ -73,8 +86,9 @@ class CommitStatusInputsTest {
             assertThat(defaults.readTimeout()).isEqualTo(Duration.ofSeconds(10));
             assertThat(started).hasSingleBean(CommitStatusClient.class);
         });
-        context.withPropertyValues("archfarm.forge-status.connect-timeout=2s",
-                "archfarm.forge-status.read-timeout=750ms").run(started -> {
+        context.withPropertyValues(
+                        "archfarm.forge-status.connect-timeout=2s", "archfarm.forge-status.read-timeout=750ms")
+                .run(started -> {
                     CommitStatusProperties set = started.getBean(CommitStatusProperties.class);
                     assertThat(set.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
                     assertThat(set.readTimeout()).isEqualTo(Duration.ofMillis(750));
@@ -85,6 +99,5 @@ class CommitStatusInputsTest {
 
     @EnableConfigurationProperties(CommitStatusProperties.class)
     @Import(CommitStatusClient.class)
-    static class Enabled {
-    }
+    static class Enabled {}
 }

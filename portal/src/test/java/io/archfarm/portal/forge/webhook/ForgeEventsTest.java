@@ -45,8 +45,9 @@ class ForgeEventsTest {
     void aDeliveryWithoutDeliveryIdIsMalformed(Forge forge) {
         byte[] body = pushBody("refs/heads/main", WebhookFixtures.BRANCH_COMMIT);
         HttpHeaders headers = WebhookFixtures.headers(forge, pushEvent(forge), "d-1", body, SECRET);
-        for (String name : new String[] {"X-GitHub-Delivery", "Idempotency-Key", "X-Gitlab-Event-UUID",
-                "X-Gitea-Delivery", "X-Forgejo-Delivery"}) {
+        for (String name : new String[] {
+            "X-GitHub-Delivery", "Idempotency-Key", "X-Gitlab-Event-UUID", "X-Gitea-Delivery", "X-Forgejo-Delivery"
+        }) {
             headers.remove(name);
         }
         String expected = switch (forge) {
@@ -89,8 +90,8 @@ class ForgeEventsTest {
     @ParameterizedTest
     @EnumSource(Forge.class)
     void aPushWithoutRefIsMalformed(Forge forge) {
-        String json = "{\"after\": \"%s\", \"checkout_sha\": \"%s\"}".formatted(WebhookFixtures.BRANCH_COMMIT,
-                WebhookFixtures.BRANCH_COMMIT);
+        String json = "{\"after\": \"%s\", \"checkout_sha\": \"%s\"}"
+                .formatted(WebhookFixtures.BRANCH_COMMIT, WebhookFixtures.BRANCH_COMMIT);
 
         assertThatThrownBy(() -> parse(forge, json))
                 .isInstanceOf(MalformedWebhookException.class)
@@ -127,8 +128,11 @@ class ForgeEventsTest {
     void aPushToARefThatIsNeitherBranchNorTagIsAnotherEvent(Forge forge) {
         ForgeEvent event = parse(forge, pushJson("refs/notes/commits", WebhookFixtures.BRANCH_COMMIT));
 
-        assertThat(event).isInstanceOfSatisfying(Other.class, other -> assertThat(other.reason())
-                .isEqualTo("a push to 'refs/notes/commits', which is neither a branch nor a tag"));
+        assertThat(event)
+                .isInstanceOfSatisfying(
+                        Other.class,
+                        other -> assertThat(other.reason())
+                                .isEqualTo("a push to 'refs/notes/commits', which is neither a branch nor a tag"));
     }
 
     @ParameterizedTest
@@ -138,7 +142,9 @@ class ForgeEventsTest {
 
         ForgeEvent event = parse(forge, pushJson("refs/heads/main", commit));
 
-        assertThat(event).isInstanceOfSatisfying(Push.class, push -> assertThat(push.commit()).isEqualTo(commit));
+        assertThat(event)
+                .isInstanceOfSatisfying(
+                        Push.class, push -> assertThat(push.commit()).isEqualTo(commit));
     }
 
     @ParameterizedTest
@@ -148,8 +154,15 @@ class ForgeEventsTest {
         HttpHeaders headers = WebhookFixtures.headers(forge, pushEvent(forge), "d-7", body, SECRET);
         WebhookSignatures.verify(forge, headers, body, SECRET);
 
-        assertThat(ForgeEvents.parse(forge, headers, body)).isEqualTo(new Push("d-7", pushEvent(forge),
-                ForgeEvent.RefKind.BRANCH, "feature/login", WebhookFixtures.BRANCH_COMMIT, false, "jsmith"));
+        assertThat(ForgeEvents.parse(forge, headers, body))
+                .isEqualTo(new Push(
+                        "d-7",
+                        pushEvent(forge),
+                        ForgeEvent.RefKind.BRANCH,
+                        "feature/login",
+                        WebhookFixtures.BRANCH_COMMIT,
+                        false,
+                        "jsmith"));
     }
 
     private static ForgeEvent parse(Forge forge, String json) {

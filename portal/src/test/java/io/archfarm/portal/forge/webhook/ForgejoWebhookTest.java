@@ -36,7 +36,9 @@ class ForgejoWebhookTest extends GiteaFamilyWebhookTests {
         headers.remove("X-Forgejo-Signature");
         WebhookSignatures.verify(Forge.FORGEJO, headers, body, SECRET);
 
-        assertThat(ForgeEvents.parse(Forge.FORGEJO, headers, body)).isInstanceOf(Other.class)
-                .extracting(ForgeEvent::deliveryId).isEqualTo(DELIVERY);
+        assertThat(ForgeEvents.parse(Forge.FORGEJO, headers, body))
+                .isInstanceOf(Other.class)
+                .extracting(ForgeEvent::deliveryId)
+                .isEqualTo(DELIVERY);
     }
 }

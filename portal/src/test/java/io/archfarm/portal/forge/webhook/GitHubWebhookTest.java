@@ -58,16 +58,18 @@ class GitHubWebhookTest {
     void anIssuesEventStartsNothing() {
         ForgeEvent event = parse("{\"action\": \"opened\", \"issue\": {\"number\": 3}}", "issues");
 
-        assertThat(event).isEqualTo(new Other(DELIVERY, "issues",
-                "GitHub's 'issues' event starts nothing: builds start on 'push'"));
+        assertThat(event)
+                .isEqualTo(new Other(
+                        DELIVERY, "issues", "GitHub's 'issues' event starts nothing: builds start on 'push'"));
     }
 
     @Test
     void aPushWithoutPusherHasNone() {
         String json = "{\"ref\": \"refs/heads/main\", \"after\": \"%s\"}".formatted(BRANCH_COMMIT);
 
-        assertThat(parse(json, "push")).isInstanceOfSatisfying(Push.class,
-                push -> assertThat(push.pusher()).isNull());
+        assertThat(parse(json, "push"))
+                .isInstanceOfSatisfying(
+                        Push.class, push -> assertThat(push.pusher()).isNull());
     }
 
     @Test

@@ -43,8 +43,12 @@ class GitLabWebhookTest {
     void aMergeRequestHookStartsNothing() {
         ForgeEvent event = parse("{\"object_kind\": \"merge_request\"}", "Merge Request Hook");
 
-        assertThat(event).isEqualTo(new Other(DELIVERY, "Merge Request Hook",
-                "GitLab's 'Merge Request Hook' starts nothing: builds start on 'Push Hook' and 'Tag Push Hook'"));
+        assertThat(event)
+                .isEqualTo(
+                        new Other(
+                                DELIVERY,
+                                "Merge Request Hook",
+                                "GitLab's 'Merge Request Hook' starts nothing: builds start on 'Push Hook' and 'Tag Push Hook'"));
     }
 
     @Test
@@ -80,7 +84,8 @@ class GitLabWebhookTest {
         byte[] body = WebhookFixtures.body(GITLAB, "push-branch.json");
         HttpHeaders headers = WebhookFixtures.headers(GITLAB, "Push Hook", DELIVERY, body, SECRET);
 
-        assertThatCode(() -> WebhookSignatures.verify(GITLAB, headers, body, SECRET)).doesNotThrowAnyException();
+        assertThatCode(() -> WebhookSignatures.verify(GITLAB, headers, body, SECRET))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -120,8 +125,9 @@ class GitLabWebhookTest {
 
     @Test
     void aNulCharacterInTheRefIsMalformed() {
-        assertThatThrownBy(() -> parse("{\"ref\": \"refs/heads/ma\\u0000in\", \"checkout_sha\": \"%s\"}"
-                .formatted(BRANCH_COMMIT), "Push Hook"))
+        assertThatThrownBy(() -> parse(
+                        "{\"ref\": \"refs/heads/ma\\u0000in\", \"checkout_sha\": \"%s\"}".formatted(BRANCH_COMMIT),
+                        "Push Hook"))
                 .isInstanceOf(MalformedWebhookException.class)
                 .hasMessage("the payload's 'ref' contains a NUL character (\\u0000)");
     }

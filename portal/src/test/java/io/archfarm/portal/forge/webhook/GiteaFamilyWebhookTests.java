@@ -43,8 +43,9 @@ abstract class GiteaFamilyWebhookTests {
 
     @Test
     void aDeletedBranchArrivesAsADeleteEventThatStartsNothing() {
-        assertThat(deliver("delete-branch.json", "delete")).isEqualTo(new Other(DELIVERY, "delete",
-                "the branch 'feature/login' was deleted: a deletion starts nothing"));
+        assertThat(deliver("delete-branch.json", "delete"))
+                .isEqualTo(new Other(
+                        DELIVERY, "delete", "the branch 'feature/login' was deleted: a deletion starts nothing"));
     }
 
     @Test
@@ -55,17 +56,23 @@ abstract class GiteaFamilyWebhookTests {
 
     @Test
     void aCreateEventLeavesTheBuildToItsPush() {
-        ForgeEvent event = parse("{\"ref\": \"feature/login\", \"ref_type\": \"branch\", \"sha\": \"%s\"}"
-                .formatted(BRANCH_COMMIT), "create");
+        ForgeEvent event = parse(
+                "{\"ref\": \"feature/login\", \"ref_type\": \"branch\", \"sha\": \"%s\"}".formatted(BRANCH_COMMIT),
+                "create");
 
-        assertThat(event).isInstanceOfSatisfying(Other.class,
-                other -> assertThat(other.reason()).endsWith("the 'push' event sent with it starts the build"));
+        assertThat(event)
+                .isInstanceOfSatisfying(
+                        Other.class,
+                        other -> assertThat(other.reason()).endsWith("the 'push' event sent with it starts the build"));
     }
 
     @Test
     void anIssuesEventStartsNothing() {
-        assertThat(parse("{\"action\": \"opened\"}", "issues")).isInstanceOfSatisfying(Other.class,
-                other -> assertThat(other.reason()).endsWith("'issues' event starts nothing: builds start on 'push'"));
+        assertThat(parse("{\"action\": \"opened\"}", "issues"))
+                .isInstanceOfSatisfying(
+                        Other.class,
+                        other -> assertThat(other.reason())
+                                .endsWith("'issues' event starts nothing: builds start on 'push'"));
     }
 
     @Test
@@ -73,8 +80,9 @@ abstract class GiteaFamilyWebhookTests {
         String json = "{\"ref\": \"refs/heads/main\", \"after\": \"%s\", \"pusher\": {\"username\": \"ci-bot\"}}"
                 .formatted(BRANCH_COMMIT);
 
-        assertThat(parse(json, "push")).isInstanceOfSatisfying(Push.class,
-                push -> assertThat(push.pusher()).isEqualTo("ci-bot"));
+        assertThat(parse(json, "push"))
+                .isInstanceOfSatisfying(
+                        Push.class, push -> assertThat(push.pusher()).isEqualTo("ci-bot"));
     }
 
     @Test
@@ -82,7 +90,8 @@ abstract class GiteaFamilyWebhookTests {
         byte[] body = WebhookFixtures.body(forge, "push-branch.json");
         HttpHeaders headers = WebhookFixtures.headers(forge, "push", DELIVERY, body, SECRET);
 
-        assertThatCode(() -> WebhookSignatures.verify(forge, headers, body, SECRET)).doesNotThrowAnyException();
+        assertThatCode(() -> WebhookSignatures.verify(forge, headers, body, SECRET))
+                .doesNotThrowAnyException();
     }
 
     @Test

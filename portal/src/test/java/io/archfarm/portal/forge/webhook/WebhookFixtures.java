@@ -18,8 +18,7 @@ public final class WebhookFixtures {
     /** The commit the tag-push fixtures ask to build. */
     public static final String TAG_COMMIT = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
 
-    private WebhookFixtures() {
-    }
+    private WebhookFixtures() {}
 
     /** The bytes of {@code webhooks/<forge>/<file>} on the test class path, e.g. {@code body(GITHUB, "ping.json")}. */
     public static byte[] body(Forge forge, String file) {

@@ -29,8 +29,7 @@ class WebhookSignaturesTest {
     void githubsPublishedTestVectorVerifies() {
         byte[] payload = "Hello, World!".getBytes(StandardCharsets.UTF_8);
         HttpHeaders headers = new HttpHeaders();
-        headers.set("X-Hub-Signature-256",
-                "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
+        headers.set("X-Hub-Signature-256", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
 
         assertThatCode(() -> WebhookSignatures.verify(Forge.GITHUB, headers, payload, "It's a Secret to Everybody"))
                 .doesNotThrowAnyException();
@@ -39,8 +38,8 @@ class WebhookSignaturesTest {
     /** RFC 4231, test case 2. */
     @Test
     void hexHmacSha256IsLowercaseHexOfTheRfc4231Value() {
-        assertThat(WebhookSignatures.hexHmacSha256("Jefe",
-                "what do ya want for nothing?".getBytes(StandardCharsets.UTF_8)))
+        assertThat(WebhookSignatures.hexHmacSha256(
+                        "Jefe", "what do ya want for nothing?".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     }
 
@@ -49,7 +48,8 @@ class WebhookSignaturesTest {
     void aDeliveryAsTheForgeSignsItVerifies(Forge forge) {
         HttpHeaders headers = WebhookFixtures.headers(forge, "push", "d-1", BODY, SECRET);
 
-        assertThatCode(() -> WebhookSignatures.verify(forge, headers, BODY, SECRET)).doesNotThrowAnyException();
+        assertThatCode(() -> WebhookSignatures.verify(forge, headers, BODY, SECRET))
+                .doesNotThrowAnyException();
     }
 
     @ParameterizedTest
@@ -65,10 +65,13 @@ class WebhookSignaturesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Forge.class, names = {"GITHUB", "GITEA", "FORGEJO"})
+    @EnumSource(
+            value = Forge.class,
+            names = {"GITHUB", "GITEA", "FORGEJO"})
     void aChangedBodyIsRejected(Forge forge) {
         HttpHeaders headers = WebhookFixtures.headers(forge, "push", "d-1", BODY, SECRET);
-        byte[] changed = new String(BODY, StandardCharsets.UTF_8).replace("\"main\"", "\"evil\"")
+        byte[] changed = new String(BODY, StandardCharsets.UTF_8)
+                .replace("\"main\"", "\"evil\"")
                 .getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> WebhookSignatures.verify(forge, headers, changed, SECRET))
@@ -93,7 +96,9 @@ class WebhookSignaturesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Forge.class, names = {"GITEA", "FORGEJO"})
+    @EnumSource(
+            value = Forge.class,
+            names = {"GITEA", "FORGEJO"})
     void aSignatureThatIsNotHexIsRejected(Forge forge) {
         HttpHeaders headers = withoutProof(forge);
         String header = forge == Forge.GITEA ? "X-Gitea-Signature" : "X-Forgejo-Signature";
@@ -107,7 +112,9 @@ class WebhookSignaturesTest {
     @Test
     void aGitHubSignatureOfTheWrongLengthIsRejected() {
         HttpHeaders headers = withoutProof(Forge.GITHUB);
-        headers.set("X-Hub-Signature-256", WebhookSignatures.githubSignature(SECRET, BODY).substring(0, 47));
+        headers.set(
+                "X-Hub-Signature-256",
+                WebhookSignatures.githubSignature(SECRET, BODY).substring(0, 47));
 
         assertThatThrownBy(() -> WebhookSignatures.verify(Forge.GITHUB, headers, BODY, SECRET))
                 .isInstanceOf(WebhookRejectedException.class)
@@ -128,9 +135,12 @@ class WebhookSignaturesTest {
     @Test
     void theUppercaseHexOfTheRightSignatureIsTheSameSignature() {
         HttpHeaders headers = withoutProof(Forge.GITEA);
-        headers.set("X-Gitea-Signature", WebhookSignatures.hexHmacSha256(SECRET, BODY).toUpperCase());
+        headers.set(
+                "X-Gitea-Signature",
+                WebhookSignatures.hexHmacSha256(SECRET, BODY).toUpperCase());
 
-        assertThatCode(() -> WebhookSignatures.verify(Forge.GITEA, headers, BODY, SECRET)).doesNotThrowAnyException();
+        assertThatCode(() -> WebhookSignatures.verify(Forge.GITEA, headers, BODY, SECRET))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -187,8 +197,8 @@ class WebhookSignaturesTest {
     /** The headers the forge sends, minus every header that could prove the delivery's origin. */
     private static HttpHeaders withoutProof(Forge forge) {
         HttpHeaders headers = WebhookFixtures.headers(forge, "push", "d-1", BODY, SECRET);
-        for (String name : new String[] {"X-Hub-Signature-256", "X-Gitlab-Token", "X-Gitea-Signature",
-                "X-Forgejo-Signature"}) {
+        for (String name :
+                new String[] {"X-Hub-Signature-256", "X-Gitlab-Token", "X-Gitea-Signature", "X-Forgejo-Signature"}) {
             headers.remove(name);
         }
         return headers;
