@@ -42,4 +42,14 @@ class ArchitectureTest {
                 .because("commands are built on the client and the output, never the other way")
                 .check(AFCTL);
     }
+
+    @Test
+    void afctlReachesTheFarmOnlyThroughItsHttpApi() {
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("java.sql..", "javax.sql..", "com.rabbitmq..", "org.springframework..")
+                .because("afctl is a client of the portal's REST API: no database, no broker, no Spring")
+                .check(AFCTL);
+    }
 }
