@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.portal.forge.Forge;
 import io.archfarm.portal.forge.webhook.WebhookFixtures;
-import io.archfarm.testing.ArchfarmTestServices;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,9 +26,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,10 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * detail names no Java type. Every value that could name a host is loopback or refused by rule before anything
  * connects, so nothing leaves this machine.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"archfarm.git.allow-file-urls=true", "archfarm.portal.scheduling=false"})
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class ApiFuzzIT {
 
     static final long SEED = Long.getLong("archfarm.fuzz.seed", 11L);

@@ -11,8 +11,9 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The portal's one agreed test context: the whole portal on a random port, with PostgreSQL and RabbitMQ from
- * {@link ArchfarmTestServices}, repositories on file:// and loopback allowed (the tests' git server), and a public
- * URL. Every test with this annotation and nothing else that changes the context shares one Spring context (the test
+ * {@link ArchfarmTestServices}, repositories on file:// and loopback allowed (the tests' git server), a public URL,
+ * no background work (commit statuses, gauges: {@code archfarm.portal.scheduling=false}) and live pages that tick every
+ * 100 ms. Every test with this annotation and nothing else that changes the context shares one Spring context (the test
  * context cache), started once per run. A test that needs other properties declares its own {@code @SpringBootTest}
  * and pays for a context of its own: do that only when the property is what the test is about.
  */
@@ -25,7 +26,10 @@ import org.springframework.context.annotation.Import;
             "archfarm.git.allow-file-urls=true",
             "archfarm.git.timeout=20s",
             "archfarm.git.allowed-hosts=127.0.0.1,localhost",
-            "archfarm.portal.public-url=https://farm.example.com/"
+            "archfarm.portal.public-url=https://farm.example.com/",
+            "archfarm.portal.scheduling=false",
+            "archfarm.portal.live-interval=100ms",
+            "archfarm.portal.live-keep-alive=1s"
         })
 @Import(ArchfarmTestServices.class)
 public @interface PortalIntegrationTest {}

@@ -7,7 +7,7 @@ import io.archfarm.portal.FarmAccounts;
 import io.archfarm.portal.GitRepositoryFixture;
 import io.archfarm.portal.PortalApi;
 import io.archfarm.portal.PortalApi.Answer;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.portal.PortalIntegrationTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -23,9 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -34,16 +32,7 @@ import tools.jackson.databind.JsonNode;
  * the build accepted through the API, its platform jobs and log chunks written as the scheduler writes them while
  * the stream is open, read as a client reads it.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "archfarm.git.allow-file-urls=true",
-            "archfarm.git.timeout=20s",
-            "archfarm.git.allowed-hosts=127.0.0.1,localhost",
-            "archfarm.portal.live-interval=100ms",
-            "archfarm.portal.live-keep-alive=1s"
-        })
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class BuildEventsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

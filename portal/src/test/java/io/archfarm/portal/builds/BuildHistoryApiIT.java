@@ -6,7 +6,7 @@ import io.archfarm.portal.FarmAccounts;
 import io.archfarm.portal.GitRepositoryFixture;
 import io.archfarm.portal.PortalApi;
 import io.archfarm.portal.PortalApi.Answer;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.portal.PortalIntegrationTest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,24 +24,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * {@code GET /api/v1/builds}: keyset pages with {@code Link: rel="next"} however far back, and each filter, on real
  * PostgreSQL with builds accepted through the API.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "archfarm.git.allow-file-urls=true",
-            "archfarm.git.timeout=20s",
-            "archfarm.git.allowed-hosts=127.0.0.1,localhost",
-            "archfarm.portal.scheduling=false"
-        })
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class BuildHistoryApiIT {
 
     private static final Pattern NEXT = Pattern.compile("^<(/api/v1/builds\\?[^>]+)>; rel=\"next\"$");

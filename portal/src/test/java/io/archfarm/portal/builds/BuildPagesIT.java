@@ -7,7 +7,7 @@ import io.archfarm.portal.FarmAccounts;
 import io.archfarm.portal.GitRepositoryFixture;
 import io.archfarm.portal.PortalApi;
 import io.archfarm.portal.PortalApi.Answer;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.portal.PortalIntegrationTest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,9 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,15 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The build pages and the fleet page over HTTP with a signed-in session, on real PostgreSQL. The scheduler's side
  * (platform jobs, attempts, log chunks, workers) is written here as the scheduler writes it.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "archfarm.git.allow-file-urls=true",
-            "archfarm.git.timeout=20s",
-            "archfarm.git.allowed-hosts=127.0.0.1,localhost",
-            "archfarm.portal.live-interval=100ms"
-        })
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class BuildPagesIT {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");

@@ -6,7 +6,7 @@ import io.archfarm.portal.FarmAccounts;
 import io.archfarm.portal.GitRepositoryFixture;
 import io.archfarm.portal.PortalApi;
 import io.archfarm.portal.PortalApi.Answer;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.portal.PortalIntegrationTest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -17,9 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.util.HtmlUtils;
 
@@ -28,15 +26,7 @@ import org.springframework.web.util.HtmlUtils;
  * results a page at a time with an "Older" link that carries the cursor and the filters, a wrong filter shown next
  * to its field.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "archfarm.git.allow-file-urls=true",
-            "archfarm.git.timeout=20s",
-            "archfarm.git.allowed-hosts=127.0.0.1,localhost",
-            "archfarm.portal.scheduling=false"
-        })
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class BuildSearchPageIT {
 
     private static final Pattern BUILD_ROW = Pattern.compile("<tr data-build=\"([0-9a-f-]{36})\"");

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.archfarm.portal.FarmAccounts;
 import io.archfarm.portal.GitRepositoryFixture;
+import io.archfarm.portal.PortalIntegrationTest;
 import io.archfarm.portal.sessions.PortalInstances.Portal;
 import io.archfarm.portal.sessions.TeamBuilds.RunningJob;
-import io.archfarm.testing.ArchfarmTestServices;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,9 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -38,16 +36,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * (the portal has no broker connection): a change recorded once reaches the open build pages on every portal, with
  * the same text. Portal A is the test context, portal B another instance on the same database.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "archfarm.portal.scheduling=false",
-            "archfarm.portal.live-interval=100ms",
-            "archfarm.git.allow-file-urls=true",
-            "archfarm.git.timeout=20s",
-            "archfarm.git.allowed-hosts=127.0.0.1,localhost"
-        })
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class LiveUpdatesOnEveryPortalIT {
 
     @TempDir

@@ -3,9 +3,9 @@ package io.archfarm.portal.sessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.portal.PortalApi;
+import io.archfarm.portal.PortalIntegrationTest;
 import io.archfarm.portal.sessions.Browser.Page;
 import io.archfarm.portal.sessions.PortalInstances.Portal;
-import io.archfarm.testing.ArchfarmTestServices;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -16,9 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -27,10 +25,7 @@ import org.springframework.transaction.support.TransactionOperations;
  * works on portal B (no sticky sessions), survives a restart of the portal that made it, and its CSRF token is
  * good on any of them. The test context is portal A; the others are started and stopped by the test.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "archfarm.portal.scheduling=false")
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class SharedSessionsIT {
 
     @LocalServerPort

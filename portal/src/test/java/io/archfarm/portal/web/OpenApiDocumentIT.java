@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archfarm.portal.PortalApi;
 import io.archfarm.portal.PortalApi.Answer;
-import io.archfarm.testing.ArchfarmTestServices;
+import io.archfarm.portal.PortalIntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.ResolvableType;
 import org.springframework.http.HttpEntity;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -36,10 +34,7 @@ import tools.jackson.databind.JsonNode;
  * each of its methods, and what each answers has a schema; the document and Swagger UI need no sign-in and open
  * nothing else.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "archfarm.portal.scheduling=false")
-@Import(ArchfarmTestServices.class)
+@PortalIntegrationTest
 class OpenApiDocumentIT {
 
     @LocalServerPort
